@@ -1,0 +1,11 @@
+// Bundles the CLI (and the benchmarks) into self-contained CommonJS files under dist/.
+import { build } from 'esbuild';
+import { chmod, readdir } from 'node:fs/promises';
+
+const common = { bundle: true, platform: 'node', target: 'node20', format: 'cjs', sourcemap: false, logLevel: 'warning', mainFields: ['module', 'main'] };
+
+await build({ ...common, entryPoints: ['src/cli/main.ts'], outfile: 'dist/cli.js', banner: { js: '#!/usr/bin/env node' } });
+await chmod('dist/cli.js', 0o755);
+
+const benches = (await readdir('scripts/bench')).filter((f) => f.endsWith('.ts'));
+await build({ ...common, entryPoints: benches.map((f) => `scripts/bench/${f}`), outdir: 'dist/bench' });

@@ -1,0 +1,100 @@
+import { MergeError } from '../errors';
+import { parsePolicy, formatProblem } from './validate';
+import type { LifecyclePolicy, LifecycleRule } from './types';
+import { POLICY_LIMITS, policyExpiresUntaggedImages, storageClassOf } from './types';
+
+/** Default age, in days since push, after which the janitor's rule expires untagged images. */
+export const DEFAULT_UNTAGGED_DAYS = 7;
+
+/** The description that marks a rule as added by ecr-janitor. */
+export function janitorRuleDescription(days: number): string {
+  return `Expire untagged images ${days} days after push (added by ecr-janitor)`;
+}
+
+/** The janitor's default rule at a given priority. */
+export function defaultUntaggedRule(days: number, rulePriority: number): LifecycleRule {
+  if (!Number.isInteger(days) || days < 1) throw new MergeError(`days must be a positive integer, got ${days}; pass e.g. 7`);
+  return {
+    rulePriority,
+    description: janitorRuleDescription(days),
+    selection: { tagStatus: 'untagged', countType: 'sinceImagePushed', countUnit: 'days', countNumber: days },
+    action: { type: 'expire' },
+  };
+}
+
+/** Outcome of {@link mergeDefaultRule}. */
+export interface MergeResult {
+  /** The policy to apply. */
+  policy: LifecyclePolicy;
+  /** Its text: the input text itself when unchanged, else compact JSON. */
+  text: string;
+  /** False when the policy already expires untagged images and came back as it was. */
+  changed: boolean;
+  /** True when existing priorities had to be renumbered (their order kept). */
+  renumbered: boolean;
+}
+
+/**
+ * Adds the janitor's default rule (expire untagged images `days` after push) to a policy that
+ * does not already expire untagged standard images. Existing rules are kept unchanged; priorities
+ * are renumbered, in order, only when the standard `any` rule must stay last and no free priority
+ * sits before it. Idempotent: merging a merged policy changes nothing.
+ *
+ * @param existingText the repository's policy text, or undefined when it has none
+ * @throws MergeError when the existing policy is invalid or the rule cannot fit
+ * @example
+ * const { text, changed } = mergeDefaultRule(undefined, 7); // the default policy alone
+ */
+export function mergeDefaultRule(existingText: string | undefined, days: number = DEFAULT_UNTAGGED_DAYS): MergeResult {
+  if (existingText === undefined) {
+    const policy: LifecyclePolicy = { rules: [defaultUntaggedRule(days, 1)] };
+    return { policy, text: JSON.stringify(policy), changed: true, renumbered: false };
+  }
+  const parsed = parsePolicy(existingText);
+  if (!parsed.ok) {
+    throw new MergeError(`the existing lifecycle policy is not valid, so the default rule cannot be merged into it:\n  - ${parsed.problems.map(formatProblem).join('\n  - ')}`);
+  }
+  const existing = parsed.policy;
+  if (policyExpiresUntaggedImages(existing)) return { policy: existing, text: existingText, changed: false, renumbered: false };
+
+  const conflicting = existing.rules.find((r) => storageClassOf(r) === 'standard' && r.selection.tagStatus === 'untagged');
+  if (conflicting) {
+    throw new MergeError(
+      `rule ${conflicting.rulePriority} already selects untagged standard images (action "${conflicting.action.type}") and ECR allows one such rule, so the expire rule cannot be added; change that rule's action to "expire" or remove it`,
+    );
+  }
+  if (existing.rules.length >= POLICY_LIMITS.maxRules) {
+    throw new MergeError(`the policy already has ${existing.rules.length} rules, the most ECR allows; remove a rule to make room for the untagged-image rule`);
+  }
+
+  const sorted = [...existing.rules].sort((a, b) => a.rulePriority - b.rulePriority);
+  const anyRule = sorted.find((r) => storageClassOf(r) === 'standard' && r.selection.tagStatus === 'any');
+  let rules: LifecycleRule[];
+  let renumbered = false;
+  if (!anyRule) {
+    const top = sorted[sorted.length - 1]?.rulePriority ?? 0;
+    rules = [...existing.rules, defaultUntaggedRule(days, top + 1)];
+  } else {
+    // The untagged rule must come before the standard `any` rule, which must stay last in its class.
+    const below = sorted.filter((r) => r.rulePriority < anyRule.rulePriority);
+    const free = (below[below.length - 1]?.rulePriority ?? 0) + 1;
+    if (free < anyRule.rulePriority) {
+      rules = [...existing.rules, defaultUntaggedRule(days, free)];
+    } else {
+      renumbered = true;
+      const inserted = [...below, defaultUntaggedRule(days, 0), ...sorted.slice(below.length)];
+      rules = inserted.map((r, i) => ({ ...r, rulePriority: i + 1 }));
+    }
+  }
+  const policy: LifecyclePolicy = { rules };
+  const text = JSON.stringify(policy);
+  if (text.length > POLICY_LIMITS.maxLength) {
+    throw new MergeError(`with the untagged-image rule the policy would be ${text.length} characters, over ECR's limit of ${POLICY_LIMITS.maxLength}; shorten descriptions or remove rules`);
+  }
+  const check = parsePolicy(text);
+  if (!check.ok) {
+    // Unreachable for valid input; kept so a merge can never hand ECR a policy it rejects.
+    throw new MergeError(`the merged policy would not be valid: ${check.problems.map(formatProblem).join('; ')}`);
+  }
+  return { policy, text, changed: true, renumbered };
+}

@@ -1,0 +1,96 @@
+/** A point in time as ECR and its tools write it: a Date, epoch seconds, or an ISO-8601 string. */
+export type Timestamp = Date | number | string;
+
+const DIGIT_0 = 48;
+
+function digits(s: string, start: number, count: number): number {
+  let value = 0;
+  for (let i = start; i < start + count; i++) {
+    const d = s.charCodeAt(i) - DIGIT_0;
+    if (d < 0 || d > 9) return Number.NaN;
+    value = value * 10 + d;
+  }
+  return value;
+}
+
+/**
+ * Parses the common `YYYY-MM-DDTHH:MM:SS[.fff…](Z|±HH:MM)` shape without `Date.parse`, which is
+ * several times slower and dominates evaluation of large image lists. Returns NaN for other shapes.
+ */
+function parseIsoFast(s: string): number {
+  if (s.length < 20 || s.charCodeAt(4) !== 45 || s.charCodeAt(7) !== 45 || s.charCodeAt(13) !== 58 || s.charCodeAt(16) !== 58) {
+    return Number.NaN;
+  }
+  const sep = s.charCodeAt(10);
+  if (sep !== 84 && sep !== 116 && sep !== 32) return Number.NaN;
+  const year = digits(s, 0, 4);
+  const month = digits(s, 5, 2);
+  const day = digits(s, 8, 2);
+  const hour = digits(s, 11, 2);
+  const minute = digits(s, 14, 2);
+  const second = digits(s, 17, 2);
+  let i = 19;
+  let ms = 0;
+  if (s.charCodeAt(i) === 46) {
+    i++;
+    let scale = 100;
+    while (i < s.length) {
+      const d = s.charCodeAt(i) - DIGIT_0;
+      if (d < 0 || d > 9) break;
+      ms += d * scale;
+      scale /= 10;
+      i++;
+    }
+  }
+  let offsetMinutes = 0;
+  const zone = s.charCodeAt(i);
+  if (zone === 90 || zone === 122) {
+    i++;
+  } else if (zone === 43 || zone === 45) {
+    if (s.length - i === 6 && s.charCodeAt(i + 3) === 58) {
+      offsetMinutes = digits(s, i + 1, 2) * 60 + digits(s, i + 4, 2);
+    } else if (s.length - i === 5) {
+      offsetMinutes = digits(s, i + 1, 2) * 60 + digits(s, i + 3, 2);
+    } else {
+      return Number.NaN;
+    }
+    if (zone === 43) offsetMinutes = -offsetMinutes;
+    i = s.length;
+  } else {
+    return Number.NaN;
+  }
+  if (i !== s.length || month < 1 || month > 12 || day < 1 || day > 31 || hour > 23 || minute > 59 || second > 60) {
+    return Number.NaN;
+  }
+  return (daysFromCivil(year, month, day) * 86_400 + hour * 3600 + minute * 60 + second) * 1000 + Math.floor(ms) + offsetMinutes * 60_000;
+}
+
+/** Days since 1970-01-01 of a proleptic Gregorian date (H. Hinnant's algorithm); cheaper than Date.UTC. */
+function daysFromCivil(year: number, month: number, day: number): number {
+  const y = month <= 2 ? year - 1 : year;
+  const era = Math.floor(y / 400);
+  const yoe = y - era * 400;
+  const doy = Math.floor((153 * (month > 2 ? month - 3 : month + 9) + 2) / 5) + day - 1;
+  const doe = yoe * 365 + Math.floor(yoe / 4) - Math.floor(yoe / 100) + doy;
+  return era * 146_097 + doe - 719_468;
+}
+
+/**
+ * Converts a timestamp to epoch milliseconds; `undefined` and unparseable values give NaN.
+ *
+ * @example toEpochMs('2025-06-03T14:17:44Z') === 1748960264000
+ * @example toEpochMs(1748960264) === 1748960264000 // numbers are epoch seconds, as the AWS CLI v1 prints them
+ */
+export function toEpochMs(value: Timestamp | null | undefined): number {
+  if (value === undefined || value === null) return Number.NaN;
+  if (typeof value === 'number') return value * 1000;
+  if (value instanceof Date) return value.getTime();
+  const fast = parseIsoFast(value);
+  if (!Number.isNaN(fast)) return fast;
+  // Only ISO-8601 is accepted: Date.parse would also take locale strings that mean different things in different places.
+  if (!/^\d{4}-\d{2}-\d{2}([Tt ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?([Zz]|[+-]\d{2}:?\d{2})?)?$/.test(value)) return Number.NaN;
+  return Date.parse(value);
+}
+
+/** Milliseconds in one day. */
+export const DAY_MS = 86_400_000;
