@@ -1,0 +1,47 @@
+import type { ImageDetail } from './image';
+
+/** A resource tag as ECR returns it. */
+export interface Tag {
+  Key: string;
+  Value: string;
+}
+
+/** Identifies one repository in one registry (account and region). */
+export interface RepositoryRef {
+  accountId: string;
+  region: string;
+  repositoryName: string;
+  repositoryArn: string;
+  /** ISO-8601 creation time, when known. */
+  createdAt?: string;
+}
+
+/** Everything the janitor reads about one repository. */
+export interface RepositoryState extends RepositoryRef {
+  tags: Tag[];
+  /** The lifecycle policy text, or null when the repository has none. */
+  lifecyclePolicyText: string | null;
+  /** Every image (ACTIVE, ARCHIVED and ACTIVATING), each with its manifest text when it could be read. */
+  images: ImageDetail[];
+}
+
+/** The snapshot file format written by `ecr-janitor snapshot` and read by `audit --snapshot`. */
+export interface SnapshotFile {
+  format: 'ecr-janitor-snapshot/1';
+  capturedAt: string;
+  registries: Array<{
+    accountId: string;
+    region: string;
+    repositories: Array<{
+      repositoryName: string;
+      repositoryArn: string;
+      createdAt: string | null;
+      tags: Tag[];
+      lifecyclePolicyText: string | null;
+      images: Array<ImageDetail & { imageManifest?: string }>;
+    }>;
+  }>;
+}
+
+/** The snapshot format identifier. */
+export const SNAPSHOT_FORMAT = 'ecr-janitor-snapshot/1';

@@ -1,0 +1,49 @@
+import type { ImageDetail } from '../domain/image';
+import type { RepositoryRef, Tag } from '../domain/registry';
+
+/** A manifest as `BatchGetImage` returns it. */
+export interface ManifestText {
+  imageDigest: string;
+  imageManifest: string;
+  imageManifestMediaType?: string;
+}
+
+/**
+ * Reads one registry (one account in one region). Lists only the calls the janitor makes; every
+ * list is read to its end by the adapter. "Not found" answers are values, not exceptions.
+ */
+export interface RegistryReader {
+  /** The region this reader reads. */
+  readonly region: string;
+  /** Every repository of the registry. */
+  listRepositories(): Promise<RepositoryRef[]>;
+  /** The repository's lifecycle policy text, or undefined when it has none. */
+  getLifecyclePolicy(repositoryName: string): Promise<string | undefined>;
+  /** The repository's resource tags. */
+  listTags(repository: RepositoryRef): Promise<Tag[]>;
+  /** Every image of the repository, whatever its status (ACTIVE, ARCHIVED, ACTIVATING). */
+  describeImages(repositoryName: string): Promise<ImageDetail[]>;
+  /** The manifests of the given digests (batched by the adapter); digests ECR cannot return are left out. */
+  getManifests(repositoryName: string, imageDigests: readonly string[]): Promise<ManifestText[]>;
+}
+
+/** Writes lifecycle policies. The only write the janitor ever makes to ECR. */
+export interface PolicyWriter {
+  /** The region this writer writes to. */
+  readonly region: string;
+  putLifecyclePolicy(repositoryName: string, policyText: string): Promise<void>;
+}
+
+/** Counts AWS API calls by operation, and the retries among them. */
+export interface ApiCallCounter {
+  /** Calls by operation name, e.g. `{ DescribeImages: 12 }`. */
+  snapshot(): { calls: Record<string, number>; retries: Record<string, number> };
+}
+
+/** One region's adapters, as the use cases receive them. */
+export interface RegionRegistry {
+  region: string;
+  reader: RegistryReader;
+  /** Absent when the run is read-only (snapshot files, audits). */
+  writer?: PolicyWriter;
+}
