@@ -33,6 +33,8 @@ function parseIsoFast(s: string): number {
   let ms = 0;
   if (s.charCodeAt(i) === 46) {
     i++;
+    // ISO-8601 needs at least one digit after the decimal point.
+    if (!(s.charCodeAt(i) >= DIGIT_0 && s.charCodeAt(i) <= DIGIT_0 + 9)) return Number.NaN;
     let scale = 100;
     while (i < s.length) {
       const d = s.charCodeAt(i) - DIGIT_0;
@@ -83,7 +85,8 @@ function daysFromCivil(year: number, month: number, day: number): number {
  */
 export function toEpochMs(value: Timestamp | null | undefined): number {
   if (value === undefined || value === null) return Number.NaN;
-  if (typeof value === 'number') return value * 1000;
+  // Rounded: seconds with three decimals times 1000 is not always a whole number in floating point.
+  if (typeof value === 'number') return Math.round(value * 1000);
   if (value instanceof Date) return value.getTime();
   const fast = parseIsoFast(value);
   if (!Number.isNaN(fast)) return fast;

@@ -125,8 +125,6 @@ function compileRule(rule: LifecycleRule): CompiledRule {
   return { rule, archive, matches };
 }
 
-const NO_TAGS: readonly string[] = [];
-
 /** Keys pack a time bucket (32 bits) above the input index (21 bits): exact in a double. */
 const INDEX_BITS = 2 ** 21;
 const BUCKETS = 2 ** 32;
@@ -162,12 +160,15 @@ export function newestFirstOrder(time: Float64Array, digests: readonly string[])
     if (t > max) max = t;
   }
   const span = max - min;
-  const scale = span > 0 ? (BUCKETS - 1) / span : 0;
+  // A span too small (its reciprocal overflows) or infinite cannot be bucketed: scale 0 puts every
+  // time in one run, which the comparator sorts. Otherwise NaN keys would break the permutation.
+  const scale = span > 0 && Number.isFinite((BUCKETS - 1) / span) ? (BUCKETS - 1) / span : 0;
   const keys = new Float64Array(n);
   for (let i = 0; i < n; i++) {
     const t = time[i] as number;
-    // Newest in bucket 0 so an ascending sort yields newest first.
-    const bucket = t > -Infinity ? Math.floor((max - t) * scale) : BUCKETS - 1;
+    // Newest in bucket 0 so an ascending sort yields newest first; `|| 0` maps the NaN of
+    // Infinity - Infinity (a +Infinity time) to bucket 0.
+    const bucket = t > -Infinity ? Math.floor((max - t) * scale) || 0 : BUCKETS - 1;
     keys[i] = bucket * INDEX_BITS + i;
   }
   keys.sort();

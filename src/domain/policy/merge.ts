@@ -77,7 +77,18 @@ export function mergeDefaultRule(existingText: string | undefined, days: number 
   } else {
     // The untagged rule must come before the standard `any` rule, which must stay last in its class.
     const below = sorted.filter((r) => r.rulePriority < anyRule.rulePriority);
-    const free = (below[below.length - 1]?.rulePriority ?? 0) + 1;
+    let free = (below[below.length - 1]?.rulePriority ?? 0) + 1;
+    if (free >= anyRule.rulePriority) {
+      // No gap right above the other rules: any unused priority below the any rule will do, since
+      // the untagged rule selects images no tagged rule does.
+      const used = new Set(below.map((r) => r.rulePriority));
+      for (let p = 1; p < anyRule.rulePriority; p++) {
+        if (!used.has(p)) {
+          free = p;
+          break;
+        }
+      }
+    }
     if (free < anyRule.rulePriority) {
       rules = [...existing.rules, defaultUntaggedRule(days, free)];
     } else {
