@@ -1,0 +1,192 @@
+import {
+  BatchGetImageCommand,
+  GetLifecyclePolicyCommand,
+  LifecyclePolicyNotFoundException,
+  ListTagsForResourceCommand,
+  PutLifecyclePolicyCommand,
+  paginateDescribeImages,
+  paginateDescribeRepositories,
+  type ECRClient,
+  type ImageDetail as SdkImageDetail,
+  type Repository,
+} from '@aws-sdk/client-ecr';
+import { ACCEPTED_MEDIA_TYPES, type ImageDetail } from '../../domain/image';
+import type { RepositoryRef, Tag } from '../../domain/registry';
+import type { ManifestText, PolicyWriter, RegistryReader } from '../../ports/registry';
+
+/** The largest page `DescribeRepositories` and `DescribeImages` accept. */
+export const PAGE_SIZE = 1000;
+/** The most image ids `BatchGetImage` accepts in one call. */
+export const BATCH_GET_IMAGE_LIMIT = 100;
+
+/** What an {@link EcrRegistry} needs. */
+export interface EcrRegistryOptions {
+  /** A client for `region`, built once and shared (see `createEcrClient`). */
+  client: ECRClient;
+  /** The region `client` talks to. */
+  region: string;
+  /** The registry (account) to read; sent as `registryId` when set. @default the caller's own account */
+  accountId?: string;
+}
+
+/** The account id in an ECR ARN (`arn:aws:ecr:REGION:ACCOUNT:repository/NAME`), or '' when absent. */
+function accountFromArn(arn: string | undefined): string {
+  return arn?.split(':')[4] ?? '';
+}
+
+function toIso(date: Date | undefined): string | undefined {
+  return date === undefined || Number.isNaN(date.getTime()) ? undefined : date.toISOString();
+}
+
+/** Copies the known fields of an SDK image into the domain shape, leaving absent ones out. */
+function toDomainImage(sdk: SdkImageDetail & { imageDigest: string }): ImageDetail {
+  const image: ImageDetail = { imageDigest: sdk.imageDigest };
+  if (sdk.imageTags !== undefined) image.imageTags = [...sdk.imageTags];
+  if (sdk.imageSizeInBytes !== undefined) image.imageSizeInBytes = sdk.imageSizeInBytes;
+  if (sdk.imagePushedAt !== undefined) image.imagePushedAt = sdk.imagePushedAt;
+  if (sdk.lastRecordedPullTime !== undefined) image.lastRecordedPullTime = sdk.lastRecordedPullTime;
+  if (sdk.imageManifestMediaType !== undefined) image.imageManifestMediaType = sdk.imageManifestMediaType;
+  if (sdk.artifactMediaType !== undefined) image.artifactMediaType = sdk.artifactMediaType;
+  if (sdk.subjectManifestDigest !== undefined) image.subjectManifestDigest = sdk.subjectManifestDigest;
+  if (sdk.imageStatus !== undefined) image.imageStatus = sdk.imageStatus;
+  if (sdk.lastArchivedAt !== undefined) image.lastArchivedAt = sdk.lastArchivedAt;
+  if (sdk.lastActivatedAt !== undefined) image.lastActivatedAt = sdk.lastActivatedAt;
+  if (sdk.registryId !== undefined) image.registryId = sdk.registryId;
+  if (sdk.repositoryName !== undefined) image.repositoryName = sdk.repositoryName;
+  return image;
+}
+
+function hasDigest(image: SdkImageDetail): image is SdkImageDetail & { imageDigest: string } {
+  return typeof image.imageDigest === 'string' && image.imageDigest !== '';
+}
+
+function chunks<T>(items: readonly T[], size: number): T[][] {
+  const out: T[][] = [];
+  for (let i = 0; i < items.length; i += size) out.push(items.slice(i, i + size));
+  return out;
+}
+
+/**
+ * Reads one ECR registry (one account in one region) and writes its lifecycle policies. Lists are
+ * read to their end with the SDK paginators at the largest page size; "no policy" is `undefined`;
+ * every other error propagates so the caller can record it against the repository. It never
+ * deletes anything: `PutLifecyclePolicy` is its only write.
+ *
+ * @example
+ * const registry = new EcrRegistry({ client: createEcrClient({ region: 'eu-west-1' }), region: 'eu-west-1' });
+ * for (const repo of await registry.listRepositories()) console.log(repo.repositoryName);
+ */
+export class EcrRegistry implements RegistryReader, PolicyWriter {
+  /** The region this registry lives in. */
+  readonly region: string;
+  private readonly client: ECRClient;
+  private readonly accountId: string | undefined;
+
+  /** Wraps `options.client`; the client is not owned (nor destroyed) by the registry. */
+  constructor(options: EcrRegistryOptions) {
+    this.client = options.client;
+    this.region = options.region;
+    this.accountId = options.accountId;
+  }
+
+  /** `{ registryId }` when an account was given, so the default registry is used otherwise. */
+  private get registry(): { registryId?: string } {
+    return this.accountId === undefined ? {} : { registryId: this.accountId };
+  }
+
+  /** Every repository, over all pages of `DescribeRepositories`. */
+  async listRepositories(): Promise<RepositoryRef[]> {
+    const refs: RepositoryRef[] = [];
+    const pages = paginateDescribeRepositories({ client: this.client, pageSize: PAGE_SIZE, stopOnSameToken: true }, { ...this.registry });
+    for await (const page of pages) {
+      for (const repo of page.repositories ?? []) {
+        const ref = this.toRef(repo);
+        if (ref !== undefined) refs.push(ref);
+      }
+    }
+    return refs;
+  }
+
+  /** The policy text, or `undefined` when ECR answers `LifecyclePolicyNotFoundException`. */
+  async getLifecyclePolicy(repositoryName: string): Promise<string | undefined> {
+    try {
+      const out = await this.client.send(new GetLifecyclePolicyCommand({ ...this.registry, repositoryName }));
+      return out.lifecyclePolicyText;
+    } catch (error) {
+      if (error instanceof LifecyclePolicyNotFoundException) return undefined;
+      throw error;
+    }
+  }
+
+  /** The repository's resource tags (`ListTagsForResource` on its ARN). */
+  async listTags(repository: RepositoryRef): Promise<Tag[]> {
+    const out = await this.client.send(new ListTagsForResourceCommand({ resourceArn: repository.repositoryArn }));
+    const tags: Tag[] = [];
+    for (const tag of out.tags ?? []) {
+      if (tag.Key !== undefined) tags.push({ Key: tag.Key, Value: tag.Value ?? '' });
+    }
+    return tags;
+  }
+
+  /** Every image whatever its status: `imageStatus: ANY`, since ECR returns only ACTIVE ones otherwise. */
+  async describeImages(repositoryName: string): Promise<ImageDetail[]> {
+    const images: ImageDetail[] = [];
+    const pages = paginateDescribeImages(
+      { client: this.client, pageSize: PAGE_SIZE, stopOnSameToken: true },
+      { ...this.registry, repositoryName, filter: { imageStatus: 'ANY' } },
+    );
+    for await (const page of pages) {
+      for (const image of page.imageDetails ?? []) {
+        if (hasDigest(image)) images.push(toDomainImage(image));
+      }
+    }
+    return images;
+  }
+
+  /**
+   * The manifests of `imageDigests`, by `BatchGetImage` in batches of 100 (duplicates asked once).
+   * Per-item failures (`ImageNotFound`, unsupported media type …) are left out, not thrown.
+   */
+  async getManifests(repositoryName: string, imageDigests: readonly string[]): Promise<ManifestText[]> {
+    const unique = [...new Set(imageDigests)];
+    const found = new Map<string, ManifestText>();
+    // One batch at a time: BatchGetImage's quota is generous, and the caller already runs
+    // repositories in parallel.
+    for (const batch of chunks(unique, BATCH_GET_IMAGE_LIMIT)) {
+      const out = await this.client.send(
+        new BatchGetImageCommand({
+          ...this.registry,
+          repositoryName,
+          imageIds: batch.map((imageDigest) => ({ imageDigest })),
+          acceptedMediaTypes: [...ACCEPTED_MEDIA_TYPES],
+        }),
+      );
+      for (const image of out.images ?? []) {
+        const imageDigest = image.imageId?.imageDigest;
+        if (imageDigest === undefined || image.imageManifest === undefined || found.has(imageDigest)) continue;
+        const manifest: ManifestText = { imageDigest, imageManifest: image.imageManifest };
+        if (image.imageManifestMediaType !== undefined) manifest.imageManifestMediaType = image.imageManifestMediaType;
+        found.set(imageDigest, manifest);
+      }
+    }
+    return [...found.values()];
+  }
+
+  /** Sets the repository's lifecycle policy (`PutLifecyclePolicy`), replacing any existing one. */
+  async putLifecyclePolicy(repositoryName: string, policyText: string): Promise<void> {
+    await this.client.send(new PutLifecyclePolicyCommand({ ...this.registry, repositoryName, lifecyclePolicyText: policyText }));
+  }
+
+  private toRef(repo: Repository): RepositoryRef | undefined {
+    if (repo.repositoryName === undefined || repo.repositoryArn === undefined) return undefined;
+    const ref: RepositoryRef = {
+      accountId: repo.registryId ?? this.accountId ?? accountFromArn(repo.repositoryArn),
+      region: this.region,
+      repositoryName: repo.repositoryName,
+      repositoryArn: repo.repositoryArn,
+    };
+    const createdAt = toIso(repo.createdAt);
+    if (createdAt !== undefined) ref.createdAt = createdAt;
+    return ref;
+  }
+}
