@@ -1,9 +1,36 @@
-/** @type {import('jest').Config} */
-module.exports = {
+/* global module -- jest loads this file as CommonJS */
+// Two projects: fast, network-free unit tests, and integration tests against one local moto server
+// (started once by globalSetup, see test/integration/support/). `jest` runs both;
+// `jest --selectProjects unit` skips moto entirely (a project's globalSetup only runs when one of its
+// tests is selected).
+const shared = {
   testEnvironment: 'node',
-  roots: ['<rootDir>/test'],
   testMatch: ['**/*.test.ts'],
   transform: { '^.+\\.[tj]sx?$': ['@swc/jest'] },
-  // middy is ESM-only: let swc transform it like our own code.
-  transformIgnorePatterns: ['/node_modules/(?!@middy/)'],
+  // middy, p-limit and its queue are ESM-only: let swc transform them like our own code.
+  transformIgnorePatterns: ['/node_modules/(?!(@middy|p-limit|yocto-queue)/)'],
+};
+
+/** @type {import('jest').Config} */
+module.exports = {
+  projects: [
+    {
+      ...shared,
+      displayName: 'unit',
+      roots: ['<rootDir>/test/unit'],
+    },
+    {
+      ...shared,
+      displayName: 'integration',
+      roots: ['<rootDir>/test/integration'],
+      globalSetup: '<rootDir>/test/integration/support/global-setup.ts',
+      globalTeardown: '<rootDir>/test/integration/support/global-teardown.ts',
+      // maxWorkers is a global option, ignored inside a project: this runner makes the project's
+      // files run one at a time (in band) however many workers the unit tests get, because they
+      // share one moto server and each file resets its state.
+      runner: '<rootDir>/test/integration/support/serial-runner.ts',
+      // moto imports a service's Python modules on its first call: allow for a slow CI machine.
+      testTimeout: 15_000,
+    },
+  ],
 };
