@@ -1,0 +1,28 @@
+import picomatch from 'picomatch';
+import type { Tag } from './registry';
+
+/** The tag that opts a repository out of remediation. @default 'ecr-janitor:opt-out' */
+export const DEFAULT_OPT_OUT_TAG = 'ecr-janitor:opt-out';
+
+/** Which repositories the janitor may change. */
+export interface Selection {
+  /** A repository tagged `optOutTag` = `true` is audited but never changed. */
+  optOutTag: string;
+  /** Repository-name globs (`team-a/*`) the janitor never changes. */
+  exclude: readonly string[];
+}
+
+/** True when the repository carries the opt-out tag with the value `true` (any case). */
+export function isOptedOut(tags: readonly Tag[], optOutTag: string): boolean {
+  return tags.some((t) => t.Key === optOutTag && t.Value.trim().toLowerCase() === 'true');
+}
+
+/**
+ * Builds a matcher for exclude globs. `*` stops at `/`, `**` crosses it, as in shells.
+ *
+ * @example excludeMatcher(['team-a/*'])('team-a/web') === true
+ */
+export function excludeMatcher(globs: readonly string[]): (repositoryName: string) => boolean {
+  if (globs.length === 0) return () => false;
+  return picomatch([...globs], { dot: true });
+}
