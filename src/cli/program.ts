@@ -1,6 +1,7 @@
 import { Command, CommanderError } from 'commander';
 import { JanitorError } from '../domain/errors';
 import { mergePolicyCommand, simulateCommand, validatePolicyCommand } from './commands/policy';
+import { auditCommand, remediateCommand, snapshotCommand } from './commands/registry';
 import type { CliContext } from './context';
 import { EXIT, exitCodeFor } from './errors';
 
@@ -12,7 +13,7 @@ export function buildProgram(ctx: CliContext): Command {
     .showHelpAfterError('(run with --help for usage)')
     .configureOutput({ writeOut: (s) => ctx.out(s.trimEnd()), writeErr: (s) => ctx.err(s.trimEnd()) })
     .exitOverride();
-  for (const command of [simulateCommand(ctx), validatePolicyCommand(ctx), mergePolicyCommand(ctx)]) {
+  for (const command of [auditCommand(ctx), remediateCommand(ctx), simulateCommand(ctx), validatePolicyCommand(ctx), mergePolicyCommand(ctx), snapshotCommand(ctx)]) {
     command.exitOverride().showHelpAfterError('(run with --help for usage)').configureOutput({ writeOut: (s) => ctx.out(s.trimEnd()), writeErr: (s) => ctx.err(s.trimEnd()) });
     program.addCommand(command);
   }
@@ -30,7 +31,8 @@ export async function runCli(argv: readonly string[], ctx: CliContext): Promise<
     return ctx.exitCode;
   } catch (error) {
     if (error instanceof CommanderError) {
-      if (error.code === 'commander.helpDisplayed' || error.code === 'commander.version' || error.code === 'commander.help') return EXIT.ok;
+      // commander.help with a non-zero exit code is help printed to stderr because no command was given.
+      if (error.code === 'commander.helpDisplayed' || error.code === 'commander.version' || (error.code === 'commander.help' && error.exitCode === 0)) return EXIT.ok;
       return EXIT.usage;
     }
     if (error instanceof JanitorError) {

@@ -1,0 +1,210 @@
+import { mkdir, rename, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { Command, Option } from 'commander';
+import { CallCounter } from '../../adapters/aws/call-counter';
+import { createEcrClientPool } from '../../adapters/aws/clients';
+import { EcrRegistry } from '../../adapters/aws/ecr';
+import { renderCsv, renderHtml, renderMarkdown, renderSummaryTable } from '../../adapters/render';
+import { renderRemediationPlan } from '../../adapters/render/remediation';
+import { parseSnapshot } from '../../adapters/snapshot/schema';
+import { SnapshotRegistry } from '../../adapters/snapshot/snapshot-registry';
+import { DEFAULT_UNTAGGED_DAYS } from '../../domain/policy';
+import type { RepositoryState, SnapshotFile } from '../../domain/registry';
+import { SNAPSHOT_FORMAT } from '../../domain/registry';
+import type { AuditReport } from '../../domain/report';
+import { DEFAULT_OPT_OUT_TAG } from '../../domain/selection';
+import type { PolicyWriter, RegistryReader } from '../../ports/registry';
+import { audit, scanRegistries } from '../../use-cases/audit';
+import { remediate } from '../../use-cases/remediate';
+import type { CliContext } from '../context';
+import { EXIT, UsageError } from '../errors';
+import { readJsonFile } from '../io';
+import { parseNonNegative, parseNow, parsePositiveInt } from '../options';
+import { progressReporter } from '../progress';
+
+/** Flags shared by the commands that read a registry. */
+interface SourceFlags {
+  region?: string;
+  endpoint?: string;
+  snapshot?: string;
+  concurrency: number;
+  exclude: string[];
+  optOutTag: string;
+}
+
+const REGION_PATTERN = /^[a-z]{2}(-[a-z]+)+-\d+$/;
+
+function collect(value: string, previous: string[]): string[] {
+  return [...previous, value];
+}
+
+function addSourceOptions(command: Command, { snapshot }: { snapshot: boolean }): Command {
+  command
+    .option('--region <regions>', 'comma-separated AWS regions (default: AWS_REGION, else the snapshot\'s regions)')
+    .option('--endpoint <url>', 'ECR endpoint URL, e.g. a local emulator')
+    .option('--concurrency <n>', 'repositories read at the same time', parsePositiveInt, 8)
+    .option('--exclude <glob>', 'repository-name glob the janitor never changes (repeatable)', collect, [])
+    .option('--opt-out-tag <key>', 'repositories tagged KEY=true are never changed', DEFAULT_OPT_OUT_TAG);
+  if (snapshot) command.option('--snapshot <file>', 'read a snapshot file instead of AWS (fully offline)');
+  return command;
+}
+
+function parseRegions(value: string | undefined): string[] {
+  if (value === undefined) return [];
+  const regions = [...new Set(value.split(',').map((r) => r.trim()).filter((r) => r !== ''))];
+  for (const region of regions) {
+    if (!REGION_PATTERN.test(region)) throw new UsageError(`--region: "${region}" is not an AWS region name; write e.g. us-east-1,eu-west-1`);
+  }
+  return regions;
+}
+
+/** The registries a command reads; `capturedAt` is set for snapshots (epoch ms). */
+type Sources = Array<{ reader: RegistryReader; writer?: PolicyWriter }> & { capturedAt?: number };
+
+/** Builds the readers (and writers) a command runs against: a snapshot file or live ECR. */
+async function openSources(flags: SourceFlags, counter: CallCounter): Promise<Sources> {
+  const regions = parseRegions(flags.region);
+  if (flags.snapshot !== undefined) {
+    if (flags.endpoint !== undefined) throw new UsageError('--snapshot and --endpoint cannot be combined: a snapshot is read offline');
+    const snapshot = parseSnapshot(await readJsonFile(flags.snapshot, 'snapshot'), flags.snapshot);
+    const readers = SnapshotRegistry.fromSnapshot(snapshot, regions);
+    if (readers.length === 0) throw new UsageError(`--region ${regions.join(',')}: the snapshot ${flags.snapshot} holds only ${snapshot.registries.map((r) => r.region).join(', ') || 'no regions'}`);
+    return Object.assign(readers.map((reader) => ({ reader })), { capturedAt: Date.parse(snapshot.capturedAt) });
+  }
+  const live = regions.length > 0 ? regions : [process.env.AWS_REGION ?? process.env.AWS_DEFAULT_REGION].filter((r): r is string => r !== undefined && r !== '');
+  if (live.length === 0) throw new UsageError('no region: pass --region us-east-1[,eu-west-1…], set AWS_REGION, or use --snapshot FILE');
+  const clientFor = createEcrClientPool({ counter, ...(flags.endpoint ? { endpoint: flags.endpoint } : {}) });
+  return live.map((region) => {
+    const registry = new EcrRegistry({ client: clientFor(region), region });
+    return { reader: registry, writer: registry };
+  });
+}
+
+async function writeArtifacts(dir: string, report: AuditReport): Promise<string[]> {
+  await mkdir(dir, { recursive: true });
+  const files: Array<[string, string]> = [
+    ['report.json', `${JSON.stringify(report, null, 2)}\n`],
+    ['report.csv', renderCsv(report)],
+    ['report.md', renderMarkdown(report)],
+    ['report.html', renderHtml(report, {})],
+  ];
+  // Each file is written whole to a temporary name, then renamed: no half-written reports.
+  for (const [name, body] of files) {
+    const target = join(dir, name);
+    await writeFile(`${target}.tmp`, body);
+    await rename(`${target}.tmp`, target);
+  }
+  return files.map(([name]) => join(dir, name));
+}
+
+type AuditFormat = 'table' | 'json' | 'csv' | 'markdown' | 'html';
+
+/** `audit`: policy status, de-duplicated storage cost and what the policy will reclaim. */
+export function auditCommand(ctx: CliContext): Command {
+  const command = new Command('audit').description('audit every repository: lifecycle policy status, storage cost (de-duplicated as ECR bills it), what the policy will reclaim');
+  addSourceOptions(command, { snapshot: true })
+    .option('--days <n>', 'age in days of the default untagged-image rule', parsePositiveInt, DEFAULT_UNTAGGED_DAYS)
+    .option('--now <iso-8601>', 'evaluate policies at this time (default: now, or the capture time of --snapshot)', parseNow)
+    .option('--price-per-gb-month <usd>', 'storage price in USD per GB-month', parseNonNegative, 0.1)
+    .addOption(new Option('--format <format>', 'output on stdout').choices(['table', 'json', 'csv', 'markdown', 'html']).default('table'))
+    .option('--out <dir>', 'also write report.json, report.csv, report.md and report.html to DIR')
+    .action(async (opts: SourceFlags & { days: number; now?: number; pricePerGbMonth: number; format: AuditFormat; out?: string }) => {
+      const counter = new CallCounter();
+      const sources = await openSources(opts, counter);
+      const progress = progressReporter(ctx);
+      const report = await audit(
+        sources.map((s) => s.reader),
+        {
+          // A snapshot is judged as it was when captured, so its numbers do not drift as days pass.
+          now: opts.now ?? (Number.isNaN(sources.capturedAt ?? Number.NaN) ? ctx.now() : (sources.capturedAt as number)),
+          generatedAt: ctx.now(),
+          days: opts.days,
+          pricePerGbMonth: opts.pricePerGbMonth,
+          selection: { optOutTag: opts.optOutTag, exclude: opts.exclude },
+          concurrency: opts.concurrency,
+          ...(opts.snapshot === undefined ? { counter } : {}),
+          onProgress: progress.update,
+        },
+      );
+      progress.done();
+      const render: Record<AuditFormat, () => string> = {
+        table: () => renderSummaryTable(report),
+        json: () => JSON.stringify(report, null, 2),
+        csv: () => renderCsv(report).trimEnd(),
+        markdown: () => renderMarkdown(report).trimEnd(),
+        html: () => renderHtml(report, {}).trimEnd(),
+      };
+      ctx.out(render[opts.format]());
+      if (opts.out !== undefined) {
+        const written = await writeArtifacts(opts.out, report);
+        ctx.err(`wrote ${written.join(', ')}`);
+      }
+      if (report.errors.length > 0) {
+        ctx.err(`${report.errors.length} repositor${report.errors.length === 1 ? 'y' : 'ies'} could not be fully audited; see "errors" in the report`);
+        ctx.exitCode = EXIT.partial;
+      }
+    });
+  return command;
+}
+
+/** `remediate`: merge the default rule into every policy that lacks one (dry run unless --apply). */
+export function remediateCommand(ctx: CliContext): Command {
+  const command = new Command('remediate').description('merge the default untagged-image rule into every policy that lacks one; dry run unless --apply');
+  addSourceOptions(command, { snapshot: true })
+    .option('--days <n>', 'expire untagged images this many days after push', parsePositiveInt, DEFAULT_UNTAGGED_DAYS)
+    .option('--apply', 'write the policies (PutLifecyclePolicy); without it nothing is written', false)
+    .addOption(new Option('--format <format>', 'output on stdout').choices(['table', 'json']).default('table'))
+    .action(async (opts: SourceFlags & { days: number; apply: boolean; format: 'table' | 'json' }) => {
+      if (opts.apply && opts.snapshot !== undefined) throw new UsageError('--apply cannot be used with --snapshot: a snapshot is read-only; drop --snapshot to write to ECR');
+      const counter = new CallCounter();
+      const sources = await openSources(opts, counter);
+      const result = await remediate(sources, {
+        days: opts.days,
+        apply: opts.apply,
+        concurrency: opts.concurrency,
+        selection: { optOutTag: opts.optOutTag, exclude: opts.exclude },
+      });
+      if (opts.format === 'json') {
+        ctx.out(JSON.stringify({ apply: opts.apply, ...result, apiCalls: counter.snapshot().calls }, null, 2));
+      } else {
+        ctx.out(renderRemediationPlan(result, opts.apply));
+      }
+      if (result.errors.length > 0) ctx.exitCode = EXIT.partial;
+    });
+  return command;
+}
+
+/** `snapshot`: capture registries into a file that `audit --snapshot` reads offline. */
+export function snapshotCommand(ctx: CliContext): Command {
+  const command = new Command('snapshot').description('capture repositories, policies, tags, images and manifests into a file for offline audits');
+  addSourceOptions(command, { snapshot: false })
+    .requiredOption('--out <file>', 'snapshot file to write')
+    .action(async (opts: SourceFlags & { out: string }) => {
+      const counter = new CallCounter();
+      const sources = await openSources(opts, counter);
+      const progress = progressReporter(ctx);
+      const byRegion = new Map<string, RepositoryState[]>(sources.map((s) => [s.reader.region, []]));
+      const errors: AuditReport['errors'] = [];
+      await scanRegistries(sources.map((s) => s.reader), opts.concurrency, (state) => byRegion.get(state.region)?.push(state), errors, progress.update);
+      progress.done();
+      const file: SnapshotFile = {
+        format: SNAPSHOT_FORMAT,
+        capturedAt: new Date(ctx.now()).toISOString(),
+        registries: [...byRegion].map(([region, states]) => ({
+          accountId: states[0]?.accountId ?? '',
+          region,
+          repositories: states
+            .sort((a, b) => a.repositoryName.localeCompare(b.repositoryName))
+            .map((s) => ({ repositoryName: s.repositoryName, repositoryArn: s.repositoryArn, createdAt: s.createdAt ?? null, tags: s.tags, lifecyclePolicyText: s.lifecyclePolicyText, images: s.images })),
+        })),
+      };
+      await writeFile(`${opts.out}.tmp`, `${JSON.stringify(file)}\n`);
+      await rename(`${opts.out}.tmp`, opts.out);
+      const repositories = file.registries.reduce((n, r) => n + r.repositories.length, 0);
+      const images = file.registries.reduce((n, r) => n + r.repositories.reduce((m, repo) => m + repo.images.length, 0), 0);
+      ctx.err(`wrote ${opts.out}: ${repositories} repositories, ${images} images, ${counter.snapshot().calls.total ?? 0} API calls`);
+      for (const e of errors) ctx.err(`error: ${e.region}${e.repositoryName ? `/${e.repositoryName}` : ''}: ${e.code}: ${e.message}`);
+      if (errors.length > 0) ctx.exitCode = EXIT.partial;
+    });
+  return command;
+}
