@@ -1,0 +1,35 @@
+// Validates the serverless.yml parameters with the same code the functions run at cold start, so a
+// bad value fails `serverless package` / `deploy` with the parameter's name instead of a weekly error.
+const { buildSync } = require('esbuild');
+const path = require('node:path');
+
+function loadConfigModule() {
+  const out = buildSync({ entryPoints: [path.join(__dirname, '..', 'src', 'config.ts')], bundle: true, platform: 'node', format: 'cjs', write: false, logLevel: 'silent' });
+  const module = { exports: {} };
+  new Function('module', 'exports', 'require', out.outputFiles[0].text)(module, module.exports, require);
+  return module.exports;
+}
+
+module.exports = async ({ resolveVariable }) => {
+  const param = async (name) => String(await resolveVariable(`param:${name}`));
+  const env = {
+    DEFAULT_DAYS: await param('defaultDays'),
+    DRY_RUN: await param('dryRun'),
+    REGIONS: (await param('regions')) || String(await resolveVariable('aws:region')),
+    EXCLUDE: await param('exclude'),
+    OPT_OUT_TAG: await param('optOutTag'),
+    PRICE_PER_GB_MONTH: await param('pricePerGbMonth'),
+    CONCURRENCY: await param('concurrency'),
+    REPORT_BUS: await param('reportBus'),
+  };
+  loadConfigModule().loadConfig(env);
+  const schedule = await param('schedule');
+  if (!/^(rate\(\d+ (minute|minutes|hour|hours|day|days)\)|cron\([^)]+\))$/.test(schedule)) {
+    throw new Error(`parameter schedule ("${schedule}") must be rate(…) or cron(…), e.g. cron(0 6 ? * MON *)`);
+  }
+  const email = await param('reportEmail');
+  if (email !== '' && !/^[^@\s]+@[^@\s]+\.[^@\s]+$/.test(email)) {
+    throw new Error(`parameter reportEmail ("${email}") must be an e-mail address, or empty for no e-mail`);
+  }
+  return 'ok';
+};

@@ -1,0 +1,95 @@
+import { z } from 'zod';
+import { ConfigError } from './domain/errors';
+import { DEFAULT_UNTAGGED_DAYS } from './domain/policy';
+import { DEFAULT_OPT_OUT_TAG } from './domain/selection';
+
+/** Every setting of the deployed janitor, typed and validated once per container. */
+export interface JanitorConfig {
+  /** Days after push that untagged images expire. @default 7 */
+  defaultDays: number;
+  /** Audit and report only; never write a policy. @default false */
+  dryRun: boolean;
+  /** Regions the scheduled audit covers. @default the deploy region */
+  regions: string[];
+  /** Repository-name globs never changed. @default [] */
+  exclude: string[];
+  /** Repositories tagged with this key = true are never changed. @default 'ecr-janitor:opt-out' */
+  optOutTag: string;
+  /** USD per GB-month of storage. @default 0.10 */
+  pricePerGbMonth: number;
+  /** Repositories read at the same time. @default 8 */
+  concurrency: number;
+  /** The bucket for report artifacts (scheduled audit only). */
+  reportBucket: string | undefined;
+  /** The event bus for report events: a name or ARN. @default 'default' */
+  reportBus: string;
+  /** IAM role ARNs of the janitor's own functions, whose policy writes are not drift. */
+  janitorRoleArns: string[];
+}
+
+/** Each setting: its environment variable, the serverless.yml parameter that sets it, and its check. */
+const SETTINGS = {
+  defaultDays: { env: 'DEFAULT_DAYS', param: 'defaultDays' },
+  dryRun: { env: 'DRY_RUN', param: 'dryRun' },
+  regions: { env: 'REGIONS', param: 'regions' },
+  exclude: { env: 'EXCLUDE', param: 'exclude' },
+  optOutTag: { env: 'OPT_OUT_TAG', param: 'optOutTag' },
+  pricePerGbMonth: { env: 'PRICE_PER_GB_MONTH', param: 'pricePerGbMonth' },
+  concurrency: { env: 'CONCURRENCY', param: 'concurrency' },
+  reportBucket: { env: 'REPORT_BUCKET', param: '(the stack\'s report bucket)' },
+  reportBus: { env: 'REPORT_BUS', param: 'reportBus' },
+  janitorRoleArns: { env: 'JANITOR_ROLE_ARNS', param: '(the stack\'s function roles)' },
+} as const;
+
+const REGION = /^[a-z]{2}(-[a-z]+)+-\d+$/;
+const ROLE_ARN = /^arn:aws[a-z-]*:iam::\d{12}:role\/.+$/;
+const BUS = /^(default|[A-Za-z0-9._\-/]{1,256}|arn:aws[a-z-]*:events:[a-z0-9-]+:\d{12}:event-bus\/[A-Za-z0-9._\-/]+)$/;
+
+function list(value: string | undefined): string[] {
+  return (value ?? '').split(',').map((s) => s.trim()).filter((s) => s !== '');
+}
+
+const schema = z.object({
+  defaultDays: z.string().regex(/^\d+$/, 'must be a whole number of days, 1 or more').transform(Number).pipe(z.number().int().min(1, 'must be 1 or more').max(36_500, 'must be at most 36500')),
+  dryRun: z.enum(['true', 'false'], { error: 'must be true or false' }).transform((v) => v === 'true'),
+  regions: z.string().transform(list).pipe(z.array(z.string().regex(REGION, 'is not an AWS region name such as eu-west-1')).min(1, 'must name at least one region')),
+  exclude: z.string().transform(list),
+  optOutTag: z.string().trim().min(1, 'must not be empty').max(128, 'must be at most 128 characters (an AWS tag key)'),
+  pricePerGbMonth: z.string().regex(/^\d+(\.\d+)?$/, 'must be a price such as 0.10').transform(Number),
+  concurrency: z.string().regex(/^\d+$/, 'must be a whole number').transform(Number).pipe(z.number().int().min(1, 'must be 1 or more').max(64, 'must be at most 64')),
+  reportBucket: z.string().optional(),
+  reportBus: z.string().regex(BUS, 'must be "default", an event bus name or an event bus ARN'),
+  janitorRoleArns: z.string().transform(list).pipe(z.array(z.string().regex(ROLE_ARN, 'must list IAM role ARNs'))),
+});
+
+/**
+ * Reads and validates the configuration from environment variables; fails fast with the name of
+ * the parameter (and its variable) that is wrong and what it must be.
+ *
+ * @example const config = loadConfig(process.env);
+ * @throws ConfigError naming every invalid setting
+ */
+export function loadConfig(env: Readonly<Record<string, string | undefined>>): JanitorConfig {
+  const raw = {
+    defaultDays: env.DEFAULT_DAYS ?? String(DEFAULT_UNTAGGED_DAYS),
+    dryRun: (env.DRY_RUN ?? 'false').trim().toLowerCase(),
+    regions: env.REGIONS !== undefined && env.REGIONS.trim() !== '' ? env.REGIONS : (env.AWS_REGION ?? ''),
+    exclude: env.EXCLUDE ?? '',
+    optOutTag: env.OPT_OUT_TAG ?? DEFAULT_OPT_OUT_TAG,
+    pricePerGbMonth: env.PRICE_PER_GB_MONTH ?? '0.10',
+    concurrency: env.CONCURRENCY ?? '8',
+    reportBucket: env.REPORT_BUCKET,
+    reportBus: env.REPORT_BUS === undefined || env.REPORT_BUS.trim() === '' ? 'default' : env.REPORT_BUS.trim(),
+    janitorRoleArns: env.JANITOR_ROLE_ARNS ?? '',
+  };
+  const result = schema.safeParse(raw);
+  if (!result.success) {
+    const problems = result.error.issues.map((issue) => {
+      const key = issue.path[0] as keyof typeof SETTINGS;
+      const setting = SETTINGS[key];
+      return `parameter ${setting.param} (${setting.env}=${JSON.stringify(raw[key])}) ${issue.message}`;
+    });
+    throw new ConfigError(`invalid configuration:\n  - ${problems.join('\n  - ')}`);
+  }
+  return { ...result.data, reportBucket: result.data.reportBucket };
+}
