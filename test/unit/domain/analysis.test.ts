@@ -1,0 +1,330 @@
+import type { AnalysisOptions } from '../../../src/domain/analysis';
+import { analyseRepository, policyStatusOf } from '../../../src/domain/analysis';
+import type { ImageDetail } from '../../../src/domain/image';
+import type { RepositoryState } from '../../../src/domain/registry';
+import { GIB } from '../../../src/domain/report';
+import { NOW, imageOf, opaqueImage } from '../support/images';
+import { blob, imageManifest, indexManifest, signatureOf } from '../support/manifests';
+import { INVALID_POLICY, TAGGED_ONLY, UNTAGGED_30_DAYS, archiveUntagged, expireUntagged, keepNewestTagged, policyText } from '../support/policies';
+
+const base = blob('base-os', 40_000_000);
+
+/** An app image whose own bytes (config + code) are `ownBytes`, on a shared base layer. */
+function app(name: string, ownBytes = 10_000) {
+  return imageManifest({ config: blob(`${name}-config`, 1_000), layers: [base, blob(`${name}-code`, ownBytes - 1_000)] });
+}
+
+function state(images: ImageDetail[], lifecyclePolicyText: string | null = null): RepositoryState {
+  return {
+    accountId: '111122223333',
+    region: 'eu-west-1',
+    repositoryName: 'team/app',
+    repositoryArn: 'arn:aws:ecr:eu-west-1:111122223333:repository/team/app',
+    tags: [],
+    lifecyclePolicyText,
+    images,
+  };
+}
+
+function options(overrides: Partial<AnalysisOptions> = {}): AnalysisOptions {
+  return { now: NOW, days: 7, pricePerGbMonth: 0.1, optedOut: false, excluded: false, ...overrides };
+}
+
+// A repository with two releases, an old orphan, a young orphan, and a 10-day-old orphan.
+const release1 = app('release-1');
+const release2 = app('release-2');
+const oldOrphan = app('old-orphan', 20_000);
+const youngOrphan = app('young-orphan', 30_000);
+const tenDayOrphan = app('ten-day-orphan', 50_000);
+const mixed = (): ImageDetail[] => [
+  imageOf(release1, { tags: ['release-1'], pushedDaysAgo: 60 }),
+  imageOf(release2, { tags: ['release-2'], pushedDaysAgo: 2 }),
+  imageOf(oldOrphan, { pushedDaysAgo: 40 }),
+  imageOf(youngOrphan, { pushedDaysAgo: 3 }),
+  imageOf(tenDayOrphan, { pushedDaysAgo: 10 }),
+];
+
+describe('analysis', () => {
+  describe('policyStatusOf', () => {
+    it.each([
+      { name: 'no policy', text: null, status: 'missing' },
+      { name: 'a tagged-only policy', text: TAGGED_ONLY, status: 'no-untagged-rule' },
+      { name: 'a policy that archives untagged images', text: policyText(archiveUntagged(1, 30)), status: 'no-untagged-rule' },
+      { name: 'a policy expiring untagged images', text: UNTAGGED_30_DAYS, status: 'ok' },
+      {
+        name: 'a policy whose any rule expires',
+        text: policyText({ rulePriority: 1, description: 'keep the newest 100 images of any kind', selection: { tagStatus: 'any', countType: 'imageCountMoreThan', countNumber: 100 }, action: { type: 'expire' } }),
+        status: 'ok',
+      },
+    ] as const)('returns $status for $name', ({ text, status }) => {
+      // Act
+      const result = policyStatusOf(text);
+
+      // Assert
+      expect(result.status).toBe(status);
+      expect(result.invalid).toBeUndefined();
+    });
+
+    it('reports an invalid stored policy as no-untagged-rule with the reason', () => {
+      // Act
+      const result = policyStatusOf(INVALID_POLICY);
+
+      // Assert
+      expect(result.status).toBe('no-untagged-rule');
+      expect(result.policy).toBeUndefined();
+      expect(result.invalid).toMatch(/not valid/);
+    });
+  });
+
+  describe('analyseRepository', () => {
+    it('dooms untagged orphans older than the default rule when the repository has no policy', () => {
+      // Act
+      const { report, warning } = analyseRepository(state(mixed()), options());
+
+      // Assert
+      expect(warning).toBeUndefined();
+      expect(report.policyStatus).toBe('missing');
+      expect(report.doomedImages).toBe(2);
+      expect(report.reclaimableBytes).toBe(20_000 + 50_000);
+    });
+
+    it('uses a policy that already expires untagged images as it is', () => {
+      // Act: the repository's own 30-day rule keeps the 10-day orphan the 7-day default would take.
+      const { report } = analyseRepository(state(mixed(), UNTAGGED_30_DAYS), options());
+
+      // Assert
+      expect(report.policyStatus).toBe('ok');
+      expect(report.doomedImages).toBe(1);
+      expect(report.reclaimableBytes).toBe(20_000);
+    });
+
+    it('merges the untagged rule into a tagged-only policy for the estimate', () => {
+      // Act: the policy keeps one release (release-1 goes) and the merged rule takes the old orphans.
+      const { report } = analyseRepository(state(mixed(), TAGGED_ONLY), options());
+
+      // Assert
+      expect(report.policyStatus).toBe('no-untagged-rule');
+      expect(report.doomedImages).toBe(3);
+      expect(report.reclaimableBytes).toBe(10_000 + 20_000 + 50_000);
+    });
+
+    it('uses the days option for the merged default rule', () => {
+      // Act
+      const { report } = analyseRepository(state(mixed()), options({ days: 30 }));
+
+      // Assert
+      expect(report.doomedImages).toBe(1);
+      expect(report.reclaimableBytes).toBe(20_000);
+    });
+
+    it.each([
+      { name: 'opted out', flags: { optedOut: true } },
+      { name: 'excluded', flags: { excluded: true } },
+    ])('dooms nothing when the repository is $name and has no policy', ({ flags }) => {
+      // Act
+      const { report, warning } = analyseRepository(state(mixed()), options(flags));
+
+      // Assert
+      expect(warning).toBeUndefined();
+      expect(report).toMatchObject({ policyStatus: 'missing', doomedImages: 0, reclaimableBytes: 0, monthlySavingsUsd: 0, ...flags });
+    });
+
+    it.each([
+      { name: 'opted out', flags: { optedOut: true } },
+      { name: 'excluded', flags: { excluded: true } },
+    ])('evaluates only its own policy when the repository is $name', ({ flags }) => {
+      // Act: the tagged-only policy takes release-1; no untagged rule is merged in.
+      const { report } = analyseRepository(state(mixed(), TAGGED_ONLY), options(flags));
+
+      // Assert
+      expect(report.doomedImages).toBe(1);
+      expect(report.reclaimableBytes).toBe(10_000);
+    });
+
+    it('warns and dooms nothing when the stored policy is invalid', () => {
+      // Act
+      const { report, warning } = analyseRepository(state(mixed(), INVALID_POLICY), options());
+
+      // Assert
+      expect(warning).toMatch(/not valid/);
+      expect(report.policyStatus).toBe('no-untagged-rule');
+      expect(report.doomedImages).toBe(0);
+      expect(report.reclaimableBytes).toBe(0);
+    });
+
+    it('warns and evaluates the own policy when the default rule cannot be merged into it', () => {
+      // Arrange: ECR allows one untagged rule per storage class, and this one archives.
+      const text = policyText(keepNewestTagged(1, 'release', 1), archiveUntagged(2, 30));
+
+      // Act
+      const { report, warning } = analyseRepository(state(mixed(), text), options());
+
+      // Assert
+      expect(warning).toMatch(/already selects untagged/);
+      expect(report.policyStatus).toBe('no-untagged-rule');
+      expect(report.doomedImages).toBe(1);
+      expect(report.reclaimableBytes).toBe(10_000);
+    });
+
+    it('counts every image, and only untagged orphans as untagged images', () => {
+      // Arrange
+      const amd64 = app('amd64');
+      const arm64 = app('arm64');
+      const list = indexManifest([amd64, arm64]);
+      const tagged = app('tagged');
+      const images = [
+        imageOf(list, { tags: ['v1'] }),
+        imageOf(amd64),
+        imageOf(arm64),
+        imageOf(tagged, { tags: ['v0'], status: 'ARCHIVED' }),
+        imageOf(signatureOf(tagged)),
+        imageOf(app('orphan-1')),
+        imageOf(app('orphan-2'), { status: 'ARCHIVED' }),
+      ];
+
+      // Act
+      const { report } = analyseRepository(state(images), options());
+
+      // Assert
+      expect(report).toMatchObject({ images: 7, untaggedImages: 2, indexChildren: 2, referrers: 1, archivedImages: 2 });
+    });
+
+    it('never dooms the old untagged children of a kept index', () => {
+      // Arrange
+      const amd64 = app('amd64');
+      const arm64 = app('arm64');
+      const list = indexManifest([amd64, arm64]);
+      const images = [imageOf(list, { tags: ['v1'], pushedDaysAgo: 90 }), imageOf(amd64, { pushedDaysAgo: 90 }), imageOf(arm64, { pushedDaysAgo: 90 })];
+
+      // Act
+      const { report } = analyseRepository(state(images), options());
+
+      // Assert
+      expect(report.doomedImages).toBe(0);
+      expect(report.reclaimableBytes).toBe(0);
+    });
+
+    it('dooms the children of an expired untagged index with it and reclaims their own blobs', () => {
+      // Arrange: the index lost its tag to a newer build that still shares the base layer.
+      const amd64 = app('amd64', 3_000);
+      const arm64 = app('arm64', 4_000);
+      const list = indexManifest([amd64, arm64]);
+      const current = app('current', 5_000);
+      const images = [imageOf(list, { pushedDaysAgo: 30 }), imageOf(amd64, { pushedDaysAgo: 30 }), imageOf(arm64, { pushedDaysAgo: 30 }), imageOf(current, { tags: ['latest'] })];
+
+      // Act
+      const { report } = analyseRepository(state(images), options());
+
+      // Assert
+      expect(report.doomedImages).toBe(3);
+      expect(report.reclaimableBytes).toBe(3_000 + 4_000);
+      expect(report.untaggedImages).toBe(1);
+    });
+
+    it('dooms a tagged referrer whose subject expires', () => {
+      // Arrange
+      const subject = app('subject', 6_000);
+      const signature = signatureOf(subject);
+      const images = [imageOf(subject, { pushedDaysAgo: 20 }), imageOf(signature, { tags: ['sha256-subject.sig'], pushedDaysAgo: 1 }), imageOf(app('kept'), { tags: ['v1'] })];
+
+      // Act
+      const { report } = analyseRepository(state(images), options());
+
+      // Assert
+      expect(report.doomedImages).toBe(2);
+      expect(report.reclaimableBytes).toBe(6_000 + signature.size);
+    });
+
+    it('does not doom archived orphans with the standard-class default rule', () => {
+      // Arrange
+      const images = [imageOf(app('archived-orphan'), { pushedDaysAgo: 200, status: 'ARCHIVED' }), imageOf(app('kept'), { tags: ['v1'] })];
+
+      // Act
+      const { report } = analyseRepository(state(images), options());
+
+      // Assert
+      expect(report.doomedImages).toBe(0);
+    });
+
+    it('does not count transitioned images as doomed', () => {
+      // Arrange: untagged images are archived after 5 days (no expire rule for them), tagged are kept.
+      const text = policyText(archiveUntagged(1, 5));
+      const images = [imageOf(app('orphan'), { pushedDaysAgo: 40 }), imageOf(app('kept'), { tags: ['v1'] })];
+
+      // Act
+      const { report } = analyseRepository(state(images, text), options({ optedOut: true }));
+
+      // Assert
+      expect(report.doomedImages).toBe(0);
+      expect(report.reclaimableBytes).toBe(0);
+    });
+
+    it('reports de-duplicated stored bytes beside the naive sum, and their monthly cost at 2^30 bytes per GB', () => {
+      // Arrange: two 1 GiB images sharing a 0.75 GiB base layer.
+      const shared = blob('big-base', 0.75 * GIB);
+      const a = imageManifest({ config: blob('a-config', 0.125 * GIB), layers: [shared, blob('a-code', 0.125 * GIB)] });
+      const b = imageManifest({ config: blob('b-config', 0.125 * GIB), layers: [shared, blob('b-code', 0.125 * GIB)] });
+      const images = [imageOf(a, { tags: ['a'] }), imageOf(b, { pushedDaysAgo: 10 })];
+
+      // Act
+      const { report } = analyseRepository(state(images), options({ pricePerGbMonth: 0.1 }));
+
+      // Assert
+      expect(report.naiveBytes).toBe(2 * GIB);
+      expect(report.storedBytes).toBe(1.25 * GIB);
+      expect(report.reclaimableBytes).toBe(0.25 * GIB);
+      expect(report.monthlyCostUsd).toBeCloseTo(0.125, 10);
+      expect(report.monthlySavingsUsd).toBeCloseTo(0.025, 10);
+    });
+
+    it('counts unknown manifests by their reported size', () => {
+      // Arrange
+      const images = [opaqueImage('old', 5_000, { pushedDaysAgo: 30 }), opaqueImage('tagged', 7_000, { tags: ['v1'] })];
+
+      // Act
+      const { report } = analyseRepository(state(images), options());
+
+      // Assert
+      expect(report).toMatchObject({ storedBytes: 12_000, naiveBytes: 12_000, reclaimableBytes: 5_000, doomedImages: 1 });
+    });
+
+    it('copies the repository identity and selection flags into the report', () => {
+      // Act
+      const { report } = analyseRepository(state([]), options({ optedOut: true }));
+
+      // Assert
+      expect(report).toEqual({
+        accountId: '111122223333',
+        region: 'eu-west-1',
+        repositoryName: 'team/app',
+        policyStatus: 'missing',
+        optedOut: true,
+        excluded: false,
+        images: 0,
+        untaggedImages: 0,
+        indexChildren: 0,
+        referrers: 0,
+        archivedImages: 0,
+        doomedImages: 0,
+        storedBytes: 0,
+        naiveBytes: 0,
+        reclaimableBytes: 0,
+        monthlyCostUsd: 0,
+        monthlySavingsUsd: 0,
+      });
+    });
+
+    it('keeps the repository own untagged rule ahead of the default when both would act', () => {
+      // Arrange
+      const text = policyText(expireUntagged(1, 60));
+      const images = [imageOf(app('forty-days'), { pushedDaysAgo: 40 }), imageOf(app('ninety-days', 2_000), { pushedDaysAgo: 90 })];
+
+      // Act
+      const { report } = analyseRepository(state(images, text), options());
+
+      // Assert
+      expect(report.doomedImages).toBe(1);
+      expect(report.reclaimableBytes).toBe(2_000);
+    });
+  });
+});

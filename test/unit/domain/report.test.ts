@@ -1,0 +1,122 @@
+import type { RepositoryReport } from '../../../src/domain/report';
+import { GIB, monthlyUsd, totalsOf } from '../../../src/domain/report';
+
+function row(overrides: Partial<RepositoryReport>): RepositoryReport {
+  return {
+    accountId: '111122223333',
+    region: 'eu-west-1',
+    repositoryName: 'app',
+    policyStatus: 'ok',
+    optedOut: false,
+    excluded: false,
+    images: 0,
+    untaggedImages: 0,
+    indexChildren: 0,
+    referrers: 0,
+    archivedImages: 0,
+    doomedImages: 0,
+    storedBytes: 0,
+    naiveBytes: 0,
+    reclaimableBytes: 0,
+    monthlyCostUsd: 0,
+    monthlySavingsUsd: 0,
+    ...overrides,
+  };
+}
+
+describe('report', () => {
+  describe('GIB', () => {
+    it('is 2^30 bytes, the GB AWS bills storage in', () => {
+      expect(GIB).toBe(1_073_741_824);
+    });
+  });
+
+  describe('monthlyUsd', () => {
+    it.each([
+      { bytes: 0, price: 0.1, usd: 0 },
+      { bytes: GIB, price: 0.1, usd: 0.1 },
+      { bytes: 5 * GIB, price: 0.1, usd: 0.5 },
+      { bytes: GIB / 2, price: 0.1, usd: 0.05 },
+      { bytes: 100 * GIB, price: 0.11, usd: 11 },
+      { bytes: 1_000 * GIB, price: 0.1, usd: 100 },
+      // 10^9 bytes is 0.9313 GiB: a decimal GB would give 0.1.
+      { bytes: 1_000_000_000, price: 0.1, usd: 0.0931 },
+      { bytes: 3 * GIB, price: 0, usd: 0 },
+    ])('charges $usd USD for $bytes bytes at $price USD per GB-month', ({ bytes, price, usd }) => {
+      // Act
+      const cost = monthlyUsd(bytes, price);
+
+      // Assert
+      expect(cost).toBeCloseTo(usd, 10);
+    });
+
+    it('is linear in the price', () => {
+      // Act
+      const cheap = monthlyUsd(40 * GIB, 0.1);
+      const dear = monthlyUsd(40 * GIB, 0.2);
+
+      // Assert
+      expect(dear).toBeCloseTo(2 * cheap, 10);
+    });
+  });
+
+  describe('totalsOf', () => {
+    it('returns zeros for no repositories', () => {
+      // Act
+      const totals = totalsOf([], 0.1);
+
+      // Assert
+      expect(totals).toEqual({
+        repositories: 0,
+        repositoriesWithoutLifecyclePolicy: 0,
+        repositoriesWithoutUntaggedCleanup: 0,
+        images: 0,
+        untaggedImages: 0,
+        storedBytes: 0,
+        naiveBytes: 0,
+        reclaimableBytes: 0,
+        monthlyCostUsd: 0,
+        monthlySavingsUsd: 0,
+      });
+    });
+
+    it('adds up images and bytes and counts repositories by policy status', () => {
+      // Arrange
+      const rows = [
+        row({ repositoryName: 'a', policyStatus: 'missing', images: 10, untaggedImages: 4, storedBytes: 2 * GIB, naiveBytes: 3 * GIB, reclaimableBytes: GIB }),
+        row({ repositoryName: 'b', policyStatus: 'no-untagged-rule', images: 5, untaggedImages: 1, storedBytes: GIB, naiveBytes: GIB, reclaimableBytes: GIB / 2 }),
+        row({ repositoryName: 'c', policyStatus: 'ok', images: 7, untaggedImages: 0, storedBytes: 3 * GIB, naiveBytes: 6 * GIB, reclaimableBytes: 0 }),
+        row({ repositoryName: 'd', policyStatus: 'missing', images: 0 }),
+      ];
+
+      // Act
+      const totals = totalsOf(rows, 0.1);
+
+      // Assert
+      expect(totals).toEqual({
+        repositories: 4,
+        repositoriesWithoutLifecyclePolicy: 2,
+        repositoriesWithoutUntaggedCleanup: 3,
+        images: 22,
+        untaggedImages: 5,
+        storedBytes: 6 * GIB,
+        naiveBytes: 10 * GIB,
+        reclaimableBytes: 1.5 * GIB,
+        monthlyCostUsd: expect.closeTo(0.6, 10),
+        monthlySavingsUsd: expect.closeTo(0.15, 10),
+      });
+    });
+
+    it('prices the summed bytes at the given price rather than summing the rows own costs', () => {
+      // Arrange: rows priced at another rate must not leak into the totals.
+      const rows = [row({ storedBytes: GIB, reclaimableBytes: GIB, monthlyCostUsd: 99, monthlySavingsUsd: 99 })];
+
+      // Act
+      const totals = totalsOf(rows, 0.25);
+
+      // Assert
+      expect(totals.monthlyCostUsd).toBeCloseTo(0.25, 10);
+      expect(totals.monthlySavingsUsd).toBeCloseTo(0.25, 10);
+    });
+  });
+});

@@ -1,0 +1,270 @@
+import type { ImageDetail } from '../../../src/domain/image';
+import type { RepositoryState } from '../../../src/domain/registry';
+import type { ReportError } from '../../../src/domain/report';
+import { GIB } from '../../../src/domain/report';
+import { DEFAULT_OPT_OUT_TAG } from '../../../src/domain/selection';
+import type { ApiCallCounter } from '../../../src/ports/registry';
+import type { AuditOptions, ScanProgress } from '../../../src/use-cases/audit';
+import { audit, scanRegistries } from '../../../src/use-cases/audit';
+import { readRepositoryState } from '../../../src/use-cases/read-repository';
+import { FakeRegistry, awsError } from '../support/fake-registry';
+import { NOW, imageOf } from '../support/images';
+import { blob, imageManifest, indexManifest } from '../support/manifests';
+import { INVALID_POLICY, TAGGED_ONLY, UNTAGGED_30_DAYS } from '../support/policies';
+
+const base = blob('alpine-3.22', 3_000_000);
+
+/** An app image with `ownBytes` of its own (config + code) on a shared base. */
+function app(name: string, ownBytes: number) {
+  return imageManifest({ config: blob(`${name}-config`, 1_000), layers: [base, blob(`${name}-code`, ownBytes - 1_000)] });
+}
+
+/** A repository's images: one current tagged release and one 30-day-old orphan of `orphanBytes`. */
+function releaseWithOrphan(name: string, orphanBytes: number): ImageDetail[] {
+  return [imageOf(app(`${name}-current`, 10_000), { tags: ['latest'] }), imageOf(app(`${name}-orphan`, orphanBytes), { pushedDaysAgo: 30 })];
+}
+
+function options(overrides: Partial<AuditOptions> = {}): AuditOptions {
+  return {
+    now: NOW,
+    days: 7,
+    pricePerGbMonth: 0.1,
+    selection: { optOutTag: DEFAULT_OPT_OUT_TAG, exclude: [] },
+    concurrency: 4,
+    generatedAt: NOW + 60_000,
+    ...overrides,
+  };
+}
+
+describe('audit', () => {
+  describe('audit', () => {
+    it('reports every readable repository of every region and records each failure without stopping', async () => {
+      // Arrange
+      const ireland = new FakeRegistry('eu-west-1', [
+        { name: 'api', images: releaseWithOrphan('api', 500_000) },
+        { name: 'web', policy: UNTAGGED_30_DAYS, images: [imageOf(app('web', 90_000), { tags: ['v1'] })] },
+        { name: 'secret', images: releaseWithOrphan('secret', 900_000) },
+        { name: 'gone', images: releaseWithOrphan('gone', 800_000) },
+      ]);
+      ireland.failRepository('secret', awsError('AccessDeniedException', 'User is not authorized to perform: ecr:DescribeImages'));
+      ireland.failRepository('gone', awsError('RepositoryNotFoundException', "The repository with name 'gone' does not exist"), 'describeImages');
+      const virginia = new FakeRegistry('us-east-1', [
+        { name: 'batch', policy: TAGGED_ONLY, images: releaseWithOrphan('batch', 200_000) },
+        { name: 'throttled', images: releaseWithOrphan('throttled', 700_000) },
+      ]);
+      virginia.failRepository('throttled', awsError('ThrottlingException', 'Rate exceeded'), 'getManifests');
+      const mumbai = new FakeRegistry('ap-south-1', [{ name: 'never-seen', images: releaseWithOrphan('never-seen', 1_000_000) }]);
+      mumbai.failListing(awsError('UnrecognizedClientException', 'The security token included in the request is invalid'));
+
+      // Act
+      const report = await audit([ireland, virginia, mumbai], options());
+
+      // Assert
+      expect(report.repositories.map((r) => [r.region, r.repositoryName, r.reclaimableBytes])).toEqual([
+        ['eu-west-1', 'api', 500_000],
+        ['us-east-1', 'batch', 200_000],
+        ['eu-west-1', 'web', 0],
+      ]);
+      expect(report.errors).toEqual<ReportError[]>([
+        { region: 'ap-south-1', code: 'UnrecognizedClientException', message: 'The security token included in the request is invalid' },
+        { region: 'eu-west-1', repositoryName: 'gone', code: 'RepositoryNotFoundException', message: "The repository with name 'gone' does not exist" },
+        { region: 'eu-west-1', repositoryName: 'secret', code: 'AccessDeniedException', message: 'User is not authorized to perform: ecr:DescribeImages' },
+        { region: 'us-east-1', repositoryName: 'throttled', code: 'ThrottlingException', message: 'Rate exceeded' },
+      ]);
+      expect(report.totals).toMatchObject({ repositories: 3, repositoriesWithoutLifecyclePolicy: 1, repositoriesWithoutUntaggedCleanup: 2, reclaimableBytes: 700_000 });
+    });
+
+    it('orders repositories by reclaimable bytes, then stored bytes, then region and name', async () => {
+      // Arrange
+      const registry = new FakeRegistry('eu-west-1', [
+        { name: 'small', images: releaseWithOrphan('small', 2_000) },
+        { name: 'big', images: releaseWithOrphan('big', 9_000) },
+        { name: 'heavy-clean', policy: UNTAGGED_30_DAYS, images: [imageOf(app('heavy', 5_000_000), { tags: ['v1'] })] },
+        { name: 'b-empty', images: [] },
+        { name: 'a-empty', images: [] },
+      ]);
+
+      // Act
+      const report = await audit([registry], options());
+
+      // Assert
+      expect(report.repositories.map((r) => r.repositoryName)).toEqual(['big', 'small', 'heavy-clean', 'a-empty', 'b-empty']);
+    });
+
+    it('reports the run settings, ISO times and totals priced at 2^30 bytes per GB', async () => {
+      // Arrange
+      const oneGib = imageManifest({ config: blob('cfg', 1_024), layers: [blob('gib-layer', GIB - 1_024)] });
+      const registry = new FakeRegistry('eu-west-1', [{ name: 'big', images: [imageOf(oneGib, { pushedDaysAgo: 30 })] }]);
+
+      // Act
+      const report = await audit([registry], options({ pricePerGbMonth: 0.5, days: 14 }));
+
+      // Assert
+      expect(report).toMatchObject({
+        generatedAt: new Date(NOW + 60_000).toISOString(),
+        now: new Date(NOW).toISOString(),
+        days: 14,
+        pricePerGbMonth: 0.5,
+        apiCalls: {},
+        apiRetries: {},
+        errors: [],
+      });
+      expect(report.totals).toMatchObject({ storedBytes: GIB, reclaimableBytes: GIB, monthlyCostUsd: 0.5, monthlySavingsUsd: 0.5, untaggedImages: 1, images: 1 });
+    });
+
+    it('flags opted-out and excluded repositories and leaves their untagged images alone in the estimate', async () => {
+      // Arrange
+      const registry = new FakeRegistry('eu-west-1', [
+        { name: 'kept', tags: [{ Key: DEFAULT_OPT_OUT_TAG, Value: 'true' }], images: releaseWithOrphan('kept', 4_000) },
+        { name: 'legacy/tool', images: releaseWithOrphan('legacy', 6_000) },
+        { name: 'normal', images: releaseWithOrphan('normal', 8_000) },
+      ]);
+
+      // Act
+      const report = await audit([registry], options({ selection: { optOutTag: DEFAULT_OPT_OUT_TAG, exclude: ['legacy/*'] } }));
+
+      // Assert
+      const byName = new Map(report.repositories.map((r) => [r.repositoryName, r]));
+      expect(byName.get('kept')).toMatchObject({ optedOut: true, excluded: false, reclaimableBytes: 0, untaggedImages: 1 });
+      expect(byName.get('legacy/tool')).toMatchObject({ optedOut: false, excluded: true, reclaimableBytes: 0 });
+      expect(byName.get('normal')).toMatchObject({ optedOut: false, excluded: false, reclaimableBytes: 8_000 });
+    });
+
+    it('records an invalid stored policy as a PolicyNotMergeable error and still reports the repository', async () => {
+      // Arrange
+      const registry = new FakeRegistry('eu-west-1', [{ name: 'broken', policy: INVALID_POLICY, images: releaseWithOrphan('broken', 4_000) }]);
+
+      // Act
+      const report = await audit([registry], options());
+
+      // Assert
+      expect(report.repositories).toHaveLength(1);
+      expect(report.errors).toEqual([{ region: 'eu-west-1', repositoryName: 'broken', code: 'PolicyNotMergeable', message: expect.stringMatching(/not valid/) }]);
+    });
+
+    it('never writes a policy', async () => {
+      // Arrange
+      const registry = new FakeRegistry('eu-west-1', [{ name: 'api', images: releaseWithOrphan('api', 4_000) }]);
+
+      // Act
+      await audit([registry], options());
+
+      // Assert
+      expect(registry.writes).toEqual([]);
+      expect(registry.callsOf('putLifecyclePolicy')).toEqual([]);
+    });
+
+    it('reads every repository with a concurrency of one', async () => {
+      // Arrange
+      const names = ['a', 'b', 'c', 'd', 'e'];
+      const registry = new FakeRegistry('eu-west-1', names.map((name) => ({ name, images: releaseWithOrphan(name, 2_000) })));
+
+      // Act
+      const report = await audit([registry], options({ concurrency: 1 }));
+
+      // Assert
+      expect(report.repositories.map((r) => r.repositoryName).sort()).toEqual(names);
+    });
+
+    it('hands each repository state, manifests attached, to onRepositoryState', async () => {
+      // Arrange
+      const images = releaseWithOrphan('api', 4_000);
+      const registry = new FakeRegistry('eu-west-1', [{ name: 'api', policy: TAGGED_ONLY, tags: [{ Key: 'team', Value: 'a' }], images }]);
+      const states: RepositoryState[] = [];
+
+      // Act
+      await audit([registry], options({ onRepositoryState: (s) => states.push(s) }));
+
+      // Assert
+      expect(states).toHaveLength(1);
+      expect(states[0]).toMatchObject({ repositoryName: 'api', region: 'eu-west-1', lifecyclePolicyText: TAGGED_ONLY, tags: [{ Key: 'team', Value: 'a' }] });
+      expect(states[0]?.images.map((i) => i.imageManifest)).toEqual(images.map((i) => i.imageManifest));
+    });
+
+    it('reports API calls and retries from the counter', async () => {
+      // Arrange
+      const counter: ApiCallCounter = { snapshot: () => ({ calls: { DescribeImages: 3, total: 3 }, retries: { DescribeImages: 1 } }) };
+
+      // Act
+      const report = await audit([new FakeRegistry('eu-west-1')], options({ counter }));
+
+      // Assert
+      expect(report.apiCalls).toEqual({ DescribeImages: 3, total: 3 });
+      expect(report.apiRetries).toEqual({ DescribeImages: 1 });
+    });
+
+    it('reports progress per region, from zero to every repository', async () => {
+      // Arrange
+      const registry = new FakeRegistry('eu-west-1', [{ name: 'a' }, { name: 'b' }]);
+      registry.failRepository('b', awsError('AccessDeniedException'));
+      const progress: ScanProgress[] = [];
+
+      // Act
+      await audit([registry], options({ onProgress: (p) => progress.push(p) }));
+
+      // Assert
+      expect(progress[0]).toEqual({ region: 'eu-west-1', done: 0, total: 2 });
+      expect(progress[progress.length - 1]).toEqual({ region: 'eu-west-1', done: 2, total: 2 });
+      expect(progress).toHaveLength(3);
+    });
+  });
+
+  describe('scanRegistries', () => {
+    it('records an error thrown while visiting a repository and visits the others', async () => {
+      // Arrange
+      const registry = new FakeRegistry('eu-west-1', [{ name: 'a' }, { name: 'b' }, { name: 'c' }]);
+      const visited: string[] = [];
+      const errors: ReportError[] = [];
+
+      // Act
+      await scanRegistries(
+        [registry],
+        2,
+        (state) => {
+          if (state.repositoryName === 'b') throw new TypeError('boom');
+          visited.push(state.repositoryName);
+        },
+        errors,
+      );
+
+      // Assert
+      expect(visited.sort()).toEqual(['a', 'c']);
+      expect(errors).toEqual([{ region: 'eu-west-1', repositoryName: 'b', code: 'TypeError', message: 'boom' }]);
+    });
+
+    it('records a thrown non-Error value with a generic code', async () => {
+      // Arrange
+      const registry = new FakeRegistry('eu-west-1');
+      registry.listRepositories = () => Promise.reject('offline');
+      const errors: ReportError[] = [];
+
+      // Act
+      await scanRegistries([registry], 1, () => undefined, errors);
+
+      // Assert
+      expect(errors).toEqual([{ region: 'eu-west-1', code: 'Error', message: 'offline' }]);
+    });
+  });
+
+  describe('readRepositoryState', () => {
+    it('attaches each manifest to its image and leaves images without a readable manifest bare', async () => {
+      // Arrange
+      const amd64 = app('amd64', 2_000);
+      const list = indexManifest([amd64]);
+      const unread = imageOf(app('unread', 3_000), { withoutManifest: true });
+      const { imageManifestMediaType: _mediaType, ...listWithoutMediaType } = imageOf(list, { tags: ['v1'] });
+      const registry = new FakeRegistry('eu-west-1', [{ name: 'api', images: [listWithoutMediaType, imageOf(amd64), unread] }]);
+      const [ref] = await registry.listRepositories();
+      if (!ref) throw new Error('the fake registry lists no repository');
+
+      // Act
+      const state = await readRepositoryState(registry, ref);
+
+      // Assert
+      expect(state.lifecyclePolicyText).toBeNull();
+      expect(state.images[0]).toMatchObject({ imageDigest: list.digest, imageManifest: list.text });
+      expect(state.images[1]).toMatchObject({ imageDigest: amd64.digest, imageManifest: amd64.text, imageManifestMediaType: amd64.mediaType });
+      expect(state.images[2]?.imageManifest).toBeUndefined();
+    });
+  });
+});

@@ -1,0 +1,299 @@
+import type { LifecyclePolicy } from '../../../src/domain/policy';
+import { janitorRuleDescription, mergeDefaultRule, parsePolicyOrThrow } from '../../../src/domain/policy';
+import { DEFAULT_OPT_OUT_TAG } from '../../../src/domain/selection';
+import type { RemediateOptions } from '../../../src/use-cases/remediate';
+import { remediate, remediateRepository } from '../../../src/use-cases/remediate';
+import { FakeRegistry, awsError } from '../support/fake-registry';
+import { INVALID_POLICY, TAGGED_ONLY, UNTAGGED_30_DAYS, expireUntagged, keepNewestTagged, policyText } from '../support/policies';
+
+function options(overrides: Partial<RemediateOptions> = {}): RemediateOptions {
+  return { days: 7, selection: { optOutTag: DEFAULT_OPT_OUT_TAG, exclude: [] }, apply: false, concurrency: 4, ...overrides };
+}
+
+function parsed(text: string | undefined): LifecyclePolicy {
+  if (text === undefined) throw new Error('expected a policy text');
+  return parsePolicyOrThrow(text);
+}
+
+/** The default rule the janitor adds, as it appears in a written policy. */
+const janitorRule = (days = 7) => expect.objectContaining({ description: janitorRuleDescription(days), selection: expect.objectContaining({ tagStatus: 'untagged', countType: 'sinceImagePushed', countNumber: days }), action: { type: 'expire' } });
+
+/** One region with a repository of every kind remediation distinguishes. */
+function mixedRegion(region = 'eu-west-1'): FakeRegistry {
+  return new FakeRegistry(region, [
+    { name: 'bare' },
+    { name: 'tagged-only', policy: TAGGED_ONLY },
+    { name: 'compliant', policy: UNTAGGED_30_DAYS },
+    { name: 'opted-out', tags: [{ Key: DEFAULT_OPT_OUT_TAG, Value: 'true' }] },
+    { name: 'legacy/tool' },
+  ]);
+}
+
+describe('remediate', () => {
+  describe('remediate', () => {
+    it('plans without writing on a dry run, the default', async () => {
+      // Arrange
+      const registry = mixedRegion();
+
+      // Act
+      const result = await remediate([{ reader: registry, writer: registry }], options({ selection: { optOutTag: DEFAULT_OPT_OUT_TAG, exclude: ['legacy/*'] } }));
+
+      // Assert
+      expect(result.actions.map((a) => [a.repositoryName, a.outcome])).toEqual([
+        ['bare', 'planned'],
+        ['compliant', 'compliant'],
+        ['legacy/tool', 'skipped-excluded'],
+        ['opted-out', 'skipped-opt-out'],
+        ['tagged-only', 'planned'],
+      ]);
+      expect(registry.writes).toEqual([]);
+      expect(registry.callsOf('putLifecyclePolicy')).toEqual([]);
+      expect(result.errors).toEqual([]);
+    });
+
+    it('writes the default policy to a repository without one when applying', async () => {
+      // Arrange
+      const registry = new FakeRegistry('eu-west-1', [{ name: 'bare' }]);
+
+      // Act
+      const result = await remediate([{ reader: registry, writer: registry }], options({ apply: true }));
+
+      // Assert
+      expect(result.actions).toEqual([expect.objectContaining({ repositoryName: 'bare', outcome: 'applied', before: null })]);
+      expect(registry.writes).toHaveLength(1);
+      expect(parsed(registry.policyOf('bare')).rules).toEqual([janitorRule()]);
+      expect(result.actions[0]?.after).toBe(registry.policyOf('bare'));
+    });
+
+    it('keeps every existing rule when it merges the untagged rule into a policy', async () => {
+      // Arrange
+      const existing = policyText(keepNewestTagged(1, 'release', 10), keepNewestTagged(5, 'dev', 3));
+      const registry = new FakeRegistry('eu-west-1', [{ name: 'app', policy: existing }]);
+
+      // Act
+      const result = await remediate([{ reader: registry, writer: registry }], options({ apply: true, days: 14 }));
+
+      // Assert
+      expect(result.actions[0]).toMatchObject({ outcome: 'applied', before: existing });
+      const written = parsed(registry.writes[0]?.policyText);
+      expect(written.rules).toHaveLength(3);
+      expect(written.rules).toEqual(expect.arrayContaining([...parsed(existing).rules, janitorRule(14)]));
+    });
+
+    it('writes exactly what the merge engine produces', async () => {
+      // Arrange
+      const registry = new FakeRegistry('eu-west-1', [{ name: 'app', policy: TAGGED_ONLY }]);
+
+      // Act
+      await remediate([{ reader: registry, writer: registry }], options({ apply: true }));
+
+      // Assert
+      expect(registry.writes).toEqual([{ region: 'eu-west-1', repositoryName: 'app', policyText: mergeDefaultRule(TAGGED_ONLY, 7).text }]);
+    });
+
+    it('never writes to opted-out or excluded repositories', async () => {
+      // Arrange
+      const registry = mixedRegion();
+
+      // Act
+      const result = await remediate([{ reader: registry, writer: registry }], options({ apply: true, selection: { optOutTag: DEFAULT_OPT_OUT_TAG, exclude: ['legacy/*'] } }));
+
+      // Assert
+      expect(registry.writes.map((w) => w.repositoryName).sort()).toEqual(['bare', 'tagged-only']);
+      expect(result.actions.find((a) => a.repositoryName === 'opted-out')).toMatchObject({ outcome: 'skipped-opt-out', message: `tagged ${DEFAULT_OPT_OUT_TAG}=true` });
+      expect(result.actions.find((a) => a.repositoryName === 'legacy/tool')).toMatchObject({ outcome: 'skipped-excluded' });
+      expect(registry.policyOf('opted-out')).toBeUndefined();
+      expect(registry.policyOf('legacy/tool')).toBeUndefined();
+    });
+
+    it.each([
+      { name: 'replaced by another policy', change: policyText(keepNewestTagged(1, 'prod', 50), expireUntagged(2, 3)) },
+      { name: 'deleted', change: undefined },
+    ])('does not write when the policy was $name between the read and the write', async ({ change }) => {
+      // Arrange
+      const registry = new FakeRegistry('eu-west-1', [{ name: 'app', policy: TAGGED_ONLY }]);
+      registry.changePolicyAfterRead('app', change);
+
+      // Act
+      const result = await remediate([{ reader: registry, writer: registry }], options({ apply: true }));
+
+      // Assert
+      expect(result.actions[0]).toMatchObject({ outcome: 'skipped-changed', before: TAGGED_ONLY });
+      expect(registry.writes).toEqual([]);
+      expect(registry.policyOf('app')).toBe(change);
+    });
+
+    it('does not write when a policy appeared between the read and the write of a bare repository', async () => {
+      // Arrange
+      const registry = new FakeRegistry('eu-west-1', [{ name: 'app' }]);
+      registry.changePolicyAfterRead('app', TAGGED_ONLY);
+
+      // Act
+      const result = await remediate([{ reader: registry, writer: registry }], options({ apply: true }));
+
+      // Assert
+      expect(result.actions[0]?.outcome).toBe('skipped-changed');
+      expect(registry.writes).toEqual([]);
+    });
+
+    it('re-reads the policy just before writing', async () => {
+      // Arrange
+      const registry = new FakeRegistry('eu-west-1', [{ name: 'app' }]);
+
+      // Act
+      await remediate([{ reader: registry, writer: registry }], options({ apply: true }));
+
+      // Assert
+      const sequence = registry.calls.filter((c) => c.repositoryName === 'app').map((c) => c.operation);
+      expect(sequence.slice(-3)).toEqual(['getLifecyclePolicy', 'getLifecyclePolicy', 'putLifecyclePolicy']);
+    });
+
+    it('finds every repository compliant on a second run and writes nothing more', async () => {
+      // Arrange
+      const registry = mixedRegion();
+      const registries = [{ reader: registry, writer: registry }];
+      await remediate(registries, options({ apply: true }));
+      const writes = registry.writes.length;
+
+      // Act
+      const second = await remediate(registries, options({ apply: true }));
+
+      // Assert
+      expect(writes).toBe(3);
+      expect(second.actions.filter((a) => a.outcome !== 'skipped-opt-out').map((a) => a.outcome)).toEqual(['compliant', 'compliant', 'compliant', 'compliant']);
+      expect(registry.writes).toHaveLength(writes);
+    });
+
+    it('records a failing repository as failed and remediates the others', async () => {
+      // Arrange
+      const registry = new FakeRegistry('eu-west-1', [{ name: 'a' }, { name: 'denied' }, { name: 'z' }]);
+      registry.failRepository('denied', awsError('AccessDeniedException', 'not authorized to perform: ecr:PutLifecyclePolicy'), 'putLifecyclePolicy');
+
+      // Act
+      const result = await remediate([{ reader: registry, writer: registry }], options({ apply: true }));
+
+      // Assert
+      expect(result.actions.map((a) => [a.repositoryName, a.outcome])).toEqual([
+        ['a', 'applied'],
+        ['denied', 'failed'],
+        ['z', 'applied'],
+      ]);
+      expect(result.actions[1]?.message).toBe('AccessDeniedException: not authorized to perform: ecr:PutLifecyclePolicy');
+      expect(result.errors).toEqual([{ region: 'eu-west-1', repositoryName: 'denied', code: 'AccessDeniedException', message: 'not authorized to perform: ecr:PutLifecyclePolicy' }]);
+      expect(registry.writes.map((w) => w.repositoryName)).toEqual(expect.arrayContaining(['a', 'z']));
+      expect(registry.writes).toHaveLength(2);
+    });
+
+    it('records a region whose listing fails and remediates the other regions', async () => {
+      // Arrange
+      const ireland = new FakeRegistry('eu-west-1', [{ name: 'app' }]);
+      const mumbai = new FakeRegistry('ap-south-1', [{ name: 'app' }]);
+      mumbai.failListing(awsError('UnrecognizedClientException', 'region not enabled'));
+
+      // Act
+      const result = await remediate([{ reader: ireland, writer: ireland }, { reader: mumbai, writer: mumbai }], options({ apply: true }));
+
+      // Assert
+      expect(result.actions).toEqual([expect.objectContaining({ region: 'eu-west-1', repositoryName: 'app', outcome: 'applied' })]);
+      expect(result.errors).toEqual([{ region: 'ap-south-1', code: 'UnrecognizedClientException', message: 'region not enabled' }]);
+      expect(mumbai.writes).toEqual([]);
+    });
+
+    it('writes each region through its own writer and sorts actions by region and name', async () => {
+      // Arrange
+      const ireland = new FakeRegistry('eu-west-1', [{ name: 'web' }, { name: 'api' }]);
+      const virginia = new FakeRegistry('us-east-1', [{ name: 'api' }]);
+
+      // Act
+      const result = await remediate([{ reader: virginia, writer: virginia }, { reader: ireland, writer: ireland }], options({ apply: true }));
+
+      // Assert
+      expect(result.actions.map((a) => `${a.region}/${a.repositoryName}`)).toEqual(['eu-west-1/api', 'eu-west-1/web', 'us-east-1/api']);
+      expect(ireland.writes.map((w) => w.repositoryName).sort()).toEqual(['api', 'web']);
+      expect(virginia.writes.map((w) => w.repositoryName)).toEqual(['api']);
+    });
+
+    it('plans instead of writing when applying without a writer', async () => {
+      // Arrange
+      const registry = new FakeRegistry('eu-west-1', [{ name: 'app' }]);
+
+      // Act
+      const result = await remediate([{ reader: registry }], options({ apply: true }));
+
+      // Assert
+      expect(result.actions[0]?.outcome).toBe('planned');
+      expect(registry.writes).toEqual([]);
+    });
+
+    it('reports an invalid stored policy as unmergeable and leaves it alone', async () => {
+      // Arrange
+      const registry = new FakeRegistry('eu-west-1', [{ name: 'app', policy: INVALID_POLICY }]);
+
+      // Act
+      const result = await remediate([{ reader: registry, writer: registry }], options({ apply: true }));
+
+      // Assert
+      expect(result.actions[0]).toMatchObject({ outcome: 'unmergeable', before: INVALID_POLICY, message: expect.stringMatching(/not valid/) });
+      expect(registry.writes).toEqual([]);
+    });
+  });
+
+  describe('remediateRepository', () => {
+    it('uses the tags it is given instead of listing them', async () => {
+      // Arrange
+      const registry = new FakeRegistry('eu-west-1', [{ name: 'app', tags: [{ Key: DEFAULT_OPT_OUT_TAG, Value: 'true' }] }]);
+      const [ref] = await registry.listRepositories();
+      if (!ref) throw new Error('the fake registry lists no repository');
+
+      // Act
+      const action = await remediateRepository(registry, registry, ref, options({ apply: true }), []);
+
+      // Assert
+      expect(action.outcome).toBe('applied');
+      expect(registry.callsOf('listTags')).toEqual([]);
+    });
+
+    it('skips an excluded repository before reading anything about it', async () => {
+      // Arrange
+      const registry = new FakeRegistry('eu-west-1', [{ name: 'sandbox/x' }]);
+      const [ref] = await registry.listRepositories();
+      if (!ref) throw new Error('the fake registry lists no repository');
+
+      // Act
+      const action = await remediateRepository(registry, registry, ref, options({ apply: true, selection: { optOutTag: DEFAULT_OPT_OUT_TAG, exclude: ['sandbox/*'] } }));
+
+      // Assert
+      expect(action).toMatchObject({ region: 'eu-west-1', repositoryName: 'sandbox/x', outcome: 'skipped-excluded' });
+      expect(registry.calls.filter((c) => c.repositoryName === 'sandbox/x')).toEqual([]);
+    });
+
+    it('returns the policy as compliant, unchanged, when it already expires untagged images', async () => {
+      // Arrange
+      const registry = new FakeRegistry('eu-west-1', [{ name: 'app', policy: UNTAGGED_30_DAYS }]);
+      const [ref] = await registry.listRepositories();
+      if (!ref) throw new Error('the fake registry lists no repository');
+
+      // Act
+      const action = await remediateRepository(registry, registry, ref, options({ apply: true }));
+
+      // Assert
+      expect(action).toEqual({ region: 'eu-west-1', repositoryName: 'app', outcome: 'compliant', before: UNTAGGED_30_DAYS });
+      expect(registry.writes).toEqual([]);
+    });
+
+    it('lets an error of the reader propagate to the caller', async () => {
+      // Arrange
+      const registry = new FakeRegistry('eu-west-1', [{ name: 'app' }]);
+      const [ref] = await registry.listRepositories();
+      if (!ref) throw new Error('the fake registry lists no repository');
+      registry.failRepository('app', awsError('ThrottlingException', 'Rate exceeded'), 'getLifecyclePolicy');
+
+      // Act
+      const act = remediateRepository(registry, registry, ref, options({ apply: true }));
+
+      // Assert
+      await expect(act).rejects.toMatchObject({ name: 'ThrottlingException' });
+      expect(registry.writes).toEqual([]);
+    });
+  });
+});
