@@ -7,5 +7,7 @@ const common = { bundle: true, platform: 'node', target: 'node20', format: 'cjs'
 await build({ ...common, entryPoints: ['src/cli/main.ts'], outfile: 'dist/cli.js', banner: { js: '#!/usr/bin/env node' } });
 await chmod('dist/cli.js', 0o755);
 
+await build({ ...common, entryPoints: ['scripts/make-demo-snapshot.ts'], outfile: 'dist/make-demo-snapshot.js' });
+
 const benches = (await readdir('scripts/bench')).filter((f) => f.endsWith('.ts'));
 await build({ ...common, entryPoints: benches.map((f) => `scripts/bench/${f}`), outdir: 'dist/bench' });

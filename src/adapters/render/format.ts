@@ -1,0 +1,114 @@
+import type { PolicyStatus, RepositoryReport } from '../../domain/report';
+
+const BYTE_UNITS = ['B', 'KiB', 'MiB', 'GiB', 'TiB', 'PiB'] as const;
+
+/**
+ * Formats a byte count in binary units (1 KiB = 1024 B), as ECR bills storage.
+ * Whole bytes below 1 KiB; otherwise `decimals` places, moving up a unit when rounding reaches 1024.
+ *
+ * @example formatBytes(1536) // '1.5 KiB'
+ * @example formatBytes(3 * 2 ** 30, 2) // '3.00 GiB'
+ */
+export function formatBytes(bytes: number, decimals = 1): string {
+  if (!Number.isFinite(bytes)) return String(bytes);
+  const sign = bytes < 0 ? '-' : '';
+  let value = Math.abs(bytes);
+  if (value < 1024) return `${sign}${Math.round(value)} B`;
+  let unit = 0;
+  while (value >= 1024 && unit < BYTE_UNITS.length - 1) {
+    value /= 1024;
+    unit++;
+  }
+  // 1023.96 KiB would print as "1024.0 KiB": carry into the next unit instead.
+  if (Number(value.toFixed(decimals)) >= 1024 && unit < BYTE_UNITS.length - 1) {
+    value /= 1024;
+    unit++;
+  }
+  return `${sign}${value.toFixed(decimals)} ${BYTE_UNITS[unit]}`;
+}
+
+/** Inserts thousands separators into the integer part of a plain decimal string. */
+function groupThousands(text: string): string {
+  const [whole = '', fraction] = text.split('.');
+  const grouped = whole.replace(/\B(?=(\d{3})+(?!\d))/g, ',');
+  return fraction === undefined ? grouped : `${grouped}.${fraction}`;
+}
+
+/**
+ * Formats an amount in US dollars with cents and thousands separators. A positive amount below one
+ * cent prints as `<$0.01` so that a small saving does not read as none.
+ *
+ * @example formatUsd(1234.5) // '$1,234.50'
+ * @example formatUsd(0.0042) // '<$0.01'
+ */
+export function formatUsd(usd: number): string {
+  if (!Number.isFinite(usd)) return String(usd);
+  const cents = Math.abs(usd).toFixed(2);
+  if (usd > 0 && cents === '0.00') return '<$0.01';
+  const sign = usd < 0 && cents !== '0.00' ? '-' : '';
+  return `${sign}$${groupThousands(cents)}`;
+}
+
+/**
+ * Formats a count with thousands separators.
+ *
+ * @example formatCount(12345) // '12,345'
+ */
+export function formatCount(n: number): string {
+  if (!Number.isFinite(n)) return String(n);
+  return (n < 0 ? '-' : '') + groupThousands(String(Math.round(Math.abs(n))));
+}
+
+/**
+ * Formats `part` as a whole percentage of `whole`; `–` when `whole` is zero.
+ *
+ * @example formatPercent(1, 4) // '25%'
+ */
+export function formatPercent(part: number, whole: number): string {
+  if (whole === 0 || !Number.isFinite(part / whole)) return '–';
+  const pct = (part / whole) * 100;
+  // A non-zero share should not round to 0%.
+  if (pct > 0 && pct < 1) return '<1%';
+  return `${Math.round(pct)}%`;
+}
+
+/**
+ * Formats a storage price per GB-month.
+ *
+ * @example formatPrice(0.1) // '$0.10/GB-month'
+ */
+export function formatPrice(pricePerGbMonth: number): string {
+  return `$${pricePerGbMonth.toFixed(Math.max(2, decimalsOf(pricePerGbMonth)))}/GB-month`;
+}
+
+function decimalsOf(n: number): number {
+  const text = String(n);
+  const dot = text.indexOf('.');
+  return dot < 0 || text.includes('e') ? 0 : Math.min(text.length - dot - 1, 6);
+}
+
+/** Human wording of a policy status. */
+export const POLICY_STATUS_LABELS: Readonly<Record<PolicyStatus, string>> = {
+  missing: 'no policy',
+  'no-untagged-rule': 'no untagged rule',
+  ok: 'ok',
+};
+
+/**
+ * A repository's policy status with its remediation markers, for tables.
+ *
+ * @example policyLabel(repo) // 'no policy (opted out)'
+ */
+export function policyLabel(repository: Pick<RepositoryReport, 'policyStatus' | 'optedOut' | 'excluded'>): string {
+  const notes = [repository.optedOut ? 'opted out' : '', repository.excluded ? 'excluded' : ''].filter((n) => n !== '');
+  const label = POLICY_STATUS_LABELS[repository.policyStatus] ?? String(repository.policyStatus);
+  return notes.length === 0 ? label : `${label} (${notes.join(', ')})`;
+}
+
+/**
+ * The repositories ordered as the report promises (reclaimable, then stored bytes, descending),
+ * without mutating the input; ties keep their input order.
+ */
+export function byReclaimable(repositories: readonly RepositoryReport[]): RepositoryReport[] {
+  return [...repositories].sort((a, b) => b.reclaimableBytes - a.reclaimableBytes || b.storedBytes - a.storedBytes);
+}

@@ -1,0 +1,461 @@
+import type { AuditReport, RepositoryReport } from '../../domain/report';
+import { byReclaimable, formatBytes, formatCount, formatPercent, formatPrice, formatUsd, policyLabel } from './format';
+
+/** One point of the storage trend: the totals of one earlier audit. */
+export interface TrendPoint {
+  /** The audit's date, ISO-8601 (`2026-11-01` or a full timestamp). */
+  date: string;
+  storedBytes: number;
+  reclaimableBytes: number;
+}
+
+/** Options of {@link renderHtml}. */
+export interface HtmlOptions {
+  /** Earlier audits' totals, oldest first or in any order; two or more points draw the trend chart. */
+  history?: readonly TrendPoint[];
+  /** How many repositories the bar chart shows at most. @default 15 */
+  chartLimit?: number;
+  /** The document title. @default 'ECR storage audit' */
+  title?: string;
+}
+
+/** The default number of repositories in the bar chart. */
+export const CHART_LIMIT = 15;
+
+const HTML_ESCAPES: Readonly<Record<string, string>> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' };
+
+/** Escapes text for HTML element content and quoted attribute values. */
+export function escapeHtml(text: string): string {
+  return text.replace(/[&<>"']/g, (c) => HTML_ESCAPES[c] ?? c);
+}
+
+/** Short alias: every string from the report passes through here before it reaches the page. */
+const h = escapeHtml;
+
+/** Rounds SVG coordinates to one decimal to keep the file small. */
+function n(value: number): string {
+  return String(Math.round(value * 10) / 10);
+}
+
+function truncate(text: string, max: number): string {
+  return text.length <= max ? text : `${text.slice(0, max - 1)}…`;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Axis scales
+
+const UNITS = ['B', 'KiB', 'MiB', 'GiB', 'TiB', 'PiB'] as const;
+
+/** Axis ticks over [0, max] bytes at a 1-2-5 step in one binary unit, labelled like `500 MiB`. */
+export function byteTicks(maxBytes: number, targetCount = 5): { domainMax: number; ticks: Array<{ value: number; label: string }> } {
+  const max = Math.max(0, maxBytes);
+  let unit = 0;
+  while (unit < UNITS.length - 1 && max >= 1024 ** (unit + 1)) unit++;
+  const scale = 1024 ** unit;
+  const inUnit = max / scale;
+  if (inUnit === 0) return { domainMax: 1, ticks: [{ value: 0, label: '0' }] };
+  const rough = inUnit / targetCount;
+  const magnitude = 10 ** Math.floor(Math.log10(rough));
+  const step = ([1, 2, 2.5, 5, 10].find((m) => m * magnitude >= rough) ?? 10) * magnitude;
+  const count = Math.max(1, Math.ceil(inUnit / step - 1e-9));
+  const decimals = Math.max(0, -Math.floor(Math.log10(step) + 1e-9) + (step / magnitude === 2.5 ? 1 : 0));
+  const ticks: Array<{ value: number; label: string }> = [];
+  for (let i = 0; i <= count; i++) {
+    const v = i * step;
+    ticks.push({ value: v * scale, label: i === 0 ? '0' : `${Number(v.toFixed(decimals))} ${UNITS[unit]}` });
+  }
+  return { domainMax: count * step * scale, ticks };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Charts
+
+const CHART_WIDTH = 960;
+
+/** Horizontal grouped bars: stored versus reclaimable bytes for each of `repositories`. */
+function topChart(repositories: readonly RepositoryReport[]): string {
+  const left = 230;
+  const right = 96;
+  const top = 36;
+  const bottom = 56;
+  const rowHeight = 36;
+  const plotWidth = CHART_WIDTH - left - right;
+  const plotHeight = Math.max(1, repositories.length) * rowHeight;
+  const height = top + plotHeight + bottom;
+  const max = Math.max(0, ...repositories.map((r) => Math.max(r.storedBytes, r.reclaimableBytes)));
+  const { domainMax, ticks } = byteTicks(max);
+  const x = (bytes: number): number => (Math.max(0, bytes) / domainMax) * plotWidth;
+
+  const parts: string[] = [];
+  parts.push(
+    `<svg data-testid="chart-top" class="chart" viewBox="0 0 ${CHART_WIDTH} ${height}" role="img" aria-labelledby="chart-top-title chart-top-desc">`,
+    `<title id="chart-top-title">Stored versus reclaimable bytes, top ${repositories.length} repositories</title>`,
+    `<desc id="chart-top-desc">For each repository, the upper bar is the compressed bytes ECR bills for and the lower bar the bytes its lifecycle policy (or the proposed default) would reclaim.</desc>`,
+  );
+  // Legend.
+  parts.push(
+    `<g class="legend" transform="translate(${left},14)">`,
+    `<rect class="swatch-stored" x="0" y="-9" width="12" height="12" rx="2"/><text x="18" y="1">Stored (billed)</text>`,
+    `<rect class="swatch-reclaimable" x="130" y="-9" width="12" height="12" rx="2"/><text x="148" y="1">Reclaimable</text>`,
+    `</g>`,
+  );
+  // Grid and x axis.
+  parts.push(`<g class="grid">`);
+  for (const t of ticks) parts.push(`<line x1="${n(left + x(t.value))}" x2="${n(left + x(t.value))}" y1="${top}" y2="${top + plotHeight}"/>`);
+  parts.push(`</g>`, `<g class="axis axis-x">`, `<line x1="${left}" x2="${left + plotWidth}" y1="${top + plotHeight}" y2="${top + plotHeight}"/>`);
+  for (const t of ticks) {
+    parts.push(`<text x="${n(left + x(t.value))}" y="${top + plotHeight + 18}" text-anchor="middle">${h(t.label)}</text>`);
+  }
+  parts.push(
+    `<text class="axis-title" x="${n(left + plotWidth / 2)}" y="${top + plotHeight + 44}" text-anchor="middle">Compressed bytes (binary units)</text>`,
+    `</g>`,
+    `<g class="axis axis-y"><line x1="${left}" x2="${left}" y1="${top}" y2="${top + plotHeight}"/>`,
+    `<text class="axis-title" transform="translate(14,${n(top + plotHeight / 2)}) rotate(-90)" text-anchor="middle">Repository</text></g>`,
+  );
+
+  if (repositories.length === 0) {
+    parts.push(`<text class="empty" x="${n(left + plotWidth / 2)}" y="${top + rowHeight / 2 + 4}" text-anchor="middle">No repositories audited.</text>`);
+  }
+  repositories.forEach((r, i) => {
+    const y = top + i * rowHeight;
+    const label = `${r.repositoryName} (${r.region})`;
+    const storedWidth = x(r.storedBytes);
+    const reclaimWidth = x(r.reclaimableBytes);
+    parts.push(
+      `<g class="bar-pair" data-repository="${h(r.repositoryName)}" data-region="${h(r.region)}">`,
+      `<title>${h(label)}</title>`,
+      `<text class="repo-label" x="${left - 8}" y="${y + 15}" text-anchor="end">${h(truncate(r.repositoryName, 32))}</text>`,
+      `<text class="repo-region" x="${left - 8}" y="${y + 28}" text-anchor="end">${h(r.region)}</text>`,
+      `<rect class="bar-stored" x="${left}" y="${y + 5}" width="${n(storedWidth)}" height="12" rx="2"><title>${h(`${label}: stored ${formatBytes(r.storedBytes)} (${formatUsd(r.monthlyCostUsd)}/month)`)}</title></rect>`,
+      `<rect class="bar-reclaimable" x="${left}" y="${y + 19}" width="${n(reclaimWidth)}" height="12" rx="2"><title>${h(`${label}: reclaimable ${formatBytes(r.reclaimableBytes)} (${formatUsd(r.monthlySavingsUsd)}/month)`)}</title></rect>`,
+      `<text class="bar-value" x="${n(left + storedWidth + 6)}" y="${y + 15}">${h(formatBytes(r.storedBytes))}</text>`,
+      `<text class="bar-value" x="${n(left + reclaimWidth + 6)}" y="${y + 29}">${h(formatBytes(r.reclaimableBytes))}</text>`,
+      `</g>`,
+    );
+  });
+  parts.push(`</svg>`);
+  return parts.join('\n');
+}
+
+/** Parses a trend date for the time axis; NaN when it cannot. */
+function dateValue(date: string): number {
+  return Date.parse(/^\d{4}-\d{2}-\d{2}$/.test(date) ? `${date}T00:00:00Z` : date);
+}
+
+/** A line chart of stored and reclaimable bytes over the audits in `history` (two or more). */
+function trendChart(history: readonly TrendPoint[]): string {
+  const left = 84;
+  const right = 24;
+  const top = 36;
+  const bottom = 56;
+  const plotHeight = 220;
+  const plotWidth = CHART_WIDTH - left - right;
+  const height = top + plotHeight + bottom;
+
+  const times = history.map((p) => dateValue(p.date));
+  const useTime = times.every(Number.isFinite) && new Set(times).size === times.length;
+  // Dates that parse (and differ) place the points in time; otherwise they are spaced evenly in input order.
+  const points = history.map((p, i) => ({ p, t: useTime ? (times[i] ?? i) : i }));
+  if (useTime) points.sort((a, b) => a.t - b.t);
+  const t0 = points[0]?.t ?? 0;
+  const t1 = points[points.length - 1]?.t ?? 1;
+  const span = t1 - t0 || 1;
+  const x = (t: number): number => left + ((t - t0) / span) * plotWidth;
+  const max = Math.max(0, ...points.map(({ p }) => Math.max(p.storedBytes, p.reclaimableBytes)));
+  const { domainMax, ticks } = byteTicks(max);
+  const y = (bytes: number): number => top + plotHeight - (Math.max(0, bytes) / domainMax) * plotHeight;
+
+  const parts: string[] = [];
+  parts.push(
+    `<svg data-testid="chart-trend" class="chart" viewBox="0 0 ${CHART_WIDTH} ${height}" role="img" aria-labelledby="chart-trend-title">`,
+    `<title id="chart-trend-title">Stored and reclaimable bytes over ${points.length} audits</title>`,
+    `<g class="legend" transform="translate(${left},14)">`,
+    `<rect class="swatch-stored" x="0" y="-9" width="12" height="12" rx="2"/><text x="18" y="1">Stored (billed)</text>`,
+    `<rect class="swatch-reclaimable" x="130" y="-9" width="12" height="12" rx="2"/><text x="148" y="1">Reclaimable</text>`,
+    `</g>`,
+    `<g class="grid">`,
+  );
+  for (const t of ticks) parts.push(`<line x1="${left}" x2="${left + plotWidth}" y1="${n(y(t.value))}" y2="${n(y(t.value))}"/>`);
+  parts.push(`</g>`, `<g class="axis axis-y"><line x1="${left}" x2="${left}" y1="${top}" y2="${top + plotHeight}"/>`);
+  for (const t of ticks) parts.push(`<text x="${left - 8}" y="${n(y(t.value) + 4)}" text-anchor="end">${h(t.label)}</text>`);
+  parts.push(
+    `<text class="axis-title" transform="translate(14,${n(top + plotHeight / 2)}) rotate(-90)" text-anchor="middle">Compressed bytes</text></g>`,
+    `<g class="axis axis-x"><line x1="${left}" x2="${left + plotWidth}" y1="${top + plotHeight}" y2="${top + plotHeight}"/>`,
+  );
+  // Label at most about ten dates so that they never overlap.
+  const every = Math.max(1, Math.ceil(points.length / 10));
+  points.forEach(({ p, t }, i) => {
+    if (i % every !== 0 && i !== points.length - 1) return;
+    const anchor = i === 0 ? 'start' : i === points.length - 1 ? 'end' : 'middle';
+    parts.push(`<text x="${n(x(t))}" y="${top + plotHeight + 18}" text-anchor="${anchor}">${h(truncate(p.date.slice(0, 10), 10))}</text>`);
+  });
+  parts.push(`<text class="axis-title" x="${n(left + plotWidth / 2)}" y="${top + plotHeight + 44}" text-anchor="middle">Audit date</text></g>`);
+
+  for (const series of ['stored', 'reclaimable'] as const) {
+    const value = (p: TrendPoint): number => (series === 'stored' ? p.storedBytes : p.reclaimableBytes);
+    const coords = points.map(({ p, t }) => `${n(x(t))},${n(y(value(p)))}`).join(' ');
+    if (series === 'stored') {
+      parts.push(`<polygon class="area-stored" points="${n(x(t0))},${top + plotHeight} ${coords} ${n(x(t1))},${top + plotHeight}"/>`);
+    }
+    parts.push(`<polyline class="line-${series}" data-series="${series}" points="${coords}"/>`);
+    for (const { p, t } of points) {
+      const text = `${p.date}: ${series} ${formatBytes(value(p))}`;
+      parts.push(`<circle class="dot-${series}" cx="${n(x(t))}" cy="${n(y(value(p)))}" r="3.5"><title>${h(text)}</title></circle>`);
+    }
+  }
+  parts.push(`</svg>`);
+  return parts.join('\n');
+}
+
+// ---------------------------------------------------------------------------------------------
+// Page
+
+const STYLE = `
+:root{color-scheme:light;--fg:#1f2933;--muted:#616e7c;--border:#e4e7eb;--bg:#fff;--panel:#f7f8fa;--stored:#3a66c4;--reclaim:#e07b2e;--ok:#1b7a4a;--warn:#9c6511;--bad:#b42323}
+*{box-sizing:border-box}
+body{margin:0;background:var(--bg);color:var(--fg);font:14px/1.5 system-ui,-apple-system,"Segoe UI",Roboto,"Helvetica Neue",Arial,"Noto Sans",sans-serif;-webkit-text-size-adjust:100%}
+main{max-width:1200px;margin:0 auto;padding:32px 24px 48px}
+h1{font-size:26px;line-height:1.2;margin:0 0 6px}
+h2{font-size:18px;margin:36px 0 12px}
+p{margin:0 0 8px}
+.meta{color:var(--muted);font-size:13px}
+.meta span+span::before{content:"·";margin:0 8px;color:var(--border)}
+.headline{font-size:16px;margin:16px 0 0}
+.cards{display:grid;grid-template-columns:repeat(4,minmax(0,1fr));gap:12px;margin:20px 0 0}
+.card{background:var(--panel);border:1px solid var(--border);border-radius:8px;padding:12px 14px}
+.card.key{border-left:4px solid var(--stored)}
+.card.save{border-left:4px solid var(--reclaim)}
+.card .label{color:var(--muted);font-size:12px;letter-spacing:.03em;text-transform:uppercase}
+.card .value{font-size:22px;font-weight:600;font-variant-numeric:tabular-nums;white-space:nowrap}
+.card .sub{color:var(--muted);font-size:12px}
+figure{margin:0;border:1px solid var(--border);border-radius:8px;padding:12px 12px 4px}
+figcaption{color:var(--muted);font-size:12px;margin-top:4px}
+svg.chart{display:block;width:100%;height:auto;font-family:inherit}
+svg.chart text{font-size:12px;fill:var(--fg)}
+svg.chart .repo-region,svg.chart .bar-value{font-size:11px;fill:var(--muted)}
+svg.chart .axis-title{font-size:12px;fill:var(--muted)}
+svg.chart .axis line{stroke:#9aa5b1}
+svg.chart .grid line{stroke:var(--border)}
+svg.chart .bar-stored,svg.chart .dot-stored,svg.chart .swatch-stored{fill:var(--stored)}
+svg.chart .bar-reclaimable,svg.chart .dot-reclaimable,svg.chart .swatch-reclaimable{fill:var(--reclaim)}
+svg.chart .bar-pair:hover rect{opacity:.8}
+svg.chart .line-stored{fill:none;stroke:var(--stored);stroke-width:2}
+svg.chart .line-reclaimable{fill:none;stroke:var(--reclaim);stroke-width:2}
+svg.chart .area-stored{fill:var(--stored);opacity:.08}
+.table-wrap{overflow-x:auto;border:1px solid var(--border);border-radius:8px}
+table{border-collapse:collapse;width:100%;font-size:13px;font-variant-numeric:tabular-nums}
+th,td{padding:6px 10px;border-bottom:1px solid var(--border);text-align:left;white-space:nowrap;vertical-align:top}
+thead th{background:var(--panel);color:var(--muted);font-size:12px;font-weight:600}
+tbody tr:nth-child(even){background:#fbfbfc}
+tbody tr:last-child td{border-bottom:none}
+tfoot td{font-weight:600;border-top:2px solid var(--border);border-bottom:none}
+.num{text-align:right}
+td.repo{white-space:normal;overflow-wrap:anywhere;min-width:180px}
+.badge{display:inline-block;border-radius:999px;padding:0 8px;font-size:12px;font-weight:500;white-space:nowrap}
+.badge.ok{background:#e2f4ea;color:var(--ok)}
+.badge.missing{background:#fbe6e6;color:var(--bad)}
+.badge.no-untagged-rule{background:#fcf0dc;color:var(--warn)}
+.tag{color:var(--muted);font-size:12px;margin-left:6px}
+.errors td.msg{white-space:normal;overflow-wrap:anywhere}
+details{margin-top:8px}
+summary{cursor:pointer;color:var(--muted)}
+footer{margin-top:40px;color:var(--muted);font-size:12px}
+@media (max-width:800px){.cards{grid-template-columns:repeat(2,minmax(0,1fr))}}
+@media (max-width:640px){main{padding:20px 12px}.card .value{font-size:18px}}
+@media print{
+@page{margin:14mm}
+body{font-size:11px;-webkit-print-color-adjust:exact;print-color-adjust:exact}
+main{max-width:none;padding:0}
+h2{break-after:avoid}
+.card,figure,tr{break-inside:avoid}
+.table-wrap{overflow:visible;border:none}
+thead{display:table-header-group}
+th,td{padding:3px 6px}
+details{display:block}
+summary{display:none}
+}
+`;
+
+function card(testId: string, label: string, value: string, raw: number, sub?: string, kind?: 'key' | 'save'): string {
+  return [
+    `<div class="card${kind === undefined ? '' : ` ${kind}`}">`,
+    `<div class="label">${h(label)}</div>`,
+    `<div class="value" data-testid="${testId}" data-value="${h(String(raw))}">${h(value)}</div>`,
+    sub === undefined ? '' : `<div class="sub">${h(sub)}</div>`,
+    `</div>`,
+  ].join('');
+}
+
+function repositoryTable(report: AuditReport, repositories: readonly RepositoryReport[]): string {
+  const t = report.totals;
+  const head = ['Region', 'Repository', 'Policy', 'Images', 'Untagged', 'Archived', 'To remove', 'Stored', 'Reclaimable', '$/month', 'Savings/month'];
+  const numeric = new Set([3, 4, 5, 6, 7, 8, 9, 10]);
+  const rows = repositories.map((r) => {
+    const notes = [r.optedOut ? 'opted out' : '', r.excluded ? 'excluded' : ''].filter((x) => x !== '');
+    const policy = `<span class="badge ${h(r.policyStatus)}">${h(policyLabel({ ...r, optedOut: false, excluded: false }))}</span>${notes.map((x) => `<span class="tag">${h(x)}</span>`).join('')}`;
+    return [
+      `<tr data-testid="repository-row">`,
+      `<td>${h(r.region)}</td>`,
+      `<td class="repo">${h(r.repositoryName)}</td>`,
+      `<td>${policy}</td>`,
+      `<td class="num">${h(formatCount(r.images))}</td>`,
+      `<td class="num">${h(formatCount(r.untaggedImages))}</td>`,
+      `<td class="num">${h(formatCount(r.archivedImages))}</td>`,
+      `<td class="num">${h(formatCount(r.doomedImages))}</td>`,
+      `<td class="num" data-value="${r.storedBytes}">${h(formatBytes(r.storedBytes))}</td>`,
+      `<td class="num" data-value="${r.reclaimableBytes}">${h(formatBytes(r.reclaimableBytes))}</td>`,
+      `<td class="num">${h(formatUsd(r.monthlyCostUsd))}</td>`,
+      `<td class="num">${h(formatUsd(r.monthlySavingsUsd))}</td>`,
+      `</tr>`,
+    ].join('');
+  });
+  const sum = (pick: (r: RepositoryReport) => number): number => repositories.reduce((s, r) => s + pick(r), 0);
+  const foot = [
+    `<tr><td colspan="3">Total (${h(formatCount(repositories.length))} repositories)</td>`,
+    `<td class="num">${h(formatCount(t.images))}</td>`,
+    `<td class="num">${h(formatCount(t.untaggedImages))}</td>`,
+    `<td class="num">${h(formatCount(sum((r) => r.archivedImages)))}</td>`,
+    `<td class="num">${h(formatCount(sum((r) => r.doomedImages)))}</td>`,
+    `<td class="num">${h(formatBytes(t.storedBytes))}</td>`,
+    `<td class="num">${h(formatBytes(t.reclaimableBytes))}</td>`,
+    `<td class="num">${h(formatUsd(t.monthlyCostUsd))}</td>`,
+    `<td class="num">${h(formatUsd(t.monthlySavingsUsd))}</td></tr>`,
+  ].join('');
+  return [
+    `<div class="table-wrap"><table data-testid="repositories">`,
+    `<thead><tr>${head.map((x, i) => `<th scope="col"${numeric.has(i) ? ' class="num"' : ''}>${h(x)}</th>`).join('')}</tr></thead>`,
+    `<tbody>`,
+    ...rows,
+    `</tbody>`,
+    `<tfoot>${foot}</tfoot>`,
+    `</table></div>`,
+  ].join('\n');
+}
+
+function errorsSection(report: AuditReport): string {
+  if (report.errors.length === 0) return '';
+  const rows = report.errors.map(
+    (e) =>
+      `<tr><td>${h(e.region)}</td><td class="repo">${e.repositoryName === undefined ? '<em>repository listing</em>' : h(e.repositoryName)}</td><td>${h(e.code)}</td><td class="msg">${h(e.message)}</td></tr>`,
+  );
+  return [
+    `<section data-testid="errors" class="errors">`,
+    `<h2>Errors (${h(formatCount(report.errors.length))})</h2>`,
+    `<p>The run went on without these parts; their numbers are missing from the totals above.</p>`,
+    `<div class="table-wrap"><table><thead><tr><th scope="col">Region</th><th scope="col">Repository</th><th scope="col">Error</th><th scope="col">Message</th></tr></thead><tbody>`,
+    ...rows,
+    `</tbody></table></div>`,
+    `</section>`,
+  ].join('\n');
+}
+
+function apiCallsSection(report: AuditReport): string {
+  const operations = Object.keys(report.apiCalls)
+    .filter((op) => op !== 'total')
+    .sort();
+  if (operations.length === 0) return '';
+  const rows = operations.map(
+    (op) => `<tr><td>${h(op)}</td><td class="num">${h(formatCount(report.apiCalls[op] ?? 0))}</td><td class="num">${h(formatCount(report.apiRetries[op] ?? 0))}</td></tr>`,
+  );
+  const total = report.apiCalls.total ?? operations.reduce((s, op) => s + (report.apiCalls[op] ?? 0), 0);
+  return [
+    `<details data-testid="api-calls"><summary>AWS API calls: ${h(formatCount(total))}</summary>`,
+    `<div class="table-wrap"><table><thead><tr><th scope="col">Operation</th><th scope="col" class="num">Calls</th><th scope="col" class="num">Retries</th></tr></thead><tbody>`,
+    ...rows,
+    `</tbody></table></div></details>`,
+  ].join('\n');
+}
+
+/**
+ * The audit as one self-contained HTML page: totals, a bar chart of the repositories with the most
+ * reclaimable bytes, a weekly trend chart when `history` has two or more points, every repository,
+ * and the errors. No external scripts, styles, fonts or images; every report text is escaped, and a
+ * Content-Security-Policy forbids scripts should anything slip through.
+ *
+ * @example await writeFile('audit.html', renderHtml(report, { history }));
+ */
+export function renderHtml(report: AuditReport, options: HtmlOptions = {}): string {
+  const t = report.totals;
+  const title = options.title ?? 'ECR storage audit';
+  const limit = Math.max(0, Math.floor(options.chartLimit ?? CHART_LIMIT));
+  const repositories = byReclaimable(report.repositories);
+  const top = repositories.slice(0, limit);
+  const history = options.history ?? [];
+  const regions = [...new Set(repositories.map((r) => r.region))].sort();
+
+  const headline =
+    `${formatCount(t.repositoriesWithoutUntaggedCleanup)} of ${formatCount(t.repositories)} repositories do not clean up untagged images; ` +
+    `${formatBytes(t.reclaimableBytes)} (${formatPercent(t.reclaimableBytes, t.storedBytes)} of stored) could be reclaimed, saving ${formatUsd(t.monthlySavingsUsd)} a month.`;
+
+  // Money first (what it costs, what cleaning saves), then the counts that explain it.
+  const cards = [
+    card('total-stored', 'Stored (billed)', formatBytes(t.storedBytes), t.storedBytes, `naive sum ${formatBytes(t.naiveBytes)}`, 'key'),
+    card('total-monthly-cost', 'Monthly cost', formatUsd(t.monthlyCostUsd), t.monthlyCostUsd, formatPrice(report.pricePerGbMonth), 'key'),
+    card('total-reclaimable', 'Reclaimable', formatBytes(t.reclaimableBytes), t.reclaimableBytes, `${formatPercent(t.reclaimableBytes, t.storedBytes)} of stored`, 'save'),
+    card('total-savings', 'Monthly savings', formatUsd(t.monthlySavingsUsd), t.monthlySavingsUsd, 'after cleanup', 'save'),
+    card('total-repositories', 'Repositories', formatCount(t.repositories), t.repositories, regions.length === 0 ? undefined : `in ${regions.length} ${regions.length === 1 ? 'region' : 'regions'}`),
+    card('total-without-policy', 'Without policy', formatCount(t.repositoriesWithoutLifecyclePolicy), t.repositoriesWithoutLifecyclePolicy, 'no lifecycle policy at all'),
+    card('total-without-untagged-cleanup', 'No untagged cleanup', formatCount(t.repositoriesWithoutUntaggedCleanup), t.repositoriesWithoutUntaggedCleanup, 'untagged images never expire'),
+    card('total-images', 'Images', formatCount(t.images), t.images, `${formatCount(t.untaggedImages)} untagged`),
+  ];
+
+  const body: string[] = [
+    `<header>`,
+    `<h1>${h(title)}</h1>`,
+    `<p class="meta"><span>Generated ${h(report.generatedAt)}</span><span>Policies evaluated at ${h(report.now)}</span><span>Untagged images expire after ${h(String(report.days))} days</span><span>${h(formatPrice(report.pricePerGbMonth))}</span>${report.errors.length === 0 ? '' : `<span>${h(formatCount(report.errors.length))} errors</span>`}</p>`,
+    `<p class="headline">${h(headline)}</p>`,
+    `</header>`,
+    `<section aria-label="Totals"><div class="cards">`,
+    ...cards,
+    `</div></section>`,
+    `<section>`,
+    `<h2>${top.length < repositories.length ? `Top ${h(String(top.length))} repositories by reclaimable bytes` : 'Repositories by reclaimable bytes'}</h2>`,
+    `<figure>`,
+    topChart(top),
+    `<figcaption>Stored is what ECR bills: each layer counted once per repository. Reclaimable is what the lifecycle policy (or the proposed default) would remove. Hover a bar for details.</figcaption>`,
+    `</figure>`,
+    `</section>`,
+  ];
+  if (history.length >= 2) {
+    body.push(
+      `<section>`,
+      `<h2>Trend</h2>`,
+      `<figure>`,
+      trendChart(history),
+      `<figcaption>Totals of the last ${h(formatCount(history.length))} audits.</figcaption>`,
+      `</figure>`,
+      `</section>`,
+    );
+  }
+  body.push(
+    `<section>`,
+    `<h2>Repositories</h2>`,
+    repositories.length === 0 ? '<p>No repositories audited.</p>' : repositoryTable(report, repositories),
+    `</section>`,
+    errorsSection(report),
+    `<footer>`,
+    apiCallsSection(report),
+    `<p>Generated by ecr-janitor. Sizes are compressed bytes in binary units (1 GiB = 2<sup>30</sup> bytes, the GB that AWS bills).</p>`,
+    `</footer>`,
+  );
+
+  return [
+    '<!DOCTYPE html>',
+    '<html lang="en">',
+    '<head>',
+    '<meta charset="utf-8">',
+    '<meta name="viewport" content="width=device-width, initial-scale=1">',
+    // The page embeds user data (repository names): forbid scripts and every external load.
+    `<meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'; img-src data:">`,
+    `<title>${h(title)} – ${h(report.now.slice(0, 10))}</title>`,
+    `<style>${STYLE}</style>`,
+    '</head>',
+    '<body>',
+    '<main>',
+    ...body.filter((part) => part !== ''),
+    '</main>',
+    '</body>',
+    '</html>',
+    '',
+  ].join('\n');
+}

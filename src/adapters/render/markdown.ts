@@ -1,0 +1,105 @@
+import type { AuditReport } from '../../domain/report';
+import { byReclaimable, formatBytes, formatCount, formatPercent, formatPrice, formatUsd, policyLabel } from './format';
+
+/**
+ * Escapes inline text for Markdown, table cells included: backslash-escapes what starts emphasis,
+ * links, code, raw HTML or entities, and the table pipe; folds line breaks into spaces. Repository
+ * names and error messages are user data and must render as the text they are. (Block markers such
+ * as `#` or `+` need no escape: the text never starts a line.)
+ */
+export function escapeMarkdown(text: string): string {
+  return text.replace(/\r\n|\r|\n/g, ' ').replace(/[\\`*_[\]<>|~&]/g, (c) => `\\${c}`);
+}
+
+function table(header: readonly string[], rows: ReadonlyArray<readonly string[]>, align: ReadonlyArray<'l' | 'r'>): string {
+  const rule = header.map((_, i) => (align[i] === 'r' ? '---:' : '---'));
+  return [header, rule, ...rows].map((cells) => `| ${cells.join(' | ')} |`).join('\n');
+}
+
+/**
+ * The audit as a Markdown report: title and run parameters, totals, every repository, errors (when
+ * any) and the AWS calls made. Suitable for a pull-request comment, a wiki page or a job summary.
+ *
+ * @example await writeFile('audit.md', renderMarkdown(report));
+ */
+export function renderMarkdown(report: AuditReport): string {
+  const t = report.totals;
+  const out: string[] = [];
+
+  out.push('# ECR storage audit', '');
+  out.push(`- **Generated:** ${escapeMarkdown(report.generatedAt)}`);
+  out.push(`- **Policies evaluated at:** ${escapeMarkdown(report.now)}`);
+  out.push(`- **Untagged images expire after:** ${report.days} days`);
+  out.push(`- **Storage price:** ${escapeMarkdown(formatPrice(report.pricePerGbMonth))}`);
+  out.push('');
+
+  const totals: Array<[string, string]> = [
+    ['Repositories', formatCount(t.repositories)],
+    ['Without lifecycle policy', formatCount(t.repositoriesWithoutLifecyclePolicy)],
+    ['Without untagged cleanup', formatCount(t.repositoriesWithoutUntaggedCleanup)],
+    ['Images', formatCount(t.images)],
+    ['Untagged images', formatCount(t.untaggedImages)],
+    ['Stored (billed)', formatBytes(t.storedBytes)],
+    ['Naive sum of image sizes', formatBytes(t.naiveBytes)],
+    ['Reclaimable', `${formatBytes(t.reclaimableBytes)} (${formatPercent(t.reclaimableBytes, t.storedBytes)} of stored)`],
+    ['Monthly cost', formatUsd(t.monthlyCostUsd)],
+    ['Monthly savings', formatUsd(t.monthlySavingsUsd)],
+  ];
+  out.push('## Totals', '');
+  out.push(table(['Metric', 'Value'], totals.map(([label, value]) => [label, escapeMarkdown(value)]), ['l', 'r']));
+  out.push('');
+
+  out.push('## Repositories', '');
+  if (report.repositories.length === 0) {
+    out.push('No repositories audited.');
+  } else {
+    out.push('Sorted by reclaimable bytes. *Stored* is what ECR bills: each layer counted once per repository.', '');
+    out.push(
+      table(
+        ['Region', 'Repository', 'Policy', 'Images', 'Untagged', 'Stored', 'Reclaimable', '$/month', 'Savings/month'],
+        byReclaimable(report.repositories).map((r) => [
+          escapeMarkdown(r.region),
+          escapeMarkdown(r.repositoryName),
+          escapeMarkdown(policyLabel(r)),
+          formatCount(r.images),
+          formatCount(r.untaggedImages),
+          formatBytes(r.storedBytes),
+          formatBytes(r.reclaimableBytes),
+          escapeMarkdown(formatUsd(r.monthlyCostUsd)),
+          escapeMarkdown(formatUsd(r.monthlySavingsUsd)),
+        ]),
+        ['l', 'l', 'l', 'r', 'r', 'r', 'r', 'r', 'r'],
+      ),
+    );
+  }
+  out.push('');
+
+  if (report.errors.length > 0) {
+    out.push('## Errors', '');
+    out.push('The run went on without these parts; their numbers are missing from the totals.', '');
+    out.push(
+      table(
+        ['Region', 'Repository', 'Error', 'Message'],
+        report.errors.map((e) => [escapeMarkdown(e.region), e.repositoryName === undefined ? '*(repository listing)*' : escapeMarkdown(e.repositoryName), escapeMarkdown(e.code), escapeMarkdown(e.message)]),
+        ['l', 'l', 'l', 'l'],
+      ),
+    );
+    out.push('');
+  }
+
+  out.push('## API calls', '');
+  const operations = Object.keys(report.apiCalls)
+    .filter((op) => op !== 'total')
+    .sort();
+  if (operations.length === 0 && report.apiCalls.total === undefined) {
+    out.push('None: the audit read a snapshot.');
+  } else {
+    const rows = operations.map((op) => [escapeMarkdown(op), formatCount(report.apiCalls[op] ?? 0), formatCount(report.apiRetries[op] ?? 0)]);
+    const totalRetries = report.apiRetries.total ?? Object.entries(report.apiRetries).reduce((sum, [op, n]) => (op === 'total' ? sum : sum + n), 0);
+    const totalCalls = report.apiCalls.total ?? operations.reduce((sum, op) => sum + (report.apiCalls[op] ?? 0), 0);
+    rows.push(['**Total**', `**${formatCount(totalCalls)}**`, `**${formatCount(totalRetries)}**`]);
+    out.push(table(['Operation', 'Calls', 'Retries'], rows, ['l', 'r', 'r']));
+  }
+  out.push('');
+  return out.join('\n');
+}

@@ -1,0 +1,90 @@
+import type { AuditReport } from '../../domain/report';
+import { byReclaimable, formatBytes, formatCount, formatPercent, formatPrice, formatUsd, policyLabel } from './format';
+import { renderTable } from './table';
+
+/** Options of {@link renderSummaryTable}. */
+export interface SummaryOptions {
+  /** How many repositories the table lists at most. @default 20 */
+  limit?: number;
+}
+
+/** The default number of repositories in the terminal table. */
+export const SUMMARY_LIMIT = 20;
+
+const HEADER = ['region', 'repository', 'policy', 'images', 'untagged', 'stored', 'reclaimable', '$/month', 'savings/month'];
+const ALIGN = ['left', 'left', 'left', 'right', 'right', 'right', 'right', 'right', 'right'] as const;
+
+/** Label/value lines with the values aligned in one column. */
+function keyValues(rows: ReadonlyArray<readonly [string, string]>): string {
+  const width = Math.max(...rows.map(([label]) => label.length));
+  return rows.map(([label, value]) => `${label.padEnd(width)}  ${value}`).join('\n');
+}
+
+/**
+ * The terminal summary of an audit: a totals block, then the repositories with the most reclaimable
+ * bytes (at most `limit`, saying how many were left out), then a count of errors when there were any.
+ *
+ * @example process.stdout.write(renderSummaryTable(report) + '\n');
+ */
+export function renderSummaryTable(report: AuditReport, options: SummaryOptions = {}): string {
+  const limit = Math.max(0, Math.floor(options.limit ?? SUMMARY_LIMIT));
+  const t = report.totals;
+  const lines: string[] = [];
+
+  lines.push(`ECR storage audit at ${report.now} (untagged images older than ${report.days} days; ${formatPrice(report.pricePerGbMonth)})`);
+  lines.push('');
+  lines.push(
+    keyValues([
+      ['Repositories', formatCount(t.repositories)],
+      ['  without lifecycle policy', formatCount(t.repositoriesWithoutLifecyclePolicy)],
+      ['  without untagged cleanup', formatCount(t.repositoriesWithoutUntaggedCleanup)],
+      ['Images', formatCount(t.images)],
+      ['  untagged', formatCount(t.untaggedImages)],
+      ['Stored (billed)', formatBytes(t.storedBytes)],
+      ['Naive sum of image sizes', `${formatBytes(t.naiveBytes)} (shared layers counted once per image)`],
+      ['Reclaimable', `${formatBytes(t.reclaimableBytes)} (${formatPercent(t.reclaimableBytes, t.storedBytes)} of stored)`],
+      ['Monthly cost', formatUsd(t.monthlyCostUsd)],
+      ['Monthly savings', formatUsd(t.monthlySavingsUsd)],
+    ]),
+  );
+
+  const sorted = byReclaimable(report.repositories);
+  const shown = sorted.slice(0, limit);
+  if (shown.length > 0) {
+    lines.push('');
+    lines.push(sorted.length > shown.length ? `Top ${shown.length} of ${sorted.length} repositories by reclaimable bytes:` : 'Repositories by reclaimable bytes:');
+    lines.push('');
+    const rows = shown.map((r) => [
+      r.region,
+      r.repositoryName,
+      policyLabel(r),
+      formatCount(r.images),
+      formatCount(r.untaggedImages),
+      formatBytes(r.storedBytes),
+      formatBytes(r.reclaimableBytes),
+      formatUsd(r.monthlyCostUsd),
+      formatUsd(r.monthlySavingsUsd),
+    ]);
+    lines.push(renderTable(HEADER, rows, ALIGN));
+    const left = sorted.length - shown.length;
+    if (left > 0) lines.push(`… and ${formatCount(left)} more ${left === 1 ? 'repository' : 'repositories'} not shown (the CSV, Markdown and HTML reports list every repository).`);
+  } else if (report.repositories.length === 0) {
+    lines.push('');
+    lines.push('No repositories audited.');
+  }
+
+  if (report.errors.length > 0) {
+    lines.push('');
+    const n = report.errors.length;
+    lines.push(`${formatCount(n)} ${n === 1 ? 'error' : 'errors'} (the run went on without the failed parts):`);
+    for (const e of report.errors) {
+      lines.push(`  ${e.region}${e.repositoryName === undefined ? '' : ` ${e.repositoryName}`}: ${e.code}: ${oneLine(e.message)}`);
+    }
+  }
+  return lines.join('\n');
+}
+
+/** Keeps a message on one terminal line. */
+function oneLine(text: string): string {
+  return text.replace(/\s*[\r\n]+\s*/g, ' ');
+}

@@ -1,0 +1,162 @@
+import { escapeMarkdown, renderMarkdown } from '../../../src/adapters/render/markdown';
+import type { AuditReport, RepositoryReport } from '../../../src/domain/report';
+import { GIB, monthlyUsd, totalsOf } from '../../../src/domain/report';
+
+const PRICE = 0.1;
+
+function repository(overrides: Partial<RepositoryReport> = {}): RepositoryReport {
+  const base: RepositoryReport = {
+    accountId: '123456789012',
+    region: 'us-east-1',
+    repositoryName: 'team-a/web-api',
+    policyStatus: 'missing',
+    optedOut: false,
+    excluded: false,
+    images: 120,
+    untaggedImages: 40,
+    indexChildren: 0,
+    referrers: 0,
+    archivedImages: 0,
+    doomedImages: 40,
+    storedBytes: 10 * GIB,
+    naiveBytes: 25 * GIB,
+    reclaimableBytes: 4 * GIB,
+    monthlyCostUsd: 0,
+    monthlySavingsUsd: 0,
+    ...overrides,
+  };
+  return { ...base, monthlyCostUsd: monthlyUsd(base.storedBytes, PRICE), monthlySavingsUsd: monthlyUsd(base.reclaimableBytes, PRICE) };
+}
+
+function auditReport(repositories: RepositoryReport[], overrides: Partial<AuditReport> = {}): AuditReport {
+  return {
+    generatedAt: '2026-11-01T00:05:00.000Z',
+    now: '2026-11-01T00:00:00.000Z',
+    days: 14,
+    pricePerGbMonth: PRICE,
+    totals: totalsOf(repositories, PRICE),
+    repositories,
+    apiCalls: {},
+    apiRetries: {},
+    errors: [],
+    ...overrides,
+  };
+}
+
+/** The lines of the section under `## title`, up to the next section. */
+function section(markdown: string, title: string): string[] {
+  const lines = markdown.split('\n');
+  const start = lines.indexOf(`## ${title}`);
+  if (start < 0) return [];
+  const end = lines.findIndex((l, i) => i > start && l.startsWith('## '));
+  return lines.slice(start + 1, end < 0 ? undefined : end);
+}
+
+/** Splits a table row on the pipes that are not escaped. */
+function cells(row: string): string[] {
+  return row
+    .replace(/^\| /, '')
+    .replace(/ \|$/, '')
+    .split(/(?<!\\) \| /);
+}
+
+describe('render/markdown', () => {
+  describe('renderMarkdown', () => {
+    it('starts with a title and the run parameters when given a report', () => {
+      const md = renderMarkdown(auditReport([repository()]));
+
+      expect(md.startsWith('# ECR storage audit\n')).toBe(true);
+      expect(md).toContain('- **Generated:** 2026-11-01T00:05:00.000Z');
+      expect(md).toContain('- **Policies evaluated at:** 2026-11-01T00:00:00.000Z');
+      expect(md).toContain('- **Untagged images expire after:** 14 days');
+      expect(md).toContain('- **Storage price:** $0.10/GB-month');
+    });
+
+    it('writes the totals as a table with formatted values', () => {
+      const md = renderMarkdown(auditReport([repository(), repository({ repositoryName: 'b', policyStatus: 'ok', storedBytes: 2 * GIB, reclaimableBytes: 0 })]));
+
+      const rows = section(md, 'Totals').filter((l) => l.startsWith('| ')).map(cells);
+
+      expect(rows).toEqual(
+        expect.arrayContaining([
+          ['Repositories', '2'],
+          ['Without lifecycle policy', '1'],
+          ['Stored (billed)', '12.0 GiB'],
+          ['Reclaimable', '4.0 GiB (33% of stored)'],
+          ['Monthly cost', '$1.20'],
+          ['Monthly savings', '$0.40'],
+        ]),
+      );
+    });
+
+    it('writes one table row per repository when given several', () => {
+      const md = renderMarkdown(auditReport([repository({ repositoryName: 'a' }), repository({ repositoryName: 'b', region: 'eu-west-1', optedOut: true })]));
+
+      const rows = section(md, 'Repositories').filter((l) => l.startsWith('| ') && !l.startsWith('| Region') && !l.startsWith('| ---'));
+
+      expect(rows.map(cells)).toEqual([
+        ['us-east-1', 'a', 'no policy', '120', '40', '10.0 GiB', '4.0 GiB', '$1.00', '$0.40'],
+        ['eu-west-1', 'b', 'no policy (opted out)', '120', '40', '10.0 GiB', '4.0 GiB', '$1.00', '$0.40'],
+      ]);
+    });
+
+    it('escapes pipes, HTML and emphasis when a repository name holds them', () => {
+      const md = renderMarkdown(auditReport([repository({ repositoryName: 'a|b <script>alert(1)</script> *x*' })]));
+
+      const row = section(md, 'Repositories').find((l) => l.includes('alert'));
+
+      expect(row).toBeDefined();
+      expect(cells(row ?? '')).toHaveLength(9);
+      expect(md).not.toContain('<script>');
+      expect(row).toContain('a\\|b \\<script\\>alert(1)\\</script\\> \\*x\\*');
+    });
+
+    it('adds an errors section when the run had errors', () => {
+      const md = renderMarkdown(
+        auditReport([repository()], {
+          errors: [
+            { region: 'eu-west-1', repositoryName: 'team-x/secret', code: 'AccessDeniedException', message: 'denied | twice' },
+            { region: 'ap-south-1', code: 'UnrecognizedClientException', message: 'region not enabled' },
+          ],
+        }),
+      );
+
+      const rows = section(md, 'Errors').filter((l) => l.startsWith('| ') && !l.startsWith('| Region') && !l.startsWith('| ---'));
+
+      expect(rows.map(cells)).toEqual([
+        ['eu-west-1', 'team-x/secret', 'AccessDeniedException', 'denied \\| twice'],
+        ['ap-south-1', '*(repository listing)*', 'UnrecognizedClientException', 'region not enabled'],
+      ]);
+    });
+
+    it('leaves out the errors section when there were none', () => {
+      expect(renderMarkdown(auditReport([repository()]))).not.toContain('## Errors');
+    });
+
+    it('lists calls and retries per operation with a total when the run called AWS', () => {
+      const md = renderMarkdown(auditReport([repository()], { apiCalls: { DescribeImages: 12, BatchGetImage: 3, total: 15 }, apiRetries: { DescribeImages: 2, total: 2 } }));
+
+      const rows = section(md, 'API calls').filter((l) => l.startsWith('| ') && !l.startsWith('| Operation') && !l.startsWith('| ---'));
+
+      expect(rows.map(cells)).toEqual([
+        ['BatchGetImage', '3', '0'],
+        ['DescribeImages', '12', '2'],
+        ['**Total**', '**15**', '**2**'],
+      ]);
+    });
+
+    it('says the audit read a snapshot when no AWS call was made', () => {
+      expect(section(renderMarkdown(auditReport([repository()])), 'API calls')).toContain('None: the audit read a snapshot.');
+    });
+  });
+
+  describe('escapeMarkdown', () => {
+    it('folds line breaks into spaces when text spans lines', () => {
+      expect(escapeMarkdown('a\r\nb\nc')).toBe('a b c');
+    });
+
+    it('leaves ordinary repository names readable', () => {
+      expect(escapeMarkdown('team-a/web-api.v2')).toBe('team-a/web-api.v2');
+    });
+  });
+});

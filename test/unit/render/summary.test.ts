@@ -1,0 +1,140 @@
+import { renderSummaryTable } from '../../../src/adapters/render/summary';
+import type { AuditReport, RepositoryReport } from '../../../src/domain/report';
+import { GIB, monthlyUsd, totalsOf } from '../../../src/domain/report';
+
+const PRICE = 0.1;
+
+function repository(overrides: Partial<RepositoryReport> = {}): RepositoryReport {
+  const base: RepositoryReport = {
+    accountId: '123456789012',
+    region: 'us-east-1',
+    repositoryName: 'team-a/web-api',
+    policyStatus: 'missing',
+    optedOut: false,
+    excluded: false,
+    images: 120,
+    untaggedImages: 40,
+    indexChildren: 0,
+    referrers: 0,
+    archivedImages: 0,
+    doomedImages: 40,
+    storedBytes: 10 * GIB,
+    naiveBytes: 25 * GIB,
+    reclaimableBytes: 4 * GIB,
+    monthlyCostUsd: 0,
+    monthlySavingsUsd: 0,
+    ...overrides,
+  };
+  return { ...base, monthlyCostUsd: monthlyUsd(base.storedBytes, PRICE), monthlySavingsUsd: monthlyUsd(base.reclaimableBytes, PRICE) };
+}
+
+function auditReport(repositories: RepositoryReport[], overrides: Partial<AuditReport> = {}): AuditReport {
+  return {
+    generatedAt: '2026-11-01T00:05:00.000Z',
+    now: '2026-11-01T00:00:00.000Z',
+    days: 14,
+    pricePerGbMonth: PRICE,
+    totals: totalsOf(repositories, PRICE),
+    repositories,
+    apiCalls: {},
+    apiRetries: {},
+    errors: [],
+    ...overrides,
+  };
+}
+
+/** n repositories whose reclaimable bytes rise with their number: repo-n is the largest. */
+function many(n: number): RepositoryReport[] {
+  return Array.from({ length: n }, (_, i) => repository({ repositoryName: `team/repo-${i + 1}`, reclaimableBytes: (i + 1) * 2 ** 20, storedBytes: GIB }));
+}
+
+/** The value printed after a totals label. */
+function totalsValue(text: string, label: string): string | undefined {
+  const line = text.split('\n').find((l) => l.startsWith(`${label}  `));
+  return line?.slice(label.length).trim();
+}
+
+describe('render/summary', () => {
+  describe('renderSummaryTable', () => {
+    it('prints the totals formatted in binary units and dollars when given repositories', () => {
+      const report = auditReport([
+        repository({ repositoryName: 'team-a/web-api', storedBytes: 30 * GIB, naiveBytes: 90 * GIB, reclaimableBytes: 12 * GIB }),
+        repository({ repositoryName: 'team-b/ledger', policyStatus: 'ok', storedBytes: 5 * GIB, naiveBytes: 6 * GIB, reclaimableBytes: 0, untaggedImages: 0 }),
+      ]);
+
+      const text = renderSummaryTable(report);
+
+      expect(totalsValue(text, 'Repositories')).toBe('2');
+      expect(totalsValue(text, '  without lifecycle policy')).toBe('1');
+      expect(totalsValue(text, '  without untagged cleanup')).toBe('1');
+      expect(totalsValue(text, 'Images')).toBe('240');
+      expect(totalsValue(text, '  untagged')).toBe('40');
+      expect(totalsValue(text, 'Stored (billed)')).toBe('35.0 GiB');
+      expect(totalsValue(text, 'Naive sum of image sizes')).toMatch(/^96\.0 GiB/);
+      expect(totalsValue(text, 'Reclaimable')).toBe('12.0 GiB (34% of stored)');
+      expect(totalsValue(text, 'Monthly cost')).toBe('$3.50');
+      expect(totalsValue(text, 'Monthly savings')).toBe('$1.20');
+    });
+
+    it('shows a row per repository with its columns when there are 20 or fewer', () => {
+      const report = auditReport([repository({ region: 'eu-west-1', repositoryName: 'data/etl-jobs', images: 1234 })]);
+
+      const text = renderSummaryTable(report);
+
+      expect(text).toMatch(/region\s+repository\s+policy\s+images\s+untagged\s+stored\s+reclaimable\s+\$\/month\s+savings\/month/);
+      expect(text).toMatch(/eu-west-1\s+data\/etl-jobs\s+no policy\s+1,234\s+40\s+10\.0 GiB\s+4\.0 GiB\s+\$1\.00\s+\$0\.40/);
+      expect(text).not.toContain('not shown');
+    });
+
+    it('lists the top 20 by reclaimable bytes and says how many were left out when there are more', () => {
+      const report = auditReport(many(25));
+
+      const text = renderSummaryTable(report);
+
+      expect(text).toContain('Top 20 of 25 repositories by reclaimable bytes');
+      expect(text).toContain('… and 5 more repositories not shown');
+      expect(text).toMatch(/team\/repo-25\s/);
+      expect(text).toMatch(/team\/repo-6\s/);
+      expect(text).not.toMatch(/team\/repo-5\s/);
+      expect(text.indexOf('team/repo-25')).toBeLessThan(text.indexOf('team/repo-24'));
+    });
+
+    it('honours the limit when given one', () => {
+      const text = renderSummaryTable(auditReport(many(4)), { limit: 3 });
+
+      expect(text).toContain('Top 3 of 4 repositories');
+      expect(text).toContain('… and 1 more repository not shown');
+    });
+
+    it('marks opted-out and excluded repositories when they are in the table', () => {
+      const report = auditReport([repository({ optedOut: true }), repository({ repositoryName: 'x/y', policyStatus: 'no-untagged-rule', excluded: true })]);
+
+      const text = renderSummaryTable(report);
+
+      expect(text).toContain('no policy (opted out)');
+      expect(text).toContain('no untagged rule (excluded)');
+    });
+
+    it('lists the errors on one line each when the run had some', () => {
+      const report = auditReport([repository()], {
+        errors: [
+          { region: 'eu-west-1', repositoryName: 'team-x/secret', code: 'AccessDeniedException', message: 'not authorized\nto DescribeImages' },
+          { region: 'ap-south-1', code: 'UnrecognizedClientException', message: 'region not enabled' },
+        ],
+      });
+
+      const text = renderSummaryTable(report);
+
+      expect(text).toContain('2 errors');
+      expect(text).toContain('  eu-west-1 team-x/secret: AccessDeniedException: not authorized to DescribeImages');
+      expect(text).toContain('  ap-south-1: UnrecognizedClientException: region not enabled');
+    });
+
+    it('says so when no repository was audited', () => {
+      const text = renderSummaryTable(auditReport([]));
+
+      expect(text).toContain('No repositories audited.');
+      expect(totalsValue(text, 'Stored (billed)')).toBe('0 B');
+    });
+  });
+});
