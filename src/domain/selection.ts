@@ -24,5 +24,14 @@ export function isOptedOut(tags: readonly Tag[], optOutTag: string): boolean {
  */
 export function excludeMatcher(globs: readonly string[]): (repositoryName: string) => boolean {
   if (globs.length === 0) return () => false;
-  return picomatch([...globs], { dot: true });
+  // Compiled once per list: remediation asks for every repository of a run.
+  const key = JSON.stringify(globs);
+  let matcher = compiled.get(key);
+  if (!matcher) {
+    matcher = picomatch([...globs], { dot: true });
+    compiled.set(key, matcher);
+  }
+  return matcher;
 }
+
+const compiled = new Map<string, (repositoryName: string) => boolean>();

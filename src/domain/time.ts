@@ -91,8 +91,10 @@ export function toEpochMs(value: Timestamp | null | undefined): number {
   const fast = parseIsoFast(value);
   if (!Number.isNaN(fast)) return fast;
   // Only ISO-8601 is accepted: Date.parse would also take locale strings that mean different things in different places.
-  if (!/^\d{4}-\d{2}-\d{2}([Tt ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?([Zz]|[+-]\d{2}:?\d{2})?)?$/.test(value)) return Number.NaN;
-  return Date.parse(value);
+  const match = /^(\d{4}-\d{2}-\d{2})(?:[Tt ](\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?)([Zz]|[+-]\d{2}:?\d{2})?)?$/.exec(value);
+  if (!match) return Number.NaN;
+  // AWS writes UTC: a time without an offset is read as UTC, never as the machine's local time.
+  return Date.parse(`${match[1]}T${match[2] ?? '00:00'}${match[3] ?? 'Z'}`);
 }
 
 /** Milliseconds in one day. */
