@@ -209,38 +209,38 @@ export function evaluatePolicy(policy: LifecyclePolicy, images: readonly ImageDe
   const now = options.now;
   const rules = [...policy.rules].sort((a, b) => a.rulePriority - b.rulePriority).map(compileRule);
 
-  // Per-image facts, parsed once.
+  // Per-image facts every rule needs, parsed once. Pull and archive times are parsed only for the
+  // images a since-pulled or since-transitioned rule may act on (see referenceTime).
   const effectivePush = new Float64Array(n);
-  const pullRef = new Float64Array(n);
-  const archivedAt = new Float64Array(n);
   const archived = new Uint8Array(n);
   const protectedChild = new Uint8Array(n);
-  const needPull = rules.some((r) => r.rule.selection.countType === 'sinceImagePulled');
-  const needArchived = rules.some((r) => r.rule.selection.countType === 'sinceImageTransitioned');
   const children = indexChildDigests(images);
   for (let i = 0; i < n; i++) {
     const image = images[i] as ImageDetail;
-    const pushed = toEpochMs(image.imagePushedAt);
     const isArchived = image.imageStatus === 'ARCHIVED';
     archived[i] = isArchived ? 1 : 0;
-    let effective = pushed;
-    let activated = Number.NaN;
-    let lastArchived = Number.NaN;
-    if (image.lastActivatedAt !== undefined) {
-      activated = toEpochMs(image.lastActivatedAt);
-      lastArchived = toEpochMs(image.lastArchivedAt);
+    let effective = toEpochMs(image.imagePushedAt);
+    if (image.lastActivatedAt !== undefined && !isArchived) {
+      const activated = toEpochMs(image.lastActivatedAt);
       // Restored from archive (and not archived again since): ECR ages it from the restore.
-      if (!isArchived && !Number.isNaN(activated) && !(lastArchived > activated)) effective = activated;
+      if (!Number.isNaN(activated) && !(toEpochMs(image.lastArchivedAt) > activated)) effective = activated;
     }
     effectivePush[i] = effective;
-    if (needPull) {
-      const pulled = toEpochMs(image.lastRecordedPullTime);
-      if (!Number.isNaN(activated) && !isArchived && !(pulled >= activated)) pullRef[i] = activated;
-      else pullRef[i] = Number.isNaN(pulled) ? pushed : pulled;
-    }
-    if (needArchived) archivedAt[i] = Number.isNaN(lastArchived) ? toEpochMs(image.lastArchivedAt) : lastArchived;
     if (children.size > 0 && children.has(image.imageDigest)) protectedChild[i] = 1;
   }
+
+  /** The time a since-rule ages image `i` from (NaN when there is none). */
+  const referenceTime = (i: number, countType: string): number => {
+    if (countType === 'sinceImagePushed') return effectivePush[i] as number;
+    const image = images[i] as ImageDetail;
+    if (countType === 'sinceImageTransitioned') return toEpochMs(image.lastArchivedAt);
+    // sinceImagePulled: the last recorded pull, else the push if never pulled, else the restore
+    // when the image was restored from archive and not pulled since.
+    const pulled = toEpochMs(image.lastRecordedPullTime);
+    const activated = archived[i] === 1 ? Number.NaN : toEpochMs(image.lastActivatedAt);
+    if (!Number.isNaN(activated) && !(pulled >= activated)) return activated;
+    return Number.isNaN(pulled) ? toEpochMs(image.imagePushedAt) : pulled;
+  };
 
   const owner = new Int16Array(n).fill(-1);
   const actor = new Int16Array(n).fill(-1);
@@ -293,12 +293,11 @@ export function evaluatePolicy(policy: LifecyclePolicy, images: readonly ImageDe
       }
       return;
     }
-    const reference = countType === 'sinceImagePushed' ? effectivePush : countType === 'sinceImagePulled' ? pullRef : archivedAt;
     const cutoff = now - countNumber * DAY_MS;
     for (let i = 0; i < n; i++) {
       if (matched[i] === 0 || owner[i] !== -1) continue;
       owner[i] = r;
-      const t = reference[i] as number;
+      const t = referenceTime(i, countType);
       if (!(t < cutoff)) keep[i] = Number.isNaN(t) ? 3 : 2;
       else if (protectedChild[i] === 1) keep[i] = 4;
       else actor[i] = r;
