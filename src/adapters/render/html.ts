@@ -37,6 +37,13 @@ function n(value: number): string {
   return String(Math.round(value * 10) / 10);
 }
 
+/** `2026-11-01 00:05 UTC` for an ISO-8601 timestamp (the raw text when it does not parse), in a `<time>`. */
+function timestamp(iso: string): string {
+  const date = new Date(iso);
+  const shown = Number.isNaN(date.getTime()) ? iso : `${date.toISOString().slice(0, 16).replace('T', ' ')} UTC`;
+  return `<time datetime="${h(iso)}">${h(shown)}</time>`;
+}
+
 function truncate(text: string, max: number): string {
   return text.length <= max ? text : `${text.slice(0, max - 1)}…`;
 }
@@ -71,10 +78,13 @@ export function byteTicks(maxBytes: number, targetCount = 5): { domainMax: numbe
 // Charts
 
 const CHART_WIDTH = 960;
+/** Longest repository label beside the bars; longer names end in `…` (the tooltip has them whole). */
+const LABEL_CHARS = 30;
 
 /** Horizontal grouped bars: stored versus reclaimable bytes for each of `repositories`. */
 function topChart(repositories: readonly RepositoryReport[]): string {
-  const left = 230;
+  // Room for a 30-character name at 12px (about 205 units) right of the rotated axis title.
+  const left = 260;
   const right = 96;
   const top = 36;
   const bottom = 56;
@@ -124,7 +134,7 @@ function topChart(repositories: readonly RepositoryReport[]): string {
     parts.push(
       `<g class="bar-pair" data-repository="${h(r.repositoryName)}" data-region="${h(r.region)}">`,
       `<title>${h(label)}</title>`,
-      `<text class="repo-label" x="${left - 8}" y="${y + 15}" text-anchor="end">${h(truncate(r.repositoryName, 32))}</text>`,
+      `<text class="repo-label" x="${left - 8}" y="${y + 15}" text-anchor="end">${h(truncate(r.repositoryName, LABEL_CHARS))}</text>`,
       `<text class="repo-region" x="${left - 8}" y="${y + 28}" text-anchor="end">${h(r.region)}</text>`,
       `<rect class="bar-stored" x="${left}" y="${y + 5}" width="${n(storedWidth)}" height="12" rx="2"><title>${h(`${label}: stored ${formatBytes(r.storedBytes)} (${formatUsd(r.monthlyCostUsd)}/month)`)}</title></rect>`,
       `<rect class="bar-reclaimable" x="${left}" y="${y + 19}" width="${n(reclaimWidth)}" height="12" rx="2"><title>${h(`${label}: reclaimable ${formatBytes(r.reclaimableBytes)} (${formatUsd(r.monthlySavingsUsd)}/month)`)}</title></rect>`,
@@ -222,15 +232,16 @@ p{margin:0 0 8px}
 .meta span+span::before{content:"·";margin:0 8px;color:var(--border)}
 .headline{font-size:16px;margin:16px 0 0}
 .cards{display:grid;grid-template-columns:repeat(4,minmax(0,1fr));gap:12px;margin:20px 0 0}
-.card{background:var(--panel);border:1px solid var(--border);border-radius:8px;padding:12px 14px}
+.card{background:var(--panel);border:1px solid var(--border);border-left:4px solid var(--border);border-radius:8px;padding:12px 14px}
 .card.key{border-left:4px solid var(--stored)}
 .card.save{border-left:4px solid var(--reclaim)}
 .card .label{color:var(--muted);font-size:12px;letter-spacing:.03em;text-transform:uppercase}
 .card .value{font-size:22px;font-weight:600;font-variant-numeric:tabular-nums;white-space:nowrap}
 .card .sub{color:var(--muted);font-size:12px}
-figure{margin:0;border:1px solid var(--border);border-radius:8px;padding:12px 12px 4px}
+figure{margin:0;border:1px solid var(--border);border-radius:8px;padding:12px 12px 4px;overflow-x:auto}
 figcaption{color:var(--muted);font-size:12px;margin-top:4px}
-svg.chart{display:block;width:100%;height:auto;font-family:inherit}
+/* On a phone the charts scroll sideways in their frame rather than shrink their text to a few pixels. */
+svg.chart{display:block;width:100%;min-width:640px;height:auto;font-family:inherit}
 svg.chart text{font-size:12px;fill:var(--fg)}
 svg.chart .repo-region,svg.chart .bar-value{font-size:11px;fill:var(--muted)}
 svg.chart .axis-title{font-size:12px;fill:var(--muted)}
@@ -266,6 +277,8 @@ footer{margin-top:40px;color:var(--muted);font-size:12px}
 @page{margin:14mm}
 body{font-size:11px;-webkit-print-color-adjust:exact;print-color-adjust:exact}
 main{max-width:none;padding:0}
+figure{overflow:visible}
+svg.chart{min-width:0}
 h2{break-after:avoid}
 .card,figure,tr{break-inside:avoid}
 .table-wrap{overflow:visible;border:none}
@@ -402,7 +415,7 @@ export function renderHtml(report: AuditReport, options: HtmlOptions = {}): stri
   const body: string[] = [
     `<header>`,
     `<h1>${h(title)}</h1>`,
-    `<p class="meta"><span>Generated ${h(report.generatedAt)}</span><span>Policies evaluated at ${h(report.now)}</span><span>Untagged images expire after ${h(String(report.days))} days</span><span>${h(formatPrice(report.pricePerGbMonth))}</span>${report.errors.length === 0 ? '' : `<span>${h(formatCount(report.errors.length))} errors</span>`}</p>`,
+    `<p class="meta"><span>Generated ${timestamp(report.generatedAt)}</span><span>Policies evaluated at ${timestamp(report.now)}</span><span>Untagged images expire after ${h(String(report.days))} days</span><span>${h(formatPrice(report.pricePerGbMonth))}</span>${report.errors.length === 0 ? '' : `<span>${h(formatCount(report.errors.length))} errors</span>`}</p>`,
     `<p class="headline">${h(headline)}</p>`,
     `</header>`,
     `<section aria-label="Totals"><div class="cards">`,
