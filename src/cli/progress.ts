@@ -23,7 +23,7 @@ export function progressReporter(ctx: CliContext, stderr: NodeJS.WriteStream = p
       stderr.write(`\r[${'#'.repeat(filled)}${'.'.repeat(width - filled)}] ${done}/${total} repositories (${regions.size} region${regions.size === 1 ? '' : 's'})`);
       drawn = true;
     } else if (!previous) {
-      ctx.err(`${p.region}: ${p.total} repositories to read`);
+      ctx.err(`${p.region}: ${p.total} repositor${p.total === 1 ? 'y' : 'ies'} to read`);
     } else if (p.done === p.total && previous.done !== p.total) {
       ctx.err(`${p.region}: done`);
     }

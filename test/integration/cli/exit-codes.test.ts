@@ -1,0 +1,146 @@
+// The CLI's exit codes end to end: 0 success, 1 unreadable input, 2 usage error, 3 partial failure.
+// Partial failure is forced with an endpoint on a closed 127.0.0.1 port: every connection is
+// refused at once, the region's listing fails, and the run records it and goes on.
+import { writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { AuditReport } from '../../../src/domain/report';
+import { motoEndpoint, resetMoto } from '../support/moto';
+import { closedLocalPort, janitor, moto, stdoutJson, tempDir, useMotoCredentials, type RemediationJson } from './support/cli';
+
+describe('ecr-janitor CLI exit codes', () => {
+  let restoreEnv: () => void;
+  let dir: ReturnType<typeof tempDir>;
+  let snapshotFile: string;
+
+  beforeAll(async () => {
+    restoreEnv = useMotoCredentials();
+    await resetMoto();
+    dir = tempDir();
+    snapshotFile = join(dir.path, 'snapshot.json');
+    await writeFile(snapshotFile, JSON.stringify({ format: 'ecr-janitor-snapshot/1', capturedAt: '2026-01-01T00:00:00Z', registries: [] }));
+  });
+
+  afterAll(() => {
+    dir.remove();
+    restoreEnv();
+  });
+
+  describe('success', () => {
+    it('exits 0 with an empty report when the region has no repositories', async () => {
+      const run = await janitor(['audit', ...moto(), '--format', 'json']);
+
+      expect(run.code).toBe(0);
+      expect(stdoutJson<AuditReport>(run)).toMatchObject({ repositories: [], errors: [], totals: { repositories: 0 } });
+    });
+  });
+
+  describe('usage errors', () => {
+    it.each([
+      ['audit with a malformed --region', () => ['audit', '--endpoint', motoEndpoint(), '--region', 'notaregion']],
+      ['remediate with --apply and --snapshot', () => ['remediate', '--apply', '--snapshot', snapshotFile]],
+      ['audit with --snapshot and --endpoint', () => ['audit', '--snapshot', snapshotFile, '--endpoint', motoEndpoint()]],
+      ['audit with an unknown --format', () => ['audit', ...moto(), '--format', 'yaml']],
+      ['audit with --days 0', () => ['audit', ...moto(), '--days', '0']],
+      ['audit with an unknown flag', () => ['audit', ...moto(), '--no-such-flag']],
+      ['an unknown command', () => ['prune', ...moto()]],
+    ])('exits 2 and explains on stderr when given %s', async (_case, args) => {
+      const run = await janitor(args());
+
+      expect(run.code).toBe(2);
+      expect(run.stderr).not.toBe('');
+      expect(run.stdout).toBe('');
+    });
+
+    it('names the bad region and an example when --region is not a region', async () => {
+      const run = await janitor(['audit', '--endpoint', motoEndpoint(), '--region', 'us-east-1,notaregion']);
+
+      expect(run.code).toBe(2);
+      expect(run.stderr).toContain('"notaregion" is not an AWS region name');
+    });
+  });
+
+  describe('unreadable input', () => {
+    it('exits 1 and names the file when the --snapshot file does not exist', async () => {
+      const missing = join(dir.path, 'missing.json');
+
+      const run = await janitor(['audit', '--snapshot', missing]);
+
+      expect(run.code).toBe(1);
+      expect(run.stderr).toContain(`snapshot file ${missing} does not exist`);
+      expect(run.stdout).toBe('');
+    });
+
+    it('exits 1 when the --snapshot file is not JSON', async () => {
+      const garbled = join(dir.path, 'garbled.json');
+      await writeFile(garbled, '{ not json');
+
+      const run = await janitor(['audit', '--snapshot', garbled]);
+
+      expect(run.code).toBe(1);
+      expect(run.stderr).toContain('is not valid JSON');
+    });
+
+    it('exits 1 when the --snapshot file is JSON but not a snapshot', async () => {
+      const other = join(dir.path, 'other.json');
+      await writeFile(other, JSON.stringify({ imageDetails: [] }));
+
+      const run = await janitor(['audit', '--snapshot', other]);
+
+      expect(run.code).toBe(1);
+      expect(run.stderr).toContain('is not an ecr-janitor snapshot');
+    });
+  });
+
+  describe('partial failure', () => {
+    let unreachable: string[];
+
+    beforeAll(async () => {
+      unreachable = ['--endpoint', `http://127.0.0.1:${await closedLocalPort()}`, '--region', 'us-east-1'];
+    });
+
+    beforeEach(() => {
+      // A refused connection is a transient error, so the SDK retries it (8 attempts) with random
+      // exponential backoff: up to 25 s a call. Zero jitter makes the retries immediate; what is
+      // under test is how the CLI records the failure, not how long the SDK waits.
+      jest.spyOn(Math, 'random').mockReturnValue(0);
+    });
+
+    afterEach(() => {
+      jest.restoreAllMocks();
+    });
+
+    it('exits 3 and reports the region\'s error when audit cannot list its repositories', async () => {
+      const run = await janitor(['audit', ...unreachable, '--format', 'json']);
+
+      expect(run.code).toBe(3);
+      const report = stdoutJson<AuditReport>(run);
+      expect(report.repositories).toEqual([]);
+      expect(report.errors).toHaveLength(1);
+      expect(report.errors[0]).toMatchObject({ region: 'us-east-1', code: expect.any(String) as string, message: expect.any(String) as string });
+      expect(report.errors[0]).not.toHaveProperty('repositoryName');
+      expect(report.apiCalls).toEqual({ DescribeRepositories: 1, total: 1 });
+      expect(report.apiRetries).toEqual({ DescribeRepositories: 7 });
+      expect(run.stderr).toContain('could not be fully audited');
+    });
+
+    it('exits 3 and lists the error when remediate cannot list the repositories', async () => {
+      const run = await janitor(['remediate', ...unreachable, '--apply', '--format', 'json']);
+
+      expect(run.code).toBe(3);
+      const result = stdoutJson<RemediationJson>(run);
+      expect(result.actions).toEqual([]);
+      expect(result.errors).toEqual([expect.objectContaining({ region: 'us-east-1' })]);
+      expect(result.apiCalls.PutLifecyclePolicy).toBeUndefined();
+    });
+
+    it('exits 3 and still writes the file when snapshot cannot list the repositories', async () => {
+      const file = join(dir.path, 'partial.json');
+
+      const run = await janitor(['snapshot', ...unreachable, '--out', file]);
+
+      expect(run.code).toBe(3);
+      expect(run.stderr).toContain(`wrote ${file}: 0 repositories`);
+      expect(run.stderr).toMatch(/error: us-east-1: /);
+    });
+  });
+});

@@ -1,0 +1,130 @@
+// Runs the ecr-janitor CLI in-process against the moto server, as a user would from a shell: the
+// credentials come from the SDK's default chain (environment variables), the endpoint and region
+// from flags. Nothing here may ever reach real AWS: every live run passes --endpoint.
+import { mkdtempSync, rmSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { CliContext } from '../../../../src/cli/context';
+import { runCli } from '../../../../src/cli/program';
+import type { RemediationAction } from '../../../../src/use-cases/remediate';
+import { motoEndpoint } from '../../support/moto';
+
+/** The time the fake context reports (the report's `generatedAt`, a snapshot's `capturedAt`). */
+export const GENERATED_AT = '2026-06-01T12:00:00.000Z';
+
+/** One day in milliseconds. */
+export const DAY_MS = 86_400_000;
+
+/** What one CLI run produced. */
+export interface CliRun {
+  /** The exit code `runCli` returned. */
+  code: number;
+  /** Everything written to stdout, lines joined with newlines. */
+  stdout: string;
+  /** Everything written to stderr, lines joined with newlines. */
+  stderr: string;
+}
+
+/** A context that records stdout and stderr apart, with a fixed clock and no terminal. */
+function recordingContext(now: number): CliContext & { outLines: string[]; errLines: string[] } {
+  const outLines: string[] = [];
+  const errLines: string[] = [];
+  return {
+    outLines,
+    errLines,
+    out: (text) => outLines.push(text),
+    err: (text) => errLines.push(text),
+    now: () => now,
+    interactive: false,
+    exitCode: 0,
+  };
+}
+
+/**
+ * Runs `ecr-janitor ARGS` in-process and returns its exit code and output.
+ *
+ * @example const { code, stdout } = await janitor(['audit', ...moto(), '--format', 'json']);
+ */
+export async function janitor(args: readonly string[], now: number = Date.parse(GENERATED_AT)): Promise<CliRun> {
+  const ctx = recordingContext(now);
+  const code = await runCli(args, ctx);
+  return { code, stdout: ctx.outLines.join('\n'), stderr: ctx.errLines.join('\n') };
+}
+
+/**
+ * The flags that point a live run at moto: `--endpoint MOTO --region REGIONS`.
+ *
+ * @example await janitor(['audit', ...moto('us-east-1,eu-west-1')]);
+ */
+export function moto(regions = 'us-east-1'): string[] {
+  return ['--endpoint', motoEndpoint(), '--region', regions];
+}
+
+const CREDENTIAL_KEYS = ['AWS_ACCESS_KEY_ID', 'AWS_SECRET_ACCESS_KEY', 'AWS_SESSION_TOKEN', 'AWS_PROFILE', 'AWS_REGION', 'AWS_DEFAULT_REGION'] as const;
+
+/**
+ * Gives the SDK's default credential chain moto's fake keys through the environment, as the CLI
+ * reads them, and returns a function that restores the environment. Regions are unset so every
+ * run must name its own.
+ *
+ * @example const restore = useMotoCredentials(); afterAll(restore);
+ */
+export function useMotoCredentials(): () => void {
+  const saved = new Map(CREDENTIAL_KEYS.map((key) => [key, process.env[key]]));
+  for (const key of CREDENTIAL_KEYS) delete process.env[key];
+  process.env.AWS_ACCESS_KEY_ID = 'testing';
+  process.env.AWS_SECRET_ACCESS_KEY = 'testing';
+  return () => {
+    for (const [key, value] of saved) {
+      if (value === undefined) delete process.env[key];
+      else process.env[key] = value;
+    }
+  };
+}
+
+/** A fresh temporary directory and a function that removes it. */
+export function tempDir(): { path: string; remove: () => void } {
+  const path = mkdtempSync(join(tmpdir(), 'ecr-janitor-cli-it-'));
+  return { path, remove: () => rmSync(path, { recursive: true, force: true }) };
+}
+
+/**
+ * A 127.0.0.1 port that nothing listens on: the OS hands out a free one, which is closed again at
+ * once. Connections to it are refused immediately (no timeouts), and it never leaves the machine.
+ */
+export function closedLocalPort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      server.close(() => {
+        if (address !== null && typeof address === 'object') resolve(address.port);
+        else reject(new Error(`unexpected server address ${String(address)}`));
+      });
+    });
+  });
+}
+
+/** What `remediate --format json` prints. */
+export interface RemediationJson {
+  apply: boolean;
+  actions: RemediationAction[];
+  errors: Array<{ region: string; repositoryName?: string; code: string; message: string }>;
+  apiCalls: Record<string, number>;
+}
+
+/**
+ * Parses a run's stdout as JSON of the expected shape (a test fails if it is not JSON at all).
+ *
+ * @example const report = stdoutJson<AuditReport>(run);
+ */
+export function stdoutJson<T>(run: CliRun): T {
+  return JSON.parse(run.stdout) as T;
+}
+
+/** The outcome of each repository, keyed `region/name`, for compact assertions. */
+export function outcomes(result: RemediationJson): Record<string, string> {
+  return Object.fromEntries(result.actions.map((a) => [`${a.region}/${a.repositoryName}`, a.outcome]));
+}
