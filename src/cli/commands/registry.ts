@@ -4,7 +4,7 @@ import { Command, Option } from 'commander';
 import { CallCounter } from '../../adapters/aws/call-counter';
 import { createEcrClientPool } from '../../adapters/aws/clients';
 import { EcrRegistry } from '../../adapters/aws/ecr';
-import { renderCsv, renderHtml, renderMarkdown, renderSummaryTable } from '../../adapters/render';
+import { REPORT_EXTENSIONS, REPORT_FORMATS, renderReport, type ReportFormat } from '../../adapters/render';
 import { renderRemediationPlan } from '../../adapters/render/remediation';
 import { parseSnapshot } from '../../adapters/snapshot/schema';
 import { SnapshotRegistry } from '../../adapters/snapshot/snapshot-registry';
@@ -82,22 +82,16 @@ async function openSources(flags: SourceFlags, counter: CallCounter): Promise<So
 
 async function writeArtifacts(dir: string, report: AuditReport): Promise<string[]> {
   await mkdir(dir, { recursive: true });
-  const files: Array<[string, string]> = [
-    ['report.json', `${JSON.stringify(report, null, 2)}\n`],
-    ['report.csv', renderCsv(report)],
-    ['report.md', renderMarkdown(report)],
-    ['report.html', renderHtml(report, {})],
-  ];
+  const written: string[] = [];
   // Each file is written whole to a temporary name, then renamed: no half-written reports.
-  for (const [name, body] of files) {
-    const target = join(dir, name);
-    await writeFile(`${target}.tmp`, body);
+  for (const format of ['json', 'csv', 'markdown', 'html'] as const) {
+    const target = join(dir, `report.${REPORT_EXTENSIONS[format]}`);
+    await writeFile(`${target}.tmp`, renderReport(report, format));
     await rename(`${target}.tmp`, target);
+    written.push(target);
   }
-  return files.map(([name]) => join(dir, name));
+  return written;
 }
-
-type AuditFormat = 'table' | 'json' | 'csv' | 'markdown' | 'html';
 
 /** `audit`: policy status, de-duplicated storage cost and what the policy will reclaim. */
 export function auditCommand(ctx: CliContext): Command {
@@ -106,9 +100,9 @@ export function auditCommand(ctx: CliContext): Command {
     .option('--days <n>', 'age in days of the default untagged-image rule', parsePositiveInt, DEFAULT_UNTAGGED_DAYS)
     .option('--now <iso-8601>', 'evaluate policies at this time (default: now, or the capture time of --snapshot)', parseNow)
     .option('--price-per-gb-month <usd>', 'storage price in USD per GB-month', parseNonNegative, 0.1)
-    .addOption(new Option('--format <format>', 'output on stdout').choices(['table', 'json', 'csv', 'markdown', 'html']).default('table'))
+    .addOption(new Option('--format <format>', 'output on stdout').choices([...REPORT_FORMATS]).default('table'))
     .option('--out <dir>', 'also write report.json, report.csv, report.md and report.html to DIR')
-    .action(async (opts: SourceFlags & { days: number; now?: number; pricePerGbMonth: number; format: AuditFormat; out?: string }) => {
+    .action(async (opts: SourceFlags & { days: number; now?: number; pricePerGbMonth: number; format: ReportFormat; out?: string }) => {
       const counter = new CallCounter();
       const sources = await openSources(opts, counter);
       const progress = progressReporter(ctx);
@@ -127,14 +121,7 @@ export function auditCommand(ctx: CliContext): Command {
         },
       );
       progress.done();
-      const render: Record<AuditFormat, () => string> = {
-        table: () => renderSummaryTable(report),
-        json: () => JSON.stringify(report, null, 2),
-        csv: () => renderCsv(report).trimEnd(),
-        markdown: () => renderMarkdown(report).trimEnd(),
-        html: () => renderHtml(report, {}).trimEnd(),
-      };
-      ctx.out(render[opts.format]());
+      ctx.out(renderReport(report, opts.format).trimEnd());
       if (opts.out !== undefined) {
         const written = await writeArtifacts(opts.out, report);
         ctx.err(`wrote ${written.join(', ')}`);
