@@ -43,7 +43,8 @@ export async function lambdaHandler(event: unknown): Promise<PolicyChangedResult
   const ref = { accountId, region: detail.awsRegion, repositoryName, repositoryArn };
   // The event is only a hint: the policy is read again and merged from what ECR holds now.
   const action = await remediateRepository(registry, registry, ref, { days: config.defaultDays, apply: !config.dryRun, concurrency: 1, selection: config });
-  logger.info('policy change handled', { eventName: detail.eventName, ...action });
+  // Nested, not spread: Powertools drops a top-level `message` key, which is the action's reason.
+  logger.info('policy change handled', { eventName: detail.eventName, action });
   if (action.outcome === 'applied') metrics.addMetric('RepositoriesRemediated', MetricUnit.Count, 1);
   return { status: 'done', action };
 }

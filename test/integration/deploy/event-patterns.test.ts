@@ -1,0 +1,179 @@
+// The EventPattern of every rule in the packaged template, checked by a real matcher: moto's
+// TestEventPattern always answers true, so each pattern becomes a rule on moto's default bus with an
+// SQS queue as target, each sample event in events/ is put on the bus, and the queues say which
+// rules it matched.
+import { existsSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import { EventBridgeClient, PutEventsCommand, PutRuleCommand, PutTargetsCommand } from '@aws-sdk/client-eventbridge';
+import { MOTO_REGION, motoClientConfig, motoEndpoint, resetMoto } from '../support/moto';
+
+// jest only honours a top-level testTimeout (the integration project's own is ignored), and moto
+// loads EventBridge and SQS on their first call: allow for a slow machine.
+jest.setTimeout(30_000);
+
+const ROOT = path.resolve(__dirname, '..', '..', '..');
+const TEMPLATE_PATH = path.join(ROOT, '.serverless', 'cloudformation-template-update-stack.json');
+const EVENTS_DIR = path.join(ROOT, 'events');
+
+interface Resource {
+  Type: string;
+  Properties?: Record<string, unknown>;
+}
+
+interface SampleEvent {
+  source: string;
+  'detail-type': string;
+  resources?: string[];
+  detail: Record<string, unknown>;
+}
+
+function loadTemplate(): { Resources: Record<string, Resource> } {
+  if (!existsSync(TEMPLATE_PATH)) {
+    throw new Error(`${TEMPLATE_PATH} does not exist: run \`npm run package\` first (npm test packages before running jest)`);
+  }
+  return JSON.parse(readFileSync(TEMPLATE_PATH, 'utf8')) as { Resources: Record<string, Resource> };
+}
+
+function sample(file: string): SampleEvent {
+  return JSON.parse(readFileSync(path.join(EVENTS_DIR, file), 'utf8')) as SampleEvent;
+}
+
+/** `{ "Fn::GetAtt": [id, "Arn"] }` or `{ "Ref": id }` → id. */
+function targetId(value: unknown): string | undefined {
+  if (typeof value !== 'object' || value === null) return undefined;
+  const v = value as { Ref?: unknown; 'Fn::GetAtt'?: unknown };
+  if (typeof v.Ref === 'string') return v.Ref;
+  if (Array.isArray(v['Fn::GetAtt'])) return String(v['Fn::GetAtt'][0]);
+  return undefined;
+}
+
+/** Names a rule by what it feeds: the function (`onRepositoryCreated`) or the e-mail topic (`reportEmail`). */
+function ruleName(id: string, rule: Resource): string {
+  const targets = (rule.Properties?.Targets ?? []) as Array<{ Arn: unknown }>;
+  const target = targetId(targets[0]?.Arn) ?? id;
+  if (target === 'ReportTopic') return 'reportEmail';
+  const name = target.replace(/LambdaFunction$/, '');
+  return name.charAt(0).toLowerCase() + name.slice(1);
+}
+
+// --- SQS over moto's JSON protocol (the project has no SQS client; only the tests need one) --------
+
+async function sqs<T>(action: string, body: object): Promise<T> {
+  const response = await fetch(`${motoEndpoint()}/`, {
+    method: 'POST',
+    headers: {
+      'Content-Type': 'application/x-amz-json-1.0',
+      'X-Amz-Target': `AmazonSQS.${action}`,
+      // moto routes by the service in the credential scope; it does not check the signature.
+      Authorization: `AWS4-HMAC-SHA256 Credential=testing/20250101/${MOTO_REGION}/sqs/aws4_request, SignedHeaders=host, Signature=0`,
+    },
+    body: JSON.stringify(body),
+  });
+  const text = await response.text();
+  if (!response.ok) throw new Error(`SQS ${action} answered ${response.status}: ${text}`);
+  return JSON.parse(text) as T;
+}
+
+async function createQueue(name: string): Promise<{ url: string; arn: string }> {
+  const { QueueUrl } = await sqs<{ QueueUrl: string }>('CreateQueue', { QueueName: name });
+  const { Attributes } = await sqs<{ Attributes: { QueueArn: string } }>('GetQueueAttributes', { QueueUrl, AttributeNames: ['QueueArn'] });
+  return { url: QueueUrl, arn: Attributes.QueueArn };
+}
+
+async function drain(url: string): Promise<unknown[]> {
+  const bodies: unknown[] = [];
+  for (;;) {
+    const { Messages = [] } = await sqs<{ Messages?: Array<{ Body: string; ReceiptHandle: string }> }>('ReceiveMessage', { QueueUrl: url, MaxNumberOfMessages: 10 });
+    if (Messages.length === 0) return bodies;
+    for (const m of Messages) {
+      bodies.push(JSON.parse(m.Body));
+      await sqs('DeleteMessage', { QueueUrl: url, ReceiptHandle: m.ReceiptHandle });
+    }
+  }
+}
+
+// --- events that must match nothing, beside the samples ---------------------------------------------
+
+const createRepository = sample('create-repository.json');
+const NEGATIVES: Array<[string, SampleEvent]> = [
+  ['ECR\'s own lifecycle run (PolicyExecutionEvent)', {
+    source: 'aws.ecr',
+    'detail-type': 'AWS Service Event via CloudTrail',
+    detail: { eventSource: 'ecr.amazonaws.com', eventName: 'PolicyExecutionEvent', eventType: 'AwsServiceEvent', serviceEventDetails: { repositoryName: 'testrepo' } },
+  }],
+  ['a DeleteRepository call', { ...createRepository, detail: { ...createRepository.detail, eventName: 'DeleteRepository' } }],
+  ['a CreateRepository call to another service', { ...createRepository, source: 'aws.codecommit', detail: { ...createRepository.detail, eventSource: 'codecommit.amazonaws.com' } }],
+  ['an ECR image push', { source: 'aws.ecr', 'detail-type': 'ECR Image Action', detail: { 'action-type': 'PUSH', result: 'SUCCESS', 'repository-name': 'team-a/web-api', 'image-tag': 'v1' } }],
+  ['a report event from another source', { ...sample('cost-report.json'), source: 'finops-tool' }],
+];
+
+const SAMPLES: Array<[string, string[]]> = [
+  ['create-repository.json', ['onRepositoryCreated']],
+  ['create-repository-nested.json', ['onRepositoryCreated']],
+  ['create-repository-opted-out.json', ['onRepositoryCreated']],
+  // The rule cannot tell a failed call from a good one; the function ignores it.
+  ['create-repository-failed.json', ['onRepositoryCreated']],
+  ['put-lifecycle-policy.json', ['onPolicyChanged']],
+  ['put-lifecycle-policy-compliant.json', ['onPolicyChanged']],
+  ['delete-lifecycle-policy.json', ['onPolicyChanged']],
+  // The audit runs on a schedule expression, not on an event pattern.
+  ['schedule.json', []],
+  ['cost-report.json', ['reportEmail']],
+];
+
+describe('event patterns of the packaged template (moto EventBridge)', () => {
+  const template = loadTemplate();
+  const patternRules = Object.entries(template.Resources).filter(([, r]) => r.Type === 'AWS::Events::Rule' && r.Properties?.EventPattern !== undefined);
+  let events: EventBridgeClient;
+  const queues = new Map<string, string>();
+
+  /** Puts one event on the default bus and returns the names of the rules whose queue received it. */
+  async function matchingRules(event: SampleEvent): Promise<string[]> {
+    const out = await events.send(
+      new PutEventsCommand({ Entries: [{ Source: event.source, DetailType: event['detail-type'], Detail: JSON.stringify(event.detail), Resources: event.resources ?? [] }] }),
+    );
+    expect(out.FailedEntryCount ?? 0).toBe(0);
+    const matched: string[] = [];
+    for (const [name, url] of queues) {
+      const received = (await drain(url)) as Array<{ detail: unknown }>;
+      if (received.length > 0) {
+        matched.push(name);
+        expect(received).toEqual([expect.objectContaining({ source: event.source, 'detail-type': event['detail-type'], detail: event.detail })]);
+      }
+    }
+    return matched.sort();
+  }
+
+  beforeAll(async () => {
+    await resetMoto();
+    events = new EventBridgeClient(motoClientConfig());
+    for (const [id, rule] of patternRules) {
+      const name = ruleName(id, rule);
+      const queue = await createQueue(`pattern-${name}`);
+      await events.send(new PutRuleCommand({ Name: `pattern-${name}`, EventPattern: JSON.stringify(rule.Properties?.EventPattern) }));
+      await events.send(new PutTargetsCommand({ Rule: `pattern-${name}`, Targets: [{ Id: 'queue', Arn: queue.arn }] }));
+      queues.set(name, queue.url);
+    }
+  });
+
+  afterAll(() => {
+    events.destroy();
+  });
+
+  it('finds the pattern rules of both event functions and of the report e-mail', () => {
+    expect(patternRules.map(([id, r]) => ruleName(id, r)).sort()).toEqual(['onPolicyChanged', 'onRepositoryCreated', 'reportEmail']);
+  });
+
+  it.each(SAMPLES)('events/%s matches %j', async (file, expected) => {
+    expect(await matchingRules(sample(file))).toEqual(expected);
+  });
+
+  it.each(NEGATIVES)('%s matches nothing', async (_label, event) => {
+    expect(await matchingRules(event)).toEqual([]);
+  });
+
+  it('matches the report event the scheduled audit publishes, whatever its content', async () => {
+    const detail = { ...sample('cost-report.json').detail, change: null, topRepositories: [], summary: '0 repositories' };
+    expect(await matchingRules({ source: 'ecr-janitor', 'detail-type': 'ECR Janitor Cost Report', detail })).toEqual(['reportEmail']);
+  });
+});

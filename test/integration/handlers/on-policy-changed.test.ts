@@ -1,0 +1,254 @@
+// onPolicyChanged against moto, through the handler's own clients (AWS_ENDPOINT_URL → moto).
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { TagResourceCommand, type ECRClient } from '@aws-sdk/client-ecr';
+import { lambdaHandler } from '../../../src/handlers/on-policy-changed';
+import { logger, resetRuntime, runtime } from '../../../src/handlers/runtime';
+import { ecrClientForMoto, MOTO_REGION, motoEndpoint, resetMoto } from '../support/moto';
+import { createRepository, getPolicy, putPolicy } from '../support/seed';
+
+const EVENTS_DIR = path.resolve(__dirname, '..', '..', '..', 'events');
+const REPO = 'team-a/web-api';
+const JANITOR_ROLES = [
+  'arn:aws:iam::123456789012:role/ecr-janitor-prod-ScheduledAuditRole-7Hq2kP1xYzA0',
+  'arn:aws:iam::123456789012:role/ecr-janitor-prod-OnRepositoryCreatedRole-Lm3nB8vC2dE4',
+  'arn:aws:iam::123456789012:role/ecr-janitor-prod-OnPolicyChangedRole-Qw5eR7tY9uI1',
+];
+
+interface LifecycleRuleJson {
+  rulePriority: number;
+  selection: { tagStatus: string; countType: string; countUnit?: string; countNumber: number };
+  action: { type: string };
+}
+
+interface Sample {
+  id: string;
+  detail: Record<string, unknown> & {
+    requestParameters: { repositoryName: string; lifecyclePolicyText?: string };
+    userIdentity: { arn: string; sessionContext: { sessionIssuer: { arn: string } } };
+  };
+}
+
+function sample(file: string): Sample {
+  return JSON.parse(readFileSync(path.join(EVENTS_DIR, file), 'utf8')) as Sample;
+}
+
+/** The policy text the weakening PutLifecyclePolicy sample wrote (tagged rules only). */
+const WEAKENED = sample('put-lifecycle-policy.json').detail.requestParameters.lifecyclePolicyText ?? '';
+const COMPLIANT = sample('put-lifecycle-policy-compliant.json').detail.requestParameters.lifecyclePolicyText ?? '';
+
+// --- environment: what serverless.yml gives the function, pointed at moto -------------------------
+
+const MANAGED_ENV = ['AWS_ENDPOINT_URL', 'AWS_ACCESS_KEY_ID', 'AWS_SECRET_ACCESS_KEY', 'AWS_SESSION_TOKEN', 'AWS_PROFILE', 'AWS_REGION', 'REGIONS', 'DEFAULT_DAYS', 'DRY_RUN', 'EXCLUDE', 'OPT_OUT_TAG', 'REPORT_BUCKET', 'REPORT_BUS', 'JANITOR_ROLE_ARNS'];
+const savedEnv = Object.fromEntries(MANAGED_ENV.map((k) => [k, process.env[k]]));
+
+function useEnv(overrides: Record<string, string> = {}): void {
+  for (const key of MANAGED_ENV) delete process.env[key];
+  Object.assign(process.env, {
+    AWS_ENDPOINT_URL: motoEndpoint(),
+    AWS_ACCESS_KEY_ID: 'testing',
+    AWS_SECRET_ACCESS_KEY: 'testing',
+    AWS_REGION: MOTO_REGION,
+    REGIONS: '',
+    DEFAULT_DAYS: '7',
+    DRY_RUN: 'false',
+    EXCLUDE: '',
+    OPT_OUT_TAG: 'ecr-janitor:opt-out',
+    REPORT_BUS: 'default',
+    JANITOR_ROLE_ARNS: JANITOR_ROLES.join(','),
+    ...overrides,
+  });
+  resetRuntime();
+}
+
+function restoreEnv(): void {
+  for (const [key, value] of Object.entries(savedEnv)) {
+    if (value === undefined) delete process.env[key];
+    else process.env[key] = value;
+  }
+  resetRuntime();
+}
+
+function calls(): Record<string, number> {
+  return runtime().counter.snapshot().calls;
+}
+
+function rulesOf(text: string | undefined): LifecycleRuleJson[] {
+  if (text === undefined) throw new Error('the repository has no lifecycle policy');
+  return (JSON.parse(text) as { rules: LifecycleRuleJson[] }).rules;
+}
+
+const UNTAGGED_7_DAYS = {
+  selection: { tagStatus: 'untagged', countType: 'sinceImagePushed', countUnit: 'days', countNumber: 7 },
+  action: { type: 'expire' },
+};
+
+describe('onPolicyChanged handler (moto)', () => {
+  let ecr: ECRClient;
+
+  beforeAll(() => {
+    ecr = ecrClientForMoto();
+    logger.setLogLevel('SILENT'); // the Powertools wiring has its own test
+  });
+
+  beforeEach(async () => {
+    await resetMoto();
+    useEnv();
+  });
+
+  afterAll(() => {
+    ecr.destroy();
+    restoreEnv();
+    logger.setLogLevel('INFO');
+  });
+
+  describe('DeleteLifecyclePolicy', () => {
+    it('re-applies the default policy after the policy was deleted', async () => {
+      await createRepository(ecr, REPO); // the policy is gone, as after the call
+
+      const result = await lambdaHandler(sample('delete-lifecycle-policy.json'));
+
+      expect(result).toEqual({ status: 'done', action: expect.objectContaining({ outcome: 'applied', repositoryName: REPO, before: null }) });
+      expect(rulesOf(await getPolicy(ecr, REPO))).toEqual([expect.objectContaining({ rulePriority: 1, ...UNTAGGED_7_DAYS })]);
+      expect(calls().PutLifecyclePolicy).toBe(1);
+    });
+
+    it('leaves a policy alone when someone has already put a compliant one back', async () => {
+      await createRepository(ecr, REPO, { policyText: COMPLIANT });
+
+      const result = await lambdaHandler(sample('delete-lifecycle-policy.json'));
+
+      expect(result).toMatchObject({ status: 'done', action: { outcome: 'compliant' } });
+      expect(await getPolicy(ecr, REPO)).toBe(COMPLIANT);
+      expect(calls().PutLifecyclePolicy).toBeUndefined();
+    });
+  });
+
+  describe('PutLifecyclePolicy', () => {
+    it('merges the untagged rule back into a weakened policy, keeping the team\'s rule', async () => {
+      await createRepository(ecr, REPO, { policyText: WEAKENED });
+
+      const result = await lambdaHandler(sample('put-lifecycle-policy.json'));
+
+      expect(result).toMatchObject({ status: 'done', action: { outcome: 'applied', before: WEAKENED } });
+      const [teamRule, janitorRule] = rulesOf(await getPolicy(ecr, REPO));
+      expect(teamRule).toEqual(rulesOf(WEAKENED)[0]);
+      expect(janitorRule).toEqual(expect.objectContaining({ rulePriority: 2, ...UNTAGGED_7_DAYS }));
+    });
+
+    it('ignores a policy that still expires untagged images, without calling ECR', async () => {
+      await createRepository(ecr, REPO, { policyText: COMPLIANT });
+
+      const result = await lambdaHandler(sample('put-lifecycle-policy-compliant.json'));
+
+      expect(result).toEqual({ status: 'ignored', reason: 'the new policy still expires untagged images' });
+      expect(calls().total).toBe(0);
+      expect(await getPolicy(ecr, REPO)).toBe(COMPLIANT);
+    });
+
+    it('ignores the janitor\'s own write, so it never loops', async () => {
+      await createRepository(ecr, REPO, { policyText: WEAKENED });
+      const event = sample('put-lifecycle-policy.json');
+      const ownRole = JANITOR_ROLES[2] ?? '';
+      event.detail.userIdentity.arn = 'arn:aws:sts::123456789012:assumed-role/ecr-janitor-prod-OnPolicyChangedRole-Qw5eR7tY9uI1/ecr-janitor-prod-onPolicyChanged';
+      event.detail.userIdentity.sessionContext.sessionIssuer.arn = ownRole;
+
+      const result = await lambdaHandler(event);
+
+      expect(result).toEqual({ status: 'ignored', reason: 'written by ecr-janitor itself' });
+      expect(calls().total).toBe(0);
+      expect(await getPolicy(ecr, REPO)).toBe(WEAKENED);
+    });
+
+    it('writes at most once when the same event is delivered twice', async () => {
+      await createRepository(ecr, REPO, { policyText: WEAKENED });
+      const event = sample('put-lifecycle-policy.json');
+
+      const first = await lambdaHandler(event);
+      const merged = await getPolicy(ecr, REPO);
+      const second = await lambdaHandler(structuredClone(event));
+
+      expect(first).toMatchObject({ action: { outcome: 'applied' } });
+      expect(second).toMatchObject({ action: { outcome: 'compliant' } });
+      expect(calls().PutLifecyclePolicy).toBe(1);
+      expect(await getPolicy(ecr, REPO)).toBe(merged);
+    });
+
+    it('writes nothing in dry-run mode', async () => {
+      useEnv({ DRY_RUN: 'true' });
+      await createRepository(ecr, REPO, { policyText: WEAKENED });
+
+      const result = await lambdaHandler(sample('put-lifecycle-policy.json'));
+
+      expect(result).toMatchObject({ status: 'done', action: { outcome: 'planned' } });
+      expect(calls().PutLifecyclePolicy).toBeUndefined();
+      expect(await getPolicy(ecr, REPO)).toBe(WEAKENED);
+    });
+
+    it('leaves an opted-out repository alone', async () => {
+      const repository = await createRepository(ecr, REPO, { policyText: WEAKENED });
+      await ecr.send(new TagResourceCommand({ resourceArn: repository.repositoryArn, tags: [{ Key: 'ecr-janitor:opt-out', Value: 'true' }] }));
+
+      const result = await lambdaHandler(sample('put-lifecycle-policy.json'));
+
+      expect(result).toMatchObject({ status: 'done', action: { outcome: 'skipped-opt-out' } });
+      expect(await getPolicy(ecr, REPO)).toBe(WEAKENED);
+    });
+
+    it('leaves an excluded repository alone', async () => {
+      useEnv({ EXCLUDE: 'team-a/*' });
+      await createRepository(ecr, REPO, { policyText: WEAKENED });
+
+      const result = await lambdaHandler(sample('put-lifecycle-policy.json'));
+
+      expect(result).toMatchObject({ status: 'done', action: { outcome: 'skipped-excluded' } });
+      expect(calls().total).toBe(0);
+      expect(await getPolicy(ecr, REPO)).toBe(WEAKENED);
+    });
+
+    it('does not overwrite what ECR holds now when the event is stale', async () => {
+      // The event says the policy was weakened; the team has since put a compliant one.
+      await createRepository(ecr, REPO, { policyText: COMPLIANT });
+
+      const result = await lambdaHandler(sample('put-lifecycle-policy.json'));
+
+      expect(result).toMatchObject({ status: 'done', action: { outcome: 'compliant' } });
+      expect(await getPolicy(ecr, REPO)).toBe(COMPLIANT);
+    });
+  });
+
+  describe('events it must not act on', () => {
+    it('ignores a failed call', async () => {
+      await createRepository(ecr, REPO);
+      const event = { ...sample('delete-lifecycle-policy.json') } as Sample & { detail: Record<string, unknown> };
+      event.detail = { ...event.detail, errorCode: 'LifecyclePolicyNotFoundException', errorMessage: 'Lifecycle policy does not exist', responseElements: null };
+
+      const result = await lambdaHandler(event);
+
+      expect(result).toEqual({ status: 'ignored', reason: 'the call failed (LifecyclePolicyNotFoundException)' });
+      expect(calls().total).toBe(0);
+      expect(await getPolicy(ecr, REPO)).toBeUndefined();
+    });
+
+    it.each([
+      ['a CreateRepository event', () => JSON.parse(readFileSync(path.join(EVENTS_DIR, 'create-repository.json'), 'utf8')) as unknown],
+      ['no repository name', () => ({ ...sample('delete-lifecycle-policy.json'), detail: { ...sample('delete-lifecycle-policy.json').detail, requestParameters: {} } })],
+      ['no event time', () => {
+        const event = sample('put-lifecycle-policy.json');
+        delete event.detail.eventTime;
+        return event;
+      }],
+      ['an empty object', () => ({})],
+      ['null', () => null],
+    ])('acknowledges a malformed event (%s) without writing', async (_label, malformed) => {
+      await createRepository(ecr, REPO);
+      await putPolicy(ecr, REPO, WEAKENED);
+
+      const result = await lambdaHandler(malformed());
+
+      expect(result).toEqual({ status: 'ignored', reason: expect.stringContaining('unexpected event shape') });
+      expect(calls().total).toBe(0);
+      expect(await getPolicy(ecr, REPO)).toBe(WEAKENED);
+    });
+  });
+});

@@ -1,0 +1,226 @@
+// onRepositoryCreated against moto, through the handler's own clients: the runtime reads the same
+// environment a deployed function gets, with AWS_ENDPOINT_URL pointing every SDK client at moto.
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { TagResourceCommand, type ECRClient } from '@aws-sdk/client-ecr';
+import { lambdaHandler } from '../../../src/handlers/on-repository-created';
+import { logger, resetRuntime, runtime } from '../../../src/handlers/runtime';
+import { ecrClientForMoto, MOTO_ACCOUNT_ID, MOTO_REGION, motoEndpoint, resetMoto } from '../support/moto';
+import { createRepository, getPolicy } from '../support/seed';
+
+const EVENTS_DIR = path.resolve(__dirname, '..', '..', '..', 'events');
+
+interface LifecycleRuleJson {
+  rulePriority: number;
+  description?: string;
+  selection: { tagStatus: string; tagPatternList?: string[]; countType: string; countUnit?: string; countNumber: number };
+  action: { type: string };
+}
+
+type Sample = Record<string, unknown> & { id: string; detail: Record<string, unknown> };
+
+function sample(file: string): Sample {
+  return JSON.parse(readFileSync(path.join(EVENTS_DIR, file), 'utf8')) as Sample;
+}
+
+// --- environment: what serverless.yml gives the function, pointed at moto -------------------------
+
+const MANAGED_ENV = ['AWS_ENDPOINT_URL', 'AWS_ACCESS_KEY_ID', 'AWS_SECRET_ACCESS_KEY', 'AWS_SESSION_TOKEN', 'AWS_PROFILE', 'AWS_REGION', 'REGIONS', 'DEFAULT_DAYS', 'DRY_RUN', 'EXCLUDE', 'OPT_OUT_TAG', 'REPORT_BUCKET', 'REPORT_BUS', 'JANITOR_ROLE_ARNS'];
+const savedEnv = Object.fromEntries(MANAGED_ENV.map((k) => [k, process.env[k]]));
+
+/** Sets the function's environment (defaults plus `overrides`) and forgets the cached runtime. */
+function useEnv(overrides: Record<string, string> = {}): void {
+  for (const key of MANAGED_ENV) delete process.env[key];
+  Object.assign(process.env, {
+    AWS_ENDPOINT_URL: motoEndpoint(),
+    AWS_ACCESS_KEY_ID: 'testing',
+    AWS_SECRET_ACCESS_KEY: 'testing',
+    AWS_REGION: MOTO_REGION,
+    REGIONS: '',
+    DEFAULT_DAYS: '7',
+    DRY_RUN: 'false',
+    EXCLUDE: '',
+    OPT_OUT_TAG: 'ecr-janitor:opt-out',
+    REPORT_BUS: 'default',
+    ...overrides,
+  });
+  resetRuntime();
+}
+
+function restoreEnv(): void {
+  for (const [key, value] of Object.entries(savedEnv)) {
+    if (value === undefined) delete process.env[key];
+    else process.env[key] = value;
+  }
+  resetRuntime();
+}
+
+/** The AWS calls the handler's clients made since the runtime was built, by operation. */
+function calls(): Record<string, number> {
+  return runtime().counter.snapshot().calls;
+}
+
+function rulesOf(text: string | undefined): LifecycleRuleJson[] {
+  if (text === undefined) throw new Error('the repository has no lifecycle policy');
+  return (JSON.parse(text) as { rules: LifecycleRuleJson[] }).rules;
+}
+
+const UNTAGGED_7_DAYS = {
+  selection: { tagStatus: 'untagged', countType: 'sinceImagePushed', countUnit: 'days', countNumber: 7 },
+  action: { type: 'expire' },
+};
+
+describe('onRepositoryCreated handler (moto)', () => {
+  let ecr: ECRClient;
+
+  beforeAll(() => {
+    ecr = ecrClientForMoto();
+    logger.setLogLevel('SILENT'); // the Powertools wiring has its own test
+  });
+
+  beforeEach(async () => {
+    await resetMoto();
+    useEnv();
+  });
+
+  afterAll(() => {
+    ecr.destroy();
+    restoreEnv();
+    logger.setLogLevel('INFO');
+  });
+
+  it('applies the default policy to a new repository', async () => {
+    await createRepository(ecr, 'team-a/web-api');
+
+    const result = await lambdaHandler(sample('create-repository.json'));
+
+    expect(result).toEqual({ status: 'done', action: expect.objectContaining({ outcome: 'applied', region: MOTO_REGION, repositoryName: 'team-a/web-api', before: null }) });
+    expect(rulesOf(await getPolicy(ecr, 'team-a/web-api'))).toEqual([expect.objectContaining({ rulePriority: 1, ...UNTAGGED_7_DAYS })]);
+    expect(calls().PutLifecyclePolicy).toBe(1);
+  });
+
+  it('merges the rule into a policy the repository already has, keeping the team\'s rule', async () => {
+    const teamRule = { rulePriority: 1, description: 'keep 30 releases', selection: { tagStatus: 'tagged', tagPatternList: ['v*'], countType: 'imageCountMoreThan', countNumber: 30 }, action: { type: 'expire' } };
+    await createRepository(ecr, 'team-a/web-api', { policyText: { rules: [teamRule] } });
+
+    await lambdaHandler(sample('create-repository.json'));
+
+    expect(rulesOf(await getPolicy(ecr, 'team-a/web-api'))).toEqual([teamRule, expect.objectContaining({ rulePriority: 2, ...UNTAGGED_7_DAYS })]);
+  });
+
+  it('handles a nested repository name', async () => {
+    await createRepository(ecr, 'platform/payments/settlement-worker');
+
+    const result = await lambdaHandler(sample('create-repository-nested.json'));
+
+    expect(result).toMatchObject({ status: 'done', action: { outcome: 'applied', repositoryName: 'platform/payments/settlement-worker' } });
+    expect(rulesOf(await getPolicy(ecr, 'platform/payments/settlement-worker'))).toEqual([expect.objectContaining(UNTAGGED_7_DAYS)]);
+  });
+
+  it('uses the configured number of days', async () => {
+    useEnv({ DEFAULT_DAYS: '14' });
+    await createRepository(ecr, 'team-a/web-api');
+
+    await lambdaHandler(sample('create-repository.json'));
+
+    expect(rulesOf(await getPolicy(ecr, 'team-a/web-api'))[0]?.selection.countNumber).toBe(14);
+  });
+
+  it('does nothing for a failed CreateRepository call', async () => {
+    await createRepository(ecr, 'team-a/web-api');
+
+    const result = await lambdaHandler(sample('create-repository-failed.json'));
+
+    expect(result).toEqual({ status: 'ignored', reason: expect.stringContaining('RepositoryAlreadyExistsException') });
+    expect(await getPolicy(ecr, 'team-a/web-api')).toBeUndefined();
+    expect(calls().total).toBe(0);
+  });
+
+  it('honours the opt-out tag given in the request', async () => {
+    // Created here without tags: only the event says the repository opted out.
+    await createRepository(ecr, 'team-a/scratch');
+
+    const result = await lambdaHandler(sample('create-repository-opted-out.json'));
+
+    expect(result).toMatchObject({ status: 'done', action: { outcome: 'skipped-opt-out' } });
+    expect(await getPolicy(ecr, 'team-a/scratch')).toBeUndefined();
+    expect(calls().ListTagsForResource).toBeUndefined();
+    expect(calls().PutLifecyclePolicy).toBeUndefined();
+  });
+
+  it('reads the repository\'s tags when the request had none, and honours an opt-out added since', async () => {
+    const repository = await createRepository(ecr, 'team-a/web-api');
+    await ecr.send(new TagResourceCommand({ resourceArn: repository.repositoryArn, tags: [{ Key: 'ecr-janitor:opt-out', Value: 'TRUE' }] }));
+
+    const result = await lambdaHandler(sample('create-repository.json'));
+
+    expect(result).toMatchObject({ status: 'done', action: { outcome: 'skipped-opt-out' } });
+    expect(calls().ListTagsForResource).toBe(1);
+    expect(await getPolicy(ecr, 'team-a/web-api')).toBeUndefined();
+  });
+
+  it('skips a repository whose name matches an exclude glob', async () => {
+    useEnv({ EXCLUDE: 'sandbox/**, team-a/*' });
+    await createRepository(ecr, 'team-a/web-api');
+
+    const result = await lambdaHandler(sample('create-repository.json'));
+
+    expect(result).toMatchObject({ status: 'done', action: { outcome: 'skipped-excluded' } });
+    expect(await getPolicy(ecr, 'team-a/web-api')).toBeUndefined();
+    expect(calls().total).toBe(0);
+  });
+
+  it('writes at most once when the same event is delivered twice', async () => {
+    await createRepository(ecr, 'team-a/web-api');
+    const event = sample('create-repository.json');
+
+    const first = await lambdaHandler(event);
+    const policyAfterFirst = await getPolicy(ecr, 'team-a/web-api');
+    const second = await lambdaHandler(structuredClone(event));
+
+    expect(first).toMatchObject({ action: { outcome: 'applied' } });
+    expect(second).toMatchObject({ action: { outcome: 'compliant' } });
+    expect(calls().PutLifecyclePolicy).toBe(1);
+    expect(await getPolicy(ecr, 'team-a/web-api')).toBe(policyAfterFirst);
+  });
+
+  it('writes nothing in dry-run mode but says what it would write', async () => {
+    useEnv({ DRY_RUN: 'true' });
+    await createRepository(ecr, 'team-a/web-api');
+
+    const result = await lambdaHandler(sample('create-repository.json'));
+
+    expect(result).toMatchObject({ status: 'done', action: { outcome: 'planned' } });
+    expect(result.status === 'done' && rulesOf(result.action.after)).toEqual([expect.objectContaining(UNTAGGED_7_DAYS)]);
+    expect(await getPolicy(ecr, 'team-a/web-api')).toBeUndefined();
+    expect(calls().PutLifecyclePolicy).toBeUndefined();
+  });
+
+  it.each([
+    ['no detail', (e: Sample) => ({ ...e, detail: undefined })],
+    ['no repository name in the response', (e: Sample) => ({ ...e, detail: { ...e.detail, responseElements: { repository: { repositoryArn: 'arn:aws:ecr:us-east-1:123456789012:repository/x' } } } })],
+    ['a registry id that is not an account', (e: Sample) => ({ ...e, detail: { ...e.detail, responseElements: { repository: { repositoryName: 'team-a/web-api', repositoryArn: 'arn:aws:ecr:us-east-1:123456789012:repository/team-a/web-api', registryId: 'me' } } } })],
+    ['another API call', (e: Sample) => ({ ...e, detail: { ...e.detail, eventName: 'DeleteRepository' } })],
+    ['not an object', () => 'CreateRepository team-a/web-api'],
+  ])('acknowledges a malformed event (%s) without writing', async (_label, malform) => {
+    await createRepository(ecr, 'team-a/web-api');
+
+    const result = await lambdaHandler(malform(sample('create-repository.json')));
+
+    expect(result).toEqual({ status: 'ignored', reason: expect.stringContaining('unexpected event shape') });
+    expect(calls().total).toBe(0);
+    expect(await getPolicy(ecr, 'team-a/web-api')).toBeUndefined();
+  });
+
+  it('throws when ECR fails, so Lambda retries and then dead-letters the event', async () => {
+    // The event names a repository moto does not have: ListTagsForResource fails.
+    await expect(lambdaHandler(sample('create-repository.json'))).rejects.toThrow();
+    expect(calls().PutLifecyclePolicy).toBeUndefined();
+  });
+
+  it('reads the account from the event (the repository lives in the moto account)', async () => {
+    const repository = await createRepository(ecr, 'team-a/web-api');
+    expect(repository.registryId).toBe(MOTO_ACCOUNT_ID);
+    expect((sample('create-repository.json').detail.responseElements as { repository: { repositoryArn: string } }).repository.repositoryArn).toBe(repository.repositoryArn);
+  });
+});

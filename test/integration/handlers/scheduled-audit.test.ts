@@ -1,0 +1,276 @@
+// scheduledAudit against moto: the handler's own ECR, S3 and EventBridge clients (AWS_ENDPOINT_URL →
+// moto) audit seeded repositories, remediate, write the artifacts to a bucket and publish the report
+// event, which a rule on the default bus delivers to an SQS queue the test reads.
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import type { ECRClient } from '@aws-sdk/client-ecr';
+import { EventBridgeClient, PutRuleCommand, PutTargetsCommand } from '@aws-sdk/client-eventbridge';
+import { CreateBucketCommand, GetObjectCommand, ListObjectsV2Command, S3Client } from '@aws-sdk/client-s3';
+import type { ReportEventDetail } from '../../../src/domain/report-event';
+import { lambdaHandler } from '../../../src/handlers/scheduled-audit';
+import { logger, resetRuntime } from '../../../src/handlers/runtime';
+import { ecrClientForMoto, MOTO_REGION, motoClientConfig, motoEndpoint, resetMoto } from '../support/moto';
+import { blobDigest, createRepository, getPolicy, imageManifest, pushImage, pushUntaggedImage } from '../support/seed';
+
+// jest only honours a top-level testTimeout (the integration project's own is ignored), and moto
+// loads S3, SQS and EventBridge on their first call: allow for a slow machine.
+jest.setTimeout(30_000);
+
+const BUCKET = 'ecr-janitor-prod-reportbucket-1a2b3c4d5e6f';
+const QUEUE = 'ecr-janitor-report-events';
+const DAY_MS = 86_400_000;
+const SCHEDULE_EVENT = JSON.parse(readFileSync(path.resolve(__dirname, '..', '..', '..', 'events', 'schedule.json'), 'utf8')) as unknown;
+
+const TAGGED_ONLY = { rules: [{ rulePriority: 1, description: 'keep 5 releases', selection: { tagStatus: 'tagged', tagPatternList: ['v*'], countType: 'imageCountMoreThan', countNumber: 5 }, action: { type: 'expire' } }] };
+const COMPLIANT = JSON.stringify({ rules: [{ rulePriority: 1, selection: { tagStatus: 'untagged', countType: 'sinceImagePushed', countUnit: 'days', countNumber: 14 }, action: { type: 'expire' } }] });
+
+// --- SQS over moto's JSON protocol (the project has no SQS client; only the test needs one) ---------
+
+async function sqs<T>(action: string, body: object): Promise<T> {
+  const response = await fetch(`${motoEndpoint()}/`, {
+    method: 'POST',
+    headers: {
+      'Content-Type': 'application/x-amz-json-1.0',
+      'X-Amz-Target': `AmazonSQS.${action}`,
+      // moto routes by the service in the credential scope; it does not check the signature.
+      Authorization: `AWS4-HMAC-SHA256 Credential=testing/20250101/${MOTO_REGION}/sqs/aws4_request, SignedHeaders=host, Signature=0`,
+    },
+    body: JSON.stringify(body),
+  });
+  const text = await response.text();
+  if (!response.ok) throw new Error(`SQS ${action} answered ${response.status}: ${text}`);
+  return JSON.parse(text) as T;
+}
+
+async function createQueue(name: string): Promise<{ url: string; arn: string }> {
+  const { QueueUrl } = await sqs<{ QueueUrl: string }>('CreateQueue', { QueueName: name });
+  const { Attributes } = await sqs<{ Attributes: { QueueArn: string } }>('GetQueueAttributes', { QueueUrl, AttributeNames: ['QueueArn'] });
+  return { url: QueueUrl, arn: Attributes.QueueArn };
+}
+
+/** Takes every message waiting in the queue. */
+async function drain(url: string): Promise<unknown[]> {
+  const bodies: unknown[] = [];
+  for (;;) {
+    const { Messages = [] } = await sqs<{ Messages?: Array<{ Body: string; ReceiptHandle: string }> }>('ReceiveMessage', { QueueUrl: url, MaxNumberOfMessages: 10 });
+    if (Messages.length === 0) return bodies;
+    for (const m of Messages) {
+      bodies.push(JSON.parse(m.Body));
+      await sqs('DeleteMessage', { QueueUrl: url, ReceiptHandle: m.ReceiptHandle });
+    }
+  }
+}
+
+// --- environment: what serverless.yml gives the function, pointed at moto -------------------------
+
+const MANAGED_ENV = ['AWS_ENDPOINT_URL', 'AWS_ACCESS_KEY_ID', 'AWS_SECRET_ACCESS_KEY', 'AWS_SESSION_TOKEN', 'AWS_PROFILE', 'AWS_REGION', 'REGIONS', 'DEFAULT_DAYS', 'DRY_RUN', 'EXCLUDE', 'OPT_OUT_TAG', 'PRICE_PER_GB_MONTH', 'CONCURRENCY', 'REPORT_BUCKET', 'REPORT_BUS', 'JANITOR_ROLE_ARNS'];
+const savedEnv = Object.fromEntries(MANAGED_ENV.map((k) => [k, process.env[k]]));
+
+function useEnv(overrides: Record<string, string> = {}): void {
+  for (const key of MANAGED_ENV) delete process.env[key];
+  Object.assign(process.env, {
+    AWS_ENDPOINT_URL: motoEndpoint(),
+    AWS_ACCESS_KEY_ID: 'testing',
+    AWS_SECRET_ACCESS_KEY: 'testing',
+    AWS_REGION: MOTO_REGION,
+    REGIONS: MOTO_REGION,
+    DEFAULT_DAYS: '7',
+    DRY_RUN: 'false',
+    EXCLUDE: 'sandbox/**',
+    OPT_OUT_TAG: 'ecr-janitor:opt-out',
+    PRICE_PER_GB_MONTH: '0.10',
+    CONCURRENCY: '4',
+    REPORT_BUCKET: BUCKET,
+    REPORT_BUS: 'default',
+    ...overrides,
+  });
+  resetRuntime();
+}
+
+function restoreEnv(): void {
+  for (const [key, value] of Object.entries(savedEnv)) {
+    if (value === undefined) delete process.env[key];
+    else process.env[key] = value;
+  }
+  resetRuntime();
+}
+
+interface ReportEnvelope {
+  source: string;
+  'detail-type': string;
+  detail: ReportEventDetail;
+}
+
+describe('scheduledAudit handler (moto)', () => {
+  let ecr: ECRClient;
+  let s3: S3Client;
+  let events: EventBridgeClient;
+  let queueUrl: string;
+
+  async function objectText(key: string): Promise<string> {
+    const out = await s3.send(new GetObjectCommand({ Bucket: BUCKET, Key: key }));
+    return (await out.Body?.transformToString('utf-8')) ?? '';
+  }
+
+  async function keysUnder(prefix: string): Promise<string[]> {
+    const out = await s3.send(new ListObjectsV2Command({ Bucket: BUCKET, Prefix: prefix }));
+    return (out.Contents ?? []).map((o) => o.Key ?? '').sort();
+  }
+
+  beforeAll(async () => {
+    await resetMoto();
+    logger.setLogLevel('SILENT'); // the Powertools wiring has its own test
+    ecr = ecrClientForMoto();
+    s3 = new S3Client({ ...motoClientConfig(), forcePathStyle: true });
+    events = new EventBridgeClient(motoClientConfig());
+
+    await s3.send(new CreateBucketCommand({ Bucket: BUCKET }));
+    const queue = await createQueue(QUEUE);
+    queueUrl = queue.url;
+    await events.send(new PutRuleCommand({ Name: 'ecr-janitor-report', EventPattern: JSON.stringify({ source: ['ecr-janitor'], 'detail-type': ['ECR Janitor Cost Report'] }) }));
+    await events.send(new PutTargetsCommand({ Rule: 'ecr-janitor-report', Targets: [{ Id: 'queue', Arn: queue.arn }] }));
+
+    const base = { size: 28_000_000, digest: blobDigest('debian-base') };
+    // No policy: remediated.
+    await createRepository(ecr, 'team-a/web-api');
+    await pushImage(ecr, 'team-a/web-api', { manifest: imageManifest({ layers: [base, 6_000_000] }), tag: 'v1' });
+    await pushUntaggedImage(ecr, 'team-a/web-api', imageManifest({ layers: [base, 5_000_000] }));
+    await pushUntaggedImage(ecr, 'team-a/web-api', imageManifest({ layers: [base, 4_000_000] }));
+    // Already expires untagged images: left as it is.
+    await createRepository(ecr, 'team-b/worker', { policyText: COMPLIANT });
+    await pushImage(ecr, 'team-b/worker', { manifest: imageManifest({ layers: [12_000_000] }), tag: 'v3' });
+    // Tagged-only policy: the untagged rule is merged in.
+    await createRepository(ecr, 'team-c/batch', { policyText: TAGGED_ONLY });
+    await pushUntaggedImage(ecr, 'team-c/batch', imageManifest({ layers: [3_000_000] }));
+    // Opted out and excluded: audited, never changed.
+    await createRepository(ecr, 'team-d/legacy', { tags: { 'ecr-janitor:opt-out': 'true' } });
+    await pushUntaggedImage(ecr, 'team-d/legacy', imageManifest({ layers: [2_000_000] }));
+    await createRepository(ecr, 'sandbox/tmp');
+  });
+
+  beforeEach(() => {
+    useEnv();
+  });
+
+  afterEach(() => {
+    jest.restoreAllMocks();
+  });
+
+  afterAll(() => {
+    ecr.destroy();
+    s3.destroy();
+    events.destroy();
+    restoreEnv();
+    logger.setLogLevel('INFO');
+  });
+
+  describe('first run', () => {
+    let detail: ReportEventDetail;
+    let date: string;
+
+    beforeAll(async () => {
+      useEnv();
+      const before = Date.now();
+      detail = await lambdaHandler(SCHEDULE_EVENT);
+      date = detail.generatedAt.slice(0, 10);
+      expect(Date.parse(detail.generatedAt)).toBeGreaterThanOrEqual(before - 1_000);
+    });
+
+    it('reports every repository of the region', () => {
+      expect(detail.totals).toMatchObject({ repositories: 5, repositoriesWithoutLifecyclePolicy: 3, repositoriesWithoutUntaggedCleanup: 4 });
+      expect(detail.totals.storedBytes).toBeGreaterThan(0);
+      expect(detail.topRepositories.map((r) => r.repositoryName).sort()).toEqual(['sandbox/tmp', 'team-a/web-api', 'team-b/worker', 'team-c/batch', 'team-d/legacy']);
+      expect(detail.errorCount).toBe(0);
+      expect(detail.change).toBeNull();
+    });
+
+    it('writes report.{json,csv,md,html} under reports/YYYY-MM-DD/', async () => {
+      const prefix = `reports/${date}/`;
+      expect(await keysUnder(prefix)).toEqual(['json', 'csv', 'md', 'html'].map((ext) => `${prefix}report.${ext}`).sort());
+      expect(detail.artifacts).toEqual({
+        location: `s3://${BUCKET}`,
+        json: `${prefix}report.json`,
+        csv: `${prefix}report.csv`,
+        markdown: `${prefix}report.md`,
+        html: `${prefix}report.html`,
+      });
+      const json = JSON.parse(await objectText(detail.artifacts.json)) as { totals: unknown; repositories: unknown[] };
+      expect(json.totals).toEqual(detail.totals);
+      expect(json.repositories).toHaveLength(5);
+      expect(await objectText(detail.artifacts.csv)).toContain('team-a/web-api');
+      expect(await objectText(detail.artifacts.markdown)).toContain('team-a/web-api');
+      expect(await objectText(detail.artifacts.html)).toMatch(/<html[\s>]/i);
+    });
+
+    it('writes the history', async () => {
+      const history = JSON.parse(await objectText('reports/history.json')) as Array<{ date: string; storedBytes: number }>;
+      expect(history).toEqual([expect.objectContaining({ date, storedBytes: detail.totals.storedBytes })]);
+    });
+
+    it('applies the default rule where it was missing and leaves the rest alone', async () => {
+      const rules = async (name: string) => {
+        const text = await getPolicy(ecr, name);
+        return text === undefined ? undefined : (JSON.parse(text) as { rules: Array<{ selection: { tagStatus: string; countNumber: number } }> }).rules;
+      };
+      expect(await rules('team-a/web-api')).toEqual([expect.objectContaining({ selection: expect.objectContaining({ tagStatus: 'untagged', countNumber: 7 }) })]);
+      expect((await rules('team-c/batch'))?.map((r) => r.selection.tagStatus)).toEqual(['tagged', 'untagged']);
+      expect(await getPolicy(ecr, 'team-b/worker')).toBe(COMPLIANT);
+      expect(await getPolicy(ecr, 'team-d/legacy')).toBeUndefined();
+      expect(await getPolicy(ecr, 'sandbox/tmp')).toBeUndefined();
+      expect(detail.remediation).toEqual({ applied: 2, compliant: 1, 'skipped-opt-out': 1, 'skipped-excluded': 1 });
+    });
+
+    it('publishes the report event, which reaches a rule on the default bus', async () => {
+      const received = (await drain(queueUrl)) as ReportEnvelope[];
+      expect(received).toHaveLength(1);
+      const [event] = received;
+      expect(event?.source).toBe('ecr-janitor');
+      expect(event?.['detail-type']).toBe('ECR Janitor Cost Report');
+      expect(event?.detail).toEqual(JSON.parse(JSON.stringify(detail)));
+      expect(event?.detail.totals.repositories).toBe(5);
+      expect(event?.detail.topRepositories.length).toBeGreaterThan(0);
+      expect(event?.detail.artifacts.html).toBe(`reports/${date}/report.html`);
+      expect(event?.detail.summary).toMatch(/^5 repositories, 4 without untagged cleanup; stored /);
+    });
+  });
+
+  describe('a week later', () => {
+    let first: ReportEventDetail;
+    let second: ReportEventDetail;
+    let secondDate: string;
+
+    beforeAll(async () => {
+      first = await lambdaHandler(SCHEDULE_EVENT);
+      await drain(queueUrl);
+      const realNow = Date.now.bind(Date);
+      jest.spyOn(Date, 'now').mockImplementation(() => realNow() + 8 * DAY_MS);
+      useEnv();
+      second = await lambdaHandler(SCHEDULE_EVENT);
+      secondDate = second.generatedAt.slice(0, 10);
+      jest.restoreAllMocks();
+    });
+
+    it('reports the change since the previous report', () => {
+      expect(second.change).not.toBeNull();
+      expect(second.change).toMatchObject({ since: first.generatedAt, repositories: 0, images: 0, storedBytes: 0 });
+      // A week on, the untagged images are older than 7 days: what the applied policy reclaims grows.
+      expect(second.change?.reclaimableBytes).toBeGreaterThan(0);
+      expect(second.summary).toContain(`; stored +0.00 GiB since ${first.generatedAt.slice(0, 10)}`);
+    });
+
+    it('finds nothing more to remediate', () => {
+      expect(second.remediation).toEqual({ compliant: 3, 'skipped-opt-out': 1, 'skipped-excluded': 1 });
+    });
+
+    it('keeps both weeks in the history and writes the new week\'s artifacts', async () => {
+      const history = JSON.parse(await objectText('reports/history.json')) as Array<{ date: string }>;
+      expect(history.map((h) => h.date)).toEqual([first.generatedAt.slice(0, 10), secondDate]);
+      expect(await keysUnder(`reports/${secondDate}/`)).toHaveLength(4);
+    });
+
+    it('publishes the new report with its change', async () => {
+      const received = (await drain(queueUrl)) as ReportEnvelope[];
+      expect(received.map((e) => e.detail.change?.since)).toEqual([first.generatedAt]);
+    });
+  });
+});

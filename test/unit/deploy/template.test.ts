@@ -1,0 +1,462 @@
+// Checks the CloudFormation template that `serverless package` generates (npm test packages before
+// jest): least-privilege IAM, the Lambda platform, the report bucket's protections, alarms and
+// failure handling. Each check is a function returning its violations, so every one is also run
+// against a deliberately broken copy of the template to prove it can fail.
+import { existsSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+
+const TEMPLATE_PATH = path.resolve(__dirname, '..', '..', '..', '.serverless', 'cloudformation-template-update-stack.json');
+
+interface Resource {
+  Type: string;
+  Condition?: string;
+  Properties?: Record<string, unknown>;
+}
+
+interface Template {
+  Resources: Record<string, Resource>;
+}
+
+interface Statement {
+  Sid?: string;
+  Effect?: string;
+  Action?: string | string[];
+  NotAction?: string | string[];
+  Resource?: unknown;
+  Principal?: unknown;
+  Condition?: Record<string, Record<string, unknown>>;
+}
+
+/** A policy statement and where it sits in the template. */
+interface FoundStatement {
+  /** `LogicalId.Properties.path`, for messages. */
+  where: string;
+  statement: Statement;
+  /** The role it grants to, for identity policies; undefined for resource policies. */
+  role?: string;
+}
+
+const FUNCTIONS = ['ScheduledAuditLambdaFunction', 'OnRepositoryCreatedLambdaFunction', 'OnPolicyChangedLambdaFunction'] as const;
+const REPOSITORY_ARN = /^arn:(aws|\$\{AWS::Partition\}):ecr:\*:\$\{AWS::AccountId\}:repository\/\*$/;
+const REPORT_BUCKET_ARN = /^\$\{ReportBucket\.Arn\}(\/.+)?$/;
+const REPORT_BUS_ARN = /^(\$\{ReportBus\}|arn:(aws|\$\{AWS::Partition\}):events:\$\{AWS::Region\}:\$\{AWS::AccountId\}:event-bus\/\$\{ReportBus\})$/;
+const READ_ONLY_ACTION = /^[a-z0-9-]+:(describe|get|list|batchget)[a-z0-9]*$/;
+const FORBIDDEN_ACTIONS = ['ecr:batchdeleteimage', 'ecr:deleterepository', 'ecr:deletelifecyclepolicy'];
+
+function loadTemplate(): Template {
+  if (!existsSync(TEMPLATE_PATH)) {
+    throw new Error(`${TEMPLATE_PATH} does not exist: run \`npm run package\` first (npm test packages before running jest)`);
+  }
+  return JSON.parse(readFileSync(TEMPLATE_PATH, 'utf8')) as Template;
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+function asArray<T>(value: T | T[] | undefined): T[] {
+  if (value === undefined) return [];
+  return Array.isArray(value) ? value : [value];
+}
+
+/**
+ * Renders an intrinsic-function value as the strings it may become: `Ref X` → `${X}`, `GetAtt X.A`
+ * → `${X.A}`, `Sub` as written, `Join` joined, `If` as both branches.
+ */
+function render(value: unknown): string[] {
+  if (typeof value === 'string') return [value];
+  if (!isRecord(value)) return [JSON.stringify(value)];
+  if (typeof value.Ref === 'string') return value.Ref === 'AWS::NoValue' ? [] : [`\${${value.Ref}}`];
+  const getAtt = value['Fn::GetAtt'];
+  if (getAtt !== undefined) return [`\${${Array.isArray(getAtt) ? getAtt.join('.') : String(getAtt)}}`];
+  const sub = value['Fn::Sub'];
+  if (sub !== undefined) return [Array.isArray(sub) ? String(sub[0]) : String(sub)];
+  const join = value['Fn::Join'];
+  if (Array.isArray(join)) {
+    const [separator, parts] = join as [string, unknown[]];
+    return parts.map(render).reduce<string[]>((acc, options) => acc.flatMap((a) => options.map((o) => (a === '' ? o : `${a}${separator}${o}`))), ['']);
+  }
+  const fnIf = value['Fn::If'];
+  if (Array.isArray(fnIf)) return [...render(fnIf[1]), ...render(fnIf[2])];
+  return [JSON.stringify(value)];
+}
+
+function resourcesOf(statement: Statement): string[] {
+  return asArray(statement.Resource).flatMap(render);
+}
+
+function actionsOf(statement: Statement): string[] {
+  return asArray(statement.Action).map((a) => a.toLowerCase());
+}
+
+/** The logical id that `{ "Fn::GetAtt": [id, "Arn"] }` or `{ "Ref": id }` points at. */
+function targetId(value: unknown): string | undefined {
+  if (!isRecord(value)) return undefined;
+  if (typeof value.Ref === 'string') return value.Ref;
+  const getAtt = value['Fn::GetAtt'];
+  if (Array.isArray(getAtt) && typeof getAtt[0] === 'string') return getAtt[0];
+  if (typeof getAtt === 'string') return getAtt.split('.')[0];
+  return undefined;
+}
+
+/** Every statement of every policy document in the template (identity and resource policies). */
+function statements(template: Template): FoundStatement[] {
+  const found: FoundStatement[] = [];
+  const visit = (value: unknown, where: string, role: string | undefined): void => {
+    if (Array.isArray(value)) {
+      value.forEach((v, i) => visit(v, `${where}[${i}]`, role));
+      return;
+    }
+    if (!isRecord(value)) return;
+    if (Array.isArray(value.Statement)) {
+      value.Statement.forEach((s, i) => found.push({ where: `${where}.Statement[${i}]`, statement: s as Statement, ...(role === undefined ? {} : { role }) }));
+      return;
+    }
+    for (const [key, child] of Object.entries(value)) visit(child, `${where}.${key}`, role);
+  };
+  for (const [id, resource] of Object.entries(template.Resources)) {
+    const props = resource.Properties ?? {};
+    if (resource.Type === 'AWS::IAM::Role') {
+      visit(props.AssumeRolePolicyDocument, `${id}.AssumeRolePolicyDocument`, undefined);
+      visit(props.Policies, `${id}.Policies`, id);
+    } else if (resource.Type === 'AWS::IAM::Policy' || resource.Type === 'AWS::IAM::ManagedPolicy') {
+      const roles = asArray(props.Roles as unknown[] | undefined).map(targetId).filter((r): r is string => r !== undefined);
+      for (const role of roles.length > 0 ? roles : ['(unattached)']) visit(props.PolicyDocument, `${id}.PolicyDocument`, role);
+    } else {
+      visit(props, id, undefined);
+    }
+  }
+  return found;
+}
+
+const allowStatements = (t: Template): FoundStatement[] => statements(t).filter((s) => s.statement.Effect === 'Allow');
+const identityAllowStatements = (t: Template): FoundStatement[] => allowStatements(t).filter((s) => s.role !== undefined);
+
+function resourcesOfType(t: Template, type: string): Array<[string, Resource]> {
+  return Object.entries(t.Resources).filter(([, r]) => r.Type === type);
+}
+
+// --- the checks: each returns its violations, empty when the template is right ---------------------
+
+function wildcardActions(t: Template): string[] {
+  return allowStatements(t).flatMap(({ where, statement }) => [
+    ...actionsOf(statement).filter((a) => a.includes('*')).map((a) => `${where}: allows wildcard action ${a}`),
+    ...(statement.NotAction === undefined ? [] : [`${where}: Allow with NotAction grants everything else`]),
+  ]);
+}
+
+function writesOnAnyResource(t: Template): string[] {
+  return identityAllowStatements(t).flatMap(({ where, statement }) =>
+    resourcesOf(statement).includes('*') ? actionsOf(statement).filter((a) => !READ_ONLY_ACTION.test(a)).map((a) => `${where}: ${a} on Resource "*"`) : [],
+  );
+}
+
+function forbiddenActions(t: Template): string[] {
+  return allowStatements(t).flatMap(({ where, statement }) => actionsOf(statement).filter((a) => FORBIDDEN_ACTIONS.includes(a)).map((a) => `${where}: allows ${a}`));
+}
+
+function scopedActionViolations(t: Template, matches: (action: string) => boolean, allowed: RegExp, what: string): string[] {
+  return identityAllowStatements(t).flatMap(({ where, statement }) =>
+    actionsOf(statement).some(matches) ? resourcesOf(statement).filter((r) => !allowed.test(r)).map((r) => `${where}: ${what} on ${r}`) : [],
+  );
+}
+
+const putLifecyclePolicyScope = (t: Template): string[] =>
+  scopedActionViolations(t, (a) => a === 'ecr:putlifecyclepolicy', REPOSITORY_ARN, 'ecr:PutLifecyclePolicy');
+const s3Scope = (t: Template): string[] => scopedActionViolations(t, (a) => a.startsWith('s3:'), REPORT_BUCKET_ARN, 'S3 access');
+const putEventsScope = (t: Template): string[] => scopedActionViolations(t, (a) => a === 'events:putevents', REPORT_BUS_ARN, 'events:PutEvents');
+
+function lambdaPlatform(t: Template): string[] {
+  return resourcesOfType(t, 'AWS::Lambda::Function').flatMap(([id, r]) => {
+    const problems: string[] = [];
+    if (r.Properties?.Runtime !== 'nodejs22.x') problems.push(`${id}: Runtime ${String(r.Properties?.Runtime)}, expected nodejs22.x`);
+    if (JSON.stringify(r.Properties?.Architectures) !== JSON.stringify(['arm64'])) problems.push(`${id}: Architectures ${JSON.stringify(r.Properties?.Architectures)}, expected ["arm64"]`);
+    return problems;
+  });
+}
+
+function roleOf(t: Template, functionId: string): string | undefined {
+  return targetId(t.Resources[functionId]?.Properties?.Role);
+}
+
+function ownRoles(t: Template): string[] {
+  const problems: string[] = [];
+  const owners = new Map<string, string>();
+  for (const [id] of resourcesOfType(t, 'AWS::Lambda::Function')) {
+    const role = roleOf(t, id);
+    if (role === undefined || t.Resources[role]?.Type !== 'AWS::IAM::Role') {
+      problems.push(`${id}: its Role is not a role of this stack`);
+      continue;
+    }
+    const other = owners.get(role);
+    if (other !== undefined) problems.push(`${id} shares ${role} with ${other}`);
+    owners.set(role, id);
+  }
+  return problems;
+}
+
+function reportBucketProtections(t: Template): string[] {
+  const problems: string[] = [];
+  const bucket = t.Resources.ReportBucket;
+  if (bucket?.Type !== 'AWS::S3::Bucket') return ['ReportBucket: no such bucket'];
+  const props = bucket.Properties ?? {};
+  const sse = (props.BucketEncryption as { ServerSideEncryptionConfiguration?: Array<{ ServerSideEncryptionByDefault?: { SSEAlgorithm?: string } }> } | undefined)
+    ?.ServerSideEncryptionConfiguration?.[0]?.ServerSideEncryptionByDefault?.SSEAlgorithm;
+  if (sse !== 'AES256' && sse !== 'aws:kms' && sse !== 'aws:kms:dsse') problems.push(`ReportBucket: default encryption is ${String(sse)}`);
+  const block = (props.PublicAccessBlockConfiguration ?? {}) as Record<string, unknown>;
+  for (const key of ['BlockPublicAcls', 'BlockPublicPolicy', 'IgnorePublicAcls', 'RestrictPublicBuckets']) {
+    if (block[key] !== true) problems.push(`ReportBucket: PublicAccessBlockConfiguration.${key} is not true`);
+  }
+  const rules = ((props.LifecycleConfiguration as { Rules?: Array<Record<string, unknown>> } | undefined)?.Rules ?? []).filter((r) => r.Status === 'Enabled');
+  if (!rules.some((r) => r.ExpirationInDays === 400)) problems.push('ReportBucket: no enabled lifecycle rule expires objects after 400 days');
+  const policies = resourcesOfType(t, 'AWS::S3::BucketPolicy').filter(([, p]) => targetId(p.Properties?.Bucket) === 'ReportBucket');
+  const tlsOnly = policies.some(([, p]) =>
+    asArray((p.Properties?.PolicyDocument as { Statement?: Statement[] } | undefined)?.Statement).some((s) => {
+      const resources = resourcesOf(s);
+      return (
+        s.Effect === 'Deny' &&
+        JSON.stringify(s.Principal) === '"*"' &&
+        actionsOf(s).includes('s3:*') &&
+        String(s.Condition?.Bool?.['aws:SecureTransport']) === 'false' &&
+        resources.includes('${ReportBucket.Arn}') &&
+        resources.includes('${ReportBucket.Arn}/*')
+      );
+    }),
+  );
+  if (!tlsOnly) problems.push('ReportBucket: no bucket policy denies s3:* without TLS (aws:SecureTransport false) on the bucket and its objects');
+  return problems;
+}
+
+function alarms(t: Template): string[] {
+  const all = resourcesOfType(t, 'AWS::CloudWatch::Alarm').map(([, r]) => r.Properties ?? {});
+  const dimension = (a: Record<string, unknown>, name: string): unknown => asArray(a.Dimensions as Array<{ Name: string; Value: unknown }> | undefined).find((d) => d.Name === name)?.Value;
+  const problems: string[] = [];
+  const dlq = all.some(
+    (a) => a.Namespace === 'AWS/SQS' && a.MetricName === 'ApproximateNumberOfMessagesVisible' && render(dimension(a, 'QueueName')).includes('${DeadLetterQueue.QueueName}'),
+  );
+  if (!dlq) problems.push('no alarm on messages in DeadLetterQueue');
+  for (const [id] of resourcesOfType(t, 'AWS::Lambda::Function')) {
+    if (!all.some((a) => a.Namespace === 'AWS/Lambda' && a.MetricName === 'Errors' && targetId(dimension(a, 'FunctionName')) === id)) problems.push(`${id}: no Errors alarm`);
+  }
+  return problems;
+}
+
+function failureHandling(t: Template): string[] {
+  const problems: string[] = [];
+  const configs = resourcesOfType(t, 'AWS::Lambda::EventInvokeConfig').map(([, r]) => r.Properties ?? {});
+  for (const [id] of resourcesOfType(t, 'AWS::Lambda::Function')) {
+    const config = configs.find((c) => targetId(c.FunctionName) === id);
+    const destination = (config?.DestinationConfig as { OnFailure?: { Destination?: unknown } } | undefined)?.OnFailure?.Destination;
+    if (targetId(destination) !== 'DeadLetterQueue') problems.push(`${id}: no on-failure destination to DeadLetterQueue`);
+    const retries = config?.MaximumRetryAttempts;
+    if (typeof retries !== 'number' || retries < 0 || retries > 2) problems.push(`${id}: MaximumRetryAttempts ${String(retries)}, expected 0..2`);
+  }
+  // Event-pattern rules (not the schedule) must bound EventBridge's own retries and keep what fails.
+  for (const [id, rule] of resourcesOfType(t, 'AWS::Events::Rule')) {
+    if (rule.Properties?.EventPattern === undefined) continue;
+    for (const target of asArray(rule.Properties.Targets as Array<Record<string, unknown>> | undefined)) {
+      if (t.Resources[targetId(target.Arn) ?? '']?.Type !== 'AWS::Lambda::Function') continue;
+      const policy = target.RetryPolicy as { MaximumRetryAttempts?: number; MaximumEventAgeInSeconds?: number } | undefined;
+      if (policy?.MaximumRetryAttempts === undefined || policy.MaximumRetryAttempts > 5) problems.push(`${id}: target retries unbounded or above 5`);
+      if (policy?.MaximumEventAgeInSeconds === undefined || policy.MaximumEventAgeInSeconds > 3600) problems.push(`${id}: target keeps retrying events older than an hour`);
+      if (targetId((target.DeadLetterConfig as { Arn?: unknown } | undefined)?.Arn) !== 'DeadLetterQueue') problems.push(`${id}: target has no dead-letter queue`);
+    }
+  }
+  return problems;
+}
+
+function topicEncryption(t: Template): string[] {
+  // EventBridge and CloudWatch alarms cannot publish to a topic under the AWS managed key.
+  return resourcesOfType(t, 'AWS::SNS::Topic')
+    .filter(([, r]) => r.Properties?.KmsMasterKeyId === 'alias/aws/sns')
+    .map(([id]) => `${id}: encrypted with alias/aws/sns, which EventBridge and CloudWatch cannot use`);
+}
+
+// --- mutations that break exactly one rule each ----------------------------------------------------
+
+function inlineStatements(t: Template, role: string): Statement[] {
+  const policies = t.Resources[role]?.Properties?.Policies as Array<{ PolicyDocument: { Statement: Statement[] } }>;
+  const first = policies[0];
+  if (!first) throw new Error(`${role} has no inline policy`);
+  return first.PolicyDocument.Statement;
+}
+
+function addStatement(role: string, statement: Statement): (t: Template) => void {
+  return (t) => {
+    inlineStatements(t, role).push(statement);
+  };
+}
+
+function setProperty(id: string, key: string, value: unknown): (t: Template) => void {
+  return (t) => {
+    const props = t.Resources[id]?.Properties;
+    if (!props) throw new Error(`no resource ${id}`);
+    if (value === undefined) delete props[key];
+    else props[key] = value;
+  };
+}
+
+function removeResources(predicate: (id: string, r: Resource) => boolean): (t: Template) => void {
+  return (t) => {
+    for (const [id, r] of Object.entries(t.Resources)) if (predicate(id, r)) delete t.Resources[id];
+  };
+}
+
+const CHECKS = {
+  wildcardActions,
+  writesOnAnyResource,
+  forbiddenActions,
+  putLifecyclePolicyScope,
+  s3Scope,
+  putEventsScope,
+  lambdaPlatform,
+  ownRoles,
+  reportBucketProtections,
+  alarms,
+  failureHandling,
+  topicEncryption,
+} satisfies Record<string, (t: Template) => string[]>;
+
+type CheckName = keyof typeof CHECKS;
+
+const MUTATIONS: Array<[string, CheckName, (t: Template) => void, string]> = [
+  ['a role allows ecr:*', 'wildcardActions', addStatement('ScheduledAuditRole', { Effect: 'Allow', Action: ['ecr:*'], Resource: 'arn:aws:ecr:*:123456789012:repository/*' }), 'ecr:*'],
+  ['a role allows *', 'wildcardActions', addStatement('OnRepositoryCreatedRole', { Effect: 'Allow', Action: '*', Resource: '*' }), 'wildcard action *'],
+  ['a role allows ecr:Describe*', 'wildcardActions', addStatement('OnPolicyChangedRole', { Effect: 'Allow', Action: 'ecr:Describe*', Resource: '*' }), 'ecr:describe*'],
+  ['a role allows with NotAction', 'wildcardActions', addStatement('OnPolicyChangedRole', { Effect: 'Allow', NotAction: 'iam:*', Resource: '*' }), 'NotAction'],
+  ['a resource policy allows sqs:*', 'wildcardActions', (t) => {
+    const doc = t.Resources.DeadLetterQueuePolicy?.Properties?.PolicyDocument as { Statement: Statement[] };
+    doc.Statement[0] = { ...doc.Statement[0], Action: 'sqs:*' };
+  }, 'sqs:*'],
+  ['PutLifecyclePolicy on any resource', 'writesOnAnyResource', addStatement('OnRepositoryCreatedRole', { Effect: 'Allow', Action: 'ecr:PutLifecyclePolicy', Resource: '*' }), 'ecr:putlifecyclepolicy on Resource "*"'],
+  ['s3:PutObject on any resource', 'writesOnAnyResource', addStatement('ScheduledAuditRole', { Effect: 'Allow', Action: ['s3:GetObject', 's3:PutObject'], Resource: ['*'] }), 's3:putobject'],
+  ['BatchDeleteImage granted', 'forbiddenActions', addStatement('ScheduledAuditRole', { Effect: 'Allow', Action: 'ecr:BatchDeleteImage', Resource: { 'Fn::Sub': 'arn:${AWS::Partition}:ecr:*:${AWS::AccountId}:repository/*' } }), 'ecr:batchdeleteimage'],
+  ['DeleteRepository granted', 'forbiddenActions', addStatement('OnPolicyChangedRole', { Effect: 'Allow', Action: ['ecr:DeleteRepository'], Resource: 'arn:aws:ecr:us-east-1:123456789012:repository/x' }), 'ecr:deleterepository'],
+  ['PutLifecyclePolicy on every account', 'putLifecyclePolicyScope', addStatement('OnPolicyChangedRole', { Effect: 'Allow', Action: 'ecr:PutLifecyclePolicy', Resource: { 'Fn::Sub': 'arn:${AWS::Partition}:ecr:*:*:repository/*' } }), 'ecr:*:*:repository'],
+  ['PutLifecyclePolicy on any resource (scope)', 'putLifecyclePolicyScope', addStatement('OnPolicyChangedRole', { Effect: 'Allow', Action: 'ecr:PutLifecyclePolicy', Resource: '*' }), 'on *'],
+  ['S3 on another bucket', 's3Scope', addStatement('ScheduledAuditRole', { Effect: 'Allow', Action: 's3:GetObject', Resource: 'arn:aws:s3:::someone-elses-bucket/*' }), 'someone-elses-bucket'],
+  ['PutEvents on every bus', 'putEventsScope', addStatement('ScheduledAuditRole', { Effect: 'Allow', Action: 'events:PutEvents', Resource: { 'Fn::Sub': 'arn:${AWS::Partition}:events:${AWS::Region}:${AWS::AccountId}:event-bus/*' } }), 'event-bus/*'],
+  ['a function on nodejs20.x', 'lambdaPlatform', setProperty('OnRepositoryCreatedLambdaFunction', 'Runtime', 'nodejs20.x'), 'nodejs20.x'],
+  ['a function on x86_64', 'lambdaPlatform', setProperty('ScheduledAuditLambdaFunction', 'Architectures', ['x86_64']), 'x86_64'],
+  ['a function without Architectures', 'lambdaPlatform', setProperty('OnPolicyChangedLambdaFunction', 'Architectures', undefined), 'Architectures undefined'],
+  ['two functions share a role', 'ownRoles', setProperty('OnPolicyChangedLambdaFunction', 'Role', { 'Fn::GetAtt': ['OnRepositoryCreatedRole', 'Arn'] }), 'shares OnRepositoryCreatedRole'],
+  ['a function uses an outside role', 'ownRoles', setProperty('OnPolicyChangedLambdaFunction', 'Role', 'arn:aws:iam::123456789012:role/admin'), 'not a role of this stack'],
+  ['the bucket is not encrypted', 'reportBucketProtections', setProperty('ReportBucket', 'BucketEncryption', undefined), 'default encryption'],
+  ['public policies are allowed', 'reportBucketProtections', (t) => {
+    (t.Resources.ReportBucket?.Properties?.PublicAccessBlockConfiguration as Record<string, unknown>).BlockPublicPolicy = false;
+  }, 'BlockPublicPolicy'],
+  ['reports never expire', 'reportBucketProtections', setProperty('ReportBucket', 'LifecycleConfiguration', undefined), '400 days'],
+  ['plain HTTP is allowed', 'reportBucketProtections', removeResources((id) => id === 'ReportBucketPolicy'), 'TLS'],
+  ['no dead-letter alarm', 'alarms', removeResources((id) => id === 'DeadLetterAlarm'), 'DeadLetterQueue'],
+  ['no errors alarm for a function', 'alarms', removeResources((id) => id === 'OnPolicyChangedErrorsAlarm'), 'OnPolicyChangedLambdaFunction: no Errors alarm'],
+  ['no on-failure destination', 'failureHandling', removeResources((id, r) => r.Type === 'AWS::Lambda::EventInvokeConfig' && id.startsWith('ScheduledAudit')), 'ScheduledAuditLambdaFunction: no on-failure destination'],
+  ['unbounded async retries', 'failureHandling', (t) => {
+    const config = Object.values(t.Resources).find((r) => r.Type === 'AWS::Lambda::EventInvokeConfig' && targetId(r.Properties?.FunctionName) === 'OnRepositoryCreatedLambdaFunction');
+    delete config?.Properties?.MaximumRetryAttempts;
+  }, 'OnRepositoryCreatedLambdaFunction: MaximumRetryAttempts undefined'],
+  ['a rule target without retry policy', 'failureHandling', (t) => {
+    for (const r of Object.values(t.Resources)) {
+      if (r.Type === 'AWS::Events::Rule' && r.Properties?.EventPattern !== undefined) for (const target of r.Properties.Targets as Array<Record<string, unknown>>) delete target.RetryPolicy;
+    }
+  }, 'retries unbounded'],
+  ['the topic uses the AWS managed key', 'topicEncryption', setProperty('ReportTopic', 'KmsMasterKeyId', 'alias/aws/sns'), 'alias/aws/sns'],
+];
+
+describe('generated CloudFormation template', () => {
+  let template: Template;
+
+  beforeAll(() => {
+    template = loadTemplate();
+  });
+
+  describe('checks against the packaged template', () => {
+    it.each(Object.keys(CHECKS) as CheckName[])('%s finds nothing wrong', (name) => {
+      expect(CHECKS[name](template)).toEqual([]);
+    });
+  });
+
+  describe('each check fails on a broken template', () => {
+    it.each(MUTATIONS)('catches: %s', (_label, check, mutate, expected) => {
+      const broken = structuredClone(template);
+      mutate(broken);
+      const violations = CHECKS[check](broken);
+      expect(violations.join('\n')).toContain(expected);
+    });
+  });
+
+  describe('functions', () => {
+    it('defines the three functions, each with its own role', () => {
+      const functions = resourcesOfType(template, 'AWS::Lambda::Function').map(([id]) => id);
+      expect(functions.sort()).toEqual([...FUNCTIONS].sort());
+      const roles = FUNCTIONS.map((f) => roleOf(template, f));
+      expect(roles).toEqual(['ScheduledAuditRole', 'OnRepositoryCreatedRole', 'OnPolicyChangedRole']);
+    });
+
+    it('does not create the framework\'s shared execution role', () => {
+      expect(template.Resources.IamRoleLambdaExecution).toBeUndefined();
+    });
+
+    it('runs the weekly audit on a schedule and the others on ECR API calls', () => {
+      const rules = resourcesOfType(template, 'AWS::Events::Rule').map(([, r]) => r.Properties ?? {});
+      const targetsOf = (fn: string) => rules.filter((r) => asArray(r.Targets as Array<{ Arn: unknown }>).some((target) => targetId(target.Arn) === fn));
+      expect(targetsOf('ScheduledAuditLambdaFunction').map((r) => r.ScheduleExpression)).toEqual(['cron(0 6 ? * MON *)']);
+      for (const fn of ['OnRepositoryCreatedLambdaFunction', 'OnPolicyChangedLambdaFunction']) {
+        const [rule] = targetsOf(fn);
+        expect(rule?.EventPattern).toMatchObject({ source: ['aws.ecr'], 'detail-type': ['AWS API Call via CloudTrail'], detail: { eventSource: ['ecr.amazonaws.com'] } });
+        // Patterns on the default bus: EventBusName absent means default.
+        expect(rule?.EventBusName).toBeUndefined();
+      }
+    });
+  });
+
+  describe('IAM: exactly what each function calls', () => {
+    const logs = ['logs:createlogstream', 'logs:putlogevents'];
+    const onEvent = [...logs, 'ecr:getlifecyclepolicy', 'ecr:listtagsforresource', 'ecr:putlifecyclepolicy', 'sqs:sendmessage'];
+    it.each([
+      ['ScheduledAuditRole', [...onEvent, 'ecr:describerepositories', 'ecr:describeimages', 'ecr:batchgetimage', 's3:listbucket', 's3:getobject', 's3:putobject', 'events:putevents']],
+      ['OnRepositoryCreatedRole', onEvent],
+      ['OnPolicyChangedRole', onEvent],
+    ])('%s grants only its calls', (role, expected) => {
+      const granted = identityAllowStatements(template).filter((s) => s.role === role).flatMap((s) => actionsOf(s.statement));
+      expect([...new Set(granted)].sort()).toEqual([...expected].sort());
+    });
+
+    it('writes logs only to the function\'s own log group', () => {
+      for (const [role, fn] of [['ScheduledAuditRole', 'scheduledAudit'], ['OnRepositoryCreatedRole', 'onRepositoryCreated'], ['OnPolicyChangedRole', 'onPolicyChanged']] as const) {
+        const resources = identityAllowStatements(template).filter((s) => s.role === role && actionsOf(s.statement).some((a) => a.startsWith('logs:'))).flatMap((s) => resourcesOf(s.statement));
+        expect(resources).toEqual([`arn:\${AWS::Partition}:logs:\${AWS::Region}:\${AWS::AccountId}:log-group:/aws/lambda/ecr-janitor-prod-${fn}:*`]);
+      }
+    });
+
+    it('lets each role send only to the dead-letter queue', () => {
+      const sqs = identityAllowStatements(template).filter((s) => actionsOf(s.statement).some((a) => a.startsWith('sqs:')));
+      expect(sqs).toHaveLength(3);
+      for (const s of sqs) expect(resourcesOf(s.statement)).toEqual(['${DeadLetterQueue.Arn}']);
+    });
+
+    it('trusts only the Lambda service to assume the roles', () => {
+      for (const role of ['ScheduledAuditRole', 'OnRepositoryCreatedRole', 'OnPolicyChangedRole']) {
+        const trust = statements(template).filter((s) => s.where.startsWith(`${role}.AssumeRolePolicyDocument`));
+        expect(trust.map((s) => s.statement)).toEqual([{ Effect: 'Allow', Principal: { Service: 'lambda.amazonaws.com' }, Action: 'sts:AssumeRole' }]);
+      }
+    });
+  });
+
+  describe('configuration the functions receive', () => {
+    it('gives onPolicyChanged the ARNs of all three janitor roles, so it ignores their writes', () => {
+      const env = (template.Resources.OnPolicyChangedLambdaFunction?.Properties?.Environment as { Variables: Record<string, unknown> }).Variables;
+      expect(render(env.JANITOR_ROLE_ARNS)).toEqual(['${ScheduledAuditRole.Arn},${OnRepositoryCreatedRole.Arn},${OnPolicyChangedRole.Arn}']);
+    });
+
+    it('gives the scheduled audit the report bucket', () => {
+      const env = (template.Resources.ScheduledAuditLambdaFunction?.Properties?.Environment as { Variables: Record<string, unknown> }).Variables;
+      expect(render(env.REPORT_BUCKET)).toEqual(['${ReportBucket}']);
+    });
+
+    it('keeps every environment value of onRepositoryCreated a plain string, so `serverless invoke local` can run it', () => {
+      const env = (template.Resources.OnRepositoryCreatedLambdaFunction?.Properties?.Environment as { Variables: Record<string, unknown> }).Variables;
+      const notStrings = Object.entries(env).filter(([, v]) => typeof v !== 'string').map(([k]) => k);
+      expect(notStrings).toEqual([]);
+    });
+  });
+});

@@ -1,0 +1,171 @@
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import type { AuditReport, RepositoryReport } from '../../../src/domain/report';
+import { GIB, totalsOf } from '../../../src/domain/report';
+import type { HistoryEntry } from '../../../src/domain/report-event';
+import {
+  EVENT_SIZE_LIMIT,
+  REPORT_EVENT_DETAIL_TYPE,
+  REPORT_EVENT_SOURCE,
+  buildReportEventDetail,
+  eventEntrySize,
+  historyEntryOf,
+} from '../../../src/domain/report-event';
+
+const PRICE = 0.1;
+const ARTIFACTS = {
+  location: 's3://ecr-janitor-prod-reportbucket-1a2b3c4d',
+  json: 'reports/2025-06-09/report.json',
+  csv: 'reports/2025-06-09/report.csv',
+  markdown: 'reports/2025-06-09/report.md',
+  html: 'reports/2025-06-09/report.html',
+};
+
+function repository(name: string, storedBytes: number, reclaimableBytes: number, overrides: Partial<RepositoryReport> = {}): RepositoryReport {
+  return {
+    accountId: '123456789012',
+    region: 'us-east-1',
+    repositoryName: name,
+    policyStatus: 'missing',
+    optedOut: false,
+    excluded: false,
+    images: 10,
+    untaggedImages: 4,
+    indexChildren: 0,
+    referrers: 0,
+    archivedImages: 0,
+    doomedImages: 4,
+    storedBytes,
+    naiveBytes: storedBytes,
+    reclaimableBytes,
+    monthlyCostUsd: Math.round((storedBytes / GIB) * PRICE * 10_000) / 10_000,
+    monthlySavingsUsd: Math.round((reclaimableBytes / GIB) * PRICE * 10_000) / 10_000,
+    ...overrides,
+  };
+}
+
+function report(repositories: RepositoryReport[], generatedAt = '2025-06-09T06:00:12.000Z'): AuditReport {
+  return {
+    generatedAt,
+    now: generatedAt,
+    days: 7,
+    pricePerGbMonth: PRICE,
+    totals: totalsOf(repositories, PRICE),
+    repositories,
+    apiCalls: { total: 0 },
+    apiRetries: {},
+    errors: [],
+  };
+}
+
+function previousOf(r: AuditReport): HistoryEntry {
+  return historyEntryOf(r);
+}
+
+describe('report-event', () => {
+  describe('buildReportEventDetail', () => {
+    it('stays under 256 KB for 100,000 repositories with 256-character names, listing the top 10', () => {
+      const repositories = Array.from({ length: 100_000 }, (_, i) => {
+        const suffix = `-${String(i).padStart(6, '0')}`;
+        return repository(`${'r'.repeat(256 - suffix.length)}${suffix}`, 1_000_000 + i, i * 1_000, { policyStatus: 'no-untagged-rule' });
+      });
+      const detail = buildReportEventDetail(report(repositories), undefined, { applied: 100_000 }, ARTIFACTS);
+      expect(eventEntrySize(detail)).toBeLessThan(EVENT_SIZE_LIMIT);
+      expect(detail.topRepositories).toHaveLength(10);
+      expect(detail.topRepositories.every((r) => r.repositoryName.length === 256)).toBe(true);
+      // The most reclaimable first: the last ten pushed have the most.
+      expect(detail.topRepositories.map((r) => r.reclaimableBytes)).toEqual(Array.from({ length: 10 }, (_, i) => (99_999 - i) * 1_000));
+      expect(detail.totals.repositories).toBe(100_000);
+    });
+
+    it('drops repository rows from the end if the entry would still pass the limit', () => {
+      // Names ECR would never accept, to force the guard: ten 40,000-character rows are ~400 KB.
+      const repositories = Array.from({ length: 10 }, (_, i) => repository(`${String(i)}${'x'.repeat(40_000)}`, 1_000, 10 - i));
+      const detail = buildReportEventDetail(report(repositories), undefined, {}, ARTIFACTS);
+      expect(eventEntrySize(detail)).toBeLessThanOrEqual(EVENT_SIZE_LIMIT);
+      expect(detail.topRepositories.length).toBeGreaterThan(0);
+      expect(detail.topRepositories.length).toBeLessThan(10);
+      expect(detail.topRepositories[0]?.repositoryName.startsWith('0')).toBe(true);
+      expect(detail.totals.repositories).toBe(10);
+    });
+
+    it('has no change on the first report', () => {
+      expect(buildReportEventDetail(report([repository('a', GIB, 0)]), undefined, {}, ARTIFACTS).change).toBeNull();
+    });
+
+    it('computes the change since the previous report', () => {
+      const lastWeek = report([repository('a', GIB, GIB / 4), repository('b', GIB / 2, 0)], '2025-06-02T06:00:09.000Z');
+      const thisWeek = report([repository('a', 2 * GIB, GIB / 2), repository('b', GIB / 2, 0), repository('c', GIB / 4, 0, { images: 3, untaggedImages: 1 })]);
+      const detail = buildReportEventDetail(thisWeek, previousOf(lastWeek), {}, ARTIFACTS);
+      expect(detail.change).toEqual({
+        since: '2025-06-02T06:00:09.000Z',
+        repositories: 1,
+        images: 3,
+        untaggedImages: 1,
+        storedBytes: 1.25 * GIB,
+        reclaimableBytes: GIB / 4,
+        monthlyCostUsd: 0.125,
+        monthlySavingsUsd: 0.025,
+      });
+    });
+
+    it('writes a readable one-line summary', () => {
+      const r = report([repository('a', 1.5 * GIB, 0.5 * GIB), repository('b', 0, 0, { policyStatus: 'ok' })]);
+      const detail = buildReportEventDetail(r, undefined, {}, ARTIFACTS);
+      expect(detail.summary).toBe('2 repositories, 1 without untagged cleanup; stored 1.50 GiB ($0.15/month), reclaimable 0.50 GiB ($0.05/month)');
+    });
+
+    it.each([
+      [2 * GIB, 'stored +0.50 GiB since 2025-06-02'],
+      [GIB, 'stored -0.50 GiB since 2025-06-02'],
+      [1.5 * GIB, 'stored +0.00 GiB since 2025-06-02'],
+    ])('adds the change in stored bytes to the summary (now %d bytes)', (storedBytes, expected) => {
+      const lastWeek = report([repository('a', 1.5 * GIB, 0)], '2025-06-02T06:00:09.000Z');
+      const detail = buildReportEventDetail(report([repository('a', storedBytes, 0)]), previousOf(lastWeek), {}, ARTIFACTS);
+      expect(detail.summary.endsWith(`; ${expected}`)).toBe(true);
+    });
+
+    it('carries the remediation counts, the error count and the artifact keys', () => {
+      const r = { ...report([repository('a', GIB, 0)]), errors: [{ region: 'us-east-1', repositoryName: 'a', code: 'AccessDeniedException', message: 'denied' }] };
+      const detail = buildReportEventDetail(r, undefined, { applied: 3, compliant: 9 }, ARTIFACTS);
+      expect(detail).toMatchObject({ remediation: { applied: 3, compliant: 9 }, errorCount: 1, artifacts: ARTIFACTS, days: 7, pricePerGbMonth: PRICE });
+    });
+
+    it('lists only the top-row fields, not the report internals', () => {
+      const detail = buildReportEventDetail(report([repository('a', GIB, 0)]), undefined, {}, ARTIFACTS);
+      expect(Object.keys(detail.topRepositories[0] ?? {}).sort()).toEqual(
+        ['images', 'monthlyCostUsd', 'monthlySavingsUsd', 'policyStatus', 'reclaimableBytes', 'region', 'repositoryName', 'storedBytes', 'untaggedImages'].sort(),
+      );
+    });
+  });
+
+  describe('eventEntrySize', () => {
+    it('counts source, detail-type and detail in UTF-8 bytes', () => {
+      const detail = { name: 'dépôt' };
+      expect(eventEntrySize(detail)).toBe(Buffer.byteLength(REPORT_EVENT_SOURCE) + Buffer.byteLength(REPORT_EVENT_DETAIL_TYPE) + '{"name":"dépôt"}'.length + 2);
+    });
+  });
+
+  describe('historyEntryOf', () => {
+    it('keys the entry by the report date', () => {
+      expect(historyEntryOf(report([repository('a', GIB, 0)]))).toMatchObject({ date: '2025-06-09', generatedAt: '2025-06-09T06:00:12.000Z', storedBytes: GIB, repositories: 1 });
+    });
+  });
+
+  describe('events/cost-report.json', () => {
+    it('has the shape buildReportEventDetail produces, in the EventBridge envelope', () => {
+      const sample = JSON.parse(readFileSync(path.resolve(__dirname, '..', '..', '..', 'events', 'cost-report.json'), 'utf8')) as {
+        source: string;
+        'detail-type': string;
+        detail: Record<string, unknown>;
+      };
+      expect(sample.source).toBe(REPORT_EVENT_SOURCE);
+      expect(sample['detail-type']).toBe(REPORT_EVENT_DETAIL_TYPE);
+      const lastWeek = report([repository('a', GIB, 0)], '2025-06-02T06:00:09.000Z');
+      const built = buildReportEventDetail(report([repository('a', GIB, 0)]), previousOf(lastWeek), { applied: 1 }, ARTIFACTS);
+      const shape = (value: unknown): unknown =>
+        Array.isArray(value) ? value.slice(0, 1).map(shape) : typeof value === 'object' && value !== null ? Object.fromEntries(Object.entries(value).filter(([k]) => k !== 'remediation').map(([k, v]) => [k, shape(v)]).sort(([a], [b]) => String(a).localeCompare(String(b)))) : typeof value;
+      expect(shape(sample.detail)).toEqual(shape(built));
+    });
+  });
+});
