@@ -23,8 +23,8 @@ export interface JanitorConfig {
   reportBucket: string | undefined;
   /** The event bus for report events: a name or ARN. @default 'default' */
   reportBus: string;
-  /** IAM role ARNs of the janitor's own functions, whose policy writes are not drift. */
-  janitorRoleArns: string[];
+  /** The janitor's own function roles (names or ARNs), whose policy writes are not drift. */
+  janitorRoles: string[];
 }
 
 /** Each setting: its environment variable, the serverless.yml parameter that sets it, and its check. */
@@ -38,11 +38,11 @@ const SETTINGS = {
   concurrency: { env: 'CONCURRENCY', param: 'concurrency' },
   reportBucket: { env: 'REPORT_BUCKET', param: '(the stack\'s report bucket)' },
   reportBus: { env: 'REPORT_BUS', param: 'reportBus' },
-  janitorRoleArns: { env: 'JANITOR_ROLE_ARNS', param: '(the stack\'s function roles)' },
+  janitorRoles: { env: 'JANITOR_ROLES', param: '(the stack\'s function roles)' },
 } as const;
 
 const REGION = /^[a-z]{2}(-[a-z]+)+-\d+$/;
-const ROLE_ARN = /^arn:aws[a-z-]*:iam::\d{12}:role\/.+$/;
+const ROLE = /^(arn:aws[a-z-]*:iam::\d{12}:role\/.+|[\w+=,.@-]{1,64})$/;
 const BUS = /^(default|[A-Za-z0-9._\-/]{1,256}|arn:aws[a-z-]*:events:[a-z0-9-]+:\d{12}:event-bus\/[A-Za-z0-9._\-/]+)$/;
 
 function list(value: string | undefined): string[] {
@@ -59,7 +59,7 @@ const schema = z.object({
   concurrency: z.string().regex(/^\d+$/, 'must be a whole number').transform(Number).pipe(z.number().int().min(1, 'must be 1 or more').max(64, 'must be at most 64')),
   reportBucket: z.string().optional(),
   reportBus: z.string().regex(BUS, 'must be "default", an event bus name or an event bus ARN'),
-  janitorRoleArns: z.string().transform(list).pipe(z.array(z.string().regex(ROLE_ARN, 'must list IAM role ARNs'))),
+  janitorRoles: z.string().transform(list).pipe(z.array(z.string().regex(ROLE, 'must list IAM role names or role ARNs'))),
 });
 
 /**
@@ -80,7 +80,7 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>): J
     concurrency: env.CONCURRENCY ?? '8',
     reportBucket: env.REPORT_BUCKET,
     reportBus: env.REPORT_BUS === undefined || env.REPORT_BUS.trim() === '' ? 'default' : env.REPORT_BUS.trim(),
-    janitorRoleArns: env.JANITOR_ROLE_ARNS ?? '',
+    janitorRoles: env.JANITOR_ROLES ?? '',
   };
   const result = schema.safeParse(raw);
   if (!result.success) {

@@ -72,3 +72,15 @@ export function requestTags(event: CreateRepositoryEvent): Array<{ Key: string; 
 export function callerRoleArn(event: PolicyChangedEvent): string | undefined {
   return event.detail.userIdentity?.sessionContext?.sessionIssuer?.arn ?? event.detail.userIdentity?.arn;
 }
+
+/**
+ * True when the call was made by one of `roles` — each a role ARN, or a role name of the event's
+ * own account (`arn:…:iam::ACCOUNT:role/NAME` or the assumed-role form `arn:…:sts::ACCOUNT:assumed-role/NAME/…`).
+ */
+export function isCallerOneOf(event: PolicyChangedEvent, roles: readonly string[]): boolean {
+  const arn = callerRoleArn(event);
+  if (arn === undefined || roles.length === 0) return false;
+  if (roles.includes(arn)) return true;
+  const match = /^arn:aws[a-z-]*:(?:iam|sts)::(\d{12}):(?:role\/(?:.*\/)?|assumed-role\/)([^/]+)/.exec(arn);
+  return match !== null && match[1] === event.account && roles.includes(match[2] as string);
+}

@@ -2,7 +2,7 @@ import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import { parsePolicy, policyExpiresUntaggedImages } from '../domain/policy';
 import type { RemediationAction } from '../use-cases/remediate';
 import { remediateRepository } from '../use-cases/remediate';
-import { callerRoleArn, parseEvent, policyChangedEvent } from './cloudtrail-event';
+import { callerRoleArn, isCallerOneOf, parseEvent, policyChangedEvent } from './cloudtrail-event';
 import { logger, metrics, runtime, withPowertools } from './runtime';
 
 /** What the function did with one event. */
@@ -25,9 +25,8 @@ export async function lambdaHandler(event: unknown): Promise<PolicyChangedResult
     return { status: 'ignored', reason: `the call failed (${detail.errorCode ?? 'no request parameters'})` };
   }
   const { config } = runtime();
-  const caller = callerRoleArn(parsed.event);
-  if (caller !== undefined && config.janitorRoleArns.includes(caller)) {
-    logger.info('ignoring the janitor\'s own policy write', { caller });
+  if (isCallerOneOf(parsed.event, config.janitorRoles)) {
+    logger.info('ignoring the janitor\'s own policy write', { caller: callerRoleArn(parsed.event) });
     return { status: 'ignored', reason: 'written by ecr-janitor itself' };
   }
   const repositoryName = detail.requestParameters.repositoryName;

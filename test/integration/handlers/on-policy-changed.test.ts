@@ -39,7 +39,7 @@ const COMPLIANT = sample('put-lifecycle-policy-compliant.json').detail.requestPa
 
 // --- environment: what serverless.yml gives the function, pointed at moto -------------------------
 
-const MANAGED_ENV = ['AWS_ENDPOINT_URL', 'AWS_ACCESS_KEY_ID', 'AWS_SECRET_ACCESS_KEY', 'AWS_SESSION_TOKEN', 'AWS_PROFILE', 'AWS_REGION', 'REGIONS', 'DEFAULT_DAYS', 'DRY_RUN', 'EXCLUDE', 'OPT_OUT_TAG', 'REPORT_BUCKET', 'REPORT_BUS', 'JANITOR_ROLE_ARNS'];
+const MANAGED_ENV = ['AWS_ENDPOINT_URL', 'AWS_ACCESS_KEY_ID', 'AWS_SECRET_ACCESS_KEY', 'AWS_SESSION_TOKEN', 'AWS_PROFILE', 'AWS_REGION', 'REGIONS', 'DEFAULT_DAYS', 'DRY_RUN', 'EXCLUDE', 'OPT_OUT_TAG', 'REPORT_BUCKET', 'REPORT_BUS', 'JANITOR_ROLES'];
 const savedEnv = Object.fromEntries(MANAGED_ENV.map((k) => [k, process.env[k]]));
 
 function useEnv(overrides: Record<string, string> = {}): void {
@@ -55,7 +55,7 @@ function useEnv(overrides: Record<string, string> = {}): void {
     EXCLUDE: '',
     OPT_OUT_TAG: 'ecr-janitor:opt-out',
     REPORT_BUS: 'default',
-    JANITOR_ROLE_ARNS: JANITOR_ROLES.join(','),
+    JANITOR_ROLES: JANITOR_ROLES.join(','),
     ...overrides,
   });
   resetRuntime();

@@ -25,7 +25,7 @@ function sample(file: string): Sample {
 
 // --- environment: what serverless.yml gives the function, pointed at moto -------------------------
 
-const MANAGED_ENV = ['AWS_ENDPOINT_URL', 'AWS_ACCESS_KEY_ID', 'AWS_SECRET_ACCESS_KEY', 'AWS_SESSION_TOKEN', 'AWS_PROFILE', 'AWS_REGION', 'REGIONS', 'DEFAULT_DAYS', 'DRY_RUN', 'EXCLUDE', 'OPT_OUT_TAG', 'REPORT_BUCKET', 'REPORT_BUS', 'JANITOR_ROLE_ARNS'];
+const MANAGED_ENV = ['AWS_ENDPOINT_URL', 'AWS_ACCESS_KEY_ID', 'AWS_SECRET_ACCESS_KEY', 'AWS_SESSION_TOKEN', 'AWS_PROFILE', 'AWS_REGION', 'REGIONS', 'DEFAULT_DAYS', 'DRY_RUN', 'EXCLUDE', 'OPT_OUT_TAG', 'REPORT_BUCKET', 'REPORT_BUS', 'JANITOR_ROLES'];
 const savedEnv = Object.fromEntries(MANAGED_ENV.map((k) => [k, process.env[k]]));
 
 /** Sets the function's environment (defaults plus `overrides`) and forgets the cached runtime. */

@@ -443,9 +443,16 @@ describe('generated CloudFormation template', () => {
   });
 
   describe('configuration the functions receive', () => {
-    it('gives onPolicyChanged the ARNs of all three janitor roles, so it ignores their writes', () => {
+    it('gives onPolicyChanged the names of all three janitor roles as a plain string, so it ignores their writes', () => {
       const env = (template.Resources.OnPolicyChangedLambdaFunction?.Properties?.Environment as { Variables: Record<string, unknown> }).Variables;
-      expect(render(env.JANITOR_ROLE_ARNS)).toEqual(['${ScheduledAuditRole.Arn},${OnRepositoryCreatedRole.Arn},${OnPolicyChangedRole.Arn}']);
+      const roleNames = ['ScheduledAuditRole', 'OnRepositoryCreatedRole', 'OnPolicyChangedRole'].map((role) => template.Resources[role]?.Properties?.RoleName);
+      expect(roleNames.every((name) => typeof name === 'string' && name.length <= 64)).toBe(true);
+      expect(env.JANITOR_ROLES).toBe(roleNames.join(','));
+    });
+
+    it('keeps every environment value of onPolicyChanged a plain string, so `serverless invoke local` can run it', () => {
+      const env = (template.Resources.OnPolicyChangedLambdaFunction?.Properties?.Environment as { Variables: Record<string, unknown> }).Variables;
+      expect(Object.entries(env).filter(([, v]) => typeof v !== 'string').map(([k]) => k)).toEqual([]);
     });
 
     it('gives the scheduled audit the report bucket', () => {

@@ -4,6 +4,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import {
   callerRoleArn,
+  isCallerOneOf,
   createRepositoryEvent,
   parseEvent,
   policyChangedEvent,
@@ -149,6 +150,27 @@ describe('cloudtrail-event', () => {
       const event = sample('put-lifecycle-policy.json');
       delete event.detail.userIdentity;
       expect(callerRoleArn(parsedPolicyChange(event))).toBeUndefined();
+    });
+  });
+
+  describe('isCallerOneOf', () => {
+    const withCaller = (arn: string | undefined, issuer?: string): PolicyChangedEvent => {
+      const event = sample('put-lifecycle-policy.json');
+      event.detail.userIdentity = { type: 'AssumedRole', ...(arn ? { arn } : {}), ...(issuer ? { sessionContext: { sessionIssuer: { arn: issuer } } } : {}) };
+      return parsedPolicyChange(event);
+    };
+
+    it.each([
+      ['the role ARN', withCaller(undefined, 'arn:aws:iam::123456789012:role/ecr-janitor-prod-us-east-1-audit'), ['arn:aws:iam::123456789012:role/ecr-janitor-prod-us-east-1-audit'], true],
+      ['the role name, from the session issuer', withCaller(undefined, 'arn:aws:iam::123456789012:role/ecr-janitor-prod-us-east-1-audit'), ['ecr-janitor-prod-us-east-1-audit'], true],
+      ['the role name, from an assumed-role ARN', withCaller('arn:aws:sts::123456789012:assumed-role/ecr-janitor-prod-us-east-1-policy/session'), ['ecr-janitor-prod-us-east-1-policy'], true],
+      ['the role name, from a role with a path', withCaller(undefined, 'arn:aws:iam::123456789012:role/service/ecr-janitor-prod-us-east-1-audit'), ['ecr-janitor-prod-us-east-1-audit'], true],
+      ['a same-named role of another account', withCaller(undefined, 'arn:aws:iam::999999999999:role/ecr-janitor-prod-us-east-1-audit'), ['ecr-janitor-prod-us-east-1-audit'], false],
+      ['another role', withCaller(undefined, 'arn:aws:iam::123456789012:role/ci-deployer'), ['ecr-janitor-prod-us-east-1-audit'], false],
+      ['a user whose name is a janitor role name', withCaller('arn:aws:iam::123456789012:user/ecr-janitor-prod-us-east-1-audit'), ['ecr-janitor-prod-us-east-1-audit'], false],
+      ['no caller', withCaller(undefined), ['ecr-janitor-prod-us-east-1-audit'], false],
+    ])('recognises %s: %#', (_label, event, roles, expected) => {
+      expect(isCallerOneOf(event, roles)).toBe(expected);
     });
   });
 

@@ -27,13 +27,13 @@ describe('loadConfig', () => {
         concurrency: 8,
         reportBucket: undefined,
         reportBus: 'default',
-        janitorRoleArns: [],
+        janitorRoles: [],
       });
     });
 
     it('treats the empty strings serverless.yml passes for unset parameters as unset', () => {
-      const config = loadConfig({ ...LAMBDA_ENV, REGIONS: '', EXCLUDE: '', REPORT_BUS: '', JANITOR_ROLE_ARNS: '' });
-      expect(config).toMatchObject({ regions: ['eu-west-1'], exclude: [], reportBus: 'default', janitorRoleArns: [] });
+      const config = loadConfig({ ...LAMBDA_ENV, REGIONS: '', EXCLUDE: '', REPORT_BUS: '', JANITOR_ROLES: '' });
+      expect(config).toMatchObject({ regions: ['eu-west-1'], exclude: [], reportBus: 'default', janitorRoles: [] });
     });
   });
 
@@ -50,7 +50,7 @@ describe('loadConfig', () => {
         CONCURRENCY: '16',
         REPORT_BUCKET: 'ecr-janitor-prod-reportbucket-1a2b3c',
         REPORT_BUS: 'arn:aws:events:eu-west-1:123456789012:event-bus/finops',
-        JANITOR_ROLE_ARNS: 'arn:aws:iam::123456789012:role/ecr-janitor-a,arn:aws:iam::123456789012:role/ecr-janitor-b',
+        JANITOR_ROLES: 'arn:aws:iam::123456789012:role/ecr-janitor-a,arn:aws:iam::123456789012:role/ecr-janitor-b',
       });
       expect(config).toEqual({
         defaultDays: 14,
@@ -62,7 +62,7 @@ describe('loadConfig', () => {
         concurrency: 16,
         reportBucket: 'ecr-janitor-prod-reportbucket-1a2b3c',
         reportBus: 'arn:aws:events:eu-west-1:123456789012:event-bus/finops',
-        janitorRoleArns: ['arn:aws:iam::123456789012:role/ecr-janitor-a', 'arn:aws:iam::123456789012:role/ecr-janitor-b'],
+        janitorRoles: ['arn:aws:iam::123456789012:role/ecr-janitor-a', 'arn:aws:iam::123456789012:role/ecr-janitor-b'],
       });
     });
 
@@ -89,7 +89,7 @@ describe('loadConfig', () => {
       ['CONCURRENCY', 'eight', 'concurrency', 'whole number'],
       ['REPORT_BUS', 'my bus!', 'reportBus', 'event bus name or an event bus ARN'],
       // Set by the stack itself, not a serverless.yml parameter: the message says so.
-      ['JANITOR_ROLE_ARNS', 'arn:aws:iam::123456789012:user/alice', '(the stack\'s function roles)', 'IAM role ARNs'],
+      ['JANITOR_ROLES', 'arn:aws:iam::123456789012:user/alice', '(the stack\'s function roles)', 'IAM role names or role ARNs'],
     ])('%s=%j names %s', (variable, value, parameter, reason) => {
       const error = configError({ ...LAMBDA_ENV, [variable]: value });
       expect(error.message).toContain(`parameter ${parameter} (${variable}=${JSON.stringify(value)})`);
