@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { ConfigError } from './domain/errors';
 import { DEFAULT_UNTAGGED_DAYS } from './domain/policy';
 import { DEFAULT_OPT_OUT_TAG } from './domain/selection';

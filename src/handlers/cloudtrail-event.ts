@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 
 /** A CloudTrail-recorded ECR API call as EventBridge delivers it (ECR-FACTS §4). */
 const envelope = z.object({

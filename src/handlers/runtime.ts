@@ -1,5 +1,3 @@
-import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
-import { S3Client } from '@aws-sdk/client-s3';
 import { Logger } from '@aws-lambda-powertools/logger';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import { Metrics } from '@aws-lambda-powertools/metrics';
@@ -9,12 +7,8 @@ import type { Context } from 'aws-lambda';
 import { CallCounter } from '../adapters/aws/call-counter';
 import { createEcrClientPool } from '../adapters/aws/clients';
 import { EcrRegistry } from '../adapters/aws/ecr';
-import { EventBridgePublisher } from '../adapters/aws/eventbridge-publisher';
-import { S3ReportStore } from '../adapters/aws/s3-report-store';
 import type { JanitorConfig } from '../config';
 import { loadConfig } from '../config';
-import { ConfigError } from '../domain/errors';
-import type { EventPublisher, ReportStore } from '../ports/report';
 
 /** Structured JSON logs for every handler. */
 export const logger = new Logger({ serviceName: 'ecr-janitor' });
@@ -27,15 +21,14 @@ export interface Runtime {
   counter: CallCounter;
   /** The ECR adapter of a region (clients are reused across invocations). */
   registry(region: string): EcrRegistry;
-  /** The report bucket; throws when the function has none configured. */
-  reportStore(): ReportStore;
-  publisher(): EventPublisher;
 }
 
 let cached: Runtime | undefined;
 
 /**
- * The container's runtime, built on first use from the environment. A bad setting fails here, at
+ * The container's runtime, built on first use from the environment. Only what every function
+ * needs lives here: the report adapters (S3, EventBridge) are in report-runtime.ts so the event
+ * handlers' bundles do not carry those SDK clients. A bad setting fails here, at
  * cold start, with the parameter's name.
  */
 export function runtime(): Runtime {
@@ -44,8 +37,6 @@ export function runtime(): Runtime {
   const counter = new CallCounter();
   const clientFor = createEcrClientPool({ counter });
   const registries = new Map<string, EcrRegistry>();
-  let store: ReportStore | undefined;
-  let publisher: EventPublisher | undefined;
   cached = {
     config,
     counter,
@@ -56,23 +47,6 @@ export function runtime(): Runtime {
         registries.set(region, registry);
       }
       return registry;
-    },
-    reportStore() {
-      if (!config.reportBucket) throw new ConfigError('REPORT_BUCKET is not set: the scheduled audit needs the stack\'s report bucket');
-      if (!store) {
-        const s3 = new S3Client({ retryMode: 'adaptive' });
-        counter.attach(s3);
-        store = new S3ReportStore(s3, config.reportBucket);
-      }
-      return store;
-    },
-    publisher() {
-      if (!publisher) {
-        const events = new EventBridgeClient({ retryMode: 'adaptive' });
-        counter.attach(events);
-        publisher = new EventBridgePublisher(events, config.reportBus);
-      }
-      return publisher;
     },
   };
   return cached;

@@ -4,6 +4,7 @@ import { audit } from '../use-cases/audit';
 import { publishReport } from '../use-cases/publish-report';
 import { remediate } from '../use-cases/remediate';
 import { parseEvent, scheduledEvent } from './cloudtrail-event';
+import { reportAdapters } from './report-runtime';
 import { logger, metrics, runtime, withPowertools } from './runtime';
 
 /**
@@ -23,7 +24,7 @@ export async function lambdaHandler(event: unknown): Promise<ReportEventDetail> 
   const counts: Record<string, number> = {};
   for (const a of remediation.actions) counts[a.outcome] = (counts[a.outcome] ?? 0) + 1;
   const calls = rt.counter.snapshot();
-  const detail = await publishReport({ ...report, errors: [...report.errors, ...remediation.errors], apiCalls: calls.calls, apiRetries: calls.retries }, { store: rt.reportStore(), publisher: rt.publisher() }, counts);
+  const detail = await publishReport({ ...report, errors: [...report.errors, ...remediation.errors], apiCalls: calls.calls, apiRetries: calls.retries }, reportAdapters(rt), counts);
   metrics.addMetric('RepositoriesRemediated', MetricUnit.Count, counts.applied ?? 0);
   metrics.addMetric('StoredBytes', MetricUnit.Bytes, report.totals.storedBytes);
   metrics.addMetric('ReclaimableBytes', MetricUnit.Bytes, report.totals.reclaimableBytes);

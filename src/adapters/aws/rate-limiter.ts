@@ -1,0 +1,96 @@
+import type { FinalizeRequestMiddleware, MetadataBearer } from '@smithy/types';
+import { ConfigError } from '../../domain/errors';
+import type { InstrumentableClient } from './call-counter';
+
+/** A client-side limit for one operation: a sustained rate and the burst allowed after a quiet spell. */
+export interface RateLimit {
+  /** Calls per second, sustained. */
+  perSecond: number;
+  /** Calls that may go at once after a quiet spell. @default 1 */
+  burst?: number;
+}
+
+/** Client-side limits by operation name (`DescribeImages`, `GetLifecyclePolicy` …); operations not named are not limited. */
+export type RateLimits = Readonly<Partial<Record<string, RateLimit>>>;
+
+const RATE_LIMIT_MIDDLEWARE = 'ecrJanitorRateLimit';
+/** The SDK's retry middleware; the limit sits inside it so every attempt, retries included, takes a token. */
+const RETRY_MIDDLEWARE = 'retryMiddleware';
+
+/**
+ * A token bucket that queues rather than refuses: each caller reserves the next token and waits
+ * until it is due, so calls leave in arrival order at `perSecond` on average, with at most `burst`
+ * at once. (Reservations may run the bucket into debt; the debt is what later callers wait out.)
+ *
+ * @example
+ * const bucket = new TokenBucket({ perSecond: 20, burst: 5 });
+ * await bucket.take(); // then send
+ */
+export class TokenBucket {
+  private readonly perSecond: number;
+  private readonly burst: number;
+  private readonly clock: () => number;
+  private tokens: number;
+  private last: number;
+
+  /** Starts full. `clock` returns milliseconds. @default performance.now */
+  constructor(limit: RateLimit, clock: () => number = () => performance.now()) {
+    const checked = checkRateLimit('limit', limit);
+    this.perSecond = checked.perSecond;
+    this.burst = checked.burst;
+    this.clock = clock;
+    this.tokens = this.burst;
+    this.last = clock();
+  }
+
+  /** Reserves a token; returns how many milliseconds to wait before using it (0 when one is free now). */
+  reserve(): number {
+    const now = this.clock();
+    this.tokens = Math.min(this.burst, this.tokens + ((now - this.last) / 1000) * this.perSecond);
+    this.last = now;
+    this.tokens -= 1;
+    return this.tokens >= 0 ? 0 : (-this.tokens / this.perSecond) * 1000;
+  }
+
+  /** Waits for a token. */
+  async take(): Promise<void> {
+    const wait = this.reserve();
+    if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));
+  }
+}
+
+function checkRateLimit(operation: string, limit: RateLimit): Required<RateLimit> {
+  const burst = limit.burst ?? 1;
+  if (!Number.isFinite(limit.perSecond) || limit.perSecond <= 0) {
+    throw new ConfigError(`rate limit of ${operation}: perSecond must be a positive number of calls per second (got ${String(limit.perSecond)}); leave the operation out to not limit it`);
+  }
+  if (!Number.isInteger(burst) || burst < 1) {
+    throw new ConfigError(`rate limit of ${operation}: burst must be a whole number of at least 1 (got ${String(burst)})`);
+  }
+  return { perSecond: limit.perSecond, burst };
+}
+
+/**
+ * Limits the calls `client` sends, per operation, with one {@link TokenBucket} each. ECR throttles
+ * each API at its own (mostly unpublished) rate, while the SDK's adaptive retry keeps a single
+ * limiter per client: once one operation is throttled, it slows every operation. Limits just under
+ * the account's rates keep throttling — and that client-wide slow-down — from happening at all;
+ * the adaptive retry remains the safety net when they are set too high.
+ *
+ * @example attachRateLimits(client, { DescribeImages: { perSecond: 18, burst: 5 } });
+ * @throws ConfigError when a limit is not a positive rate or its burst is not a whole number ≥ 1
+ */
+export function attachRateLimits(client: InstrumentableClient, limits: RateLimits, clock?: () => number): void {
+  const buckets = new Map<string, TokenBucket>();
+  for (const [operation, limit] of Object.entries(limits)) {
+    if (limit !== undefined) buckets.set(operation, new TokenBucket(checkRateLimit(operation, limit), clock));
+  }
+  if (buckets.size === 0) return;
+  const limit: FinalizeRequestMiddleware<object, MetadataBearer> = (next, context) => async (args) => {
+    const operation = (context.commandName ?? '').replace(/Command$/, '');
+    await buckets.get(operation)?.take();
+    return next(args);
+  };
+  // Inside the retry loop and before signing: each attempt waits its turn, then is signed fresh.
+  client.middlewareStack.addRelativeTo(limit, { relation: 'after', toMiddleware: RETRY_MIDDLEWARE, name: RATE_LIMIT_MIDDLEWARE, override: true });
+}
