@@ -13,6 +13,9 @@ const shared = {
 
 /** @type {import('jest').Config} */
 module.exports = {
+  // A global option (ignored inside a project): moto imports a service's Python modules on its first
+  // call, and the browser test starts Chromium; allow for a slow CI machine.
+  testTimeout: 30_000,
   projects: [
     {
       ...shared,
@@ -29,8 +32,6 @@ module.exports = {
       // files run one at a time (in band) however many workers the unit tests get, because they
       // share one moto server and each file resets its state.
       runner: '<rootDir>/test/integration/support/serial-runner.ts',
-      // moto imports a service's Python modules on its first call: allow for a slow CI machine.
-      testTimeout: 15_000,
     },
   ],
 };
