@@ -1,6 +1,6 @@
 import { Logger } from '@aws-lambda-powertools/logger';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
-import { Metrics } from '@aws-lambda-powertools/metrics';
+import { Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
 import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
 import middy from '@middy/core';
 import type { Context } from 'aws-lambda';
@@ -57,9 +57,21 @@ export function resetRuntime(): void {
   cached = undefined;
 }
 
+/**
+ * Counts and logs a failure before Lambda retries the event. Registered after logMetrics, so its
+ * onError runs first (middy runs onError in reverse order) and the metric is flushed with the rest.
+ */
+const recordFailure: middy.MiddlewareObj = {
+  onError: (request) => {
+    metrics.addMetric('Errors', MetricUnit.Count, 1);
+    logger.error('invocation failed; Lambda will retry it, then send it to the dead-letter queue', { error: request.error as Error });
+  },
+};
+
 /** Wraps a plain handler with Powertools: Lambda context and the event id in every log line, EMF metrics flushed at the end. */
 export function withPowertools<E, R>(handler: (event: E, context: Context) => Promise<R>) {
   return middy(handler)
     .use(injectLambdaContext(logger, { resetKeys: true }))
-    .use(logMetrics(metrics, { captureColdStartMetric: true }));
+    .use(logMetrics(metrics, { captureColdStartMetric: true }))
+    .use(recordFailure);
 }
