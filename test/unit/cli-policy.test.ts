@@ -1,35 +1,11 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { CliContext } from '../../src/cli/context';
 import { runCli } from '../../src/cli/program';
 import type { LifecyclePreview } from '../../src/domain/policy';
 import { janitorRuleDescription, parsePolicy } from '../../src/domain/policy';
 import { NOW, daysAgo, digestOf, image, policyOf, rule, textOf } from '../fixtures/policy/builders';
-
-/** A context that records what the CLI writes, running at a fixed time. */
-interface FakeContext extends CliContext {
-  readonly outLines: string[];
-  readonly errLines: string[];
-  stdout(): string;
-  stderr(): string;
-}
-
-function fakeContext(now = NOW): FakeContext {
-  const outLines: string[] = [];
-  const errLines: string[] = [];
-  return {
-    outLines,
-    errLines,
-    out: (text) => outLines.push(text),
-    err: (text) => errLines.push(text),
-    now: () => now,
-    interactive: false,
-    exitCode: 0,
-    stdout: () => outLines.join('\n'),
-    stderr: () => errLines.join('\n'),
-  };
-}
+import { recordingContext, type RecordingContext } from '../support/cli-context';
 
 let dir: string;
 
@@ -56,7 +32,7 @@ const policy = policyOf(
 
 const images = [image('prod-old', ['prod-1'], 20), image('prod-new', ['prod-2'], 2), image('untagged-old', [], 10), image('untagged-new', [], 3)];
 
-async function run(argv: string[], ctx = fakeContext()): Promise<{ code: number; ctx: FakeContext }> {
+async function run(argv: string[], ctx = recordingContext(NOW)): Promise<{ code: number; ctx: RecordingContext }> {
   const code = await runCli(argv, ctx);
   return { code, ctx };
 }

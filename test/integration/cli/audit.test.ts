@@ -8,7 +8,7 @@ import type { ECRClient } from '@aws-sdk/client-ecr';
 import { GIB, type AuditReport, type RepositoryReport } from '../../../src/domain/report';
 import { ecrClientForMoto, resetMoto } from '../support/moto';
 import { blobDigest, createRepository, imageManifest, pushImage, pushIndex, pushUntaggedImage } from '../support/seed';
-import { DAY_MS, GENERATED_AT, janitor, moto, stdoutJson, tempDir, useMotoCredentials, type CliRun } from './support/cli';
+import { DAY_MS, GENERATED_AT, janitor, moto, stdoutJson, tempDirEachTest, useMotoCredentials, type CliRun } from './support/cli';
 
 const OPT_OUT = { 'ecr-janitor:opt-out': 'true' };
 
@@ -239,15 +239,7 @@ describe('ecr-janitor audit and snapshot (CLI against moto)', () => {
   });
 
   describe('audit --out', () => {
-    let dir: ReturnType<typeof tempDir>;
-
-    beforeEach(() => {
-      dir = tempDir();
-    });
-
-    afterEach(() => {
-      dir.remove();
-    });
+    const dir = tempDirEachTest();
 
     it('writes report.json, report.csv, report.md and report.html to DIR', async () => {
       const out = join(dir.path, 'reports');
@@ -292,15 +284,7 @@ describe('ecr-janitor audit and snapshot (CLI against moto)', () => {
   });
 
   describe('snapshot then audit --snapshot', () => {
-    let dir: ReturnType<typeof tempDir>;
-
-    beforeEach(() => {
-      dir = tempDir();
-    });
-
-    afterEach(() => {
-      dir.remove();
-    });
+    const dir = tempDirEachTest();
 
     it('gives the same totals and rows offline as the live audit at the same --now', async () => {
       const file = join(dir.path, 'registry.json');

@@ -5,7 +5,9 @@
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { EventBridgeClient, PutEventsCommand, PutRuleCommand, PutTargetsCommand } from '@aws-sdk/client-eventbridge';
-import { MOTO_REGION, motoClientConfig, motoEndpoint, resetMoto } from '../support/moto';
+import type { SQSClient } from '@aws-sdk/client-sqs';
+import { motoClientConfig, resetMoto } from '../support/moto';
+import { createQueue, sqsClientForMoto, takeMessages } from '../support/sqs';
 
 // jest only honours a top-level testTimeout (the integration project's own is ignored), and moto
 // loads EventBridge and SQS on their first call: allow for a slow machine.
@@ -56,42 +58,6 @@ function ruleName(id: string, rule: Resource): string {
   return name.charAt(0).toLowerCase() + name.slice(1);
 }
 
-// --- SQS over moto's JSON protocol (the project has no SQS client; only the tests need one) --------
-
-async function sqs<T>(action: string, body: object): Promise<T> {
-  const response = await fetch(`${motoEndpoint()}/`, {
-    method: 'POST',
-    headers: {
-      'Content-Type': 'application/x-amz-json-1.0',
-      'X-Amz-Target': `AmazonSQS.${action}`,
-      // moto routes by the service in the credential scope; it does not check the signature.
-      Authorization: `AWS4-HMAC-SHA256 Credential=testing/20250101/${MOTO_REGION}/sqs/aws4_request, SignedHeaders=host, Signature=0`,
-    },
-    body: JSON.stringify(body),
-  });
-  const text = await response.text();
-  if (!response.ok) throw new Error(`SQS ${action} answered ${response.status}: ${text}`);
-  return JSON.parse(text) as T;
-}
-
-async function createQueue(name: string): Promise<{ url: string; arn: string }> {
-  const { QueueUrl } = await sqs<{ QueueUrl: string }>('CreateQueue', { QueueName: name });
-  const { Attributes } = await sqs<{ Attributes: { QueueArn: string } }>('GetQueueAttributes', { QueueUrl, AttributeNames: ['QueueArn'] });
-  return { url: QueueUrl, arn: Attributes.QueueArn };
-}
-
-async function drain(url: string): Promise<unknown[]> {
-  const bodies: unknown[] = [];
-  for (;;) {
-    const { Messages = [] } = await sqs<{ Messages?: Array<{ Body: string; ReceiptHandle: string }> }>('ReceiveMessage', { QueueUrl: url, MaxNumberOfMessages: 10 });
-    if (Messages.length === 0) return bodies;
-    for (const m of Messages) {
-      bodies.push(JSON.parse(m.Body));
-      await sqs('DeleteMessage', { QueueUrl: url, ReceiptHandle: m.ReceiptHandle });
-    }
-  }
-}
-
 // --- events that must match nothing, beside the samples ---------------------------------------------
 
 const createRepository = sample('create-repository.json');
@@ -125,6 +91,7 @@ describe('event patterns of the packaged template (moto EventBridge)', () => {
   const template = loadTemplate();
   const patternRules = Object.entries(template.Resources).filter(([, r]) => r.Type === 'AWS::Events::Rule' && r.Properties?.EventPattern !== undefined);
   let events: EventBridgeClient;
+  let sqs: SQSClient;
   const queues = new Map<string, string>();
 
   /** Puts one event on the default bus and returns the names of the rules whose queue received it. */
@@ -135,7 +102,8 @@ describe('event patterns of the packaged template (moto EventBridge)', () => {
     expect(out.FailedEntryCount ?? 0).toBe(0);
     const matched: string[] = [];
     for (const [name, url] of queues) {
-      const received = (await drain(url)) as Array<{ detail: unknown }>;
+      // No wait: moto delivers during PutEvents, and most queues must stay empty.
+      const received = (await takeMessages(sqs, url, { waitTimeSeconds: 0 })) as Array<{ detail: unknown }>;
       if (received.length > 0) {
         matched.push(name);
         expect(received).toEqual([expect.objectContaining({ source: event.source, 'detail-type': event['detail-type'], detail: event.detail })]);
@@ -147,9 +115,10 @@ describe('event patterns of the packaged template (moto EventBridge)', () => {
   beforeAll(async () => {
     await resetMoto();
     events = new EventBridgeClient(motoClientConfig());
+    sqs = sqsClientForMoto();
     for (const [id, rule] of patternRules) {
       const name = ruleName(id, rule);
-      const queue = await createQueue(`pattern-${name}`);
+      const queue = await createQueue(sqs, `pattern-${name}`);
       await events.send(new PutRuleCommand({ Name: `pattern-${name}`, EventPattern: JSON.stringify(rule.Properties?.EventPattern) }));
       await events.send(new PutTargetsCommand({ Rule: `pattern-${name}`, Targets: [{ Id: 'queue', Arn: queue.arn }] }));
       queues.set(name, queue.url);
@@ -158,6 +127,7 @@ describe('event patterns of the packaged template (moto EventBridge)', () => {
 
   afterAll(() => {
     events.destroy();
+    sqs.destroy();
   });
 
   it('finds the pattern rules of both event functions and of the report e-mail', () => {

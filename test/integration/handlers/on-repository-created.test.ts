@@ -4,18 +4,12 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { TagResourceCommand, type ECRClient } from '@aws-sdk/client-ecr';
 import { lambdaHandler } from '../../../src/handlers/on-repository-created';
-import { logger, resetRuntime, runtime } from '../../../src/handlers/runtime';
-import { ecrClientForMoto, MOTO_ACCOUNT_ID, MOTO_REGION, motoEndpoint, resetMoto } from '../support/moto';
+import { freshMotoAndEnvEachTest, FUNCTION_ENV, handlerCalls as calls, useLambdaEnv, type LambdaEnvKey } from '../support/lambda-env';
+import { ecrClientForMoto, MOTO_ACCOUNT_ID, MOTO_REGION } from '../support/moto';
+import { rulesOf, UNTAGGED_7_DAYS } from '../support/policy-rules';
 import { createRepository, getPolicy } from '../support/seed';
 
 const EVENTS_DIR = path.resolve(__dirname, '..', '..', '..', 'events');
-
-interface LifecycleRuleJson {
-  rulePriority: number;
-  description?: string;
-  selection: { tagStatus: string; tagPatternList?: string[]; countType: string; countUnit?: string; countNumber: number };
-  action: { type: string };
-}
 
 type Sample = Record<string, unknown> & { id: string; detail: Record<string, unknown> };
 
@@ -23,71 +17,19 @@ function sample(file: string): Sample {
   return JSON.parse(readFileSync(path.join(EVENTS_DIR, file), 'utf8')) as Sample;
 }
 
-// --- environment: what serverless.yml gives the function, pointed at moto -------------------------
-
-const MANAGED_ENV = ['AWS_ENDPOINT_URL', 'AWS_ACCESS_KEY_ID', 'AWS_SECRET_ACCESS_KEY', 'AWS_SESSION_TOKEN', 'AWS_PROFILE', 'AWS_REGION', 'REGIONS', 'DEFAULT_DAYS', 'DRY_RUN', 'EXCLUDE', 'OPT_OUT_TAG', 'REPORT_BUCKET', 'REPORT_BUS', 'JANITOR_ROLES'];
-const savedEnv = Object.fromEntries(MANAGED_ENV.map((k) => [k, process.env[k]]));
-
-/** Sets the function's environment (defaults plus `overrides`) and forgets the cached runtime. */
-function useEnv(overrides: Record<string, string> = {}): void {
-  for (const key of MANAGED_ENV) delete process.env[key];
-  Object.assign(process.env, {
-    AWS_ENDPOINT_URL: motoEndpoint(),
-    AWS_ACCESS_KEY_ID: 'testing',
-    AWS_SECRET_ACCESS_KEY: 'testing',
-    AWS_REGION: MOTO_REGION,
-    REGIONS: '',
-    DEFAULT_DAYS: '7',
-    DRY_RUN: 'false',
-    EXCLUDE: '',
-    OPT_OUT_TAG: 'ecr-janitor:opt-out',
-    REPORT_BUS: 'default',
-    ...overrides,
-  });
-  resetRuntime();
+/** The function's environment (serverless.yml's) plus `overrides`. */
+function useEnv(overrides: Partial<Record<LambdaEnvKey, string>> = {}): void {
+  useLambdaEnv({ ...FUNCTION_ENV, ...overrides });
 }
-
-function restoreEnv(): void {
-  for (const [key, value] of Object.entries(savedEnv)) {
-    if (value === undefined) delete process.env[key];
-    else process.env[key] = value;
-  }
-  resetRuntime();
-}
-
-/** The AWS calls the handler's clients made since the runtime was built, by operation. */
-function calls(): Record<string, number> {
-  return runtime().counter.snapshot().calls;
-}
-
-function rulesOf(text: string | undefined): LifecycleRuleJson[] {
-  if (text === undefined) throw new Error('the repository has no lifecycle policy');
-  return (JSON.parse(text) as { rules: LifecycleRuleJson[] }).rules;
-}
-
-const UNTAGGED_7_DAYS = {
-  selection: { tagStatus: 'untagged', countType: 'sinceImagePushed', countUnit: 'days', countNumber: 7 },
-  action: { type: 'expire' },
-};
 
 describe('onRepositoryCreated handler (moto)', () => {
   let ecr: ECRClient;
 
+  freshMotoAndEnvEachTest(() => useEnv());
   beforeAll(() => {
     ecr = ecrClientForMoto();
-    logger.setLogLevel('SILENT'); // the Powertools wiring has its own test
   });
-
-  beforeEach(async () => {
-    await resetMoto();
-    useEnv();
-  });
-
-  afterAll(() => {
-    ecr.destroy();
-    restoreEnv();
-    logger.setLogLevel('INFO');
-  });
+  afterAll(() => ecr.destroy());
 
   it('applies the default policy to a new repository', async () => {
     await createRepository(ecr, 'team-a/web-api');

@@ -6,8 +6,8 @@ import path from 'node:path';
 import type { ECRClient } from '@aws-sdk/client-ecr';
 import type { Context } from 'aws-lambda';
 import { handler } from '../../../src/handlers/on-repository-created';
-import { resetRuntime } from '../../../src/handlers/runtime';
-import { ecrClientForMoto, MOTO_REGION, motoEndpoint, resetMoto } from '../support/moto';
+import { restoreLambdaEnv, useLambdaEnv } from '../support/lambda-env';
+import { ecrClientForMoto, MOTO_REGION, resetMoto } from '../support/moto';
 import { createRepository, getPolicy } from '../support/seed';
 
 const EVENTS_DIR = path.resolve(__dirname, '..', '..', '..', 'events');
@@ -63,23 +63,12 @@ async function captureOutput<T>(fn: () => Promise<T>): Promise<{ result: T; line
   }
 }
 
-const MANAGED_ENV = ['AWS_ENDPOINT_URL', 'AWS_ACCESS_KEY_ID', 'AWS_SECRET_ACCESS_KEY', 'AWS_SESSION_TOKEN', 'AWS_PROFILE', 'AWS_REGION', 'REGIONS', 'DEFAULT_DAYS', 'DRY_RUN', 'EXCLUDE', 'OPT_OUT_TAG', 'REPORT_BUCKET', 'REPORT_BUS', 'JANITOR_ROLES'];
-const savedEnv = Object.fromEntries(MANAGED_ENV.map((k) => [k, process.env[k]]));
-
 describe('middy-wrapped handler with Powertools (moto)', () => {
   let ecr: ECRClient;
 
   beforeAll(async () => {
     await resetMoto();
-    for (const key of MANAGED_ENV) delete process.env[key];
-    Object.assign(process.env, {
-      AWS_ENDPOINT_URL: motoEndpoint(),
-      AWS_ACCESS_KEY_ID: 'testing',
-      AWS_SECRET_ACCESS_KEY: 'testing',
-      AWS_REGION: MOTO_REGION,
-      REPORT_BUS: 'default',
-    });
-    resetRuntime();
+    useLambdaEnv({ REPORT_BUS: 'default' });
     ecr = ecrClientForMoto();
     await createRepository(ecr, 'team-a/web-api');
     await createRepository(ecr, 'team-a/scratch');
@@ -87,11 +76,7 @@ describe('middy-wrapped handler with Powertools (moto)', () => {
 
   afterAll(() => {
     ecr.destroy();
-    for (const [key, value] of Object.entries(savedEnv)) {
-      if (value === undefined) delete process.env[key];
-      else process.env[key] = value;
-    }
-    resetRuntime();
+    restoreLambdaEnv();
   });
 
   it('logs JSON with the event id and the Lambda context, and emits EMF metrics', async () => {

@@ -6,11 +6,14 @@ import path from 'node:path';
 import type { ECRClient } from '@aws-sdk/client-ecr';
 import { EventBridgeClient, PutRuleCommand, PutTargetsCommand } from '@aws-sdk/client-eventbridge';
 import { CreateBucketCommand, GetObjectCommand, ListObjectsV2Command, S3Client } from '@aws-sdk/client-s3';
+import type { SQSClient } from '@aws-sdk/client-sqs';
 import type { ReportEventDetail } from '../../../src/domain/report-event';
 import { lambdaHandler } from '../../../src/handlers/scheduled-audit';
-import { logger, resetRuntime } from '../../../src/handlers/runtime';
-import { ecrClientForMoto, MOTO_REGION, motoClientConfig, motoEndpoint, resetMoto } from '../support/moto';
+import { logger } from '../../../src/handlers/runtime';
+import { FUNCTION_ENV, restoreLambdaEnv, useLambdaEnv } from '../support/lambda-env';
+import { ecrClientForMoto, MOTO_REGION, motoClientConfig, resetMoto } from '../support/moto';
 import { blobDigest, createRepository, getPolicy, imageManifest, pushImage, pushUntaggedImage } from '../support/seed';
+import { createQueue, purgeQueue, sqsClientForMoto, takeMessages } from '../support/sqs';
 
 // jest only honours a top-level testTimeout (the integration project's own is ignored), and moto
 // loads S3, SQS and EventBridge on their first call: allow for a slow machine.
@@ -24,75 +27,9 @@ const SCHEDULE_EVENT = JSON.parse(readFileSync(path.resolve(__dirname, '..', '..
 const TAGGED_ONLY = { rules: [{ rulePriority: 1, description: 'keep 5 releases', selection: { tagStatus: 'tagged', tagPatternList: ['v*'], countType: 'imageCountMoreThan', countNumber: 5 }, action: { type: 'expire' } }] };
 const COMPLIANT = JSON.stringify({ rules: [{ rulePriority: 1, selection: { tagStatus: 'untagged', countType: 'sinceImagePushed', countUnit: 'days', countNumber: 14 }, action: { type: 'expire' } }] });
 
-// --- SQS over moto's JSON protocol (the project has no SQS client; only the test needs one) ---------
-
-async function sqs<T>(action: string, body: object): Promise<T> {
-  const response = await fetch(`${motoEndpoint()}/`, {
-    method: 'POST',
-    headers: {
-      'Content-Type': 'application/x-amz-json-1.0',
-      'X-Amz-Target': `AmazonSQS.${action}`,
-      // moto routes by the service in the credential scope; it does not check the signature.
-      Authorization: `AWS4-HMAC-SHA256 Credential=testing/20250101/${MOTO_REGION}/sqs/aws4_request, SignedHeaders=host, Signature=0`,
-    },
-    body: JSON.stringify(body),
-  });
-  const text = await response.text();
-  if (!response.ok) throw new Error(`SQS ${action} answered ${response.status}: ${text}`);
-  return JSON.parse(text) as T;
-}
-
-async function createQueue(name: string): Promise<{ url: string; arn: string }> {
-  const { QueueUrl } = await sqs<{ QueueUrl: string }>('CreateQueue', { QueueName: name });
-  const { Attributes } = await sqs<{ Attributes: { QueueArn: string } }>('GetQueueAttributes', { QueueUrl, AttributeNames: ['QueueArn'] });
-  return { url: QueueUrl, arn: Attributes.QueueArn };
-}
-
-/** Takes every message waiting in the queue. */
-async function drain(url: string): Promise<unknown[]> {
-  const bodies: unknown[] = [];
-  for (;;) {
-    const { Messages = [] } = await sqs<{ Messages?: Array<{ Body: string; ReceiptHandle: string }> }>('ReceiveMessage', { QueueUrl: url, MaxNumberOfMessages: 10 });
-    if (Messages.length === 0) return bodies;
-    for (const m of Messages) {
-      bodies.push(JSON.parse(m.Body));
-      await sqs('DeleteMessage', { QueueUrl: url, ReceiptHandle: m.ReceiptHandle });
-    }
-  }
-}
-
-// --- environment: what serverless.yml gives the function, pointed at moto -------------------------
-
-const MANAGED_ENV = ['AWS_ENDPOINT_URL', 'AWS_ACCESS_KEY_ID', 'AWS_SECRET_ACCESS_KEY', 'AWS_SESSION_TOKEN', 'AWS_PROFILE', 'AWS_REGION', 'REGIONS', 'DEFAULT_DAYS', 'DRY_RUN', 'EXCLUDE', 'OPT_OUT_TAG', 'PRICE_PER_GB_MONTH', 'CONCURRENCY', 'REPORT_BUCKET', 'REPORT_BUS', 'JANITOR_ROLES'];
-const savedEnv = Object.fromEntries(MANAGED_ENV.map((k) => [k, process.env[k]]));
-
-function useEnv(overrides: Record<string, string> = {}): void {
-  for (const key of MANAGED_ENV) delete process.env[key];
-  Object.assign(process.env, {
-    AWS_ENDPOINT_URL: motoEndpoint(),
-    AWS_ACCESS_KEY_ID: 'testing',
-    AWS_SECRET_ACCESS_KEY: 'testing',
-    AWS_REGION: MOTO_REGION,
-    REGIONS: MOTO_REGION,
-    DEFAULT_DAYS: '7',
-    DRY_RUN: 'false',
-    EXCLUDE: 'sandbox/**',
-    OPT_OUT_TAG: 'ecr-janitor:opt-out',
-    PRICE_PER_GB_MONTH: '0.10',
-    CONCURRENCY: '4',
-    REPORT_BUCKET: BUCKET,
-    REPORT_BUS: 'default',
-    ...overrides,
-  });
-  resetRuntime();
-}
-
-function restoreEnv(): void {
-  for (const [key, value] of Object.entries(savedEnv)) {
-    if (value === undefined) delete process.env[key];
-    else process.env[key] = value;
-  }
-  resetRuntime();
+/** The scheduled function's environment: serverless.yml's, with its report bucket, over the moto region. */
+function useEnv(): void {
+  useLambdaEnv({ ...FUNCTION_ENV, REGIONS: MOTO_REGION, EXCLUDE: 'sandbox/**', PRICE_PER_GB_MONTH: '0.10', CONCURRENCY: '4', REPORT_BUCKET: BUCKET });
 }
 
 interface ReportEnvelope {
@@ -105,6 +42,7 @@ describe('scheduledAudit handler (moto)', () => {
   let ecr: ECRClient;
   let s3: S3Client;
   let events: EventBridgeClient;
+  let sqs: SQSClient;
   let queueUrl: string;
 
   async function objectText(key: string): Promise<string> {
@@ -123,9 +61,10 @@ describe('scheduledAudit handler (moto)', () => {
     ecr = ecrClientForMoto();
     s3 = new S3Client({ ...motoClientConfig(), forcePathStyle: true });
     events = new EventBridgeClient(motoClientConfig());
+    sqs = sqsClientForMoto();
 
     await s3.send(new CreateBucketCommand({ Bucket: BUCKET }));
-    const queue = await createQueue(QUEUE);
+    const queue = await createQueue(sqs, QUEUE);
     queueUrl = queue.url;
     await events.send(new PutRuleCommand({ Name: 'ecr-janitor-report', EventPattern: JSON.stringify({ source: ['ecr-janitor'], 'detail-type': ['ECR Janitor Cost Report'] }) }));
     await events.send(new PutTargetsCommand({ Rule: 'ecr-janitor-report', Targets: [{ Id: 'queue', Arn: queue.arn }] }));
@@ -160,7 +99,8 @@ describe('scheduledAudit handler (moto)', () => {
     ecr.destroy();
     s3.destroy();
     events.destroy();
-    restoreEnv();
+    sqs.destroy();
+    restoreLambdaEnv();
     logger.setLogLevel('INFO');
   });
 
@@ -221,7 +161,7 @@ describe('scheduledAudit handler (moto)', () => {
     });
 
     it('publishes the report event, which reaches a rule on the default bus', async () => {
-      const received = (await drain(queueUrl)) as ReportEnvelope[];
+      const received = (await takeMessages(sqs, queueUrl)) as ReportEnvelope[];
       expect(received).toHaveLength(1);
       const [event] = received;
       expect(event?.source).toBe('ecr-janitor');
@@ -241,7 +181,7 @@ describe('scheduledAudit handler (moto)', () => {
 
     beforeAll(async () => {
       first = await lambdaHandler(SCHEDULE_EVENT);
-      await drain(queueUrl);
+      await purgeQueue(sqs, queueUrl);
       const realNow = Date.now.bind(Date);
       jest.spyOn(Date, 'now').mockImplementation(() => realNow() + 8 * DAY_MS);
       useEnv();
@@ -269,7 +209,7 @@ describe('scheduledAudit handler (moto)', () => {
     });
 
     it('publishes the new report with its change', async () => {
-      const received = (await drain(queueUrl)) as ReportEnvelope[];
+      const received = (await takeMessages(sqs, queueUrl)) as ReportEnvelope[];
       expect(received.map((e) => e.detail.change?.since)).toEqual([first.generatedAt]);
     });
   });

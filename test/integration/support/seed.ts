@@ -17,18 +17,10 @@ import {
   type ECRClient,
   type Repository,
 } from '@aws-sdk/client-ecr';
+import { MEDIA_TYPES } from '../../support/media-types';
 
 /** The media types ECR recognises for manifests, indexes and their blobs. */
-export const MediaTypes = {
-  dockerManifest: 'application/vnd.docker.distribution.manifest.v2+json',
-  dockerManifestList: 'application/vnd.docker.distribution.manifest.list.v2+json',
-  dockerConfig: 'application/vnd.docker.container.image.v1+json',
-  dockerLayer: 'application/vnd.docker.image.rootfs.diff.tar.gzip',
-  ociManifest: 'application/vnd.oci.image.manifest.v1+json',
-  ociIndex: 'application/vnd.oci.image.index.v1+json',
-  ociConfig: 'application/vnd.oci.image.config.v1+json',
-  ociLayer: 'application/vnd.oci.image.layer.v1.tar+gzip',
-} as const;
+export const MediaTypes = MEDIA_TYPES;
 
 /** Docker v2 (schema 2) or OCI. */
 export type ManifestFormat = 'docker' | 'oci';

@@ -1,8 +1,9 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import type { AuditReport, RepositoryReport } from '../../../src/domain/report';
-import { GIB, totalsOf } from '../../../src/domain/report';
+import { GIB } from '../../../src/domain/report';
 import type { HistoryEntry } from '../../../src/domain/report-event';
+import { REPORT_PRICE, auditReport, repositoryReport } from '../support/report-fixtures';
 import {
   EVENT_SIZE_LIMIT,
   REPORT_EVENT_DETAIL_TYPE,
@@ -12,7 +13,7 @@ import {
   historyEntryOf,
 } from '../../../src/domain/report-event';
 
-const PRICE = 0.1;
+const PRICE = REPORT_PRICE;
 const ARTIFACTS = {
   location: 's3://ecr-janitor-prod-reportbucket-1a2b3c4d',
   json: 'reports/2025-06-09/report.json',
@@ -22,40 +23,11 @@ const ARTIFACTS = {
 };
 
 function repository(name: string, storedBytes: number, reclaimableBytes: number, overrides: Partial<RepositoryReport> = {}): RepositoryReport {
-  return {
-    accountId: '123456789012',
-    region: 'us-east-1',
-    repositoryName: name,
-    policyStatus: 'missing',
-    optedOut: false,
-    excluded: false,
-    images: 10,
-    untaggedImages: 4,
-    indexChildren: 0,
-    referrers: 0,
-    archivedImages: 0,
-    doomedImages: 4,
-    storedBytes,
-    naiveBytes: storedBytes,
-    reclaimableBytes,
-    monthlyCostUsd: Math.round((storedBytes / GIB) * PRICE * 10_000) / 10_000,
-    monthlySavingsUsd: Math.round((reclaimableBytes / GIB) * PRICE * 10_000) / 10_000,
-    ...overrides,
-  };
+  return repositoryReport({ repositoryName: name, images: 10, untaggedImages: 4, doomedImages: 4, storedBytes, naiveBytes: storedBytes, reclaimableBytes, ...overrides });
 }
 
 function report(repositories: RepositoryReport[], generatedAt = '2025-06-09T06:00:12.000Z'): AuditReport {
-  return {
-    generatedAt,
-    now: generatedAt,
-    days: 7,
-    pricePerGbMonth: PRICE,
-    totals: totalsOf(repositories, PRICE),
-    repositories,
-    apiCalls: { total: 0 },
-    apiRetries: {},
-    errors: [],
-  };
+  return auditReport(repositories, { generatedAt, now: generatedAt, days: 7, apiCalls: { total: 0 } });
 }
 
 function previousOf(r: AuditReport): HistoryEntry {

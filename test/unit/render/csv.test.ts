@@ -1,44 +1,12 @@
 import { CSV_COLUMNS, csvField, neutraliseFormula, renderCsv } from '../../../src/adapters/render/csv';
-import type { AuditReport, RepositoryReport } from '../../../src/domain/report';
-import { GIB, totalsOf } from '../../../src/domain/report';
+import type { RepositoryReport } from '../../../src/domain/report';
+import { GIB } from '../../../src/domain/report';
+import { auditReport, repositoryReport } from '../support/report-fixtures';
 
-const PRICE = 0.1;
-
+/** A row whose numbers are all different and some unrounded, so a misplaced or rounded column shows. */
 function repository(overrides: Partial<RepositoryReport> = {}): RepositoryReport {
-  return {
-    accountId: '123456789012',
-    region: 'us-east-1',
-    repositoryName: 'team-a/web-api',
-    policyStatus: 'missing',
-    optedOut: false,
-    excluded: false,
-    images: 120,
-    untaggedImages: 40,
-    indexChildren: 6,
-    referrers: 3,
-    archivedImages: 2,
-    doomedImages: 41,
-    storedBytes: 10 * GIB + 123,
-    naiveBytes: 25 * GIB,
-    reclaimableBytes: 4 * GIB + 7,
-    monthlyCostUsd: 1.0001,
-    monthlySavingsUsd: 0.4123,
-    ...overrides,
-  };
-}
-
-function auditReport(repositories: RepositoryReport[]): AuditReport {
-  return {
-    generatedAt: '2026-11-01T00:05:00.000Z',
-    now: '2026-11-01T00:00:00.000Z',
-    days: 14,
-    pricePerGbMonth: PRICE,
-    totals: totalsOf(repositories, PRICE),
-    repositories,
-    apiCalls: {},
-    apiRetries: {},
-    errors: [],
-  };
+  const distinct = { indexChildren: 6, referrers: 3, archivedImages: 2, doomedImages: 41, storedBytes: 10 * GIB + 123, reclaimableBytes: 4 * GIB + 7 };
+  return repositoryReport({ ...distinct, monthlyCostUsd: 1.0001, monthlySavingsUsd: 0.4123, ...overrides });
 }
 
 /** A strict RFC 4180 reader: quoted fields may hold commas, doubled quotes and line breaks. */

@@ -1,28 +1,12 @@
 import { byReclaimable, formatBytes, formatCount, formatPercent, formatPrice, formatUsd, policyLabel } from '../../../src/adapters/render/format';
 import type { RepositoryReport } from '../../../src/domain/report';
 import { GIB } from '../../../src/domain/report';
+import { repositoryReport } from '../support/report-fixtures';
 
+/** A small repository row: ten images, 1 GiB stored, nothing to reclaim. */
 function repository(overrides: Partial<RepositoryReport> = {}): RepositoryReport {
-  return {
-    accountId: '123456789012',
-    region: 'us-east-1',
-    repositoryName: 'team-a/web-api',
-    policyStatus: 'missing',
-    optedOut: false,
-    excluded: false,
-    images: 10,
-    untaggedImages: 2,
-    indexChildren: 0,
-    referrers: 0,
-    archivedImages: 0,
-    doomedImages: 2,
-    storedBytes: GIB,
-    naiveBytes: 2 * GIB,
-    reclaimableBytes: 0,
-    monthlyCostUsd: 0.1,
-    monthlySavingsUsd: 0,
-    ...overrides,
-  };
+  const small = { images: 10, untaggedImages: 2, doomedImages: 2, storedBytes: GIB, naiveBytes: 2 * GIB, reclaimableBytes: 0 };
+  return repositoryReport({ ...small, monthlyCostUsd: 0.1, monthlySavingsUsd: 0, ...overrides });
 }
 
 describe('render/format', () => {

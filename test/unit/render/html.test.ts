@@ -1,51 +1,11 @@
 import type { TrendPoint } from '../../../src/adapters/render/html';
 import { byteTicks, escapeHtml, renderHtml } from '../../../src/adapters/render/html';
-import type { AuditReport, RepositoryReport } from '../../../src/domain/report';
-import { GIB, monthlyUsd, totalsOf } from '../../../src/domain/report';
-
-const PRICE = 0.1;
-
-function repository(overrides: Partial<RepositoryReport> = {}): RepositoryReport {
-  const base: RepositoryReport = {
-    accountId: '123456789012',
-    region: 'us-east-1',
-    repositoryName: 'team-a/web-api',
-    policyStatus: 'missing',
-    optedOut: false,
-    excluded: false,
-    images: 120,
-    untaggedImages: 40,
-    indexChildren: 0,
-    referrers: 0,
-    archivedImages: 0,
-    doomedImages: 40,
-    storedBytes: 10 * GIB,
-    naiveBytes: 25 * GIB,
-    reclaimableBytes: 4 * GIB,
-    monthlyCostUsd: 0,
-    monthlySavingsUsd: 0,
-    ...overrides,
-  };
-  return { ...base, monthlyCostUsd: monthlyUsd(base.storedBytes, PRICE), monthlySavingsUsd: monthlyUsd(base.reclaimableBytes, PRICE) };
-}
-
-function auditReport(repositories: RepositoryReport[], overrides: Partial<AuditReport> = {}): AuditReport {
-  return {
-    generatedAt: '2026-11-01T00:05:00.000Z',
-    now: '2026-11-01T00:00:00.000Z',
-    days: 14,
-    pricePerGbMonth: PRICE,
-    totals: totalsOf(repositories, PRICE),
-    repositories,
-    apiCalls: {},
-    apiRetries: {},
-    errors: [],
-    ...overrides,
-  };
-}
+import type { RepositoryReport } from '../../../src/domain/report';
+import { GIB } from '../../../src/domain/report';
+import { auditReport, repositoryReport } from '../support/report-fixtures';
 
 function many(n: number): RepositoryReport[] {
-  return Array.from({ length: n }, (_, i) => repository({ repositoryName: `team/repo-${i + 1}`, reclaimableBytes: (i + 1) * 2 ** 20, storedBytes: (i + 2) * 2 ** 20 }));
+  return Array.from({ length: n }, (_, i) => repositoryReport({ repositoryName: `team/repo-${i + 1}`, reclaimableBytes: (i + 1) * 2 ** 20, storedBytes: (i + 2) * 2 ** 20 }));
 }
 
 /** The text content of the element carrying `data-testid`. */
@@ -74,8 +34,8 @@ describe('render/html', () => {
   describe('renderHtml', () => {
     it('shows the totals formatted under stable test ids when given repositories', () => {
       const report = auditReport([
-        repository({ storedBytes: 30 * GIB, reclaimableBytes: 12 * GIB }),
-        repository({ repositoryName: 'b', policyStatus: 'ok', storedBytes: 5 * GIB, reclaimableBytes: 0 }),
+        repositoryReport({ storedBytes: 30 * GIB, reclaimableBytes: 12 * GIB }),
+        repositoryReport({ repositoryName: 'b', policyStatus: 'ok', storedBytes: 5 * GIB, reclaimableBytes: 0 }),
       ]);
 
       const html = renderHtml(report);
@@ -90,7 +50,7 @@ describe('render/html', () => {
     });
 
     it('is one self-contained document with inline styles and a script-forbidding policy', () => {
-      const html = renderHtml(auditReport([repository()]), { history: weeks(3) });
+      const html = renderHtml(auditReport([repositoryReport()]), { history: weeks(3) });
 
       expect(html.startsWith('<!DOCTYPE html>')).toBe(true);
       expect(html).toContain('<style>');
@@ -102,7 +62,7 @@ describe('render/html', () => {
 
     it('escapes a malicious repository name everywhere when it holds markup', () => {
       const evil = '<script>alert("x")</script><img src=x onerror=alert(1)>"\'&';
-      const report = auditReport([repository({ repositoryName: evil })], {
+      const report = auditReport([repositoryReport({ repositoryName: evil })], {
         errors: [{ region: 'us-east-1', repositoryName: evil, code: '<b>Code</b>', message: '<i>oops</i>' }],
       });
 
@@ -139,7 +99,7 @@ describe('render/html', () => {
     });
 
     it('labels the axes and gives every bar a tooltip', () => {
-      const html = renderHtml(auditReport([repository({ storedBytes: 8 * GIB, reclaimableBytes: 3 * GIB })]));
+      const html = renderHtml(auditReport([repositoryReport({ storedBytes: 8 * GIB, reclaimableBytes: 3 * GIB })]));
       const chart = element(html, 'svg', 'chart-top') ?? '';
 
       expect(chart).toContain('Compressed bytes (binary units)');
@@ -150,7 +110,7 @@ describe('render/html', () => {
     });
 
     it('scales the bars to the largest repository', () => {
-      const html = renderHtml(auditReport([repository({ repositoryName: 'big', storedBytes: 10 * GIB, reclaimableBytes: 5 * GIB })]));
+      const html = renderHtml(auditReport([repositoryReport({ repositoryName: 'big', storedBytes: 10 * GIB, reclaimableBytes: 5 * GIB })]));
       const chart = element(html, 'svg', 'chart-top') ?? '';
 
       const stored = Number(/class="bar-stored" x="\d+" y="[\d.]+" width="([\d.]+)"/.exec(chart)?.[1]);
@@ -164,13 +124,13 @@ describe('render/html', () => {
       ['no history is given', undefined],
       ['history has one point', weeks(1)],
     ])('leaves out the trend chart when %s', (_, history) => {
-      const html = renderHtml(auditReport([repository()]), history === undefined ? {} : { history });
+      const html = renderHtml(auditReport([repositoryReport()]), history === undefined ? {} : { history });
 
       expect(html).not.toContain('chart-trend');
     });
 
     it('draws the trend with a line and a point per audit for both series when history has 2+ points', () => {
-      const html = renderHtml(auditReport([repository()]), { history: weeks(6) });
+      const html = renderHtml(auditReport([repositoryReport()]), { history: weeks(6) });
       const chart = element(html, 'svg', 'chart-trend') ?? '';
 
       expect(chart).not.toBe('');
@@ -184,7 +144,7 @@ describe('render/html', () => {
 
     it('orders the trend by date when history comes unordered', () => {
       const [a, b, c] = weeks(3);
-      const html = renderHtml(auditReport([repository()]), { history: [c, a, b].filter((p): p is TrendPoint => p !== undefined) });
+      const html = renderHtml(auditReport([repositoryReport()]), { history: [c, a, b].filter((p): p is TrendPoint => p !== undefined) });
       const chart = element(html, 'svg', 'chart-trend') ?? '';
 
       const xs = [...chart.matchAll(/<circle class="dot-stored" cx="([\d.]+)"[^>]*><title>([^:]+):/g)].map((m) => [m[2], Number(m[1])] as const);
@@ -200,10 +160,10 @@ describe('render/html', () => {
     });
 
     it('shows the errors when the run had some and no errors section otherwise', () => {
-      const withErrors = renderHtml(auditReport([repository()], { errors: [{ region: 'ap-south-1', code: 'UnrecognizedClientException', message: 'region not enabled' }] }));
+      const withErrors = renderHtml(auditReport([repositoryReport()], { errors: [{ region: 'ap-south-1', code: 'UnrecognizedClientException', message: 'region not enabled' }] }));
 
       expect(element(withErrors, 'section', 'errors')).toContain('region not enabled');
-      expect(renderHtml(auditReport([repository()]))).not.toContain('data-testid="errors"');
+      expect(renderHtml(auditReport([repositoryReport()]))).not.toContain('data-testid="errors"');
     });
 
     it('still renders the totals and an empty chart when no repository was audited', () => {

@@ -1,47 +1,6 @@
 import { escapeMarkdown, renderMarkdown } from '../../../src/adapters/render/markdown';
-import type { AuditReport, RepositoryReport } from '../../../src/domain/report';
-import { GIB, monthlyUsd, totalsOf } from '../../../src/domain/report';
-
-const PRICE = 0.1;
-
-function repository(overrides: Partial<RepositoryReport> = {}): RepositoryReport {
-  const base: RepositoryReport = {
-    accountId: '123456789012',
-    region: 'us-east-1',
-    repositoryName: 'team-a/web-api',
-    policyStatus: 'missing',
-    optedOut: false,
-    excluded: false,
-    images: 120,
-    untaggedImages: 40,
-    indexChildren: 0,
-    referrers: 0,
-    archivedImages: 0,
-    doomedImages: 40,
-    storedBytes: 10 * GIB,
-    naiveBytes: 25 * GIB,
-    reclaimableBytes: 4 * GIB,
-    monthlyCostUsd: 0,
-    monthlySavingsUsd: 0,
-    ...overrides,
-  };
-  return { ...base, monthlyCostUsd: monthlyUsd(base.storedBytes, PRICE), monthlySavingsUsd: monthlyUsd(base.reclaimableBytes, PRICE) };
-}
-
-function auditReport(repositories: RepositoryReport[], overrides: Partial<AuditReport> = {}): AuditReport {
-  return {
-    generatedAt: '2026-11-01T00:05:00.000Z',
-    now: '2026-11-01T00:00:00.000Z',
-    days: 14,
-    pricePerGbMonth: PRICE,
-    totals: totalsOf(repositories, PRICE),
-    repositories,
-    apiCalls: {},
-    apiRetries: {},
-    errors: [],
-    ...overrides,
-  };
-}
+import { GIB } from '../../../src/domain/report';
+import { auditReport, repositoryReport } from '../support/report-fixtures';
 
 /** The lines of the section under `## title`, up to the next section. */
 function section(markdown: string, title: string): string[] {
@@ -63,7 +22,7 @@ function cells(row: string): string[] {
 describe('render/markdown', () => {
   describe('renderMarkdown', () => {
     it('starts with a title and the run parameters when given a report', () => {
-      const md = renderMarkdown(auditReport([repository()]));
+      const md = renderMarkdown(auditReport([repositoryReport()]));
 
       expect(md.startsWith('# ECR storage audit\n')).toBe(true);
       expect(md).toContain('- **Generated:** 2026-11-01T00:05:00.000Z');
@@ -73,7 +32,7 @@ describe('render/markdown', () => {
     });
 
     it('writes the totals as a table with formatted values', () => {
-      const md = renderMarkdown(auditReport([repository(), repository({ repositoryName: 'b', policyStatus: 'ok', storedBytes: 2 * GIB, reclaimableBytes: 0 })]));
+      const md = renderMarkdown(auditReport([repositoryReport(), repositoryReport({ repositoryName: 'b', policyStatus: 'ok', storedBytes: 2 * GIB, reclaimableBytes: 0 })]));
 
       const rows = section(md, 'Totals').filter((l) => l.startsWith('| ')).map(cells);
 
@@ -90,7 +49,7 @@ describe('render/markdown', () => {
     });
 
     it('writes one table row per repository when given several', () => {
-      const md = renderMarkdown(auditReport([repository({ repositoryName: 'a' }), repository({ repositoryName: 'b', region: 'eu-west-1', optedOut: true })]));
+      const md = renderMarkdown(auditReport([repositoryReport({ repositoryName: 'a' }), repositoryReport({ repositoryName: 'b', region: 'eu-west-1', optedOut: true })]));
 
       const rows = section(md, 'Repositories').filter((l) => l.startsWith('| ') && !l.startsWith('| Region') && !l.startsWith('| ---'));
 
@@ -101,7 +60,7 @@ describe('render/markdown', () => {
     });
 
     it('escapes pipes, HTML and emphasis when a repository name holds them', () => {
-      const md = renderMarkdown(auditReport([repository({ repositoryName: 'a|b <script>alert(1)</script> *x*' })]));
+      const md = renderMarkdown(auditReport([repositoryReport({ repositoryName: 'a|b <script>alert(1)</script> *x*' })]));
 
       const row = section(md, 'Repositories').find((l) => l.includes('alert'));
 
@@ -113,7 +72,7 @@ describe('render/markdown', () => {
 
     it('adds an errors section when the run had errors', () => {
       const md = renderMarkdown(
-        auditReport([repository()], {
+        auditReport([repositoryReport()], {
           errors: [
             { region: 'eu-west-1', repositoryName: 'team-x/secret', code: 'AccessDeniedException', message: 'denied | twice' },
             { region: 'ap-south-1', code: 'UnrecognizedClientException', message: 'region not enabled' },
@@ -130,11 +89,11 @@ describe('render/markdown', () => {
     });
 
     it('leaves out the errors section when there were none', () => {
-      expect(renderMarkdown(auditReport([repository()]))).not.toContain('## Errors');
+      expect(renderMarkdown(auditReport([repositoryReport()]))).not.toContain('## Errors');
     });
 
     it('lists calls and retries per operation with a total when the run called AWS', () => {
-      const md = renderMarkdown(auditReport([repository()], { apiCalls: { DescribeImages: 12, BatchGetImage: 3, total: 15 }, apiRetries: { DescribeImages: 2, total: 2 } }));
+      const md = renderMarkdown(auditReport([repositoryReport()], { apiCalls: { DescribeImages: 12, BatchGetImage: 3, total: 15 }, apiRetries: { DescribeImages: 2, total: 2 } }));
 
       const rows = section(md, 'API calls').filter((l) => l.startsWith('| ') && !l.startsWith('| Operation') && !l.startsWith('| ---'));
 
@@ -146,7 +105,7 @@ describe('render/markdown', () => {
     });
 
     it('says the audit read a snapshot when no AWS call was made', () => {
-      expect(section(renderMarkdown(auditReport([repository()])), 'API calls')).toContain('None: the audit read a snapshot.');
+      expect(section(renderMarkdown(auditReport([repositoryReport()])), 'API calls')).toContain('None: the audit read a snapshot.');
     });
   });
 

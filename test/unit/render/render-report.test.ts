@@ -1,50 +1,21 @@
 import { REPORT_EXTENSIONS, REPORT_FORMATS, renderCsv, renderHtml, renderMarkdown, renderReport, renderSummaryTable } from '../../../src/adapters/render';
-import type { AuditReport, RepositoryReport } from '../../../src/domain/report';
-import { GIB, totalsOf } from '../../../src/domain/report';
+import type { AuditReport } from '../../../src/domain/report';
+import { GIB } from '../../../src/domain/report';
+import { auditReport, repositoryReport } from '../support/report-fixtures';
 
-function auditReport(): AuditReport {
-  const repositories: RepositoryReport[] = [
-    {
-      accountId: '123456789012',
-      region: 'us-east-1',
-      repositoryName: 'team-a/web-api',
-      policyStatus: 'missing',
-      optedOut: false,
-      excluded: false,
-      images: 12,
-      untaggedImages: 4,
-      indexChildren: 0,
-      referrers: 0,
-      archivedImages: 0,
-      doomedImages: 4,
-      storedBytes: 3 * GIB,
-      naiveBytes: 9 * GIB,
-      reclaimableBytes: GIB,
-      monthlyCostUsd: 0.3,
-      monthlySavingsUsd: 0.1,
-    },
-  ];
-  return {
-    generatedAt: '2026-11-01T00:05:00.000Z',
-    now: '2026-11-01T00:00:00.000Z',
-    days: 14,
-    pricePerGbMonth: 0.1,
-    totals: totalsOf(repositories, 0.1),
-    repositories,
-    apiCalls: {},
-    apiRetries: {},
-    errors: [],
-  };
+/** A report of one repository: 3 GiB stored, 1 GiB reclaimable. */
+function sampleReport(): AuditReport {
+  return auditReport([repositoryReport({ images: 12, untaggedImages: 4, doomedImages: 4, storedBytes: 3 * GIB, naiveBytes: 9 * GIB, reclaimableBytes: GIB })]);
 }
 
 describe('render/index', () => {
   describe('renderReport', () => {
     it.each(REPORT_FORMATS)('ends the %s output with a newline', (format) => {
-      expect(renderReport(auditReport(), format).endsWith('\n')).toBe(true);
+      expect(renderReport(sampleReport(), format).endsWith('\n')).toBe(true);
     });
 
     it('delegates to the matching renderer when given each format', () => {
-      const report = auditReport();
+      const report = sampleReport();
 
       expect(renderReport(report, 'table')).toBe(`${renderSummaryTable(report)}\n`);
       expect(renderReport(report, 'csv')).toBe(renderCsv(report));
@@ -53,7 +24,7 @@ describe('render/index', () => {
     });
 
     it('writes JSON that parses back to the report when the format is json', () => {
-      const report = auditReport();
+      const report = sampleReport();
 
       expect(JSON.parse(renderReport(report, 'json'))).toEqual(report);
     });
@@ -64,7 +35,7 @@ describe('render/index', () => {
         { date: '2026-11-01', storedBytes: 3 * GIB, reclaimableBytes: GIB },
       ];
 
-      expect(renderReport(auditReport(), 'html', { history })).toContain('data-testid="chart-trend"');
+      expect(renderReport(sampleReport(), 'html', { history })).toContain('data-testid="chart-trend"');
     });
   });
 

@@ -1,51 +1,11 @@
 import { renderSummaryTable } from '../../../src/adapters/render/summary';
-import type { AuditReport, RepositoryReport } from '../../../src/domain/report';
-import { GIB, monthlyUsd, totalsOf } from '../../../src/domain/report';
-
-const PRICE = 0.1;
-
-function repository(overrides: Partial<RepositoryReport> = {}): RepositoryReport {
-  const base: RepositoryReport = {
-    accountId: '123456789012',
-    region: 'us-east-1',
-    repositoryName: 'team-a/web-api',
-    policyStatus: 'missing',
-    optedOut: false,
-    excluded: false,
-    images: 120,
-    untaggedImages: 40,
-    indexChildren: 0,
-    referrers: 0,
-    archivedImages: 0,
-    doomedImages: 40,
-    storedBytes: 10 * GIB,
-    naiveBytes: 25 * GIB,
-    reclaimableBytes: 4 * GIB,
-    monthlyCostUsd: 0,
-    monthlySavingsUsd: 0,
-    ...overrides,
-  };
-  return { ...base, monthlyCostUsd: monthlyUsd(base.storedBytes, PRICE), monthlySavingsUsd: monthlyUsd(base.reclaimableBytes, PRICE) };
-}
-
-function auditReport(repositories: RepositoryReport[], overrides: Partial<AuditReport> = {}): AuditReport {
-  return {
-    generatedAt: '2026-11-01T00:05:00.000Z',
-    now: '2026-11-01T00:00:00.000Z',
-    days: 14,
-    pricePerGbMonth: PRICE,
-    totals: totalsOf(repositories, PRICE),
-    repositories,
-    apiCalls: {},
-    apiRetries: {},
-    errors: [],
-    ...overrides,
-  };
-}
+import type { RepositoryReport } from '../../../src/domain/report';
+import { GIB } from '../../../src/domain/report';
+import { auditReport, repositoryReport } from '../support/report-fixtures';
 
 /** n repositories whose reclaimable bytes rise with their number: repo-n is the largest. */
 function many(n: number): RepositoryReport[] {
-  return Array.from({ length: n }, (_, i) => repository({ repositoryName: `team/repo-${i + 1}`, reclaimableBytes: (i + 1) * 2 ** 20, storedBytes: GIB }));
+  return Array.from({ length: n }, (_, i) => repositoryReport({ repositoryName: `team/repo-${i + 1}`, reclaimableBytes: (i + 1) * 2 ** 20, storedBytes: GIB }));
 }
 
 /** The value printed after a totals label. */
@@ -58,8 +18,8 @@ describe('render/summary', () => {
   describe('renderSummaryTable', () => {
     it('prints the totals formatted in binary units and dollars when given repositories', () => {
       const report = auditReport([
-        repository({ repositoryName: 'team-a/web-api', storedBytes: 30 * GIB, naiveBytes: 90 * GIB, reclaimableBytes: 12 * GIB }),
-        repository({ repositoryName: 'team-b/ledger', policyStatus: 'ok', storedBytes: 5 * GIB, naiveBytes: 6 * GIB, reclaimableBytes: 0, untaggedImages: 0 }),
+        repositoryReport({ repositoryName: 'team-a/web-api', storedBytes: 30 * GIB, naiveBytes: 90 * GIB, reclaimableBytes: 12 * GIB }),
+        repositoryReport({ repositoryName: 'team-b/ledger', policyStatus: 'ok', storedBytes: 5 * GIB, naiveBytes: 6 * GIB, reclaimableBytes: 0, untaggedImages: 0 }),
       ]);
 
       const text = renderSummaryTable(report);
@@ -77,7 +37,7 @@ describe('render/summary', () => {
     });
 
     it('shows a row per repository with its columns when there are 20 or fewer', () => {
-      const report = auditReport([repository({ region: 'eu-west-1', repositoryName: 'data/etl-jobs', images: 1234 })]);
+      const report = auditReport([repositoryReport({ region: 'eu-west-1', repositoryName: 'data/etl-jobs', images: 1234 })]);
 
       const text = renderSummaryTable(report);
 
@@ -107,7 +67,7 @@ describe('render/summary', () => {
     });
 
     it('marks opted-out and excluded repositories when they are in the table', () => {
-      const report = auditReport([repository({ optedOut: true }), repository({ repositoryName: 'x/y', policyStatus: 'no-untagged-rule', excluded: true })]);
+      const report = auditReport([repositoryReport({ optedOut: true }), repositoryReport({ repositoryName: 'x/y', policyStatus: 'no-untagged-rule', excluded: true })]);
 
       const text = renderSummaryTable(report);
 
@@ -116,7 +76,7 @@ describe('render/summary', () => {
     });
 
     it('lists the errors on one line each when the run had some', () => {
-      const report = auditReport([repository()], {
+      const report = auditReport([repositoryReport()], {
         errors: [
           { region: 'eu-west-1', repositoryName: 'team-x/secret', code: 'AccessDeniedException', message: 'not authorized\nto DescribeImages' },
           { region: 'ap-south-1', code: 'UnrecognizedClientException', message: 'region not enabled' },

@@ -4,19 +4,10 @@
  * sha256 of its exact text, as ECR computes it.
  */
 import { createHash } from 'node:crypto';
+import { MEDIA_TYPES } from '../../support/media-types';
 
 /** The media types the tests build. */
-export const MEDIA = {
-  dockerManifest: 'application/vnd.docker.distribution.manifest.v2+json',
-  dockerList: 'application/vnd.docker.distribution.manifest.list.v2+json',
-  dockerConfig: 'application/vnd.docker.container.image.v1+json',
-  dockerLayer: 'application/vnd.docker.image.rootfs.diff.tar.gzip',
-  ociManifest: 'application/vnd.oci.image.manifest.v1+json',
-  ociIndex: 'application/vnd.oci.image.index.v1+json',
-  ociConfig: 'application/vnd.oci.image.config.v1+json',
-  ociLayer: 'application/vnd.oci.image.layer.v1.tar+gzip',
-  ociEmpty: 'application/vnd.oci.empty.v1+json',
-} as const;
+export const MEDIA = MEDIA_TYPES;
 
 /** Which manifest family to write. */
 export type ManifestFormat = 'docker' | 'oci';
@@ -111,7 +102,7 @@ const PLATFORMS = [
  */
 export function indexManifest(children: readonly Manifest[], options: IndexManifestOptions = {}): Manifest {
   const docker = (options.format ?? 'oci') === 'docker';
-  const mediaType = docker ? MEDIA.dockerList : MEDIA.ociIndex;
+  const mediaType = docker ? MEDIA.dockerManifestList : MEDIA.ociIndex;
   const doc = {
     schemaVersion: 2,
     mediaType,

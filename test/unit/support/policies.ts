@@ -23,12 +23,7 @@ export function expireUntagged(rulePriority: number, days: number): LifecycleRul
 
 /** An untagged rule that archives instead of expiring: present, but never cleans anything up. */
 export function archiveUntagged(rulePriority: number, days: number): LifecycleRule {
-  return {
-    rulePriority,
-    description: `Archive untagged images after ${days} days (team rule)`,
-    selection: { tagStatus: 'untagged', countType: 'sinceImagePushed', countUnit: 'days', countNumber: days },
-    action: { type: 'transition', targetStorageClass: 'archive' },
-  };
+  return { ...expireUntagged(rulePriority, days), description: `Archive untagged images after ${days} days (team rule)`, action: { type: 'transition', targetStorageClass: 'archive' } };
 }
 
 /** The text of a policy of `rules`, as ECR stores it. */

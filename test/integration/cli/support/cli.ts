@@ -5,9 +5,9 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { CliContext } from '../../../../src/cli/context';
 import { runCli } from '../../../../src/cli/program';
 import type { RemediationAction } from '../../../../src/use-cases/remediate';
+import { recordingContext } from '../../../support/cli-context';
 import { motoEndpoint } from '../../support/moto';
 
 /** The time the fake context reports (the report's `generatedAt`, a snapshot's `capturedAt`). */
@@ -26,21 +26,6 @@ export interface CliRun {
   stderr: string;
 }
 
-/** A context that records stdout and stderr apart, with a fixed clock and no terminal. */
-function recordingContext(now: number): CliContext & { outLines: string[]; errLines: string[] } {
-  const outLines: string[] = [];
-  const errLines: string[] = [];
-  return {
-    outLines,
-    errLines,
-    out: (text) => outLines.push(text),
-    err: (text) => errLines.push(text),
-    now: () => now,
-    interactive: false,
-    exitCode: 0,
-  };
-}
-
 /**
  * Runs `ecr-janitor ARGS` in-process and returns its exit code and output.
  *
@@ -49,7 +34,7 @@ function recordingContext(now: number): CliContext & { outLines: string[]; errLi
 export async function janitor(args: readonly string[], now: number = Date.parse(GENERATED_AT)): Promise<CliRun> {
   const ctx = recordingContext(now);
   const code = await runCli(args, ctx);
-  return { code, stdout: ctx.outLines.join('\n'), stderr: ctx.errLines.join('\n') };
+  return { code, stdout: ctx.stdout(), stderr: ctx.stderr() };
 }
 
 /**
@@ -87,6 +72,31 @@ export function useMotoCredentials(): () => void {
 export function tempDir(): { path: string; remove: () => void } {
   const path = mkdtempSync(join(tmpdir(), 'ecr-janitor-cli-it-'));
   return { path, remove: () => rmSync(path, { recursive: true, force: true }) };
+}
+
+/**
+ * A fresh temporary directory for each test of the enclosing describe block, removed after the test.
+ * Read `path` inside a test (or a `beforeEach` declared after this call).
+ *
+ * @example
+ * const dir = tempDirEachTest();
+ * it('writes the report', async () => { await janitor(['audit', ...moto(), '--out', dir.path]); });
+ */
+export function tempDirEachTest(): { readonly path: string } {
+  let current: ReturnType<typeof tempDir> | undefined;
+  beforeEach(() => {
+    current = tempDir();
+  });
+  afterEach(() => {
+    current?.remove();
+    current = undefined;
+  });
+  return {
+    get path(): string {
+      if (current === undefined) throw new Error('tempDirEachTest(): the directory exists only while a test runs');
+      return current.path;
+    },
+  };
 }
 
 /**
