@@ -22,7 +22,9 @@ function describeChange(action: RemediationAction): string {
 
 /** The remediation plan (or record) as a table with counts by outcome. */
 export function renderRemediationPlan(result: RemediationResult, applied: boolean): string {
-  const rows = result.actions.map((a) => [a.region, a.repositoryName, a.outcome, describePolicy(a.before), describeChange(a)]);
+  // Skipped repositories are never read, so their policy is unknown rather than "none".
+  const notRead = (a: RemediationAction): boolean => a.outcome === 'skipped-excluded' || a.outcome === 'skipped-opt-out' || a.outcome === 'failed';
+  const rows = result.actions.map((a) => [a.region, a.repositoryName, a.outcome, notRead(a) ? '-' : describePolicy(a.before), describeChange(a)]);
   const counts = new Map<string, number>();
   for (const a of result.actions) counts.set(a.outcome, (counts.get(a.outcome) ?? 0) + 1);
   const summary = [...counts].map(([outcome, n]) => `${n} ${outcome}`).join(', ') || 'no repositories';
