@@ -1,0 +1,109 @@
+// Benchmark of a whole-registry audit over the real SDK stack: 2,000 repositories and 100,000 images
+// served by the in-process ECR simulator (latency and per-operation throttling), compared with the
+// floor the throttle rates alone force. Targets: calls = minimumCalls; wallMs ≤ 1.25 × floorMs.
+// Last line: {"repositories","images","calls","minimumCalls","retries","wallMs","floorMs"}.
+//
+// The client is configured as an operator who knows the account's rates would configure it:
+// per-operation client-side limits 5% under the server's rates (`rateLimits`), the SDK's adaptive
+// retry kept as the safety net, and repositories in flight sized to the rates (Little's law).
+// Knobs for experiments (environment): BENCH_REPOSITORIES, BENCH_IMAGES, BENCH_SCALE,
+// BENCH_CONCURRENCY, BENCH_CLIENT_SHARE (0 = no client-side limits, the production default),
+// BENCH_RETRY_MODE (adaptive | standard), BENCH_BATCHES (BatchGetImage calls in flight per repository).
+import type { RateLimits } from '../../src/adapters/aws/rate-limiter';
+import { auditAgainstSimulator, floorMs, generateRegistry, imageTotal, minimumCalls, SIMULATED_OPERATIONS, type OperationLimits } from './ecr-simulator';
+
+const REPOSITORIES = Number(process.env.BENCH_REPOSITORIES ?? 2_000);
+const IMAGES = Number(process.env.BENCH_IMAGES ?? 100_000);
+
+// ECR does not publish these rates (BatchGetImage's 2,000/s aside); these are plausible per-account
+// figures, multiplied by SCALE so the floor is seconds, not minutes, with the ratios between the
+// operations kept. Not more than ×5: the SDK spends about 1 ms of CPU a call (signing, JSON), ~10 s
+// for the whole audit, and the benchmark must measure the rates, not the event loop.
+const SCALE = Number(process.env.BENCH_SCALE ?? 5);
+const BASE_RATES: Record<(typeof SIMULATED_OPERATIONS)[number], number> = {
+  DescribeRepositories: 10,
+  DescribeImages: 20,
+  GetLifecyclePolicy: 20,
+  ListTagsForResource: 20,
+  BatchGetImage: 2_000,
+};
+/** The server's buckets: the scaled rate, and a burst of one second's worth. */
+const LIMITS = Object.fromEntries(
+  SIMULATED_OPERATIONS.map((op) => [op, { ratePerSecond: BASE_RATES[op] * SCALE, burst: BASE_RATES[op] * SCALE }]),
+) as OperationLimits;
+/** Round trips take 20-60 ms, drawn deterministically per request. */
+const LATENCY = { minMs: 20, maxMs: 60 };
+
+/** The client's limits: a share of each server rate, with a burst of 50 ms' worth. */
+const CLIENT_SHARE = Number(process.env.BENCH_CLIENT_SHARE ?? 0.95);
+const CLIENT_LIMITS: RateLimits = Object.fromEntries(
+  SIMULATED_OPERATIONS.map((op) => [op, { perSecond: LIMITS[op].ratePerSecond * CLIENT_SHARE, burst: Math.max(1, Math.round(LIMITS[op].ratePerSecond * 0.05)) }]),
+);
+// Repositories in flight = repositories a second × seconds a repository (Little's law). A repository
+// costs one call of each per-repository operation, so it can go no faster than DescribeImages' rate;
+// its critical path is at least two round trips (DescribeImages, then BatchGetImage); doubled for
+// queueing. With real rates (×1) the production default of 8 covers it; at ×5 it needs more.
+const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? Math.ceil(LIMITS.DescribeImages.ratePerSecond * ((2 * LATENCY.maxMs) / 1000) * 2));
+const BATCHES = process.env.BENCH_BATCHES === undefined ? undefined : Number(process.env.BENCH_BATCHES);
+const RETRY_MODE = process.env.BENCH_RETRY_MODE === 'standard' ? 'standard' : 'adaptive';
+
+async function main(): Promise<void> {
+  const registry = generateRegistry({ repositories: REPOSITORIES, images: IMAGES, seed: 42 });
+  const minimum = minimumCalls(registry);
+  const sizes = registry.repositories.map((r) => r.images.length).sort((a, b) => b - a);
+  console.error(
+    `registry: ${registry.repositories.length} repositories, ${imageTotal(registry)} images; largest ${sizes.slice(0, 8).join(', ')}; ` +
+      `${sizes.filter((n) => n === 0).length} empty; ${registry.repositories.filter((r) => r.policy === undefined).length} without a policy`,
+  );
+
+  const result = await auditAgainstSimulator({
+    registry,
+    limits: LIMITS,
+    latency: LATENCY,
+    concurrency: CONCURRENCY,
+    client: { ...(CLIENT_SHARE > 0 ? { rateLimits: CLIENT_LIMITS } : {}), retryMode: RETRY_MODE },
+    reader: BATCHES === undefined ? {} : { manifestBatchesInFlight: BATCHES },
+  });
+
+  const floor = floorMs(result.calls, LIMITS);
+  const sum = (counts: Record<string, number>): number => Object.entries(counts).reduce((s, [k, n]) => (k === 'total' ? s : s + n), 0);
+  const calls = result.calls.total ?? 0;
+  const retries = sum(result.retries);
+  for (const op of SIMULATED_OPERATIONS) {
+    console.error(
+      `${op.padEnd(20)} calls ${String(result.calls[op] ?? 0).padStart(6)} (minimum ${String(minimum[op]).padStart(6)})  retries ${String(result.retries[op] ?? 0).padStart(5)}  ` +
+        `server requests ${String(result.stats.requests[op] ?? 0).padStart(6)} throttled ${String(result.stats.throttled[op] ?? 0).padStart(5)}  ` +
+        `floor ${Math.round((((result.calls[op] ?? 0) / LIMITS[op].ratePerSecond) * 1000)).toString().padStart(6)} ms  last at ${Math.round(result.stats.lastAt[op] ?? 0).toString().padStart(6)} ms`,
+    );
+  }
+  const problems: string[] = [];
+  if (result.report.errors.length > 0) problems.push(`${result.report.errors.length} audit errors, first: ${JSON.stringify(result.report.errors[0])}`);
+  if (result.report.repositories.length !== registry.repositories.length) problems.push(`audited ${result.report.repositories.length} of ${registry.repositories.length} repositories`);
+  if (result.imagesRead !== imageTotal(registry)) problems.push(`read ${result.imagesRead} of ${imageTotal(registry)} images`);
+  if (result.manifestsRead !== imageTotal(registry)) problems.push(`read ${result.manifestsRead} of ${imageTotal(registry)} manifests`);
+  if (calls + retries !== sum(result.stats.requests)) problems.push(`the SDK counted ${calls + retries} attempts but the server saw ${sum(result.stats.requests)}`);
+  if (calls !== minimum.total) problems.push(`calls ${calls} ≠ minimumCalls ${minimum.total}`);
+  const ratio = result.wallMs / floor;
+  console.error(
+    `concurrency ${CONCURRENCY}, rates ×${SCALE}, latency ${LATENCY.minMs}-${LATENCY.maxMs} ms, ` +
+      `client limits ${CLIENT_SHARE > 0 ? `${CLIENT_SHARE} × server rates` : 'off'}, ${RETRY_MODE} retry: wall ${Math.round(result.wallMs)} ms = ${ratio.toFixed(2)} × floor ` +
+      `(${ratio <= 1.25 ? 'meets' : 'misses'} the 1.25 target)${problems.length > 0 ? `\nPROBLEMS:\n  ${problems.join('\n  ')}` : ''}`,
+  );
+  if (problems.length > 0) process.exitCode = 1;
+  console.log(
+    JSON.stringify({
+      repositories: registry.repositories.length,
+      images: result.imagesRead,
+      calls,
+      minimumCalls: minimum.total,
+      retries,
+      wallMs: Math.round(result.wallMs),
+      floorMs: Math.round(floor),
+    }),
+  );
+}
+
+main().catch((error: unknown) => {
+  console.error(error);
+  process.exitCode = 1;
+});

@@ -1,0 +1,147 @@
+import { DescribeImagesCommand, DescribeRepositoriesCommand, ECRClient } from '@aws-sdk/client-ecr';
+import { createEcrClient } from '../../../src/adapters/aws/clients';
+import { TokenBucket, attachRateLimits } from '../../../src/adapters/aws/rate-limiter';
+import { ConfigError } from '../../../src/domain/errors';
+import { TEST_CREDENTIALS, fakeEcrTransport } from './fake-ecr-http';
+
+/** The shape of the fake transport's handler. */
+interface FakeHandler {
+  handle: (request: { headers: Record<string, string>; body?: unknown }) => Promise<{ response: unknown }>;
+}
+
+/** A clock the test moves by hand, in milliseconds. */
+function manualClock(): { now: () => number; advance: (ms: number) => void } {
+  let t = 1_000;
+  return { now: () => t, advance: (ms) => (t += ms) };
+}
+
+describe('rate-limiter', () => {
+  describe('TokenBucket', () => {
+    it('lets the burst go at once and queues the rest at the rate when calls arrive together', () => {
+      // Arrange
+      const clock = manualClock();
+      const bucket = new TokenBucket({ perSecond: 10, burst: 2 }, clock.now);
+
+      // Act
+      const waits = [bucket.reserve(), bucket.reserve(), bucket.reserve(), bucket.reserve()];
+
+      // Assert
+      expect(waits.map(Math.round)).toEqual([0, 0, 100, 200]);
+    });
+
+    it('refills at the rate up to the burst when time passes', () => {
+      // Arrange
+      const clock = manualClock();
+      const bucket = new TokenBucket({ perSecond: 10 }, clock.now);
+      bucket.reserve();
+
+      // Act
+      clock.advance(100);
+      const afterOneToken = bucket.reserve();
+      clock.advance(10_000);
+      const afterAQuietSpell = [bucket.reserve(), bucket.reserve()];
+
+      // Assert
+      expect(afterOneToken).toBe(0);
+      expect(afterAQuietSpell.map(Math.round)).toEqual([0, 100]);
+    });
+
+    it.each([
+      [{ perSecond: 0 }, /perSecond/],
+      [{ perSecond: -1 }, /perSecond/],
+      [{ perSecond: Number.POSITIVE_INFINITY }, /perSecond/],
+      [{ perSecond: 5, burst: 0 }, /burst/],
+      [{ perSecond: 5, burst: 1.5 }, /burst/],
+    ])('throws a ConfigError when the limit is %p', (limit, message) => {
+      // Act
+      const act = (): unknown => new TokenBucket(limit);
+
+      // Assert
+      expect(act).toThrow(ConfigError);
+      expect(act).toThrow(message);
+    });
+  });
+
+  describe('attachRateLimits', () => {
+    it('spaces the calls of a limited operation and leaves the others alone when calls arrive together', async () => {
+      // Arrange
+      const { requestHandler, received } = fakeEcrTransport({
+        DescribeRepositories: [{ body: { repositories: [] } }],
+        DescribeImages: [{ body: { imageDetails: [] } }],
+      });
+      const arrivals: Array<{ operation: string; at: number }> = [];
+      const inner = requestHandler as unknown as FakeHandler;
+      const timed: FakeHandler = {
+        handle: async (request) => {
+          arrivals.push({ operation: (request.headers['x-amz-target'] ?? '').split('.').pop() ?? '', at: performance.now() });
+          return inner.handle(request);
+        },
+      };
+      const client = new ECRClient({ region: 'eu-west-1', credentials: TEST_CREDENTIALS, requestHandler: timed });
+      attachRateLimits(client, { DescribeRepositories: { perSecond: 20, burst: 1 } });
+
+      // Act
+      await Promise.all([
+        ...[1, 2, 3].map(() => client.send(new DescribeRepositoriesCommand({}))),
+        ...[1, 2, 3].map(() => client.send(new DescribeImagesCommand({ repositoryName: 'app' }))),
+      ]);
+
+      // Assert
+      const limited = arrivals.filter((a) => a.operation === 'DescribeRepositories').map((a) => a.at);
+      const free = arrivals.filter((a) => a.operation === 'DescribeImages').map((a) => a.at);
+      expect(received).toHaveLength(6);
+      expect(limited).toHaveLength(3);
+      // 20 a second is one every 50 ms (a little slack for timer rounding); the other operation waits for nothing.
+      expect((limited[1] ?? 0) - (limited[0] ?? 0)).toBeGreaterThanOrEqual(45);
+      expect((limited[2] ?? 0) - (limited[1] ?? 0)).toBeGreaterThanOrEqual(45);
+      expect(Math.max(...free)).toBeLessThan(limited[1] ?? 0);
+    });
+
+    it('throws a ConfigError naming the operation when a limit is invalid', () => {
+      // Arrange
+      const client = new ECRClient({ region: 'eu-west-1', credentials: TEST_CREDENTIALS });
+
+      // Act
+      const act = (): unknown => attachRateLimits(client, { DescribeImages: { perSecond: 0 } });
+
+      // Assert
+      expect(act).toThrow(ConfigError);
+      expect(act).toThrow(/DescribeImages/);
+    });
+  });
+
+  describe('createEcrClient', () => {
+    it('adds the rate-limit middleware inside the retry loop when rateLimits are given', () => {
+      // Arrange
+      const options = { region: 'eu-west-1', credentials: TEST_CREDENTIALS, rateLimits: { DescribeImages: { perSecond: 18, burst: 5 } } };
+
+      // Act
+      const client = createEcrClient(options);
+
+      // Assert
+      const stack = client.middlewareStack.identify();
+      expect(stack).toContain('ecrJanitorRateLimit - after retryMiddleware');
+      expect(createEcrClient({ region: 'eu-west-1', credentials: TEST_CREDENTIALS }).middlewareStack.identify()).not.toContain('ecrJanitorRateLimit - after retryMiddleware');
+    });
+
+    it.each(['standard', 'adaptive'] as const)('uses the %s retry mode when asked', async (retryMode) => {
+      // Act
+      const client = createEcrClient({ region: 'eu-west-1', credentials: TEST_CREDENTIALS, retryMode });
+
+      // Assert
+      await expect(client.config.retryStrategy()).resolves.toMatchObject({ mode: retryMode });
+    });
+
+    it('throws a ConfigError when the retry mode is unknown', () => {
+      // Arrange
+      const options = { region: 'eu-west-1', retryMode: 'legacy' as 'standard' };
+
+      // Act
+      const act = (): unknown => createEcrClient(options);
+
+      // Assert
+      expect(act).toThrow(ConfigError);
+      expect(act).toThrow(/retryMode/);
+    });
+  });
+});
