@@ -20,6 +20,7 @@ module.exports = async ({ resolveVariable }) => {
     OPT_OUT_TAG: await param('optOutTag'),
     PRICE_PER_GB_MONTH: await param('pricePerGbMonth'),
     CONCURRENCY: await param('concurrency'),
+    RATE_LIMITS: await param('rateLimits'),
     REPORT_BUS: await param('reportBus'),
   };
   loadConfigModule().loadConfig(env);

@@ -2,6 +2,7 @@ import * as z from 'zod';
 import { ConfigError } from './domain/errors';
 import { DEFAULT_UNTAGGED_DAYS } from './domain/policy';
 import { DEFAULT_OPT_OUT_TAG } from './domain/selection';
+import { parseRateLimits, type RateLimits } from './adapters/aws/rate-limiter';
 
 /** Every setting of the deployed janitor, typed and validated once per container. */
 export interface JanitorConfig {
@@ -23,6 +24,8 @@ export interface JanitorConfig {
   reportBucket: string | undefined;
   /** The event bus for report events: a name or ARN. @default 'default' */
   reportBus: string;
+  /** Client-side limits per ECR operation. @default none (adaptive retry only) */
+  rateLimits: RateLimits;
   /** The janitor's own function roles (names or ARNs), whose policy writes are not drift. */
   janitorRoles: string[];
 }
@@ -36,6 +39,7 @@ const SETTINGS = {
   optOutTag: { env: 'OPT_OUT_TAG', param: 'optOutTag' },
   pricePerGbMonth: { env: 'PRICE_PER_GB_MONTH', param: 'pricePerGbMonth' },
   concurrency: { env: 'CONCURRENCY', param: 'concurrency' },
+  rateLimits: { env: 'RATE_LIMITS', param: 'rateLimits' },
   reportBucket: { env: 'REPORT_BUCKET', param: '(the stack\'s report bucket)' },
   reportBus: { env: 'REPORT_BUS', param: 'reportBus' },
   janitorRoles: { env: 'JANITOR_ROLES', param: '(the stack\'s function roles)' },
@@ -57,6 +61,14 @@ const schema = z.object({
   optOutTag: z.string().trim().min(1, 'must not be empty').max(128, 'must be at most 128 characters (an AWS tag key)'),
   pricePerGbMonth: z.string().regex(/^\d+(\.\d+)?$/, 'must be a price such as 0.10').transform(Number),
   concurrency: z.string().regex(/^\d+$/, 'must be a whole number').transform(Number).pipe(z.number().int().min(1, 'must be 1 or more').max(64, 'must be at most 64')),
+  rateLimits: z.string().transform((text, ctx) => {
+    try {
+      return parseRateLimits(text);
+    } catch (error) {
+      ctx.addIssue({ code: 'custom', message: (error as Error).message });
+      return z.NEVER;
+    }
+  }),
   reportBucket: z.string().optional(),
   reportBus: z.string().regex(BUS, 'must be "default", an event bus name or an event bus ARN'),
   janitorRoles: z.string().transform(list).pipe(z.array(z.string().regex(ROLE, 'must list IAM role names or role ARNs'))),
@@ -78,6 +90,7 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>): J
     optOutTag: env.OPT_OUT_TAG ?? DEFAULT_OPT_OUT_TAG,
     pricePerGbMonth: env.PRICE_PER_GB_MONTH ?? '0.10',
     concurrency: env.CONCURRENCY ?? '8',
+    rateLimits: env.RATE_LIMITS ?? '',
     reportBucket: env.REPORT_BUCKET,
     reportBus: env.REPORT_BUS === undefined || env.REPORT_BUS.trim() === '' ? 'default' : env.REPORT_BUS.trim(),
     janitorRoles: env.JANITOR_ROLES ?? '',

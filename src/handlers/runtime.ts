@@ -35,7 +35,7 @@ export function runtime(): Runtime {
   if (cached) return cached;
   const config = loadConfig(process.env);
   const counter = new CallCounter();
-  const clientFor = createEcrClientPool({ counter });
+  const clientFor = createEcrClientPool({ counter, rateLimits: config.rateLimits });
   const registries = new Map<string, EcrRegistry>();
   cached = {
     config,

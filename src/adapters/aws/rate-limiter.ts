@@ -94,3 +94,27 @@ export function attachRateLimits(client: InstrumentableClient, limits: RateLimit
   // Inside the retry loop and before signing: each attempt waits its turn, then is signed fresh.
   client.middlewareStack.addRelativeTo(limit, { relation: 'after', toMiddleware: RETRY_MIDDLEWARE, name: RATE_LIMIT_MIDDLEWARE, override: true });
 }
+
+/** The ECR operations the janitor calls, the only ones a limit may name. */
+export const LIMITABLE_OPERATIONS = ['DescribeRepositories', 'DescribeImages', 'BatchGetImage', 'GetLifecyclePolicy', 'ListTagsForResource', 'PutLifecyclePolicy'] as const;
+
+/**
+ * Parses limits written as `Operation=PER_SECOND[/BURST]`, comma-separated, as the CLI flag and the
+ * deployed parameter take them. An empty text means no limits.
+ *
+ * @example parseRateLimits('DescribeImages=18/5,GetLifecyclePolicy=18') // { DescribeImages: { perSecond: 18, burst: 5 }, … }
+ * @throws ConfigError naming the entry and what is wrong with it
+ */
+export function parseRateLimits(text: string): RateLimits {
+  const limits: Record<string, RateLimit> = {};
+  for (const entry of text.split(',').map((e) => e.trim()).filter((e) => e !== '')) {
+    const match = /^([A-Za-z]+)=(\d+(?:\.\d+)?)(?:\/(\d+))?$/.exec(entry);
+    if (!match) throw new ConfigError(`rate limit "${entry}" must look like Operation=PER_SECOND or Operation=PER_SECOND/BURST, e.g. DescribeImages=18/5`);
+    const [, operation = '', perSecond = '', burst] = match;
+    if (!(LIMITABLE_OPERATIONS as readonly string[]).includes(operation)) {
+      throw new ConfigError(`rate limit "${entry}": ${operation} is not an operation ecr-janitor calls (${LIMITABLE_OPERATIONS.join(', ')})`);
+    }
+    limits[operation] = checkRateLimit(operation, { perSecond: Number(perSecond), ...(burst === undefined ? {} : { burst: Number(burst) }) });
+  }
+  return limits;
+}

@@ -1,8 +1,9 @@
 import { mkdir, rename, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { Command, Option } from 'commander';
+import { Command, InvalidArgumentError, Option } from 'commander';
 import { CallCounter } from '../../adapters/aws/call-counter';
-import { createEcrClientPool } from '../../adapters/aws/clients';
+import { DEFAULT_MAX_ATTEMPTS, createEcrClientPool } from '../../adapters/aws/clients';
+import { parseRateLimits, type RateLimits } from '../../adapters/aws/rate-limiter';
 import { EcrRegistry } from '../../adapters/aws/ecr';
 import { REPORT_EXTENSIONS, REPORT_FORMATS, renderReport, type ReportFormat } from '../../adapters/render';
 import { renderRemediationPlan } from '../../adapters/render/remediation';
@@ -26,6 +27,9 @@ import { progressReporter } from '../progress';
 interface SourceFlags {
   region?: string;
   endpoint?: string;
+  rateLimit?: RateLimits;
+  maxAttempts: number;
+  retryMode: 'adaptive' | 'standard';
   snapshot?: string;
   concurrency: number;
   exclude: string[];
@@ -43,10 +47,21 @@ function addSourceOptions(command: Command, { snapshot }: { snapshot: boolean })
     .option('--region <regions>', 'comma-separated AWS regions (default: AWS_REGION, else the snapshot\'s regions)')
     .option('--endpoint <url>', 'ECR endpoint URL, e.g. a local emulator')
     .option('--concurrency <n>', 'repositories read at the same time', parsePositiveInt, 8)
+    .option('--rate-limit <limits>', 'client-side limits per ECR operation, e.g. DescribeImages=18/5,GetLifecyclePolicy=18 (calls per second/burst)', parseRateLimitFlag)
+    .option('--max-attempts <n>', 'attempts per AWS call, retries of throttling included', parsePositiveInt, DEFAULT_MAX_ATTEMPTS)
+    .addOption(new Option('--retry-mode <mode>', 'SDK retry mode').choices(['adaptive', 'standard']).default('adaptive'))
     .option('--exclude <glob>', 'repository-name glob the janitor never changes (repeatable)', collect, [])
     .option('--opt-out-tag <key>', 'repositories tagged KEY=true are never changed', DEFAULT_OPT_OUT_TAG);
   if (snapshot) command.option('--snapshot <file>', 'read a snapshot file instead of AWS (fully offline)');
   return command;
+}
+
+function parseRateLimitFlag(value: string): RateLimits {
+  try {
+    return parseRateLimits(value);
+  } catch (error) {
+    throw new InvalidArgumentError((error as Error).message);
+  }
 }
 
 function parseRegions(value: string | undefined): string[] {
@@ -73,7 +88,13 @@ async function openSources(flags: SourceFlags, counter: CallCounter): Promise<So
   }
   const live = regions.length > 0 ? regions : [process.env.AWS_REGION ?? process.env.AWS_DEFAULT_REGION].filter((r): r is string => r !== undefined && r !== '');
   if (live.length === 0) throw new UsageError('no region: pass --region us-east-1[,eu-west-1…], set AWS_REGION, or use --snapshot FILE');
-  const clientFor = createEcrClientPool({ counter, ...(flags.endpoint ? { endpoint: flags.endpoint } : {}) });
+  const clientFor = createEcrClientPool({
+    counter,
+    maxAttempts: flags.maxAttempts,
+    retryMode: flags.retryMode,
+    ...(flags.rateLimit ? { rateLimits: flags.rateLimit } : {}),
+    ...(flags.endpoint ? { endpoint: flags.endpoint } : {}),
+  });
   return live.map((region) => {
     const registry = new EcrRegistry({ client: clientFor(region), region });
     return { reader: registry, writer: registry };

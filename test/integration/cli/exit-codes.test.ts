@@ -32,6 +32,13 @@ describe('ecr-janitor CLI exit codes', () => {
       expect(run.code).toBe(0);
       expect(stdoutJson<AuditReport>(run)).toMatchObject({ repositories: [], errors: [], totals: { repositories: 0 } });
     });
+
+    it('exits 0 with client-side rate limits, standard retry and a bound on attempts', async () => {
+      const run = await janitor(['audit', ...moto(), '--format', 'json', '--rate-limit', 'DescribeRepositories=50/2,DescribeImages=50', '--retry-mode', 'standard', '--max-attempts', '3']);
+
+      expect(run.code).toBe(0);
+      expect(stdoutJson<AuditReport>(run).apiCalls.DescribeRepositories).toBe(1);
+    });
   });
 
   describe('usage errors', () => {
@@ -43,6 +50,8 @@ describe('ecr-janitor CLI exit codes', () => {
       ['audit with --days 0', () => ['audit', ...moto(), '--days', '0']],
       ['audit with an unknown flag', () => ['audit', ...moto(), '--no-such-flag']],
       ['an unknown command', () => ['prune', ...moto()]],
+      ['audit with a rate limit on an operation it never calls', () => ['audit', ...moto(), '--rate-limit', 'DeleteRepository=5']],
+      ['remediate with --max-attempts 0', () => ['remediate', ...moto(), '--max-attempts', '0']],
     ])('exits 2 and explains on stderr when given %s', async (_case, args) => {
       const run = await janitor(args());
 

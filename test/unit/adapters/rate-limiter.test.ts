@@ -1,6 +1,6 @@
 import { DescribeImagesCommand, DescribeRepositoriesCommand, ECRClient } from '@aws-sdk/client-ecr';
 import { createEcrClient } from '../../../src/adapters/aws/clients';
-import { TokenBucket, attachRateLimits } from '../../../src/adapters/aws/rate-limiter';
+import { TokenBucket, attachRateLimits, parseRateLimits } from '../../../src/adapters/aws/rate-limiter';
 import { ConfigError } from '../../../src/domain/errors';
 import { TEST_CREDENTIALS, fakeEcrTransport } from './fake-ecr-http';
 
@@ -143,5 +143,28 @@ describe('rate-limiter', () => {
       expect(act).toThrow(ConfigError);
       expect(act).toThrow(/retryMode/);
     });
+  });
+});
+
+describe('parseRateLimits', () => {
+  it('reads Operation=PER_SECOND[/BURST] entries, comma-separated', () => {
+    expect(parseRateLimits('DescribeImages=18/5, GetLifecyclePolicy=2.5')).toEqual({
+      DescribeImages: { perSecond: 18, burst: 5 },
+      GetLifecyclePolicy: { perSecond: 2.5, burst: 1 },
+    });
+  });
+
+  it('means no limits when empty', () => {
+    expect(parseRateLimits('')).toEqual({});
+  });
+
+  it.each([
+    ['DescribeImages', 'must look like Operation=PER_SECOND'],
+    ['DescribeImages=fast', 'must look like Operation=PER_SECOND'],
+    ['DeleteRepository=5', 'is not an operation ecr-janitor calls'],
+    ['DescribeImages=0', 'perSecond must be a positive number'],
+    ['DescribeImages=5/0', 'burst must be a whole number of at least 1'],
+  ])('rejects %s with a message that names the problem', (text, message) => {
+    expect(() => parseRateLimits(text)).toThrow(message);
   });
 });

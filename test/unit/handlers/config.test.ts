@@ -25,6 +25,7 @@ describe('loadConfig', () => {
         optOutTag: 'ecr-janitor:opt-out',
         pricePerGbMonth: 0.1,
         concurrency: 8,
+        rateLimits: {},
         reportBucket: undefined,
         reportBus: 'default',
         janitorRoles: [],
@@ -48,6 +49,7 @@ describe('loadConfig', () => {
         OPT_OUT_TAG: 'keep-forever',
         PRICE_PER_GB_MONTH: '0.105',
         CONCURRENCY: '16',
+        RATE_LIMITS: 'DescribeImages=18/5,GetLifecyclePolicy=10',
         REPORT_BUCKET: 'ecr-janitor-prod-reportbucket-1a2b3c',
         REPORT_BUS: 'arn:aws:events:eu-west-1:123456789012:event-bus/finops',
         JANITOR_ROLES: 'arn:aws:iam::123456789012:role/ecr-janitor-a,arn:aws:iam::123456789012:role/ecr-janitor-b',
@@ -60,6 +62,7 @@ describe('loadConfig', () => {
         optOutTag: 'keep-forever',
         pricePerGbMonth: 0.105,
         concurrency: 16,
+        rateLimits: { DescribeImages: { perSecond: 18, burst: 5 }, GetLifecyclePolicy: { perSecond: 10, burst: 1 } },
         reportBucket: 'ecr-janitor-prod-reportbucket-1a2b3c',
         reportBus: 'arn:aws:events:eu-west-1:123456789012:event-bus/finops',
         janitorRoles: ['arn:aws:iam::123456789012:role/ecr-janitor-a', 'arn:aws:iam::123456789012:role/ecr-janitor-b'],
@@ -88,6 +91,7 @@ describe('loadConfig', () => {
       ['CONCURRENCY', '65', 'concurrency', 'at most 64'],
       ['CONCURRENCY', 'eight', 'concurrency', 'whole number'],
       ['REPORT_BUS', 'my bus!', 'reportBus', 'event bus name or an event bus ARN'],
+      ['RATE_LIMITS', 'DescribeImages=fast', 'rateLimits', 'must look like Operation=PER_SECOND'],
       // Set by the stack itself, not a serverless.yml parameter: the message says so.
       ['JANITOR_ROLES', 'arn:aws:iam::123456789012:user/alice', '(the stack\'s function roles)', 'IAM role names or role ARNs'],
     ])('%s=%j names %s', (variable, value, parameter, reason) => {
