@@ -137,15 +137,17 @@ const BUCKETS = 2 ** 32;
  * and only the rare runs that share a bucket are re-sorted with a comparator. A comparator sort of
  * a million indexes costs ten native sorts or more.
  */
-export function newestFirstOrder(time: Float64Array, digests: readonly string[]): Uint32Array {
+export function newestFirstOrder(time: Float64Array, digests: readonly string[] | ((index: number) => string)): Uint32Array {
   const n = time.length;
   const order = new Uint32Array(n);
+  // Digests are only read to break ties, so a caller may pass a lookup instead of building an array.
+  const digestOf = typeof digests === 'function' ? digests : (i: number): string => digests[i] ?? '';
   const newerFirst = (a: number, b: number): number => {
     const ta = time[a] as number;
     const tb = time[b] as number;
     if (ta !== tb) return tb > ta ? 1 : -1;
-    const da = digests[a] ?? '';
-    const db = digests[b] ?? '';
+    const da = digestOf(a);
+    const db = digestOf(b);
     return da < db ? -1 : da > db ? 1 : a - b;
   };
   if (n >= INDEX_BITS) {
@@ -213,12 +215,14 @@ export function evaluatePolicy(policy: LifecyclePolicy, images: readonly ImageDe
   // images a since-pulled or since-transitioned rule may act on (see referenceTime).
   const effectivePush = new Float64Array(n);
   const archived = new Uint8Array(n);
+  const tagged = new Uint8Array(n);
   const protectedChild = new Uint8Array(n);
   const children = indexChildDigests(images);
   for (let i = 0; i < n; i++) {
     const image = images[i] as ImageDetail;
     const isArchived = image.imageStatus === 'ARCHIVED';
     archived[i] = isArchived ? 1 : 0;
+    tagged[i] = image.imageTags !== undefined && image.imageTags.length > 0 ? 1 : 0;
     let effective = toEpochMs(image.imagePushedAt);
     if (image.lastActivatedAt !== undefined && !isArchived) {
       const activated = toEpochMs(image.lastActivatedAt);
@@ -255,30 +259,30 @@ export function evaluatePolicy(policy: LifecyclePolicy, images: readonly ImageDe
         const t = effectivePush[i] as number;
         sortTime[i] = Number.isNaN(t) ? -Infinity : t;
       }
-      order = newestFirstOrder(sortTime, images.map((im) => im.imageDigest));
+      order = newestFirstOrder(sortTime, (i) => images[i]?.imageDigest ?? '');
     }
     return order;
   };
 
-  // Each rule first marks its matches in input order (sequential memory access), then decides:
-  // count rules walk the shared newest-first order over that compact mark array.
+  // Count rules first mark their matches in input order (sequential memory access), then walk the
+  // shared newest-first order over that compact mark array, ranking claimed images too. Since-rules
+  // decide in one pass and skip claimed images outright: those can neither be acted on nor counted.
   const matched = new Uint8Array(n);
   rules.forEach((compiled, r) => {
     const { rule, archive, matches } = compiled;
     const wantArchived = archive ? 1 : 0;
     const status = rule.selection.tagStatus;
-    for (let i = 0; i < n; i++) {
-      let m = archived[i] === wantArchived;
-      if (m && status !== 'any') {
-        const tags = images[i]?.imageTags;
-        const isTagged = tags !== undefined && tags.length > 0;
-        m = status === 'untagged' ? !isTagged : isTagged && matches(true, tags);
-      }
-      matched[i] = m ? 1 : 0;
-    }
+    const wantTagged = status === 'tagged' ? 1 : 0;
+    const selects = (i: number): boolean => {
+      if (archived[i] !== wantArchived) return false;
+      if (status === 'any') return true;
+      if (tagged[i] !== wantTagged) return false;
+      return status === 'untagged' || matches(true, (images[i] as ImageDetail).imageTags as string[]);
+    };
     const countType = rule.selection.countType;
     const countNumber = rule.selection.countNumber;
     if (countType === 'imageCountMoreThan') {
+      for (let i = 0; i < n; i++) matched[i] = selects(i) ? 1 : 0;
       const sequence = newestFirst();
       let seen = 0;
       for (let k = 0; k < n; k++) {
@@ -295,7 +299,7 @@ export function evaluatePolicy(policy: LifecyclePolicy, images: readonly ImageDe
     }
     const cutoff = now - countNumber * DAY_MS;
     for (let i = 0; i < n; i++) {
-      if (matched[i] === 0 || owner[i] !== -1) continue;
+      if (owner[i] !== -1 || !selects(i)) continue;
       owner[i] = r;
       const t = referenceTime(i, countType);
       if (!(t < cutoff)) keep[i] = Number.isNaN(t) ? 3 : 2;
