@@ -1,5 +1,6 @@
 import { Command, Option } from 'commander';
 import { InvalidPolicyError } from '../../domain/errors';
+import { INDEX_MEDIA_TYPES } from '../../domain/image';
 import { evaluatePolicy, formatProblem, mergeDefaultRule, parsePolicy, parsePolicyOrThrow, DEFAULT_UNTAGGED_DAYS } from '../../domain/policy';
 import { renderTable } from '../../adapters/render/table';
 import { readJsonFile, readTextFile, toImageList } from '../io';
@@ -14,10 +15,22 @@ export function simulateCommand(ctx: CliContext): Command {
     .requiredOption('--images <file>', 'JSON array of ImageDetail objects, or the output of "aws ecr describe-images"')
     .option('--now <iso-8601>', 'evaluate at this time (default: now)', parseNow)
     .addOption(new Option('--format <format>', 'output format').choices(['json', 'table']).default('json'))
-    .action(async (opts: { policy: string; images: string; now?: number; format: 'json' | 'table' }) => {
+    .option('--explain', 'list every image with the rules that match it and why it is acted on or kept', false)
+    .action(async (opts: { policy: string; images: string; now?: number; format: 'json' | 'table'; explain: boolean }) => {
       const policy = parsePolicyOrThrow(await readTextFile(opts.policy, 'policy'), `policy file ${opts.policy}`);
       const images = toImageList(await readJsonFile(opts.images, 'images'), `images file ${opts.images}`);
+      const unreadIndexes = images.filter((i) => i.imageManifest === undefined && i.imageManifestMediaType !== undefined && INDEX_MEDIA_TYPES.has(i.imageManifestMediaType)).length;
+      if (unreadIndexes > 0) {
+        // Without the index's manifest its children look like ordinary untagged images, which ECR protects.
+        ctx.err(`warning: ${unreadIndexes} image index${unreadIndexes === 1 ? '' : 'es'} without "imageManifest": their children cannot be recognised and may be shown as expired, which ECR would not do. Add each index's manifest (aws ecr batch-get-image) or audit the repository with "ecr-janitor audit".`);
+      }
       const evaluation = evaluatePolicy(policy, images, { now: opts.now ?? ctx.now() });
+      if (opts.explain) {
+        const explanations = images.map((_, i) => evaluation.explain(i));
+        if (opts.format === 'json') ctx.out(JSON.stringify(explanations, null, 2));
+        else ctx.out(renderTable(['digest', 'tags', 'class', 'matched rules', 'outcome'], explanations.map((e) => [e.imageDigest.slice(0, 19), e.imageTags.join(',') || '<untagged>', e.storageClass, e.matchedRulePriorities.join(',') || '-', e.reason])));
+        return;
+      }
       const preview = evaluation.preview();
       if (opts.format === 'json') {
         ctx.out(JSON.stringify(preview, null, 2));
