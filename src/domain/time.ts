@@ -61,10 +61,16 @@ function parseIsoFast(s: string): number {
   } else {
     return Number.NaN;
   }
-  if (i !== s.length || month < 1 || month > 12 || day < 1 || day > 31 || hour > 23 || minute > 59 || second > 60) {
+  if (i !== s.length || month < 1 || month > 12 || day < 1 || day > daysInMonth(year, month) || hour > 23 || minute > 59 || second > 60) {
     return Number.NaN;
   }
   return (daysFromCivil(year, month, day) * 86_400 + hour * 3600 + minute * 60 + second) * 1000 + Math.floor(ms) + offsetMinutes * 60_000;
+}
+
+/** Days in a month of the proleptic Gregorian calendar. */
+function daysInMonth(year: number, month: number): number {
+  if (month === 2) return year % 4 === 0 && (year % 100 !== 0 || year % 400 === 0) ? 29 : 28;
+  return month === 4 || month === 6 || month === 9 || month === 11 ? 30 : 31;
 }
 
 /** Days since 1970-01-01 of a proleptic Gregorian date (H. Hinnant's algorithm); cheaper than Date.UTC. */
@@ -93,6 +99,9 @@ export function toEpochMs(value: Timestamp | null | undefined): number {
   // Only ISO-8601 is accepted: Date.parse would also take locale strings that mean different things in different places.
   const match = /^(\d{4}-\d{2}-\d{2})(?:[Tt ](\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?)([Zz]|[+-]\d{2}:?\d{2})?)?$/.exec(value);
   if (!match) return Number.NaN;
+  const [year, month, day] = (match[1] as string).split('-').map(Number) as [number, number, number];
+  // Date.parse rolls 2026-02-31 over into March; a date that does not exist is not a time.
+  if (month < 1 || month > 12 || day < 1 || day > daysInMonth(year, month)) return Number.NaN;
   // AWS writes UTC: a time without an offset is read as UTC, never as the machine's local time.
   return Date.parse(`${match[1]}T${match[2] ?? '00:00'}${match[3] ?? 'Z'}`);
 }
