@@ -267,6 +267,24 @@ describe('EcrRegistry', () => {
       ]);
     });
 
+    it.each(['ImageReferencedByManifestList', 'ImageNotFound', 'KmsError', 'UpstreamUnavailable'])(
+      'keeps the other manifests of the batch when one item fails with %s',
+      async (failureCode) => {
+        // Arrange: ECR answers 200 with per-item failures, never an exception, for a batch call.
+        const manifest = '{"schemaVersion":2,"mediaType":"application/vnd.oci.image.manifest.v1+json"}';
+        ecrMock.on(BatchGetImageCommand).resolves({
+          images: [1, 3].map((n) => ({ imageId: { imageDigest: digest(n) }, imageManifest: manifest })),
+          failures: [{ imageId: { imageDigest: digest(2) }, failureCode, failureReason: `${failureCode} for this image` }],
+        });
+
+        // Act
+        const manifests = await registry().getManifests('app', [digest(1), digest(2), digest(3)]);
+
+        // Assert
+        expect(manifests.map((m) => m.imageDigest)).toEqual([digest(1), digest(3)]);
+      },
+    );
+
     it('sends no call when given no digests', async () => {
       // Arrange
       const reader = registry();
