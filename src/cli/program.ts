@@ -1,4 +1,5 @@
 import { Command, CommanderError } from 'commander';
+import packageJson from '../../package.json';
 import { JanitorError } from '../domain/errors';
 import { mergePolicyCommand, simulateCommand, validatePolicyCommand } from './commands/policy';
 import { auditCommand, remediateCommand, snapshotCommand } from './commands/registry';
@@ -9,7 +10,7 @@ import { EXIT, exitCodeFor } from './errors';
 export function buildProgram(ctx: CliContext): Command {
   const program = new Command('ecr-janitor')
     .description('Keep Amazon ECR registries clean: audit lifecycle policies, apply a safe default, report storage cost.')
-    .version('0.1.0')
+    .version(packageJson.version)
     .showHelpAfterError('(run with --help for usage)')
     .configureOutput({ writeOut: (s) => ctx.out(s.trimEnd()), writeErr: (s) => ctx.err(s.trimEnd()) })
     .exitOverride();

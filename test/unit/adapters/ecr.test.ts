@@ -267,7 +267,7 @@ describe('EcrRegistry', () => {
       ]);
     });
 
-    it.each(['ImageReferencedByManifestList', 'ImageNotFound', 'KmsError', 'UpstreamUnavailable'])(
+    it.each(['ImageReferencedByManifestList', 'ImageNotFound', 'KmsError', 'UpstreamUnavailable'] as const)(
       'keeps the other manifests of the batch when one item fails with %s',
       async (failureCode) => {
         // Arrange: ECR answers 200 with per-item failures, never an exception, for a batch call.
