@@ -1,9 +1,10 @@
 import { JanitorError } from './errors';
 import { buildImageGraph, closeDoomed, naiveBytesOf, reclaimableBytesOf, storedBytesOf } from './graph';
+import { isTagged } from './image';
 import type { LifecyclePolicy } from './policy';
-import { evaluatePolicy, mergeDefaultRule, parsePolicy, policyExpiresUntaggedImages } from './policy';
+import { evaluatePolicy, formatProblem, mergeDefaultRule, parsePolicy, policyExpiresUntaggedImages } from './policy';
 import type { RepositoryState } from './registry';
-import type { PolicyStatus, RepositoryReport } from './report';
+import type { PolicyStatus, ReportWarningCode, RepositoryReport } from './report';
 import { monthlyUsd } from './report';
 
 /** Settings of an analysis. */
@@ -20,18 +21,32 @@ export interface AnalysisOptions {
   excluded: boolean;
 }
 
+/** A problem with the repository's policy, for the report's `warnings`. */
+export interface AnalysisWarning {
+  code: ReportWarningCode;
+  message: string;
+}
+
 /** Outcome of {@link analyseRepository}: the report row and, when there is one, a problem to record. */
 export interface Analysis {
   report: RepositoryReport;
   /** Why the effective policy could not be built (an invalid stored policy, a merge conflict). */
-  warning?: string;
+  warning?: AnalysisWarning;
 }
+
+/** How many of an invalid policy's problems the warning spells out; the rest are counted. */
+const PROBLEMS_SHOWN = 3;
 
 /** The repository's policy status: missing, present without untagged cleanup, or ok. */
 export function policyStatusOf(policyText: string | null): { status: PolicyStatus; policy?: LifecyclePolicy; invalid?: string } {
   if (policyText === null) return { status: 'missing' };
   const parsed = parsePolicy(policyText);
-  if (!parsed.ok) return { status: 'no-untagged-rule', invalid: `stored lifecycle policy is not valid (${parsed.problems.length} problem(s))` };
+  if (!parsed.ok) {
+    const n = parsed.problems.length;
+    const shown = parsed.problems.slice(0, PROBLEMS_SHOWN).map(formatProblem).join(' ');
+    const more = n > PROBLEMS_SHOWN ? ` (and ${n - PROBLEMS_SHOWN} more)` : '';
+    return { status: 'no-untagged-rule', invalid: `stored lifecycle policy is not valid (${n} problem${n === 1 ? '' : 's'}), so it was not evaluated: ${shown}${more}` };
+  }
   return { status: policyExpiresUntaggedImages(parsed.policy) ? 'ok' : 'no-untagged-rule', policy: parsed.policy };
 }
 
@@ -39,18 +54,22 @@ export function policyStatusOf(policyText: string | null): { status: PolicyStatu
  * Audits one repository: classifies its images, computes de-duplicated storage, and what its
  * effective policy (its own when it already expires untagged images or the janitor leaves it
  * alone, else the merge with the default rule) removes at `now`, with index children and
- * referrers that go with the removed images.
+ * referrers that go with the removed images. It also counts the referrers at risk: untagged
+ * signatures, SBOMs and attestations the effective policy expires while their subject stays.
+ *
+ * Warns about an invalid stored policy always, but about a policy the default rule cannot be
+ * merged into only when the janitor would merge (never for opted-out or excluded repositories).
  */
 export function analyseRepository(state: RepositoryState, options: AnalysisOptions): Analysis {
   const { status, policy: own, invalid } = policyStatusOf(state.lifecyclePolicyText);
   let effective: LifecyclePolicy | undefined = own;
-  let warning = invalid;
+  let warning: AnalysisWarning | undefined = invalid === undefined ? undefined : { code: 'InvalidStoredPolicy', message: invalid };
   if (status !== 'ok' && !options.optedOut && !options.excluded && invalid === undefined) {
     try {
       effective = mergeDefaultRule(state.lifecyclePolicyText ?? undefined, options.days).policy;
     } catch (error) {
       if (!(error instanceof JanitorError)) throw error;
-      warning = error.message;
+      warning = { code: 'PolicyNotMergeable', message: error.message };
     }
   }
 
@@ -63,6 +82,14 @@ export function analyseRepository(state: RepositoryState, options: AnalysisOptio
     }
   }
   const doomed = closeDoomed(graph, expired);
+  // A referrer is at risk when the policy takes it for an ordinary untagged image while its
+  // subject stays (a referrer whose subject goes, or is already gone, is removed by ECR anyway).
+  let referrersAtRisk = 0;
+  for (const digest of expired) {
+    const node = graph.nodes.get(digest);
+    if (node?.kind !== 'referrer' || node.subject === undefined || isTagged(node.image)) continue;
+    if (graph.nodes.has(node.subject) && !doomed.has(node.subject)) referrersAtRisk++;
+  }
   let untaggedImages = 0;
   let indexChildren = 0;
   let referrers = 0;
@@ -86,6 +113,7 @@ export function analyseRepository(state: RepositoryState, options: AnalysisOptio
     untaggedImages,
     indexChildren,
     referrers,
+    referrersAtRisk,
     archivedImages,
     doomedImages: doomed.size,
     storedBytes,

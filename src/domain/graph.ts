@@ -83,7 +83,8 @@ export function naiveBytesOf(images: readonly ImageDetail[]): number {
 /**
  * Closes a set of removed images over what ECR removes with them: untagged images whose parent
  * indexes are all removed (they become orphans the policy then expires), and referrers whose
- * subject is removed (ECR deletes them within a day). Repeats until nothing changes.
+ * subject is removed or not in the repository at all (ECR deletes them within a day of their
+ * subject's removal, ECR-FACTS §1.4). Repeats until nothing changes.
  */
 export function closeDoomed(graph: ImageGraph, expired: Iterable<string>): Set<string> {
   const doomed = new Set(expired);
@@ -93,7 +94,7 @@ export function closeDoomed(graph: ImageGraph, expired: Iterable<string>): Set<s
     for (const [digest, node] of graph.nodes) {
       if (doomed.has(digest)) continue;
       const childOfDoomed = node.kind === 'index-child' && node.parents.every((p) => doomed.has(p));
-      const referrerOfDoomed = node.subject !== undefined && doomed.has(node.subject);
+      const referrerOfDoomed = node.subject !== undefined && (doomed.has(node.subject) || !graph.nodes.has(node.subject));
       if (childOfDoomed || referrerOfDoomed) {
         doomed.add(digest);
         changed = true;

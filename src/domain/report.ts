@@ -17,6 +17,11 @@ export interface RepositoryReport {
   untaggedImages: number;
   indexChildren: number;
   referrers: number;
+  /**
+   * Untagged referrers (signatures, SBOMs, attestations) that the effective policy expires at `now`
+   * although their subject stays: ECR's untagged rules treat them as ordinary untagged images.
+   */
+  referrersAtRisk: number;
   archivedImages: number;
   /** Images the effective policy removes at `now`, with what goes with them (children, referrers). */
   doomedImages: number;
@@ -37,6 +42,8 @@ export interface ReportTotals {
   repositoriesWithoutUntaggedCleanup: number;
   images: number;
   untaggedImages: number;
+  /** Sum of the repositories' {@link RepositoryReport.referrersAtRisk}. */
+  referrersAtRisk: number;
   storedBytes: number;
   naiveBytes: number;
   reclaimableBytes: number;
@@ -51,6 +58,24 @@ export interface ReportError {
   repositoryName?: string;
   /** The error's name, e.g. `AccessDeniedException`. */
   code: string;
+  message: string;
+}
+
+/** Why a repository's lifecycle policy needs a person: the audit read it, but could not use it fully. */
+export type ReportWarningCode =
+  /** The stored policy is not one ECR would accept: nothing was evaluated for the repository. */
+  | 'InvalidStoredPolicy'
+  /** The default untagged rule cannot be merged into the policy: its own rules were evaluated alone. */
+  | 'PolicyNotMergeable';
+
+/**
+ * A problem with one repository's lifecycle policy. Shaped like {@link ReportError}, but the
+ * repository was read and is in the totals: a warning is no failure of the run.
+ */
+export interface ReportWarning {
+  region: string;
+  repositoryName: string;
+  code: ReportWarningCode;
   message: string;
 }
 
@@ -69,7 +94,10 @@ export interface AuditReport {
   apiCalls: Record<string, number>;
   /** Retries by operation, after throttling or transient errors. */
   apiRetries: Record<string, number>;
+  /** Repositories or regions that could not be read; their numbers are missing from the totals. */
   errors: ReportError[];
+  /** Policies that could not be evaluated or merged into; those repositories are in the totals. */
+  warnings: ReportWarning[];
 }
 
 /** Bytes in one GB as AWS bills storage (2^30). */
@@ -87,12 +115,14 @@ export function totalsOf(repositories: readonly RepositoryReport[], pricePerGbMo
   let reclaimableBytes = 0;
   let images = 0;
   let untaggedImages = 0;
+  let referrersAtRisk = 0;
   for (const r of repositories) {
     storedBytes += r.storedBytes;
     naiveBytes += r.naiveBytes;
     reclaimableBytes += r.reclaimableBytes;
     images += r.images;
     untaggedImages += r.untaggedImages;
+    referrersAtRisk += r.referrersAtRisk;
   }
   return {
     repositories: repositories.length,
@@ -100,6 +130,7 @@ export function totalsOf(repositories: readonly RepositoryReport[], pricePerGbMo
     repositoriesWithoutUntaggedCleanup: repositories.filter((r) => r.policyStatus !== 'ok').length,
     images,
     untaggedImages,
+    referrersAtRisk,
     storedBytes,
     naiveBytes,
     reclaimableBytes,

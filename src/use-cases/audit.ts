@@ -1,7 +1,7 @@
 import pLimit from 'p-limit';
 import { analyseRepository } from '../domain/analysis';
 import type { RepositoryRef, RepositoryState } from '../domain/registry';
-import type { AuditReport, ReportError, RepositoryReport } from '../domain/report';
+import type { AuditReport, ReportError, ReportWarning, RepositoryReport } from '../domain/report';
 import { totalsOf } from '../domain/report';
 import type { Selection } from '../domain/selection';
 import { excludeMatcher, isOptedOut } from '../domain/selection';
@@ -89,14 +89,22 @@ export function compareRepositoryReports(a: RepositoryReport, b: RepositoryRepor
   );
 }
 
+/** Orders errors and warnings by region, then repository (a region's listing first). */
+function byLocation(a: Pick<ReportError, 'region' | 'repositoryName'>, b: Pick<ReportError, 'region' | 'repositoryName'>): number {
+  return a.region.localeCompare(b.region) || (a.repositoryName ?? '').localeCompare(b.repositoryName ?? '');
+}
+
 /**
  * Audits every repository of every region: policy status, de-duplicated storage and cost, and
- * what the effective policy will reclaim. Errors are recorded per repository in the report.
+ * what the effective policy will reclaim. Read failures are recorded per repository in `errors`
+ * (those repositories are missing from the totals); policies that could not be evaluated or
+ * merged into go to `warnings` (those repositories are in the totals).
  *
  * @example const report = await audit([reader], { now: Date.now(), days: 7, … });
  */
 export async function audit(readers: readonly RegistryReader[], options: AuditOptions): Promise<AuditReport> {
   const errors: ReportError[] = [];
+  const warnings: ReportWarning[] = [];
   const repositories: RepositoryReport[] = [];
   const excluded = excludeMatcher(options.selection.exclude);
   await scanRegistries(
@@ -113,14 +121,15 @@ export async function audit(readers: readonly RegistryReader[], options: AuditOp
       });
       repositories.push(analysis.report);
       if (analysis.warning !== undefined) {
-        errors.push({ region: state.region, repositoryName: state.repositoryName, code: 'PolicyNotMergeable', message: analysis.warning });
+        warnings.push({ region: state.region, repositoryName: state.repositoryName, ...analysis.warning });
       }
     },
     errors,
     options.onProgress,
   );
   repositories.sort(compareRepositoryReports);
-  errors.sort((a, b) => a.region.localeCompare(b.region) || (a.repositoryName ?? '').localeCompare(b.repositoryName ?? ''));
+  errors.sort(byLocation);
+  warnings.sort(byLocation);
   const counts = options.counter?.snapshot();
   return {
     generatedAt: new Date(options.generatedAt).toISOString(),
@@ -132,5 +141,6 @@ export async function audit(readers: readonly RegistryReader[], options: AuditOp
     apiCalls: counts?.calls ?? {},
     apiRetries: counts?.retries ?? {},
     errors,
+    warnings,
   };
 }

@@ -1,6 +1,9 @@
 import type { AuditReport, RepositoryReport } from '../../domain/report';
 
-/** The CSV columns: every field of a repository report, in this order. */
+/**
+ * The CSV columns: every field of a repository report, in this order. Columns added later go at the
+ * end, so that spreadsheets and scripts reading columns by position keep working.
+ */
 export const CSV_COLUMNS = [
   'accountId',
   'region',
@@ -19,6 +22,7 @@ export const CSV_COLUMNS = [
   'reclaimableBytes',
   'monthlyCostUsd',
   'monthlySavingsUsd',
+  'referrersAtRisk',
 ] as const satisfies ReadonlyArray<keyof RepositoryReport>;
 
 // Compile-time check that no field of RepositoryReport is missing from CSV_COLUMNS.

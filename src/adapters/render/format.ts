@@ -112,3 +112,21 @@ export function policyLabel(repository: Pick<RepositoryReport, 'policyStatus' | 
 export function byReclaimable(repositories: readonly RepositoryReport[]): RepositoryReport[] {
   return [...repositories].sort((a, b) => b.reclaimableBytes - a.reclaimableBytes || b.storedBytes - a.storedBytes);
 }
+
+/**
+ * What a referrer at risk is and what to do about it, for every report to say the same; starts in
+ * lower case to follow a label such as `Referrers at risk:`.
+ */
+export const REFERRERS_AT_RISK_NOTE =
+  'untagged signatures, SBOMs or attestations of images that stay, which an untagged expire rule (the default one too) deletes because ECR treats them as ordinary untagged images; tag them to keep them.';
+
+/**
+ * The repositories with referrers at risk, most first, then by region and name.
+ *
+ * @example withReferrersAtRisk(report.repositories).map((r) => r.repositoryName)
+ */
+export function withReferrersAtRisk(repositories: readonly RepositoryReport[]): RepositoryReport[] {
+  return repositories
+    .filter((r) => r.referrersAtRisk > 0)
+    .sort((a, b) => b.referrersAtRisk - a.referrersAtRisk || a.region.localeCompare(b.region) || a.repositoryName.localeCompare(b.repositoryName));
+}

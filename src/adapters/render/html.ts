@@ -1,5 +1,5 @@
 import type { AuditReport, RepositoryReport } from '../../domain/report';
-import { byReclaimable, formatBytes, formatCount, formatPercent, formatPrice, formatUsd, policyLabel } from './format';
+import { REFERRERS_AT_RISK_NOTE, byReclaimable, formatBytes, formatCount, formatPercent, formatPrice, formatUsd, policyLabel, withReferrersAtRisk } from './format';
 
 /** One point of the storage trend: the totals of one earlier audit. */
 export interface TrendPoint {
@@ -267,7 +267,10 @@ td.repo{white-space:normal;overflow-wrap:anywhere;min-width:180px}
 .badge.missing{background:#fbe6e6;color:var(--bad)}
 .badge.no-untagged-rule{background:#fcf0dc;color:var(--warn)}
 .tag{color:var(--muted);font-size:12px;margin-left:6px}
-.errors td.msg{white-space:normal;overflow-wrap:anywhere}
+.errors td.msg,.warnings td.msg{white-space:normal;overflow-wrap:anywhere}
+.callout{margin:20px 0 0;border:1px solid var(--border);border-left:4px solid var(--warn);border-radius:8px;background:#fdf7ec;padding:12px 14px}
+.callout h2{font-size:16px;margin:0 0 6px}
+.callout .table-wrap{margin-top:8px;background:var(--bg)}
 details{margin-top:8px}
 summary{cursor:pointer;color:var(--muted)}
 footer{margin-top:40px;color:var(--muted);font-size:12px}
@@ -288,6 +291,11 @@ details{display:block}
 summary{display:none}
 }
 `;
+
+/** `<span>2 errors</span>` for the header line; nothing when there are none. */
+function countSpan(n: number, noun: string): string {
+  return n === 0 ? '' : `<span>${h(formatCount(n))} ${noun}${n === 1 ? '' : 's'}</span>`;
+}
 
 function card(testId: string, label: string, value: string, raw: number, sub?: string, kind?: 'key' | 'save'): string {
   return [
@@ -362,6 +370,42 @@ function errorsSection(report: AuditReport): string {
   ].join('\n');
 }
 
+function warningsSection(report: AuditReport): string {
+  if (report.warnings.length === 0) return '';
+  const rows = report.warnings.map(
+    (w) => `<tr><td>${h(w.region)}</td><td class="repo">${h(w.repositoryName)}</td><td>${h(w.code)}</td><td class="msg">${h(w.message)}</td></tr>`,
+  );
+  return [
+    `<section data-testid="warnings" class="warnings">`,
+    `<h2>Warnings (${h(formatCount(report.warnings.length))})</h2>`,
+    `<p>These repositories are in the totals, but their lifecycle policy could not be evaluated, or the default rule cannot be merged into it: fix the policy by hand.</p>`,
+    `<div class="table-wrap"><table><thead><tr><th scope="col">Region</th><th scope="col">Repository</th><th scope="col">Warning</th><th scope="col">Message</th></tr></thead><tbody>`,
+    ...rows,
+    `</tbody></table></div>`,
+    `</section>`,
+  ].join('\n');
+}
+
+/** A callout under the totals when some policy expires signatures, SBOMs or attestations of kept images. */
+function referrersAtRiskCallout(report: AuditReport): string {
+  const repositories = withReferrersAtRisk(report.repositories);
+  if (repositories.length === 0) return '';
+  const n = report.totals.referrersAtRisk;
+  const rows = repositories.map(
+    (r) =>
+      `<tr><td>${h(r.region)}</td><td class="repo">${h(r.repositoryName)}</td><td>${h(policyLabel(r))}</td><td class="num">${h(formatCount(r.referrers))}</td><td class="num">${h(formatCount(r.referrersAtRisk))}</td></tr>`,
+  );
+  return [
+    `<section data-testid="referrers-at-risk" class="callout" role="note">`,
+    `<h2><span data-testid="total-referrers-at-risk" data-value="${h(String(n))}">${h(formatCount(n))}</span> ${n === 1 ? 'referrer' : 'referrers'} at risk</h2>`,
+    `<p>${h(`${REFERRERS_AT_RISK_NOTE.charAt(0).toUpperCase()}${REFERRERS_AT_RISK_NOTE.slice(1)}`)}</p>`,
+    `<div class="table-wrap"><table><thead><tr><th scope="col">Region</th><th scope="col">Repository</th><th scope="col">Policy</th><th scope="col" class="num">Referrers</th><th scope="col" class="num">At risk</th></tr></thead><tbody>`,
+    ...rows,
+    `</tbody></table></div>`,
+    `</section>`,
+  ].join('\n');
+}
+
 function apiCallsSection(report: AuditReport): string {
   const operations = Object.keys(report.apiCalls)
     .filter((op) => op !== 'total')
@@ -380,9 +424,9 @@ function apiCallsSection(report: AuditReport): string {
 }
 
 /**
- * The audit as one self-contained HTML page: totals, a bar chart of the repositories with the most
- * reclaimable bytes, a weekly trend chart when `history` has two or more points, every repository,
- * and the errors. No external scripts, styles, fonts or images; every report text is escaped, and a
+ * The audit as one self-contained HTML page: totals, the referrers at risk (when any), a bar chart
+ * of the repositories with the most reclaimable bytes, a weekly trend chart when `history` has two
+ * or more points, every repository, and the errors and warnings (when any). No external scripts, styles, fonts or images; every report text is escaped, and a
  * Content-Security-Policy forbids scripts should anything slip through.
  *
  * @example await writeFile('audit.html', renderHtml(report, { history }));
@@ -415,12 +459,13 @@ export function renderHtml(report: AuditReport, options: HtmlOptions = {}): stri
   const body: string[] = [
     `<header>`,
     `<h1>${h(title)}</h1>`,
-    `<p class="meta"><span>Generated ${timestamp(report.generatedAt)}</span><span>Policies evaluated at ${timestamp(report.now)}</span><span>Untagged images expire after ${h(String(report.days))} days</span><span>${h(formatPrice(report.pricePerGbMonth))}</span>${report.errors.length === 0 ? '' : `<span>${h(formatCount(report.errors.length))} errors</span>`}</p>`,
+    `<p class="meta"><span>Generated ${timestamp(report.generatedAt)}</span><span>Policies evaluated at ${timestamp(report.now)}</span><span>Untagged images expire after ${h(String(report.days))} days</span><span>${h(formatPrice(report.pricePerGbMonth))}</span>${countSpan(report.errors.length, 'error')}${countSpan(report.warnings.length, 'warning')}</p>`,
     `<p class="headline">${h(headline)}</p>`,
     `</header>`,
     `<section aria-label="Totals"><div class="cards">`,
     ...cards,
     `</div></section>`,
+    referrersAtRiskCallout(report),
     `<section>`,
     `<h2>${top.length < repositories.length ? `Top ${h(String(top.length))} repositories by reclaimable bytes` : 'Repositories by reclaimable bytes'}</h2>`,
     `<figure>`,
@@ -446,6 +491,7 @@ export function renderHtml(report: AuditReport, options: HtmlOptions = {}): stri
     repositories.length === 0 ? '<p>No repositories audited.</p>' : repositoryTable(report, repositories),
     `</section>`,
     errorsSection(report),
+    warningsSection(report),
     `<footer>`,
     apiCallsSection(report),
     `<p>Generated by ecr-janitor. Sizes are compressed bytes in binary units (1 GiB = 2<sup>30</sup> bytes, the GB that AWS bills).</p>`,

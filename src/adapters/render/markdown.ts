@@ -1,5 +1,5 @@
 import type { AuditReport } from '../../domain/report';
-import { byReclaimable, formatBytes, formatCount, formatPercent, formatPrice, formatUsd, policyLabel } from './format';
+import { REFERRERS_AT_RISK_NOTE, byReclaimable, formatBytes, formatCount, formatPercent, formatPrice, formatUsd, policyLabel, withReferrersAtRisk } from './format';
 
 /**
  * Escapes inline text for Markdown, table cells included: backslash-escapes what starts emphasis,
@@ -17,8 +17,8 @@ function table(header: readonly string[], rows: ReadonlyArray<readonly string[]>
 }
 
 /**
- * The audit as a Markdown report: title and run parameters, totals, every repository, errors (when
- * any) and the AWS calls made. Suitable for a pull-request comment, a wiki page or a job summary.
+ * The audit as a Markdown report: title and run parameters, totals, the referrers at risk (when
+ * any), every repository, errors and warnings (when any) and the AWS calls made. Suitable for a pull-request comment, a wiki page or a job summary.
  *
  * @example await writeFile('audit.md', renderMarkdown(report));
  */
@@ -39,6 +39,7 @@ export function renderMarkdown(report: AuditReport): string {
     ['Without untagged cleanup', formatCount(t.repositoriesWithoutUntaggedCleanup)],
     ['Images', formatCount(t.images)],
     ['Untagged images', formatCount(t.untaggedImages)],
+    ['Referrers at risk', formatCount(t.referrersAtRisk)],
     ['Stored (billed)', formatBytes(t.storedBytes)],
     ['Naive sum of image sizes', formatBytes(t.naiveBytes)],
     ['Reclaimable', `${formatBytes(t.reclaimableBytes)} (${formatPercent(t.reclaimableBytes, t.storedBytes)} of stored)`],
@@ -48,6 +49,20 @@ export function renderMarkdown(report: AuditReport): string {
   out.push('## Totals', '');
   out.push(table(['Metric', 'Value'], totals.map(([label, value]) => [label, escapeMarkdown(value)]), ['l', 'r']));
   out.push('');
+
+  const atRisk = withReferrersAtRisk(report.repositories);
+  if (atRisk.length > 0) {
+    out.push('## Referrers at risk', '');
+    out.push(`> **${formatCount(t.referrersAtRisk)} ${t.referrersAtRisk === 1 ? 'referrer' : 'referrers'} at risk:** ${escapeMarkdown(REFERRERS_AT_RISK_NOTE)}`, '');
+    out.push(
+      table(
+        ['Region', 'Repository', 'Policy', 'Referrers', 'At risk'],
+        atRisk.map((r) => [escapeMarkdown(r.region), escapeMarkdown(r.repositoryName), escapeMarkdown(policyLabel(r)), formatCount(r.referrers), formatCount(r.referrersAtRisk)]),
+        ['l', 'l', 'l', 'r', 'r'],
+      ),
+    );
+    out.push('');
+  }
 
   out.push('## Repositories', '');
   if (report.repositories.length === 0) {
@@ -81,6 +96,19 @@ export function renderMarkdown(report: AuditReport): string {
       table(
         ['Region', 'Repository', 'Error', 'Message'],
         report.errors.map((e) => [escapeMarkdown(e.region), e.repositoryName === undefined ? '*(repository listing)*' : escapeMarkdown(e.repositoryName), escapeMarkdown(e.code), escapeMarkdown(e.message)]),
+        ['l', 'l', 'l', 'l'],
+      ),
+    );
+    out.push('');
+  }
+
+  if (report.warnings.length > 0) {
+    out.push('## Warnings', '');
+    out.push('These repositories are in the totals, but their lifecycle policy could not be evaluated, or the default rule cannot be merged into it: fix the policy by hand.', '');
+    out.push(
+      table(
+        ['Region', 'Repository', 'Warning', 'Message'],
+        report.warnings.map((w) => [escapeMarkdown(w.region), escapeMarkdown(w.repositoryName), escapeMarkdown(w.code), escapeMarkdown(w.message)]),
         ['l', 'l', 'l', 'l'],
       ),
     );

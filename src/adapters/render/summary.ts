@@ -1,5 +1,5 @@
 import type { AuditReport } from '../../domain/report';
-import { byReclaimable, formatBytes, formatCount, formatPercent, formatPrice, formatUsd, policyLabel } from './format';
+import { REFERRERS_AT_RISK_NOTE, byReclaimable, formatBytes, formatCount, formatPercent, formatPrice, formatUsd, policyLabel, withReferrersAtRisk } from './format';
 import { renderTable } from './table';
 
 /** Options of {@link renderSummaryTable}. */
@@ -11,6 +11,12 @@ export interface SummaryOptions {
 /** The default number of repositories in the terminal table. */
 export const SUMMARY_LIMIT = 20;
 
+/** How many warnings the summary lists; the other reports list them all. */
+export const SUMMARY_WARNINGS_LIMIT = 10;
+
+/** Longest warning message on a terminal line; the other reports carry the whole text. */
+const WARNING_CHARS = 200;
+
 const HEADER = ['region', 'repository', 'policy', 'images', 'untagged', 'stored', 'reclaimable', '$/month', 'savings/month'];
 const ALIGN = ['left', 'left', 'left', 'right', 'right', 'right', 'right', 'right', 'right'] as const;
 
@@ -21,8 +27,10 @@ function keyValues(rows: ReadonlyArray<readonly [string, string]>): string {
 }
 
 /**
- * The terminal summary of an audit: a totals block, then the repositories with the most reclaimable
- * bytes (at most `limit`, saying how many were left out), then a count of errors when there were any.
+ * The terminal summary of an audit: a totals block (with the referrers at risk when there are any,
+ * and a line saying what they are), then the repositories with the most reclaimable bytes (at most
+ * `limit`, saying how many were left out), then the errors and a short list of warnings when there
+ * were any.
  *
  * @example process.stdout.write(renderSummaryTable(report) + '\n');
  */
@@ -33,6 +41,7 @@ export function renderSummaryTable(report: AuditReport, options: SummaryOptions 
 
   lines.push(`ECR storage audit at ${report.now} (untagged images older than ${report.days} days; ${formatPrice(report.pricePerGbMonth)})`);
   lines.push('');
+  const atRisk = withReferrersAtRisk(report.repositories).length;
   lines.push(
     keyValues([
       ['Repositories', formatCount(t.repositories)],
@@ -40,6 +49,7 @@ export function renderSummaryTable(report: AuditReport, options: SummaryOptions 
       ['  without untagged cleanup', formatCount(t.repositoriesWithoutUntaggedCleanup)],
       ['Images', formatCount(t.images)],
       ['  untagged', formatCount(t.untaggedImages)],
+      ...(t.referrersAtRisk > 0 ? [['Referrers at risk', `${formatCount(t.referrersAtRisk)} (in ${formatCount(atRisk)} ${atRisk === 1 ? 'repository' : 'repositories'})`] as const] : []),
       ['Stored (billed)', formatBytes(t.storedBytes)],
       ['Naive sum of image sizes', `${formatBytes(t.naiveBytes)} (shared layers counted once per image)`],
       ['Reclaimable', `${formatBytes(t.reclaimableBytes)} (${formatPercent(t.reclaimableBytes, t.storedBytes)} of stored)`],
@@ -47,6 +57,8 @@ export function renderSummaryTable(report: AuditReport, options: SummaryOptions 
       ['Monthly savings', formatUsd(t.monthlySavingsUsd)],
     ]),
   );
+  // One line, under the totals, so that the number is not misread as something to clean up.
+  if (t.referrersAtRisk > 0) lines.push(`Referrers at risk: ${REFERRERS_AT_RISK_NOTE}`);
 
   const sorted = byReclaimable(report.repositories);
   const shown = sorted.slice(0, limit);
@@ -81,7 +93,22 @@ export function renderSummaryTable(report: AuditReport, options: SummaryOptions 
       lines.push(`  ${e.region}${e.repositoryName === undefined ? '' : ` ${e.repositoryName}`}: ${e.code}: ${oneLine(e.message)}`);
     }
   }
+
+  if (report.warnings.length > 0) {
+    lines.push('');
+    const n = report.warnings.length;
+    lines.push(`${formatCount(n)} ${n === 1 ? 'warning' : 'warnings'} (lifecycle policies that need a person; these repositories are in the totals):`);
+    for (const w of report.warnings.slice(0, SUMMARY_WARNINGS_LIMIT)) {
+      lines.push(`  ${w.region} ${w.repositoryName}: ${w.code}: ${truncate(oneLine(w.message), WARNING_CHARS)}`);
+    }
+    const left = n - SUMMARY_WARNINGS_LIMIT;
+    if (left > 0) lines.push(`  … and ${formatCount(left)} more (the JSON, Markdown and HTML reports list every warning).`);
+  }
   return lines.join('\n');
+}
+
+function truncate(text: string, max: number): string {
+  return text.length <= max ? text : `${text.slice(0, max - 1)}…`;
 }
 
 /** Keeps a message on one terminal line. */

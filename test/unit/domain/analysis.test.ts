@@ -146,7 +146,7 @@ describe('analysis', () => {
       const { report, warning } = analyseRepository(state(mixed(), INVALID_POLICY), options());
 
       // Assert
-      expect(warning).toMatch(/not valid/);
+      expect(warning).toEqual({ code: 'InvalidStoredPolicy', message: expect.stringMatching(/not valid/) });
       expect(report.policyStatus).toBe('no-untagged-rule');
       expect(report.doomedImages).toBe(0);
       expect(report.reclaimableBytes).toBe(0);
@@ -160,10 +160,181 @@ describe('analysis', () => {
       const { report, warning } = analyseRepository(state(mixed(), text), options());
 
       // Assert
-      expect(warning).toMatch(/already selects untagged/);
+      expect(warning).toEqual({ code: 'PolicyNotMergeable', message: expect.stringMatching(/already selects untagged/) });
       expect(report.policyStatus).toBe('no-untagged-rule');
       expect(report.doomedImages).toBe(1);
       expect(report.reclaimableBytes).toBe(10_000);
+    });
+
+    describe('warnings', () => {
+      /** A valid policy of the 50 rules ECR allows, none of them for untagged images. */
+      const FIFTY_RULES = policyText(...Array.from({ length: 50 }, (_, i) => keepNewestTagged(i + 1, `team-${i + 1}-`, 5)));
+      const UNTAGGED_TRANSITION = policyText(keepNewestTagged(1, 'release', 1), archiveUntagged(2, 30));
+
+      it.each([
+        { name: 'the stored policy is invalid', text: INVALID_POLICY, code: 'InvalidStoredPolicy', message: /stored lifecycle policy is not valid \(2 problems\), so it was not evaluated: .*countNumber: must be a positive integer/ },
+        { name: 'an untagged rule transitions instead of expiring', text: UNTAGGED_TRANSITION, code: 'PolicyNotMergeable', message: /rule 2 already selects untagged standard images \(action "transition"\)/ },
+        { name: 'the policy already has 50 rules', text: FIFTY_RULES, code: 'PolicyNotMergeable', message: /already has 50 rules/ },
+      ])('warns with $code when $name', ({ text, code, message }) => {
+        // Act
+        const { warning } = analyseRepository(state(mixed(), text), options());
+
+        // Assert
+        expect(warning).toEqual({ code, message: expect.stringMatching(message) });
+      });
+
+      it.each([
+        { name: 'no policy', text: null },
+        { name: 'a policy expiring untagged images', text: UNTAGGED_30_DAYS },
+        { name: 'a tagged-only policy the default rule merges into', text: TAGGED_ONLY },
+      ])('does not warn when the repository has $name', ({ text }) => {
+        // Act
+        const { warning } = analyseRepository(state(mixed(), text), options());
+
+        // Assert
+        expect(warning).toBeUndefined();
+      });
+
+      it.each([
+        { name: 'opted out', flags: { optedOut: true }, text: UNTAGGED_TRANSITION },
+        { name: 'excluded', flags: { excluded: true }, text: UNTAGGED_TRANSITION },
+        { name: 'opted out', flags: { optedOut: true }, text: FIFTY_RULES },
+        { name: 'excluded', flags: { excluded: true }, text: FIFTY_RULES },
+      ])('does not warn about a policy the default rule cannot be merged into when the repository is $name', ({ flags, text }) => {
+        // Act: the janitor never merges into such a repository, so the conflict does not matter.
+        const { warning } = analyseRepository(state(mixed(), text), options(flags));
+
+        // Assert
+        expect(warning).toBeUndefined();
+      });
+
+      it.each([
+        { name: 'opted out', flags: { optedOut: true } },
+        { name: 'excluded', flags: { excluded: true } },
+      ])('still warns about an invalid stored policy when the repository is $name', ({ flags }) => {
+        // Act
+        const { warning } = analyseRepository(state(mixed(), INVALID_POLICY), options(flags));
+
+        // Assert
+        expect(warning).toEqual({ code: 'InvalidStoredPolicy', message: expect.stringMatching(/not valid/) });
+      });
+
+      it('names at most three of an invalid policy problems and counts the rest', () => {
+        // Arrange: five rules, each with a count of zero.
+        const rules = Array.from({ length: 5 }, (_, i) => ({ ...keepNewestTagged(i + 1, `p${i}-`, 1), selection: { ...keepNewestTagged(i + 1, `p${i}-`, 1).selection, countNumber: 0 } }));
+
+        // Act
+        const { warning } = analyseRepository(state(mixed(), policyText(...rules)), options());
+
+        // Assert
+        expect(warning?.message).toMatch(/^stored lifecycle policy is not valid \(5 problems\)/);
+        expect(warning?.message).toMatch(/\(and 2 more\)$/);
+        expect(warning?.message.match(/Fix:/g)).toHaveLength(3);
+      });
+    });
+
+    describe('referrersAtRisk', () => {
+      const kept = app('kept', 6_000);
+
+      it('counts an untagged signature of a kept tagged image that the merged default rule expires', () => {
+        // Arrange: the signature is as old as its image; the default rule takes it for an orphan.
+        const signature = signatureOf(kept);
+        const images = [imageOf(kept, { tags: ['v1'], pushedDaysAgo: 20 }), imageOf(signature, { pushedDaysAgo: 20 })];
+
+        // Act
+        const { report } = analyseRepository(state(images), options());
+
+        // Assert
+        expect(report).toMatchObject({ referrers: 1, referrersAtRisk: 1, doomedImages: 1, reclaimableBytes: signature.size });
+      });
+
+      it('counts every untagged referrer of a kept image, SBOM and signature alike', () => {
+        // Arrange
+        const images = [imageOf(kept, { tags: ['v1'], pushedDaysAgo: 20 }), imageOf(signatureOf(kept), { pushedDaysAgo: 20 }), imageOf(signatureOf(kept, 'sbom'), { pushedDaysAgo: 15 })];
+
+        // Act
+        const { report } = analyseRepository(state(images), options());
+
+        // Assert
+        expect(report.referrersAtRisk).toBe(2);
+      });
+
+      it('does not count a referrer whose subject is doomed: ECR removes it with its subject anyway', () => {
+        // Arrange: an old untagged build and its signature, both expired by the default rule.
+        const old = app('old-build', 5_000);
+        const images = [imageOf(old, { pushedDaysAgo: 30 }), imageOf(signatureOf(old), { pushedDaysAgo: 30 }), imageOf(kept, { tags: ['v1'] })];
+
+        // Act
+        const { report } = analyseRepository(state(images), options());
+
+        // Assert
+        expect(report.referrersAtRisk).toBe(0);
+        expect(report.doomedImages).toBe(2);
+      });
+
+      it('does not count a referrer whose subject is not in the repository', () => {
+        // Arrange
+        const images = [imageOf(signatureOf(app('deleted-long-ago')), { pushedDaysAgo: 30 }), imageOf(kept, { tags: ['v1'] })];
+
+        // Act
+        const { report } = analyseRepository(state(images), options());
+
+        // Assert
+        expect(report.referrersAtRisk).toBe(0);
+        expect(report.doomedImages).toBe(1);
+      });
+
+      it.each([
+        { name: 'younger than the rule', signature: { pushedDaysAgo: 3 } },
+        { name: 'tagged', signature: { tags: ['sha256-kept.sig'], pushedDaysAgo: 30 } },
+      ])('does not count a referrer of a kept image that is $name', ({ signature }) => {
+        // Arrange
+        const images = [imageOf(kept, { tags: ['v1'], pushedDaysAgo: 30 }), imageOf(signatureOf(kept), signature)];
+
+        // Act
+        const { report } = analyseRepository(state(images), options());
+
+        // Assert
+        expect(report.referrersAtRisk).toBe(0);
+        expect(report.doomedImages).toBe(0);
+      });
+
+      it('counts the referrers the repository own untagged rule expires even when the repository is opted out', () => {
+        // Arrange: the team's 30-day rule, not the janitor's, takes the signature.
+        const images = [imageOf(kept, { tags: ['release-1'], pushedDaysAgo: 60 }), imageOf(signatureOf(kept), { pushedDaysAgo: 60 })];
+
+        // Act
+        const { report } = analyseRepository(state(images, UNTAGGED_30_DAYS), options({ optedOut: true }));
+
+        // Assert
+        expect(report.referrersAtRisk).toBe(1);
+      });
+
+      it('counts nothing when no policy applies to an opted-out repository', () => {
+        // Arrange
+        const images = [imageOf(kept, { tags: ['v1'], pushedDaysAgo: 60 }), imageOf(signatureOf(kept), { pushedDaysAgo: 60 })];
+
+        // Act
+        const { report } = analyseRepository(state(images), options({ optedOut: true }));
+
+        // Assert
+        expect(report.referrersAtRisk).toBe(0);
+        expect(report.doomedImages).toBe(0);
+      });
+
+      it('does not count a referrer listed in a kept index: ECR never expires an index child', () => {
+        // Arrange: buildx puts attestations into the index beside the platform images.
+        const attestation = signatureOf(kept, 'attestation');
+        const list = indexManifest([kept, attestation]);
+        const images = [imageOf(list, { tags: ['v1'], pushedDaysAgo: 30 }), imageOf(kept, { pushedDaysAgo: 30 }), imageOf(attestation, { pushedDaysAgo: 30 })];
+
+        // Act
+        const { report } = analyseRepository(state(images), options());
+
+        // Assert
+        expect(report.referrersAtRisk).toBe(0);
+        expect(report.doomedImages).toBe(0);
+      });
     });
 
     it('counts every image, and only untagged orphans as untagged images', () => {
@@ -304,6 +475,7 @@ describe('analysis', () => {
         untaggedImages: 0,
         indexChildren: 0,
         referrers: 0,
+        referrersAtRisk: 0,
         archivedImages: 0,
         doomedImages: 0,
         storedBytes: 0,

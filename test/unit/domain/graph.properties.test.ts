@@ -9,7 +9,8 @@ import { blob, imageManifest, indexManifest } from '../support/manifests';
 /**
  * A random repository built from real manifests: a pool of blobs (one size per digest, as in a
  * registry), image manifests over that pool, some referrers of earlier images, indexes over the
- * manifests (some referrers themselves), and some images whose manifest could not be read.
+ * manifests (some referrers themselves), some images whose manifest could not be read, and
+ * sometimes a referrer whose subject is no longer in the repository.
  */
 interface Repository {
   images: ImageDetail[];
@@ -38,8 +39,9 @@ const repositoryArb: fc.Arbitrary<Repository> = fc
     blobSizes: fc.array(fc.integer({ min: 0, max: 50_000_000 }), { minLength: 12, maxLength: 12 }),
     manifests: fc.array(manifestSpec, { minLength: 1, maxLength: 12 }),
     indexes: fc.array(indexSpec, { maxLength: 4 }),
+    orphanedReferrer: fc.boolean(),
   })
-  .map(({ blobSizes, manifests, indexes }) => {
+  .map(({ blobSizes, manifests, indexes, orphanedReferrer }) => {
     const pool: Blob[] = blobSizes.map((size, i) => blob(`pool-${i}`, size));
     const built: Manifest[] = [];
     const images: ImageDetail[] = [];
@@ -71,6 +73,11 @@ const repositoryArb: fc.Arbitrary<Repository> = fc
       images.push(imageOf(index, spec.tagged ? { tags: [`idx${i}`] } : {}));
     });
     images.push(opaqueImage('legacy-a', 12_345), opaqueImage('legacy-b', 0, { tags: ['old'] }));
+    if (orphanedReferrer) {
+      // The referrer of an image that was never pushed here (or deleted): its subject is missing.
+      const missing = imageManifest({ config: pool[0] as Blob, layers: [], annotations: { 'test.name': 'missing-subject' } });
+      images.push(imageOf(imageManifest({ config: pool[1] as Blob, layers: [pool[2] as Blob], subject: missing, annotations: { 'test.name': 'orphaned-referrer' } })));
+    }
     return { images };
   });
 
@@ -165,7 +172,7 @@ describe('graph properties', () => {
       );
     });
 
-    it('reaches a fixpoint: every untagged child of doomed parents and every referrer of a doomed subject is doomed', () => {
+    it('reaches a fixpoint: every untagged child of doomed parents and every referrer of a doomed or missing subject is doomed', () => {
       fc.assert(
         fc.property(repositoryArb, maskArb, ({ images }, mask) => {
           // Arrange
@@ -177,7 +184,8 @@ describe('graph properties', () => {
 
           // Assert
           for (const [digest, node] of graph.nodes) {
-            const follows = (node.kind === 'index-child' && node.parents.every((p) => doomed.has(p))) || (node.subject !== undefined && doomed.has(node.subject));
+            const follows =
+              (node.kind === 'index-child' && node.parents.every((p) => doomed.has(p))) || (node.subject !== undefined && (doomed.has(node.subject) || !graph.nodes.has(node.subject)));
             if (follows) expect(doomed.has(digest)).toBe(true);
             // Nothing is doomed without a reason: expired, or following a doomed parent or subject.
             if (doomed.has(digest)) expect(expired.has(digest) || follows).toBe(true);
@@ -246,11 +254,18 @@ describe('graph properties', () => {
 
           // Act
           const all = reclaimableBytesOf(graph, new Set(images.map((i) => i.imageDigest)));
-          const none = reclaimableBytesOf(graph, closeDoomed(graph, []));
+          const none = reclaimableBytesOf(graph, new Set());
+          const nothingExpired = closeDoomed(graph, []);
 
           // Assert
           expect(all).toBe(storedBytesOf(graph));
           expect(none).toBe(0);
+          // Expiring nothing dooms only referrers whose subject is missing (or doomed with them).
+          for (const digest of nothingExpired) {
+            const subject = graph.nodes.get(digest)?.subject;
+            expect(subject !== undefined && (!graph.nodes.has(subject) || nothingExpired.has(subject))).toBe(true);
+          }
+          if (nothingExpired.size === 0) expect(reclaimableBytesOf(graph, nothingExpired)).toBe(0);
         }),
       );
     });

@@ -423,6 +423,47 @@ describe('graph', () => {
       expect(doomed).toEqual(new Set(images.map((i) => i.imageDigest)));
     });
 
+    it('dooms a referrer whose subject is not in the repository, even when nothing expired', () => {
+      // Arrange: ECR removes referrers within a day of their subject's removal (ECR-FACTS §1.4).
+      const gone = appManifest('deleted-earlier');
+      const kept = appManifest('kept');
+      const orphanedSig = signatureOf(gone);
+      const keptSig = signatureOf(kept);
+      const graph = buildImageGraph([imageOf(kept, { tags: ['v1'] }), imageOf(orphanedSig, { tags: ['sig'] }), imageOf(keptSig)]);
+
+      // Act
+      const doomed = closeDoomed(graph, []);
+
+      // Assert
+      expect(doomed).toEqual(new Set([orphanedSig.digest]));
+    });
+
+    it('dooms what hangs off an orphaned referrer with it', () => {
+      // Arrange: an SBOM whose subject is gone, and the SBOM's own signature.
+      const sbom = signatureOf(appManifest('deleted-earlier'), 'sbom');
+      const sbomSignature = signatureOf(sbom, 'sbom-signature');
+      const graph = buildImageGraph([imageOf(sbomSignature), imageOf(sbom)]);
+
+      // Act
+      const doomed = closeDoomed(graph, []);
+
+      // Assert
+      expect(doomed).toEqual(new Set([sbom.digest, sbomSignature.digest]));
+    });
+
+    it('dooms an orphaned referrer known only from its manifest subject', () => {
+      // Arrange: ECR did not report subjectManifestDigest; the manifest names the missing subject.
+      const sig = signatureOf(appManifest('deleted-earlier'));
+      const { subjectManifestDigest: _subject, ...bare } = imageOf(sig);
+      const graph = buildImageGraph([bare]);
+
+      // Act
+      const doomed = closeDoomed(graph, []);
+
+      // Assert
+      expect(doomed).toEqual(new Set([sig.digest]));
+    });
+
     it('keeps an image the expired set does not reach', () => {
       // Arrange
       const graph = buildImageGraph([imageOf(index, { tags: ['v1'] }), imageOf(amd64), imageOf(arm64)]);

@@ -13,6 +13,7 @@ function row(overrides: Partial<RepositoryReport>): RepositoryReport {
     untaggedImages: 0,
     indexChildren: 0,
     referrers: 0,
+    referrersAtRisk: 0,
     archivedImages: 0,
     doomedImages: 0,
     storedBytes: 0,
@@ -72,6 +73,7 @@ describe('report', () => {
         repositoriesWithoutUntaggedCleanup: 0,
         images: 0,
         untaggedImages: 0,
+        referrersAtRisk: 0,
         storedBytes: 0,
         naiveBytes: 0,
         reclaimableBytes: 0,
@@ -83,8 +85,8 @@ describe('report', () => {
     it('adds up images and bytes and counts repositories by policy status', () => {
       // Arrange
       const rows = [
-        row({ repositoryName: 'a', policyStatus: 'missing', images: 10, untaggedImages: 4, storedBytes: 2 * GIB, naiveBytes: 3 * GIB, reclaimableBytes: GIB }),
-        row({ repositoryName: 'b', policyStatus: 'no-untagged-rule', images: 5, untaggedImages: 1, storedBytes: GIB, naiveBytes: GIB, reclaimableBytes: GIB / 2 }),
+        row({ repositoryName: 'a', policyStatus: 'missing', images: 10, untaggedImages: 4, referrersAtRisk: 2, storedBytes: 2 * GIB, naiveBytes: 3 * GIB, reclaimableBytes: GIB }),
+        row({ repositoryName: 'b', policyStatus: 'no-untagged-rule', images: 5, untaggedImages: 1, referrersAtRisk: 1, storedBytes: GIB, naiveBytes: GIB, reclaimableBytes: GIB / 2 }),
         row({ repositoryName: 'c', policyStatus: 'ok', images: 7, untaggedImages: 0, storedBytes: 3 * GIB, naiveBytes: 6 * GIB, reclaimableBytes: 0 }),
         row({ repositoryName: 'd', policyStatus: 'missing', images: 0 }),
       ];
@@ -99,6 +101,7 @@ describe('report', () => {
         repositoriesWithoutUntaggedCleanup: 3,
         images: 22,
         untaggedImages: 5,
+        referrersAtRisk: 3,
         storedBytes: 6 * GIB,
         naiveBytes: 10 * GIB,
         reclaimableBytes: 1.5 * GIB,

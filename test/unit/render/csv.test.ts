@@ -93,7 +93,16 @@ describe('render/csv', () => {
         reclaimableBytes: String(4 * GIB + 7),
         monthlyCostUsd: '1.0001',
         monthlySavingsUsd: '0.4123',
+        referrersAtRisk: '0',
       });
+    });
+
+    it('writes the referrers at risk in the last column, so that readers by position keep working', () => {
+      const [header = [], row = []] = parseCsv(renderCsv(auditReport([repository({ referrersAtRisk: 17 })])));
+
+      expect(header[header.length - 1]).toBe('referrersAtRisk');
+      expect(header[header.length - 2]).toBe('monthlySavingsUsd');
+      expect(row[row.length - 1]).toBe('17');
     });
 
     it('writes bytes as integers and dollars unrounded when given large and fractional numbers', () => {

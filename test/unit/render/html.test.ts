@@ -166,6 +166,47 @@ describe('render/html', () => {
       expect(renderHtml(auditReport([repositoryReport()]))).not.toContain('data-testid="errors"');
     });
 
+    it('shows the warnings in their own escaped section, apart from the errors, when some policies need a person', () => {
+      const html = renderHtml(
+        auditReport([repositoryReport()], {
+          warnings: [{ region: 'eu-west-1', repositoryName: '<img src=x>', code: 'InvalidStoredPolicy', message: '<script>alert(1)</script> not valid' }],
+        }),
+      );
+      const warnings = element(html, 'section', 'warnings') ?? '';
+
+      expect(warnings).toContain('<h2>Warnings (1)</h2>');
+      expect(warnings).toContain('<td class="repo">&lt;img src=x&gt;</td><td>InvalidStoredPolicy</td><td class="msg">&lt;script&gt;alert(1)&lt;/script&gt; not valid</td>');
+      expect(html).not.toContain('<script>');
+      expect(html).not.toContain('<img');
+      expect(html).not.toContain('data-testid="errors"');
+      expect(html).toContain('<span>1 warning</span>');
+    });
+
+    it('has no warnings section when there were none', () => {
+      expect(renderHtml(auditReport([repositoryReport()]))).not.toContain('data-testid="warnings"');
+    });
+
+    it('calls out the referrers at risk under the totals with the repositories that have them', () => {
+      const html = renderHtml(
+        auditReport([
+          repositoryReport({ repositoryName: 'few', referrers: 4, referrersAtRisk: 2 }),
+          repositoryReport({ repositoryName: 'none', referrers: 9 }),
+          repositoryReport({ repositoryName: '<many>', referrers: 30, referrersAtRisk: 1500 }),
+        ]),
+      );
+      const callout = element(html, 'section', 'referrers-at-risk') ?? '';
+
+      expect(byTestId(html, 'total-referrers-at-risk')).toBe('1,502');
+      expect(html).toContain('data-testid="total-referrers-at-risk" data-value="1502"');
+      expect(callout).toContain('Untagged signatures, SBOMs or attestations of images that stay');
+      expect([...callout.matchAll(/<td class="repo">([^<]*)<\/td>/g)].map((m) => m[1])).toEqual(['&lt;many&gt;', 'few']);
+      expect(html.indexOf('data-testid="referrers-at-risk"')).toBeLessThan(html.indexOf('data-testid="chart-top"'));
+    });
+
+    it('has no referrers callout when none is at risk', () => {
+      expect(renderHtml(auditReport([repositoryReport({ referrers: 3 })]))).not.toContain('referrers-at-risk');
+    });
+
     it('still renders the totals and an empty chart when no repository was audited', () => {
       const html = renderHtml(auditReport([]));
 

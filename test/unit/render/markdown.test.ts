@@ -1,3 +1,4 @@
+import { REFERRERS_AT_RISK_NOTE } from '../../../src/adapters/render/format';
 import { escapeMarkdown, renderMarkdown } from '../../../src/adapters/render/markdown';
 import { GIB } from '../../../src/domain/report';
 import { auditReport, repositoryReport } from '../support/report-fixtures';
@@ -40,6 +41,7 @@ describe('render/markdown', () => {
         expect.arrayContaining([
           ['Repositories', '2'],
           ['Without lifecycle policy', '1'],
+          ['Referrers at risk', '0'],
           ['Stored (billed)', '12.0 GiB'],
           ['Reclaimable', '4.0 GiB (33% of stored)'],
           ['Monthly cost', '$1.20'],
@@ -90,6 +92,53 @@ describe('render/markdown', () => {
 
     it('leaves out the errors section when there were none', () => {
       expect(renderMarkdown(auditReport([repositoryReport()]))).not.toContain('## Errors');
+    });
+
+    it('adds an escaped warnings section, apart from the errors, when some policies need a person', () => {
+      const md = renderMarkdown(
+        auditReport([repositoryReport()], {
+          warnings: [
+            { region: 'eu-west-1', repositoryName: 'team|x', code: 'InvalidStoredPolicy', message: 'not valid:\n  - <b>rule</b> *1*' },
+            { region: 'us-east-1', repositoryName: 'team-y/api', code: 'PolicyNotMergeable', message: 'the policy already has 50 rules' },
+          ],
+        }),
+      );
+
+      const rows = section(md, 'Warnings').filter((l) => l.startsWith('| ') && !l.startsWith('| Region') && !l.startsWith('| ---'));
+
+      expect(md).not.toContain('## Errors');
+      expect(rows.map(cells)).toEqual([
+        ['eu-west-1', 'team\\|x', 'InvalidStoredPolicy', 'not valid:   - \\<b\\>rule\\</b\\> \\*1\\*'],
+        ['us-east-1', 'team-y/api', 'PolicyNotMergeable', 'the policy already has 50 rules'],
+      ]);
+    });
+
+    it('leaves out the warnings section when there were none', () => {
+      expect(renderMarkdown(auditReport([repositoryReport()]))).not.toContain('## Warnings');
+    });
+
+    it('calls out the referrers at risk with the repositories that have them when there are some', () => {
+      const md = renderMarkdown(
+        auditReport([
+          repositoryReport({ repositoryName: 'few', referrers: 4, referrersAtRisk: 2 }),
+          repositoryReport({ repositoryName: 'none', referrers: 9 }),
+          repositoryReport({ repositoryName: 'many*', region: 'eu-west-1', referrers: 30, referrersAtRisk: 25 }),
+        ]),
+      );
+
+      const lines = section(md, 'Referrers at risk');
+      const rows = lines.filter((l) => l.startsWith('| ') && !l.startsWith('| Region') && !l.startsWith('| ---'));
+
+      expect(lines).toContain(`> **27 referrers at risk:** ${escapeMarkdown(REFERRERS_AT_RISK_NOTE)}`);
+      expect(rows.map(cells)).toEqual([
+        ['eu-west-1', 'many\\*', 'no policy', '30', '25'],
+        ['us-east-1', 'few', 'no policy', '4', '2'],
+      ]);
+      expect(section(md, 'Totals').map((l) => (l.startsWith('| ') ? cells(l) : []))).toContainEqual(['Referrers at risk', '27']);
+    });
+
+    it('leaves out the referrers callout when none is at risk', () => {
+      expect(renderMarkdown(auditReport([repositoryReport({ referrers: 3 })]))).not.toContain('## Referrers at risk');
     });
 
     it('lists calls and retries per operation with a total when the run called AWS', () => {

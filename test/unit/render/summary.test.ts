@@ -1,5 +1,6 @@
-import { renderSummaryTable } from '../../../src/adapters/render/summary';
-import type { RepositoryReport } from '../../../src/domain/report';
+import { REFERRERS_AT_RISK_NOTE } from '../../../src/adapters/render/format';
+import { SUMMARY_WARNINGS_LIMIT, renderSummaryTable } from '../../../src/adapters/render/summary';
+import type { ReportWarning, RepositoryReport } from '../../../src/domain/report';
 import { GIB } from '../../../src/domain/report';
 import { auditReport, repositoryReport } from '../support/report-fixtures';
 
@@ -88,6 +89,66 @@ describe('render/summary', () => {
       expect(text).toContain('2 errors');
       expect(text).toContain('  eu-west-1 team-x/secret: AccessDeniedException: not authorized to DescribeImages');
       expect(text).toContain('  ap-south-1: UnrecognizedClientException: region not enabled');
+    });
+
+    it('shows the referrers at risk with one line saying what they are when there are some', () => {
+      const report = auditReport([
+        repositoryReport({ repositoryName: 'signed/a', referrersAtRisk: 1200 }),
+        repositoryReport({ repositoryName: 'signed/b', referrersAtRisk: 3 }),
+        repositoryReport({ repositoryName: 'plain' }),
+      ]);
+
+      const text = renderSummaryTable(report);
+
+      expect(totalsValue(text, 'Referrers at risk')).toBe('1,203 (in 2 repositories)');
+      expect(text.split('\n').filter((l) => l.startsWith('Referrers at risk:'))).toEqual([`Referrers at risk: ${REFERRERS_AT_RISK_NOTE}`]);
+      expect(text.indexOf('Referrers at risk:')).toBeLessThan(text.indexOf('Repositories by reclaimable bytes'));
+    });
+
+    it('says nothing about referrers at risk when there are none', () => {
+      const text = renderSummaryTable(auditReport([repositoryReport({ referrers: 5 })]));
+
+      expect(text).not.toMatch(/referrers at risk/i);
+    });
+
+    it('lists the warnings on one line each, after the errors, without counting them as errors', () => {
+      const report = auditReport([repositoryReport()], {
+        errors: [{ region: 'ap-south-1', code: 'UnrecognizedClientException', message: 'region not enabled' }],
+        warnings: [
+          { region: 'eu-west-1', repositoryName: 'team/broken', code: 'InvalidStoredPolicy', message: 'stored lifecycle policy is not valid\n  - rule 1' },
+          { region: 'eu-west-1', repositoryName: 'team/archive', code: 'PolicyNotMergeable', message: 'rule 2 already selects untagged standard images' },
+        ],
+      });
+
+      const text = renderSummaryTable(report);
+
+      expect(text).toContain('1 error ');
+      expect(text).toContain('2 warnings');
+      expect(text).toContain('  eu-west-1 team/broken: InvalidStoredPolicy: stored lifecycle policy is not valid - rule 1');
+      expect(text).toContain('  eu-west-1 team/archive: PolicyNotMergeable: rule 2 already selects untagged standard images');
+      expect(text.indexOf('1 error ')).toBeLessThan(text.indexOf('2 warnings'));
+    });
+
+    it('keeps the warnings short: at most ten, each cut to one terminal line, saying how many were left out', () => {
+      const warnings: ReportWarning[] = Array.from({ length: SUMMARY_WARNINGS_LIMIT + 3 }, (_, i) => ({
+        region: 'eu-west-1',
+        repositoryName: `team/repo-${i + 1}`,
+        code: 'PolicyNotMergeable',
+        message: `the policy already has 50 rules ${'x'.repeat(300)}`,
+      }));
+
+      const text = renderSummaryTable(auditReport([repositoryReport()], { warnings }));
+      const listed = text.split('\n').filter((l) => l.includes(': PolicyNotMergeable: '));
+
+      expect(SUMMARY_WARNINGS_LIMIT).toBe(10);
+      expect(text).toContain('13 warnings');
+      expect(listed).toHaveLength(10);
+      expect(listed.every((l) => l.length < 260 && l.endsWith('…'))).toBe(true);
+      expect(text).toContain('… and 3 more (the JSON, Markdown and HTML reports list every warning).');
+    });
+
+    it('leaves out the warnings when there are none', () => {
+      expect(renderSummaryTable(auditReport([repositoryReport()]))).not.toMatch(/warning/i);
     });
 
     it('says so when no repository was audited', () => {

@@ -29,6 +29,7 @@ export function repositoryReport(overrides: Partial<RepositoryReport> = {}): Rep
     untaggedImages: 40,
     indexChildren: 0,
     referrers: 0,
+    referrersAtRisk: 0,
     archivedImages: 0,
     doomedImages: 40,
     storedBytes,
@@ -42,7 +43,8 @@ export function repositoryReport(overrides: Partial<RepositoryReport> = {}): Rep
 
 /**
  * A report of `repositories` (in the order given), generated 2026-11-01T00:05Z for policies evaluated
- * at midnight with a 14-day default rule, priced at {@link REPORT_PRICE}, without API calls or errors.
+ * at midnight with a 14-day default rule, priced at {@link REPORT_PRICE}, without API calls, errors
+ * or warnings.
  *
  * @example const report = auditReport([repositoryReport()], { errors: [{ region: 'eu-west-1', code: 'AccessDeniedException', message: 'denied' }] });
  */
@@ -57,6 +59,7 @@ export function auditReport(repositories: RepositoryReport[], overrides: Partial
     apiCalls: {},
     apiRetries: {},
     errors: [],
+    warnings: [],
     ...overrides,
   };
 }

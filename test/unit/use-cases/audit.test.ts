@@ -1,6 +1,6 @@
 import type { ImageDetail } from '../../../src/domain/image';
 import type { RepositoryState } from '../../../src/domain/registry';
-import type { ReportError } from '../../../src/domain/report';
+import type { ReportError, ReportWarning } from '../../../src/domain/report';
 import { GIB } from '../../../src/domain/report';
 import { DEFAULT_OPT_OUT_TAG } from '../../../src/domain/selection';
 import type { ApiCallCounter } from '../../../src/ports/registry';
@@ -9,10 +9,13 @@ import { audit, scanRegistries } from '../../../src/use-cases/audit';
 import { readRepositoryState } from '../../../src/use-cases/read-repository';
 import { FakeRegistry, awsError } from '../support/fake-registry';
 import { NOW, imageOf } from '../support/images';
-import { blob, imageManifest, indexManifest } from '../support/manifests';
-import { INVALID_POLICY, TAGGED_ONLY, UNTAGGED_30_DAYS } from '../support/policies';
+import { blob, imageManifest, indexManifest, signatureOf } from '../support/manifests';
+import { INVALID_POLICY, TAGGED_ONLY, UNTAGGED_30_DAYS, archiveUntagged, keepNewestTagged, policyText } from '../support/policies';
 
 const base = blob('alpine-3.22', 3_000_000);
+
+/** A valid policy the default rule cannot be merged into: its one untagged rule archives. */
+const UNTAGGED_TRANSITION = policyText(keepNewestTagged(1, 'release', 1), archiveUntagged(2, 30));
 
 /** An app image with `ownBytes` of its own (config + code) on a shared base. */
 function app(name: string, ownBytes: number) {
@@ -108,6 +111,7 @@ describe('audit', () => {
         apiCalls: {},
         apiRetries: {},
         errors: [],
+        warnings: [],
       });
       expect(report.totals).toMatchObject({ storedBytes: GIB, reclaimableBytes: GIB, monthlyCostUsd: 0.5, monthlySavingsUsd: 0.5, untaggedImages: 1, images: 1 });
     });
@@ -130,7 +134,7 @@ describe('audit', () => {
       expect(byName.get('normal')).toMatchObject({ optedOut: false, excluded: false, reclaimableBytes: 8_000 });
     });
 
-    it('records an invalid stored policy as a PolicyNotMergeable error and still reports the repository', async () => {
+    it('records an invalid stored policy as an InvalidStoredPolicy warning, not an error, and still reports the repository', async () => {
       // Arrange
       const registry = new FakeRegistry('eu-west-1', [{ name: 'broken', policy: INVALID_POLICY, images: releaseWithOrphan('broken', 4_000) }]);
 
@@ -139,7 +143,75 @@ describe('audit', () => {
 
       // Assert
       expect(report.repositories).toHaveLength(1);
-      expect(report.errors).toEqual([{ region: 'eu-west-1', repositoryName: 'broken', code: 'PolicyNotMergeable', message: expect.stringMatching(/not valid/) }]);
+      expect(report.errors).toEqual([]);
+      expect(report.warnings).toEqual<ReportWarning[]>([{ region: 'eu-west-1', repositoryName: 'broken', code: 'InvalidStoredPolicy', message: expect.stringMatching(/not valid/) }]);
+    });
+
+    it('keeps errors for read failures and policy problems in warnings, each sorted by region and name', async () => {
+      // Arrange
+      const ireland = new FakeRegistry('eu-west-1', [
+        { name: 'transition', policy: UNTAGGED_TRANSITION, images: releaseWithOrphan('transition', 3_000) },
+        { name: 'broken', policy: INVALID_POLICY, images: releaseWithOrphan('broken', 4_000) },
+        { name: 'secret', images: releaseWithOrphan('secret', 5_000) },
+        { name: 'fine', policy: TAGGED_ONLY, images: releaseWithOrphan('fine', 6_000) },
+      ]);
+      ireland.failRepository('secret', awsError('AccessDeniedException', 'denied'));
+      const virginia = new FakeRegistry('us-east-1', [{ name: 'also-broken', policy: INVALID_POLICY, images: releaseWithOrphan('also-broken', 1_000) }]);
+
+      // Act
+      const report = await audit([virginia, ireland], options());
+
+      // Assert
+      expect(report.errors).toEqual<ReportError[]>([{ region: 'eu-west-1', repositoryName: 'secret', code: 'AccessDeniedException', message: 'denied' }]);
+      expect(report.warnings.map((w) => [w.region, w.repositoryName, w.code])).toEqual([
+        ['eu-west-1', 'broken', 'InvalidStoredPolicy'],
+        ['eu-west-1', 'transition', 'PolicyNotMergeable'],
+        ['us-east-1', 'also-broken', 'InvalidStoredPolicy'],
+      ]);
+      expect(report.warnings[1]?.message).toMatch(/already selects untagged/);
+      // Warned repositories were read: they are in the report and its totals; the failed one is not.
+      expect(report.repositories.map((r) => r.repositoryName).sort()).toEqual(['also-broken', 'broken', 'fine', 'transition']);
+      expect(report.totals.repositories).toBe(4);
+    });
+
+    it('warns about merge problems only where the janitor would merge, but about invalid policies everywhere', async () => {
+      // Arrange
+      const optOut = [{ Key: DEFAULT_OPT_OUT_TAG, Value: 'true' }];
+      const registry = new FakeRegistry('eu-west-1', [
+        { name: 'kept/transition', tags: optOut, policy: UNTAGGED_TRANSITION, images: releaseWithOrphan('a', 1_000) },
+        { name: 'legacy/transition', policy: UNTAGGED_TRANSITION, images: releaseWithOrphan('b', 1_000) },
+        { name: 'kept/broken', tags: optOut, policy: INVALID_POLICY, images: releaseWithOrphan('c', 1_000) },
+        { name: 'legacy/broken', policy: INVALID_POLICY, images: releaseWithOrphan('d', 1_000) },
+      ]);
+
+      // Act
+      const report = await audit([registry], options({ selection: { optOutTag: DEFAULT_OPT_OUT_TAG, exclude: ['legacy/*'] } }));
+
+      // Assert
+      expect(report.errors).toEqual([]);
+      expect(report.warnings.map((w) => [w.repositoryName, w.code])).toEqual([
+        ['kept/broken', 'InvalidStoredPolicy'],
+        ['legacy/broken', 'InvalidStoredPolicy'],
+      ]);
+    });
+
+    it('counts the referrers at risk per repository and in the totals', async () => {
+      // Arrange: a kept release with an old untagged signature the default rule would expire.
+      const release = app('signed-release', 10_000);
+      const signature = signatureOf(release);
+      const registry = new FakeRegistry('eu-west-1', [
+        { name: 'signed', images: [imageOf(release, { tags: ['v1'], pushedDaysAgo: 30 }), imageOf(signature, { pushedDaysAgo: 30 })] },
+        { name: 'plain', images: releaseWithOrphan('plain', 2_000) },
+      ]);
+
+      // Act
+      const report = await audit([registry], options());
+
+      // Assert
+      const byName = new Map(report.repositories.map((r) => [r.repositoryName, r]));
+      expect(byName.get('signed')).toMatchObject({ referrers: 1, referrersAtRisk: 1 });
+      expect(byName.get('plain')).toMatchObject({ referrersAtRisk: 0 });
+      expect(report.totals.referrersAtRisk).toBe(1);
     });
 
     it('never writes a policy', async () => {
