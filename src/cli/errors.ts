@@ -1,4 +1,4 @@
-import { InvalidInputError, InvalidPolicyError, JanitorError, MergeError } from '../domain/errors';
+import { JanitorError } from '../domain/errors';
 
 /** Exit codes of the CLI. */
 export const EXIT = {
@@ -7,16 +7,17 @@ export const EXIT = {
   invalid: 1,
   /** Usage error: unknown command or flag, bad flag value. */
   usage: 2,
-  /** The run finished but some repositories failed; see the report's errors. */
+  /** The run finished but some repositories could not be read or changed: listed in the report's errors, or for `remediate` on stderr (failed, unmergeable, or changed during the run). */
   partial: 3,
 } as const;
 
 /** A bad flag value or combination; exits with {@link EXIT.usage}. */
 export class UsageError extends JanitorError {}
 
-/** Maps an error thrown by a command to the exit code the CLI documents. */
+/**
+ * Maps an error thrown by a command to the exit code the CLI documents: {@link EXIT.usage} for a
+ * usage error, {@link EXIT.invalid} for anything else (invalid input, an invalid or unmergeable policy).
+ */
 export function exitCodeFor(error: unknown): number {
-  if (error instanceof UsageError) return EXIT.usage;
-  if (error instanceof InvalidInputError || error instanceof InvalidPolicyError || error instanceof MergeError) return EXIT.invalid;
-  return EXIT.invalid;
+  return error instanceof UsageError ? EXIT.usage : EXIT.invalid;
 }

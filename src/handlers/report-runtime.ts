@@ -2,14 +2,16 @@ import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import { S3Client } from '@aws-sdk/client-s3';
 import { EventBridgePublisher } from '../adapters/aws/eventbridge-publisher';
 import { S3ReportStore } from '../adapters/aws/s3-report-store';
+import { reportRenderer } from '../adapters/render/report-renderer';
 import { ConfigError } from '../domain/errors';
-import type { EventPublisher, ReportStore } from '../ports/report';
+import type { EventPublisher, ReportRenderer, ReportStore } from '../ports/report';
 import type { Runtime } from './runtime';
 
 /** The scheduled audit's report adapters, built once per container runtime. */
 export interface ReportAdapters {
   store: ReportStore;
   publisher: EventPublisher;
+  renderer: ReportRenderer;
 }
 
 // Keyed by the runtime, so resetRuntime() (a new runtime) also means new report adapters.
@@ -17,7 +19,8 @@ const built = new WeakMap<Runtime, ReportAdapters>();
 
 /**
  * The report bucket and event bus adapters of the container, with their calls counted with the
- * runtime's other AWS calls. Throws when the function has no report bucket configured.
+ * runtime's other AWS calls, and the renderer of the artifacts. Throws when the function has no
+ * report bucket configured.
  */
 export function reportAdapters(rt: Runtime): ReportAdapters {
   const existing = built.get(rt);
@@ -27,7 +30,7 @@ export function reportAdapters(rt: Runtime): ReportAdapters {
   const events = new EventBridgeClient({ retryMode: 'adaptive' });
   rt.counter.attach(s3);
   rt.counter.attach(events);
-  const adapters = { store: new S3ReportStore(s3, rt.config.reportBucket), publisher: new EventBridgePublisher(events, rt.config.reportBus) };
+  const adapters = { store: new S3ReportStore(s3, rt.config.reportBucket), publisher: new EventBridgePublisher(events, rt.config.reportBus), renderer: reportRenderer };
   built.set(rt, adapters);
   return adapters;
 }

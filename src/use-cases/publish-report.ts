@@ -1,8 +1,7 @@
-import { renderCsv, renderHtml, renderMarkdown } from '../adapters/render';
 import type { AuditReport } from '../domain/report';
 import type { HistoryEntry, RemediationCounts, ReportEventDetail } from '../domain/report-event';
 import { REPORT_EVENT_DETAIL_TYPE, REPORT_EVENT_SOURCE, buildReportEventDetail, historyEntryOf } from '../domain/report-event';
-import type { EventPublisher, ReportStore } from '../ports/report';
+import type { EventPublisher, ReportRenderer, ReportStore } from '../ports/report';
 
 /** The history file: one entry per report day, newest last. */
 export const HISTORY_KEY = 'reports/history.json';
@@ -26,6 +25,14 @@ function parseHistory(text: string | undefined): HistoryEntry[] {
   }
 }
 
+/** What publishing a report writes to and through. */
+export interface PublishDeps {
+  store: ReportStore;
+  publisher: EventPublisher;
+  /** Renders each artifact. */
+  renderer: ReportRenderer;
+}
+
 /**
  * Writes the report's artifacts (JSON, CSV, Markdown, HTML with charts) under
  * `reports/YYYY-MM-DD/`, appends the week to the history, and publishes the report event with the
@@ -33,7 +40,7 @@ function parseHistory(text: string | undefined): HistoryEntry[] {
  */
 export async function publishReport(
   report: AuditReport,
-  deps: { store: ReportStore; publisher: EventPublisher },
+  deps: PublishDeps,
   remediation: RemediationCounts = {},
 ): Promise<ReportEventDetail> {
   const entry = historyEntryOf(report);
@@ -41,10 +48,12 @@ export async function publishReport(
   const previous = history.filter((e) => e.date < entry.date).at(-1);
   const updated = [...history, entry].sort((a, b) => a.date.localeCompare(b.date)).slice(-HISTORY_LIMIT);
   const keys = artifactKeys(entry.date);
-  await deps.store.put(keys.json, `${JSON.stringify(report, null, 2)}\n`, 'application/json');
-  await deps.store.put(keys.csv, renderCsv(report), 'text/csv; charset=utf-8');
-  await deps.store.put(keys.markdown, renderMarkdown(report), 'text/markdown; charset=utf-8');
-  await deps.store.put(keys.html, renderHtml(report, { history: updated.map((e) => ({ date: e.date, storedBytes: e.storedBytes, reclaimableBytes: e.reclaimableBytes })) }), 'text/html; charset=utf-8');
+  const { renderer } = deps;
+  await deps.store.put(keys.json, renderer.render(report, 'json'), 'application/json');
+  await deps.store.put(keys.csv, renderer.render(report, 'csv'), 'text/csv; charset=utf-8');
+  await deps.store.put(keys.markdown, renderer.render(report, 'markdown'), 'text/markdown; charset=utf-8');
+  const trend = updated.map((e) => ({ date: e.date, storedBytes: e.storedBytes, reclaimableBytes: e.reclaimableBytes }));
+  await deps.store.put(keys.html, renderer.render(report, 'html', { history: trend }), 'text/html; charset=utf-8');
   await deps.store.put(HISTORY_KEY, `${JSON.stringify(updated)}\n`, 'application/json');
   const detail = buildReportEventDetail(report, previous, remediation, { location: deps.store.location, ...keys });
   await deps.publisher.publish({ source: REPORT_EVENT_SOURCE, detailType: REPORT_EVENT_DETAIL_TYPE, detail });

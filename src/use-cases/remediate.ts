@@ -1,7 +1,7 @@
 import pLimit from 'p-limit';
 import { JanitorError } from '../domain/errors';
 import { mergeDefaultRule } from '../domain/policy';
-import type { RepositoryRef } from '../domain/registry';
+import type { RepositoryRef, RepositoryState, Tag } from '../domain/registry';
 import type { ReportError } from '../domain/report';
 import type { Selection } from '../domain/selection';
 import { excludeMatcher, isOptedOut } from '../domain/selection';
@@ -57,22 +57,47 @@ export interface RemediationResult {
 }
 
 /**
+ * What an audit already read about a repository: enough to decide its remediation without reading
+ * it again. (The images are left out, so holding every repository of a run costs little.)
+ */
+export interface AuditedRepository extends RepositoryRef {
+  tags: Tag[];
+  /** The lifecycle policy text as the audit read it, or null when there was none. */
+  lifecyclePolicyText: string | null;
+}
+
+/**
+ * The part of a repository's state that remediation needs.
+ *
+ * @example const audited: AuditedRepository[] = []; await audit(readers, { …, onRepositoryState: (s) => audited.push(auditedRepositoryOf(s)) });
+ */
+export function auditedRepositoryOf(state: RepositoryState): AuditedRepository {
+  const { images: _images, ...audited } = state;
+  return audited;
+}
+
+/**
  * Brings one repository's policy up to the janitor's standard: merges the default rule when the
  * policy does not expire untagged images, re-reads the policy just before writing and writes
  * only when it has not changed since it was read.
+ *
+ * @param knownTags the repository's tags when the caller already has them; listed otherwise
+ * @param knownPolicyText the policy text the caller already read (null: it had none); read
+ *   otherwise. Either way it is read again just before a write, and nothing is written if it changed.
  */
 export async function remediateRepository(
   reader: RegistryReader,
   writer: PolicyWriter | undefined,
   ref: RepositoryRef,
   options: RemediateOptions,
-  knownTags?: ReadonlyArray<{ Key: string; Value: string }>,
+  knownTags?: readonly Tag[],
+  knownPolicyText?: string | null,
 ): Promise<RemediationAction> {
   const base = { region: reader.region, repositoryName: ref.repositoryName };
   if (excludeMatcher(options.selection.exclude)(ref.repositoryName)) return { ...base, outcome: 'skipped-excluded', before: null, message: 'name matches an exclude glob' };
   const tags = knownTags ?? (await reader.listTags(ref));
   if (isOptedOut(tags, options.selection.optOutTag)) return { ...base, outcome: 'skipped-opt-out', before: null, message: `tagged ${options.selection.optOutTag}=true` };
-  const before = (await reader.getLifecyclePolicy(ref.repositoryName)) ?? null;
+  const before = knownPolicyText !== undefined ? knownPolicyText : ((await reader.getLifecyclePolicy(ref.repositoryName)) ?? null);
   let merged;
   try {
     merged = mergeDefaultRule(before ?? undefined, options.days);
@@ -89,6 +114,28 @@ export async function remediateRepository(
   return { ...planned, outcome: 'applied' };
 }
 
+/** Gathers a run's actions and errors; a repository whose remediation throws is recorded as failed. */
+function remediationRun() {
+  const actions: RemediationAction[] = [];
+  const errors: ReportError[] = [];
+  return {
+    errors,
+    async attempt(region: string, repositoryName: string, remediateOne: () => Promise<RemediationAction>): Promise<void> {
+      try {
+        actions.push(await remediateOne());
+      } catch (error) {
+        const entry = toReportError(region, repositoryName, error);
+        errors.push(entry);
+        actions.push({ region, repositoryName, outcome: 'failed', before: null, message: `${entry.code}: ${entry.message}` });
+      }
+    },
+    result(): RemediationResult {
+      actions.sort((a, b) => a.region.localeCompare(b.region) || a.repositoryName.localeCompare(b.repositoryName));
+      return { actions, errors };
+    },
+  };
+}
+
 /**
  * Remediates every repository of every region. Dry run unless `apply`; one repository's failure
  * is recorded and never stops the others.
@@ -98,32 +145,51 @@ export async function remediate(
   options: RemediateOptions,
 ): Promise<RemediationResult> {
   const limit = pLimit(Math.max(1, options.concurrency));
-  const actions: RemediationAction[] = [];
-  const errors: ReportError[] = [];
+  const run = remediationRun();
   await Promise.all(
     registries.map(async ({ reader, writer }) => {
       let refs: RepositoryRef[];
       try {
         refs = await reader.listRepositories();
       } catch (error) {
-        errors.push(toReportError(reader.region, undefined, error));
+        run.errors.push(toReportError(reader.region, undefined, error));
         return;
       }
-      await Promise.all(
-        refs.map((ref) =>
-          limit(async () => {
-            try {
-              actions.push(await remediateRepository(reader, writer, ref, options));
-            } catch (error) {
-              const entry = toReportError(reader.region, ref.repositoryName, error);
-              errors.push(entry);
-              actions.push({ region: reader.region, repositoryName: ref.repositoryName, outcome: 'failed', before: null, message: `${entry.code}: ${entry.message}` });
-            }
-          }),
-        ),
-      );
+      await Promise.all(refs.map((ref) => limit(() => run.attempt(reader.region, ref.repositoryName, () => remediateRepository(reader, writer, ref, options)))));
     }),
   );
-  actions.sort((a, b) => a.region.localeCompare(b.region) || a.repositoryName.localeCompare(b.repositoryName));
-  return { actions, errors };
+  return run.result();
+}
+
+/**
+ * Remediates the repositories an audit read, deciding from the tags and policy it read instead of
+ * listing and reading every repository again; each policy is still read again just before it is
+ * written. Each repository goes through the registry of its region. Dry run unless `apply`; one
+ * repository's failure is recorded and never stops the others.
+ *
+ * @example
+ * const audited: AuditedRepository[] = [];
+ * const report = await audit(readers, { …, onRepositoryState: (s) => audited.push(auditedRepositoryOf(s)) });
+ * const result = await remediateAudited(registries, audited, { days: 7, apply: true, … });
+ */
+export async function remediateAudited(
+  registries: ReadonlyArray<{ reader: RegistryReader; writer?: PolicyWriter }>,
+  audited: readonly AuditedRepository[],
+  options: RemediateOptions,
+): Promise<RemediationResult> {
+  const limit = pLimit(Math.max(1, options.concurrency));
+  const byRegion = new Map(registries.map((r) => [r.reader.region, r]));
+  const run = remediationRun();
+  await Promise.all(
+    audited.map((repository) =>
+      limit(() =>
+        run.attempt(repository.region, repository.repositoryName, async () => {
+          const registry = byRegion.get(repository.region);
+          if (!registry) throw new Error(`no registry was given for ${repository.region}, where ${repository.repositoryName} was audited`);
+          return remediateRepository(registry.reader, registry.writer, repository, options, repository.tags, repository.lifecyclePolicyText);
+        }),
+      ),
+    ),
+  );
+  return run.result();
 }

@@ -33,6 +33,16 @@ function sorted(counts: ReadonlyMap<string, number>): Record<string, number> {
   return Object.fromEntries([...counts.entries()].sort(([a], [b]) => a.localeCompare(b)));
 }
 
+/** `now - earlier` by key, keeping only the keys that grew (counts never shrink). */
+function difference(now: Readonly<Record<string, number>>, earlier: Readonly<Record<string, number>>): Record<string, number> {
+  const out: Record<string, number> = {};
+  for (const [key, n] of Object.entries(now)) {
+    const grown = n - (earlier[key] ?? 0);
+    if (grown > 0) out[key] = grown;
+  }
+  return out;
+}
+
 /**
  * Counts AWS API calls by operation, and the retries among them, for any SDK v3 client it is
  * attached to. A call is one `client.send()`; a retry is every HTTP attempt after the first, whatever
@@ -86,6 +96,26 @@ export class CallCounter implements ApiCallCounter {
     let total = 0;
     for (const n of this.calls.values()) total += n;
     return { calls: { ...sorted(this.calls), total }, retries: sorted(this.retries) };
+  }
+
+  /**
+   * The calls and retries made since `mark`, an earlier {@link snapshot} of this counter: a counter
+   * lives as long as the Lambda container, so a warm invocation reports its own calls by taking a
+   * snapshot when it starts and asking for what came after. Operations without a new call are left
+   * out; `calls.total` is always present.
+   *
+   * @example
+   * const start = counter.snapshot();
+   * await audit(…);
+   * counter.since(start); // only the audit's calls
+   */
+  since(mark: CallCounts): CallCounts {
+    const now = this.snapshot();
+    const calls = difference(now.calls, mark.calls);
+    delete calls.total;
+    let total = 0;
+    for (const n of Object.values(calls)) total += n;
+    return { calls: { ...calls, total }, retries: difference(now.retries, mark.retries) };
   }
 
   private bump(counts: Map<string, number>, operation: string): void {

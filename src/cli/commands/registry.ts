@@ -9,6 +9,7 @@ import { REPORT_EXTENSIONS, REPORT_FORMATS, renderReport, type ReportFormat } fr
 import { renderRemediationPlan } from '../../adapters/render/remediation';
 import { parseSnapshot } from '../../adapters/snapshot/schema';
 import { SnapshotRegistry } from '../../adapters/snapshot/snapshot-registry';
+import { writeSnapshotFile } from '../../adapters/snapshot/snapshot-writer';
 import { DEFAULT_UNTAGGED_DAYS } from '../../domain/policy';
 import type { RepositoryState, SnapshotFile } from '../../domain/registry';
 import { SNAPSHOT_FORMAT } from '../../domain/registry';
@@ -16,7 +17,7 @@ import type { AuditReport } from '../../domain/report';
 import { DEFAULT_OPT_OUT_TAG } from '../../domain/selection';
 import type { PolicyWriter, RegistryReader } from '../../ports/registry';
 import { audit, scanRegistries } from '../../use-cases/audit';
-import { remediate } from '../../use-cases/remediate';
+import { remediate, type RemediationOutcome, type RemediationResult } from '../../use-cases/remediate';
 import type { CliContext } from '../context';
 import { EXIT, UsageError } from '../errors';
 import { readJsonFile } from '../io';
@@ -32,6 +33,10 @@ interface SourceFlags {
   retryMode: 'adaptive' | 'standard';
   snapshot?: string;
   concurrency: number;
+}
+
+/** Flags of the commands that judge repositories (audit, remediate): which ones the janitor may change. */
+interface SelectionFlags {
   exclude: string[];
   optOutTag: string;
 }
@@ -42,16 +47,23 @@ function collect(value: string, previous: string[]): string[] {
   return [...previous, value];
 }
 
-function addSourceOptions(command: Command, { snapshot }: { snapshot: boolean }): Command {
+/**
+ * Adds the flags that say where to read: `snapshot` adds `--snapshot FILE`, `selection` adds
+ * `--exclude` and `--opt-out-tag` (only for the commands that use them).
+ */
+function addSourceOptions(command: Command, { snapshot, selection }: { snapshot: boolean; selection: boolean }): Command {
   command
     .option('--region <regions>', 'comma-separated AWS regions (default: AWS_REGION, else the snapshot\'s regions)')
     .option('--endpoint <url>', 'ECR endpoint URL, e.g. a local emulator')
     .option('--concurrency <n>', 'repositories read at the same time', parsePositiveInt, 8)
     .option('--rate-limit <limits>', 'client-side limits per ECR operation, e.g. DescribeImages=18/5,GetLifecyclePolicy=18 (calls per second/burst)', parseRateLimitFlag)
     .option('--max-attempts <n>', 'attempts per AWS call, retries of throttling included', parsePositiveInt, DEFAULT_MAX_ATTEMPTS)
-    .addOption(new Option('--retry-mode <mode>', 'SDK retry mode').choices(['adaptive', 'standard']).default('adaptive'))
-    .option('--exclude <glob>', 'repository-name glob the janitor never changes (repeatable)', collect, [])
-    .option('--opt-out-tag <key>', 'repositories tagged KEY=true are never changed', DEFAULT_OPT_OUT_TAG);
+    .addOption(new Option('--retry-mode <mode>', 'SDK retry mode').choices(['adaptive', 'standard']).default('adaptive'));
+  if (selection) {
+    command
+      .option('--exclude <glob>', 'repository-name glob the janitor never changes (repeatable)', collect, [])
+      .option('--opt-out-tag <key>', 'repositories tagged KEY=true are never changed', DEFAULT_OPT_OUT_TAG);
+  }
   if (snapshot) command.option('--snapshot <file>', 'read a snapshot file instead of AWS (fully offline)');
   return command;
 }
@@ -117,13 +129,13 @@ async function writeArtifacts(dir: string, report: AuditReport): Promise<string[
 /** `audit`: policy status, de-duplicated storage cost and what the policy will reclaim. */
 export function auditCommand(ctx: CliContext): Command {
   const command = new Command('audit').description('audit every repository: lifecycle policy status, storage cost (de-duplicated as ECR bills it), what the policy will reclaim');
-  addSourceOptions(command, { snapshot: true })
+  addSourceOptions(command, { snapshot: true, selection: true })
     .option('--days <n>', 'age in days of the default untagged-image rule', parsePositiveInt, DEFAULT_UNTAGGED_DAYS)
     .option('--now <iso-8601>', 'evaluate policies at this time (default: now, or the capture time of --snapshot)', parseNow)
     .option('--price-per-gb-month <usd>', 'storage price in USD per GB-month', parseNonNegative, 0.1)
     .addOption(new Option('--format <format>', 'output on stdout').choices([...REPORT_FORMATS]).default('table'))
     .option('--out <dir>', 'also write report.json, report.csv, report.md and report.html to DIR')
-    .action(async (opts: SourceFlags & { days: number; now?: number; pricePerGbMonth: number; format: ReportFormat; out?: string }) => {
+    .action(async (opts: SourceFlags & SelectionFlags & { days: number; now?: number; pricePerGbMonth: number; format: ReportFormat; out?: string }) => {
       const counter = new CallCounter();
       const sources = await openSources(opts, counter);
       const progress = progressReporter(ctx);
@@ -158,11 +170,11 @@ export function auditCommand(ctx: CliContext): Command {
 /** `remediate`: merge the default rule into every policy that lacks one (dry run unless --apply). */
 export function remediateCommand(ctx: CliContext): Command {
   const command = new Command('remediate').description('merge the default untagged-image rule into every policy that lacks one; dry run unless --apply');
-  addSourceOptions(command, { snapshot: true })
+  addSourceOptions(command, { snapshot: true, selection: true })
     .option('--days <n>', 'expire untagged images this many days after push', parsePositiveInt, DEFAULT_UNTAGGED_DAYS)
     .option('--apply', 'write the policies (PutLifecyclePolicy); without it nothing is written', false)
     .addOption(new Option('--format <format>', 'output on stdout').choices(['table', 'json']).default('table'))
-    .action(async (opts: SourceFlags & { days: number; apply: boolean; format: 'table' | 'json' }) => {
+    .action(async (opts: SourceFlags & SelectionFlags & { days: number; apply: boolean; format: 'table' | 'json' }) => {
       if (opts.apply && opts.snapshot !== undefined) throw new UsageError('--apply cannot be used with --snapshot: a snapshot is read-only; drop --snapshot to write to ECR');
       const counter = new CallCounter();
       const sources = await openSources(opts, counter);
@@ -177,15 +189,43 @@ export function remediateCommand(ctx: CliContext): Command {
       } else {
         ctx.out(renderRemediationPlan(result, opts.apply));
       }
-      if (result.errors.length > 0) ctx.exitCode = EXIT.partial;
+      const problems = remediationProblems(result);
+      if (problems.length > 0) {
+        for (const line of problems) ctx.err(line);
+        ctx.exitCode = EXIT.partial;
+      }
     });
   return command;
+}
+
+/** Outcomes that leave a repository without untagged cleanup although the janitor may change it. */
+const NOT_REMEDIATED: ReadonlySet<RemediationOutcome> = new Set<RemediationOutcome>(['failed', 'unmergeable', 'skipped-changed']);
+
+/**
+ * What `remediate` reports on stderr before exiting 3: one line per region it could not list and
+ * per repository it could not bring up to standard (failed, unmergeable, or changed under it), with
+ * the reason; empty when every repository was handled.
+ *
+ * @example remediationProblems(result) // ['unmergeable: us-east-1/app: the policy already has 50 rules, …']
+ */
+export function remediationProblems(result: RemediationResult): string[] {
+  // A repository's own error is also its `failed` action: each is reported once, from the action.
+  const regions = result.errors.filter((e) => e.repositoryName === undefined).map((e) => `error: ${e.region}: ${e.code}: ${e.message}`);
+  const repositories = result.actions
+    .filter((a) => NOT_REMEDIATED.has(a.outcome))
+    .map((a) => `${a.outcome}: ${a.region}/${a.repositoryName}${a.message === undefined ? '' : `: ${a.message}`}`);
+  if (regions.length === 0 && repositories.length === 0) return [];
+  const summary = [
+    repositories.length > 0 ? `${repositories.length} repositor${repositories.length === 1 ? 'y was' : 'ies were'} not remediated` : '',
+    regions.length > 0 ? `${regions.length} region${regions.length === 1 ? '' : 's'} could not be listed` : '',
+  ].filter((part) => part !== '');
+  return [`${summary.join('; ')}:`, ...regions, ...repositories];
 }
 
 /** `snapshot`: capture registries into a file that `audit --snapshot` reads offline. */
 export function snapshotCommand(ctx: CliContext): Command {
   const command = new Command('snapshot').description('capture repositories, policies, tags, images and manifests into a file for offline audits');
-  addSourceOptions(command, { snapshot: false })
+  addSourceOptions(command, { snapshot: false, selection: false })
     .requiredOption('--out <file>', 'snapshot file to write')
     .action(async (opts: SourceFlags & { out: string }) => {
       const counter = new CallCounter();
@@ -206,8 +246,8 @@ export function snapshotCommand(ctx: CliContext): Command {
             .map((s) => ({ repositoryName: s.repositoryName, repositoryArn: s.repositoryArn, createdAt: s.createdAt ?? null, tags: s.tags, lifecyclePolicyText: s.lifecyclePolicyText, images: s.images })),
         })),
       };
-      await writeFile(`${opts.out}.tmp`, `${JSON.stringify(file)}\n`);
-      await rename(`${opts.out}.tmp`, opts.out);
+      // Written repository by repository: one string of a large account's snapshot could exceed V8's limit.
+      await writeSnapshotFile(opts.out, file);
       const repositories = file.registries.reduce((n, r) => n + r.repositories.length, 0);
       const images = file.registries.reduce((n, r) => n + r.repositories.reduce((m, repo) => m + repo.images.length, 0), 0);
       ctx.err(`wrote ${opts.out}: ${repositories} repositories, ${images} images, ${counter.snapshot().calls.total ?? 0} API calls`);

@@ -1,10 +1,12 @@
 // The CLI's exit codes end to end: 0 success, 1 unreadable input, 2 usage error, 3 partial failure.
 // Partial failure is forced with an endpoint on a closed 127.0.0.1 port: every connection is
-// refused at once, the region's listing fails, and the run records it and goes on.
+// refused at once, the region's listing fails, and the run records it and goes on; for remediate,
+// also by a policy that cannot take the untagged rule.
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { AuditReport } from '../../../src/domain/report';
-import { motoEndpoint, resetMoto } from '../support/moto';
+import { ecrClientForMoto, motoEndpoint, resetMoto } from '../support/moto';
+import { createRepository } from '../support/seed';
 import { closedLocalPort, janitor, moto, stdoutJson, tempDir, useMotoCredentials, type RemediationJson } from './support/cli';
 
 describe('ecr-janitor CLI exit codes', () => {
@@ -52,6 +54,9 @@ describe('ecr-janitor CLI exit codes', () => {
       ['an unknown command', () => ['prune', ...moto()]],
       ['audit with a rate limit on an operation it never calls', () => ['audit', ...moto(), '--rate-limit', 'DeleteRepository=5']],
       ['remediate with --max-attempts 0', () => ['remediate', ...moto(), '--max-attempts', '0']],
+      // A snapshot captures every repository: selecting is for the audit of the snapshot.
+      ['snapshot with --exclude', () => ['snapshot', ...moto(), '--out', join(dir.path, 'never.json'), '--exclude', 'sandbox/*']],
+      ['snapshot with --opt-out-tag', () => ['snapshot', ...moto(), '--out', join(dir.path, 'never.json'), '--opt-out-tag', 'team:frozen']],
     ])('exits 2 and explains on stderr when given %s', async (_case, args) => {
       const run = await janitor(args());
 
@@ -100,6 +105,43 @@ describe('ecr-janitor CLI exit codes', () => {
     });
   });
 
+  describe('repositories remediate cannot change', () => {
+    // Another region than the other tests use, so their empty us-east-1 stays empty.
+    const REGION = 'eu-central-1';
+    /** 50 tagged rules, the most ECR allows: the untagged rule cannot be added. */
+    const fullPolicy = {
+      rules: Array.from({ length: 50 }, (_, i) => ({
+        rulePriority: i + 1,
+        selection: { tagStatus: 'tagged', tagPrefixList: [`team${i}-`], countType: 'imageCountMoreThan', countNumber: 5 },
+        action: { type: 'expire' },
+      })),
+    };
+
+    beforeAll(async () => {
+      const ecr = ecrClientForMoto(REGION);
+      try {
+        await createRepository(ecr, 'full/policy', { policyText: fullPolicy });
+        await createRepository(ecr, 'fine');
+      } finally {
+        ecr.destroy();
+      }
+    });
+
+    it('exits 3 and names the repository on stderr when a policy cannot take the untagged rule', async () => {
+      const run = await janitor(['remediate', ...moto(REGION), '--apply', '--format', 'json']);
+
+      expect(run.code).toBe(3);
+      const result = stdoutJson<RemediationJson>(run);
+      expect(result.actions.map((a) => [a.repositoryName, a.outcome])).toEqual([
+        ['fine', 'applied'],
+        ['full/policy', 'unmergeable'],
+      ]);
+      expect(result.errors).toEqual([]);
+      expect(run.stderr).toContain('1 repository was not remediated:');
+      expect(run.stderr).toContain(`unmergeable: ${REGION}/full/policy: the policy already has 50 rules`);
+    });
+  });
+
   describe('partial failure', () => {
     let unreachable: string[];
 
@@ -140,6 +182,8 @@ describe('ecr-janitor CLI exit codes', () => {
       expect(result.actions).toEqual([]);
       expect(result.errors).toEqual([expect.objectContaining({ region: 'us-east-1' })]);
       expect(result.apiCalls.PutLifecyclePolicy).toBeUndefined();
+      expect(run.stderr).toContain('1 region could not be listed:');
+      expect(run.stderr).toMatch(/^error: us-east-1: /m);
     });
 
     it('exits 3 and still writes the file when snapshot cannot list the repositories', async () => {

@@ -10,7 +10,7 @@ import type { SQSClient } from '@aws-sdk/client-sqs';
 import type { ReportEventDetail } from '../../../src/domain/report-event';
 import { lambdaHandler } from '../../../src/handlers/scheduled-audit';
 import { logger } from '../../../src/handlers/runtime';
-import { FUNCTION_ENV, restoreLambdaEnv, useLambdaEnv } from '../support/lambda-env';
+import { FUNCTION_ENV, handlerCalls, restoreLambdaEnv, useLambdaEnv } from '../support/lambda-env';
 import { ecrClientForMoto, MOTO_REGION, motoClientConfig, resetMoto } from '../support/moto';
 import { blobDigest, createRepository, getPolicy, imageManifest, pushImage, pushUntaggedImage } from '../support/seed';
 import { createQueue, purgeQueue, sqsClientForMoto, takeMessages } from '../support/sqs';
@@ -30,6 +30,33 @@ const COMPLIANT = JSON.stringify({ rules: [{ rulePriority: 1, selection: { tagSt
 /** The scheduled function's environment: serverless.yml's, with its report bucket, over the moto region. */
 function useEnv(): void {
   useLambdaEnv({ ...FUNCTION_ENV, REGIONS: MOTO_REGION, EXCLUDE: 'sandbox/**', PRICE_PER_GB_MONTH: '0.10', CONCURRENCY: '4', REPORT_BUCKET: BUCKET });
+}
+
+/** The report artifact, as far as these tests read it. */
+interface ReportJson {
+  totals: unknown;
+  repositories: unknown[];
+  apiCalls: Record<string, number>;
+  apiRetries: Record<string, number>;
+}
+
+/**
+ * The ECR calls of one run over the seeded region: one listing; per repository one
+ * GetLifecyclePolicy, ListTagsForResource and DescribeImages, and one BatchGetImage when it has
+ * images (sandbox/tmp has none). Remediation reads nothing more, but the policy of each repository
+ * it writes is read again just before the write.
+ */
+function expectedCalls(written: number): Record<string, number> {
+  const repositories = 5;
+  const calls: Record<string, number> = {
+    BatchGetImage: repositories - 1,
+    DescribeImages: repositories,
+    DescribeRepositories: 1,
+    GetLifecyclePolicy: repositories + written,
+    ListTagsForResource: repositories,
+    ...(written > 0 ? { PutLifecyclePolicy: written } : {}),
+  };
+  return { ...calls, total: Object.values(calls).reduce((sum, n) => sum + n, 0) };
 }
 
 interface ReportEnvelope {
@@ -107,11 +134,14 @@ describe('scheduledAudit handler (moto)', () => {
   describe('first run', () => {
     let detail: ReportEventDetail;
     let date: string;
+    /** Every AWS call of the invocation, the report's S3 and EventBridge calls included. */
+    let invocationCalls: Record<string, number>;
 
     beforeAll(async () => {
       useEnv();
       const before = Date.now();
       detail = await lambdaHandler(SCHEDULE_EVENT);
+      invocationCalls = handlerCalls();
       date = detail.generatedAt.slice(0, 10);
       expect(Date.parse(detail.generatedAt)).toBeGreaterThanOrEqual(before - 1_000);
     });
@@ -134,7 +164,7 @@ describe('scheduledAudit handler (moto)', () => {
         markdown: `${prefix}report.md`,
         html: `${prefix}report.html`,
       });
-      const json = JSON.parse(await objectText(detail.artifacts.json)) as { totals: unknown; repositories: unknown[] };
+      const json = JSON.parse(await objectText(detail.artifacts.json)) as ReportJson;
       expect(json.totals).toEqual(detail.totals);
       expect(json.repositories).toHaveLength(5);
       expect(await objectText(detail.artifacts.csv)).toContain('team-a/web-api');
@@ -158,6 +188,22 @@ describe('scheduledAudit handler (moto)', () => {
       expect(await getPolicy(ecr, 'team-d/legacy')).toBeUndefined();
       expect(await getPolicy(ecr, 'sandbox/tmp')).toBeUndefined();
       expect(detail.remediation).toEqual({ applied: 2, compliant: 1, 'skipped-opt-out': 1, 'skipped-excluded': 1 });
+    });
+
+    it('reads each repository once: remediation reuses what the audit read and re-reads a policy only before writing it', () => {
+      expect(invocationCalls).toMatchObject({
+        DescribeRepositories: 1,
+        ListTagsForResource: 5,
+        GetLifecyclePolicy: 5 + 2,
+        PutLifecyclePolicy: 2,
+      });
+    });
+
+    it('reports the ECR calls of the audit and the remediation in the report', async () => {
+      const json = JSON.parse(await objectText(detail.artifacts.json)) as ReportJson;
+
+      expect(json.apiCalls).toEqual(expectedCalls(2));
+      expect(json.apiRetries).toEqual({});
     });
 
     it('publishes the report event, which reaches a rule on the default bus', async () => {
@@ -211,6 +257,29 @@ describe('scheduledAudit handler (moto)', () => {
     it('publishes the new report with its change', async () => {
       const received = (await takeMessages(sqs, queueUrl)) as ReportEnvelope[];
       expect(received.map((e) => e.detail.change?.since)).toEqual([first.generatedAt]);
+    });
+  });
+  describe('two runs in one warm container', () => {
+    let first: ReportJson;
+    let second: ReportJson;
+    /** The container's running count after both runs. */
+    let containerCalls: Record<string, number>;
+
+    beforeAll(async () => {
+      useEnv();
+      const firstDetail = await lambdaHandler(SCHEDULE_EVENT);
+      first = JSON.parse(await objectText(firstDetail.artifacts.json)) as ReportJson;
+      // No useEnv() in between: the same runtime, so the same call counter, as in a warm Lambda.
+      const secondDetail = await lambdaHandler(SCHEDULE_EVENT);
+      containerCalls = handlerCalls();
+      second = JSON.parse(await objectText(secondDetail.artifacts.json)) as ReportJson;
+    });
+
+    it('reports only each invocation\'s own calls, not the container\'s running count', () => {
+      expect(first.apiCalls).toEqual(expectedCalls(0));
+      expect(second.apiCalls).toEqual(expectedCalls(0));
+      // The container's counter holds both runs and the report's S3 and EventBridge calls.
+      expect(containerCalls.total).toBeGreaterThan(2 * (expectedCalls(0).total ?? 0));
     });
   });
 });

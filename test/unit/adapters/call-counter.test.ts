@@ -26,6 +26,59 @@ describe('CallCounter', () => {
     });
   });
 
+  describe('since', () => {
+    it('returns only the calls and retries made after the mark when the counter already counted others', async () => {
+      // Arrange
+      const counter = new CallCounter();
+      const { client } = fakeClient({ DescribeRepositories: [repositories, throttled, repositories], GetLifecyclePolicy: [{ body: { lifecyclePolicyText: '{}' } }] });
+      counter.attach(client);
+      await client.send(new DescribeRepositoriesCommand({}));
+      await client.send(new GetLifecyclePolicyCommand({ repositoryName: 'app' }));
+      const mark = counter.snapshot();
+      jest.useFakeTimers();
+
+      try {
+        // Act
+        await settleWithFakeTimers(client.send(new DescribeRepositoriesCommand({})));
+        const counts = counter.since(mark);
+
+        // Assert
+        expect(counts).toEqual({ calls: { DescribeRepositories: 1, total: 1 }, retries: { DescribeRepositories: 1 } });
+        expect(counter.snapshot()).toEqual({ calls: { DescribeRepositories: 2, GetLifecyclePolicy: 1, total: 3 }, retries: { DescribeRepositories: 1 } });
+      } finally {
+        jest.useRealTimers();
+      }
+    });
+
+    it('returns only a zero total when nothing was called after the mark', async () => {
+      // Arrange
+      const counter = new CallCounter();
+      const { client } = fakeClient({ DescribeRepositories: [repositories] });
+      counter.attach(client);
+      await client.send(new DescribeRepositoriesCommand({}));
+
+      // Act
+      const counts = counter.since(counter.snapshot());
+
+      // Assert
+      expect(counts).toEqual({ calls: { total: 0 }, retries: {} });
+    });
+
+    it('returns everything when the mark was taken before the first call', async () => {
+      // Arrange
+      const counter = new CallCounter();
+      const mark = counter.snapshot();
+      const { client } = fakeClient({ DescribeRepositories: [repositories] });
+      counter.attach(client);
+
+      // Act
+      await client.send(new DescribeRepositoriesCommand({}));
+
+      // Assert
+      expect(counter.since(mark)).toEqual(counter.snapshot());
+    });
+  });
+
   describe('attach', () => {
     it('counts each call by operation name without the Command suffix', async () => {
       // Arrange

@@ -2,8 +2,11 @@ import type { LifecyclePolicy } from '../../../src/domain/policy';
 import { janitorRuleDescription, mergeDefaultRule, parsePolicyOrThrow } from '../../../src/domain/policy';
 import { DEFAULT_OPT_OUT_TAG } from '../../../src/domain/selection';
 import type { RemediateOptions } from '../../../src/use-cases/remediate';
-import { remediate, remediateRepository } from '../../../src/use-cases/remediate';
+import type { AuditedRepository } from '../../../src/use-cases/remediate';
+import { auditedRepositoryOf, remediate, remediateAudited, remediateRepository } from '../../../src/use-cases/remediate';
 import { FakeRegistry, awsError } from '../support/fake-registry';
+import { imageOf } from '../support/images';
+import { blob, imageManifest } from '../support/manifests';
 import { INVALID_POLICY, TAGGED_ONLY, UNTAGGED_30_DAYS, expireUntagged, keepNewestTagged, policyText } from '../support/policies';
 
 function options(overrides: Partial<RemediateOptions> = {}): RemediateOptions {
@@ -239,6 +242,57 @@ describe('remediate', () => {
   });
 
   describe('remediateRepository', () => {
+    it('decides from the policy text it is given and reads the policy only to check it before writing', async () => {
+      // Arrange
+      const registry = new FakeRegistry('eu-west-1', [{ name: 'app', policy: TAGGED_ONLY }]);
+      const [ref] = await registry.listRepositories();
+      if (!ref) throw new Error('the fake registry lists no repository');
+
+      // Act
+      const action = await remediateRepository(registry, registry, ref, options({ apply: true }), [], TAGGED_ONLY);
+
+      // Assert
+      expect(action).toMatchObject({ outcome: 'applied', before: TAGGED_ONLY, after: mergeDefaultRule(TAGGED_ONLY, 7).text });
+      expect(registry.calls.map((c) => c.operation)).toEqual(['listRepositories', 'getLifecyclePolicy', 'putLifecyclePolicy']);
+    });
+
+    it.each([
+      { name: 'a compliant policy', known: UNTAGGED_30_DAYS, outcome: 'compliant' },
+      { name: 'an invalid policy', known: INVALID_POLICY, outcome: 'unmergeable' },
+      { name: 'no policy, on a dry run', known: null, outcome: 'planned' },
+    ])('reads nothing when the policy it is given is $name', async ({ known, outcome }) => {
+      // Arrange
+      const registry = new FakeRegistry('eu-west-1', [{ name: 'app', ...(known === null ? {} : { policy: known }) }]);
+      const [ref] = await registry.listRepositories();
+      if (!ref) throw new Error('the fake registry lists no repository');
+
+      // Act
+      const action = await remediateRepository(registry, registry, ref, options({ apply: outcome !== 'planned' }), [], known);
+
+      // Assert
+      expect(action).toMatchObject({ outcome, before: known });
+      expect(registry.calls.filter((c) => c.repositoryName === 'app')).toEqual([]);
+    });
+
+    it.each([
+      { name: 'a policy appeared', known: null, stored: TAGGED_ONLY },
+      { name: 'the policy was replaced', known: TAGGED_ONLY, stored: policyText(keepNewestTagged(1, 'prod', 50)) },
+      { name: 'the policy was deleted', known: TAGGED_ONLY, stored: undefined },
+    ])('does not write when $name since the policy text it is given was read', async ({ known, stored }) => {
+      // Arrange
+      const registry = new FakeRegistry('eu-west-1', [{ name: 'app', ...(stored === undefined ? {} : { policy: stored }) }]);
+      const [ref] = await registry.listRepositories();
+      if (!ref) throw new Error('the fake registry lists no repository');
+
+      // Act
+      const action = await remediateRepository(registry, registry, ref, options({ apply: true }), [], known);
+
+      // Assert
+      expect(action).toMatchObject({ outcome: 'skipped-changed', before: known });
+      expect(registry.writes).toEqual([]);
+      expect(registry.policyOf('app')).toBe(stored);
+    });
+
     it('uses the tags it is given instead of listing them', async () => {
       // Arrange
       const registry = new FakeRegistry('eu-west-1', [{ name: 'app', tags: [{ Key: DEFAULT_OPT_OUT_TAG, Value: 'true' }] }]);
@@ -294,6 +348,140 @@ describe('remediate', () => {
       // Assert
       await expect(act).rejects.toMatchObject({ name: 'ThrottlingException' });
       expect(registry.writes).toEqual([]);
+    });
+  });
+  describe('remediateAudited', () => {
+    /** What an audit of `registry` would have collected through onRepositoryState. */
+    async function auditedOf(registry: FakeRegistry): Promise<AuditedRepository[]> {
+      const refs = await registry.listRepositories();
+      const audited = await Promise.all(refs.map(async (ref) => ({ ...ref, tags: await registry.listTags(ref), lifecyclePolicyText: (await registry.getLifecyclePolicy(ref.repositoryName)) ?? null })));
+      registry.calls.length = 0;
+      return audited;
+    }
+
+    it('remediates from what the audit read: no listing, no tags, and a policy read only before each write', async () => {
+      // Arrange
+      const registry = mixedRegion();
+      const audited = await auditedOf(registry);
+
+      // Act
+      const result = await remediateAudited([{ reader: registry, writer: registry }], audited, options({ apply: true, selection: { optOutTag: DEFAULT_OPT_OUT_TAG, exclude: ['legacy/*'] } }));
+
+      // Assert
+      expect(result.actions.map((a) => [a.repositoryName, a.outcome])).toEqual([
+        ['bare', 'applied'],
+        ['compliant', 'compliant'],
+        ['legacy/tool', 'skipped-excluded'],
+        ['opted-out', 'skipped-opt-out'],
+        ['tagged-only', 'applied'],
+      ]);
+      expect(result.errors).toEqual([]);
+      expect(registry.callsOf('listRepositories')).toEqual([]);
+      expect(registry.callsOf('listTags')).toEqual([]);
+      expect(registry.callsOf('getLifecyclePolicy').map((c) => c.repositoryName).sort()).toEqual(['bare', 'tagged-only']);
+      expect(registry.writes.map((w) => w.repositoryName).sort()).toEqual(['bare', 'tagged-only']);
+    });
+
+    it('reads nothing on a dry run', async () => {
+      // Arrange
+      const registry = mixedRegion();
+      const audited = await auditedOf(registry);
+
+      // Act
+      const result = await remediateAudited([{ reader: registry, writer: registry }], audited, options());
+
+      // Assert
+      expect(result.actions.filter((a) => a.outcome === 'planned').map((a) => a.repositoryName)).toEqual(['bare', 'legacy/tool', 'tagged-only']);
+      expect(registry.calls).toEqual([]);
+    });
+
+    it('remediates only the repositories it is given', async () => {
+      // Arrange
+      const registry = mixedRegion();
+      const audited = (await auditedOf(registry)).filter((r) => r.repositoryName === 'bare');
+
+      // Act
+      const result = await remediateAudited([{ reader: registry, writer: registry }], audited, options({ apply: true }));
+
+      // Assert
+      expect(result.actions.map((a) => a.repositoryName)).toEqual(['bare']);
+      expect(registry.writes.map((w) => w.repositoryName)).toEqual(['bare']);
+    });
+
+    it('does not write when the policy changed after the audit read it', async () => {
+      // Arrange
+      const registry = new FakeRegistry('eu-west-1', [{ name: 'app', policy: TAGGED_ONLY }]);
+      const audited = await auditedOf(registry);
+      const replaced = policyText(keepNewestTagged(1, 'prod', 50));
+      registry.addRepository({ name: 'app', policy: replaced });
+
+      // Act
+      const result = await remediateAudited([{ reader: registry, writer: registry }], audited, options({ apply: true }));
+
+      // Assert
+      expect(result.actions).toEqual([expect.objectContaining({ repositoryName: 'app', outcome: 'skipped-changed', before: TAGGED_ONLY })]);
+      expect(registry.writes).toEqual([]);
+      expect(registry.policyOf('app')).toBe(replaced);
+    });
+
+    it('writes each repository through the registry of its region and sorts actions by region and name', async () => {
+      // Arrange
+      const ireland = new FakeRegistry('eu-west-1', [{ name: 'web' }, { name: 'api' }]);
+      const virginia = new FakeRegistry('us-east-1', [{ name: 'api' }]);
+      const audited = [...(await auditedOf(virginia)), ...(await auditedOf(ireland))];
+
+      // Act
+      const result = await remediateAudited([{ reader: ireland, writer: ireland }, { reader: virginia, writer: virginia }], audited, options({ apply: true }));
+
+      // Assert
+      expect(result.actions.map((a) => `${a.region}/${a.repositoryName}:${a.outcome}`)).toEqual(['eu-west-1/api:applied', 'eu-west-1/web:applied', 'us-east-1/api:applied']);
+      expect(ireland.writes.map((w) => w.repositoryName).sort()).toEqual(['api', 'web']);
+      expect(virginia.writes.map((w) => w.repositoryName)).toEqual(['api']);
+    });
+
+    it('records a failing repository as failed and remediates the others', async () => {
+      // Arrange
+      const registry = new FakeRegistry('eu-west-1', [{ name: 'a' }, { name: 'denied' }]);
+      const audited = await auditedOf(registry);
+      registry.failRepository('denied', awsError('AccessDeniedException', 'not authorized'), 'putLifecyclePolicy');
+
+      // Act
+      const result = await remediateAudited([{ reader: registry, writer: registry }], audited, options({ apply: true }));
+
+      // Assert
+      expect(result.actions.map((a) => [a.repositoryName, a.outcome])).toEqual([
+        ['a', 'applied'],
+        ['denied', 'failed'],
+      ]);
+      expect(result.errors).toEqual([{ region: 'eu-west-1', repositoryName: 'denied', code: 'AccessDeniedException', message: 'not authorized' }]);
+    });
+
+    it('records a repository as failed when no registry of its region is given', async () => {
+      // Arrange
+      const ireland = new FakeRegistry('eu-west-1', [{ name: 'app' }]);
+      const audited = await auditedOf(new FakeRegistry('us-east-1', [{ name: 'app' }]));
+
+      // Act
+      const result = await remediateAudited([{ reader: ireland, writer: ireland }], audited, options({ apply: true }));
+
+      // Assert
+      expect(result.actions).toEqual([expect.objectContaining({ region: 'us-east-1', repositoryName: 'app', outcome: 'failed', message: expect.stringContaining('no registry was given for us-east-1') })]);
+      expect(result.errors).toHaveLength(1);
+      expect(ireland.writes).toEqual([]);
+    });
+  });
+
+  describe('auditedRepositoryOf', () => {
+    it('keeps the reference, tags and policy text of a repository state and drops its images', () => {
+      // Arrange
+      const image = imageOf(imageManifest({ config: blob('config', 100), layers: [blob('layer', 1_000)] }));
+      const state = { accountId: '111122223333', region: 'eu-west-1', repositoryName: 'app', repositoryArn: 'arn:aws:ecr:eu-west-1:111122223333:repository/app', createdAt: '2026-01-01T00:00:00.000Z', tags: [{ Key: 'team', Value: 'a' }], lifecyclePolicyText: TAGGED_ONLY, images: [image] };
+
+      // Act
+      const audited = auditedRepositoryOf(state);
+
+      // Assert
+      expect(audited).toEqual({ accountId: '111122223333', region: 'eu-west-1', repositoryName: 'app', repositoryArn: state.repositoryArn, createdAt: state.createdAt, tags: state.tags, lifecyclePolicyText: TAGGED_ONLY });
     });
   });
 });

@@ -1,0 +1,15 @@
+import type { AuditReport } from '../../domain/report';
+import type { ReportArtifactFormat, ReportRenderer, ReportRenderOptions } from '../../ports/report';
+import { renderReport } from './index';
+
+/**
+ * The {@link ReportRenderer} over the janitor's own renderers (the ones `audit --format` uses), so a
+ * published artifact is byte for byte what the CLI writes with `--out`.
+ *
+ * @example const html = reportRenderer.render(report, 'html', { history });
+ */
+export const reportRenderer: ReportRenderer = {
+  render(report: AuditReport, format: ReportArtifactFormat, options: ReportRenderOptions = {}): string {
+    return renderReport(report, format, options.history === undefined ? {} : { history: options.history });
+  },
+};

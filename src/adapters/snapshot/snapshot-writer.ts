@@ -1,0 +1,70 @@
+import { createWriteStream } from 'node:fs';
+import { rename, rm } from 'node:fs/promises';
+import { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import type { SnapshotFile } from '../../domain/registry';
+
+/** Chunks are joined up to about this many characters before they are written. */
+const WRITE_BATCH_CHARS = 1 << 20;
+
+/**
+ * The text of `JSON.stringify(snapshot)` plus a newline, in pieces: the envelope, then each
+ * registry's head, then one repository at a time, each stringified alone. No piece holds more
+ * than one repository, so a large account never builds a string past V8's maximum length.
+ * Equal to the one-shot text when the arrays are each object's last key, as {@link SnapshotFile}
+ * declares them and `ecr-janitor snapshot` builds them.
+ *
+ * @example [...snapshotChunks(file)].join('') === `${JSON.stringify(file)}\n` // true
+ */
+export function* snapshotChunks(snapshot: SnapshotFile): Generator<string> {
+  const { registries, ...envelope } = snapshot;
+  yield `${openObject(envelope)}"registries":[`;
+  for (const [r, registry] of registries.entries()) {
+    const { repositories, ...head } = registry;
+    yield `${r === 0 ? '' : ','}${openObject(head)}"repositories":[`;
+    for (const [i, repository] of repositories.entries()) yield `${i === 0 ? '' : ','}${JSON.stringify(repository)}`;
+    yield ']}';
+  }
+  yield ']}\n';
+}
+
+/** `{"a":1,"b":2,` for `{ a: 1, b: 2 }`, ready for one more key; `{` for an empty object. */
+function openObject(value: object): string {
+  const text = JSON.stringify(value);
+  return text === '{}' ? '{' : `${text.slice(0, -1)},`;
+}
+
+/** Joins small chunks so the file is written in large pieces. */
+function* batched(chunks: Iterable<string>): Generator<string> {
+  let pending: string[] = [];
+  let size = 0;
+  for (const chunk of chunks) {
+    pending.push(chunk);
+    size += chunk.length;
+    if (size >= WRITE_BATCH_CHARS) {
+      yield pending.join('');
+      pending = [];
+      size = 0;
+    }
+  }
+  if (pending.length > 0) yield pending.join('');
+}
+
+/**
+ * Writes a snapshot file repository by repository (see {@link snapshotChunks}) to a temporary
+ * name, then renames it into place: a reader never sees half a snapshot, and a failed write
+ * leaves the previous file as it was.
+ *
+ * @example await writeSnapshotFile('account.json', file);
+ */
+export async function writeSnapshotFile(path: string, snapshot: SnapshotFile): Promise<void> {
+  const temporary = `${path}.tmp`;
+  try {
+    await pipeline(Readable.from(batched(snapshotChunks(snapshot))), createWriteStream(temporary));
+  } catch (error) {
+    // The write's error is the one worth reporting; a temporary file that cannot be removed is not.
+    await rm(temporary, { force: true }).catch(() => undefined);
+    throw error;
+  }
+  await rename(temporary, path);
+}
