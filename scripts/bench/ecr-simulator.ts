@@ -15,6 +15,7 @@ import { EcrRegistry, type EcrRegistryOptions } from '../../src/adapters/aws/ecr
 import type { AuditReport } from '../../src/domain/report';
 import { DEFAULT_OPT_OUT_TAG } from '../../src/domain/selection';
 import { audit } from '../../src/use-cases/audit';
+import { hex, rng } from '../lib/random';
 
 /** The operations the simulator serves. */
 export const SIMULATED_OPERATIONS = ['DescribeRepositories', 'DescribeImages', 'BatchGetImage', 'GetLifecyclePolicy', 'ListTagsForResource'] as const;
@@ -88,24 +89,6 @@ export interface RegistrySpec {
   region?: string;
   /** Push times are spread over the 400 days before this, epoch ms. @default 2026-11-01 */
   now?: number;
-}
-
-/** Deterministic PRNG (mulberry32), as in the engine benchmark. */
-export function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
-function hex(random: () => number, length: number): string {
-  let s = '';
-  while (s.length < length) s += Math.floor(random() * 0x100000000).toString(16).padStart(8, '0');
-  return s.slice(0, length);
 }
 
 function sha256(text: string): string {

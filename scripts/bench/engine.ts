@@ -3,27 +3,10 @@
 // Last line: {"images","rules","evalMs","sortMs","ratio","peakRssMb"}.
 import type { ImageDetail } from '../../src/domain/image';
 import { evaluatePolicy, parsePolicyOrThrow } from '../../src/domain/policy';
+import { hex, rng } from '../lib/random';
 
 const IMAGES = Number(process.env.BENCH_IMAGES ?? 1_000_000);
 const NOW = Date.parse('2026-11-01T00:00:00Z');
-
-/** Deterministic PRNG (mulberry32) so every run measures the same data. */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
-function hex(random: () => number, length: number): string {
-  let s = '';
-  while (s.length < length) s += Math.floor(random() * 0x100000000).toString(16).padStart(8, '0');
-  return s.slice(0, length);
-}
 
 function generate(count: number): ImageDetail[] {
   const random = rng(42);

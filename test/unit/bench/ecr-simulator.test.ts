@@ -20,11 +20,11 @@ import {
   imageCounts,
   imageTotal,
   minimumCalls,
-  rng,
   type OperationLimits,
   type SimulatedImage,
   type SimulatedRegistry,
 } from '../../../scripts/bench/ecr-simulator';
+import { rng } from '../../../scripts/lib/random';
 
 const CREDENTIALS = { accessKeyId: 'AKIDTEST', secretAccessKey: 'secret' };
 
