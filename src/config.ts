@@ -1,6 +1,7 @@
 import * as z from 'zod';
 import { ConfigError } from './domain/errors';
 import { DEFAULT_UNTAGGED_DAYS } from './domain/policy';
+import { REGION_NAME } from './domain/region';
 import { DEFAULT_OPT_OUT_TAG } from './domain/selection';
 import { parseRateLimits, type RateLimits } from './adapters/aws/rate-limiter';
 
@@ -45,7 +46,6 @@ const SETTINGS = {
   janitorRoles: { env: 'JANITOR_ROLES', param: '(the stack\'s function roles)' },
 } as const;
 
-const REGION = /^[a-z]{2}(-[a-z]+)+-\d+$/;
 const ROLE = /^(arn:aws[a-z-]*:iam::\d{12}:role\/.+|[\w+=,.@-]{1,64})$/;
 const BUS = /^(default|[A-Za-z0-9._\-/]{1,256}|arn:aws[a-z-]*:events:[a-z0-9-]+:\d{12}:event-bus\/[A-Za-z0-9._\-/]+)$/;
 
@@ -56,7 +56,7 @@ function list(value: string | undefined): string[] {
 const schema = z.object({
   defaultDays: z.string().regex(/^\d+$/, 'must be a whole number of days, 1 or more').transform(Number).pipe(z.number().int().min(1, 'must be 1 or more').max(36_500, 'must be at most 36500')),
   dryRun: z.enum(['true', 'false'], { error: 'must be true or false' }).transform((v) => v === 'true'),
-  regions: z.string().transform(list).pipe(z.array(z.string().regex(REGION, 'is not an AWS region name such as eu-west-1')).min(1, 'must name at least one region')),
+  regions: z.string().transform(list).pipe(z.array(z.string().regex(REGION_NAME, 'is not an AWS region name such as eu-west-1')).min(1, 'must name at least one region')),
   exclude: z.string().transform(list),
   optOutTag: z.string().trim().min(1, 'must not be empty').max(128, 'must be at most 128 characters (an AWS tag key)'),
   pricePerGbMonth: z.string().regex(/^\d+(\.\d+)?$/, 'must be a price such as 0.10').transform(Number),

@@ -14,6 +14,7 @@ import { DEFAULT_UNTAGGED_DAYS } from '../../domain/policy';
 import type { RepositoryState, SnapshotFile } from '../../domain/registry';
 import { SNAPSHOT_FORMAT } from '../../domain/registry';
 import type { AuditReport } from '../../domain/report';
+import { REGION_NAME } from '../../domain/region';
 import { DEFAULT_OPT_OUT_TAG } from '../../domain/selection';
 import type { PolicyWriter, RegistryReader } from '../../ports/registry';
 import { audit, scanRegistries } from '../../use-cases/audit';
@@ -41,7 +42,6 @@ interface SelectionFlags {
   optOutTag: string;
 }
 
-const REGION_PATTERN = /^[a-z]{2}(-[a-z]+)+-\d+$/;
 
 function collect(value: string, previous: string[]): string[] {
   return [...previous, value];
@@ -80,7 +80,7 @@ function parseRegions(value: string | undefined): string[] {
   if (value === undefined) return [];
   const regions = [...new Set(value.split(',').map((r) => r.trim()).filter((r) => r !== ''))];
   for (const region of regions) {
-    if (!REGION_PATTERN.test(region)) throw new UsageError(`--region: "${region}" is not an AWS region name; write e.g. us-east-1,eu-west-1`);
+    if (!REGION_NAME.test(region)) throw new UsageError(`--region: "${region}" is not an AWS region name; write e.g. us-east-1,eu-west-1`);
   }
   return regions;
 }

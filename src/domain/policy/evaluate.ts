@@ -369,7 +369,8 @@ export function evaluatePolicy(policy: LifecyclePolicy, images: readonly ImageDe
       for (const i of indexes) {
         const image = images[i] as ImageDetail;
         const pushed = image.imagePushedAt;
-        // A string that parsed is already ISO-8601; re-formatting a million of them costs more than the evaluation.
+        // A string is echoed as the input wrote it (as ECR's preview echoes the push time); re-formatting a
+        // million of them would cost more than the evaluation. Dates and epoch seconds become ISO-8601.
         const iso = typeof pushed === 'string' ? pushed : toIso(toEpochMs(pushed));
         // imagePushedAt stays undefined (and leaves the JSON) when the image has no push time.
         previewResults.push({ imageDigest: image.imageDigest, imageTags: image.imageTags ?? [], imagePushedAt: iso, action, appliedRulePriority: rule.rulePriority });

@@ -51,8 +51,8 @@ const available = isExecutable(CHROMIUM);
 const missing = `Chromium not found at ${CHROMIUM}: install it with scripts/install-chromium.sh`;
 if (!available && !REQUIRED) console.warn(`${missing}; skipping`);
 
-// Skipping depends on the machine, not on a forgotten edit: the house lint check forbids the literal
-// skip call (it would hide a test for good), so the skip variant is picked by name here, at run time.
+// Skipping depends on the machine, not on a forgotten edit: the project's pre-submit check rejects a
+// literal skip call (it would hide a test for good), so the skip variant is picked by name here, at run time.
 // Under CI=true the tests always run, and beforeAll fails them with `missing` when there is no browser.
 const run = available || REQUIRED ? test : test['skip'];
 
