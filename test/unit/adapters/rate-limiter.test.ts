@@ -2,7 +2,7 @@ import { DescribeImagesCommand, DescribeRepositoriesCommand, ECRClient } from '@
 import { createEcrClient } from '../../../src/adapters/aws/clients';
 import { TokenBucket, attachRateLimits, parseRateLimits } from '../../../src/adapters/aws/rate-limiter';
 import { ConfigError } from '../../../src/domain/errors';
-import { TEST_CREDENTIALS, fakeEcrTransport } from './fake-ecr-http';
+import { TEST_CREDENTIALS, fakeEcrTransport, settleWithFakeTimers } from './fake-ecr-http';
 
 /** The shape of the fake transport's handler. */
 interface FakeHandler {
@@ -64,37 +64,44 @@ describe('rate-limiter', () => {
 
   describe('attachRateLimits', () => {
     it('spaces the calls of a limited operation and leaves the others alone when calls arrive together', async () => {
-      // Arrange
-      const { requestHandler, received } = fakeEcrTransport({
-        DescribeRepositories: [{ body: { repositories: [] } }],
-        DescribeImages: [{ body: { imageDetails: [] } }],
-      });
-      const arrivals: Array<{ operation: string; at: number }> = [];
-      const inner = requestHandler as unknown as FakeHandler;
-      const timed: FakeHandler = {
-        handle: async (request) => {
-          arrivals.push({ operation: (request.headers['x-amz-target'] ?? '').split('.').pop() ?? '', at: performance.now() });
-          return inner.handle(request);
-        },
-      };
-      const client = new ECRClient({ region: 'eu-west-1', credentials: TEST_CREDENTIALS, requestHandler: timed });
-      attachRateLimits(client, { DescribeRepositories: { perSecond: 20, burst: 1 } });
+      // Arrange: fake timers drive both the bucket's clock and its waits, so the spacing is exact
+      // whatever the machine's load (no wall-clock measurement).
+      jest.useFakeTimers({ now: 0 });
+      try {
+        const { requestHandler, received } = fakeEcrTransport({
+          DescribeRepositories: [{ body: { repositories: [] } }],
+          DescribeImages: [{ body: { imageDetails: [] } }],
+        });
+        const arrivals: Array<{ operation: string; at: number }> = [];
+        const inner = requestHandler as unknown as FakeHandler;
+        const timed: FakeHandler = {
+          handle: async (request) => {
+            arrivals.push({ operation: (request.headers['x-amz-target'] ?? '').split('.').pop() ?? '', at: Date.now() });
+            return inner.handle(request);
+          },
+        };
+        const client = new ECRClient({ region: 'eu-west-1', credentials: TEST_CREDENTIALS, requestHandler: timed });
+        attachRateLimits(client, { DescribeRepositories: { perSecond: 20, burst: 1 } }, () => Date.now());
 
-      // Act
-      await Promise.all([
-        ...[1, 2, 3].map(() => client.send(new DescribeRepositoriesCommand({}))),
-        ...[1, 2, 3].map(() => client.send(new DescribeImagesCommand({ repositoryName: 'app' }))),
-      ]);
+        // Act
+        await settleWithFakeTimers(
+          Promise.all([
+            ...[1, 2, 3].map(() => client.send(new DescribeRepositoriesCommand({}))),
+            ...[1, 2, 3].map(() => client.send(new DescribeImagesCommand({ repositoryName: 'app' }))),
+          ]),
+          10,
+        );
 
-      // Assert
-      const limited = arrivals.filter((a) => a.operation === 'DescribeRepositories').map((a) => a.at);
-      const free = arrivals.filter((a) => a.operation === 'DescribeImages').map((a) => a.at);
-      expect(received).toHaveLength(6);
-      expect(limited).toHaveLength(3);
-      // 20 a second is one every 50 ms (a little slack for timer rounding); the other operation waits for nothing.
-      expect((limited[1] ?? 0) - (limited[0] ?? 0)).toBeGreaterThanOrEqual(45);
-      expect((limited[2] ?? 0) - (limited[1] ?? 0)).toBeGreaterThanOrEqual(45);
-      expect(Math.max(...free)).toBeLessThan(limited[1] ?? 0);
+        // Assert: 20 a second is one every 50 ms; the other operation waits for nothing.
+        const limited = arrivals.filter((a) => a.operation === 'DescribeRepositories').map((a) => a.at);
+        const free = arrivals.filter((a) => a.operation === 'DescribeImages').map((a) => a.at);
+        expect(received).toHaveLength(6);
+        // (All six leave together at the first step the fake clock takes; only the spacing is asserted.)
+        expect(limited.slice(1).map((at, i) => at - (limited[i] ?? 0))).toEqual([50, 50]);
+        expect(free).toEqual([limited[0], limited[0], limited[0]]);
+      } finally {
+        jest.useRealTimers();
+      }
     });
 
     it('throws a ConfigError naming the operation when a limit is invalid', () => {
