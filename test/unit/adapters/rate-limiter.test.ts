@@ -82,6 +82,10 @@ describe('rate-limiter', () => {
         };
         const client = new ECRClient({ region: 'eu-west-1', credentials: TEST_CREDENTIALS, requestHandler: timed });
         attachRateLimits(client, { DescribeRepositories: { perSecond: 20, burst: 1 } }, () => Date.now());
+        // One unlimited call first: the SDK reads its shared config files (real I/O) on the first send,
+        // which would otherwise let the calls below reach the limiter at different fake times.
+        await settleWithFakeTimers(client.send(new DescribeImagesCommand({ repositoryName: 'warm-up' })), 10);
+        arrivals.length = 0;
 
         // Act
         await settleWithFakeTimers(
@@ -95,10 +99,10 @@ describe('rate-limiter', () => {
         // Assert: 20 a second is one every 50 ms; the other operation waits for nothing.
         const limited = arrivals.filter((a) => a.operation === 'DescribeRepositories').map((a) => a.at);
         const free = arrivals.filter((a) => a.operation === 'DescribeImages').map((a) => a.at);
-        expect(received).toHaveLength(6);
-        // (All six leave together at the first step the fake clock takes; only the spacing is asserted.)
+        expect(received).toHaveLength(7);
         expect(limited.slice(1).map((at, i) => at - (limited[i] ?? 0))).toEqual([50, 50]);
-        expect(free).toEqual([limited[0], limited[0], limited[0]]);
+        expect(free).toHaveLength(3);
+        expect(Math.max(...free)).toBeLessThan(limited[1] ?? 0);
       } finally {
         jest.useRealTimers();
       }
