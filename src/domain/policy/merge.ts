@@ -79,7 +79,7 @@ export function mergeDefaultRule(existingText: string | undefined, days: number 
     const below = sorted.filter((r) => r.rulePriority < anyRule.rulePriority);
     let free = (below[below.length - 1]?.rulePriority ?? 0) + 1;
     if (free >= anyRule.rulePriority) {
-      // No gap right above the other rules: any unused priority below the any rule will do, since
+      // No gap right above the other rules, so any unused priority below the any rule will do, since
       // the untagged rule selects images no tagged rule does.
       const used = new Set(below.map((r) => r.rulePriority));
       for (let p = 1; p < anyRule.rulePriority; p++) {
