@@ -29,6 +29,11 @@ export interface JanitorConfig {
   rateLimits: RateLimits;
   /** The janitor's own function roles (names or ARNs), whose policy writes are not drift. */
   janitorRoles: string[];
+  /**
+   * The scheduled audit's own role ARN: the report warns in each region whose pull-time update
+   * exclusion list lacks it. @default undefined (no check)
+   */
+  auditRoleArn: string | undefined;
 }
 
 /** Each setting: its environment variable, the serverless.yml parameter that sets it, and its check. */
@@ -44,9 +49,12 @@ const SETTINGS = {
   reportBucket: { env: 'REPORT_BUCKET', param: '(the stack\'s report bucket)' },
   reportBus: { env: 'REPORT_BUS', param: 'reportBus' },
   janitorRoles: { env: 'JANITOR_ROLES', param: '(the stack\'s function roles)' },
+  auditRoleArn: { env: 'AUDIT_ROLE_ARN', param: '(the stack\'s audit role)' },
 } as const;
 
 const ROLE = /^(arn:aws[a-z-]*:iam::\d{12}:role\/.+|[\w+=,.@-]{1,64})$/;
+/** An IAM role ARN, path allowed: what ECR accepts in a pull-time update exclusion. */
+const ROLE_ARN = /^arn:aws[a-z-]*:iam::\d{12}:role\/([\w+=,.@-]+\/)*[\w+=,.@-]{1,64}$/;
 const BUS = /^(default|[A-Za-z0-9._\-/]{1,256}|arn:aws[a-z-]*:events:[a-z0-9-]+:\d{12}:event-bus\/[A-Za-z0-9._\-/]+)$/;
 
 function list(value: string | undefined): string[] {
@@ -72,6 +80,7 @@ const schema = z.object({
   reportBucket: z.string().optional(),
   reportBus: z.string().regex(BUS, 'must be "default", an event bus name or an event bus ARN'),
   janitorRoles: z.string().transform(list).pipe(z.array(z.string().regex(ROLE, 'must list IAM role names or role ARNs'))),
+  auditRoleArn: z.string().regex(ROLE_ARN, 'must be an IAM role ARN such as arn:aws:iam::123456789012:role/ecr-janitor-audit').optional(),
 });
 
 /**
@@ -94,6 +103,8 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>): J
     reportBucket: env.REPORT_BUCKET,
     reportBus: env.REPORT_BUS === undefined || env.REPORT_BUS.trim() === '' ? 'default' : env.REPORT_BUS.trim(),
     janitorRoles: env.JANITOR_ROLES ?? '',
+    // Unset or empty: no pull-time exclusion check (the CLI, or a function deployed without the variable).
+    auditRoleArn: env.AUDIT_ROLE_ARN === undefined || env.AUDIT_ROLE_ARN.trim() === '' ? undefined : env.AUDIT_ROLE_ARN.trim(),
   };
   const result = schema.safeParse(raw);
   if (!result.success) {
@@ -104,5 +115,5 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>): J
     });
     throw new ConfigError(`invalid configuration:\n  - ${problems.join('\n  - ')}`);
   }
-  return { ...result.data, reportBucket: result.data.reportBucket };
+  return { ...result.data, reportBucket: result.data.reportBucket, auditRoleArn: result.data.auditRoleArn };
 }

@@ -61,19 +61,28 @@ export interface ReportError {
   message: string;
 }
 
-/** Why a repository's lifecycle policy needs a person: the audit read it, but could not use it fully. */
+/**
+ * Why something needs a person: a repository's lifecycle policy the audit read but could not use
+ * fully, or a region's registry setting that defeats lifecycle rules.
+ */
 export type ReportWarningCode =
   /** The stored policy is not one ECR would accept: nothing was evaluated for the repository. */
   | 'InvalidStoredPolicy'
   /** The default untagged rule cannot be merged into the policy: its own rules were evaluated alone. */
-  | 'PolicyNotMergeable';
+  | 'PolicyNotMergeable'
+  /** The audit role is not excluded from pull-time updates: each audit refreshes `lastRecordedPullTime`. */
+  | 'PullTimesRecorded'
+  /** Whether the audit role is excluded from pull-time updates could not be checked. */
+  | 'PullTimeExclusionUnknown';
 
 /**
- * A problem with one repository's lifecycle policy. Shaped like {@link ReportError}, but the
- * repository was read and is in the totals: a warning is no failure of the run.
+ * A problem with one repository's lifecycle policy, or with a region's registry as a whole. Shaped
+ * like {@link ReportError}, but the repositories were read and are in the totals: a warning is no
+ * failure of the run.
  */
 export interface ReportWarning {
   region: string;
+  /** Empty for a warning about the region's registry as a whole (e.g. `PullTimesRecorded`). */
   repositoryName: string;
   code: ReportWarningCode;
   message: string;
@@ -96,7 +105,10 @@ export interface AuditReport {
   apiRetries: Record<string, number>;
   /** Repositories or regions that could not be read; their numbers are missing from the totals. */
   errors: ReportError[];
-  /** Policies that could not be evaluated or merged into; those repositories are in the totals. */
+  /**
+   * Policies that could not be evaluated or merged into (those repositories are in the totals), and
+   * registry settings that defeat lifecycle rules.
+   */
   warnings: ReportWarning[];
 }
 

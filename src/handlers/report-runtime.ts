@@ -1,5 +1,7 @@
+import type { ECRClient } from '@aws-sdk/client-ecr';
 import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import { S3Client } from '@aws-sdk/client-s3';
+import { createEcrClientPool } from '../adapters/aws/clients';
 import { EventBridgePublisher } from '../adapters/aws/eventbridge-publisher';
 import { S3ReportStore } from '../adapters/aws/s3-report-store';
 import { reportRenderer } from '../adapters/render/report-renderer';
@@ -12,15 +14,27 @@ export interface ReportAdapters {
   store: ReportStore;
   publisher: EventPublisher;
   renderer: ReportRenderer;
+  /**
+   * The ECR client of a region for the pull-time exclusion check: apart from the audit's clients, so
+   * its two attempts do not apply to the audit, and its calls do not share their rate limits.
+   */
+  exclusionsClient(region: string): ECRClient;
 }
+
+/**
+ * Attempts of the pull-time exclusion check: one retry for a transient failure, no more. An answer
+ * that does not come (an emulator without the call answers 500) only costs a report warning, so it
+ * must not hold the run up through eight adaptive retries.
+ */
+export const EXCLUSION_CHECK_MAX_ATTEMPTS = 2;
 
 // Keyed by the runtime, so resetRuntime() (a new runtime) also means new report adapters.
 const built = new WeakMap<Runtime, ReportAdapters>();
 
 /**
- * The report bucket and event bus adapters of the container, with their calls counted with the
- * runtime's other AWS calls, and the renderer of the artifacts. Throws when the function has no
- * report bucket configured.
+ * The report bucket and event bus adapters and the pull-time exclusion check's ECR clients of the
+ * container, with their calls counted with the runtime's other AWS calls, and the renderer of the
+ * artifacts. Throws when the function has no report bucket configured.
  */
 export function reportAdapters(rt: Runtime): ReportAdapters {
   const existing = built.get(rt);
@@ -30,7 +44,12 @@ export function reportAdapters(rt: Runtime): ReportAdapters {
   const events = new EventBridgeClient({ retryMode: 'adaptive' });
   rt.counter.attach(s3);
   rt.counter.attach(events);
-  const adapters = { store: new S3ReportStore(s3, rt.config.reportBucket), publisher: new EventBridgePublisher(events, rt.config.reportBus), renderer: reportRenderer };
+  const adapters = {
+    store: new S3ReportStore(s3, rt.config.reportBucket),
+    publisher: new EventBridgePublisher(events, rt.config.reportBus),
+    renderer: reportRenderer,
+    exclusionsClient: createEcrClientPool({ counter: rt.counter, maxAttempts: EXCLUSION_CHECK_MAX_ATTEMPTS }),
+  };
   built.set(rt, adapters);
   return adapters;
 }

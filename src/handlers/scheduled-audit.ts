@@ -1,15 +1,46 @@
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
+import { isPullTimeUpdateExcluded } from '../adapters/aws/pull-time-exclusions';
+import { pullTimeExclusionWarning } from '../domain/pull-time-exclusion';
+import type { ReportWarning } from '../domain/report';
 import type { ReportEventDetail } from '../domain/report-event';
 import { audit } from '../use-cases/audit';
 import { publishReport } from '../use-cases/publish-report';
 import { auditedRepositoryOf, remediateAudited, type AuditedRepository } from '../use-cases/remediate';
 import { parseEvent, scheduledEvent } from './cloudtrail-event';
-import { reportAdapters } from './report-runtime';
-import { logger, metrics, runtime, withPowertools } from './runtime';
+import { reportAdapters, type ReportAdapters } from './report-runtime';
+import { logger, metrics, runtime, withPowertools, type Runtime } from './runtime';
+
+/**
+ * A warning for each configured region whose registry records the audit role's pulls, or could not
+ * say whether it does; none when AUDIT_ROLE_ARN is unset. The regions are asked at the same time.
+ */
+async function pullTimeWarnings(rt: Runtime, adapters: ReportAdapters): Promise<ReportWarning[]> {
+  const roleArn = rt.config.auditRoleArn;
+  if (roleArn === undefined) return [];
+  const warnings = await Promise.all(
+    rt.config.regions.map(async (region) => {
+      let reason = 'no answer';
+      const excluded = await isPullTimeUpdateExcluded(adapters.exclusionsClient(region), roleArn, {
+        onUnknown: (why, error) => {
+          reason = why;
+          logger.warn('could not check the pull-time update exclusion of the audit role', { region, reason: why, error: error as Error });
+        },
+      });
+      return pullTimeExclusionWarning(region, roleArn, excluded === undefined ? { excluded, reason } : { excluded });
+    }),
+  );
+  return warnings.filter((w): w is ReportWarning => w !== undefined);
+}
+
+/** By region, a region's registry-wide warnings (no repository) before its repositories' ones. */
+function byRegion(a: ReportWarning, b: ReportWarning): number {
+  return a.region.localeCompare(b.region) || a.repositoryName.localeCompare(b.repositoryName);
+}
 
 /**
  * The weekly safety net: audits every configured region, remediates every repository that lacks
- * untagged cleanup (unless dry-run), writes the report artifacts and publishes the report event.
+ * untagged cleanup (unless dry-run), checks that the audit role is excluded from pull-time updates
+ * (when AUDIT_ROLE_ARN is set), writes the report artifacts and publishes the report event.
  */
 export async function lambdaHandler(event: unknown): Promise<ReportEventDetail> {
   const parsed = parseEvent(scheduledEvent, event);
@@ -31,14 +62,17 @@ export async function lambdaHandler(event: unknown): Promise<ReportEventDetail> 
   const remediation = await remediateAudited(registries.map((r) => ({ reader: r, writer: r })), audited, { days: config.defaultDays, apply: !config.dryRun, concurrency: config.concurrency, selection });
   const counts: Record<string, number> = {};
   for (const a of remediation.actions) counts[a.outcome] = (counts[a.outcome] ?? 0) + 1;
+  const adapters = reportAdapters(rt);
+  // Warnings only: whatever the check finds, errors and the run's outcome stay as they are.
+  const warnings = [...report.warnings, ...(await pullTimeWarnings(rt, adapters))].sort(byRegion);
   const calls = rt.counter.since(callsBefore);
-  const detail = await publishReport({ ...report, errors: [...report.errors, ...remediation.errors], apiCalls: calls.calls, apiRetries: calls.retries }, reportAdapters(rt), counts);
+  const detail = await publishReport({ ...report, errors: [...report.errors, ...remediation.errors], warnings, apiCalls: calls.calls, apiRetries: calls.retries }, adapters, counts);
   metrics.addMetric('RepositoriesRemediated', MetricUnit.Count, counts.applied ?? 0);
   metrics.addMetric('StoredBytes', MetricUnit.Bytes, report.totals.storedBytes);
   metrics.addMetric('ReclaimableBytes', MetricUnit.Bytes, report.totals.reclaimableBytes);
   metrics.addMetric('MonthlyCostUsd', MetricUnit.NoUnit, report.totals.monthlyCostUsd);
   metrics.addMetric('Errors', MetricUnit.Count, detail.errorCount);
-  logger.info('scheduled audit done', { totals: report.totals, remediation: counts, errors: detail.errorCount, artifacts: detail.artifacts });
+  logger.info('scheduled audit done', { totals: report.totals, remediation: counts, errors: detail.errorCount, warnings: warnings.length, artifacts: detail.artifacts });
   return detail;
 }
 

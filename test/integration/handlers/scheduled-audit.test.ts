@@ -10,7 +10,7 @@ import type { SQSClient } from '@aws-sdk/client-sqs';
 import type { ReportEventDetail } from '../../../src/domain/report-event';
 import { lambdaHandler } from '../../../src/handlers/scheduled-audit';
 import { logger } from '../../../src/handlers/runtime';
-import { FUNCTION_ENV, handlerCalls, restoreLambdaEnv, useLambdaEnv } from '../support/lambda-env';
+import { FUNCTION_ENV, handlerCalls, restoreLambdaEnv, useLambdaEnv, type LambdaEnvKey } from '../support/lambda-env';
 import { ecrClientForMoto, MOTO_REGION, motoClientConfig, resetMoto } from '../support/moto';
 import { blobDigest, createRepository, getPolicy, imageManifest, pushImage, pushUntaggedImage } from '../support/seed';
 import { createQueue, purgeQueue, sqsClientForMoto, takeMessages } from '../support/sqs';
@@ -27,9 +27,15 @@ const SCHEDULE_EVENT = JSON.parse(readFileSync(path.resolve(__dirname, '..', '..
 const TAGGED_ONLY = { rules: [{ rulePriority: 1, description: 'keep 5 releases', selection: { tagStatus: 'tagged', tagPatternList: ['v*'], countType: 'imageCountMoreThan', countNumber: 5 }, action: { type: 'expire' } }] };
 const COMPLIANT = JSON.stringify({ rules: [{ rulePriority: 1, selection: { tagStatus: 'untagged', countType: 'sinceImagePushed', countUnit: 'days', countNumber: 14 }, action: { type: 'expire' } }] });
 
-/** The scheduled function's environment: serverless.yml's, with its report bucket, over the moto region. */
-function useEnv(): void {
-  useLambdaEnv({ ...FUNCTION_ENV, REGIONS: MOTO_REGION, EXCLUDE: 'sandbox/**', PRICE_PER_GB_MONTH: '0.10', CONCURRENCY: '4', REPORT_BUCKET: BUCKET });
+/** The deployed function's own role, as serverless.yml passes it in AUDIT_ROLE_ARN. */
+const AUDIT_ROLE_ARN = 'arn:aws:iam::123456789012:role/ecr-janitor-prod-us-east-1-audit';
+
+/**
+ * The scheduled function's environment: serverless.yml's, with its report bucket, over the moto
+ * region, without AUDIT_ROLE_ARN (no pull-time exclusion check) unless `vars` set it.
+ */
+function useEnv(vars: Partial<Record<LambdaEnvKey, string>> = {}): void {
+  useLambdaEnv({ ...FUNCTION_ENV, REGIONS: MOTO_REGION, EXCLUDE: 'sandbox/**', PRICE_PER_GB_MONTH: '0.10', CONCURRENCY: '4', REPORT_BUCKET: BUCKET, ...vars });
 }
 
 /** The report artifact, as far as these tests read it. */
@@ -38,6 +44,8 @@ interface ReportJson {
   repositories: unknown[];
   apiCalls: Record<string, number>;
   apiRetries: Record<string, number>;
+  errors: unknown[];
+  warnings: Array<{ region: string; repositoryName: string; code: string; message: string }>;
 }
 
 /**
@@ -206,6 +214,13 @@ describe('scheduledAudit handler (moto)', () => {
       expect(json.apiRetries).toEqual({});
     });
 
+    it('checks no pull-time update exclusion without AUDIT_ROLE_ARN', async () => {
+      const json = JSON.parse(await objectText(detail.artifacts.json)) as ReportJson;
+
+      expect(json.warnings).toEqual([]);
+      expect(invocationCalls.ListPullTimeUpdateExclusions).toBeUndefined();
+    });
+
     it('publishes the report event, which reaches a rule on the default bus', async () => {
       const received = (await takeMessages(sqs, queueUrl)) as ReportEnvelope[];
       expect(received).toHaveLength(1);
@@ -280,6 +295,40 @@ describe('scheduledAudit handler (moto)', () => {
       expect(second.apiCalls).toEqual(expectedCalls(0));
       // The container's counter holds both runs and the report's S3 and EventBridge calls.
       expect(containerCalls.total).toBeGreaterThan(2 * (expectedCalls(0).total ?? 0));
+    });
+  });
+
+  // moto does not implement ListPullTimeUpdateExclusions (it answers 500): the check's own client
+  // gives up after two attempts, and the report says the exclusion could not be checked. Last in the
+  // file: it rewrites the day's artifacts that the blocks above read.
+  describe('with AUDIT_ROLE_ARN, against an ECR without the exclusion list', () => {
+    const REGIONS = [MOTO_REGION, 'eu-west-1'];
+    let detail: ReportEventDetail;
+    let json: ReportJson;
+
+    beforeAll(async () => {
+      useEnv({ REGIONS: REGIONS.join(','), AUDIT_ROLE_ARN });
+      detail = await lambdaHandler(SCHEDULE_EVENT);
+      json = JSON.parse(await objectText(detail.artifacts.json)) as ReportJson;
+    });
+
+    it('warns PullTimeExclusionUnknown once per region, saying what to verify', () => {
+      expect(json.warnings.map((w) => [w.region, w.repositoryName, w.code])).toEqual(REGIONS.map((region) => [region, '', 'PullTimeExclusionUnknown']).sort());
+      for (const w of json.warnings) {
+        expect(w.message).toContain('HTTP 500');
+        expect(w.message).toContain(`aws ecr register-pull-time-update-exclusion --principal-arn ${AUDIT_ROLE_ARN} --region ${w.region}`);
+      }
+    });
+
+    it('still succeeds, with no error and every repository reported', () => {
+      expect(detail.errorCount).toBe(0);
+      expect(json.errors).toEqual([]);
+      expect(detail.totals.repositories).toBe(5);
+    });
+
+    it('counts the check\'s calls in the report: one per region, retried once', () => {
+      expect(json.apiCalls.ListPullTimeUpdateExclusions).toBe(REGIONS.length);
+      expect(json.apiRetries).toEqual({ ListPullTimeUpdateExclusions: REGIONS.length });
     });
   });
 });

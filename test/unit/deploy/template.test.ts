@@ -413,7 +413,7 @@ describe('generated CloudFormation template', () => {
     const logs = ['logs:createlogstream', 'logs:putlogevents'];
     const onEvent = [...logs, 'ecr:getlifecyclepolicy', 'ecr:listtagsforresource', 'ecr:putlifecyclepolicy', 'sqs:sendmessage'];
     it.each([
-      ['ScheduledAuditRole', [...onEvent, 'ecr:describerepositories', 'ecr:describeimages', 'ecr:batchgetimage', 's3:listbucket', 's3:getobject', 's3:putobject', 'events:putevents']],
+      ['ScheduledAuditRole', [...onEvent, 'ecr:describerepositories', 'ecr:describeimages', 'ecr:batchgetimage', 'ecr:listpulltimeupdateexclusions', 's3:listbucket', 's3:getobject', 's3:putobject', 'events:putevents']],
       ['OnRepositoryCreatedRole', onEvent],
       ['OnPolicyChangedRole', onEvent],
     ])('%s grants only its calls', (role, expected) => {
@@ -458,6 +458,18 @@ describe('generated CloudFormation template', () => {
     it('gives the scheduled audit the report bucket', () => {
       const env = (template.Resources.ScheduledAuditLambdaFunction?.Properties?.Environment as { Variables: Record<string, unknown> }).Variables;
       expect(render(env.REPORT_BUCKET)).toEqual(['${ReportBucket}']);
+    });
+
+    it('gives the scheduled audit its own role ARN, to check the role is excluded from pull-time updates', () => {
+      const env = (template.Resources.ScheduledAuditLambdaFunction?.Properties?.Environment as { Variables: Record<string, unknown> }).Variables;
+      expect(render(env.AUDIT_ROLE_ARN)).toEqual(['${ScheduledAuditRole.Arn}']);
+    });
+
+    it('lets only the audit role list the pull-time update exclusions, a read of the registry\'s settings', () => {
+      const granting = identityAllowStatements(template).filter((s) => actionsOf(s.statement).includes('ecr:listpulltimeupdateexclusions'));
+      expect(granting.map((s) => s.role)).toEqual(['ScheduledAuditRole']);
+      // The action has no resource type: only "*" works, and nothing else rides on that statement.
+      expect(granting.map((s) => [actionsOf(s.statement), resourcesOf(s.statement)])).toEqual([[['ecr:listpulltimeupdateexclusions'], ['*']]]);
     });
 
     it('keeps every environment value of onRepositoryCreated a plain string, so `serverless invoke local` can run it', () => {

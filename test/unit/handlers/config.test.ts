@@ -29,12 +29,15 @@ describe('loadConfig', () => {
         reportBucket: undefined,
         reportBus: 'default',
         janitorRoles: [],
+        auditRoleArn: undefined,
       });
+      expect(loadConfig(LAMBDA_ENV)).toHaveProperty('auditRoleArn', undefined);
     });
 
     it('treats the empty strings serverless.yml passes for unset parameters as unset', () => {
-      const config = loadConfig({ ...LAMBDA_ENV, REGIONS: '', EXCLUDE: '', REPORT_BUS: '', JANITOR_ROLES: '' });
+      const config = loadConfig({ ...LAMBDA_ENV, REGIONS: '', EXCLUDE: '', REPORT_BUS: '', JANITOR_ROLES: '', AUDIT_ROLE_ARN: ' ' });
       expect(config).toMatchObject({ regions: ['eu-west-1'], exclude: [], reportBus: 'default', janitorRoles: [] });
+      expect(config.auditRoleArn).toBeUndefined();
     });
   });
 
@@ -53,6 +56,7 @@ describe('loadConfig', () => {
         REPORT_BUCKET: 'ecr-janitor-prod-reportbucket-1a2b3c',
         REPORT_BUS: 'arn:aws:events:eu-west-1:123456789012:event-bus/finops',
         JANITOR_ROLES: 'arn:aws:iam::123456789012:role/ecr-janitor-a,arn:aws:iam::123456789012:role/ecr-janitor-b',
+        AUDIT_ROLE_ARN: 'arn:aws:iam::123456789012:role/ecr-janitor-prod-eu-west-1-audit',
       });
       expect(config).toEqual({
         defaultDays: 14,
@@ -66,7 +70,16 @@ describe('loadConfig', () => {
         reportBucket: 'ecr-janitor-prod-reportbucket-1a2b3c',
         reportBus: 'arn:aws:events:eu-west-1:123456789012:event-bus/finops',
         janitorRoles: ['arn:aws:iam::123456789012:role/ecr-janitor-a', 'arn:aws:iam::123456789012:role/ecr-janitor-b'],
+        auditRoleArn: 'arn:aws:iam::123456789012:role/ecr-janitor-prod-eu-west-1-audit',
       });
+    });
+
+    it.each([
+      'arn:aws:iam::123456789012:role/ecr-janitor-prod-eu-west-1-audit',
+      'arn:aws:iam::123456789012:role/service-role/team/auditor',
+      'arn:aws-us-gov:iam::123456789012:role/ecr-janitor-audit',
+    ])('accepts the audit role ARN %s', (arn) => {
+      expect(loadConfig({ ...LAMBDA_ENV, AUDIT_ROLE_ARN: arn }).auditRoleArn).toBe(arn);
     });
 
     it.each(['default', 'finops-events', 'arn:aws-us-gov:events:us-gov-west-1:123456789012:event-bus/finops'])('accepts the report bus %s', (bus) => {
@@ -94,6 +107,10 @@ describe('loadConfig', () => {
       ['RATE_LIMITS', 'DescribeImages=fast', 'rateLimits', 'must look like Operation=PER_SECOND'],
       // Set by the stack itself, not a serverless.yml parameter: the message says so.
       ['JANITOR_ROLES', 'arn:aws:iam::123456789012:user/alice', '(the stack\'s function roles)', 'IAM role names or role ARNs'],
+      ['AUDIT_ROLE_ARN', 'ecr-janitor-prod-eu-west-1-audit', '(the stack\'s audit role)', 'must be an IAM role ARN'],
+      ['AUDIT_ROLE_ARN', 'arn:aws:iam::123456789012:user/alice', '(the stack\'s audit role)', 'must be an IAM role ARN'],
+      ['AUDIT_ROLE_ARN', 'arn:aws:sts::123456789012:assumed-role/ecr-janitor-audit/session', '(the stack\'s audit role)', 'must be an IAM role ARN'],
+      ['AUDIT_ROLE_ARN', 'arn:aws:iam::1234:role/short-account', '(the stack\'s audit role)', 'must be an IAM role ARN'],
     ])('%s=%j names %s', (variable, value, parameter, reason) => {
       const error = configError({ ...LAMBDA_ENV, [variable]: value });
       expect(error.message).toContain(`parameter ${parameter} (${variable}=${JSON.stringify(value)})`);

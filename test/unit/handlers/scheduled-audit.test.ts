@@ -1,0 +1,169 @@
+// The scheduled audit's pull-time exclusion check, at the handler: every SDK client is mocked at its
+// class (aws-sdk-client-mock), so the handler runs with its real runtime and adapters but no network.
+// The wiring against a real emulator is in test/integration/handlers/scheduled-audit.test.ts.
+import { DescribeRepositoriesCommand, ECRClient, ECRServiceException, ListPullTimeUpdateExclusionsCommand } from '@aws-sdk/client-ecr';
+import { EventBridgeClient, PutEventsCommand } from '@aws-sdk/client-eventbridge';
+import { GetObjectCommand, NoSuchKey, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import { mockClient } from 'aws-sdk-client-mock';
+import 'aws-sdk-client-mock-jest';
+import type { ReportError, ReportWarning } from '../../../src/domain/report';
+import { logger, resetRuntime } from '../../../src/handlers/runtime';
+import { lambdaHandler } from '../../../src/handlers/scheduled-audit';
+
+const ROLE = 'arn:aws:iam::123456789012:role/ecr-janitor-prod-eu-west-1-audit';
+const OTHER_ROLE = 'arn:aws:iam::123456789012:role/scanner';
+const REGIONS = ['eu-west-1', 'us-east-1'] as const;
+type Region = (typeof REGIONS)[number];
+
+const ENV_KEYS = ['AWS_REGION', 'AWS_ENDPOINT_URL', 'REGIONS', 'REPORT_BUCKET', 'REPORT_BUS', 'AUDIT_ROLE_ARN', 'RATE_LIMITS'] as const;
+const savedEnv = new Map(ENV_KEYS.map((key) => [key, process.env[key]]));
+
+const ecr = mockClient(ECRClient);
+const s3 = mockClient(S3Client);
+const events = mockClient(EventBridgeClient);
+
+/** What ListPullTimeUpdateExclusions answers in a region: the listed principals, or an error. */
+type Answer = string[] | Error;
+
+function accessDenied(): ECRServiceException {
+  return new ECRServiceException({ name: 'AccessDeniedException', $fault: 'client', $metadata: { httpStatusCode: 400 }, message: 'not authorized to perform ecr:ListPullTimeUpdateExclusions' });
+}
+
+/** Sets the function's environment (both regions; the role ARN unless `null`) and forgets the cached runtime. */
+function useEnv(roleArn: string | null = ROLE): void {
+  for (const key of ENV_KEYS) delete process.env[key];
+  Object.assign(process.env, { AWS_REGION: 'eu-west-1', REGIONS: REGIONS.join(','), REPORT_BUCKET: 'reports-bucket', REPORT_BUS: 'default' });
+  if (roleArn !== null) process.env.AUDIT_ROLE_ARN = roleArn;
+  resetRuntime();
+}
+
+/** Scripts ECR per region: empty registries (or a failing listing), and each region's exclusion list. */
+function scriptEcr(answers: Record<Region, Answer>, failListingIn?: Region): void {
+  ecr.on(DescribeRepositoriesCommand).callsFake(async (_input, getClient) => {
+    const region = await getClient().config.region();
+    if (region === failListingIn) throw accessDenied();
+    return { repositories: [] };
+  });
+  ecr.on(ListPullTimeUpdateExclusionsCommand).callsFake(async (_input, getClient) => {
+    const answer = answers[(await getClient().config.region()) as Region];
+    if (answer instanceof Error) throw answer;
+    return { pullTimeUpdateExclusions: answer };
+  });
+}
+
+/** The report.json the handler wrote. */
+function writtenReport(): { warnings: ReportWarning[]; errors: ReportError[] } {
+  const put = s3.commandCalls(PutObjectCommand).find((call) => call.args[0].input.Key?.endsWith('/report.json'));
+  if (put === undefined) throw new Error('the handler wrote no report.json');
+  return JSON.parse(String(put.args[0].input.Body)) as { warnings: ReportWarning[]; errors: ReportError[] };
+}
+
+const pullTimeWarnings = (): ReportWarning[] => writtenReport().warnings.filter((w) => w.code.startsWith('PullTime'));
+
+beforeAll(() => {
+  logger.setLogLevel('SILENT');
+});
+
+beforeEach(() => {
+  ecr.reset();
+  s3.reset();
+  events.reset();
+  s3.on(GetObjectCommand).rejects(new NoSuchKey({ message: 'The specified key does not exist.', $metadata: { httpStatusCode: 404 } }));
+  s3.on(PutObjectCommand).resolves({});
+  events.on(PutEventsCommand).resolves({ FailedEntryCount: 0, Entries: [{ EventId: 'event-1' }] });
+  useEnv();
+});
+
+afterAll(() => {
+  ecr.restore();
+  s3.restore();
+  events.restore();
+  for (const [key, value] of savedEnv) {
+    if (value === undefined) delete process.env[key];
+    else process.env[key] = value;
+  }
+  resetRuntime();
+  logger.setLogLevel('INFO');
+});
+
+describe('scheduledAudit handler', () => {
+  describe('pull-time update exclusion of the audit role', () => {
+    it('warns of nothing when the role is excluded in every region', async () => {
+      scriptEcr({ 'eu-west-1': [OTHER_ROLE, ROLE], 'us-east-1': [ROLE] });
+
+      await lambdaHandler({});
+
+      expect(writtenReport().warnings).toEqual([]);
+      expect(ecr).toHaveReceivedCommandTimes(ListPullTimeUpdateExclusionsCommand, 2);
+      expect(ecr).toHaveReceivedCommandWith(ListPullTimeUpdateExclusionsCommand, { maxResults: 1000 });
+    });
+
+    it('warns PullTimesRecorded in a region whose list lacks the role, with the command that fixes it', async () => {
+      scriptEcr({ 'eu-west-1': [OTHER_ROLE], 'us-east-1': [ROLE] });
+
+      await lambdaHandler({});
+
+      const warnings = pullTimeWarnings();
+      expect(warnings).toEqual([{ region: 'eu-west-1', repositoryName: '', code: 'PullTimesRecorded', message: expect.any(String) }]);
+      const message = warnings[0]?.message ?? '';
+      expect(message).toContain(ROLE);
+      expect(message).toContain('sinceImagePulled');
+      expect(message).toContain(`aws ecr register-pull-time-update-exclusion --principal-arn ${ROLE} --region eu-west-1`);
+    });
+
+    it('warns in each region that lacks the role, ordered by region', async () => {
+      scriptEcr({ 'eu-west-1': [], 'us-east-1': [OTHER_ROLE] });
+
+      await lambdaHandler({});
+
+      expect(pullTimeWarnings().map((w) => [w.region, w.code])).toEqual([
+        ['eu-west-1', 'PullTimesRecorded'],
+        ['us-east-1', 'PullTimesRecorded'],
+      ]);
+    });
+
+    it('warns PullTimeExclusionUnknown where the list cannot be read, saying why and what to verify', async () => {
+      scriptEcr({ 'eu-west-1': [ROLE], 'us-east-1': accessDenied() });
+
+      const detail = await lambdaHandler({});
+
+      const warnings = pullTimeWarnings();
+      expect(warnings.map((w) => [w.region, w.code])).toEqual([['us-east-1', 'PullTimeExclusionUnknown']]);
+      const message = warnings[0]?.message ?? '';
+      expect(message).toContain('AccessDeniedException');
+      expect(message).toContain('aws ecr list-pull-time-update-exclusions --region us-east-1');
+      expect(message).toContain(`aws ecr register-pull-time-update-exclusion --principal-arn ${ROLE} --region us-east-1`);
+      expect(detail.errorCount).toBe(0);
+    });
+
+    it('still publishes the report when the check fails in an unexpected way', async () => {
+      scriptEcr({ 'eu-west-1': new TypeError('socket hang up'), 'us-east-1': [ROLE] });
+
+      const detail = await lambdaHandler({});
+
+      expect(pullTimeWarnings().map((w) => [w.region, w.code])).toEqual([['eu-west-1', 'PullTimeExclusionUnknown']]);
+      expect(events).toHaveReceivedCommandTimes(PutEventsCommand, 1);
+      expect(detail.errorCount).toBe(0);
+    });
+
+    it('leaves the errors as they are: a warning is no error', async () => {
+      scriptEcr({ 'eu-west-1': [], 'us-east-1': [] }, 'us-east-1');
+
+      const detail = await lambdaHandler({});
+
+      expect(writtenReport().errors).toEqual([expect.objectContaining({ region: 'us-east-1', code: 'AccessDeniedException' })]);
+      expect(detail.errorCount).toBe(1);
+      expect(pullTimeWarnings()).toHaveLength(2);
+    });
+
+    it('checks nothing without AUDIT_ROLE_ARN', async () => {
+      useEnv(null);
+      scriptEcr({ 'eu-west-1': [], 'us-east-1': [] });
+
+      await lambdaHandler({});
+
+      expect(ecr).not.toHaveReceivedCommand(ListPullTimeUpdateExclusionsCommand);
+      expect(writtenReport().warnings).toEqual([]);
+    });
+  });
+});
