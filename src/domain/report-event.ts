@@ -57,6 +57,8 @@ export interface ReportEventDetail {
   };
   remediation: RemediationCounts;
   errorCount: number;
+  /** Findings that need a person (see the report's `warnings`), such as a policy that cannot be merged. */
+  warningCount: number;
   artifacts: { location: string; json: string; csv: string; markdown: string; html: string };
 }
 
@@ -136,6 +138,7 @@ export function buildReportEventDetail(
     change,
     remediation,
     errorCount: report.errors.length,
+    warningCount: report.warnings.length,
     artifacts,
   };
   while (eventEntrySize(detail) > EVENT_SIZE_LIMIT && detail.topRepositories.length > 0) detail.topRepositories.pop();

@@ -130,3 +130,6 @@ export function withReferrersAtRisk(repositories: readonly RepositoryReport[]): 
     .filter((r) => r.referrersAtRisk > 0)
     .sort((a, b) => b.referrersAtRisk - a.referrersAtRisk || a.region.localeCompare(b.region) || a.repositoryName.localeCompare(b.repositoryName));
 }
+
+/** How a warning about a whole registry (no repository) is labelled in the repository column. */
+export const REGISTRY_WIDE = '(whole registry)';

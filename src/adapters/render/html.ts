@@ -1,5 +1,5 @@
 import type { AuditReport, RepositoryReport } from '../../domain/report';
-import { REFERRERS_AT_RISK_NOTE, byReclaimable, formatBytes, formatCount, formatPercent, formatPrice, formatUsd, policyLabel, withReferrersAtRisk } from './format';
+import { REFERRERS_AT_RISK_NOTE, REGISTRY_WIDE, byReclaimable, formatBytes, formatCount, formatPercent, formatPrice, formatUsd, policyLabel, withReferrersAtRisk } from './format';
 
 /** One point of the storage trend: the totals of one earlier audit. */
 export interface TrendPoint {
@@ -373,12 +373,12 @@ function errorsSection(report: AuditReport): string {
 function warningsSection(report: AuditReport): string {
   if (report.warnings.length === 0) return '';
   const rows = report.warnings.map(
-    (w) => `<tr><td>${h(w.region)}</td><td class="repo">${h(w.repositoryName)}</td><td>${h(w.code)}</td><td class="msg">${h(w.message)}</td></tr>`,
+    (w) => `<tr><td>${h(w.region)}</td><td class="repo">${h(w.repositoryName || REGISTRY_WIDE)}</td><td>${h(w.code)}</td><td class="msg">${h(w.message)}</td></tr>`,
   );
   return [
     `<section data-testid="warnings" class="warnings">`,
     `<h2>Warnings (${h(formatCount(report.warnings.length))})</h2>`,
-    `<p>These repositories are in the totals, but their lifecycle policy could not be evaluated, or the default rule cannot be merged into it: fix the policy by hand.</p>`,
+    `<p>Things that need a person and do not change the totals: a lifecycle policy that cannot be evaluated or merged into (fix it by hand), or a registry whose pull times the audit refreshes (register the audit role as the message says).</p>`,
     `<div class="table-wrap"><table><thead><tr><th scope="col">Region</th><th scope="col">Repository</th><th scope="col">Warning</th><th scope="col">Message</th></tr></thead><tbody>`,
     ...rows,
     `</tbody></table></div>`,

@@ -1,5 +1,5 @@
 import type { AuditReport } from '../../domain/report';
-import { REFERRERS_AT_RISK_NOTE, byReclaimable, formatBytes, formatCount, formatPercent, formatPrice, formatUsd, policyLabel, withReferrersAtRisk } from './format';
+import { REFERRERS_AT_RISK_NOTE, REGISTRY_WIDE, byReclaimable, formatBytes, formatCount, formatPercent, formatPrice, formatUsd, policyLabel, withReferrersAtRisk } from './format';
 
 /**
  * Escapes inline text for Markdown, table cells included: backslash-escapes what starts emphasis,
@@ -104,11 +104,11 @@ export function renderMarkdown(report: AuditReport): string {
 
   if (report.warnings.length > 0) {
     out.push('## Warnings', '');
-    out.push('These repositories are in the totals, but their lifecycle policy could not be evaluated, or the default rule cannot be merged into it: fix the policy by hand.', '');
+    out.push('Things that need a person and do not change the totals: a lifecycle policy that cannot be evaluated or merged into (fix it by hand), or a registry whose pull times the audit refreshes (register the audit role as the message says).', '');
     out.push(
       table(
         ['Region', 'Repository', 'Warning', 'Message'],
-        report.warnings.map((w) => [escapeMarkdown(w.region), escapeMarkdown(w.repositoryName), escapeMarkdown(w.code), escapeMarkdown(w.message)]),
+        report.warnings.map((w) => [escapeMarkdown(w.region), escapeMarkdown(w.repositoryName || REGISTRY_WIDE), escapeMarkdown(w.code), escapeMarkdown(w.message)]),
         ['l', 'l', 'l', 'l'],
       ),
     );

@@ -1,5 +1,5 @@
 import type { AuditReport } from '../../domain/report';
-import { REFERRERS_AT_RISK_NOTE, byReclaimable, formatBytes, formatCount, formatPercent, formatPrice, formatUsd, policyLabel, withReferrersAtRisk } from './format';
+import { REFERRERS_AT_RISK_NOTE, REGISTRY_WIDE, byReclaimable, formatBytes, formatCount, formatPercent, formatPrice, formatUsd, policyLabel, withReferrersAtRisk } from './format';
 import { renderTable } from './table';
 
 /** Options of {@link renderSummaryTable}. */
@@ -97,9 +97,9 @@ export function renderSummaryTable(report: AuditReport, options: SummaryOptions 
   if (report.warnings.length > 0) {
     lines.push('');
     const n = report.warnings.length;
-    lines.push(`${formatCount(n)} ${n === 1 ? 'warning' : 'warnings'} (lifecycle policies that need a person; these repositories are in the totals):`);
+    lines.push(`${formatCount(n)} ${n === 1 ? 'warning' : 'warnings'} (need a person; the totals are unchanged):`);
     for (const w of report.warnings.slice(0, SUMMARY_WARNINGS_LIMIT)) {
-      lines.push(`  ${w.region} ${w.repositoryName}: ${w.code}: ${truncate(oneLine(w.message), WARNING_CHARS)}`);
+      lines.push(`  ${w.region} ${w.repositoryName || REGISTRY_WIDE}: ${w.code}: ${truncate(oneLine(w.message), WARNING_CHARS)}`);
     }
     const left = n - SUMMARY_WARNINGS_LIMIT;
     if (left > 0) lines.push(`  … and ${formatCount(left)} more (the JSON, Markdown and HTML reports list every warning).`);
