@@ -64,7 +64,8 @@ function list(value: string | undefined): string[] {
 const schema = z.object({
   defaultDays: z.string().regex(/^\d+$/, 'must be a whole number of days, 1 or more').transform(Number).pipe(z.number().int().min(1, 'must be 1 or more').max(36_500, 'must be at most 36500')),
   dryRun: z.enum(['true', 'false'], { error: 'must be true or false' }).transform((v) => v === 'true'),
-  regions: z.string().transform(list).pipe(z.array(z.string().regex(REGION_NAME, 'is not an AWS region name such as eu-west-1')).min(1, 'must name at least one region')),
+  // Each region once: a region listed twice would be audited and remediated twice, doubling the totals.
+  regions: z.string().transform((v) => [...new Set(list(v))]).pipe(z.array(z.string().regex(REGION_NAME, 'is not an AWS region name such as eu-west-1')).min(1, 'must name at least one region')),
   exclude: z.string().transform(list),
   optOutTag: z.string().trim().min(1, 'must not be empty').max(128, 'must be at most 128 characters (an AWS tag key)'),
   pricePerGbMonth: z.string().regex(/^\d+(\.\d+)?$/, 'must be a price such as 0.10').transform(Number),

@@ -32,7 +32,7 @@ export function pullTimeExclusionWarning(region: string, roleArn: string, answer
       code: 'PullTimesRecorded',
       message:
         `The audit role ${roleArn} is not excluded from pull-time updates in ${region}: every audit reads each image's manifest, ` +
-        'so ECR records a pull and keeps lastRecordedPullTime fresh, and lifecycle rules that count sinceImagePulled never expire an image. ' +
+        'so ECR records a pull and keeps lastRecordedPullTime fresh, and lifecycle rules that count sinceImagePulled never archive (transition) an image. ' +
         `Register the role once: ${fix}`,
     };
   }

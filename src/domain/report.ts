@@ -66,7 +66,7 @@ export interface ReportError {
  * fully, or a region's registry setting that defeats lifecycle rules.
  */
 export type ReportWarningCode =
-  /** The stored policy is not one ECR would accept: nothing was evaluated for the repository. */
+  /** The stored policy fails the janitor's validation of ECR's rules: nothing was evaluated for the repository. */
   | 'InvalidStoredPolicy'
   /** The default untagged rule cannot be merged into the policy: its own rules were evaluated alone. */
   | 'PolicyNotMergeable'

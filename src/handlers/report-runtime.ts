@@ -33,8 +33,8 @@ const built = new WeakMap<Runtime, ReportAdapters>();
 
 /**
  * The report bucket and event bus adapters and the pull-time exclusion check's ECR clients of the
- * container, with their calls counted with the runtime's other AWS calls, and the renderer of the
- * artifacts. Throws when the function has no report bucket configured.
+ * container, and the renderer of the artifacts. Their calls go through the runtime's counter; the
+ * report's own `apiCalls` are taken before it is published, so they hold the audit's ECR calls. Throws when the function has no report bucket configured.
  */
 export function reportAdapters(rt: Runtime): ReportAdapters {
   const existing = built.get(rt);

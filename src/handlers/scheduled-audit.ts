@@ -1,6 +1,7 @@
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import { isPullTimeUpdateExcluded } from '../adapters/aws/pull-time-exclusions';
 import { pullTimeExclusionWarning } from '../domain/pull-time-exclusion';
+import type { RepositoryRef } from '../domain/registry';
 import type { ReportWarning } from '../domain/report';
 import type { ReportEventDetail } from '../domain/report-event';
 import { audit } from '../use-cases/audit';
@@ -55,11 +56,13 @@ export async function lambdaHandler(event: unknown): Promise<ReportEventDetail> 
   // Remediation decides from the tags and policies the audit read, rather than reading them all again;
   // a repository the audit could not read is in the report's errors and is left alone.
   const audited: AuditedRepository[] = [];
+  const unread: RepositoryRef[] = [];
   const report = await audit(registries, {
     now, generatedAt: now, days: config.defaultDays, pricePerGbMonth: config.pricePerGbMonth, selection, concurrency: config.concurrency,
     onRepositoryState: (state) => audited.push(auditedRepositoryOf(state)),
+    onRepositoryFailed: (ref) => unread.push(ref),
   });
-  const remediation = await remediateAudited(registries.map((r) => ({ reader: r, writer: r })), audited, { days: config.defaultDays, apply: !config.dryRun, concurrency: config.concurrency, selection });
+  const remediation = await remediateAudited(registries.map((r) => ({ reader: r, writer: r })), audited, { days: config.defaultDays, apply: !config.dryRun, concurrency: config.concurrency, selection }, unread);
   const counts: Record<string, number> = {};
   for (const a of remediation.actions) counts[a.outcome] = (counts[a.outcome] ?? 0) + 1;
   const adapters = reportAdapters(rt);

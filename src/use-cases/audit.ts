@@ -36,6 +36,8 @@ export interface AuditOptions {
   onProgress?: (progress: ScanProgress) => void;
   /** Called with each repository's full state (snapshots use it). */
   onRepositoryState?: (state: RepositoryState) => void;
+  /** Called with each listed repository that could not be read or analysed (it is in `errors`). */
+  onRepositoryFailed?: (ref: RepositoryRef) => void;
 }
 
 /** Reads repositories of every region, repository by repository; one failure never stops the others. */
@@ -45,6 +47,7 @@ export async function scanRegistries(
   visit: (state: RepositoryState, reader: RegistryReader) => void,
   errors: ReportError[],
   onProgress?: (progress: ScanProgress) => void,
+  onFailed?: (ref: RepositoryRef) => void,
 ): Promise<void> {
   const limit = pLimit(Math.max(1, concurrency));
   const listed = await Promise.all(
@@ -68,6 +71,7 @@ export async function scanRegistries(
               visit(await readRepositoryState(reader, ref), reader);
             } catch (error) {
               errors.push(toReportError(reader.region, ref.repositoryName, error));
+              onFailed?.(ref);
             } finally {
               done++;
               onProgress?.({ region: reader.region, done, total: refs.length });
@@ -111,7 +115,6 @@ export async function audit(readers: readonly RegistryReader[], options: AuditOp
     readers,
     options.concurrency,
     (state) => {
-      options.onRepositoryState?.(state);
       const analysis = analyseRepository(state, {
         now: options.now,
         days: options.days,
@@ -123,9 +126,12 @@ export async function audit(readers: readonly RegistryReader[], options: AuditOp
       if (analysis.warning !== undefined) {
         warnings.push({ region: state.region, repositoryName: state.repositoryName, ...analysis.warning });
       }
+      // Only a repository that was read and analysed whole is handed on (a failure lands in errors).
+      options.onRepositoryState?.(state);
     },
     errors,
     options.onProgress,
+    options.onRepositoryFailed,
   );
   repositories.sort(compareRepositoryReports);
   errors.sort(byLocation);

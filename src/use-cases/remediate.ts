@@ -108,7 +108,13 @@ export async function remediateRepository(
   if (!merged.changed) return { ...base, outcome: 'compliant', before };
   const planned = { ...base, before, after: merged.text, ...(merged.renumbered ? { renumbered: true } : {}) };
   if (!options.apply || !writer) return { ...planned, outcome: 'planned' };
-  const current = (await reader.getLifecyclePolicy(ref.repositoryName)) ?? null;
+  // Just before writing: the policy again, and the tags again when they came from an earlier read
+  // (an audit may have read them minutes ago; an opt-out added since must win).
+  const [current, currentTags] = await Promise.all([
+    reader.getLifecyclePolicy(ref.repositoryName).then((text) => text ?? null),
+    knownTags === undefined ? Promise.resolve(tags) : reader.listTags(ref),
+  ]);
+  if (isOptedOut(currentTags, options.selection.optOutTag)) return { ...base, outcome: 'skipped-opt-out', before: null, message: `tagged ${options.selection.optOutTag}=true (since it was read)` };
   if (current !== before) return { ...planned, outcome: 'skipped-changed', message: 'the policy changed after it was read; not overwritten' };
   await writer.putLifecyclePolicy(ref.repositoryName, merged.text);
   return { ...planned, outcome: 'applied' };
@@ -176,20 +182,23 @@ export async function remediateAudited(
   registries: ReadonlyArray<{ reader: RegistryReader; writer?: PolicyWriter }>,
   audited: readonly AuditedRepository[],
   options: RemediateOptions,
+  unread: readonly RepositoryRef[] = [],
 ): Promise<RemediationResult> {
   const limit = pLimit(Math.max(1, options.concurrency));
   const byRegion = new Map(registries.map((r) => [r.reader.region, r]));
   const run = remediationRun();
-  await Promise.all(
-    audited.map((repository) =>
-      limit(() =>
-        run.attempt(repository.region, repository.repositoryName, async () => {
-          const registry = byRegion.get(repository.region);
-          if (!registry) throw new Error(`no registry was given for ${repository.region}, where ${repository.repositoryName} was audited`);
-          return remediateRepository(registry.reader, registry.writer, repository, options, repository.tags, repository.lifecyclePolicyText);
-        }),
-      ),
-    ),
-  );
+  const remediateOne = (ref: RepositoryRef, known?: AuditedRepository): Promise<void> =>
+    limit(() =>
+      run.attempt(ref.region, ref.repositoryName, async () => {
+        const registry = byRegion.get(ref.region);
+        if (!registry) throw new Error(`no registry was given for ${ref.region}, where ${ref.repositoryName} was audited`);
+        return known
+          ? remediateRepository(registry.reader, registry.writer, ref, options, known.tags, known.lifecyclePolicyText)
+          : remediateRepository(registry.reader, registry.writer, ref, options);
+      }),
+    );
+  // A repository the audit could not read whole (its images throttled, say) still gets its policy:
+  // remediation needs only its tags and policy, read afresh.
+  await Promise.all([...audited.map((repository) => remediateOne(repository, repository)), ...unread.map((ref) => remediateOne(ref))]);
   return run.result();
 }

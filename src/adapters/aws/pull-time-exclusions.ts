@@ -55,11 +55,15 @@ export function unknownReason(error: unknown): string {
  */
 export async function isPullTimeUpdateExcluded(client: ECRClient, principalArn: string, options: PullTimeExclusionOptions = {}): Promise<boolean | undefined> {
   let nextToken: string | undefined;
+  const seen = new Set<string>();
   try {
     do {
       const page = await client.send(new ListPullTimeUpdateExclusionsCommand({ maxResults: EXCLUSIONS_PAGE_SIZE, ...(nextToken === undefined ? {} : { nextToken }) }));
       if ((page.pullTimeUpdateExclusions ?? []).includes(principalArn)) return true;
       nextToken = page.nextToken === '' ? undefined : page.nextToken;
+      // A token seen before would loop for ever: the list has been read to its end.
+      if (nextToken !== undefined && seen.has(nextToken)) break;
+      if (nextToken !== undefined) seen.add(nextToken);
     } while (nextToken !== undefined);
     return false;
   } catch (error) {

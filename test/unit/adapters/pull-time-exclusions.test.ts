@@ -62,6 +62,22 @@ describe('isPullTimeUpdateExcluded', () => {
       expect(ecrMock).toHaveReceivedCommandTimes(ListPullTimeUpdateExclusionsCommand, 2);
     });
 
+    it('stops when the service hands back a page token it gave before, rather than looping for ever', async () => {
+      // Arrange
+      ecrMock
+        .on(ListPullTimeUpdateExclusionsCommand)
+        .resolves({ pullTimeUpdateExclusions: [SCANNER], nextToken: 't1' })
+        .on(ListPullTimeUpdateExclusionsCommand, { nextToken: 't1' })
+        .resolves({ pullTimeUpdateExclusions: [CI], nextToken: 't1' });
+
+      // Act
+      const excluded = await isPullTimeUpdateExcluded(client, AUDIT_ROLE);
+
+      // Assert
+      expect(excluded).toBe(false);
+      expect(ecrMock).toHaveReceivedCommandTimes(ListPullTimeUpdateExclusionsCommand, 2);
+    });
+
     it('stops reading when the principal is on the first page', async () => {
       ecrMock.on(ListPullTimeUpdateExclusionsCommand).resolves({ pullTimeUpdateExclusions: [AUDIT_ROLE], nextToken: 't1' });
 

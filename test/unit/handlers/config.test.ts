@@ -82,6 +82,10 @@ describe('loadConfig', () => {
       expect(loadConfig({ ...LAMBDA_ENV, AUDIT_ROLE_ARN: arn }).auditRoleArn).toBe(arn);
     });
 
+    it('lists each region once, so no region is audited (and counted) twice', () => {
+      expect(loadConfig({ ...LAMBDA_ENV, REGIONS: 'eu-west-1, us-east-1,eu-west-1' }).regions).toEqual(['eu-west-1', 'us-east-1']);
+    });
+
     it.each(['default', 'finops-events', 'arn:aws-us-gov:events:us-gov-west-1:123456789012:event-bus/finops'])('accepts the report bus %s', (bus) => {
       expect(loadConfig({ ...LAMBDA_ENV, REPORT_BUS: bus }).reportBus).toBe(bus);
     });

@@ -253,6 +253,22 @@ describe('audit', () => {
       expect(states[0]?.images.map((i) => i.imageManifest)).toEqual(images.map((i) => i.imageManifest));
     });
 
+    it('hands a repository that could not be read to onRepositoryFailed, not to onRepositoryState', async () => {
+      // Arrange
+      const registry = new FakeRegistry('eu-west-1', [{ name: 'ok' }, { name: 'throttled' }]);
+      registry.failRepository('throttled', awsError('ThrottlingException'), 'describeImages');
+      const states: string[] = [];
+      const failed: string[] = [];
+
+      // Act
+      const report = await audit([registry], options({ onRepositoryState: (s) => states.push(s.repositoryName), onRepositoryFailed: (ref) => failed.push(ref.repositoryName) }));
+
+      // Assert
+      expect(states).toEqual(['ok']);
+      expect(failed).toEqual(['throttled']);
+      expect(report.errors.map((e) => e.repositoryName)).toEqual(['throttled']);
+    });
+
     it('reports API calls and retries from the counter', async () => {
       // Arrange
       const counter: ApiCallCounter = { snapshot: () => ({ calls: { DescribeImages: 3, total: 3 }, retries: { DescribeImages: 1 } }) };

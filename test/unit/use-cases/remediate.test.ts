@@ -242,7 +242,7 @@ describe('remediate', () => {
   });
 
   describe('remediateRepository', () => {
-    it('decides from the policy text it is given and reads the policy only to check it before writing', async () => {
+    it('decides from the policy text it is given and reads policy and tags again only to check them before writing', async () => {
       // Arrange
       const registry = new FakeRegistry('eu-west-1', [{ name: 'app', policy: TAGGED_ONLY }]);
       const [ref] = await registry.listRepositories();
@@ -253,7 +253,7 @@ describe('remediate', () => {
 
       // Assert
       expect(action).toMatchObject({ outcome: 'applied', before: TAGGED_ONLY, after: mergeDefaultRule(TAGGED_ONLY, 7).text });
-      expect(registry.calls.map((c) => c.operation)).toEqual(['listRepositories', 'getLifecyclePolicy', 'putLifecyclePolicy']);
+      expect(registry.calls.map((c) => c.operation).sort()).toEqual(['getLifecyclePolicy', 'listRepositories', 'listTags', 'putLifecyclePolicy']);
     });
 
     it.each([
@@ -293,18 +293,32 @@ describe('remediate', () => {
       expect(registry.policyOf('app')).toBe(stored);
     });
 
-    it('uses the tags it is given instead of listing them', async () => {
-      // Arrange
+    it('decides from the tags it is given without listing them', async () => {
+      // Arrange: the stored tags opt out, the given ones do not; a dry run writes nothing, so reads nothing.
       const registry = new FakeRegistry('eu-west-1', [{ name: 'app', tags: [{ Key: DEFAULT_OPT_OUT_TAG, Value: 'true' }] }]);
       const [ref] = await registry.listRepositories();
       if (!ref) throw new Error('the fake registry lists no repository');
 
       // Act
-      const action = await remediateRepository(registry, registry, ref, options({ apply: true }), []);
+      const action = await remediateRepository(registry, registry, ref, options({ apply: false }), [], null);
 
       // Assert
-      expect(action.outcome).toBe('applied');
+      expect(action.outcome).toBe('planned');
       expect(registry.callsOf('listTags')).toEqual([]);
+    });
+
+    it('does not write when the repository was opted out after its tags were read', async () => {
+      // Arrange: the tags given (as an audit read them) do not opt out; the repository is tagged since.
+      const registry = new FakeRegistry('eu-west-1', [{ name: 'app', tags: [{ Key: DEFAULT_OPT_OUT_TAG, Value: 'true' }] }]);
+      const [ref] = await registry.listRepositories();
+      if (!ref) throw new Error('the fake registry lists no repository');
+
+      // Act
+      const action = await remediateRepository(registry, registry, ref, options({ apply: true }), [], null);
+
+      // Assert
+      expect(action).toMatchObject({ outcome: 'skipped-opt-out' });
+      expect(registry.writes).toEqual([]);
     });
 
     it('skips an excluded repository before reading anything about it', async () => {
@@ -359,7 +373,7 @@ describe('remediate', () => {
       return audited;
     }
 
-    it('remediates from what the audit read: no listing, no tags, and a policy read only before each write', async () => {
+    it('remediates from what the audit read: no listing, and policy and tags read again only before each write', async () => {
       // Arrange
       const registry = mixedRegion();
       const audited = await auditedOf(registry);
@@ -377,9 +391,28 @@ describe('remediate', () => {
       ]);
       expect(result.errors).toEqual([]);
       expect(registry.callsOf('listRepositories')).toEqual([]);
-      expect(registry.callsOf('listTags')).toEqual([]);
+      expect(registry.callsOf('listTags').map((c) => c.repositoryName).sort()).toEqual(['bare', 'tagged-only']);
       expect(registry.callsOf('getLifecyclePolicy').map((c) => c.repositoryName).sort()).toEqual(['bare', 'tagged-only']);
       expect(registry.writes.map((w) => w.repositoryName).sort()).toEqual(['bare', 'tagged-only']);
+    });
+
+    it('also remediates the repositories the audit could not read, reading their tags and policy afresh', async () => {
+      // Arrange: the audit read 'compliant' only; 'bare' and 'opted-out' failed (say, images throttled).
+      const registry = mixedRegion();
+      const refs = await registry.listRepositories();
+      const audited = (await auditedOf(registry)).filter((r) => r.repositoryName === 'compliant');
+      const unread = refs.filter((r) => r.repositoryName === 'bare' || r.repositoryName === 'opted-out');
+
+      // Act
+      const result = await remediateAudited([{ reader: registry, writer: registry }], audited, options({ apply: true }), unread);
+
+      // Assert
+      expect(result.actions.map((a) => [a.repositoryName, a.outcome])).toEqual([
+        ['bare', 'applied'],
+        ['compliant', 'compliant'],
+        ['opted-out', 'skipped-opt-out'],
+      ]);
+      expect(registry.writes.map((w) => w.repositoryName)).toEqual(['bare']);
     });
 
     it('reads nothing on a dry run', async () => {
