@@ -51,8 +51,8 @@ interface ReportJson {
 /**
  * The ECR calls of one run over the seeded region: one listing; per repository one
  * GetLifecyclePolicy, ListTagsForResource and DescribeImages, and one BatchGetImage when it has
- * images (sandbox/tmp has none). Remediation reads nothing more, but the policy of each repository
- * it writes is read again just before the write.
+ * images (sandbox/tmp has none). Remediation reads nothing more, but the policy and the tags of each
+ * repository it writes are read again just before the write (an opt-out added since must win).
  */
 function expectedCalls(written: number): Record<string, number> {
   const repositories = 5;
@@ -61,7 +61,7 @@ function expectedCalls(written: number): Record<string, number> {
     DescribeImages: repositories,
     DescribeRepositories: 1,
     GetLifecyclePolicy: repositories + written,
-    ListTagsForResource: repositories,
+    ListTagsForResource: repositories + written,
     ...(written > 0 ? { PutLifecyclePolicy: written } : {}),
   };
   return { ...calls, total: Object.values(calls).reduce((sum, n) => sum + n, 0) };
@@ -198,10 +198,10 @@ describe('scheduledAudit handler (moto)', () => {
       expect(detail.remediation).toEqual({ applied: 2, compliant: 1, 'skipped-opt-out': 1, 'skipped-excluded': 1 });
     });
 
-    it('reads each repository once: remediation reuses what the audit read and re-reads a policy only before writing it', () => {
+    it('reads each repository once: remediation reuses what the audit read and re-reads policy and tags only before writing', () => {
       expect(invocationCalls).toMatchObject({
         DescribeRepositories: 1,
-        ListTagsForResource: 5,
+        ListTagsForResource: 5 + 2,
         GetLifecyclePolicy: 5 + 2,
         PutLifecyclePolicy: 2,
       });
