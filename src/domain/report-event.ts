@@ -7,17 +7,16 @@ export const REPORT_EVENT_DETAIL_TYPE = 'ECR Janitor Cost Report';
 /** EventBridge's limit for one entry (source, detail-type, detail and resources together). */
 export const EVENT_SIZE_LIMIT = 256 * 1024;
 
+/** The totals a week is remembered by: the trend's points and the change since last time. */
+const TRACKED_TOTALS = ['repositories', 'images', 'untaggedImages', 'storedBytes', 'reclaimableBytes', 'monthlyCostUsd', 'monthlySavingsUsd'] as const;
+
+/** The tracked totals of one report. */
+export type TrackedTotals = Pick<ReportTotals, (typeof TRACKED_TOTALS)[number]>;
+
 /** One week's totals, kept in the history file for the trend and the change since last time. */
-export interface HistoryEntry {
+export interface HistoryEntry extends TrackedTotals {
   date: string;
   generatedAt: string;
-  repositories: number;
-  images: number;
-  untaggedImages: number;
-  storedBytes: number;
-  reclaimableBytes: number;
-  monthlyCostUsd: number;
-  monthlySavingsUsd: number;
 }
 
 /** What remediation did during the run, by outcome. */
@@ -45,16 +44,7 @@ export interface ReportEventDetail {
     monthlySavingsUsd: number;
   }>;
   /** Differences from the previous report, or null on the first run. */
-  change: null | {
-    since: string;
-    repositories: number;
-    images: number;
-    untaggedImages: number;
-    storedBytes: number;
-    reclaimableBytes: number;
-    monthlyCostUsd: number;
-    monthlySavingsUsd: number;
-  };
+  change: null | ({ since: string } & TrackedTotals);
   remediation: RemediationCounts;
   errorCount: number;
   /** Findings that need a person (see the report's `warnings`), such as a policy that cannot be merged. */
@@ -71,18 +61,9 @@ const round4 = (n: number): number => Math.round(n * 10_000) / 10_000;
 
 /** The history entry for a report. */
 export function historyEntryOf(report: AuditReport): HistoryEntry {
-  const t = report.totals;
-  return {
-    date: report.generatedAt.slice(0, 10),
-    generatedAt: report.generatedAt,
-    repositories: t.repositories,
-    images: t.images,
-    untaggedImages: t.untaggedImages,
-    storedBytes: t.storedBytes,
-    reclaimableBytes: t.reclaimableBytes,
-    monthlyCostUsd: t.monthlyCostUsd,
-    monthlySavingsUsd: t.monthlySavingsUsd,
-  };
+  const entry = { date: report.generatedAt.slice(0, 10), generatedAt: report.generatedAt } as HistoryEntry;
+  for (const key of TRACKED_TOTALS) entry[key] = report.totals[key];
+  return entry;
 }
 
 /**
@@ -98,18 +79,12 @@ export function buildReportEventDetail(
   artifacts: ReportEventDetail['artifacts'],
 ): ReportEventDetail {
   const t = report.totals;
-  const change = previous
-    ? {
-        since: previous.generatedAt,
-        repositories: t.repositories - previous.repositories,
-        images: t.images - previous.images,
-        untaggedImages: t.untaggedImages - previous.untaggedImages,
-        storedBytes: t.storedBytes - previous.storedBytes,
-        reclaimableBytes: t.reclaimableBytes - previous.reclaimableBytes,
-        monthlyCostUsd: round4(t.monthlyCostUsd - previous.monthlyCostUsd),
-        monthlySavingsUsd: round4(t.monthlySavingsUsd - previous.monthlySavingsUsd),
-      }
-    : null;
+  let change: ReportEventDetail['change'] = null;
+  if (previous) {
+    change = { since: previous.generatedAt } as NonNullable<ReportEventDetail['change']>;
+    // Dollar amounts are rounded like the report's own; byte and image counts are whole already.
+    for (const key of TRACKED_TOTALS) change[key] = round4(t[key] - previous[key]);
+  }
   const summary =
     `${t.repositories} repositories, ${t.repositoriesWithoutUntaggedCleanup} without untagged cleanup; ` +
     `stored ${gib(t.storedBytes)} ($${t.monthlyCostUsd.toFixed(2)}/month), reclaimable ${gib(t.reclaimableBytes)} ($${t.monthlySavingsUsd.toFixed(2)}/month)` +

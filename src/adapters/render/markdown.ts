@@ -16,6 +16,14 @@ function table(header: readonly string[], rows: ReadonlyArray<readonly string[]>
   return [header, rule, ...rows].map((cells) => `| ${cells.join(' | ')} |`).join('\n');
 }
 
+/** Appends a section of errors or warnings (nothing when there are none); `where` is already escaped. */
+function findings(out: string[], title: string, intro: string, kind: string, rows: ReadonlyArray<{ region: string; where: string; code: string; message: string }>): void {
+  if (rows.length === 0) return;
+  out.push(`## ${title}`, '', intro, '');
+  out.push(table(['Region', 'Repository', kind, 'Message'], rows.map((r) => [escapeMarkdown(r.region), r.where, escapeMarkdown(r.code), escapeMarkdown(r.message)]), ['l', 'l', 'l', 'l']));
+  out.push('');
+}
+
 /**
  * The audit as a Markdown report: title and run parameters, totals, the referrers at risk (when
  * any), every repository, errors and warnings (when any) and the AWS calls made. Suitable for a pull-request comment, a wiki page or a job summary.
@@ -89,31 +97,8 @@ export function renderMarkdown(report: AuditReport): string {
   }
   out.push('');
 
-  if (report.errors.length > 0) {
-    out.push('## Errors', '');
-    out.push('The run went on without these parts; their numbers are missing from the totals.', '');
-    out.push(
-      table(
-        ['Region', 'Repository', 'Error', 'Message'],
-        report.errors.map((e) => [escapeMarkdown(e.region), e.repositoryName === undefined ? '*(repository listing)*' : escapeMarkdown(e.repositoryName), escapeMarkdown(e.code), escapeMarkdown(e.message)]),
-        ['l', 'l', 'l', 'l'],
-      ),
-    );
-    out.push('');
-  }
-
-  if (report.warnings.length > 0) {
-    out.push('## Warnings', '');
-    out.push('Things that need a person and do not change the totals: a lifecycle policy that cannot be evaluated or merged into (fix it by hand), or a registry whose pull times the audit refreshes (register the audit role as the message says).', '');
-    out.push(
-      table(
-        ['Region', 'Repository', 'Warning', 'Message'],
-        report.warnings.map((w) => [escapeMarkdown(w.region), escapeMarkdown(w.repositoryName || REGISTRY_WIDE), escapeMarkdown(w.code), escapeMarkdown(w.message)]),
-        ['l', 'l', 'l', 'l'],
-      ),
-    );
-    out.push('');
-  }
+  findings(out, 'Errors', 'The run went on without these parts; their numbers are missing from the totals.', 'Error', report.errors.map((e) => ({ ...e, where: e.repositoryName === undefined ? '*(repository listing)*' : escapeMarkdown(e.repositoryName) })));
+  findings(out, 'Warnings', 'Things that need a person and do not change the totals: a lifecycle policy that cannot be evaluated or merged into (fix it by hand), or a registry whose pull times the audit refreshes (register the audit role as the message says).', 'Warning', report.warnings.map((w) => ({ ...w, where: escapeMarkdown(w.repositoryName || REGISTRY_WIDE) })));
 
   out.push('## API calls', '');
   const operations = Object.keys(report.apiCalls)
