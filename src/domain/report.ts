@@ -19,7 +19,7 @@ export interface RepositoryReport {
   referrers: number;
   /**
    * Untagged referrers (signatures, SBOMs, attestations) that the effective policy expires at `now`
-   * although their subject stays: ECR's untagged rules treat them as ordinary untagged images.
+   * although their subject stays (ECR documents no lifecycle exception for referrers).
    */
   referrersAtRisk: number;
   archivedImages: number;

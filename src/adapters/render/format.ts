@@ -118,7 +118,7 @@ export function byReclaimable(repositories: readonly RepositoryReport[]): Reposi
  * lower case to follow a label such as `Referrers at risk:`.
  */
 export const REFERRERS_AT_RISK_NOTE =
-  'untagged signatures, SBOMs or attestations of images that stay, which an untagged expire rule (the default one too) deletes because ECR treats them as ordinary untagged images; tag them to keep them.';
+  'untagged signatures, SBOMs or attestations of images that stay, which an untagged expire rule (the default one too) may delete: ECR documents no exception for them. Tag them or opt the repository out.';
 
 /**
  * The repositories with referrers at risk, most first, then by region and name.
