@@ -2,42 +2,14 @@ import pLimit from 'p-limit';
 import { JanitorError } from '../domain/errors';
 import { mergeDefaultRule } from '../domain/policy';
 import type { RepositoryRef, RepositoryState, Tag } from '../domain/registry';
+import type { RemediationAction, RemediationResult } from '../domain/remediation';
 import type { ReportError } from '../domain/report';
 import type { Selection } from '../domain/selection';
 import { excludeMatcher, isOptedOut } from '../domain/selection';
 import type { PolicyWriter, RegistryReader } from '../ports/registry';
 import { toReportError } from './errors';
 
-/** What remediation did, or would do, to one repository. */
-export type RemediationOutcome =
-  /** The merged policy was written. */
-  | 'applied'
-  /** Dry run: the merged policy would be written. */
-  | 'planned'
-  /** The policy already expires untagged images: nothing to do. */
-  | 'compliant'
-  | 'skipped-opt-out'
-  | 'skipped-excluded'
-  /** The policy changed between the read and the write; left alone, the next run decides again. */
-  | 'skipped-changed'
-  /** The default rule cannot be merged (rule limit, length, a conflicting rule, an invalid policy). */
-  | 'unmergeable'
-  /** An AWS error; see `message`. */
-  | 'failed';
-
-/** One repository's remediation. */
-export interface RemediationAction {
-  region: string;
-  repositoryName: string;
-  outcome: RemediationOutcome;
-  /** The policy text before, or null when there was none. */
-  before: string | null;
-  /** The policy text written or planned. */
-  after?: string;
-  /** Priorities were renumbered (order kept) to keep the `any` rule last. */
-  renumbered?: boolean;
-  message?: string;
-}
+export type { RemediationAction, RemediationOutcome, RemediationResult } from '../domain/remediation';
 
 /** Settings of a remediation run. */
 export interface RemediateOptions {
@@ -48,12 +20,6 @@ export interface RemediateOptions {
   apply: boolean;
   /** Repositories handled at the same time. @default 8 */
   concurrency: number;
-}
-
-/** Outcome of a remediation run. */
-export interface RemediationResult {
-  actions: RemediationAction[];
-  errors: ReportError[];
 }
 
 /**

@@ -1,5 +1,5 @@
 import type { LifecyclePolicy } from '../../domain/policy';
-import type { RemediationAction, RemediationResult } from '../../use-cases/remediate';
+import type { RemediationAction, RemediationResult } from '../../domain/remediation';
 import { renderTable } from './table';
 
 function describePolicy(text: string | null | undefined): string {

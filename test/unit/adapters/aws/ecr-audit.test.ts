@@ -1,0 +1,60 @@
+// The audit over the real ECR adapter with SDK-level mocks: one repository failing (access denied,
+// deleted mid-run) never stops the others, and the failure is recorded in the report.
+import {
+  BatchGetImageCommand,
+  DescribeImagesCommand,
+  DescribeRepositoriesCommand,
+  ECRClient,
+  ECRServiceException,
+  GetLifecyclePolicyCommand,
+  LifecyclePolicyNotFoundException,
+  ListTagsForResourceCommand,
+  RepositoryNotFoundException,
+} from '@aws-sdk/client-ecr';
+import { mockClient } from 'aws-sdk-client-mock';
+import 'aws-sdk-client-mock-jest';
+import { EcrRegistry } from '../../../../src/adapters/aws/ecr';
+import { audit } from '../../../../src/use-cases/audit';
+import { TEST_CREDENTIALS } from '../../support/fake-ecr-http';
+
+const REGION = 'eu-west-1';
+const ACCOUNT = '123456789012';
+const NOW = Date.parse('2026-06-01T00:00:00Z');
+const repo = (name: string) => ({ repositoryName: name, repositoryArn: `arn:aws:ecr:${REGION}:${ACCOUNT}:repository/${name}`, registryId: ACCOUNT });
+
+describe('audit over the ECR adapter', () => {
+  const client = new ECRClient({ region: REGION, credentials: TEST_CREDENTIALS });
+  const ecr = mockClient(client);
+
+  beforeEach(() => {
+    ecr.reset();
+    ecr.on(DescribeRepositoriesCommand).resolves({ repositories: ['team-a/web', 'team-b/api', 'team-c/gone'].map(repo) });
+    ecr.on(GetLifecyclePolicyCommand).rejects(new LifecyclePolicyNotFoundException({ $metadata: {}, message: 'Lifecycle policy does not exist' }));
+    ecr.on(ListTagsForResourceCommand).resolves({ tags: [] });
+    ecr.on(DescribeImagesCommand).resolves({ imageDetails: [] });
+    ecr.on(BatchGetImageCommand).resolves({ images: [], failures: [] });
+    // team-b/api: access denied on its images; team-c/gone: deleted between the listing and the read.
+    ecr
+      .on(DescribeImagesCommand, { repositoryName: 'team-b/api' })
+      .rejects(new ECRServiceException({ name: 'AccessDeniedException', $fault: 'client', $metadata: {}, message: 'User is not authorized to perform: ecr:DescribeImages' }));
+    ecr.on(GetLifecyclePolicyCommand, { repositoryName: 'team-c/gone' }).rejects(new RepositoryNotFoundException({ $metadata: {}, message: "The repository with name 'team-c/gone' does not exist" }));
+  });
+
+  it('records each failing repository in errors and reports every other one', async () => {
+    const report = await audit([new EcrRegistry({ client, region: REGION })], {
+      now: NOW,
+      generatedAt: NOW,
+      days: 7,
+      pricePerGbMonth: 0.1,
+      selection: { optOutTag: 'ecr-janitor:opt-out', exclude: [] },
+      concurrency: 2,
+    });
+
+    expect(report.repositories.map((r) => r.repositoryName)).toEqual(['team-a/web']);
+    expect(report.errors.map((e) => [e.repositoryName, e.code])).toEqual([
+      ['team-b/api', 'AccessDeniedException'],
+      ['team-c/gone', 'RepositoryNotFoundException'],
+    ]);
+    expect(report.errors[0]?.message).toContain('ecr:DescribeImages');
+  });
+});

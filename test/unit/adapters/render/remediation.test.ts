@@ -1,0 +1,46 @@
+import { renderRemediationPlan } from '../../../../src/adapters/render/remediation';
+import { mergeDefaultRule } from '../../../../src/domain/policy';
+import type { RemediationResult } from '../../../../src/use-cases/remediate';
+
+const TAGGED_ONLY = JSON.stringify({
+  rules: [{ rulePriority: 1, description: 'keep 10 releases', selection: { tagStatus: 'tagged', tagPrefixList: ['v'], countType: 'imageCountMoreThan', countNumber: 10 }, action: { type: 'expire' } }],
+});
+
+function result(): RemediationResult {
+  return {
+    actions: [
+      { region: 'us-east-1', repositoryName: 'team-a/web', outcome: 'planned', before: null, after: mergeDefaultRule(undefined, 7).text },
+      { region: 'us-east-1', repositoryName: 'team-b/api', outcome: 'planned', before: TAGGED_ONLY, after: mergeDefaultRule(TAGGED_ONLY, 14).text },
+      { region: 'us-east-1', repositoryName: 'sandbox/x', outcome: 'skipped-excluded', before: null, message: 'name matches an exclude glob' },
+      { region: 'eu-west-1', repositoryName: 'team-c/db', outcome: 'compliant', before: TAGGED_ONLY },
+    ],
+    errors: [{ region: 'eu-west-1', repositoryName: 'team-d/broken', code: 'AccessDeniedException', message: 'not authorized' }],
+  };
+}
+
+describe('renderRemediationPlan', () => {
+  it('says a dry run wrote nothing and how to write', () => {
+    expect(renderRemediationPlan(result(), false)).toContain('dry run; nothing was written — add --apply to write');
+  });
+
+  it('says the policies were applied when they were', () => {
+    expect(renderRemediationPlan(result(), true).split('\n')[0]).toBe('Remediation (applied):');
+  });
+
+  it('shows each repository with its outcome, the rule added and where it went', () => {
+    const lines = renderRemediationPlan(result(), false).split('\n');
+    expect(lines.find((l) => l.includes('team-a/web'))).toMatch(/planned\s+none\s+\+ rule 1: expire untagged after 7 days \(1 rule\)/);
+    expect(lines.find((l) => l.includes('team-b/api'))).toMatch(/planned\s+1 rule\s+\+ rule 2: expire untagged after 14 days \(2 rules\)/);
+  });
+
+  it('shows "-" rather than "none" for a repository it did not read', () => {
+    const line = renderRemediationPlan(result(), false).split('\n').find((l) => l.includes('sandbox/x'));
+    expect(line).toMatch(/skipped-excluded\s+-\s+name matches an exclude glob/);
+  });
+
+  it('counts outcomes and lists errors', () => {
+    const text = renderRemediationPlan(result(), false);
+    expect(text).toContain('2 planned, 1 skipped-excluded, 1 compliant');
+    expect(text).toContain('error: eu-west-1/team-d/broken: AccessDeniedException: not authorized');
+  });
+});

@@ -1,0 +1,161 @@
+import { REFERRERS_AT_RISK_NOTE } from '../../../../src/adapters/render/format';
+import { SUMMARY_WARNINGS_LIMIT, renderSummaryTable } from '../../../../src/adapters/render/summary';
+import type { ReportWarning, RepositoryReport } from '../../../../src/domain/report';
+import { GIB } from '../../../../src/domain/report';
+import { auditReport, repositoryReport } from '../../support/report-fixtures';
+
+/** n repositories whose reclaimable bytes rise with their number: repo-n is the largest. */
+function many(n: number): RepositoryReport[] {
+  return Array.from({ length: n }, (_, i) => repositoryReport({ repositoryName: `team/repo-${i + 1}`, reclaimableBytes: (i + 1) * 2 ** 20, storedBytes: GIB }));
+}
+
+/** The value printed after a totals label. */
+function totalsValue(text: string, label: string): string | undefined {
+  const line = text.split('\n').find((l) => l.startsWith(`${label}  `));
+  return line?.slice(label.length).trim();
+}
+
+describe('render/summary', () => {
+  describe('renderSummaryTable', () => {
+    it('prints the totals formatted in binary units and dollars when given repositories', () => {
+      const report = auditReport([
+        repositoryReport({ repositoryName: 'team-a/web-api', storedBytes: 30 * GIB, naiveBytes: 90 * GIB, reclaimableBytes: 12 * GIB }),
+        repositoryReport({ repositoryName: 'team-b/ledger', policyStatus: 'ok', storedBytes: 5 * GIB, naiveBytes: 6 * GIB, reclaimableBytes: 0, untaggedImages: 0 }),
+      ]);
+
+      const text = renderSummaryTable(report);
+
+      expect(totalsValue(text, 'Repositories')).toBe('2');
+      expect(totalsValue(text, '  without lifecycle policy')).toBe('1');
+      expect(totalsValue(text, '  without untagged cleanup')).toBe('1');
+      expect(totalsValue(text, 'Images')).toBe('240');
+      expect(totalsValue(text, '  untagged')).toBe('40');
+      expect(totalsValue(text, 'Stored (billed)')).toBe('35.0 GiB');
+      expect(totalsValue(text, 'Naive sum of image sizes')).toMatch(/^96\.0 GiB/);
+      expect(totalsValue(text, 'Reclaimable')).toBe('12.0 GiB (34% of stored)');
+      expect(totalsValue(text, 'Monthly cost')).toBe('$3.50');
+      expect(totalsValue(text, 'Monthly savings')).toBe('$1.20');
+    });
+
+    it('shows a row per repository with its columns when there are 20 or fewer', () => {
+      const report = auditReport([repositoryReport({ region: 'eu-west-1', repositoryName: 'data/etl-jobs', images: 1234 })]);
+
+      const text = renderSummaryTable(report);
+
+      expect(text).toMatch(/region\s+repository\s+policy\s+images\s+untagged\s+stored\s+reclaimable\s+\$\/month\s+savings\/month/);
+      expect(text).toMatch(/eu-west-1\s+data\/etl-jobs\s+no policy\s+1,234\s+40\s+10\.0 GiB\s+4\.0 GiB\s+\$1\.00\s+\$0\.40/);
+      expect(text).not.toContain('not shown');
+    });
+
+    it('lists the top 20 by reclaimable bytes and says how many were left out when there are more', () => {
+      const report = auditReport(many(25));
+
+      const text = renderSummaryTable(report);
+
+      expect(text).toContain('Top 20 of 25 repositories by reclaimable bytes');
+      expect(text).toContain('… and 5 more repositories not shown');
+      expect(text).toMatch(/team\/repo-25\s/);
+      expect(text).toMatch(/team\/repo-6\s/);
+      expect(text).not.toMatch(/team\/repo-5\s/);
+      expect(text.indexOf('team/repo-25')).toBeLessThan(text.indexOf('team/repo-24'));
+    });
+
+    it('honours the limit when given one', () => {
+      const text = renderSummaryTable(auditReport(many(4)), { limit: 3 });
+
+      expect(text).toContain('Top 3 of 4 repositories');
+      expect(text).toContain('… and 1 more repository not shown');
+    });
+
+    it('marks opted-out and excluded repositories when they are in the table', () => {
+      const report = auditReport([repositoryReport({ optedOut: true }), repositoryReport({ repositoryName: 'x/y', policyStatus: 'no-untagged-rule', excluded: true })]);
+
+      const text = renderSummaryTable(report);
+
+      expect(text).toContain('no policy (opted out)');
+      expect(text).toContain('no untagged rule (excluded)');
+    });
+
+    it('lists the errors on one line each when the run had some', () => {
+      const report = auditReport([repositoryReport()], {
+        errors: [
+          { region: 'eu-west-1', repositoryName: 'team-x/secret', code: 'AccessDeniedException', message: 'not authorized\nto DescribeImages' },
+          { region: 'ap-south-1', code: 'UnrecognizedClientException', message: 'region not enabled' },
+        ],
+      });
+
+      const text = renderSummaryTable(report);
+
+      expect(text).toContain('2 errors');
+      expect(text).toContain('  eu-west-1 team-x/secret: AccessDeniedException: not authorized to DescribeImages');
+      expect(text).toContain('  ap-south-1: UnrecognizedClientException: region not enabled');
+    });
+
+    it('shows the referrers at risk with one line saying what they are when there are some', () => {
+      const report = auditReport([
+        repositoryReport({ repositoryName: 'signed/a', referrersAtRisk: 1200 }),
+        repositoryReport({ repositoryName: 'signed/b', referrersAtRisk: 3 }),
+        repositoryReport({ repositoryName: 'plain' }),
+      ]);
+
+      const text = renderSummaryTable(report);
+
+      expect(totalsValue(text, 'Referrers at risk')).toBe('1,203 (in 2 repositories)');
+      expect(text.split('\n').filter((l) => l.startsWith('Referrers at risk:'))).toEqual([`Referrers at risk: ${REFERRERS_AT_RISK_NOTE}`]);
+      expect(text.indexOf('Referrers at risk:')).toBeLessThan(text.indexOf('Repositories by reclaimable bytes'));
+    });
+
+    it('says nothing about referrers at risk when there are none', () => {
+      const text = renderSummaryTable(auditReport([repositoryReport({ referrers: 5 })]));
+
+      expect(text).not.toMatch(/referrers at risk/i);
+    });
+
+    it('lists the warnings on one line each, after the errors, without counting them as errors', () => {
+      const report = auditReport([repositoryReport()], {
+        errors: [{ region: 'ap-south-1', code: 'UnrecognizedClientException', message: 'region not enabled' }],
+        warnings: [
+          { region: 'eu-west-1', repositoryName: 'team/broken', code: 'InvalidStoredPolicy', message: 'stored lifecycle policy is not valid\n  - rule 1' },
+          { region: 'eu-west-1', repositoryName: 'team/archive', code: 'PolicyNotMergeable', message: 'rule 2 already selects untagged standard images' },
+        ],
+      });
+
+      const text = renderSummaryTable(report);
+
+      expect(text).toContain('1 error ');
+      expect(text).toContain('2 warnings');
+      expect(text).toContain('  eu-west-1 team/broken: InvalidStoredPolicy: stored lifecycle policy is not valid - rule 1');
+      expect(text).toContain('  eu-west-1 team/archive: PolicyNotMergeable: rule 2 already selects untagged standard images');
+      expect(text.indexOf('1 error ')).toBeLessThan(text.indexOf('2 warnings'));
+    });
+
+    it('keeps the warnings short: at most ten, each cut to one terminal line, saying how many were left out', () => {
+      const warnings: ReportWarning[] = Array.from({ length: SUMMARY_WARNINGS_LIMIT + 3 }, (_, i) => ({
+        region: 'eu-west-1',
+        repositoryName: `team/repo-${i + 1}`,
+        code: 'PolicyNotMergeable',
+        message: `the policy already has 50 rules ${'x'.repeat(300)}`,
+      }));
+
+      const text = renderSummaryTable(auditReport([repositoryReport()], { warnings }));
+      const listed = text.split('\n').filter((l) => l.includes(': PolicyNotMergeable: '));
+
+      expect(SUMMARY_WARNINGS_LIMIT).toBe(10);
+      expect(text).toContain('13 warnings');
+      expect(listed).toHaveLength(10);
+      expect(listed.every((l) => l.length < 260 && l.endsWith('…'))).toBe(true);
+      expect(text).toContain('… and 3 more (the JSON, Markdown and HTML reports list every warning).');
+    });
+
+    it('leaves out the warnings when there are none', () => {
+      expect(renderSummaryTable(auditReport([repositoryReport()]))).not.toMatch(/warning/i);
+    });
+
+    it('says so when no repository was audited', () => {
+      const text = renderSummaryTable(auditReport([]));
+
+      expect(text).toContain('No repositories audited.');
+      expect(totalsValue(text, 'Stored (billed)')).toBe('0 B');
+    });
+  });
+});

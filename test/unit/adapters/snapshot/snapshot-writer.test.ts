@@ -1,0 +1,130 @@
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { parseSnapshot } from '../../../../src/adapters/snapshot/schema';
+import { snapshotChunks, writeSnapshotFile } from '../../../../src/adapters/snapshot/snapshot-writer';
+import type { SnapshotFile } from '../../../../src/domain/registry';
+import { SNAPSHOT_FORMAT } from '../../../../src/domain/registry';
+import { imageOf } from '../../support/images';
+import { blob, imageManifest } from '../../support/manifests';
+import { TAGGED_ONLY } from '../../support/policies';
+
+type SnapshotRepository = SnapshotFile['registries'][number]['repositories'][number];
+
+function repository(name: string, region = 'eu-west-1'): SnapshotRepository {
+  const manifest = imageManifest({ config: blob(`${name}-config`, 1_000), layers: [blob('base "quoted" \u2603', 50_000), blob(`${name}-code`, 9_000)] });
+  return {
+    repositoryName: name,
+    repositoryArn: `arn:aws:ecr:${region}:111122223333:repository/${name}`,
+    createdAt: null,
+    tags: [{ Key: 'team', Value: 'a\nb' }],
+    lifecyclePolicyText: TAGGED_ONLY,
+    images: [imageOf(manifest, { tags: ['v1'] })],
+  };
+}
+
+/** A snapshot built the way `ecr-janitor snapshot` builds it. */
+function snapshot(registries: Array<{ region: string; names: string[] }>): SnapshotFile {
+  return {
+    format: SNAPSHOT_FORMAT,
+    capturedAt: '2026-06-01T12:00:00.000Z',
+    registries: registries.map(({ region, names }) => ({ accountId: names.length > 0 ? '111122223333' : '', region, repositories: names.map((n) => repository(n, region)) })),
+  };
+}
+
+describe('snapshot writer', () => {
+  let dir: string;
+
+  beforeEach(() => {
+    dir = mkdtempSync(join(tmpdir(), 'ecr-janitor-snapshot-writer-'));
+  });
+
+  afterEach(() => {
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  describe('snapshotChunks', () => {
+    it.each([
+      { name: 'two regions', registries: [{ region: 'eu-west-1', names: ['team/app', 'bare'] }, { region: 'us-east-1', names: ['other'] }] },
+      { name: 'one region without repositories', registries: [{ region: 'eu-west-1', names: [] }] },
+      { name: 'no region', registries: [] },
+    ])('gives exactly JSON.stringify of the snapshot and a newline for $name', ({ registries }) => {
+      // Arrange
+      const file = snapshot(registries);
+
+      // Act
+      const text = [...snapshotChunks(file)].join('');
+
+      // Assert
+      expect(text).toBe(`${JSON.stringify(file)}\n`);
+    });
+
+    it('stringifies one repository at a time, never two in one chunk', () => {
+      // Arrange
+      const file = snapshot([{ region: 'eu-west-1', names: ['a', 'b', 'c'] }]);
+
+      // Act
+      const chunks = [...snapshotChunks(file)];
+
+      // Assert
+      for (const chunk of chunks) expect(chunk.match(/"repositoryName":/g)?.length ?? 0).toBeLessThanOrEqual(1);
+      expect(chunks.filter((c) => c.includes('"repositoryName":'))).toHaveLength(3);
+    });
+  });
+
+  describe('writeSnapshotFile', () => {
+    it('writes a file that parses back to the snapshot and leaves no temporary file', async () => {
+      // Arrange
+      const file = snapshot([{ region: 'eu-west-1', names: ['team/app', 'bare'] }, { region: 'us-east-1', names: ['other'] }]);
+      const path = join(dir, 'account.json');
+
+      // Act
+      await writeSnapshotFile(path, file);
+
+      // Assert
+      const text = readFileSync(path, 'utf8');
+      expect(text).toBe(`${JSON.stringify(file)}\n`);
+      expect(parseSnapshot(JSON.parse(text), path)).toEqual(file);
+      expect(readdirSync(dir)).toEqual(['account.json']);
+    });
+
+    it('replaces an existing file whole', async () => {
+      // Arrange
+      const path = join(dir, 'account.json');
+      writeFileSync(path, 'x'.repeat(100_000));
+      const file = snapshot([{ region: 'eu-west-1', names: ['a'] }]);
+
+      // Act
+      await writeSnapshotFile(path, file);
+
+      // Assert
+      expect(readFileSync(path, 'utf8')).toBe(`${JSON.stringify(file)}\n`);
+    });
+
+    it('rejects and leaves no temporary file when the directory does not exist', async () => {
+      // Arrange
+      const path = join(dir, 'missing-dir', 'account.json');
+
+      // Act
+      const act = writeSnapshotFile(path, snapshot([{ region: 'eu-west-1', names: ['a'] }]));
+
+      // Assert
+      await expect(act).rejects.toMatchObject({ code: 'ENOENT' });
+      expect(readdirSync(dir)).toEqual([]);
+    });
+
+    it('leaves the previous file as it was when the temporary file cannot be written', async () => {
+      // Arrange
+      const path = join(dir, 'account.json');
+      writeFileSync(path, 'previous');
+      mkdirSync(`${path}.tmp`);
+
+      // Act
+      const act = writeSnapshotFile(path, snapshot([{ region: 'eu-west-1', names: ['a'] }]));
+
+      // Assert
+      await expect(act).rejects.toMatchObject({ code: 'EISDIR' });
+      expect(readFileSync(path, 'utf8')).toBe('previous');
+    });
+  });
+});

@@ -1,0 +1,139 @@
+import { loadConfig } from '../../src/config';
+import { ConfigError } from '../../src/domain/errors';
+
+/** The environment a deployed function sees before any parameter is set (AWS_REGION comes from Lambda). */
+const LAMBDA_ENV = { AWS_REGION: 'eu-west-1' } as const;
+
+function configError(env: Record<string, string | undefined>): ConfigError {
+  try {
+    loadConfig(env);
+  } catch (error) {
+    if (error instanceof ConfigError) return error;
+    throw error;
+  }
+  throw new Error(`loadConfig accepted ${JSON.stringify(env)}`);
+}
+
+describe('loadConfig', () => {
+  describe('defaults', () => {
+    it('uses the documented defaults when nothing is set', () => {
+      expect(loadConfig(LAMBDA_ENV)).toEqual({
+        defaultDays: 7,
+        dryRun: false,
+        regions: ['eu-west-1'],
+        exclude: [],
+        optOutTag: 'ecr-janitor:opt-out',
+        pricePerGbMonth: 0.1,
+        concurrency: 8,
+        rateLimits: {},
+        reportBucket: undefined,
+        reportBus: 'default',
+        janitorRoles: [],
+        auditRoleArn: undefined,
+      });
+      expect(loadConfig(LAMBDA_ENV)).toHaveProperty('auditRoleArn', undefined);
+    });
+
+    it('treats the empty strings serverless.yml passes for unset parameters as unset', () => {
+      const config = loadConfig({ ...LAMBDA_ENV, REGIONS: '', EXCLUDE: '', REPORT_BUS: '', JANITOR_ROLES: '', AUDIT_ROLE_ARN: ' ' });
+      expect(config).toMatchObject({ regions: ['eu-west-1'], exclude: [], reportBus: 'default', janitorRoles: [] });
+      expect(config.auditRoleArn).toBeUndefined();
+    });
+  });
+
+  describe('parsing', () => {
+    it('reads every setting from its variable', () => {
+      const config = loadConfig({
+        AWS_REGION: 'eu-west-1',
+        DEFAULT_DAYS: '14',
+        DRY_RUN: ' TRUE ',
+        REGIONS: 'us-east-1, eu-central-1 ,',
+        EXCLUDE: 'team-a/*, sandbox/**',
+        OPT_OUT_TAG: 'keep-forever',
+        PRICE_PER_GB_MONTH: '0.105',
+        CONCURRENCY: '16',
+        RATE_LIMITS: 'DescribeImages=18/5,GetLifecyclePolicy=10',
+        REPORT_BUCKET: 'ecr-janitor-prod-reportbucket-1a2b3c',
+        REPORT_BUS: 'arn:aws:events:eu-west-1:123456789012:event-bus/finops',
+        JANITOR_ROLES: 'arn:aws:iam::123456789012:role/ecr-janitor-a,arn:aws:iam::123456789012:role/ecr-janitor-b',
+        AUDIT_ROLE_ARN: 'arn:aws:iam::123456789012:role/ecr-janitor-prod-eu-west-1-audit',
+      });
+      expect(config).toEqual({
+        defaultDays: 14,
+        dryRun: true,
+        regions: ['us-east-1', 'eu-central-1'],
+        exclude: ['team-a/*', 'sandbox/**'],
+        optOutTag: 'keep-forever',
+        pricePerGbMonth: 0.105,
+        concurrency: 16,
+        rateLimits: { DescribeImages: { perSecond: 18, burst: 5 }, GetLifecyclePolicy: { perSecond: 10, burst: 1 } },
+        reportBucket: 'ecr-janitor-prod-reportbucket-1a2b3c',
+        reportBus: 'arn:aws:events:eu-west-1:123456789012:event-bus/finops',
+        janitorRoles: ['arn:aws:iam::123456789012:role/ecr-janitor-a', 'arn:aws:iam::123456789012:role/ecr-janitor-b'],
+        auditRoleArn: 'arn:aws:iam::123456789012:role/ecr-janitor-prod-eu-west-1-audit',
+      });
+    });
+
+    it.each([
+      'arn:aws:iam::123456789012:role/ecr-janitor-prod-eu-west-1-audit',
+      'arn:aws:iam::123456789012:role/service-role/team/auditor',
+      'arn:aws-us-gov:iam::123456789012:role/ecr-janitor-audit',
+    ])('accepts the audit role ARN %s', (arn) => {
+      expect(loadConfig({ ...LAMBDA_ENV, AUDIT_ROLE_ARN: arn }).auditRoleArn).toBe(arn);
+    });
+
+    it('lists each region once, so no region is audited (and counted) twice', () => {
+      expect(loadConfig({ ...LAMBDA_ENV, REGIONS: 'eu-west-1, us-east-1,eu-west-1' }).regions).toEqual(['eu-west-1', 'us-east-1']);
+    });
+
+    it.each(['default', 'finops-events', 'arn:aws-us-gov:events:us-gov-west-1:123456789012:event-bus/finops'])('accepts the report bus %s', (bus) => {
+      expect(loadConfig({ ...LAMBDA_ENV, REPORT_BUS: bus }).reportBus).toBe(bus);
+    });
+  });
+
+  describe('invalid values', () => {
+    it.each([
+      ['DEFAULT_DAYS', 'abc', 'defaultDays', 'whole number of days'],
+      ['DEFAULT_DAYS', '0', 'defaultDays', '1 or more'],
+      ['DEFAULT_DAYS', '7.5', 'defaultDays', 'whole number'],
+      ['DEFAULT_DAYS', '40000', 'defaultDays', 'at most 36500'],
+      ['DRY_RUN', 'yes', 'dryRun', 'true or false'],
+      ['REGIONS', 'us-east', 'regions', 'AWS region name'],
+      ['REGIONS', 'us-east-1,Europe', 'regions', 'AWS region name'],
+      ['OPT_OUT_TAG', '   ', 'optOutTag', 'must not be empty'],
+      ['OPT_OUT_TAG', 'x'.repeat(129), 'optOutTag', 'at most 128'],
+      ['PRICE_PER_GB_MONTH', 'free', 'pricePerGbMonth', 'price such as 0.10'],
+      ['PRICE_PER_GB_MONTH', '-0.10', 'pricePerGbMonth', 'price such as 0.10'],
+      ['CONCURRENCY', '0', 'concurrency', '1 or more'],
+      ['CONCURRENCY', '65', 'concurrency', 'at most 64'],
+      ['CONCURRENCY', 'eight', 'concurrency', 'whole number'],
+      ['REPORT_BUS', 'my bus!', 'reportBus', 'event bus name or an event bus ARN'],
+      ['RATE_LIMITS', 'DescribeImages=fast', 'rateLimits', 'must look like Operation=PER_SECOND'],
+      // Set by the stack itself, not a serverless.yml parameter: the message says so.
+      ['JANITOR_ROLES', 'arn:aws:iam::123456789012:user/alice', '(the stack\'s function roles)', 'IAM role names or role ARNs'],
+      ['AUDIT_ROLE_ARN', 'ecr-janitor-prod-eu-west-1-audit', '(the stack\'s audit role)', 'must be an IAM role ARN'],
+      ['AUDIT_ROLE_ARN', 'arn:aws:iam::123456789012:user/alice', '(the stack\'s audit role)', 'must be an IAM role ARN'],
+      ['AUDIT_ROLE_ARN', 'arn:aws:sts::123456789012:assumed-role/ecr-janitor-audit/session', '(the stack\'s audit role)', 'must be an IAM role ARN'],
+      ['AUDIT_ROLE_ARN', 'arn:aws:iam::1234:role/short-account', '(the stack\'s audit role)', 'must be an IAM role ARN'],
+    ])('%s=%j names %s', (variable, value, parameter, reason) => {
+      const error = configError({ ...LAMBDA_ENV, [variable]: value });
+      expect(error.message).toContain(`parameter ${parameter} (${variable}=${JSON.stringify(value)})`);
+      expect(error.message).toContain(reason);
+    });
+
+    it('asks for a region when neither REGIONS nor AWS_REGION is set', () => {
+      expect(configError({}).message).toContain('parameter regions (REGIONS="") must name at least one region');
+    });
+
+    it('lists every invalid setting at once', () => {
+      const error = configError({ ...LAMBDA_ENV, DEFAULT_DAYS: 'abc', CONCURRENCY: '0', DRY_RUN: 'maybe' });
+      expect(error.message).toMatch(/^invalid configuration:/);
+      for (const parameter of ['defaultDays', 'concurrency', 'dryRun']) expect(error.message).toContain(`parameter ${parameter} `);
+    });
+
+    it('throws a ConfigError from the janitor error family', () => {
+      const error = configError({ ...LAMBDA_ENV, DEFAULT_DAYS: 'abc' });
+      expect(error.name).toBe('ConfigError');
+    });
+  });
+});
