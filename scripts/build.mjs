@@ -2,7 +2,15 @@
 import { build } from 'esbuild';
 import { chmod, readdir } from 'node:fs/promises';
 
-const common = { bundle: true, platform: 'node', target: 'node20', format: 'cjs', sourcemap: false, logLevel: 'warning', mainFields: ['module', 'main'] };
+const common = {
+  bundle: true,
+  platform: 'node',
+  target: 'node20',
+  format: 'cjs',
+  sourcemap: false,
+  logLevel: 'warning',
+  mainFields: ['module', 'main'],
+};
 
 await build({ ...common, entryPoints: ['src/cli/main.ts'], outfile: 'dist/cli.js', banner: { js: '#!/usr/bin/env node' } });
 await chmod('dist/cli.js', 0o755);

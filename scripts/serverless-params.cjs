@@ -4,7 +4,14 @@ const { buildSync } = require('esbuild');
 const path = require('node:path');
 
 function loadConfigModule() {
-  const out = buildSync({ entryPoints: [path.join(__dirname, '..', 'src', 'config.ts')], bundle: true, platform: 'node', format: 'cjs', write: false, logLevel: 'silent' });
+  const out = buildSync({
+    entryPoints: [path.join(__dirname, '..', 'src', 'config.ts')],
+    bundle: true,
+    platform: 'node',
+    format: 'cjs',
+    write: false,
+    logLevel: 'silent',
+  });
   const module = { exports: {} };
   new Function('module', 'exports', 'require', out.outputFiles[0].text)(module, module.exports, require);
   return module.exports;

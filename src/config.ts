@@ -46,10 +46,10 @@ const SETTINGS = {
   pricePerGbMonth: { env: 'PRICE_PER_GB_MONTH', param: 'pricePerGbMonth' },
   concurrency: { env: 'CONCURRENCY', param: 'concurrency' },
   rateLimits: { env: 'RATE_LIMITS', param: 'rateLimits' },
-  reportBucket: { env: 'REPORT_BUCKET', param: '(the stack\'s report bucket)' },
+  reportBucket: { env: 'REPORT_BUCKET', param: "(the stack's report bucket)" },
   reportBus: { env: 'REPORT_BUS', param: 'reportBus' },
-  janitorRoles: { env: 'JANITOR_ROLES', param: '(the stack\'s function roles)' },
-  auditRoleArn: { env: 'AUDIT_ROLE_ARN', param: '(the stack\'s audit role)' },
+  janitorRoles: { env: 'JANITOR_ROLES', param: "(the stack's function roles)" },
+  auditRoleArn: { env: 'AUDIT_ROLE_ARN', param: "(the stack's audit role)" },
 } as const;
 
 const ROLE = /^(arn:aws[a-z-]*:iam::\d{12}:role\/.+|[\w+=,.@-]{1,64})$/;
@@ -58,18 +58,35 @@ const ROLE_ARN = /^arn:aws[a-z-]*:iam::\d{12}:role\/([\w+=,.@-]+\/)*[\w+=,.@-]{1
 const BUS = /^(default|[A-Za-z0-9._\-/]{1,256}|arn:aws[a-z-]*:events:[a-z0-9-]+:\d{12}:event-bus\/[A-Za-z0-9._\-/]+)$/;
 
 function list(value: string | undefined): string[] {
-  return (value ?? '').split(',').map((s) => s.trim()).filter((s) => s !== '');
+  return (value ?? '')
+    .split(',')
+    .map((s) => s.trim())
+    .filter((s) => s !== '');
 }
 
 const schema = z.object({
-  defaultDays: z.string().regex(/^\d+$/, 'must be a whole number of days, 1 or more').transform(Number).pipe(z.number().int().min(1, 'must be 1 or more').max(36_500, 'must be at most 36500')),
+  defaultDays: z
+    .string()
+    .regex(/^\d+$/, 'must be a whole number of days, 1 or more')
+    .transform(Number)
+    .pipe(z.number().int().min(1, 'must be 1 or more').max(36_500, 'must be at most 36500')),
   dryRun: z.enum(['true', 'false'], { error: 'must be true or false' }).transform((v) => v === 'true'),
   // Each region once: a region listed twice would be audited and remediated twice, doubling the totals.
-  regions: z.string().transform((v) => [...new Set(list(v))]).pipe(z.array(z.string().regex(REGION_NAME, 'is not an AWS region name such as eu-west-1')).min(1, 'must name at least one region')),
+  regions: z
+    .string()
+    .transform((v) => [...new Set(list(v))])
+    .pipe(z.array(z.string().regex(REGION_NAME, 'is not an AWS region name such as eu-west-1')).min(1, 'must name at least one region')),
   exclude: z.string().transform(list),
   optOutTag: z.string().trim().min(1, 'must not be empty').max(128, 'must be at most 128 characters (an AWS tag key)'),
-  pricePerGbMonth: z.string().regex(/^\d+(\.\d+)?$/, 'must be a price such as 0.10').transform(Number),
-  concurrency: z.string().regex(/^\d+$/, 'must be a whole number').transform(Number).pipe(z.number().int().min(1, 'must be 1 or more').max(64, 'must be at most 64')),
+  pricePerGbMonth: z
+    .string()
+    .regex(/^\d+(\.\d+)?$/, 'must be a price such as 0.10')
+    .transform(Number),
+  concurrency: z
+    .string()
+    .regex(/^\d+$/, 'must be a whole number')
+    .transform(Number)
+    .pipe(z.number().int().min(1, 'must be 1 or more').max(64, 'must be at most 64')),
   rateLimits: z.string().transform((text, ctx) => {
     try {
       return parseRateLimits(text);
@@ -80,7 +97,10 @@ const schema = z.object({
   }),
   reportBucket: z.string().optional(),
   reportBus: z.string().regex(BUS, 'must be "default", an event bus name or an event bus ARN'),
-  janitorRoles: z.string().transform(list).pipe(z.array(z.string().regex(ROLE, 'must list IAM role names or role ARNs'))),
+  janitorRoles: z
+    .string()
+    .transform(list)
+    .pipe(z.array(z.string().regex(ROLE, 'must list IAM role names or role ARNs'))),
   auditRoleArn: z.string().regex(ROLE_ARN, 'must be an IAM role ARN such as arn:aws:iam::123456789012:role/ecr-janitor-audit').optional(),
 });
 

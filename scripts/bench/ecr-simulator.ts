@@ -18,7 +18,13 @@ import { audit } from '../../src/use-cases/audit';
 import { hex, rng } from '../lib/random';
 
 /** The operations the simulator serves. */
-export const SIMULATED_OPERATIONS = ['DescribeRepositories', 'DescribeImages', 'BatchGetImage', 'GetLifecyclePolicy', 'ListTagsForResource'] as const;
+export const SIMULATED_OPERATIONS = [
+  'DescribeRepositories',
+  'DescribeImages',
+  'BatchGetImage',
+  'GetLifecyclePolicy',
+  'ListTagsForResource',
+] as const;
 
 /** One of {@link SIMULATED_OPERATIONS}. */
 export type SimulatedOperation = (typeof SIMULATED_OPERATIONS)[number];
@@ -179,8 +185,18 @@ export function imageCounts(count: number, total: number, random: () => number):
 
 const POLICY = JSON.stringify({
   rules: [
-    { rulePriority: 1, description: 'untagged images go after two weeks', selection: { tagStatus: 'untagged', countType: 'sinceImagePushed', countUnit: 'days', countNumber: 14 }, action: { type: 'expire' } },
-    { rulePriority: 2, description: 'keep the newest 50 images', selection: { tagStatus: 'any', countType: 'imageCountMoreThan', countNumber: 50 }, action: { type: 'expire' } },
+    {
+      rulePriority: 1,
+      description: 'untagged images go after two weeks',
+      selection: { tagStatus: 'untagged', countType: 'sinceImagePushed', countUnit: 'days', countNumber: 14 },
+      action: { type: 'expire' },
+    },
+    {
+      rulePriority: 2,
+      description: 'keep the newest 50 images',
+      selection: { tagStatus: 'any', countType: 'imageCountMoreThan', countNumber: 50 },
+      action: { type: 'expire' },
+    },
   ],
 });
 
@@ -189,7 +205,8 @@ function generateImages(count: number, random: () => number, now: number): Simul
   const images: SimulatedImage[] = [];
   const docker = random() < 0.3;
   const base: Blob[] = [];
-  for (let i = 0, n = 2 + Math.floor(random() * 4); i < n; i++) base.push({ digest: `sha256:${hex(random, 64)}`, size: 2_000_000 + Math.floor(random() * 60_000_000) });
+  for (let i = 0, n = 2 + Math.floor(random() * 4); i < n; i++)
+    base.push({ digest: `sha256:${hex(random, 64)}`, size: 2_000_000 + Math.floor(random() * 60_000_000) });
   let tagSerial = 0;
   const pushedAt = (): number => now - Math.floor(random() * 400 * DAY);
   const nextTag = (): string => {
@@ -235,7 +252,12 @@ function generateImages(count: number, random: () => number, now: number): Simul
       const text = JSON.stringify({
         schemaVersion: 2,
         mediaType: docker ? MEDIA.dockerList : MEDIA.ociIndex,
-        manifests: children.map((c, i) => ({ mediaType: c.mediaType, digest: c.digest, size: c.manifest.length, platform: { os: 'linux', architecture: i === 0 ? 'amd64' : 'arm64' } })),
+        manifests: children.map((c, i) => ({
+          mediaType: c.mediaType,
+          digest: c.digest,
+          size: c.manifest.length,
+          platform: { os: 'linux', architecture: i === 0 ? 'amd64' : 'arm64' },
+        })),
       });
       images.push(...children, {
         digest: sha256(text),
@@ -440,7 +462,10 @@ function pageSize(input: Json): number {
   const max = input.maxResults;
   if (max === undefined) return 100;
   if (typeof max !== 'number' || !Number.isInteger(max) || max < 1 || max > 1000) {
-    throw new ServiceError('InvalidParameterException', "Invalid parameter at 'maxResults' failed to satisfy constraint: 'Member must have value between 1 and 1000'");
+    throw new ServiceError(
+      'InvalidParameterException',
+      "Invalid parameter at 'maxResults' failed to satisfy constraint: 'Member must have value between 1 and 1000'",
+    );
   }
   return max;
 }
@@ -573,7 +598,10 @@ export class EcrSimulator implements RequestHandler<HttpRequest, HttpResponse, H
 
   private checkRegistry(input: Json): void {
     if (input.registryId !== undefined && input.registryId !== this.registry.accountId) {
-      throw new ServiceError('RepositoryNotFoundException', `The registry ${String(input.registryId)} does not exist or you have no access to it`);
+      throw new ServiceError(
+        'RepositoryNotFoundException',
+        `The registry ${String(input.registryId)} does not exist or you have no access to it`,
+      );
     }
   }
 
@@ -582,7 +610,10 @@ export class EcrSimulator implements RequestHandler<HttpRequest, HttpResponse, H
     const name = String(input.repositoryName ?? '');
     const repository = this.byName.get(name);
     if (repository === undefined) {
-      throw new ServiceError('RepositoryNotFoundException', `The repository with name '${name}' does not exist in the registry with id '${this.registry.accountId}'`);
+      throw new ServiceError(
+        'RepositoryNotFoundException',
+        `The repository with name '${name}' does not exist in the registry with id '${this.registry.accountId}'`,
+      );
     }
     return repository;
   }
@@ -612,13 +643,15 @@ export class EcrSimulator implements RequestHandler<HttpRequest, HttpResponse, H
 
   private describeImages(input: Json): Json {
     const repository = this.repository(input);
-    if (input.imageIds !== undefined) throw new ServiceError('InvalidParameterException', 'The simulator does not implement DescribeImages by imageIds');
+    if (input.imageIds !== undefined)
+      throw new ServiceError('InvalidParameterException', 'The simulator does not implement DescribeImages by imageIds');
     const filter = (typeof input.filter === 'object' && input.filter !== null ? input.filter : {}) as Json;
     const tagStatus = String(filter.tagStatus ?? 'ANY');
     const imageStatus = String(filter.imageStatus ?? 'ACTIVE');
     const selected = repository.images.filter(
       (image) =>
-        (tagStatus === 'ANY' || (tagStatus === 'TAGGED') === image.tags.length > 0) && (imageStatus === 'ANY' || image.status === imageStatus),
+        (tagStatus === 'ANY' || (tagStatus === 'TAGGED') === image.tags.length > 0) &&
+        (imageStatus === 'ANY' || image.status === imageStatus),
     );
     const { items, nextToken } = page(selected, input, `DescribeImages:${repository.name}:${tagStatus}:${imageStatus}`);
     return {
@@ -647,7 +680,10 @@ export class EcrSimulator implements RequestHandler<HttpRequest, HttpResponse, H
     const repository = this.repository(input);
     const ids = Array.isArray(input.imageIds) ? (input.imageIds as Json[]) : [];
     if (ids.length < 1 || ids.length > 100) {
-      throw new ServiceError('InvalidParameterException', "Invalid parameter at 'imageIds' failed to satisfy constraint: 'Member must have length between 1 and 100'");
+      throw new ServiceError(
+        'InvalidParameterException',
+        "Invalid parameter at 'imageIds' failed to satisfy constraint: 'Member must have length between 1 and 100'",
+      );
     }
     let index = this.byDigest.get(repository);
     if (index === undefined) {
@@ -664,7 +700,11 @@ export class EcrSimulator implements RequestHandler<HttpRequest, HttpResponse, H
       if (image === undefined || (tag !== undefined && !image.tags.includes(tag))) {
         failures.push({ imageId: id, failureCode: 'ImageNotFound', failureReason: 'Requested image not found' });
       } else if (accepted !== undefined && !accepted.has(image.mediaType)) {
-        failures.push({ imageId: id, failureCode: 'UnsupportedImageType', failureReason: `Image of type ${image.mediaType} is not among the accepted media types` });
+        failures.push({
+          imageId: id,
+          failureCode: 'UnsupportedImageType',
+          failureReason: `Image of type ${image.mediaType} is not among the accepted media types`,
+        });
       } else {
         images.push({
           registryId: this.registry.accountId,
@@ -681,7 +721,10 @@ export class EcrSimulator implements RequestHandler<HttpRequest, HttpResponse, H
   private getLifecyclePolicy(input: Json): Json {
     const repository = this.repository(input);
     if (repository.policy === undefined) {
-      throw new ServiceError('LifecyclePolicyNotFoundException', `Lifecycle policy does not exist for the repository with name '${repository.name}' in the registry with id '${this.registry.accountId}'`);
+      throw new ServiceError(
+        'LifecyclePolicyNotFoundException',
+        `Lifecycle policy does not exist for the repository with name '${repository.name}' in the registry with id '${this.registry.accountId}'`,
+      );
     }
     return { registryId: this.registry.accountId, repositoryName: repository.name, lifecyclePolicyText: repository.policy };
   }
@@ -689,7 +732,11 @@ export class EcrSimulator implements RequestHandler<HttpRequest, HttpResponse, H
   private listTagsForResource(input: Json): Json {
     const arn = String(input.resourceArn ?? '');
     const repository = this.byArn.get(arn);
-    if (repository === undefined) throw new ServiceError('InvalidParameterException', `Invalid parameter at 'resourceArn': ${arn} is not a repository of this registry`);
+    if (repository === undefined)
+      throw new ServiceError(
+        'InvalidParameterException',
+        `Invalid parameter at 'resourceArn': ${arn} is not a repository of this registry`,
+      );
     return { tags: repository.tags };
   }
 }

@@ -23,7 +23,8 @@ function generate(count: number): ImageDetail[] {
     const pushed = NOW - Math.floor(random() * 400 * 86_400_000);
     const kind = random();
     let tags: string[] | undefined;
-    if (kind < 0.4) tags = undefined; // orphans left by re-pushed tags
+    if (kind < 0.4)
+      tags = undefined; // orphans left by re-pushed tags
     else if (kind < 0.55) tags = [`v${Math.floor(random() * 5)}.${Math.floor(random() * 30)}.${Math.floor(random() * 100)}`];
     else if (kind < 0.7) tags = [`main-${hex(random, 7)}`];
     else if (kind < 0.85) tags = [`pr-${Math.floor(random() * 5000)}`, `sha-${hex(random, 12)}`];
@@ -46,11 +47,36 @@ function generate(count: number): ImageDetail[] {
 const policy = parsePolicyOrThrow(
   JSON.stringify({
     rules: [
-      { rulePriority: 1, description: 'keep the newest 100 releases', selection: { tagStatus: 'tagged', tagPatternList: ['v*.*.*'], countType: 'imageCountMoreThan', countNumber: 100 }, action: { type: 'expire' } },
-      { rulePriority: 2, description: 'pull-request builds live two weeks', selection: { tagStatus: 'tagged', tagPrefixList: ['pr-'], countType: 'sinceImagePushed', countUnit: 'days', countNumber: 14 }, action: { type: 'expire' } },
-      { rulePriority: 3, description: 'keep the newest 200 main builds', selection: { tagStatus: 'tagged', tagPatternList: ['main-*'], countType: 'imageCountMoreThan', countNumber: 200 }, action: { type: 'expire' } },
-      { rulePriority: 4, description: 'untagged images go after a week', selection: { tagStatus: 'untagged', countType: 'sinceImagePushed', countUnit: 'days', countNumber: 7 }, action: { type: 'expire' } },
-      { rulePriority: 5, description: 'archive anything not pulled for 90 days', selection: { tagStatus: 'any', countType: 'sinceImagePulled', countUnit: 'days', countNumber: 90 }, action: { type: 'transition', targetStorageClass: 'archive' } },
+      {
+        rulePriority: 1,
+        description: 'keep the newest 100 releases',
+        selection: { tagStatus: 'tagged', tagPatternList: ['v*.*.*'], countType: 'imageCountMoreThan', countNumber: 100 },
+        action: { type: 'expire' },
+      },
+      {
+        rulePriority: 2,
+        description: 'pull-request builds live two weeks',
+        selection: { tagStatus: 'tagged', tagPrefixList: ['pr-'], countType: 'sinceImagePushed', countUnit: 'days', countNumber: 14 },
+        action: { type: 'expire' },
+      },
+      {
+        rulePriority: 3,
+        description: 'keep the newest 200 main builds',
+        selection: { tagStatus: 'tagged', tagPatternList: ['main-*'], countType: 'imageCountMoreThan', countNumber: 200 },
+        action: { type: 'expire' },
+      },
+      {
+        rulePriority: 4,
+        description: 'untagged images go after a week',
+        selection: { tagStatus: 'untagged', countType: 'sinceImagePushed', countUnit: 'days', countNumber: 7 },
+        action: { type: 'expire' },
+      },
+      {
+        rulePriority: 5,
+        description: 'archive anything not pulled for 90 days',
+        selection: { tagStatus: 'any', countType: 'sinceImagePulled', countUnit: 'days', countNumber: 90 },
+        action: { type: 'transition', targetStorageClass: 'archive' },
+      },
     ],
   }),
 );
@@ -102,7 +128,9 @@ for (let run = 0; run < 3; run++) {
   peakRss = Math.max(peakRss, process.memoryUsage().rss);
 }
 clearInterval(sample);
-console.error(`acted on ${acted} of ${images.length} images (${expiring} expire, ${acted - expiring} archive); preview JSON objects built in ${Math.round(previewMs)} ms`);
+console.error(
+  `acted on ${acted} of ${images.length} images (${expiring} expire, ${acted - expiring} archive); preview JSON objects built in ${Math.round(previewMs)} ms`,
+);
 console.log(
   JSON.stringify({
     images: images.length,

@@ -10,7 +10,15 @@
 // BENCH_CONCURRENCY, BENCH_CLIENT_SHARE (0 = no client-side limits, the production default),
 // BENCH_RETRY_MODE (adaptive | standard), BENCH_BATCHES (BatchGetImage calls in flight per repository).
 import type { RateLimits } from '../../src/adapters/aws/rate-limiter';
-import { auditAgainstSimulator, floorMs, generateRegistry, imageTotal, minimumCalls, SIMULATED_OPERATIONS, type OperationLimits } from './ecr-simulator';
+import {
+  auditAgainstSimulator,
+  floorMs,
+  generateRegistry,
+  imageTotal,
+  minimumCalls,
+  SIMULATED_OPERATIONS,
+  type OperationLimits,
+} from './ecr-simulator';
 
 const REPOSITORIES = Number(process.env.BENCH_REPOSITORIES ?? 2_000);
 const IMAGES = Number(process.env.BENCH_IMAGES ?? 100_000);
@@ -37,13 +45,18 @@ const LATENCY = { minMs: 20, maxMs: 60 };
 /** The client's limits: a share of each server rate, with a burst of 50 ms' worth. */
 const CLIENT_SHARE = Number(process.env.BENCH_CLIENT_SHARE ?? 0.95);
 const CLIENT_LIMITS: RateLimits = Object.fromEntries(
-  SIMULATED_OPERATIONS.map((op) => [op, { perSecond: LIMITS[op].ratePerSecond * CLIENT_SHARE, burst: Math.max(1, Math.round(LIMITS[op].ratePerSecond * 0.05)) }]),
+  SIMULATED_OPERATIONS.map((op) => [
+    op,
+    { perSecond: LIMITS[op].ratePerSecond * CLIENT_SHARE, burst: Math.max(1, Math.round(LIMITS[op].ratePerSecond * 0.05)) },
+  ]),
 );
 // Repositories in flight = repositories a second × seconds a repository (Little's law). A repository
 // costs one call of each per-repository operation, so it can go no faster than DescribeImages' rate;
 // its critical path is at least two round trips (DescribeImages, then BatchGetImage); doubled for
 // queueing. With real rates (×1) the production default of 8 covers it; at ×5 it needs more.
-const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? Math.ceil(LIMITS.DescribeImages.ratePerSecond * ((2 * LATENCY.maxMs) / 1000) * 2));
+const CONCURRENCY = Number(
+  process.env.BENCH_CONCURRENCY ?? Math.ceil(LIMITS.DescribeImages.ratePerSecond * ((2 * LATENCY.maxMs) / 1000) * 2),
+);
 const BATCHES = process.env.BENCH_BATCHES === undefined ? undefined : Number(process.env.BENCH_BATCHES);
 const RETRY_MODE = process.env.BENCH_RETRY_MODE === 'standard' ? 'standard' : 'adaptive';
 
@@ -73,15 +86,22 @@ async function main(): Promise<void> {
     console.error(
       `${op.padEnd(20)} calls ${String(result.calls[op] ?? 0).padStart(6)} (minimum ${String(minimum[op]).padStart(6)})  retries ${String(result.retries[op] ?? 0).padStart(5)}  ` +
         `server requests ${String(result.stats.requests[op] ?? 0).padStart(6)} throttled ${String(result.stats.throttled[op] ?? 0).padStart(5)}  ` +
-        `floor ${Math.round((((result.calls[op] ?? 0) / LIMITS[op].ratePerSecond) * 1000)).toString().padStart(6)} ms  last at ${Math.round(result.stats.lastAt[op] ?? 0).toString().padStart(6)} ms`,
+        `floor ${Math.round(((result.calls[op] ?? 0) / LIMITS[op].ratePerSecond) * 1000)
+          .toString()
+          .padStart(6)} ms  last at ${Math.round(result.stats.lastAt[op] ?? 0)
+          .toString()
+          .padStart(6)} ms`,
     );
   }
   const problems: string[] = [];
-  if (result.report.errors.length > 0) problems.push(`${result.report.errors.length} audit errors, first: ${JSON.stringify(result.report.errors[0])}`);
-  if (result.report.repositories.length !== registry.repositories.length) problems.push(`audited ${result.report.repositories.length} of ${registry.repositories.length} repositories`);
+  if (result.report.errors.length > 0)
+    problems.push(`${result.report.errors.length} audit errors, first: ${JSON.stringify(result.report.errors[0])}`);
+  if (result.report.repositories.length !== registry.repositories.length)
+    problems.push(`audited ${result.report.repositories.length} of ${registry.repositories.length} repositories`);
   if (result.imagesRead !== imageTotal(registry)) problems.push(`read ${result.imagesRead} of ${imageTotal(registry)} images`);
   if (result.manifestsRead !== imageTotal(registry)) problems.push(`read ${result.manifestsRead} of ${imageTotal(registry)} manifests`);
-  if (calls + retries !== sum(result.stats.requests)) problems.push(`the SDK counted ${calls + retries} attempts but the server saw ${sum(result.stats.requests)}`);
+  if (calls + retries !== sum(result.stats.requests))
+    problems.push(`the SDK counted ${calls + retries} attempts but the server saw ${sum(result.stats.requests)}`);
   if (calls !== minimum.total) problems.push(`calls ${calls} ≠ minimumCalls ${minimum.total}`);
   const ratio = result.wallMs / floor;
   console.error(

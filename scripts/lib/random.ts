@@ -16,6 +16,9 @@ export function rng(seed: number): () => number {
 /** `length` lowercase hex digits drawn from `random`. */
 export function hex(random: () => number, length: number): string {
   let s = '';
-  while (s.length < length) s += Math.floor(random() * 0x100000000).toString(16).padStart(8, '0');
+  while (s.length < length)
+    s += Math.floor(random() * 0x100000000)
+      .toString(16)
+      .padStart(8, '0');
   return s.slice(0, length);
 }

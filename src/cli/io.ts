@@ -9,7 +9,13 @@ export async function readTextFile(path: string, what: string): Promise<string> 
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
     const reason =
-      code === 'ENOENT' ? 'does not exist' : code === 'EACCES' ? 'cannot be read (permission denied)' : code === 'EISDIR' ? 'is a directory, not a file' : `cannot be read (${(error as Error).message})`;
+      code === 'ENOENT'
+        ? 'does not exist'
+        : code === 'EACCES'
+          ? 'cannot be read (permission denied)'
+          : code === 'EISDIR'
+            ? 'is a directory, not a file'
+            : `cannot be read (${(error as Error).message})`;
     throw new InvalidInputError(`${what} file ${path} ${reason}; check the path`, { cause: error });
   }
 }
@@ -35,7 +41,9 @@ export function toImageList(doc: unknown, source: string): ImageDetail[] {
       ? (doc as { imageDetails: unknown[] }).imageDetails
       : undefined;
   if (!list) {
-    throw new InvalidInputError(`${source} must hold a JSON array of images or the output of "aws ecr describe-images" ({"imageDetails":[…]})`);
+    throw new InvalidInputError(
+      `${source} must hold a JSON array of images or the output of "aws ecr describe-images" ({"imageDetails":[…]})`,
+    );
   }
   list.forEach((entry, i) => {
     if (typeof entry !== 'object' || entry === null || typeof (entry as { imageDigest?: unknown }).imageDigest !== 'string') {

@@ -14,8 +14,18 @@ export function buildProgram(ctx: CliContext): Command {
     .showHelpAfterError('(run with --help for usage)')
     .configureOutput({ writeOut: (s) => ctx.out(s.trimEnd()), writeErr: (s) => ctx.err(s.trimEnd()) })
     .exitOverride();
-  for (const command of [auditCommand(ctx), remediateCommand(ctx), simulateCommand(ctx), validatePolicyCommand(ctx), mergePolicyCommand(ctx), snapshotCommand(ctx)]) {
-    command.exitOverride().showHelpAfterError('(run with --help for usage)').configureOutput({ writeOut: (s) => ctx.out(s.trimEnd()), writeErr: (s) => ctx.err(s.trimEnd()) });
+  for (const command of [
+    auditCommand(ctx),
+    remediateCommand(ctx),
+    simulateCommand(ctx),
+    validatePolicyCommand(ctx),
+    mergePolicyCommand(ctx),
+    snapshotCommand(ctx),
+  ]) {
+    command
+      .exitOverride()
+      .showHelpAfterError('(run with --help for usage)')
+      .configureOutput({ writeOut: (s) => ctx.out(s.trimEnd()), writeErr: (s) => ctx.err(s.trimEnd()) });
     program.addCommand(command);
   }
   return program;
@@ -33,7 +43,12 @@ export async function runCli(argv: readonly string[], ctx: CliContext): Promise<
   } catch (error) {
     if (error instanceof CommanderError) {
       // commander.help with a non-zero exit code is help printed to stderr because no command was given.
-      if (error.code === 'commander.helpDisplayed' || error.code === 'commander.version' || (error.code === 'commander.help' && error.exitCode === 0)) return EXIT.ok;
+      if (
+        error.code === 'commander.helpDisplayed' ||
+        error.code === 'commander.version' ||
+        (error.code === 'commander.help' && error.exitCode === 0)
+      )
+        return EXIT.ok;
       return EXIT.usage;
     }
     if (error instanceof JanitorError) {

@@ -5,7 +5,10 @@ import type { CliContext } from './context';
  * Progress on stderr: a redrawn bar when stderr is a terminal, else one line per region when it
  * starts and ends (logs stay readable in CI).
  */
-export function progressReporter(ctx: CliContext, stderr: NodeJS.WriteStream = process.stderr): { update: (p: ScanProgress) => void; done: () => void } {
+export function progressReporter(
+  ctx: CliContext,
+  stderr: NodeJS.WriteStream = process.stderr,
+): { update: (p: ScanProgress) => void; done: () => void } {
   const regions = new Map<string, ScanProgress>();
   let drawn = false;
   const update = (p: ScanProgress): void => {
@@ -20,7 +23,9 @@ export function progressReporter(ctx: CliContext, stderr: NodeJS.WriteStream = p
       }
       const width = 30;
       const filled = total === 0 ? width : Math.round((done / total) * width);
-      stderr.write(`\r[${'#'.repeat(filled)}${'.'.repeat(width - filled)}] ${done}/${total} repositories (${regions.size} region${regions.size === 1 ? '' : 's'})`);
+      stderr.write(
+        `\r[${'#'.repeat(filled)}${'.'.repeat(width - filled)}] ${done}/${total} repositories (${regions.size} region${regions.size === 1 ? '' : 's'})`,
+      );
       drawn = true;
     } else if (!previous) {
       ctx.err(`${p.region}: ${p.total} repositor${p.total === 1 ? 'y' : 'ies'} to read`);

@@ -45,7 +45,10 @@ export function policyStatusOf(policyText: string | null): { status: PolicyStatu
     const n = parsed.problems.length;
     const shown = parsed.problems.slice(0, PROBLEMS_SHOWN).map(formatProblem).join(' ');
     const more = n > PROBLEMS_SHOWN ? ` (and ${n - PROBLEMS_SHOWN} more)` : '';
-    return { status: 'no-untagged-rule', invalid: `stored lifecycle policy is not valid (${n} problem${n === 1 ? '' : 's'}), so it was not evaluated: ${shown}${more}` };
+    return {
+      status: 'no-untagged-rule',
+      invalid: `stored lifecycle policy is not valid (${n} problem${n === 1 ? '' : 's'}), so it was not evaluated: ${shown}${more}`,
+    };
   }
   return { status: policyExpiresUntaggedImages(parsed.policy) ? 'ok' : 'no-untagged-rule', policy: parsed.policy };
 }

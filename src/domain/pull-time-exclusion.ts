@@ -44,6 +44,6 @@ export function pullTimeExclusionWarning(region: string, roleArn: string, answer
       `Could not check whether the audit role ${roleArn} is excluded from pull-time updates in ${region}: ${answer.reason}. ` +
       'If it is not, every audit refreshes lastRecordedPullTime and sinceImagePulled rules never fire. ' +
       `Verify that the role is listed by: aws ecr list-pull-time-update-exclusions --region ${region}; if it is missing, run: ${fix}. ` +
-      'Check too that the function\'s role may call ecr:ListPullTimeUpdateExclusions (the stack grants it; a permissions boundary or SCP may not).',
+      "Check too that the function's role may call ecr:ListPullTimeUpdateExclusions (the stack grants it; a permissions boundary or SCP may not).",
   };
 }

@@ -8,7 +8,15 @@ export const REPORT_EVENT_DETAIL_TYPE = 'ECR Janitor Cost Report';
 export const EVENT_SIZE_LIMIT = 256 * 1024;
 
 /** The totals a week is remembered by: the trend's points and the change since last time. */
-const TRACKED_TOTALS = ['repositories', 'images', 'untaggedImages', 'storedBytes', 'reclaimableBytes', 'monthlyCostUsd', 'monthlySavingsUsd'] as const;
+const TRACKED_TOTALS = [
+  'repositories',
+  'images',
+  'untaggedImages',
+  'storedBytes',
+  'reclaimableBytes',
+  'monthlyCostUsd',
+  'monthlySavingsUsd',
+] as const;
 
 /** The tracked totals of one report. */
 export type TrackedTotals = Pick<ReportTotals, (typeof TRACKED_TOTALS)[number]>;

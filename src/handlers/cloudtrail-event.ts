@@ -13,11 +13,19 @@ const envelope = z.object({
 const userIdentity = z
   .object({
     arn: z.string().optional(),
-    sessionContext: z.object({ sessionIssuer: z.object({ arn: z.string().optional() }).partial().optional() }).partial().optional(),
+    sessionContext: z
+      .object({ sessionIssuer: z.object({ arn: z.string().optional() }).partial().optional() })
+      .partial()
+      .optional(),
   })
   .partial();
 
-const tag = z.object({ key: z.string().optional(), Key: z.string().optional(), value: z.string().optional(), Value: z.string().optional() });
+const tag = z.object({
+  key: z.string().optional(),
+  Key: z.string().optional(),
+  value: z.string().optional(),
+  Value: z.string().optional(),
+});
 
 const commonDetail = {
   eventSource: z.literal('ecr.amazonaws.com'),
@@ -32,9 +40,18 @@ export const createRepositoryEvent = envelope.extend({
   detail: z.object({
     ...commonDetail,
     eventName: z.literal('CreateRepository'),
-    requestParameters: z.object({ repositoryName: z.string().min(1), tags: z.array(tag).optional() }).nullable().optional(),
+    requestParameters: z
+      .object({ repositoryName: z.string().min(1), tags: z.array(tag).optional() })
+      .nullable()
+      .optional(),
     responseElements: z
-      .object({ repository: z.object({ repositoryName: z.string().min(1), repositoryArn: z.string().startsWith('arn:'), registryId: z.string().regex(/^\d{12}$/) }) })
+      .object({
+        repository: z.object({
+          repositoryName: z.string().min(1),
+          repositoryArn: z.string().startsWith('arn:'),
+          registryId: z.string().regex(/^\d{12}$/),
+        }),
+      })
       .nullable()
       .optional(),
   }),
@@ -45,13 +62,20 @@ export const policyChangedEvent = envelope.extend({
   detail: z.object({
     ...commonDetail,
     eventName: z.enum(['PutLifecyclePolicy', 'DeleteLifecyclePolicy']),
-    requestParameters: z.object({ repositoryName: z.string().min(1), registryId: z.string().optional(), lifecyclePolicyText: z.string().optional() }).nullable().optional(),
+    requestParameters: z
+      .object({ repositoryName: z.string().min(1), registryId: z.string().optional(), lifecyclePolicyText: z.string().optional() })
+      .nullable()
+      .optional(),
     resources: z.array(z.looseObject({ ARN: z.string().optional() })).optional(),
   }),
 });
 
 /** The scheduled trigger (EventBridge Scheduler or a rule's schedule). Everything is optional. */
-export const scheduledEvent = z.looseObject({ id: z.string().optional(), 'detail-type': z.string().optional(), source: z.string().optional() });
+export const scheduledEvent = z.looseObject({
+  id: z.string().optional(),
+  'detail-type': z.string().optional(),
+  source: z.string().optional(),
+});
 
 export type CreateRepositoryEvent = z.infer<typeof createRepositoryEvent>;
 export type PolicyChangedEvent = z.infer<typeof policyChangedEvent>;
@@ -60,7 +84,13 @@ export type PolicyChangedEvent = z.infer<typeof policyChangedEvent>;
 export function parseEvent<T>(schema: z.ZodType<T>, event: unknown): { ok: true; event: T } | { ok: false; reason: string } {
   const result = schema.safeParse(event);
   if (result.success) return { ok: true, event: result.data };
-  return { ok: false, reason: result.error.issues.slice(0, 5).map((i) => `${i.path.join('.') || '(event)'}: ${i.message}`).join('; ') };
+  return {
+    ok: false,
+    reason: result.error.issues
+      .slice(0, 5)
+      .map((i) => `${i.path.join('.') || '(event)'}: ${i.message}`)
+      .join('; '),
+  };
 }
 
 /** The tags given in a CreateRepository request (the API takes Key/Value; CloudTrail may log either case). */

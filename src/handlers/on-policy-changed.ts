@@ -26,7 +26,7 @@ export async function lambdaHandler(event: unknown): Promise<PolicyChangedResult
   }
   const { config } = runtime();
   if (isCallerOneOf(parsed.event, config.janitorRoles)) {
-    logger.info('ignoring the janitor\'s own policy write', { caller: callerRoleArn(parsed.event) });
+    logger.info("ignoring the janitor's own policy write", { caller: callerRoleArn(parsed.event) });
     return { status: 'ignored', reason: 'written by ecr-janitor itself' };
   }
   const repositoryName = detail.requestParameters.repositoryName;
@@ -38,10 +38,17 @@ export async function lambdaHandler(event: unknown): Promise<PolicyChangedResult
   }
   const registry = runtime().registry(detail.awsRegion);
   const accountId = detail.requestParameters.registryId ?? account;
-  const repositoryArn = detail.resources?.find((r) => r.ARN?.includes(':repository/'))?.ARN ?? `arn:aws:ecr:${detail.awsRegion}:${accountId}:repository/${repositoryName}`;
+  const repositoryArn =
+    detail.resources?.find((r) => r.ARN?.includes(':repository/'))?.ARN ??
+    `arn:aws:ecr:${detail.awsRegion}:${accountId}:repository/${repositoryName}`;
   const ref = { accountId, region: detail.awsRegion, repositoryName, repositoryArn };
   // The event is only a hint: the policy is read again and merged from what ECR holds now.
-  const action = await remediateRepository(registry, registry, ref, { days: config.defaultDays, apply: !config.dryRun, concurrency: 1, selection: config });
+  const action = await remediateRepository(registry, registry, ref, {
+    days: config.defaultDays,
+    apply: !config.dryRun,
+    concurrency: 1,
+    selection: config,
+  });
   // Nested, not spread: Powertools drops a top-level `message` key, which is the action's reason.
   logger.info('policy change handled', { eventName: detail.eventName, action });
   if (action.outcome === 'applied') metrics.addMetric('RepositoriesRemediated', MetricUnit.Count, 1);

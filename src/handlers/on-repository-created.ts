@@ -36,7 +36,13 @@ export async function lambdaHandler(event: unknown): Promise<CreatedResult> {
     createdAt: detail.eventTime,
   };
   // Tags given at creation are known; otherwise the repository's tags are read (they may have been added since).
-  const action = await remediateRepository(registry, registry, ref, { days: config.defaultDays, apply: !config.dryRun, concurrency: 1, selection: config }, tags.length > 0 ? tags : undefined);
+  const action = await remediateRepository(
+    registry,
+    registry,
+    ref,
+    { days: config.defaultDays, apply: !config.dryRun, concurrency: 1, selection: config },
+    tags.length > 0 ? tags : undefined,
+  );
   // Nested, not spread: Powertools drops a top-level `message` key, which is the action's reason.
   logger.info('repository handled', { action });
   if (action.outcome === 'applied') metrics.addMetric('RepositoriesRemediated', MetricUnit.Count, 1);

@@ -39,7 +39,7 @@ const built = new WeakMap<Runtime, ReportAdapters>();
 export function reportAdapters(rt: Runtime): ReportAdapters {
   const existing = built.get(rt);
   if (existing) return existing;
-  if (!rt.config.reportBucket) throw new ConfigError('REPORT_BUCKET is not set: the scheduled audit needs the stack\'s report bucket');
+  if (!rt.config.reportBucket) throw new ConfigError("REPORT_BUCKET is not set: the scheduled audit needs the stack's report bucket");
   const s3 = new S3Client({ retryMode: 'adaptive' });
   const events = new EventBridgeClient({ retryMode: 'adaptive' });
   rt.counter.attach(s3);

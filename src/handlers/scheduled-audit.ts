@@ -58,24 +58,44 @@ export async function lambdaHandler(event: unknown): Promise<ReportEventDetail> 
   const audited: AuditedRepository[] = [];
   const unread: RepositoryRef[] = [];
   const report = await audit(registries, {
-    now, generatedAt: now, days: config.defaultDays, pricePerGbMonth: config.pricePerGbMonth, selection, concurrency: config.concurrency,
+    now,
+    generatedAt: now,
+    days: config.defaultDays,
+    pricePerGbMonth: config.pricePerGbMonth,
+    selection,
+    concurrency: config.concurrency,
     onRepositoryState: (state) => audited.push(auditedRepositoryOf(state)),
     onRepositoryFailed: (ref) => unread.push(ref),
   });
-  const remediation = await remediateAudited(registries.map((r) => ({ reader: r, writer: r })), audited, { days: config.defaultDays, apply: !config.dryRun, concurrency: config.concurrency, selection }, unread);
+  const remediation = await remediateAudited(
+    registries.map((r) => ({ reader: r, writer: r })),
+    audited,
+    { days: config.defaultDays, apply: !config.dryRun, concurrency: config.concurrency, selection },
+    unread,
+  );
   const counts: Record<string, number> = {};
   for (const a of remediation.actions) counts[a.outcome] = (counts[a.outcome] ?? 0) + 1;
   const adapters = reportAdapters(rt);
   // Warnings only: whatever the check finds, errors and the run's outcome stay as they are.
   const warnings = [...report.warnings, ...(await pullTimeWarnings(rt, adapters))].sort(byRegion);
   const calls = rt.counter.since(callsBefore);
-  const detail = await publishReport({ ...report, errors: [...report.errors, ...remediation.errors], warnings, apiCalls: calls.calls, apiRetries: calls.retries }, adapters, counts);
+  const detail = await publishReport(
+    { ...report, errors: [...report.errors, ...remediation.errors], warnings, apiCalls: calls.calls, apiRetries: calls.retries },
+    adapters,
+    counts,
+  );
   metrics.addMetric('RepositoriesRemediated', MetricUnit.Count, counts.applied ?? 0);
   metrics.addMetric('StoredBytes', MetricUnit.Bytes, report.totals.storedBytes);
   metrics.addMetric('ReclaimableBytes', MetricUnit.Bytes, report.totals.reclaimableBytes);
   metrics.addMetric('MonthlyCostUsd', MetricUnit.NoUnit, report.totals.monthlyCostUsd);
   metrics.addMetric('Errors', MetricUnit.Count, detail.errorCount);
-  logger.info('scheduled audit done', { totals: report.totals, remediation: counts, errors: detail.errorCount, warnings: warnings.length, artifacts: detail.artifacts });
+  logger.info('scheduled audit done', {
+    totals: report.totals,
+    remediation: counts,
+    errors: detail.errorCount,
+    warnings: warnings.length,
+    artifacts: detail.artifacts,
+  });
   return detail;
 }
 

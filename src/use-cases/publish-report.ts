@@ -18,7 +18,9 @@ function parseHistory(text: string | undefined): HistoryEntry[] {
   if (text === undefined) return [];
   try {
     const doc = JSON.parse(text) as unknown;
-    return Array.isArray(doc) ? (doc as HistoryEntry[]).filter((e) => typeof e?.date === 'string' && typeof e.storedBytes === 'number') : [];
+    return Array.isArray(doc)
+      ? (doc as HistoryEntry[]).filter((e) => typeof e?.date === 'string' && typeof e.storedBytes === 'number')
+      : [];
   } catch {
     // A damaged history only costs the trend; the report itself must still go out.
     return [];

@@ -60,9 +60,11 @@ export async function remediateRepository(
   knownPolicyText?: string | null,
 ): Promise<RemediationAction> {
   const base = { region: reader.region, repositoryName: ref.repositoryName };
-  if (excludeMatcher(options.selection.exclude)(ref.repositoryName)) return { ...base, outcome: 'skipped-excluded', before: null, message: 'name matches an exclude glob' };
+  if (excludeMatcher(options.selection.exclude)(ref.repositoryName))
+    return { ...base, outcome: 'skipped-excluded', before: null, message: 'name matches an exclude glob' };
   const tags = knownTags ?? (await reader.listTags(ref));
-  if (isOptedOut(tags, options.selection.optOutTag)) return { ...base, outcome: 'skipped-opt-out', before: null, message: `tagged ${options.selection.optOutTag}=true` };
+  if (isOptedOut(tags, options.selection.optOutTag))
+    return { ...base, outcome: 'skipped-opt-out', before: null, message: `tagged ${options.selection.optOutTag}=true` };
   const before = knownPolicyText !== undefined ? knownPolicyText : ((await reader.getLifecyclePolicy(ref.repositoryName)) ?? null);
   let merged;
   try {
@@ -80,8 +82,10 @@ export async function remediateRepository(
     reader.getLifecyclePolicy(ref.repositoryName).then((text) => text ?? null),
     knownTags === undefined ? Promise.resolve(tags) : reader.listTags(ref),
   ]);
-  if (isOptedOut(currentTags, options.selection.optOutTag)) return { ...base, outcome: 'skipped-opt-out', before: null, message: `tagged ${options.selection.optOutTag}=true (since it was read)` };
-  if (current !== before) return { ...planned, outcome: 'skipped-changed', message: 'the policy changed after it was read; not overwritten' };
+  if (isOptedOut(currentTags, options.selection.optOutTag))
+    return { ...base, outcome: 'skipped-opt-out', before: null, message: `tagged ${options.selection.optOutTag}=true (since it was read)` };
+  if (current !== before)
+    return { ...planned, outcome: 'skipped-changed', message: 'the policy changed after it was read; not overwritten' };
   await writer.putLifecyclePolicy(ref.repositoryName, merged.text);
   return { ...planned, outcome: 'applied' };
 }
@@ -127,7 +131,11 @@ export async function remediate(
         run.errors.push(toReportError(reader.region, undefined, error));
         return;
       }
-      await Promise.all(refs.map((ref) => limit(() => run.attempt(reader.region, ref.repositoryName, () => remediateRepository(reader, writer, ref, options)))));
+      await Promise.all(
+        refs.map((ref) =>
+          limit(() => run.attempt(reader.region, ref.repositoryName, () => remediateRepository(reader, writer, ref, options))),
+        ),
+      );
     }),
   );
   return run.result();

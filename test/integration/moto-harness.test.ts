@@ -130,9 +130,7 @@ describe('moto harness', () => {
     });
 
     it('makes the index reference its children by digest, size and platform', async () => {
-      const { images = [] } = await ecr.send(
-        new BatchGetImageCommand({ repositoryName: REPO, imageIds: [{ imageTag: 'v2' }] }),
-      );
+      const { images = [] } = await ecr.send(new BatchGetImageCommand({ repositoryName: REPO, imageIds: [{ imageTag: 'v2' }] }));
 
       const index = JSON.parse(images[0]?.imageManifest ?? '{}') as ImageIndex;
       expect(index.mediaType).toBe(MediaTypes.ociIndex);
@@ -169,9 +167,7 @@ describe('moto harness', () => {
 
   describe('repository tags', () => {
     it('lists the tags given at creation and added later', async () => {
-      await ecr.send(
-        new TagResourceCommand({ resourceArn: repository.repositoryArn, tags: [{ Key: 'cost-centre', Value: '42' }] }),
-      );
+      await ecr.send(new TagResourceCommand({ resourceArn: repository.repositoryArn, tags: [{ Key: 'cost-centre', Value: '42' }] }));
 
       const { tags } = await ecr.send(new ListTagsForResourceCommand({ resourceArn: repository.repositoryArn }));
 
@@ -190,9 +186,9 @@ describe('moto harness', () => {
     it('clears every repository', async () => {
       await resetMoto();
 
-      await expect(
-        ecr.send(new DescribeRepositoriesCommand({ repositoryNames: [REPO] })),
-      ).rejects.toBeInstanceOf(RepositoryNotFoundException);
+      await expect(ecr.send(new DescribeRepositoriesCommand({ repositoryNames: [REPO] }))).rejects.toBeInstanceOf(
+        RepositoryNotFoundException,
+      );
     });
   });
 });

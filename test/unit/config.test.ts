@@ -86,9 +86,12 @@ describe('loadConfig', () => {
       expect(loadConfig({ ...LAMBDA_ENV, REGIONS: 'eu-west-1, us-east-1,eu-west-1' }).regions).toEqual(['eu-west-1', 'us-east-1']);
     });
 
-    it.each(['default', 'finops-events', 'arn:aws-us-gov:events:us-gov-west-1:123456789012:event-bus/finops'])('accepts the report bus %s', (bus) => {
-      expect(loadConfig({ ...LAMBDA_ENV, REPORT_BUS: bus }).reportBus).toBe(bus);
-    });
+    it.each(['default', 'finops-events', 'arn:aws-us-gov:events:us-gov-west-1:123456789012:event-bus/finops'])(
+      'accepts the report bus %s',
+      (bus) => {
+        expect(loadConfig({ ...LAMBDA_ENV, REPORT_BUS: bus }).reportBus).toBe(bus);
+      },
+    );
   });
 
   describe('invalid values', () => {
@@ -110,11 +113,16 @@ describe('loadConfig', () => {
       ['REPORT_BUS', 'my bus!', 'reportBus', 'event bus name or an event bus ARN'],
       ['RATE_LIMITS', 'DescribeImages=fast', 'rateLimits', 'must look like Operation=PER_SECOND'],
       // Set by the stack itself, not a serverless.yml parameter: the message says so.
-      ['JANITOR_ROLES', 'arn:aws:iam::123456789012:user/alice', '(the stack\'s function roles)', 'IAM role names or role ARNs'],
-      ['AUDIT_ROLE_ARN', 'ecr-janitor-prod-eu-west-1-audit', '(the stack\'s audit role)', 'must be an IAM role ARN'],
-      ['AUDIT_ROLE_ARN', 'arn:aws:iam::123456789012:user/alice', '(the stack\'s audit role)', 'must be an IAM role ARN'],
-      ['AUDIT_ROLE_ARN', 'arn:aws:sts::123456789012:assumed-role/ecr-janitor-audit/session', '(the stack\'s audit role)', 'must be an IAM role ARN'],
-      ['AUDIT_ROLE_ARN', 'arn:aws:iam::1234:role/short-account', '(the stack\'s audit role)', 'must be an IAM role ARN'],
+      ['JANITOR_ROLES', 'arn:aws:iam::123456789012:user/alice', "(the stack's function roles)", 'IAM role names or role ARNs'],
+      ['AUDIT_ROLE_ARN', 'ecr-janitor-prod-eu-west-1-audit', "(the stack's audit role)", 'must be an IAM role ARN'],
+      ['AUDIT_ROLE_ARN', 'arn:aws:iam::123456789012:user/alice', "(the stack's audit role)", 'must be an IAM role ARN'],
+      [
+        'AUDIT_ROLE_ARN',
+        'arn:aws:sts::123456789012:assumed-role/ecr-janitor-audit/session',
+        "(the stack's audit role)",
+        'must be an IAM role ARN',
+      ],
+      ['AUDIT_ROLE_ARN', 'arn:aws:iam::1234:role/short-account', "(the stack's audit role)", 'must be an IAM role ARN'],
     ])('%s=%j names %s', (variable, value, parameter, reason) => {
       const error = configError({ ...LAMBDA_ENV, [variable]: value });
       expect(error.message).toContain(`parameter ${parameter} (${variable}=${JSON.stringify(value)})`);

@@ -101,7 +101,9 @@ export class EcrRegistry implements RegistryReader, PolicyWriter {
     this.accountId = options.accountId;
     const inFlight = options.manifestBatchesInFlight ?? DEFAULT_MANIFEST_BATCHES_IN_FLIGHT;
     if (!Number.isInteger(inFlight) || inFlight < 1) {
-      throw new ConfigError(`manifestBatchesInFlight must be a whole number of at least 1 (got ${String(inFlight)}); use 1 for one BatchGetImage call at a time`);
+      throw new ConfigError(
+        `manifestBatchesInFlight must be a whole number of at least 1 (got ${String(inFlight)}); use 1 for one BatchGetImage call at a time`,
+      );
     }
     this.manifestBatchesInFlight = inFlight;
   }

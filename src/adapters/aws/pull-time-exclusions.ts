@@ -53,12 +53,18 @@ export function unknownReason(error: unknown): string {
  * const excluded = await isPullTimeUpdateExcluded(client, 'arn:aws:iam::123456789012:role/ecr-janitor-prod-eu-west-1-audit');
  * if (excluded === false) console.warn('the audit refreshes pull times');
  */
-export async function isPullTimeUpdateExcluded(client: ECRClient, principalArn: string, options: PullTimeExclusionOptions = {}): Promise<boolean | undefined> {
+export async function isPullTimeUpdateExcluded(
+  client: ECRClient,
+  principalArn: string,
+  options: PullTimeExclusionOptions = {},
+): Promise<boolean | undefined> {
   let nextToken: string | undefined;
   const seen = new Set<string>();
   try {
     do {
-      const page = await client.send(new ListPullTimeUpdateExclusionsCommand({ maxResults: EXCLUSIONS_PAGE_SIZE, ...(nextToken === undefined ? {} : { nextToken }) }));
+      const page = await client.send(
+        new ListPullTimeUpdateExclusionsCommand({ maxResults: EXCLUSIONS_PAGE_SIZE, ...(nextToken === undefined ? {} : { nextToken }) }),
+      );
       if ((page.pullTimeUpdateExclusions ?? []).includes(principalArn)) return true;
       nextToken = page.nextToken === '' ? undefined : page.nextToken;
       // A token seen before would loop for ever: the list has been read to its end.

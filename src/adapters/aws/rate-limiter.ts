@@ -62,7 +62,9 @@ export class TokenBucket {
 function checkRateLimit(operation: string, limit: RateLimit): Required<RateLimit> {
   const burst = limit.burst ?? 1;
   if (!Number.isFinite(limit.perSecond) || limit.perSecond <= 0) {
-    throw new ConfigError(`rate limit of ${operation}: perSecond must be a positive number of calls per second (got ${String(limit.perSecond)}); leave the operation out to not limit it`);
+    throw new ConfigError(
+      `rate limit of ${operation}: perSecond must be a positive number of calls per second (got ${String(limit.perSecond)}); leave the operation out to not limit it`,
+    );
   }
   if (!Number.isInteger(burst) || burst < 1) {
     throw new ConfigError(`rate limit of ${operation}: burst must be a whole number of at least 1 (got ${String(burst)})`);
@@ -92,11 +94,23 @@ export function attachRateLimits(client: InstrumentableClient, limits: RateLimit
     return next(args);
   };
   // Inside the retry loop and before signing: each attempt waits its turn, then is signed fresh.
-  client.middlewareStack.addRelativeTo(limit, { relation: 'after', toMiddleware: RETRY_MIDDLEWARE, name: RATE_LIMIT_MIDDLEWARE, override: true });
+  client.middlewareStack.addRelativeTo(limit, {
+    relation: 'after',
+    toMiddleware: RETRY_MIDDLEWARE,
+    name: RATE_LIMIT_MIDDLEWARE,
+    override: true,
+  });
 }
 
 /** The ECR operations the janitor calls, the only ones a limit may name. */
-export const LIMITABLE_OPERATIONS = ['DescribeRepositories', 'DescribeImages', 'BatchGetImage', 'GetLifecyclePolicy', 'ListTagsForResource', 'PutLifecyclePolicy'] as const;
+export const LIMITABLE_OPERATIONS = [
+  'DescribeRepositories',
+  'DescribeImages',
+  'BatchGetImage',
+  'GetLifecyclePolicy',
+  'ListTagsForResource',
+  'PutLifecyclePolicy',
+] as const;
 
 /**
  * Parses limits written as `Operation=PER_SECOND[/BURST]`, comma-separated, as the CLI flag and the
@@ -107,14 +121,25 @@ export const LIMITABLE_OPERATIONS = ['DescribeRepositories', 'DescribeImages', '
  */
 export function parseRateLimits(text: string): RateLimits {
   const limits: Record<string, RateLimit> = {};
-  for (const entry of text.split(',').map((e) => e.trim()).filter((e) => e !== '')) {
+  for (const entry of text
+    .split(',')
+    .map((e) => e.trim())
+    .filter((e) => e !== '')) {
     const match = /^([A-Za-z]+)=(\d+(?:\.\d+)?)(?:\/(\d+))?$/.exec(entry);
-    if (!match) throw new ConfigError(`rate limit "${entry}" must look like Operation=PER_SECOND or Operation=PER_SECOND/BURST, e.g. DescribeImages=18/5`);
+    if (!match)
+      throw new ConfigError(
+        `rate limit "${entry}" must look like Operation=PER_SECOND or Operation=PER_SECOND/BURST, e.g. DescribeImages=18/5`,
+      );
     const [, operation = '', perSecond = '', burst] = match;
     if (!(LIMITABLE_OPERATIONS as readonly string[]).includes(operation)) {
-      throw new ConfigError(`rate limit "${entry}": ${operation} is not an operation ecr-janitor calls (${LIMITABLE_OPERATIONS.join(', ')})`);
+      throw new ConfigError(
+        `rate limit "${entry}": ${operation} is not an operation ecr-janitor calls (${LIMITABLE_OPERATIONS.join(', ')})`,
+      );
     }
-    limits[operation] = checkRateLimit(operation, { perSecond: Number(perSecond), ...(burst === undefined ? {} : { burst: Number(burst) }) });
+    limits[operation] = checkRateLimit(operation, {
+      perSecond: Number(perSecond),
+      ...(burst === undefined ? {} : { burst: Number(burst) }),
+    });
   }
   return limits;
 }

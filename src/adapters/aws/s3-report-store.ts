@@ -6,7 +6,10 @@ export class S3ReportStore implements ReportStore {
   readonly location: string;
 
   /** Wraps a bucket; the client is built once per container by the caller. */
-  constructor(private readonly client: S3Client, private readonly bucket: string) {
+  constructor(
+    private readonly client: S3Client,
+    private readonly bucket: string,
+  ) {
     this.location = `s3://${bucket}`;
   }
 

@@ -128,7 +128,10 @@ export const REFERRERS_AT_RISK_NOTE =
 export function withReferrersAtRisk(repositories: readonly RepositoryReport[]): RepositoryReport[] {
   return repositories
     .filter((r) => r.referrersAtRisk > 0)
-    .sort((a, b) => b.referrersAtRisk - a.referrersAtRisk || a.region.localeCompare(b.region) || a.repositoryName.localeCompare(b.repositoryName));
+    .sort(
+      (a, b) =>
+        b.referrersAtRisk - a.referrersAtRisk || a.region.localeCompare(b.region) || a.repositoryName.localeCompare(b.repositoryName),
+    );
 }
 
 /** How a warning about a whole registry (no repository) is labelled in the repository column. */

@@ -1,5 +1,16 @@
 import type { AuditReport, RepositoryReport } from '../../domain/report';
-import { REFERRERS_AT_RISK_NOTE, REGISTRY_WIDE, byReclaimable, formatBytes, formatCount, formatPercent, formatPrice, formatUsd, policyLabel, withReferrersAtRisk } from './format';
+import {
+  REFERRERS_AT_RISK_NOTE,
+  REGISTRY_WIDE,
+  byReclaimable,
+  formatBytes,
+  formatCount,
+  formatPercent,
+  formatPrice,
+  formatUsd,
+  policyLabel,
+  withReferrersAtRisk,
+} from './format';
 
 /** One point of the storage trend: the totals of one earlier audit. */
 export interface TrendPoint {
@@ -111,8 +122,13 @@ function topChart(repositories: readonly RepositoryReport[]): string {
   );
   // Grid and x axis.
   parts.push(`<g class="grid">`);
-  for (const t of ticks) parts.push(`<line x1="${n(left + x(t.value))}" x2="${n(left + x(t.value))}" y1="${top}" y2="${top + plotHeight}"/>`);
-  parts.push(`</g>`, `<g class="axis axis-x">`, `<line x1="${left}" x2="${left + plotWidth}" y1="${top + plotHeight}" y2="${top + plotHeight}"/>`);
+  for (const t of ticks)
+    parts.push(`<line x1="${n(left + x(t.value))}" x2="${n(left + x(t.value))}" y1="${top}" y2="${top + plotHeight}"/>`);
+  parts.push(
+    `</g>`,
+    `<g class="axis axis-x">`,
+    `<line x1="${left}" x2="${left + plotWidth}" y1="${top + plotHeight}" y2="${top + plotHeight}"/>`,
+  );
   for (const t of ticks) {
     parts.push(`<text x="${n(left + x(t.value))}" y="${top + plotHeight + 18}" text-anchor="middle">${h(t.label)}</text>`);
   }
@@ -124,7 +140,9 @@ function topChart(repositories: readonly RepositoryReport[]): string {
   );
 
   if (repositories.length === 0) {
-    parts.push(`<text class="empty" x="${n(left + plotWidth / 2)}" y="${top + rowHeight / 2 + 4}" text-anchor="middle">No repositories audited.</text>`);
+    parts.push(
+      `<text class="empty" x="${n(left + plotWidth / 2)}" y="${top + rowHeight / 2 + 4}" text-anchor="middle">No repositories audited.</text>`,
+    );
   }
   repositories.forEach((r, i) => {
     const y = top + i * rowHeight;
@@ -199,7 +217,9 @@ function trendChart(history: readonly TrendPoint[]): string {
     const anchor = i === 0 ? 'start' : i === points.length - 1 ? 'end' : 'middle';
     parts.push(`<text x="${n(x(t))}" y="${top + plotHeight + 18}" text-anchor="${anchor}">${h(truncate(p.date.slice(0, 10), 10))}</text>`);
   });
-  parts.push(`<text class="axis-title" x="${n(left + plotWidth / 2)}" y="${top + plotHeight + 44}" text-anchor="middle">Audit date</text></g>`);
+  parts.push(
+    `<text class="axis-title" x="${n(left + plotWidth / 2)}" y="${top + plotHeight + 44}" text-anchor="middle">Audit date</text></g>`,
+  );
 
   for (const series of ['stored', 'reclaimable'] as const) {
     const value = (p: TrendPoint): number => (series === 'stored' ? p.storedBytes : p.reclaimableBytes);
@@ -309,7 +329,19 @@ function card(testId: string, label: string, value: string, raw: number, sub?: s
 
 function repositoryTable(report: AuditReport, repositories: readonly RepositoryReport[]): string {
   const t = report.totals;
-  const head = ['Region', 'Repository', 'Policy', 'Images', 'Untagged', 'Archived', 'To remove', 'Stored', 'Reclaimable', '$/month', 'Savings/month'];
+  const head = [
+    'Region',
+    'Repository',
+    'Policy',
+    'Images',
+    'Untagged',
+    'Archived',
+    'To remove',
+    'Stored',
+    'Reclaimable',
+    '$/month',
+    'Savings/month',
+  ];
   const numeric = new Set([3, 4, 5, 6, 7, 8, 9, 10]);
   const rows = repositories.map((r) => {
     const notes = [r.optedOut ? 'opted out' : '', r.excluded ? 'excluded' : ''].filter((x) => x !== '');
@@ -373,7 +405,8 @@ function errorsSection(report: AuditReport): string {
 function warningsSection(report: AuditReport): string {
   if (report.warnings.length === 0) return '';
   const rows = report.warnings.map(
-    (w) => `<tr><td>${h(w.region)}</td><td class="repo">${h(w.repositoryName || REGISTRY_WIDE)}</td><td>${h(w.code)}</td><td class="msg">${h(w.message)}</td></tr>`,
+    (w) =>
+      `<tr><td>${h(w.region)}</td><td class="repo">${h(w.repositoryName || REGISTRY_WIDE)}</td><td>${h(w.code)}</td><td class="msg">${h(w.message)}</td></tr>`,
   );
   return [
     `<section data-testid="warnings" class="warnings">`,
@@ -412,7 +445,8 @@ function apiCallsSection(report: AuditReport): string {
     .sort();
   if (operations.length === 0) return '';
   const rows = operations.map(
-    (op) => `<tr><td>${h(op)}</td><td class="num">${h(formatCount(report.apiCalls[op] ?? 0))}</td><td class="num">${h(formatCount(report.apiRetries[op] ?? 0))}</td></tr>`,
+    (op) =>
+      `<tr><td>${h(op)}</td><td class="num">${h(formatCount(report.apiCalls[op] ?? 0))}</td><td class="num">${h(formatCount(report.apiRetries[op] ?? 0))}</td></tr>`,
   );
   const total = report.apiCalls.total ?? operations.reduce((s, op) => s + (report.apiCalls[op] ?? 0), 0);
   return [
@@ -448,11 +482,36 @@ export function renderHtml(report: AuditReport, options: HtmlOptions = {}): stri
   const cards = [
     card('total-stored', 'Stored (billed)', formatBytes(t.storedBytes), t.storedBytes, `naive sum ${formatBytes(t.naiveBytes)}`, 'key'),
     card('total-monthly-cost', 'Monthly cost', formatUsd(t.monthlyCostUsd), t.monthlyCostUsd, formatPrice(report.pricePerGbMonth), 'key'),
-    card('total-reclaimable', 'Reclaimable', formatBytes(t.reclaimableBytes), t.reclaimableBytes, `${formatPercent(t.reclaimableBytes, t.storedBytes)} of stored`, 'save'),
+    card(
+      'total-reclaimable',
+      'Reclaimable',
+      formatBytes(t.reclaimableBytes),
+      t.reclaimableBytes,
+      `${formatPercent(t.reclaimableBytes, t.storedBytes)} of stored`,
+      'save',
+    ),
     card('total-savings', 'Monthly savings', formatUsd(t.monthlySavingsUsd), t.monthlySavingsUsd, 'after cleanup', 'save'),
-    card('total-repositories', 'Repositories', formatCount(t.repositories), t.repositories, regions.length === 0 ? undefined : `in ${regions.length} ${regions.length === 1 ? 'region' : 'regions'}`),
-    card('total-without-policy', 'Without policy', formatCount(t.repositoriesWithoutLifecyclePolicy), t.repositoriesWithoutLifecyclePolicy, 'no lifecycle policy at all'),
-    card('total-without-untagged-cleanup', 'No untagged cleanup', formatCount(t.repositoriesWithoutUntaggedCleanup), t.repositoriesWithoutUntaggedCleanup, 'untagged images never expire'),
+    card(
+      'total-repositories',
+      'Repositories',
+      formatCount(t.repositories),
+      t.repositories,
+      regions.length === 0 ? undefined : `in ${regions.length} ${regions.length === 1 ? 'region' : 'regions'}`,
+    ),
+    card(
+      'total-without-policy',
+      'Without policy',
+      formatCount(t.repositoriesWithoutLifecyclePolicy),
+      t.repositoriesWithoutLifecyclePolicy,
+      'no lifecycle policy at all',
+    ),
+    card(
+      'total-without-untagged-cleanup',
+      'No untagged cleanup',
+      formatCount(t.repositoriesWithoutUntaggedCleanup),
+      t.repositoriesWithoutUntaggedCleanup,
+      'untagged images never expire',
+    ),
     card('total-images', 'Images', formatCount(t.images), t.images, `${formatCount(t.untaggedImages)} untagged`),
   ];
 

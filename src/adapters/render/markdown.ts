@@ -1,5 +1,16 @@
 import type { AuditReport } from '../../domain/report';
-import { REFERRERS_AT_RISK_NOTE, REGISTRY_WIDE, byReclaimable, formatBytes, formatCount, formatPercent, formatPrice, formatUsd, policyLabel, withReferrersAtRisk } from './format';
+import {
+  REFERRERS_AT_RISK_NOTE,
+  REGISTRY_WIDE,
+  byReclaimable,
+  formatBytes,
+  formatCount,
+  formatPercent,
+  formatPrice,
+  formatUsd,
+  policyLabel,
+  withReferrersAtRisk,
+} from './format';
 
 /**
  * Escapes inline text for Markdown, table cells included: backslash-escapes what starts emphasis,
@@ -17,10 +28,22 @@ function table(header: readonly string[], rows: ReadonlyArray<readonly string[]>
 }
 
 /** Appends a section of errors or warnings (nothing when there are none); `where` is already escaped. */
-function findings(out: string[], title: string, intro: string, kind: string, rows: ReadonlyArray<{ region: string; where: string; code: string; message: string }>): void {
+function findings(
+  out: string[],
+  title: string,
+  intro: string,
+  kind: string,
+  rows: ReadonlyArray<{ region: string; where: string; code: string; message: string }>,
+): void {
   if (rows.length === 0) return;
   out.push(`## ${title}`, '', intro, '');
-  out.push(table(['Region', 'Repository', kind, 'Message'], rows.map((r) => [escapeMarkdown(r.region), r.where, escapeMarkdown(r.code), escapeMarkdown(r.message)]), ['l', 'l', 'l', 'l']));
+  out.push(
+    table(
+      ['Region', 'Repository', kind, 'Message'],
+      rows.map((r) => [escapeMarkdown(r.region), r.where, escapeMarkdown(r.code), escapeMarkdown(r.message)]),
+      ['l', 'l', 'l', 'l'],
+    ),
+  );
   out.push('');
 }
 
@@ -55,17 +78,32 @@ export function renderMarkdown(report: AuditReport): string {
     ['Monthly savings', formatUsd(t.monthlySavingsUsd)],
   ];
   out.push('## Totals', '');
-  out.push(table(['Metric', 'Value'], totals.map(([label, value]) => [label, escapeMarkdown(value)]), ['l', 'r']));
+  out.push(
+    table(
+      ['Metric', 'Value'],
+      totals.map(([label, value]) => [label, escapeMarkdown(value)]),
+      ['l', 'r'],
+    ),
+  );
   out.push('');
 
   const atRisk = withReferrersAtRisk(report.repositories);
   if (atRisk.length > 0) {
     out.push('## Referrers at risk', '');
-    out.push(`> **${formatCount(t.referrersAtRisk)} ${t.referrersAtRisk === 1 ? 'referrer' : 'referrers'} at risk:** ${escapeMarkdown(REFERRERS_AT_RISK_NOTE)}`, '');
+    out.push(
+      `> **${formatCount(t.referrersAtRisk)} ${t.referrersAtRisk === 1 ? 'referrer' : 'referrers'} at risk:** ${escapeMarkdown(REFERRERS_AT_RISK_NOTE)}`,
+      '',
+    );
     out.push(
       table(
         ['Region', 'Repository', 'Policy', 'Referrers', 'At risk'],
-        atRisk.map((r) => [escapeMarkdown(r.region), escapeMarkdown(r.repositoryName), escapeMarkdown(policyLabel(r)), formatCount(r.referrers), formatCount(r.referrersAtRisk)]),
+        atRisk.map((r) => [
+          escapeMarkdown(r.region),
+          escapeMarkdown(r.repositoryName),
+          escapeMarkdown(policyLabel(r)),
+          formatCount(r.referrers),
+          formatCount(r.referrersAtRisk),
+        ]),
         ['l', 'l', 'l', 'r', 'r'],
       ),
     );
@@ -97,8 +135,23 @@ export function renderMarkdown(report: AuditReport): string {
   }
   out.push('');
 
-  findings(out, 'Errors', 'The run went on without these parts; their numbers are missing from the totals.', 'Error', report.errors.map((e) => ({ ...e, where: e.repositoryName === undefined ? '*(repository listing)*' : escapeMarkdown(e.repositoryName) })));
-  findings(out, 'Warnings', 'Things that need a person and do not change the totals: a lifecycle policy that cannot be evaluated or merged into (fix it by hand), or a registry whose pull times the audit refreshes (register the audit role as the message says).', 'Warning', report.warnings.map((w) => ({ ...w, where: escapeMarkdown(w.repositoryName || REGISTRY_WIDE) })));
+  findings(
+    out,
+    'Errors',
+    'The run went on without these parts; their numbers are missing from the totals.',
+    'Error',
+    report.errors.map((e) => ({
+      ...e,
+      where: e.repositoryName === undefined ? '*(repository listing)*' : escapeMarkdown(e.repositoryName),
+    })),
+  );
+  findings(
+    out,
+    'Warnings',
+    'Things that need a person and do not change the totals: a lifecycle policy that cannot be evaluated or merged into (fix it by hand), or a registry whose pull times the audit refreshes (register the audit role as the message says).',
+    'Warning',
+    report.warnings.map((w) => ({ ...w, where: escapeMarkdown(w.repositoryName || REGISTRY_WIDE) })),
+  );
 
   out.push('## API calls', '');
   const operations = Object.keys(report.apiCalls)
@@ -107,8 +160,13 @@ export function renderMarkdown(report: AuditReport): string {
   if (operations.length === 0 && report.apiCalls.total === undefined) {
     out.push('None: the audit read a snapshot.');
   } else {
-    const rows = operations.map((op) => [escapeMarkdown(op), formatCount(report.apiCalls[op] ?? 0), formatCount(report.apiRetries[op] ?? 0)]);
-    const totalRetries = report.apiRetries.total ?? Object.entries(report.apiRetries).reduce((sum, [op, n]) => (op === 'total' ? sum : sum + n), 0);
+    const rows = operations.map((op) => [
+      escapeMarkdown(op),
+      formatCount(report.apiCalls[op] ?? 0),
+      formatCount(report.apiRetries[op] ?? 0),
+    ]);
+    const totalRetries =
+      report.apiRetries.total ?? Object.entries(report.apiRetries).reduce((sum, [op, n]) => (op === 'total' ? sum : sum + n), 0);
     const totalCalls = report.apiCalls.total ?? operations.reduce((sum, op) => sum + (report.apiCalls[op] ?? 0), 0);
     rows.push(['**Total**', `**${formatCount(totalCalls)}**`, `**${formatCount(totalRetries)}**`]);
     out.push(table(['Operation', 'Calls', 'Retries'], rows, ['l', 'r', 'r']));

@@ -1,5 +1,16 @@
 import type { AuditReport } from '../../domain/report';
-import { REFERRERS_AT_RISK_NOTE, REGISTRY_WIDE, byReclaimable, formatBytes, formatCount, formatPercent, formatPrice, formatUsd, policyLabel, withReferrersAtRisk } from './format';
+import {
+  REFERRERS_AT_RISK_NOTE,
+  REGISTRY_WIDE,
+  byReclaimable,
+  formatBytes,
+  formatCount,
+  formatPercent,
+  formatPrice,
+  formatUsd,
+  policyLabel,
+  withReferrersAtRisk,
+} from './format';
 import { renderTable } from './table';
 
 /** Options of {@link renderSummaryTable}. */
@@ -49,7 +60,14 @@ export function renderSummaryTable(report: AuditReport, options: SummaryOptions 
       ['  without untagged cleanup', formatCount(t.repositoriesWithoutUntaggedCleanup)],
       ['Images', formatCount(t.images)],
       ['  untagged', formatCount(t.untaggedImages)],
-      ...(t.referrersAtRisk > 0 ? [['Referrers at risk', `${formatCount(t.referrersAtRisk)} (in ${formatCount(atRisk)} ${atRisk === 1 ? 'repository' : 'repositories'})`] as const] : []),
+      ...(t.referrersAtRisk > 0
+        ? [
+            [
+              'Referrers at risk',
+              `${formatCount(t.referrersAtRisk)} (in ${formatCount(atRisk)} ${atRisk === 1 ? 'repository' : 'repositories'})`,
+            ] as const,
+          ]
+        : []),
       ['Stored (billed)', formatBytes(t.storedBytes)],
       ['Naive sum of image sizes', `${formatBytes(t.naiveBytes)} (shared layers counted once per image)`],
       ['Reclaimable', `${formatBytes(t.reclaimableBytes)} (${formatPercent(t.reclaimableBytes, t.storedBytes)} of stored)`],
@@ -64,7 +82,11 @@ export function renderSummaryTable(report: AuditReport, options: SummaryOptions 
   const shown = sorted.slice(0, limit);
   if (shown.length > 0) {
     lines.push('');
-    lines.push(sorted.length > shown.length ? `Top ${shown.length} of ${sorted.length} repositories by reclaimable bytes:` : 'Repositories by reclaimable bytes:');
+    lines.push(
+      sorted.length > shown.length
+        ? `Top ${shown.length} of ${sorted.length} repositories by reclaimable bytes:`
+        : 'Repositories by reclaimable bytes:',
+    );
     lines.push('');
     const rows = shown.map((r) => [
       r.region,
@@ -79,7 +101,10 @@ export function renderSummaryTable(report: AuditReport, options: SummaryOptions 
     ]);
     lines.push(renderTable(HEADER, rows, ALIGN));
     const left = sorted.length - shown.length;
-    if (left > 0) lines.push(`… and ${formatCount(left)} more ${left === 1 ? 'repository' : 'repositories'} not shown (the CSV, Markdown and HTML reports list every repository).`);
+    if (left > 0)
+      lines.push(
+        `… and ${formatCount(left)} more ${left === 1 ? 'repository' : 'repositories'} not shown (the CSV, Markdown and HTML reports list every repository).`,
+      );
   } else if (report.repositories.length === 0) {
     lines.push('');
     lines.push('No repositories audited.');

@@ -52,7 +52,9 @@ export function parseSnapshot(doc: unknown, source: string): SnapshotFile {
   if (!result.success) {
     const issues = result.error.issues.slice(0, 10).map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`);
     const more = result.error.issues.length > 10 ? `\n  … and ${result.error.issues.length - 10} more` : '';
-    throw new InvalidInputError(`snapshot file ${source} is not an ecr-janitor snapshot (write one with "ecr-janitor snapshot --out FILE"):\n  - ${issues.join('\n  - ')}${more}`);
+    throw new InvalidInputError(
+      `snapshot file ${source} is not an ecr-janitor snapshot (write one with "ecr-janitor snapshot --out FILE"):\n  - ${issues.join('\n  - ')}${more}`,
+    );
   }
   return result.data as SnapshotFile;
 }

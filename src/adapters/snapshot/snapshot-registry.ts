@@ -18,7 +18,9 @@ export class SnapshotRegistry implements RegistryReader {
 
   /** One reader per registry in the file. */
   static fromSnapshot(snapshot: SnapshotFile, regions?: readonly string[]): SnapshotRegistry[] {
-    return snapshot.registries.filter((r) => !regions || regions.length === 0 || regions.includes(r.region)).map((r) => new SnapshotRegistry(r));
+    return snapshot.registries
+      .filter((r) => !regions || regions.length === 0 || regions.includes(r.region))
+      .map((r) => new SnapshotRegistry(r));
   }
 
   async listRepositories(): Promise<RepositoryRef[]> {
@@ -49,7 +51,11 @@ export class SnapshotRegistry implements RegistryReader {
     const out: ManifestText[] = [];
     for (const image of this.repository(repositoryName).images) {
       if (image.imageManifest === undefined || !wanted.has(image.imageDigest)) continue;
-      out.push({ imageDigest: image.imageDigest, imageManifest: image.imageManifest, ...(image.imageManifestMediaType ? { imageManifestMediaType: image.imageManifestMediaType } : {}) });
+      out.push({
+        imageDigest: image.imageDigest,
+        imageManifest: image.imageManifest,
+        ...(image.imageManifestMediaType ? { imageManifestMediaType: image.imageManifestMediaType } : {}),
+      });
     }
     return out;
   }
@@ -57,7 +63,9 @@ export class SnapshotRegistry implements RegistryReader {
   private repository(name: string): SnapshotRepository {
     const repository = this.repositories.get(name);
     if (!repository) {
-      throw Object.assign(new Error(`The repository with name '${name}' does not exist in the snapshot of ${this.region}`), { name: 'RepositoryNotFoundException' });
+      throw Object.assign(new Error(`The repository with name '${name}' does not exist in the snapshot of ${this.region}`), {
+        name: 'RepositoryNotFoundException',
+      });
     }
     return repository;
   }

@@ -42,7 +42,6 @@ interface SelectionFlags {
   optOutTag: string;
 }
 
-
 function collect(value: string, previous: string[]): string[] {
   return [...previous, value];
 }
@@ -53,10 +52,14 @@ function collect(value: string, previous: string[]): string[] {
  */
 function addSourceOptions(command: Command, { snapshot, selection }: { snapshot: boolean; selection: boolean }): Command {
   command
-    .option('--region <regions>', 'comma-separated AWS regions (default: AWS_REGION, else the snapshot\'s regions)')
+    .option('--region <regions>', "comma-separated AWS regions (default: AWS_REGION, else the snapshot's regions)")
     .option('--endpoint <url>', 'ECR endpoint URL, e.g. a local emulator')
     .option('--concurrency <n>', 'repositories read at the same time', parsePositiveInt, 8)
-    .option('--rate-limit <limits>', 'client-side limits per ECR operation, e.g. DescribeImages=18/5,GetLifecyclePolicy=18 (calls per second/burst)', parseRateLimitFlag)
+    .option(
+      '--rate-limit <limits>',
+      'client-side limits per ECR operation, e.g. DescribeImages=18/5,GetLifecyclePolicy=18 (calls per second/burst)',
+      parseRateLimitFlag,
+    )
     .option('--max-attempts <n>', 'attempts per AWS call, retries of throttling included', parsePositiveInt, DEFAULT_MAX_ATTEMPTS)
     .addOption(new Option('--retry-mode <mode>', 'SDK retry mode').choices(['adaptive', 'standard']).default('adaptive'));
   if (selection) {
@@ -78,7 +81,14 @@ function parseRateLimitFlag(value: string): RateLimits {
 
 function parseRegions(value: string | undefined): string[] {
   if (value === undefined) return [];
-  const regions = [...new Set(value.split(',').map((r) => r.trim()).filter((r) => r !== ''))];
+  const regions = [
+    ...new Set(
+      value
+        .split(',')
+        .map((r) => r.trim())
+        .filter((r) => r !== ''),
+    ),
+  ];
   for (const region of regions) {
     if (!REGION_NAME.test(region)) throw new UsageError(`--region: "${region}" is not an AWS region name; write e.g. us-east-1,eu-west-1`);
   }
@@ -95,10 +105,19 @@ async function openSources(flags: SourceFlags, counter: CallCounter): Promise<So
     if (flags.endpoint !== undefined) throw new UsageError('--snapshot and --endpoint cannot be combined: a snapshot is read offline');
     const snapshot = parseSnapshot(await readJsonFile(flags.snapshot, 'snapshot'), flags.snapshot);
     const readers = SnapshotRegistry.fromSnapshot(snapshot, regions);
-    if (readers.length === 0) throw new UsageError(`--region ${regions.join(',')}: the snapshot ${flags.snapshot} holds only ${snapshot.registries.map((r) => r.region).join(', ') || 'no regions'}`);
-    return Object.assign(readers.map((reader) => ({ reader })), { capturedAt: Date.parse(snapshot.capturedAt) });
+    if (readers.length === 0)
+      throw new UsageError(
+        `--region ${regions.join(',')}: the snapshot ${flags.snapshot} holds only ${snapshot.registries.map((r) => r.region).join(', ') || 'no regions'}`,
+      );
+    return Object.assign(
+      readers.map((reader) => ({ reader })),
+      { capturedAt: Date.parse(snapshot.capturedAt) },
+    );
   }
-  const live = regions.length > 0 ? regions : [process.env.AWS_REGION ?? process.env.AWS_DEFAULT_REGION].filter((r): r is string => r !== undefined && r !== '');
+  const live =
+    regions.length > 0
+      ? regions
+      : [process.env.AWS_REGION ?? process.env.AWS_DEFAULT_REGION].filter((r): r is string => r !== undefined && r !== '');
   if (live.length === 0) throw new UsageError('no region: pass --region us-east-1[,eu-west-1…], set AWS_REGION, or use --snapshot FILE');
   const clientFor = createEcrClientPool({
     counter,
@@ -128,54 +147,65 @@ async function writeArtifacts(dir: string, report: AuditReport): Promise<string[
 
 /** `audit`: policy status, de-duplicated storage cost and what the policy will reclaim. */
 export function auditCommand(ctx: CliContext): Command {
-  const command = new Command('audit').description('audit every repository: lifecycle policy status, storage cost (de-duplicated as ECR bills it), what the policy will reclaim');
+  const command = new Command('audit').description(
+    'audit every repository: lifecycle policy status, storage cost (de-duplicated as ECR bills it), what the policy will reclaim',
+  );
   addSourceOptions(command, { snapshot: true, selection: true })
     .option('--days <n>', 'age in days of the default untagged-image rule', parsePositiveInt, DEFAULT_UNTAGGED_DAYS)
     .option('--now <iso-8601>', 'evaluate policies at this time (default: now, or the capture time of --snapshot)', parseNow)
     .option('--price-per-gb-month <usd>', 'storage price in USD per GB-month', parseNonNegative, 0.1)
     .addOption(new Option('--format <format>', 'output on stdout').choices([...REPORT_FORMATS]).default('table'))
     .option('--out <dir>', 'also write report.json, report.csv, report.md and report.html to DIR')
-    .action(async (opts: SourceFlags & SelectionFlags & { days: number; now?: number; pricePerGbMonth: number; format: ReportFormat; out?: string }) => {
-      const counter = new CallCounter();
-      const sources = await openSources(opts, counter);
-      const progress = progressReporter(ctx);
-      const report = await audit(
-        sources.map((s) => s.reader),
-        {
-          // A snapshot is judged as it was when captured, so its numbers do not drift as days pass.
-          now: opts.now ?? (Number.isNaN(sources.capturedAt ?? Number.NaN) ? ctx.now() : (sources.capturedAt as number)),
-          generatedAt: ctx.now(),
-          days: opts.days,
-          pricePerGbMonth: opts.pricePerGbMonth,
-          selection: { optOutTag: opts.optOutTag, exclude: opts.exclude },
-          concurrency: opts.concurrency,
-          ...(opts.snapshot === undefined ? { counter } : {}),
-          onProgress: progress.update,
-        },
-      );
-      progress.done();
-      ctx.out(renderReport(report, opts.format).trimEnd());
-      if (opts.out !== undefined) {
-        const written = await writeArtifacts(opts.out, report);
-        ctx.err(`wrote ${written.join(', ')}`);
-      }
-      if (report.errors.length > 0) {
-        ctx.err(`${report.errors.length} repositor${report.errors.length === 1 ? 'y' : 'ies'} could not be fully audited; see "errors" in the report`);
-        ctx.exitCode = EXIT.partial;
-      }
-    });
+    .action(
+      async (
+        opts: SourceFlags & SelectionFlags & { days: number; now?: number; pricePerGbMonth: number; format: ReportFormat; out?: string },
+      ) => {
+        const counter = new CallCounter();
+        const sources = await openSources(opts, counter);
+        const progress = progressReporter(ctx);
+        const report = await audit(
+          sources.map((s) => s.reader),
+          {
+            // A snapshot is judged as it was when captured, so its numbers do not drift as days pass.
+            now: opts.now ?? (Number.isNaN(sources.capturedAt ?? Number.NaN) ? ctx.now() : (sources.capturedAt as number)),
+            generatedAt: ctx.now(),
+            days: opts.days,
+            pricePerGbMonth: opts.pricePerGbMonth,
+            selection: { optOutTag: opts.optOutTag, exclude: opts.exclude },
+            concurrency: opts.concurrency,
+            ...(opts.snapshot === undefined ? { counter } : {}),
+            onProgress: progress.update,
+          },
+        );
+        progress.done();
+        ctx.out(renderReport(report, opts.format).trimEnd());
+        if (opts.out !== undefined) {
+          const written = await writeArtifacts(opts.out, report);
+          ctx.err(`wrote ${written.join(', ')}`);
+        }
+        if (report.errors.length > 0) {
+          ctx.err(
+            `${report.errors.length} repositor${report.errors.length === 1 ? 'y' : 'ies'} could not be fully audited; see "errors" in the report`,
+          );
+          ctx.exitCode = EXIT.partial;
+        }
+      },
+    );
   return command;
 }
 
 /** `remediate`: merge the default rule into every policy that lacks one (dry run unless --apply). */
 export function remediateCommand(ctx: CliContext): Command {
-  const command = new Command('remediate').description('merge the default untagged-image rule into every policy that lacks one; dry run unless --apply');
+  const command = new Command('remediate').description(
+    'merge the default untagged-image rule into every policy that lacks one; dry run unless --apply',
+  );
   addSourceOptions(command, { snapshot: true, selection: true })
     .option('--days <n>', 'expire untagged images this many days after push', parsePositiveInt, DEFAULT_UNTAGGED_DAYS)
     .option('--apply', 'write the policies (PutLifecyclePolicy); without it nothing is written', false)
     .addOption(new Option('--format <format>', 'output on stdout').choices(['table', 'json']).default('table'))
     .action(async (opts: SourceFlags & SelectionFlags & { days: number; apply: boolean; format: 'table' | 'json' }) => {
-      if (opts.apply && opts.snapshot !== undefined) throw new UsageError('--apply cannot be used with --snapshot: a snapshot is read-only; drop --snapshot to write to ECR');
+      if (opts.apply && opts.snapshot !== undefined)
+        throw new UsageError('--apply cannot be used with --snapshot: a snapshot is read-only; drop --snapshot to write to ECR');
       const counter = new CallCounter();
       const sources = await openSources(opts, counter);
       const result = await remediate(sources, {
@@ -224,7 +254,9 @@ export function remediationProblems(result: RemediationResult): string[] {
 
 /** `snapshot`: capture registries into a file that `audit --snapshot` reads offline. */
 export function snapshotCommand(ctx: CliContext): Command {
-  const command = new Command('snapshot').description('capture repositories, policies, tags, images and manifests into a file for offline audits');
+  const command = new Command('snapshot').description(
+    'capture repositories, policies, tags, images and manifests into a file for offline audits',
+  );
   addSourceOptions(command, { snapshot: false, selection: false })
     .requiredOption('--out <file>', 'snapshot file to write')
     .action(async (opts: SourceFlags & { out: string }) => {
@@ -233,7 +265,13 @@ export function snapshotCommand(ctx: CliContext): Command {
       const progress = progressReporter(ctx);
       const byRegion = new Map<string, RepositoryState[]>(sources.map((s) => [s.reader.region, []]));
       const errors: AuditReport['errors'] = [];
-      await scanRegistries(sources.map((s) => s.reader), opts.concurrency, (state) => byRegion.get(state.region)?.push(state), errors, progress.update);
+      await scanRegistries(
+        sources.map((s) => s.reader),
+        opts.concurrency,
+        (state) => byRegion.get(state.region)?.push(state),
+        errors,
+        progress.update,
+      );
       progress.done();
       const file: SnapshotFile = {
         format: SNAPSHOT_FORMAT,
@@ -243,7 +281,14 @@ export function snapshotCommand(ctx: CliContext): Command {
           region,
           repositories: states
             .sort((a, b) => a.repositoryName.localeCompare(b.repositoryName))
-            .map((s) => ({ repositoryName: s.repositoryName, repositoryArn: s.repositoryArn, createdAt: s.createdAt ?? null, tags: s.tags, lifecyclePolicyText: s.lifecyclePolicyText, images: s.images })),
+            .map((s) => ({
+              repositoryName: s.repositoryName,
+              repositoryArn: s.repositoryArn,
+              createdAt: s.createdAt ?? null,
+              tags: s.tags,
+              lifecyclePolicyText: s.lifecyclePolicyText,
+              images: s.images,
+            })),
         })),
       };
       // Written repository by repository: one string of a large account's snapshot could exceed V8's limit.

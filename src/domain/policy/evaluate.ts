@@ -5,12 +5,7 @@ import type { LifecyclePolicy, LifecycleRule } from './types';
 import { storageClassOf } from './types';
 
 /** Why an image that some rule matched was not acted on. */
-export type KeepReason =
-  | 'no-rule-matched'
-  | 'within-count'
-  | 'not-old-enough'
-  | 'no-reference-time'
-  | 'index-child';
+export type KeepReason = 'no-rule-matched' | 'within-count' | 'not-old-enough' | 'no-reference-time' | 'index-child';
 
 /** ECR's preview shape of an action. */
 export interface PreviewAction {
@@ -327,16 +322,32 @@ export function evaluatePolicy(policy: LifecyclePolicy, images: readonly ImageDe
     if (!image) throw new RangeError(`no image at index ${i}`);
     const tags = image.imageTags ?? [];
     const storageClass = archived[i] === 1 ? 'archive' : 'standard';
-    const matched = rules.filter((c) => c.archive === (archived[i] === 1) && c.matches(tags.length > 0, tags)).map((c) => c.rule.rulePriority);
+    const matched = rules
+      .filter((c) => c.archive === (archived[i] === 1) && c.matches(tags.length > 0, tags))
+      .map((c) => c.rule.rulePriority);
     const base = { imageDigest: image.imageDigest, imageTags: tags, storageClass, matchedRulePriorities: matched } as const;
     const o = owner[i] ?? -1;
-    if (o === -1) return { ...base, keepReason: 'no-rule-matched', reason: `kept: no rule selects ${tags.length > 0 ? 'this tagged' : 'this untagged'} ${storageClass} image` };
+    if (o === -1)
+      return {
+        ...base,
+        keepReason: 'no-rule-matched',
+        reason: `kept: no rule selects ${tags.length > 0 ? 'this tagged' : 'this untagged'} ${storageClass} image`,
+      };
     const rule = rules[o]?.rule as LifecycleRule;
     const sel = rule.selection;
     const type = actionOf(i);
     if (type !== undefined) {
-      const why = sel.countType === 'imageCountMoreThan' ? `it is not among the newest ${sel.countNumber} images the rule matches` : `its ${sel.countType === 'sinceImagePushed' ? 'push' : sel.countType === 'sinceImagePulled' ? 'last pull' : 'archival'} is more than ${sel.countNumber} days old`;
-      return { ...base, owningRulePriority: rule.rulePriority, action: previewAction(type), appliedRulePriority: rule.rulePriority, reason: `${type === 'expire' ? 'expired' : 'archived'} by rule ${rule.rulePriority}: ${why}` };
+      const why =
+        sel.countType === 'imageCountMoreThan'
+          ? `it is not among the newest ${sel.countNumber} images the rule matches`
+          : `its ${sel.countType === 'sinceImagePushed' ? 'push' : sel.countType === 'sinceImagePulled' ? 'last pull' : 'archival'} is more than ${sel.countNumber} days old`;
+      return {
+        ...base,
+        owningRulePriority: rule.rulePriority,
+        action: previewAction(type),
+        appliedRulePriority: rule.rulePriority,
+        reason: `${type === 'expire' ? 'expired' : 'archived'} by rule ${rule.rulePriority}: ${why}`,
+      };
     }
     const keepReason = KEEP_CODES[keep[i] ?? 0] as KeepReason;
     const why: Record<KeepReason, string> = {
@@ -373,7 +384,13 @@ export function evaluatePolicy(policy: LifecyclePolicy, images: readonly ImageDe
         // million of them would cost more than the evaluation. Dates and epoch seconds become ISO-8601.
         const iso = typeof pushed === 'string' ? pushed : toIso(toEpochMs(pushed));
         // imagePushedAt stays undefined (and leaves the JSON) when the image has no push time.
-        previewResults.push({ imageDigest: image.imageDigest, imageTags: image.imageTags ?? [], imagePushedAt: iso, action, appliedRulePriority: rule.rulePriority });
+        previewResults.push({
+          imageDigest: image.imageDigest,
+          imageTags: image.imageTags ?? [],
+          imagePushedAt: iso,
+          action,
+          appliedRulePriority: rule.rulePriority,
+        });
       }
     });
     return {

@@ -52,7 +52,9 @@ export function mergeDefaultRule(existingText: string | undefined, days: number 
   }
   const parsed = parsePolicy(existingText);
   if (!parsed.ok) {
-    throw new MergeError(`the existing lifecycle policy is not valid, so the default rule cannot be merged into it:\n  - ${parsed.problems.map(formatProblem).join('\n  - ')}`);
+    throw new MergeError(
+      `the existing lifecycle policy is not valid, so the default rule cannot be merged into it:\n  - ${parsed.problems.map(formatProblem).join('\n  - ')}`,
+    );
   }
   const existing = parsed.policy;
   if (policyExpiresUntaggedImages(existing)) return { policy: existing, text: existingText, changed: false, renumbered: false };
@@ -64,7 +66,9 @@ export function mergeDefaultRule(existingText: string | undefined, days: number 
     );
   }
   if (existing.rules.length >= POLICY_LIMITS.maxRules) {
-    throw new MergeError(`the policy already has ${existing.rules.length} rules, the most ECR allows; remove a rule to make room for the untagged-image rule`);
+    throw new MergeError(
+      `the policy already has ${existing.rules.length} rules, the most ECR allows; remove a rule to make room for the untagged-image rule`,
+    );
   }
 
   const sorted = [...existing.rules].sort((a, b) => a.rulePriority - b.rulePriority);
@@ -100,7 +104,9 @@ export function mergeDefaultRule(existingText: string | undefined, days: number 
   const policy: LifecyclePolicy = { rules };
   const text = JSON.stringify(policy);
   if (text.length > POLICY_LIMITS.maxLength) {
-    throw new MergeError(`with the untagged-image rule the policy would be ${text.length} characters, over ECR's limit of ${POLICY_LIMITS.maxLength}; shorten descriptions or remove rules`);
+    throw new MergeError(
+      `with the untagged-image rule the policy would be ${text.length} characters, over ECR's limit of ${POLICY_LIMITS.maxLength}; shorten descriptions or remove rules`,
+    );
   }
   const check = parsePolicy(text);
   if (!check.ok) {

@@ -105,7 +105,10 @@ describe('ecr-janitor audit and snapshot (CLI against moto)', () => {
     euwest = ecrClientForMoto('eu-west-1');
 
     await createRepository(useast, 'shop/web');
-    await pushImage(useast, 'shop/web', { manifest: imageManifest({ format: 'docker', config: 1_000, layers: [WEB_BASE, 7_000] }), tag: 'v1' });
+    await pushImage(useast, 'shop/web', {
+      manifest: imageManifest({ format: 'docker', config: 1_000, layers: [WEB_BASE, 7_000] }),
+      tag: 'v1',
+    });
     await pushUntaggedImage(useast, 'shop/web', imageManifest({ config: 1_100, layers: [WEB_BASE, 9_000] }));
 
     await createRepository(useast, 'shop/api', { policyText: taggedOnlyPolicy });
@@ -139,7 +142,9 @@ describe('ecr-janitor audit and snapshot (CLI against moto)', () => {
   describe('audit --format json', () => {
     it('exits 0 and prints a report of the documented shape when every repository can be read', () => {
       expect(run.code).toBe(0);
-      expect(Object.keys(report)).toEqual(expect.arrayContaining(['generatedAt', 'now', 'days', 'pricePerGbMonth', 'totals', 'repositories', 'apiCalls', 'errors']));
+      expect(Object.keys(report)).toEqual(
+        expect.arrayContaining(['generatedAt', 'now', 'days', 'pricePerGbMonth', 'totals', 'repositories', 'apiCalls', 'errors']),
+      );
       expect(report).toMatchObject({ generatedAt: GENERATED_AT, now, days: 7, pricePerGbMonth: 0.1, errors: [] });
       expect(Object.keys(report.totals).sort()).toEqual(TOTAL_KEYS);
       expect(report.repositories).toHaveLength(4);
@@ -168,7 +173,7 @@ describe('ecr-janitor audit and snapshot (CLI against moto)', () => {
       expect(api).toMatchObject({ images: 3, untaggedImages: 0, indexChildren: 2, storedBytes: API_STORED });
     });
 
-    it('reclaims only the orphan\'s own blobs when the merged default rule expires it', () => {
+    it("reclaims only the orphan's own blobs when the merged default rule expires it", () => {
       expect(row(report, 'shop/web')).toMatchObject({ doomedImages: 1, reclaimableBytes: WEB_RECLAIMABLE });
       // Index children are never expired while their index exists; tagged images are within their rules.
       expect(row(report, 'shop/api')).toMatchObject({ doomedImages: 0, reclaimableBytes: 0 });
@@ -220,7 +225,9 @@ describe('ecr-janitor audit and snapshot (CLI against moto)', () => {
     it('prices stored and reclaimable bytes at --price-per-gb-month', async () => {
       const price = 1_000_000;
 
-      const priced = stdoutJson<AuditReport>(await janitor(['audit', ...moto(), '--now', now, '--format', 'json', '--price-per-gb-month', String(price)]));
+      const priced = stdoutJson<AuditReport>(
+        await janitor(['audit', ...moto(), '--now', now, '--format', 'json', '--price-per-gb-month', String(price)]),
+      );
 
       const web = row(priced, 'shop/web');
       expect(priced.pricePerGbMonth).toBe(price);

@@ -36,7 +36,18 @@ describe('ecr-janitor CLI exit codes', () => {
     });
 
     it('exits 0 with client-side rate limits, standard retry and a bound on attempts', async () => {
-      const run = await janitor(['audit', ...moto(), '--format', 'json', '--rate-limit', 'DescribeRepositories=50/2,DescribeImages=50', '--retry-mode', 'standard', '--max-attempts', '3']);
+      const run = await janitor([
+        'audit',
+        ...moto(),
+        '--format',
+        'json',
+        '--rate-limit',
+        'DescribeRepositories=50/2,DescribeImages=50',
+        '--retry-mode',
+        'standard',
+        '--max-attempts',
+        '3',
+      ]);
 
       expect(run.code).toBe(0);
       expect(stdoutJson<AuditReport>(run).apiCalls.DescribeRepositories).toBe(1);
@@ -160,14 +171,18 @@ describe('ecr-janitor CLI exit codes', () => {
       jest.restoreAllMocks();
     });
 
-    it('exits 3 and reports the region\'s error when audit cannot list its repositories', async () => {
+    it("exits 3 and reports the region's error when audit cannot list its repositories", async () => {
       const run = await janitor(['audit', ...unreachable, '--format', 'json']);
 
       expect(run.code).toBe(3);
       const report = stdoutJson<AuditReport>(run);
       expect(report.repositories).toEqual([]);
       expect(report.errors).toHaveLength(1);
-      expect(report.errors[0]).toMatchObject({ region: 'us-east-1', code: expect.any(String) as string, message: expect.any(String) as string });
+      expect(report.errors[0]).toMatchObject({
+        region: 'us-east-1',
+        code: expect.any(String) as string,
+        message: expect.any(String) as string,
+      });
       expect(report.errors[0]).not.toHaveProperty('repositoryName');
       expect(report.apiCalls).toEqual({ DescribeRepositories: 1, total: 1 });
       expect(report.apiRetries).toEqual({ DescribeRepositories: 7 });

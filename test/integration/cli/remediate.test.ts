@@ -120,7 +120,8 @@ describe('ecr-janitor remediate (CLI against moto)', () => {
     // Images make the repositories realistic; remediation never touches them.
     await pushImage(ecr, 'app/none', { manifest: imageManifest({ layers: [2_000] }), tag: 'v1' });
     await pushUntaggedImage(ecr, 'app/none', imageManifest({ layers: [3_000] }));
-    readPolicies = async () => Object.fromEntries(await Promise.all(NAMES.map(async (name) => [name, await getPolicy(ecr, name)] as const)));
+    readPolicies = async () =>
+      Object.fromEntries(await Promise.all(NAMES.map(async (name) => [name, await getPolicy(ecr, name)] as const)));
     initial = await readPolicies();
   });
 
@@ -140,7 +141,9 @@ describe('ecr-janitor remediate (CLI against moto)', () => {
     });
 
     it('plans a merge for each repository that lacks an untagged rule when --apply is absent', () => {
-      const planned = Object.fromEntries(Object.entries(FIRST_APPLY).map(([key, outcome]) => [key, outcome === 'applied' ? 'planned' : outcome]));
+      const planned = Object.fromEntries(
+        Object.entries(FIRST_APPLY).map(([key, outcome]) => [key, outcome === 'applied' ? 'planned' : outcome]),
+      );
 
       expect(dryCode).toBe(0);
       expect(dry.apply).toBe(false);
@@ -169,7 +172,9 @@ describe('ecr-janitor remediate (CLI against moto)', () => {
     });
 
     it('skips the repositories tagged KEY=true when --opt-out-tag KEY is given', async () => {
-      const result = stdoutJson<RemediationJson>(await janitor(['remediate', ...moto(), '--opt-out-tag', 'team:frozen', '--format', 'json']));
+      const result = stdoutJson<RemediationJson>(
+        await janitor(['remediate', ...moto(), '--opt-out-tag', 'team:frozen', '--format', 'json']),
+      );
 
       expect(action(result, 'keep/svc').outcome).toBe('skipped-opt-out');
       // The default tag no longer counts, and without --exclude nothing is excluded.
@@ -251,7 +256,9 @@ describe('ecr-janitor remediate (CLI against moto)', () => {
       });
 
       it('finds every repository compliant or skipped and writes nothing', async () => {
-        const expected = Object.fromEntries(Object.entries(FIRST_APPLY).map(([key, outcome]) => [key, outcome === 'applied' ? 'compliant' : outcome]));
+        const expected = Object.fromEntries(
+          Object.entries(FIRST_APPLY).map(([key, outcome]) => [key, outcome === 'applied' ? 'compliant' : outcome]),
+        );
 
         expect(secondCode).toBe(0);
         expect(outcomes(second)).toEqual(expected);
@@ -275,7 +282,12 @@ describe('ecr-janitor remediate (CLI against moto)', () => {
           'sandbox-alice': 'missing',
           legacyapp: 'ok',
         });
-        expect(report.repositories.filter((r) => r.excluded).map((r) => r.repositoryName).sort()).toEqual(['legacy/old', 'sandbox-alice']);
+        expect(
+          report.repositories
+            .filter((r) => r.excluded)
+            .map((r) => r.repositoryName)
+            .sort(),
+        ).toEqual(['legacy/old', 'sandbox-alice']);
       });
     });
   });

@@ -62,14 +62,32 @@ function ruleName(id: string, rule: Resource): string {
 
 const createRepository = sample('create-repository.json');
 const NEGATIVES: Array<[string, SampleEvent]> = [
-  ['ECR\'s own lifecycle run (PolicyExecutionEvent)', {
-    source: 'aws.ecr',
-    'detail-type': 'AWS Service Event via CloudTrail',
-    detail: { eventSource: 'ecr.amazonaws.com', eventName: 'PolicyExecutionEvent', eventType: 'AwsServiceEvent', serviceEventDetails: { repositoryName: 'testrepo' } },
-  }],
+  [
+    "ECR's own lifecycle run (PolicyExecutionEvent)",
+    {
+      source: 'aws.ecr',
+      'detail-type': 'AWS Service Event via CloudTrail',
+      detail: {
+        eventSource: 'ecr.amazonaws.com',
+        eventName: 'PolicyExecutionEvent',
+        eventType: 'AwsServiceEvent',
+        serviceEventDetails: { repositoryName: 'testrepo' },
+      },
+    },
+  ],
   ['a DeleteRepository call', { ...createRepository, detail: { ...createRepository.detail, eventName: 'DeleteRepository' } }],
-  ['a CreateRepository call to another service', { ...createRepository, source: 'aws.codecommit', detail: { ...createRepository.detail, eventSource: 'codecommit.amazonaws.com' } }],
-  ['an ECR image push', { source: 'aws.ecr', 'detail-type': 'ECR Image Action', detail: { 'action-type': 'PUSH', result: 'SUCCESS', 'repository-name': 'team-a/web-api', 'image-tag': 'v1' } }],
+  [
+    'a CreateRepository call to another service',
+    { ...createRepository, source: 'aws.codecommit', detail: { ...createRepository.detail, eventSource: 'codecommit.amazonaws.com' } },
+  ],
+  [
+    'an ECR image push',
+    {
+      source: 'aws.ecr',
+      'detail-type': 'ECR Image Action',
+      detail: { 'action-type': 'PUSH', result: 'SUCCESS', 'repository-name': 'team-a/web-api', 'image-tag': 'v1' },
+    },
+  ],
   ['a report event from another source', { ...sample('cost-report.json'), source: 'finops-tool' }],
 ];
 
@@ -89,7 +107,9 @@ const SAMPLES: Array<[string, string[]]> = [
 
 describe('event patterns of the packaged template (moto EventBridge)', () => {
   const template = loadTemplate();
-  const patternRules = Object.entries(template.Resources).filter(([, r]) => r.Type === 'AWS::Events::Rule' && r.Properties?.EventPattern !== undefined);
+  const patternRules = Object.entries(template.Resources).filter(
+    ([, r]) => r.Type === 'AWS::Events::Rule' && r.Properties?.EventPattern !== undefined,
+  );
   let events: EventBridgeClient;
   let sqs: SQSClient;
   const queues = new Map<string, string>();
@@ -97,7 +117,16 @@ describe('event patterns of the packaged template (moto EventBridge)', () => {
   /** Puts one event on the default bus and returns the names of the rules whose queue received it. */
   async function matchingRules(event: SampleEvent): Promise<string[]> {
     const out = await events.send(
-      new PutEventsCommand({ Entries: [{ Source: event.source, DetailType: event['detail-type'], Detail: JSON.stringify(event.detail), Resources: event.resources ?? [] }] }),
+      new PutEventsCommand({
+        Entries: [
+          {
+            Source: event.source,
+            DetailType: event['detail-type'],
+            Detail: JSON.stringify(event.detail),
+            Resources: event.resources ?? [],
+          },
+        ],
+      }),
     );
     expect(out.FailedEntryCount ?? 0).toBe(0);
     const matched: string[] = [];
@@ -106,7 +135,9 @@ describe('event patterns of the packaged template (moto EventBridge)', () => {
       const received = (await takeMessages(sqs, url, { waitTimeSeconds: 0 })) as Array<{ detail: unknown }>;
       if (received.length > 0) {
         matched.push(name);
-        expect(received).toEqual([expect.objectContaining({ source: event.source, 'detail-type': event['detail-type'], detail: event.detail })]);
+        expect(received).toEqual([
+          expect.objectContaining({ source: event.source, 'detail-type': event['detail-type'], detail: event.detail }),
+        ]);
       }
     }
     return matched.sort();

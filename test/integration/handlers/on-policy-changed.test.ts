@@ -52,7 +52,10 @@ describe('onPolicyChanged handler (moto)', () => {
 
       const result = await lambdaHandler(sample('delete-lifecycle-policy.json'));
 
-      expect(result).toEqual({ status: 'done', action: expect.objectContaining({ outcome: 'applied', repositoryName: REPO, before: null }) });
+      expect(result).toEqual({
+        status: 'done',
+        action: expect.objectContaining({ outcome: 'applied', repositoryName: REPO, before: null }),
+      });
       expect(rulesOf(await getPolicy(ecr, REPO))).toEqual([expect.objectContaining({ rulePriority: 1, ...UNTAGGED_7_DAYS })]);
       expect(calls().PutLifecyclePolicy).toBe(1);
     });
@@ -69,7 +72,7 @@ describe('onPolicyChanged handler (moto)', () => {
   });
 
   describe('PutLifecyclePolicy', () => {
-    it('merges the untagged rule back into a weakened policy, keeping the team\'s rule', async () => {
+    it("merges the untagged rule back into a weakened policy, keeping the team's rule", async () => {
       await createRepository(ecr, REPO, { policyText: WEAKENED });
 
       const result = await lambdaHandler(sample('put-lifecycle-policy.json'));
@@ -90,11 +93,12 @@ describe('onPolicyChanged handler (moto)', () => {
       expect(await getPolicy(ecr, REPO)).toBe(COMPLIANT);
     });
 
-    it('ignores the janitor\'s own write, so it never loops', async () => {
+    it("ignores the janitor's own write, so it never loops", async () => {
       await createRepository(ecr, REPO, { policyText: WEAKENED });
       const event = sample('put-lifecycle-policy.json');
       const ownRole = JANITOR_ROLES[2] ?? '';
-      event.detail.userIdentity.arn = 'arn:aws:sts::123456789012:assumed-role/ecr-janitor-prod-OnPolicyChangedRole-Qw5eR7tY9uI1/ecr-janitor-prod-onPolicyChanged';
+      event.detail.userIdentity.arn =
+        'arn:aws:sts::123456789012:assumed-role/ecr-janitor-prod-OnPolicyChangedRole-Qw5eR7tY9uI1/ecr-janitor-prod-onPolicyChanged';
       event.detail.userIdentity.sessionContext.sessionIssuer.arn = ownRole;
 
       const result = await lambdaHandler(event);
@@ -131,7 +135,9 @@ describe('onPolicyChanged handler (moto)', () => {
 
     it('leaves an opted-out repository alone', async () => {
       const repository = await createRepository(ecr, REPO, { policyText: WEAKENED });
-      await ecr.send(new TagResourceCommand({ resourceArn: repository.repositoryArn, tags: [{ Key: 'ecr-janitor:opt-out', Value: 'true' }] }));
+      await ecr.send(
+        new TagResourceCommand({ resourceArn: repository.repositoryArn, tags: [{ Key: 'ecr-janitor:opt-out', Value: 'true' }] }),
+      );
 
       const result = await lambdaHandler(sample('put-lifecycle-policy.json'));
 
@@ -165,7 +171,12 @@ describe('onPolicyChanged handler (moto)', () => {
     it('ignores a failed call', async () => {
       await createRepository(ecr, REPO);
       const event = { ...sample('delete-lifecycle-policy.json') } as Sample & { detail: Record<string, unknown> };
-      event.detail = { ...event.detail, errorCode: 'LifecyclePolicyNotFoundException', errorMessage: 'Lifecycle policy does not exist', responseElements: null };
+      event.detail = {
+        ...event.detail,
+        errorCode: 'LifecyclePolicyNotFoundException',
+        errorMessage: 'Lifecycle policy does not exist',
+        responseElements: null,
+      };
 
       const result = await lambdaHandler(event);
 
@@ -176,12 +187,21 @@ describe('onPolicyChanged handler (moto)', () => {
 
     it.each([
       ['a CreateRepository event', () => JSON.parse(readFileSync(path.join(EVENTS_DIR, 'create-repository.json'), 'utf8')) as unknown],
-      ['no repository name', () => ({ ...sample('delete-lifecycle-policy.json'), detail: { ...sample('delete-lifecycle-policy.json').detail, requestParameters: {} } })],
-      ['no event time', () => {
-        const event = sample('put-lifecycle-policy.json');
-        delete event.detail.eventTime;
-        return event;
-      }],
+      [
+        'no repository name',
+        () => ({
+          ...sample('delete-lifecycle-policy.json'),
+          detail: { ...sample('delete-lifecycle-policy.json').detail, requestParameters: {} },
+        }),
+      ],
+      [
+        'no event time',
+        () => {
+          const event = sample('put-lifecycle-policy.json');
+          delete event.detail.eventTime;
+          return event;
+        },
+      ],
       ['an empty object', () => ({})],
       ['null', () => null],
     ])('acknowledges a malformed event (%s) without writing', async (_label, malformed) => {

@@ -36,18 +36,29 @@ describe('onRepositoryCreated handler (moto)', () => {
 
     const result = await lambdaHandler(sample('create-repository.json'));
 
-    expect(result).toEqual({ status: 'done', action: expect.objectContaining({ outcome: 'applied', region: MOTO_REGION, repositoryName: 'team-a/web-api', before: null }) });
+    expect(result).toEqual({
+      status: 'done',
+      action: expect.objectContaining({ outcome: 'applied', region: MOTO_REGION, repositoryName: 'team-a/web-api', before: null }),
+    });
     expect(rulesOf(await getPolicy(ecr, 'team-a/web-api'))).toEqual([expect.objectContaining({ rulePriority: 1, ...UNTAGGED_7_DAYS })]);
     expect(calls().PutLifecyclePolicy).toBe(1);
   });
 
-  it('merges the rule into a policy the repository already has, keeping the team\'s rule', async () => {
-    const teamRule = { rulePriority: 1, description: 'keep 30 releases', selection: { tagStatus: 'tagged', tagPatternList: ['v*'], countType: 'imageCountMoreThan', countNumber: 30 }, action: { type: 'expire' } };
+  it("merges the rule into a policy the repository already has, keeping the team's rule", async () => {
+    const teamRule = {
+      rulePriority: 1,
+      description: 'keep 30 releases',
+      selection: { tagStatus: 'tagged', tagPatternList: ['v*'], countType: 'imageCountMoreThan', countNumber: 30 },
+      action: { type: 'expire' },
+    };
     await createRepository(ecr, 'team-a/web-api', { policyText: { rules: [teamRule] } });
 
     await lambdaHandler(sample('create-repository.json'));
 
-    expect(rulesOf(await getPolicy(ecr, 'team-a/web-api'))).toEqual([teamRule, expect.objectContaining({ rulePriority: 2, ...UNTAGGED_7_DAYS })]);
+    expect(rulesOf(await getPolicy(ecr, 'team-a/web-api'))).toEqual([
+      teamRule,
+      expect.objectContaining({ rulePriority: 2, ...UNTAGGED_7_DAYS }),
+    ]);
   });
 
   it('handles a nested repository name', async () => {
@@ -90,9 +101,11 @@ describe('onRepositoryCreated handler (moto)', () => {
     expect(calls().PutLifecyclePolicy).toBeUndefined();
   });
 
-  it('reads the repository\'s tags when the request had none, and honours an opt-out added since', async () => {
+  it("reads the repository's tags when the request had none, and honours an opt-out added since", async () => {
     const repository = await createRepository(ecr, 'team-a/web-api');
-    await ecr.send(new TagResourceCommand({ resourceArn: repository.repositoryArn, tags: [{ Key: 'ecr-janitor:opt-out', Value: 'TRUE' }] }));
+    await ecr.send(
+      new TagResourceCommand({ resourceArn: repository.repositoryArn, tags: [{ Key: 'ecr-janitor:opt-out', Value: 'TRUE' }] }),
+    );
 
     const result = await lambdaHandler(sample('create-repository.json'));
 
@@ -140,8 +153,29 @@ describe('onRepositoryCreated handler (moto)', () => {
 
   it.each([
     ['no detail', (e: Sample) => ({ ...e, detail: undefined })],
-    ['no repository name in the response', (e: Sample) => ({ ...e, detail: { ...e.detail, responseElements: { repository: { repositoryArn: 'arn:aws:ecr:us-east-1:123456789012:repository/x' } } } })],
-    ['a registry id that is not an account', (e: Sample) => ({ ...e, detail: { ...e.detail, responseElements: { repository: { repositoryName: 'team-a/web-api', repositoryArn: 'arn:aws:ecr:us-east-1:123456789012:repository/team-a/web-api', registryId: 'me' } } } })],
+    [
+      'no repository name in the response',
+      (e: Sample) => ({
+        ...e,
+        detail: { ...e.detail, responseElements: { repository: { repositoryArn: 'arn:aws:ecr:us-east-1:123456789012:repository/x' } } },
+      }),
+    ],
+    [
+      'a registry id that is not an account',
+      (e: Sample) => ({
+        ...e,
+        detail: {
+          ...e.detail,
+          responseElements: {
+            repository: {
+              repositoryName: 'team-a/web-api',
+              repositoryArn: 'arn:aws:ecr:us-east-1:123456789012:repository/team-a/web-api',
+              registryId: 'me',
+            },
+          },
+        },
+      }),
+    ],
     ['another API call', (e: Sample) => ({ ...e, detail: { ...e.detail, eventName: 'DeleteRepository' } })],
     ['not an object', () => 'CreateRepository team-a/web-api'],
   ])('acknowledges a malformed event (%s) without writing', async (_label, malform) => {
@@ -163,6 +197,8 @@ describe('onRepositoryCreated handler (moto)', () => {
   it('reads the account from the event (the repository lives in the moto account)', async () => {
     const repository = await createRepository(ecr, 'team-a/web-api');
     expect(repository.registryId).toBe(MOTO_ACCOUNT_ID);
-    expect((sample('create-repository.json').detail.responseElements as { repository: { repositoryArn: string } }).repository.repositoryArn).toBe(repository.repositoryArn);
+    expect(
+      (sample('create-repository.json').detail.responseElements as { repository: { repositoryArn: string } }).repository.repositoryArn,
+    ).toBe(repository.repositoryArn);
   });
 });

@@ -43,7 +43,10 @@ async function captureOutput<T>(fn: () => Promise<T>): Promise<{ result: T; line
     chunks.push(typeof chunk === 'string' ? chunk : Buffer.from(chunk).toString('utf8'));
     return true;
   }) as typeof process.stdout.write;
-  const spies = [jest.spyOn(process.stdout, 'write').mockImplementation(capture), jest.spyOn(process.stderr, 'write').mockImplementation(capture)];
+  const spies = [
+    jest.spyOn(process.stdout, 'write').mockImplementation(capture),
+    jest.spyOn(process.stderr, 'write').mockImplementation(capture),
+  ];
   try {
     const result = await fn();
     const lines = chunks
@@ -103,7 +106,9 @@ describe('middy-wrapped handler with Powertools (moto)', () => {
     expect(typeof handled?.timestamp).toBe('string');
     const emf = lines.filter((l) => typeof l._aws === 'object');
     expect(emf).toContainEqual(expect.objectContaining({ RepositoriesRemediated: 1, service: 'ecr-janitor' }));
-    const namespaces = emf.flatMap((l) => (l._aws as { CloudWatchMetrics: Array<{ Namespace: string }> }).CloudWatchMetrics.map((m) => m.Namespace));
+    const namespaces = emf.flatMap((l) =>
+      (l._aws as { CloudWatchMetrics: Array<{ Namespace: string }> }).CloudWatchMetrics.map((m) => m.Namespace),
+    );
     expect(new Set(namespaces)).toEqual(new Set(['EcrJanitor']));
   });
 
@@ -126,10 +131,18 @@ describe('middy-wrapped handler with Powertools (moto)', () => {
   });
 
   it('acknowledges a malformed event with a warning and publishes no remediation metric', async () => {
-    const { result, lines } = await captureOutput(() => handler({ source: 'aws.ecr' }, lambdaContext('0b1c2d3e-4f50-4617-8293-a4b5c6d7e8f9')));
+    const { result, lines } = await captureOutput(() =>
+      handler({ source: 'aws.ecr' }, lambdaContext('0b1c2d3e-4f50-4617-8293-a4b5c6d7e8f9')),
+    );
 
     expect(result).toEqual({ status: 'ignored', reason: expect.stringContaining('unexpected event shape') });
-    expect(lines).toContainEqual(expect.objectContaining({ level: 'WARN', message: 'ignoring an event that is not a CreateRepository call', function_request_id: '0b1c2d3e-4f50-4617-8293-a4b5c6d7e8f9' }));
+    expect(lines).toContainEqual(
+      expect.objectContaining({
+        level: 'WARN',
+        message: 'ignoring an event that is not a CreateRepository call',
+        function_request_id: '0b1c2d3e-4f50-4617-8293-a4b5c6d7e8f9',
+      }),
+    );
     expect(lines.some((l) => 'RepositoriesRemediated' in l)).toBe(false);
   });
 });

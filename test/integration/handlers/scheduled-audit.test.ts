@@ -24,8 +24,25 @@ const QUEUE = 'ecr-janitor-report-events';
 const DAY_MS = 86_400_000;
 const SCHEDULE_EVENT = JSON.parse(readFileSync(path.resolve(__dirname, '..', '..', '..', 'events', 'schedule.json'), 'utf8')) as unknown;
 
-const TAGGED_ONLY = { rules: [{ rulePriority: 1, description: 'keep 5 releases', selection: { tagStatus: 'tagged', tagPatternList: ['v*'], countType: 'imageCountMoreThan', countNumber: 5 }, action: { type: 'expire' } }] };
-const COMPLIANT = JSON.stringify({ rules: [{ rulePriority: 1, selection: { tagStatus: 'untagged', countType: 'sinceImagePushed', countUnit: 'days', countNumber: 14 }, action: { type: 'expire' } }] });
+const TAGGED_ONLY = {
+  rules: [
+    {
+      rulePriority: 1,
+      description: 'keep 5 releases',
+      selection: { tagStatus: 'tagged', tagPatternList: ['v*'], countType: 'imageCountMoreThan', countNumber: 5 },
+      action: { type: 'expire' },
+    },
+  ],
+};
+const COMPLIANT = JSON.stringify({
+  rules: [
+    {
+      rulePriority: 1,
+      selection: { tagStatus: 'untagged', countType: 'sinceImagePushed', countUnit: 'days', countNumber: 14 },
+      action: { type: 'expire' },
+    },
+  ],
+});
 
 /** The deployed function's own role, as serverless.yml passes it in AUDIT_ROLE_ARN. */
 const AUDIT_ROLE_ARN = 'arn:aws:iam::123456789012:role/ecr-janitor-prod-us-east-1-audit';
@@ -35,7 +52,15 @@ const AUDIT_ROLE_ARN = 'arn:aws:iam::123456789012:role/ecr-janitor-prod-us-east-
  * region, without AUDIT_ROLE_ARN (no pull-time exclusion check) unless `vars` set it.
  */
 function useEnv(vars: Partial<Record<LambdaEnvKey, string>> = {}): void {
-  useLambdaEnv({ ...FUNCTION_ENV, REGIONS: MOTO_REGION, EXCLUDE: 'sandbox/**', PRICE_PER_GB_MONTH: '0.10', CONCURRENCY: '4', REPORT_BUCKET: BUCKET, ...vars });
+  useLambdaEnv({
+    ...FUNCTION_ENV,
+    REGIONS: MOTO_REGION,
+    EXCLUDE: 'sandbox/**',
+    PRICE_PER_GB_MONTH: '0.10',
+    CONCURRENCY: '4',
+    REPORT_BUCKET: BUCKET,
+    ...vars,
+  });
 }
 
 /** The report artifact, as far as these tests read it. */
@@ -101,7 +126,12 @@ describe('scheduledAudit handler (moto)', () => {
     await s3.send(new CreateBucketCommand({ Bucket: BUCKET }));
     const queue = await createQueue(sqs, QUEUE);
     queueUrl = queue.url;
-    await events.send(new PutRuleCommand({ Name: 'ecr-janitor-report', EventPattern: JSON.stringify({ source: ['ecr-janitor'], 'detail-type': ['ECR Janitor Cost Report'] }) }));
+    await events.send(
+      new PutRuleCommand({
+        Name: 'ecr-janitor-report',
+        EventPattern: JSON.stringify({ source: ['ecr-janitor'], 'detail-type': ['ECR Janitor Cost Report'] }),
+      }),
+    );
     await events.send(new PutTargetsCommand({ Rule: 'ecr-janitor-report', Targets: [{ Id: 'queue', Arn: queue.arn }] }));
 
     const base = { size: 28_000_000, digest: blobDigest('debian-base') };
@@ -155,9 +185,19 @@ describe('scheduledAudit handler (moto)', () => {
     });
 
     it('reports every repository of the region', () => {
-      expect(detail.totals).toMatchObject({ repositories: 5, repositoriesWithoutLifecyclePolicy: 3, repositoriesWithoutUntaggedCleanup: 4 });
+      expect(detail.totals).toMatchObject({
+        repositories: 5,
+        repositoriesWithoutLifecyclePolicy: 3,
+        repositoriesWithoutUntaggedCleanup: 4,
+      });
       expect(detail.totals.storedBytes).toBeGreaterThan(0);
-      expect(detail.topRepositories.map((r) => r.repositoryName).sort()).toEqual(['sandbox/tmp', 'team-a/web-api', 'team-b/worker', 'team-c/batch', 'team-d/legacy']);
+      expect(detail.topRepositories.map((r) => r.repositoryName).sort()).toEqual([
+        'sandbox/tmp',
+        'team-a/web-api',
+        'team-b/worker',
+        'team-c/batch',
+        'team-d/legacy',
+      ]);
       expect(detail.errorCount).toBe(0);
       expect(detail.change).toBeNull();
     });
@@ -188,9 +228,13 @@ describe('scheduledAudit handler (moto)', () => {
     it('applies the default rule where it was missing and leaves the rest alone', async () => {
       const rules = async (name: string) => {
         const text = await getPolicy(ecr, name);
-        return text === undefined ? undefined : (JSON.parse(text) as { rules: Array<{ selection: { tagStatus: string; countNumber: number } }> }).rules;
+        return text === undefined
+          ? undefined
+          : (JSON.parse(text) as { rules: Array<{ selection: { tagStatus: string; countNumber: number } }> }).rules;
       };
-      expect(await rules('team-a/web-api')).toEqual([expect.objectContaining({ selection: expect.objectContaining({ tagStatus: 'untagged', countNumber: 7 }) })]);
+      expect(await rules('team-a/web-api')).toEqual([
+        expect.objectContaining({ selection: expect.objectContaining({ tagStatus: 'untagged', countNumber: 7 }) }),
+      ]);
       expect((await rules('team-c/batch'))?.map((r) => r.selection.tagStatus)).toEqual(['tagged', 'untagged']);
       expect(await getPolicy(ecr, 'team-b/worker')).toBe(COMPLIANT);
       expect(await getPolicy(ecr, 'team-d/legacy')).toBeUndefined();
@@ -263,7 +307,7 @@ describe('scheduledAudit handler (moto)', () => {
       expect(second.remediation).toEqual({ compliant: 3, 'skipped-opt-out': 1, 'skipped-excluded': 1 });
     });
 
-    it('keeps both weeks in the history and writes the new week\'s artifacts', async () => {
+    it("keeps both weeks in the history and writes the new week's artifacts", async () => {
       const history = JSON.parse(await objectText('reports/history.json')) as Array<{ date: string }>;
       expect(history.map((h) => h.date)).toEqual([first.generatedAt.slice(0, 10), secondDate]);
       expect(await keysUnder(`reports/${secondDate}/`)).toHaveLength(4);
@@ -290,7 +334,7 @@ describe('scheduledAudit handler (moto)', () => {
       second = JSON.parse(await objectText(secondDetail.artifacts.json)) as ReportJson;
     });
 
-    it('reports only each invocation\'s own calls, not the container\'s running count', () => {
+    it("reports only each invocation's own calls, not the container's running count", () => {
       expect(first.apiCalls).toEqual(expectedCalls(0));
       expect(second.apiCalls).toEqual(expectedCalls(0));
       // The container's counter holds both runs and the report's S3 and EventBridge calls.
@@ -313,7 +357,9 @@ describe('scheduledAudit handler (moto)', () => {
     });
 
     it('warns PullTimeExclusionUnknown once per region, saying what to verify', () => {
-      expect(json.warnings.map((w) => [w.region, w.repositoryName, w.code])).toEqual(REGIONS.map((region) => [region, '', 'PullTimeExclusionUnknown']).sort());
+      expect(json.warnings.map((w) => [w.region, w.repositoryName, w.code])).toEqual(
+        REGIONS.map((region) => [region, '', 'PullTimeExclusionUnknown']).sort(),
+      );
       for (const w of json.warnings) {
         expect(w.message).toContain('HTTP 500');
         expect(w.message).toContain(`aws ecr register-pull-time-update-exclusion --principal-arn ${AUDIT_ROLE_ARN} --region ${w.region}`);
@@ -326,7 +372,7 @@ describe('scheduledAudit handler (moto)', () => {
       expect(detail.totals.repositories).toBe(5);
     });
 
-    it('counts the check\'s calls in the report: one per region, retried once', () => {
+    it("counts the check's calls in the report: one per region, retried once", () => {
       expect(json.apiCalls.ListPullTimeUpdateExclusions).toBe(REGIONS.length);
       expect(json.apiRetries).toEqual({ ListPullTimeUpdateExclusions: REGIONS.length });
     });

@@ -5,7 +5,27 @@ import { logger, resetRuntime, runtime } from '../../../src/handlers/runtime';
 import { MOTO_REGION, motoEndpoint, resetMoto } from './moto';
 
 /** Every variable the SDK or a handler reads from the environment: cleared before a test sets its own. */
-export const LAMBDA_ENV_KEYS = ['AWS_ENDPOINT_URL', 'AWS_ACCESS_KEY_ID', 'AWS_SECRET_ACCESS_KEY', 'AWS_SESSION_TOKEN', 'AWS_PROFILE', 'AWS_REGION', 'AWS_DEFAULT_REGION', 'REGIONS', 'DEFAULT_DAYS', 'DRY_RUN', 'EXCLUDE', 'OPT_OUT_TAG', 'PRICE_PER_GB_MONTH', 'CONCURRENCY', 'RATE_LIMITS', 'REPORT_BUCKET', 'REPORT_BUS', 'JANITOR_ROLES', 'AUDIT_ROLE_ARN'] as const;
+export const LAMBDA_ENV_KEYS = [
+  'AWS_ENDPOINT_URL',
+  'AWS_ACCESS_KEY_ID',
+  'AWS_SECRET_ACCESS_KEY',
+  'AWS_SESSION_TOKEN',
+  'AWS_PROFILE',
+  'AWS_REGION',
+  'AWS_DEFAULT_REGION',
+  'REGIONS',
+  'DEFAULT_DAYS',
+  'DRY_RUN',
+  'EXCLUDE',
+  'OPT_OUT_TAG',
+  'PRICE_PER_GB_MONTH',
+  'CONCURRENCY',
+  'RATE_LIMITS',
+  'REPORT_BUCKET',
+  'REPORT_BUS',
+  'JANITOR_ROLES',
+  'AUDIT_ROLE_ARN',
+] as const;
 
 /** A variable of {@link LAMBDA_ENV_KEYS}. */
 export type LambdaEnvKey = (typeof LAMBDA_ENV_KEYS)[number];

@@ -27,7 +27,7 @@ export function motoEndpoint(): string {
   const endpoint = process.env.MOTO_ENDPOINT;
   if (!endpoint) {
     throw new Error(
-      'MOTO_ENDPOINT is not set: run integration tests through jest\'s integration project ' +
+      "MOTO_ENDPOINT is not set: run integration tests through jest's integration project " +
         '(`npx jest --selectProjects integration`), whose globalSetup starts moto, or start one with ' +
         '`scripts/moto.sh serve 5000` and export MOTO_ENDPOINT=http://127.0.0.1:5000',
     );

@@ -238,15 +238,9 @@ export function manifestText(manifest: ImageManifest | ImageIndex | string): str
  * @example
  * await createRepository(ecr, 'team/api', { tags: { team: 'api' }, policyText: { rules: [...] } });
  */
-export async function createRepository(
-  client: ECRClient,
-  name: string,
-  options: CreateRepositoryOptions = {},
-): Promise<Repository> {
+export async function createRepository(client: ECRClient, name: string, options: CreateRepositoryOptions = {}): Promise<Repository> {
   const tags = Object.entries(options.tags ?? {}).map(([Key, Value]) => ({ Key, Value }));
-  const { repository } = await client.send(
-    new CreateRepositoryCommand({ repositoryName: name, ...(tags.length > 0 ? { tags } : {}) }),
-  );
+  const { repository } = await client.send(new CreateRepositoryCommand({ repositoryName: name, ...(tags.length > 0 ? { tags } : {}) }));
   if (!repository) throw new Error(`CreateRepository ${name} returned no repository`);
   if (options.policyText !== undefined) await putPolicy(client, name, options.policyText);
   return repository;
@@ -312,8 +306,7 @@ export function pushUntaggedImage(
  */
 export async function pushIndex(client: ECRClient, repositoryName: string, options: PushIndexOptions): Promise<PushedIndex> {
   const format =
-    options.format ??
-    (options.children.every((child) => child.manifest.mediaType === MediaTypes.dockerManifest) ? 'docker' : 'oci');
+    options.format ?? (options.children.every((child) => child.manifest.mediaType === MediaTypes.dockerManifest) ? 'docker' : 'oci');
   const children: PushedImage[] = [];
   for (const child of options.children) {
     children.push(await pushImage(client, repositoryName, { manifest: child.manifest }));
@@ -362,8 +355,7 @@ export async function getPolicy(client: ECRClient, repositoryName: string): Prom
 
 function mediaTypeOf(text: string): string {
   const parsed: unknown = JSON.parse(text);
-  const mediaType =
-    typeof parsed === 'object' && parsed !== null && 'mediaType' in parsed ? parsed.mediaType : undefined;
+  const mediaType = typeof parsed === 'object' && parsed !== null && 'mediaType' in parsed ? parsed.mediaType : undefined;
   if (typeof mediaType !== 'string') {
     throw new Error('the manifest has no mediaType: pass options.mediaType to pushImage');
   }

@@ -64,7 +64,9 @@ export async function takeMessages(sqs: SQSClient, queueUrl: string, options: Ta
   const bodies: unknown[] = [];
   let waitTimeSeconds = options.waitTimeSeconds ?? 1;
   for (;;) {
-    const { Messages = [] } = await sqs.send(new ReceiveMessageCommand({ QueueUrl: queueUrl, MaxNumberOfMessages: 10, WaitTimeSeconds: waitTimeSeconds }));
+    const { Messages = [] } = await sqs.send(
+      new ReceiveMessageCommand({ QueueUrl: queueUrl, MaxNumberOfMessages: 10, WaitTimeSeconds: waitTimeSeconds }),
+    );
     if (Messages.length === 0) return bodies;
     for (const message of Messages) {
       bodies.push(JSON.parse(message.Body ?? 'null'));

@@ -39,7 +39,8 @@ interface FoundStatement {
 const FUNCTIONS = ['ScheduledAuditLambdaFunction', 'OnRepositoryCreatedLambdaFunction', 'OnPolicyChangedLambdaFunction'] as const;
 const REPOSITORY_ARN = /^arn:(aws|\$\{AWS::Partition\}):ecr:\*:\$\{AWS::AccountId\}:repository\/\*$/;
 const REPORT_BUCKET_ARN = /^\$\{ReportBucket\.Arn\}(\/.+)?$/;
-const REPORT_BUS_ARN = /^(\$\{ReportBus\}|arn:(aws|\$\{AWS::Partition\}):events:\$\{AWS::Region\}:\$\{AWS::AccountId\}:event-bus\/\$\{ReportBus\})$/;
+const REPORT_BUS_ARN =
+  /^(\$\{ReportBus\}|arn:(aws|\$\{AWS::Partition\}):events:\$\{AWS::Region\}:\$\{AWS::AccountId\}:event-bus\/\$\{ReportBus\})$/;
 const READ_ONLY_ACTION = /^[a-z0-9-]+:(describe|get|list|batchget)[a-z0-9]*$/;
 const FORBIDDEN_ACTIONS = ['ecr:batchdeleteimage', 'ecr:deleterepository', 'ecr:deletelifecyclepolicy'];
 
@@ -74,7 +75,9 @@ function render(value: unknown): string[] {
   const join = value['Fn::Join'];
   if (Array.isArray(join)) {
     const [separator, parts] = join as [string, unknown[]];
-    return parts.map(render).reduce<string[]>((acc, options) => acc.flatMap((a) => options.map((o) => (a === '' ? o : `${a}${separator}${o}`))), ['']);
+    return parts
+      .map(render)
+      .reduce<string[]>((acc, options) => acc.flatMap((a) => options.map((o) => (a === '' ? o : `${a}${separator}${o}`))), ['']);
   }
   const fnIf = value['Fn::If'];
   if (Array.isArray(fnIf)) return [...render(fnIf[1]), ...render(fnIf[2])];
@@ -109,7 +112,9 @@ function statements(template: Template): FoundStatement[] {
     }
     if (!isRecord(value)) return;
     if (Array.isArray(value.Statement)) {
-      value.Statement.forEach((s, i) => found.push({ where: `${where}.Statement[${i}]`, statement: s as Statement, ...(role === undefined ? {} : { role }) }));
+      value.Statement.forEach((s, i) =>
+        found.push({ where: `${where}.Statement[${i}]`, statement: s as Statement, ...(role === undefined ? {} : { role }) }),
+      );
       return;
     }
     for (const [key, child] of Object.entries(value)) visit(child, `${where}.${key}`, role);
@@ -120,7 +125,9 @@ function statements(template: Template): FoundStatement[] {
       visit(props.AssumeRolePolicyDocument, `${id}.AssumeRolePolicyDocument`, undefined);
       visit(props.Policies, `${id}.Policies`, id);
     } else if (resource.Type === 'AWS::IAM::Policy' || resource.Type === 'AWS::IAM::ManagedPolicy') {
-      const roles = asArray(props.Roles as unknown[] | undefined).map(targetId).filter((r): r is string => r !== undefined);
+      const roles = asArray(props.Roles as unknown[] | undefined)
+        .map(targetId)
+        .filter((r): r is string => r !== undefined);
       for (const role of roles.length > 0 ? roles : ['(unattached)']) visit(props.PolicyDocument, `${id}.PolicyDocument`, role);
     } else {
       visit(props, id, undefined);
@@ -140,37 +147,53 @@ function resourcesOfType(t: Template, type: string): Array<[string, Resource]> {
 
 function wildcardActions(t: Template): string[] {
   return allowStatements(t).flatMap(({ where, statement }) => [
-    ...actionsOf(statement).filter((a) => a.includes('*')).map((a) => `${where}: allows wildcard action ${a}`),
+    ...actionsOf(statement)
+      .filter((a) => a.includes('*'))
+      .map((a) => `${where}: allows wildcard action ${a}`),
     ...(statement.NotAction === undefined ? [] : [`${where}: Allow with NotAction grants everything else`]),
   ]);
 }
 
 function writesOnAnyResource(t: Template): string[] {
   return identityAllowStatements(t).flatMap(({ where, statement }) =>
-    resourcesOf(statement).includes('*') ? actionsOf(statement).filter((a) => !READ_ONLY_ACTION.test(a)).map((a) => `${where}: ${a} on Resource "*"`) : [],
+    resourcesOf(statement).includes('*')
+      ? actionsOf(statement)
+          .filter((a) => !READ_ONLY_ACTION.test(a))
+          .map((a) => `${where}: ${a} on Resource "*"`)
+      : [],
   );
 }
 
 function forbiddenActions(t: Template): string[] {
-  return allowStatements(t).flatMap(({ where, statement }) => actionsOf(statement).filter((a) => FORBIDDEN_ACTIONS.includes(a)).map((a) => `${where}: allows ${a}`));
+  return allowStatements(t).flatMap(({ where, statement }) =>
+    actionsOf(statement)
+      .filter((a) => FORBIDDEN_ACTIONS.includes(a))
+      .map((a) => `${where}: allows ${a}`),
+  );
 }
 
 function scopedActionViolations(t: Template, matches: (action: string) => boolean, allowed: RegExp, what: string): string[] {
   return identityAllowStatements(t).flatMap(({ where, statement }) =>
-    actionsOf(statement).some(matches) ? resourcesOf(statement).filter((r) => !allowed.test(r)).map((r) => `${where}: ${what} on ${r}`) : [],
+    actionsOf(statement).some(matches)
+      ? resourcesOf(statement)
+          .filter((r) => !allowed.test(r))
+          .map((r) => `${where}: ${what} on ${r}`)
+      : [],
   );
 }
 
 const putLifecyclePolicyScope = (t: Template): string[] =>
   scopedActionViolations(t, (a) => a === 'ecr:putlifecyclepolicy', REPOSITORY_ARN, 'ecr:PutLifecyclePolicy');
 const s3Scope = (t: Template): string[] => scopedActionViolations(t, (a) => a.startsWith('s3:'), REPORT_BUCKET_ARN, 'S3 access');
-const putEventsScope = (t: Template): string[] => scopedActionViolations(t, (a) => a === 'events:putevents', REPORT_BUS_ARN, 'events:PutEvents');
+const putEventsScope = (t: Template): string[] =>
+  scopedActionViolations(t, (a) => a === 'events:putevents', REPORT_BUS_ARN, 'events:PutEvents');
 
 function lambdaPlatform(t: Template): string[] {
   return resourcesOfType(t, 'AWS::Lambda::Function').flatMap(([id, r]) => {
     const problems: string[] = [];
     if (r.Properties?.Runtime !== 'nodejs22.x') problems.push(`${id}: Runtime ${String(r.Properties?.Runtime)}, expected nodejs22.x`);
-    if (JSON.stringify(r.Properties?.Architectures) !== JSON.stringify(['arm64'])) problems.push(`${id}: Architectures ${JSON.stringify(r.Properties?.Architectures)}, expected ["arm64"]`);
+    if (JSON.stringify(r.Properties?.Architectures) !== JSON.stringify(['arm64']))
+      problems.push(`${id}: Architectures ${JSON.stringify(r.Properties?.Architectures)}, expected ["arm64"]`);
     return problems;
   });
 }
@@ -200,15 +223,20 @@ function reportBucketProtections(t: Template): string[] {
   const bucket = t.Resources.ReportBucket;
   if (bucket?.Type !== 'AWS::S3::Bucket') return ['ReportBucket: no such bucket'];
   const props = bucket.Properties ?? {};
-  const sse = (props.BucketEncryption as { ServerSideEncryptionConfiguration?: Array<{ ServerSideEncryptionByDefault?: { SSEAlgorithm?: string } }> } | undefined)
-    ?.ServerSideEncryptionConfiguration?.[0]?.ServerSideEncryptionByDefault?.SSEAlgorithm;
+  const sse = (
+    props.BucketEncryption as
+      { ServerSideEncryptionConfiguration?: Array<{ ServerSideEncryptionByDefault?: { SSEAlgorithm?: string } }> } | undefined
+  )?.ServerSideEncryptionConfiguration?.[0]?.ServerSideEncryptionByDefault?.SSEAlgorithm;
   if (sse !== 'AES256' && sse !== 'aws:kms' && sse !== 'aws:kms:dsse') problems.push(`ReportBucket: default encryption is ${String(sse)}`);
   const block = (props.PublicAccessBlockConfiguration ?? {}) as Record<string, unknown>;
   for (const key of ['BlockPublicAcls', 'BlockPublicPolicy', 'IgnorePublicAcls', 'RestrictPublicBuckets']) {
     if (block[key] !== true) problems.push(`ReportBucket: PublicAccessBlockConfiguration.${key} is not true`);
   }
-  const rules = ((props.LifecycleConfiguration as { Rules?: Array<Record<string, unknown>> } | undefined)?.Rules ?? []).filter((r) => r.Status === 'Enabled');
-  if (!rules.some((r) => r.ExpirationInDays === 400)) problems.push('ReportBucket: no enabled lifecycle rule expires objects after 400 days');
+  const rules = ((props.LifecycleConfiguration as { Rules?: Array<Record<string, unknown>> } | undefined)?.Rules ?? []).filter(
+    (r) => r.Status === 'Enabled',
+  );
+  if (!rules.some((r) => r.ExpirationInDays === 400))
+    problems.push('ReportBucket: no enabled lifecycle rule expires objects after 400 days');
   const policies = resourcesOfType(t, 'AWS::S3::BucketPolicy').filter(([, p]) => targetId(p.Properties?.Bucket) === 'ReportBucket');
   const tlsOnly = policies.some(([, p]) =>
     asArray((p.Properties?.PolicyDocument as { Statement?: Statement[] } | undefined)?.Statement).some((s) => {
@@ -223,20 +251,26 @@ function reportBucketProtections(t: Template): string[] {
       );
     }),
   );
-  if (!tlsOnly) problems.push('ReportBucket: no bucket policy denies s3:* without TLS (aws:SecureTransport false) on the bucket and its objects');
+  if (!tlsOnly)
+    problems.push('ReportBucket: no bucket policy denies s3:* without TLS (aws:SecureTransport false) on the bucket and its objects');
   return problems;
 }
 
 function alarms(t: Template): string[] {
   const all = resourcesOfType(t, 'AWS::CloudWatch::Alarm').map(([, r]) => r.Properties ?? {});
-  const dimension = (a: Record<string, unknown>, name: string): unknown => asArray(a.Dimensions as Array<{ Name: string; Value: unknown }> | undefined).find((d) => d.Name === name)?.Value;
+  const dimension = (a: Record<string, unknown>, name: string): unknown =>
+    asArray(a.Dimensions as Array<{ Name: string; Value: unknown }> | undefined).find((d) => d.Name === name)?.Value;
   const problems: string[] = [];
   const dlq = all.some(
-    (a) => a.Namespace === 'AWS/SQS' && a.MetricName === 'ApproximateNumberOfMessagesVisible' && render(dimension(a, 'QueueName')).includes('${DeadLetterQueue.QueueName}'),
+    (a) =>
+      a.Namespace === 'AWS/SQS' &&
+      a.MetricName === 'ApproximateNumberOfMessagesVisible' &&
+      render(dimension(a, 'QueueName')).includes('${DeadLetterQueue.QueueName}'),
   );
   if (!dlq) problems.push('no alarm on messages in DeadLetterQueue');
   for (const [id] of resourcesOfType(t, 'AWS::Lambda::Function')) {
-    if (!all.some((a) => a.Namespace === 'AWS/Lambda' && a.MetricName === 'Errors' && targetId(dimension(a, 'FunctionName')) === id)) problems.push(`${id}: no Errors alarm`);
+    if (!all.some((a) => a.Namespace === 'AWS/Lambda' && a.MetricName === 'Errors' && targetId(dimension(a, 'FunctionName')) === id))
+      problems.push(`${id}: no Errors alarm`);
   }
   return problems;
 }
@@ -249,7 +283,8 @@ function failureHandling(t: Template): string[] {
     const destination = (config?.DestinationConfig as { OnFailure?: { Destination?: unknown } } | undefined)?.OnFailure?.Destination;
     if (targetId(destination) !== 'DeadLetterQueue') problems.push(`${id}: no on-failure destination to DeadLetterQueue`);
     const retries = config?.MaximumRetryAttempts;
-    if (typeof retries !== 'number' || retries < 0 || retries > 2) problems.push(`${id}: MaximumRetryAttempts ${String(retries)}, expected 0..2`);
+    if (typeof retries !== 'number' || retries < 0 || retries > 2)
+      problems.push(`${id}: MaximumRetryAttempts ${String(retries)}, expected 0..2`);
   }
   // Event-pattern rules (not the schedule) must bound EventBridge's own retries and keep what fails.
   for (const [id, rule] of resourcesOfType(t, 'AWS::Events::Rule')) {
@@ -257,9 +292,12 @@ function failureHandling(t: Template): string[] {
     for (const target of asArray(rule.Properties.Targets as Array<Record<string, unknown>> | undefined)) {
       if (t.Resources[targetId(target.Arn) ?? '']?.Type !== 'AWS::Lambda::Function') continue;
       const policy = target.RetryPolicy as { MaximumRetryAttempts?: number; MaximumEventAgeInSeconds?: number } | undefined;
-      if (policy?.MaximumRetryAttempts === undefined || policy.MaximumRetryAttempts > 5) problems.push(`${id}: target retries unbounded or above 5`);
-      if (policy?.MaximumEventAgeInSeconds === undefined || policy.MaximumEventAgeInSeconds > 3600) problems.push(`${id}: target keeps retrying events older than an hour`);
-      if (targetId((target.DeadLetterConfig as { Arn?: unknown } | undefined)?.Arn) !== 'DeadLetterQueue') problems.push(`${id}: target has no dead-letter queue`);
+      if (policy?.MaximumRetryAttempts === undefined || policy.MaximumRetryAttempts > 5)
+        problems.push(`${id}: target retries unbounded or above 5`);
+      if (policy?.MaximumEventAgeInSeconds === undefined || policy.MaximumEventAgeInSeconds > 3600)
+        problems.push(`${id}: target keeps retrying events older than an hour`);
+      if (targetId((target.DeadLetterConfig as { Arn?: unknown } | undefined)?.Arn) !== 'DeadLetterQueue')
+        problems.push(`${id}: target has no dead-letter queue`);
     }
   }
   return problems;
@@ -320,45 +358,174 @@ const CHECKS = {
 type CheckName = keyof typeof CHECKS;
 
 const MUTATIONS: Array<[string, CheckName, (t: Template) => void, string]> = [
-  ['a role allows ecr:*', 'wildcardActions', addStatement('ScheduledAuditRole', { Effect: 'Allow', Action: ['ecr:*'], Resource: 'arn:aws:ecr:*:123456789012:repository/*' }), 'ecr:*'],
-  ['a role allows *', 'wildcardActions', addStatement('OnRepositoryCreatedRole', { Effect: 'Allow', Action: '*', Resource: '*' }), 'wildcard action *'],
-  ['a role allows ecr:Describe*', 'wildcardActions', addStatement('OnPolicyChangedRole', { Effect: 'Allow', Action: 'ecr:Describe*', Resource: '*' }), 'ecr:describe*'],
-  ['a role allows with NotAction', 'wildcardActions', addStatement('OnPolicyChangedRole', { Effect: 'Allow', NotAction: 'iam:*', Resource: '*' }), 'NotAction'],
-  ['a resource policy allows sqs:*', 'wildcardActions', (t) => {
-    const doc = t.Resources.DeadLetterQueuePolicy?.Properties?.PolicyDocument as { Statement: Statement[] };
-    doc.Statement[0] = { ...doc.Statement[0], Action: 'sqs:*' };
-  }, 'sqs:*'],
-  ['PutLifecyclePolicy on any resource', 'writesOnAnyResource', addStatement('OnRepositoryCreatedRole', { Effect: 'Allow', Action: 'ecr:PutLifecyclePolicy', Resource: '*' }), 'ecr:putlifecyclepolicy on Resource "*"'],
-  ['s3:PutObject on any resource', 'writesOnAnyResource', addStatement('ScheduledAuditRole', { Effect: 'Allow', Action: ['s3:GetObject', 's3:PutObject'], Resource: ['*'] }), 's3:putobject'],
-  ['BatchDeleteImage granted', 'forbiddenActions', addStatement('ScheduledAuditRole', { Effect: 'Allow', Action: 'ecr:BatchDeleteImage', Resource: { 'Fn::Sub': 'arn:${AWS::Partition}:ecr:*:${AWS::AccountId}:repository/*' } }), 'ecr:batchdeleteimage'],
-  ['DeleteRepository granted', 'forbiddenActions', addStatement('OnPolicyChangedRole', { Effect: 'Allow', Action: ['ecr:DeleteRepository'], Resource: 'arn:aws:ecr:us-east-1:123456789012:repository/x' }), 'ecr:deleterepository'],
-  ['PutLifecyclePolicy on every account', 'putLifecyclePolicyScope', addStatement('OnPolicyChangedRole', { Effect: 'Allow', Action: 'ecr:PutLifecyclePolicy', Resource: { 'Fn::Sub': 'arn:${AWS::Partition}:ecr:*:*:repository/*' } }), 'ecr:*:*:repository'],
-  ['PutLifecyclePolicy on any resource (scope)', 'putLifecyclePolicyScope', addStatement('OnPolicyChangedRole', { Effect: 'Allow', Action: 'ecr:PutLifecyclePolicy', Resource: '*' }), 'on *'],
-  ['S3 on another bucket', 's3Scope', addStatement('ScheduledAuditRole', { Effect: 'Allow', Action: 's3:GetObject', Resource: 'arn:aws:s3:::someone-elses-bucket/*' }), 'someone-elses-bucket'],
-  ['PutEvents on every bus', 'putEventsScope', addStatement('ScheduledAuditRole', { Effect: 'Allow', Action: 'events:PutEvents', Resource: { 'Fn::Sub': 'arn:${AWS::Partition}:events:${AWS::Region}:${AWS::AccountId}:event-bus/*' } }), 'event-bus/*'],
+  [
+    'a role allows ecr:*',
+    'wildcardActions',
+    addStatement('ScheduledAuditRole', { Effect: 'Allow', Action: ['ecr:*'], Resource: 'arn:aws:ecr:*:123456789012:repository/*' }),
+    'ecr:*',
+  ],
+  [
+    'a role allows *',
+    'wildcardActions',
+    addStatement('OnRepositoryCreatedRole', { Effect: 'Allow', Action: '*', Resource: '*' }),
+    'wildcard action *',
+  ],
+  [
+    'a role allows ecr:Describe*',
+    'wildcardActions',
+    addStatement('OnPolicyChangedRole', { Effect: 'Allow', Action: 'ecr:Describe*', Resource: '*' }),
+    'ecr:describe*',
+  ],
+  [
+    'a role allows with NotAction',
+    'wildcardActions',
+    addStatement('OnPolicyChangedRole', { Effect: 'Allow', NotAction: 'iam:*', Resource: '*' }),
+    'NotAction',
+  ],
+  [
+    'a resource policy allows sqs:*',
+    'wildcardActions',
+    (t) => {
+      const doc = t.Resources.DeadLetterQueuePolicy?.Properties?.PolicyDocument as { Statement: Statement[] };
+      doc.Statement[0] = { ...doc.Statement[0], Action: 'sqs:*' };
+    },
+    'sqs:*',
+  ],
+  [
+    'PutLifecyclePolicy on any resource',
+    'writesOnAnyResource',
+    addStatement('OnRepositoryCreatedRole', { Effect: 'Allow', Action: 'ecr:PutLifecyclePolicy', Resource: '*' }),
+    'ecr:putlifecyclepolicy on Resource "*"',
+  ],
+  [
+    's3:PutObject on any resource',
+    'writesOnAnyResource',
+    addStatement('ScheduledAuditRole', { Effect: 'Allow', Action: ['s3:GetObject', 's3:PutObject'], Resource: ['*'] }),
+    's3:putobject',
+  ],
+  [
+    'BatchDeleteImage granted',
+    'forbiddenActions',
+    addStatement('ScheduledAuditRole', {
+      Effect: 'Allow',
+      Action: 'ecr:BatchDeleteImage',
+      Resource: { 'Fn::Sub': 'arn:${AWS::Partition}:ecr:*:${AWS::AccountId}:repository/*' },
+    }),
+    'ecr:batchdeleteimage',
+  ],
+  [
+    'DeleteRepository granted',
+    'forbiddenActions',
+    addStatement('OnPolicyChangedRole', {
+      Effect: 'Allow',
+      Action: ['ecr:DeleteRepository'],
+      Resource: 'arn:aws:ecr:us-east-1:123456789012:repository/x',
+    }),
+    'ecr:deleterepository',
+  ],
+  [
+    'PutLifecyclePolicy on every account',
+    'putLifecyclePolicyScope',
+    addStatement('OnPolicyChangedRole', {
+      Effect: 'Allow',
+      Action: 'ecr:PutLifecyclePolicy',
+      Resource: { 'Fn::Sub': 'arn:${AWS::Partition}:ecr:*:*:repository/*' },
+    }),
+    'ecr:*:*:repository',
+  ],
+  [
+    'PutLifecyclePolicy on any resource (scope)',
+    'putLifecyclePolicyScope',
+    addStatement('OnPolicyChangedRole', { Effect: 'Allow', Action: 'ecr:PutLifecyclePolicy', Resource: '*' }),
+    'on *',
+  ],
+  [
+    'S3 on another bucket',
+    's3Scope',
+    addStatement('ScheduledAuditRole', { Effect: 'Allow', Action: 's3:GetObject', Resource: 'arn:aws:s3:::someone-elses-bucket/*' }),
+    'someone-elses-bucket',
+  ],
+  [
+    'PutEvents on every bus',
+    'putEventsScope',
+    addStatement('ScheduledAuditRole', {
+      Effect: 'Allow',
+      Action: 'events:PutEvents',
+      Resource: { 'Fn::Sub': 'arn:${AWS::Partition}:events:${AWS::Region}:${AWS::AccountId}:event-bus/*' },
+    }),
+    'event-bus/*',
+  ],
   ['a function on nodejs20.x', 'lambdaPlatform', setProperty('OnRepositoryCreatedLambdaFunction', 'Runtime', 'nodejs20.x'), 'nodejs20.x'],
   ['a function on x86_64', 'lambdaPlatform', setProperty('ScheduledAuditLambdaFunction', 'Architectures', ['x86_64']), 'x86_64'],
-  ['a function without Architectures', 'lambdaPlatform', setProperty('OnPolicyChangedLambdaFunction', 'Architectures', undefined), 'Architectures undefined'],
-  ['two functions share a role', 'ownRoles', setProperty('OnPolicyChangedLambdaFunction', 'Role', { 'Fn::GetAtt': ['OnRepositoryCreatedRole', 'Arn'] }), 'shares OnRepositoryCreatedRole'],
-  ['a function uses an outside role', 'ownRoles', setProperty('OnPolicyChangedLambdaFunction', 'Role', 'arn:aws:iam::123456789012:role/admin'), 'not a role of this stack'],
-  ['the bucket is not encrypted', 'reportBucketProtections', setProperty('ReportBucket', 'BucketEncryption', undefined), 'default encryption'],
-  ['public policies are allowed', 'reportBucketProtections', (t) => {
-    (t.Resources.ReportBucket?.Properties?.PublicAccessBlockConfiguration as Record<string, unknown>).BlockPublicPolicy = false;
-  }, 'BlockPublicPolicy'],
+  [
+    'a function without Architectures',
+    'lambdaPlatform',
+    setProperty('OnPolicyChangedLambdaFunction', 'Architectures', undefined),
+    'Architectures undefined',
+  ],
+  [
+    'two functions share a role',
+    'ownRoles',
+    setProperty('OnPolicyChangedLambdaFunction', 'Role', { 'Fn::GetAtt': ['OnRepositoryCreatedRole', 'Arn'] }),
+    'shares OnRepositoryCreatedRole',
+  ],
+  [
+    'a function uses an outside role',
+    'ownRoles',
+    setProperty('OnPolicyChangedLambdaFunction', 'Role', 'arn:aws:iam::123456789012:role/admin'),
+    'not a role of this stack',
+  ],
+  [
+    'the bucket is not encrypted',
+    'reportBucketProtections',
+    setProperty('ReportBucket', 'BucketEncryption', undefined),
+    'default encryption',
+  ],
+  [
+    'public policies are allowed',
+    'reportBucketProtections',
+    (t) => {
+      (t.Resources.ReportBucket?.Properties?.PublicAccessBlockConfiguration as Record<string, unknown>).BlockPublicPolicy = false;
+    },
+    'BlockPublicPolicy',
+  ],
   ['reports never expire', 'reportBucketProtections', setProperty('ReportBucket', 'LifecycleConfiguration', undefined), '400 days'],
   ['plain HTTP is allowed', 'reportBucketProtections', removeResources((id) => id === 'ReportBucketPolicy'), 'TLS'],
   ['no dead-letter alarm', 'alarms', removeResources((id) => id === 'DeadLetterAlarm'), 'DeadLetterQueue'],
-  ['no errors alarm for a function', 'alarms', removeResources((id) => id === 'OnPolicyChangedErrorsAlarm'), 'OnPolicyChangedLambdaFunction: no Errors alarm'],
-  ['no on-failure destination', 'failureHandling', removeResources((id, r) => r.Type === 'AWS::Lambda::EventInvokeConfig' && id.startsWith('ScheduledAudit')), 'ScheduledAuditLambdaFunction: no on-failure destination'],
-  ['unbounded async retries', 'failureHandling', (t) => {
-    const config = Object.values(t.Resources).find((r) => r.Type === 'AWS::Lambda::EventInvokeConfig' && targetId(r.Properties?.FunctionName) === 'OnRepositoryCreatedLambdaFunction');
-    delete config?.Properties?.MaximumRetryAttempts;
-  }, 'OnRepositoryCreatedLambdaFunction: MaximumRetryAttempts undefined'],
-  ['a rule target without retry policy', 'failureHandling', (t) => {
-    for (const r of Object.values(t.Resources)) {
-      if (r.Type === 'AWS::Events::Rule' && r.Properties?.EventPattern !== undefined) for (const target of r.Properties.Targets as Array<Record<string, unknown>>) delete target.RetryPolicy;
-    }
-  }, 'retries unbounded'],
+  [
+    'no errors alarm for a function',
+    'alarms',
+    removeResources((id) => id === 'OnPolicyChangedErrorsAlarm'),
+    'OnPolicyChangedLambdaFunction: no Errors alarm',
+  ],
+  [
+    'no on-failure destination',
+    'failureHandling',
+    removeResources((id, r) => r.Type === 'AWS::Lambda::EventInvokeConfig' && id.startsWith('ScheduledAudit')),
+    'ScheduledAuditLambdaFunction: no on-failure destination',
+  ],
+  [
+    'unbounded async retries',
+    'failureHandling',
+    (t) => {
+      const config = Object.values(t.Resources).find(
+        (r) => r.Type === 'AWS::Lambda::EventInvokeConfig' && targetId(r.Properties?.FunctionName) === 'OnRepositoryCreatedLambdaFunction',
+      );
+      delete config?.Properties?.MaximumRetryAttempts;
+    },
+    'OnRepositoryCreatedLambdaFunction: MaximumRetryAttempts undefined',
+  ],
+  [
+    'a rule target without retry policy',
+    'failureHandling',
+    (t) => {
+      for (const r of Object.values(t.Resources)) {
+        if (r.Type === 'AWS::Events::Rule' && r.Properties?.EventPattern !== undefined)
+          for (const target of r.Properties.Targets as Array<Record<string, unknown>>) delete target.RetryPolicy;
+      }
+    },
+    'retries unbounded',
+  ],
   ['the topic uses the AWS managed key', 'topicEncryption', setProperty('ReportTopic', 'KmsMasterKeyId', 'alias/aws/sns'), 'alias/aws/sns'],
 ];
 
@@ -392,17 +559,22 @@ describe('generated CloudFormation template', () => {
       expect(roles).toEqual(['ScheduledAuditRole', 'OnRepositoryCreatedRole', 'OnPolicyChangedRole']);
     });
 
-    it('does not create the framework\'s shared execution role', () => {
+    it("does not create the framework's shared execution role", () => {
       expect(template.Resources.IamRoleLambdaExecution).toBeUndefined();
     });
 
     it('runs the weekly audit on a schedule and the others on ECR API calls', () => {
       const rules = resourcesOfType(template, 'AWS::Events::Rule').map(([, r]) => r.Properties ?? {});
-      const targetsOf = (fn: string) => rules.filter((r) => asArray(r.Targets as Array<{ Arn: unknown }>).some((target) => targetId(target.Arn) === fn));
+      const targetsOf = (fn: string) =>
+        rules.filter((r) => asArray(r.Targets as Array<{ Arn: unknown }>).some((target) => targetId(target.Arn) === fn));
       expect(targetsOf('ScheduledAuditLambdaFunction').map((r) => r.ScheduleExpression)).toEqual(['cron(0 6 ? * MON *)']);
       for (const fn of ['OnRepositoryCreatedLambdaFunction', 'OnPolicyChangedLambdaFunction']) {
         const [rule] = targetsOf(fn);
-        expect(rule?.EventPattern).toMatchObject({ source: ['aws.ecr'], 'detail-type': ['AWS API Call via CloudTrail'], detail: { eventSource: ['ecr.amazonaws.com'] } });
+        expect(rule?.EventPattern).toMatchObject({
+          source: ['aws.ecr'],
+          'detail-type': ['AWS API Call via CloudTrail'],
+          detail: { eventSource: ['ecr.amazonaws.com'] },
+        });
         // Patterns on the default bus: EventBusName absent means default.
         expect(rule?.EventBusName).toBeUndefined();
       }
@@ -413,18 +585,41 @@ describe('generated CloudFormation template', () => {
     const logs = ['logs:createlogstream', 'logs:putlogevents'];
     const onEvent = [...logs, 'ecr:getlifecyclepolicy', 'ecr:listtagsforresource', 'ecr:putlifecyclepolicy', 'sqs:sendmessage'];
     it.each([
-      ['ScheduledAuditRole', [...onEvent, 'ecr:describerepositories', 'ecr:describeimages', 'ecr:batchgetimage', 'ecr:listpulltimeupdateexclusions', 's3:listbucket', 's3:getobject', 's3:putobject', 'events:putevents']],
+      [
+        'ScheduledAuditRole',
+        [
+          ...onEvent,
+          'ecr:describerepositories',
+          'ecr:describeimages',
+          'ecr:batchgetimage',
+          'ecr:listpulltimeupdateexclusions',
+          's3:listbucket',
+          's3:getobject',
+          's3:putobject',
+          'events:putevents',
+        ],
+      ],
       ['OnRepositoryCreatedRole', onEvent],
       ['OnPolicyChangedRole', onEvent],
     ])('%s grants only its calls', (role, expected) => {
-      const granted = identityAllowStatements(template).filter((s) => s.role === role).flatMap((s) => actionsOf(s.statement));
+      const granted = identityAllowStatements(template)
+        .filter((s) => s.role === role)
+        .flatMap((s) => actionsOf(s.statement));
       expect([...new Set(granted)].sort()).toEqual([...expected].sort());
     });
 
-    it('writes logs only to the function\'s own log group', () => {
-      for (const [role, fn] of [['ScheduledAuditRole', 'scheduledAudit'], ['OnRepositoryCreatedRole', 'onRepositoryCreated'], ['OnPolicyChangedRole', 'onPolicyChanged']] as const) {
-        const resources = identityAllowStatements(template).filter((s) => s.role === role && actionsOf(s.statement).some((a) => a.startsWith('logs:'))).flatMap((s) => resourcesOf(s.statement));
-        expect(resources).toEqual([`arn:\${AWS::Partition}:logs:\${AWS::Region}:\${AWS::AccountId}:log-group:/aws/lambda/ecr-janitor-prod-${fn}:*`]);
+    it("writes logs only to the function's own log group", () => {
+      for (const [role, fn] of [
+        ['ScheduledAuditRole', 'scheduledAudit'],
+        ['OnRepositoryCreatedRole', 'onRepositoryCreated'],
+        ['OnPolicyChangedRole', 'onPolicyChanged'],
+      ] as const) {
+        const resources = identityAllowStatements(template)
+          .filter((s) => s.role === role && actionsOf(s.statement).some((a) => a.startsWith('logs:')))
+          .flatMap((s) => resourcesOf(s.statement));
+        expect(resources).toEqual([
+          `arn:\${AWS::Partition}:logs:\${AWS::Region}:\${AWS::AccountId}:log-group:/aws/lambda/ecr-janitor-prod-${fn}:*`,
+        ]);
       }
     });
 
@@ -437,44 +632,61 @@ describe('generated CloudFormation template', () => {
     it('trusts only the Lambda service to assume the roles', () => {
       for (const role of ['ScheduledAuditRole', 'OnRepositoryCreatedRole', 'OnPolicyChangedRole']) {
         const trust = statements(template).filter((s) => s.where.startsWith(`${role}.AssumeRolePolicyDocument`));
-        expect(trust.map((s) => s.statement)).toEqual([{ Effect: 'Allow', Principal: { Service: 'lambda.amazonaws.com' }, Action: 'sts:AssumeRole' }]);
+        expect(trust.map((s) => s.statement)).toEqual([
+          { Effect: 'Allow', Principal: { Service: 'lambda.amazonaws.com' }, Action: 'sts:AssumeRole' },
+        ]);
       }
     });
   });
 
   describe('configuration the functions receive', () => {
     it('gives onPolicyChanged the names of all three janitor roles as a plain string, so it ignores their writes', () => {
-      const env = (template.Resources.OnPolicyChangedLambdaFunction?.Properties?.Environment as { Variables: Record<string, unknown> }).Variables;
-      const roleNames = ['ScheduledAuditRole', 'OnRepositoryCreatedRole', 'OnPolicyChangedRole'].map((role) => template.Resources[role]?.Properties?.RoleName);
+      const env = (template.Resources.OnPolicyChangedLambdaFunction?.Properties?.Environment as { Variables: Record<string, unknown> })
+        .Variables;
+      const roleNames = ['ScheduledAuditRole', 'OnRepositoryCreatedRole', 'OnPolicyChangedRole'].map(
+        (role) => template.Resources[role]?.Properties?.RoleName,
+      );
       expect(roleNames.every((name) => typeof name === 'string' && name.length <= 64)).toBe(true);
       expect(env.JANITOR_ROLES).toBe(roleNames.join(','));
     });
 
     it('keeps every environment value of onPolicyChanged a plain string, so `serverless invoke local` can run it', () => {
-      const env = (template.Resources.OnPolicyChangedLambdaFunction?.Properties?.Environment as { Variables: Record<string, unknown> }).Variables;
-      expect(Object.entries(env).filter(([, v]) => typeof v !== 'string').map(([k]) => k)).toEqual([]);
+      const env = (template.Resources.OnPolicyChangedLambdaFunction?.Properties?.Environment as { Variables: Record<string, unknown> })
+        .Variables;
+      expect(
+        Object.entries(env)
+          .filter(([, v]) => typeof v !== 'string')
+          .map(([k]) => k),
+      ).toEqual([]);
     });
 
     it('gives the scheduled audit the report bucket', () => {
-      const env = (template.Resources.ScheduledAuditLambdaFunction?.Properties?.Environment as { Variables: Record<string, unknown> }).Variables;
+      const env = (template.Resources.ScheduledAuditLambdaFunction?.Properties?.Environment as { Variables: Record<string, unknown> })
+        .Variables;
       expect(render(env.REPORT_BUCKET)).toEqual(['${ReportBucket}']);
     });
 
     it('gives the scheduled audit its own role ARN, to check the role is excluded from pull-time updates', () => {
-      const env = (template.Resources.ScheduledAuditLambdaFunction?.Properties?.Environment as { Variables: Record<string, unknown> }).Variables;
+      const env = (template.Resources.ScheduledAuditLambdaFunction?.Properties?.Environment as { Variables: Record<string, unknown> })
+        .Variables;
       expect(render(env.AUDIT_ROLE_ARN)).toEqual(['${ScheduledAuditRole.Arn}']);
     });
 
-    it('lets only the audit role list the pull-time update exclusions, a read of the registry\'s settings', () => {
+    it("lets only the audit role list the pull-time update exclusions, a read of the registry's settings", () => {
       const granting = identityAllowStatements(template).filter((s) => actionsOf(s.statement).includes('ecr:listpulltimeupdateexclusions'));
       expect(granting.map((s) => s.role)).toEqual(['ScheduledAuditRole']);
       // The action has no resource type: only "*" works, and nothing else rides on that statement.
-      expect(granting.map((s) => [actionsOf(s.statement), resourcesOf(s.statement)])).toEqual([[['ecr:listpulltimeupdateexclusions'], ['*']]]);
+      expect(granting.map((s) => [actionsOf(s.statement), resourcesOf(s.statement)])).toEqual([
+        [['ecr:listpulltimeupdateexclusions'], ['*']],
+      ]);
     });
 
     it('keeps every environment value of onRepositoryCreated a plain string, so `serverless invoke local` can run it', () => {
-      const env = (template.Resources.OnRepositoryCreatedLambdaFunction?.Properties?.Environment as { Variables: Record<string, unknown> }).Variables;
-      const notStrings = Object.entries(env).filter(([, v]) => typeof v !== 'string').map(([k]) => k);
+      const env = (template.Resources.OnRepositoryCreatedLambdaFunction?.Properties?.Environment as { Variables: Record<string, unknown> })
+        .Variables;
+      const notStrings = Object.entries(env)
+        .filter(([, v]) => typeof v !== 'string')
+        .map(([k]) => k);
       expect(notStrings).toEqual([]);
     });
   });

@@ -5,7 +5,15 @@ import type { RepositoryState } from '../../../src/domain/registry';
 import { GIB } from '../../../src/domain/report';
 import { NOW, imageOf, opaqueImage } from '../support/images';
 import { blob, imageManifest, indexManifest, signatureOf } from '../support/manifests';
-import { INVALID_POLICY, TAGGED_ONLY, UNTAGGED_30_DAYS, archiveUntagged, expireUntagged, keepNewestTagged, policyText } from '../support/policies';
+import {
+  INVALID_POLICY,
+  TAGGED_ONLY,
+  UNTAGGED_30_DAYS,
+  archiveUntagged,
+  expireUntagged,
+  keepNewestTagged,
+  policyText,
+} from '../support/policies';
 
 const base = blob('base-os', 40_000_000);
 
@@ -53,7 +61,12 @@ describe('analysis', () => {
       { name: 'a policy expiring untagged images', text: UNTAGGED_30_DAYS, status: 'ok' },
       {
         name: 'a policy whose any rule expires',
-        text: policyText({ rulePriority: 1, description: 'keep the newest 100 images of any kind', selection: { tagStatus: 'any', countType: 'imageCountMoreThan', countNumber: 100 }, action: { type: 'expire' } }),
+        text: policyText({
+          rulePriority: 1,
+          description: 'keep the newest 100 images of any kind',
+          selection: { tagStatus: 'any', countType: 'imageCountMoreThan', countNumber: 100 },
+          action: { type: 'expire' },
+        }),
         status: 'ok',
       },
     ] as const)('returns $status for $name', ({ text, status }) => {
@@ -172,8 +185,19 @@ describe('analysis', () => {
       const UNTAGGED_TRANSITION = policyText(keepNewestTagged(1, 'release', 1), archiveUntagged(2, 30));
 
       it.each([
-        { name: 'the stored policy is invalid', text: INVALID_POLICY, code: 'InvalidStoredPolicy', message: /stored lifecycle policy is not valid \(2 problems\), so it was not evaluated: .*countNumber: must be a positive integer/ },
-        { name: 'an untagged rule transitions instead of expiring', text: UNTAGGED_TRANSITION, code: 'PolicyNotMergeable', message: /rule 2 already selects untagged standard images \(action "transition"\)/ },
+        {
+          name: 'the stored policy is invalid',
+          text: INVALID_POLICY,
+          code: 'InvalidStoredPolicy',
+          message:
+            /stored lifecycle policy is not valid \(2 problems\), so it was not evaluated: .*countNumber: must be a positive integer/,
+        },
+        {
+          name: 'an untagged rule transitions instead of expiring',
+          text: UNTAGGED_TRANSITION,
+          code: 'PolicyNotMergeable',
+          message: /rule 2 already selects untagged standard images \(action "transition"\)/,
+        },
         { name: 'the policy already has 50 rules', text: FIFTY_RULES, code: 'PolicyNotMergeable', message: /already has 50 rules/ },
       ])('warns with $code when $name', ({ text, code, message }) => {
         // Act
@@ -221,7 +245,10 @@ describe('analysis', () => {
 
       it('names at most three of an invalid policy problems and counts the rest', () => {
         // Arrange: five rules, each with a count of zero.
-        const rules = Array.from({ length: 5 }, (_, i) => ({ ...keepNewestTagged(i + 1, `p${i}-`, 1), selection: { ...keepNewestTagged(i + 1, `p${i}-`, 1).selection, countNumber: 0 } }));
+        const rules = Array.from({ length: 5 }, (_, i) => ({
+          ...keepNewestTagged(i + 1, `p${i}-`, 1),
+          selection: { ...keepNewestTagged(i + 1, `p${i}-`, 1).selection, countNumber: 0 },
+        }));
 
         // Act
         const { warning } = analyseRepository(state(mixed(), policyText(...rules)), options());
@@ -250,7 +277,11 @@ describe('analysis', () => {
 
       it('counts every untagged referrer of a kept image, SBOM and signature alike', () => {
         // Arrange
-        const images = [imageOf(kept, { tags: ['v1'], pushedDaysAgo: 20 }), imageOf(signatureOf(kept), { pushedDaysAgo: 20 }), imageOf(signatureOf(kept, 'sbom'), { pushedDaysAgo: 15 })];
+        const images = [
+          imageOf(kept, { tags: ['v1'], pushedDaysAgo: 20 }),
+          imageOf(signatureOf(kept), { pushedDaysAgo: 20 }),
+          imageOf(signatureOf(kept, 'sbom'), { pushedDaysAgo: 15 }),
+        ];
 
         // Act
         const { report } = analyseRepository(state(images), options());
@@ -262,7 +293,11 @@ describe('analysis', () => {
       it('does not count a referrer whose subject is doomed: ECR removes it with its subject anyway', () => {
         // Arrange: an old untagged build and its signature, both expired by the default rule.
         const old = app('old-build', 5_000);
-        const images = [imageOf(old, { pushedDaysAgo: 30 }), imageOf(signatureOf(old), { pushedDaysAgo: 30 }), imageOf(kept, { tags: ['v1'] })];
+        const images = [
+          imageOf(old, { pushedDaysAgo: 30 }),
+          imageOf(signatureOf(old), { pushedDaysAgo: 30 }),
+          imageOf(kept, { tags: ['v1'] }),
+        ];
 
         // Act
         const { report } = analyseRepository(state(images), options());
@@ -326,7 +361,11 @@ describe('analysis', () => {
         // Arrange: buildx puts attestations into the index beside the platform images.
         const attestation = signatureOf(kept, 'attestation');
         const list = indexManifest([kept, attestation]);
-        const images = [imageOf(list, { tags: ['v1'], pushedDaysAgo: 30 }), imageOf(kept, { pushedDaysAgo: 30 }), imageOf(attestation, { pushedDaysAgo: 30 })];
+        const images = [
+          imageOf(list, { tags: ['v1'], pushedDaysAgo: 30 }),
+          imageOf(kept, { pushedDaysAgo: 30 }),
+          imageOf(attestation, { pushedDaysAgo: 30 }),
+        ];
 
         // Act
         const { report } = analyseRepository(state(images), options());
@@ -365,7 +404,11 @@ describe('analysis', () => {
       const amd64 = app('amd64');
       const arm64 = app('arm64');
       const list = indexManifest([amd64, arm64]);
-      const images = [imageOf(list, { tags: ['v1'], pushedDaysAgo: 90 }), imageOf(amd64, { pushedDaysAgo: 90 }), imageOf(arm64, { pushedDaysAgo: 90 })];
+      const images = [
+        imageOf(list, { tags: ['v1'], pushedDaysAgo: 90 }),
+        imageOf(amd64, { pushedDaysAgo: 90 }),
+        imageOf(arm64, { pushedDaysAgo: 90 }),
+      ];
 
       // Act
       const { report } = analyseRepository(state(images), options());
@@ -381,7 +424,12 @@ describe('analysis', () => {
       const arm64 = app('arm64', 4_000);
       const list = indexManifest([amd64, arm64]);
       const current = app('current', 5_000);
-      const images = [imageOf(list, { pushedDaysAgo: 30 }), imageOf(amd64, { pushedDaysAgo: 30 }), imageOf(arm64, { pushedDaysAgo: 30 }), imageOf(current, { tags: ['latest'] })];
+      const images = [
+        imageOf(list, { pushedDaysAgo: 30 }),
+        imageOf(amd64, { pushedDaysAgo: 30 }),
+        imageOf(arm64, { pushedDaysAgo: 30 }),
+        imageOf(current, { tags: ['latest'] }),
+      ];
 
       // Act
       const { report } = analyseRepository(state(images), options());
@@ -396,7 +444,11 @@ describe('analysis', () => {
       // Arrange
       const subject = app('subject', 6_000);
       const signature = signatureOf(subject);
-      const images = [imageOf(subject, { pushedDaysAgo: 20 }), imageOf(signature, { tags: ['sha256-subject.sig'], pushedDaysAgo: 1 }), imageOf(app('kept'), { tags: ['v1'] })];
+      const images = [
+        imageOf(subject, { pushedDaysAgo: 20 }),
+        imageOf(signature, { tags: ['sha256-subject.sig'], pushedDaysAgo: 1 }),
+        imageOf(app('kept'), { tags: ['v1'] }),
+      ];
 
       // Act
       const { report } = analyseRepository(state(images), options());

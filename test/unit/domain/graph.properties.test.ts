@@ -76,7 +76,16 @@ const repositoryArb: fc.Arbitrary<Repository> = fc
     if (orphanedReferrer) {
       // The referrer of an image that was never pushed here (or deleted): its subject is missing.
       const missing = imageManifest({ config: pool[0] as Blob, layers: [], annotations: { 'test.name': 'missing-subject' } });
-      images.push(imageOf(imageManifest({ config: pool[1] as Blob, layers: [pool[2] as Blob], subject: missing, annotations: { 'test.name': 'orphaned-referrer' } })));
+      images.push(
+        imageOf(
+          imageManifest({
+            config: pool[1] as Blob,
+            layers: [pool[2] as Blob],
+            subject: missing,
+            annotations: { 'test.name': 'orphaned-referrer' },
+          }),
+        ),
+      );
     }
     return { images };
   });
@@ -160,7 +169,10 @@ describe('graph properties', () => {
           // Arrange
           const graph = buildImageGraph(images);
           const fewer = pick(images, small);
-          const more = pick(images, small.map((s, i) => s || extra[i] === true));
+          const more = pick(
+            images,
+            small.map((s, i) => s || extra[i] === true),
+          );
 
           // Act
           const a = closeDoomed(graph, fewer);
@@ -185,7 +197,8 @@ describe('graph properties', () => {
           // Assert
           for (const [digest, node] of graph.nodes) {
             const follows =
-              (node.kind === 'index-child' && node.parents.every((p) => doomed.has(p))) || (node.subject !== undefined && (doomed.has(node.subject) || !graph.nodes.has(node.subject)));
+              (node.kind === 'index-child' && node.parents.every((p) => doomed.has(p))) ||
+              (node.subject !== undefined && (doomed.has(node.subject) || !graph.nodes.has(node.subject)));
             if (follows) expect(doomed.has(digest)).toBe(true);
             // Nothing is doomed without a reason: expired, or following a doomed parent or subject.
             if (doomed.has(digest)) expect(expired.has(digest) || follows).toBe(true);
@@ -276,7 +289,13 @@ describe('graph properties', () => {
           // Arrange
           const graph = buildImageGraph(images);
           const fewer = closeDoomed(graph, pick(images, small));
-          const more = closeDoomed(graph, pick(images, small.map((s, i) => s || extra[i] === true)));
+          const more = closeDoomed(
+            graph,
+            pick(
+              images,
+              small.map((s, i) => s || extra[i] === true),
+            ),
+          );
 
           // Act & Assert
           expect(reclaimableBytesOf(graph, fewer)).toBeLessThanOrEqual(reclaimableBytesOf(graph, more));

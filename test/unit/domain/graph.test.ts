@@ -98,8 +98,17 @@ describe('graph', () => {
 
     it('recognises an OCI index whose text omits the optional mediaType by the type ECR reported', () => {
       // Arrange
-      const text = JSON.stringify({ schemaVersion: 2, manifests: [{ mediaType: amd64.mediaType, digest: amd64.digest, size: amd64.text.length }] });
-      const bare: ImageDetail = { imageDigest: sha256Digest(text), imageTags: ['v1'], imageManifestMediaType: MEDIA.ociIndex, imageSizeInBytes: amd64.size, imageManifest: text };
+      const text = JSON.stringify({
+        schemaVersion: 2,
+        manifests: [{ mediaType: amd64.mediaType, digest: amd64.digest, size: amd64.text.length }],
+      });
+      const bare: ImageDetail = {
+        imageDigest: sha256Digest(text),
+        imageTags: ['v1'],
+        imageManifestMediaType: MEDIA.ociIndex,
+        imageSizeInBytes: amd64.size,
+        imageManifest: text,
+      };
 
       // Act
       const graph = buildImageGraph([bare, imageOf(amd64)]);
@@ -256,7 +265,11 @@ describe('graph', () => {
     it('falls back to imageSizeInBytes for an image whose manifest is unknown', () => {
       // Arrange
       const known = appManifest('known', apiCode);
-      const images = [imageOf(known, { tags: ['a'] }), opaqueImage('legacy', 12_345_678, { tags: ['b'] }), imageOf(appManifest('unread'), { withoutManifest: true, sizeInBytes: 99 })];
+      const images = [
+        imageOf(known, { tags: ['a'] }),
+        opaqueImage('legacy', 12_345_678, { tags: ['b'] }),
+        imageOf(appManifest('unread'), { withoutManifest: true, sizeInBytes: 99 }),
+      ];
 
       // Act
       const stored = storedBytesOf(buildImageGraph(images));
@@ -267,7 +280,12 @@ describe('graph', () => {
 
     it('falls back to imageSizeInBytes for a manifest text it cannot parse', () => {
       // Arrange
-      const image: ImageDetail = { imageDigest: 'sha256:' + 'f'.repeat(64), imageTags: ['x'], imageSizeInBytes: 4_242, imageManifest: 'not json' };
+      const image: ImageDetail = {
+        imageDigest: 'sha256:' + 'f'.repeat(64),
+        imageTags: ['x'],
+        imageSizeInBytes: 4_242,
+        imageManifest: 'not json',
+      };
 
       // Act
       const stored = storedBytesOf(buildImageGraph([image]));
@@ -384,7 +402,12 @@ describe('graph', () => {
       const kept = appManifest('kept');
       const goneSig = signatureOf(gone);
       const keptSig = signatureOf(kept);
-      const graph = buildImageGraph([imageOf(gone), imageOf(kept, { tags: ['v1'] }), imageOf(goneSig, { tags: ['sig'] }), imageOf(keptSig)]);
+      const graph = buildImageGraph([
+        imageOf(gone),
+        imageOf(kept, { tags: ['v1'] }),
+        imageOf(goneSig, { tags: ['sig'] }),
+        imageOf(keptSig),
+      ]);
 
       // Act
       const doomed = closeDoomed(graph, [gone.digest]);
@@ -413,7 +436,14 @@ describe('graph', () => {
       const childSig = signatureOf(amd64, 'child-sig');
       const attestationChild = appManifest('attestation-layer');
       const attestationIndex = indexManifest([attestationChild], { subject: childSig });
-      const images = [imageOf(attestationChild), imageOf(attestationIndex), imageOf(childSig), imageOf(arm64), imageOf(amd64), imageOf(index)];
+      const images = [
+        imageOf(attestationChild),
+        imageOf(attestationIndex),
+        imageOf(childSig),
+        imageOf(arm64),
+        imageOf(amd64),
+        imageOf(index),
+      ];
       const graph = buildImageGraph(images);
 
       // Act

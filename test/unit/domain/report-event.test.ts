@@ -22,8 +22,22 @@ const ARTIFACTS = {
   html: 'reports/2025-06-09/report.html',
 };
 
-function repository(name: string, storedBytes: number, reclaimableBytes: number, overrides: Partial<RepositoryReport> = {}): RepositoryReport {
-  return repositoryReport({ repositoryName: name, images: 10, untaggedImages: 4, doomedImages: 4, storedBytes, naiveBytes: storedBytes, reclaimableBytes, ...overrides });
+function repository(
+  name: string,
+  storedBytes: number,
+  reclaimableBytes: number,
+  overrides: Partial<RepositoryReport> = {},
+): RepositoryReport {
+  return repositoryReport({
+    repositoryName: name,
+    images: 10,
+    untaggedImages: 4,
+    doomedImages: 4,
+    storedBytes,
+    naiveBytes: storedBytes,
+    reclaimableBytes,
+    ...overrides,
+  });
 }
 
 function report(repositories: RepositoryReport[], generatedAt = '2025-06-09T06:00:12.000Z'): AuditReport {
@@ -67,7 +81,11 @@ describe('report-event', () => {
 
     it('computes the change since the previous report', () => {
       const lastWeek = report([repository('a', GIB, GIB / 4), repository('b', GIB / 2, 0)], '2025-06-02T06:00:09.000Z');
-      const thisWeek = report([repository('a', 2 * GIB, GIB / 2), repository('b', GIB / 2, 0), repository('c', GIB / 4, 0, { images: 3, untaggedImages: 1 })]);
+      const thisWeek = report([
+        repository('a', 2 * GIB, GIB / 2),
+        repository('b', GIB / 2, 0),
+        repository('c', GIB / 4, 0, { images: 3, untaggedImages: 1 }),
+      ]);
       const detail = buildReportEventDetail(thisWeek, previousOf(lastWeek), {}, ARTIFACTS);
       expect(detail.change).toEqual({
         since: '2025-06-02T06:00:09.000Z',
@@ -84,7 +102,9 @@ describe('report-event', () => {
     it('writes a readable one-line summary', () => {
       const r = report([repository('a', 1.5 * GIB, 0.5 * GIB), repository('b', 0, 0, { policyStatus: 'ok' })]);
       const detail = buildReportEventDetail(r, undefined, {}, ARTIFACTS);
-      expect(detail.summary).toBe('2 repositories, 1 without untagged cleanup; stored 1.50 GiB ($0.15/month), reclaimable 0.50 GiB ($0.05/month)');
+      expect(detail.summary).toBe(
+        '2 repositories, 1 without untagged cleanup; stored 1.50 GiB ($0.15/month), reclaimable 0.50 GiB ($0.05/month)',
+      );
     });
 
     it.each([
@@ -98,15 +118,34 @@ describe('report-event', () => {
     });
 
     it('carries the remediation counts, the error count and the artifact keys', () => {
-      const r = { ...report([repository('a', GIB, 0)]), errors: [{ region: 'us-east-1', repositoryName: 'a', code: 'AccessDeniedException', message: 'denied' }] };
+      const r = {
+        ...report([repository('a', GIB, 0)]),
+        errors: [{ region: 'us-east-1', repositoryName: 'a', code: 'AccessDeniedException', message: 'denied' }],
+      };
       const detail = buildReportEventDetail(r, undefined, { applied: 3, compliant: 9 }, ARTIFACTS);
-      expect(detail).toMatchObject({ remediation: { applied: 3, compliant: 9 }, errorCount: 1, artifacts: ARTIFACTS, days: 7, pricePerGbMonth: PRICE });
+      expect(detail).toMatchObject({
+        remediation: { applied: 3, compliant: 9 },
+        errorCount: 1,
+        artifacts: ARTIFACTS,
+        days: 7,
+        pricePerGbMonth: PRICE,
+      });
     });
 
     it('lists only the top-row fields, not the report internals', () => {
       const detail = buildReportEventDetail(report([repository('a', GIB, 0)]), undefined, {}, ARTIFACTS);
       expect(Object.keys(detail.topRepositories[0] ?? {}).sort()).toEqual(
-        ['images', 'monthlyCostUsd', 'monthlySavingsUsd', 'policyStatus', 'reclaimableBytes', 'region', 'repositoryName', 'storedBytes', 'untaggedImages'].sort(),
+        [
+          'images',
+          'monthlyCostUsd',
+          'monthlySavingsUsd',
+          'policyStatus',
+          'reclaimableBytes',
+          'region',
+          'repositoryName',
+          'storedBytes',
+          'untaggedImages',
+        ].sort(),
       );
     });
   });
@@ -114,13 +153,20 @@ describe('report-event', () => {
   describe('eventEntrySize', () => {
     it('counts source, detail-type and detail in UTF-8 bytes', () => {
       const detail = { name: 'dépôt' };
-      expect(eventEntrySize(detail)).toBe(Buffer.byteLength(REPORT_EVENT_SOURCE) + Buffer.byteLength(REPORT_EVENT_DETAIL_TYPE) + '{"name":"dépôt"}'.length + 2);
+      expect(eventEntrySize(detail)).toBe(
+        Buffer.byteLength(REPORT_EVENT_SOURCE) + Buffer.byteLength(REPORT_EVENT_DETAIL_TYPE) + '{"name":"dépôt"}'.length + 2,
+      );
     });
   });
 
   describe('historyEntryOf', () => {
     it('keys the entry by the report date', () => {
-      expect(historyEntryOf(report([repository('a', GIB, 0)]))).toMatchObject({ date: '2025-06-09', generatedAt: '2025-06-09T06:00:12.000Z', storedBytes: GIB, repositories: 1 });
+      expect(historyEntryOf(report([repository('a', GIB, 0)]))).toMatchObject({
+        date: '2025-06-09',
+        generatedAt: '2025-06-09T06:00:12.000Z',
+        storedBytes: GIB,
+        repositories: 1,
+      });
     });
   });
 
@@ -136,7 +182,16 @@ describe('report-event', () => {
       const lastWeek = report([repository('a', GIB, 0)], '2025-06-02T06:00:09.000Z');
       const built = buildReportEventDetail(report([repository('a', GIB, 0)]), previousOf(lastWeek), { applied: 1 }, ARTIFACTS);
       const shape = (value: unknown): unknown =>
-        Array.isArray(value) ? value.slice(0, 1).map(shape) : typeof value === 'object' && value !== null ? Object.fromEntries(Object.entries(value).filter(([k]) => k !== 'remediation').map(([k, v]) => [k, shape(v)]).sort(([a], [b]) => String(a).localeCompare(String(b)))) : typeof value;
+        Array.isArray(value)
+          ? value.slice(0, 1).map(shape)
+          : typeof value === 'object' && value !== null
+            ? Object.fromEntries(
+                Object.entries(value)
+                  .filter(([k]) => k !== 'remediation')
+                  .map(([k, v]) => [k, shape(v)])
+                  .sort(([a], [b]) => String(a).localeCompare(String(b))),
+              )
+            : typeof value;
       expect(shape(sample.detail)).toEqual(shape(built));
     });
   });

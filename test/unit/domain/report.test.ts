@@ -85,9 +85,35 @@ describe('report', () => {
     it('adds up images and bytes and counts repositories by policy status', () => {
       // Arrange
       const rows = [
-        row({ repositoryName: 'a', policyStatus: 'missing', images: 10, untaggedImages: 4, referrersAtRisk: 2, storedBytes: 2 * GIB, naiveBytes: 3 * GIB, reclaimableBytes: GIB }),
-        row({ repositoryName: 'b', policyStatus: 'no-untagged-rule', images: 5, untaggedImages: 1, referrersAtRisk: 1, storedBytes: GIB, naiveBytes: GIB, reclaimableBytes: GIB / 2 }),
-        row({ repositoryName: 'c', policyStatus: 'ok', images: 7, untaggedImages: 0, storedBytes: 3 * GIB, naiveBytes: 6 * GIB, reclaimableBytes: 0 }),
+        row({
+          repositoryName: 'a',
+          policyStatus: 'missing',
+          images: 10,
+          untaggedImages: 4,
+          referrersAtRisk: 2,
+          storedBytes: 2 * GIB,
+          naiveBytes: 3 * GIB,
+          reclaimableBytes: GIB,
+        }),
+        row({
+          repositoryName: 'b',
+          policyStatus: 'no-untagged-rule',
+          images: 5,
+          untaggedImages: 1,
+          referrersAtRisk: 1,
+          storedBytes: GIB,
+          naiveBytes: GIB,
+          reclaimableBytes: GIB / 2,
+        }),
+        row({
+          repositoryName: 'c',
+          policyStatus: 'ok',
+          images: 7,
+          untaggedImages: 0,
+          storedBytes: 3 * GIB,
+          naiveBytes: 6 * GIB,
+          reclaimableBytes: 0,
+        }),
         row({ repositoryName: 'd', policyStatus: 'missing', images: 0 }),
       ];
 

@@ -7,7 +7,13 @@ describe('selection', () => {
       { tags: [{ Key: 'ecr-janitor:opt-out', Value: 'true' }], optedOut: true },
       { tags: [{ Key: 'ecr-janitor:opt-out', Value: 'TRUE' }], optedOut: true },
       { tags: [{ Key: 'ecr-janitor:opt-out', Value: ' True ' }], optedOut: true },
-      { tags: [{ Key: 'team', Value: 'a' }, { Key: 'ecr-janitor:opt-out', Value: 'true' }], optedOut: true },
+      {
+        tags: [
+          { Key: 'team', Value: 'a' },
+          { Key: 'ecr-janitor:opt-out', Value: 'true' },
+        ],
+        optedOut: true,
+      },
       { tags: [{ Key: 'ecr-janitor:opt-out', Value: 'false' }], optedOut: false },
       { tags: [{ Key: 'ecr-janitor:opt-out', Value: 'yes' }], optedOut: false },
       { tags: [{ Key: 'ecr-janitor:opt-out', Value: '' }], optedOut: false },

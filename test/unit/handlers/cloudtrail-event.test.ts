@@ -35,7 +35,12 @@ function parsedPolicyChange(file: string | Sample): PolicyChangedEvent {
   return parsed.event;
 }
 
-const CREATE_SAMPLES = ['create-repository.json', 'create-repository-nested.json', 'create-repository-opted-out.json', 'create-repository-failed.json'];
+const CREATE_SAMPLES = [
+  'create-repository.json',
+  'create-repository-nested.json',
+  'create-repository-opted-out.json',
+  'create-repository-failed.json',
+];
 const POLICY_SAMPLES = ['put-lifecycle-policy.json', 'put-lifecycle-policy-compliant.json', 'delete-lifecycle-policy.json'];
 
 describe('cloudtrail-event', () => {
@@ -125,7 +130,9 @@ describe('cloudtrail-event', () => {
     it('carries the policy the caller wrote', () => {
       const event = parsedPolicyChange('put-lifecycle-policy.json');
       expect(event.detail.eventName).toBe('PutLifecyclePolicy');
-      expect(JSON.parse(event.detail.requestParameters?.lifecyclePolicyText ?? '')).toMatchObject({ rules: [{ selection: { tagStatus: 'tagged' } }] });
+      expect(JSON.parse(event.detail.requestParameters?.lifecyclePolicyText ?? '')).toMatchObject({
+        rules: [{ selection: { tagStatus: 'tagged' } }],
+      });
     });
 
     it('has no policy text for a delete', () => {
@@ -140,7 +147,7 @@ describe('cloudtrail-event', () => {
       expect(callerRoleArn(parsedPolicyChange('put-lifecycle-policy.json'))).toBe('arn:aws:iam::123456789012:role/ci-deployer');
     });
 
-    it('falls back to the caller\'s own ARN (an IAM user)', () => {
+    it("falls back to the caller's own ARN (an IAM user)", () => {
       const event = sample('put-lifecycle-policy.json');
       event.detail.userIdentity = { type: 'IAMUser', arn: 'arn:aws:iam::123456789012:user/alice' };
       expect(callerRoleArn(parsedPolicyChange(event))).toBe('arn:aws:iam::123456789012:user/alice');
@@ -156,18 +163,52 @@ describe('cloudtrail-event', () => {
   describe('isCallerOneOf', () => {
     const withCaller = (arn: string | undefined, issuer?: string): PolicyChangedEvent => {
       const event = sample('put-lifecycle-policy.json');
-      event.detail.userIdentity = { type: 'AssumedRole', ...(arn ? { arn } : {}), ...(issuer ? { sessionContext: { sessionIssuer: { arn: issuer } } } : {}) };
+      event.detail.userIdentity = {
+        type: 'AssumedRole',
+        ...(arn ? { arn } : {}),
+        ...(issuer ? { sessionContext: { sessionIssuer: { arn: issuer } } } : {}),
+      };
       return parsedPolicyChange(event);
     };
 
     it.each([
-      ['the role ARN', withCaller(undefined, 'arn:aws:iam::123456789012:role/ecr-janitor-prod-us-east-1-audit'), ['arn:aws:iam::123456789012:role/ecr-janitor-prod-us-east-1-audit'], true],
-      ['the role name, from the session issuer', withCaller(undefined, 'arn:aws:iam::123456789012:role/ecr-janitor-prod-us-east-1-audit'), ['ecr-janitor-prod-us-east-1-audit'], true],
-      ['the role name, from an assumed-role ARN', withCaller('arn:aws:sts::123456789012:assumed-role/ecr-janitor-prod-us-east-1-policy/session'), ['ecr-janitor-prod-us-east-1-policy'], true],
-      ['the role name, from a role with a path', withCaller(undefined, 'arn:aws:iam::123456789012:role/service/ecr-janitor-prod-us-east-1-audit'), ['ecr-janitor-prod-us-east-1-audit'], true],
-      ['a same-named role of another account', withCaller(undefined, 'arn:aws:iam::999999999999:role/ecr-janitor-prod-us-east-1-audit'), ['ecr-janitor-prod-us-east-1-audit'], false],
+      [
+        'the role ARN',
+        withCaller(undefined, 'arn:aws:iam::123456789012:role/ecr-janitor-prod-us-east-1-audit'),
+        ['arn:aws:iam::123456789012:role/ecr-janitor-prod-us-east-1-audit'],
+        true,
+      ],
+      [
+        'the role name, from the session issuer',
+        withCaller(undefined, 'arn:aws:iam::123456789012:role/ecr-janitor-prod-us-east-1-audit'),
+        ['ecr-janitor-prod-us-east-1-audit'],
+        true,
+      ],
+      [
+        'the role name, from an assumed-role ARN',
+        withCaller('arn:aws:sts::123456789012:assumed-role/ecr-janitor-prod-us-east-1-policy/session'),
+        ['ecr-janitor-prod-us-east-1-policy'],
+        true,
+      ],
+      [
+        'the role name, from a role with a path',
+        withCaller(undefined, 'arn:aws:iam::123456789012:role/service/ecr-janitor-prod-us-east-1-audit'),
+        ['ecr-janitor-prod-us-east-1-audit'],
+        true,
+      ],
+      [
+        'a same-named role of another account',
+        withCaller(undefined, 'arn:aws:iam::999999999999:role/ecr-janitor-prod-us-east-1-audit'),
+        ['ecr-janitor-prod-us-east-1-audit'],
+        false,
+      ],
       ['another role', withCaller(undefined, 'arn:aws:iam::123456789012:role/ci-deployer'), ['ecr-janitor-prod-us-east-1-audit'], false],
-      ['a user whose name is a janitor role name', withCaller('arn:aws:iam::123456789012:user/ecr-janitor-prod-us-east-1-audit'), ['ecr-janitor-prod-us-east-1-audit'], false],
+      [
+        'a user whose name is a janitor role name',
+        withCaller('arn:aws:iam::123456789012:user/ecr-janitor-prod-us-east-1-audit'),
+        ['ecr-janitor-prod-us-east-1-audit'],
+        false,
+      ],
       ['no caller', withCaller(undefined), ['ecr-janitor-prod-us-east-1-audit'], false],
     ])('recognises %s: %#', (_label, event, roles, expected) => {
       expect(isCallerOneOf(event, roles)).toBe(expected);
@@ -176,7 +217,10 @@ describe('cloudtrail-event', () => {
 
   describe('scheduledEvent', () => {
     it('accepts events/schedule.json', () => {
-      expect(parseEvent(scheduledEvent, sample('schedule.json'))).toEqual({ ok: true, event: expect.objectContaining({ 'detail-type': 'Scheduled Event', source: 'aws.events' }) });
+      expect(parseEvent(scheduledEvent, sample('schedule.json'))).toEqual({
+        ok: true,
+        event: expect.objectContaining({ 'detail-type': 'Scheduled Event', source: 'aws.events' }),
+      });
     });
 
     it('accepts an empty event (a manual invoke)', () => {
@@ -185,20 +229,32 @@ describe('cloudtrail-event', () => {
   });
 
   describe('sample events', () => {
-    it.each([...CREATE_SAMPLES, ...POLICY_SAMPLES, 'schedule.json'])('events/%s uses the moto account and region, in the EventBridge envelope', (file) => {
-      const event = sample(file);
-      expect(event).toMatchObject({ version: '0', account: '123456789012', region: 'us-east-1' });
-      expect(typeof event.id).toBe('string');
-      expect(typeof event.time).toBe('string');
-      if (event.source === 'aws.ecr') {
-        expect(event.detail).toMatchObject({ awsRegion: 'us-east-1', recipientAccountId: '123456789012', eventSource: 'ecr.amazonaws.com' });
-        // CloudTrail eventTime and the envelope time are the same instant.
-        expect(event.detail.eventTime).toBe(event.time);
-      }
-    });
+    it.each([...CREATE_SAMPLES, ...POLICY_SAMPLES, 'schedule.json'])(
+      'events/%s uses the moto account and region, in the EventBridge envelope',
+      (file) => {
+        const event = sample(file);
+        expect(event).toMatchObject({ version: '0', account: '123456789012', region: 'us-east-1' });
+        expect(typeof event.id).toBe('string');
+        expect(typeof event.time).toBe('string');
+        if (event.source === 'aws.ecr') {
+          expect(event.detail).toMatchObject({
+            awsRegion: 'us-east-1',
+            recipientAccountId: '123456789012',
+            eventSource: 'ecr.amazonaws.com',
+          });
+          // CloudTrail eventTime and the envelope time are the same instant.
+          expect(event.detail.eventTime).toBe(event.time);
+        }
+      },
+    );
 
     it('the weakened policy does not expire untagged images and the compliant one does', () => {
-      const rules = (file: string) => (JSON.parse(parsedPolicyChange(file).detail.requestParameters?.lifecyclePolicyText ?? '') as { rules: Array<{ selection: { tagStatus: string } }> }).rules;
+      const rules = (file: string) =>
+        (
+          JSON.parse(parsedPolicyChange(file).detail.requestParameters?.lifecyclePolicyText ?? '') as {
+            rules: Array<{ selection: { tagStatus: string } }>;
+          }
+        ).rules;
       expect(rules('put-lifecycle-policy.json').map((r) => r.selection.tagStatus)).toEqual(['tagged']);
       expect(rules('put-lifecycle-policy-compliant.json').map((r) => r.selection.tagStatus)).toEqual(['tagged', 'untagged']);
     });

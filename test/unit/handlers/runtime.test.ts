@@ -23,13 +23,20 @@ async function jsonLines(fn: () => Promise<unknown>): Promise<Array<Record<strin
     chunks.push(String(chunk));
     return true;
   }) as typeof process.stdout.write;
-  const spies = [jest.spyOn(process.stdout, 'write').mockImplementation(capture), jest.spyOn(process.stderr, 'write').mockImplementation(capture)];
+  const spies = [
+    jest.spyOn(process.stdout, 'write').mockImplementation(capture),
+    jest.spyOn(process.stderr, 'write').mockImplementation(capture),
+  ];
   try {
     await fn().catch(() => undefined);
   } finally {
     for (const spy of spies) spy.mockRestore();
   }
-  return chunks.join('').split('\n').filter((l) => l.startsWith('{')).map((l) => JSON.parse(l) as Record<string, unknown>);
+  return chunks
+    .join('')
+    .split('\n')
+    .filter((l) => l.startsWith('{'))
+    .map((l) => JSON.parse(l) as Record<string, unknown>);
 }
 
 describe('runtime', () => {

@@ -26,13 +26,23 @@ const events = mockClient(EventBridgeClient);
 type Answer = string[] | Error;
 
 function accessDenied(): ECRServiceException {
-  return new ECRServiceException({ name: 'AccessDeniedException', $fault: 'client', $metadata: { httpStatusCode: 400 }, message: 'not authorized to perform ecr:ListPullTimeUpdateExclusions' });
+  return new ECRServiceException({
+    name: 'AccessDeniedException',
+    $fault: 'client',
+    $metadata: { httpStatusCode: 400 },
+    message: 'not authorized to perform ecr:ListPullTimeUpdateExclusions',
+  });
 }
 
 /** Sets the function's environment (both regions; the role ARN unless `null`) and forgets the cached runtime. */
 function useEnv(roleArn: string | null = ROLE): void {
   for (const key of ENV_KEYS) delete process.env[key];
-  Object.assign(process.env, { AWS_REGION: 'eu-west-1', REGIONS: REGIONS.join(','), REPORT_BUCKET: 'reports-bucket', REPORT_BUS: 'default' });
+  Object.assign(process.env, {
+    AWS_REGION: 'eu-west-1',
+    REGIONS: REGIONS.join(','),
+    REPORT_BUCKET: 'reports-bucket',
+    REPORT_BUS: 'default',
+  });
   if (roleArn !== null) process.env.AUDIT_ROLE_ARN = roleArn;
   resetRuntime();
 }

@@ -8,7 +8,9 @@ import { SNAPSHOT_FORMAT } from '../../../src/domain/registry';
 // The demo snapshot is generated on first `npm start` (not committed): test what the generator makes.
 const text = serialiseSnapshot(makeDemoSnapshot());
 const snapshot = JSON.parse(text) as SnapshotFile;
-const repositories = snapshot.registries.flatMap((registry) => registry.repositories.map((repository) => ({ region: registry.region, repository })));
+const repositories = snapshot.registries.flatMap((registry) =>
+  registry.repositories.map((repository) => ({ region: registry.region, repository })),
+);
 const images = repositories.flatMap(({ repository }) => repository.images);
 
 function sha256(value: string): string {
@@ -16,7 +18,9 @@ function sha256(value: string): string {
 }
 
 /** Collects `problem(...)` for every repository image; the test expects the list to be empty. */
-function problems(check: (image: (typeof images)[number], byDigest: ReadonlyMap<string, (typeof images)[number]>, where: string) => string | undefined): string[] {
+function problems(
+  check: (image: (typeof images)[number], byDigest: ReadonlyMap<string, (typeof images)[number]>, where: string) => string | undefined,
+): string[] {
   const found: string[] = [];
   for (const { region, repository } of repositories) {
     const byDigest = new Map(repository.images.map((i) => [i.imageDigest, i]));
@@ -50,7 +54,11 @@ describe('demo/snapshot.json', () => {
 
   describe('images', () => {
     it('carry a manifest whose sha256 is the image digest', () => {
-      expect(problems((image, _, where) => (image.imageManifest !== undefined && image.imageDigest === `sha256:${sha256(image.imageManifest)}` ? undefined : where))).toEqual([]);
+      expect(
+        problems((image, _, where) =>
+          image.imageManifest !== undefined && image.imageDigest === `sha256:${sha256(image.imageManifest)}` ? undefined : where,
+        ),
+      ).toEqual([]);
     });
 
     it('have every index child in the same repository', () => {
@@ -100,21 +108,27 @@ describe('demo/snapshot.json', () => {
 
       expect(
         problems((image, _, where) => {
-          const times = [image.imagePushedAt, image.lastRecordedPullTime, image.lastArchivedAt].filter((t) => t !== undefined).map((t) => Date.parse(String(t)));
+          const times = [image.imagePushedAt, image.lastRecordedPullTime, image.lastArchivedAt]
+            .filter((t) => t !== undefined)
+            .map((t) => Date.parse(String(t)));
           return times.every((t) => t <= capturedAt) ? undefined : where;
         }),
       ).toEqual([]);
     });
 
     it('include the cases the janitor must handle', () => {
-      const children = new Set(images.flatMap((i) => (INDEX_MEDIA_TYPES.has(i.imageManifestMediaType ?? '') ? parseManifest(i.imageManifest ?? '').children : [])));
+      const children = new Set(
+        images.flatMap((i) => (INDEX_MEDIA_TYPES.has(i.imageManifestMediaType ?? '') ? parseManifest(i.imageManifest ?? '').children : [])),
+      );
       const untagged = images.filter((i) => (i.imageTags ?? []).length === 0);
 
       expect(images.filter((i) => i.imageManifestMediaType === 'application/vnd.oci.image.index.v1+json').length).toBeGreaterThan(50);
       expect(images.filter((i) => i.imageManifest?.includes('"attestation-manifest"') === true).length).toBeGreaterThan(0);
       expect(images.filter((i) => i.artifactMediaType === 'application/vnd.dev.cosign.artifact.sig.v1+json').length).toBeGreaterThan(0);
       expect(images.filter((i) => i.artifactMediaType === 'application/spdx+json').length).toBeGreaterThan(0);
-      expect(images.filter((i) => i.imageManifestMediaType === 'application/vnd.docker.distribution.manifest.v2+json').length).toBeGreaterThan(100);
+      expect(
+        images.filter((i) => i.imageManifestMediaType === 'application/vnd.docker.distribution.manifest.v2+json').length,
+      ).toBeGreaterThan(100);
       expect(untagged.filter((i) => !children.has(i.imageDigest) && i.subjectManifestDigest === undefined).length).toBeGreaterThan(100);
       expect(images.filter((i) => i.imageStatus === 'ARCHIVED' && i.lastArchivedAt !== undefined).length).toBeGreaterThan(0);
       expect(images.filter((i) => i.lastRecordedPullTime !== undefined).length).toBeGreaterThan(0);
@@ -147,7 +161,9 @@ describe('demo/snapshot.json', () => {
     });
 
     it('include exactly two opted out of remediation', () => {
-      const optedOut = repositories.filter(({ repository }) => repository.tags.some((t) => t.Key === 'ecr-janitor:opt-out' && t.Value === 'true'));
+      const optedOut = repositories.filter(({ repository }) =>
+        repository.tags.some((t) => t.Key === 'ecr-janitor:opt-out' && t.Value === 'true'),
+      );
 
       expect(optedOut).toHaveLength(2);
     });

@@ -164,7 +164,11 @@ export class FakeRegistry implements RegistryReader, PolicyWriter {
     const out: ManifestText[] = [];
     for (const image of repository.images ?? []) {
       if (image.imageManifest === undefined || !wanted.has(image.imageDigest)) continue;
-      out.push({ imageDigest: image.imageDigest, imageManifest: image.imageManifest, ...(image.imageManifestMediaType === undefined ? {} : { imageManifestMediaType: image.imageManifestMediaType }) });
+      out.push({
+        imageDigest: image.imageDigest,
+        imageManifest: image.imageManifest,
+        ...(image.imageManifestMediaType === undefined ? {} : { imageManifestMediaType: image.imageManifestMediaType }),
+      });
     }
     return out;
   }
@@ -185,7 +189,10 @@ export class FakeRegistry implements RegistryReader, PolicyWriter {
     if (repositoryName === undefined) return { name: '' };
     const repository = this.repositories.get(repositoryName);
     if (!repository) {
-      throw awsError('RepositoryNotFoundException', `The repository with name '${repositoryName}' does not exist in the registry with id '${this.accountId}'`);
+      throw awsError(
+        'RepositoryNotFoundException',
+        `The repository with name '${repositoryName}' does not exist in the registry with id '${this.accountId}'`,
+      );
     }
     return repository;
   }

@@ -48,7 +48,11 @@ export function imageOf(manifest: Manifest, options: ImageOptions = {}): ImageDe
 }
 
 /** An image whose manifest the janitor could not read: only `imageSizeInBytes` tells its size. */
-export function opaqueImage(name: string, sizeInBytes: number | undefined, options: Omit<ImageOptions, 'sizeInBytes' | 'withoutManifest'> = {}): ImageDetail {
+export function opaqueImage(
+  name: string,
+  sizeInBytes: number | undefined,
+  options: Omit<ImageOptions, 'sizeInBytes' | 'withoutManifest'> = {},
+): ImageDetail {
   return {
     imageDigest: sha256Digest(`opaque:${name}`),
     ...(options.tags === undefined ? {} : { imageTags: options.tags }),

@@ -72,13 +72,21 @@ export function imageManifest(options: ImageManifestOptions): Manifest {
     ...(options.artifactType === undefined ? {} : { artifactType: options.artifactType }),
     config: descriptor(docker ? MEDIA.dockerConfig : MEDIA.ociConfig, options.config),
     layers: options.layers.map((l) => descriptor(docker ? MEDIA.dockerLayer : MEDIA.ociLayer, l)),
-    ...(options.subject === undefined ? {} : { subject: { mediaType: options.subject.mediaType, digest: options.subject.digest, size: options.subject.text.length } }),
+    ...(options.subject === undefined
+      ? {}
+      : { subject: { mediaType: options.subject.mediaType, digest: options.subject.digest, size: options.subject.text.length } }),
     ...(options.annotations === undefined ? {} : { annotations: options.annotations }),
   };
   const text = JSON.stringify(doc, null, 3);
   const unique = new Map([options.config, ...options.layers].map((b) => [b.digest, b.size]));
   const size = [...unique.values()].reduce((sum, s) => sum + s, 0);
-  return { digest: sha256Digest(text), text, mediaType, size, ...(options.subject === undefined ? {} : { subject: options.subject.digest }) };
+  return {
+    digest: sha256Digest(text),
+    text,
+    mediaType,
+    size,
+    ...(options.subject === undefined ? {} : { subject: options.subject.digest }),
+  };
 }
 
 /** Options of {@link indexManifest}. */
@@ -106,13 +114,26 @@ export function indexManifest(children: readonly Manifest[], options: IndexManif
   const doc = {
     schemaVersion: 2,
     mediaType,
-    manifests: children.map((c, i) => ({ mediaType: c.mediaType, digest: c.digest, size: c.text.length, platform: PLATFORMS[i % PLATFORMS.length] })),
-    ...(options.subject === undefined ? {} : { subject: { mediaType: options.subject.mediaType, digest: options.subject.digest, size: options.subject.text.length } }),
+    manifests: children.map((c, i) => ({
+      mediaType: c.mediaType,
+      digest: c.digest,
+      size: c.text.length,
+      platform: PLATFORMS[i % PLATFORMS.length],
+    })),
+    ...(options.subject === undefined
+      ? {}
+      : { subject: { mediaType: options.subject.mediaType, digest: options.subject.digest, size: options.subject.text.length } }),
     ...(options.annotations === undefined ? {} : { annotations: options.annotations }),
   };
   const text = JSON.stringify(doc, null, 3);
   const size = children.reduce((max, c) => Math.max(max, c.size), 0);
-  return { digest: sha256Digest(text), text, mediaType, size, ...(options.subject === undefined ? {} : { subject: options.subject.digest }) };
+  return {
+    digest: sha256Digest(text),
+    text,
+    mediaType,
+    size,
+    ...(options.subject === undefined ? {} : { subject: options.subject.digest }),
+  };
 }
 
 /** A cosign-style signature: an OCI referrer of `subject` with one small layer. */

@@ -23,7 +23,11 @@ export function expireUntagged(rulePriority: number, days: number): LifecycleRul
 
 /** An untagged rule that archives instead of expiring: present, but never cleans anything up. */
 export function archiveUntagged(rulePriority: number, days: number): LifecycleRule {
-  return { ...expireUntagged(rulePriority, days), description: `Archive untagged images after ${days} days (team rule)`, action: { type: 'transition', targetStorageClass: 'archive' } };
+  return {
+    ...expireUntagged(rulePriority, days),
+    description: `Archive untagged images after ${days} days (team rule)`,
+    action: { type: 'transition', targetStorageClass: 'archive' },
+  };
 }
 
 /** The text of a policy of `rules`, as ECR stores it. */
@@ -40,5 +44,12 @@ export const UNTAGGED_30_DAYS = policyText(keepNewestTagged(1, 'release', 5), ex
 
 /** Stored text ECR would never accept (countNumber 0, no countUnit); the janitor must not build on it. */
 export const INVALID_POLICY = JSON.stringify({
-  rules: [{ rulePriority: 1, description: 'broken rule written by hand, padded to the minimum length', selection: { tagStatus: 'untagged', countType: 'sinceImagePushed', countNumber: 0 }, action: { type: 'expire' } }],
+  rules: [
+    {
+      rulePriority: 1,
+      description: 'broken rule written by hand, padded to the minimum length',
+      selection: { tagStatus: 'untagged', countType: 'sinceImagePushed', countNumber: 0 },
+      action: { type: 'expire' },
+    },
+  ],
 });

@@ -24,7 +24,10 @@ function app(name: string, ownBytes: number) {
 
 /** A repository's images: one current tagged release and one 30-day-old orphan of `orphanBytes`. */
 function releaseWithOrphan(name: string, orphanBytes: number): ImageDetail[] {
-  return [imageOf(app(`${name}-current`, 10_000), { tags: ['latest'] }), imageOf(app(`${name}-orphan`, orphanBytes), { pushedDaysAgo: 30 })];
+  return [
+    imageOf(app(`${name}-current`, 10_000), { tags: ['latest'] }),
+    imageOf(app(`${name}-orphan`, orphanBytes), { pushedDaysAgo: 30 }),
+  ];
 }
 
 function options(overrides: Partial<AuditOptions> = {}): AuditOptions {
@@ -50,7 +53,11 @@ describe('audit', () => {
         { name: 'gone', images: releaseWithOrphan('gone', 800_000) },
       ]);
       ireland.failRepository('secret', awsError('AccessDeniedException', 'User is not authorized to perform: ecr:DescribeImages'));
-      ireland.failRepository('gone', awsError('RepositoryNotFoundException', "The repository with name 'gone' does not exist"), 'describeImages');
+      ireland.failRepository(
+        'gone',
+        awsError('RepositoryNotFoundException', "The repository with name 'gone' does not exist"),
+        'describeImages',
+      );
       const virginia = new FakeRegistry('us-east-1', [
         { name: 'batch', policy: TAGGED_ONLY, images: releaseWithOrphan('batch', 200_000) },
         { name: 'throttled', images: releaseWithOrphan('throttled', 700_000) },
@@ -70,11 +77,26 @@ describe('audit', () => {
       ]);
       expect(report.errors).toEqual<ReportError[]>([
         { region: 'ap-south-1', code: 'UnrecognizedClientException', message: 'The security token included in the request is invalid' },
-        { region: 'eu-west-1', repositoryName: 'gone', code: 'RepositoryNotFoundException', message: "The repository with name 'gone' does not exist" },
-        { region: 'eu-west-1', repositoryName: 'secret', code: 'AccessDeniedException', message: 'User is not authorized to perform: ecr:DescribeImages' },
+        {
+          region: 'eu-west-1',
+          repositoryName: 'gone',
+          code: 'RepositoryNotFoundException',
+          message: "The repository with name 'gone' does not exist",
+        },
+        {
+          region: 'eu-west-1',
+          repositoryName: 'secret',
+          code: 'AccessDeniedException',
+          message: 'User is not authorized to perform: ecr:DescribeImages',
+        },
         { region: 'us-east-1', repositoryName: 'throttled', code: 'ThrottlingException', message: 'Rate exceeded' },
       ]);
-      expect(report.totals).toMatchObject({ repositories: 3, repositoriesWithoutLifecyclePolicy: 1, repositoriesWithoutUntaggedCleanup: 2, reclaimableBytes: 700_000 });
+      expect(report.totals).toMatchObject({
+        repositories: 3,
+        repositoriesWithoutLifecyclePolicy: 1,
+        repositoriesWithoutUntaggedCleanup: 2,
+        reclaimableBytes: 700_000,
+      });
     });
 
     it('orders repositories by reclaimable bytes, then stored bytes, then region and name', async () => {
@@ -113,7 +135,14 @@ describe('audit', () => {
         errors: [],
         warnings: [],
       });
-      expect(report.totals).toMatchObject({ storedBytes: GIB, reclaimableBytes: GIB, monthlyCostUsd: 0.5, monthlySavingsUsd: 0.5, untaggedImages: 1, images: 1 });
+      expect(report.totals).toMatchObject({
+        storedBytes: GIB,
+        reclaimableBytes: GIB,
+        monthlyCostUsd: 0.5,
+        monthlySavingsUsd: 0.5,
+        untaggedImages: 1,
+        images: 1,
+      });
     });
 
     it('flags opted-out and excluded repositories and leaves their untagged images alone in the estimate', async () => {
@@ -136,7 +165,9 @@ describe('audit', () => {
 
     it('records an invalid stored policy as an InvalidStoredPolicy warning, not an error, and still reports the repository', async () => {
       // Arrange
-      const registry = new FakeRegistry('eu-west-1', [{ name: 'broken', policy: INVALID_POLICY, images: releaseWithOrphan('broken', 4_000) }]);
+      const registry = new FakeRegistry('eu-west-1', [
+        { name: 'broken', policy: INVALID_POLICY, images: releaseWithOrphan('broken', 4_000) },
+      ]);
 
       // Act
       const report = await audit([registry], options());
@@ -144,7 +175,9 @@ describe('audit', () => {
       // Assert
       expect(report.repositories).toHaveLength(1);
       expect(report.errors).toEqual([]);
-      expect(report.warnings).toEqual<ReportWarning[]>([{ region: 'eu-west-1', repositoryName: 'broken', code: 'InvalidStoredPolicy', message: expect.stringMatching(/not valid/) }]);
+      expect(report.warnings).toEqual<ReportWarning[]>([
+        { region: 'eu-west-1', repositoryName: 'broken', code: 'InvalidStoredPolicy', message: expect.stringMatching(/not valid/) },
+      ]);
     });
 
     it('keeps errors for read failures and policy problems in warnings, each sorted by region and name', async () => {
@@ -156,13 +189,17 @@ describe('audit', () => {
         { name: 'fine', policy: TAGGED_ONLY, images: releaseWithOrphan('fine', 6_000) },
       ]);
       ireland.failRepository('secret', awsError('AccessDeniedException', 'denied'));
-      const virginia = new FakeRegistry('us-east-1', [{ name: 'also-broken', policy: INVALID_POLICY, images: releaseWithOrphan('also-broken', 1_000) }]);
+      const virginia = new FakeRegistry('us-east-1', [
+        { name: 'also-broken', policy: INVALID_POLICY, images: releaseWithOrphan('also-broken', 1_000) },
+      ]);
 
       // Act
       const report = await audit([virginia, ireland], options());
 
       // Assert
-      expect(report.errors).toEqual<ReportError[]>([{ region: 'eu-west-1', repositoryName: 'secret', code: 'AccessDeniedException', message: 'denied' }]);
+      expect(report.errors).toEqual<ReportError[]>([
+        { region: 'eu-west-1', repositoryName: 'secret', code: 'AccessDeniedException', message: 'denied' },
+      ]);
       expect(report.warnings.map((w) => [w.region, w.repositoryName, w.code])).toEqual([
         ['eu-west-1', 'broken', 'InvalidStoredPolicy'],
         ['eu-west-1', 'transition', 'PolicyNotMergeable'],
@@ -229,7 +266,10 @@ describe('audit', () => {
     it('reads every repository with a concurrency of one', async () => {
       // Arrange
       const names = ['a', 'b', 'c', 'd', 'e'];
-      const registry = new FakeRegistry('eu-west-1', names.map((name) => ({ name, images: releaseWithOrphan(name, 2_000) })));
+      const registry = new FakeRegistry(
+        'eu-west-1',
+        names.map((name) => ({ name, images: releaseWithOrphan(name, 2_000) })),
+      );
 
       // Act
       const report = await audit([registry], options({ concurrency: 1 }));
@@ -249,7 +289,12 @@ describe('audit', () => {
 
       // Assert
       expect(states).toHaveLength(1);
-      expect(states[0]).toMatchObject({ repositoryName: 'api', region: 'eu-west-1', lifecyclePolicyText: TAGGED_ONLY, tags: [{ Key: 'team', Value: 'a' }] });
+      expect(states[0]).toMatchObject({
+        repositoryName: 'api',
+        region: 'eu-west-1',
+        lifecyclePolicyText: TAGGED_ONLY,
+        tags: [{ Key: 'team', Value: 'a' }],
+      });
       expect(states[0]?.images.map((i) => i.imageManifest)).toEqual(images.map((i) => i.imageManifest));
     });
 
@@ -261,7 +306,10 @@ describe('audit', () => {
       const failed: string[] = [];
 
       // Act
-      const report = await audit([registry], options({ onRepositoryState: (s) => states.push(s.repositoryName), onRepositoryFailed: (ref) => failed.push(ref.repositoryName) }));
+      const report = await audit(
+        [registry],
+        options({ onRepositoryState: (s) => states.push(s.repositoryName), onRepositoryFailed: (ref) => failed.push(ref.repositoryName) }),
+      );
 
       // Assert
       expect(states).toEqual(['ok']);
@@ -351,7 +399,11 @@ describe('audit', () => {
       // Assert
       expect(state.lifecyclePolicyText).toBeNull();
       expect(state.images[0]).toMatchObject({ imageDigest: list.digest, imageManifest: list.text });
-      expect(state.images[1]).toMatchObject({ imageDigest: amd64.digest, imageManifest: amd64.text, imageManifestMediaType: amd64.mediaType });
+      expect(state.images[1]).toMatchObject({
+        imageDigest: amd64.digest,
+        imageManifest: amd64.text,
+        imageManifestMediaType: amd64.mediaType,
+      });
       expect(state.images[2]?.imageManifest).toBeUndefined();
     });
   });

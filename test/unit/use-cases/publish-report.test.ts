@@ -37,7 +37,17 @@ class FakeRenderer implements ReportRenderer {
 }
 
 function historyEntry(date: string, storedBytes: number): HistoryEntry {
-  return { date, generatedAt: `${date}T00:05:00.000Z`, repositories: 1, images: 1, untaggedImages: 0, storedBytes, reclaimableBytes: 0, monthlyCostUsd: 0, monthlySavingsUsd: 0 };
+  return {
+    date,
+    generatedAt: `${date}T00:05:00.000Z`,
+    repositories: 1,
+    images: 1,
+    untaggedImages: 0,
+    storedBytes,
+    reclaimableBytes: 0,
+    monthlyCostUsd: 0,
+    monthlySavingsUsd: 0,
+  };
 }
 
 describe('publishReport', () => {
@@ -92,7 +102,11 @@ describe('publishReport', () => {
 
       // Assert
       expect(publisher.events).toEqual([{ source: 'ecr-janitor', detailType: 'ECR Janitor Cost Report', detail }]);
-      expect(detail).toMatchObject({ change: { since: '2026-10-25T00:05:00.000Z', storedBytes: 2 }, remediation: { applied: 1 }, artifacts: { location: 's3://reports-test', html: 'reports/2026-11-01/report.html' } });
+      expect(detail).toMatchObject({
+        change: { since: '2026-10-25T00:05:00.000Z', storedBytes: 2 },
+        remediation: { applied: 1 },
+        artifacts: { location: 's3://reports-test', html: 'reports/2026-11-01/report.html' },
+      });
     });
 
     it('starts the history afresh when the stored history is not JSON', async () => {
@@ -101,7 +115,11 @@ describe('publishReport', () => {
       await store.put(HISTORY_KEY, '{ damaged', 'application/json');
 
       // Act
-      const detail = await publishReport(auditReport([repositoryReport()]), { store, publisher: new RecordingPublisher(), renderer: new FakeRenderer() });
+      const detail = await publishReport(auditReport([repositoryReport()]), {
+        store,
+        publisher: new RecordingPublisher(),
+        renderer: new FakeRenderer(),
+      });
 
       // Assert
       expect(detail.change).toBeNull();

@@ -19,7 +19,12 @@ function parsed(text: string | undefined): LifecyclePolicy {
 }
 
 /** The default rule the janitor adds, as it appears in a written policy. */
-const janitorRule = (days = 7) => expect.objectContaining({ description: janitorRuleDescription(days), selection: expect.objectContaining({ tagStatus: 'untagged', countType: 'sinceImagePushed', countNumber: days }), action: { type: 'expire' } });
+const janitorRule = (days = 7) =>
+  expect.objectContaining({
+    description: janitorRuleDescription(days),
+    selection: expect.objectContaining({ tagStatus: 'untagged', countType: 'sinceImagePushed', countNumber: days }),
+    action: { type: 'expire' },
+  });
 
 /** One region with a repository of every kind remediation distinguishes. */
 function mixedRegion(region = 'eu-west-1'): FakeRegistry {
@@ -39,7 +44,10 @@ describe('remediate', () => {
       const registry = mixedRegion();
 
       // Act
-      const result = await remediate([{ reader: registry, writer: registry }], options({ selection: { optOutTag: DEFAULT_OPT_OUT_TAG, exclude: ['legacy/*'] } }));
+      const result = await remediate(
+        [{ reader: registry, writer: registry }],
+        options({ selection: { optOutTag: DEFAULT_OPT_OUT_TAG, exclude: ['legacy/*'] } }),
+      );
 
       // Assert
       expect(result.actions.map((a) => [a.repositoryName, a.outcome])).toEqual([
@@ -99,11 +107,17 @@ describe('remediate', () => {
       const registry = mixedRegion();
 
       // Act
-      const result = await remediate([{ reader: registry, writer: registry }], options({ apply: true, selection: { optOutTag: DEFAULT_OPT_OUT_TAG, exclude: ['legacy/*'] } }));
+      const result = await remediate(
+        [{ reader: registry, writer: registry }],
+        options({ apply: true, selection: { optOutTag: DEFAULT_OPT_OUT_TAG, exclude: ['legacy/*'] } }),
+      );
 
       // Assert
       expect(registry.writes.map((w) => w.repositoryName).sort()).toEqual(['bare', 'tagged-only']);
-      expect(result.actions.find((a) => a.repositoryName === 'opted-out')).toMatchObject({ outcome: 'skipped-opt-out', message: `tagged ${DEFAULT_OPT_OUT_TAG}=true` });
+      expect(result.actions.find((a) => a.repositoryName === 'opted-out')).toMatchObject({
+        outcome: 'skipped-opt-out',
+        message: `tagged ${DEFAULT_OPT_OUT_TAG}=true`,
+      });
       expect(result.actions.find((a) => a.repositoryName === 'legacy/tool')).toMatchObject({ outcome: 'skipped-excluded' });
       expect(registry.policyOf('opted-out')).toBeUndefined();
       expect(registry.policyOf('legacy/tool')).toBeUndefined();
@@ -163,14 +177,23 @@ describe('remediate', () => {
 
       // Assert
       expect(writes).toBe(3);
-      expect(second.actions.filter((a) => a.outcome !== 'skipped-opt-out').map((a) => a.outcome)).toEqual(['compliant', 'compliant', 'compliant', 'compliant']);
+      expect(second.actions.filter((a) => a.outcome !== 'skipped-opt-out').map((a) => a.outcome)).toEqual([
+        'compliant',
+        'compliant',
+        'compliant',
+        'compliant',
+      ]);
       expect(registry.writes).toHaveLength(writes);
     });
 
     it('records a failing repository as failed and remediates the others', async () => {
       // Arrange
       const registry = new FakeRegistry('eu-west-1', [{ name: 'a' }, { name: 'denied' }, { name: 'z' }]);
-      registry.failRepository('denied', awsError('AccessDeniedException', 'not authorized to perform: ecr:PutLifecyclePolicy'), 'putLifecyclePolicy');
+      registry.failRepository(
+        'denied',
+        awsError('AccessDeniedException', 'not authorized to perform: ecr:PutLifecyclePolicy'),
+        'putLifecyclePolicy',
+      );
 
       // Act
       const result = await remediate([{ reader: registry, writer: registry }], options({ apply: true }));
@@ -182,7 +205,14 @@ describe('remediate', () => {
         ['z', 'applied'],
       ]);
       expect(result.actions[1]?.message).toBe('AccessDeniedException: not authorized to perform: ecr:PutLifecyclePolicy');
-      expect(result.errors).toEqual([{ region: 'eu-west-1', repositoryName: 'denied', code: 'AccessDeniedException', message: 'not authorized to perform: ecr:PutLifecyclePolicy' }]);
+      expect(result.errors).toEqual([
+        {
+          region: 'eu-west-1',
+          repositoryName: 'denied',
+          code: 'AccessDeniedException',
+          message: 'not authorized to perform: ecr:PutLifecyclePolicy',
+        },
+      ]);
       expect(registry.writes.map((w) => w.repositoryName)).toEqual(expect.arrayContaining(['a', 'z']));
       expect(registry.writes).toHaveLength(2);
     });
@@ -194,7 +224,13 @@ describe('remediate', () => {
       mumbai.failListing(awsError('UnrecognizedClientException', 'region not enabled'));
 
       // Act
-      const result = await remediate([{ reader: ireland, writer: ireland }, { reader: mumbai, writer: mumbai }], options({ apply: true }));
+      const result = await remediate(
+        [
+          { reader: ireland, writer: ireland },
+          { reader: mumbai, writer: mumbai },
+        ],
+        options({ apply: true }),
+      );
 
       // Assert
       expect(result.actions).toEqual([expect.objectContaining({ region: 'eu-west-1', repositoryName: 'app', outcome: 'applied' })]);
@@ -208,7 +244,13 @@ describe('remediate', () => {
       const virginia = new FakeRegistry('us-east-1', [{ name: 'api' }]);
 
       // Act
-      const result = await remediate([{ reader: virginia, writer: virginia }, { reader: ireland, writer: ireland }], options({ apply: true }));
+      const result = await remediate(
+        [
+          { reader: virginia, writer: virginia },
+          { reader: ireland, writer: ireland },
+        ],
+        options({ apply: true }),
+      );
 
       // Assert
       expect(result.actions.map((a) => `${a.region}/${a.repositoryName}`)).toEqual(['eu-west-1/api', 'eu-west-1/web', 'us-east-1/api']);
@@ -236,7 +278,11 @@ describe('remediate', () => {
       const result = await remediate([{ reader: registry, writer: registry }], options({ apply: true }));
 
       // Assert
-      expect(result.actions[0]).toMatchObject({ outcome: 'unmergeable', before: INVALID_POLICY, message: expect.stringMatching(/not valid/) });
+      expect(result.actions[0]).toMatchObject({
+        outcome: 'unmergeable',
+        before: INVALID_POLICY,
+        message: expect.stringMatching(/not valid/),
+      });
       expect(registry.writes).toEqual([]);
     });
   });
@@ -253,7 +299,12 @@ describe('remediate', () => {
 
       // Assert
       expect(action).toMatchObject({ outcome: 'applied', before: TAGGED_ONLY, after: mergeDefaultRule(TAGGED_ONLY, 7).text });
-      expect(registry.calls.map((c) => c.operation).sort()).toEqual(['getLifecyclePolicy', 'listRepositories', 'listTags', 'putLifecyclePolicy']);
+      expect(registry.calls.map((c) => c.operation).sort()).toEqual([
+        'getLifecyclePolicy',
+        'listRepositories',
+        'listTags',
+        'putLifecyclePolicy',
+      ]);
     });
 
     it.each([
@@ -328,7 +379,12 @@ describe('remediate', () => {
       if (!ref) throw new Error('the fake registry lists no repository');
 
       // Act
-      const action = await remediateRepository(registry, registry, ref, options({ apply: true, selection: { optOutTag: DEFAULT_OPT_OUT_TAG, exclude: ['sandbox/*'] } }));
+      const action = await remediateRepository(
+        registry,
+        registry,
+        ref,
+        options({ apply: true, selection: { optOutTag: DEFAULT_OPT_OUT_TAG, exclude: ['sandbox/*'] } }),
+      );
 
       // Assert
       expect(action).toMatchObject({ region: 'eu-west-1', repositoryName: 'sandbox/x', outcome: 'skipped-excluded' });
@@ -368,7 +424,13 @@ describe('remediate', () => {
     /** What an audit of `registry` would have collected through onRepositoryState. */
     async function auditedOf(registry: FakeRegistry): Promise<AuditedRepository[]> {
       const refs = await registry.listRepositories();
-      const audited = await Promise.all(refs.map(async (ref) => ({ ...ref, tags: await registry.listTags(ref), lifecyclePolicyText: (await registry.getLifecyclePolicy(ref.repositoryName)) ?? null })));
+      const audited = await Promise.all(
+        refs.map(async (ref) => ({
+          ...ref,
+          tags: await registry.listTags(ref),
+          lifecyclePolicyText: (await registry.getLifecyclePolicy(ref.repositoryName)) ?? null,
+        })),
+      );
       registry.calls.length = 0;
       return audited;
     }
@@ -379,7 +441,11 @@ describe('remediate', () => {
       const audited = await auditedOf(registry);
 
       // Act
-      const result = await remediateAudited([{ reader: registry, writer: registry }], audited, options({ apply: true, selection: { optOutTag: DEFAULT_OPT_OUT_TAG, exclude: ['legacy/*'] } }));
+      const result = await remediateAudited(
+        [{ reader: registry, writer: registry }],
+        audited,
+        options({ apply: true, selection: { optOutTag: DEFAULT_OPT_OUT_TAG, exclude: ['legacy/*'] } }),
+      );
 
       // Assert
       expect(result.actions.map((a) => [a.repositoryName, a.outcome])).toEqual([
@@ -391,8 +457,18 @@ describe('remediate', () => {
       ]);
       expect(result.errors).toEqual([]);
       expect(registry.callsOf('listRepositories')).toEqual([]);
-      expect(registry.callsOf('listTags').map((c) => c.repositoryName).sort()).toEqual(['bare', 'tagged-only']);
-      expect(registry.callsOf('getLifecyclePolicy').map((c) => c.repositoryName).sort()).toEqual(['bare', 'tagged-only']);
+      expect(
+        registry
+          .callsOf('listTags')
+          .map((c) => c.repositoryName)
+          .sort(),
+      ).toEqual(['bare', 'tagged-only']);
+      expect(
+        registry
+          .callsOf('getLifecyclePolicy')
+          .map((c) => c.repositoryName)
+          .sort(),
+      ).toEqual(['bare', 'tagged-only']);
       expect(registry.writes.map((w) => w.repositoryName).sort()).toEqual(['bare', 'tagged-only']);
     });
 
@@ -424,7 +500,11 @@ describe('remediate', () => {
       const result = await remediateAudited([{ reader: registry, writer: registry }], audited, options());
 
       // Assert
-      expect(result.actions.filter((a) => a.outcome === 'planned').map((a) => a.repositoryName)).toEqual(['bare', 'legacy/tool', 'tagged-only']);
+      expect(result.actions.filter((a) => a.outcome === 'planned').map((a) => a.repositoryName)).toEqual([
+        'bare',
+        'legacy/tool',
+        'tagged-only',
+      ]);
       expect(registry.calls).toEqual([]);
     });
 
@@ -464,10 +544,21 @@ describe('remediate', () => {
       const audited = [...(await auditedOf(virginia)), ...(await auditedOf(ireland))];
 
       // Act
-      const result = await remediateAudited([{ reader: ireland, writer: ireland }, { reader: virginia, writer: virginia }], audited, options({ apply: true }));
+      const result = await remediateAudited(
+        [
+          { reader: ireland, writer: ireland },
+          { reader: virginia, writer: virginia },
+        ],
+        audited,
+        options({ apply: true }),
+      );
 
       // Assert
-      expect(result.actions.map((a) => `${a.region}/${a.repositoryName}:${a.outcome}`)).toEqual(['eu-west-1/api:applied', 'eu-west-1/web:applied', 'us-east-1/api:applied']);
+      expect(result.actions.map((a) => `${a.region}/${a.repositoryName}:${a.outcome}`)).toEqual([
+        'eu-west-1/api:applied',
+        'eu-west-1/web:applied',
+        'us-east-1/api:applied',
+      ]);
       expect(ireland.writes.map((w) => w.repositoryName).sort()).toEqual(['api', 'web']);
       expect(virginia.writes.map((w) => w.repositoryName)).toEqual(['api']);
     });
@@ -486,7 +577,9 @@ describe('remediate', () => {
         ['a', 'applied'],
         ['denied', 'failed'],
       ]);
-      expect(result.errors).toEqual([{ region: 'eu-west-1', repositoryName: 'denied', code: 'AccessDeniedException', message: 'not authorized' }]);
+      expect(result.errors).toEqual([
+        { region: 'eu-west-1', repositoryName: 'denied', code: 'AccessDeniedException', message: 'not authorized' },
+      ]);
     });
 
     it('records a repository as failed when no registry of its region is given', async () => {
@@ -498,7 +591,14 @@ describe('remediate', () => {
       const result = await remediateAudited([{ reader: ireland, writer: ireland }], audited, options({ apply: true }));
 
       // Assert
-      expect(result.actions).toEqual([expect.objectContaining({ region: 'us-east-1', repositoryName: 'app', outcome: 'failed', message: expect.stringContaining('no registry was given for us-east-1') })]);
+      expect(result.actions).toEqual([
+        expect.objectContaining({
+          region: 'us-east-1',
+          repositoryName: 'app',
+          outcome: 'failed',
+          message: expect.stringContaining('no registry was given for us-east-1'),
+        }),
+      ]);
       expect(result.errors).toHaveLength(1);
       expect(ireland.writes).toEqual([]);
     });
@@ -508,13 +608,30 @@ describe('remediate', () => {
     it('keeps the reference, tags and policy text of a repository state and drops its images', () => {
       // Arrange
       const image = imageOf(imageManifest({ config: blob('config', 100), layers: [blob('layer', 1_000)] }));
-      const state = { accountId: '111122223333', region: 'eu-west-1', repositoryName: 'app', repositoryArn: 'arn:aws:ecr:eu-west-1:111122223333:repository/app', createdAt: '2026-01-01T00:00:00.000Z', tags: [{ Key: 'team', Value: 'a' }], lifecyclePolicyText: TAGGED_ONLY, images: [image] };
+      const state = {
+        accountId: '111122223333',
+        region: 'eu-west-1',
+        repositoryName: 'app',
+        repositoryArn: 'arn:aws:ecr:eu-west-1:111122223333:repository/app',
+        createdAt: '2026-01-01T00:00:00.000Z',
+        tags: [{ Key: 'team', Value: 'a' }],
+        lifecyclePolicyText: TAGGED_ONLY,
+        images: [image],
+      };
 
       // Act
       const audited = auditedRepositoryOf(state);
 
       // Assert
-      expect(audited).toEqual({ accountId: '111122223333', region: 'eu-west-1', repositoryName: 'app', repositoryArn: state.repositoryArn, createdAt: state.createdAt, tags: state.tags, lifecyclePolicyText: TAGGED_ONLY });
+      expect(audited).toEqual({
+        accountId: '111122223333',
+        region: 'eu-west-1',
+        repositoryName: 'app',
+        repositoryArn: state.repositoryArn,
+        createdAt: state.createdAt,
+        tags: state.tags,
+        lifecyclePolicyText: TAGGED_ONLY,
+      });
     });
   });
 });

@@ -46,7 +46,14 @@ export function moto(regions = 'us-east-1'): string[] {
   return ['--endpoint', motoEndpoint(), '--region', regions];
 }
 
-const CREDENTIAL_KEYS = ['AWS_ACCESS_KEY_ID', 'AWS_SECRET_ACCESS_KEY', 'AWS_SESSION_TOKEN', 'AWS_PROFILE', 'AWS_REGION', 'AWS_DEFAULT_REGION'] as const;
+const CREDENTIAL_KEYS = [
+  'AWS_ACCESS_KEY_ID',
+  'AWS_SECRET_ACCESS_KEY',
+  'AWS_SESSION_TOKEN',
+  'AWS_PROFILE',
+  'AWS_REGION',
+  'AWS_DEFAULT_REGION',
+] as const;
 
 /**
  * Gives the SDK's default credential chain moto's fake keys through the environment, as the CLI

@@ -3,7 +3,10 @@ import { CallCounter } from '../../../../src/adapters/aws/call-counter';
 import { TEST_CREDENTIALS, fakeEcrTransport, settleWithFakeTimers, type FakeAnswer } from '../../support/fake-ecr-http';
 
 /** A client on the fake transport with a fast, fixed-delay standard retry. */
-function fakeClient(script: Record<string, FakeAnswer[]>, maxAttempts = 3): { client: ECRClient; received: ReturnType<typeof fakeEcrTransport>['received'] } {
+function fakeClient(
+  script: Record<string, FakeAnswer[]>,
+  maxAttempts = 3,
+): { client: ECRClient; received: ReturnType<typeof fakeEcrTransport>['received'] } {
   const { requestHandler, received } = fakeEcrTransport(script);
   const client = new ECRClient({ region: 'eu-west-1', credentials: TEST_CREDENTIALS, requestHandler, maxAttempts, retryMode: 'standard' });
   return { client, received };
@@ -30,7 +33,10 @@ describe('CallCounter', () => {
     it('returns only the calls and retries made after the mark when the counter already counted others', async () => {
       // Arrange
       const counter = new CallCounter();
-      const { client } = fakeClient({ DescribeRepositories: [repositories, throttled, repositories], GetLifecyclePolicy: [{ body: { lifecyclePolicyText: '{}' } }] });
+      const { client } = fakeClient({
+        DescribeRepositories: [repositories, throttled, repositories],
+        GetLifecyclePolicy: [{ body: { lifecyclePolicyText: '{}' } }],
+      });
       counter.attach(client);
       await client.send(new DescribeRepositoriesCommand({}));
       await client.send(new GetLifecyclePolicyCommand({ repositoryName: 'app' }));
@@ -44,7 +50,10 @@ describe('CallCounter', () => {
 
         // Assert
         expect(counts).toEqual({ calls: { DescribeRepositories: 1, total: 1 }, retries: { DescribeRepositories: 1 } });
-        expect(counter.snapshot()).toEqual({ calls: { DescribeRepositories: 2, GetLifecyclePolicy: 1, total: 3 }, retries: { DescribeRepositories: 1 } });
+        expect(counter.snapshot()).toEqual({
+          calls: { DescribeRepositories: 2, GetLifecyclePolicy: 1, total: 3 },
+          retries: { DescribeRepositories: 1 },
+        });
       } finally {
         jest.useRealTimers();
       }
@@ -83,7 +92,10 @@ describe('CallCounter', () => {
     it('counts each call by operation name without the Command suffix', async () => {
       // Arrange
       const counter = new CallCounter();
-      const { client } = fakeClient({ DescribeRepositories: [repositories], GetLifecyclePolicy: [{ body: { lifecyclePolicyText: '{}' } }] });
+      const { client } = fakeClient({
+        DescribeRepositories: [repositories],
+        GetLifecyclePolicy: [{ body: { lifecyclePolicyText: '{}' } }],
+      });
       counter.attach(client);
 
       // Act
@@ -193,7 +205,13 @@ describe('CallCounter', () => {
       // Arrange
       const counter = new CallCounter();
       const { requestHandler } = fakeEcrTransport({ DescribeRepositories: [throttled, repositories, repositories] });
-      const client = new ECRClient({ region: 'eu-west-1', credentials: TEST_CREDENTIALS, requestHandler, retryMode: 'standard', cacheMiddleware: true });
+      const client = new ECRClient({
+        region: 'eu-west-1',
+        credentials: TEST_CREDENTIALS,
+        requestHandler,
+        retryMode: 'standard',
+        cacheMiddleware: true,
+      });
       counter.attach(client);
       jest.useFakeTimers();
 

@@ -60,7 +60,9 @@ describe('clients', () => {
       // Arrange
       const counter = new CallCounter();
       const throttled = { status: 400, error: 'ThrottlingException', message: 'Rate exceeded' };
-      const { requestHandler, received } = fakeEcrTransport({ DescribeRepositories: [throttled, throttled, { body: { repositories: [] } }] });
+      const { requestHandler, received } = fakeEcrTransport({
+        DescribeRepositories: [throttled, throttled, { body: { repositories: [] } }],
+      });
       const client = createEcrClient({ region: 'eu-west-1', credentials: TEST_CREDENTIALS, requestHandler, counter });
       jest.useFakeTimers();
 

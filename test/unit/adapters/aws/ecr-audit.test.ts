@@ -20,7 +20,11 @@ import { TEST_CREDENTIALS } from '../../support/fake-ecr-http';
 const REGION = 'eu-west-1';
 const ACCOUNT = '123456789012';
 const NOW = Date.parse('2026-06-01T00:00:00Z');
-const repo = (name: string) => ({ repositoryName: name, repositoryArn: `arn:aws:ecr:${REGION}:${ACCOUNT}:repository/${name}`, registryId: ACCOUNT });
+const repo = (name: string) => ({
+  repositoryName: name,
+  repositoryArn: `arn:aws:ecr:${REGION}:${ACCOUNT}:repository/${name}`,
+  registryId: ACCOUNT,
+});
 
 describe('audit over the ECR adapter', () => {
   const client = new ECRClient({ region: REGION, credentials: TEST_CREDENTIALS });
@@ -29,15 +33,24 @@ describe('audit over the ECR adapter', () => {
   beforeEach(() => {
     ecr.reset();
     ecr.on(DescribeRepositoriesCommand).resolves({ repositories: ['team-a/web', 'team-b/api', 'team-c/gone'].map(repo) });
-    ecr.on(GetLifecyclePolicyCommand).rejects(new LifecyclePolicyNotFoundException({ $metadata: {}, message: 'Lifecycle policy does not exist' }));
+    ecr
+      .on(GetLifecyclePolicyCommand)
+      .rejects(new LifecyclePolicyNotFoundException({ $metadata: {}, message: 'Lifecycle policy does not exist' }));
     ecr.on(ListTagsForResourceCommand).resolves({ tags: [] });
     ecr.on(DescribeImagesCommand).resolves({ imageDetails: [] });
     ecr.on(BatchGetImageCommand).resolves({ images: [], failures: [] });
     // team-b/api: access denied on its images; team-c/gone: deleted between the listing and the read.
+    ecr.on(DescribeImagesCommand, { repositoryName: 'team-b/api' }).rejects(
+      new ECRServiceException({
+        name: 'AccessDeniedException',
+        $fault: 'client',
+        $metadata: {},
+        message: 'User is not authorized to perform: ecr:DescribeImages',
+      }),
+    );
     ecr
-      .on(DescribeImagesCommand, { repositoryName: 'team-b/api' })
-      .rejects(new ECRServiceException({ name: 'AccessDeniedException', $fault: 'client', $metadata: {}, message: 'User is not authorized to perform: ecr:DescribeImages' }));
-    ecr.on(GetLifecyclePolicyCommand, { repositoryName: 'team-c/gone' }).rejects(new RepositoryNotFoundException({ $metadata: {}, message: "The repository with name 'team-c/gone' does not exist" }));
+      .on(GetLifecyclePolicyCommand, { repositoryName: 'team-c/gone' })
+      .rejects(new RepositoryNotFoundException({ $metadata: {}, message: "The repository with name 'team-c/gone' does not exist" }));
   });
 
   it('records each failing repository in errors and reports every other one', async () => {

@@ -56,7 +56,10 @@ describe('EcrRegistry', () => {
       const answers = answerSlowly(ecrMock, () => 5);
 
       // Act
-      await registry.getManifests('app', Array.from({ length: 950 }, (_, i) => digest(i)));
+      await registry.getManifests(
+        'app',
+        Array.from({ length: 950 }, (_, i) => digest(i)),
+      );
 
       // Assert
       expect(DEFAULT_MANIFEST_BATCHES_IN_FLIGHT).toBe(4);
@@ -70,7 +73,10 @@ describe('EcrRegistry', () => {
       ecrMock.on(BatchGetImageCommand).rejects(failure);
 
       // Act
-      const result = registry.getManifests('app', Array.from({ length: 1_000 }, (_, i) => digest(i)));
+      const result = registry.getManifests(
+        'app',
+        Array.from({ length: 1_000 }, (_, i) => digest(i)),
+      );
 
       // Assert
       await expect(result).rejects.toBe(failure);

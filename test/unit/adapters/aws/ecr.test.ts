@@ -85,7 +85,9 @@ describe('EcrRegistry', () => {
     it('returns account, region, name, ARN and an ISO creation time when ECR returns a repository', async () => {
       // Arrange
       ecrMock.on(DescribeRepositoriesCommand).resolves({
-        repositories: [{ repositoryName: 'team/app', repositoryArn: arn('team/app'), registryId: ACCOUNT, createdAt: new Date('2026-03-01T12:00:00Z') }],
+        repositories: [
+          { repositoryName: 'team/app', repositoryArn: arn('team/app'), registryId: ACCOUNT, createdAt: new Date('2026-03-01T12:00:00Z') },
+        ],
       });
 
       // Act
@@ -93,19 +95,32 @@ describe('EcrRegistry', () => {
 
       // Assert
       expect(repos).toEqual([
-        { accountId: ACCOUNT, region: REGION, repositoryName: 'team/app', repositoryArn: arn('team/app'), createdAt: '2026-03-01T12:00:00.000Z' },
+        {
+          accountId: ACCOUNT,
+          region: REGION,
+          repositoryName: 'team/app',
+          repositoryArn: arn('team/app'),
+          createdAt: '2026-03-01T12:00:00.000Z',
+        },
       ]);
     });
 
     it('takes the account from the ARN when registryId is missing', async () => {
       // Arrange
-      ecrMock.on(DescribeRepositoriesCommand).resolves({ repositories: [{ repositoryName: 'app', repositoryArn: arn('app', '210987654321') }] });
+      ecrMock
+        .on(DescribeRepositoriesCommand)
+        .resolves({ repositories: [{ repositoryName: 'app', repositoryArn: arn('app', '210987654321') }] });
 
       // Act
       const repos = await registry().listRepositories();
 
       // Assert
-      expect(repos[0]).toEqual({ accountId: '210987654321', region: REGION, repositoryName: 'app', repositoryArn: arn('app', '210987654321') });
+      expect(repos[0]).toEqual({
+        accountId: '210987654321',
+        region: REGION,
+        repositoryName: 'app',
+        repositoryArn: arn('app', '210987654321'),
+      });
     });
 
     it('sends registryId when an account is given', async () => {
@@ -254,7 +269,13 @@ describe('EcrRegistry', () => {
       // Arrange
       const manifest = '{"schemaVersion":2,"mediaType":"application/vnd.oci.image.manifest.v1+json"}';
       ecrMock.on(BatchGetImageCommand).resolves({
-        images: [{ imageId: { imageDigest: digest(1) }, imageManifest: manifest, imageManifestMediaType: 'application/vnd.oci.image.manifest.v1+json' }],
+        images: [
+          {
+            imageId: { imageDigest: digest(1) },
+            imageManifest: manifest,
+            imageManifestMediaType: 'application/vnd.oci.image.manifest.v1+json',
+          },
+        ],
         failures: [{ imageId: { imageDigest: digest(2) }, failureCode: 'ImageNotFound', failureReason: 'Requested image not found' }],
       });
 
@@ -335,7 +356,10 @@ describe('EcrRegistry', () => {
     });
 
     it.each([
-      ['AccessDeniedException', new ECRServiceException({ name: 'AccessDeniedException', $fault: 'client', $metadata: {}, message: 'not authorized' })],
+      [
+        'AccessDeniedException',
+        new ECRServiceException({ name: 'AccessDeniedException', $fault: 'client', $metadata: {}, message: 'not authorized' }),
+      ],
       ['RepositoryNotFoundException', new RepositoryNotFoundException({ message: 'repository gone', $metadata: {} })],
     ])('re-throws when ECR answers %s', async (_name, error) => {
       // Arrange
@@ -352,7 +376,12 @@ describe('EcrRegistry', () => {
   describe('listTags', () => {
     it('asks with the repository ARN and returns its tags', async () => {
       // Arrange
-      ecrMock.on(ListTagsForResourceCommand).resolves({ tags: [{ Key: 'team', Value: 'payments' }, { Key: 'empty', Value: '' }] });
+      ecrMock.on(ListTagsForResourceCommand).resolves({
+        tags: [
+          { Key: 'team', Value: 'payments' },
+          { Key: 'empty', Value: '' },
+        ],
+      });
 
       // Act
       const tags = await registry().listTags(repositoryRef('app'));
@@ -380,7 +409,8 @@ describe('EcrRegistry', () => {
   describe('putLifecyclePolicy', () => {
     it('sends the repository name and policy text', async () => {
       // Arrange
-      const text = '{"rules":[{"rulePriority":1,"selection":{"tagStatus":"untagged","countType":"sinceImagePushed","countUnit":"days","countNumber":14},"action":{"type":"expire"}}]}';
+      const text =
+        '{"rules":[{"rulePriority":1,"selection":{"tagStatus":"untagged","countType":"sinceImagePushed","countUnit":"days","countNumber":14},"action":{"type":"expire"}}]}';
       ecrMock.on(PutLifecyclePolicyCommand).resolves({ repositoryName: 'app', lifecyclePolicyText: text });
 
       // Act

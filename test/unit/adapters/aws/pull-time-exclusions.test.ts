@@ -99,10 +99,26 @@ describe('isPullTimeUpdateExcluded', () => {
 
   describe('when the answer cannot be had', () => {
     it.each([
-      ['access is denied', serviceError('AccessDeniedException', 400), /^ECR refused ecr:ListPullTimeUpdateExclusions \(AccessDeniedException\)$/],
-      ['the region does not offer the call', serviceError('UnknownOperationException', 400), /does not offer ListPullTimeUpdateExclusions \(UnknownOperationException\)/],
-      ['ECR fails after the retries', serviceError('ServerException', 500, 'server'), /^ECR answered HTTP 500 after 1 attempt \(ServerException\)$/],
-      ['the network fails', Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:443'), { code: 'ECONNREFUSED' }), /^ListPullTimeUpdateExclusions failed with Error: connect ECONNREFUSED/],
+      [
+        'access is denied',
+        serviceError('AccessDeniedException', 400),
+        /^ECR refused ecr:ListPullTimeUpdateExclusions \(AccessDeniedException\)$/,
+      ],
+      [
+        'the region does not offer the call',
+        serviceError('UnknownOperationException', 400),
+        /does not offer ListPullTimeUpdateExclusions \(UnknownOperationException\)/,
+      ],
+      [
+        'ECR fails after the retries',
+        serviceError('ServerException', 500, 'server'),
+        /^ECR answered HTTP 500 after 1 attempt \(ServerException\)$/,
+      ],
+      [
+        'the network fails',
+        Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:443'), { code: 'ECONNREFUSED' }),
+        /^ListPullTimeUpdateExclusions failed with Error: connect ECONNREFUSED/,
+      ],
     ])('returns undefined and says why when %s', async (_label, error, reason) => {
       // Arrange
       ecrMock.on(ListPullTimeUpdateExclusionsCommand).rejects(error);
@@ -140,13 +156,22 @@ describe('isPullTimeUpdateExcluded', () => {
   describe('through the SDK stack', () => {
     function checkClient(answers: FakeAnswer[], counter?: CallCounter): { client: ECRClient; attempts: () => number } {
       const { requestHandler, received } = fakeEcrTransport({ ListPullTimeUpdateExclusions: answers });
-      const real = createEcrClient({ region: REGION, credentials: TEST_CREDENTIALS, requestHandler, maxAttempts: EXCLUSION_CHECK_MAX_ATTEMPTS, ...(counter === undefined ? {} : { counter }) });
+      const real = createEcrClient({
+        region: REGION,
+        credentials: TEST_CREDENTIALS,
+        requestHandler,
+        maxAttempts: EXCLUSION_CHECK_MAX_ATTEMPTS,
+        ...(counter === undefined ? {} : { counter }),
+      });
       return { client: real, attempts: () => received.length };
     }
 
     it('sends maxResults and the nextToken on the wire', async () => {
       const { requestHandler, received } = fakeEcrTransport({
-        ListPullTimeUpdateExclusions: [{ body: { pullTimeUpdateExclusions: [SCANNER], nextToken: 't1' } }, { body: { pullTimeUpdateExclusions: [AUDIT_ROLE] } }],
+        ListPullTimeUpdateExclusions: [
+          { body: { pullTimeUpdateExclusions: [SCANNER], nextToken: 't1' } },
+          { body: { pullTimeUpdateExclusions: [AUDIT_ROLE] } },
+        ],
       });
       const real = createEcrClient({ region: REGION, credentials: TEST_CREDENTIALS, requestHandler });
 
@@ -154,8 +179,10 @@ describe('isPullTimeUpdateExcluded', () => {
       expect(received.map((r) => r.input)).toEqual([{ maxResults: 1000 }, { maxResults: 1000, nextToken: 't1' }]);
     });
 
-    it('names ECR\'s AccessDeniedException, without a retry', async () => {
-      const { client: real, attempts } = checkClient([{ status: 400, error: 'AccessDeniedException', message: 'User is not authorized to perform: ecr:ListPullTimeUpdateExclusions' }]);
+    it("names ECR's AccessDeniedException, without a retry", async () => {
+      const { client: real, attempts } = checkClient([
+        { status: 400, error: 'AccessDeniedException', message: 'User is not authorized to perform: ecr:ListPullTimeUpdateExclusions' },
+      ]);
       const onUnknown = jest.fn();
 
       expect(await isPullTimeUpdateExcluded(real, AUDIT_ROLE, { onUnknown })).toBeUndefined();
@@ -171,19 +198,26 @@ describe('isPullTimeUpdateExcluded', () => {
       expect(await isPullTimeUpdateExcluded(real, AUDIT_ROLE, { onUnknown })).toBeUndefined();
       expect(attempts()).toBe(2);
       expect(onUnknown).toHaveBeenCalledWith('ECR answered HTTP 500 after 2 attempts (ServerException)', expect.anything());
-      expect(counter.snapshot()).toEqual({ calls: { ListPullTimeUpdateExclusions: 1, total: 1 }, retries: { ListPullTimeUpdateExclusions: 1 } });
+      expect(counter.snapshot()).toEqual({
+        calls: { ListPullTimeUpdateExclusions: 1, total: 1 },
+        retries: { ListPullTimeUpdateExclusions: 1 },
+      });
     });
   });
 });
 
 describe('unknownReason', () => {
-  it('names the HTTP status of an answer the SDK could not parse (an emulator\'s HTML error page)', () => {
-    const error = Object.assign(new SyntaxError('Unexpected token \'<\', "<!doctype "... is not valid JSON'), { $metadata: { httpStatusCode: 500, attempts: 2 } });
+  it("names the HTTP status of an answer the SDK could not parse (an emulator's HTML error page)", () => {
+    const error = Object.assign(new SyntaxError('Unexpected token \'<\', "<!doctype "... is not valid JSON'), {
+      $metadata: { httpStatusCode: 500, attempts: 2 },
+    });
     expect(unknownReason(error)).toBe('ECR answered HTTP 500 after 2 attempts (SyntaxError)');
   });
 
   it('treats an HTTP 403 as a refusal, whatever the error is named', () => {
-    expect(unknownReason({ name: 'Forbidden', $metadata: { httpStatusCode: 403 } })).toBe('ECR refused ecr:ListPullTimeUpdateExclusions (Forbidden)');
+    expect(unknownReason({ name: 'Forbidden', $metadata: { httpStatusCode: 403 } })).toBe(
+      'ECR refused ecr:ListPullTimeUpdateExclusions (Forbidden)',
+    );
   });
 
   it('copes with something thrown that is not an error', () => {

@@ -132,7 +132,9 @@ describe('rate-limiter', () => {
       // Assert
       const stack = client.middlewareStack.identify();
       expect(stack).toContain('ecrJanitorRateLimit - after retryMiddleware');
-      expect(createEcrClient({ region: 'eu-west-1', credentials: TEST_CREDENTIALS }).middlewareStack.identify()).not.toContain('ecrJanitorRateLimit - after retryMiddleware');
+      expect(createEcrClient({ region: 'eu-west-1', credentials: TEST_CREDENTIALS }).middlewareStack.identify()).not.toContain(
+        'ecrJanitorRateLimit - after retryMiddleware',
+      );
     });
 
     it.each(['standard', 'adaptive'] as const)('uses the %s retry mode when asked', async (retryMode) => {

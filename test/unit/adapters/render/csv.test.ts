@@ -5,7 +5,14 @@ import { auditReport, repositoryReport } from '../../support/report-fixtures';
 
 /** A row whose numbers are all different and some unrounded, so a misplaced or rounded column shows. */
 function repository(overrides: Partial<RepositoryReport> = {}): RepositoryReport {
-  const distinct = { indexChildren: 6, referrers: 3, archivedImages: 2, doomedImages: 41, storedBytes: 10 * GIB + 123, reclaimableBytes: 4 * GIB + 7 };
+  const distinct = {
+    indexChildren: 6,
+    referrers: 3,
+    archivedImages: 2,
+    doomedImages: 41,
+    storedBytes: 10 * GIB + 123,
+    reclaimableBytes: 4 * GIB + 7,
+  };
   return repositoryReport({ ...distinct, monthlyCostUsd: 1.0001, monthlySavingsUsd: 0.4123, ...overrides });
 }
 
@@ -70,7 +77,12 @@ describe('render/csv', () => {
     });
 
     it('parses back to the same values when a repository name holds commas, quotes and a line break', () => {
-      const tricky = repository({ repositoryName: 'team, "alpha"/web\napi', region: 'eu-west-1', policyStatus: 'no-untagged-rule', optedOut: true });
+      const tricky = repository({
+        repositoryName: 'team, "alpha"/web\napi',
+        region: 'eu-west-1',
+        policyStatus: 'no-untagged-rule',
+        optedOut: true,
+      });
 
       const [header = [], row = []] = parseCsv(renderCsv(auditReport([tricky])));
       const record = asRecord(header, row);

@@ -1,4 +1,12 @@
-import { byReclaimable, formatBytes, formatCount, formatPercent, formatPrice, formatUsd, policyLabel } from '../../../../src/adapters/render/format';
+import {
+  byReclaimable,
+  formatBytes,
+  formatCount,
+  formatPercent,
+  formatPrice,
+  formatUsd,
+  policyLabel,
+} from '../../../../src/adapters/render/format';
 import type { RepositoryReport } from '../../../../src/domain/report';
 import { GIB } from '../../../../src/domain/report';
 import { repositoryReport } from '../../support/report-fixtures';

@@ -148,7 +148,11 @@ describe('renderHtml in headless Chromium', () => {
     };
     for (const [testId, [text, raw]] of Object.entries(expected)) {
       const value = page.getByTestId(testId);
-      expect({ testId, text: (await value.innerText()).trim(), raw: Number(await value.getAttribute('data-value')) }).toEqual({ testId, text, raw });
+      expect({ testId, text: (await value.innerText()).trim(), raw: Number(await value.getAttribute('data-value')) }).toEqual({
+        testId,
+        text,
+        raw,
+      });
       expect(await value.isVisible()).toBe(true);
     }
     // The demo is big enough that a unit error (bytes shown as KiB, cents as dollars) would show.
@@ -190,7 +194,10 @@ describe('renderHtml in headless Chromium', () => {
       expect({ testId, width: (box?.width ?? 0) > 0, height: (box?.height ?? 0) > 0 }).toEqual({ testId, width: true, height: true });
       expect((box?.x ?? 0) + (box?.width ?? 0)).toBeLessThanOrEqual(VIEWPORT.width);
       // Labels that leave the chart's box are cut off by the SVG viewport.
-      expect({ testId, clipped: await inPage<string[]>(page, outsideChart(testId, 'text, rect, circle')) }).toEqual({ testId, clipped: [] });
+      expect({ testId, clipped: await inPage<string[]>(page, outsideChart(testId, 'text, rect, circle')) }).toEqual({
+        testId,
+        clipped: [],
+      });
     }
     const { scrollWidth, clientWidth } = await inPage<{ scrollWidth: number; clientWidth: number }>(
       page,

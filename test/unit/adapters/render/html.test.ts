@@ -5,7 +5,9 @@ import { GIB } from '../../../../src/domain/report';
 import { auditReport, repositoryReport } from '../../support/report-fixtures';
 
 function many(n: number): RepositoryReport[] {
-  return Array.from({ length: n }, (_, i) => repositoryReport({ repositoryName: `team/repo-${i + 1}`, reclaimableBytes: (i + 1) * 2 ** 20, storedBytes: (i + 2) * 2 ** 20 }));
+  return Array.from({ length: n }, (_, i) =>
+    repositoryReport({ repositoryName: `team/repo-${i + 1}`, reclaimableBytes: (i + 1) * 2 ** 20, storedBytes: (i + 2) * 2 ** 20 }),
+  );
 }
 
 /** The text content of the element carrying `data-testid`. */
@@ -147,7 +149,9 @@ describe('render/html', () => {
       const html = renderHtml(auditReport([repositoryReport()]), { history: [c, a, b].filter((p): p is TrendPoint => p !== undefined) });
       const chart = element(html, 'svg', 'chart-trend') ?? '';
 
-      const xs = [...chart.matchAll(/<circle class="dot-stored" cx="([\d.]+)"[^>]*><title>([^:]+):/g)].map((m) => [m[2], Number(m[1])] as const);
+      const xs = [...chart.matchAll(/<circle class="dot-stored" cx="([\d.]+)"[^>]*><title>([^:]+):/g)].map(
+        (m) => [m[2], Number(m[1])] as const,
+      );
 
       expect(xs.map(([date]) => date)).toEqual(['2026-09-06', '2026-09-13', '2026-09-20']);
       expect(xs.map(([, x]) => x)).toEqual([...xs.map(([, x]) => x)].sort((p, q) => p - q));
@@ -160,7 +164,11 @@ describe('render/html', () => {
     });
 
     it('shows the errors when the run had some and no errors section otherwise', () => {
-      const withErrors = renderHtml(auditReport([repositoryReport()], { errors: [{ region: 'ap-south-1', code: 'UnrecognizedClientException', message: 'region not enabled' }] }));
+      const withErrors = renderHtml(
+        auditReport([repositoryReport()], {
+          errors: [{ region: 'ap-south-1', code: 'UnrecognizedClientException', message: 'region not enabled' }],
+        }),
+      );
 
       expect(element(withErrors, 'section', 'errors')).toContain('region not enabled');
       expect(renderHtml(auditReport([repositoryReport()]))).not.toContain('data-testid="errors"');
@@ -169,13 +177,22 @@ describe('render/html', () => {
     it('shows the warnings in their own escaped section, apart from the errors, when some policies need a person', () => {
       const html = renderHtml(
         auditReport([repositoryReport()], {
-          warnings: [{ region: 'eu-west-1', repositoryName: '<img src=x>', code: 'InvalidStoredPolicy', message: '<script>alert(1)</script> not valid' }],
+          warnings: [
+            {
+              region: 'eu-west-1',
+              repositoryName: '<img src=x>',
+              code: 'InvalidStoredPolicy',
+              message: '<script>alert(1)</script> not valid',
+            },
+          ],
         }),
       );
       const warnings = element(html, 'section', 'warnings') ?? '';
 
       expect(warnings).toContain('<h2>Warnings (1)</h2>');
-      expect(warnings).toContain('<td class="repo">&lt;img src=x&gt;</td><td>InvalidStoredPolicy</td><td class="msg">&lt;script&gt;alert(1)&lt;/script&gt; not valid</td>');
+      expect(warnings).toContain(
+        '<td class="repo">&lt;img src=x&gt;</td><td>InvalidStoredPolicy</td><td class="msg">&lt;script&gt;alert(1)&lt;/script&gt; not valid</td>',
+      );
       expect(html).not.toContain('<script>');
       expect(html).not.toContain('<img');
       expect(html).not.toContain('data-testid="errors"');

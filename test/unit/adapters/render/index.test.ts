@@ -1,11 +1,21 @@
-import { REPORT_EXTENSIONS, REPORT_FORMATS, renderCsv, renderHtml, renderMarkdown, renderReport, renderSummaryTable } from '../../../../src/adapters/render';
+import {
+  REPORT_EXTENSIONS,
+  REPORT_FORMATS,
+  renderCsv,
+  renderHtml,
+  renderMarkdown,
+  renderReport,
+  renderSummaryTable,
+} from '../../../../src/adapters/render';
 import type { AuditReport } from '../../../../src/domain/report';
 import { GIB } from '../../../../src/domain/report';
 import { auditReport, repositoryReport } from '../../support/report-fixtures';
 
 /** A report of one repository: 3 GiB stored, 1 GiB reclaimable. */
 function sampleReport(): AuditReport {
-  return auditReport([repositoryReport({ images: 12, untaggedImages: 4, doomedImages: 4, storedBytes: 3 * GIB, naiveBytes: 9 * GIB, reclaimableBytes: GIB })]);
+  return auditReport([
+    repositoryReport({ images: 12, untaggedImages: 4, doomedImages: 4, storedBytes: 3 * GIB, naiveBytes: 9 * GIB, reclaimableBytes: GIB }),
+  ]);
 }
 
 describe('render/index', () => {

@@ -33,9 +33,16 @@ describe('render/markdown', () => {
     });
 
     it('writes the totals as a table with formatted values', () => {
-      const md = renderMarkdown(auditReport([repositoryReport(), repositoryReport({ repositoryName: 'b', policyStatus: 'ok', storedBytes: 2 * GIB, reclaimableBytes: 0 })]));
+      const md = renderMarkdown(
+        auditReport([
+          repositoryReport(),
+          repositoryReport({ repositoryName: 'b', policyStatus: 'ok', storedBytes: 2 * GIB, reclaimableBytes: 0 }),
+        ]),
+      );
 
-      const rows = section(md, 'Totals').filter((l) => l.startsWith('| ')).map(cells);
+      const rows = section(md, 'Totals')
+        .filter((l) => l.startsWith('| '))
+        .map(cells);
 
       expect(rows).toEqual(
         expect.arrayContaining([
@@ -51,7 +58,12 @@ describe('render/markdown', () => {
     });
 
     it('writes one table row per repository when given several', () => {
-      const md = renderMarkdown(auditReport([repositoryReport({ repositoryName: 'a' }), repositoryReport({ repositoryName: 'b', region: 'eu-west-1', optedOut: true })]));
+      const md = renderMarkdown(
+        auditReport([
+          repositoryReport({ repositoryName: 'a' }),
+          repositoryReport({ repositoryName: 'b', region: 'eu-west-1', optedOut: true }),
+        ]),
+      );
 
       const rows = section(md, 'Repositories').filter((l) => l.startsWith('| ') && !l.startsWith('| Region') && !l.startsWith('| ---'));
 
@@ -142,7 +154,12 @@ describe('render/markdown', () => {
     });
 
     it('lists calls and retries per operation with a total when the run called AWS', () => {
-      const md = renderMarkdown(auditReport([repositoryReport()], { apiCalls: { DescribeImages: 12, BatchGetImage: 3, total: 15 }, apiRetries: { DescribeImages: 2, total: 2 } }));
+      const md = renderMarkdown(
+        auditReport([repositoryReport()], {
+          apiCalls: { DescribeImages: 12, BatchGetImage: 3, total: 15 },
+          apiRetries: { DescribeImages: 2, total: 2 },
+        }),
+      );
 
       const rows = section(md, 'API calls').filter((l) => l.startsWith('| ') && !l.startsWith('| Operation') && !l.startsWith('| ---'));
 

@@ -3,15 +3,34 @@ import { mergeDefaultRule } from '../../../../src/domain/policy';
 import type { RemediationResult } from '../../../../src/use-cases/remediate';
 
 const TAGGED_ONLY = JSON.stringify({
-  rules: [{ rulePriority: 1, description: 'keep 10 releases', selection: { tagStatus: 'tagged', tagPrefixList: ['v'], countType: 'imageCountMoreThan', countNumber: 10 }, action: { type: 'expire' } }],
+  rules: [
+    {
+      rulePriority: 1,
+      description: 'keep 10 releases',
+      selection: { tagStatus: 'tagged', tagPrefixList: ['v'], countType: 'imageCountMoreThan', countNumber: 10 },
+      action: { type: 'expire' },
+    },
+  ],
 });
 
 function result(): RemediationResult {
   return {
     actions: [
       { region: 'us-east-1', repositoryName: 'team-a/web', outcome: 'planned', before: null, after: mergeDefaultRule(undefined, 7).text },
-      { region: 'us-east-1', repositoryName: 'team-b/api', outcome: 'planned', before: TAGGED_ONLY, after: mergeDefaultRule(TAGGED_ONLY, 14).text },
-      { region: 'us-east-1', repositoryName: 'sandbox/x', outcome: 'skipped-excluded', before: null, message: 'name matches an exclude glob' },
+      {
+        region: 'us-east-1',
+        repositoryName: 'team-b/api',
+        outcome: 'planned',
+        before: TAGGED_ONLY,
+        after: mergeDefaultRule(TAGGED_ONLY, 14).text,
+      },
+      {
+        region: 'us-east-1',
+        repositoryName: 'sandbox/x',
+        outcome: 'skipped-excluded',
+        before: null,
+        message: 'name matches an exclude glob',
+      },
       { region: 'eu-west-1', repositoryName: 'team-c/db', outcome: 'compliant', before: TAGGED_ONLY },
     ],
     errors: [{ region: 'eu-west-1', repositoryName: 'team-d/broken', code: 'AccessDeniedException', message: 'not authorized' }],
@@ -34,7 +53,9 @@ describe('renderRemediationPlan', () => {
   });
 
   it('shows "-" rather than "none" for a repository it did not read', () => {
-    const line = renderRemediationPlan(result(), false).split('\n').find((l) => l.includes('sandbox/x'));
+    const line = renderRemediationPlan(result(), false)
+      .split('\n')
+      .find((l) => l.includes('sandbox/x'));
     expect(line).toMatch(/skipped-excluded\s+-\s+name matches an exclude glob/);
   });
 

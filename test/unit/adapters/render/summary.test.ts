@@ -6,7 +6,9 @@ import { auditReport, repositoryReport } from '../../support/report-fixtures';
 
 /** n repositories whose reclaimable bytes rise with their number: repo-n is the largest. */
 function many(n: number): RepositoryReport[] {
-  return Array.from({ length: n }, (_, i) => repositoryReport({ repositoryName: `team/repo-${i + 1}`, reclaimableBytes: (i + 1) * 2 ** 20, storedBytes: GIB }));
+  return Array.from({ length: n }, (_, i) =>
+    repositoryReport({ repositoryName: `team/repo-${i + 1}`, reclaimableBytes: (i + 1) * 2 ** 20, storedBytes: GIB }),
+  );
 }
 
 /** The value printed after a totals label. */
@@ -20,7 +22,14 @@ describe('render/summary', () => {
     it('prints the totals formatted in binary units and dollars when given repositories', () => {
       const report = auditReport([
         repositoryReport({ repositoryName: 'team-a/web-api', storedBytes: 30 * GIB, naiveBytes: 90 * GIB, reclaimableBytes: 12 * GIB }),
-        repositoryReport({ repositoryName: 'team-b/ledger', policyStatus: 'ok', storedBytes: 5 * GIB, naiveBytes: 6 * GIB, reclaimableBytes: 0, untaggedImages: 0 }),
+        repositoryReport({
+          repositoryName: 'team-b/ledger',
+          policyStatus: 'ok',
+          storedBytes: 5 * GIB,
+          naiveBytes: 6 * GIB,
+          reclaimableBytes: 0,
+          untaggedImages: 0,
+        }),
       ]);
 
       const text = renderSummaryTable(report);
@@ -68,7 +77,10 @@ describe('render/summary', () => {
     });
 
     it('marks opted-out and excluded repositories when they are in the table', () => {
-      const report = auditReport([repositoryReport({ optedOut: true }), repositoryReport({ repositoryName: 'x/y', policyStatus: 'no-untagged-rule', excluded: true })]);
+      const report = auditReport([
+        repositoryReport({ optedOut: true }),
+        repositoryReport({ repositoryName: 'x/y', policyStatus: 'no-untagged-rule', excluded: true }),
+      ]);
 
       const text = renderSummaryTable(report);
 
@@ -79,7 +91,12 @@ describe('render/summary', () => {
     it('lists the errors on one line each when the run had some', () => {
       const report = auditReport([repositoryReport()], {
         errors: [
-          { region: 'eu-west-1', repositoryName: 'team-x/secret', code: 'AccessDeniedException', message: 'not authorized\nto DescribeImages' },
+          {
+            region: 'eu-west-1',
+            repositoryName: 'team-x/secret',
+            code: 'AccessDeniedException',
+            message: 'not authorized\nto DescribeImages',
+          },
           { region: 'ap-south-1', code: 'UnrecognizedClientException', message: 'region not enabled' },
         ],
       });
@@ -115,8 +132,18 @@ describe('render/summary', () => {
       const report = auditReport([repositoryReport()], {
         errors: [{ region: 'ap-south-1', code: 'UnrecognizedClientException', message: 'region not enabled' }],
         warnings: [
-          { region: 'eu-west-1', repositoryName: 'team/broken', code: 'InvalidStoredPolicy', message: 'stored lifecycle policy is not valid\n  - rule 1' },
-          { region: 'eu-west-1', repositoryName: 'team/archive', code: 'PolicyNotMergeable', message: 'rule 2 already selects untagged standard images' },
+          {
+            region: 'eu-west-1',
+            repositoryName: 'team/broken',
+            code: 'InvalidStoredPolicy',
+            message: 'stored lifecycle policy is not valid\n  - rule 1',
+          },
+          {
+            region: 'eu-west-1',
+            repositoryName: 'team/archive',
+            code: 'PolicyNotMergeable',
+            message: 'rule 2 already selects untagged standard images',
+          },
         ],
       });
 

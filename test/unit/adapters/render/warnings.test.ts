@@ -2,8 +2,18 @@ import { renderHtml, renderMarkdown, renderSummaryTable } from '../../../../src/
 import type { ReportWarning } from '../../../../src/domain/report';
 import { auditReport, repositoryReport } from '../../support/report-fixtures';
 
-const registryWide: ReportWarning = { region: 'eu-west-1', repositoryName: '', code: 'PullTimesRecorded', message: 'the audit role is not excluded from pull-time updates' };
-const perRepository: ReportWarning = { region: 'eu-west-1', repositoryName: 'team-a/web', code: 'PolicyNotMergeable', message: 'rule 3 already selects untagged images' };
+const registryWide: ReportWarning = {
+  region: 'eu-west-1',
+  repositoryName: '',
+  code: 'PullTimesRecorded',
+  message: 'the audit role is not excluded from pull-time updates',
+};
+const perRepository: ReportWarning = {
+  region: 'eu-west-1',
+  repositoryName: 'team-a/web',
+  code: 'PolicyNotMergeable',
+  message: 'rule 3 already selects untagged images',
+};
 const report = auditReport([repositoryReport({ repositoryName: 'team-a/web' })], { warnings: [registryWide, perRepository] });
 
 describe('warnings in the readable reports', () => {

@@ -12,7 +12,11 @@ import { TAGGED_ONLY } from '../../support/policies';
 const amd64 = imageManifest({ config: blob('amd64-config', 1_000), layers: [blob('shared-base', 100_000), blob('amd64-code', 9_000)] });
 const arm64 = imageManifest({ config: blob('arm64-config', 1_000), layers: [blob('shared-base', 100_000), blob('arm64-code', 7_000)] });
 const list = indexManifest([amd64, arm64]);
-const orphan = imageManifest({ config: blob('orphan-config', 1_000), layers: [blob('shared-base', 100_000), blob('orphan-code', 4_000)], format: 'docker' });
+const orphan = imageManifest({
+  config: blob('orphan-config', 1_000),
+  layers: [blob('shared-base', 100_000), blob('orphan-code', 4_000)],
+  format: 'docker',
+});
 
 function snapshot(): SnapshotFile {
   return {
@@ -96,7 +100,8 @@ describe('snapshot adapter', () => {
     it('keeps image fields it does not know', () => {
       // Arrange
       const doc = rawSnapshot();
-      const image = (doc as { registries: Array<{ repositories: Array<{ images: Array<Record<string, unknown>> }> }> }).registries[0]?.repositories[0]?.images[0];
+      const image = (doc as { registries: Array<{ repositories: Array<{ images: Array<Record<string, unknown>> }> }> }).registries[0]
+        ?.repositories[0]?.images[0];
       if (!image) throw new Error('fixture has no image');
       image.imageScanStatus = { status: 'COMPLETE' };
 
@@ -172,7 +177,13 @@ describe('snapshot adapter', () => {
 
     it('lists at most ten problems and counts the rest', () => {
       // Arrange
-      const repositories = Array.from({ length: 12 }, (_, i) => ({ repositoryName: `r${i}`, tags: [], lifecyclePolicyText: null, images: [], createdAt: null }));
+      const repositories = Array.from({ length: 12 }, (_, i) => ({
+        repositoryName: `r${i}`,
+        tags: [],
+        lifecyclePolicyText: null,
+        images: [],
+        createdAt: null,
+      }));
       const doc = { format: SNAPSHOT_FORMAT, capturedAt: 'x', registries: [{ accountId: '1', region: 'eu-west-1', repositories }] };
 
       // Act
@@ -215,8 +226,19 @@ describe('snapshot adapter', () => {
 
       // Assert
       expect(refs).toEqual([
-        { accountId: '111122223333', region: 'eu-west-1', repositoryName: 'team/app', repositoryArn: 'arn:aws:ecr:eu-west-1:111122223333:repository/team/app', createdAt: '2025-01-01T00:00:00.000Z' },
-        { accountId: '111122223333', region: 'eu-west-1', repositoryName: 'bare', repositoryArn: 'arn:aws:ecr:eu-west-1:111122223333:repository/bare' },
+        {
+          accountId: '111122223333',
+          region: 'eu-west-1',
+          repositoryName: 'team/app',
+          repositoryArn: 'arn:aws:ecr:eu-west-1:111122223333:repository/team/app',
+          createdAt: '2025-01-01T00:00:00.000Z',
+        },
+        {
+          accountId: '111122223333',
+          region: 'eu-west-1',
+          repositoryName: 'bare',
+          repositoryArn: 'arn:aws:ecr:eu-west-1:111122223333:repository/bare',
+        },
       ]);
     });
 
@@ -261,16 +283,19 @@ describe('snapshot adapter', () => {
       ]);
     });
 
-    it.each(['getLifecyclePolicy', 'describeImages'] as const)('throws RepositoryNotFoundException from %s for an unknown repository', async (method) => {
-      // Arrange
-      const registry = firstRegistry();
+    it.each(['getLifecyclePolicy', 'describeImages'] as const)(
+      'throws RepositoryNotFoundException from %s for an unknown repository',
+      async (method) => {
+        // Arrange
+        const registry = firstRegistry();
 
-      // Act
-      const act = registry[method]('nope');
+        // Act
+        const act = registry[method]('nope');
 
-      // Assert
-      await expect(act).rejects.toMatchObject({ name: 'RepositoryNotFoundException', message: expect.stringContaining("'nope'") });
-    });
+        // Assert
+        await expect(act).rejects.toMatchObject({ name: 'RepositoryNotFoundException', message: expect.stringContaining("'nope'") });
+      },
+    );
 
     it('audits a snapshot offline like a live registry', async () => {
       // Arrange
@@ -293,7 +318,12 @@ describe('snapshot adapter', () => {
         ['us-east-1', 'other', 105_000, 0],
         ['eu-west-1', 'bare', 0, 0],
       ]);
-      expect(report.repositories[0]).toMatchObject({ images: 4, untaggedImages: 1, indexChildren: 2, naiveBytes: list.size + amd64.size + arm64.size + orphan.size });
+      expect(report.repositories[0]).toMatchObject({
+        images: 4,
+        untaggedImages: 1,
+        indexChildren: 2,
+        naiveBytes: list.size + amd64.size + arm64.size + orphan.size,
+      });
       expect(report.repositories[1]).toMatchObject({ optedOut: true, untaggedImages: 1 });
     });
   });

@@ -12,7 +12,10 @@ import { TAGGED_ONLY } from '../../support/policies';
 type SnapshotRepository = SnapshotFile['registries'][number]['repositories'][number];
 
 function repository(name: string, region = 'eu-west-1'): SnapshotRepository {
-  const manifest = imageManifest({ config: blob(`${name}-config`, 1_000), layers: [blob('base "quoted" \u2603', 50_000), blob(`${name}-code`, 9_000)] });
+  const manifest = imageManifest({
+    config: blob(`${name}-config`, 1_000),
+    layers: [blob('base "quoted" \u2603', 50_000), blob(`${name}-code`, 9_000)],
+  });
   return {
     repositoryName: name,
     repositoryArn: `arn:aws:ecr:${region}:111122223333:repository/${name}`,
@@ -28,7 +31,11 @@ function snapshot(registries: Array<{ region: string; names: string[] }>): Snaps
   return {
     format: SNAPSHOT_FORMAT,
     capturedAt: '2026-06-01T12:00:00.000Z',
-    registries: registries.map(({ region, names }) => ({ accountId: names.length > 0 ? '111122223333' : '', region, repositories: names.map((n) => repository(n, region)) })),
+    registries: registries.map(({ region, names }) => ({
+      accountId: names.length > 0 ? '111122223333' : '',
+      region,
+      repositories: names.map((n) => repository(n, region)),
+    })),
   };
 }
 
@@ -45,7 +52,13 @@ describe('snapshot writer', () => {
 
   describe('snapshotChunks', () => {
     it.each([
-      { name: 'two regions', registries: [{ region: 'eu-west-1', names: ['team/app', 'bare'] }, { region: 'us-east-1', names: ['other'] }] },
+      {
+        name: 'two regions',
+        registries: [
+          { region: 'eu-west-1', names: ['team/app', 'bare'] },
+          { region: 'us-east-1', names: ['other'] },
+        ],
+      },
       { name: 'one region without repositories', registries: [{ region: 'eu-west-1', names: [] }] },
       { name: 'no region', registries: [] },
     ])('gives exactly JSON.stringify of the snapshot and a newline for $name', ({ registries }) => {
@@ -75,7 +88,10 @@ describe('snapshot writer', () => {
   describe('writeSnapshotFile', () => {
     it('writes a file that parses back to the snapshot and leaves no temporary file', async () => {
       // Arrange
-      const file = snapshot([{ region: 'eu-west-1', names: ['team/app', 'bare'] }, { region: 'us-east-1', names: ['other'] }]);
+      const file = snapshot([
+        { region: 'eu-west-1', names: ['team/app', 'bare'] },
+        { region: 'us-east-1', names: ['other'] },
+      ]);
       const path = join(dir, 'account.json');
 
       // Act

@@ -30,7 +30,12 @@ const policy = policyOf(
   rule(2, { tagStatus: 'untagged', countType: 'sinceImagePushed', countUnit: 'days', countNumber: 7 }),
 );
 
-const images = [image('prod-old', ['prod-1'], 20), image('prod-new', ['prod-2'], 2), image('untagged-old', [], 10), image('untagged-new', [], 3)];
+const images = [
+  image('prod-old', ['prod-1'], 20),
+  image('prod-new', ['prod-2'], 2),
+  image('untagged-old', [], 10),
+  image('untagged-new', [], 3),
+];
 
 async function run(argv: string[], ctx = recordingContext(NOW)): Promise<{ code: number; ctx: RecordingContext }> {
   const code = await runCli(argv, ctx);
@@ -50,8 +55,20 @@ describe('cli policy commands', () => {
       expect(code).toBe(0);
       expect(JSON.parse(ctx.stdout())).toEqual({
         previewResults: [
-          { imageDigest: digestOf('prod-old'), imageTags: ['prod-1'], imagePushedAt: daysAgo(20), action: { type: 'EXPIRE' }, appliedRulePriority: 1 },
-          { imageDigest: digestOf('untagged-old'), imageTags: [], imagePushedAt: daysAgo(10), action: { type: 'EXPIRE' }, appliedRulePriority: 2 },
+          {
+            imageDigest: digestOf('prod-old'),
+            imageTags: ['prod-1'],
+            imagePushedAt: daysAgo(20),
+            action: { type: 'EXPIRE' },
+            appliedRulePriority: 1,
+          },
+          {
+            imageDigest: digestOf('untagged-old'),
+            imageTags: [],
+            imagePushedAt: daysAgo(10),
+            action: { type: 'EXPIRE' },
+            appliedRulePriority: 2,
+          },
         ],
         summary: { expiringImageTotalCount: 2, transitioningImageTotalCounts: [] },
       });
@@ -67,7 +84,10 @@ describe('cli policy commands', () => {
 
       // Assert
       expect(code).toBe(0);
-      expect((JSON.parse(ctx.stdout()) as LifecyclePreview).previewResults.map((r) => r.imageDigest)).toEqual([digestOf('prod-old'), digestOf('untagged-old')]);
+      expect((JSON.parse(ctx.stdout()) as LifecyclePreview).previewResults.map((r) => r.imageDigest)).toEqual([
+        digestOf('prod-old'),
+        digestOf('untagged-old'),
+      ]);
     });
 
     it.each([
@@ -106,7 +126,9 @@ describe('cli policy commands', () => {
 
     it('exits 1 and lists the policy problems, naming the file, when the policy is invalid', async () => {
       // Arrange
-      const policyPath = file('bad-policy.json', { rules: [rule(1, { tagStatus: 'tagged' }), rule(2, { tagStatus: 'any', countNumber: 0 })] });
+      const policyPath = file('bad-policy.json', {
+        rules: [rule(1, { tagStatus: 'tagged' }), rule(2, { tagStatus: 'any', countNumber: 0 })],
+      });
 
       // Act
       const { code, ctx } = await run(['simulate', '--policy', policyPath, '--images', file('images.json', images)]);
@@ -164,7 +186,11 @@ describe('cli policy commands', () => {
     it.each([
       ['an object without imageDetails', { images: [] }, /must hold a JSON array of images/],
       ['an image without a digest', [{ imageTags: ['x'] }], /image #1 has no "imageDigest"/],
-      ['tags that are not strings', [{ imageDigest: 'sha256:1', imageTags: [1] }], /image #1 has "imageTags" that is not a list of strings/],
+      [
+        'tags that are not strings',
+        [{ imageDigest: 'sha256:1', imageTags: [1] }],
+        /image #1 has "imageTags" that is not a list of strings/,
+      ],
     ])('exits 1 when the images file holds %s', async (_name, content, message) => {
       // Arrange
       const imagesPath = file('images.json', content);
@@ -206,7 +232,15 @@ describe('cli policy commands', () => {
 
     it('names the expected time format when --now is bad', async () => {
       // Act
-      const { ctx } = await run(['simulate', '--policy', file('policy.json', policy), '--images', file('images.json', images), '--now', '31/01/2026']);
+      const { ctx } = await run([
+        'simulate',
+        '--policy',
+        file('policy.json', policy),
+        '--images',
+        file('images.json', images),
+        '--now',
+        '31/01/2026',
+      ]);
 
       // Assert
       expect(ctx.stderr()).toContain('"31/01/2026" is not an ISO-8601 time; write e.g. 2026-01-31T00:00:00Z');
@@ -359,7 +393,13 @@ describe('cli policy commands', () => {
       // Arrange
       const policyPath = file(
         'policy.json',
-        policyOf(rule(1, { tagStatus: 'any', countType: 'sinceImagePulled', countUnit: 'days', countNumber: 90 }, { type: 'transition', targetStorageClass: 'archive' })),
+        policyOf(
+          rule(
+            1,
+            { tagStatus: 'any', countType: 'sinceImagePulled', countUnit: 'days', countNumber: 90 },
+            { type: 'transition', targetStorageClass: 'archive' },
+          ),
+        ),
       );
 
       // Act
@@ -373,7 +413,9 @@ describe('cli policy commands', () => {
 
     it('exits 1 with the merge problem when the policy cannot take the rule', async () => {
       // Arrange
-      const policyPath = file('policy.json', { rules: Array.from({ length: 50 }, (_, i) => rule(i + 1, { tagStatus: 'tagged', tagPrefixList: [`t${i}`] })) });
+      const policyPath = file('policy.json', {
+        rules: Array.from({ length: 50 }, (_, i) => rule(i + 1, { tagStatus: 'tagged', tagPrefixList: [`t${i}`] })),
+      });
 
       // Act
       const { code, ctx } = await run(['merge-policy', '--policy', policyPath]);

@@ -23,14 +23,28 @@ afterEach(() => {
   rmSync(dir, { recursive: true, force: true });
 });
 
-function repository(repositoryName: string, lifecyclePolicyText: string | null): SnapshotFile['registries'][number]['repositories'][number] {
-  return { repositoryName, repositoryArn: `arn:aws:ecr:us-east-1:111122223333:repository/${repositoryName}`, createdAt: null, tags: [], lifecyclePolicyText, images: [] };
+function repository(
+  repositoryName: string,
+  lifecyclePolicyText: string | null,
+): SnapshotFile['registries'][number]['repositories'][number] {
+  return {
+    repositoryName,
+    repositoryArn: `arn:aws:ecr:us-east-1:111122223333:repository/${repositoryName}`,
+    createdAt: null,
+    tags: [],
+    lifecyclePolicyText,
+    images: [],
+  };
 }
 
 /** Writes a one-region snapshot of `repositories` into the test's directory and returns its path. */
 function snapshotFile(repositories: SnapshotFile['registries'][number]['repositories']): string {
   const path = join(dir, 'snapshot.json');
-  const file: SnapshotFile = { format: SNAPSHOT_FORMAT, capturedAt: '2026-05-01T00:00:00.000Z', registries: [{ accountId: '111122223333', region: 'us-east-1', repositories }] };
+  const file: SnapshotFile = {
+    format: SNAPSHOT_FORMAT,
+    capturedAt: '2026-05-01T00:00:00.000Z',
+    registries: [{ accountId: '111122223333', region: 'us-east-1', repositories }],
+  };
   writeFileSync(path, JSON.stringify(file));
   return path;
 }
@@ -84,7 +98,17 @@ describe('cli registry commands', () => {
       ['--opt-out-tag', 'team:frozen'],
     ])('exits 2 when given %s, which only audit and remediate take', async (flag, value) => {
       // Act
-      const result = await run(['snapshot', '--region', 'us-east-1', '--endpoint', 'http://127.0.0.1:9', '--out', join(dir, 'out.json'), flag, value]);
+      const result = await run([
+        'snapshot',
+        '--region',
+        'us-east-1',
+        '--endpoint',
+        'http://127.0.0.1:9',
+        '--out',
+        join(dir, 'out.json'),
+        flag,
+        value,
+      ]);
 
       // Assert
       expect(result.code).toBe(EXIT.usage);
@@ -94,13 +118,16 @@ describe('cli registry commands', () => {
   });
 
   describe('remediationProblems', () => {
-    it.each(['applied', 'planned', 'compliant', 'skipped-opt-out', 'skipped-excluded'] as const)('reports nothing when a repository is %s', (outcome) => {
-      // Act
-      const problems = remediationProblems({ actions: [action('app', outcome)], errors: [] });
+    it.each(['applied', 'planned', 'compliant', 'skipped-opt-out', 'skipped-excluded'] as const)(
+      'reports nothing when a repository is %s',
+      (outcome) => {
+        // Act
+        const problems = remediationProblems({ actions: [action('app', outcome)], errors: [] });
 
-      // Assert
-      expect(problems).toEqual([]);
-    });
+        // Assert
+        expect(problems).toEqual([]);
+      },
+    );
 
     it.each(['failed', 'unmergeable', 'skipped-changed'] as const)('names a repository that is %s, with its reason', (outcome) => {
       // Act

@@ -8,8 +8,18 @@ import { recordingContext } from '../../../support/cli-context';
 const NOW = '2026-02-01T00:00:00Z';
 const POLICY = {
   rules: [
-    { rulePriority: 1, description: 'keep one prod', selection: { tagStatus: 'tagged', tagPatternList: ['prod*'], countType: 'imageCountMoreThan', countNumber: 1 }, action: { type: 'expire' } },
-    { rulePriority: 2, description: 'untagged go after a week', selection: { tagStatus: 'untagged', countType: 'sinceImagePushed', countUnit: 'days', countNumber: 7 }, action: { type: 'expire' } },
+    {
+      rulePriority: 1,
+      description: 'keep one prod',
+      selection: { tagStatus: 'tagged', tagPatternList: ['prod*'], countType: 'imageCountMoreThan', countNumber: 1 },
+      action: { type: 'expire' },
+    },
+    {
+      rulePriority: 2,
+      description: 'untagged go after a week',
+      selection: { tagStatus: 'untagged', countType: 'sinceImagePushed', countUnit: 'days', countNumber: 7 },
+      action: { type: 'expire' },
+    },
   ],
 };
 const IMAGES = [
@@ -33,7 +43,10 @@ function file(name: string, content: unknown): string {
 
 async function simulate(images: unknown, ...flags: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
   const ctx = recordingContext(Date.parse(NOW));
-  const code = await runCli(['simulate', '--policy', file('policy.json', POLICY), '--images', file('images.json', images), '--now', NOW, ...flags], ctx);
+  const code = await runCli(
+    ['simulate', '--policy', file('policy.json', POLICY), '--images', file('images.json', images), '--now', NOW, ...flags],
+    ctx,
+  );
   return { code, stdout: ctx.stdout(), stderr: ctx.stderr() };
 }
 
@@ -63,7 +76,12 @@ describe('ecr-janitor simulate', () => {
 
   describe('image indexes without manifests', () => {
     it('warns on stderr that their children cannot be recognised, and still answers', async () => {
-      const index = { imageDigest: 'sha256:i', imageTags: ['multi'], imageManifestMediaType: 'application/vnd.oci.image.index.v1+json', imagePushedAt: '2026-01-01T00:00:00Z' };
+      const index = {
+        imageDigest: 'sha256:i',
+        imageTags: ['multi'],
+        imageManifestMediaType: 'application/vnd.oci.image.index.v1+json',
+        imagePushedAt: '2026-01-01T00:00:00Z',
+      };
       const run = await simulate([...IMAGES, index]);
 
       expect(run.code).toBe(0);
@@ -73,7 +91,13 @@ describe('ecr-janitor simulate', () => {
 
     it('does not warn when every index carries its manifest', async () => {
       const manifest = JSON.stringify({ schemaVersion: 2, mediaType: 'application/vnd.oci.image.index.v1+json', manifests: [] });
-      const index = { imageDigest: 'sha256:i', imageTags: ['multi'], imageManifestMediaType: 'application/vnd.oci.image.index.v1+json', imageManifest: manifest, imagePushedAt: '2026-01-01T00:00:00Z' };
+      const index = {
+        imageDigest: 'sha256:i',
+        imageTags: ['multi'],
+        imageManifestMediaType: 'application/vnd.oci.image.index.v1+json',
+        imageManifest: manifest,
+        imagePushedAt: '2026-01-01T00:00:00Z',
+      };
       const run = await simulate([...IMAGES, index]);
 
       expect(run.stderr).toBe('');

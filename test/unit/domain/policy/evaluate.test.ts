@@ -17,7 +17,8 @@ import {
   workedExamples,
 } from '../../../fixtures/policy/builders';
 
-const evaluate = (policy: LifecyclePolicy, images: readonly ImageDetail[], now = NOW): PolicyEvaluation => evaluatePolicy(policy, images, { now });
+const evaluate = (policy: LifecyclePolicy, images: readonly ImageDetail[], now = NOW): PolicyEvaluation =>
+  evaluatePolicy(policy, images, { now });
 
 /** Names (the part of the fixture name before the digest) of the images some rule acts on. */
 function actedNames(result: PolicyEvaluation, names: readonly string[]): string[] {
@@ -33,31 +34,39 @@ const toArchive = { type: 'transition', targetStorageClass: 'archive' } as const
 describe('policy evaluation', () => {
   describe('evaluatePolicy', () => {
     describe('AWS worked examples', () => {
-      it.each([...workedExamples('tagPatternList').map((e) => ['tagPatternList', e] as const), ...workedExamples('tagPrefixList').map((e) => ['tagPrefixList', e] as const)])(
-        'expires exactly what ECR expires (%s: $name)',
-        (_form, example) => {
-          // Act
-          const result = evaluate(example.policy, example.images);
-
-          // Assert
-          expect(actedNames(result, ['A', 'B', 'C', 'D', 'E', 'F'])).toEqual(example.expired);
-          expect(result.actedIndexes.every((i) => result.actionOf(i) === 'expire')).toBe(true);
-        },
-      );
-
-      it.each(['tagPatternList', 'tagPrefixList'] as const)('expires A in "multiple rules A" by rule 1 and keeps B as a claimed image of rule 1 (%s)', (form) => {
-        // Arrange
-        const example = workedExamples(form)[0];
-        if (!example) throw new Error('fixture missing');
-
+      it.each([
+        ...workedExamples('tagPatternList').map((e) => ['tagPatternList', e] as const),
+        ...workedExamples('tagPrefixList').map((e) => ['tagPrefixList', e] as const),
+      ])('expires exactly what ECR expires (%s: $name)', (_form, example) => {
         // Act
         const result = evaluate(example.policy, example.images);
 
         // Assert
-        expect(result.explain(0)).toMatchObject({ matchedRulePriorities: [1, 2], owningRulePriority: 1, appliedRulePriority: 1, action: { type: 'EXPIRE' } });
-        expect(result.explain(1)).toMatchObject({ matchedRulePriorities: [1, 2], owningRulePriority: 1, keepReason: 'within-count' });
-        expect(result.explain(2)).toMatchObject({ matchedRulePriorities: [2], owningRulePriority: 2, keepReason: 'within-count' });
+        expect(actedNames(result, ['A', 'B', 'C', 'D', 'E', 'F'])).toEqual(example.expired);
+        expect(result.actedIndexes.every((i) => result.actionOf(i) === 'expire')).toBe(true);
       });
+
+      it.each(['tagPatternList', 'tagPrefixList'] as const)(
+        'expires A in "multiple rules A" by rule 1 and keeps B as a claimed image of rule 1 (%s)',
+        (form) => {
+          // Arrange
+          const example = workedExamples(form)[0];
+          if (!example) throw new Error('fixture missing');
+
+          // Act
+          const result = evaluate(example.policy, example.images);
+
+          // Assert
+          expect(result.explain(0)).toMatchObject({
+            matchedRulePriorities: [1, 2],
+            owningRulePriority: 1,
+            appliedRulePriority: 1,
+            action: { type: 'EXPIRE' },
+          });
+          expect(result.explain(1)).toMatchObject({ matchedRulePriorities: [1, 2], owningRulePriority: 1, keepReason: 'within-count' });
+          expect(result.explain(2)).toMatchObject({ matchedRulePriorities: [2], owningRulePriority: 2, keepReason: 'within-count' });
+        },
+      );
     });
 
     describe('tag matching', () => {
@@ -179,7 +188,11 @@ describe('policy evaluation', () => {
       it('acts on an image once, with the action of the first rule that matches it', () => {
         // Arrange: both rules would act on the old image; the transition rule comes first
         const policy = policyOf(
-          rule(1, { tagStatus: 'tagged', tagPatternList: ['old*'], countType: 'sinceImagePushed', countUnit: 'days', countNumber: 10 }, toArchive),
+          rule(
+            1,
+            { tagStatus: 'tagged', tagPatternList: ['old*'], countType: 'sinceImagePushed', countUnit: 'days', countNumber: 10 },
+            toArchive,
+          ),
           rule(2, { tagStatus: 'any', countType: 'sinceImagePushed', countUnit: 'days', countNumber: 10 }),
         );
 
@@ -223,18 +236,40 @@ describe('policy evaluation', () => {
     });
 
     describe('sinceImagePulled', () => {
-      const pulledRule = policyOf(rule(1, { tagStatus: 'any', countType: 'sinceImagePulled', countUnit: 'days', countNumber: 30 }, toArchive));
+      const pulledRule = policyOf(
+        rule(1, { tagStatus: 'any', countType: 'sinceImagePulled', countUnit: 'days', countNumber: 30 }, toArchive),
+      );
 
       it.each<[string, Partial<ImageDetail>, boolean]>([
         ['pulled recently, pushed long ago: the pull counts', { imagePushedAt: daysAgo(100), lastRecordedPullTime: daysAgo(10) }, false],
         ['pulled long ago', { imagePushedAt: daysAgo(100), lastRecordedPullTime: daysAgo(40) }, true],
         ['never pulled, pushed long ago: push time is the reference', { imagePushedAt: daysAgo(100) }, true],
         ['never pulled, pushed recently', { imagePushedAt: daysAgo(10) }, false],
-        ['restored recently and not pulled since: lastActivatedAt is the reference', { imagePushedAt: daysAgo(300), lastRecordedPullTime: daysAgo(200), lastArchivedAt: daysAgo(150), lastActivatedAt: daysAgo(5) }, false],
-        ['restored long ago and not pulled since', { imagePushedAt: daysAgo(300), lastRecordedPullTime: daysAgo(200), lastArchivedAt: daysAgo(150), lastActivatedAt: daysAgo(45) }, true],
-        ['restored, never pulled at all', { imagePushedAt: daysAgo(300), lastArchivedAt: daysAgo(150), lastActivatedAt: daysAgo(5) }, false],
-        ['restored long ago and pulled since, recently', { imagePushedAt: daysAgo(300), lastArchivedAt: daysAgo(150), lastActivatedAt: daysAgo(60), lastRecordedPullTime: daysAgo(3) }, false],
-        ['restored long ago and pulled since, long ago', { imagePushedAt: daysAgo(300), lastArchivedAt: daysAgo(150), lastActivatedAt: daysAgo(60), lastRecordedPullTime: daysAgo(50) }, true],
+        [
+          'restored recently and not pulled since: lastActivatedAt is the reference',
+          { imagePushedAt: daysAgo(300), lastRecordedPullTime: daysAgo(200), lastArchivedAt: daysAgo(150), lastActivatedAt: daysAgo(5) },
+          false,
+        ],
+        [
+          'restored long ago and not pulled since',
+          { imagePushedAt: daysAgo(300), lastRecordedPullTime: daysAgo(200), lastArchivedAt: daysAgo(150), lastActivatedAt: daysAgo(45) },
+          true,
+        ],
+        [
+          'restored, never pulled at all',
+          { imagePushedAt: daysAgo(300), lastArchivedAt: daysAgo(150), lastActivatedAt: daysAgo(5) },
+          false,
+        ],
+        [
+          'restored long ago and pulled since, recently',
+          { imagePushedAt: daysAgo(300), lastArchivedAt: daysAgo(150), lastActivatedAt: daysAgo(60), lastRecordedPullTime: daysAgo(3) },
+          false,
+        ],
+        [
+          'restored long ago and pulled since, long ago',
+          { imagePushedAt: daysAgo(300), lastArchivedAt: daysAgo(150), lastActivatedAt: daysAgo(60), lastRecordedPullTime: daysAgo(50) },
+          true,
+        ],
       ])('archives by last pull: %s', (_name, times, acted) => {
         // Arrange
         const subject: ImageDetail = { imageDigest: digestOf('img'), imageTags: ['v1'], imageStatus: 'ACTIVE', ...times };
@@ -252,20 +287,33 @@ describe('policy evaluation', () => {
 
         // Assert
         expect(result.preview()).toEqual({
-          previewResults: [{ imageDigest: digestOf('stale'), imageTags: ['v1'], imagePushedAt: daysAgo(90), action: { type: 'TRANSITION', targetStorageClass: 'ARCHIVE' }, appliedRulePriority: 1 }],
+          previewResults: [
+            {
+              imageDigest: digestOf('stale'),
+              imageTags: ['v1'],
+              imagePushedAt: daysAgo(90),
+              action: { type: 'TRANSITION', targetStorageClass: 'ARCHIVE' },
+              appliedRulePriority: 1,
+            },
+          ],
           summary: { expiringImageTotalCount: 0, transitioningImageTotalCounts: [{ targetStorageClass: 'ARCHIVE', imageTotalCount: 1 }] },
         });
       });
     });
 
     describe('archive storage class', () => {
-      const archiveRule = (days: number) => rule(1, { tagStatus: 'any', storageClass: 'archive', countType: 'sinceImageTransitioned', countUnit: 'days', countNumber: days });
+      const archiveRule = (days: number) =>
+        rule(1, { tagStatus: 'any', storageClass: 'archive', countType: 'sinceImageTransitioned', countUnit: 'days', countNumber: days });
 
       it.each<[string, Partial<ImageDetail>, boolean]>([
         ['archived 100 days ago', { imageStatus: 'ARCHIVED', lastArchivedAt: daysAgo(100) }, true],
         ['archived 80 days ago', { imageStatus: 'ARCHIVED', lastArchivedAt: daysAgo(80) }, false],
         ['archived exactly 90 days ago', { imageStatus: 'ARCHIVED', lastArchivedAt: daysAgo(90) }, false],
-        ['ACTIVE again after an archival 100 days ago', { imageStatus: 'ACTIVE', lastArchivedAt: daysAgo(100), lastActivatedAt: daysAgo(20) }, false],
+        [
+          'ACTIVE again after an archival 100 days ago',
+          { imageStatus: 'ACTIVE', lastArchivedAt: daysAgo(100), lastActivatedAt: daysAgo(20) },
+          false,
+        ],
         ['ACTIVATING (being restored)', { imageStatus: 'ACTIVATING', lastArchivedAt: daysAgo(100) }, false],
       ])('expires archived images by lastArchivedAt: %s', (_name, fields, acted) => {
         // Arrange: pushed long ago so push time could not explain the outcome
@@ -341,7 +389,10 @@ describe('policy evaluation', () => {
 
         // Assert
         expect(images.map((_, i) => result.actionOf(i))).toEqual(['transition', undefined, 'expire', undefined]);
-        expect(result.preview().summary).toEqual({ expiringImageTotalCount: 1, transitioningImageTotalCounts: [{ targetStorageClass: 'ARCHIVE', imageTotalCount: 1 }] });
+        expect(result.preview().summary).toEqual({
+          expiringImageTotalCount: 1,
+          transitioningImageTotalCounts: [{ targetStorageClass: 'ARCHIVE', imageTotalCount: 1 }],
+        });
       });
     });
 
@@ -363,7 +414,11 @@ describe('policy evaluation', () => {
 
       it('ranks a restored image by its restore time in a count rule', () => {
         // Arrange: the oldest push was restored yesterday, so it is the newest
-        const images = [image('restored', [], 300, { lastArchivedAt: daysAgo(100), lastActivatedAt: daysAgo(1) }), image('mid', [], 20), image('new', [], 10)];
+        const images = [
+          image('restored', [], 300, { lastArchivedAt: daysAgo(100), lastActivatedAt: daysAgo(1) }),
+          image('mid', [], 20),
+          image('new', [], 10),
+        ];
 
         // Act
         const result = evaluate(policyOf(rule(1, { tagStatus: 'untagged', countType: 'imageCountMoreThan', countNumber: 2 })), images);
@@ -399,7 +454,11 @@ describe('policy evaluation', () => {
       it('protects a child from a count rule too', () => {
         // Arrange
         const children = [digestOf('child')];
-        const images = [image('index', ['v2'], 1, { imageManifestMediaType: OCI_INDEX, imageManifest: indexManifest(children) }), image('child', [], 2), image('old', [], 30)];
+        const images = [
+          image('index', ['v2'], 1, { imageManifestMediaType: OCI_INDEX, imageManifest: indexManifest(children) }),
+          image('child', [], 2),
+          image('old', [], 30),
+        ];
 
         // Act
         const result = evaluate(policyOf(rule(1, { tagStatus: 'any', countType: 'imageCountMoreThan', countNumber: 1 })), images);
@@ -466,7 +525,13 @@ describe('policy evaluation', () => {
         ];
         const policy = policyOf(
           rule(1, { tagStatus: 'untagged', countType: 'sinceImagePulled', countUnit: 'days', countNumber: 15 }, toArchive),
-          rule(2, { tagStatus: 'untagged', storageClass: 'archive', countType: 'sinceImageTransitioned', countUnit: 'days', countNumber: 90 }),
+          rule(2, {
+            tagStatus: 'untagged',
+            storageClass: 'archive',
+            countType: 'sinceImageTransitioned',
+            countUnit: 'days',
+            countNumber: 90,
+          }),
         );
 
         // Act
@@ -502,10 +567,34 @@ describe('policy evaluation', () => {
       });
 
       it.each<[string, LifecyclePolicy, ImageDetail, string, RegExp]>([
-        ['no rule matched', policyOf(expireOlderThan(1, { tagStatus: 'tagged', tagPatternList: ['prod*'] })), image('x', ['dev'], 10), 'no-rule-matched', /^kept: no rule selects this tagged standard image$/],
-        ['within count', policyOf(rule(1, { tagStatus: 'any', countType: 'imageCountMoreThan', countNumber: 5 })), image('x', ['dev'], 10), 'within-count', /newest 5 images rule 1 matches/],
-        ['not old enough', policyOf(expireOlderThan(30)), image('x', ['dev'], 10), 'not-old-enough', /rule 1 acts after 30 days and it is younger/],
-        ['no reference time', policyOf(expireOlderThan(30)), { imageDigest: digestOf('x') }, 'no-reference-time', /has no time to age it from/],
+        [
+          'no rule matched',
+          policyOf(expireOlderThan(1, { tagStatus: 'tagged', tagPatternList: ['prod*'] })),
+          image('x', ['dev'], 10),
+          'no-rule-matched',
+          /^kept: no rule selects this tagged standard image$/,
+        ],
+        [
+          'within count',
+          policyOf(rule(1, { tagStatus: 'any', countType: 'imageCountMoreThan', countNumber: 5 })),
+          image('x', ['dev'], 10),
+          'within-count',
+          /newest 5 images rule 1 matches/,
+        ],
+        [
+          'not old enough',
+          policyOf(expireOlderThan(30)),
+          image('x', ['dev'], 10),
+          'not-old-enough',
+          /rule 1 acts after 30 days and it is younger/,
+        ],
+        [
+          'no reference time',
+          policyOf(expireOlderThan(30)),
+          { imageDigest: digestOf('x') },
+          'no-reference-time',
+          /has no time to age it from/,
+        ],
       ])('gives the keep reason when %s', (_name, policy, subject, keepReason, reason) => {
         // Act
         const explanation = evaluate(policy, [subject]).explain(0);
@@ -522,7 +611,10 @@ describe('policy evaluation', () => {
         const explanation = evaluate(AWS_ARCHIVE_EXAMPLE, [image('x', ['v1'], 100)]).explain(0);
 
         // Assert
-        expect(explanation).toMatchObject({ action: { type: 'TRANSITION', targetStorageClass: 'ARCHIVE' }, reason: 'archived by rule 1: its last pull is more than 90 days old' });
+        expect(explanation).toMatchObject({
+          action: { type: 'TRANSITION', targetStorageClass: 'ARCHIVE' },
+          reason: 'archived by rule 1: its last pull is more than 90 days old',
+        });
       });
 
       it('throws RangeError for an index outside the input', () => {
@@ -538,7 +630,11 @@ describe('policy evaluation', () => {
       it('mirrors GetLifecyclePolicyPreview: results by rule priority then oldest first, and a summary', () => {
         // Arrange
         const policy = policyOf(
-          rule(1, { tagStatus: 'tagged', tagPatternList: ['old*'], countType: 'sinceImagePushed', countUnit: 'days', countNumber: 10 }, toArchive),
+          rule(
+            1,
+            { tagStatus: 'tagged', tagPatternList: ['old*'], countType: 'sinceImagePushed', countUnit: 'days', countNumber: 10 },
+            toArchive,
+          ),
           rule(2, { tagStatus: 'untagged', countType: 'imageCountMoreThan', countNumber: 1 }),
         );
         const images: ImageDetail[] = [
@@ -555,10 +651,34 @@ describe('policy evaluation', () => {
         // Assert
         expect(preview).toEqual({
           previewResults: [
-            { imageDigest: digestOf('old-1'), imageTags: ['old-1'], imagePushedAt: daysAgo(30), action: { type: 'TRANSITION', targetStorageClass: 'ARCHIVE' }, appliedRulePriority: 1 },
-            { imageDigest: digestOf('old-2'), imageTags: ['old-2'], imagePushedAt: daysAgo(20), action: { type: 'TRANSITION', targetStorageClass: 'ARCHIVE' }, appliedRulePriority: 1 },
-            { imageDigest: digestOf('u-old'), imageTags: [], imagePushedAt: daysAgo(9), action: { type: 'EXPIRE' }, appliedRulePriority: 2 },
-            { imageDigest: digestOf('u-mid'), imageTags: [], imagePushedAt: daysAgo(5), action: { type: 'EXPIRE' }, appliedRulePriority: 2 },
+            {
+              imageDigest: digestOf('old-1'),
+              imageTags: ['old-1'],
+              imagePushedAt: daysAgo(30),
+              action: { type: 'TRANSITION', targetStorageClass: 'ARCHIVE' },
+              appliedRulePriority: 1,
+            },
+            {
+              imageDigest: digestOf('old-2'),
+              imageTags: ['old-2'],
+              imagePushedAt: daysAgo(20),
+              action: { type: 'TRANSITION', targetStorageClass: 'ARCHIVE' },
+              appliedRulePriority: 1,
+            },
+            {
+              imageDigest: digestOf('u-old'),
+              imageTags: [],
+              imagePushedAt: daysAgo(9),
+              action: { type: 'EXPIRE' },
+              appliedRulePriority: 2,
+            },
+            {
+              imageDigest: digestOf('u-mid'),
+              imageTags: [],
+              imagePushedAt: daysAgo(5),
+              action: { type: 'EXPIRE' },
+              appliedRulePriority: 2,
+            },
           ],
           summary: { expiringImageTotalCount: 2, transitioningImageTotalCounts: [{ targetStorageClass: 'ARCHIVE', imageTotalCount: 2 }] },
         });
@@ -577,10 +697,15 @@ describe('policy evaluation', () => {
         const images: ImageDetail[] = [{ imageDigest: digestOf('timeless') }, image('dated', [], 1)];
 
         // Act
-        const preview = evaluate(policyOf(rule(1, { tagStatus: 'untagged', countType: 'imageCountMoreThan', countNumber: 1 })), images).preview();
+        const preview = evaluate(
+          policyOf(rule(1, { tagStatus: 'untagged', countType: 'imageCountMoreThan', countNumber: 1 })),
+          images,
+        ).preview();
 
         // Assert
-        expect(JSON.parse(JSON.stringify(preview.previewResults))).toEqual([{ imageDigest: digestOf('timeless'), imageTags: [], action: { type: 'EXPIRE' }, appliedRulePriority: 1 }]);
+        expect(JSON.parse(JSON.stringify(preview.previewResults))).toEqual([
+          { imageDigest: digestOf('timeless'), imageTags: [], action: { type: 'EXPIRE' }, appliedRulePriority: 1 },
+        ]);
       });
     });
   });

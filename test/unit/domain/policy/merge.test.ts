@@ -1,6 +1,13 @@
 import { MergeError } from '../../../../src/domain/errors';
 import type { LifecyclePolicy, LifecycleRule, MergeResult } from '../../../../src/domain/policy';
-import { DEFAULT_UNTAGGED_DAYS, POLICY_LIMITS, defaultUntaggedRule, janitorRuleDescription, mergeDefaultRule, parsePolicy } from '../../../../src/domain/policy';
+import {
+  DEFAULT_UNTAGGED_DAYS,
+  POLICY_LIMITS,
+  defaultUntaggedRule,
+  janitorRuleDescription,
+  mergeDefaultRule,
+  parsePolicy,
+} from '../../../../src/domain/policy';
 import { AWS_ARCHIVE_EXAMPLE, policyOf, rule, textOf } from '../../../fixtures/policy/builders';
 
 const toArchive = { type: 'transition', targetStorageClass: 'archive' } as const;
@@ -42,7 +49,12 @@ describe('policy merge', () => {
       const result = days === undefined ? mergeDefaultRule(undefined) : mergeDefaultRule(undefined, days);
 
       // Assert
-      expect(result).toEqual({ policy: { rules: [janitorRule(1, expectedDays)] }, text: textOf({ rules: [janitorRule(1, expectedDays)] }), changed: true, renumbered: false });
+      expect(result).toEqual({
+        policy: { rules: [janitorRule(1, expectedDays)] },
+        text: textOf({ rules: [janitorRule(1, expectedDays)] }),
+        changed: true,
+        renumbered: false,
+      });
       expect(parsePolicy(result.text).ok).toBe(true);
     });
 
@@ -61,8 +73,14 @@ describe('policy merge', () => {
     });
 
     it.each<[string, LifecyclePolicy]>([
-      ['an untagged expire rule', policyOf(taggedRule(1), rule(2, { tagStatus: 'untagged', countType: 'imageCountMoreThan', countNumber: 3 }))],
-      ['a standard any expire rule', policyOf(taggedRule(1), rule(2, { tagStatus: 'any', countType: 'sinceImagePushed', countUnit: 'days', countNumber: 365 }))],
+      [
+        'an untagged expire rule',
+        policyOf(taggedRule(1), rule(2, { tagStatus: 'untagged', countType: 'imageCountMoreThan', countNumber: 3 })),
+      ],
+      [
+        'a standard any expire rule',
+        policyOf(taggedRule(1), rule(2, { tagStatus: 'any', countType: 'sinceImagePushed', countUnit: 'days', countNumber: 365 })),
+      ],
       ['the janitor rule itself', policyOf(janitorRule(1, 30))],
     ])('returns the text unchanged when %s already covers untagged images', (_name, existing) => {
       // Arrange: pretty-printed with a trailing newline, which must survive byte for byte
@@ -88,7 +106,13 @@ describe('policy merge', () => {
       expect(parsePolicy(result.text).ok).toBe(true);
     });
 
-    const archiveAny = rule(10, { tagStatus: 'any', storageClass: 'archive', countType: 'sinceImageTransitioned', countUnit: 'days', countNumber: 365 });
+    const archiveAny = rule(10, {
+      tagStatus: 'any',
+      storageClass: 'archive',
+      countType: 'sinceImageTransitioned',
+      countUnit: 'days',
+      countNumber: 365,
+    });
     const at = (r: LifecycleRule, rulePriority: number): LifecycleRule => ({ ...r, rulePriority });
 
     it('takes a free priority lower down, without renumbering, when the one just below the any rule is taken', () => {
@@ -105,10 +129,18 @@ describe('policy merge', () => {
     });
 
     it.each<[string, LifecycleRule[], LifecycleRule[]]>([
-      ['tagged rules fill every priority below it', [taggedRule(1), taggedRule(2), anyArchiving(3)], [taggedRule(1), taggedRule(2), janitorRule(3), at(anyArchiving(3), 4)]],
+      [
+        'tagged rules fill every priority below it',
+        [taggedRule(1), taggedRule(2), anyArchiving(3)],
+        [taggedRule(1), taggedRule(2), janitorRule(3), at(anyArchiving(3), 4)],
+      ],
       ['it has priority 1', [anyArchiving(1)], [janitorRule(1), at(anyArchiving(1), 2)]],
       ['gaps sit only above it', [anyArchiving(1), archiveAny], [janitorRule(1), at(anyArchiving(1), 2), at(archiveAny, 3)]],
-      ['rules of both classes sit below it', [taggedRule(1), at(archiveAny, 2), anyArchiving(3)], [taggedRule(1), at(archiveAny, 2), janitorRule(3), at(anyArchiving(3), 4)]],
+      [
+        'rules of both classes sit below it',
+        [taggedRule(1), at(archiveAny, 2), anyArchiving(3)],
+        [taggedRule(1), at(archiveAny, 2), janitorRule(3), at(anyArchiving(3), 4)],
+      ],
     ])('renumbers in order, the new rule just before the standard any rule, when %s', (_name, rules, expected) => {
       // Act
       const result = mergeDefaultRule(textOf({ rules }));
@@ -132,7 +164,13 @@ describe('policy merge', () => {
 
     it('adds the rule when only an archive-class rule selects untagged images', () => {
       // Arrange
-      const archiveUntagged = rule(4, { tagStatus: 'untagged', storageClass: 'archive', countType: 'sinceImageTransitioned', countUnit: 'days', countNumber: 180 });
+      const archiveUntagged = rule(4, {
+        tagStatus: 'untagged',
+        storageClass: 'archive',
+        countType: 'sinceImageTransitioned',
+        countUnit: 'days',
+        countNumber: 180,
+      });
 
       // Act
       const result = mergeDefaultRule(textOf(policyOf(taggedRule(1), archiveUntagged)));
@@ -183,7 +221,10 @@ describe('policy merge', () => {
 
     it('refuses when a standard untagged rule that does not expire is already there', () => {
       // Arrange
-      const existing = policyOf(taggedRule(1), rule(3, { tagStatus: 'untagged', countType: 'sinceImagePushed', countUnit: 'days', countNumber: 30 }, toArchive));
+      const existing = policyOf(
+        taggedRule(1),
+        rule(3, { tagStatus: 'untagged', countType: 'sinceImagePushed', countUnit: 'days', countNumber: 30 }, toArchive),
+      );
 
       // Act
       const error = mergeError(() => mergeDefaultRule(textOf(existing)));
@@ -194,7 +235,9 @@ describe('policy merge', () => {
 
     it('refuses an invalid existing policy and lists its problems', () => {
       // Arrange
-      const broken = textOf({ rules: [{ ...taggedRule(1), selection: { tagStatus: 'tagged', countType: 'imageCountMoreThan', countNumber: 0 } }] });
+      const broken = textOf({
+        rules: [{ ...taggedRule(1), selection: { tagStatus: 'tagged', countType: 'imageCountMoreThan', countNumber: 0 } }],
+      });
 
       // Act
       const error = mergeError(() => mergeDefaultRule(broken));

@@ -2,7 +2,14 @@ import fc from 'fast-check';
 import { MergeError } from '../../../../src/domain/errors';
 import type { ImageDetail } from '../../../../src/domain/image';
 import type { LifecyclePolicy, LifecycleRule, RuleSelection } from '../../../../src/domain/policy';
-import { evaluatePolicy, mergeDefaultRule, newestFirstOrder, parsePolicy, policyExpiresUntaggedImages, storageClassOf } from '../../../../src/domain/policy';
+import {
+  evaluatePolicy,
+  mergeDefaultRule,
+  newestFirstOrder,
+  parsePolicy,
+  policyExpiresUntaggedImages,
+  storageClassOf,
+} from '../../../../src/domain/policy';
 import { DAY, NOW, OCI_INDEX, indexManifest } from '../../../fixtures/policy/builders';
 
 // ---------------------------------------------------------------------------------------------
@@ -22,7 +29,8 @@ const expire: Action = { type: 'expire' };
 const transition: Action = { type: 'transition', targetStorageClass: 'archive' };
 
 const byCount = fc.integer({ min: 1, max: 6 }).map((n): Count => ({ countType: 'imageCountMoreThan', countNumber: n }));
-const since = (countType: RuleSelection['countType']) => fc.integer({ min: 1, max: 120 }).map((n): Count => ({ countType, countUnit: 'days', countNumber: n }));
+const since = (countType: RuleSelection['countType']) =>
+  fc.integer({ min: 1, max: 120 }).map((n): Count => ({ countType, countUnit: 'days', countNumber: n }));
 
 /** A count and action ECR accepts for the class. */
 const countAndAction = (archive: boolean): fc.Arbitrary<{ count: Count; action: Action }> =>
@@ -38,7 +46,12 @@ const tagList: fc.Arbitrary<Pick<RuleSelection, 'tagPatternList' | 'tagPrefixLis
   fc.uniqueArray(fc.constantFrom(...PREFIXES), { minLength: 1, maxLength: 2 }).map((l) => ({ tagPrefixList: l })),
 );
 
-function shape(archive: boolean, tagStatus: RuleSelection['tagStatus'], list: Partial<RuleSelection>, ca: { count: Count; action: Action }): Shape {
+function shape(
+  archive: boolean,
+  tagStatus: RuleSelection['tagStatus'],
+  list: Partial<RuleSelection>,
+  ca: { count: Count; action: Action },
+): Shape {
   return {
     description: `${tagStatus} ${archive ? 'archive' : 'standard'} rule`,
     selection: { tagStatus, ...list, ...(archive ? { storageClass: 'archive' as const } : {}), ...ca.count },
@@ -228,7 +241,9 @@ describe('policy engine properties', () => {
           expect(acted.size).toBe(result.actedIndexes.length);
           expect(preview.previewResults).toHaveLength(acted.size);
           expect(new Set(preview.previewResults.map((r) => r.imageDigest)).size).toBe(acted.size);
-          expect(preview.summary.expiringImageTotalCount + (preview.summary.transitioningImageTotalCounts[0]?.imageTotalCount ?? 0)).toBe(acted.size);
+          expect(preview.summary.expiringImageTotalCount + (preview.summary.transitioningImageTotalCounts[0]?.imageTotalCount ?? 0)).toBe(
+            acted.size,
+          );
           images.forEach((_, i) => {
             const explanation = result.explain(i);
             expect(result.actionOf(i) !== undefined).toBe(acted.has(i));

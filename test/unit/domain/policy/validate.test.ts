@@ -87,7 +87,12 @@ const validationCases: ValidationCase[] = [
   {
     name: 'countUnit other than days',
     valid: [raw(rule(1, { tagStatus: 'untagged', countType: 'sinceImagePushed', countUnit: 'days', countNumber: 7 }))],
-    broken: [{ ...raw(rule(1, { tagStatus: 'untagged', countType: 'sinceImagePushed', countNumber: 7 })), selection: { tagStatus: 'untagged', countType: 'sinceImagePushed', countUnit: 'hours', countNumber: 7 } }],
+    broken: [
+      {
+        ...raw(rule(1, { tagStatus: 'untagged', countType: 'sinceImagePushed', countNumber: 7 })),
+        selection: { tagStatus: 'untagged', countType: 'sinceImagePushed', countUnit: 'hours', countNumber: 7 },
+      },
+    ],
     expected: { position: 1, priority: 1, field: 'selection.countUnit', message: /must be "days"/ },
   },
   {
@@ -106,7 +111,12 @@ const validationCases: ValidationCase[] = [
     name: 'sinceImagePulled with expire',
     valid: [raw(rule(1, { tagStatus: 'any', countType: 'sinceImagePulled', countUnit: 'days', countNumber: 30 }, transitionAction))],
     broken: [raw(rule(1, { tagStatus: 'any', countType: 'sinceImagePulled', countUnit: 'days', countNumber: 30 }, { type: 'expire' }))],
-    expected: { position: 1, priority: 1, field: 'selection.countType', message: /"sinceImagePulled" is only allowed with action "transition"/ },
+    expected: {
+      position: 1,
+      priority: 1,
+      field: 'selection.countType',
+      message: /"sinceImagePulled" is only allowed with action "transition"/,
+    },
   },
   {
     name: 'sinceImageTransitioned on the standard class',
@@ -117,19 +127,42 @@ const validationCases: ValidationCase[] = [
   {
     name: 'sinceImageTransitioned with transition',
     valid: [archiveExpire(1)],
-    broken: [raw(rule(1, { tagStatus: 'any', storageClass: 'archive', countType: 'sinceImageTransitioned', countUnit: 'days', countNumber: 90 }, transitionAction))],
-    expected: { position: 1, priority: 1, field: 'selection.countType', message: /"sinceImageTransitioned" is only allowed with action "expire"/ },
+    broken: [
+      raw(
+        rule(
+          1,
+          { tagStatus: 'any', storageClass: 'archive', countType: 'sinceImageTransitioned', countUnit: 'days', countNumber: 90 },
+          transitionAction,
+        ),
+      ),
+    ],
+    expected: {
+      position: 1,
+      priority: 1,
+      field: 'selection.countType',
+      message: /"sinceImageTransitioned" is only allowed with action "expire"/,
+    },
   },
   {
     name: 'transition without targetStorageClass',
     valid: [raw(rule(1, { tagStatus: 'any', countType: 'sinceImagePushed', countUnit: 'days', countNumber: 30 }, transitionAction))],
-    broken: [{ ...raw(rule(1, { tagStatus: 'any', countType: 'sinceImagePushed', countUnit: 'days', countNumber: 30 })), action: { type: 'transition' } }],
+    broken: [
+      {
+        ...raw(rule(1, { tagStatus: 'any', countType: 'sinceImagePushed', countUnit: 'days', countNumber: 30 })),
+        action: { type: 'transition' },
+      },
+    ],
     expected: { position: 1, priority: 1, field: 'action.targetStorageClass', message: /is required with action "transition"/ },
   },
   {
     name: 'transition to a class other than archive',
     valid: [raw(rule(1, { tagStatus: 'any', countType: 'sinceImagePushed', countUnit: 'days', countNumber: 30 }, transitionAction))],
-    broken: [{ ...raw(rule(1, { tagStatus: 'any', countType: 'sinceImagePushed', countUnit: 'days', countNumber: 30 })), action: { type: 'transition', targetStorageClass: 'standard' } }],
+    broken: [
+      {
+        ...raw(rule(1, { tagStatus: 'any', countType: 'sinceImagePushed', countUnit: 'days', countNumber: 30 })),
+        action: { type: 'transition', targetStorageClass: 'standard' },
+      },
+    ],
     expected: { position: 1, priority: 1, field: 'action.targetStorageClass', message: /must be "archive"/ },
   },
   {
@@ -141,13 +174,26 @@ const validationCases: ValidationCase[] = [
   {
     name: 'transition of images already in archive',
     valid: [archiveExpire(1)],
-    broken: [raw(rule(1, { tagStatus: 'any', storageClass: 'archive', countType: 'sinceImagePushed', countUnit: 'days', countNumber: 30 }, transitionAction))],
+    broken: [
+      raw(
+        rule(
+          1,
+          { tagStatus: 'any', storageClass: 'archive', countType: 'sinceImagePushed', countUnit: 'days', countNumber: 30 },
+          transitionAction,
+        ),
+      ),
+    ],
     expected: { position: 1, priority: 1, field: 'action.type', message: /already in the archive storage class/ },
   },
   {
     name: 'unknown storage class',
     valid: [raw(rule(1, { tagStatus: 'any', storageClass: 'standard' }))],
-    broken: [{ ...raw(rule(1, { tagStatus: 'any' })), selection: { tagStatus: 'any', storageClass: 'glacier', countType: 'imageCountMoreThan', countNumber: 1 } }],
+    broken: [
+      {
+        ...raw(rule(1, { tagStatus: 'any' })),
+        selection: { tagStatus: 'any', storageClass: 'glacier', countType: 'imageCountMoreThan', countNumber: 1 },
+      },
+    ],
     expected: { position: 1, priority: 1, field: 'selection.storageClass', message: /must be "standard" or "archive"/ },
   },
   {
@@ -171,7 +217,12 @@ const validationCases: ValidationCase[] = [
   {
     name: 'unknown selection field',
     valid: [raw(rule(1, { tagStatus: 'any' }))],
-    broken: [{ ...raw(rule(1, { tagStatus: 'any' })), selection: { tagStatus: 'any', countType: 'imageCountMoreThan', countNumber: 1, tagSuffixList: ['x'] } }],
+    broken: [
+      {
+        ...raw(rule(1, { tagStatus: 'any' })),
+        selection: { tagStatus: 'any', countType: 'imageCountMoreThan', countNumber: 1, tagSuffixList: ['x'] },
+      },
+    ],
     expected: { position: 1, priority: 1, field: 'selection.tagSuffixList', message: /not a field of a rule selection/ },
   },
   {
@@ -183,13 +234,25 @@ const validationCases: ValidationCase[] = [
   {
     name: 'missing rulePriority',
     valid: [raw(rule(1, { tagStatus: 'any' }))],
-    broken: [{ selection: { tagStatus: 'any', countType: 'imageCountMoreThan', countNumber: 1 }, action: { type: 'expire' }, description: 'no priority given at all' }],
+    broken: [
+      {
+        selection: { tagStatus: 'any', countType: 'imageCountMoreThan', countNumber: 1 },
+        action: { type: 'expire' },
+        description: 'no priority given at all',
+      },
+    ],
     expected: { position: 1, field: 'rulePriority', message: /is missing/ },
   },
   {
     name: 'missing action',
     valid: [raw(rule(1, { tagStatus: 'any' }))],
-    broken: [{ rulePriority: 1, description: 'a rule that forgot its action', selection: { tagStatus: 'any', countType: 'imageCountMoreThan', countNumber: 1 } }],
+    broken: [
+      {
+        rulePriority: 1,
+        description: 'a rule that forgot its action',
+        selection: { tagStatus: 'any', countType: 'imageCountMoreThan', countNumber: 1 },
+      },
+    ],
     expected: { position: 1, priority: 1, field: 'action', message: /is missing/ },
   },
   {
@@ -200,16 +263,57 @@ const validationCases: ValidationCase[] = [
   },
   {
     name: 'second untagged rule in the standard class',
-    valid: [raw(rule(1, { tagStatus: 'untagged' })), raw(rule(2, { tagStatus: 'untagged', storageClass: 'archive', countType: 'sinceImageTransitioned', countUnit: 'days', countNumber: 90 }))],
-    broken: [raw(rule(1, { tagStatus: 'untagged' })), raw(rule(2, { tagStatus: 'untagged', countType: 'sinceImagePushed', countUnit: 'days', countNumber: 9 }))],
+    valid: [
+      raw(rule(1, { tagStatus: 'untagged' })),
+      raw(
+        rule(2, {
+          tagStatus: 'untagged',
+          storageClass: 'archive',
+          countType: 'sinceImageTransitioned',
+          countUnit: 'days',
+          countNumber: 90,
+        }),
+      ),
+    ],
+    broken: [
+      raw(rule(1, { tagStatus: 'untagged' })),
+      raw(rule(2, { tagStatus: 'untagged', countType: 'sinceImagePushed', countUnit: 'days', countNumber: 9 })),
+    ],
     expected: { position: 2, priority: 2, field: 'selection.tagStatus', message: /second "untagged" rule in the standard storage class/ },
   },
   {
     name: 'second untagged rule in the archive class',
-    valid: [raw(rule(1, { tagStatus: 'untagged', storageClass: 'archive', countType: 'sinceImageTransitioned', countUnit: 'days', countNumber: 90 })), raw(rule(2, { tagStatus: 'untagged' }))],
+    valid: [
+      raw(
+        rule(1, {
+          tagStatus: 'untagged',
+          storageClass: 'archive',
+          countType: 'sinceImageTransitioned',
+          countUnit: 'days',
+          countNumber: 90,
+        }),
+      ),
+      raw(rule(2, { tagStatus: 'untagged' })),
+    ],
     broken: [
-      raw(rule(1, { tagStatus: 'untagged', storageClass: 'archive', countType: 'sinceImageTransitioned', countUnit: 'days', countNumber: 90 })),
-      raw(rule(2, { tagStatus: 'untagged', storageClass: 'archive', countType: 'sinceImageTransitioned', countUnit: 'days', countNumber: 120 })),
+      raw(
+        rule(1, {
+          tagStatus: 'untagged',
+          storageClass: 'archive',
+          countType: 'sinceImageTransitioned',
+          countUnit: 'days',
+          countNumber: 90,
+        }),
+      ),
+      raw(
+        rule(2, {
+          tagStatus: 'untagged',
+          storageClass: 'archive',
+          countType: 'sinceImageTransitioned',
+          countUnit: 'days',
+          countNumber: 120,
+        }),
+      ),
     ],
     expected: { position: 2, priority: 2, field: 'selection.tagStatus', message: /archive storage class/ },
   },
@@ -217,19 +321,68 @@ const validationCases: ValidationCase[] = [
     name: 'any rule below another rule of its class',
     valid: [tagged(1), raw(rule(2, { tagStatus: 'any' }))],
     broken: [raw(rule(1, { tagStatus: 'any' })), tagged(2)],
-    expected: { position: 1, priority: 1, field: 'rulePriority', message: /highest priority of the standard storage class \(2 is higher\)/ },
+    expected: {
+      position: 1,
+      priority: 1,
+      field: 'rulePriority',
+      message: /highest priority of the standard storage class \(2 is higher\)/,
+    },
   },
   {
     name: 'archive any rule below another archive rule',
-    valid: [raw(rule(5, { tagStatus: 'untagged', storageClass: 'archive', countType: 'sinceImageTransitioned', countUnit: 'days', countNumber: 90 })), archiveExpire(6)],
-    broken: [raw(rule(6, { tagStatus: 'untagged', storageClass: 'archive', countType: 'sinceImageTransitioned', countUnit: 'days', countNumber: 90 })), archiveExpire(5)],
+    valid: [
+      raw(
+        rule(5, {
+          tagStatus: 'untagged',
+          storageClass: 'archive',
+          countType: 'sinceImageTransitioned',
+          countUnit: 'days',
+          countNumber: 90,
+        }),
+      ),
+      archiveExpire(6),
+    ],
+    broken: [
+      raw(
+        rule(6, {
+          tagStatus: 'untagged',
+          storageClass: 'archive',
+          countType: 'sinceImageTransitioned',
+          countUnit: 'days',
+          countNumber: 90,
+        }),
+      ),
+      archiveExpire(5),
+    ],
     expected: { position: 2, priority: 5, field: 'rulePriority', message: /highest priority of the archive storage class/ },
   },
   {
     name: 'tag prefix used twice in one class',
-    valid: [raw(rule(1, { tagStatus: 'tagged', tagPrefixList: ['prod'] })), raw(rule(2, { tagStatus: 'tagged', tagPrefixList: ['prod'], storageClass: 'archive', countType: 'sinceImageTransitioned', countUnit: 'days', countNumber: 90 }))],
-    broken: [raw(rule(1, { tagStatus: 'tagged', tagPrefixList: ['prod'] })), raw(rule(2, { tagStatus: 'tagged', tagPrefixList: ['beta', 'prod'], countType: 'sinceImagePushed', countUnit: 'days', countNumber: 9 }))],
-    expected: { position: 2, priority: 2, field: 'selection.tagPrefixList', message: /prefix "prod" is already used by rule #1 of the standard/ },
+    valid: [
+      raw(rule(1, { tagStatus: 'tagged', tagPrefixList: ['prod'] })),
+      raw(
+        rule(2, {
+          tagStatus: 'tagged',
+          tagPrefixList: ['prod'],
+          storageClass: 'archive',
+          countType: 'sinceImageTransitioned',
+          countUnit: 'days',
+          countNumber: 90,
+        }),
+      ),
+    ],
+    broken: [
+      raw(rule(1, { tagStatus: 'tagged', tagPrefixList: ['prod'] })),
+      raw(
+        rule(2, { tagStatus: 'tagged', tagPrefixList: ['beta', 'prod'], countType: 'sinceImagePushed', countUnit: 'days', countNumber: 9 }),
+      ),
+    ],
+    expected: {
+      position: 2,
+      priority: 2,
+      field: 'selection.tagPrefixList',
+      message: /prefix "prod" is already used by rule #1 of the standard/,
+    },
   },
 ];
 
@@ -278,7 +431,10 @@ describe('policy validation', () => {
     it('rejects the AWS archive example when both any rules are in the standard class', () => {
       // Arrange
       const [standard, archive] = AWS_ARCHIVE_EXAMPLE.rules as [LifecycleRule, LifecycleRule];
-      const secondStandard: LifecycleRule = { ...archive, selection: { tagStatus: 'any', countType: 'sinceImagePushed', countUnit: 'days', countNumber: 365 } };
+      const secondStandard: LifecycleRule = {
+        ...archive,
+        selection: { tagStatus: 'any', countType: 'sinceImagePushed', countUnit: 'days', countNumber: 365 },
+      };
 
       // Act
       const result = parsePolicy(textOf(policyOf(standard, secondStandard)));
@@ -290,7 +446,9 @@ describe('policy validation', () => {
     it('accepts 50 rules and rejects 51 with a policy-level problem on "rules"', () => {
       // Arrange
       const rulesOf = (n: number): LifecycleRule[] =>
-        Array.from({ length: n }, (_, i) => rule(i + 1, { tagStatus: 'tagged', tagPrefixList: [`p${i}`], countType: 'imageCountMoreThan', countNumber: 1 }));
+        Array.from({ length: n }, (_, i) =>
+          rule(i + 1, { tagStatus: 'tagged', tagPrefixList: [`p${i}`], countType: 'imageCountMoreThan', countNumber: 1 }),
+        );
 
       // Act
       const fifty = parsePolicy(textOf(policyOf(...rulesOf(POLICY_LIMITS.maxRules))));
@@ -299,7 +457,9 @@ describe('policy validation', () => {
       // Assert
       expect(fifty.ok).toBe(true);
       expect(fiftyOne.ok).toBe(false);
-      expect(fiftyOne.problems).toEqual([expect.objectContaining({ field: 'rules', message: expect.stringMatching(/has 51 rules; ECR accepts at most 50/) })]);
+      expect(fiftyOne.problems).toEqual([
+        expect.objectContaining({ field: 'rules', message: expect.stringMatching(/has 51 rules; ECR accepts at most 50/) }),
+      ]);
       expect(fiftyOne.problems[0]?.position).toBeUndefined();
     });
 
@@ -397,8 +557,16 @@ describe('policy validation', () => {
 
   describe('formatProblem', () => {
     it.each<[string, PolicyProblem, string]>([
-      ['a rule with a priority', { position: 2, priority: 5, field: 'selection.countUnit', message: 'is missing', fix: 'add "countUnit": "days"' }, 'rule #2 (priority 5) selection.countUnit: is missing. Fix: add "countUnit": "days".'],
-      ['a rule without a usable priority', { position: 1, field: 'rulePriority', message: 'is missing', fix: 'add one' }, 'rule #1 rulePriority: is missing. Fix: add one.'],
+      [
+        'a rule with a priority',
+        { position: 2, priority: 5, field: 'selection.countUnit', message: 'is missing', fix: 'add "countUnit": "days"' },
+        'rule #2 (priority 5) selection.countUnit: is missing. Fix: add "countUnit": "days".',
+      ],
+      [
+        'a rule without a usable priority',
+        { position: 1, field: 'rulePriority', message: 'is missing', fix: 'add one' },
+        'rule #1 rulePriority: is missing. Fix: add one.',
+      ],
       ['the whole policy', { field: 'rules', message: 'is missing', fix: 'add a rule' }, 'policy rules: is missing. Fix: add a rule.'],
     ])('names the place for %s', (_name, problem, line) => {
       // Act / Assert

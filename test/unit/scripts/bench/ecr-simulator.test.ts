@@ -109,7 +109,14 @@ describe('ecr-simulator', () => {
       const result = await auditAgainstSimulator({ registry, limits: OPEN, latency: { minMs: 0, maxMs: 0 }, concurrency: 2 });
 
       // Assert
-      expect(result.calls).toEqual({ BatchGetImage: 1, DescribeImages: 2, DescribeRepositories: 1, GetLifecyclePolicy: 2, ListTagsForResource: 2, total: 8 });
+      expect(result.calls).toEqual({
+        BatchGetImage: 1,
+        DescribeImages: 2,
+        DescribeRepositories: 1,
+        GetLifecyclePolicy: 2,
+        ListTagsForResource: 2,
+        total: 8,
+      });
       expect(result.calls.total).toBe(minimumCalls(registry).total);
     });
   });
@@ -117,7 +124,9 @@ describe('ecr-simulator', () => {
   describe('EcrSimulator', () => {
     it('pages DescribeImages at maxResults and gives a nextToken only while images remain', async () => {
       // Arrange
-      const client = clientOf(new EcrSimulator({ registry: registryOf({ big: 2_001, exact: 1_000 }), limits: OPEN, latency: { minMs: 0, maxMs: 0 } }));
+      const client = clientOf(
+        new EcrSimulator({ registry: registryOf({ big: 2_001, exact: 1_000 }), limits: OPEN, latency: { minMs: 0, maxMs: 0 } }),
+      );
 
       // Act
       const first = await client.send(new DescribeImagesCommand({ repositoryName: 'big', maxResults: 1000 }));
@@ -165,8 +174,12 @@ describe('ecr-simulator', () => {
       const ids = images.map((i) => ({ imageDigest: i.digest }));
 
       // Act
-      const out = await client.send(new BatchGetImageCommand({ repositoryName: 'app', imageIds: [...ids.slice(0, 2), { imageDigest: `sha256:${'0'.repeat(64)}` }] }));
-      const tooMany = await client.send(new BatchGetImageCommand({ repositoryName: 'app', imageIds: ids })).catch((error: unknown) => error);
+      const out = await client.send(
+        new BatchGetImageCommand({ repositoryName: 'app', imageIds: [...ids.slice(0, 2), { imageDigest: `sha256:${'0'.repeat(64)}` }] }),
+      );
+      const tooMany = await client
+        .send(new BatchGetImageCommand({ repositoryName: 'app', imageIds: ids }))
+        .catch((error: unknown) => error);
 
       // Assert
       expect(out.images?.map((i) => i.imageManifest)).toEqual([images[0]?.manifest, images[1]?.manifest]);
@@ -203,10 +216,16 @@ describe('ecr-simulator', () => {
       expect(second).toMatchObject({ name: 'ThrottlingException', message: 'Rate exceeded', $metadata: { httpStatusCode: 400 } });
       expect(simulator.stats.throttled).toEqual({ DescribeRepositories: 1 });
       expect(simulator.stats.requests).toEqual({ DescribeRepositories: 2 });
-      const raw = await simulator.handle({ headers: { 'x-amz-target': 'AmazonEC2ContainerRegistry_V20150921.DescribeRepositories' }, body: '{}' } as unknown as HttpRequest);
+      const raw = await simulator.handle({
+        headers: { 'x-amz-target': 'AmazonEC2ContainerRegistry_V20150921.DescribeRepositories' },
+        body: '{}',
+      } as unknown as HttpRequest);
       expect(raw.response.statusCode).toBe(400);
       expect(raw.response.headers['x-amzn-errortype']).toBe('ThrottlingException');
-      expect(JSON.parse(new TextDecoder().decode(raw.response.body as Uint8Array))).toEqual({ __type: 'ThrottlingException', message: 'Rate exceeded' });
+      expect(JSON.parse(new TextDecoder().decode(raw.response.body as Uint8Array))).toEqual({
+        __type: 'ThrottlingException',
+        message: 'Rate exceeded',
+      });
     });
   });
 
@@ -259,7 +278,14 @@ describe('ecr-simulator', () => {
       const minimum = minimumCalls(registry);
 
       // Assert
-      expect(minimum).toEqual({ DescribeRepositories: 1, GetLifecyclePolicy: 4, ListTagsForResource: 4, DescribeImages: 5, BatchGetImage: 22, total: 36 });
+      expect(minimum).toEqual({
+        DescribeRepositories: 1,
+        GetLifecyclePolicy: 4,
+        ListTagsForResource: 4,
+        DescribeImages: 5,
+        BatchGetImage: 22,
+        total: 36,
+      });
     });
   });
 
