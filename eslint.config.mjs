@@ -1,5 +1,6 @@
 // Lint with type information so promise misuse (a forgotten await) is caught.
 import js from '@eslint/js';
+import boundaries from 'eslint-plugin-boundaries';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
@@ -28,5 +29,73 @@ export default tseslint.config(
     files: ['**/*.cjs'],
     languageOptions: { sourceType: 'commonjs', globals: { require: 'readonly', module: 'writable', __dirname: 'readonly' } },
     rules: { '@typescript-eslint/no-require-imports': 'off' },
+  },
+  // The architecture's import rules (see the README's folder map): the domain is pure, use cases
+  // depend on ports and the domain only, adapters never call a use case. Entry points (handlers,
+  // CLI) and config wire everything.
+  {
+    files: ['src/**/*.ts'],
+    plugins: { boundaries },
+    settings: {
+      'import/resolver': { node: { extensions: ['.ts', '.js', '.json'] } },
+      'boundaries/elements': [
+        { type: 'domain', pattern: 'src/domain/**' },
+        { type: 'ports', pattern: 'src/ports/**' },
+        { type: 'use-cases', pattern: 'src/use-cases/**' },
+        { type: 'adapters', pattern: 'src/adapters/**' },
+        { type: 'handlers', pattern: 'src/handlers/**' },
+        { type: 'cli', pattern: 'src/cli/**' },
+      ],
+    },
+    rules: {
+      'boundaries/dependencies': [
+        'error',
+        {
+          default: 'allow',
+          policies: [
+            {
+              from: { element: { type: 'domain' } },
+              disallow: { to: { element: { types: { anyOf: ['ports', 'use-cases', 'adapters', 'handlers', 'cli'] } } } },
+            },
+            {
+              from: { element: { type: 'ports' } },
+              disallow: { to: { element: { types: { anyOf: ['use-cases', 'adapters', 'handlers', 'cli'] } } } },
+            },
+            {
+              from: { element: { type: 'use-cases' } },
+              disallow: { to: { element: { types: { anyOf: ['adapters', 'handlers', 'cli'] } } } },
+            },
+            {
+              from: { element: { type: 'adapters' } },
+              disallow: { to: { element: { types: { anyOf: ['use-cases', 'handlers', 'cli'] } } } },
+            },
+          ],
+        },
+      ],
+    },
+  },
+  {
+    // The SDK stays at the edge, and the deployed configuration is read by the entry points only.
+    files: ['src/domain/**/*.ts', 'src/ports/**/*.ts', 'src/use-cases/**/*.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            { group: ['@aws-sdk/*', '@smithy/*'], message: 'AWS SDK types belong in src/adapters/aws; use a port.' },
+            { group: ['**/config'], message: 'Only handlers and the CLI read the configuration; pass settings in.' },
+          ],
+        },
+      ],
+    },
+  },
+  {
+    files: ['src/adapters/**/*.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        { patterns: [{ group: ['**/config'], message: 'Only handlers and the CLI read the configuration; pass settings in.' }] },
+      ],
+    },
   },
 );
