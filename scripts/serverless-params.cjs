@@ -28,6 +28,8 @@ module.exports = async ({ resolveVariable }) => {
     PRICE_PER_GB_MONTH: await param('pricePerGbMonth'),
     CONCURRENCY: await param('concurrency'),
     RATE_LIMITS: await param('rateLimits'),
+    CONNECTION_TIMEOUT_MS: await param('connectionTimeoutMs'),
+    REQUEST_TIMEOUT_MS: await param('requestTimeoutMs'),
     REPORT_BUS: await param('reportBus'),
   };
   loadConfigModule().loadConfig(env);

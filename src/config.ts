@@ -3,6 +3,7 @@ import { ConfigError } from './domain/errors';
 import { DEFAULT_UNTAGGED_DAYS } from './domain/policy';
 import { REGION_NAME } from './domain/region';
 import { DEFAULT_OPT_OUT_TAG } from './domain/selection';
+import { DEFAULT_CONNECTION_TIMEOUT_MS, DEFAULT_REQUEST_TIMEOUT_MS } from './adapters/aws/timeouts';
 import { parseRateLimits, type RateLimits } from './adapters/aws/rate-limiter';
 
 /** Every setting of the deployed janitor, typed and validated once per container. */
@@ -27,6 +28,10 @@ export interface JanitorConfig {
   reportBus: string;
   /** Client-side limits per ECR operation. @default none (adaptive retry only) */
   rateLimits: RateLimits;
+  /** Milliseconds an AWS connection may take to open. @default 3000 */
+  connectionTimeoutMs: number;
+  /** Milliseconds an AWS call's attempt may wait for its answer. @default 10000 */
+  requestTimeoutMs: number;
   /** The janitor's own function roles (names or ARNs), whose policy writes are not drift. */
   janitorRoles: string[];
   /**
@@ -46,6 +51,8 @@ const SETTINGS = {
   pricePerGbMonth: { env: 'PRICE_PER_GB_MONTH', param: 'pricePerGbMonth' },
   concurrency: { env: 'CONCURRENCY', param: 'concurrency' },
   rateLimits: { env: 'RATE_LIMITS', param: 'rateLimits' },
+  connectionTimeoutMs: { env: 'CONNECTION_TIMEOUT_MS', param: 'connectionTimeoutMs' },
+  requestTimeoutMs: { env: 'REQUEST_TIMEOUT_MS', param: 'requestTimeoutMs' },
   reportBucket: { env: 'REPORT_BUCKET', param: "(the stack's report bucket)" },
   reportBus: { env: 'REPORT_BUS', param: 'reportBus' },
   janitorRoles: { env: 'JANITOR_ROLES', param: "(the stack's function roles)" },
@@ -57,12 +64,23 @@ const ROLE = /^(arn:aws[a-z-]*:iam::\d{12}:role\/.+|[\w+=,.@-]{1,64})$/;
 const ROLE_ARN = /^arn:aws[a-z-]*:iam::\d{12}:role\/([\w+=,.@-]+\/)*[\w+=,.@-]{1,64}$/;
 const BUS = /^(default|[A-Za-z0-9._\-/]{1,256}|arn:aws[a-z-]*:events:[a-z0-9-]+:\d{12}:event-bus\/[A-Za-z0-9._\-/]+)$/;
 
+/** The trimmed value, or undefined when unset or blank (a parameter left empty takes its default). */
+function nonEmpty(value: string | undefined): string | undefined {
+  return value === undefined || value.trim() === '' ? undefined : value.trim();
+}
+
 function list(value: string | undefined): string[] {
   return (value ?? '')
     .split(',')
     .map((s) => s.trim())
     .filter((s) => s !== '');
 }
+
+const milliseconds = z
+  .string()
+  .regex(/^\d+$/, 'must be a whole number of milliseconds')
+  .transform(Number)
+  .pipe(z.number().int().min(100, 'must be at least 100 (ms)').max(600_000, 'must be at most 600000 (10 minutes)'));
 
 const schema = z.object({
   defaultDays: z
@@ -95,6 +113,8 @@ const schema = z.object({
       return z.NEVER;
     }
   }),
+  connectionTimeoutMs: milliseconds,
+  requestTimeoutMs: milliseconds,
   reportBucket: z.string().optional(),
   reportBus: z.string().regex(BUS, 'must be "default", an event bus name or an event bus ARN'),
   janitorRoles: z
@@ -121,6 +141,8 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>): J
     pricePerGbMonth: env.PRICE_PER_GB_MONTH ?? '0.10',
     concurrency: env.CONCURRENCY ?? '8',
     rateLimits: env.RATE_LIMITS ?? '',
+    connectionTimeoutMs: nonEmpty(env.CONNECTION_TIMEOUT_MS) ?? String(DEFAULT_CONNECTION_TIMEOUT_MS),
+    requestTimeoutMs: nonEmpty(env.REQUEST_TIMEOUT_MS) ?? String(DEFAULT_REQUEST_TIMEOUT_MS),
     reportBucket: env.REPORT_BUCKET,
     reportBus: env.REPORT_BUS === undefined || env.REPORT_BUS.trim() === '' ? 'default' : env.REPORT_BUS.trim(),
     janitorRoles: env.JANITOR_ROLES ?? '',

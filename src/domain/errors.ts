@@ -29,3 +29,26 @@ export class InvalidInputError extends JanitorError {}
 
 /** A setting that is missing or out of range; the message names the setting. */
 export class ConfigError extends JanitorError {}
+
+/**
+ * How a failed policy write ended, as far as the caller can know:
+ * - `throttled`: refused before it was applied (ThrottlingException); try again later;
+ * - `rejected`: refused for good (a 4xx such as InvalidParameterException or RepositoryNotFoundException);
+ * - `unknown`: no definite answer (a 5xx, a reset connection, a timeout): the write may have landed,
+ *   so the caller must read the policy back before it decides anything.
+ */
+export type PolicyWriteFailure = 'throttled' | 'rejected' | 'unknown';
+
+/** A `PutLifecyclePolicy` that did not succeed; `code` is the service's error code (e.g. `ThrottlingException`). */
+export class PolicyWriteError extends JanitorError {
+  /** Whether the write may have been applied; see {@link PolicyWriteFailure}. */
+  readonly failure: PolicyWriteFailure;
+  /** The service's error code, or the transport's error name. */
+  readonly code: string;
+
+  constructor(message: string, failure: PolicyWriteFailure, code: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.failure = failure;
+    this.code = code;
+  }
+}

@@ -10,7 +10,7 @@ export type RemediationOutcome =
   | 'compliant'
   | 'skipped-opt-out'
   | 'skipped-excluded'
-  /** The policy changed between the read and the write; left alone, the next run decides again. */
+  /** The policy kept changing between the janitor's reads; left alone, the next run decides again. */
   | 'skipped-changed'
   /** The default rule cannot be merged (rule limit, length, a conflicting rule, an invalid policy). */
   | 'unmergeable'
@@ -28,6 +28,13 @@ export interface RemediationAction {
   after?: string;
   /** Priorities were renumbered (order kept) to keep the `any` rule last. */
   renumbered?: boolean;
+  /**
+   * `applied` only: what reading the policy back right after the write found — the text written
+   * (`matches`), another writer's text already (`changed`), or nothing readable (`unreadable`).
+   */
+  readBack?: 'matches' | 'changed' | 'unreadable';
+  /** `applied` only: the round of the write loop whose write landed (1 unless throttled or changed first). */
+  writeAttempts?: number;
   message?: string;
 }
 

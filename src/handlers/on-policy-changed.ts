@@ -1,59 +1,85 @@
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
-import { parsePolicy, policyExpiresUntaggedImages } from '../domain/policy';
-import type { RemediationAction } from '../use-cases/remediate';
-import { remediateRepository } from '../use-cases/remediate';
+import type { JanitorConfig } from '../config';
+import { partitionOf } from '../domain/region';
+import type { RemediationAction } from '../domain/remediation';
+import type { PolicyWriter, RegistryReader } from '../ports/registry';
+import { handlePolicyChange } from '../use-cases/policy-change';
+import type { WritePacing } from '../use-cases/remediate';
 import { callerRoleArn, isCallerOneOf, parseEvent, policyChangedEvent } from './cloudtrail-event';
+import { outOfScope, settlePermanentFailures, type EventResult } from './event-outcome';
 import { logger, metrics, runtime, withPowertools } from './runtime';
 
 /** What the function did with one event. */
-export type PolicyChangedResult = { status: 'ignored'; reason: string } | { status: 'done'; action: RemediationAction };
+export type PolicyChangedResult = EventResult<RemediationAction>;
+
+/** What the handler needs: its settings and the ECR registry of a region. */
+export interface PolicyChangedDeps {
+  config: Pick<JanitorConfig, 'defaultDays' | 'dryRun' | 'optOutTag' | 'exclude' | 'regions' | 'janitorRoles'>;
+  registry(region: string): RegistryReader & PolicyWriter;
+  /** @default the write loop's defaults */
+  pacing?: Partial<WritePacing>;
+}
 
 /**
  * `PutLifecyclePolicy` / `DeleteLifecyclePolicy`: when the repository no longer expires untagged
- * images, merges the default rule back in. The janitor's own writes are recognised by the caller's
- * role and ignored, so it never loops.
+ * images, merges the default rule back in; when a janitor write merged from an older read replaced
+ * the team's call, puts the team's text back (with the rule). Acts in the region the event names.
+ * The janitor's own writes are ignored, so it never loops; errors retrying cannot mend are dropped.
  */
-export async function lambdaHandler(event: unknown): Promise<PolicyChangedResult> {
-  const parsed = parseEvent(policyChangedEvent, event);
-  if (!parsed.ok) {
-    logger.warn('ignoring an event that is not a lifecycle policy change', { reason: parsed.reason });
-    return { status: 'ignored', reason: `unexpected event shape: ${parsed.reason}` };
-  }
-  const { detail, id, account } = parsed.event;
-  logger.appendKeys({ eventId: id });
-  if (detail.errorCode !== undefined || !detail.requestParameters) {
-    return { status: 'ignored', reason: `the call failed (${detail.errorCode ?? 'no request parameters'})` };
-  }
-  const { config } = runtime();
-  if (isCallerOneOf(parsed.event, config.janitorRoles)) {
-    logger.info("ignoring the janitor's own policy write", { caller: callerRoleArn(parsed.event) });
-    return { status: 'ignored', reason: 'written by ecr-janitor itself' };
-  }
-  const repositoryName = detail.requestParameters.repositoryName;
-  if (detail.eventName === 'PutLifecyclePolicy' && detail.requestParameters.lifecyclePolicyText !== undefined) {
-    const written = parsePolicy(detail.requestParameters.lifecyclePolicyText);
-    if (written.ok && policyExpiresUntaggedImages(written.policy)) {
-      return { status: 'ignored', reason: 'the new policy still expires untagged images' };
+export function makeHandler(deps: () => PolicyChangedDeps): (event: unknown) => Promise<PolicyChangedResult> {
+  return async (event) => {
+    const parsed = parseEvent(policyChangedEvent, event);
+    if (!parsed.ok) {
+      logger.warn('ignoring an event that is not a lifecycle policy change', { reason: parsed.reason });
+      return { status: 'ignored', reason: `unexpected event shape: ${parsed.reason}` };
     }
-  }
-  const registry = runtime().registry(detail.awsRegion);
-  const accountId = detail.requestParameters.registryId ?? account;
-  const repositoryArn =
-    detail.resources?.find((r) => r.ARN?.includes(':repository/'))?.ARN ??
-    `arn:aws:ecr:${detail.awsRegion}:${accountId}:repository/${repositoryName}`;
-  const ref = { accountId, region: detail.awsRegion, repositoryName, repositoryArn };
-  // The event is only a hint: the policy is read again and merged from what ECR holds now.
-  const action = await remediateRepository(registry, registry, ref, {
-    days: config.defaultDays,
-    apply: !config.dryRun,
-    concurrency: 1,
-    selection: config,
-  });
-  // Nested, not spread: Powertools drops a top-level `message` key, which is the action's reason.
-  logger.info('policy change handled', { eventName: detail.eventName, action });
-  if (action.outcome === 'applied') metrics.addMetric('RepositoriesRemediated', MetricUnit.Count, 1);
-  return { status: 'done', action };
+    const { detail, id, account } = parsed.event;
+    logger.appendKeys({ eventId: id });
+    if (detail.errorCode !== undefined || !detail.requestParameters) {
+      return { status: 'ignored', reason: `the call failed (${detail.errorCode ?? 'no request parameters'})` };
+    }
+    const { config, registry, pacing } = deps();
+    if (isCallerOneOf(parsed.event, config.janitorRoles)) {
+      logger.info("ignoring the janitor's own policy write", { caller: callerRoleArn(parsed.event) });
+      return { status: 'ignored', reason: 'written by ecr-janitor itself' };
+    }
+    const { repositoryName, registryId, lifecyclePolicyText } = detail.requestParameters;
+    const region = detail.awsRegion;
+    const notOurs = outOfScope({ account, region }, registryId, config.regions);
+    if (notOurs !== undefined) {
+      logger.info('ignoring a policy change out of scope', { region, repositoryName, reason: notOurs });
+      return { status: 'ignored', reason: notOurs };
+    }
+    const repositoryArn =
+      detail.resources?.find((r) => r.ARN?.includes(':repository/'))?.ARN ??
+      `arn:${partitionOf(region)}:ecr:${region}:${account}:repository/${repositoryName}`;
+    const ref = { accountId: account, region, repositoryName, repositoryArn };
+    const change = {
+      eventName: detail.eventName,
+      calledAt: Date.parse(detail.eventTime),
+      ...(lifecyclePolicyText === undefined ? {} : { policyText: lifecyclePolicyText }),
+    };
+    const options = { days: config.defaultDays, apply: !config.dryRun, concurrency: 1, selection: config, ...(pacing ? { pacing } : {}) };
+    return settlePermanentFailures({ region, repositoryName }, async () => {
+      const target = registry(region);
+      const { action, restoredTeamWrite } = await handlePolicyChange({ reader: target, writer: target }, ref, change, options);
+      if (restoredTeamWrite) {
+        logger.warn("restored a team's policy that a janitor write had replaced", { eventTime: detail.eventTime, action });
+        metrics.addMetric('TeamWritesRestored', MetricUnit.Count, 1);
+      }
+      // Nested, not spread: Powertools drops a top-level `message` key, which is the action's reason.
+      logger.info('policy change handled', { eventName: detail.eventName, action });
+      if (action.outcome === 'applied') metrics.addMetric('RepositoriesRemediated', MetricUnit.Count, 1);
+      return { status: 'done', action };
+    });
+  };
 }
+
+/** The handler over the container's runtime (built on first use from the environment). */
+export const lambdaHandler = makeHandler(() => {
+  const rt = runtime();
+  return { config: rt.config, registry: (region) => rt.registry(region) };
+});
 
 /** The deployed handler. */
 export const handler = withPowertools(lambdaHandler);

@@ -1,53 +1,77 @@
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
-import { remediateRepository } from '../use-cases/remediate';
-import type { RemediationAction } from '../use-cases/remediate';
+import type { JanitorConfig } from '../config';
+import type { RemediationAction } from '../domain/remediation';
+import type { PolicyWriter, RegistryReader } from '../ports/registry';
+import { remediateRepository, type WritePacing } from '../use-cases/remediate';
 import { createRepositoryEvent, parseEvent, requestTags } from './cloudtrail-event';
+import { outOfScope, settlePermanentFailures, type EventResult } from './event-outcome';
 import { logger, metrics, runtime, withPowertools } from './runtime';
 
 /** What the function did with one event. */
-export type CreatedResult = { status: 'ignored'; reason: string } | { status: 'done'; action: RemediationAction };
+export type CreatedResult = EventResult<RemediationAction>;
+
+/** What the handler needs: its settings and the ECR registry of a region. */
+export interface RepositoryCreatedDeps {
+  config: Pick<JanitorConfig, 'defaultDays' | 'dryRun' | 'optOutTag' | 'exclude' | 'regions'>;
+  registry(region: string): RegistryReader & PolicyWriter;
+  /** @default the write loop's defaults */
+  pacing?: Partial<WritePacing>;
+}
 
 /**
  * `CreateRepository` (CloudTrail via EventBridge): gives the new repository the default lifecycle
- * policy at once. Failed calls, opted-out and excluded repositories are left alone; a malformed
- * event is logged and acknowledged; an AWS failure throws so Lambda retries.
+ * policy at once, in the region the event names. Failed calls, opted-out and excluded repositories,
+ * other accounts' registries and unconfigured regions are left alone; a malformed event is logged
+ * and acknowledged; an error retrying cannot mend (the repository already deleted) is dropped; other
+ * AWS failures throw so Lambda retries.
  */
-export async function lambdaHandler(event: unknown): Promise<CreatedResult> {
-  const parsed = parseEvent(createRepositoryEvent, event);
-  if (!parsed.ok) {
-    logger.warn('ignoring an event that is not a CreateRepository call', { reason: parsed.reason });
-    return { status: 'ignored', reason: `unexpected event shape: ${parsed.reason}` };
-  }
-  const { detail, id } = parsed.event;
-  logger.appendKeys({ eventId: id });
-  const repository = detail.responseElements?.repository;
-  if (detail.errorCode !== undefined || !repository) {
-    logger.info('ignoring a failed CreateRepository call', { errorCode: detail.errorCode });
-    return { status: 'ignored', reason: `the call failed (${detail.errorCode ?? 'no repository in the response'})` };
-  }
-  const { config } = runtime();
-  const tags = requestTags(parsed.event);
-  const registry = runtime().registry(detail.awsRegion);
-  const ref = {
-    accountId: repository.registryId,
-    region: detail.awsRegion,
-    repositoryName: repository.repositoryName,
-    repositoryArn: repository.repositoryArn,
-    createdAt: detail.eventTime,
+export function makeHandler(deps: () => RepositoryCreatedDeps): (event: unknown) => Promise<CreatedResult> {
+  return async (event) => {
+    const parsed = parseEvent(createRepositoryEvent, event);
+    if (!parsed.ok) {
+      logger.warn('ignoring an event that is not a CreateRepository call', { reason: parsed.reason });
+      return { status: 'ignored', reason: `unexpected event shape: ${parsed.reason}` };
+    }
+    const { detail, id, account } = parsed.event;
+    logger.appendKeys({ eventId: id });
+    const repository = detail.responseElements?.repository;
+    if (detail.errorCode !== undefined || !repository) {
+      logger.info('ignoring a failed CreateRepository call', { errorCode: detail.errorCode });
+      return { status: 'ignored', reason: `the call failed (${detail.errorCode ?? 'no repository in the response'})` };
+    }
+    const { config, registry, pacing } = deps();
+    const region = detail.awsRegion;
+    const notOurs = outOfScope({ account, region }, repository.registryId, config.regions);
+    if (notOurs !== undefined) {
+      logger.info('ignoring a repository out of scope', { region, repositoryName: repository.repositoryName, reason: notOurs });
+      return { status: 'ignored', reason: notOurs };
+    }
+    const tags = requestTags(parsed.event);
+    const ref = {
+      accountId: repository.registryId,
+      region,
+      repositoryName: repository.repositoryName,
+      repositoryArn: repository.repositoryArn,
+      createdAt: detail.eventTime,
+    };
+    const options = { days: config.defaultDays, apply: !config.dryRun, concurrency: 1, selection: config, ...(pacing ? { pacing } : {}) };
+    return settlePermanentFailures({ region, repositoryName: repository.repositoryName }, async () => {
+      const target = registry(region);
+      // Tags given at creation are known; otherwise the repository's tags are read (they may have been added since).
+      const action = await remediateRepository({ reader: target, writer: target }, ref, options, tags.length > 0 ? { tags } : {});
+      // Nested, not spread: Powertools drops a top-level `message` key, which is the action's reason.
+      logger.info('repository handled', { action });
+      if (action.outcome === 'applied') metrics.addMetric('RepositoriesRemediated', MetricUnit.Count, 1);
+      return { status: 'done', action };
+    });
   };
-  // Tags given at creation are known; otherwise the repository's tags are read (they may have been added since).
-  const action = await remediateRepository(
-    registry,
-    registry,
-    ref,
-    { days: config.defaultDays, apply: !config.dryRun, concurrency: 1, selection: config },
-    tags.length > 0 ? tags : undefined,
-  );
-  // Nested, not spread: Powertools drops a top-level `message` key, which is the action's reason.
-  logger.info('repository handled', { action });
-  if (action.outcome === 'applied') metrics.addMetric('RepositoriesRemediated', MetricUnit.Count, 1);
-  return { status: 'done', action };
 }
+
+/** The handler over the container's runtime (built on first use from the environment). */
+export const lambdaHandler = makeHandler(() => {
+  const rt = runtime();
+  return { config: rt.config, registry: (region) => rt.registry(region) };
+});
 
 /** The deployed handler. */
 export const handler = withPowertools(lambdaHandler);

@@ -5,8 +5,8 @@ import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
 import middy from '@middy/core';
 import type { Context } from 'aws-lambda';
 import { CallCounter } from '../adapters/aws/call-counter';
-import { createEcrClientPool } from '../adapters/aws/clients';
-import { EcrRegistry } from '../adapters/aws/ecr';
+import { createEcrRegistryPool } from '../adapters/aws/clients';
+import type { EcrRegistry } from '../adapters/aws/ecr';
 import type { JanitorConfig } from '../config';
 import { loadConfig } from '../config';
 
@@ -35,20 +35,13 @@ export function runtime(): Runtime {
   if (cached) return cached;
   const config = loadConfig(process.env);
   const counter = new CallCounter();
-  const clientFor = createEcrClientPool({ counter, rateLimits: config.rateLimits });
-  const registries = new Map<string, EcrRegistry>();
-  cached = {
-    config,
+  const registry = createEcrRegistryPool({
     counter,
-    registry(region) {
-      let registry = registries.get(region);
-      if (!registry) {
-        registry = new EcrRegistry({ client: clientFor(region), region });
-        registries.set(region, registry);
-      }
-      return registry;
-    },
-  };
+    rateLimits: config.rateLimits,
+    connectionTimeoutMs: config.connectionTimeoutMs,
+    requestTimeoutMs: config.requestTimeoutMs,
+  });
+  cached = { config, counter, registry };
   return cached;
 }
 

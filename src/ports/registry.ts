@@ -31,7 +31,17 @@ export interface RegistryReader {
 export interface PolicyWriter {
   /** The region this writer writes to. */
   readonly region: string;
+  /**
+   * Replaces the repository's policy, in one attempt: the adapter never retries a write (the caller
+   * re-reads and decides). Throws `PolicyWriteError` saying whether the write was refused or may
+   * have landed; any other error is taken as "may have landed".
+   */
   putLifecyclePolicy(repositoryName: string, policyText: string): Promise<void>;
+  /**
+   * Waits until a write may be sent under a client-side rate limit, so that the re-read before a write
+   * is the last thing before it. @default no wait
+   */
+  acquireWriteSlot?(): Promise<void>;
 }
 
 /** Counts AWS API calls by operation, and the retries among them. */

@@ -1,5 +1,5 @@
 import pLimit from 'p-limit';
-import { JanitorError } from '../domain/errors';
+import { JanitorError, PolicyWriteError } from '../domain/errors';
 import { mergeDefaultRule } from '../domain/policy';
 import type { RepositoryRef, RepositoryState, Tag } from '../domain/registry';
 import type { RemediationAction, RemediationResult } from '../domain/remediation';
@@ -20,6 +20,8 @@ export interface RemediateOptions {
   apply: boolean;
   /** Repositories handled at the same time. @default 8 */
   concurrency: number;
+  /** Overrides of the write loop's pacing (tests, benchmarks). @default {@link DEFAULT_WRITE_PACING} */
+  pacing?: Partial<WritePacing>;
 }
 
 /**
@@ -42,52 +44,248 @@ export function auditedRepositoryOf(state: RepositoryState): AuditedRepository {
   return audited;
 }
 
+/** How the write loop paces itself: rounds of re-read → compare → write, with backoff between them. */
+export interface WritePacing {
+  /** Rounds before giving up (`skipped-changed` when the policy kept changing). @default 5 */
+  rounds: number;
+  /** Longest pause before the second round, in ms; it doubles each round (full jitter). @default 300 */
+  baseDelayMs: number;
+  /** Longest pause between rounds, in ms. @default 5000 */
+  maxDelayMs: number;
+  /** Waits `ms` milliseconds. @default setTimeout */
+  sleep: (ms: number) => Promise<void>;
+  /** The wall clock (epoch ms): the read time recorded in the janitor's rule. @default Date.now */
+  now: () => number;
+  /** A number in [0, 1) for the jitter. @default Math.random */
+  random: () => number;
+}
+
+/** The write loop's defaults: at most about 0.3 + 0.6 + 1.2 + 2.4 s of pauses over five rounds. */
+export const DEFAULT_WRITE_PACING: WritePacing = {
+  rounds: 5,
+  baseDelayMs: 300,
+  maxDelayMs: 5_000,
+  sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
+  now: () => Date.now(),
+  random: () => Math.random(),
+};
+
+/** What a caller already read about a repository, so remediation need not read it again. */
+export interface KnownState {
+  /** The repository's tags; listed when a write is due otherwise. */
+  tags?: readonly Tag[];
+  /** The policy text (null: none). Read otherwise; either way read again just before a write. */
+  policyText?: string | null;
+}
+
+/** A registry to remediate through: a reader, and a writer unless the run is read-only. */
+export interface RemediationTarget {
+  reader: RegistryReader;
+  writer?: PolicyWriter | undefined;
+}
+
+/** What a round decides from the policy it has just read: the text to write, or the final outcome. */
+type Decision = { write: string; renumbered?: boolean } | { done: RemediationAction };
+
+/** What one call of {@link writeLoop} needs. */
+interface WriteLoopInput {
+  target: Required<RemediationTarget>;
+  ref: RepositoryRef;
+  /** The policy text the caller's decision was made from (null: none). */
+  base: string | null;
+  /** Decides from the policy read in a round that agrees with the one before it; `readAt` is that read's time. */
+  decide: (current: string | null, readAt: number) => Decision;
+  /** Tags came from an earlier read: read them again in the first round, so an opt-out added since wins. */
+  recheckTags: boolean;
+  selection: RemediateOptions['selection'];
+  pacing: WritePacing;
+}
+
+function codeOf(error: unknown): string {
+  return error instanceof PolicyWriteError ? error.code : error instanceof Error ? error.name : 'Error';
+}
+
+/**
+ * Writes a policy without ever sending a text decided from a stale read. Each round takes the write
+ * rate-limit slot, re-reads the policy (and, once, the tags), and compares it with the text the
+ * decision was made from: when it changed, the decision is void — the new text becomes the base
+ * and the next round, after a pause, reads again; only a read that agrees with the one before it is
+ * followed by a write, at once, in one attempt. A throttled write waits and goes round again; a write
+ * whose outcome is unknown (a 5xx, a timeout) is settled by reading the policy back, never by writing
+ * blindly. After a write the policy is read back and what was seen is recorded.
+ *
+ * ECR has no conditional write, so a team's write that lands in the milliseconds between the re-read
+ * and the write can still be lost; the janitor's rule records the time of the read it merged into,
+ * and `onPolicyChanged` repairs such a loss from the team's CloudTrail event (see janitor-write.ts).
+ */
+async function writeLoop(input: WriteLoopInput): Promise<RemediationAction> {
+  const { target, ref, decide, pacing } = input;
+  const name = ref.repositoryName;
+  const head = { region: target.reader.region, repositoryName: name };
+  let base = input.base;
+  let lastFailure: { reason: 'changed' } | { reason: 'failed'; error: unknown } = { reason: 'changed' };
+  let throttled = 0;
+  for (let round = 1; round <= pacing.rounds; round++) {
+    if (round > 1) {
+      const ceiling = Math.min(pacing.maxDelayMs, pacing.baseDelayMs * 2 ** (round - 2));
+      await pacing.sleep(Math.floor(pacing.random() * ceiling));
+    }
+    await target.writer.acquireWriteSlot?.();
+    const readAt = pacing.now();
+    const [current, tags] = await Promise.all([
+      target.reader.getLifecyclePolicy(name).then((text) => text ?? null),
+      input.recheckTags && round === 1 ? target.reader.listTags(ref) : Promise.resolve(undefined),
+    ]);
+    if (tags !== undefined && isOptedOut(tags, input.selection.optOutTag)) {
+      return { ...head, outcome: 'skipped-opt-out', before: null, message: `tagged ${input.selection.optOutTag}=true (since it was read)` };
+    }
+    if (current !== base) {
+      base = current;
+      lastFailure = { reason: 'changed' };
+      continue;
+    }
+    const decision = decide(current, readAt);
+    if ('done' in decision) return decision.done;
+    const written = { ...head, before: current, after: decision.write, ...(decision.renumbered ? { renumbered: true } : {}) };
+    try {
+      await target.writer.putLifecyclePolicy(name, decision.write);
+    } catch (error) {
+      const failure = error instanceof PolicyWriteError ? error.failure : 'unknown';
+      if (failure === 'rejected') throw error;
+      lastFailure = { reason: 'failed', error };
+      if (failure === 'throttled') {
+        throttled++;
+        continue;
+      }
+      // The write may have landed: only a read tells. A read that fails too leaves it unknown: throw the write's error.
+      const stored = await target.reader.getLifecyclePolicy(name).then(
+        (text) => text ?? null,
+        () => {
+          throw error;
+        },
+      );
+      if (stored === decision.write) {
+        return {
+          ...written,
+          outcome: 'applied',
+          readBack: 'matches',
+          writeAttempts: round,
+          message: `the write answered ${codeOf(error)}; reading the policy back showed it was applied`,
+        };
+      }
+      continue;
+    }
+    let readBack: 'matches' | 'changed' | 'unreadable';
+    try {
+      readBack = ((await target.reader.getLifecyclePolicy(name)) ?? null) === decision.write ? 'matches' : 'changed';
+    } catch {
+      readBack = 'unreadable';
+    }
+    const notes = [
+      throttled > 0 ? `${throttled} write${throttled === 1 ? ' was' : 's were'} throttled first` : '',
+      readBack === 'changed' ? 'another writer replaced the policy right after this write' : '',
+      readBack === 'unreadable' ? 'the policy could not be read back after the write' : '',
+    ].filter((note) => note !== '');
+    return { ...written, outcome: 'applied', readBack, writeAttempts: round, ...(notes.length > 0 ? { message: notes.join('; ') } : {}) };
+  }
+  if (lastFailure.reason === 'failed') throw lastFailure.error;
+  return {
+    ...head,
+    outcome: 'skipped-changed',
+    before: base,
+    message: `the policy kept changing over ${pacing.rounds} reads; not overwritten, the next run decides again`,
+  };
+}
+
+/** The run's pacing: the defaults with the caller's overrides. */
+function pacingOf(options: RemediateOptions): WritePacing {
+  return { ...DEFAULT_WRITE_PACING, ...options.pacing };
+}
+
 /**
  * Brings one repository's policy up to the janitor's standard: merges the default rule when the
- * policy does not expire untagged images, re-reads the policy just before writing and writes
- * only when it has not changed since it was read.
+ * policy does not expire untagged images. A compliant repository costs one read (none when its
+ * policy is known); tags are read only when a write is due (or the policy cannot be merged, as an
+ * opted-out repository is never a failure). Writes go through {@link writeLoop}: never a text
+ * decided from a stale read.
  *
- * @param knownTags the repository's tags when the caller already has them; listed otherwise
- * @param knownPolicyText the policy text the caller already read (null: it had none); read
- *   otherwise. Either way it is read again just before a write, and nothing is written if it changed.
+ * @example const action = await remediateRepository({ reader: registry, writer: registry }, ref, { days: 7, apply: true, … });
  */
 export async function remediateRepository(
-  reader: RegistryReader,
-  writer: PolicyWriter | undefined,
+  target: RemediationTarget,
   ref: RepositoryRef,
   options: RemediateOptions,
-  knownTags?: readonly Tag[],
-  knownPolicyText?: string | null,
+  known: KnownState = {},
 ): Promise<RemediationAction> {
-  const base = { region: reader.region, repositoryName: ref.repositoryName };
+  const { reader, writer } = target;
+  const head = { region: reader.region, repositoryName: ref.repositoryName };
   if (excludeMatcher(options.selection.exclude)(ref.repositoryName))
-    return { ...base, outcome: 'skipped-excluded', before: null, message: 'name matches an exclude glob' };
-  const tags = knownTags ?? (await reader.listTags(ref));
+    return { ...head, outcome: 'skipped-excluded', before: null, message: 'name matches an exclude glob' };
+  const before = known.policyText !== undefined ? known.policyText : ((await reader.getLifecyclePolicy(ref.repositoryName)) ?? null);
+  const plan = (current: string | null, basedOnReadAt?: number): Decision => {
+    try {
+      const merged = mergeDefaultRule(current ?? undefined, options.days, basedOnReadAt === undefined ? {} : { basedOnReadAt });
+      if (!merged.changed) return { done: { ...head, outcome: 'compliant', before: current } };
+      return { write: merged.text, ...(merged.renumbered ? { renumbered: true } : {}) };
+    } catch (error) {
+      if (error instanceof JanitorError) return { done: { ...head, outcome: 'unmergeable', before: current, message: error.message } };
+      throw error;
+    }
+  };
+  const first = plan(before);
+  if ('done' in first && first.done.outcome === 'compliant') return first.done;
+  const tags = known.tags ?? (await reader.listTags(ref));
   if (isOptedOut(tags, options.selection.optOutTag))
-    return { ...base, outcome: 'skipped-opt-out', before: null, message: `tagged ${options.selection.optOutTag}=true` };
-  const before = knownPolicyText !== undefined ? knownPolicyText : ((await reader.getLifecyclePolicy(ref.repositoryName)) ?? null);
-  let merged;
-  try {
-    merged = mergeDefaultRule(before ?? undefined, options.days);
-  } catch (error) {
-    if (error instanceof JanitorError) return { ...base, outcome: 'unmergeable', before, message: error.message };
-    throw error;
+    return { ...head, outcome: 'skipped-opt-out', before: null, message: `tagged ${options.selection.optOutTag}=true` };
+  if ('done' in first) return first.done;
+  if (!options.apply || !writer) {
+    return { ...head, outcome: 'planned', before, after: first.write, ...(first.renumbered ? { renumbered: true } : {}) };
   }
-  if (!merged.changed) return { ...base, outcome: 'compliant', before };
-  const planned = { ...base, before, after: merged.text, ...(merged.renumbered ? { renumbered: true } : {}) };
-  if (!options.apply || !writer) return { ...planned, outcome: 'planned' };
-  // Just before writing: the policy again, and the tags again when they came from an earlier read
-  // (an audit may have read them minutes ago; an opt-out added since must win).
-  const [current, currentTags] = await Promise.all([
-    reader.getLifecyclePolicy(ref.repositoryName).then((text) => text ?? null),
-    knownTags === undefined ? Promise.resolve(tags) : reader.listTags(ref),
-  ]);
-  if (isOptedOut(currentTags, options.selection.optOutTag))
-    return { ...base, outcome: 'skipped-opt-out', before: null, message: `tagged ${options.selection.optOutTag}=true (since it was read)` };
-  if (current !== before)
-    return { ...planned, outcome: 'skipped-changed', message: 'the policy changed after it was read; not overwritten' };
-  await writer.putLifecyclePolicy(ref.repositoryName, merged.text);
-  return { ...planned, outcome: 'applied' };
+  return writeLoop({
+    target: { reader, writer },
+    ref,
+    base: before,
+    decide: plan,
+    recheckTags: known.tags !== undefined,
+    selection: options.selection,
+    pacing: pacingOf(options),
+  });
+}
+
+/**
+ * Puts back a team's policy that a janitor write replaced (see `isLostTeamWrite`): writes the team's
+ * text with the default rule merged in, through the same checks as any write — but only while the
+ * janitor's write is still what is stored. A policy that changed again since is left alone (the
+ * newer write stands) as `skipped-changed`. The rule is stamped with the team's call time, not the
+ * read time: the text merged into is as of that call, so a second team call that the same janitor
+ * write replaced, handled after this one, is still recognised as lost and put back in turn.
+ *
+ * @param stored the janitor's write that replaced the team's text, as just read
+ * @param team the team's text from its CloudTrail event (undefined: the team deleted the policy) and the call's time
+ */
+export async function restoreTeamWrite(
+  target: Required<RemediationTarget>,
+  ref: RepositoryRef,
+  options: RemediateOptions,
+  stored: string,
+  team: { policyText: string | undefined; calledAt: number },
+): Promise<RemediationAction> {
+  const head = { region: target.reader.region, repositoryName: ref.repositoryName };
+  const decide = (current: string | null): Decision => {
+    if (current !== stored) {
+      return {
+        done: { ...head, outcome: 'skipped-changed', before: current, message: 'the policy changed again; the newer write stands' },
+      };
+    }
+    try {
+      const merged = mergeDefaultRule(team.policyText, options.days, { basedOnReadAt: team.calledAt });
+      return { write: merged.text, ...(merged.renumbered ? { renumbered: true } : {}) };
+    } catch (error) {
+      if (error instanceof JanitorError) return { done: { ...head, outcome: 'unmergeable', before: current, message: error.message } };
+      throw error;
+    }
+  };
+  return writeLoop({ target, ref, base: stored, decide, recheckTags: true, selection: options.selection, pacing: pacingOf(options) });
 }
 
 /** Gathers a run's actions and errors; a repository whose remediation throws is recorded as failed. */
@@ -133,7 +331,7 @@ export async function remediate(
       }
       await Promise.all(
         refs.map((ref) =>
-          limit(() => run.attempt(reader.region, ref.repositoryName, () => remediateRepository(reader, writer, ref, options))),
+          limit(() => run.attempt(reader.region, ref.repositoryName, () => remediateRepository({ reader, writer }, ref, options))),
         ),
       );
     }),
@@ -167,8 +365,8 @@ export async function remediateAudited(
         const registry = byRegion.get(ref.region);
         if (!registry) throw new Error(`no registry was given for ${ref.region}, where ${ref.repositoryName} was audited`);
         return known
-          ? remediateRepository(registry.reader, registry.writer, ref, options, known.tags, known.lifecyclePolicyText)
-          : remediateRepository(registry.reader, registry.writer, ref, options);
+          ? remediateRepository(registry, ref, options, { tags: known.tags, policyText: known.lifecyclePolicyText })
+          : remediateRepository(registry, ref, options);
       }),
     );
   // A repository the audit could not read whole (its images throttled, say) still gets its policy:

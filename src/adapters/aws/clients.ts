@@ -1,11 +1,14 @@
 import { ECRClient, type ECRClientConfig } from '@aws-sdk/client-ecr';
 import { ConfigError } from '../../domain/errors';
 import type { CallCounter } from './call-counter';
+import { EcrRegistry } from './ecr';
 import { attachRateLimits, type RateLimits } from './rate-limiter';
+import { DEFAULT_CONNECTION_TIMEOUT_MS, DEFAULT_REQUEST_TIMEOUT_MS } from './timeouts';
+
+export { DEFAULT_CONNECTION_TIMEOUT_MS, DEFAULT_REQUEST_TIMEOUT_MS, worstCaseCallMs } from './timeouts';
 
 /** The default number of attempts per call (first try plus retries) with adaptive retry. */
 export const DEFAULT_MAX_ATTEMPTS = 8;
-
 /** How to build an ECR client. */
 export interface EcrClientOptions {
   /** The region the client talks to, e.g. `eu-west-1`. */
@@ -33,10 +36,21 @@ export interface EcrClientOptions {
    * its read calls. @default none: only the SDK's adaptive retry limits the rate, after throttling
    */
   rateLimits?: RateLimits;
+  /** Milliseconds a connection may take to open. @default 3000 */
+  connectionTimeoutMs?: number;
+  /** Milliseconds an attempt may wait for its answer before it fails with `TimeoutError`. @default 10000 */
+  requestTimeoutMs?: number;
+}
+
+function checkTimeout(name: string, value: number): number {
+  if (!Number.isInteger(value) || value < 100 || value > 600_000) {
+    throw new ConfigError(`${name} must be a whole number of milliseconds from 100 to 600000 (got ${String(value)})`);
+  }
+  return value;
 }
 
 /**
- * Builds an ECR client with adaptive retry (client-side rate limiting after throttling, since most
+ * Builds an ECR client with connection and request timeouts, adaptive retry (client-side rate limiting after throttling, since most
  * ECR control-plane rates are unpublished) and, when given, the call counter attached. Build one per
  * region and reuse it: the adaptive rate limiter learns per client.
  *
@@ -56,10 +70,17 @@ export function createEcrClient(options: EcrClientOptions): ECRClient {
   if (retryMode !== 'adaptive' && retryMode !== 'standard') {
     throw new ConfigError(`retryMode must be adaptive or standard (got ${String(retryMode)})`);
   }
-  const config: ECRClientConfig = { region: options.region, retryMode, maxAttempts };
+  const connectionTimeout = checkTimeout('connectionTimeoutMs', options.connectionTimeoutMs ?? DEFAULT_CONNECTION_TIMEOUT_MS);
+  const requestTimeout = checkTimeout('requestTimeoutMs', options.requestTimeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS);
+  const config: ECRClientConfig = {
+    region: options.region,
+    retryMode,
+    maxAttempts,
+    // Without throwOnRequestTimeout the Node handler only logs a warning and waits on forever.
+    requestHandler: options.requestHandler ?? { connectionTimeout, requestTimeout, throwOnRequestTimeout: true },
+  };
   if (options.endpoint !== undefined) config.endpoint = options.endpoint;
   if (options.credentials !== undefined) config.credentials = options.credentials;
-  if (options.requestHandler !== undefined) config.requestHandler = options.requestHandler;
   const client = new ECRClient(config);
   if (options.rateLimits !== undefined) attachRateLimits(client, options.rateLimits);
   options.counter?.attach(client);
@@ -83,5 +104,45 @@ export function createEcrClientPool(options: Omit<EcrClientOptions, 'region'> = 
       clients.set(region, client);
     }
     return client;
+  };
+}
+
+/** How to build the ECR registries of a run: the options of its clients, and the account to read. */
+export type EcrRegistryPoolOptions = Omit<EcrClientOptions, 'region'> & {
+  /** The registry (account) to read; sent as `registryId`. @default the caller's own account */
+  accountId?: string;
+};
+
+/**
+ * A memoising factory of {@link EcrRegistry} adapters, one per region. Each registry reads through
+ * a client with the given retries and limits, and writes through a second client that makes one
+ * attempt only: a retried `PutLifecyclePolicy` would resend a text merged from a read made seconds
+ * earlier and could overwrite a newer policy, so the remediation loop decides itself what to do
+ * after a failed write (see remediate.ts). The `PutLifecyclePolicy` rate limit, when set, is taken
+ * by the registry before the re-read that precedes each write, not between that re-read and the write.
+ *
+ * @example
+ * const registryFor = createEcrRegistryPool({ counter, rateLimits });
+ * const registry = registryFor('eu-west-1'); // a RegistryReader and PolicyWriter
+ */
+export function createEcrRegistryPool(options: EcrRegistryPoolOptions = {}): (region: string) => EcrRegistry {
+  const { accountId, rateLimits = {}, ...clientOptions } = options;
+  const { PutLifecyclePolicy: writeRateLimit, ...readRateLimits } = rateLimits;
+  const readClientFor = createEcrClientPool({ ...clientOptions, rateLimits: readRateLimits });
+  const writeClientFor = createEcrClientPool({ ...clientOptions, maxAttempts: 1 });
+  const registries = new Map<string, EcrRegistry>();
+  return (region) => {
+    let registry = registries.get(region);
+    if (registry === undefined) {
+      registry = new EcrRegistry({
+        client: readClientFor(region),
+        writeClient: writeClientFor(region),
+        region,
+        ...(accountId === undefined ? {} : { accountId }),
+        ...(writeRateLimit === undefined ? {} : { writeRateLimit }),
+      });
+      registries.set(region, registry);
+    }
+    return registry;
   };
 }

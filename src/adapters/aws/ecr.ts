@@ -11,10 +11,11 @@ import {
   type ImageDetail as SdkImageDetail,
   type Repository,
 } from '@aws-sdk/client-ecr';
-import { ConfigError } from '../../domain/errors';
+import { ConfigError, PolicyWriteError, type PolicyWriteFailure } from '../../domain/errors';
 import { ACCEPTED_MEDIA_TYPES, type ImageDetail } from '../../domain/image';
 import type { RepositoryRef, Tag } from '../../domain/registry';
 import type { ManifestText, PolicyWriter, RegistryReader } from '../../ports/registry';
+import { TokenBucket, type RateLimit } from './rate-limiter';
 
 /** The largest page `DescribeRepositories` and `DescribeImages` accept. */
 export const PAGE_SIZE = 1000;
@@ -27,6 +28,13 @@ export const DEFAULT_MANIFEST_BATCHES_IN_FLIGHT = 4;
 export interface EcrRegistryOptions {
   /** A client for `region`, built once and shared (see `createEcrClient`). */
   client: ECRClient;
+  /**
+   * The client `PutLifecyclePolicy` goes through: built with one attempt (`maxAttempts: 1`), since a
+   * retried write would resend a text merged from an earlier read. @default `client`
+   */
+  writeClient?: ECRClient;
+  /** A client-side limit for `PutLifecyclePolicy`, taken by {@link EcrRegistry.acquireWriteSlot}. @default none */
+  writeRateLimit?: RateLimit;
   /** The region `client` talks to. */
   region: string;
   /** The registry (account) to read; sent as `registryId` when set. @default the caller's own account */
@@ -71,6 +79,32 @@ function hasDigest(image: SdkImageDetail): image is SdkImageDetail & { imageDige
   return typeof image.imageDigest === 'string' && image.imageDigest !== '';
 }
 
+/** Error codes by which AWS services say "too many requests, nothing was done". */
+const THROTTLING_CODES = new Set([
+  'ThrottlingException',
+  'Throttling',
+  'ThrottledException',
+  'TooManyRequestsException',
+  'RequestLimitExceeded',
+  'RequestThrottled',
+  'RequestThrottledException',
+  'SlowDown',
+]);
+
+/**
+ * Whether a failed write may have landed. A 4xx answer is a refusal (ECR checks a policy before it
+ * stores it); throttling is a refusal to try again later; anything else — a 5xx, a reset
+ * connection, a timeout after the request left — leaves the outcome unknown.
+ */
+export function classifyWriteError(error: unknown): PolicyWriteFailure {
+  const sdk = error as { name?: string; $fault?: string; $metadata?: { httpStatusCode?: number }; $retryable?: { throttling?: boolean } };
+  const status = sdk.$metadata?.httpStatusCode;
+  if ((sdk.name !== undefined && THROTTLING_CODES.has(sdk.name)) || sdk.$retryable?.throttling === true || status === 429)
+    return 'throttled';
+  if (sdk.$fault === 'client' && status !== undefined && status >= 400 && status < 500) return 'rejected';
+  return 'unknown';
+}
+
 function chunks<T>(items: readonly T[], size: number): T[][] {
   const out: T[][] = [];
   for (let i = 0; i < items.length; i += size) out.push(items.slice(i, i + size));
@@ -91,12 +125,16 @@ export class EcrRegistry implements RegistryReader, PolicyWriter {
   /** The region this registry lives in. */
   readonly region: string;
   private readonly client: ECRClient;
+  private readonly writeClient: ECRClient;
+  private readonly writeBucket: TokenBucket | undefined;
   private readonly accountId: string | undefined;
   private readonly manifestBatchesInFlight: number;
 
   /** Wraps `options.client`; the client is not owned (nor destroyed) by the registry. */
   constructor(options: EcrRegistryOptions) {
     this.client = options.client;
+    this.writeClient = options.writeClient ?? options.client;
+    this.writeBucket = options.writeRateLimit === undefined ? undefined : new TokenBucket(options.writeRateLimit);
     this.region = options.region;
     this.accountId = options.accountId;
     const inFlight = options.manifestBatchesInFlight ?? DEFAULT_MANIFEST_BATCHES_IN_FLIGHT;
@@ -208,9 +246,26 @@ export class EcrRegistry implements RegistryReader, PolicyWriter {
     return [...found.values()];
   }
 
-  /** Sets the repository's lifecycle policy (`PutLifecyclePolicy`), replacing any existing one. */
+  /** Waits for the `PutLifecyclePolicy` rate limit (when one is set), so the write that follows leaves at once. */
+  async acquireWriteSlot(): Promise<void> {
+    await this.writeBucket?.take();
+  }
+
+  /**
+   * Sets the repository's lifecycle policy (`PutLifecyclePolicy`), replacing any existing one, in the
+   * write client's attempts (one, from createEcrRegistryPool).
+   *
+   * @throws PolicyWriteError saying whether the write was refused (`throttled`, `rejected`) or may have landed (`unknown`)
+   */
   async putLifecyclePolicy(repositoryName: string, policyText: string): Promise<void> {
-    await this.client.send(new PutLifecyclePolicyCommand({ ...this.registry, repositoryName, lifecyclePolicyText: policyText }));
+    try {
+      await this.writeClient.send(new PutLifecyclePolicyCommand({ ...this.registry, repositoryName, lifecyclePolicyText: policyText }));
+    } catch (error) {
+      const failure = classifyWriteError(error);
+      const code = error instanceof Error ? error.name : 'Error';
+      const message = error instanceof Error ? error.message : String(error);
+      throw new PolicyWriteError(`PutLifecyclePolicy on ${repositoryName} failed (${code}): ${message}`, failure, code, { cause: error });
+    }
   }
 
   private toRef(repo: Repository): RepositoryRef | undefined {

@@ -2,9 +2,13 @@ import { mkdir, rename, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { CallCounter } from '../../adapters/aws/call-counter';
-import { DEFAULT_MAX_ATTEMPTS, createEcrClientPool } from '../../adapters/aws/clients';
+import {
+  DEFAULT_CONNECTION_TIMEOUT_MS,
+  DEFAULT_MAX_ATTEMPTS,
+  DEFAULT_REQUEST_TIMEOUT_MS,
+  createEcrRegistryPool,
+} from '../../adapters/aws/clients';
 import { parseRateLimits, type RateLimits } from '../../adapters/aws/rate-limiter';
-import { EcrRegistry } from '../../adapters/aws/ecr';
 import { REPORT_EXTENSIONS, REPORT_FORMATS, renderReport, type ReportFormat } from '../../adapters/render';
 import { renderRemediationPlan } from '../../adapters/render/remediation';
 import { parseSnapshot } from '../../adapters/snapshot/schema';
@@ -32,6 +36,8 @@ interface SourceFlags {
   rateLimit?: RateLimits;
   maxAttempts: number;
   retryMode: 'adaptive' | 'standard';
+  connectTimeout: number;
+  requestTimeout: number;
   snapshot?: string;
   concurrency: number;
 }
@@ -61,7 +67,14 @@ function addSourceOptions(command: Command, { snapshot, selection }: { snapshot:
       parseRateLimitFlag,
     )
     .option('--max-attempts <n>', 'attempts per AWS call, retries of throttling included', parsePositiveInt, DEFAULT_MAX_ATTEMPTS)
-    .addOption(new Option('--retry-mode <mode>', 'SDK retry mode').choices(['adaptive', 'standard']).default('adaptive'));
+    .addOption(new Option('--retry-mode <mode>', 'SDK retry mode').choices(['adaptive', 'standard']).default('adaptive'))
+    .option('--connect-timeout <ms>', 'milliseconds a connection to AWS may take to open', parsePositiveInt, DEFAULT_CONNECTION_TIMEOUT_MS)
+    .option(
+      '--request-timeout <ms>',
+      'milliseconds an attempt of an AWS call may wait for its answer (with the retries, a silent endpoint fails a call in under 2 minutes)',
+      parsePositiveInt,
+      DEFAULT_REQUEST_TIMEOUT_MS,
+    );
   if (selection) {
     command
       .option('--exclude <glob>', 'repository-name glob the janitor never changes (repeatable)', collect, [])
@@ -119,15 +132,17 @@ async function openSources(flags: SourceFlags, counter: CallCounter): Promise<So
       ? regions
       : [process.env.AWS_REGION ?? process.env.AWS_DEFAULT_REGION].filter((r): r is string => r !== undefined && r !== '');
   if (live.length === 0) throw new UsageError('no region: pass --region us-east-1[,eu-west-1…], set AWS_REGION, or use --snapshot FILE');
-  const clientFor = createEcrClientPool({
+  const registryFor = createEcrRegistryPool({
     counter,
     maxAttempts: flags.maxAttempts,
     retryMode: flags.retryMode,
+    connectionTimeoutMs: flags.connectTimeout,
+    requestTimeoutMs: flags.requestTimeout,
     ...(flags.rateLimit ? { rateLimits: flags.rateLimit } : {}),
     ...(flags.endpoint ? { endpoint: flags.endpoint } : {}),
   });
   return live.map((region) => {
-    const registry = new EcrRegistry({ client: clientFor(region), region });
+    const registry = registryFor(region);
     return { reader: registry, writer: registry };
   });
 }

@@ -2,3 +2,4 @@ export * from './types';
 export * from './validate';
 export * from './evaluate';
 export * from './merge';
+export * from './janitor-write';

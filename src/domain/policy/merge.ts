@@ -6,20 +6,35 @@ import { POLICY_LIMITS, policyExpiresUntaggedImages, storageClassOf } from './ty
 /** Default age, in days since push, after which the janitor's rule expires untagged images. */
 export const DEFAULT_UNTAGGED_DAYS = 7;
 
-/** The description that marks a rule as added by ecr-janitor. */
-export function janitorRuleDescription(days: number): string {
-  return `Expire untagged images ${days} days after push (added by ecr-janitor)`;
+/**
+ * The description that marks a rule as added by ecr-janitor. A rule the janitor writes also records
+ * the time as of which the policy it merged into was current (`basedOnReadAt`: when it was read, or
+ * the time of the team's call it restores): that is how a later event can tell that a team's write
+ * landed after that time and was overwritten by the janitor's write (see janitor-write.ts).
+ */
+export function janitorRuleDescription(days: number, basedOnReadAt?: number): string {
+  const read = basedOnReadAt === undefined ? '' : `; merged into the policy read at ${new Date(basedOnReadAt).toISOString()}`;
+  return `Expire untagged images ${days} days after push (added by ecr-janitor${read})`;
 }
 
-/** The janitor's default rule at a given priority. */
-export function defaultUntaggedRule(days: number, rulePriority: number): LifecycleRule {
+/** The janitor's default rule at a given priority; `basedOnReadAt` stamps a rule about to be written. */
+export function defaultUntaggedRule(days: number, rulePriority: number, basedOnReadAt?: number): LifecycleRule {
   if (!Number.isInteger(days) || days < 1) throw new MergeError(`days must be a positive integer, got ${days}; pass e.g. 7`);
   return {
     rulePriority,
-    description: janitorRuleDescription(days),
+    description: janitorRuleDescription(days, basedOnReadAt),
     selection: { tagStatus: 'untagged', countType: 'sinceImagePushed', countUnit: 'days', countNumber: days },
     action: { type: 'expire' },
   };
+}
+
+/** Options of {@link mergeDefaultRule}. */
+export interface MergeOptions {
+  /**
+   * When the merged policy is about to be written: the time (epoch ms) the existing policy was read,
+   * recorded in the added rule's description. @default none: the plain description (plans, previews)
+   */
+  basedOnReadAt?: number;
 }
 
 /** Outcome of {@link mergeDefaultRule}. */
@@ -45,9 +60,14 @@ export interface MergeResult {
  * @example
  * const { text, changed } = mergeDefaultRule(undefined, 7); // the default policy alone
  */
-export function mergeDefaultRule(existingText: string | undefined, days: number = DEFAULT_UNTAGGED_DAYS): MergeResult {
+export function mergeDefaultRule(
+  existingText: string | undefined,
+  days: number = DEFAULT_UNTAGGED_DAYS,
+  options: MergeOptions = {},
+): MergeResult {
+  const rule = (priority: number): LifecycleRule => defaultUntaggedRule(days, priority, options.basedOnReadAt);
   if (existingText === undefined) {
-    const policy: LifecyclePolicy = { rules: [defaultUntaggedRule(days, 1)] };
+    const policy: LifecyclePolicy = { rules: [rule(1)] };
     return { policy, text: JSON.stringify(policy), changed: true, renumbered: false };
   }
   const parsed = parsePolicy(existingText);
@@ -77,7 +97,7 @@ export function mergeDefaultRule(existingText: string | undefined, days: number 
   let renumbered = false;
   if (!anyRule) {
     const top = sorted[sorted.length - 1]?.rulePriority ?? 0;
-    rules = [...existing.rules, defaultUntaggedRule(days, top + 1)];
+    rules = [...existing.rules, rule(top + 1)];
   } else {
     // The untagged rule must come before the standard `any` rule, which must stay last in its class.
     const below = sorted.filter((r) => r.rulePriority < anyRule.rulePriority);
@@ -94,10 +114,10 @@ export function mergeDefaultRule(existingText: string | undefined, days: number 
       }
     }
     if (free < anyRule.rulePriority) {
-      rules = [...existing.rules, defaultUntaggedRule(days, free)];
+      rules = [...existing.rules, rule(free)];
     } else {
       renumbered = true;
-      const inserted = [...below, defaultUntaggedRule(days, 0), ...sorted.slice(below.length)];
+      const inserted = [...below, rule(0), ...sorted.slice(below.length)];
       rules = inserted.map((r, i) => ({ ...r, rulePriority: i + 1 }));
     }
   }

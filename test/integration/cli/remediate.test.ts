@@ -82,14 +82,23 @@ const FIRST_APPLY: Record<string, string> = {
   'us-east-1/legacyapp': 'applied',
 };
 
-/** The default rule as the janitor writes it. */
-function janitorRule(rulePriority: number, days = 7): Rule {
+/**
+ * The default rule as the janitor plans it (`planned`) or writes it: a written rule's description
+ * also records when the janitor read the policy it merged into.
+ */
+function janitorRule(rulePriority: number, days = 7, { planned = false } = {}): Rule {
+  const plain = janitorRuleDescription(days);
+  const stamped = new RegExp(`^${escapeRegExp(plain.slice(0, -1))}; merged into the policy read at \\d{4}-\\d\\d-\\d\\dT[\\d:.]+Z\\)$`);
   return {
     rulePriority,
-    description: janitorRuleDescription(days),
+    description: planned ? plain : (expect.stringMatching(stamped) as unknown as string),
     selection: { tagStatus: 'untagged', countType: 'sinceImagePushed', countUnit: 'days', countNumber: days },
     action: { type: 'expire' },
   };
+}
+
+function escapeRegExp(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }
 
 function parsed(text: string | undefined): Policy {
@@ -168,7 +177,7 @@ describe('ecr-janitor remediate (CLI against moto)', () => {
     it('plans the rule with the age given by --days', async () => {
       const result = stdoutJson<RemediationJson>(await janitor(['remediate', ...moto(), ...EXCLUDES, '--days', '14', '--format', 'json']));
 
-      expect(parsed(action(result, 'app/none').after)).toEqual({ rules: [janitorRule(1, 14)] });
+      expect(parsed(action(result, 'app/none').after)).toEqual({ rules: [janitorRule(1, 14, { planned: true })] });
     });
 
     it('skips the repositories tagged KEY=true when --opt-out-tag KEY is given', async () => {

@@ -2,6 +2,7 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { TagResourceCommand, type ECRClient } from '@aws-sdk/client-ecr';
+import { mergeDefaultRule } from '../../../src/domain/policy';
 import { lambdaHandler } from '../../../src/handlers/on-policy-changed';
 import { freshMotoAndEnvEachTest, FUNCTION_ENV, handlerCalls as calls, useLambdaEnv, type LambdaEnvKey } from '../support/lambda-env';
 import { ecrClientForMoto } from '../support/moto';
@@ -72,6 +73,20 @@ describe('onPolicyChanged handler (moto)', () => {
   });
 
   describe('PutLifecyclePolicy', () => {
+    it("puts the team's policy back when a janitor write merged from an older read replaced it", async () => {
+      // The janitor read an older policy a second before the team's call, and wrote its merge after it.
+      const teamAt = Date.parse(sample('put-lifecycle-policy.json').detail.eventTime as string);
+      const older =
+        '{"rules":[{"rulePriority":1,"description":"Keep the 5 newest prod images","selection":{"tagStatus":"tagged","tagPrefixList":["prod"],"countType":"imageCountMoreThan","countNumber":5},"action":{"type":"expire"}}]}';
+      await createRepository(ecr, REPO, { policyText: mergeDefaultRule(older, 7, { basedOnReadAt: teamAt - 1000 }).text });
+
+      const result = await lambdaHandler(sample('put-lifecycle-policy.json'));
+
+      expect(result).toMatchObject({ status: 'done', action: { outcome: 'applied', readBack: 'matches' } });
+      expect(await getPolicy(ecr, REPO)).toBe(mergeDefaultRule(WEAKENED, 7, { basedOnReadAt: teamAt }).text);
+      expect(calls()).toMatchObject({ GetLifecyclePolicy: 3, ListTagsForResource: 1, PutLifecyclePolicy: 1 });
+    });
+
     it("merges the untagged rule back into a weakened policy, keeping the team's rule", async () => {
       await createRepository(ecr, REPO, { policyText: WEAKENED });
 
@@ -83,13 +98,14 @@ describe('onPolicyChanged handler (moto)', () => {
       expect(janitorRule).toEqual(expect.objectContaining({ rulePriority: 2, ...UNTAGGED_7_DAYS }));
     });
 
-    it('ignores a policy that still expires untagged images, without calling ECR', async () => {
+    it('leaves a policy that still expires untagged images alone, after one read', async () => {
       await createRepository(ecr, REPO, { policyText: COMPLIANT });
 
       const result = await lambdaHandler(sample('put-lifecycle-policy-compliant.json'));
 
-      expect(result).toEqual({ status: 'ignored', reason: 'the new policy still expires untagged images' });
-      expect(calls().total).toBe(0);
+      // One read: the team's write could have been overwritten by a janitor write since (it was not).
+      expect(result).toMatchObject({ status: 'done', action: { outcome: 'compliant', before: COMPLIANT } });
+      expect(calls()).toEqual({ GetLifecyclePolicy: 1, total: 1 });
       expect(await getPolicy(ecr, REPO)).toBe(COMPLIANT);
     });
 

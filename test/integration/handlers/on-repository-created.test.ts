@@ -188,9 +188,11 @@ describe('onRepositoryCreated handler (moto)', () => {
     expect(await getPolicy(ecr, 'team-a/web-api')).toBeUndefined();
   });
 
-  it('throws when ECR fails, so Lambda retries and then dead-letters the event', async () => {
-    // The event names a repository moto does not have: ListTagsForResource fails.
-    await expect(lambdaHandler(sample('create-repository.json'))).rejects.toThrow();
+  it('acknowledges the event when the repository is already gone, rather than retrying it into the dead-letter queue', async () => {
+    // The event names a repository moto does not have (deleted right after its creation).
+    const result = await lambdaHandler(sample('create-repository.json'));
+
+    expect(result).toMatchObject({ status: 'dropped', code: 'RepositoryNotFoundException' });
     expect(calls().PutLifecyclePolicy).toBeUndefined();
   });
 

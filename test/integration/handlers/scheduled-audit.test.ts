@@ -77,7 +77,8 @@ interface ReportJson {
  * The ECR calls of one run over the seeded region: one listing; per repository one
  * GetLifecyclePolicy, ListTagsForResource and DescribeImages, and one BatchGetImage when it has
  * images (sandbox/tmp has none). Remediation reads nothing more, but the policy and the tags of each
- * repository it writes are read again just before the write (an opt-out added since must win).
+ * repository it writes are read again just before the write (an opt-out added since must win), and
+ * the policy is read back after it.
  */
 function expectedCalls(written: number): Record<string, number> {
   const repositories = 5;
@@ -85,7 +86,7 @@ function expectedCalls(written: number): Record<string, number> {
     BatchGetImage: repositories - 1,
     DescribeImages: repositories,
     DescribeRepositories: 1,
-    GetLifecyclePolicy: repositories + written,
+    GetLifecyclePolicy: repositories + 2 * written,
     ListTagsForResource: repositories + written,
     ...(written > 0 ? { PutLifecyclePolicy: written } : {}),
   };
@@ -242,11 +243,11 @@ describe('scheduledAudit handler (moto)', () => {
       expect(detail.remediation).toEqual({ applied: 2, compliant: 1, 'skipped-opt-out': 1, 'skipped-excluded': 1 });
     });
 
-    it('reads each repository once: remediation reuses what the audit read and re-reads policy and tags only before writing', () => {
+    it('reads each repository once: remediation reuses what the audit read and re-reads policy and tags only before writing, and the policy after', () => {
       expect(invocationCalls).toMatchObject({
         DescribeRepositories: 1,
         ListTagsForResource: 5 + 2,
-        GetLifecyclePolicy: 5 + 2,
+        GetLifecyclePolicy: 5 + 2 + 2,
         PutLifecyclePolicy: 2,
       });
     });

@@ -53,6 +53,12 @@ interface PendingChange {
   policy: string | undefined;
 }
 
+/** How an arranged write failure ends: refused (nothing stored) or landed (stored, then the error). */
+interface WriteFailure {
+  error: Error;
+  landed: boolean;
+}
+
 /** The default account of fake registries. */
 export const FAKE_ACCOUNT = '111122223333';
 
@@ -73,6 +79,11 @@ export class FakeRegistry implements RegistryReader, PolicyWriter {
   private readonly failures: Failure[] = [];
   private readonly pendingChanges = new Map<string, PendingChange>();
   private readonly policyReads = new Map<string, number>();
+  private readonly writeFailures = new Map<string, WriteFailure[]>();
+  private readonly everyRead = new Map<string, () => string | undefined>();
+  private readonly afterWrite = new Map<string, string | undefined>();
+  /** How many times acquireWriteSlot was called. */
+  writeSlots = 0;
 
   constructor(
     readonly region: string,
@@ -118,6 +129,28 @@ export class FakeRegistry implements RegistryReader, PolicyWriter {
     this.pendingChanges.set(repositoryName, { afterReads, policy });
   }
 
+  /**
+   * Makes the next writes to the repository fail, one arranged failure per write, in order: `landed`
+   * ones store the policy before throwing (a 5xx after the request was applied), others store nothing.
+   */
+  failNextWrites(repositoryName: string, ...failures: WriteFailure[]): void {
+    this.writeFailures.set(repositoryName, [...(this.writeFailures.get(repositoryName) ?? []), ...failures]);
+  }
+
+  /** After every read of the repository's policy, stores `next()` — a policy that never stops changing. */
+  changePolicyOnEveryRead(repositoryName: string, next: () => string | undefined): void {
+    this.everyRead.set(repositoryName, next);
+  }
+
+  /** Right after the janitor's next write lands, another writer replaces the policy with `policy`. */
+  replaceAfterNextWrite(repositoryName: string, policy: string | undefined): void {
+    this.afterWrite.set(repositoryName, policy);
+  }
+
+  async acquireWriteSlot(): Promise<void> {
+    this.writeSlots++;
+  }
+
   /** The calls of one operation, optionally about one repository. */
   callsOf(operation: Operation, repositoryName?: string): RecordedCall[] {
     return this.calls.filter((c) => c.operation === operation && (repositoryName === undefined || c.repositoryName === repositoryName));
@@ -142,9 +175,10 @@ export class FakeRegistry implements RegistryReader, PolicyWriter {
     const change = this.pendingChanges.get(repositoryName);
     if (change && change.afterReads === reads) {
       this.pendingChanges.delete(repositoryName);
-      if (change.policy === undefined) this.policies.delete(repositoryName);
-      else this.policies.set(repositoryName, change.policy);
+      this.store(repositoryName, change.policy);
     }
+    const next = this.everyRead.get(repositoryName);
+    if (next) this.store(repositoryName, next());
     return text;
   }
 
@@ -175,8 +209,20 @@ export class FakeRegistry implements RegistryReader, PolicyWriter {
 
   async putLifecyclePolicy(repositoryName: string, policyText: string): Promise<void> {
     this.enter('putLifecyclePolicy', repositoryName);
+    const failure = this.writeFailures.get(repositoryName)?.shift();
+    if (failure && !failure.landed) throw failure.error;
     this.policies.set(repositoryName, policyText);
     this.writes.push({ region: this.region, repositoryName, policyText });
+    if (this.afterWrite.has(repositoryName)) {
+      this.store(repositoryName, this.afterWrite.get(repositoryName));
+      this.afterWrite.delete(repositoryName);
+    }
+    if (failure) throw failure.error;
+  }
+
+  private store(repositoryName: string, policy: string | undefined): void {
+    if (policy === undefined) this.policies.delete(repositoryName);
+    else this.policies.set(repositoryName, policy);
   }
 
   /** Records the call, throws an arranged failure, and returns the repository (throwing as ECR when it is gone). */

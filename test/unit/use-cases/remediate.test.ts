@@ -3,14 +3,32 @@ import { janitorRuleDescription, mergeDefaultRule, parsePolicyOrThrow } from '..
 import { DEFAULT_OPT_OUT_TAG } from '../../../src/domain/selection';
 import type { RemediateOptions } from '../../../src/use-cases/remediate';
 import type { AuditedRepository } from '../../../src/use-cases/remediate';
-import { auditedRepositoryOf, remediate, remediateAudited, remediateRepository } from '../../../src/use-cases/remediate';
+import { auditedRepositoryOf, remediate, remediateAudited, remediateRepository, restoreTeamWrite } from '../../../src/use-cases/remediate';
+import { PolicyWriteError, type PolicyWriteFailure } from '../../../src/domain/errors';
 import { FakeRegistry, awsError } from '../support/fake-registry';
 import { imageOf } from '../support/images';
 import { blob, imageManifest } from '../support/manifests';
 import { INVALID_POLICY, TAGGED_ONLY, UNTAGGED_30_DAYS, expireUntagged, keepNewestTagged, policyText } from '../support/policies';
 
+/** The wall clock the write loop reads: the time stamped into the janitor's rule. */
+const NOW = Date.parse('2026-06-01T12:00:00.000Z');
+/** The write loop without real pauses, and with a fixed clock. */
+const instant = { sleep: (): Promise<void> => Promise.resolve(), now: () => NOW, random: () => 0.5 };
+
 function options(overrides: Partial<RemediateOptions> = {}): RemediateOptions {
-  return { days: 7, selection: { optOutTag: DEFAULT_OPT_OUT_TAG, exclude: [] }, apply: false, concurrency: 4, ...overrides };
+  return {
+    days: 7,
+    selection: { optOutTag: DEFAULT_OPT_OUT_TAG, exclude: [] },
+    apply: false,
+    concurrency: 4,
+    pacing: instant,
+    ...overrides,
+  };
+}
+
+/** What the janitor writes into `text`: the merge with its rule stamped with the time of the read before the write. */
+function written(text: string | undefined, days = 7): string {
+  return mergeDefaultRule(text, days, { basedOnReadAt: NOW }).text;
 }
 
 function parsed(text: string | undefined): LifecyclePolicy {
@@ -21,7 +39,7 @@ function parsed(text: string | undefined): LifecyclePolicy {
 /** The default rule the janitor adds, as it appears in a written policy. */
 const janitorRule = (days = 7) =>
   expect.objectContaining({
-    description: janitorRuleDescription(days),
+    description: janitorRuleDescription(days, NOW),
     selection: expect.objectContaining({ tagStatus: 'untagged', countType: 'sinceImagePushed', countNumber: days }),
     action: { type: 'expire' },
   });
@@ -99,7 +117,7 @@ describe('remediate', () => {
       await remediate([{ reader: registry, writer: registry }], options({ apply: true }));
 
       // Assert
-      expect(registry.writes).toEqual([{ region: 'eu-west-1', repositoryName: 'app', policyText: mergeDefaultRule(TAGGED_ONLY, 7).text }]);
+      expect(registry.writes).toEqual([{ region: 'eu-west-1', repositoryName: 'app', policyText: written(TAGGED_ONLY) }]);
     });
 
     it('never writes to opted-out or excluded repositories', async () => {
@@ -123,11 +141,9 @@ describe('remediate', () => {
       expect(registry.policyOf('legacy/tool')).toBeUndefined();
     });
 
-    it.each([
-      { name: 'replaced by another policy', change: policyText(keepNewestTagged(1, 'prod', 50), expireUntagged(2, 3)) },
-      { name: 'deleted', change: undefined },
-    ])('does not write when the policy was $name between the read and the write', async ({ change }) => {
+    it('leaves alone a policy replaced between the read and the write by one that expires untagged images', async () => {
       // Arrange
+      const change = policyText(keepNewestTagged(1, 'prod', 50), expireUntagged(2, 3));
       const registry = new FakeRegistry('eu-west-1', [{ name: 'app', policy: TAGGED_ONLY }]);
       registry.changePolicyAfterRead('app', change);
 
@@ -135,25 +151,29 @@ describe('remediate', () => {
       const result = await remediate([{ reader: registry, writer: registry }], options({ apply: true }));
 
       // Assert
-      expect(result.actions[0]).toMatchObject({ outcome: 'skipped-changed', before: TAGGED_ONLY });
+      expect(result.actions[0]).toMatchObject({ outcome: 'compliant', before: change });
       expect(registry.writes).toEqual([]);
       expect(registry.policyOf('app')).toBe(change);
     });
 
-    it('does not write when a policy appeared between the read and the write of a bare repository', async () => {
+    it.each([
+      { name: 'deleted', from: TAGGED_ONLY, change: undefined },
+      { name: 'put on a bare repository', from: undefined, change: TAGGED_ONLY },
+      { name: 'replaced', from: TAGGED_ONLY, change: policyText(keepNewestTagged(1, 'prod', 50)) },
+    ])('merges into what is stored now when a policy was $name between the read and the write', async ({ from, change }) => {
       // Arrange
-      const registry = new FakeRegistry('eu-west-1', [{ name: 'app' }]);
-      registry.changePolicyAfterRead('app', TAGGED_ONLY);
+      const registry = new FakeRegistry('eu-west-1', [{ name: 'app', ...(from === undefined ? {} : { policy: from }) }]);
+      registry.changePolicyAfterRead('app', change);
 
       // Act
       const result = await remediate([{ reader: registry, writer: registry }], options({ apply: true }));
 
-      // Assert
-      expect(result.actions[0]?.outcome).toBe('skipped-changed');
-      expect(registry.writes).toEqual([]);
+      // Assert: never the merge of the older text; the new one, once a second read agreed with it.
+      expect(result.actions[0]).toMatchObject({ outcome: 'applied', before: change ?? null, after: written(change), readBack: 'matches' });
+      expect(registry.writes.map((w) => w.policyText)).toEqual([written(change)]);
     });
 
-    it('re-reads the policy just before writing', async () => {
+    it('reads the policy again right before writing, and back after it', async () => {
       // Arrange
       const registry = new FakeRegistry('eu-west-1', [{ name: 'app' }]);
 
@@ -162,7 +182,8 @@ describe('remediate', () => {
 
       // Assert
       const sequence = registry.calls.filter((c) => c.repositoryName === 'app').map((c) => c.operation);
-      expect(sequence.slice(-3)).toEqual(['getLifecyclePolicy', 'getLifecyclePolicy', 'putLifecyclePolicy']);
+      expect(sequence).toEqual(['getLifecyclePolicy', 'listTags', 'getLifecyclePolicy', 'putLifecyclePolicy', 'getLifecyclePolicy']);
+      expect(registry.writeSlots).toBe(1);
     });
 
     it('finds every repository compliant on a second run and writes nothing more', async () => {
@@ -295,11 +316,15 @@ describe('remediate', () => {
       if (!ref) throw new Error('the fake registry lists no repository');
 
       // Act
-      const action = await remediateRepository(registry, registry, ref, options({ apply: true }), [], TAGGED_ONLY);
+      const action = await remediateRepository({ reader: registry, writer: registry }, ref, options({ apply: true }), {
+        tags: [],
+        policyText: TAGGED_ONLY,
+      });
 
       // Assert
-      expect(action).toMatchObject({ outcome: 'applied', before: TAGGED_ONLY, after: mergeDefaultRule(TAGGED_ONLY, 7).text });
+      expect(action).toMatchObject({ outcome: 'applied', before: TAGGED_ONLY, after: written(TAGGED_ONLY) });
       expect(registry.calls.map((c) => c.operation).sort()).toEqual([
+        'getLifecyclePolicy',
         'getLifecyclePolicy',
         'listRepositories',
         'listTags',
@@ -318,7 +343,10 @@ describe('remediate', () => {
       if (!ref) throw new Error('the fake registry lists no repository');
 
       // Act
-      const action = await remediateRepository(registry, registry, ref, options({ apply: outcome !== 'planned' }), [], known);
+      const action = await remediateRepository({ reader: registry, writer: registry }, ref, options({ apply: outcome !== 'planned' }), {
+        tags: [],
+        policyText: known,
+      });
 
       // Assert
       expect(action).toMatchObject({ outcome, before: known });
@@ -329,19 +357,22 @@ describe('remediate', () => {
       { name: 'a policy appeared', known: null, stored: TAGGED_ONLY },
       { name: 'the policy was replaced', known: TAGGED_ONLY, stored: policyText(keepNewestTagged(1, 'prod', 50)) },
       { name: 'the policy was deleted', known: TAGGED_ONLY, stored: undefined },
-    ])('does not write when $name since the policy text it is given was read', async ({ known, stored }) => {
+    ])('merges into what is stored now when $name since the policy text it is given was read', async ({ known, stored }) => {
       // Arrange
       const registry = new FakeRegistry('eu-west-1', [{ name: 'app', ...(stored === undefined ? {} : { policy: stored }) }]);
       const [ref] = await registry.listRepositories();
       if (!ref) throw new Error('the fake registry lists no repository');
 
       // Act
-      const action = await remediateRepository(registry, registry, ref, options({ apply: true }), [], known);
+      const action = await remediateRepository({ reader: registry, writer: registry }, ref, options({ apply: true }), {
+        tags: [],
+        policyText: known,
+      });
 
-      // Assert
-      expect(action).toMatchObject({ outcome: 'skipped-changed', before: known });
-      expect(registry.writes).toEqual([]);
-      expect(registry.policyOf('app')).toBe(stored);
+      // Assert: the first re-read disagrees with the known text, the second agrees with the first.
+      expect(action).toMatchObject({ outcome: 'applied', before: stored ?? null, writeAttempts: 2 });
+      expect(registry.writes.map((w) => w.policyText)).toEqual([written(stored)]);
+      expect(registry.callsOf('getLifecyclePolicy')).toHaveLength(3);
     });
 
     it('decides from the tags it is given without listing them', async () => {
@@ -351,7 +382,10 @@ describe('remediate', () => {
       if (!ref) throw new Error('the fake registry lists no repository');
 
       // Act
-      const action = await remediateRepository(registry, registry, ref, options({ apply: false }), [], null);
+      const action = await remediateRepository({ reader: registry, writer: registry }, ref, options({ apply: false }), {
+        tags: [],
+        policyText: null,
+      });
 
       // Assert
       expect(action.outcome).toBe('planned');
@@ -365,7 +399,10 @@ describe('remediate', () => {
       if (!ref) throw new Error('the fake registry lists no repository');
 
       // Act
-      const action = await remediateRepository(registry, registry, ref, options({ apply: true }), [], null);
+      const action = await remediateRepository({ reader: registry, writer: registry }, ref, options({ apply: true }), {
+        tags: [],
+        policyText: null,
+      });
 
       // Assert
       expect(action).toMatchObject({ outcome: 'skipped-opt-out' });
@@ -380,8 +417,7 @@ describe('remediate', () => {
 
       // Act
       const action = await remediateRepository(
-        registry,
-        registry,
+        { reader: registry, writer: registry },
         ref,
         options({ apply: true, selection: { optOutTag: DEFAULT_OPT_OUT_TAG, exclude: ['sandbox/*'] } }),
       );
@@ -398,7 +434,7 @@ describe('remediate', () => {
       if (!ref) throw new Error('the fake registry lists no repository');
 
       // Act
-      const action = await remediateRepository(registry, registry, ref, options({ apply: true }));
+      const action = await remediateRepository({ reader: registry, writer: registry }, ref, options({ apply: true }));
 
       // Assert
       expect(action).toEqual({ region: 'eu-west-1', repositoryName: 'app', outcome: 'compliant', before: UNTAGGED_30_DAYS });
@@ -413,7 +449,7 @@ describe('remediate', () => {
       registry.failRepository('app', awsError('ThrottlingException', 'Rate exceeded'), 'getLifecyclePolicy');
 
       // Act
-      const act = remediateRepository(registry, registry, ref, options({ apply: true }));
+      const act = remediateRepository({ reader: registry, writer: registry }, ref, options({ apply: true }));
 
       // Assert
       await expect(act).rejects.toMatchObject({ name: 'ThrottlingException' });
@@ -463,12 +499,13 @@ describe('remediate', () => {
           .map((c) => c.repositoryName)
           .sort(),
       ).toEqual(['bare', 'tagged-only']);
+      // Before each write the policy is read again, and after it read back.
       expect(
         registry
           .callsOf('getLifecyclePolicy')
           .map((c) => c.repositoryName)
           .sort(),
-      ).toEqual(['bare', 'tagged-only']);
+      ).toEqual(['bare', 'bare', 'tagged-only', 'tagged-only']);
       expect(registry.writes.map((w) => w.repositoryName).sort()).toEqual(['bare', 'tagged-only']);
     });
 
@@ -521,7 +558,7 @@ describe('remediate', () => {
       expect(registry.writes.map((w) => w.repositoryName)).toEqual(['bare']);
     });
 
-    it('does not write when the policy changed after the audit read it', async () => {
+    it('merges into the policy stored now when it changed after the audit read it', async () => {
       // Arrange
       const registry = new FakeRegistry('eu-west-1', [{ name: 'app', policy: TAGGED_ONLY }]);
       const audited = await auditedOf(registry);
@@ -532,9 +569,8 @@ describe('remediate', () => {
       const result = await remediateAudited([{ reader: registry, writer: registry }], audited, options({ apply: true }));
 
       // Assert
-      expect(result.actions).toEqual([expect.objectContaining({ repositoryName: 'app', outcome: 'skipped-changed', before: TAGGED_ONLY })]);
-      expect(registry.writes).toEqual([]);
-      expect(registry.policyOf('app')).toBe(replaced);
+      expect(result.actions).toEqual([expect.objectContaining({ repositoryName: 'app', outcome: 'applied', before: replaced })]);
+      expect(registry.writes.map((w) => w.policyText)).toEqual([written(replaced)]);
     });
 
     it('writes each repository through the registry of its region and sorts actions by region and name', async () => {
@@ -632,6 +668,248 @@ describe('remediate', () => {
         tags: state.tags,
         lifecyclePolicyText: TAGGED_ONLY,
       });
+    });
+  });
+
+  describe('the write loop', () => {
+    /** A write failure as the ECR adapter throws it. */
+    const writeError = (failure: PolicyWriteFailure, code: string): PolicyWriteError =>
+      new PolicyWriteError(`PutLifecyclePolicy failed (${code})`, failure, code);
+
+    async function refOf(registry: FakeRegistry, name = 'app') {
+      const ref = (await registry.listRepositories()).find((r) => r.repositoryName === name);
+      if (!ref) throw new Error(`the fake registry lists no ${name}`);
+      return ref;
+    }
+
+    it('gives up as skipped-changed, writing nothing, when the policy changes on every read', async () => {
+      // Arrange
+      const registry = new FakeRegistry('eu-west-1', [{ name: 'app', policy: TAGGED_ONLY }]);
+      let n = 0;
+      registry.changePolicyOnEveryRead('app', () => policyText(keepNewestTagged(1, `v${++n}`, 3)));
+      const pauses: number[] = [];
+      const pacing = { ...instant, rounds: 4, sleep: (ms: number) => (pauses.push(ms), Promise.resolve()) };
+
+      // Act
+      const action = await remediateRepository(
+        { reader: registry, writer: registry },
+        await refOf(registry),
+        options({ apply: true, pacing }),
+      );
+
+      // Assert
+      expect(action).toMatchObject({ outcome: 'skipped-changed' });
+      expect(action.message).toMatch(/kept changing over 4 reads/);
+      expect(registry.writes).toEqual([]);
+      // One read to decide, then one per round; a pause (half of a doubling ceiling, random = 0.5) before rounds 2-4.
+      expect(registry.callsOf('getLifecyclePolicy')).toHaveLength(5);
+      expect(pauses).toEqual([150, 300, 600]);
+    });
+
+    it('goes round again after a throttled write, reading the policy again before the next write', async () => {
+      // Arrange
+      const registry = new FakeRegistry('eu-west-1', [{ name: 'app', policy: TAGGED_ONLY }]);
+      registry.failNextWrites('app', { error: writeError('throttled', 'ThrottlingException'), landed: false });
+
+      // Act
+      const action = await remediateRepository({ reader: registry, writer: registry }, await refOf(registry), options({ apply: true }));
+
+      // Assert
+      expect(action).toMatchObject({ outcome: 'applied', writeAttempts: 2, readBack: 'matches', message: '1 write was throttled first' });
+      const sequence = registry.calls.filter((c) => c.repositoryName === 'app').map((c) => c.operation);
+      expect(sequence).toEqual([
+        'getLifecyclePolicy',
+        'listTags',
+        'getLifecyclePolicy',
+        'putLifecyclePolicy',
+        'getLifecyclePolicy',
+        'putLifecyclePolicy',
+        'getLifecyclePolicy',
+      ]);
+      expect(registry.writes.map((w) => w.policyText)).toEqual([written(TAGGED_ONLY)]);
+    });
+
+    it("merges a team's write made while a throttled write waited, instead of resending the older merge", async () => {
+      // Arrange: the first write is throttled; the team puts its own policy before the next round.
+      const registry = new FakeRegistry('eu-west-1', [{ name: 'app', policy: TAGGED_ONLY }]);
+      const team = policyText(keepNewestTagged(1, 'prod', 50), keepNewestTagged(2, 'dev', 5));
+      registry.failNextWrites('app', { error: writeError('throttled', 'ThrottlingException'), landed: false });
+      const pacing = { ...instant, sleep: () => (registry.addRepository({ name: 'app', policy: team }), Promise.resolve()) };
+
+      // Act
+      const action = await remediateRepository(
+        { reader: registry, writer: registry },
+        await refOf(registry),
+        options({ apply: true, pacing }),
+      );
+
+      // Assert: round 2 sees the team's text and decides nothing from it; round 3 agrees, and merges into it.
+      expect(action).toMatchObject({ outcome: 'applied', before: team, writeAttempts: 3 });
+      expect(registry.writes.map((w) => w.policyText)).toEqual([written(team)]);
+      expect(parsed(registry.policyOf('app')).rules).toEqual(expect.arrayContaining(parsed(team).rules));
+    });
+
+    it('throws the throttling error when every round is throttled, having written nothing', async () => {
+      // Arrange
+      const registry = new FakeRegistry('eu-west-1', [{ name: 'app', policy: TAGGED_ONLY }]);
+      const throttled = { error: writeError('throttled', 'ThrottlingException'), landed: false };
+      registry.failNextWrites('app', throttled, throttled, throttled);
+
+      // Act
+      const act = remediateRepository(
+        { reader: registry, writer: registry },
+        await refOf(registry),
+        options({ apply: true, pacing: { ...instant, rounds: 3 } }),
+      );
+
+      // Assert
+      await expect(act).rejects.toMatchObject({ code: 'ThrottlingException', failure: 'throttled' });
+      expect(registry.writes).toEqual([]);
+      expect(registry.policyOf('app')).toBe(TAGGED_ONLY);
+    });
+
+    it('settles a write whose answer was a 5xx by reading back, and does not write again when it landed', async () => {
+      // Arrange
+      const registry = new FakeRegistry('eu-west-1', [{ name: 'app', policy: TAGGED_ONLY }]);
+      registry.failNextWrites('app', { error: writeError('unknown', 'ServerException'), landed: true });
+
+      // Act
+      const action = await remediateRepository({ reader: registry, writer: registry }, await refOf(registry), options({ apply: true }));
+
+      // Assert
+      expect(action).toMatchObject({ outcome: 'applied', readBack: 'matches', writeAttempts: 1 });
+      expect(action.message).toMatch(/answered ServerException; reading the policy back showed it was applied/);
+      expect(registry.callsOf('putLifecyclePolicy')).toHaveLength(1);
+    });
+
+    it('writes again in the next round when reading back shows a 5xx write did not land', async () => {
+      // Arrange
+      const registry = new FakeRegistry('eu-west-1', [{ name: 'app', policy: TAGGED_ONLY }]);
+      registry.failNextWrites('app', { error: awsError('InternalFailure'), landed: false });
+
+      // Act
+      const action = await remediateRepository({ reader: registry, writer: registry }, await refOf(registry), options({ apply: true }));
+
+      // Assert: read to decide, tags, re-read, write (500), read back (old text), re-read, write, read back.
+      expect(action).toMatchObject({ outcome: 'applied', writeAttempts: 2, readBack: 'matches' });
+      expect(registry.callsOf('putLifecyclePolicy')).toHaveLength(2);
+      expect(registry.callsOf('getLifecyclePolicy')).toHaveLength(5);
+      expect(registry.writes.map((w) => w.policyText)).toEqual([written(TAGGED_ONLY)]);
+    });
+
+    it('throws a refused write at once, without reading back or writing again', async () => {
+      // Arrange
+      const registry = new FakeRegistry('eu-west-1', [{ name: 'app', policy: TAGGED_ONLY }]);
+      registry.failNextWrites('app', { error: writeError('rejected', 'InvalidParameterException'), landed: false });
+
+      // Act
+      const act = remediateRepository({ reader: registry, writer: registry }, await refOf(registry), options({ apply: true }));
+
+      // Assert
+      await expect(act).rejects.toMatchObject({ code: 'InvalidParameterException' });
+      expect(registry.callsOf('putLifecyclePolicy')).toHaveLength(1);
+      expect(registry.callsOf('getLifecyclePolicy')).toHaveLength(2);
+    });
+
+    it('records what reading back saw when another writer replaced the policy right after the write', async () => {
+      // Arrange
+      const registry = new FakeRegistry('eu-west-1', [{ name: 'app', policy: TAGGED_ONLY }]);
+      registry.replaceAfterNextWrite('app', UNTAGGED_30_DAYS);
+
+      // Act
+      const action = await remediateRepository({ reader: registry, writer: registry }, await refOf(registry), options({ apply: true }));
+
+      // Assert
+      expect(action).toMatchObject({
+        outcome: 'applied',
+        readBack: 'changed',
+        message: 'another writer replaced the policy right after this write',
+      });
+      expect(registry.policyOf('app')).toBe(UNTAGGED_30_DAYS);
+    });
+
+    it('stamps the rule with the time of the read that preceded the write, taken after the write slot', async () => {
+      // Arrange
+      const registry = new FakeRegistry('eu-west-1', [{ name: 'app' }]);
+      let clock = NOW;
+      const events: string[] = [];
+      const target = {
+        reader: registry,
+        writer: {
+          region: registry.region,
+          acquireWriteSlot: async () => void events.push('slot'),
+          putLifecyclePolicy: (name: string, text: string) => (events.push('put'), registry.putLifecyclePolicy(name, text)),
+        },
+      };
+      const pacing = { ...instant, now: () => (events.push('clock'), (clock += 1000)) };
+
+      // Act
+      await remediateRepository(target, await refOf(registry), options({ apply: true, pacing }));
+
+      // Assert
+      expect(events).toEqual(['slot', 'clock', 'put']);
+      expect(registry.policyOf('app')).toBe(mergeDefaultRule(undefined, 7, { basedOnReadAt: NOW + 1000 }).text);
+    });
+  });
+
+  describe('restoreTeamWrite', () => {
+    const team = policyText(keepNewestTagged(1, 'prod', 50));
+
+    it("writes the team's text with the default rule while the janitor's write is still stored", async () => {
+      // Arrange
+      const clobbered = mergeDefaultRule(TAGGED_ONLY, 7, { basedOnReadAt: NOW - 60_000 }).text;
+      const registry = new FakeRegistry('eu-west-1', [{ name: 'app', policy: clobbered }]);
+      const [ref] = await registry.listRepositories();
+      if (!ref) throw new Error('no repository');
+
+      // Act
+      const action = await restoreTeamWrite({ reader: registry, writer: registry }, ref, options({ apply: true }), clobbered, {
+        policyText: team,
+        calledAt: NOW - 30_000,
+      });
+
+      // Assert
+      const restored = mergeDefaultRule(team, 7, { basedOnReadAt: NOW - 30_000 }).text;
+      expect(action).toMatchObject({ outcome: 'applied', before: clobbered, after: restored, readBack: 'matches' });
+      expect(registry.policyOf('app')).toBe(restored);
+    });
+
+    it('leaves a policy that changed again alone: the newer write stands', async () => {
+      // Arrange
+      const clobbered = mergeDefaultRule(TAGGED_ONLY, 7, { basedOnReadAt: NOW - 60_000 }).text;
+      const registry = new FakeRegistry('eu-west-1', [{ name: 'app', policy: UNTAGGED_30_DAYS }]);
+      const [ref] = await registry.listRepositories();
+      if (!ref) throw new Error('no repository');
+
+      // Act
+      const action = await restoreTeamWrite({ reader: registry, writer: registry }, ref, options({ apply: true }), clobbered, {
+        policyText: team,
+        calledAt: NOW - 30_000,
+      });
+
+      // Assert
+      expect(action).toMatchObject({ outcome: 'skipped-changed', message: 'the policy changed again; the newer write stands' });
+      expect(registry.writes).toEqual([]);
+    });
+
+    it('does not restore into a repository opted out since', async () => {
+      // Arrange
+      const clobbered = mergeDefaultRule(TAGGED_ONLY, 7, { basedOnReadAt: NOW - 60_000 }).text;
+      const registry = new FakeRegistry('eu-west-1', [
+        { name: 'app', policy: clobbered, tags: [{ Key: DEFAULT_OPT_OUT_TAG, Value: 'true' }] },
+      ]);
+      const [ref] = await registry.listRepositories();
+      if (!ref) throw new Error('no repository');
+
+      // Act
+      const action = await restoreTeamWrite({ reader: registry, writer: registry }, ref, options({ apply: true }), clobbered, {
+        policyText: team,
+        calledAt: NOW - 30_000,
+      });
+
+      // Assert
+      expect(action.outcome).toBe('skipped-opt-out');
+      expect(registry.writes).toEqual([]);
     });
   });
 });

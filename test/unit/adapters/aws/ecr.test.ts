@@ -14,8 +14,9 @@ import {
 import { mockClient } from 'aws-sdk-client-mock';
 import 'aws-sdk-client-mock-jest';
 import { CallCounter } from '../../../../src/adapters/aws/call-counter';
-import { createEcrClient } from '../../../../src/adapters/aws/clients';
+import { createEcrClient, createEcrRegistryPool } from '../../../../src/adapters/aws/clients';
 import { BATCH_GET_IMAGE_LIMIT, EcrRegistry, PAGE_SIZE } from '../../../../src/adapters/aws/ecr';
+import { PolicyWriteError } from '../../../../src/domain/errors';
 import { ACCEPTED_MEDIA_TYPES } from '../../../../src/domain/image';
 import type { RepositoryRef } from '../../../../src/domain/registry';
 import { TEST_CREDENTIALS, fakeEcrTransport, settleWithFakeTimers } from '../../support/fake-ecr-http';
@@ -433,6 +434,85 @@ describe('EcrRegistry', () => {
     });
   });
 
+  describe('putLifecyclePolicy failures', () => {
+    const serviceError = (name: string, fault: 'client' | 'server', httpStatusCode: number) =>
+      new ECRServiceException({ name, $fault: fault, $metadata: { httpStatusCode }, message: `${name} from ECR` });
+
+    it.each([
+      { name: 'ThrottlingException', fault: 'client' as const, status: 400, failure: 'throttled' },
+      { name: 'TooManyRequestsException', fault: 'client' as const, status: 429, failure: 'throttled' },
+      { name: 'InvalidParameterException', fault: 'client' as const, status: 400, failure: 'rejected' },
+      { name: 'RepositoryNotFoundException', fault: 'client' as const, status: 400, failure: 'rejected' },
+      { name: 'ServerException', fault: 'server' as const, status: 500, failure: 'unknown' },
+      { name: 'InternalFailure', fault: 'server' as const, status: 503, failure: 'unknown' },
+    ])('throws a PolicyWriteError that says $failure when ECR answers $name', async ({ name, fault, status, failure }) => {
+      // Arrange
+      ecrMock.on(PutLifecyclePolicyCommand).rejects(serviceError(name, fault, status));
+
+      // Act
+      const act = registry().putLifecyclePolicy('app', '{"rules":[]}');
+
+      // Assert
+      await expect(act).rejects.toBeInstanceOf(PolicyWriteError);
+      await expect(act).rejects.toMatchObject({ failure, code: name, message: expect.stringContaining('app') });
+    });
+
+    it.each([
+      { name: 'a reset connection', error: Object.assign(new Error('socket hang up'), { name: 'Error', code: 'ECONNRESET' }) },
+      {
+        name: 'a request timeout',
+        error: Object.assign(new Error('exceeded the configured 10000 ms requestTimeout'), { name: 'TimeoutError' }),
+      },
+    ])('says the outcome is unknown after $name, since the write may have landed', async ({ error }) => {
+      // Arrange
+      ecrMock.on(PutLifecyclePolicyCommand).rejects(error);
+
+      // Act
+      const act = registry().putLifecyclePolicy('app', '{"rules":[]}');
+
+      // Assert
+      await expect(act).rejects.toMatchObject({ failure: 'unknown' });
+    });
+  });
+
+  describe('acquireWriteSlot', () => {
+    afterEach(() => {
+      jest.useRealTimers();
+    });
+
+    it('waits for the PutLifecyclePolicy rate limit before the re-read, so the write itself leaves at once', async () => {
+      // Arrange
+      jest.useFakeTimers();
+      const limited = new EcrRegistry({ client, region: REGION, writeRateLimit: { perSecond: 2, burst: 1 } });
+      let slots = 0;
+
+      // Act: the first slot is free, the second is half a second later.
+      await limited.acquireWriteSlot();
+      slots++;
+      const second = limited.acquireWriteSlot().then(() => slots++);
+      await jest.advanceTimersByTimeAsync(499);
+      const before = slots;
+      await jest.advanceTimersByTimeAsync(1);
+      await second;
+
+      // Assert
+      expect(before).toBe(1);
+      expect(slots).toBe(2);
+    });
+
+    it('never waits without a rate limit', async () => {
+      // Arrange: under fake timers a wait would never end, since no test advances the clock.
+      jest.useFakeTimers();
+      const unlimited = registry();
+
+      // Act
+      for (let i = 0; i < 100; i++) await unlimited.acquireWriteSlot();
+
+      // Assert
+      expect(jest.getTimerCount()).toBe(0);
+    });
+  });
+
   // aws-sdk-client-mock replaces send() and so skips the SDK's retry stack; these tests run the real
   // stack (the production adaptive client) over a fake HTTP transport.
   describe('over the SDK retry stack', () => {
@@ -458,6 +538,39 @@ describe('EcrRegistry', () => {
       expect(images).toEqual([{ imageDigest: digest(1), imageStatus: 'ACTIVE' }]);
       expect(received).toHaveLength(3);
       expect(counter.snapshot()).toEqual({ calls: { DescribeImages: 1, total: 1 }, retries: { DescribeImages: 2 } });
+    });
+
+    it('writes in one attempt through a registry of createEcrRegistryPool, while its reads retry', async () => {
+      // Arrange: every answer is a 500 at first.
+      const counter = new CallCounter();
+      const { requestHandler, received } = fakeEcrTransport({
+        PutLifecyclePolicy: [{ status: 500, error: 'ServerException', message: 'internal error' }, { body: {} }],
+        GetLifecyclePolicy: [
+          { status: 500, error: 'ServerException', message: 'internal error' },
+          { body: { repositoryName: 'app', lifecyclePolicyText: '{}' } },
+        ],
+      });
+      const pooled = createEcrRegistryPool({ credentials: TEST_CREDENTIALS, requestHandler, counter })(REGION);
+      jest.useFakeTimers();
+
+      // Act
+      const write = settleWithFakeTimers(
+        pooled.putLifecyclePolicy('app', '{"rules":[]}').then(
+          () => 'written',
+          (e: unknown) => e,
+        ),
+      );
+      const written = await write;
+      const read = await settleWithFakeTimers(pooled.getLifecyclePolicy('app'));
+
+      // Assert
+      expect(written).toMatchObject({ failure: 'unknown', code: 'ServerException' });
+      expect(read).toBe('{}');
+      expect(received.map((r) => r.operation)).toEqual(['PutLifecyclePolicy', 'GetLifecyclePolicy', 'GetLifecyclePolicy']);
+      expect(counter.snapshot()).toEqual({
+        calls: { GetLifecyclePolicy: 1, PutLifecyclePolicy: 1, total: 2 },
+        retries: { GetLifecyclePolicy: 1 },
+      });
     });
 
     it('counts calls per operation and sends page tokens on the wire when listing pages', async () => {

@@ -1,0 +1,245 @@
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { PolicyWriteError } from '../../../src/domain/errors';
+import { mergeDefaultRule, parsePolicyOrThrow } from '../../../src/domain/policy';
+import { DEFAULT_OPT_OUT_TAG } from '../../../src/domain/selection';
+import { makeHandler, type PolicyChangedDeps } from '../../../src/handlers/on-policy-changed';
+import { logger, metrics } from '../../../src/handlers/runtime';
+import { FakeRegistry, awsError } from '../support/fake-registry';
+import { keepNewestTagged, policyText, TAGGED_ONLY } from '../support/policies';
+
+const EVENTS_DIR = path.resolve(__dirname, '..', '..', '..', 'events');
+const REPO = 'team-a/web-api';
+const ACCOUNT = '123456789012';
+
+interface PolicyEvent {
+  account: string;
+  region: string;
+  detail: {
+    awsRegion: string;
+    eventTime: string;
+    eventName: string;
+    requestParameters: { repositoryName: string; registryId?: string; lifecyclePolicyText?: string };
+    userIdentity: { arn: string; sessionContext?: unknown };
+    resources?: Array<{ ARN: string }>;
+  };
+}
+
+/** A sample event from events/, with `change` applied. */
+function event(file: string, change: (e: PolicyEvent) => void = () => undefined): PolicyEvent {
+  const e = JSON.parse(readFileSync(path.join(EVENTS_DIR, file), 'utf8')) as PolicyEvent;
+  change(e);
+  return e;
+}
+
+/** The team's text in the PutLifecyclePolicy sample, and the time of its call. */
+const SAMPLE = event('put-lifecycle-policy.json');
+const TEAM_TEXT = SAMPLE.detail.requestParameters.lifecyclePolicyText ?? '';
+const TEAM_AT = Date.parse(SAMPLE.detail.eventTime);
+
+const instant = { sleep: (): Promise<void> => Promise.resolve(), random: () => 0 };
+
+function handlerOver(registry: FakeRegistry, config: Partial<PolicyChangedDeps['config']> = {}) {
+  const deps: PolicyChangedDeps = {
+    config: {
+      defaultDays: 7,
+      dryRun: false,
+      optOutTag: DEFAULT_OPT_OUT_TAG,
+      exclude: [],
+      regions: ['us-east-1'],
+      janitorRoles: [],
+      ...config,
+    },
+    registry: (region) => {
+      if (region !== registry.region) throw new Error(`no registry for ${region}`);
+      return registry;
+    },
+    pacing: instant,
+  };
+  return makeHandler(() => deps);
+}
+
+describe('onPolicyChanged handler', () => {
+  beforeAll(() => {
+    logger.setLogLevel('SILENT');
+  });
+  afterEach(() => {
+    metrics.clearMetrics();
+  });
+
+  describe("a team's write lost to a janitor write", () => {
+    it("puts the team's text back, with the default rule, when the janitor wrote a merge of an older read after the team's call", async () => {
+      // Arrange: the janitor read TAGGED_ONLY a second before the team's call and wrote after it.
+      const clobbered = mergeDefaultRule(TAGGED_ONLY, 7, { basedOnReadAt: TEAM_AT - 1000 }).text;
+      const registry = new FakeRegistry('us-east-1', [{ name: REPO, policy: clobbered }], ACCOUNT);
+      const addMetric = jest.spyOn(metrics, 'addMetric');
+
+      // Act
+      const result = await handlerOver(registry)(SAMPLE);
+
+      // Assert
+      const restored = mergeDefaultRule(TEAM_TEXT, 7, { basedOnReadAt: TEAM_AT }).text;
+      expect(result).toMatchObject({ status: 'done', action: { outcome: 'applied', before: clobbered, after: restored } });
+      expect(registry.policyOf(REPO)).toBe(restored);
+      expect(parsePolicyOrThrow(restored).rules).toEqual(expect.arrayContaining(parsePolicyOrThrow(TEAM_TEXT).rules));
+      expect(addMetric).toHaveBeenCalledWith('TeamWritesRestored', 'Count', 1);
+    });
+
+    it('leaves a janitor write alone when it was merged from a read after the call', async () => {
+      // Arrange: the janitor read the policy two seconds after the call — the team's write was not lost then.
+      const later = mergeDefaultRule(TAGGED_ONLY, 7, { basedOnReadAt: TEAM_AT + 2000 }).text;
+      const registry = new FakeRegistry('us-east-1', [{ name: REPO, policy: later }], ACCOUNT);
+
+      // Act
+      const result = await handlerOver(registry)(SAMPLE);
+
+      // Assert
+      expect(result).toMatchObject({ status: 'done', action: { outcome: 'compliant' } });
+      expect(registry.writes).toEqual([]);
+    });
+
+    it('does not restore on a dry run', async () => {
+      // Arrange
+      const clobbered = mergeDefaultRule(TAGGED_ONLY, 7, { basedOnReadAt: TEAM_AT - 1000 }).text;
+      const registry = new FakeRegistry('us-east-1', [{ name: REPO, policy: clobbered }], ACCOUNT);
+
+      // Act
+      const result = await handlerOver(registry, { dryRun: true })(SAMPLE);
+
+      // Assert
+      expect(result).toMatchObject({ status: 'done', action: { outcome: 'compliant' } });
+      expect(registry.writes).toEqual([]);
+    });
+
+    it('puts back the deletion a janitor write undid: the default rule alone', async () => {
+      // Arrange: the janitor read the team's old policy, the team deleted it, the janitor wrote the old rules back.
+      const deletion = event('delete-lifecycle-policy.json');
+      const oldRules = policyText(keepNewestTagged(1, 'prod', 5));
+      const clobbered = mergeDefaultRule(oldRules, 7, { basedOnReadAt: Date.parse(deletion.detail.eventTime) - 5000 }).text;
+      const registry = new FakeRegistry(
+        'us-east-1',
+        [{ name: deletion.detail.requestParameters.repositoryName, policy: clobbered }],
+        ACCOUNT,
+      );
+
+      // Act
+      const result = await handlerOver(registry)(deletion);
+
+      // Assert
+      expect(result).toMatchObject({ status: 'done', action: { outcome: 'applied' } });
+      expect(parsePolicyOrThrow(registry.policyOf(deletion.detail.requestParameters.repositoryName) ?? '').rules).toHaveLength(1);
+    });
+  });
+
+  describe('scope', () => {
+    it('acts in the region the event names, not the one the function runs in', async () => {
+      // Arrange
+      const oregon = new FakeRegistry('us-west-2', [{ name: REPO, policy: TEAM_TEXT }], ACCOUNT);
+      const forwarded = event('put-lifecycle-policy.json', (e) => {
+        e.region = 'us-west-2';
+        e.detail.awsRegion = 'us-west-2';
+        e.detail.resources = [{ ARN: `arn:aws:ecr:us-west-2:${ACCOUNT}:repository/${REPO}` }];
+      });
+
+      // Act
+      const result = await handlerOver(oregon, { regions: ['us-east-1', 'us-west-2'] })(forwarded);
+
+      // Assert
+      expect(result).toMatchObject({ status: 'done', action: { outcome: 'applied', region: 'us-west-2' } });
+      expect(oregon.writes).toHaveLength(1);
+    });
+
+    it('acknowledges an event from a region that is not configured without calling ECR', async () => {
+      // Arrange
+      const registry = new FakeRegistry('eu-north-1', [{ name: REPO, policy: TEAM_TEXT }], ACCOUNT);
+      const elsewhere = event('put-lifecycle-policy.json', (e) => {
+        e.region = 'eu-north-1';
+        e.detail.awsRegion = 'eu-north-1';
+      });
+
+      // Act
+      const result = await handlerOver(registry)(elsewhere);
+
+      // Assert
+      expect(result).toEqual({
+        status: 'ignored',
+        reason: expect.stringContaining('eu-north-1, which is not one of the configured regions'),
+      });
+      expect(registry.calls).toEqual([]);
+    });
+
+    it("acknowledges a call on another account's registry without calling ECR", async () => {
+      // Arrange
+      const registry = new FakeRegistry('us-east-1', [{ name: REPO, policy: TEAM_TEXT }], ACCOUNT);
+      const foreign = event('put-lifecycle-policy.json', (e) => {
+        e.detail.requestParameters.registryId = '999999999999';
+      });
+
+      // Act
+      const result = await handlerOver(registry)(foreign);
+
+      // Assert
+      expect(result).toMatchObject({ status: 'ignored', reason: expect.stringContaining("another account's registry (999999999999)") });
+      expect(registry.calls).toEqual([]);
+    });
+
+    it('builds the repository ARN in the partition of the region when the event carries none', async () => {
+      // Arrange
+      const registry = new FakeRegistry('cn-north-1', [{ name: REPO, tags: [{ Key: DEFAULT_OPT_OUT_TAG, Value: 'true' }] }], ACCOUNT);
+      const listTags = jest.spyOn(registry, 'listTags');
+      const china = event('delete-lifecycle-policy.json', (e) => {
+        e.region = 'cn-north-1';
+        e.detail.awsRegion = 'cn-north-1';
+        e.detail.requestParameters.repositoryName = REPO;
+        delete e.detail.resources;
+      });
+
+      // Act
+      await handlerOver(registry, { regions: ['cn-north-1'] })(china);
+
+      // Assert
+      expect(listTags).toHaveBeenCalledWith(
+        expect.objectContaining({ repositoryArn: `arn:aws-cn:ecr:cn-north-1:${ACCOUNT}:repository/${REPO}` }),
+      );
+    });
+  });
+
+  describe('failures', () => {
+    it.each([
+      { code: 'RepositoryNotFoundException', where: 'read', error: awsError('RepositoryNotFoundException', 'gone') },
+      {
+        code: 'InvalidParameterException',
+        where: 'write',
+        error: new PolicyWriteError('refused', 'rejected', 'InvalidParameterException'),
+      },
+    ])('acknowledges $code and counts it, rather than retrying into the dead-letter queue', async ({ code, where, error }) => {
+      // Arrange
+      const registry = new FakeRegistry('us-east-1', [{ name: REPO, policy: TEAM_TEXT }], ACCOUNT);
+      if (where === 'read') registry.failRepository(REPO, error);
+      else registry.failNextWrites(REPO, { error, landed: false });
+      const addMetric = jest.spyOn(metrics, 'addMetric');
+
+      // Act
+      const result = await handlerOver(registry)(SAMPLE);
+
+      // Assert
+      expect(result).toMatchObject({ status: 'dropped', code });
+      expect(addMetric).toHaveBeenCalledWith('EventsDropped', 'Count', 1);
+    });
+
+    it.each([
+      { name: 'throttling that outlives the write rounds', error: new PolicyWriteError('slow down', 'throttled', 'ThrottlingException') },
+      { name: 'a 5xx on every write that did not land', error: new PolicyWriteError('internal', 'unknown', 'ServerException') },
+    ])('throws on $name, so Lambda retries the event', async ({ error }) => {
+      // Arrange
+      const registry = new FakeRegistry('us-east-1', [{ name: REPO, policy: TEAM_TEXT }], ACCOUNT);
+      registry.failNextWrites(REPO, ...Array.from({ length: 5 }, () => ({ error, landed: false })));
+
+      // Act
+      const act = handlerOver(registry)(SAMPLE);
+
+      // Assert
+      await expect(act).rejects.toBe(error);
+    });
+  });
+});
