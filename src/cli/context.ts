@@ -10,15 +10,42 @@ export interface CliContext {
   readonly interactive: boolean;
   /** Set by a command that finished with a non-zero outcome (e.g. 3 when some repositories failed). */
   exitCode: number;
+  /**
+   * Fires (reason `interrupted`) when the user asks the run to stop: commands then start no new work,
+   * finish or drop what is in hand, and write nothing half-done. @default never
+   */
+  readonly signal?: AbortSignal;
+  /** The exit code of the interruption once {@link CliContext.signal} fired: 130 for SIGINT, 143 for SIGTERM. */
+  interruptedExitCode?(): number | undefined;
 }
+
+/** Exit codes of a run stopped by a signal: 128 + the signal's number, as shells report it. */
+const SIGNAL_EXIT_CODES = { SIGINT: 130, SIGTERM: 143 } as const;
 
 /** The real process's context. */
 export function processContext(): CliContext {
+  const controller = new AbortController();
+  let interrupted: number | undefined;
+  const err = (text: string): void => void process.stderr.write(`${text}\n`);
+  for (const name of ['SIGINT', 'SIGTERM'] as const) {
+    process.on(name, () => {
+      if (interrupted !== undefined) {
+        // A second signal: stop at once. Artifacts are renamed into place whole, so none is half-written.
+        err(`ecr-janitor: ${name} again: stopping now`);
+        process.exit(SIGNAL_EXIT_CODES[name]);
+      }
+      interrupted = SIGNAL_EXIT_CODES[name];
+      err(`ecr-janitor: ${name}: starting no new work; finishing what is in hand (send it again to stop at once)`);
+      controller.abort('interrupted');
+    });
+  }
   return {
     out: (text) => process.stdout.write(`${text}\n`),
-    err: (text) => process.stderr.write(`${text}\n`),
+    err,
     now: () => Date.now(),
     interactive: Boolean(process.stderr.isTTY),
     exitCode: 0,
+    signal: controller.signal,
+    interruptedExitCode: () => interrupted,
   };
 }

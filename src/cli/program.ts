@@ -39,7 +39,7 @@ export async function runCli(argv: readonly string[], ctx: CliContext): Promise<
   const program = buildProgram(ctx);
   try {
     await program.parseAsync([...argv], { from: 'user' });
-    return ctx.exitCode;
+    return ctx.interruptedExitCode?.() ?? ctx.exitCode;
   } catch (error) {
     if (error instanceof CommanderError) {
       // commander.help with a non-zero exit code is help printed to stderr because no command was given.

@@ -15,7 +15,9 @@ export type RemediationOutcome =
   /** The default rule cannot be merged (rule limit, length, a conflicting rule, an invalid policy). */
   | 'unmergeable'
   /** An AWS error; see `message`. */
-  | 'failed';
+  | 'failed'
+  /** The run stopped (its time ran out, or it was interrupted) before this repository was done. */
+  | 'not-reached';
 
 /** One repository's remediation. */
 export interface RemediationAction {

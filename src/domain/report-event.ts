@@ -55,6 +55,9 @@ export interface ReportEventDetail {
   change: null | ({ since: string } & TrackedTotals);
   remediation: RemediationCounts;
   errorCount: number;
+  /** False when the run stopped before reading every repository; `notReachedCount` says how many it left out. */
+  complete: boolean;
+  notReachedCount: number;
   /** Findings that need a person (see the report's `warnings`), such as a policy that cannot be merged. */
   warningCount: number;
   artifacts: { location: string; json: string; csv: string; markdown: string; html: string };
@@ -94,6 +97,7 @@ export function buildReportEventDetail(
     for (const key of TRACKED_TOTALS) change[key] = round4(t[key] - previous[key]);
   }
   const summary =
+    (report.complete ? '' : `INCOMPLETE (${report.notReached.length} not reached): `) +
     `${t.repositories} repositories, ${t.repositoriesWithoutUntaggedCleanup} without untagged cleanup; ` +
     `stored ${gib(t.storedBytes)} ($${t.monthlyCostUsd.toFixed(2)}/month), reclaimable ${gib(t.reclaimableBytes)} ($${t.monthlySavingsUsd.toFixed(2)}/month)` +
     (change ? `; stored ${change.storedBytes >= 0 ? '+' : ''}${gib(change.storedBytes)} since ${change.since.slice(0, 10)}` : '');
@@ -121,6 +125,8 @@ export function buildReportEventDetail(
     change,
     remediation,
     errorCount: report.errors.length,
+    complete: report.complete,
+    notReachedCount: report.notReached.length,
     warningCount: report.warnings.length,
     artifacts,
   };

@@ -61,6 +61,22 @@ export interface ReportError {
   message: string;
 }
 
+/** Why a repository (or a whole region) was not read: the run stopped before its turn. */
+export type NotReachedReason =
+  /** The run's time budget ran out (a Lambda invocation near its timeout). */
+  | 'deadline'
+  /** The run was interrupted (SIGINT or SIGTERM). */
+  | 'interrupted'
+  /** The region's endpoint stopped answering: after several timeouts in a row its other repositories were not tried. */
+  | 'region-unresponsive';
+
+/** A repository, or a region (no `repositoryName`: not even listed), the run never read. */
+export interface NotReached {
+  region: string;
+  repositoryName?: string;
+  reason: NotReachedReason;
+}
+
 /**
  * Why something needs a person: a repository's lifecycle policy the audit read but could not use
  * fully, or a region's registry setting that defeats lifecycle rules.
@@ -105,6 +121,10 @@ export interface AuditReport {
   apiRetries: Record<string, number>;
   /** Repositories or regions that could not be read; their numbers are missing from the totals. */
   errors: ReportError[];
+  /** False when the run stopped before reading every repository (see `notReached`): the totals cover only part of the account. */
+  complete: boolean;
+  /** The repositories (or regions) the run stopped before reading; empty when `complete`. */
+  notReached: NotReached[];
   /**
    * Policies that could not be evaluated or merged into (those repositories are in the totals), and
    * registry settings that defeat lifecycle rules.

@@ -8,6 +8,7 @@ import { audit } from '../use-cases/audit';
 import { publishReport } from '../use-cases/publish-report';
 import { auditedRepositoryOf, remediateAudited, type AuditedRepository } from '../use-cases/remediate';
 import { parseEvent, scheduledEvent } from './cloudtrail-event';
+import { deadlineBefore, type RemainingTime } from './deadline';
 import { reportAdapters, type ReportAdapters } from './report-runtime';
 import { logger, metrics, runtime, withPowertools, type Runtime } from './runtime';
 
@@ -38,12 +39,17 @@ function byRegion(a: ReportWarning, b: ReportWarning): number {
   return a.region.localeCompare(b.region) || a.repositoryName.localeCompare(b.repositoryName);
 }
 
+/** The audit stops when 3 minutes (or a fifth of the time, if less) are left: room to remediate and publish. */
+export const AUDIT_MARGIN = { marginMs: 180_000, share: 0.2 };
+/** Remediation stops when 45 seconds (or a twentieth of the time, if less) are left: room to publish. */
+export const PUBLISH_MARGIN = { marginMs: 45_000, share: 0.05 };
+
 /**
  * The weekly safety net: audits every configured region, remediates every repository that lacks
  * untagged cleanup (unless dry-run), checks that the audit role is excluded from pull-time updates
  * (when AUDIT_ROLE_ARN is set), writes the report artifacts and publishes the report event.
  */
-export async function lambdaHandler(event: unknown): Promise<ReportEventDetail> {
+export async function lambdaHandler(event: unknown, context?: RemainingTime): Promise<ReportEventDetail> {
   const parsed = parseEvent(scheduledEvent, event);
   if (parsed.ok && parsed.event.id !== undefined) logger.appendKeys({ eventId: parsed.event.id });
   const rt = runtime();
@@ -53,6 +59,10 @@ export async function lambdaHandler(event: unknown): Promise<ReportEventDetail> 
   const registries = config.regions.map((region) => rt.registry(region));
   const selection = { optOutTag: config.optOutTag, exclude: config.exclude };
   const now = Date.now();
+  // Stop reading with room left to remediate what was read, and remediating with room left to publish:
+  // a run cut short still reports (marked incomplete, with what it did not reach), never times out silent.
+  const auditDeadline = deadlineBefore(context, AUDIT_MARGIN);
+  const remediationDeadline = deadlineBefore(context, PUBLISH_MARGIN);
   // Remediation decides from the tags and policies the audit read, rather than reading them all again;
   // a repository the audit could not read is in the report's errors and is left alone.
   const audited: AuditedRepository[] = [];
@@ -66,13 +76,22 @@ export async function lambdaHandler(event: unknown): Promise<ReportEventDetail> 
     concurrency: config.concurrency,
     onRepositoryState: (state) => audited.push(auditedRepositoryOf(state)),
     onRepositoryFailed: (ref) => unread.push(ref),
+    ...(auditDeadline.signal ? { signal: auditDeadline.signal } : {}),
   });
+  auditDeadline.clear();
   const remediation = await remediateAudited(
     registries.map((r) => ({ reader: r, writer: r })),
     audited,
-    { days: config.defaultDays, apply: !config.dryRun, concurrency: config.concurrency, selection },
+    {
+      days: config.defaultDays,
+      apply: !config.dryRun,
+      concurrency: config.concurrency,
+      selection,
+      ...(remediationDeadline.signal ? { signal: remediationDeadline.signal } : {}),
+    },
     unread,
   );
+  remediationDeadline.clear();
   const counts: Record<string, number> = {};
   for (const a of remediation.actions) counts[a.outcome] = (counts[a.outcome] ?? 0) + 1;
   const adapters = reportAdapters(rt);
@@ -89,6 +108,13 @@ export async function lambdaHandler(event: unknown): Promise<ReportEventDetail> 
   metrics.addMetric('ReclaimableBytes', MetricUnit.Bytes, report.totals.reclaimableBytes);
   metrics.addMetric('MonthlyCostUsd', MetricUnit.NoUnit, report.totals.monthlyCostUsd);
   metrics.addMetric('Errors', MetricUnit.Count, detail.errorCount);
+  metrics.addMetric('RepositoriesNotReached', MetricUnit.Count, report.notReached.length + (counts['not-reached'] ?? 0));
+  if (!report.complete || (counts['not-reached'] ?? 0) > 0) {
+    logger.warn('the run stopped before it was done: the report is incomplete', {
+      notReached: report.notReached.length,
+      remediationNotReached: counts['not-reached'] ?? 0,
+    });
+  }
   logger.info('scheduled audit done', {
     totals: report.totals,
     remediation: counts,

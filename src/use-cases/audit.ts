@@ -1,7 +1,7 @@
 import pLimit from 'p-limit';
 import { analyseRepository } from '../domain/analysis';
 import type { RepositoryRef, RepositoryState } from '../domain/registry';
-import type { AuditReport, ReportError, ReportWarning, RepositoryReport } from '../domain/report';
+import type { AuditReport, NotReached, NotReachedReason, ReportError, ReportWarning, RepositoryReport } from '../domain/report';
 import { totalsOf } from '../domain/report';
 import type { Selection } from '../domain/selection';
 import { excludeMatcher, isOptedOut } from '../domain/selection';
@@ -38,49 +38,115 @@ export interface AuditOptions {
   onRepositoryState?: (state: RepositoryState) => void;
   /** Called with each listed repository that could not be read or analysed (it is in `errors`). */
   onRepositoryFailed?: (ref: RepositoryRef) => void;
+  /** Stops the audit early (see {@link ScanOptions.signal}); the report is then marked incomplete. @default never */
+  signal?: AbortSignal;
 }
 
-/** Reads repositories of every region, repository by repository; one failure never stops the others. */
-export async function scanRegistries(
-  readers: readonly RegistryReader[],
-  concurrency: number,
-  visit: (state: RepositoryState, reader: RegistryReader) => void,
-  errors: ReportError[],
-  onProgress?: (progress: ScanProgress) => void,
-  onFailed?: (ref: RepositoryRef) => void,
-): Promise<void> {
-  const limit = pLimit(Math.max(1, concurrency));
+/** How {@link scanRegistries} reads. */
+export interface ScanOptions {
+  /** Repositories read at the same time, over all regions. */
+  concurrency: number;
+  /** Called with each repository read whole. */
+  visit: (state: RepositoryState, reader: RegistryReader) => void;
+  /** Where read failures go, one entry per repository (or region whose listing failed). */
+  errors: ReportError[];
+  onProgress?: (progress: ScanProgress) => void;
+  /** Called with each listed repository that could not be read. */
+  onFailed?: (ref: RepositoryRef) => void;
+  /**
+   * Stops the scan: no repository (or region listing) starts after it fires, and those in flight are
+   * no longer waited for; all of them are returned as not reached, with the signal's reason
+   * (`deadline` unless the reason says `interrupted`). @default never
+   */
+  signal?: AbortSignal;
+  /**
+   * Timeouts in a row after which a region's endpoint counts as unresponsive and its remaining
+   * repositories are not tried (each would wait out its own timeouts). @default 3
+   */
+  unresponsiveAfter?: number;
+}
+
+/** What a scan left out: repositories (or whole regions) it never read. */
+export interface ScanResult {
+  notReached: NotReached[];
+}
+
+const TIMEOUT_CODES: ReadonlySet<string> = new Set(['TimeoutError', 'RequestTimeout', 'RequestTimeoutException']);
+
+/** The reason an aborted signal gives: `interrupted` for SIGINT/SIGTERM, `deadline` otherwise. */
+export function notReachedReasonOf(signal: AbortSignal | undefined): NotReachedReason {
+  return signal?.reason === 'interrupted' ? 'interrupted' : 'deadline';
+}
+
+/** Resolves when `signal` fires (never when there is none). */
+function whenAborted(signal: AbortSignal | undefined): Promise<'aborted'> {
+  return new Promise((resolve) => {
+    if (signal === undefined) return;
+    if (signal.aborted) resolve('aborted');
+    else signal.addEventListener('abort', () => resolve('aborted'), { once: true });
+  });
+}
+
+/**
+ * Reads repositories of every region, repository by repository; one failure never stops the others.
+ * A region whose listing fails is one error; a region whose endpoint times out several times in a
+ * row is given up (its remaining repositories are not reached); an aborted signal stops the scan.
+ */
+export async function scanRegistries(readers: readonly RegistryReader[], options: ScanOptions): Promise<ScanResult> {
+  const { errors, signal } = options;
+  const limit = pLimit(Math.max(1, options.concurrency));
+  const notReached: NotReached[] = [];
+  const aborted = whenAborted(signal);
   const listed = await Promise.all(
     readers.map(async (reader) => {
       try {
-        return { reader, refs: await reader.listRepositories() };
+        const refs = signal?.aborted ? 'aborted' : await Promise.race([reader.listRepositories(), aborted]);
+        if (refs === 'aborted') {
+          notReached.push({ region: reader.region, reason: notReachedReasonOf(signal) });
+          return { reader, refs: [] as RepositoryRef[] };
+        }
+        return { reader, refs };
       } catch (error) {
         errors.push(toReportError(reader.region, undefined, error));
         return { reader, refs: [] as RepositoryRef[] };
       }
     }),
   );
+  const unresponsiveAfter = options.unresponsiveAfter ?? 3;
   await Promise.all(
     listed.map(async ({ reader, refs }) => {
       let done = 0;
-      onProgress?.({ region: reader.region, done, total: refs.length });
+      let timeoutsInARow = 0;
+      options.onProgress?.({ region: reader.region, done, total: refs.length });
       await Promise.all(
         refs.map((ref) =>
           limit(async () => {
+            const skip = (reason: NotReachedReason): void => {
+              notReached.push({ region: reader.region, repositoryName: ref.repositoryName, reason });
+            };
             try {
-              visit(await readRepositoryState(reader, ref), reader);
+              if (signal?.aborted) return skip(notReachedReasonOf(signal));
+              if (timeoutsInARow >= unresponsiveAfter) return skip('region-unresponsive');
+              const state = await Promise.race([readRepositoryState(reader, ref), aborted]);
+              if (state === 'aborted') return skip(notReachedReasonOf(signal));
+              timeoutsInARow = 0;
+              options.visit(state, reader);
             } catch (error) {
-              errors.push(toReportError(reader.region, ref.repositoryName, error));
-              onFailed?.(ref);
+              const entry = toReportError(reader.region, ref.repositoryName, error);
+              timeoutsInARow = TIMEOUT_CODES.has(entry.code) ? timeoutsInARow + 1 : 0;
+              errors.push(entry);
+              options.onFailed?.(ref);
             } finally {
               done++;
-              onProgress?.({ region: reader.region, done, total: refs.length });
+              options.onProgress?.({ region: reader.region, done, total: refs.length });
             }
           }),
         ),
       );
     }),
   );
+  notReached.sort(byLocation);
+  return { notReached };
 }
 
 /** Orders report rows: most reclaimable first, then most stored, then by region and name. */
@@ -111,10 +177,9 @@ export async function audit(readers: readonly RegistryReader[], options: AuditOp
   const warnings: ReportWarning[] = [];
   const repositories: RepositoryReport[] = [];
   const excluded = excludeMatcher(options.selection.exclude);
-  await scanRegistries(
-    readers,
-    options.concurrency,
-    (state) => {
+  const { notReached } = await scanRegistries(readers, {
+    concurrency: options.concurrency,
+    visit: (state) => {
       const analysis = analyseRepository(state, {
         now: options.now,
         days: options.days,
@@ -130,9 +195,10 @@ export async function audit(readers: readonly RegistryReader[], options: AuditOp
       options.onRepositoryState?.(state);
     },
     errors,
-    options.onProgress,
-    options.onRepositoryFailed,
-  );
+    ...(options.onProgress ? { onProgress: options.onProgress } : {}),
+    ...(options.onRepositoryFailed ? { onFailed: options.onRepositoryFailed } : {}),
+    ...(options.signal ? { signal: options.signal } : {}),
+  });
   repositories.sort(compareRepositoryReports);
   errors.sort(byLocation);
   warnings.sort(byLocation);
@@ -147,6 +213,8 @@ export async function audit(readers: readonly RegistryReader[], options: AuditOp
     apiCalls: counts?.calls ?? {},
     apiRetries: counts?.retries ?? {},
     errors,
+    complete: notReached.length === 0,
+    notReached,
     warnings,
   };
 }

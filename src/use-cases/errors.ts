@@ -7,6 +7,12 @@ import type { ReportError } from '../domain/report';
  */
 export function toReportError(region: string, repositoryName: string | undefined, error: unknown): ReportError {
   const code = error instanceof PolicyWriteError ? error.code : error instanceof Error ? error.name : 'Error';
-  const message = error instanceof Error ? error.message : String(error);
+  const raw = error instanceof Error ? error.message : String(error);
+  // The SDK's own text ("a request has exceeded the configured 10000 ms requestTimeout") does not say
+  // plainly what happened, nor what to do.
+  const message =
+    code === 'TimeoutError'
+      ? `timed out: no answer within the request timeout, on every attempt (${raw}); check the endpoint and the network, or raise --request-timeout`
+      : raw;
   return { region, ...(repositoryName === undefined ? {} : { repositoryName }), code, message };
 }

@@ -22,6 +22,11 @@ export interface RemediateOptions {
   concurrency: number;
   /** Overrides of the write loop's pacing (tests, benchmarks). @default {@link DEFAULT_WRITE_PACING} */
   pacing?: Partial<WritePacing>;
+  /**
+   * Stops the run: no repository starts after it fires, a write loop starts no new round, and
+   * repositories still in hand are no longer waited for; all are recorded as `not-reached`. @default never
+   */
+  signal?: AbortSignal;
 }
 
 /**
@@ -99,6 +104,7 @@ interface WriteLoopInput {
   recheckTags: boolean;
   selection: RemediateOptions['selection'];
   pacing: WritePacing;
+  signal?: AbortSignal | undefined;
 }
 
 function codeOf(error: unknown): string {
@@ -128,7 +134,11 @@ async function writeLoop(input: WriteLoopInput): Promise<RemediationAction> {
   for (let round = 1; round <= pacing.rounds; round++) {
     if (round > 1) {
       const ceiling = Math.min(pacing.maxDelayMs, pacing.baseDelayMs * 2 ** (round - 2));
-      await pacing.sleep(Math.floor(pacing.random() * ceiling));
+      if (!input.signal?.aborted) await pacing.sleep(Math.floor(pacing.random() * ceiling));
+      if (input.signal?.aborted) {
+        const message = `the run stopped after ${round - 1} write round(s); nothing more was written`;
+        return { ...head, outcome: 'not-reached', before: base, message };
+      }
     }
     await target.writer.acquireWriteSlot?.();
     const readAt = pacing.now();
@@ -249,6 +259,7 @@ export async function remediateRepository(
     recheckTags: known.tags !== undefined,
     selection: options.selection,
     pacing: pacingOf(options),
+    signal: options.signal,
   });
 }
 
@@ -285,18 +296,40 @@ export async function restoreTeamWrite(
       throw error;
     }
   };
-  return writeLoop({ target, ref, base: stored, decide, recheckTags: true, selection: options.selection, pacing: pacingOf(options) });
+  return writeLoop({
+    target,
+    ref,
+    base: stored,
+    decide,
+    recheckTags: true,
+    selection: options.selection,
+    pacing: pacingOf(options),
+    signal: options.signal,
+  });
 }
 
-/** Gathers a run's actions and errors; a repository whose remediation throws is recorded as failed. */
-function remediationRun() {
+/**
+ * Gathers a run's actions and errors; a repository whose remediation throws is recorded as failed,
+ * and once `signal` fires, repositories not started or still in hand are recorded as not reached.
+ */
+function remediationRun(signal: AbortSignal | undefined) {
   const actions: RemediationAction[] = [];
   const errors: ReportError[] = [];
+  const stopped = new Promise<'stopped'>((resolve) => {
+    if (signal?.aborted) resolve('stopped');
+    else signal?.addEventListener('abort', () => resolve('stopped'), { once: true });
+  });
   return {
     errors,
     async attempt(region: string, repositoryName: string, remediateOne: () => Promise<RemediationAction>): Promise<void> {
+      const notReached = (message: string): void => {
+        actions.push({ region, repositoryName, outcome: 'not-reached', before: null, message });
+      };
+      if (signal?.aborted) return notReached('the run stopped before this repository');
       try {
-        actions.push(await remediateOne());
+        const action = await Promise.race([remediateOne(), stopped]);
+        if (action === 'stopped') return notReached('the run stopped while this repository was in hand; a write may still land');
+        actions.push(action);
       } catch (error) {
         const entry = toReportError(region, repositoryName, error);
         errors.push(entry);
@@ -319,7 +352,7 @@ export async function remediate(
   options: RemediateOptions,
 ): Promise<RemediationResult> {
   const limit = pLimit(Math.max(1, options.concurrency));
-  const run = remediationRun();
+  const run = remediationRun(options.signal);
   await Promise.all(
     registries.map(async ({ reader, writer }) => {
       let refs: RepositoryRef[];
@@ -358,7 +391,7 @@ export async function remediateAudited(
 ): Promise<RemediationResult> {
   const limit = pLimit(Math.max(1, options.concurrency));
   const byRegion = new Map(registries.map((r) => [r.reader.region, r]));
-  const run = remediationRun();
+  const run = remediationRun(options.signal);
   const remediateOne = (ref: RepositoryRef, known?: AuditedRepository): Promise<void> =>
     limit(() =>
       run.attempt(ref.region, ref.repositoryName, async () => {

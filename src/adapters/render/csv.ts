@@ -57,7 +57,7 @@ function cell(value: RepositoryReport[keyof RepositoryReport]): string {
 
 /**
  * The audit as RFC 4180 CSV: a header row of {@link CSV_COLUMNS}, then one row per repository in
- * report order. Bytes are integers and dollars unrounded, as in the report; lines end with CRLF.
+ * report order, then one row per repository the run did not reach (policyStatus `not-reached`). Bytes are integers and dollars unrounded, as in the report; lines end with CRLF.
  *
  * @example await writeFile('audit.csv', renderCsv(report));
  */
@@ -65,6 +65,16 @@ export function renderCsv(report: AuditReport): string {
   const lines = [CSV_COLUMNS.join(',')];
   for (const repository of report.repositories) {
     lines.push(CSV_COLUMNS.map((column) => cell(repository[column])).join(','));
+  }
+  // A run that stopped early lists what it did not read, so the sheet shows every repository it knew
+  // of: policyStatus "not-reached", the numbers left empty (unknown, not zero).
+  for (const missed of report.notReached) {
+    const known: Partial<Record<(typeof CSV_COLUMNS)[number], string>> = {
+      region: missed.region,
+      repositoryName: missed.repositoryName ?? '',
+      policyStatus: 'not-reached',
+    };
+    lines.push(CSV_COLUMNS.map((column) => csvField(neutraliseFormula(known[column] ?? ''))).join(','));
   }
   return `${lines.join('\r\n')}\r\n`;
 }

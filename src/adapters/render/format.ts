@@ -1,4 +1,4 @@
-import type { PolicyStatus, RepositoryReport } from '../../domain/report';
+import type { AuditReport, NotReachedReason, PolicyStatus, RepositoryReport } from '../../domain/report';
 
 const BYTE_UNITS = ['B', 'KiB', 'MiB', 'GiB', 'TiB', 'PiB'] as const;
 
@@ -136,3 +136,26 @@ export function withReferrersAtRisk(repositories: readonly RepositoryReport[]): 
 
 /** How a warning about a whole registry (no repository) is labelled in the repository column. */
 export const REGISTRY_WIDE = '(whole registry)';
+
+/** What each reason a repository was not reached means, for people. */
+const NOT_REACHED_BECAUSE: Readonly<Record<NotReachedReason, string>> = {
+  deadline: "the run's time ran out",
+  interrupted: 'the run was interrupted',
+  'region-unresponsive': "the region's endpoint stopped answering",
+};
+
+/**
+ * One sentence on what an incomplete run left out, e.g. "12 repositories were not read (the run's
+ * time ran out)."; empty for a complete run.
+ */
+export function notReachedSentence(report: Pick<AuditReport, 'notReached'>): string {
+  if (report.notReached.length === 0) return '';
+  const repositories = report.notReached.filter((n) => n.repositoryName !== undefined).length;
+  const regions = report.notReached.length - repositories;
+  const parts = [
+    repositories > 0 ? `${formatCount(repositories)} ${repositories === 1 ? 'repository was' : 'repositories were'} not read` : '',
+    regions > 0 ? `${formatCount(regions)} ${regions === 1 ? 'region was' : 'regions were'} not even listed` : '',
+  ].filter((p) => p !== '');
+  const reasons = [...new Set(report.notReached.map((n) => NOT_REACHED_BECAUSE[n.reason]))];
+  return `${parts.join(' and ')} (${reasons.join('; ')}).`;
+}

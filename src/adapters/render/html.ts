@@ -8,6 +8,7 @@ import {
   formatPercent,
   formatPrice,
   formatUsd,
+  notReachedSentence,
   policyLabel,
   withReferrersAtRisk,
 } from './format';
@@ -385,6 +386,23 @@ function repositoryTable(report: AuditReport, repositories: readonly RepositoryR
   ].join('\n');
 }
 
+function notReachedSection(report: AuditReport): string {
+  if (report.complete) return '';
+  const rows = report.notReached.map(
+    (n) =>
+      `<tr><td>${h(n.region)}</td><td class="repo">${n.repositoryName === undefined ? '<em>the whole region</em>' : h(n.repositoryName)}</td><td>${h(n.reason)}</td></tr>`,
+  );
+  return [
+    `<section data-testid="not-reached" class="errors">`,
+    `<h2>Not reached (${h(formatCount(report.notReached.length))})</h2>`,
+    `<p><strong>Incomplete:</strong> ${h(notReachedSentence(report))} The totals above cover only what was read.</p>`,
+    `<div class="table-wrap"><table><thead><tr><th scope="col">Region</th><th scope="col">Repository</th><th scope="col">Why</th></tr></thead><tbody>`,
+    ...rows,
+    `</tbody></table></div>`,
+    `</section>`,
+  ].join('\n');
+}
+
 function errorsSection(report: AuditReport): string {
   if (report.errors.length === 0) return '';
   const rows = report.errors.map(
@@ -549,6 +567,7 @@ export function renderHtml(report: AuditReport, options: HtmlOptions = {}): stri
     `<h2>Repositories</h2>`,
     repositories.length === 0 ? '<p>No repositories audited.</p>' : repositoryTable(report, repositories),
     `</section>`,
+    notReachedSection(report),
     errorsSection(report),
     warningsSection(report),
     `<footer>`,

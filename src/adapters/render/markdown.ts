@@ -8,6 +8,7 @@ import {
   formatPercent,
   formatPrice,
   formatUsd,
+  notReachedSentence,
   policyLabel,
   withReferrersAtRisk,
 } from './format';
@@ -135,6 +136,26 @@ export function renderMarkdown(report: AuditReport): string {
   }
   out.push('');
 
+  if (!report.complete) {
+    out.push(
+      '## Not reached',
+      '',
+      `**Incomplete:** ${escapeMarkdown(notReachedSentence(report))} The totals cover only what was read.`,
+      '',
+    );
+    out.push(
+      table(
+        ['Region', 'Repository', 'Why'],
+        report.notReached.map((n) => [
+          escapeMarkdown(n.region),
+          n.repositoryName === undefined ? '*(the whole region)*' : escapeMarkdown(n.repositoryName),
+          escapeMarkdown(n.reason),
+        ]),
+        ['l', 'l', 'l'],
+      ),
+      '',
+    );
+  }
   findings(
     out,
     'Errors',

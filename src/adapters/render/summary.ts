@@ -8,6 +8,7 @@ import {
   formatPercent,
   formatPrice,
   formatUsd,
+  notReachedSentence,
   policyLabel,
   withReferrersAtRisk,
 } from './format';
@@ -108,6 +109,16 @@ export function renderSummaryTable(report: AuditReport, options: SummaryOptions 
   } else if (report.repositories.length === 0) {
     lines.push('');
     lines.push('No repositories audited.');
+  }
+
+  if (!report.complete) {
+    lines.push('');
+    lines.push(`INCOMPLETE: ${notReachedSentence(report)} The totals cover only what was read.`);
+    for (const miss of report.notReached.slice(0, SUMMARY_WARNINGS_LIMIT)) {
+      lines.push(`  ${miss.region} ${miss.repositoryName ?? '(the whole region)'}: ${miss.reason}`);
+    }
+    const left = report.notReached.length - SUMMARY_WARNINGS_LIMIT;
+    if (left > 0) lines.push(`  … and ${formatCount(left)} more (the JSON, CSV, Markdown and HTML reports list them all).`);
   }
 
   if (report.errors.length > 0) {

@@ -9,7 +9,7 @@ import {
   createEcrRegistryPool,
 } from '../../adapters/aws/clients';
 import { parseRateLimits, type RateLimits } from '../../adapters/aws/rate-limiter';
-import { REPORT_EXTENSIONS, REPORT_FORMATS, renderReport, type ReportFormat } from '../../adapters/render';
+import { REPORT_EXTENSIONS, REPORT_FORMATS, notReachedSentence, renderReport, type ReportFormat } from '../../adapters/render';
 import { renderRemediationPlan } from '../../adapters/render/remediation';
 import { parseSnapshot } from '../../adapters/snapshot/schema';
 import { SnapshotRegistry } from '../../adapters/snapshot/snapshot-registry';
@@ -190,6 +190,7 @@ export function auditCommand(ctx: CliContext): Command {
             concurrency: opts.concurrency,
             ...(opts.snapshot === undefined ? { counter } : {}),
             onProgress: progress.update,
+            ...(ctx.signal ? { signal: ctx.signal } : {}),
           },
         );
         progress.done();
@@ -202,6 +203,10 @@ export function auditCommand(ctx: CliContext): Command {
           ctx.err(
             `${report.errors.length} repositor${report.errors.length === 1 ? 'y' : 'ies'} could not be fully audited; see "errors" in the report`,
           );
+          ctx.exitCode = EXIT.partial;
+        }
+        if (!report.complete) {
+          ctx.err(`the report is incomplete: ${notReachedSentence(report)} See "notReached" in the report`);
           ctx.exitCode = EXIT.partial;
         }
       },
@@ -228,6 +233,7 @@ export function remediateCommand(ctx: CliContext): Command {
         apply: opts.apply,
         concurrency: opts.concurrency,
         selection: { optOutTag: opts.optOutTag, exclude: opts.exclude },
+        ...(ctx.signal ? { signal: ctx.signal } : {}),
       });
       if (opts.format === 'json') {
         ctx.out(JSON.stringify({ apply: opts.apply, ...result, apiCalls: counter.snapshot().calls }, null, 2));
@@ -244,7 +250,12 @@ export function remediateCommand(ctx: CliContext): Command {
 }
 
 /** Outcomes that leave a repository without untagged cleanup although the janitor may change it. */
-const NOT_REMEDIATED: ReadonlySet<RemediationOutcome> = new Set<RemediationOutcome>(['failed', 'unmergeable', 'skipped-changed']);
+const NOT_REMEDIATED: ReadonlySet<RemediationOutcome> = new Set<RemediationOutcome>([
+  'failed',
+  'unmergeable',
+  'skipped-changed',
+  'not-reached',
+]);
 
 /**
  * What `remediate` reports on stderr before exiting 3: one line per region it could not list and
@@ -280,14 +291,22 @@ export function snapshotCommand(ctx: CliContext): Command {
       const progress = progressReporter(ctx);
       const byRegion = new Map<string, RepositoryState[]>(sources.map((s) => [s.reader.region, []]));
       const errors: AuditReport['errors'] = [];
-      await scanRegistries(
+      const { notReached } = await scanRegistries(
         sources.map((s) => s.reader),
-        opts.concurrency,
-        (state) => byRegion.get(state.region)?.push(state),
-        errors,
-        progress.update,
+        {
+          concurrency: opts.concurrency,
+          visit: (state) => byRegion.get(state.region)?.push(state),
+          errors,
+          onProgress: progress.update,
+          ...(ctx.signal ? { signal: ctx.signal } : {}),
+        },
       );
       progress.done();
+      if (ctx.signal?.aborted) {
+        // A snapshot that silently lacks repositories would later audit as a smaller, cleaner account.
+        ctx.err(`interrupted: no snapshot written (${notReached.length} repositories or regions were not read)`);
+        return;
+      }
       const file: SnapshotFile = {
         format: SNAPSHOT_FORMAT,
         capturedAt: new Date(ctx.now()).toISOString(),

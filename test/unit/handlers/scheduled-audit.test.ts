@@ -1,7 +1,17 @@
 // The scheduled audit's pull-time exclusion check, at the handler: every SDK client is mocked at its
 // class (aws-sdk-client-mock), so the handler runs with its real runtime and adapters but no network.
 // The wiring against a real emulator is in test/integration/handlers/scheduled-audit.test.ts.
-import { DescribeRepositoriesCommand, ECRClient, ECRServiceException, ListPullTimeUpdateExclusionsCommand } from '@aws-sdk/client-ecr';
+import {
+  DescribeImagesCommand,
+  DescribeRepositoriesCommand,
+  ECRClient,
+  ECRServiceException,
+  GetLifecyclePolicyCommand,
+  LifecyclePolicyNotFoundException,
+  ListPullTimeUpdateExclusionsCommand,
+  ListTagsForResourceCommand,
+  PutLifecyclePolicyCommand,
+} from '@aws-sdk/client-ecr';
 import { EventBridgeClient, PutEventsCommand } from '@aws-sdk/client-eventbridge';
 import { GetObjectCommand, NoSuchKey, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { mockClient } from 'aws-sdk-client-mock';
@@ -174,6 +184,48 @@ describe('scheduledAudit handler', () => {
 
       expect(ecr).not.toHaveReceivedCommand(ListPullTimeUpdateExclusionsCommand);
       expect(writtenReport().warnings).toEqual([]);
+    });
+  });
+
+  describe('the time budget', () => {
+    it('stops reading before the invocation times out, and still publishes the report marked incomplete', async () => {
+      // Arrange: Ireland lists two repositories; one's images never come. The invocation has 1 s left.
+      useEnv(null);
+      ecr.on(DescribeRepositoriesCommand).callsFake(async (_input, getClient) => {
+        if ((await getClient().config.region()) !== 'eu-west-1') return { repositories: [] };
+        return {
+          repositories: ['quick', 'stuck'].map((name) => ({
+            repositoryName: name,
+            repositoryArn: `arn:aws:ecr:eu-west-1:123456789012:repository/${name}`,
+            registryId: '123456789012',
+          })),
+        };
+      });
+      ecr.on(GetLifecyclePolicyCommand).rejects(new LifecyclePolicyNotFoundException({ message: 'none', $metadata: {} }));
+      ecr.on(ListTagsForResourceCommand).resolves({ tags: [] });
+      ecr
+        .on(DescribeImagesCommand)
+        .callsFake((input: { repositoryName?: string }) =>
+          input.repositoryName === 'stuck' ? new Promise(() => undefined) : Promise.resolve({ imageDetails: [] }),
+        );
+      ecr.on(PutLifecyclePolicyCommand).resolves({});
+      const context = { getRemainingTimeInMillis: () => 1_000 };
+
+      // Act
+      const detail = await lambdaHandler({}, context);
+
+      // Assert
+      const report = writtenReport() as unknown as {
+        complete: boolean;
+        notReached: unknown[];
+        repositories: Array<{ repositoryName: string }>;
+      };
+      expect(report.complete).toBe(false);
+      expect(report.notReached).toEqual([{ region: 'eu-west-1', repositoryName: 'stuck', reason: 'deadline' }]);
+      expect(report.repositories.map((r) => r.repositoryName)).toEqual(['quick']);
+      expect(detail).toMatchObject({ complete: false, notReachedCount: 1, remediation: { applied: 1 } });
+      expect(detail.summary).toMatch(/^INCOMPLETE \(1 not reached\): /);
+      expect(events).toHaveReceivedCommandTimes(PutEventsCommand, 1);
     });
   });
 });

@@ -59,6 +59,8 @@ export function auditReport(repositories: RepositoryReport[], overrides: Partial
     apiCalls: {},
     apiRetries: {},
     errors: [],
+    complete: true,
+    notReached: [],
     warnings: [],
     ...overrides,
   };

@@ -353,15 +353,14 @@ describe('audit', () => {
       const errors: ReportError[] = [];
 
       // Act
-      await scanRegistries(
-        [registry],
-        2,
-        (state) => {
+      await scanRegistries([registry], {
+        concurrency: 2,
+        visit: (state) => {
           if (state.repositoryName === 'b') throw new TypeError('boom');
           visited.push(state.repositoryName);
         },
         errors,
-      );
+      });
 
       // Assert
       expect(visited.sort()).toEqual(['a', 'c']);
@@ -375,10 +374,112 @@ describe('audit', () => {
       const errors: ReportError[] = [];
 
       // Act
-      await scanRegistries([registry], 1, () => undefined, errors);
+      await scanRegistries([registry], { concurrency: 1, visit: () => undefined, errors });
 
       // Assert
       expect(errors).toEqual([{ region: 'eu-west-1', code: 'Error', message: 'offline' }]);
+    });
+  });
+
+  describe('stopping early', () => {
+    /** A registry whose describeImages waits until `release` is called, so repositories stay in hand. */
+    function heldRegistry(names: string[]) {
+      const registry = new FakeRegistry(
+        'eu-west-1',
+        names.map((name) => ({ name })),
+      );
+      const gates: Array<() => void> = [];
+      const describe = registry.describeImages.bind(registry);
+      registry.describeImages = (name) => new Promise((resolve) => gates.push(() => resolve(describe(name))));
+      return { registry, started: () => gates.length, releaseAll: () => gates.splice(0).forEach((open) => open()) };
+    }
+
+    it('starts no repository after the signal fires, stops waiting for those in hand, and marks the report incomplete', async () => {
+      // Arrange: two in hand at once; the signal fires while they are.
+      const { registry, started, releaseAll } = heldRegistry(['a', 'b', 'c', 'd', 'e']);
+      const controller = new AbortController();
+      const run = audit([registry], options({ concurrency: 2, signal: controller.signal }));
+      while (started() < 2) await new Promise((resolve) => setImmediate(resolve));
+
+      // Act
+      controller.abort('deadline');
+      const report = await run;
+      releaseAll();
+
+      // Assert
+      expect(report.complete).toBe(false);
+      expect(report.repositories).toEqual([]);
+      expect(report.notReached).toEqual(
+        ['a', 'b', 'c', 'd', 'e'].map((repositoryName) => ({ region: 'eu-west-1', repositoryName, reason: 'deadline' })),
+      );
+      expect(started()).toBe(0);
+      expect(registry.callsOf('describeImages').map((c) => c.repositoryName)).toEqual(['a', 'b']);
+    });
+
+    it('says "interrupted" when the signal was an interruption, and lists a region it never listed', async () => {
+      // Arrange
+      const registry = new FakeRegistry('eu-west-1', [{ name: 'a' }]);
+      const controller = new AbortController();
+      controller.abort('interrupted');
+
+      // Act
+      const report = await audit([registry], options({ signal: controller.signal }));
+
+      // Assert
+      expect(report.notReached).toEqual([{ region: 'eu-west-1', reason: 'interrupted' }]);
+      expect(report.complete).toBe(false);
+    });
+
+    it('is complete when the signal never fires', async () => {
+      // Act
+      const report = await audit([new FakeRegistry('eu-west-1', [{ name: 'a' }])], options({ signal: new AbortController().signal }));
+
+      // Assert
+      expect(report).toMatchObject({ complete: true, notReached: [] });
+    });
+
+    it("gives a region up after timeouts in a row: its other repositories are not tried, the other regions' are", async () => {
+      // Arrange: every call about Ireland's repositories times out; Virginia answers.
+      const names = ['a', 'b', 'c', 'd', 'e', 'f'];
+      const ireland = new FakeRegistry(
+        'eu-west-1',
+        names.map((name) => ({ name })),
+      );
+      for (const name of names) ireland.failRepository(name, awsError('TimeoutError', 'exceeded the configured 10000 ms requestTimeout'));
+      const virginia = new FakeRegistry('us-east-1', [{ name: 'ok' }]);
+
+      // Act
+      const report = await audit([ireland, virginia], options({ concurrency: 1 }));
+
+      // Assert
+      expect(report.errors.map((e) => [e.repositoryName, e.code])).toEqual([
+        ['a', 'TimeoutError'],
+        ['b', 'TimeoutError'],
+        ['c', 'TimeoutError'],
+      ]);
+      expect(report.errors[0]?.message).toMatch(/^timed out: /);
+      expect(report.notReached).toEqual(
+        ['d', 'e', 'f'].map((repositoryName) => ({ region: 'eu-west-1', repositoryName, reason: 'region-unresponsive' })),
+      );
+      expect(report.repositories.map((r) => r.repositoryName)).toEqual(['ok']);
+      expect(ireland.callsOf('describeImages').map((c) => c.repositoryName)).toEqual(['a', 'b', 'c']);
+    });
+
+    it('keeps trying a region whose timeouts are broken by an answer', async () => {
+      // Arrange: a, b time out, c answers, d, e time out: never three in a row.
+      const ireland = new FakeRegistry(
+        'eu-west-1',
+        ['a', 'b', 'c', 'd', 'e'].map((name) => ({ name })),
+      );
+      for (const name of ['a', 'b', 'd', 'e']) ireland.failRepository(name, awsError('TimeoutError'));
+
+      // Act
+      const report = await audit([ireland], options({ concurrency: 1 }));
+
+      // Assert
+      expect(report.notReached).toEqual([]);
+      expect(report.errors).toHaveLength(4);
+      expect(report.complete).toBe(true);
     });
   });
 

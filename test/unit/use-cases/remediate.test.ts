@@ -912,4 +912,45 @@ describe('remediate', () => {
       expect(registry.writes).toEqual([]);
     });
   });
+
+  describe('stopping early', () => {
+    it('records the repositories not started after the signal fired as not-reached, and writes nothing to them', async () => {
+      // Arrange
+      const registry = new FakeRegistry('eu-west-1', [{ name: 'a' }, { name: 'b' }]);
+      const controller = new AbortController();
+      controller.abort('deadline');
+
+      // Act
+      const result = await remediate([{ reader: registry, writer: registry }], options({ apply: true, signal: controller.signal }));
+
+      // Assert
+      expect(result.actions.map((a) => [a.repositoryName, a.outcome])).toEqual([
+        ['a', 'not-reached'],
+        ['b', 'not-reached'],
+      ]);
+      expect(registry.writes).toEqual([]);
+    });
+
+    it('starts no new write round once the signal fired', async () => {
+      // Arrange: the first write is throttled; the run's time runs out during the pause.
+      const registry = new FakeRegistry('eu-west-1', [{ name: 'app', policy: TAGGED_ONLY }]);
+      registry.failNextWrites('app', { error: new PolicyWriteError('slow down', 'throttled', 'ThrottlingException'), landed: false });
+      const controller = new AbortController();
+      const pacing = { ...instant, sleep: () => (controller.abort('deadline'), Promise.resolve()) };
+      const [ref] = await registry.listRepositories();
+      if (!ref) throw new Error('no repository');
+
+      // Act
+      const action = await remediateRepository(
+        { reader: registry, writer: registry },
+        ref,
+        options({ apply: true, pacing, signal: controller.signal }),
+      );
+
+      // Assert
+      expect(action).toMatchObject({ outcome: 'not-reached', message: 'the run stopped after 1 write round(s); nothing more was written' });
+      expect(registry.callsOf('putLifecyclePolicy')).toHaveLength(1);
+      expect(registry.policyOf('app')).toBe(TAGGED_ONLY);
+    });
+  });
 });

@@ -1,6 +1,13 @@
 import { DescribeRepositoriesCommand } from '@aws-sdk/client-ecr';
 import { CallCounter } from '../../../../src/adapters/aws/call-counter';
-import { DEFAULT_MAX_ATTEMPTS, createEcrClient, createEcrClientPool } from '../../../../src/adapters/aws/clients';
+import {
+  DEFAULT_CONNECTION_TIMEOUT_MS,
+  DEFAULT_MAX_ATTEMPTS,
+  DEFAULT_REQUEST_TIMEOUT_MS,
+  createEcrClient,
+  createEcrClientPool,
+  worstCaseCallMs,
+} from '../../../../src/adapters/aws/clients';
 import { ConfigError } from '../../../../src/domain/errors';
 import { TEST_CREDENTIALS, fakeEcrTransport, settleWithFakeTimers } from '../../support/fake-ecr-http';
 
@@ -105,6 +112,47 @@ describe('clients', () => {
 
       // Assert
       expect(regions).toEqual(['eu-west-1', 'ap-south-1']);
+    });
+  });
+
+  describe('timeouts', () => {
+    it('gives every client connection and request timeouts that throw', async () => {
+      // Act
+      const client = createEcrClient({
+        region: 'eu-west-1',
+        credentials: TEST_CREDENTIALS,
+        connectionTimeoutMs: 2_000,
+        requestTimeoutMs: 7_000,
+      });
+
+      // Assert
+      const handler = client.config.requestHandler as { configProvider?: Promise<Record<string, unknown>> };
+      await expect(handler.configProvider).resolves.toMatchObject({
+        connectionTimeout: 2_000,
+        requestTimeout: 7_000,
+        throwOnRequestTimeout: true,
+      });
+    });
+
+    it('gives up on a call to a silent endpoint within two minutes with the defaults', () => {
+      // Act
+      const worst = worstCaseCallMs({
+        maxAttempts: DEFAULT_MAX_ATTEMPTS,
+        connectionTimeoutMs: DEFAULT_CONNECTION_TIMEOUT_MS,
+        requestTimeoutMs: DEFAULT_REQUEST_TIMEOUT_MS,
+      });
+
+      // Assert: 8 attempts of 10 s and the SDK's longest pauses (0.2 + 0.4 + … + 12.8 s).
+      expect(worst).toBe(8 * 10_000 + 25_400);
+      expect(worst).toBeLessThan(120_000);
+    });
+
+    it.each([0, 99, 600_001, 1.5])('refuses a request timeout of %p ms', (requestTimeoutMs) => {
+      // Act
+      const act = (): unknown => createEcrClient({ region: 'eu-west-1', requestTimeoutMs });
+
+      // Assert
+      expect(act).toThrow(/requestTimeoutMs must be a whole number of milliseconds from 100 to 600000/);
     });
   });
 });

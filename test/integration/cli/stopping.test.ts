@@ -1,0 +1,136 @@
+// The CLI against endpoints that hang or are slow, and under SIGINT/SIGTERM: it never hangs, and
+// what it reports says what it did not reach. The signal tests run the bundled CLI as a real process.
+import { spawn } from 'node:child_process';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { buildSync } from 'esbuild';
+import type { AuditReport } from '../../../src/domain/report';
+import { silentServer, slowEcrServer, type LocalServer } from '../support/fake-ecr-server';
+import { janitor, stdoutJson, useMotoCredentials } from './support/cli';
+
+const ROOT = path.resolve(__dirname, '..', '..', '..');
+
+describe('ecr-janitor stopping', () => {
+  let restoreEnv: () => void;
+  beforeAll(() => {
+    restoreEnv = useMotoCredentials();
+  });
+  afterAll(() => restoreEnv());
+
+  describe('an endpoint that accepts connections and never answers', () => {
+    let silent: LocalServer;
+    beforeEach(async () => {
+      silent = await silentServer();
+    });
+    afterEach(() => silent.close());
+
+    it('gives up with a timeout error and exit code 3 instead of hanging', async () => {
+      // Act: short timeouts keep the test quick; the defaults give up within two minutes (see clients.test.ts).
+      const run = await janitor([
+        'audit',
+        '--endpoint',
+        silent.endpoint,
+        '--region',
+        'us-east-1',
+        '--request-timeout',
+        '300',
+        '--max-attempts',
+        '2',
+        '--format',
+        'json',
+      ]);
+
+      // Assert
+      expect(run.code).toBe(3);
+      const report = stdoutJson<AuditReport>(run);
+      expect(report.errors).toEqual([
+        { region: 'us-east-1', code: 'TimeoutError', message: expect.stringMatching(/^timed out: no answer within the request timeout/) },
+      ]);
+      expect(silent.received).toBeGreaterThanOrEqual(2);
+    });
+  });
+
+  describe('signals (the bundled CLI as a process)', () => {
+    let dir: string;
+    let cli: string;
+    let slow: LocalServer;
+
+    beforeAll(() => {
+      dir = mkdtempSync(path.join(tmpdir(), 'ecr-janitor-signals-'));
+      cli = path.join(dir, 'cli.js');
+      buildSync({
+        entryPoints: [path.join(ROOT, 'src', 'cli', 'main.ts')],
+        outfile: cli,
+        bundle: true,
+        platform: 'node',
+        format: 'cjs',
+        logLevel: 'silent',
+        mainFields: ['module', 'main'],
+      });
+    });
+    afterAll(() => rmSync(dir, { recursive: true, force: true }));
+    beforeEach(async () => {
+      slow = await slowEcrServer({ repositories: Array.from({ length: 40 }, (_, i) => `app-${i}`), delayMs: 400 });
+    });
+    afterEach(() => slow.close());
+
+    /** Starts an audit of the slow endpoint, sends `signal` once it is under way, and collects what it printed. */
+    function auditThen(
+      signal: NodeJS.Signals,
+      extra: readonly string[] = [],
+    ): Promise<{ code: number | null; stdout: string; stderr: string }> {
+      return new Promise((resolve, reject) => {
+        const child = spawn(
+          process.execPath,
+          [cli, 'audit', '--endpoint', slow.endpoint, '--region', 'us-east-1', '--concurrency', '2', '--format', 'json', ...extra],
+          { env: { ...process.env, AWS_ACCESS_KEY_ID: 'testing', AWS_SECRET_ACCESS_KEY: 'testing' } },
+        );
+        let stdout = '';
+        let stderr = '';
+        let sent = false;
+        child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
+        child.stderr.on('data', (chunk: Buffer) => {
+          stderr += chunk.toString();
+          // The first progress line means the listing is done and repositories are being read.
+          if (!sent && stderr.includes('repositories to read')) {
+            sent = true;
+            child.kill(signal);
+          }
+        });
+        child.on('error', reject);
+        child.on('close', (code) => resolve({ code, stdout, stderr }));
+      });
+    }
+
+    it.each([
+      { signal: 'SIGINT' as const, code: 130 },
+      { signal: 'SIGTERM' as const, code: 143 },
+    ])('stops starting work on $signal, prints the report marked incomplete and exits $code', async ({ signal, code }) => {
+      // Act
+      const run = await auditThen(signal);
+
+      // Assert
+      expect(run.code).toBe(code);
+      const report = JSON.parse(run.stdout) as AuditReport;
+      expect(report.complete).toBe(false);
+      expect(report.notReached.length).toBeGreaterThan(0);
+      expect(report.notReached.every((n) => n.reason === 'interrupted')).toBe(true);
+      expect(report.repositories.length + report.notReached.length).toBe(40);
+      expect(run.stderr).toContain(`${signal}: starting no new work`);
+    });
+
+    it('writes whole artifacts only, and no temporary files, when interrupted with --out', async () => {
+      // Arrange
+      const out = path.join(dir, 'out-interrupted');
+
+      // Act
+      const run = await auditThen('SIGINT', ['--out', out]);
+
+      // Assert
+      expect(run.code).toBe(130);
+      expect(readdirSync(out).sort()).toEqual(['report.csv', 'report.html', 'report.json', 'report.md']);
+      expect((JSON.parse(readFileSync(path.join(out, 'report.json'), 'utf8')) as AuditReport).complete).toBe(false);
+    });
+  });
+});
