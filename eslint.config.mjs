@@ -4,7 +4,18 @@ import boundaries from 'eslint-plugin-boundaries';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['dist/**', 'out/**', 'coverage/**', '.serverless/**', '.venv/**', 'node_modules/**', 'test-artifacts/**'] },
+  {
+    ignores: [
+      'dist/**',
+      'out/**',
+      'coverage/**',
+      '.serverless/**',
+      '.serverless-forwarder/**',
+      '.venv/**',
+      'node_modules/**',
+      'test-artifacts/**',
+    ],
+  },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

@@ -6,7 +6,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { EventBridgeClient, PutEventsCommand, PutRuleCommand, PutTargetsCommand } from '@aws-sdk/client-eventbridge';
 import type { SQSClient } from '@aws-sdk/client-sqs';
-import { motoClientConfig, resetMoto } from '../support/moto';
+import { MOTO_ACCOUNT_ID, motoClientConfig, resetMoto } from '../support/moto';
 import { createQueue, sqsClientForMoto, takeMessages } from '../support/sqs';
 
 // jest only honours a top-level testTimeout (the integration project's own is ignored), and moto
@@ -15,6 +15,10 @@ jest.setTimeout(30_000);
 
 const ROOT = path.resolve(__dirname, '..', '..', '..');
 const TEMPLATE_PATH = path.join(ROOT, '.serverless', 'cloudformation-template-update-stack.json');
+const FORWARDER_TEMPLATE_PATH = path.join(ROOT, '.serverless-forwarder', 'cloudformation-template-update-stack.json');
+/** The regions of the packaged stacks: the home stack in us-east-1, a forwarder in eu-west-1. */
+const HOME = 'us-east-1';
+const FORWARDED = 'eu-west-1';
 const EVENTS_DIR = path.join(ROOT, 'events');
 
 interface Resource {
@@ -29,11 +33,34 @@ interface SampleEvent {
   detail: Record<string, unknown>;
 }
 
-function loadTemplate(): { Resources: Record<string, Resource> } {
-  if (!existsSync(TEMPLATE_PATH)) {
-    throw new Error(`${TEMPLATE_PATH} does not exist: run \`npm run package\` first (npm test packages before running jest)`);
+function loadTemplate(file = TEMPLATE_PATH): { Resources: Record<string, Resource> } {
+  if (!existsSync(file)) {
+    throw new Error(`${file} does not exist: run \`npm run package\` first (npm test packages before running jest)`);
   }
-  return JSON.parse(readFileSync(TEMPLATE_PATH, 'utf8')) as { Resources: Record<string, Resource> };
+  return JSON.parse(readFileSync(file, 'utf8')) as { Resources: Record<string, Resource> };
+}
+
+/** A template value with its `Fn::Sub` strings resolved as CloudFormation would in moto's account. */
+function resolved(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(resolved);
+  if (typeof value !== 'object' || value === null) return value;
+  const sub = (value as { 'Fn::Sub'?: unknown })['Fn::Sub'];
+  if (typeof sub === 'string') return sub.replaceAll('${AWS::Partition}', 'aws').replaceAll('${AWS::AccountId}', MOTO_ACCOUNT_ID);
+  return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, resolved(v)]));
+}
+
+/** A sample with its caller replaced: `arn` (and a session issuer only for assumed roles). */
+function calledBy(file: string, arn: string): SampleEvent {
+  const event = sample(file);
+  const role = /:assumed-role\/([^/]+)\//.exec(arn)?.[1];
+  const userIdentity = role
+    ? {
+        type: 'AssumedRole',
+        arn,
+        sessionContext: { sessionIssuer: { type: 'Role', arn: `arn:aws:iam::${MOTO_ACCOUNT_ID}:role/${role}`, userName: role } },
+      }
+    : { type: arn.endsWith(':root') ? 'Root' : 'IAMUser', arn };
+  return { ...event, detail: { ...event.detail, userIdentity } };
 }
 
 function sample(file: string): SampleEvent {
@@ -89,14 +116,29 @@ const NEGATIVES: Array<[string, SampleEvent]> = [
     },
   ],
   ['a report event from another source', { ...sample('cost-report.json'), source: 'finops-tool' }],
+  // A failed call changed nothing.
+  ['a failed CreateRepository call', sample('create-repository-failed.json')],
+  [
+    'a failed PutLifecyclePolicy call',
+    {
+      ...sample('put-lifecycle-policy.json'),
+      detail: { ...sample('put-lifecycle-policy.json').detail, errorCode: 'InvalidParameterException' },
+    },
+  ],
+  // The janitor's own writes, by any of its three roles.
+  ...['audit', 'created', 'policy'].map((role): [string, SampleEvent] => [
+    `the janitor's own PutLifecyclePolicy (${role} role)`,
+    calledBy(
+      'put-lifecycle-policy.json',
+      `arn:aws:sts::${MOTO_ACCOUNT_ID}:assumed-role/ecr-janitor-prod-${HOME}-${role}/ecr-janitor-prod-x`,
+    ),
+  ]),
 ];
 
 const SAMPLES: Array<[string, string[]]> = [
   ['create-repository.json', ['onRepositoryCreated']],
   ['create-repository-nested.json', ['onRepositoryCreated']],
   ['create-repository-opted-out.json', ['onRepositoryCreated']],
-  // The rule cannot tell a failed call from a good one; the function ignores it.
-  ['create-repository-failed.json', ['onRepositoryCreated']],
   ['put-lifecycle-policy.json', ['onPolicyChanged']],
   ['put-lifecycle-policy-compliant.json', ['onPolicyChanged']],
   ['delete-lifecycle-policy.json', ['onPolicyChanged']],
@@ -150,7 +192,9 @@ describe('event patterns of the packaged template (moto EventBridge)', () => {
     for (const [id, rule] of patternRules) {
       const name = ruleName(id, rule);
       const queue = await createQueue(sqs, `pattern-${name}`);
-      await events.send(new PutRuleCommand({ Name: `pattern-${name}`, EventPattern: JSON.stringify(rule.Properties?.EventPattern) }));
+      await events.send(
+        new PutRuleCommand({ Name: `pattern-${name}`, EventPattern: JSON.stringify(resolved(rule.Properties?.EventPattern)) }),
+      );
       await events.send(new PutTargetsCommand({ Rule: `pattern-${name}`, Targets: [{ Id: 'queue', Arn: queue.arn }] }));
       queues.set(name, queue.url);
     }
@@ -173,8 +217,73 @@ describe('event patterns of the packaged template (moto EventBridge)', () => {
     expect(await matchingRules(event)).toEqual([]);
   });
 
+  it.each([
+    ['an IAM user', `arn:aws:iam::${MOTO_ACCOUNT_ID}:user/alice`],
+    ['the root user', `arn:aws:iam::${MOTO_ACCOUNT_ID}:root`],
+    ['a role whose name starts like the stack', `arn:aws:sts::${MOTO_ACCOUNT_ID}:assumed-role/ecr-janitor-dev-${HOME}-policy/x`],
+  ])('still matches a PutLifecyclePolicy by %s (no session issuer, or not the janitor)', async (_who, arn) => {
+    expect(await matchingRules(calledBy('put-lifecycle-policy.json', arn))).toEqual(['onPolicyChanged']);
+  });
+
   it('matches the report event the scheduled audit publishes, whatever its content', async () => {
     const detail = { ...sample('cost-report.json').detail, change: null, topRepositories: [], summary: '0 repositories' };
     expect(await matchingRules({ source: 'ecr-janitor', 'detail-type': 'ECR Janitor Cost Report', detail })).toEqual(['reportEmail']);
+  });
+
+  describe('a forwarder stack in another region', () => {
+    let remote: EventBridgeClient;
+
+    beforeAll(async () => {
+      // The forwarder's rule, as packaged, on eu-west-1's default bus, aimed at us-east-1's.
+      const forwarder = loadTemplate(FORWARDER_TEMPLATE_PATH).Resources.ForwardEcrEvents;
+      const target = (forwarder?.Properties?.Targets as Array<{ Arn: unknown; RoleArn: unknown }>)[0];
+      remote = new EventBridgeClient(motoClientConfig(FORWARDED));
+      await remote.send(
+        new PutRuleCommand({ Name: 'forward', EventPattern: JSON.stringify(resolved(forwarder?.Properties?.EventPattern)) }),
+      );
+      await remote.send(
+        new PutTargetsCommand({
+          Rule: 'forward',
+          Targets: [{ Id: 'home', Arn: String(resolved(target?.Arn)), RoleArn: `arn:aws:iam::${MOTO_ACCOUNT_ID}:role/forward` }],
+        }),
+      );
+    });
+    afterAll(() => remote.destroy());
+
+    /** Puts `event`, as made in eu-west-1, on eu-west-1's bus; returns the home rules it reached. */
+    async function reachedAtHome(event: SampleEvent): Promise<string[]> {
+      const detail = { ...event.detail, awsRegion: FORWARDED };
+      await remote.send(
+        new PutEventsCommand({ Entries: [{ Source: event.source, DetailType: event['detail-type'], Detail: JSON.stringify(detail) }] }),
+      );
+      const reached: string[] = [];
+      for (const [name, url] of queues) {
+        const received = (await takeMessages(sqs, url, { waitTimeSeconds: 0 })) as Array<{ detail: { awsRegion?: string } }>;
+        if (received.length > 0) {
+          reached.push(name);
+          expect(received[0]?.detail.awsRegion).toBe(FORWARDED);
+        }
+      }
+      return reached.sort();
+    }
+
+    it.each([
+      ['create-repository.json', ['onRepositoryCreated']],
+      ['put-lifecycle-policy.json', ['onPolicyChanged']],
+      ['delete-lifecycle-policy.json', ['onPolicyChanged']],
+    ])("brings eu-west-1's %s to the home region's %j", async (file, expected) => {
+      expect(await reachedAtHome(sample(file))).toEqual(expected);
+    });
+
+    it.each([
+      ['a failed call', sample('create-repository-failed.json')],
+      [
+        "the janitor's own write",
+        calledBy('put-lifecycle-policy.json', `arn:aws:sts::${MOTO_ACCOUNT_ID}:assumed-role/ecr-janitor-prod-${HOME}-audit/x`),
+      ],
+      ['an image push', NEGATIVES.find(([label]) => label === 'an ECR image push')?.[1] as SampleEvent],
+    ])('does not bring %s', async (_label, event) => {
+      expect(await reachedAtHome(event)).toEqual([]);
+    });
   });
 });

@@ -203,4 +203,41 @@ describe('onRepositoryCreated handler (moto)', () => {
       (sample('create-repository.json').detail.responseElements as { repository: { repositoryArn: string } }).repository.repositoryArn,
     ).toBe(repository.repositoryArn);
   });
+
+  it("puts the policy in the region the event names, when it was forwarded from another region's bus", async () => {
+    // Arrange: the function runs in us-east-1; the repository was created in us-west-2.
+    useEnv({ REGIONS: `${MOTO_REGION},us-west-2` });
+    const oregon = ecrClientForMoto('us-west-2');
+    const created = await createRepository(oregon, 'team-a/web-api');
+    const event = sample('create-repository.json') as unknown as { region: string; detail: Record<string, unknown> };
+    event.region = 'us-west-2';
+    event.detail.awsRegion = 'us-west-2';
+    (event.detail.responseElements as { repository: { repositoryArn: string } }).repository.repositoryArn = created.repositoryArn ?? '';
+
+    try {
+      // Act
+      const result = await lambdaHandler(event);
+
+      // Assert
+      expect(result).toMatchObject({ status: 'done', action: { region: 'us-west-2', outcome: 'applied' } });
+      expect(rulesOf(await getPolicy(oregon, 'team-a/web-api'))).toEqual([expect.objectContaining(UNTAGGED_7_DAYS)]);
+      expect(await getPolicy(ecr, 'team-a/web-api').catch(() => 'no such repository here')).toBe('no such repository here');
+    } finally {
+      oregon.destroy();
+    }
+  });
+
+  it('acknowledges a repository created in a region that is not configured, without calling ECR', async () => {
+    // Arrange
+    const event = sample('create-repository.json') as unknown as { region: string; detail: Record<string, unknown> };
+    event.region = 'ap-south-1';
+    event.detail.awsRegion = 'ap-south-1';
+
+    // Act
+    const result = await lambdaHandler(event);
+
+    // Assert
+    expect(result).toMatchObject({ status: 'ignored', reason: expect.stringContaining('not one of the configured regions') });
+    expect(calls().total ?? 0).toBe(0);
+  });
 });

@@ -37,7 +37,11 @@ interface FoundStatement {
 }
 
 const FUNCTIONS = ['ScheduledAuditLambdaFunction', 'OnRepositoryCreatedLambdaFunction', 'OnPolicyChangedLambdaFunction'] as const;
-const REPOSITORY_ARN = /^arn:(aws|\$\{AWS::Partition\}):ecr:\*:\$\{AWS::AccountId\}:repository\/\*$/;
+/** The regions `npm run package` configures (`--param=regions=…`). */
+const PACKAGED_REGIONS = ['us-east-1', 'eu-west-1'];
+/** A repository ARN of one region, in the stack's partition and account. */
+const REPOSITORY_ARN = /^arn:\$\{AWS::Partition\}:ecr:([a-z]{2}(?:-[a-z]+)+-\d+):\$\{AWS::AccountId\}:repository\/\*$/;
+const OPT_OUT_TAG = 'ecr-janitor:opt-out';
 const REPORT_BUCKET_ARN = /^\$\{ReportBucket\.Arn\}(\/.+)?$/;
 const REPORT_BUS_ARN =
   /^(\$\{ReportBus\}|arn:(aws|\$\{AWS::Partition\}):events:\$\{AWS::Region\}:\$\{AWS::AccountId\}:event-bus\/\$\{ReportBus\})$/;
@@ -182,6 +186,57 @@ function scopedActionViolations(t: Template, matches: (action: string) => boolea
   );
 }
 
+/** ECR access only in the configured regions: every repository ARN a role is allowed names one of them, and all of them. */
+function configuredRegionsOnly(t: Template): string[] {
+  return identityAllowStatements(t).flatMap(({ where, statement }) => {
+    if (!actionsOf(statement).some((a) => a.startsWith('ecr:') && a !== 'ecr:listpulltimeupdateexclusions')) return [];
+    const regions = resourcesOf(statement).map((r) => REPOSITORY_ARN.exec(r)?.[1] ?? `not a one-region repository ARN: ${r}`);
+    return JSON.stringify([...regions].sort()) === JSON.stringify([...PACKAGED_REGIONS].sort())
+      ? []
+      : [`${where}: ECR access in ${regions.join(', ')}, expected exactly ${PACKAGED_REGIONS.join(', ')}`];
+  });
+}
+
+/** Every role that may write a policy is denied the write on repositories tagged with the opt-out tag. */
+function optOutDenied(t: Template): string[] {
+  const writers = [
+    ...new Set(
+      identityAllowStatements(t)
+        .filter((s) => actionsOf(s.statement).includes('ecr:putlifecyclepolicy'))
+        .map((s) => s.role),
+    ),
+  ];
+  return writers.flatMap((role) => {
+    const denied = statements(t).some(
+      ({ role: r, statement }) =>
+        r === role &&
+        statement.Effect === 'Deny' &&
+        actionsOf(statement).includes('ecr:putlifecyclepolicy') &&
+        resourcesOf(statement).some((res) => /:ecr:\*:\$\{AWS::AccountId\}:repository\/\*$/.test(res)) &&
+        String(statement.Condition?.StringEqualsIgnoreCase?.[`aws:ResourceTag/${OPT_OUT_TAG}`]) === 'true',
+    );
+    return denied ? [] : [`${String(role)}: no Deny of ecr:PutLifecyclePolicy on repositories tagged ${OPT_OUT_TAG}=true`];
+  });
+}
+
+/** The event handlers have reserved concurrency: a burst of events must not take the account's. */
+function reservedConcurrency(t: Template): string[] {
+  return ['OnRepositoryCreatedLambdaFunction', 'OnPolicyChangedLambdaFunction'].flatMap((id) => {
+    const reserved = t.Resources[id]?.Properties?.ReservedConcurrentExecutions;
+    return typeof reserved === 'number' && reserved >= 1 && reserved <= 50
+      ? []
+      : [`${id}: ReservedConcurrentExecutions ${String(reserved)}`];
+  });
+}
+
+/** The framework's deployment bucket blocks public access too. */
+function deploymentBucketProtections(t: Template): string[] {
+  const block = (t.Resources.ServerlessDeploymentBucket?.Properties?.PublicAccessBlockConfiguration ?? {}) as Record<string, unknown>;
+  return ['BlockPublicAcls', 'BlockPublicPolicy', 'IgnorePublicAcls', 'RestrictPublicBuckets']
+    .filter((key) => block[key] !== true)
+    .map((key) => `ServerlessDeploymentBucket: PublicAccessBlockConfiguration.${key} is not true`);
+}
+
 const putLifecyclePolicyScope = (t: Template): string[] =>
   scopedActionViolations(t, (a) => a === 'ecr:putlifecyclepolicy', REPOSITORY_ARN, 'ecr:PutLifecyclePolicy');
 const s3Scope = (t: Template): string[] => scopedActionViolations(t, (a) => a.startsWith('s3:'), REPORT_BUCKET_ARN, 'S3 access');
@@ -237,6 +292,10 @@ function reportBucketProtections(t: Template): string[] {
   );
   if (!rules.some((r) => r.ExpirationInDays === 400))
     problems.push('ReportBucket: no enabled lifecycle rule expires objects after 400 days');
+  if ((props.VersioningConfiguration as { Status?: string } | undefined)?.Status !== 'Enabled')
+    problems.push('ReportBucket: versioning is not enabled');
+  if (!rules.some((r) => typeof (r.NoncurrentVersionExpiration as { NoncurrentDays?: unknown } | undefined)?.NoncurrentDays === 'number'))
+    problems.push('ReportBucket: no enabled lifecycle rule expires replaced versions');
   const policies = resourcesOfType(t, 'AWS::S3::BucketPolicy').filter(([, p]) => targetId(p.Properties?.Bucket) === 'ReportBucket');
   const tlsOnly = policies.some(([, p]) =>
     asArray((p.Properties?.PolicyDocument as { Statement?: Statement[] } | undefined)?.Statement).some((s) => {
@@ -345,6 +404,10 @@ const CHECKS = {
   writesOnAnyResource,
   forbiddenActions,
   putLifecyclePolicyScope,
+  configuredRegionsOnly,
+  optOutDenied,
+  reservedConcurrency,
+  deploymentBucketProtections,
   s3Scope,
   putEventsScope,
   lambdaPlatform,
@@ -527,6 +590,51 @@ const MUTATIONS: Array<[string, CheckName, (t: Template) => void, string]> = [
     'retries unbounded',
   ],
   ['the topic uses the AWS managed key', 'topicEncryption', setProperty('ReportTopic', 'KmsMasterKeyId', 'alias/aws/sns'), 'alias/aws/sns'],
+  [
+    'reads in every region',
+    'configuredRegionsOnly',
+    addStatement('ScheduledAuditRole', {
+      Effect: 'Allow',
+      Action: 'ecr:DescribeImages',
+      Resource: { 'Fn::Sub': 'arn:${AWS::Partition}:ecr:*:${AWS::AccountId}:repository/*' },
+    }),
+    'not a one-region repository ARN',
+  ],
+  [
+    'writes in a region not configured',
+    'configuredRegionsOnly',
+    addStatement('OnPolicyChangedRole', {
+      Effect: 'Allow',
+      Action: 'ecr:PutLifecyclePolicy',
+      Resource: { 'Fn::Sub': 'arn:${AWS::Partition}:ecr:ap-south-1:${AWS::AccountId}:repository/*' },
+    }),
+    'ECR access in ap-south-1',
+  ],
+  [
+    'no opt-out deny',
+    'optOutDenied',
+    (t) => {
+      const statements = inlineStatements(t, 'OnRepositoryCreatedRole');
+      statements.splice(
+        statements.findIndex((s) => s.Effect === 'Deny'),
+        1,
+      );
+    },
+    'OnRepositoryCreatedRole: no Deny',
+  ],
+  [
+    'an event handler without reserved concurrency',
+    'reservedConcurrency',
+    setProperty('OnPolicyChangedLambdaFunction', 'ReservedConcurrentExecutions', undefined),
+    'OnPolicyChangedLambdaFunction',
+  ],
+  [
+    'a public deployment bucket',
+    'deploymentBucketProtections',
+    setProperty('ServerlessDeploymentBucket', 'PublicAccessBlockConfiguration', undefined),
+    'BlockPublicPolicy',
+  ],
+  ['reports not versioned', 'reportBucketProtections', setProperty('ReportBucket', 'VersioningConfiguration', undefined), 'versioning'],
 ];
 
 describe('generated CloudFormation template', () => {

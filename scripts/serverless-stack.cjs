@@ -1,0 +1,54 @@
+// The shape of the stack, decided from the parameters before anything else is resolved:
+// - `home` (the default): the janitor itself — functions, report bucket, alarms;
+// - `forwarder` (deployed with --param="homeRegion=REGION" in any other region): one EventBridge rule
+//   that sends this region's ECR events to the home region's default bus, and the role it needs.
+// Also the lists that depend on the configured regions: the ECR ARNs IAM grants, and the commands
+// that deploy the forwarders. Region names are checked by src/config.ts (serverless-params.cjs).
+const REGION = /^[a-z]{2}(-[a-z]+)+-\d+$/;
+
+function list(text) {
+  return [
+    ...new Set(
+      String(text ?? '')
+        .split(',')
+        .map((s) => s.trim())
+        .filter((s) => s !== ''),
+    ),
+  ];
+}
+
+module.exports = async ({ resolveVariable }) => {
+  const region = String(await resolveVariable('aws:region'));
+  const service = String(await resolveVariable('self:service'));
+  const stage = String(await resolveVariable('sls:stage'));
+  const homeParam = String(await resolveVariable('param:homeRegion')).trim();
+  if (homeParam !== '' && !REGION.test(homeParam)) {
+    throw new Error(`parameter homeRegion ("${homeParam}") must be an AWS region name such as eu-west-1, or empty in the home region`);
+  }
+  const home = homeParam === '' ? region : homeParam;
+  const mode = home === region ? 'home' : 'forwarder';
+  const regions = mode === 'home' ? list(await resolveVariable('param:regions')) : [];
+  const configured = regions.length > 0 ? regions : [region];
+  const others = configured.filter((r) => r !== home);
+  const optOutTag = String(await resolveVariable('param:optOutTag')).trim();
+  return {
+    mode,
+    homeRegion: home,
+    /** The repositories IAM lets the functions read and write: those of the configured regions only. */
+    repositoryArns: configured.map((r) => ({ 'Fn::Sub': `arn:\${AWS::Partition}:ecr:${r}:\${AWS::AccountId}:repository/*` })),
+    /**
+     * The start of the caller ARN of every janitor write (its roles are named SERVICE-STAGE-HOME-…): the
+     * event rules drop those calls, while calls by IAM users and the root user, which carry no session
+     * issuer, still match (EventBridge's anything-but never matches an absent field).
+     */
+    janitorCallerPrefix: { 'Fn::Sub': `arn:\${AWS::Partition}:sts::\${AWS::AccountId}:assumed-role/${service}-${stage}-${home}-` },
+    /** Matches a repository tagged with the opt-out tag (a tag key cannot be a variable in serverless.yml's keys). */
+    optOutCondition: { StringEqualsIgnoreCase: { [`aws:ResourceTag/${optOutTag}`]: 'true' } },
+    /** The home region's default bus, the forwarder's target. */
+    homeBusArn: { 'Fn::Sub': `arn:\${AWS::Partition}:events:${home}:\${AWS::AccountId}:event-bus/default` },
+    forwarderCommand:
+      others.length === 0
+        ? 'No other region is configured: no forwarder is needed.'
+        : `for region in ${others.join(' ')}; do npx serverless deploy --stage ${stage} --region "$region" --param="homeRegion=${home}"; done`,
+  };
+};

@@ -1,0 +1,116 @@
+// The forwarder stack (`serverless package --param=homeRegion=us-east-1` in eu-west-1; npm test
+// packages it into .serverless-forwarder/): one rule, its target and the role EventBridge needs —
+// nothing else of ours — with the home stack's event patterns.
+import { existsSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+
+const ROOT = path.resolve(__dirname, '..', '..', '..');
+const FORWARDER = path.join(ROOT, '.serverless-forwarder', 'cloudformation-template-update-stack.json');
+const HOME = path.join(ROOT, '.serverless', 'cloudformation-template-update-stack.json');
+
+interface Resource {
+  Type: string;
+  Properties?: Record<string, unknown>;
+}
+interface Template {
+  Resources: Record<string, Resource>;
+  Outputs?: Record<string, { Value: unknown }>;
+}
+interface Pattern {
+  source: string[];
+  'detail-type': string[];
+  detail: { eventName: string[] } & Record<string, unknown>;
+}
+
+function load(file: string): Template {
+  if (!existsSync(file)) throw new Error(`${file} does not exist: run \`npm run package\` first (npm test packages before running jest)`);
+  return JSON.parse(readFileSync(file, 'utf8')) as Template;
+}
+
+const forwarder = load(FORWARDER);
+const home = load(HOME);
+const HOME_BUS = { 'Fn::Sub': 'arn:${AWS::Partition}:events:us-east-1:${AWS::AccountId}:event-bus/default' };
+
+describe('forwarder template', () => {
+  it("holds the rule and its role, and besides them only the framework's deployment bucket", () => {
+    // Act
+    const resources = Object.entries(forwarder.Resources).map(([id, r]) => [id, r.Type]);
+
+    // Assert
+    expect(resources.sort()).toEqual([
+      ['ForwardEcrEvents', 'AWS::Events::Rule'],
+      ['ForwardEcrEventsRole', 'AWS::IAM::Role'],
+      ['ServerlessDeploymentBucket', 'AWS::S3::Bucket'],
+      ['ServerlessDeploymentBucketPolicy', 'AWS::S3::BucketPolicy'],
+    ]);
+  });
+
+  it("targets the home region's default bus through its own role", () => {
+    // Act
+    const targets = forwarder.Resources.ForwardEcrEvents?.Properties?.Targets;
+
+    // Assert
+    expect(targets).toEqual([{ Id: 'home-region-bus', Arn: HOME_BUS, RoleArn: { 'Fn::GetAtt': ['ForwardEcrEventsRole', 'Arn'] } }]);
+  });
+
+  it('lets EventBridge of this account put events on the home bus, and nothing else', () => {
+    // Act
+    const role = forwarder.Resources.ForwardEcrEventsRole?.Properties ?? {};
+
+    // Assert
+    expect(role.AssumeRolePolicyDocument).toEqual({
+      Version: '2012-10-17',
+      Statement: [
+        {
+          Effect: 'Allow',
+          Principal: { Service: 'events.amazonaws.com' },
+          Action: 'sts:AssumeRole',
+          Condition: { StringEquals: { 'aws:SourceAccount': { Ref: 'AWS::AccountId' } } },
+        },
+      ],
+    });
+    expect(role.Policies).toEqual([
+      {
+        PolicyName: 'put-events-on-the-home-bus',
+        PolicyDocument: {
+          Version: '2012-10-17',
+          Statement: [{ Sid: 'PutEventsOnTheHomeBus', Effect: 'Allow', Action: ['events:PutEvents'], Resource: HOME_BUS }],
+        },
+      },
+    ]);
+  });
+
+  it("matches what the home stack's two rules match together, with the same filters", () => {
+    // Arrange
+    const homePatterns = Object.values(home.Resources)
+      .filter((r) => r.Type === 'AWS::Events::Rule' && (r.Properties?.EventPattern as Pattern | undefined)?.source?.[0] === 'aws.ecr')
+      .map((r) => r.Properties?.EventPattern as Pattern);
+    const forwarded = forwarder.Resources.ForwardEcrEvents?.Properties?.EventPattern as Pattern;
+
+    // Act
+    const { eventName, ...filters } = forwarded.detail;
+
+    // Assert
+    expect(homePatterns).toHaveLength(2);
+    expect([...eventName].sort()).toEqual(homePatterns.flatMap((p) => p.detail.eventName).sort());
+    expect(forwarded.source).toEqual(['aws.ecr']);
+    expect(forwarded['detail-type']).toEqual(['AWS API Call via CloudTrail']);
+    const policyRule = homePatterns.find((p) => p.detail.eventName.includes('PutLifecyclePolicy'));
+    const { eventName: _names, ...policyFilters } = policyRule?.detail ?? { eventName: [] };
+    // The janitor's roles are named after the home region, whichever region the forwarder is in.
+    expect(filters).toEqual(policyFilters);
+    expect(JSON.stringify(filters)).toContain('assumed-role/ecr-janitor-prod-us-east-1-');
+  });
+});
+
+describe('home template', () => {
+  it('prints the command that deploys the forwarders of the other configured regions', () => {
+    // Act
+    const command = home.Outputs?.ForwarderDeployCommand?.Value;
+
+    // Assert
+    expect(command).toBe(
+      'for region in eu-west-1; do npx serverless deploy --stage prod --region "$region" --param="homeRegion=us-east-1"; done',
+    );
+  });
+});
