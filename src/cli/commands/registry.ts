@@ -210,10 +210,15 @@ export function partialFailureLine(errors: readonly ReportError[], done: string,
 
 /** `audit`: policy status, de-duplicated storage cost and what the policy will reclaim. */
 export function auditCommand(ctx: CliContext): Command {
-  const command = new Command('audit').description(
-    'audit every repository: lifecycle policy status, storage cost (de-duplicated as ECR bills it), what the policy will reclaim. ' +
-      'Changes nothing, but reading manifests (BatchGetImage) refreshes lastRecordedPullTime unless your principal is excluded from pull-time updates',
-  );
+  const command = new Command('audit')
+    .description(
+      'audit every repository: lifecycle policy status, storage cost (de-duplicated as ECR bills it), what the policy will reclaim',
+    )
+    .addHelpText(
+      'after',
+      "\nAudit changes nothing, but reading manifests (BatchGetImage) refreshes each image's lastRecordedPullTime\n" +
+        'unless your principal is excluded from pull-time updates (aws ecr register-pull-time-update-exclusion).',
+    );
   addSourceOptions(command, { snapshot: true, selection: true })
     .option('--days <n>', DAYS_HELP, parsePositiveInt, DEFAULT_UNTAGGED_DAYS)
     .option('--now <iso-8601>', 'evaluate policies at this time (default: now, or the capture time of --snapshot)', parseNow)

@@ -292,6 +292,15 @@ describe('cli registry commands', () => {
       expect(audit).toContain('with --snapshot, every region in the file');
     });
 
+    it('says next to audit that its manifest reads refresh pull times unless the caller is excluded', async () => {
+      // Act
+      const { stdout } = await run(['audit', '--help']);
+
+      // Assert
+      expect(stdout).toContain("Audit changes nothing, but reading manifests (BatchGetImage) refreshes each image's lastRecordedPullTime");
+      expect(stdout).toContain('unless your principal is excluded from pull-time updates');
+    });
+
     it('describes --days of audit and remediate with one text', async () => {
       // Act
       const [audit, remediate] = [await flagHelp('audit', '--days'), await flagHelp('remediate', '--days')];
