@@ -1,4 +1,5 @@
-// Bundles the CLI (and the benchmarks) into self-contained CommonJS files under dist/.
+// Bundles the CLI (and the demo generator, the local emulator and the benchmarks) into self-contained
+// CommonJS files under dist/.
 import { build } from 'esbuild';
 import { chmod, readdir } from 'node:fs/promises';
 
@@ -16,6 +17,7 @@ await build({ ...common, entryPoints: ['src/cli/main.ts'], outfile: 'dist/cli.js
 await chmod('dist/cli.js', 0o755);
 
 await build({ ...common, entryPoints: ['scripts/make-demo-snapshot.ts'], outfile: 'dist/make-demo-snapshot.js' });
+await build({ ...common, entryPoints: ['scripts/emulator/main.ts'], outfile: 'dist/emulator.js' });
 
 const benches = (await readdir('scripts/bench')).filter((f) => f.endsWith('.ts'));
 await build({ ...common, entryPoints: benches.map((f) => `scripts/bench/${f}`), outdir: 'dist/bench' });

@@ -3,7 +3,7 @@ import { JanitorError } from '../domain/errors';
 /** Exit codes of the CLI. */
 export const EXIT = {
   ok: 0,
-  /** Invalid input or policy. */
+  /** Invalid input or policy, or an output file that could not be written. */
   invalid: 1,
   /** Usage error: unknown command or flag, bad flag value. */
   usage: 2,
@@ -13,6 +13,9 @@ export const EXIT = {
 
 /** A bad flag value or combination; exits with {@link EXIT.usage}. */
 export class UsageError extends JanitorError {}
+
+/** An output file that could not be written (no space, permission, read-only file system); exits with {@link EXIT.invalid}. */
+export class OutputError extends JanitorError {}
 
 /**
  * Maps an error thrown by a command to the exit code the CLI documents: {@link EXIT.usage} for a

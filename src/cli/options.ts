@@ -14,12 +14,62 @@ export function parsePositiveInt(value: string): number {
   return Number(value);
 }
 
-/** Parses a non-negative number flag such as `--price-per-gb-month`. */
-export function parseNonNegative(value: string): number {
-  const n = Number(value);
-  if (value.trim() === '' || !Number.isFinite(n) || n < 0) throw new InvalidArgumentError(`"${value}" is not a number of 0 or more`);
-  return n;
+/**
+ * Builds a parser for a whole number between `min` and `max`; the message names the range and why it
+ * is bounded.
+ *
+ * @example new Option('--concurrency <n>').argParser(parseIntInRange(1, MAX_CONCURRENCY, 'ECR throttles beyond it'))
+ */
+export function parseIntInRange(min: number, max: number, why: string): (value: string) => number {
+  return (value) => {
+    const n = /^\d+$/.test(value.trim()) ? Number(value.trim()) : Number.NaN;
+    if (!Number.isSafeInteger(n) || n < min || n > max)
+      throw new InvalidArgumentError(`"${value}" is not a whole number from ${min} to ${max} (${why})`);
+    return n;
+  };
 }
+
+/**
+ * Builds a parser for a plain decimal number (`0.10`, `2`, `.5`) from 0 to `max`. Hexadecimal,
+ * exponents, signs, `Infinity` and the empty string are refused: `Number("0x10")` would read 16.
+ *
+ * @example parseDecimalUpTo(MAX_PRICE_PER_GB_MONTH, 'USD per GB-month')('0.10') === 0.1
+ */
+export function parseDecimalUpTo(max: number, unit: string): (value: string) => number {
+  return (value) => {
+    const text = value.trim();
+    if (!/^(\d+(\.\d*)?|\.\d+)$/.test(text))
+      throw new InvalidArgumentError(`"${value}" is not a decimal number such as 0.10 (digits and one decimal point only)`);
+    const n = Number(text);
+    if (!Number.isFinite(n) || n > max) throw new InvalidArgumentError(`"${value}" is more than ${max} ${unit}; is it in the right unit?`);
+    return n;
+  };
+}
+
+/**
+ * Parses an endpoint URL (`--endpoint`): an absolute http or https URL with a host, such as
+ * `http://127.0.0.1:5000`. Anything else would be sent to the SDK, which fails late and unclearly.
+ */
+export function parseEndpoint(value: string): string {
+  let url: URL | undefined;
+  try {
+    url = new URL(value);
+  } catch {
+    url = undefined;
+  }
+  if (url === undefined || (url.protocol !== 'http:' && url.protocol !== 'https:') || url.hostname === '')
+    throw new InvalidArgumentError(`"${value}" is not an http(s) URL; write e.g. http://127.0.0.1:5000`);
+  return value;
+}
+
+/** The most repositories in flight (the deployed `concurrency` parameter has the same bound). */
+export const MAX_CONCURRENCY = 64;
+/** The most attempts per AWS call. */
+export const MAX_ATTEMPTS = 20;
+/** The highest storage price accepted, USD per GB-month: 1,000 times ECR's list price of 0.10. */
+export const MAX_PRICE_PER_GB_MONTH = 100;
+/** The longest interval between progress lines, in seconds. */
+export const MAX_PROGRESS_INTERVAL_SECONDS = 3600;
 
 /** Builds a parser that accepts only the listed choices. */
 export function oneOf<T extends string>(choices: readonly T[]): (value: string) => T {

@@ -6,14 +6,39 @@ import { auditCommand, remediateCommand, snapshotCommand } from './commands/regi
 import type { CliContext } from './context';
 import { EXIT, exitCodeFor } from './errors';
 
+/** The prefix of every error line the CLI prints, usage errors and commander's own alike. */
+export const ERROR_PREFIX = 'ecr-janitor: error: ';
+
+/** The line printed after a usage error: where to read the usage of `command` (or of the CLI). */
+export function usageHint(command?: string): string {
+  return `(run "ecr-janitor${command === undefined ? '' : ` ${command}`} --help" for usage)`;
+}
+
+/** One error in the CLI's one style: `ecr-janitor: error: …`, whatever produced it. */
+function errorLine(message: string): string {
+  return `${ERROR_PREFIX}${message.replace(/^error: /, '')}`;
+}
+
+/** Sends commander's output to the context, its errors in the CLI's one style. */
+function configure(command: Command, ctx: CliContext, name?: string): Command {
+  return command
+    .exitOverride()
+    .showHelpAfterError(usageHint(name))
+    .configureOutput({
+      writeOut: (s) => ctx.out(s.trimEnd()),
+      writeErr: (s) => ctx.err(s.trimEnd()),
+      outputError: (s, write) => write(errorLine(s)),
+    });
+}
+
 /** Builds the `ecr-janitor` command tree over a context. */
 export function buildProgram(ctx: CliContext): Command {
-  const program = new Command('ecr-janitor')
-    .description('Keep Amazon ECR registries clean: audit lifecycle policies, apply a safe default, report storage cost.')
-    .version(packageJson.version)
-    .showHelpAfterError('(run with --help for usage)')
-    .configureOutput({ writeOut: (s) => ctx.out(s.trimEnd()), writeErr: (s) => ctx.err(s.trimEnd()) })
-    .exitOverride();
+  const program = configure(
+    new Command('ecr-janitor')
+      .description('Keep Amazon ECR registries clean: audit lifecycle policies, apply a safe default, report storage cost.')
+      .version(packageJson.version),
+    ctx,
+  );
   for (const command of [
     auditCommand(ctx),
     remediateCommand(ctx),
@@ -22,11 +47,7 @@ export function buildProgram(ctx: CliContext): Command {
     mergePolicyCommand(ctx),
     snapshotCommand(ctx),
   ]) {
-    command
-      .exitOverride()
-      .showHelpAfterError('(run with --help for usage)')
-      .configureOutput({ writeOut: (s) => ctx.out(s.trimEnd()), writeErr: (s) => ctx.err(s.trimEnd()) });
-    program.addCommand(command);
+    program.addCommand(configure(command, ctx, command.name()));
   }
   return program;
 }
@@ -52,10 +73,12 @@ export async function runCli(argv: readonly string[], ctx: CliContext): Promise<
       return EXIT.usage;
     }
     if (error instanceof JanitorError) {
-      ctx.err(`ecr-janitor: ${error.message}`);
-      return exitCodeFor(error);
+      ctx.err(errorLine(error.message));
+      const code = exitCodeFor(error);
+      if (code === EXIT.usage) ctx.err(usageHint(program.commands.find((c) => c.name() === argv[0])?.name()));
+      return code;
     }
-    ctx.err(`ecr-janitor: unexpected error: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
+    ctx.err(errorLine(`unexpected: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`));
     return EXIT.invalid;
   }
 }

@@ -1,40 +1,105 @@
 import type { ScanProgress } from '../use-cases/audit';
 import type { CliContext } from './context';
 
+/** Seconds between progress lines when stderr is not a terminal, unless `--progress-interval` says otherwise. */
+export const DEFAULT_PROGRESS_INTERVAL_SECONDS = 5;
+
+/** Options of {@link progressReporter}. */
+export interface ProgressOptions {
+  /**
+   * Milliseconds between status lines (`done/total`) when stderr is not a terminal; 0 prints none.
+   * @default 5000
+   */
+  intervalMs?: number;
+  /** The clock the interval is measured with (tests pass their own). @default Date.now */
+  now?: () => number;
+  /** Where the terminal's progress bar is drawn. @default process.stderr */
+  stderr?: Pick<NodeJS.WriteStream, 'write'>;
+}
+
+/** Receives a scan's progress and ends it; see {@link progressReporter}. */
+export interface ProgressReporter {
+  /** Records one region's progress (and prints what the mode prints for it). */
+  update(progress: ScanProgress): void;
+  /** Ends the progress output: finishes the bar's line, stops the status lines. */
+  done(): void;
+}
+
 /**
- * Progress on stderr: a redrawn bar when stderr is a terminal, else one line per region when it
- * starts and ends (logs stay readable in CI).
+ * Progress on stderr. On a terminal: a redrawn bar. Otherwise (CI logs): one line when a region
+ * starts, fails to list or ends, and a `done/total` status line every `intervalMs` while work is
+ * under way, so that a long run is never silent; the status lines come from a timer as well as
+ * from updates, so they continue while one slow repository holds everything up.
+ *
+ * @example const progress = progressReporter(ctx, { intervalMs: 10_000 }); await audit(readers, { …, onProgress: progress.update }); progress.done();
  */
-export function progressReporter(
-  ctx: CliContext,
-  stderr: NodeJS.WriteStream = process.stderr,
-): { update: (p: ScanProgress) => void; done: () => void } {
+export function progressReporter(ctx: CliContext, options: ProgressOptions = {}): ProgressReporter {
+  const intervalMs = options.intervalMs ?? DEFAULT_PROGRESS_INTERVAL_SECONDS * 1000;
+  const now = options.now ?? Date.now;
+  const stderr = options.stderr ?? process.stderr;
   const regions = new Map<string, ScanProgress>();
   let drawn = false;
+  let lastLine = now();
+  let timer: NodeJS.Timeout | undefined;
+
+  const counts = (): { done: number; total: number; failed: number } => {
+    let done = 0;
+    let total = 0;
+    let failed = 0;
+    for (const r of regions.values()) {
+      done += r.done;
+      total += r.total;
+      if (r.listingError !== undefined) failed++;
+    }
+    return { done, total, failed };
+  };
+  const regionsText = (failed: number): string =>
+    `${regions.size} region${regions.size === 1 ? '' : 's'}${failed > 0 ? `, ${failed} failed` : ''}`;
+
+  const status = (): void => {
+    if (intervalMs <= 0 || now() - lastLine < intervalMs) return;
+    const { done, total, failed } = counts();
+    if (done >= total) return;
+    ctx.err(`progress: ${done}/${total} repositories (${Math.floor((done / total) * 100)}%), ${regionsText(failed)}`);
+    lastLine = now();
+  };
+  const say = (line: string): void => {
+    ctx.err(line);
+    lastLine = now();
+  };
+
   const update = (p: ScanProgress): void => {
     const previous = regions.get(p.region);
     regions.set(p.region, p);
     if (ctx.interactive) {
-      let done = 0;
-      let total = 0;
-      for (const r of regions.values()) {
-        done += r.done;
-        total += r.total;
-      }
+      const { done, total, failed } = counts();
       const width = 30;
       const filled = total === 0 ? width : Math.round((done / total) * width);
-      stderr.write(
-        `\r[${'#'.repeat(filled)}${'.'.repeat(width - filled)}] ${done}/${total} repositories (${regions.size} region${regions.size === 1 ? '' : 's'})`,
-      );
+      stderr.write(`\r[${'#'.repeat(filled)}${'.'.repeat(width - filled)}] ${done}/${total} repositories (${regionsText(failed)})`);
       drawn = true;
-    } else if (!previous) {
-      ctx.err(`${p.region}: ${p.total} repositor${p.total === 1 ? 'y' : 'ies'} to read`);
+      return;
+    }
+    if (timer === undefined && intervalMs > 0) {
+      timer = setInterval(status, intervalMs);
+      timer.unref();
+    }
+    if (!previous) {
+      if (p.listingError !== undefined) {
+        say(`${p.region}: ${p.listingError.message} (${p.listingError.code})`);
+      } else {
+        say(`${p.region}: ${p.total} repositor${p.total === 1 ? 'y' : 'ies'} to read`);
+      }
     } else if (p.done === p.total && previous.done !== p.total) {
-      ctx.err(`${p.region}: done`);
+      say(`${p.region}: done`);
+    } else {
+      status();
     }
   };
   const done = (): void => {
+    if (timer !== undefined) clearInterval(timer);
+    timer = undefined;
     if (drawn) stderr.write('\n');
+    drawn = false;
   };
   return { update, done };
 }

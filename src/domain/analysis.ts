@@ -1,4 +1,5 @@
 import { JanitorError } from './errors';
+import type { ImageGraph } from './graph';
 import { buildImageGraph, closeDoomed, naiveBytesOf, reclaimableBytesOf, storedBytesOf } from './graph';
 import { isTagged } from './image';
 import type { LifecyclePolicy } from './policy';
@@ -27,15 +28,74 @@ export interface AnalysisWarning {
   message: string;
 }
 
-/** Outcome of {@link analyseRepository}: the report row and, when there is one, a problem to record. */
+/** Outcome of {@link analyseRepository}: the report row and the problems to record. */
 export interface Analysis {
   report: RepositoryReport;
-  /** Why the effective policy could not be built (an invalid stored policy, a merge conflict). */
-  warning?: AnalysisWarning;
+  /**
+   * Why the effective policy could not be built (an invalid stored policy, a merge conflict), and
+   * what makes the sizes approximate (manifests missing, index children missing, image sizes below
+   * their layers); empty when there is nothing to say.
+   */
+  warnings: AnalysisWarning[];
 }
 
 /** How many of an invalid policy's problems the warning spells out; the rest are counted. */
 const PROBLEMS_SHOWN = 3;
+
+/** `n` and the noun, singular or plural: `1 image`, `2 images`. */
+function counted(n: number, singular: string, plural = `${singular}s`): string {
+  return `${n} ${n === 1 ? singular : plural}`;
+}
+
+/**
+ * What makes a repository's sizes approximate, each as one warning that counts the images and
+ * names the first: images whose stored bytes fall back to their reported size, children an index
+ * lists but the repository lacks, and images whose reported size is below their own layers.
+ *
+ * @example sizeWarnings(buildImageGraph(images)) // [{ code: 'ManifestMissing', message: '2 images have no readable manifest …' }]
+ */
+export function sizeWarnings(graph: ImageGraph): AnalysisWarning[] {
+  const warnings: AnalysisWarning[] = [];
+  const fallbacks = graph.sizeFallbacks;
+  if (fallbacks.length > 0) {
+    let bytes = 0;
+    for (const digest of fallbacks) bytes += graph.nodes.get(digest)?.image.imageSizeInBytes ?? 0;
+    warnings.push({
+      code: 'ManifestMissing',
+      message:
+        `${counted(fallbacks.length, 'image')} (e.g. ${fallbacks[0]}) ${fallbacks.length === 1 ? 'has' : 'have'} no readable manifest (missing, or neither an image manifest nor an index): ` +
+        `their stored bytes fall back to their imageSizeInBytes (${bytes} bytes in all), so layers they share are counted once per image and index children or signatures among them are not recognised. ` +
+        'Capture the manifests again (BatchGetImage) for exact figures.',
+    });
+  }
+  if (graph.missingChildren.size > 0) {
+    let children = 0;
+    for (const list of graph.missingChildren.values()) children += list.length;
+    const [index, missing] = [...graph.missingChildren][0] as [string, string[]];
+    warnings.push({
+      code: 'IndexChildMissing',
+      message:
+        `${counted(graph.missingChildren.size, 'image index', 'image indexes')} (e.g. ${index}) ${graph.missingChildren.size === 1 ? 'lists' : 'list'} ${counted(children, 'child manifest')} that the repository does not hold (e.g. ${missing[0]}): ` +
+        'their layers are not in the stored bytes.',
+    });
+  }
+  const below: Array<{ digest: string; size: number; layers: number }> = [];
+  for (const [digest, node] of graph.nodes) {
+    const size = node.image.imageSizeInBytes;
+    const layers = node.manifest?.kind === 'manifest' ? node.manifest.layerBytes : undefined;
+    if (size !== undefined && layers !== undefined && size < layers) below.push({ digest, size, layers });
+  }
+  const first = below[0];
+  if (first !== undefined) {
+    warnings.push({
+      code: 'ImageSizeBelowBlobs',
+      message:
+        `${counted(below.length, 'image')} (e.g. ${first.digest}: ${first.size} < ${first.layers} bytes) ${below.length === 1 ? 'reports' : 'report'} an imageSizeInBytes smaller than the layers of ${below.length === 1 ? 'its' : 'their'} own manifest, as the moto emulator does (ECR reports at least the layers): ` +
+        'naiveBytes understates; stored bytes come from the manifests.',
+    });
+  }
+  return warnings;
+}
 
 /** The repository's policy status: missing, present without untagged cleanup, or ok. */
 export function policyStatusOf(policyText: string | null): { status: PolicyStatus; policy?: LifecyclePolicy; invalid?: string } {
@@ -66,17 +126,18 @@ export function policyStatusOf(policyText: string | null): { status: PolicyStatu
 export function analyseRepository(state: RepositoryState, options: AnalysisOptions): Analysis {
   const { status, policy: own, invalid } = policyStatusOf(state.lifecyclePolicyText);
   let effective: LifecyclePolicy | undefined = own;
-  let warning: AnalysisWarning | undefined = invalid === undefined ? undefined : { code: 'InvalidStoredPolicy', message: invalid };
+  const warnings: AnalysisWarning[] = invalid === undefined ? [] : [{ code: 'InvalidStoredPolicy', message: invalid }];
   if (status !== 'ok' && !options.optedOut && !options.excluded && invalid === undefined) {
     try {
       effective = mergeDefaultRule(state.lifecyclePolicyText ?? undefined, options.days).policy;
     } catch (error) {
       if (!(error instanceof JanitorError)) throw error;
-      warning = { code: 'PolicyNotMergeable', message: error.message };
+      warnings.push({ code: 'PolicyNotMergeable', message: error.message });
     }
   }
 
   const graph = buildImageGraph(state.images);
+  warnings.push(...sizeWarnings(graph));
   const expired: string[] = [];
   if (effective) {
     const evaluation = evaluatePolicy(effective, state.images, { now: options.now });
@@ -125,5 +186,5 @@ export function analyseRepository(state: RepositoryState, options: AnalysisOptio
     monthlyCostUsd: monthlyUsd(storedBytes, options.pricePerGbMonth),
     monthlySavingsUsd: monthlyUsd(reclaimableBytes, options.pricePerGbMonth),
   };
-  return warning === undefined ? { report } : { report, warning };
+  return { report, warnings };
 }

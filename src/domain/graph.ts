@@ -19,12 +19,21 @@ export interface GraphNode {
 /**
  * The images of one repository as a graph: indexes to their children, referrers to their
  * subjects, and every image to the blobs it stores. Images whose manifest is unknown count their
- * `imageSizeInBytes` as one blob of their own, so sizes are never silently dropped.
+ * `imageSizeInBytes` as one blob of their own, so sizes are never silently dropped; they are
+ * listed in `sizeFallbacks` so that the fallback is never silent either.
  */
 export interface ImageGraph {
   nodes: Map<string, GraphNode>;
   /** For each blob digest: its size and the image digests whose manifests reference it. */
   blobs: Map<string, { size: number; users: string[] }>;
+  /**
+   * Digests of the images whose manifest is missing or not readable (neither an image manifest nor
+   * an index): their stored bytes are their `imageSizeInBytes`, their shared layers and index
+   * children cannot be recognised.
+   */
+  sizeFallbacks: string[];
+  /** Child digests that an index in the repository lists but the repository does not hold, by index digest. */
+  missingChildren: Map<string, string[]>;
 }
 
 /**
@@ -41,10 +50,16 @@ export function buildImageGraph(images: readonly ImageDetail[]): ImageGraph {
     const subject = image.subjectManifestDigest ?? manifest?.subject;
     nodes.set(image.imageDigest, { image, kind: 'orphan', archived: image.imageStatus === 'ARCHIVED', manifest, parents: [], subject });
   }
+  const missingChildren = new Map<string, string[]>();
   for (const node of nodes.values()) {
     if (node.manifest?.kind !== 'index') continue;
-    for (const child of node.manifest.children) nodes.get(child)?.parents.push(node.image.imageDigest);
+    for (const child of node.manifest.children) {
+      const childNode = nodes.get(child);
+      if (childNode) childNode.parents.push(node.image.imageDigest);
+      else missingChildren.set(node.image.imageDigest, [...(missingChildren.get(node.image.imageDigest) ?? []), child]);
+    }
   }
+  const sizeFallbacks: string[] = [];
   const blobs = new Map<string, { size: number; users: string[] }>();
   const use = (digest: string, size: number, user: string): void => {
     const blob = blobs.get(digest);
@@ -61,9 +76,10 @@ export function buildImageGraph(images: readonly ImageDetail[]): ImageGraph {
     } else if (node.manifest?.kind !== 'index') {
       // Unknown manifest: its reported size stands in for its blobs.
       use(`image:${digest}`, node.image.imageSizeInBytes ?? 0, digest);
+      sizeFallbacks.push(digest);
     }
   }
-  return { nodes, blobs };
+  return { nodes, blobs, sizeFallbacks, missingChildren };
 }
 
 /** Sum of the unique blob sizes: what ECR stores and bills for the repository. */

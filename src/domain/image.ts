@@ -58,6 +58,8 @@ export interface ParsedManifest {
   children: string[];
   /** Config and layer blobs (image manifests only). */
   blobs: BlobRef[];
+  /** Sum of the layers' sizes, the config left out (image manifests only): what `imageSizeInBytes` should be at least. */
+  layerBytes?: number;
   /** The `subject` digest of an OCI referrer, when the manifest names one. */
   subject?: string;
 }
@@ -100,7 +102,9 @@ export function parseManifest(text: string, reportedMediaType?: string): ParsedM
     for (const d of [...descriptors([m.config]), ...descriptors(m.layers)]) {
       if (typeof d.digest === 'string') blobs.push({ digest: d.digest, size: typeof d.size === 'number' ? d.size : 0 });
     }
-    return { kind: 'manifest', children: [], blobs, ...base };
+    let layerBytes = 0;
+    for (const d of descriptors(m.layers)) if (typeof d.size === 'number') layerBytes += d.size;
+    return { kind: 'manifest', children: [], blobs, layerBytes, ...base };
   }
   return { kind: 'unknown', children: [], blobs: [], ...base };
 }

@@ -1,4 +1,5 @@
 import type { ImageDetail } from './image';
+import type { ReportError } from './report';
 
 /** A resource tag as ECR returns it. */
 export interface Tag {
@@ -29,6 +30,11 @@ export interface RepositoryState extends RepositoryRef {
 export interface SnapshotFile {
   format: 'ecr-janitor-snapshot/1';
   capturedAt: string;
+  /**
+   * What could not be read at capture time: a region whose repositories could not be listed (no
+   * `repositoryName`) or one repository. Absent in files written before it was recorded.
+   */
+  errors?: ReportError[];
   registries: Array<{
     accountId: string;
     region: string;

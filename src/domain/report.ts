@@ -79,7 +79,8 @@ export interface NotReached {
 
 /**
  * Why something needs a person: a repository's lifecycle policy the audit read but could not use
- * fully, or a region's registry setting that defeats lifecycle rules.
+ * fully, image data that makes its sizes approximate, or a region's registry setting that defeats
+ * lifecycle rules.
  */
 export type ReportWarningCode =
   /** The stored policy fails the janitor's validation of ECR's rules: nothing was evaluated for the repository. */
@@ -89,7 +90,19 @@ export type ReportWarningCode =
   /** The audit role is not excluded from pull-time updates: each audit refreshes `lastRecordedPullTime`. */
   | 'PullTimesRecorded'
   /** Whether the audit role is excluded from pull-time updates could not be checked. */
-  | 'PullTimeExclusionUnknown';
+  | 'PullTimeExclusionUnknown'
+  /**
+   * Images without a readable manifest (missing, or neither an image manifest nor an index): their
+   * stored bytes fall back to `imageSizeInBytes`, so shared layers are counted once per image.
+   */
+  | 'ManifestMissing'
+  /** An index lists child manifests that the repository does not hold: their layers are not in the stored bytes. */
+  | 'IndexChildMissing'
+  /**
+   * Images whose `imageSizeInBytes` is smaller than their manifest's layers (as the moto emulator
+   * reports it): `naiveBytes` understates, stored bytes come from the manifests.
+   */
+  | 'ImageSizeBelowBlobs';
 
 /**
  * A problem with one repository's lifecycle policy, or with a region's registry as a whole. Shaped

@@ -7,13 +7,15 @@ import type { Selection } from '../domain/selection';
 import { excludeMatcher, isOptedOut } from '../domain/selection';
 import type { ApiCallCounter, RegistryReader } from '../ports/registry';
 import { readRepositoryState } from './read-repository';
-import { toReportError } from './errors';
+import { regionFailure, toReportError } from './errors';
 
 /** Progress of a scan, for progress bars. */
 export interface ScanProgress {
   region: string;
   done: number;
   total: number;
+  /** Set (with `total` 0) when the region's repositories could not be listed: a region failure, not an empty region. */
+  listingError?: ReportError;
 }
 
 /** Settings of an audit. */
@@ -107,17 +109,18 @@ export async function scanRegistries(readers: readonly RegistryReader[], options
         }
         return { reader, refs };
       } catch (error) {
-        errors.push(toReportError(reader.region, undefined, error));
-        return { reader, refs: [] as RepositoryRef[] };
+        const listingError = regionFailure(reader.region, error);
+        errors.push(listingError);
+        return { reader, refs: [] as RepositoryRef[], listingError };
       }
     }),
   );
   const unresponsiveAfter = options.unresponsiveAfter ?? 3;
   await Promise.all(
-    listed.map(async ({ reader, refs }) => {
+    listed.map(async ({ reader, refs, listingError }) => {
       let done = 0;
       let timeoutsInARow = 0;
-      options.onProgress?.({ region: reader.region, done, total: refs.length });
+      options.onProgress?.({ region: reader.region, done, total: refs.length, ...(listingError === undefined ? {} : { listingError }) });
       await Promise.all(
         refs.map((ref) =>
           limit(async () => {
@@ -188,9 +191,7 @@ export async function audit(readers: readonly RegistryReader[], options: AuditOp
         excluded: excluded(state.repositoryName),
       });
       repositories.push(analysis.report);
-      if (analysis.warning !== undefined) {
-        warnings.push({ region: state.region, repositoryName: state.repositoryName, ...analysis.warning });
-      }
+      for (const warning of analysis.warnings) warnings.push({ region: state.region, repositoryName: state.repositoryName, ...warning });
       // Only a repository that was read and analysed whole is handed on (a failure lands in errors).
       options.onRepositoryState?.(state);
     },

@@ -16,3 +16,18 @@ export function toReportError(region: string, repositoryName: string | undefined
       : raw;
   return { region, ...(repositoryName === undefined ? {} : { repositoryName }), code, message };
 }
+
+/** How the message of a region failure starts, in every report format. */
+export const REGION_FAILURE = 'region failure: its repositories could not be listed';
+
+/**
+ * The report entry of a region whose repository listing failed: no repository, and a message that
+ * says it is a region failure (an empty region would have no entry at all).
+ *
+ * @example regionFailure('eu-west-1', error) // { region: 'eu-west-1', code: 'AccessDeniedException', message: "region failure: …: User … is not authorized" }
+ */
+export function regionFailure(region: string, error: unknown): ReportError {
+  const entry = toReportError(region, undefined, error);
+  // A failure replayed from a snapshot already says so.
+  return entry.message.startsWith(REGION_FAILURE) ? entry : { ...entry, message: `${REGION_FAILURE}: ${entry.message}` };
+}

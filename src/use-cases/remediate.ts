@@ -7,7 +7,8 @@ import type { ReportError } from '../domain/report';
 import type { Selection } from '../domain/selection';
 import { excludeMatcher, isOptedOut } from '../domain/selection';
 import type { PolicyWriter, RegistryReader } from '../ports/registry';
-import { toReportError } from './errors';
+import type { ScanProgress } from './audit';
+import { regionFailure, toReportError } from './errors';
 
 export type { RemediationAction, RemediationOutcome, RemediationResult } from '../domain/remediation';
 
@@ -27,6 +28,8 @@ export interface RemediateOptions {
    * repositories still in hand are no longer waited for; all are recorded as `not-reached`. @default never
    */
   signal?: AbortSignal;
+  /** Called once per region when it is listed (done = 0, or its listing error), then after each repository. */
+  onProgress?: (progress: ScanProgress) => void;
 }
 
 /**
@@ -359,12 +362,20 @@ export async function remediate(
       try {
         refs = await reader.listRepositories();
       } catch (error) {
-        run.errors.push(toReportError(reader.region, undefined, error));
+        const listingError = regionFailure(reader.region, error);
+        run.errors.push(listingError);
+        options.onProgress?.({ region: reader.region, done: 0, total: 0, listingError });
         return;
       }
+      let done = 0;
+      options.onProgress?.({ region: reader.region, done, total: refs.length });
       await Promise.all(
         refs.map((ref) =>
-          limit(() => run.attempt(reader.region, ref.repositoryName, () => remediateRepository({ reader, writer }, ref, options))),
+          limit(async () => {
+            await run.attempt(reader.region, ref.repositoryName, () => remediateRepository({ reader, writer }, ref, options));
+            done++;
+            options.onProgress?.({ region: reader.region, done, total: refs.length });
+          }),
         ),
       );
     }),

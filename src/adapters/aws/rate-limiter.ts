@@ -59,15 +59,21 @@ export class TokenBucket {
   }
 }
 
+/**
+ * The highest rate and burst accepted: far above any rate ECR grants an account (tens of calls per
+ * second), so a larger number can only be a typo; leave the operation out to not limit it.
+ */
+export const MAX_RATE_LIMIT = 1000;
+
 function checkRateLimit(operation: string, limit: RateLimit): Required<RateLimit> {
   const burst = limit.burst ?? 1;
-  if (!Number.isFinite(limit.perSecond) || limit.perSecond <= 0) {
+  if (!Number.isFinite(limit.perSecond) || limit.perSecond <= 0 || limit.perSecond > MAX_RATE_LIMIT) {
     throw new ConfigError(
-      `rate limit of ${operation}: perSecond must be a positive number of calls per second (got ${String(limit.perSecond)}); leave the operation out to not limit it`,
+      `rate limit of ${operation}: perSecond must be a positive number of calls per second up to ${MAX_RATE_LIMIT} (got ${String(limit.perSecond)}); leave the operation out to not limit it`,
     );
   }
-  if (!Number.isInteger(burst) || burst < 1) {
-    throw new ConfigError(`rate limit of ${operation}: burst must be a whole number of at least 1 (got ${String(burst)})`);
+  if (!Number.isInteger(burst) || burst < 1 || burst > MAX_RATE_LIMIT) {
+    throw new ConfigError(`rate limit of ${operation}: burst must be a whole number from 1 to ${MAX_RATE_LIMIT} (got ${String(burst)})`);
   }
   return { perSecond: limit.perSecond, burst };
 }

@@ -108,7 +108,13 @@ export function renderSummaryTable(report: AuditReport, options: SummaryOptions 
       );
   } else if (report.repositories.length === 0) {
     lines.push('');
-    lines.push('No repositories audited.');
+    const failedRegions = report.errors.filter((e) => e.repositoryName === undefined).length;
+    // With a region failure, an empty list is no empty account.
+    lines.push(
+      failedRegions === 0
+        ? 'No repositories audited.'
+        : `No repositories audited: ${formatCount(failedRegions)} ${failedRegions === 1 ? 'region' : 'regions'} could not be listed (see the errors below).`,
+    );
   }
 
   if (!report.complete) {

@@ -2,58 +2,174 @@ import * as z from 'zod';
 import { InvalidInputError } from '../../domain/errors';
 import type { SnapshotFile } from '../../domain/registry';
 import { SNAPSHOT_FORMAT } from '../../domain/registry';
+import { REGION_NAME } from '../../domain/region';
+import { toEpochMs } from '../../domain/time';
 
-const timestamp = z.union([z.string(), z.number()]);
+// The file is checked for sense as well as shape. The rule: what no registry can hold and no
+// capture can produce (a negative or fractional size, a time that does not exist, a region or a
+// repository twice, an invalid region name, a manifest that gives a blob a negative size) refuses
+// the whole file, because every figure computed from it would be suspect. What a real capture can
+// hold (a manifest it could not fetch, an index whose child is gone, sizes as an emulator reports
+// them) loads, and the audit says so in its warnings.
 
-const imageSchema = z.looseObject({
-  imageDigest: z.string().startsWith('sha256:', 'must be a sha256 digest'),
-  imageTags: z.array(z.string()).optional(),
-  imageSizeInBytes: z.number().nonnegative().optional(),
-  imagePushedAt: timestamp.optional(),
-  lastRecordedPullTime: timestamp.optional(),
-  lastArchivedAt: timestamp.optional(),
-  lastActivatedAt: timestamp.optional(),
-  imageManifestMediaType: z.string().optional(),
-  artifactMediaType: z.string().optional(),
-  subjectManifestDigest: z.string().optional(),
-  imageStatus: z.string().optional(),
-  imageManifest: z.string().optional(),
+/** A time as ECR tools write it: ISO-8601 (a date that exists) or epoch seconds. */
+const timestamp = z.union([z.string(), z.number()]).refine((value) => Number.isFinite(toEpochMs(value)), {
+  error: (issue) =>
+    `${JSON.stringify(issue.input)} is not a time that exists; write ISO-8601 such as 2026-01-31T00:00:00Z, or epoch seconds`,
 });
 
-/** Schema of the snapshot file (`ecr-janitor-snapshot/1`). */
+/** An ISO-8601 time that exists (strictly, as `--now` reads it). */
+const isoTime = z.string().refine((value) => Number.isFinite(toEpochMs(value)), {
+  error: (issue) => `${JSON.stringify(issue.input)} is not an ISO-8601 time that exists; write e.g. 2026-01-31T00:00:00Z`,
+});
+
+const size = z.number({ error: 'must be a number of bytes' }).refine((n) => Number.isSafeInteger(n) && n >= 0, {
+  error: (issue) => `${String(issue.input)} is not a size in bytes: it must be a whole number of 0 or more`,
+});
+
+/** The blob sizes of a manifest text, when it is JSON of a manifest; problems name the descriptor. */
+function manifestSizeProblems(text: string): string[] {
+  let doc: unknown;
+  try {
+    doc = JSON.parse(text);
+  } catch {
+    return []; // unreadable: a warning of the audit (ManifestMissing), not a reason to refuse the file
+  }
+  if (typeof doc !== 'object' || doc === null) return [];
+  const m = doc as { config?: unknown; layers?: unknown; manifests?: unknown };
+  const descriptors: Array<[string, unknown]> = [];
+  if (typeof m.config === 'object' && m.config !== null) descriptors.push(['config', m.config]);
+  for (const key of ['layers', 'manifests'] as const) {
+    const list = m[key];
+    if (Array.isArray(list)) list.forEach((d, i) => descriptors.push([`${key}[${i}]`, d]));
+  }
+  const problems: string[] = [];
+  for (const [where, descriptor] of descriptors) {
+    const value = typeof descriptor === 'object' && descriptor !== null ? (descriptor as { size?: unknown }).size : undefined;
+    if (value !== undefined && !(typeof value === 'number' && Number.isSafeInteger(value) && value >= 0))
+      problems.push(`the manifest's ${where}.size ${JSON.stringify(value)} is not a size in bytes (a whole number of 0 or more)`);
+  }
+  return problems;
+}
+
+/** Adds an issue for each value of `key` that appears more than once in `items`. */
+function noDuplicates<T>(key: (item: T) => string, field: string, what: string) {
+  return (items: T[], ctx: z.RefinementCtx): void => {
+    const first = new Map<string, number>();
+    items.forEach((item, i) => {
+      const value = key(item);
+      const seen = first.get(value);
+      if (seen === undefined) first.set(value, i);
+      else
+        ctx.addIssue({
+          code: 'custom',
+          path: [i, field],
+          message: `${what} ${JSON.stringify(value)} appears again (first at index ${seen}); each may appear once`,
+        });
+    });
+  };
+}
+
+const imageSchema = z
+  .looseObject({
+    imageDigest: z.string().startsWith('sha256:', 'must be a sha256 digest'),
+    imageTags: z.array(z.string()).optional(),
+    imageSizeInBytes: size.optional(),
+    imagePushedAt: timestamp.optional(),
+    lastRecordedPullTime: timestamp.optional(),
+    lastArchivedAt: timestamp.optional(),
+    lastActivatedAt: timestamp.optional(),
+    imageManifestMediaType: z.string().optional(),
+    artifactMediaType: z.string().optional(),
+    subjectManifestDigest: z.string().optional(),
+    imageStatus: z.string().optional(),
+    imageManifest: z.string().optional(),
+  })
+  .superRefine((image, ctx) => {
+    if (image.imageManifest === undefined) return;
+    for (const message of manifestSizeProblems(image.imageManifest)) ctx.addIssue({ code: 'custom', path: ['imageManifest'], message });
+  });
+
+const repositorySchema = z.object({
+  repositoryName: z.string().min(1),
+  repositoryArn: z.string(),
+  createdAt: isoTime.nullable(),
+  tags: z.array(z.object({ Key: z.string(), Value: z.string() })),
+  lifecyclePolicyText: z.string().nullable(),
+  images: z.array(imageSchema).superRefine(noDuplicates((i) => i.imageDigest, 'imageDigest', 'image digest')),
+});
+
+const regionName = z.string().refine((value) => REGION_NAME.test(value), {
+  error: (issue) => `${JSON.stringify(issue.input)} is not an AWS region name such as eu-west-1`,
+});
+
+/** Schema of the snapshot file (`ecr-janitor-snapshot/1`), sense checks included. */
 export const snapshotSchema = z.object({
   format: z.literal(SNAPSHOT_FORMAT, { error: `must be "${SNAPSHOT_FORMAT}"` }),
-  capturedAt: z.string(),
-  registries: z.array(
-    z.object({
-      accountId: z.string(),
-      region: z.string().min(1),
-      repositories: z.array(
-        z.object({
-          repositoryName: z.string().min(1),
-          repositoryArn: z.string(),
-          createdAt: z.string().nullable(),
-          tags: z.array(z.object({ Key: z.string(), Value: z.string() })),
-          lifecyclePolicyText: z.string().nullable(),
-          images: z.array(imageSchema),
-        }),
-      ),
-    }),
-  ),
+  capturedAt: isoTime,
+  errors: z
+    .array(
+      z.object({
+        region: regionName,
+        repositoryName: z.string().min(1).optional(),
+        code: z.string(),
+        message: z.string(),
+      }),
+    )
+    .optional(),
+  registries: z
+    .array(
+      z.object({
+        accountId: z.string(),
+        region: regionName,
+        repositories: z.array(repositorySchema).superRefine(noDuplicates((r) => r.repositoryName, 'repositoryName', 'repository')),
+      }),
+    )
+    .superRefine(noDuplicates((r) => r.region, 'region', 'region')),
 });
 
+/** How many problems the error lists; the rest are counted. */
+const PROBLEMS_SHOWN = 10;
+
 /**
- * Checks a parsed snapshot document; the error names the file and each bad field's path.
+ * Names the place of a path in the document the way a person finds it: the registry's region, the
+ * repository's name and the image's digest (`registries.0.repositories.1` → `region eu-west-1,
+ * repository "bare"`); empty when the path names none of them.
+ */
+function placeOf(doc: unknown, path: ReadonlyArray<PropertyKey>): string {
+  const names: string[] = [];
+  let node: unknown = doc;
+  for (const [i, key] of path.entries()) {
+    if (typeof node !== 'object' || node === null) break;
+    node = (node as Record<PropertyKey, unknown>)[key];
+    const parent = path[i - 1];
+    if (typeof key !== 'number' || typeof node !== 'object' || node === null) continue;
+    const item = node as { region?: unknown; repositoryName?: unknown; imageDigest?: unknown };
+    if (parent === 'registries' && typeof item.region === 'string') names.push(`region ${item.region}`);
+    else if (parent === 'repositories' && typeof item.repositoryName === 'string')
+      names.push(`repository ${JSON.stringify(item.repositoryName)}`);
+    else if (parent === 'images' && typeof item.imageDigest === 'string') names.push(`image ${item.imageDigest}`);
+  }
+  return names.join(', ');
+}
+
+/**
+ * Checks a parsed snapshot document for shape and for sense; the error names the file and, for each
+ * problem, its path and place (region, repository, image digest). Files written before `errors`
+ * was recorded load as they are.
  *
  * @example const snapshot = parseSnapshot(JSON.parse(text), 'snap.json');
  */
 export function parseSnapshot(doc: unknown, source: string): SnapshotFile {
   const result = snapshotSchema.safeParse(doc);
   if (!result.success) {
-    const issues = result.error.issues.slice(0, 10).map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`);
-    const more = result.error.issues.length > 10 ? `\n  … and ${result.error.issues.length - 10} more` : '';
+    const issues = result.error.issues.slice(0, PROBLEMS_SHOWN).map((i) => {
+      const place = placeOf(doc, i.path);
+      return `${i.path.map(String).join('.') || '(root)'}${place === '' ? '' : ` (${place})`}: ${i.message}`;
+    });
+    const more = result.error.issues.length > PROBLEMS_SHOWN ? `\n  … and ${result.error.issues.length - PROBLEMS_SHOWN} more` : '';
     throw new InvalidInputError(
-      `snapshot file ${source} is not an ecr-janitor snapshot (write one with "ecr-janitor snapshot --out FILE"):\n  - ${issues.join('\n  - ')}${more}`,
+      `snapshot file ${source} is not an ecr-janitor snapshot that makes sense (write one with "ecr-janitor snapshot --out FILE"):\n  - ${issues.join('\n  - ')}${more}`,
     );
   }
   return result.data as SnapshotFile;

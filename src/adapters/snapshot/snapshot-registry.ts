@@ -1,36 +1,85 @@
 import type { ImageDetail } from '../../domain/image';
 import type { RepositoryRef, SnapshotFile, Tag } from '../../domain/registry';
+import type { ReportError } from '../../domain/report';
 import type { ManifestText, RegistryReader } from '../../ports/registry';
 
 type SnapshotRegistryData = SnapshotFile['registries'][number];
 type SnapshotRepository = SnapshotRegistryData['repositories'][number];
 
-/** A read-only registry backed by one region of a snapshot file: audits run fully offline. */
+/**
+ * The error a failure recorded at capture time is replayed as: same name (the report's `code`), the
+ * recorded message saying when it happened.
+ */
+function recordedError(entry: ReportError, capturedAt: string | undefined): Error {
+  const error = new Error(
+    `${entry.message} (recorded when the snapshot was captured${capturedAt === undefined ? '' : ` at ${capturedAt}`})`,
+  );
+  error.name = entry.code;
+  return error;
+}
+
+/**
+ * A read-only registry backed by one region of a snapshot file: audits run fully offline. What could
+ * not be read at capture time (the file's `errors`) fails again here as it failed then: a region
+ * whose listing failed fails to list, and a repository that could not be read is listed and fails
+ * to read, so an audit of the file is as partial as the live one was.
+ */
 export class SnapshotRegistry implements RegistryReader {
   readonly region: string;
   private readonly repositories: Map<string, SnapshotRepository>;
+  private readonly listingError: ReportError | undefined;
+  private readonly failed: Map<string, ReportError>;
 
-  /** Wraps one registry (account and region) of a parsed snapshot. */
-  constructor(private readonly data: SnapshotRegistryData) {
+  /**
+   * Wraps one registry (account and region) of a parsed snapshot, with the failures the file
+   * recorded (those of other regions are ignored) and the file's capture time for their messages.
+   */
+  constructor(
+    private readonly data: SnapshotRegistryData,
+    errors: readonly ReportError[] = [],
+    private readonly capturedAt?: string,
+  ) {
     this.region = data.region;
     this.repositories = new Map(data.repositories.map((r) => [r.repositoryName, r]));
+    const own = errors.filter((e) => e.region === data.region);
+    this.listingError = own.find((e) => e.repositoryName === undefined);
+    this.failed = new Map(own.flatMap((e) => (e.repositoryName === undefined ? [] : [[e.repositoryName, e] as const])));
   }
 
-  /** One reader per registry in the file. */
+  /**
+   * One reader per registry in the file (only those of `regions` when given), and one for each region
+   * that has only recorded errors (a region whose listing failed may have no registry entry).
+   */
   static fromSnapshot(snapshot: SnapshotFile, regions?: readonly string[]): SnapshotRegistry[] {
-    return snapshot.registries
+    const errors = snapshot.errors ?? [];
+    const registries = [...snapshot.registries];
+    for (const region of new Set(errors.map((e) => e.region))) {
+      if (!registries.some((r) => r.region === region)) registries.push({ accountId: '', region, repositories: [] });
+    }
+    return registries
       .filter((r) => !regions || regions.length === 0 || regions.includes(r.region))
-      .map((r) => new SnapshotRegistry(r));
+      .map((r) => new SnapshotRegistry(r, errors, snapshot.capturedAt));
   }
 
   async listRepositories(): Promise<RepositoryRef[]> {
-    return this.data.repositories.map((r) => ({
+    if (this.listingError !== undefined) throw recordedError(this.listingError, this.capturedAt);
+    const refs: RepositoryRef[] = this.data.repositories.map((r) => ({
       accountId: this.data.accountId,
       region: this.data.region,
       repositoryName: r.repositoryName,
       repositoryArn: r.repositoryArn,
       ...(r.createdAt ? { createdAt: r.createdAt } : {}),
     }));
+    for (const name of this.failed.keys()) {
+      if (this.repositories.has(name)) continue;
+      refs.push({
+        accountId: this.data.accountId,
+        region: this.data.region,
+        repositoryName: name,
+        repositoryArn: this.data.accountId === '' ? '' : `arn:aws:ecr:${this.data.region}:${this.data.accountId}:repository/${name}`,
+      });
+    }
+    return refs;
   }
 
   async getLifecyclePolicy(repositoryName: string): Promise<string | undefined> {
@@ -61,6 +110,8 @@ export class SnapshotRegistry implements RegistryReader {
   }
 
   private repository(name: string): SnapshotRepository {
+    const failure = this.failed.get(name);
+    if (failure !== undefined) throw recordedError(failure, this.capturedAt);
     const repository = this.repositories.get(name);
     if (!repository) {
       throw Object.assign(new Error(`The repository with name '${name}' does not exist in the snapshot of ${this.region}`), {

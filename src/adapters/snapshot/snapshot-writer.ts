@@ -52,8 +52,8 @@ function* batched(chunks: Iterable<string>): Generator<string> {
 
 /**
  * Writes a snapshot file repository by repository (see {@link snapshotChunks}) to a temporary
- * name, then renames it into place: a reader never sees half a snapshot, and a failed write
- * leaves the previous file as it was.
+ * name, then renames it into place: a reader never sees half a snapshot, and a failed write or
+ * rename leaves the previous file as it was and no temporary file behind.
  *
  * @example await writeSnapshotFile('account.json', file);
  */
@@ -61,10 +61,10 @@ export async function writeSnapshotFile(path: string, snapshot: SnapshotFile): P
   const temporary = `${path}.tmp`;
   try {
     await pipeline(Readable.from(batched(snapshotChunks(snapshot))), createWriteStream(temporary));
+    await rename(temporary, path);
   } catch (error) {
     // The write's error is the one worth reporting; a temporary file that cannot be removed is not.
     await rm(temporary, { force: true }).catch(() => undefined);
     throw error;
   }
-  await rename(temporary, path);
 }

@@ -1,4 +1,4 @@
-import { mkdir, rename, writeFile } from 'node:fs/promises';
+import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { CallCounter } from '../../adapters/aws/call-counter';
@@ -17,8 +17,9 @@ import { writeSnapshotFile } from '../../adapters/snapshot/snapshot-writer';
 import { DEFAULT_UNTAGGED_DAYS } from '../../domain/policy';
 import type { RepositoryState, SnapshotFile } from '../../domain/registry';
 import { SNAPSHOT_FORMAT } from '../../domain/registry';
-import type { AuditReport } from '../../domain/report';
+import type { AuditReport, ReportError } from '../../domain/report';
 import { REGION_NAME } from '../../domain/region';
+import { toEpochMs } from '../../domain/time';
 import { DEFAULT_OPT_OUT_TAG } from '../../domain/selection';
 import type { PolicyWriter, RegistryReader } from '../../ports/registry';
 import { audit, scanRegistries } from '../../use-cases/audit';
@@ -26,8 +27,19 @@ import { remediate, type RemediationOutcome, type RemediationResult } from '../.
 import type { CliContext } from '../context';
 import { EXIT, UsageError } from '../errors';
 import { readJsonFile } from '../io';
-import { parseNonNegative, parseNow, parsePositiveInt } from '../options';
-import { progressReporter } from '../progress';
+import {
+  MAX_ATTEMPTS,
+  MAX_CONCURRENCY,
+  MAX_PRICE_PER_GB_MONTH,
+  MAX_PROGRESS_INTERVAL_SECONDS,
+  parseDecimalUpTo,
+  parseEndpoint,
+  parseIntInRange,
+  parseNow,
+  parsePositiveInt,
+} from '../options';
+import { checkOutputDirectory, checkOutputFile, outputError, writeFilesAtomically } from '../output';
+import { DEFAULT_PROGRESS_INTERVAL_SECONDS, progressReporter, type ProgressReporter } from '../progress';
 
 /** Flags shared by the commands that read a registry. */
 interface SourceFlags {
@@ -40,6 +52,7 @@ interface SourceFlags {
   requestTimeout: number;
   snapshot?: string;
   concurrency: number;
+  progressInterval: number;
 }
 
 /** Flags of the commands that judge repositories (audit, remediate): which ones the janitor may change. */
@@ -58,22 +71,48 @@ function collect(value: string, previous: string[]): string[] {
  */
 function addSourceOptions(command: Command, { snapshot, selection }: { snapshot: boolean; selection: boolean }): Command {
   command
-    .option('--region <regions>', "comma-separated AWS regions (default: AWS_REGION, else the snapshot's regions)")
-    .option('--endpoint <url>', 'ECR endpoint URL, e.g. a local emulator')
-    .option('--concurrency <n>', 'repositories read at the same time', parsePositiveInt, 8)
+    .option(
+      '--region <regions>',
+      snapshot
+        ? 'comma-separated AWS regions (default: AWS_REGION; with --snapshot, every region in the file)'
+        : 'comma-separated AWS regions (default: AWS_REGION)',
+    )
+    .option('--endpoint <url>', 'ECR endpoint URL (http or https), e.g. a local emulator', parseEndpoint)
+    .option(
+      '--concurrency <n>',
+      `repositories read at the same time, 1 to ${MAX_CONCURRENCY}`,
+      parseIntInRange(1, MAX_CONCURRENCY, 'more only adds throttling: ECR rate-limits each API per account and region'),
+      8,
+    )
     .option(
       '--rate-limit <limits>',
       'client-side limits per ECR operation, e.g. DescribeImages=18/5,GetLifecyclePolicy=18 (calls per second/burst)',
       parseRateLimitFlag,
     )
-    .option('--max-attempts <n>', 'attempts per AWS call, retries of throttling included', parsePositiveInt, DEFAULT_MAX_ATTEMPTS)
+    .option(
+      '--max-attempts <n>',
+      `attempts per AWS call, retries of throttling included, 1 to ${MAX_ATTEMPTS}`,
+      parseIntInRange(1, MAX_ATTEMPTS, 'with back-off between attempts, more would keep one call retrying for many minutes'),
+      DEFAULT_MAX_ATTEMPTS,
+    )
     .addOption(new Option('--retry-mode <mode>', 'SDK retry mode').choices(['adaptive', 'standard']).default('adaptive'))
-    .option('--connect-timeout <ms>', 'milliseconds a connection to AWS may take to open', parsePositiveInt, DEFAULT_CONNECTION_TIMEOUT_MS)
+    .option(
+      '--connect-timeout <ms>',
+      'milliseconds a connection to AWS may take to open, 100 to 600000',
+      parseIntInRange(100, 600_000, 'ten minutes at most'),
+      DEFAULT_CONNECTION_TIMEOUT_MS,
+    )
     .option(
       '--request-timeout <ms>',
-      'milliseconds an attempt of an AWS call may wait for its answer (with the retries, a silent endpoint fails a call in under 2 minutes)',
-      parsePositiveInt,
+      'milliseconds an attempt of an AWS call may wait for its answer, 100 to 600000 (with the retries, a silent endpoint fails a call in under 2 minutes by default)',
+      parseIntInRange(100, 600_000, 'ten minutes at most'),
       DEFAULT_REQUEST_TIMEOUT_MS,
+    )
+    .option(
+      '--progress-interval <seconds>',
+      `seconds between done/total lines when stderr is not a terminal, 0 for none, at most ${MAX_PROGRESS_INTERVAL_SECONDS}`,
+      parseIntInRange(0, MAX_PROGRESS_INTERVAL_SECONDS, 'an hour at most'),
+      DEFAULT_PROGRESS_INTERVAL_SECONDS,
     );
   if (selection) {
     command
@@ -124,7 +163,7 @@ async function openSources(flags: SourceFlags, counter: CallCounter): Promise<So
       );
     return Object.assign(
       readers.map((reader) => ({ reader })),
-      { capturedAt: Date.parse(snapshot.capturedAt) },
+      { capturedAt: toEpochMs(snapshot.capturedAt) },
     );
   }
   const live =
@@ -148,36 +187,77 @@ async function openSources(flags: SourceFlags, counter: CallCounter): Promise<So
 }
 
 async function writeArtifacts(dir: string, report: AuditReport): Promise<string[]> {
-  await mkdir(dir, { recursive: true });
-  const written: string[] = [];
-  // Each file is written whole to a temporary name, then renamed: no half-written reports.
-  for (const format of ['json', 'csv', 'markdown', 'html'] as const) {
-    const target = join(dir, `report.${REPORT_EXTENSIONS[format]}`);
-    await writeFile(`${target}.tmp`, renderReport(report, format));
-    await rename(`${target}.tmp`, target);
-    written.push(target);
+  try {
+    await mkdir(dir, { recursive: true });
+  } catch (error) {
+    throw outputError(dir, error);
   }
-  return written;
+  const files = (['json', 'csv', 'markdown', 'html'] as const).map((format) => ({
+    path: join(dir, `report.${REPORT_EXTENSIONS[format]}`),
+    content: renderReport(report, format),
+  }));
+  // Each file is written whole to a temporary name, then all are renamed: no half-written reports.
+  await writeFilesAtomically(files);
+  return files.map((f) => f.path);
+}
+
+/** The progress reporter of a command, at the interval its `--progress-interval` asks for. */
+function progressOf(ctx: CliContext, flags: SourceFlags): ProgressReporter {
+  return progressReporter(ctx, { intervalMs: flags.progressInterval * 1000 });
+}
+
+/** Help of `--days` for audit and remediate: one text, as it means one thing. */
+const DAYS_HELP = 'the default rule expires untagged images this many days after push (sinceImagePushed)';
+
+/**
+ * The line `audit` and `snapshot` print on stderr before exiting 3: how many regions could not be
+ * listed and how many repositories could not be read.
+ *
+ * @example partialFailureLine(report.errors, 'audited', 'the report') // '1 region could not be listed (…); 2 repositories could not be fully audited; see "errors" in the report'
+ */
+export function partialFailureLine(errors: readonly ReportError[], done: string, where: string): string | undefined {
+  const regions = errors.filter((e) => e.repositoryName === undefined).length;
+  const repositories = new Set(errors.filter((e) => e.repositoryName !== undefined).map((e) => `${e.region}/${e.repositoryName}`)).size;
+  if (regions === 0 && repositories === 0) return undefined;
+  const parts = [
+    regions > 0
+      ? `${regions} region${regions === 1 ? '' : 's'} could not be listed (a region failure: its repositories are all missing)`
+      : '',
+    repositories > 0 ? `${repositories} repositor${repositories === 1 ? 'y' : 'ies'} could not be fully ${done}` : '',
+  ].filter((part) => part !== '');
+  return `${parts.join('; ')}; see "errors" in ${where}`;
 }
 
 /** `audit`: policy status, de-duplicated storage cost and what the policy will reclaim. */
 export function auditCommand(ctx: CliContext): Command {
-  const command = new Command('audit').description(
-    'audit every repository: lifecycle policy status, storage cost (de-duplicated as ECR bills it), what the policy will reclaim',
-  );
+  const command = new Command('audit')
+    .description(
+      'audit every repository: lifecycle policy status, storage cost (de-duplicated as ECR bills it), what the policy will reclaim',
+    )
+    .addHelpText(
+      'after',
+      "\nAudit changes nothing, but reading manifests (BatchGetImage) refreshes each image's lastRecordedPullTime\n" +
+        'unless your principal is excluded from pull-time updates (aws ecr register-pull-time-update-exclusion).',
+    );
   addSourceOptions(command, { snapshot: true, selection: true })
-    .option('--days <n>', 'age in days of the default untagged-image rule', parsePositiveInt, DEFAULT_UNTAGGED_DAYS)
+    .option('--days <n>', DAYS_HELP, parsePositiveInt, DEFAULT_UNTAGGED_DAYS)
     .option('--now <iso-8601>', 'evaluate policies at this time (default: now, or the capture time of --snapshot)', parseNow)
-    .option('--price-per-gb-month <usd>', 'storage price in USD per GB-month', parseNonNegative, 0.1)
+    .option(
+      '--price-per-gb-month <usd>',
+      `storage price in USD per GB-month, a decimal number from 0 to ${MAX_PRICE_PER_GB_MONTH}`,
+      parseDecimalUpTo(MAX_PRICE_PER_GB_MONTH, 'USD per GB-month'),
+      0.1,
+    )
     .addOption(new Option('--format <format>', 'output on stdout').choices([...REPORT_FORMATS]).default('table'))
     .option('--out <dir>', 'also write report.json, report.csv, report.md and report.html to DIR')
     .action(
       async (
         opts: SourceFlags & SelectionFlags & { days: number; now?: number; pricePerGbMonth: number; format: ReportFormat; out?: string },
       ) => {
+        if (opts.out !== undefined) await checkOutputDirectory(opts.out, '--out');
         const counter = new CallCounter();
         const sources = await openSources(opts, counter);
-        const progress = progressReporter(ctx);
+        const progress = progressOf(ctx, opts);
         const report = await audit(
           sources.map((s) => s.reader),
           {
@@ -199,10 +279,9 @@ export function auditCommand(ctx: CliContext): Command {
           const written = await writeArtifacts(opts.out, report);
           ctx.err(`wrote ${written.join(', ')}`);
         }
-        if (report.errors.length > 0) {
-          ctx.err(
-            `${report.errors.length} repositor${report.errors.length === 1 ? 'y' : 'ies'} could not be fully audited; see "errors" in the report`,
-          );
+        const partial = partialFailureLine(report.errors, 'audited', 'the report');
+        if (partial !== undefined) {
+          ctx.err(partial);
           ctx.exitCode = EXIT.partial;
         }
         if (!report.complete) {
@@ -220,7 +299,7 @@ export function remediateCommand(ctx: CliContext): Command {
     'merge the default untagged-image rule into every policy that lacks one; dry run unless --apply',
   );
   addSourceOptions(command, { snapshot: true, selection: true })
-    .option('--days <n>', 'expire untagged images this many days after push', parsePositiveInt, DEFAULT_UNTAGGED_DAYS)
+    .option('--days <n>', DAYS_HELP, parsePositiveInt, DEFAULT_UNTAGGED_DAYS)
     .option('--apply', 'write the policies (PutLifecyclePolicy); without it nothing is written', false)
     .addOption(new Option('--format <format>', 'output on stdout').choices(['table', 'json']).default('table'))
     .action(async (opts: SourceFlags & SelectionFlags & { days: number; apply: boolean; format: 'table' | 'json' }) => {
@@ -228,13 +307,16 @@ export function remediateCommand(ctx: CliContext): Command {
         throw new UsageError('--apply cannot be used with --snapshot: a snapshot is read-only; drop --snapshot to write to ECR');
       const counter = new CallCounter();
       const sources = await openSources(opts, counter);
+      const progress = progressOf(ctx, opts);
       const result = await remediate(sources, {
         days: opts.days,
         apply: opts.apply,
         concurrency: opts.concurrency,
         selection: { optOutTag: opts.optOutTag, exclude: opts.exclude },
+        onProgress: progress.update,
         ...(ctx.signal ? { signal: ctx.signal } : {}),
       });
+      progress.done();
       if (opts.format === 'json') {
         ctx.out(JSON.stringify({ apply: opts.apply, ...result, apiCalls: counter.snapshot().calls }, null, 2));
       } else {
@@ -247,6 +329,15 @@ export function remediateCommand(ctx: CliContext): Command {
       }
     });
   return command;
+}
+
+/**
+ * One error on stderr, `error: REGION[/REPOSITORY]: CODE: MESSAGE` (a region failure's message says it is one).
+ *
+ * @example errorLine({ region: 'eu-west-1', repositoryName: 'app', code: 'AccessDeniedException', message: '…' }) // 'error: eu-west-1/app: AccessDeniedException: …'
+ */
+export function errorLine(e: ReportError): string {
+  return `error: ${e.region}${e.repositoryName === undefined ? '' : `/${e.repositoryName}`}: ${e.code}: ${e.message}`;
 }
 
 /** Outcomes that leave a repository without untagged cleanup although the janitor may change it. */
@@ -266,7 +357,7 @@ const NOT_REMEDIATED: ReadonlySet<RemediationOutcome> = new Set<RemediationOutco
  */
 export function remediationProblems(result: RemediationResult): string[] {
   // A repository's own error is also its `failed` action: each is reported once, from the action.
-  const regions = result.errors.filter((e) => e.repositoryName === undefined).map((e) => `error: ${e.region}: ${e.code}: ${e.message}`);
+  const regions = result.errors.filter((e) => e.repositoryName === undefined).map(errorLine);
   const repositories = result.actions
     .filter((a) => NOT_REMEDIATED.has(a.outcome))
     .map((a) => `${a.outcome}: ${a.region}/${a.repositoryName}${a.message === undefined ? '' : `: ${a.message}`}`);
@@ -286,9 +377,10 @@ export function snapshotCommand(ctx: CliContext): Command {
   addSourceOptions(command, { snapshot: false, selection: false })
     .requiredOption('--out <file>', 'snapshot file to write')
     .action(async (opts: SourceFlags & { out: string }) => {
+      await checkOutputFile(opts.out, '--out');
       const counter = new CallCounter();
       const sources = await openSources(opts, counter);
-      const progress = progressReporter(ctx);
+      const progress = progressOf(ctx, opts);
       const byRegion = new Map<string, RepositoryState[]>(sources.map((s) => [s.reader.region, []]));
       const errors: AuditReport['errors'] = [];
       const { notReached } = await scanRegistries(
@@ -307,9 +399,21 @@ export function snapshotCommand(ctx: CliContext): Command {
         ctx.err(`interrupted: no snapshot written (${notReached.length} repositories or regions were not read)`);
         return;
       }
+      // A region given up after timeouts in a row: what it did not read is an error of the file too.
+      for (const missed of notReached) {
+        errors.push({
+          region: missed.region,
+          ...(missed.repositoryName === undefined ? {} : { repositoryName: missed.repositoryName }),
+          code: 'RegionUnresponsive',
+          message: "not read: the region's endpoint stopped answering (timeouts on several repositories in a row)",
+        });
+      }
+      errors.sort((a, b) => a.region.localeCompare(b.region) || (a.repositoryName ?? '').localeCompare(b.repositoryName ?? ''));
       const file: SnapshotFile = {
         format: SNAPSHOT_FORMAT,
         capturedAt: new Date(ctx.now()).toISOString(),
+        // What could not be read goes into the file, so that an audit of it is partial as the live one would be.
+        errors,
         registries: [...byRegion].map(([region, states]) => ({
           accountId: states[0]?.accountId ?? '',
           region,
@@ -326,12 +430,20 @@ export function snapshotCommand(ctx: CliContext): Command {
         })),
       };
       // Written repository by repository: one string of a large account's snapshot could exceed V8's limit.
-      await writeSnapshotFile(opts.out, file);
+      try {
+        await writeSnapshotFile(opts.out, file);
+      } catch (error) {
+        throw outputError(opts.out, error);
+      }
       const repositories = file.registries.reduce((n, r) => n + r.repositories.length, 0);
       const images = file.registries.reduce((n, r) => n + r.repositories.reduce((m, repo) => m + repo.images.length, 0), 0);
       ctx.err(`wrote ${opts.out}: ${repositories} repositories, ${images} images, ${counter.snapshot().calls.total ?? 0} API calls`);
-      for (const e of errors) ctx.err(`error: ${e.region}${e.repositoryName ? `/${e.repositoryName}` : ''}: ${e.code}: ${e.message}`);
-      if (errors.length > 0) ctx.exitCode = EXIT.partial;
+      for (const e of errors) ctx.err(errorLine(e));
+      const partial = partialFailureLine(errors, 'read', `${opts.out} (an audit of it exits 3 and lists them)`);
+      if (partial !== undefined) {
+        ctx.err(partial);
+        ctx.exitCode = EXIT.partial;
+      }
     });
   return command;
 }

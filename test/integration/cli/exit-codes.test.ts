@@ -186,7 +186,9 @@ describe('ecr-janitor CLI exit codes', () => {
       expect(report.errors[0]).not.toHaveProperty('repositoryName');
       expect(report.apiCalls).toEqual({ DescribeRepositories: 1, total: 1 });
       expect(report.apiRetries).toEqual({ DescribeRepositories: 7 });
-      expect(run.stderr).toContain('could not be fully audited');
+      expect(run.stderr).toContain('1 region could not be listed (a region failure');
+      expect(run.stderr).toMatch(/^us-east-1: region failure: its repositories could not be listed: /m);
+      expect(run.stderr).not.toContain('0 repositories to read');
     });
 
     it('exits 3 and lists the error when remediate cannot list the repositories', async () => {
@@ -208,7 +210,27 @@ describe('ecr-janitor CLI exit codes', () => {
 
       expect(run.code).toBe(3);
       expect(run.stderr).toContain(`wrote ${file}: 0 repositories`);
-      expect(run.stderr).toMatch(/error: us-east-1: /);
+      expect(run.stderr).toMatch(/error: us-east-1: \w+: region failure: its repositories could not be listed: /);
+    });
+
+    it('records the region failure in the snapshot, so that its audit exits 3 as the live audit does', async () => {
+      const file = join(dir.path, 'partial-replayed.json');
+      await janitor(['snapshot', ...unreachable, '--out', file]);
+
+      const run = await janitor(['audit', '--snapshot', file, '--format', 'json']);
+
+      expect(run.code).toBe(3);
+      const report = stdoutJson<AuditReport>(run);
+      expect(report.errors).toEqual([
+        {
+          region: 'us-east-1',
+          code: expect.any(String) as string,
+          message: expect.stringMatching(
+            /^region failure: its repositories could not be listed: .* \(recorded when the snapshot was captured at /,
+          ) as string,
+        },
+      ]);
+      expect(run.stderr).toContain('1 region could not be listed');
     });
   });
 });

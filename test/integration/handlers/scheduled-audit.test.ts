@@ -262,7 +262,8 @@ describe('scheduledAudit handler (moto)', () => {
     it('checks no pull-time update exclusion without AUDIT_ROLE_ARN', async () => {
       const json = JSON.parse(await objectText(detail.artifacts.json)) as ReportJson;
 
-      expect(json.warnings).toEqual([]);
+      // moto reports a manifest's config size as imageSizeInBytes: those warnings are moto's, not the exclusion's.
+      expect(json.warnings.filter((w) => w.code !== 'ImageSizeBelowBlobs')).toEqual([]);
       expect(invocationCalls.ListPullTimeUpdateExclusions).toBeUndefined();
     });
 
@@ -358,10 +359,12 @@ describe('scheduledAudit handler (moto)', () => {
     });
 
     it('warns PullTimeExclusionUnknown once per region, saying what to verify', () => {
-      expect(json.warnings.map((w) => [w.region, w.repositoryName, w.code])).toEqual(
+      // moto's image sizes bring warnings of their own (ImageSizeBelowBlobs), left out here.
+      const exclusion = json.warnings.filter((w) => w.code !== 'ImageSizeBelowBlobs');
+      expect(exclusion.map((w) => [w.region, w.repositoryName, w.code])).toEqual(
         REGIONS.map((region) => [region, '', 'PullTimeExclusionUnknown']).sort(),
       );
-      for (const w of json.warnings) {
+      for (const w of exclusion) {
         expect(w.message).toContain('HTTP 500');
         expect(w.message).toContain(`aws ecr register-pull-time-update-exclusion --principal-arn ${AUDIT_ROLE_ARN} --region ${w.region}`);
       }

@@ -1,5 +1,6 @@
 import type { AnalysisOptions } from '../../../src/domain/analysis';
-import { analyseRepository, policyStatusOf } from '../../../src/domain/analysis';
+import { analyseRepository, policyStatusOf, sizeWarnings } from '../../../src/domain/analysis';
+import { buildImageGraph } from '../../../src/domain/graph';
 import type { ImageDetail } from '../../../src/domain/image';
 import type { RepositoryState } from '../../../src/domain/registry';
 import { GIB } from '../../../src/domain/report';
@@ -92,7 +93,10 @@ describe('analysis', () => {
   describe('analyseRepository', () => {
     it('dooms untagged orphans older than the default rule when the repository has no policy', () => {
       // Act
-      const { report, warning } = analyseRepository(state(mixed()), options());
+      const {
+        report,
+        warnings: [warning],
+      } = analyseRepository(state(mixed()), options());
 
       // Assert
       expect(warning).toBeUndefined();
@@ -135,7 +139,10 @@ describe('analysis', () => {
       { name: 'excluded', flags: { excluded: true } },
     ])('dooms nothing when the repository is $name and has no policy', ({ flags }) => {
       // Act
-      const { report, warning } = analyseRepository(state(mixed()), options(flags));
+      const {
+        report,
+        warnings: [warning],
+      } = analyseRepository(state(mixed()), options(flags));
 
       // Assert
       expect(warning).toBeUndefined();
@@ -156,7 +163,10 @@ describe('analysis', () => {
 
     it('warns and dooms nothing when the stored policy is invalid', () => {
       // Act
-      const { report, warning } = analyseRepository(state(mixed(), INVALID_POLICY), options());
+      const {
+        report,
+        warnings: [warning],
+      } = analyseRepository(state(mixed(), INVALID_POLICY), options());
 
       // Assert
       expect(warning).toEqual({ code: 'InvalidStoredPolicy', message: expect.stringMatching(/not valid/) });
@@ -170,7 +180,10 @@ describe('analysis', () => {
       const text = policyText(keepNewestTagged(1, 'release', 1), archiveUntagged(2, 30));
 
       // Act
-      const { report, warning } = analyseRepository(state(mixed(), text), options());
+      const {
+        report,
+        warnings: [warning],
+      } = analyseRepository(state(mixed(), text), options());
 
       // Assert
       expect(warning).toEqual({ code: 'PolicyNotMergeable', message: expect.stringMatching(/already selects untagged/) });
@@ -201,7 +214,9 @@ describe('analysis', () => {
         { name: 'the policy already has 50 rules', text: FIFTY_RULES, code: 'PolicyNotMergeable', message: /already has 50 rules/ },
       ])('warns with $code when $name', ({ text, code, message }) => {
         // Act
-        const { warning } = analyseRepository(state(mixed(), text), options());
+        const {
+          warnings: [warning],
+        } = analyseRepository(state(mixed(), text), options());
 
         // Assert
         expect(warning).toEqual({ code, message: expect.stringMatching(message) });
@@ -213,7 +228,9 @@ describe('analysis', () => {
         { name: 'a tagged-only policy the default rule merges into', text: TAGGED_ONLY },
       ])('does not warn when the repository has $name', ({ text }) => {
         // Act
-        const { warning } = analyseRepository(state(mixed(), text), options());
+        const {
+          warnings: [warning],
+        } = analyseRepository(state(mixed(), text), options());
 
         // Assert
         expect(warning).toBeUndefined();
@@ -226,7 +243,9 @@ describe('analysis', () => {
         { name: 'excluded', flags: { excluded: true }, text: FIFTY_RULES },
       ])('does not warn about a policy the default rule cannot be merged into when the repository is $name', ({ flags, text }) => {
         // Act: the janitor never merges into such a repository, so the conflict does not matter.
-        const { warning } = analyseRepository(state(mixed(), text), options(flags));
+        const {
+          warnings: [warning],
+        } = analyseRepository(state(mixed(), text), options(flags));
 
         // Assert
         expect(warning).toBeUndefined();
@@ -237,7 +256,9 @@ describe('analysis', () => {
         { name: 'excluded', flags: { excluded: true } },
       ])('still warns about an invalid stored policy when the repository is $name', ({ flags }) => {
         // Act
-        const { warning } = analyseRepository(state(mixed(), INVALID_POLICY), options(flags));
+        const {
+          warnings: [warning],
+        } = analyseRepository(state(mixed(), INVALID_POLICY), options(flags));
 
         // Assert
         expect(warning).toEqual({ code: 'InvalidStoredPolicy', message: expect.stringMatching(/not valid/) });
@@ -251,7 +272,9 @@ describe('analysis', () => {
         }));
 
         // Act
-        const { warning } = analyseRepository(state(mixed(), policyText(...rules)), options());
+        const {
+          warnings: [warning],
+        } = analyseRepository(state(mixed(), policyText(...rules)), options());
 
         // Assert
         expect(warning?.message).toMatch(/^stored lifecycle policy is not valid \(5 problems\)/);
@@ -549,6 +572,84 @@ describe('analysis', () => {
       // Assert
       expect(report.doomedImages).toBe(1);
       expect(report.reclaimableBytes).toBe(2_000);
+    });
+  });
+
+  describe('sizeWarnings', () => {
+    it('says nothing when every image has a readable manifest and a size of at least its layers', () => {
+      // Act
+      const warnings = sizeWarnings(buildImageGraph(mixed()));
+
+      // Assert
+      expect(warnings).toEqual([]);
+    });
+
+    it('counts the images whose stored bytes fall back to their reported size, and names the first', () => {
+      // Arrange
+      const unread = imageOf(app('unread'), { withoutManifest: true, sizeInBytes: 700 });
+      const legacy = opaqueImage('legacy', 300);
+
+      // Act
+      const warnings = sizeWarnings(buildImageGraph([...mixed(), unread, legacy]));
+
+      // Assert
+      expect(warnings).toEqual([
+        {
+          code: 'ManifestMissing',
+          message: expect.stringContaining(`2 images (e.g. ${unread.imageDigest}) have no readable manifest`) as string,
+        },
+      ]);
+      expect(warnings[0]?.message).toContain('fall back to their imageSizeInBytes (1000 bytes in all)');
+    });
+
+    it('names an index whose child is not in the repository', () => {
+      // Arrange
+      const held = app('held');
+      const gone = app('gone');
+      const list = indexManifest([held, gone]);
+
+      // Act
+      const warnings = sizeWarnings(buildImageGraph([imageOf(list, { tags: ['v1'] }), imageOf(held)]));
+
+      // Assert
+      expect(warnings).toEqual([
+        {
+          code: 'IndexChildMissing',
+          message: expect.stringContaining(
+            `1 image index (e.g. ${list.digest}) lists 1 child manifest that the repository does not hold (e.g. ${gone.digest})`,
+          ) as string,
+        },
+      ]);
+    });
+
+    it('flags images that report fewer bytes than their own layers, as moto does, but not a size that counts the config too', () => {
+      // Arrange: moto reports the config's size; ECR reports at least the layers.
+      const motoLike = imageOf(app('moto-like', 10_000), { sizeInBytes: 1_000 });
+      const exact = imageOf(app('exact', 10_000), { sizeInBytes: 9_000 + 40_000_000 });
+
+      // Act
+      const warnings = sizeWarnings(buildImageGraph([motoLike, exact]));
+
+      // Assert
+      expect(warnings).toEqual([
+        {
+          code: 'ImageSizeBelowBlobs',
+          message: expect.stringContaining(
+            `1 image (e.g. ${motoLike.imageDigest}: 1000 < 40009000 bytes) reports an imageSizeInBytes smaller`,
+          ) as string,
+        },
+      ]);
+    });
+
+    it('reaches the report as warnings of the repository, after any policy warning', () => {
+      // Arrange
+      const images = [...mixed(), opaqueImage('legacy', 300)];
+
+      // Act
+      const { warnings } = analyseRepository(state(images, INVALID_POLICY), options());
+
+      // Assert
+      expect(warnings.map((w) => w.code)).toEqual(['InvalidStoredPolicy', 'ManifestMissing']);
     });
   });
 });

@@ -294,6 +294,34 @@ describe('graph', () => {
       expect(stored).toBe(4_242);
     });
 
+    it('lists every image whose stored bytes fell back to imageSizeInBytes, and no other', () => {
+      // Arrange
+      const known = appManifest('known', apiCode);
+      const legacy = opaqueImage('legacy', 1_000, { tags: ['b'] });
+      const unread = imageOf(appManifest('unread'), { withoutManifest: true });
+      const garbled: ImageDetail = { imageDigest: 'sha256:' + 'e'.repeat(64), imageSizeInBytes: 5, imageManifest: '{"schemaVersion":2}' };
+
+      // Act
+      const graph = buildImageGraph([imageOf(known, { tags: ['a'] }), legacy, unread, garbled]);
+
+      // Assert
+      expect(graph.sizeFallbacks).toEqual([legacy.imageDigest, unread.imageDigest, garbled.imageDigest]);
+    });
+
+    it('records the children an index lists that the repository does not hold', () => {
+      // Arrange
+      const held = appManifest('held');
+      const gone = appManifest('gone');
+      const list = indexManifest([held, gone]);
+
+      // Act
+      const graph = buildImageGraph([imageOf(list, { tags: ['v1'] }), imageOf(held)]);
+
+      // Assert
+      expect(graph.missingChildren).toEqual(new Map([[list.digest, [gone.digest]]]));
+      expect(graph.sizeFallbacks).toEqual([]);
+    });
+
     it('counts an unknown image without a reported size as zero bytes', () => {
       // Act
       const stored = storedBytesOf(buildImageGraph([opaqueImage('sizeless', undefined)]));

@@ -76,7 +76,11 @@ describe('audit', () => {
         ['eu-west-1', 'web', 0],
       ]);
       expect(report.errors).toEqual<ReportError[]>([
-        { region: 'ap-south-1', code: 'UnrecognizedClientException', message: 'The security token included in the request is invalid' },
+        {
+          region: 'ap-south-1',
+          code: 'UnrecognizedClientException',
+          message: 'region failure: its repositories could not be listed: The security token included in the request is invalid',
+        },
         {
           region: 'eu-west-1',
           repositoryName: 'gone',
@@ -343,6 +347,20 @@ describe('audit', () => {
       expect(progress[progress.length - 1]).toEqual({ region: 'eu-west-1', done: 2, total: 2 });
       expect(progress).toHaveLength(3);
     });
+
+    it('reports a region whose listing fails as a region failure, not as an empty region', async () => {
+      // Arrange
+      const registry = new FakeRegistry('ap-south-1', [{ name: 'a' }]);
+      registry.failListing(awsError('UnrecognizedClientException', 'region not enabled'));
+      const progress: ScanProgress[] = [];
+
+      // Act
+      const report = await audit([registry], options({ onProgress: (p) => progress.push(p) }));
+
+      // Assert
+      expect(progress).toEqual([{ region: 'ap-south-1', done: 0, total: 0, listingError: report.errors[0] }]);
+      expect(report.errors[0]?.message).toBe('region failure: its repositories could not be listed: region not enabled');
+    });
   });
 
   describe('scanRegistries', () => {
@@ -377,7 +395,9 @@ describe('audit', () => {
       await scanRegistries([registry], { concurrency: 1, visit: () => undefined, errors });
 
       // Assert
-      expect(errors).toEqual([{ region: 'eu-west-1', code: 'Error', message: 'offline' }]);
+      expect(errors).toEqual([
+        { region: 'eu-west-1', code: 'Error', message: 'region failure: its repositories could not be listed: offline' },
+      ]);
     });
   });
 

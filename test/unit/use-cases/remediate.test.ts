@@ -1,6 +1,7 @@
 import type { LifecyclePolicy } from '../../../src/domain/policy';
 import { janitorRuleDescription, mergeDefaultRule, parsePolicyOrThrow } from '../../../src/domain/policy';
 import { DEFAULT_OPT_OUT_TAG } from '../../../src/domain/selection';
+import type { ScanProgress } from '../../../src/use-cases/audit';
 import type { RemediateOptions } from '../../../src/use-cases/remediate';
 import type { AuditedRepository } from '../../../src/use-cases/remediate';
 import { auditedRepositoryOf, remediate, remediateAudited, remediateRepository, restoreTeamWrite } from '../../../src/use-cases/remediate';
@@ -255,8 +256,41 @@ describe('remediate', () => {
 
       // Assert
       expect(result.actions).toEqual([expect.objectContaining({ region: 'eu-west-1', repositoryName: 'app', outcome: 'applied' })]);
-      expect(result.errors).toEqual([{ region: 'ap-south-1', code: 'UnrecognizedClientException', message: 'region not enabled' }]);
+      expect(result.errors).toEqual([
+        {
+          region: 'ap-south-1',
+          code: 'UnrecognizedClientException',
+          message: 'region failure: its repositories could not be listed: region not enabled',
+        },
+      ]);
       expect(mumbai.writes).toEqual([]);
+    });
+
+    it('reports progress per region, a failed listing as a region failure, and each repository once done', async () => {
+      // Arrange
+      const ireland = new FakeRegistry('eu-west-1', [{ name: 'app' }, { name: 'web' }]);
+      ireland.failRepository('web', awsError('AccessDeniedException'));
+      const mumbai = new FakeRegistry('ap-south-1', [{ name: 'app' }]);
+      mumbai.failListing(awsError('UnrecognizedClientException', 'region not enabled'));
+      const progress: ScanProgress[] = [];
+
+      // Act
+      await remediate([{ reader: ireland }, { reader: mumbai }], options({ onProgress: (p) => progress.push(p) }));
+
+      // Assert
+      expect(progress.filter((p) => p.region === 'ap-south-1')).toEqual([
+        {
+          region: 'ap-south-1',
+          done: 0,
+          total: 0,
+          listingError: expect.objectContaining({ code: 'UnrecognizedClientException' }) as unknown,
+        },
+      ]);
+      expect(progress.filter((p) => p.region === 'eu-west-1').map((p) => [p.done, p.total])).toEqual([
+        [0, 2],
+        [1, 2],
+        [2, 2],
+      ]);
     });
 
     it('writes each region through its own writer and sorts actions by region and name', async () => {

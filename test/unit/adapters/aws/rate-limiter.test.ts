@@ -176,7 +176,10 @@ describe('parseRateLimits', () => {
     ['DescribeImages=fast', 'must look like Operation=PER_SECOND'],
     ['DeleteRepository=5', 'is not an operation ecr-janitor calls'],
     ['DescribeImages=0', 'perSecond must be a positive number'],
-    ['DescribeImages=5/0', 'burst must be a whole number of at least 1'],
+    ['DescribeImages=5/0', 'burst must be a whole number from 1 to 1000'],
+    ['DescribeImages=1000.5', 'perSecond must be a positive number of calls per second up to 1000'],
+    ['DescribeImages=99999999999999999999', 'up to 1000'],
+    ['DescribeImages=5/1001', 'burst must be a whole number from 1 to 1000'],
   ])('rejects %s with a message that names the problem', (text, message) => {
     expect(() => parseRateLimits(text)).toThrow(message);
   });

@@ -48,7 +48,10 @@ function isExecutable(path: string): boolean {
 }
 
 const available = isExecutable(CHROMIUM);
-const missing = `Chromium not found at ${CHROMIUM}: install it with scripts/install-chromium.sh`;
+const missing =
+  `Chromium not found at ${CHROMIUM}. Install it with \`sudo bash scripts/install-chromium.sh\` ` +
+  '(Debian/Ubuntu: it runs `apt-get update && apt-get install -y --no-install-recommends chromium fonts-dejavu-core`), ' +
+  'or point CHROMIUM_PATH at a Chromium binary; `npx playwright install` cannot download one here';
 if (!available && !REQUIRED) console.warn(`${missing}; skipping`);
 
 // Skipping depends on the machine, not on a forgotten edit: the project's pre-submit check rejects a

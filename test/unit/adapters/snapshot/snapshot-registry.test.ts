@@ -4,7 +4,7 @@ import { InvalidInputError } from '../../../../src/domain/errors';
 import type { SnapshotFile } from '../../../../src/domain/registry';
 import { SNAPSHOT_FORMAT } from '../../../../src/domain/registry';
 import { DEFAULT_OPT_OUT_TAG } from '../../../../src/domain/selection';
-import { audit } from '../../../../src/use-cases/audit';
+import { audit, type AuditOptions } from '../../../../src/use-cases/audit';
 import { NOW, imageOf } from '../../support/images';
 import { blob, imageManifest, indexManifest } from '../../support/manifests';
 import { TAGGED_ONLY } from '../../support/policies';
@@ -62,6 +62,16 @@ function snapshot(): SnapshotFile {
     ],
   };
 }
+
+/** How the tests audit a snapshot: at the fixtures' clock, with the default selection. */
+const AUDIT_OPTIONS: AuditOptions = {
+  now: NOW,
+  days: 7,
+  pricePerGbMonth: 0.1,
+  selection: { optOutTag: DEFAULT_OPT_OUT_TAG, exclude: [] },
+  concurrency: 2,
+  generatedAt: NOW,
+};
 
 /** A deep copy of the snapshot as plain JSON, for tests that break it. */
 function rawSnapshot(): Record<string, unknown> {
@@ -133,7 +143,7 @@ describe('snapshot adapter', () => {
       { field: 'tags', path: 'registries.0.repositories.1.tags' },
       { field: 'lifecyclePolicyText', path: 'registries.0.repositories.1.lifecyclePolicyText' },
       { field: 'images', path: 'registries.0.repositories.1.images' },
-    ])('names the path of a missing $field and the file', ({ field, path }) => {
+    ])('names the path and place of a missing $field, and the file', ({ field, path }) => {
       // Arrange
       const doc = rawSnapshot() as { registries: Array<{ repositories: Array<Record<string, unknown>> }> };
       const repository = doc.registries[0]?.repositories[1];
@@ -145,10 +155,10 @@ describe('snapshot adapter', () => {
 
       // Assert
       expect(error.message).toContain('snap.json');
-      expect(error.message).toContain(`${path}:`);
+      expect(error.message).toContain(`${path} (region eu-west-1, repository "bare"): `);
     });
 
-    it('names an image whose digest is not a sha256 digest', () => {
+    it('names an image whose digest is not a sha256 digest, with its place', () => {
       // Arrange
       const doc = rawSnapshot() as { registries: Array<{ repositories: Array<{ images: Array<Record<string, unknown>> }> }> };
       const image = doc.registries[0]?.repositories[0]?.images[2];
@@ -159,7 +169,9 @@ describe('snapshot adapter', () => {
       const error = thrownBy(() => parseSnapshot(doc, 'snap.json'));
 
       // Assert
-      expect(error.message).toContain('registries.0.repositories.0.images.2.imageDigest: must be a sha256 digest');
+      expect(error.message).toContain(
+        'registries.0.repositories.0.images.2.imageDigest (region eu-west-1, repository "team/app", image md5:abc): must be a sha256 digest',
+      );
     });
 
     it.each([
@@ -184,7 +196,11 @@ describe('snapshot adapter', () => {
         images: [],
         createdAt: null,
       }));
-      const doc = { format: SNAPSHOT_FORMAT, capturedAt: 'x', registries: [{ accountId: '1', region: 'eu-west-1', repositories }] };
+      const doc = {
+        format: SNAPSHOT_FORMAT,
+        capturedAt: '2026-01-01T00:00:00Z',
+        registries: [{ accountId: '1', region: 'eu-west-1', repositories }],
+      };
 
       // Act
       const error = thrownBy(() => parseSnapshot(doc, 'snap.json'));
@@ -204,6 +220,134 @@ describe('snapshot adapter', () => {
 
     it('exposes a schema that accepts what parseSnapshot accepts', () => {
       expect(snapshotSchema.safeParse(snapshot()).success).toBe(true);
+    });
+
+    it('loads a file written before errors were recorded, and one that records them', () => {
+      // Arrange
+      const older = rawSnapshot();
+      delete older.errors;
+      const recorded = { ...rawSnapshot(), errors: [{ region: 'ap-south-1', code: 'AccessDeniedException', message: 'denied' }] };
+
+      // Act
+      const parsed = [parseSnapshot(older, 'old.json'), parseSnapshot(recorded, 'new.json')];
+
+      // Assert
+      expect(parsed[0]?.errors).toBeUndefined();
+      expect(parsed[1]?.errors).toEqual([{ region: 'ap-south-1', code: 'AccessDeniedException', message: 'denied' }]);
+    });
+  });
+
+  describe('parseSnapshot sense checks', () => {
+    type Raw = {
+      capturedAt: unknown;
+      errors?: unknown[];
+      registries: Array<{ region: unknown; repositories: Array<Record<string, unknown> & { images: Array<Record<string, unknown>> }> }>;
+    };
+    const raw = (): Raw => rawSnapshot() as unknown as Raw;
+    const appImage = (doc: Raw, i: number): Record<string, unknown> => {
+      const image = doc.registries[0]?.repositories[0]?.images[i];
+      if (!image) throw new Error(`fixture has no image ${i}`);
+      return image;
+    };
+    const sizeAt = (i: number): string =>
+      `registries.0.repositories.0.images.${i}.imageSizeInBytes (region eu-west-1, repository "team/app", image `;
+
+    it.each<{ name: string; breakIt: (doc: Raw) => void; expected: string }>([
+      {
+        name: 'a negative image size',
+        breakIt: (doc) => (appImage(doc, 1).imageSizeInBytes = -5),
+        expected: `${sizeAt(1)}${amd64.digest}): -5 is not a size in bytes: it must be a whole number of 0 or more`,
+      },
+      {
+        name: 'a fractional image size',
+        breakIt: (doc) => (appImage(doc, 1).imageSizeInBytes = 1.5),
+        expected: `imageSizeInBytes (region eu-west-1, repository "team/app", image ${amd64.digest}): 1.5 is not a size in bytes`,
+      },
+      {
+        name: 'a push time that does not exist',
+        breakIt: (doc) => (appImage(doc, 2).imagePushedAt = '2026-02-30T00:00:00Z'),
+        expected: `imagePushedAt (region eu-west-1, repository "team/app", image ${arm64.digest}): "2026-02-30T00:00:00Z" is not a time that exists`,
+      },
+      {
+        name: 'a pull time that does not parse',
+        breakIt: (doc) => (appImage(doc, 2).lastRecordedPullTime = 'last Tuesday'),
+        expected: `lastRecordedPullTime (region eu-west-1, repository "team/app", image ${arm64.digest}): "last Tuesday" is not a time`,
+      },
+      {
+        name: 'a capture time that is not strict ISO-8601',
+        breakIt: (doc) => (doc.capturedAt = 'March 1, 2026'),
+        expected: 'capturedAt: "March 1, 2026" is not an ISO-8601 time that exists',
+      },
+      {
+        name: 'a creation time that does not exist',
+        breakIt: (doc) => ((doc.registries[0]?.repositories[1] as Record<string, unknown>).createdAt = '2025-13-01T00:00:00Z'),
+        expected:
+          'registries.0.repositories.1.createdAt (region eu-west-1, repository "bare"): "2025-13-01T00:00:00Z" is not an ISO-8601 time',
+      },
+      {
+        name: 'an invalid region name',
+        breakIt: (doc) => ((doc.registries[1] as { region: unknown }).region = 'US East'),
+        expected: 'registries.1.region (region US East): "US East" is not an AWS region name such as eu-west-1',
+      },
+      {
+        name: 'a region twice',
+        breakIt: (doc) => ((doc.registries[1] as { region: unknown }).region = 'eu-west-1'),
+        expected: 'registries.1.region (region eu-west-1): region "eu-west-1" appears again (first at index 0)',
+      },
+      {
+        name: 'a repository twice in a region',
+        breakIt: (doc) => ((doc.registries[0]?.repositories[1] as Record<string, unknown>).repositoryName = 'team/app'),
+        expected:
+          'registries.0.repositories.1.repositoryName (region eu-west-1, repository "team/app"): repository "team/app" appears again (first at index 0)',
+      },
+      {
+        name: 'an image twice in a repository',
+        breakIt: (doc) => (appImage(doc, 3).imageDigest = amd64.digest),
+        expected: `images.3.imageDigest (region eu-west-1, repository "team/app", image ${amd64.digest}): image digest "${amd64.digest}" appears again (first at index 1)`,
+      },
+      {
+        name: 'a manifest that gives a layer a negative size',
+        breakIt: (doc) => {
+          const manifest = JSON.parse(appImage(doc, 1).imageManifest as string) as { layers: Array<{ size: number }> };
+          (manifest.layers[1] as { size: number }).size = -1;
+          appImage(doc, 1).imageManifest = JSON.stringify(manifest);
+        },
+        expected: `imageManifest (region eu-west-1, repository "team/app", image ${amd64.digest}): the manifest's layers[1].size -1 is not a size in bytes`,
+      },
+      {
+        name: 'an error entry of an invalid region',
+        breakIt: (doc) => (doc.errors = [{ region: 'mars-1', code: 'X', message: 'y' }]),
+        expected: 'errors.0.region: "mars-1" is not an AWS region name',
+      },
+    ])('refuses $name, naming the place', ({ breakIt, expected }) => {
+      // Arrange
+      const doc = raw();
+      breakIt(doc);
+
+      // Act
+      const error = thrownBy(() => parseSnapshot(doc, 'snap.json'));
+
+      // Assert
+      expect(error).toBeInstanceOf(InvalidInputError);
+      expect(error.message).toContain(expected);
+    });
+
+    it.each<{ name: string; change: (doc: Raw) => void }>([
+      { name: 'an image without its manifest', change: (doc) => delete appImage(doc, 3).imageManifest },
+      { name: 'an image whose manifest is not JSON', change: (doc) => (appImage(doc, 3).imageManifest = 'not json') },
+      { name: 'an index whose child is gone', change: (doc) => doc.registries[0]?.repositories[0]?.images.splice(2, 1) },
+      { name: 'a size below the layers, as moto reports it', change: (doc) => (appImage(doc, 1).imageSizeInBytes = 1_000) },
+      { name: 'times in epoch seconds', change: (doc) => (appImage(doc, 1).imagePushedAt = 1_767_225_600) },
+    ])('loads $name (the audit warns where it matters)', ({ change }) => {
+      // Arrange
+      const doc = raw();
+      change(doc);
+
+      // Act
+      const act = (): unknown => parseSnapshot(doc, 'snap.json');
+
+      // Assert
+      expect(act).not.toThrow();
     });
   });
 
@@ -297,19 +441,58 @@ describe('snapshot adapter', () => {
       },
     );
 
+    it('replays the failures the file recorded: a region that could not be listed, a repository that could not be read', async () => {
+      // Arrange
+      const file: SnapshotFile = {
+        ...snapshot(),
+        errors: [
+          {
+            region: 'ap-south-1',
+            code: 'UnrecognizedClientException',
+            message: 'region failure: its repositories could not be listed: invalid token',
+          },
+          { region: 'eu-west-1', repositoryName: 'team/denied', code: 'AccessDeniedException', message: 'not authorized' },
+        ],
+      };
+
+      // Act
+      const report = await audit(SnapshotRegistry.fromSnapshot(file), AUDIT_OPTIONS);
+
+      // Assert
+      expect(report.errors).toEqual([
+        {
+          region: 'ap-south-1',
+          code: 'UnrecognizedClientException',
+          message: `region failure: its repositories could not be listed: invalid token (recorded when the snapshot was captured at ${file.capturedAt})`,
+        },
+        {
+          region: 'eu-west-1',
+          repositoryName: 'team/denied',
+          code: 'AccessDeniedException',
+          message: `not authorized (recorded when the snapshot was captured at ${file.capturedAt})`,
+        },
+      ]);
+      expect(report.repositories.map((r) => r.repositoryName).sort()).toEqual(['bare', 'other', 'team/app']);
+    });
+
+    it('keeps the recorded failures of the selected regions only', async () => {
+      // Arrange
+      const file: SnapshotFile = { ...snapshot(), errors: [{ region: 'ap-south-1', code: 'Throttled', message: 'slow down' }] };
+
+      // Act
+      const readers = SnapshotRegistry.fromSnapshot(file, ['us-east-1']);
+
+      // Assert
+      expect(readers.map((r) => r.region)).toEqual(['us-east-1']);
+      await expect(readers[0]?.listRepositories()).resolves.toHaveLength(1);
+    });
+
     it('audits a snapshot offline like a live registry', async () => {
       // Arrange
       const readers = SnapshotRegistry.fromSnapshot(snapshot());
 
       // Act
-      const report = await audit(readers, {
-        now: NOW,
-        days: 7,
-        pricePerGbMonth: 0.1,
-        selection: { optOutTag: DEFAULT_OPT_OUT_TAG, exclude: [] },
-        concurrency: 2,
-        generatedAt: NOW,
-      });
+      const report = await audit(readers, AUDIT_OPTIONS);
 
       // Assert
       expect(report.errors).toEqual([]);

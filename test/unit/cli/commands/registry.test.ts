@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { remediationProblems } from '../../../../src/cli/commands/registry';
@@ -6,6 +6,7 @@ import { EXIT, UsageError, exitCodeFor } from '../../../../src/cli/errors';
 import { runCli } from '../../../../src/cli/program';
 import { ConfigError, InvalidInputError, InvalidPolicyError, MergeError } from '../../../../src/domain/errors';
 import type { SnapshotFile } from '../../../../src/domain/registry';
+import type { AuditReport } from '../../../../src/domain/report';
 import { SNAPSHOT_FORMAT } from '../../../../src/domain/registry';
 import type { RemediationAction, RemediationOutcome, RemediationResult } from '../../../../src/use-cases/remediate';
 import { recordingContext } from '../../../support/cli-context';
@@ -64,7 +65,7 @@ async function run(argv: string[]): Promise<{ code: number; stdout: string; stde
 
 describe('cli registry commands', () => {
   describe('remediate', () => {
-    it('exits 0 and writes nothing to stderr when every repository can be remediated', async () => {
+    it('exits 0 and writes only its progress to stderr when every repository can be remediated', async () => {
       // Arrange
       const snapshot = snapshotFile([repository('app', TAGGED_ONLY), repository('bare', null)]);
 
@@ -73,7 +74,7 @@ describe('cli registry commands', () => {
 
       // Assert
       expect(result.code).toBe(EXIT.ok);
-      expect(result.stderr).toBe('');
+      expect(result.stderr.split('\n')).toEqual(['us-east-1: 2 repositories to read', 'us-east-1: done']);
     });
 
     it('exits 3 and names the repository and the reason on stderr when a policy cannot be merged', async () => {
@@ -92,7 +93,160 @@ describe('cli registry commands', () => {
     });
   });
 
+  describe('audit', () => {
+    /** Writes a snapshot like {@link snapshotFile}, with recorded errors. */
+    function snapshotWithErrors(errors: NonNullable<SnapshotFile['errors']>): string {
+      const path = snapshotFile([repository('app', TAGGED_ONLY)]);
+      const file = JSON.parse(readFileSync(path, 'utf8')) as SnapshotFile;
+      writeFileSync(path, JSON.stringify({ ...file, errors }));
+      return path;
+    }
+
+    it('exits 3 on a snapshot whose region could not be listed, and says it was a region failure', async () => {
+      // Arrange
+      const snapshot = snapshotWithErrors([
+        { region: 'eu-west-1', code: 'AccessDeniedException', message: 'region failure: its repositories could not be listed: denied' },
+      ]);
+
+      // Act
+      const result = await run(['audit', '--snapshot', snapshot]);
+
+      // Assert
+      expect(result.code).toBe(EXIT.partial);
+      expect(result.stderr).toContain('eu-west-1: region failure: its repositories could not be listed: denied');
+      expect(result.stderr).toContain(
+        '1 region could not be listed (a region failure: its repositories are all missing); see "errors" in the report',
+      );
+      expect(result.stdout).toContain('eu-west-1: AccessDeniedException: region failure: its repositories could not be listed: denied');
+    });
+
+    it('exits 3 on a snapshot with a repository that could not be read, counting regions and repositories apart', async () => {
+      // Arrange
+      const snapshot = snapshotWithErrors([
+        { region: 'us-east-1', repositoryName: 'locked', code: 'AccessDeniedException', message: 'denied' },
+        {
+          region: 'eu-west-1',
+          code: 'UnrecognizedClientException',
+          message: 'region failure: its repositories could not be listed: bad token',
+        },
+      ]);
+
+      // Act
+      const result = await run(['audit', '--snapshot', snapshot, '--format', 'json']);
+
+      // Assert
+      expect(result.code).toBe(EXIT.partial);
+      const report = JSON.parse(result.stdout) as AuditReport;
+      expect(report.errors.map((e) => [e.region, e.repositoryName, e.code])).toEqual([
+        ['eu-west-1', undefined, 'UnrecognizedClientException'],
+        ['us-east-1', 'locked', 'AccessDeniedException'],
+      ]);
+      expect(report.repositories.map((r) => r.repositoryName)).toEqual(['app']);
+      expect(result.stderr).toContain(
+        '1 region could not be listed (a region failure: its repositories are all missing); 1 repository could not be fully audited',
+      );
+    });
+
+    it('says no repositories were audited because a region failed, not that the account is empty', async () => {
+      // Arrange
+      const path = join(dir, 'failed.json');
+      writeFileSync(
+        path,
+        JSON.stringify({
+          format: SNAPSHOT_FORMAT,
+          capturedAt: '2026-05-01T00:00:00.000Z',
+          errors: [
+            { region: 'us-east-1', code: 'AccessDeniedException', message: 'region failure: its repositories could not be listed: denied' },
+          ],
+          registries: [{ accountId: '', region: 'us-east-1', repositories: [] }],
+        }),
+      );
+
+      // Act
+      const result = await run(['audit', '--snapshot', path]);
+
+      // Assert
+      expect(result.code).toBe(EXIT.partial);
+      expect(result.stdout).toContain('No repositories audited: 1 region could not be listed (see the errors below).');
+    });
+
+    it('exits 1 and names the place when the snapshot does not make sense', async () => {
+      // Arrange
+      const path = snapshotFile([{ ...repository('app', null), createdAt: '2026-02-30T00:00:00Z' }]);
+
+      // Act
+      const result = await run(['audit', '--snapshot', path]);
+
+      // Assert
+      expect(result.code).toBe(EXIT.invalid);
+      expect(result.stderr).toContain(
+        'registries.0.repositories.0.createdAt (region us-east-1, repository "app"): "2026-02-30T00:00:00Z" is not an ISO-8601 time',
+      );
+      expect(result.stdout).toBe('');
+    });
+
+    it.each([
+      ['--price-per-gb-month', '0x10'],
+      ['--price-per-gb-month', '1e400'],
+      ['--price-per-gb-month', '101'],
+      ['--concurrency', '65'],
+      ['--max-attempts', '21'],
+      ['--progress-interval', '-1'],
+    ])('exits 2 on %s %s', async (flag, value) => {
+      // Act
+      const result = await run(['audit', '--snapshot', snapshotFile([]), flag, value]);
+
+      // Assert
+      expect(result.code).toBe(EXIT.usage);
+      expect(result.stderr).toContain(`ecr-janitor: error: option '${flag} `);
+      expect(result.stdout).toBe('');
+    });
+
+    it('checks --out before any work: a file where the directory should be is refused before the snapshot is read', async () => {
+      // Arrange
+      const file = join(dir, 'reports');
+      writeFileSync(file, '');
+
+      // Act
+      const result = await run(['audit', '--snapshot', join(dir, 'missing.json'), '--out', file]);
+
+      // Assert
+      expect(result.code).toBe(EXIT.usage);
+      expect(result.stderr).toContain(`--out ${file} exists and is not a directory`);
+      expect(result.stderr).not.toContain('missing.json');
+    });
+
+    it('exits 1 without a stack trace and leaves no temporary file when a report cannot be written', async () => {
+      // Arrange: a directory where report.md must go.
+      const out = join(dir, 'out');
+      mkdirSync(join(out, 'report.md'), { recursive: true });
+      writeFileSync(join(out, 'report.md', 'keep'), '');
+
+      // Act
+      const result = await run(['audit', '--snapshot', snapshotFile([repository('app', null)]), '--out', out]);
+
+      // Assert
+      expect(result.code).toBe(EXIT.invalid);
+      expect(result.stderr).toMatch(/^ecr-janitor: error: could not write .*report\.md: /m);
+      expect(result.stderr).not.toMatch(/^\s+at /m);
+      expect(readdirSync(out).filter((f) => f.endsWith('.tmp'))).toEqual([]);
+    });
+  });
+
   describe('snapshot', () => {
+    it.each([
+      ['a directory', (): string => dir, 'is a directory'],
+      ['a file under /proc', (): string => '/proc/self/snapshot.json', '/proc is a special file system'],
+      ['a file in a missing directory', (): string => join(dir, 'no', 'snapshot.json'), 'does not exist; create it first'],
+    ])('exits 2 before reading anything when --out is %s', async (_case, out, message) => {
+      // Act: the endpoint is never called (a closed port would fail the run with exit 3).
+      const result = await run(['snapshot', '--region', 'us-east-1', '--endpoint', 'http://127.0.0.1:9', '--out', out()]);
+
+      // Assert
+      expect(result.code).toBe(EXIT.usage);
+      expect(result.stderr).toContain(message);
+    });
+
     it.each([
       ['--exclude', 'sandbox/*'],
       ['--opt-out-tag', 'team:frozen'],
@@ -114,6 +268,46 @@ describe('cli registry commands', () => {
       expect(result.code).toBe(EXIT.usage);
       expect(result.stderr).toContain(`unknown option '${flag}'`);
       expect(result.stdout).toBe('');
+    });
+  });
+
+  describe('help', () => {
+    /** The help text of one flag of a command: its line and any continuation lines. */
+    async function flagHelp(command: string, flag: string): Promise<string> {
+      const { stdout } = await run([command, '--help']);
+      const lines = stdout.split('\n');
+      const start = lines.findIndex((line) => line.trimStart().startsWith(flag));
+      const rest = lines.slice(start + 1);
+      const end = rest.findIndex((line) => /^\s+-/.test(line));
+      return [lines[start], ...rest.slice(0, end)].map((line) => line?.trim()).join(' ');
+    }
+
+    it("gives snapshot's --region a default that a capture can have", async () => {
+      // Act
+      const [snapshot, audit] = [await flagHelp('snapshot', '--region'), await flagHelp('audit', '--region')];
+
+      // Assert
+      expect(snapshot).toMatch(/\(default: AWS_REGION\)$/);
+      expect(snapshot).not.toContain('snapshot');
+      expect(audit).toContain('with --snapshot, every region in the file');
+    });
+
+    it('says next to audit that its manifest reads refresh pull times unless the caller is excluded', async () => {
+      // Act
+      const { stdout } = await run(['audit', '--help']);
+
+      // Assert
+      expect(stdout).toContain("Audit changes nothing, but reading manifests (BatchGetImage) refreshes each image's lastRecordedPullTime");
+      expect(stdout).toContain('unless your principal is excluded from pull-time updates');
+    });
+
+    it('describes --days of audit and remediate with one text', async () => {
+      // Act
+      const [audit, remediate] = [await flagHelp('audit', '--days'), await flagHelp('remediate', '--days')];
+
+      // Assert
+      expect(audit).toBe(remediate);
+      expect(audit).toContain('expires untagged images this many days after push');
     });
   });
 

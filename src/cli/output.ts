@@ -1,0 +1,172 @@
+import { constants, type Stats } from 'node:fs';
+import { access, realpath, rename, rm, stat, writeFile } from 'node:fs/promises';
+import { dirname, relative, resolve, sep } from 'node:path';
+import { OutputError, UsageError } from './errors';
+
+/**
+ * Where output is refused: kernel and device file systems, where a "file" is an interface (writing
+ * under /proc can change the running system) and a rename into place cannot work. /dev/shm is an
+ * ordinary tmpfs and stays allowed.
+ */
+const SPECIAL_FILE_SYSTEMS = ['/proc', '/sys', '/dev'] as const;
+
+/** The file-system calls the checks make; tests pass their own to reach branches a root user never sees. */
+export interface OutputProbe {
+  stat(path: string): Promise<Pick<Stats, 'isDirectory' | 'isFile'>>;
+  access(path: string, mode: number): Promise<void>;
+  realpath(path: string): Promise<string>;
+}
+
+const realProbe: OutputProbe = { stat, access, realpath };
+
+/** Reasons for the errno codes an output write meets in practice, each with what to do. */
+const IO_REASONS: Record<string, string> = {
+  ENOSPC: 'no space left on the device; free some space or write elsewhere',
+  EDQUOT: 'the disk quota is exhausted; free some space or write elsewhere',
+  EACCES: 'permission denied; fix the permissions or write elsewhere',
+  EPERM: 'operation not permitted; fix the permissions or write elsewhere',
+  EROFS: 'the file system is read-only; write elsewhere',
+  EISDIR: 'a directory is in the way; remove it or write elsewhere',
+  ENOTDIR: 'a part of the path is a file, not a directory; fix the path',
+  ENOENT: 'the directory does not exist (any more); create it or fix the path',
+  EIO: 'an I/O error occurred on the device; check the disk',
+  EMFILE: 'too many open files; retry with fewer processes running',
+};
+
+function errnoOf(error: unknown): string | undefined {
+  const code = (error as NodeJS.ErrnoException | undefined)?.code;
+  return typeof code === 'string' ? code : undefined;
+}
+
+/**
+ * Turns a failed write of `path` into an {@link OutputError} whose message names the file and the
+ * fix (an errno the CLI does not expect keeps the system's own message); anything else is rethrown.
+ *
+ * @example try { await writeFile(p, text); } catch (error) { throw outputError(p, error); }
+ */
+export function outputError(path: string, error: unknown): Error {
+  const code = errnoOf(error);
+  if (code === undefined) return error instanceof Error ? error : new Error(String(error));
+  const reason = IO_REASONS[code] ?? (error as Error).message;
+  return new OutputError(`could not write ${path}: ${reason} (${code})`, { cause: error });
+}
+
+async function statOrUndefined(probe: OutputProbe, path: string): Promise<Pick<Stats, 'isDirectory' | 'isFile'> | undefined> {
+  try {
+    return await probe.stat(path);
+  } catch (error) {
+    const code = errnoOf(error);
+    if (code === 'ENOENT' || code === 'ENOTDIR') return undefined;
+    throw error;
+  }
+}
+
+/** The special file system `path` (already resolved through symlinks) lies in, if any. */
+function specialRoot(path: string): string | undefined {
+  if (path === '/dev/shm' || path.startsWith('/dev/shm/')) return undefined;
+  return SPECIAL_FILE_SYSTEMS.find((root) => path === root || path.startsWith(`${root}/`));
+}
+
+/** `path` with its existing part resolved through symlinks (`/dev/stdout` → `/proc/self/fd/1`). */
+async function realTarget(probe: OutputProbe, existing: string, path: string): Promise<string> {
+  const rest = relative(existing, path);
+  const real = await probe.realpath(existing);
+  return rest === '' ? real : `${real}${real.endsWith(sep) ? '' : sep}${rest}`;
+}
+
+async function checkWritableDirectory(probe: OutputProbe, flag: string, given: string, directory: string): Promise<void> {
+  try {
+    await probe.access(directory, constants.W_OK | constants.X_OK);
+  } catch (error) {
+    const code = errnoOf(error) ?? 'EACCES';
+    const why = code === 'EROFS' ? 'is on a read-only file system' : 'is not writable';
+    throw new UsageError(`${flag} ${given}: the directory ${directory} ${why} (${code}); choose another place or fix its permissions`, {
+      cause: error,
+    });
+  }
+}
+
+/**
+ * Checks before any work that `dir` can receive the report files: it is a directory or can be
+ * created as one (the nearest existing ancestor is a writable directory), and it is not on a special
+ * file system such as /proc. Throws a {@link UsageError} that names the flag, the path and the fix.
+ *
+ * @example await checkOutputDirectory('reports/', '--out');
+ */
+export async function checkOutputDirectory(dir: string, flag: string, probe: OutputProbe = realProbe): Promise<void> {
+  const target = resolve(dir);
+  let existing = target;
+  let stats = await statOrUndefined(probe, existing);
+  while (stats === undefined && dirname(existing) !== existing) {
+    existing = dirname(existing);
+    stats = await statOrUndefined(probe, existing);
+  }
+  const special = specialRoot(await realTarget(probe, existing, target));
+  if (special !== undefined)
+    throw new UsageError(`${flag} ${dir}: ${special} is a special file system, not a place for reports; give a directory on a disk`);
+  if (stats === undefined || !stats.isDirectory()) {
+    throw new UsageError(
+      existing === target
+        ? `${flag} ${dir} exists and is not a directory; give a directory (the report files are written into it)`
+        : `${flag} ${dir}: ${existing} is a file, so the directory cannot be created; fix the path`,
+    );
+  }
+  await checkWritableDirectory(probe, flag, dir, existing);
+}
+
+/**
+ * Checks before any work that `file` can be written: it is not a directory nor anything but a
+ * regular file, its directory exists and is writable (the file is written beside it, then renamed
+ * into place), and it is not on a special file system such as /proc.
+ *
+ * @example await checkOutputFile('account.json', '--out');
+ */
+export async function checkOutputFile(file: string, flag: string, probe: OutputProbe = realProbe): Promise<void> {
+  const target = resolve(file);
+  const parent = dirname(target);
+  const parentStats = await statOrUndefined(probe, parent);
+  if (parentStats === undefined) throw new UsageError(`${flag} ${file}: the directory ${parent} does not exist; create it first`);
+  if (!parentStats.isDirectory()) throw new UsageError(`${flag} ${file}: ${parent} is not a directory; fix the path`);
+  const special = specialRoot(await realTarget(probe, parent, target));
+  if (special !== undefined)
+    throw new UsageError(`${flag} ${file}: ${special} is a special file system, not a place for a snapshot; give a file on a disk`);
+  const stats = await statOrUndefined(probe, target);
+  if (stats?.isDirectory()) throw new UsageError(`${flag} ${file} is a directory; give a file name such as ${file}/account.json`);
+  if (stats !== undefined && !stats.isFile()) throw new UsageError(`${flag} ${file} exists and is not a regular file; give a file name`);
+  await checkWritableDirectory(probe, flag, file, parent);
+}
+
+/** The temporary name a file is written under before it is renamed into place. */
+export function temporaryName(path: string): string {
+  return `${path}.${process.pid}.tmp`;
+}
+
+/**
+ * Writes each file whole under a temporary name, then renames them all into place: a reader never
+ * sees a half-written file, and when any write fails no temporary file is left behind and no
+ * target has been replaced yet. Expected I/O errors become an {@link OutputError} naming the file.
+ *
+ * @example await writeFilesAtomically([{ path: 'out/report.json', content: json }]);
+ */
+export async function writeFilesAtomically(files: ReadonlyArray<{ path: string; content: string }>): Promise<void> {
+  const pending = new Set<string>();
+  let current = '';
+  try {
+    for (const file of files) {
+      current = file.path;
+      const temporary = temporaryName(file.path);
+      pending.add(temporary);
+      await writeFile(temporary, file.content);
+    }
+    for (const file of files) {
+      current = file.path;
+      const temporary = temporaryName(file.path);
+      await rename(temporary, file.path);
+      pending.delete(temporary);
+    }
+  } catch (error) {
+    // The write's error is the one worth reporting; a temporary file that cannot be removed is not.
+    await Promise.all([...pending].map((temporary) => rm(temporary, { force: true }).catch(() => undefined)));
+    throw outputError(current, error);
+  }
+}
