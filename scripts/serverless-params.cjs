@@ -29,6 +29,9 @@ module.exports = async ({ resolveVariable }) => {
     CONCURRENCY: await param('concurrency'),
     RATE_LIMITS: await param('rateLimits'),
     REPORT_BUS: await param('reportBus'),
+    COST_ALLOCATION_TAG_KEYS: await param('costAllocationTagKeys'),
+    ARCHIVE_AFTER_DAYS: await param('archiveAfterDays'),
+    ARCHIVE_PRICE_PER_GB_MONTH: await param('archivePricePerGbMonth'),
   };
   loadConfigModule().loadConfig(env);
   const schedule = await param('schedule');

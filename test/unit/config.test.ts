@@ -30,6 +30,11 @@ describe('loadConfig', () => {
         reportBus: 'default',
         janitorRoles: [],
         auditRoleArn: undefined,
+        costAllocationTagKeys: [],
+        archiveAfterDays: 90,
+        archivePricePerGbMonth: undefined,
+        reportTopicArn: undefined,
+        deployRegion: 'eu-west-1',
       });
       expect(loadConfig(LAMBDA_ENV)).toHaveProperty('auditRoleArn', undefined);
     });
@@ -57,6 +62,10 @@ describe('loadConfig', () => {
         REPORT_BUS: 'arn:aws:events:eu-west-1:123456789012:event-bus/finops',
         JANITOR_ROLES: 'arn:aws:iam::123456789012:role/ecr-janitor-a,arn:aws:iam::123456789012:role/ecr-janitor-b',
         AUDIT_ROLE_ARN: 'arn:aws:iam::123456789012:role/ecr-janitor-prod-eu-west-1-audit',
+        COST_ALLOCATION_TAG_KEYS: 'team, cost-center,team',
+        ARCHIVE_AFTER_DAYS: '120',
+        ARCHIVE_PRICE_PER_GB_MONTH: '0.07',
+        REPORT_TOPIC_ARN: 'arn:aws:sns:eu-west-1:123456789012:ecr-janitor-prod-ReportTopic-1A2B',
       });
       expect(config).toEqual({
         defaultDays: 14,
@@ -71,6 +80,11 @@ describe('loadConfig', () => {
         reportBus: 'arn:aws:events:eu-west-1:123456789012:event-bus/finops',
         janitorRoles: ['arn:aws:iam::123456789012:role/ecr-janitor-a', 'arn:aws:iam::123456789012:role/ecr-janitor-b'],
         auditRoleArn: 'arn:aws:iam::123456789012:role/ecr-janitor-prod-eu-west-1-audit',
+        costAllocationTagKeys: ['team', 'cost-center'],
+        archiveAfterDays: 120,
+        archivePricePerGbMonth: 0.07,
+        reportTopicArn: 'arn:aws:sns:eu-west-1:123456789012:ecr-janitor-prod-ReportTopic-1A2B',
+        deployRegion: 'eu-west-1',
       });
     });
 

@@ -5,7 +5,7 @@ import { CallCounter } from '../../adapters/aws/call-counter';
 import { DEFAULT_MAX_ATTEMPTS, createEcrClientPool } from '../../adapters/aws/clients';
 import { parseRateLimits, type RateLimits } from '../../adapters/aws/rate-limiter';
 import { EcrRegistry } from '../../adapters/aws/ecr';
-import { REPORT_EXTENSIONS, REPORT_FORMATS, renderReport, type ReportFormat } from '../../adapters/render';
+import { REPORT_EXTENSIONS, REPORT_FORMATS, renderCostGroupsCsv, renderReport, type ReportFormat } from '../../adapters/render';
 import { renderRemediationPlan } from '../../adapters/render/remediation';
 import { parseSnapshot } from '../../adapters/snapshot/schema';
 import { SnapshotRegistry } from '../../adapters/snapshot/snapshot-registry';
@@ -22,7 +22,8 @@ import { remediate, type RemediationOutcome, type RemediationResult } from '../.
 import type { CliContext } from '../context';
 import { EXIT, UsageError } from '../errors';
 import { readJsonFile } from '../io';
-import { parseNonNegative, parseNow, parsePositiveInt } from '../options';
+import { collectTagKey, parseDecimalPrice, parseNonNegative, parseNow, parsePositiveInt } from '../options';
+import { DEFAULT_ARCHIVE_AFTER_DAYS, MAX_ARCHIVE_AFTER_DAYS } from '../../domain/archive';
 import { progressReporter } from '../progress';
 
 /** Flags shared by the commands that read a registry. */
@@ -77,6 +78,12 @@ function parseRateLimitFlag(value: string): RateLimits {
   } catch (error) {
     throw new InvalidArgumentError((error as Error).message);
   }
+}
+
+function parseArchiveAfterDays(value: string): number {
+  const days = parsePositiveInt(value);
+  if (days > MAX_ARCHIVE_AFTER_DAYS) throw new InvalidArgumentError(`"${value}" is more than ${MAX_ARCHIVE_AFTER_DAYS} days`);
+  return days;
 }
 
 function parseRegions(value: string | undefined): string[] {
@@ -142,6 +149,10 @@ async function writeArtifacts(dir: string, report: AuditReport): Promise<string[
     await rename(`${target}.tmp`, target);
     written.push(target);
   }
+  const groups = join(dir, 'cost-groups.csv');
+  await writeFile(`${groups}.tmp`, renderCostGroupsCsv(report));
+  await rename(`${groups}.tmp`, groups);
+  written.push(groups);
   return written;
 }
 
@@ -154,12 +165,38 @@ export function auditCommand(ctx: CliContext): Command {
     .option('--days <n>', 'age in days of the default untagged-image rule', parsePositiveInt, DEFAULT_UNTAGGED_DAYS)
     .option('--now <iso-8601>', 'evaluate policies at this time (default: now, or the capture time of --snapshot)', parseNow)
     .option('--price-per-gb-month <usd>', 'storage price in USD per GB-month', parseNonNegative, 0.1)
+    .option('--group-by-tag <key>', 'also group cost by the value of this repository tag, e.g. team (repeatable)', collectTagKey, [])
+    .option(
+      '--archive-after-days <n>',
+      'count images not pulled for N days (push time when never pulled) as archivable',
+      parseArchiveAfterDays,
+      DEFAULT_ARCHIVE_AFTER_DAYS,
+    )
+    .option(
+      '--archive-price-per-gb-month <usd>',
+      'archive storage price in USD per GB-month, to price the archive saving (none by default: read it on the ECR pricing page)',
+      parseDecimalPrice,
+    )
     .addOption(new Option('--format <format>', 'output on stdout').choices([...REPORT_FORMATS]).default('table'))
-    .option('--out <dir>', 'also write report.json, report.csv, report.md and report.html to DIR')
+    .option('--out <dir>', 'also write report.json, report.csv, cost-groups.csv, report.md and report.html to DIR')
     .action(
       async (
-        opts: SourceFlags & SelectionFlags & { days: number; now?: number; pricePerGbMonth: number; format: ReportFormat; out?: string },
+        opts: SourceFlags &
+          SelectionFlags & {
+            days: number;
+            now?: number;
+            pricePerGbMonth: number;
+            groupByTag: string[];
+            archiveAfterDays: number;
+            archivePricePerGbMonth?: number;
+            format: ReportFormat;
+            out?: string;
+          },
       ) => {
+        if (opts.archivePricePerGbMonth !== undefined && opts.archivePricePerGbMonth > opts.pricePerGbMonth)
+          throw new UsageError(
+            `--archive-price-per-gb-month ${opts.archivePricePerGbMonth} is above --price-per-gb-month ${opts.pricePerGbMonth}: archive storage is never priced above standard storage`,
+          );
         const counter = new CallCounter();
         const sources = await openSources(opts, counter);
         const progress = progressReporter(ctx);
@@ -173,6 +210,9 @@ export function auditCommand(ctx: CliContext): Command {
             pricePerGbMonth: opts.pricePerGbMonth,
             selection: { optOutTag: opts.optOutTag, exclude: opts.exclude },
             concurrency: opts.concurrency,
+            costAllocationTagKeys: opts.groupByTag,
+            archiveAfterDays: opts.archiveAfterDays,
+            archivePricePerGbMonth: opts.archivePricePerGbMonth ?? null,
             ...(opts.snapshot === undefined ? { counter } : {}),
             onProgress: progress.update,
           },

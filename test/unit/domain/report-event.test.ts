@@ -18,6 +18,7 @@ const ARTIFACTS = {
   location: 's3://ecr-janitor-prod-reportbucket-1a2b3c4d',
   json: 'reports/2025-06-09/report.json',
   csv: 'reports/2025-06-09/report.csv',
+  costGroupsCsv: 'reports/2025-06-09/cost-groups.csv',
   markdown: 'reports/2025-06-09/report.md',
   html: 'reports/2025-06-09/report.html',
 };

@@ -3,6 +3,7 @@
  * and a report around rows whose totals add up, as `audit` would build them.
  */
 import type { AuditReport, RepositoryReport } from '../../../src/domain/report';
+import { costGroupsOf } from '../../../src/domain/cost-groups';
 import { GIB, monthlyUsd, totalsOf } from '../../../src/domain/report';
 
 /** The storage price of every fixture report, in USD per GB-month. */
@@ -37,6 +38,9 @@ export function repositoryReport(overrides: Partial<RepositoryReport> = {}): Rep
     reclaimableBytes,
     monthlyCostUsd: monthlyUsd(storedBytes, REPORT_PRICE),
     monthlySavingsUsd: monthlyUsd(reclaimableBytes, REPORT_PRICE),
+    archivableBytes: 0,
+    archiveRuleSuggestion: null,
+    costAllocationTags: {},
     ...overrides,
   };
 }
@@ -54,7 +58,11 @@ export function auditReport(repositories: RepositoryReport[], overrides: Partial
     now: '2026-11-01T00:00:00.000Z',
     days: 14,
     pricePerGbMonth: REPORT_PRICE,
+    archiveAfterDays: 90,
+    archivePricePerGbMonth: null,
+    costAllocationTagKeys: [],
     totals: totalsOf(repositories, REPORT_PRICE),
+    costGroups: costGroupsOf(repositories, [], REPORT_PRICE),
     repositories,
     apiCalls: {},
     apiRetries: {},

@@ -1,5 +1,6 @@
 import type { TrendPoint } from '../../../../src/adapters/render/html';
-import { byteTicks, escapeHtml, renderHtml } from '../../../../src/adapters/render/html';
+import { CHART_LIMIT, byteTicks, escapeHtml, renderHtml } from '../../../../src/adapters/render/html';
+import { SUMMARY_LIMIT } from '../../../../src/adapters/render/summary';
 import type { RepositoryReport } from '../../../../src/domain/report';
 import { GIB } from '../../../../src/domain/report';
 import { auditReport, repositoryReport } from '../../support/report-fixtures';
@@ -88,16 +89,17 @@ describe('render/html', () => {
       expect(count(chart, /<rect class="bar-reclaimable" x="\d+" y/)).toBe(4);
     });
 
-    it('draws the top 15 by reclaimable bytes when there are more', () => {
-      const html = renderHtml(auditReport(many(20)));
+    it('draws the top 20 by reclaimable bytes when there are more, the same top as the terminal table', () => {
+      const html = renderHtml(auditReport(many(25)));
       const chart = element(html, 'svg', 'chart-top') ?? '';
 
       const shown = [...chart.matchAll(/data-repository="([^"]+)"/g)].map((m) => m[1]);
 
-      expect(shown).toHaveLength(15);
-      expect(shown[0]).toBe('team/repo-20');
+      expect(CHART_LIMIT).toBe(SUMMARY_LIMIT);
+      expect(shown).toHaveLength(20);
+      expect(shown[0]).toBe('team/repo-25');
       expect(shown).not.toContain('team/repo-5');
-      expect(html).toContain('Top 15 repositories by reclaimable bytes');
+      expect(html).toContain('Top 20 repositories by reclaimable bytes');
     });
 
     it('labels the axes and gives every bar a tooltip', () => {
@@ -125,10 +127,11 @@ describe('render/html', () => {
     it.each([
       ['no history is given', undefined],
       ['history has one point', weeks(1)],
-    ])('leaves out the trend chart when %s', (_, history) => {
+    ])('says "no history yet" instead of the trend charts when %s', (_, history) => {
       const html = renderHtml(auditReport([repositoryReport()]), history === undefined ? {} : { history });
 
       expect(html).not.toContain('chart-trend');
+      expect(element(html, 'p', 'no-history')).toContain('No history yet');
     });
 
     it('draws the trend with a line and a point per audit for both series when history has 2+ points', () => {

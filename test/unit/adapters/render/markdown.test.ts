@@ -68,8 +68,8 @@ describe('render/markdown', () => {
       const rows = section(md, 'Repositories').filter((l) => l.startsWith('| ') && !l.startsWith('| Region') && !l.startsWith('| ---'));
 
       expect(rows.map(cells)).toEqual([
-        ['us-east-1', 'a', 'no policy', '120', '40', '10.0 GiB', '4.0 GiB', '$1.00', '$0.40'],
-        ['eu-west-1', 'b', 'no policy (opted out)', '120', '40', '10.0 GiB', '4.0 GiB', '$1.00', '$0.40'],
+        ['us-east-1', 'a', 'no policy', '120', '40', '10.0 GiB', '4.0 GiB', '$1.00', '$0.40', '0 B'],
+        ['eu-west-1', 'b', 'no policy (opted out)', '120', '40', '10.0 GiB', '4.0 GiB', '$1.00', '$0.40', '0 B'],
       ]);
     });
 
@@ -79,7 +79,7 @@ describe('render/markdown', () => {
       const row = section(md, 'Repositories').find((l) => l.includes('alert'));
 
       expect(row).toBeDefined();
-      expect(cells(row ?? '')).toHaveLength(9);
+      expect(cells(row ?? '')).toHaveLength(10);
       expect(md).not.toContain('<script>');
       expect(row).toContain('a\\|b \\<script\\>alert(1)\\</script\\> \\*x\\*');
     });
