@@ -26,6 +26,14 @@ export interface CostGroup {
   monthlySavingsUsd: number;
 }
 
+/**
+ * Sets `record[key]` as an own property, whatever the key: a tag key or value such as `__proto__`
+ * must be data, not change the object's prototype.
+ */
+export function setOwn<T>(record: Record<string, T>, key: string, value: T): void {
+  Object.defineProperty(record, key, { value, enumerable: true, writable: true, configurable: true });
+}
+
 /** What grouping needs of a repository report. */
 export type GroupedRepository = Pick<RepositoryReport, 'repositoryName' | 'storedBytes' | 'reclaimableBytes' | 'costAllocationTags'>;
 
@@ -70,7 +78,7 @@ export function costAllocationTagsOf(tags: readonly Tag[], keys: readonly string
   const out: Record<string, string> = {};
   for (const key of keys) {
     const value = tags.find((t) => t.Key === key)?.Value?.trim();
-    if (value !== undefined && value !== '') out[key] = value;
+    if (value !== undefined && value !== '') setOwn(out, key, value);
   }
   return out;
 }
@@ -83,7 +91,10 @@ export function groupingsOf(tagKeys: readonly string[]): CostGroupBy[] {
 /** The value a repository has in a grouping. */
 export function groupValueOf(repository: Pick<GroupedRepository, 'repositoryName' | 'costAllocationTags'>, by: CostGroupBy): string {
   if (by === 'name-prefix') return namePrefixOf(repository.repositoryName);
-  return repository.costAllocationTags[by.slice('tag:'.length)] ?? UNTAGGED;
+  const key = by.slice('tag:'.length);
+  return Object.prototype.hasOwnProperty.call(repository.costAllocationTags, key)
+    ? (repository.costAllocationTags[key] ?? UNTAGGED)
+    : UNTAGGED;
 }
 
 /** Orders groups of one grouping: most stored bytes (so most cost) first, then by value. */
@@ -95,8 +106,8 @@ function byCost(a: CostGroup, b: CostGroup): number {
  * Adds up storage, cost and savings per owner: by the first segment of the repository name, then
  * by each tag key's value (`(untagged)` where a repository lacks it). Repositories of every region
  * with the same value form one group. Within each grouping the largest cost comes first; the cost
- * of a group is priced from its bytes, as the report's totals are, so the groups of one grouping
- * add up to the totals.
+ * of a group is priced from its bytes, as the report's totals are, and the bytes and repositories
+ * of one grouping's groups add up to the totals.
  *
  * @example costGroupsOf(report.repositories, ['team'], 0.1).filter((g) => g.by === 'tag:team')
  */

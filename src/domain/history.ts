@@ -1,5 +1,5 @@
 import type { CostGroup, CostGroupBy } from './cost-groups';
-import { groupingsOf } from './cost-groups';
+import { groupingsOf, setOwn } from './cost-groups';
 import type { AuditReport, ReportTotals } from './report';
 
 /** The history file's format identifier (the first shape was a bare array of entries without groups). */
@@ -88,7 +88,7 @@ function readGroups(raw: unknown): HistoryEntry['groups'] {
       if (!isObject(g)) continue;
       const { repositories, storedBytes, reclaimableBytes, monthlyCostUsd, monthlySavingsUsd } = g;
       if (finite(repositories) && finite(storedBytes) && finite(reclaimableBytes) && finite(monthlyCostUsd) && finite(monthlySavingsUsd))
-        groups[value] = { repositories, storedBytes, reclaimableBytes, monthlyCostUsd, monthlySavingsUsd };
+        setOwn(groups, value, { repositories, storedBytes, reclaimableBytes, monthlyCostUsd, monthlySavingsUsd });
     }
     out[by as CostGroupBy] = groups;
   }
@@ -165,7 +165,7 @@ export function historyEntryOf(report: AuditReport): HistoryEntry {
   for (const by of groupingsOf(report.costAllocationTagKeys)) groups[by] = {};
   for (const g of report.costGroups) {
     const { repositories, storedBytes, reclaimableBytes, monthlyCostUsd, monthlySavingsUsd } = g;
-    (groups[g.by] ??= {})[g.value] = { repositories, storedBytes, reclaimableBytes, monthlyCostUsd, monthlySavingsUsd };
+    setOwn((groups[g.by] ??= {}), g.value, { repositories, storedBytes, reclaimableBytes, monthlyCostUsd, monthlySavingsUsd });
   }
   entry.groups = groups;
   return entry;
