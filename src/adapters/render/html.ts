@@ -111,13 +111,11 @@ export function byteTicks(maxBytes: number, targetCount = 5): Ticks {
 
 /** Axis ticks over [0, max] US dollars at a 1-2-5 step, labelled like `$250` or `$0.25`. */
 export function usdTicks(maxUsd: number, targetCount = 5): Ticks {
-  return niceTicks(
-    maxUsd,
-    1,
-    targetCount,
-    '$0',
-    (v, decimals) => `$${v.toLocaleString('en-US', { minimumFractionDigits: decimals, maximumFractionDigits: decimals })}`,
-  );
+  // Cents are shown whole: $0.10, not $0.1.
+  return niceTicks(maxUsd, 1, targetCount, '$0', (v, decimals) => {
+    const d = decimals > 0 ? Math.max(2, decimals) : 0;
+    return `$${v.toLocaleString('en-US', { minimumFractionDigits: d, maximumFractionDigits: d })}`;
+  });
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -11,24 +11,16 @@ import {
   updateHistory,
   weekOf,
 } from '../../../src/domain/history';
-import { auditReport, repositoryReport } from '../support/report-fixtures';
+import { auditReport, historyEntry, repositoryReport } from '../support/report-fixtures';
 
 const WEEK = 7 * 86_400_000;
 
 function entry(date: string, storedBytes: number, groups?: HistoryEntry['groups']): HistoryEntry {
-  return {
-    date,
+  return historyEntry(date, storedBytes, {
     generatedAt: `${date}T06:00:00.000Z`,
-    week: weekOf(date) ?? date,
-    repositories: 1,
-    images: 1,
-    untaggedImages: 0,
-    storedBytes,
-    reclaimableBytes: 0,
     monthlyCostUsd: storedBytes / 100,
-    monthlySavingsUsd: 0,
     ...(groups === undefined ? {} : { groups }),
-  };
+  });
 }
 
 function group(value: string, storedBytes: number, monthlyCostUsd: number, by: CostGroup['by'] = 'name-prefix'): CostGroup {

@@ -4,6 +4,8 @@
  */
 import type { AuditReport, RepositoryReport } from '../../../src/domain/report';
 import { costGroupsOf } from '../../../src/domain/cost-groups';
+import type { HistoryEntry } from '../../../src/domain/history';
+import { weekOf } from '../../../src/domain/history';
 import { GIB, monthlyUsd, totalsOf } from '../../../src/domain/report';
 
 /** The storage price of every fixture report, in USD per GB-month. */
@@ -68,6 +70,28 @@ export function auditReport(repositories: RepositoryReport[], overrides: Partial
     apiRetries: {},
     errors: [],
     warnings: [],
+    ...overrides,
+  };
+}
+
+/**
+ * A week of history generated at 00:05 on `date` (UTC): one repository, one image, `storedBytes`
+ * stored, nothing reclaimable, costs as given (none by default).
+ *
+ * @example const lastWeek = historyEntry('2026-10-25', 5);
+ */
+export function historyEntry(date: string, storedBytes: number, overrides: Partial<HistoryEntry> = {}): HistoryEntry {
+  return {
+    date,
+    generatedAt: `${date}T00:05:00.000Z`,
+    week: weekOf(date) ?? date,
+    repositories: 1,
+    images: 1,
+    untaggedImages: 0,
+    storedBytes,
+    reclaimableBytes: 0,
+    monthlyCostUsd: 0,
+    monthlySavingsUsd: 0,
     ...overrides,
   };
 }

@@ -1,5 +1,5 @@
 import type { HistoryEntry } from '../../../src/domain/history';
-import { HISTORY_FORMAT, weekOf } from '../../../src/domain/history';
+import { HISTORY_FORMAT } from '../../../src/domain/history';
 import type {
   EventPublisher,
   ReportArtifactFormat,
@@ -11,7 +11,7 @@ import type {
   ReportStore,
 } from '../../../src/ports/report';
 import { HISTORY_KEY, publishReport } from '../../../src/use-cases/publish-report';
-import { auditReport, repositoryReport } from '../support/report-fixtures';
+import { auditReport, historyEntry, repositoryReport } from '../support/report-fixtures';
 
 /** A bucket in memory: every put is kept with its content type. */
 class MemoryStore implements ReportStore {
@@ -64,21 +64,6 @@ class RecordingNotifier implements ReportNotifier {
   async notify(message: ReportMessage): Promise<void> {
     this.messages.push(message);
   }
-}
-
-function historyEntry(date: string, storedBytes: number): HistoryEntry {
-  return {
-    date,
-    generatedAt: `${date}T00:05:00.000Z`,
-    week: weekOf(date) ?? date,
-    repositories: 1,
-    images: 1,
-    untaggedImages: 0,
-    storedBytes,
-    reclaimableBytes: 0,
-    monthlyCostUsd: 0,
-    monthlySavingsUsd: 0,
-  };
 }
 
 describe('publishReport', () => {
