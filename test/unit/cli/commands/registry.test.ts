@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { remediationProblems } from '../../../../src/cli/commands/registry';
@@ -6,6 +6,7 @@ import { EXIT, UsageError, exitCodeFor } from '../../../../src/cli/errors';
 import { runCli } from '../../../../src/cli/program';
 import { ConfigError, InvalidInputError, InvalidPolicyError, MergeError } from '../../../../src/domain/errors';
 import type { SnapshotFile } from '../../../../src/domain/registry';
+import type { AuditReport } from '../../../../src/domain/report';
 import { SNAPSHOT_FORMAT } from '../../../../src/domain/registry';
 import type { RemediationAction, RemediationOutcome, RemediationResult } from '../../../../src/use-cases/remediate';
 import { recordingContext } from '../../../support/cli-context';
@@ -89,6 +90,121 @@ describe('cli registry commands', () => {
       expect(result.stderr).toContain('unmergeable: us-east-1/full: the policy already has 50 rules');
       expect(result.stderr).not.toContain('bare');
       expect((JSON.parse(result.stdout) as RemediationResult).actions.map((a) => a.outcome)).toEqual(['planned', 'unmergeable']);
+    });
+  });
+
+  describe('audit', () => {
+    function tagged(name: string, team?: string): SnapshotFile['registries'][number]['repositories'][number] {
+      return { ...repository(name, null), tags: team === undefined ? [] : [{ Key: 'team', Value: team }] };
+    }
+
+    it('groups cost by name prefix and by each --group-by-tag key, in the order given', async () => {
+      // Arrange
+      const snapshot = snapshotFile([tagged('team-a/web', 'payments'), tagged('team-a/api'), tagged('solo', 'payments')]);
+
+      // Act
+      const result = await run([
+        'audit',
+        '--snapshot',
+        snapshot,
+        '--format',
+        'json',
+        '--group-by-tag',
+        'team',
+        '--group-by-tag',
+        'cost-center',
+        '--group-by-tag',
+        'team',
+      ]);
+
+      // Assert
+      expect(result.code).toBe(EXIT.ok);
+      const report = JSON.parse(result.stdout) as AuditReport;
+      expect(report.costAllocationTagKeys).toEqual(['team', 'cost-center']);
+      expect(report.costGroups.map((g) => `${g.by}=${g.value}:${g.repositories}`)).toEqual([
+        // Empty repositories cost nothing: equal costs go by value.
+        'name-prefix=solo:1',
+        'name-prefix=team-a:2',
+        'tag:team=(untagged):1',
+        'tag:team=payments:2',
+        'tag:cost-center=(untagged):3',
+      ]);
+      expect(report.repositories.find((r) => r.repositoryName === 'team-a/web')?.costAllocationTags).toEqual({ team: 'payments' });
+    });
+
+    it('prices the archive saving only with --archive-price-per-gb-month, and counts from --archive-after-days', async () => {
+      // Arrange
+      const snapshot = snapshotFile([tagged('app')]);
+
+      // Act
+      const unpriced = JSON.parse((await run(['audit', '--snapshot', snapshot, '--format', 'json'])).stdout) as AuditReport;
+      const priced = JSON.parse(
+        (
+          await run([
+            'audit',
+            '--snapshot',
+            snapshot,
+            '--format',
+            'json',
+            '--archive-price-per-gb-month',
+            '0.07',
+            '--archive-after-days',
+            '30',
+          ])
+        ).stdout,
+      ) as AuditReport;
+
+      // Assert
+      expect(unpriced).toMatchObject({
+        archiveAfterDays: 90,
+        archivePricePerGbMonth: null,
+        totals: { archivableBytes: 0, monthlyArchiveSavingsUsd: null },
+      });
+      expect(priced).toMatchObject({ archiveAfterDays: 30, archivePricePerGbMonth: 0.07, totals: { monthlyArchiveSavingsUsd: 0 } });
+    });
+
+    it.each([
+      [['--group-by-tag', 'bad!key'], '"bad!key" is not an AWS tag key'],
+      [['--group-by-tag', ''], 'empty'],
+      [['--archive-after-days', '0'], 'not a positive whole number'],
+      [['--archive-after-days', '36501'], 'more than 36500 days'],
+      [['--archive-price-per-gb-month', '0x10'], 'is not a price in USD per GB-month'],
+      [['--archive-price-per-gb-month', '1e-2'], 'is not a price in USD per GB-month'],
+      [['--archive-price-per-gb-month', '0.2'], 'above --price-per-gb-month 0.1'],
+    ])('exits 2 and says why when given %j', async (flags, message) => {
+      // Act
+      const result = await run(['audit', '--snapshot', snapshotFile([tagged('app')]), ...flags]);
+
+      // Assert
+      expect(result.code).toBe(EXIT.usage);
+      expect(result.stderr).toContain(message);
+      expect(result.stdout).toBe('');
+    });
+
+    it('writes cost-groups.csv beside the other reports with --out', async () => {
+      // Arrange
+      const out = join(dir, 'reports');
+
+      // Act
+      const result = await run([
+        'audit',
+        '--snapshot',
+        snapshotFile([tagged('team-a/web', 'payments')]),
+        '--group-by-tag',
+        'team',
+        '--out',
+        out,
+      ]);
+
+      // Assert
+      expect(result.code).toBe(EXIT.ok);
+      expect(readFileSync(join(out, 'cost-groups.csv'), 'utf8').split('\r\n')).toEqual([
+        'by,value,repositories,storedBytes,reclaimableBytes,monthlyCostUsd,monthlySavingsUsd',
+        'name-prefix,team-a,1,0,0,0,0',
+        'tag:team,payments,1,0,0,0,0',
+        '',
+      ]);
+      expect(result.stderr).toContain(join(out, 'cost-groups.csv'));
     });
   });
 
