@@ -153,13 +153,14 @@ function latestPerWeek(entries: readonly HistoryEntry[]): HistoryEntry[] {
 }
 
 /**
- * The history entry of a report: its tracked totals and its groups' totals.
+ * The history entry of a report: its tracked totals and its groups' totals, dated by the time the
+ * report describes (`now`: the run's time, or a snapshot's capture time), not by when it was made.
  *
  * @example historyEntryOf(report).week // '2026-10-26'
  */
 export function historyEntryOf(report: AuditReport): HistoryEntry {
-  const date = report.generatedAt.slice(0, 10);
-  const entry = { date, generatedAt: report.generatedAt, week: weekOf(report.generatedAt) ?? date } as HistoryEntry;
+  const date = report.now.slice(0, 10);
+  const entry = { date, generatedAt: report.generatedAt, week: weekOf(report.now) ?? date } as HistoryEntry;
   for (const key of TRACKED_TOTALS) entry[key] = report.totals[key];
   const groups: NonNullable<HistoryEntry['groups']> = {};
   for (const by of groupingsOf(report.costAllocationTagKeys)) groups[by] = {};

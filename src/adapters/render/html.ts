@@ -285,8 +285,10 @@ function trendChart(history: readonly TrendPoint[], spec: TrendChartSpec): strin
   );
   // Label at most about ten dates so that they never overlap.
   const every = Math.max(1, Math.ceil(points.length / 10));
+  const last = points.length - 1;
   points.forEach(({ p, t }, i) => {
-    if (i % every !== 0 && i !== points.length - 1) return;
+    // Every `every`-th date and the last one, but no date right before the last, which it would overlap.
+    if (i !== last && (i % every !== 0 || last - i < every)) return;
     const anchor = i === 0 ? 'start' : i === points.length - 1 ? 'end' : 'middle';
     parts.push(`<text x="${n(x(t))}" y="${top + plotHeight + 18}" text-anchor="${anchor}">${h(truncate(p.date.slice(0, 10), 10))}</text>`);
   });
@@ -360,7 +362,7 @@ svg.chart .area-cost{fill:var(--cost);opacity:.08}
 .muted{color:var(--muted)}
 .card.archive{border-left:4px solid var(--cost)}
 pre.rule{margin:6px 0 0;padding:8px 10px;background:var(--panel);border:1px solid var(--border);border-radius:6px;white-space:pre-wrap;overflow-wrap:anywhere;font-size:12px}
-.groups{display:grid;grid-template-columns:repeat(auto-fit,minmax(420px,1fr));gap:16px}
+.groups{display:grid;gap:20px}
 .groups h3{font-size:14px;margin:0 0 6px}
 .table-wrap{overflow-x:auto;border:1px solid var(--border);border-radius:8px}
 table{border-collapse:collapse;width:100%;font-size:13px;font-variant-numeric:tabular-nums}

@@ -21,6 +21,7 @@ import { audit, scanRegistries } from '../../use-cases/audit';
 import { remediate, type RemediationOutcome, type RemediationResult } from '../../use-cases/remediate';
 import type { CliContext } from '../context';
 import { EXIT, UsageError } from '../errors';
+import { recordHistory, type HistoryForReport } from '../history';
 import { readJsonFile } from '../io';
 import { collectTagKey, parseDecimalPrice, parseNonNegative, parseNow, parsePositiveInt } from '../options';
 import { DEFAULT_ARCHIVE_AFTER_DAYS, MAX_ARCHIVE_AFTER_DAYS } from '../../domain/archive';
@@ -139,13 +140,13 @@ async function openSources(flags: SourceFlags, counter: CallCounter): Promise<So
   });
 }
 
-async function writeArtifacts(dir: string, report: AuditReport): Promise<string[]> {
+async function writeArtifacts(dir: string, report: AuditReport, options: HistoryForReport | Record<string, never> = {}): Promise<string[]> {
   await mkdir(dir, { recursive: true });
   const written: string[] = [];
   // Each file is written whole to a temporary name, then renamed: no half-written reports.
   for (const format of ['json', 'csv', 'markdown', 'html'] as const) {
     const target = join(dir, `report.${REPORT_EXTENSIONS[format]}`);
-    await writeFile(`${target}.tmp`, renderReport(report, format));
+    await writeFile(`${target}.tmp`, renderReport(report, format, options));
     await rename(`${target}.tmp`, target);
     written.push(target);
   }
@@ -179,6 +180,10 @@ export function auditCommand(ctx: CliContext): Command {
     )
     .addOption(new Option('--format <format>', 'output on stdout').choices([...REPORT_FORMATS]).default('table'))
     .option('--out <dir>', 'also write report.json, report.csv, cost-groups.csv, report.md and report.html to DIR')
+    .option(
+      '--history <file>',
+      'keep a weekly history in FILE (created if missing): the HTML report then shows the trend and the change per owner',
+    )
     .action(
       async (
         opts: SourceFlags &
@@ -191,6 +196,7 @@ export function auditCommand(ctx: CliContext): Command {
             archivePricePerGbMonth?: number;
             format: ReportFormat;
             out?: string;
+            history?: string;
           },
       ) => {
         if (opts.archivePricePerGbMonth !== undefined && opts.archivePricePerGbMonth > opts.pricePerGbMonth)
@@ -218,9 +224,10 @@ export function auditCommand(ctx: CliContext): Command {
           },
         );
         progress.done();
-        ctx.out(renderReport(report, opts.format).trimEnd());
+        const history = opts.history === undefined ? {} : await recordHistory(opts.history, report, (line) => ctx.err(line));
+        ctx.out(renderReport(report, opts.format, history).trimEnd());
         if (opts.out !== undefined) {
-          const written = await writeArtifacts(opts.out, report);
+          const written = await writeArtifacts(opts.out, report, history);
           ctx.err(`wrote ${written.join(', ')}`);
         }
         if (report.errors.length > 0) {
