@@ -9,18 +9,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { chromium } from 'playwright-core';
-
-/** The flags from TOOLCHAIN.md: without the networking ones Chromium keeps trying to reach the internet. */
-const CHROMIUM_ARGS = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-];
+import { CHROMIUM_ARGS } from './lib/chromium';
 
 async function main(): Promise<void> {
   const [input = 'out/report.html', output = 'docs/report.png'] = process.argv.slice(2);

@@ -22,24 +22,13 @@ import type { HistoryEntry } from '../../../../src/domain/history';
 import { historyEntryOf, trendOf, updateHistory } from '../../../../src/domain/history';
 import type { AuditReport } from '../../../../src/domain/report';
 import { audit } from '../../../../src/use-cases/audit';
+import { CHROMIUM_ARGS } from '../../../../scripts/lib/chromium';
 
 const ROOT = join(__dirname, '../../../..');
 const SCREENSHOT = join(ROOT, 'test-artifacts/report.png');
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const REQUIRED = process.env.CI === 'true';
 const VIEWPORT = { width: 1280, height: 900 };
-
-/** The flags from TOOLCHAIN.md: without the networking ones Chromium keeps trying to reach the internet. */
-const CHROMIUM_ARGS = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-];
 
 function isExecutable(path: string): boolean {
   try {
