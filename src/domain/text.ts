@@ -25,11 +25,11 @@ export function visibleControls(text: string): string {
 }
 
 /**
- * Folds line breaks (and the spaces around them) into one space, then makes what control
- * characters remain visible: one line of safe text.
+ * Folds line breaks (and the spaces around them) into one space, drops a line break at the end,
+ * then makes what control characters remain visible: one line of safe text.
  *
  * @example oneLine('denied\r\n  retry later') // 'denied retry later'
  */
 export function oneLine(text: string): string {
-  return visibleControls(text.replace(/\s*[\r\n]+\s*/g, ' '));
+  return visibleControls(text.replace(/\s*[\r\n]+\s*$/, '').replace(/\s*[\r\n]+\s*/g, ' '));
 }

@@ -15,6 +15,7 @@ import type { RepositoryState, SnapshotFile } from '../../domain/registry';
 import { SNAPSHOT_FORMAT } from '../../domain/registry';
 import type { AuditReport } from '../../domain/report';
 import { REGION_NAME } from '../../domain/region';
+import { oneLine } from '../../domain/text';
 import { DEFAULT_OPT_OUT_TAG } from '../../domain/selection';
 import type { PolicyWriter, RegistryReader } from '../../ports/registry';
 import { audit, scanRegistries } from '../../use-cases/audit';
@@ -287,10 +288,12 @@ const NOT_REMEDIATED: ReadonlySet<RemediationOutcome> = new Set<RemediationOutco
  */
 export function remediationProblems(result: RemediationResult): string[] {
   // A repository's own error is also its `failed` action: each is reported once, from the action.
-  const regions = result.errors.filter((e) => e.repositoryName === undefined).map((e) => `error: ${e.region}: ${e.code}: ${e.message}`);
+  const regions = result.errors
+    .filter((e) => e.repositoryName === undefined)
+    .map((e) => oneLine(`error: ${e.region}: ${e.code}: ${e.message}`));
   const repositories = result.actions
     .filter((a) => NOT_REMEDIATED.has(a.outcome))
-    .map((a) => `${a.outcome}: ${a.region}/${a.repositoryName}${a.message === undefined ? '' : `: ${a.message}`}`);
+    .map((a) => oneLine(`${a.outcome}: ${a.region}/${a.repositoryName}${a.message === undefined ? '' : `: ${a.message}`}`));
   if (regions.length === 0 && repositories.length === 0) return [];
   const summary = [
     repositories.length > 0 ? `${repositories.length} repositor${repositories.length === 1 ? 'y was' : 'ies were'} not remediated` : '',
@@ -343,7 +346,8 @@ export function snapshotCommand(ctx: CliContext): Command {
       const repositories = file.registries.reduce((n, r) => n + r.repositories.length, 0);
       const images = file.registries.reduce((n, r) => n + r.repositories.reduce((m, repo) => m + repo.images.length, 0), 0);
       ctx.err(`wrote ${opts.out}: ${repositories} repositories, ${images} images, ${counter.snapshot().calls.total ?? 0} API calls`);
-      for (const e of errors) ctx.err(`error: ${e.region}${e.repositoryName ? `/${e.repositoryName}` : ''}: ${e.code}: ${e.message}`);
+      for (const e of errors)
+        ctx.err(oneLine(`error: ${e.region}${e.repositoryName ? `/${e.repositoryName}` : ''}: ${e.code}: ${e.message}`));
       if (errors.length > 0) ctx.exitCode = EXIT.partial;
     });
   return command;

@@ -253,6 +253,14 @@ describe('cli registry commands', () => {
       expect(problems).toEqual(['1 repository was not remediated:', `${outcome}: us-east-1/app: the reason`]);
     });
 
+    it('keeps each problem on one line with its control characters visible, whatever the name and message hold', () => {
+      // Act
+      const problems = remediationProblems({ actions: [action('evil\u001b[2J', 'failed', 'line one\nline two\r')], errors: [] });
+
+      // Assert
+      expect(problems).toEqual(['1 repository was not remediated:', 'failed: us-east-1/evil\u241b[2J: line one line two']);
+    });
+
     it('reports a region it could not list once, and a failed repository once although it is also an error', () => {
       // Arrange
       const result: RemediationResult = {
