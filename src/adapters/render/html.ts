@@ -30,7 +30,7 @@ export interface HtmlOptions {
   history?: readonly TrendPoint[];
   /** Last week's history entry, for the change per cost group. */
   previous?: HistoryEntry;
-  /** How many repositories the bar chart shows at most. @default 15 */
+  /** How many repositories the bar chart shows at most. @default 20 (the terminal table's top too) */
   chartLimit?: number;
   /** The document title. @default 'ECR storage audit' */
   title?: string;
