@@ -181,6 +181,33 @@ describe('cli registry commands', () => {
       expect(result.stdout).toBe('');
     });
 
+    it('keeps a weekly history with --history, so the second week draws the trend', async () => {
+      // Arrange
+      const history = join(dir, 'history.json');
+      const snapshot = snapshotFile([tagged('team-a/web', 'payments')]);
+
+      // Act: the same snapshot judged a week apart.
+      const first = await run(['audit', '--snapshot', snapshot, '--history', history, '--now', '2026-05-01T00:00:00Z', '--format', 'html']);
+      const second = await run([
+        'audit',
+        '--snapshot',
+        snapshot,
+        '--history',
+        history,
+        '--now',
+        '2026-05-08T00:00:00Z',
+        '--format',
+        'html',
+      ]);
+
+      // Assert
+      expect([first.code, second.code]).toEqual([EXIT.ok, EXIT.ok]);
+      expect(first.stdout).toContain('data-testid="no-history"');
+      expect(second.stdout).toContain('data-testid="chart-trend"');
+      expect(second.stdout).toContain('Change on the report of 2026-05-01');
+      expect((JSON.parse(readFileSync(history, 'utf8')) as { weeks: unknown[] }).weeks).toHaveLength(2);
+    });
+
     it('writes cost-groups.csv beside the other reports with --out', async () => {
       // Arrange
       const out = join(dir, 'reports');
