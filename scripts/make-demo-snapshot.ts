@@ -6,6 +6,8 @@
  * moving tags that orphan the previous image, multi-arch OCI indexes with buildx attestation
  * children, cosign-style signatures and SBOMs as OCI referrers, archived releases, pull times and
  * a spread of lifecycle policies (none, tagged-only, proper, `any`, archive transition, opted out).
+ * Repositories carry `team` and `cost-center` tags (one carries neither), and several hold releases
+ * nobody has pulled for months, so the cost-by-owner and archive sections have real numbers.
  *
  * Run:
  *   npx esbuild scripts/make-demo-snapshot.ts --bundle --platform=node --format=cjs --outfile=/tmp/mk.js && node /tmp/mk.js [out-file]
@@ -344,6 +346,8 @@ interface RepoSpec {
   pulls?: boolean;
   archive?: 'policy' | 'manual';
   optOut?: boolean;
+  /** Nobody claimed it: no `team` or `cost-center` tag (the report groups it as `(untagged)`). */
+  unclaimed?: boolean;
   policy: PolicyKind;
   rules?: Rule[];
 }
@@ -925,6 +929,7 @@ const REPOS: RepoSpec[] = [
     region: 'eu-west-1',
     name: 'sandbox/ml-notebooks',
     team: 'sandbox',
+    unclaimed: true,
     base: 'python',
     tagging: 'latest-only',
     builds: 12,
@@ -1188,10 +1193,12 @@ function archiveOldReleases(rng: Random, spec: RepoSpec, heads: ReadonlyArray<{ 
 // Snapshot
 
 function repositoryTags(spec: RepoSpec): Tag[] {
-  const tags: Tag[] = [
-    { Key: 'team', Value: spec.team },
-    { Key: 'cost-center', Value: `cc-${1000 + (hashInt(spec.team) % 9000)}` },
-  ];
+  const tags: Tag[] = spec.unclaimed
+    ? []
+    : [
+        { Key: 'team', Value: spec.team },
+        { Key: 'cost-center', Value: `cc-${1000 + (hashInt(spec.team) % 9000)}` },
+      ];
   if (spec.optOut) tags.push({ Key: 'ecr-janitor:opt-out', Value: 'true' });
   return tags;
 }

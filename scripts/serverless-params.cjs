@@ -31,6 +31,9 @@ module.exports = async ({ resolveVariable }) => {
     CONNECTION_TIMEOUT_MS: await param('connectionTimeoutMs'),
     REQUEST_TIMEOUT_MS: await param('requestTimeoutMs'),
     REPORT_BUS: await param('reportBus'),
+    COST_ALLOCATION_TAG_KEYS: await param('costAllocationTagKeys'),
+    ARCHIVE_AFTER_DAYS: await param('archiveAfterDays'),
+    ARCHIVE_PRICE_PER_GB_MONTH: await param('archivePricePerGbMonth'),
   };
   loadConfigModule().loadConfig(env);
   const schedule = await param('schedule');

@@ -1,4 +1,6 @@
 import * as z from 'zod';
+import { DEFAULT_ARCHIVE_AFTER_DAYS, MAX_ARCHIVE_AFTER_DAYS } from './domain/archive';
+import { checkCostAllocationTagKeys } from './domain/cost-groups';
 import { ConfigError } from './domain/errors';
 import { DEFAULT_UNTAGGED_DAYS } from './domain/policy';
 import { REGION_NAME } from './domain/region';
@@ -39,6 +41,16 @@ export interface JanitorConfig {
    * exclusion list lacks it. @default undefined (no check)
    */
   auditRoleArn: string | undefined;
+  /** Tag keys the report groups costs by, besides the name prefix. @default [] */
+  costAllocationTagKeys: string[];
+  /** Days without a pull after which an image counts as archivable. @default 90 */
+  archiveAfterDays: number;
+  /** USD per GB-month of archive storage; unset: archive savings are not priced. @default undefined */
+  archivePricePerGbMonth: number | undefined;
+  /** The stack's SNS topic for the weekly summary e-mail. @default undefined (no e-mail) */
+  reportTopicArn: string | undefined;
+  /** The region the stack (and its report bucket) is deployed in, for the report link. */
+  deployRegion: string | undefined;
 }
 
 /** Each setting: its environment variable, the serverless.yml parameter that sets it, and its check. */
@@ -57,11 +69,19 @@ const SETTINGS = {
   reportBus: { env: 'REPORT_BUS', param: 'reportBus' },
   janitorRoles: { env: 'JANITOR_ROLES', param: "(the stack's function roles)" },
   auditRoleArn: { env: 'AUDIT_ROLE_ARN', param: "(the stack's audit role)" },
+  costAllocationTagKeys: { env: 'COST_ALLOCATION_TAG_KEYS', param: 'costAllocationTagKeys' },
+  archiveAfterDays: { env: 'ARCHIVE_AFTER_DAYS', param: 'archiveAfterDays' },
+  archivePricePerGbMonth: { env: 'ARCHIVE_PRICE_PER_GB_MONTH', param: 'archivePricePerGbMonth' },
+  reportTopicArn: { env: 'REPORT_TOPIC_ARN', param: "(the stack's report topic, with reportEmail)" },
+  deployRegion: { env: 'AWS_REGION', param: '(the deploy region)' },
 } as const;
 
 const ROLE = /^(arn:aws[a-z-]*:iam::\d{12}:role\/.+|[\w+=,.@-]{1,64})$/;
 /** An IAM role ARN, path allowed: what ECR accepts in a pull-time update exclusion. */
 const ROLE_ARN = /^arn:aws[a-z-]*:iam::\d{12}:role\/([\w+=,.@-]+\/)*[\w+=,.@-]{1,64}$/;
+const TOPIC_ARN = /^arn:aws[a-z-]*:sns:[a-z0-9-]+:\d{12}:[A-Za-z0-9_-]{1,256}$/;
+/** A decimal price (no hex, no exponent): `0.10`, `0.07`. */
+const PRICE = /^\d+(\.\d+)?$/;
 const BUS = /^(default|[A-Za-z0-9._\-/]{1,256}|arn:aws[a-z-]*:events:[a-z0-9-]+:\d{12}:event-bus\/[A-Za-z0-9._\-/]+)$/;
 
 /** The trimmed value, or undefined when unset or blank (a parameter left empty takes its default). */
@@ -122,6 +142,24 @@ const schema = z.object({
     .transform(list)
     .pipe(z.array(z.string().regex(ROLE, 'must list IAM role names or role ARNs'))),
   auditRoleArn: z.string().regex(ROLE_ARN, 'must be an IAM role ARN such as arn:aws:iam::123456789012:role/ecr-janitor-audit').optional(),
+  costAllocationTagKeys: z.string().transform((text, ctx) => {
+    const checked = checkCostAllocationTagKeys(list(text));
+    if (checked.ok) return checked.keys;
+    ctx.addIssue({ code: 'custom', message: `is not a comma-separated list of tag keys: ${checked.problem}` });
+    return z.NEVER;
+  }),
+  archiveAfterDays: z
+    .string()
+    .regex(/^\d+$/, 'must be a whole number of days, 1 or more')
+    .transform(Number)
+    .pipe(z.number().int().min(1, 'must be 1 or more').max(MAX_ARCHIVE_AFTER_DAYS, `must be at most ${MAX_ARCHIVE_AFTER_DAYS}`)),
+  archivePricePerGbMonth: z
+    .string()
+    .regex(PRICE, 'must be a price such as 0.07 (USD per GB-month of archive storage), or empty to leave archive savings unpriced')
+    .transform(Number)
+    .optional(),
+  reportTopicArn: z.string().regex(TOPIC_ARN, 'must be an SNS topic ARN').optional(),
+  deployRegion: z.string().optional(),
 });
 
 /**
@@ -148,8 +186,22 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>): J
     janitorRoles: env.JANITOR_ROLES ?? '',
     // Unset or empty: no pull-time exclusion check (the CLI, or a function deployed without the variable).
     auditRoleArn: env.AUDIT_ROLE_ARN === undefined || env.AUDIT_ROLE_ARN.trim() === '' ? undefined : env.AUDIT_ROLE_ARN.trim(),
+    costAllocationTagKeys: env.COST_ALLOCATION_TAG_KEYS ?? '',
+    archiveAfterDays:
+      (env.ARCHIVE_AFTER_DAYS ?? '').trim() === '' ? String(DEFAULT_ARCHIVE_AFTER_DAYS) : (env.ARCHIVE_AFTER_DAYS ?? '').trim(),
+    // Unset or empty: no archive price is invented, so the archive saving stays unpriced.
+    archivePricePerGbMonth: nonEmpty(env.ARCHIVE_PRICE_PER_GB_MONTH),
+    reportTopicArn: nonEmpty(env.REPORT_TOPIC_ARN),
+    deployRegion: nonEmpty(env.AWS_REGION),
   };
   const result = schema.safeParse(raw);
+  const archivePrice = result.success ? result.data.archivePricePerGbMonth : undefined;
+  if (result.success && archivePrice !== undefined && archivePrice > result.data.pricePerGbMonth) {
+    const { env: variable, param } = SETTINGS.archivePricePerGbMonth;
+    throw new ConfigError(
+      `invalid configuration:\n  - parameter ${param} (${variable}=${JSON.stringify(raw.archivePricePerGbMonth)}) must not be above pricePerGbMonth (${result.data.pricePerGbMonth}): archive storage is never priced above standard storage`,
+    );
+  }
   if (!result.success) {
     const problems = result.error.issues.map((issue) => {
       const key = issue.path[0] as keyof typeof SETTINGS;
@@ -158,5 +210,12 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>): J
     });
     throw new ConfigError(`invalid configuration:\n  - ${problems.join('\n  - ')}`);
   }
-  return { ...result.data, reportBucket: result.data.reportBucket, auditRoleArn: result.data.auditRoleArn };
+  return {
+    ...result.data,
+    reportBucket: result.data.reportBucket,
+    auditRoleArn: result.data.auditRoleArn,
+    archivePricePerGbMonth: result.data.archivePricePerGbMonth,
+    reportTopicArn: result.data.reportTopicArn,
+    deployRegion: result.data.deployRegion,
+  };
 }

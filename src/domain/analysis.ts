@@ -1,3 +1,4 @@
+import { DEFAULT_ARCHIVE_AFTER_DAYS, archivableBytesOf, isActive, withArchiveRule } from './archive';
 import { JanitorError } from './errors';
 import type { ImageGraph } from './graph';
 import { buildImageGraph, closeDoomed, naiveBytesOf, reclaimableBytesOf, storedBytesOf } from './graph';
@@ -20,6 +21,10 @@ export interface AnalysisOptions {
   optedOut: boolean;
   /** The repository matches an exclude glob. */
   excluded: boolean;
+  /** Days without a pull after which an image counts as archivable. @default 90 */
+  archiveAfterDays?: number;
+  /** The values of the cost-allocation tag keys, carried into the report row. @default {} */
+  costAllocationTags?: Record<string, string>;
 }
 
 /** A problem with the repository's policy, for the report's `warnings`. */
@@ -139,13 +144,29 @@ export function analyseRepository(state: RepositoryState, options: AnalysisOptio
   const graph = buildImageGraph(state.images);
   warnings.push(...sizeWarnings(graph));
   const expired: string[] = [];
-  if (effective) {
-    const evaluation = evaluatePolicy(effective, state.images, { now: options.now });
+  // The suggested archive rule goes last, so it changes nothing the policy's own rules do: one
+  // evaluation tells both what the policy removes and what a transition would move.
+  // A repository the janitor leaves without a policy (opted out, excluded) can still be told how to archive.
+  const base = effective ?? (state.lifecyclePolicyText === null ? { rules: [] } : undefined);
+  const plan = base === undefined ? undefined : withArchiveRule(base, options.archiveAfterDays ?? DEFAULT_ARCHIVE_AFTER_DAYS);
+  const transitioned: Array<{ digest: string; suggested: boolean }> = [];
+  const evaluated = plan?.policy ?? effective;
+  if (evaluated) {
+    const evaluation = evaluatePolicy(evaluated, state.images, { now: options.now });
     for (const i of evaluation.actedIndexes) {
-      if (evaluation.actionOf(i) === 'expire') expired.push((state.images[i] as { imageDigest: string }).imageDigest);
+      const image = state.images[i] as { imageDigest: string };
+      const action = evaluation.actionOf(i);
+      if (action === 'expire') expired.push(image.imageDigest);
+      else if (action === 'transition' && isActive(state.images[i] as (typeof state.images)[number]))
+        transitioned.push({ digest: image.imageDigest, suggested: evaluation.appliedRulePriorityOf(i) === plan?.rule.rulePriority });
     }
   }
   const doomed = closeDoomed(graph, expired);
+  const moving = new Set(transitioned.filter((t) => !doomed.has(t.digest)).map((t) => t.digest));
+  const archivableBytes = archivableBytesOf(graph, moving, doomed);
+  // Suggested only where it moves bytes that the policy's own transition rules (if any) do not.
+  const ownOnly = new Set(transitioned.filter((t) => !t.suggested && moving.has(t.digest)).map((t) => t.digest));
+  const archiveRuleSuggestion = plan !== undefined && archivableBytes > archivableBytesOf(graph, ownOnly, doomed) ? plan.ruleText : null;
   // A referrer is at risk when the policy takes it for an ordinary untagged image while its
   // subject stays (a referrer whose subject goes, or is already gone, is removed by ECR anyway).
   let referrersAtRisk = 0;
@@ -185,6 +206,9 @@ export function analyseRepository(state: RepositoryState, options: AnalysisOptio
     reclaimableBytes,
     monthlyCostUsd: monthlyUsd(storedBytes, options.pricePerGbMonth),
     monthlySavingsUsd: monthlyUsd(reclaimableBytes, options.pricePerGbMonth),
+    archivableBytes,
+    archiveRuleSuggestion,
+    costAllocationTags: options.costAllocationTags ?? {},
   };
   return { report, warnings };
 }

@@ -1,4 +1,12 @@
+import type { CostGroup } from './cost-groups';
+import { topCostGroups } from './cost-groups';
+import type { HistoryEntry, TrackedTotals } from './history';
+import { TRACKED_TOTALS } from './history';
+import { formatUsd } from './money';
 import type { AuditReport, ReportTotals } from './report';
+
+export type { HistoryEntry, TrackedTotals } from './history';
+export { historyEntryOf } from './history';
 
 /** The event's source. */
 export const REPORT_EVENT_SOURCE = 'ecr-janitor';
@@ -6,26 +14,10 @@ export const REPORT_EVENT_SOURCE = 'ecr-janitor';
 export const REPORT_EVENT_DETAIL_TYPE = 'ECR Janitor Cost Report';
 /** EventBridge's limit for one entry (source, detail-type, detail and resources together). */
 export const EVENT_SIZE_LIMIT = 256 * 1024;
-
-/** The totals a week is remembered by: the trend's points and the change since last time. */
-const TRACKED_TOTALS = [
-  'repositories',
-  'images',
-  'untaggedImages',
-  'storedBytes',
-  'reclaimableBytes',
-  'monthlyCostUsd',
-  'monthlySavingsUsd',
-] as const;
-
-/** The tracked totals of one report. */
-export type TrackedTotals = Pick<ReportTotals, (typeof TRACKED_TOTALS)[number]>;
-
-/** One week's totals, kept in the history file for the trend and the change since last time. */
-export interface HistoryEntry extends TrackedTotals {
-  date: string;
-  generatedAt: string;
-}
+/** Repositories the event carries at most. */
+export const EVENT_TOP_REPOSITORIES = 10;
+/** Cost groups of each grouping the event carries at most. */
+export const EVENT_TOP_GROUPS = 10;
 
 /** What remediation did during the run, by outcome. */
 export type RemediationCounts = Partial<Record<string, number>>;
@@ -51,6 +43,8 @@ export interface ReportEventDetail {
     monthlyCostUsd: number;
     monthlySavingsUsd: number;
   }>;
+  /** The largest cost groups of each grouping (at most 10 each), as in the report's `costGroups`. */
+  costGroups: CostGroup[];
   /** Differences from the previous report, or null on the first run. */
   change: null | ({ since: string } & TrackedTotals);
   remediation: RemediationCounts;
@@ -60,7 +54,7 @@ export interface ReportEventDetail {
   notReachedCount: number;
   /** Findings that need a person (see the report's `warnings`), such as a policy that cannot be merged. */
   warningCount: number;
-  artifacts: { location: string; json: string; csv: string; markdown: string; html: string };
+  artifacts: { location: string; json: string; csv: string; costGroupsCsv: string; markdown: string; html: string };
 }
 
 /** Formats bytes with binary units for the summary line. */
@@ -70,18 +64,12 @@ function gib(bytes: number): string {
 
 const round4 = (n: number): number => Math.round(n * 10_000) / 10_000;
 
-/** The history entry for a report. */
-export function historyEntryOf(report: AuditReport): HistoryEntry {
-  const entry = { date: report.generatedAt.slice(0, 10), generatedAt: report.generatedAt } as HistoryEntry;
-  for (const key of TRACKED_TOTALS) entry[key] = report.totals[key];
-  return entry;
-}
-
 /**
  * Builds the report event's detail: totals, the ten repositories with the most reclaimable
- * bytes, the change since `previous`, remediation counts and the artifact keys. Repository rows
- * are dropped from the end if ever the entry would pass EventBridge's 256 KB limit, so the event
- * is always accepted however large the account.
+ * bytes, the ten largest cost groups of each grouping, the change since `previous`, remediation
+ * counts and the artifact keys. Repository and group rows are dropped from the end if ever the
+ * entry would pass EventBridge's 256 KB limit, so the event is always accepted however large the
+ * account.
  */
 export function buildReportEventDetail(
   report: AuditReport,
@@ -99,7 +87,7 @@ export function buildReportEventDetail(
   const summary =
     (report.complete ? '' : `INCOMPLETE (${report.notReached.length} not reached): `) +
     `${t.repositories} repositories, ${t.repositoriesWithoutUntaggedCleanup} without untagged cleanup; ` +
-    `stored ${gib(t.storedBytes)} ($${t.monthlyCostUsd.toFixed(2)}/month), reclaimable ${gib(t.reclaimableBytes)} ($${t.monthlySavingsUsd.toFixed(2)}/month)` +
+    `stored ${gib(t.storedBytes)} (${formatUsd(t.monthlyCostUsd)}/month), reclaimable ${gib(t.reclaimableBytes)} (${formatUsd(t.monthlySavingsUsd)}/month)` +
     (change ? `; stored ${change.storedBytes >= 0 ? '+' : ''}${gib(change.storedBytes)} since ${change.since.slice(0, 10)}` : '');
   const detail: ReportEventDetail = {
     generatedAt: report.generatedAt,
@@ -110,7 +98,7 @@ export function buildReportEventDetail(
     totals: t,
     topRepositories: [...report.repositories]
       .sort((a, b) => b.reclaimableBytes - a.reclaimableBytes || b.storedBytes - a.storedBytes)
-      .slice(0, 10)
+      .slice(0, EVENT_TOP_REPOSITORIES)
       .map((r) => ({
         region: r.region,
         repositoryName: r.repositoryName,
@@ -122,6 +110,7 @@ export function buildReportEventDetail(
         monthlyCostUsd: r.monthlyCostUsd,
         monthlySavingsUsd: r.monthlySavingsUsd,
       })),
+    costGroups: topCostGroups(report.costGroups, EVENT_TOP_GROUPS),
     change,
     remediation,
     errorCount: report.errors.length,
@@ -130,11 +119,47 @@ export function buildReportEventDetail(
     warningCount: report.warnings.length,
     artifacts,
   };
-  while (eventEntrySize(detail) > EVENT_SIZE_LIMIT && detail.topRepositories.length > 0) detail.topRepositories.pop();
+  // Long repository names or tag values could still pass the limit: drop rows from the end of the
+  // longer list first, so that both keep their largest rows as long as they can.
+  while (eventEntrySize(detail) > EVENT_SIZE_LIMIT && detail.topRepositories.length + detail.costGroups.length > 0) {
+    if (detail.costGroups.length > detail.topRepositories.length) detail.costGroups.pop();
+    else detail.topRepositories.pop();
+  }
   return detail;
 }
 
 /** Size in bytes of the event entry EventBridge measures (source, detail-type and detail as UTF-8). */
 export function eventEntrySize(detail: object): number {
   return Buffer.byteLength(REPORT_EVENT_SOURCE) + Buffer.byteLength(REPORT_EVENT_DETAIL_TYPE) + Buffer.byteLength(JSON.stringify(detail));
+}
+
+/** Outcomes that leave a repository without untagged cleanup for now, though the janitor may change it. */
+export const HELD_OUTCOMES = ['planned', 'unmergeable', 'skipped-changed'] as const;
+
+/** Remediation counts as a person reads them: applied, held (with why), failed. */
+export interface RemediationTally {
+  applied: number;
+  /** Planned in a dry run, unmergeable, or changed while the run went on: each needs a later run or a person. */
+  held: number;
+  /** The held count by outcome, outcomes with none left out. */
+  heldBy: Partial<Record<(typeof HELD_OUTCOMES)[number], number>>;
+  failed: number;
+}
+
+/**
+ * Adds up remediation counts into applied, held and failed.
+ *
+ * @example remediationTally({ applied: 3, planned: 2, failed: 1 }) // { applied: 3, held: 2, heldBy: { planned: 2 }, failed: 1 }
+ */
+export function remediationTally(counts: RemediationCounts): RemediationTally {
+  const heldBy: RemediationTally['heldBy'] = {};
+  let held = 0;
+  for (const outcome of HELD_OUTCOMES) {
+    const n = counts[outcome] ?? 0;
+    if (n > 0) {
+      heldBy[outcome] = n;
+      held += n;
+    }
+  }
+  return { applied: counts.applied ?? 0, held, heldBy, failed: counts.failed ?? 0 };
 }

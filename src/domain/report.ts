@@ -1,3 +1,5 @@
+import type { CostGroup } from './cost-groups';
+
 /** Whether a repository's lifecycle policy cleans its untagged images. */
 export type PolicyStatus = 'missing' | 'no-untagged-rule' | 'ok';
 
@@ -33,6 +35,20 @@ export interface RepositoryReport {
   reclaimableBytes: number;
   monthlyCostUsd: number;
   monthlySavingsUsd: number;
+  /**
+   * Bytes that would leave standard storage for the archive class: blobs used only by ACTIVE images
+   * that the effective policy keeps, not pulled for the report's `archiveAfterDays`, and that a
+   * transition rule (the policy's own, or the one in {@link archiveRuleSuggestion}) would move.
+   */
+  archivableBytes: number;
+  /**
+   * The transition rule to add to the repository's policy (JSON text of one rule, checked by the
+   * policy validator in place), or null when it would move nothing or ECR would not accept it. The
+   * janitor only suggests it; it never writes a transition rule.
+   */
+  archiveRuleSuggestion: string | null;
+  /** The repository's values of the report's cost-allocation tag keys (keys it lacks are left out). */
+  costAllocationTags: Record<string, string>;
 }
 
 /** Totals over every audited repository. */
@@ -49,6 +65,13 @@ export interface ReportTotals {
   reclaimableBytes: number;
   monthlyCostUsd: number;
   monthlySavingsUsd: number;
+  /** Sum of the repositories' {@link RepositoryReport.archivableBytes}. */
+  archivableBytes: number;
+  /**
+   * `archivableBytes` in GB × (standard price − archive price), or null when no archive price was
+   * given (the janitor does not invent one).
+   */
+  monthlyArchiveSavingsUsd: number | null;
 }
 
 /** A failure confined to one repository (or one region's listing); the run went on without it. */
@@ -125,7 +148,15 @@ export interface AuditReport {
   /** Age in days of the default untagged-image rule. */
   days: number;
   pricePerGbMonth: number;
+  /** Days without a pull after which an image counts as archivable. */
+  archiveAfterDays: number;
+  /** USD per GB-month of archive storage, or null when not given (then no archive saving is priced). */
+  archivePricePerGbMonth: number | null;
+  /** The tag keys the costs are grouped by, besides the repository name's first segment. */
+  costAllocationTagKeys: string[];
   totals: ReportTotals;
+  /** Cost by owner: per grouping (`name-prefix`, then `tag:KEY` in key order), largest cost first. */
+  costGroups: CostGroup[];
   /** Sorted by reclaimable bytes, then stored bytes, descending. */
   repositories: RepositoryReport[];
   /** AWS calls by operation (`total` included); empty for snapshot runs. */
@@ -153,15 +184,38 @@ export function monthlyUsd(bytes: number, pricePerGbMonth: number): number {
   return Math.round((bytes / GIB) * pricePerGbMonth * 10_000) / 10_000;
 }
 
+/**
+ * The monthly saving of moving `bytes` from standard to archive storage, rounded like every other
+ * amount of the report; null when the archive price is not known.
+ *
+ * @example monthlyArchiveSavingsUsd(10 * GIB, 0.1, 0.07) // 0.3
+ */
+export function monthlyArchiveSavingsUsd(
+  bytes: number,
+  standardPricePerGbMonth: number,
+  archivePricePerGbMonth: number | null,
+): number | null {
+  if (archivePricePerGbMonth === null) return null;
+  return Math.round((bytes / GIB) * (standardPricePerGbMonth - archivePricePerGbMonth) * 10_000) / 10_000;
+}
+
+/** Prices of a report's totals. */
+export interface TotalsPrices {
+  /** USD per GB-month of archive storage; null (the default) prices no archive saving. */
+  archivePricePerGbMonth?: number | null;
+}
+
 /** Adds up the repositories into report totals. */
-export function totalsOf(repositories: readonly RepositoryReport[], pricePerGbMonth: number): ReportTotals {
+export function totalsOf(repositories: readonly RepositoryReport[], pricePerGbMonth: number, prices: TotalsPrices = {}): ReportTotals {
   let storedBytes = 0;
   let naiveBytes = 0;
   let reclaimableBytes = 0;
   let images = 0;
   let untaggedImages = 0;
   let referrersAtRisk = 0;
+  let archivableBytes = 0;
   for (const r of repositories) {
+    archivableBytes += r.archivableBytes;
     storedBytes += r.storedBytes;
     naiveBytes += r.naiveBytes;
     reclaimableBytes += r.reclaimableBytes;
@@ -181,5 +235,7 @@ export function totalsOf(repositories: readonly RepositoryReport[], pricePerGbMo
     reclaimableBytes,
     monthlyCostUsd: monthlyUsd(storedBytes, pricePerGbMonth),
     monthlySavingsUsd: monthlyUsd(reclaimableBytes, pricePerGbMonth),
+    archivableBytes,
+    monthlyArchiveSavingsUsd: monthlyArchiveSavingsUsd(archivableBytes, pricePerGbMonth, prices.archivePricePerGbMonth ?? null),
   };
 }

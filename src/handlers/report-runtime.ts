@@ -1,12 +1,14 @@
 import type { ECRClient } from '@aws-sdk/client-ecr';
 import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import { S3Client } from '@aws-sdk/client-s3';
+import { SNSClient } from '@aws-sdk/client-sns';
 import { createEcrClientPool } from '../adapters/aws/clients';
 import { EventBridgePublisher } from '../adapters/aws/eventbridge-publisher';
 import { S3ReportStore } from '../adapters/aws/s3-report-store';
+import { SnsNotifier } from '../adapters/aws/sns-notifier';
 import { reportRenderer } from '../adapters/render/report-renderer';
 import { ConfigError } from '../domain/errors';
-import type { EventPublisher, ReportRenderer, ReportStore } from '../ports/report';
+import type { EventPublisher, ReportNotifier, ReportRenderer, ReportStore } from '../ports/report';
 import type { Runtime } from './runtime';
 
 /** The scheduled audit's report adapters, built once per container runtime. */
@@ -14,6 +16,8 @@ export interface ReportAdapters {
   store: ReportStore;
   publisher: EventPublisher;
   renderer: ReportRenderer;
+  /** The summary e-mail's topic; absent when the stack has no `reportEmail`. */
+  notifier?: ReportNotifier;
   /**
    * The ECR client of a region for the pull-time exclusion check: apart from the audit's clients, so
    * its two attempts do not apply to the audit, and its calls do not share their rate limits.
@@ -44,12 +48,19 @@ export function reportAdapters(rt: Runtime): ReportAdapters {
   const events = new EventBridgeClient({ retryMode: 'adaptive' });
   rt.counter.attach(s3);
   rt.counter.attach(events);
-  const adapters = {
-    store: new S3ReportStore(s3, rt.config.reportBucket),
+  // The report link is built from the stack's own bucket and region, never from an event.
+  const bucketRegion = rt.config.deployRegion ?? rt.config.regions[0] ?? 'us-east-1';
+  const adapters: ReportAdapters = {
+    store: new S3ReportStore(s3, rt.config.reportBucket, bucketRegion),
     publisher: new EventBridgePublisher(events, rt.config.reportBus),
     renderer: reportRenderer,
     exclusionsClient: createEcrClientPool({ counter: rt.counter, maxAttempts: EXCLUSION_CHECK_MAX_ATTEMPTS }),
   };
+  if (rt.config.reportTopicArn !== undefined) {
+    const sns = new SNSClient({ retryMode: 'adaptive' });
+    rt.counter.attach(sns);
+    adapters.notifier = new SnsNotifier(sns, rt.config.reportTopicArn);
+  }
   built.set(rt, adapters);
   return adapters;
 }

@@ -74,6 +74,9 @@ export async function lambdaHandler(event: unknown, context?: RemainingTime): Pr
     pricePerGbMonth: config.pricePerGbMonth,
     selection,
     concurrency: config.concurrency,
+    costAllocationTagKeys: config.costAllocationTagKeys,
+    archiveAfterDays: config.archiveAfterDays,
+    archivePricePerGbMonth: config.archivePricePerGbMonth ?? null,
     onRepositoryState: (state) => audited.push(auditedRepositoryOf(state)),
     onRepositoryFailed: (ref) => unread.push(ref),
     ...(auditDeadline.signal ? { signal: auditDeadline.signal } : {}),
@@ -100,13 +103,14 @@ export async function lambdaHandler(event: unknown, context?: RemainingTime): Pr
   const calls = rt.counter.since(callsBefore);
   const detail = await publishReport(
     { ...report, errors: [...report.errors, ...remediation.errors], warnings, apiCalls: calls.calls, apiRetries: calls.retries },
-    adapters,
+    { ...adapters, onHistoryProblem: (problem) => logger.warn('report history was not read whole', { problem }) },
     counts,
   );
   metrics.addMetric('RepositoriesRemediated', MetricUnit.Count, counts.applied ?? 0);
   metrics.addMetric('StoredBytes', MetricUnit.Bytes, report.totals.storedBytes);
   metrics.addMetric('ReclaimableBytes', MetricUnit.Bytes, report.totals.reclaimableBytes);
   metrics.addMetric('MonthlyCostUsd', MetricUnit.NoUnit, report.totals.monthlyCostUsd);
+  metrics.addMetric('ArchivableBytes', MetricUnit.Bytes, report.totals.archivableBytes);
   metrics.addMetric('Errors', MetricUnit.Count, detail.errorCount);
   metrics.addMetric('RepositoriesNotReached', MetricUnit.Count, report.notReached.length + (counts['not-reached'] ?? 0));
   if (!report.complete || (counts['not-reached'] ?? 0) > 0) {

@@ -1,4 +1,6 @@
+import type { HistoryEntry, TrendPoint } from '../domain/history';
 import type { AuditReport } from '../domain/report';
+import type { RemediationCounts } from '../domain/report-event';
 
 /** Stores report artifacts (an S3 bucket when deployed). */
 export interface ReportStore {
@@ -8,6 +10,24 @@ export interface ReportStore {
   get(key: string): Promise<string | undefined>;
   /** Where the artifacts live, for people: `s3://bucket`. */
   readonly location: string;
+  /**
+   * A link a person opens to read an artifact (for S3: the object in the AWS console, which asks for
+   * a sign-in with read access). Built from the store's own configuration, never from an event.
+   */
+  linkTo(key: string): string;
+}
+
+/** A short text message for people (an e-mail through SNS when deployed). */
+export interface ReportMessage {
+  /** One line, at most 100 ASCII characters. */
+  subject: string;
+  text: string;
+}
+
+/** Sends the weekly summary to people (an SNS topic with e-mail subscriptions when deployed). */
+export interface ReportNotifier {
+  /** Sends one message; throws when it cannot be sent. */
+  notify(message: ReportMessage): Promise<void>;
 }
 
 /** Publishes events (EventBridge when deployed). */
@@ -17,20 +37,30 @@ export interface EventPublisher {
 }
 
 /** The formats a report is published in, one artifact each. */
-export type ReportArtifactFormat = 'json' | 'csv' | 'markdown' | 'html';
+export type ReportArtifactFormat = 'json' | 'csv' | 'cost-groups-csv' | 'markdown' | 'html';
 
-/** One earlier report's totals, a point of the trend chart. */
-export interface ReportTrendPoint {
-  /** The report's date, `YYYY-MM-DD`. */
-  date: string;
-  storedBytes: number;
-  reclaimableBytes: number;
-}
+/** One week's totals, a point of the trend chart. */
+export type ReportTrendPoint = TrendPoint;
 
 /** What a renderer may use besides the report itself. */
 export interface ReportRenderOptions {
-  /** Earlier reports' totals, for the trend chart of the HTML report (other formats ignore it). @default [] */
+  /**
+   * The weeks of the trend chart of the HTML report, this report's included, oldest first (other
+   * formats ignore it). One point or none: "no history yet". @default []
+   */
   history?: readonly ReportTrendPoint[];
+  /** Last week's history entry, for the change per cost group (HTML only). @default none */
+  previous?: HistoryEntry;
+}
+
+/** What the weekly summary message says besides the report. */
+export interface ReportMessageContext {
+  /** Last week's history entry, for the change on last week. */
+  previous?: HistoryEntry;
+  /** What remediation did, by outcome. */
+  remediation: RemediationCounts;
+  /** The link to the HTML report ({@link ReportStore.linkTo}). */
+  reportLink: string;
 }
 
 /**
@@ -40,4 +70,6 @@ export interface ReportRenderOptions {
 export interface ReportRenderer {
   /** The artifact's text, ending with a newline. */
   render(report: AuditReport, format: ReportArtifactFormat, options?: ReportRenderOptions): string;
+  /** The weekly summary message: totals, change on last week, top owners and repositories, remediation, link. */
+  renderMessage(report: AuditReport, context: ReportMessageContext): ReportMessage;
 }

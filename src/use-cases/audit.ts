@@ -1,5 +1,7 @@
 import pLimit from 'p-limit';
 import { analyseRepository } from '../domain/analysis';
+import { DEFAULT_ARCHIVE_AFTER_DAYS } from '../domain/archive';
+import { costAllocationTagsOf, costGroupsOf } from '../domain/cost-groups';
 import type { RepositoryRef, RepositoryState } from '../domain/registry';
 import type { AuditReport, NotReached, NotReachedReason, ReportError, ReportWarning, RepositoryReport } from '../domain/report';
 import { totalsOf } from '../domain/report';
@@ -28,6 +30,12 @@ export interface AuditOptions {
   pricePerGbMonth: number;
   /** Opt-out tag and exclude globs. */
   selection: Selection;
+  /** Tag keys to group costs by, besides the name prefix (checked by the caller). @default [] */
+  costAllocationTagKeys?: readonly string[];
+  /** Days without a pull after which an image counts as archivable. @default 90 */
+  archiveAfterDays?: number;
+  /** USD per GB-month of archive storage; without it no archive saving is priced. @default null */
+  archivePricePerGbMonth?: number | null;
   /** Repositories read at the same time, per run. @default 8 */
   concurrency: number;
   /** The time the report is generated, epoch milliseconds. */
@@ -180,6 +188,9 @@ export async function audit(readers: readonly RegistryReader[], options: AuditOp
   const warnings: ReportWarning[] = [];
   const repositories: RepositoryReport[] = [];
   const excluded = excludeMatcher(options.selection.exclude);
+  const tagKeys = [...(options.costAllocationTagKeys ?? [])];
+  const archiveAfterDays = options.archiveAfterDays ?? DEFAULT_ARCHIVE_AFTER_DAYS;
+  const archivePricePerGbMonth = options.archivePricePerGbMonth ?? null;
   const { notReached } = await scanRegistries(readers, {
     concurrency: options.concurrency,
     visit: (state) => {
@@ -189,6 +200,8 @@ export async function audit(readers: readonly RegistryReader[], options: AuditOp
         pricePerGbMonth: options.pricePerGbMonth,
         optedOut: isOptedOut(state.tags, options.selection.optOutTag),
         excluded: excluded(state.repositoryName),
+        archiveAfterDays,
+        costAllocationTags: costAllocationTagsOf(state.tags, tagKeys),
       });
       repositories.push(analysis.report);
       for (const warning of analysis.warnings) warnings.push({ region: state.region, repositoryName: state.repositoryName, ...warning });
@@ -209,7 +222,11 @@ export async function audit(readers: readonly RegistryReader[], options: AuditOp
     now: new Date(options.now).toISOString(),
     days: options.days,
     pricePerGbMonth: options.pricePerGbMonth,
-    totals: totalsOf(repositories, options.pricePerGbMonth),
+    archiveAfterDays,
+    archivePricePerGbMonth,
+    costAllocationTagKeys: tagKeys,
+    totals: totalsOf(repositories, options.pricePerGbMonth, { archivePricePerGbMonth }),
+    costGroups: costGroupsOf(repositories, tagKeys, options.pricePerGbMonth),
     repositories,
     apiCalls: counts?.calls ?? {},
     apiRetries: counts?.retries ?? {},

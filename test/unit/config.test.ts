@@ -32,6 +32,11 @@ describe('loadConfig', () => {
         reportBus: 'default',
         janitorRoles: [],
         auditRoleArn: undefined,
+        costAllocationTagKeys: [],
+        archiveAfterDays: 90,
+        archivePricePerGbMonth: undefined,
+        reportTopicArn: undefined,
+        deployRegion: 'eu-west-1',
       });
       expect(loadConfig(LAMBDA_ENV)).toHaveProperty('auditRoleArn', undefined);
     });
@@ -61,6 +66,10 @@ describe('loadConfig', () => {
         REPORT_BUS: 'arn:aws:events:eu-west-1:123456789012:event-bus/finops',
         JANITOR_ROLES: 'arn:aws:iam::123456789012:role/ecr-janitor-a,arn:aws:iam::123456789012:role/ecr-janitor-b',
         AUDIT_ROLE_ARN: 'arn:aws:iam::123456789012:role/ecr-janitor-prod-eu-west-1-audit',
+        COST_ALLOCATION_TAG_KEYS: 'team, cost-center,team',
+        ARCHIVE_AFTER_DAYS: '120',
+        ARCHIVE_PRICE_PER_GB_MONTH: '0.07',
+        REPORT_TOPIC_ARN: 'arn:aws:sns:eu-west-1:123456789012:ecr-janitor-prod-ReportTopic-1A2B',
       });
       expect(config).toEqual({
         defaultDays: 14,
@@ -77,6 +86,11 @@ describe('loadConfig', () => {
         reportBus: 'arn:aws:events:eu-west-1:123456789012:event-bus/finops',
         janitorRoles: ['arn:aws:iam::123456789012:role/ecr-janitor-a', 'arn:aws:iam::123456789012:role/ecr-janitor-b'],
         auditRoleArn: 'arn:aws:iam::123456789012:role/ecr-janitor-prod-eu-west-1-audit',
+        costAllocationTagKeys: ['team', 'cost-center'],
+        archiveAfterDays: 120,
+        archivePricePerGbMonth: 0.07,
+        reportTopicArn: 'arn:aws:sns:eu-west-1:123456789012:ecr-janitor-prod-ReportTopic-1A2B',
+        deployRegion: 'eu-west-1',
       });
     });
 
@@ -86,6 +100,11 @@ describe('loadConfig', () => {
       'arn:aws-us-gov:iam::123456789012:role/ecr-janitor-audit',
     ])('accepts the audit role ARN %s', (arn) => {
       expect(loadConfig({ ...LAMBDA_ENV, AUDIT_ROLE_ARN: arn }).auditRoleArn).toBe(arn);
+    });
+
+    it('leaves the archive saving unpriced when no archive price is set, rather than inventing one', () => {
+      expect(loadConfig({ ...LAMBDA_ENV, ARCHIVE_PRICE_PER_GB_MONTH: '  ' }).archivePricePerGbMonth).toBeUndefined();
+      expect(loadConfig({ ...LAMBDA_ENV, ARCHIVE_PRICE_PER_GB_MONTH: '0.10' }).archivePricePerGbMonth).toBe(0.1);
     });
 
     it('lists each region once, so no region is audited (and counted) twice', () => {
@@ -132,6 +151,15 @@ describe('loadConfig', () => {
         'must be an IAM role ARN',
       ],
       ['AUDIT_ROLE_ARN', 'arn:aws:iam::1234:role/short-account', "(the stack's audit role)", 'must be an IAM role ARN'],
+      ['COST_ALLOCATION_TAG_KEYS', 'team,bad!key', 'costAllocationTagKeys', '"bad!key" is not an AWS tag key'],
+      ['COST_ALLOCATION_TAG_KEYS', `team,${'k'.repeat(129)}`, 'costAllocationTagKeys', 'longer than 128 characters'],
+      ['ARCHIVE_AFTER_DAYS', '0', 'archiveAfterDays', '1 or more'],
+      ['ARCHIVE_AFTER_DAYS', '90.5', 'archiveAfterDays', 'whole number of days'],
+      ['ARCHIVE_AFTER_DAYS', '99999999999999999999', 'archiveAfterDays', 'at most 36500'],
+      ['ARCHIVE_PRICE_PER_GB_MONTH', '0x10', 'archivePricePerGbMonth', 'price such as 0.07'],
+      ['ARCHIVE_PRICE_PER_GB_MONTH', '1e-2', 'archivePricePerGbMonth', 'price such as 0.07'],
+      ['ARCHIVE_PRICE_PER_GB_MONTH', '0.11', 'archivePricePerGbMonth', 'must not be above pricePerGbMonth'],
+      ['REPORT_TOPIC_ARN', 'https://evil.example/topic', "(the stack's report topic, with reportEmail)", 'must be an SNS topic ARN'],
     ])('%s=%j names %s', (variable, value, parameter, reason) => {
       const error = configError({ ...LAMBDA_ENV, [variable]: value });
       expect(error.message).toContain(`parameter ${parameter} (${variable}=${JSON.stringify(value)})`);

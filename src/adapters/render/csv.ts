@@ -1,7 +1,10 @@
+import type { CostGroup } from '../../domain/cost-groups';
 import type { AuditReport, RepositoryReport } from '../../domain/report';
+import { visibleControls } from '../../domain/text';
 
 /**
- * The CSV columns: every field of a repository report, in this order. Columns added later go at the
+ * The CSV columns: every field of a repository report, in this order, except the cost-allocation
+ * tags, which follow as one `tag:KEY` column per key of the report. Columns added later go at the
  * end, so that spreadsheets and scripts reading columns by position keep working.
  */
 export const CSV_COLUMNS = [
@@ -23,10 +26,15 @@ export const CSV_COLUMNS = [
   'monthlyCostUsd',
   'monthlySavingsUsd',
   'referrersAtRisk',
+  'archivableBytes',
+  'archiveRuleSuggestion',
 ] as const satisfies ReadonlyArray<keyof RepositoryReport>;
 
+/** Fields written as several columns (one per tag key) rather than one. */
+type SpreadField = 'costAllocationTags';
+
 // Compile-time check that no field of RepositoryReport is missing from CSV_COLUMNS.
-type MissingColumn = Exclude<keyof RepositoryReport, (typeof CSV_COLUMNS)[number]>;
+type MissingColumn = Exclude<keyof RepositoryReport, (typeof CSV_COLUMNS)[number] | SpreadField>;
 const _everyFieldIsAColumn: MissingColumn extends never ? true : false = true;
 
 /** A spreadsheet treats a cell starting with one of these as a formula (OWASP "CSV injection"). */
@@ -48,11 +56,34 @@ export function neutraliseFormula(text: string): string {
   return FORMULA_START.test(text) ? `'${text}` : text;
 }
 
-function cell(value: RepositoryReport[keyof RepositoryReport]): string {
+/** The columns of {@link renderCostGroupsCsv}: every field of a cost group, in this order. */
+export const COST_GROUP_CSV_COLUMNS = [
+  'by',
+  'value',
+  'repositories',
+  'storedBytes',
+  'reclaimableBytes',
+  'monthlyCostUsd',
+  'monthlySavingsUsd',
+] as const satisfies ReadonlyArray<keyof CostGroup>;
+
+type MissingGroupColumn = Exclude<keyof CostGroup, (typeof COST_GROUP_CSV_COLUMNS)[number]>;
+const _everyGroupFieldIsAColumn: MissingGroupColumn extends never ? true : false = true;
+
+/**
+ * Control characters other than the line breaks and tabs a quoted field keeps become visible
+ * stand-ins: a CSV printed to a terminal must not drive it.
+ */
+function safeText(text: string): string {
+  return text.replace(/[^\t\r\n]+/g, visibleControls);
+}
+
+function cell(value: string | number | boolean | null | undefined): string {
   // Numbers and booleans are data, written raw; only text can carry a formula.
   if (typeof value === 'number') return Number.isFinite(value) ? String(value) : '';
   if (typeof value === 'boolean') return value ? 'true' : 'false';
-  return csvField(neutraliseFormula(String(value)));
+  if (value === null || value === undefined) return '';
+  return csvField(neutraliseFormula(safeText(value)));
 }
 
 /**
@@ -62,9 +93,11 @@ function cell(value: RepositoryReport[keyof RepositoryReport]): string {
  * @example await writeFile('audit.csv', renderCsv(report));
  */
 export function renderCsv(report: AuditReport): string {
-  const lines = [CSV_COLUMNS.join(',')];
+  const tagKeys = report.costAllocationTagKeys;
+  const lines = [[...CSV_COLUMNS, ...tagKeys.map((key) => cell(`tag:${key}`))].join(',')];
   for (const repository of report.repositories) {
-    lines.push(CSV_COLUMNS.map((column) => cell(repository[column])).join(','));
+    const tags = tagKeys.map((key) => cell(repository.costAllocationTags[key] ?? ''));
+    lines.push([...CSV_COLUMNS.map((column) => cell(repository[column])), ...tags].join(','));
   }
   // A run that stopped early lists what it did not read, so the sheet shows every repository it knew
   // of: policyStatus "not-reached", the numbers left empty (unknown, not zero).
@@ -76,5 +109,18 @@ export function renderCsv(report: AuditReport): string {
     };
     lines.push(CSV_COLUMNS.map((column) => csvField(neutraliseFormula(known[column] ?? ''))).join(','));
   }
+  return `${lines.join('\r\n')}\r\n`;
+}
+
+/**
+ * The cost groups as RFC 4180 CSV (`cost-groups.csv` beside `report.csv`): a header row of
+ * {@link COST_GROUP_CSV_COLUMNS}, then one row per group in report order (per grouping, largest
+ * cost first).
+ *
+ * @example await writeFile('cost-groups.csv', renderCostGroupsCsv(report));
+ */
+export function renderCostGroupsCsv(report: AuditReport): string {
+  const lines = [COST_GROUP_CSV_COLUMNS.join(',')];
+  for (const group of report.costGroups) lines.push(COST_GROUP_CSV_COLUMNS.map((column) => cell(group[column])).join(','));
   return `${lines.join('\r\n')}\r\n`;
 }

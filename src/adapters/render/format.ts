@@ -1,4 +1,8 @@
+import { groupThousands } from '../../domain/money';
 import type { AuditReport, NotReachedReason, PolicyStatus, RepositoryReport } from '../../domain/report';
+
+// One rule for money in every report, the event summary and the e-mail: it lives in the domain.
+export { formatUsd, formatUsdChange } from '../../domain/money';
 
 const BYTE_UNITS = ['B', 'KiB', 'MiB', 'GiB', 'TiB', 'PiB'] as const;
 
@@ -25,28 +29,6 @@ export function formatBytes(bytes: number, decimals = 1): string {
     unit++;
   }
   return `${sign}${value.toFixed(decimals)} ${BYTE_UNITS[unit]}`;
-}
-
-/** Inserts thousands separators into the integer part of a plain decimal string. */
-function groupThousands(text: string): string {
-  const [whole = '', fraction] = text.split('.');
-  const grouped = whole.replace(/\B(?=(\d{3})+(?!\d))/g, ',');
-  return fraction === undefined ? grouped : `${grouped}.${fraction}`;
-}
-
-/**
- * Formats an amount in US dollars with cents and thousands separators. A positive amount below one
- * cent prints as `<$0.01` so that a small saving does not read as none.
- *
- * @example formatUsd(1234.5) // '$1,234.50'
- * @example formatUsd(0.0042) // '<$0.01'
- */
-export function formatUsd(usd: number): string {
-  if (!Number.isFinite(usd)) return String(usd);
-  const cents = Math.abs(usd).toFixed(2);
-  if (usd > 0 && cents === '0.00') return '<$0.01';
-  const sign = usd < 0 && cents !== '0.00' ? '-' : '';
-  return `${sign}$${groupThousands(cents)}`;
 }
 
 /**
@@ -133,6 +115,12 @@ export function withReferrersAtRisk(repositories: readonly RepositoryReport[]): 
         b.referrersAtRisk - a.referrersAtRisk || a.region.localeCompare(b.region) || a.repositoryName.localeCompare(b.repositoryName),
     );
 }
+
+/**
+ * How many repositories the short views list (the terminal table, the HTML bar chart); the CSV,
+ * Markdown, JSON and the HTML table list every repository.
+ */
+export const TOP_REPOSITORIES = 20;
 
 /** How a warning about a whole registry (no repository) is labelled in the repository column. */
 export const REGISTRY_WIDE = '(whole registry)';

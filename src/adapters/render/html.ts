@@ -1,4 +1,8 @@
+import { ARCHIVE_MINIMUM_CHARGE_DAYS } from '../../domain/archive';
+import { groupingLabel, groupingsOf } from '../../domain/cost-groups';
+import { TREND_WEEKS, costGroupChanges } from '../../domain/history';
 import type { AuditReport, RepositoryReport } from '../../domain/report';
+import { visibleControls } from '../../domain/text';
 import {
   REFERRERS_AT_RISK_NOTE,
   REGISTRY_WIDE,
@@ -8,37 +12,42 @@ import {
   formatPercent,
   formatPrice,
   formatUsd,
+  formatUsdChange,
   notReachedSentence,
   policyLabel,
+  TOP_REPOSITORIES,
   withReferrersAtRisk,
 } from './format';
 
-/** One point of the storage trend: the totals of one earlier audit. */
-export interface TrendPoint {
-  /** The audit's date, ISO-8601 (`2026-11-01` or a full timestamp). */
-  date: string;
-  storedBytes: number;
-  reclaimableBytes: number;
-}
+import type { HistoryEntry, TrendPoint } from '../../domain/history';
+export type { TrendPoint } from '../../domain/history';
 
 /** Options of {@link renderHtml}. */
 export interface HtmlOptions {
-  /** Earlier audits' totals, oldest first or in any order; two or more points draw the trend chart. */
+  /**
+   * The weeks of the trend, this report's included, oldest first or in any order; two or more
+   * points draw the trend charts, fewer say "no history yet".
+   */
   history?: readonly TrendPoint[];
-  /** How many repositories the bar chart shows at most. @default 15 */
+  /** Last week's history entry, for the change per cost group. */
+  previous?: HistoryEntry;
+  /** How many repositories the bar chart shows at most. @default 20 (the terminal table's top too) */
   chartLimit?: number;
   /** The document title. @default 'ECR storage audit' */
   title?: string;
 }
 
-/** The default number of repositories in the bar chart. */
-export const CHART_LIMIT = 15;
+/** The default number of repositories in the bar chart: the same top as the terminal table's. */
+export const CHART_LIMIT = TOP_REPOSITORIES;
 
 const HTML_ESCAPES: Readonly<Record<string, string>> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' };
 
-/** Escapes text for HTML element content and quoted attribute values. */
+/**
+ * Escapes text for HTML element content and quoted attribute values; control characters (which
+ * HTML forbids) show as visible stand-ins.
+ */
 export function escapeHtml(text: string): string {
-  return text.replace(/[&<>"']/g, (c) => HTML_ESCAPES[c] ?? c);
+  return visibleControls(text).replace(/[&<>"']/g, (c) => HTML_ESCAPES[c] ?? c);
 }
 
 /** Short alias: every string from the report passes through here before it reaches the page. */
@@ -65,14 +74,22 @@ function truncate(text: string, max: number): string {
 
 const UNITS = ['B', 'KiB', 'MiB', 'GiB', 'TiB', 'PiB'] as const;
 
-/** Axis ticks over [0, max] bytes at a 1-2-5 step in one binary unit, labelled like `500 MiB`. */
-export function byteTicks(maxBytes: number, targetCount = 5): { domainMax: number; ticks: Array<{ value: number; label: string }> } {
-  const max = Math.max(0, maxBytes);
-  let unit = 0;
-  while (unit < UNITS.length - 1 && max >= 1024 ** (unit + 1)) unit++;
-  const scale = 1024 ** unit;
-  const inUnit = max / scale;
-  if (inUnit === 0) return { domainMax: 1, ticks: [{ value: 0, label: '0' }] };
+/** Axis ticks of a scale: where each goes (in the data's unit) and its label. */
+type Ticks = { domainMax: number; ticks: Array<{ value: number; label: string }> };
+
+/**
+ * Ticks over [0, max] at a 1-2-2.5-5 step, `scale` data units to one shown unit; `label` writes a
+ * non-zero tick from its value in shown units and the decimals the step needs.
+ */
+function niceTicks(
+  max: number,
+  scale: number,
+  targetCount: number,
+  zero: string,
+  label: (shown: number, decimals: number) => string,
+): Ticks {
+  const inUnit = Math.max(0, max) / scale;
+  if (inUnit === 0) return { domainMax: 1, ticks: [{ value: 0, label: zero }] };
   const rough = inUnit / targetCount;
   const magnitude = 10 ** Math.floor(Math.log10(rough));
   const step = ([1, 2, 2.5, 5, 10].find((m) => m * magnitude >= rough) ?? 10) * magnitude;
@@ -80,10 +97,26 @@ export function byteTicks(maxBytes: number, targetCount = 5): { domainMax: numbe
   const decimals = Math.max(0, -Math.floor(Math.log10(step) + 1e-9) + (step / magnitude === 2.5 ? 1 : 0));
   const ticks: Array<{ value: number; label: string }> = [];
   for (let i = 0; i <= count; i++) {
-    const v = i * step;
-    ticks.push({ value: v * scale, label: i === 0 ? '0' : `${Number(v.toFixed(decimals))} ${UNITS[unit]}` });
+    const v = Number((i * step).toFixed(decimals));
+    ticks.push({ value: v * scale, label: i === 0 ? zero : label(v, decimals) });
   }
   return { domainMax: count * step * scale, ticks };
+}
+
+/** Axis ticks over [0, max] bytes at a 1-2-5 step in one binary unit, labelled like `500 MiB`. */
+export function byteTicks(maxBytes: number, targetCount = 5): Ticks {
+  let unit = 0;
+  while (unit < UNITS.length - 1 && maxBytes >= 1024 ** (unit + 1)) unit++;
+  return niceTicks(maxBytes, 1024 ** unit, targetCount, '0', (v) => `${v} ${UNITS[unit]}`);
+}
+
+/** Axis ticks over [0, max] US dollars at a 1-2-5 step, labelled like `$250` or `$0.25`. */
+export function usdTicks(maxUsd: number, targetCount = 5): Ticks {
+  // Cents are shown whole: $0.10, not $0.1.
+  return niceTicks(maxUsd, 1, targetCount, '$0', (v, decimals) => {
+    const d = decimals > 0 ? Math.max(2, decimals) : 0;
+    return `$${v.toLocaleString('en-US', { minimumFractionDigits: d, maximumFractionDigits: d })}`;
+  });
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -171,8 +204,45 @@ function dateValue(date: string): number {
   return Date.parse(/^\d{4}-\d{2}-\d{2}$/.test(date) ? `${date}T00:00:00Z` : date);
 }
 
-/** A line chart of stored and reclaimable bytes over the audits in `history` (two or more). */
-function trendChart(history: readonly TrendPoint[]): string {
+/** One line of a trend chart. */
+interface TrendSeries {
+  /** `stored`, `reclaimable` or `cost`: the CSS class suffix and `data-series`. */
+  key: string;
+  label: string;
+  value: (p: TrendPoint) => number | undefined;
+  format: (value: number) => string;
+}
+
+/** What a trend chart shows: bytes (stored, reclaimable) or the monthly cost. */
+interface TrendChartSpec {
+  testId: string;
+  title: string;
+  axisTitle: string;
+  series: TrendSeries[];
+  ticks: (max: number) => Ticks;
+}
+
+const BYTES_TREND: TrendChartSpec = {
+  testId: 'chart-trend',
+  title: 'Stored and reclaimable bytes',
+  axisTitle: 'Compressed bytes',
+  series: [
+    { key: 'stored', label: 'Stored (billed)', value: (p) => p.storedBytes, format: (v) => formatBytes(v) },
+    { key: 'reclaimable', label: 'Reclaimable', value: (p) => p.reclaimableBytes, format: (v) => formatBytes(v) },
+  ],
+  ticks: (max) => byteTicks(max),
+};
+
+const COST_TREND: TrendChartSpec = {
+  testId: 'chart-trend-cost',
+  title: 'Monthly storage cost',
+  axisTitle: 'USD per month',
+  series: [{ key: 'cost', label: 'Monthly cost', value: (p) => p.monthlyCostUsd, format: (v) => `${formatUsd(v)}/month` }],
+  ticks: (max) => usdTicks(max),
+};
+
+/** A line chart over the weeks in `history` (two or more). */
+function trendChart(history: readonly TrendPoint[], spec: TrendChartSpec): string {
   const left = 84;
   const right = 24;
   const top = 36;
@@ -190,31 +260,36 @@ function trendChart(history: readonly TrendPoint[]): string {
   const t1 = points[points.length - 1]?.t ?? 1;
   const span = t1 - t0 || 1;
   const x = (t: number): number => left + ((t - t0) / span) * plotWidth;
-  const max = Math.max(0, ...points.map(({ p }) => Math.max(p.storedBytes, p.reclaimableBytes)));
-  const { domainMax, ticks } = byteTicks(max);
-  const y = (bytes: number): number => top + plotHeight - (Math.max(0, bytes) / domainMax) * plotHeight;
+  let max = 0;
+  for (const { p } of points) for (const series of spec.series) max = Math.max(max, series.value(p) ?? 0);
+  const { domainMax, ticks } = spec.ticks(max);
+  const y = (value: number): number => top + plotHeight - (Math.max(0, value) / domainMax) * plotHeight;
 
   const parts: string[] = [];
   parts.push(
-    `<svg data-testid="chart-trend" class="chart" viewBox="0 0 ${CHART_WIDTH} ${height}" role="img" aria-labelledby="chart-trend-title">`,
-    `<title id="chart-trend-title">Stored and reclaimable bytes over ${points.length} audits</title>`,
+    `<svg data-testid="${spec.testId}" class="chart" viewBox="0 0 ${CHART_WIDTH} ${height}" role="img" aria-labelledby="${spec.testId}-title">`,
+    `<title id="${spec.testId}-title">${h(spec.title)} over ${points.length} weeks</title>`,
     `<g class="legend" transform="translate(${left},14)">`,
-    `<rect class="swatch-stored" x="0" y="-9" width="12" height="12" rx="2"/><text x="18" y="1">Stored (billed)</text>`,
-    `<rect class="swatch-reclaimable" x="130" y="-9" width="12" height="12" rx="2"/><text x="148" y="1">Reclaimable</text>`,
-    `</g>`,
-    `<g class="grid">`,
   );
+  spec.series.forEach((series, i) => {
+    parts.push(
+      `<rect class="swatch-${series.key}" x="${i * 130}" y="-9" width="12" height="12" rx="2"/><text x="${i * 130 + 18}" y="1">${h(series.label)}</text>`,
+    );
+  });
+  parts.push(`</g>`, `<g class="grid">`);
   for (const t of ticks) parts.push(`<line x1="${left}" x2="${left + plotWidth}" y1="${n(y(t.value))}" y2="${n(y(t.value))}"/>`);
   parts.push(`</g>`, `<g class="axis axis-y"><line x1="${left}" x2="${left}" y1="${top}" y2="${top + plotHeight}"/>`);
   for (const t of ticks) parts.push(`<text x="${left - 8}" y="${n(y(t.value) + 4)}" text-anchor="end">${h(t.label)}</text>`);
   parts.push(
-    `<text class="axis-title" transform="translate(14,${n(top + plotHeight / 2)}) rotate(-90)" text-anchor="middle">Compressed bytes</text></g>`,
+    `<text class="axis-title" transform="translate(14,${n(top + plotHeight / 2)}) rotate(-90)" text-anchor="middle">${h(spec.axisTitle)}</text></g>`,
     `<g class="axis axis-x"><line x1="${left}" x2="${left + plotWidth}" y1="${top + plotHeight}" y2="${top + plotHeight}"/>`,
   );
   // Label at most about ten dates so that they never overlap.
   const every = Math.max(1, Math.ceil(points.length / 10));
+  const last = points.length - 1;
   points.forEach(({ p, t }, i) => {
-    if (i % every !== 0 && i !== points.length - 1) return;
+    // Every `every`-th date and the last one, but no date right before the last, which it would overlap.
+    if (i !== last && (i % every !== 0 || last - i < every)) return;
     const anchor = i === 0 ? 'start' : i === points.length - 1 ? 'end' : 'middle';
     parts.push(`<text x="${n(x(t))}" y="${top + plotHeight + 18}" text-anchor="${anchor}">${h(truncate(p.date.slice(0, 10), 10))}</text>`);
   });
@@ -222,16 +297,22 @@ function trendChart(history: readonly TrendPoint[]): string {
     `<text class="axis-title" x="${n(left + plotWidth / 2)}" y="${top + plotHeight + 44}" text-anchor="middle">Audit date</text></g>`,
   );
 
-  for (const series of ['stored', 'reclaimable'] as const) {
-    const value = (p: TrendPoint): number => (series === 'stored' ? p.storedBytes : p.reclaimableBytes);
-    const coords = points.map(({ p, t }) => `${n(x(t))},${n(y(value(p)))}`).join(' ');
-    if (series === 'stored') {
-      parts.push(`<polygon class="area-stored" points="${n(x(t0))},${top + plotHeight} ${coords} ${n(x(t1))},${top + plotHeight}"/>`);
+  for (const [index, series] of spec.series.entries()) {
+    // A week whose entry did not record the value (an older history) leaves a gap in the line.
+    const known = points.filter(({ p }) => series.value(p) !== undefined);
+    const coords = known.map(({ p, t }) => `${n(x(t))},${n(y(series.value(p) ?? 0))}`).join(' ');
+    if (index === 0 && known.length > 0) {
+      const first = known[0]?.t ?? t0;
+      const last = known[known.length - 1]?.t ?? t1;
+      parts.push(
+        `<polygon class="area-${series.key}" points="${n(x(first))},${top + plotHeight} ${coords} ${n(x(last))},${top + plotHeight}"/>`,
+      );
     }
-    parts.push(`<polyline class="line-${series}" data-series="${series}" points="${coords}"/>`);
-    for (const { p, t } of points) {
-      const text = `${p.date}: ${series} ${formatBytes(value(p))}`;
-      parts.push(`<circle class="dot-${series}" cx="${n(x(t))}" cy="${n(y(value(p)))}" r="3.5"><title>${h(text)}</title></circle>`);
+    parts.push(`<polyline class="line-${series.key}" data-series="${series.key}" points="${coords}"/>`);
+    for (const { p, t } of known) {
+      const value = series.value(p) ?? 0;
+      const text = `${p.date}: ${series.key} ${series.format(value)}`;
+      parts.push(`<circle class="dot-${series.key}" cx="${n(x(t))}" cy="${n(y(value))}" r="3.5"><title>${h(text)}</title></circle>`);
     }
   }
   parts.push(`</svg>`);
@@ -242,7 +323,7 @@ function trendChart(history: readonly TrendPoint[]): string {
 // Page
 
 const STYLE = `
-:root{color-scheme:light;--fg:#1f2933;--muted:#616e7c;--border:#e4e7eb;--bg:#fff;--panel:#f7f8fa;--stored:#3a66c4;--reclaim:#e07b2e;--ok:#1b7a4a;--warn:#9c6511;--bad:#b42323}
+:root{color-scheme:light;--fg:#1f2933;--muted:#616e7c;--border:#e4e7eb;--bg:#fff;--panel:#f7f8fa;--stored:#3a66c4;--reclaim:#e07b2e;--cost:#7a4fb5;--ok:#1b7a4a;--warn:#9c6511;--bad:#b42323}
 *{box-sizing:border-box}
 body{margin:0;background:var(--bg);color:var(--fg);font:14px/1.5 system-ui,-apple-system,"Segoe UI",Roboto,"Helvetica Neue",Arial,"Noto Sans",sans-serif;-webkit-text-size-adjust:100%}
 main{max-width:1200px;margin:0 auto;padding:32px 24px 48px}
@@ -274,6 +355,16 @@ svg.chart .bar-pair:hover rect{opacity:.8}
 svg.chart .line-stored{fill:none;stroke:var(--stored);stroke-width:2}
 svg.chart .line-reclaimable{fill:none;stroke:var(--reclaim);stroke-width:2}
 svg.chart .area-stored{fill:var(--stored);opacity:.08}
+svg.chart .line-cost{fill:none;stroke:var(--cost);stroke-width:2}
+svg.chart .dot-cost,svg.chart .swatch-cost{fill:var(--cost)}
+svg.chart .area-cost{fill:var(--cost);opacity:.08}
+.up{color:var(--bad)}
+.down{color:var(--ok)}
+.muted{color:var(--muted)}
+.card.archive{border-left:4px solid var(--cost)}
+pre.rule{margin:6px 0 0;padding:8px 10px;background:var(--panel);border:1px solid var(--border);border-radius:6px;white-space:pre-wrap;overflow-wrap:anywhere;font-size:12px}
+.groups{display:grid;gap:20px}
+.groups h3{font-size:14px;margin:0 0 6px}
 .table-wrap{overflow-x:auto;border:1px solid var(--border);border-radius:8px}
 table{border-collapse:collapse;width:100%;font-size:13px;font-variant-numeric:tabular-nums}
 th,td{padding:6px 10px;border-bottom:1px solid var(--border);text-align:left;white-space:nowrap;vertical-align:top}
@@ -318,7 +409,7 @@ function countSpan(n: number, noun: string): string {
   return n === 0 ? '' : `<span>${h(formatCount(n))} ${noun}${n === 1 ? '' : 's'}</span>`;
 }
 
-function card(testId: string, label: string, value: string, raw: number, sub?: string, kind?: 'key' | 'save'): string {
+function card(testId: string, label: string, value: string, raw: number, sub?: string, kind?: 'key' | 'save' | 'archive'): string {
   return [
     `<div class="card${kind === undefined ? '' : ` ${kind}`}">`,
     `<div class="label">${h(label)}</div>`,
@@ -342,8 +433,9 @@ function repositoryTable(report: AuditReport, repositories: readonly RepositoryR
     'Reclaimable',
     '$/month',
     'Savings/month',
+    'Archivable',
   ];
-  const numeric = new Set([3, 4, 5, 6, 7, 8, 9, 10]);
+  const numeric = new Set([3, 4, 5, 6, 7, 8, 9, 10, 11]);
   const rows = repositories.map((r) => {
     const notes = [r.optedOut ? 'opted out' : '', r.excluded ? 'excluded' : ''].filter((x) => x !== '');
     const policy = `<span class="badge ${h(r.policyStatus)}">${h(policyLabel({ ...r, optedOut: false, excluded: false }))}</span>${notes.map((x) => `<span class="tag">${h(x)}</span>`).join('')}`;
@@ -360,6 +452,7 @@ function repositoryTable(report: AuditReport, repositories: readonly RepositoryR
       `<td class="num" data-value="${r.reclaimableBytes}">${h(formatBytes(r.reclaimableBytes))}</td>`,
       `<td class="num">${h(formatUsd(r.monthlyCostUsd))}</td>`,
       `<td class="num">${h(formatUsd(r.monthlySavingsUsd))}</td>`,
+      `<td class="num" data-value="${r.archivableBytes}">${h(formatBytes(r.archivableBytes))}</td>`,
       `</tr>`,
     ].join('');
   });
@@ -373,7 +466,8 @@ function repositoryTable(report: AuditReport, repositories: readonly RepositoryR
     `<td class="num">${h(formatBytes(t.storedBytes))}</td>`,
     `<td class="num">${h(formatBytes(t.reclaimableBytes))}</td>`,
     `<td class="num">${h(formatUsd(t.monthlyCostUsd))}</td>`,
-    `<td class="num">${h(formatUsd(t.monthlySavingsUsd))}</td></tr>`,
+    `<td class="num">${h(formatUsd(t.monthlySavingsUsd))}</td>`,
+    `<td class="num">${h(formatBytes(t.archivableBytes))}</td></tr>`,
   ].join('');
   return [
     `<div class="table-wrap"><table data-testid="repositories">`,
@@ -475,6 +569,127 @@ function apiCallsSection(report: AuditReport): string {
   ].join('\n');
 }
 
+/** `+1.2 GiB` / `-300 MiB` / `±0 B`, in a span coloured by direction (more cost is bad). */
+function bytesChange(bytes: number): string {
+  const text = bytes > 0 ? `+${formatBytes(bytes)}` : bytes < 0 ? formatBytes(bytes) : '±0 B';
+  return `<span class="${bytes > 0 ? 'up' : bytes < 0 ? 'down' : 'muted'}">${h(text)}</span>`;
+}
+
+function usdChange(usd: number): string {
+  return `<span class="${usd > 0 ? 'up' : usd < 0 ? 'down' : 'muted'}">${h(formatUsdChange(usd))}</span>`;
+}
+
+/** Cost by owner: one table per grouping, largest cost first, with the change on last week. */
+function costGroupsSection(report: AuditReport, previous: HistoryEntry | undefined): string {
+  if (report.costGroups.length === 0) return '';
+  const changes = costGroupChanges(report.costGroups, previous);
+  const tables: string[] = [];
+  for (const by of groupingsOf(report.costAllocationTagKeys)) {
+    const groups = changes.filter((g) => g.by === by);
+    const rows = groups.map((g) => {
+      const change =
+        g.change !== null
+          ? `${usdChange(g.change.monthlyCostUsd)} <span class="muted">(${bytesChange(g.change.storedBytes)})</span>`
+          : `<span class="muted">${g.status === 'new' ? 'new' : '–'}</span>`;
+      return [
+        `<tr data-testid="cost-group-row" data-by="${h(g.by)}" data-value="${h(g.value)}">`,
+        `<td class="repo">${h(g.value)}</td>`,
+        `<td class="num">${h(formatCount(g.repositories))}</td>`,
+        `<td class="num" data-value="${g.storedBytes}">${h(formatBytes(g.storedBytes))}</td>`,
+        `<td class="num">${h(formatUsd(g.monthlyCostUsd))}</td>`,
+        `<td class="num" data-testid="cost-group-change">${change}</td>`,
+        `<td class="num">${h(formatBytes(g.reclaimableBytes))}</td>`,
+        `<td class="num">${h(formatUsd(g.monthlySavingsUsd))}</td>`,
+        `</tr>`,
+      ].join('');
+    });
+    tables.push(
+      [
+        `<div data-testid="cost-groups-${h(by)}">`,
+        `<h3>By ${h(groupingLabel(by))}</h3>`,
+        `<div class="table-wrap"><table><thead><tr><th scope="col">${by === 'name-prefix' ? 'Name prefix' : h(`Tag ${by.slice(4)}`)}</th><th scope="col" class="num">Repositories</th><th scope="col" class="num">Stored</th><th scope="col" class="num">$/month</th><th scope="col" class="num">On last week</th><th scope="col" class="num">Reclaimable</th><th scope="col" class="num">Savings/month</th></tr></thead><tbody>`,
+        ...rows,
+        `</tbody></table></div>`,
+        `</div>`,
+      ].join('\n'),
+    );
+  }
+  const intro =
+    previous === undefined
+      ? 'No history yet: the change on last week shows from the next weekly report on.'
+      : `Change on the report of ${previous.date}. Repositories of every region with the same owner form one group.`;
+  return [
+    `<section data-testid="cost-groups">`,
+    `<h2>Cost by owner</h2>`,
+    `<p>${h(intro)}</p>`,
+    `<div class="groups">`,
+    ...tables,
+    `</div>`,
+    `</section>`,
+  ].join('\n');
+}
+
+/** The trend: weekly charts of bytes and cost, or "no history yet". */
+function trendSection(history: readonly TrendPoint[]): string {
+  if (history.length < 2) {
+    return [
+      `<section data-testid="trend">`,
+      `<h2>Trend</h2>`,
+      `<p data-testid="no-history">No history yet: the weekly report keeps one row a week, and the trend draws from the second week on.</p>`,
+      `</section>`,
+    ].join('\n');
+  }
+  return [
+    `<section data-testid="trend">`,
+    `<h2>Trend</h2>`,
+    `<figure>`,
+    trendChart(history, BYTES_TREND),
+    `<figcaption>Stored and reclaimable bytes of the last ${h(formatCount(history.length))} weekly reports (up to ${TREND_WEEKS} weeks).</figcaption>`,
+    `</figure>`,
+    `<figure>`,
+    trendChart(history, COST_TREND),
+    `<figcaption>Monthly storage cost of the same reports.</figcaption>`,
+    `</figure>`,
+    `</section>`,
+  ].join('\n');
+}
+
+/** Archive savings: what a transition rule would move, the suggested rule per repository, and the caveats. */
+function archiveSection(report: AuditReport): string {
+  const t = report.totals;
+  const repositories = report.repositories
+    .filter((r) => r.archivableBytes > 0)
+    .sort(
+      (a, b) =>
+        b.archivableBytes - a.archivableBytes || a.region.localeCompare(b.region) || a.repositoryName.localeCompare(b.repositoryName),
+    );
+  const saving =
+    t.monthlyArchiveSavingsUsd === null
+      ? 'No archive price was given, so the saving is not priced: set the archive price (see the README) to see it.'
+      : `At ${formatPrice(report.archivePricePerGbMonth ?? 0)} in the archive class that saves ${formatUsd(t.monthlyArchiveSavingsUsd)} a month.`;
+  const rows = repositories.map((r) => {
+    const rule =
+      r.archiveRuleSuggestion === null
+        ? '<span class="muted">the policy’s own transition rules</span>'
+        : `<details><summary>rule to add</summary><pre class="rule">${h(r.archiveRuleSuggestion)}</pre></details>`;
+    return `<tr data-testid="archive-row"><td>${h(r.region)}</td><td class="repo">${h(r.repositoryName)}</td><td class="num" data-value="${r.archivableBytes}">${h(formatBytes(r.archivableBytes))}</td><td class="msg">${rule}</td></tr>`;
+  });
+  return [
+    `<section data-testid="archive">`,
+    `<h2>Archive savings</h2>`,
+    `<p>${h(`${formatBytes(t.archivableBytes)} in ${formatCount(repositories.length)} ${repositories.length === 1 ? 'repository' : 'repositories'} belong to images not pulled for ${report.archiveAfterDays} days that the lifecycle policies keep, and that a transition rule would move to the archive class. ${saving}`)}</p>`,
+    `<p class="muted">${h(`The janitor only suggests the rule; it never writes one. Archived images cannot be pulled until restored, and ECR charges an archived image for at least ${ARCHIVE_MINIMUM_CHARGE_DAYS} days.`)}</p>`,
+    repositories.length === 0
+      ? ''
+      : [
+          `<div class="table-wrap"><table><thead><tr><th scope="col">Region</th><th scope="col">Repository</th><th scope="col" class="num">Archivable</th><th scope="col">Suggested transition rule</th></tr></thead><tbody>`,
+          ...rows,
+          `</tbody></table></div>`,
+        ].join('\n'),
+    `</section>`,
+  ].join('\n');
+}
+
 /**
  * The audit as one self-contained HTML page: totals, the referrers at risk (when any), a bar chart
  * of the repositories with the most reclaimable bytes, a weekly trend chart when `history` has two
@@ -531,6 +746,24 @@ export function renderHtml(report: AuditReport, options: HtmlOptions = {}): stri
       'untagged images never expire',
     ),
     card('total-images', 'Images', formatCount(t.images), t.images, `${formatCount(t.untaggedImages)} untagged`),
+    card(
+      'total-archivable',
+      'Archivable',
+      formatBytes(t.archivableBytes),
+      t.archivableBytes,
+      `not pulled for ${report.archiveAfterDays} days`,
+      'archive',
+    ),
+    t.monthlyArchiveSavingsUsd === null
+      ? card('total-archive-savings', 'Archive savings', 'not priced', 0, 'set the archive price', 'archive')
+      : card(
+          'total-archive-savings',
+          'Archive savings',
+          formatUsd(t.monthlyArchiveSavingsUsd),
+          t.monthlyArchiveSavingsUsd,
+          `a month at ${formatPrice(report.archivePricePerGbMonth ?? 0)}`,
+          'archive',
+        ),
   ];
 
   const body: string[] = [
@@ -551,18 +784,10 @@ export function renderHtml(report: AuditReport, options: HtmlOptions = {}): stri
     `</figure>`,
     `</section>`,
   ];
-  if (history.length >= 2) {
-    body.push(
-      `<section>`,
-      `<h2>Trend</h2>`,
-      `<figure>`,
-      trendChart(history),
-      `<figcaption>Totals of the last ${h(formatCount(history.length))} audits.</figcaption>`,
-      `</figure>`,
-      `</section>`,
-    );
-  }
   body.push(
+    trendSection(history),
+    costGroupsSection(report, options.previous),
+    archiveSection(report),
     `<section>`,
     `<h2>Repositories</h2>`,
     repositories.length === 0 ? '<p>No repositories audited.</p>' : repositoryTable(report, repositories),

@@ -11,6 +11,7 @@ export * from './summary';
 export * from './csv';
 export * from './markdown';
 export * from './html';
+export * from './message';
 
 /** The report formats the renderers produce. */
 export const REPORT_FORMATS = ['table', 'json', 'csv', 'markdown', 'html'] as const;

@@ -1,4 +1,7 @@
+import { ARCHIVE_MINIMUM_CHARGE_DAYS } from '../../domain/archive';
+import { groupingLabel, groupingsOf } from '../../domain/cost-groups';
 import type { AuditReport } from '../../domain/report';
+import { visibleControls } from '../../domain/text';
 import {
   REFERRERS_AT_RISK_NOTE,
   REGISTRY_WIDE,
@@ -20,7 +23,7 @@ import {
  * as `#` or `+` need no escape: the text never starts a line.)
  */
 export function escapeMarkdown(text: string): string {
-  return text.replace(/\r\n|\r|\n/g, ' ').replace(/[\\`*_[\]<>|~&]/g, (c) => `\\${c}`);
+  return visibleControls(text.replace(/\r\n|\r|\n/g, ' ')).replace(/[\\`*_[\]<>|~&]/g, (c) => `\\${c}`);
 }
 
 function table(header: readonly string[], rows: ReadonlyArray<readonly string[]>, align: ReadonlyArray<'l' | 'r'>): string {
@@ -77,6 +80,13 @@ export function renderMarkdown(report: AuditReport): string {
     ['Reclaimable', `${formatBytes(t.reclaimableBytes)} (${formatPercent(t.reclaimableBytes, t.storedBytes)} of stored)`],
     ['Monthly cost', formatUsd(t.monthlyCostUsd)],
     ['Monthly savings', formatUsd(t.monthlySavingsUsd)],
+    [`Archivable (not pulled for ${report.archiveAfterDays} days)`, formatBytes(t.archivableBytes)],
+    [
+      'Monthly archive savings',
+      t.monthlyArchiveSavingsUsd === null
+        ? 'not priced (no archive price given)'
+        : `${formatUsd(t.monthlyArchiveSavingsUsd)} at ${formatPrice(report.archivePricePerGbMonth ?? 0)}`,
+    ],
   ];
   out.push('## Totals', '');
   out.push(
@@ -111,6 +121,66 @@ export function renderMarkdown(report: AuditReport): string {
     out.push('');
   }
 
+  if (report.costGroups.length > 0) {
+    out.push('## Cost by owner', '');
+    out.push('Repositories of every region with the same owner form one group; largest cost first.', '');
+    for (const by of groupingsOf(report.costAllocationTagKeys)) {
+      const groups = report.costGroups.filter((g) => g.by === by);
+      out.push(`### By ${escapeMarkdown(groupingLabel(by))}`, '');
+      out.push(
+        table(
+          [
+            by === 'name-prefix' ? 'Name prefix' : escapeMarkdown(`Tag ${by.slice(4)}`),
+            'Repositories',
+            'Stored',
+            '$/month',
+            'Reclaimable',
+            'Savings/month',
+          ],
+          groups.map((g) => [
+            escapeMarkdown(g.value),
+            formatCount(g.repositories),
+            formatBytes(g.storedBytes),
+            escapeMarkdown(formatUsd(g.monthlyCostUsd)),
+            formatBytes(g.reclaimableBytes),
+            escapeMarkdown(formatUsd(g.monthlySavingsUsd)),
+          ]),
+          ['l', 'r', 'r', 'r', 'r', 'r'],
+        ),
+        '',
+      );
+    }
+  }
+
+  const archivable = report.repositories
+    .filter((r) => r.archivableBytes > 0)
+    .sort(
+      (a, b) =>
+        b.archivableBytes - a.archivableBytes || a.region.localeCompare(b.region) || a.repositoryName.localeCompare(b.repositoryName),
+    );
+  if (archivable.length > 0) {
+    out.push('## Archive savings', '');
+    out.push(
+      escapeMarkdown(
+        `Images not pulled for ${report.archiveAfterDays} days that the lifecycle policies keep, and that a transition rule would move to the archive class. The janitor only suggests the rule; it never writes one. Archived images cannot be pulled until restored, and ECR charges an archived image for at least ${ARCHIVE_MINIMUM_CHARGE_DAYS} days.`,
+      ),
+      '',
+    );
+    out.push(
+      table(
+        ['Region', 'Repository', 'Archivable', 'Suggested rule to add'],
+        archivable.map((r) => [
+          escapeMarkdown(r.region),
+          escapeMarkdown(r.repositoryName),
+          formatBytes(r.archivableBytes),
+          r.archiveRuleSuggestion === null ? 'none: the policy’s own transition rules' : escapeMarkdown(r.archiveRuleSuggestion),
+        ]),
+        ['l', 'l', 'r', 'l'],
+      ),
+      '',
+    );
+  }
+
   out.push('## Repositories', '');
   if (report.repositories.length === 0) {
     out.push('No repositories audited.');
@@ -118,7 +188,7 @@ export function renderMarkdown(report: AuditReport): string {
     out.push('Sorted by reclaimable bytes. *Stored* is what ECR bills: each layer counted once per repository.', '');
     out.push(
       table(
-        ['Region', 'Repository', 'Policy', 'Images', 'Untagged', 'Stored', 'Reclaimable', '$/month', 'Savings/month'],
+        ['Region', 'Repository', 'Policy', 'Images', 'Untagged', 'Stored', 'Reclaimable', '$/month', 'Savings/month', 'Archivable'],
         byReclaimable(report.repositories).map((r) => [
           escapeMarkdown(r.region),
           escapeMarkdown(r.repositoryName),
@@ -129,8 +199,9 @@ export function renderMarkdown(report: AuditReport): string {
           formatBytes(r.reclaimableBytes),
           escapeMarkdown(formatUsd(r.monthlyCostUsd)),
           escapeMarkdown(formatUsd(r.monthlySavingsUsd)),
+          formatBytes(r.archivableBytes),
         ]),
-        ['l', 'l', 'l', 'r', 'r', 'r', 'r', 'r', 'r'],
+        ['l', 'l', 'l', 'r', 'r', 'r', 'r', 'r', 'r', 'r'],
       ),
     );
   }

@@ -1,5 +1,6 @@
 import type { LifecyclePolicy } from '../../domain/policy';
 import type { RemediationAction, RemediationResult } from '../../domain/remediation';
+import { oneLine } from '../../domain/text';
 import { renderTable } from './table';
 
 function describePolicy(text: string | null | undefined): string {
@@ -38,6 +39,8 @@ export function renderRemediationPlan(result: RemediationResult, applied: boolea
   for (const a of result.actions) counts.set(a.outcome, (counts.get(a.outcome) ?? 0) + 1);
   const summary = [...counts].map(([outcome, n]) => `${n} ${outcome}`).join(', ') || 'no repositories';
   const header = applied ? 'Remediation (applied):' : 'Remediation plan (dry run; nothing was written — add --apply to write):';
-  const errors = result.errors.map((e) => `error: ${e.region}${e.repositoryName ? `/${e.repositoryName}` : ''}: ${e.code}: ${e.message}`);
+  const errors = result.errors.map((e) =>
+    oneLine(`error: ${e.region}${e.repositoryName ? `/${e.repositoryName}` : ''}: ${e.code}: ${e.message}`),
+  );
   return [header, renderTable(['region', 'repository', 'outcome', 'before', 'after'], rows), '', summary, ...errors].join('\n');
 }

@@ -1,6 +1,8 @@
 import type { AuditReport } from '../../domain/report';
 import type { ReportArtifactFormat, ReportRenderer, ReportRenderOptions } from '../../ports/report';
+import { renderCostGroupsCsv } from './csv';
 import { renderReport } from './index';
+import { renderReportMessage } from './message';
 
 /**
  * The {@link ReportRenderer} over the janitor's own renderers (the ones `audit --format` uses), so a
@@ -10,6 +12,11 @@ import { renderReport } from './index';
  */
 export const reportRenderer: ReportRenderer = {
   render(report: AuditReport, format: ReportArtifactFormat, options: ReportRenderOptions = {}): string {
-    return renderReport(report, format, options.history === undefined ? {} : { history: options.history });
+    if (format === 'cost-groups-csv') return renderCostGroupsCsv(report);
+    return renderReport(report, format, {
+      ...(options.history === undefined ? {} : { history: options.history }),
+      ...(options.previous === undefined ? {} : { previous: options.previous }),
+    });
   },
+  renderMessage: renderReportMessage,
 };

@@ -1,4 +1,6 @@
+import { groupingLabel, groupingsOf } from '../../domain/cost-groups';
 import type { AuditReport } from '../../domain/report';
+import { oneLine, visibleControls } from '../../domain/text';
 import {
   REFERRERS_AT_RISK_NOTE,
   REGISTRY_WIDE,
@@ -10,6 +12,7 @@ import {
   formatUsd,
   notReachedSentence,
   policyLabel,
+  TOP_REPOSITORIES,
   withReferrersAtRisk,
 } from './format';
 import { renderTable } from './table';
@@ -20,8 +23,11 @@ export interface SummaryOptions {
   limit?: number;
 }
 
-/** The default number of repositories in the terminal table. */
-export const SUMMARY_LIMIT = 20;
+/** The default number of repositories in the terminal table (the same top as the HTML bar chart's). */
+export const SUMMARY_LIMIT = TOP_REPOSITORIES;
+
+/** How many cost groups of each grouping the summary lists; the other reports list them all. */
+export const SUMMARY_GROUPS_LIMIT = 10;
 
 /** How many warnings the summary lists; the other reports list them all. */
 export const SUMMARY_WARNINGS_LIMIT = 10;
@@ -34,7 +40,7 @@ const ALIGN = ['left', 'left', 'left', 'right', 'right', 'right', 'right', 'righ
 
 /** Label/value lines with the values aligned in one column. */
 function keyValues(rows: ReadonlyArray<readonly [string, string]>): string {
-  const width = Math.max(...rows.map(([label]) => label.length));
+  const width = rows.reduce((w, [label]) => Math.max(w, label.length), 0);
   return rows.map(([label, value]) => `${label.padEnd(width)}  ${value}`).join('\n');
 }
 
@@ -51,7 +57,9 @@ export function renderSummaryTable(report: AuditReport, options: SummaryOptions 
   const t = report.totals;
   const lines: string[] = [];
 
-  lines.push(`ECR storage audit at ${report.now} (untagged images older than ${report.days} days; ${formatPrice(report.pricePerGbMonth)})`);
+  lines.push(
+    `ECR storage audit at ${visibleControls(report.now)} (untagged images older than ${report.days} days; ${formatPrice(report.pricePerGbMonth)})`,
+  );
   lines.push('');
   const atRisk = withReferrersAtRisk(report.repositories).length;
   lines.push(
@@ -74,6 +82,13 @@ export function renderSummaryTable(report: AuditReport, options: SummaryOptions 
       ['Reclaimable', `${formatBytes(t.reclaimableBytes)} (${formatPercent(t.reclaimableBytes, t.storedBytes)} of stored)`],
       ['Monthly cost', formatUsd(t.monthlyCostUsd)],
       ['Monthly savings', formatUsd(t.monthlySavingsUsd)],
+      ['Archivable', `${formatBytes(t.archivableBytes)} (images not pulled for ${report.archiveAfterDays} days)`],
+      [
+        'Archive savings',
+        t.monthlyArchiveSavingsUsd === null
+          ? 'not priced (set --archive-price-per-gb-month)'
+          : `${formatUsd(t.monthlyArchiveSavingsUsd)} a month at ${formatPrice(report.archivePricePerGbMonth ?? 0)}`,
+      ],
     ]),
   );
   // One line, under the totals, so that the number is not misread as something to clean up.
@@ -127,12 +142,37 @@ export function renderSummaryTable(report: AuditReport, options: SummaryOptions 
     if (left > 0) lines.push(`  … and ${formatCount(left)} more (the JSON, CSV, Markdown and HTML reports list them all).`);
   }
 
+  for (const by of groupingsOf(report.costAllocationTagKeys)) {
+    const groups = report.costGroups.filter((g) => g.by === by);
+    if (groups.length === 0) continue;
+    lines.push('');
+    lines.push(`Cost by ${groupingLabel(by)}:`);
+    lines.push('');
+    const shownGroups = groups.slice(0, SUMMARY_GROUPS_LIMIT);
+    lines.push(
+      renderTable(
+        [by === 'name-prefix' ? 'name prefix' : `tag ${by.slice(4)}`, 'repositories', 'stored', '$/month', 'reclaimable', 'savings/month'],
+        shownGroups.map((g) => [
+          g.value,
+          formatCount(g.repositories),
+          formatBytes(g.storedBytes),
+          formatUsd(g.monthlyCostUsd),
+          formatBytes(g.reclaimableBytes),
+          formatUsd(g.monthlySavingsUsd),
+        ]),
+        ['left', 'right', 'right', 'right', 'right', 'right'],
+      ),
+    );
+    const more = groups.length - shownGroups.length;
+    if (more > 0) lines.push(`… and ${formatCount(more)} more (the CSV, Markdown and HTML reports list every group).`);
+  }
+
   if (report.errors.length > 0) {
     lines.push('');
     const n = report.errors.length;
     lines.push(`${formatCount(n)} ${n === 1 ? 'error' : 'errors'} (the run went on without the failed parts):`);
     for (const e of report.errors) {
-      lines.push(`  ${e.region}${e.repositoryName === undefined ? '' : ` ${e.repositoryName}`}: ${e.code}: ${oneLine(e.message)}`);
+      lines.push(oneLine(`  ${e.region}${e.repositoryName === undefined ? '' : ` ${e.repositoryName}`}: ${e.code}: ${e.message}`));
     }
   }
 
@@ -141,7 +181,9 @@ export function renderSummaryTable(report: AuditReport, options: SummaryOptions 
     const n = report.warnings.length;
     lines.push(`${formatCount(n)} ${n === 1 ? 'warning' : 'warnings'} (need a person; the totals are unchanged):`);
     for (const w of report.warnings.slice(0, SUMMARY_WARNINGS_LIMIT)) {
-      lines.push(`  ${w.region} ${w.repositoryName || REGISTRY_WIDE}: ${w.code}: ${truncate(oneLine(w.message), WARNING_CHARS)}`);
+      lines.push(
+        `  ${oneLine(`${w.region} ${w.repositoryName || REGISTRY_WIDE}: ${w.code}`)}: ${truncate(oneLine(w.message), WARNING_CHARS)}`,
+      );
     }
     const left = n - SUMMARY_WARNINGS_LIMIT;
     if (left > 0) lines.push(`  … and ${formatCount(left)} more (the JSON, Markdown and HTML reports list every warning).`);
@@ -151,9 +193,4 @@ export function renderSummaryTable(report: AuditReport, options: SummaryOptions 
 
 function truncate(text: string, max: number): string {
   return text.length <= max ? text : `${text.slice(0, max - 1)}…`;
-}
-
-/** Keeps a message on one terminal line. */
-function oneLine(text: string): string {
-  return text.replace(/\s*[\r\n]+\s*/g, ' ');
 }

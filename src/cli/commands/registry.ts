@@ -9,7 +9,14 @@ import {
   createEcrRegistryPool,
 } from '../../adapters/aws/clients';
 import { parseRateLimits, type RateLimits } from '../../adapters/aws/rate-limiter';
-import { REPORT_EXTENSIONS, REPORT_FORMATS, notReachedSentence, renderReport, type ReportFormat } from '../../adapters/render';
+import {
+  REPORT_EXTENSIONS,
+  REPORT_FORMATS,
+  notReachedSentence,
+  renderCostGroupsCsv,
+  renderReport,
+  type ReportFormat,
+} from '../../adapters/render';
 import { renderRemediationPlan } from '../../adapters/render/remediation';
 import { parseSnapshot } from '../../adapters/snapshot/schema';
 import { SnapshotRegistry } from '../../adapters/snapshot/snapshot-registry';
@@ -19,6 +26,7 @@ import type { RepositoryState, SnapshotFile } from '../../domain/registry';
 import { SNAPSHOT_FORMAT } from '../../domain/registry';
 import type { AuditReport, ReportError } from '../../domain/report';
 import { REGION_NAME } from '../../domain/region';
+import { oneLine } from '../../domain/text';
 import { toEpochMs } from '../../domain/time';
 import { DEFAULT_OPT_OUT_TAG } from '../../domain/selection';
 import type { PolicyWriter, RegistryReader } from '../../ports/registry';
@@ -26,18 +34,22 @@ import { audit, scanRegistries } from '../../use-cases/audit';
 import { remediate, type RemediationOutcome, type RemediationResult } from '../../use-cases/remediate';
 import type { CliContext } from '../context';
 import { EXIT, UsageError } from '../errors';
+import { recordHistory, type HistoryForReport } from '../history';
 import { readJsonFile } from '../io';
 import {
   MAX_ATTEMPTS,
   MAX_CONCURRENCY,
   MAX_PRICE_PER_GB_MONTH,
   MAX_PROGRESS_INTERVAL_SECONDS,
+  collectTagKey,
+  parseDecimalPrice,
   parseDecimalUpTo,
   parseEndpoint,
   parseIntInRange,
   parseNow,
   parsePositiveInt,
 } from '../options';
+import { DEFAULT_ARCHIVE_AFTER_DAYS, MAX_ARCHIVE_AFTER_DAYS } from '../../domain/archive';
 import { checkOutputDirectory, checkOutputFile, outputError, writeFilesAtomically } from '../output';
 import { DEFAULT_PROGRESS_INTERVAL_SECONDS, progressReporter, type ProgressReporter } from '../progress';
 
@@ -131,6 +143,12 @@ function parseRateLimitFlag(value: string): RateLimits {
   }
 }
 
+function parseArchiveAfterDays(value: string): number {
+  const days = parsePositiveInt(value);
+  if (days > MAX_ARCHIVE_AFTER_DAYS) throw new InvalidArgumentError(`"${value}" is more than ${MAX_ARCHIVE_AFTER_DAYS} days`);
+  return days;
+}
+
 function parseRegions(value: string | undefined): string[] {
   if (value === undefined) return [];
   const regions = [
@@ -186,16 +204,19 @@ async function openSources(flags: SourceFlags, counter: CallCounter): Promise<So
   });
 }
 
-async function writeArtifacts(dir: string, report: AuditReport): Promise<string[]> {
+async function writeArtifacts(dir: string, report: AuditReport, options: HistoryForReport | Record<string, never> = {}): Promise<string[]> {
   try {
     await mkdir(dir, { recursive: true });
   } catch (error) {
     throw outputError(dir, error);
   }
-  const files = (['json', 'csv', 'markdown', 'html'] as const).map((format) => ({
-    path: join(dir, `report.${REPORT_EXTENSIONS[format]}`),
-    content: renderReport(report, format),
-  }));
+  const files = [
+    ...(['json', 'csv', 'markdown', 'html'] as const).map((format) => ({
+      path: join(dir, `report.${REPORT_EXTENSIONS[format]}`),
+      content: renderReport(report, format, options),
+    })),
+    { path: join(dir, 'cost-groups.csv'), content: renderCostGroupsCsv(report) },
+  ];
   // Each file is written whole to a temporary name, then all are renamed: no half-written reports.
   await writeFilesAtomically(files);
   return files.map((f) => f.path);
@@ -248,13 +269,44 @@ export function auditCommand(ctx: CliContext): Command {
       parseDecimalUpTo(MAX_PRICE_PER_GB_MONTH, 'USD per GB-month'),
       0.1,
     )
+    .option('--group-by-tag <key>', 'also group cost by the value of this repository tag, e.g. team (repeatable)', collectTagKey, [])
+    .option(
+      '--archive-after-days <n>',
+      'count images not pulled for N days (push time when never pulled) as archivable',
+      parseArchiveAfterDays,
+      DEFAULT_ARCHIVE_AFTER_DAYS,
+    )
+    .option(
+      '--archive-price-per-gb-month <usd>',
+      'archive storage price in USD per GB-month, to price the archive saving (none by default: read it on the ECR pricing page)',
+      parseDecimalPrice,
+    )
     .addOption(new Option('--format <format>', 'output on stdout').choices([...REPORT_FORMATS]).default('table'))
-    .option('--out <dir>', 'also write report.json, report.csv, report.md and report.html to DIR')
+    .option('--out <dir>', 'also write report.json, report.csv, cost-groups.csv, report.md and report.html to DIR')
+    .option(
+      '--history <file>',
+      'keep a weekly history in FILE (created if missing): the HTML report then shows the trend and the change per owner',
+    )
     .action(
       async (
-        opts: SourceFlags & SelectionFlags & { days: number; now?: number; pricePerGbMonth: number; format: ReportFormat; out?: string },
+        opts: SourceFlags &
+          SelectionFlags & {
+            days: number;
+            now?: number;
+            pricePerGbMonth: number;
+            groupByTag: string[];
+            archiveAfterDays: number;
+            archivePricePerGbMonth?: number;
+            format: ReportFormat;
+            out?: string;
+            history?: string;
+          },
       ) => {
         if (opts.out !== undefined) await checkOutputDirectory(opts.out, '--out');
+        if (opts.archivePricePerGbMonth !== undefined && opts.archivePricePerGbMonth > opts.pricePerGbMonth)
+          throw new UsageError(
+            `--archive-price-per-gb-month ${opts.archivePricePerGbMonth} is above --price-per-gb-month ${opts.pricePerGbMonth}: archive storage is never priced above standard storage`,
+          );
         const counter = new CallCounter();
         const sources = await openSources(opts, counter);
         const progress = progressOf(ctx, opts);
@@ -268,15 +320,19 @@ export function auditCommand(ctx: CliContext): Command {
             pricePerGbMonth: opts.pricePerGbMonth,
             selection: { optOutTag: opts.optOutTag, exclude: opts.exclude },
             concurrency: opts.concurrency,
+            costAllocationTagKeys: opts.groupByTag,
+            archiveAfterDays: opts.archiveAfterDays,
+            archivePricePerGbMonth: opts.archivePricePerGbMonth ?? null,
             ...(opts.snapshot === undefined ? { counter } : {}),
             onProgress: progress.update,
             ...(ctx.signal ? { signal: ctx.signal } : {}),
           },
         );
         progress.done();
-        ctx.out(renderReport(report, opts.format).trimEnd());
+        const history = opts.history === undefined ? {} : await recordHistory(opts.history, report, (line) => ctx.err(line));
+        ctx.out(renderReport(report, opts.format, history).trimEnd());
         if (opts.out !== undefined) {
-          const written = await writeArtifacts(opts.out, report);
+          const written = await writeArtifacts(opts.out, report, history);
           ctx.err(`wrote ${written.join(', ')}`);
         }
         const partial = partialFailureLine(report.errors, 'audited', 'the report');
@@ -337,7 +393,8 @@ export function remediateCommand(ctx: CliContext): Command {
  * @example errorLine({ region: 'eu-west-1', repositoryName: 'app', code: 'AccessDeniedException', message: '…' }) // 'error: eu-west-1/app: AccessDeniedException: …'
  */
 export function errorLine(e: ReportError): string {
-  return `error: ${e.region}${e.repositoryName === undefined ? '' : `/${e.repositoryName}`}: ${e.code}: ${e.message}`;
+  // One line, control characters made visible: names and messages may come from a snapshot file.
+  return oneLine(`error: ${e.region}${e.repositoryName === undefined ? '' : `/${e.repositoryName}`}: ${e.code}: ${e.message}`);
 }
 
 /** Outcomes that leave a repository without untagged cleanup although the janitor may change it. */
@@ -360,7 +417,7 @@ export function remediationProblems(result: RemediationResult): string[] {
   const regions = result.errors.filter((e) => e.repositoryName === undefined).map(errorLine);
   const repositories = result.actions
     .filter((a) => NOT_REMEDIATED.has(a.outcome))
-    .map((a) => `${a.outcome}: ${a.region}/${a.repositoryName}${a.message === undefined ? '' : `: ${a.message}`}`);
+    .map((a) => oneLine(`${a.outcome}: ${a.region}/${a.repositoryName}${a.message === undefined ? '' : `: ${a.message}`}`));
   if (regions.length === 0 && repositories.length === 0) return [];
   const summary = [
     repositories.length > 0 ? `${repositories.length} repositor${repositories.length === 1 ? 'y was' : 'ies were'} not remediated` : '',

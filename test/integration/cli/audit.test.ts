@@ -60,6 +60,8 @@ const TOTAL_KEYS = [
   'reclaimableBytes',
   'monthlyCostUsd',
   'monthlySavingsUsd',
+  'archivableBytes',
+  'monthlyArchiveSavingsUsd',
 ].sort();
 
 const REPOSITORY_KEYS = [
@@ -81,6 +83,9 @@ const REPOSITORY_KEYS = [
   'reclaimableBytes',
   'monthlyCostUsd',
   'monthlySavingsUsd',
+  'archivableBytes',
+  'archiveRuleSuggestion',
+  'costAllocationTags',
 ].sort();
 
 function row(report: AuditReport, repositoryName: string, region = 'us-east-1'): RepositoryReport {
@@ -143,7 +148,20 @@ describe('ecr-janitor audit and snapshot (CLI against moto)', () => {
     it('exits 0 and prints a report of the documented shape when every repository can be read', () => {
       expect(run.code).toBe(0);
       expect(Object.keys(report)).toEqual(
-        expect.arrayContaining(['generatedAt', 'now', 'days', 'pricePerGbMonth', 'totals', 'repositories', 'apiCalls', 'errors']),
+        expect.arrayContaining([
+          'generatedAt',
+          'now',
+          'days',
+          'pricePerGbMonth',
+          'archiveAfterDays',
+          'archivePricePerGbMonth',
+          'costAllocationTagKeys',
+          'totals',
+          'costGroups',
+          'repositories',
+          'apiCalls',
+          'errors',
+        ]),
       );
       expect(report).toMatchObject({ generatedAt: GENERATED_AT, now, days: 7, pricePerGbMonth: 0.1, errors: [] });
       expect(Object.keys(report.totals).sort()).toEqual(TOTAL_KEYS);

@@ -135,7 +135,7 @@ describe('ecr-janitor stopping', () => {
 
       // Assert
       expect(run.code).toBe(130);
-      expect(readdirSync(out).sort()).toEqual(['report.csv', 'report.html', 'report.json', 'report.md']);
+      expect(readdirSync(out).sort()).toEqual(['cost-groups.csv', 'report.csv', 'report.html', 'report.json', 'report.md']);
       expect((JSON.parse(readFileSync(path.join(out, 'report.json'), 'utf8')) as AuditReport).complete).toBe(false);
     });
   });

@@ -203,13 +203,17 @@ describe('scheduledAudit handler (moto)', () => {
       expect(detail.change).toBeNull();
     });
 
-    it('writes report.{json,csv,md,html} under reports/YYYY-MM-DD/', async () => {
+    it('writes report.{json,csv,md,html} and cost-groups.csv under reports/YYYY-MM-DD/', async () => {
       const prefix = `reports/${date}/`;
-      expect(await keysUnder(prefix)).toEqual(['json', 'csv', 'md', 'html'].map((ext) => `${prefix}report.${ext}`).sort());
+      expect(await keysUnder(prefix)).toEqual(
+        [...['json', 'csv', 'md', 'html'].map((ext) => `${prefix}report.${ext}`), `${prefix}cost-groups.csv`].sort(),
+      );
+      expect(await objectText(`${prefix}cost-groups.csv`)).toContain('name-prefix,team-a,1,');
       expect(detail.artifacts).toEqual({
         location: `s3://${BUCKET}`,
         json: `${prefix}report.json`,
         csv: `${prefix}report.csv`,
+        costGroupsCsv: `${prefix}cost-groups.csv`,
         markdown: `${prefix}report.md`,
         html: `${prefix}report.html`,
       });
@@ -221,9 +225,20 @@ describe('scheduledAudit handler (moto)', () => {
       expect(await objectText(detail.artifacts.html)).toMatch(/<html[\s>]/i);
     });
 
-    it('writes the history', async () => {
-      const history = JSON.parse(await objectText('reports/history.json')) as Array<{ date: string; storedBytes: number }>;
-      expect(history).toEqual([expect.objectContaining({ date, storedBytes: detail.totals.storedBytes })]);
+    it('writes the history: one week, with its totals and its groups', async () => {
+      const history = JSON.parse(await objectText('reports/history.json')) as {
+        format: string;
+        weeks: Array<{ date: string; storedBytes: number; groups: Record<string, Record<string, unknown>> }>;
+      };
+      expect(history.format).toBe('ecr-janitor-history/2');
+      expect(history.weeks).toEqual([expect.objectContaining({ date, storedBytes: detail.totals.storedBytes })]);
+      expect(Object.keys(history.weeks[0]?.groups['name-prefix'] ?? {}).sort()).toEqual([
+        'sandbox',
+        'team-a',
+        'team-b',
+        'team-c',
+        'team-d',
+      ]);
     });
 
     it('applies the default rule where it was missing and leaves the rest alone', async () => {
@@ -310,9 +325,9 @@ describe('scheduledAudit handler (moto)', () => {
     });
 
     it("keeps both weeks in the history and writes the new week's artifacts", async () => {
-      const history = JSON.parse(await objectText('reports/history.json')) as Array<{ date: string }>;
-      expect(history.map((h) => h.date)).toEqual([first.generatedAt.slice(0, 10), secondDate]);
-      expect(await keysUnder(`reports/${secondDate}/`)).toHaveLength(4);
+      const history = JSON.parse(await objectText('reports/history.json')) as { weeks: Array<{ date: string }> };
+      expect(history.weeks.map((h) => h.date)).toEqual([first.generatedAt.slice(0, 10), secondDate]);
+      expect(await keysUnder(`reports/${secondDate}/`)).toHaveLength(5);
     });
 
     it('publishes the new report with its change', async () => {

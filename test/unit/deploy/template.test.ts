@@ -116,9 +116,13 @@ function statements(template: Template): FoundStatement[] {
     }
     if (!isRecord(value)) return;
     if (Array.isArray(value.Statement)) {
-      value.Statement.forEach((s, i) =>
-        found.push({ where: `${where}.Statement[${i}]`, statement: s as Statement, ...(role === undefined ? {} : { role }) }),
-      );
+      value.Statement.forEach((s, i) => {
+        // A conditional statement (`Fn::If` [condition, statement, AWS::NoValue]) counts as both branches.
+        const fnIf = isRecord(s) ? s['Fn::If'] : undefined;
+        const branches = Array.isArray(fnIf) ? fnIf.slice(1).filter((b) => isRecord(b) && b.Ref !== 'AWS::NoValue') : [s];
+        for (const b of branches)
+          found.push({ where: `${where}.Statement[${i}]`, statement: b as Statement, ...(role === undefined ? {} : { role }) });
+      });
       return;
     }
     for (const [key, child] of Object.entries(value)) visit(child, `${where}.${key}`, role);
@@ -705,6 +709,7 @@ describe('generated CloudFormation template', () => {
           's3:getobject',
           's3:putobject',
           'events:putevents',
+          'sns:publish',
         ],
       ],
       ['OnRepositoryCreatedRole', onEvent],
@@ -778,6 +783,42 @@ describe('generated CloudFormation template', () => {
       const env = (template.Resources.ScheduledAuditLambdaFunction?.Properties?.Environment as { Variables: Record<string, unknown> })
         .Variables;
       expect(render(env.AUDIT_ROLE_ARN)).toEqual(['${ScheduledAuditRole.Arn}']);
+    });
+
+    it('lets only the audit role publish, and only to the report topic, so no event can send the e-mail', () => {
+      const granting = identityAllowStatements(template).filter((s) => actionsOf(s.statement).includes('sns:publish'));
+      expect(granting.map((s) => [s.role, actionsOf(s.statement), resourcesOf(s.statement)])).toEqual([
+        ['ScheduledAuditRole', ['sns:publish'], ['${ReportTopic}']],
+      ]);
+      const topicPolicy = statements(template).filter((s) => s.where.startsWith('ReportTopicPolicy'));
+      expect(topicPolicy.map((s) => s.statement.Principal)).toEqual([{ Service: 'cloudwatch.amazonaws.com' }]);
+      const rulesToTopic = Object.values(template.Resources).filter(
+        (r) => r.Type === 'AWS::Events::Rule' && JSON.stringify(r.Properties?.Targets ?? []).includes('ReportTopic'),
+      );
+      expect(rulesToTopic).toEqual([]);
+    });
+
+    it('gives the scheduled audit the report topic only when there is a report e-mail', () => {
+      const env = (template.Resources.ScheduledAuditLambdaFunction?.Properties?.Environment as { Variables: Record<string, unknown> })
+        .Variables;
+      expect(env.REPORT_TOPIC_ARN).toEqual({ 'Fn::If': ['HasReportEmail', { Ref: 'ReportTopic' }, ''] });
+    });
+
+    it('passes the report parameters to every function as plain strings', () => {
+      for (const id of FUNCTIONS) {
+        const env = (template.Resources[id]?.Properties?.Environment as { Variables: Record<string, unknown> }).Variables;
+        expect({
+          id,
+          COST_ALLOCATION_TAG_KEYS: env.COST_ALLOCATION_TAG_KEYS,
+          ARCHIVE_AFTER_DAYS: env.ARCHIVE_AFTER_DAYS,
+          ARCHIVE_PRICE_PER_GB_MONTH: env.ARCHIVE_PRICE_PER_GB_MONTH,
+        }).toEqual({
+          id,
+          COST_ALLOCATION_TAG_KEYS: '',
+          ARCHIVE_AFTER_DAYS: '90',
+          ARCHIVE_PRICE_PER_GB_MONTH: '',
+        });
+      }
     });
 
     it("lets only the audit role list the pull-time update exclusions, a read of the registry's settings", () => {

@@ -558,6 +558,9 @@ describe('analysis', () => {
         reclaimableBytes: 0,
         monthlyCostUsd: 0,
         monthlySavingsUsd: 0,
+        archivableBytes: 0,
+        archiveRuleSuggestion: null,
+        costAllocationTags: {},
       });
     });
 

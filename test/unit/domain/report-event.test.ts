@@ -11,13 +11,16 @@ import {
   buildReportEventDetail,
   eventEntrySize,
   historyEntryOf,
+  remediationTally,
 } from '../../../src/domain/report-event';
+import { costGroupsOf } from '../../../src/domain/cost-groups';
 
 const PRICE = REPORT_PRICE;
 const ARTIFACTS = {
   location: 's3://ecr-janitor-prod-reportbucket-1a2b3c4d',
   json: 'reports/2025-06-09/report.json',
   csv: 'reports/2025-06-09/report.csv',
+  costGroupsCsv: 'reports/2025-06-09/cost-groups.csv',
   markdown: 'reports/2025-06-09/report.md',
   html: 'reports/2025-06-09/report.html',
 };
@@ -73,6 +76,35 @@ describe('report-event', () => {
       expect(detail.topRepositories.length).toBeLessThan(10);
       expect(detail.topRepositories[0]?.repositoryName.startsWith('0')).toBe(true);
       expect(detail.totals.repositories).toBe(10);
+    });
+
+    it('carries the 10 largest cost groups of each grouping', () => {
+      const repositories = Array.from({ length: 15 }, (_, i) =>
+        repository(`owner-${String(i).padStart(2, '0')}/svc`, (i + 1) * GIB, 0, { costAllocationTags: { team: `t${i % 2}` } }),
+      );
+      const r = { ...report(repositories), costAllocationTagKeys: ['team'], costGroups: costGroupsOf(repositories, ['team'], PRICE) };
+
+      const detail = buildReportEventDetail(r, undefined, {}, ARTIFACTS);
+
+      const prefixes = detail.costGroups.filter((g) => g.by === 'name-prefix');
+      expect(prefixes.map((g) => g.value)).toEqual(Array.from({ length: 10 }, (_, i) => `owner-${String(14 - i).padStart(2, '0')}`));
+      expect(detail.costGroups.filter((g) => g.by === 'tag:team').map((g) => g.value)).toEqual(['t0', 't1']);
+    });
+
+    it('drops group rows too, from the end of the longer list, when long tag values would pass the limit', () => {
+      const repositories = Array.from({ length: 12 }, (_, i) =>
+        repository(`r${i}`, 1_000 + i, 10, { costAllocationTags: { team: `${String(i).padStart(2, '0')}${'v'.repeat(30_000)}` } }),
+      );
+      const r = { ...report(repositories), costAllocationTagKeys: ['team'], costGroups: costGroupsOf(repositories, ['team'], PRICE) };
+
+      const detail = buildReportEventDetail(r, undefined, {}, ARTIFACTS);
+
+      expect(eventEntrySize(detail)).toBeLessThanOrEqual(EVENT_SIZE_LIMIT);
+      expect(detail.topRepositories).toHaveLength(10);
+      const team = detail.costGroups.filter((g) => g.by === 'tag:team');
+      expect(team.length).toBeGreaterThan(0);
+      expect(team.length).toBeLessThan(10);
+      expect(team[0]?.value.startsWith('11')).toBe(true);
     });
 
     it('has no change on the first report', () => {
@@ -147,6 +179,20 @@ describe('report-event', () => {
           'untaggedImages',
         ].sort(),
       );
+    });
+  });
+
+  describe('remediationTally', () => {
+    it('adds up applied, held (planned, unmergeable, changed while running) and failed, ignoring the rest', () => {
+      expect(
+        remediationTally({ applied: 3, planned: 2, unmergeable: 1, 'skipped-changed': 1, failed: 4, compliant: 9, 'skipped-opt-out': 1 }),
+      ).toEqual({
+        applied: 3,
+        held: 4,
+        heldBy: { planned: 2, unmergeable: 1, 'skipped-changed': 1 },
+        failed: 4,
+      });
+      expect(remediationTally({})).toEqual({ applied: 0, held: 0, heldBy: {}, failed: 0 });
     });
   });
 

@@ -21,6 +21,9 @@ function row(overrides: Partial<RepositoryReport>): RepositoryReport {
     reclaimableBytes: 0,
     monthlyCostUsd: 0,
     monthlySavingsUsd: 0,
+    archivableBytes: 0,
+    archiveRuleSuggestion: null,
+    costAllocationTags: {},
     ...overrides,
   };
 }
@@ -79,6 +82,8 @@ describe('report', () => {
         reclaimableBytes: 0,
         monthlyCostUsd: 0,
         monthlySavingsUsd: 0,
+        archivableBytes: 0,
+        monthlyArchiveSavingsUsd: null,
       });
     });
 
@@ -133,6 +138,8 @@ describe('report', () => {
         reclaimableBytes: 1.5 * GIB,
         monthlyCostUsd: expect.closeTo(0.6, 10),
         monthlySavingsUsd: expect.closeTo(0.15, 10),
+        archivableBytes: 0,
+        monthlyArchiveSavingsUsd: null,
       });
     });
 

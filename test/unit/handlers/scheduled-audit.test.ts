@@ -14,6 +14,7 @@ import {
 } from '@aws-sdk/client-ecr';
 import { EventBridgeClient, PutEventsCommand } from '@aws-sdk/client-eventbridge';
 import { GetObjectCommand, NoSuchKey, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
 import { mockClient } from 'aws-sdk-client-mock';
 import 'aws-sdk-client-mock-jest';
 import type { ReportError, ReportWarning } from '../../../src/domain/report';
@@ -25,12 +26,24 @@ const OTHER_ROLE = 'arn:aws:iam::123456789012:role/scanner';
 const REGIONS = ['eu-west-1', 'us-east-1'] as const;
 type Region = (typeof REGIONS)[number];
 
-const ENV_KEYS = ['AWS_REGION', 'AWS_ENDPOINT_URL', 'REGIONS', 'REPORT_BUCKET', 'REPORT_BUS', 'AUDIT_ROLE_ARN', 'RATE_LIMITS'] as const;
+const ENV_KEYS = [
+  'AWS_REGION',
+  'AWS_ENDPOINT_URL',
+  'REGIONS',
+  'REPORT_BUCKET',
+  'REPORT_BUS',
+  'AUDIT_ROLE_ARN',
+  'RATE_LIMITS',
+  'REPORT_TOPIC_ARN',
+  'COST_ALLOCATION_TAG_KEYS',
+] as const;
 const savedEnv = new Map(ENV_KEYS.map((key) => [key, process.env[key]]));
 
 const ecr = mockClient(ECRClient);
 const s3 = mockClient(S3Client);
 const events = mockClient(EventBridgeClient);
+const sns = mockClient(SNSClient);
+const TOPIC = 'arn:aws:sns:eu-west-1:123456789012:ecr-janitor-prod-ReportTopic-1A2B';
 
 /** What ListPullTimeUpdateExclusions answers in a region: the listed principals, or an error. */
 type Answer = string[] | Error;
@@ -88,6 +101,8 @@ beforeEach(() => {
   ecr.reset();
   s3.reset();
   events.reset();
+  sns.reset();
+  sns.on(PublishCommand).resolves({ MessageId: 'message-1' });
   s3.on(GetObjectCommand).rejects(new NoSuchKey({ message: 'The specified key does not exist.', $metadata: { httpStatusCode: 404 } }));
   s3.on(PutObjectCommand).resolves({});
   events.on(PutEventsCommand).resolves({ FailedEntryCount: 0, Entries: [{ EventId: 'event-1' }] });
@@ -98,6 +113,7 @@ afterAll(() => {
   ecr.restore();
   s3.restore();
   events.restore();
+  sns.restore();
   for (const [key, value] of savedEnv) {
     if (value === undefined) delete process.env[key];
     else process.env[key] = value;
@@ -225,6 +241,40 @@ describe('scheduledAudit handler', () => {
       expect(report.repositories.map((r) => r.repositoryName)).toEqual(['quick']);
       expect(detail).toMatchObject({ complete: false, notReachedCount: 1, remediation: { applied: 1 } });
       expect(detail.summary).toMatch(/^INCOMPLETE \(1 not reached\): /);
+      expect(events).toHaveReceivedCommandTimes(PutEventsCommand, 1);
+    });
+  });
+
+  describe('weekly e-mail', () => {
+    it('sends the summary to the stack topic with a link into the stack bucket, after the event', async () => {
+      useEnv();
+      process.env.REPORT_TOPIC_ARN = TOPIC;
+      process.env.COST_ALLOCATION_TAG_KEYS = 'team';
+      resetRuntime();
+      scriptEcr({ 'eu-west-1': [ROLE], 'us-east-1': [ROLE] });
+
+      await lambdaHandler({});
+
+      expect(sns).toHaveReceivedCommandTimes(PublishCommand, 1);
+      const input = sns.commandCalls(PublishCommand)[0]?.args[0].input;
+      expect(input?.TopicArn).toBe(TOPIC);
+      expect(input?.Subject).toMatch(/^ECR storage \d{4}-\d{2}-\d{2}: \$0\.00\/month, \$0\.00\/month reclaimable$/);
+      const link = (input?.Message ?? '').trimEnd().split('\n').at(-1) ?? '';
+      const url = new URL(link);
+      expect(url.origin).toBe('https://s3.console.aws.amazon.com');
+      expect(url.pathname).toBe('/s3/object/reports-bucket');
+      expect(url.searchParams.get('region')).toBe('eu-west-1');
+      expect(url.searchParams.get('prefix')).toMatch(/^reports\/\d{4}-\d{2}-\d{2}\/report\.html$/);
+      expect(input?.Message).toContain('Top owners by monthly cost (tag team):');
+      expect(writtenReport()).toMatchObject({ costAllocationTagKeys: ['team'] });
+    });
+
+    it('sends nothing without a report topic', async () => {
+      scriptEcr({ 'eu-west-1': [ROLE], 'us-east-1': [ROLE] });
+
+      await lambdaHandler({});
+
+      expect(sns).not.toHaveReceivedCommand(PublishCommand);
       expect(events).toHaveReceivedCommandTimes(PutEventsCommand, 1);
     });
   });

@@ -3,6 +3,9 @@
  * and a report around rows whose totals add up, as `audit` would build them.
  */
 import type { AuditReport, RepositoryReport } from '../../../src/domain/report';
+import { costGroupsOf } from '../../../src/domain/cost-groups';
+import type { HistoryEntry } from '../../../src/domain/history';
+import { weekOf } from '../../../src/domain/history';
 import { GIB, monthlyUsd, totalsOf } from '../../../src/domain/report';
 
 /** The storage price of every fixture report, in USD per GB-month. */
@@ -37,6 +40,9 @@ export function repositoryReport(overrides: Partial<RepositoryReport> = {}): Rep
     reclaimableBytes,
     monthlyCostUsd: monthlyUsd(storedBytes, REPORT_PRICE),
     monthlySavingsUsd: monthlyUsd(reclaimableBytes, REPORT_PRICE),
+    archivableBytes: 0,
+    archiveRuleSuggestion: null,
+    costAllocationTags: {},
     ...overrides,
   };
 }
@@ -54,7 +60,11 @@ export function auditReport(repositories: RepositoryReport[], overrides: Partial
     now: '2026-11-01T00:00:00.000Z',
     days: 14,
     pricePerGbMonth: REPORT_PRICE,
+    archiveAfterDays: 90,
+    archivePricePerGbMonth: null,
+    costAllocationTagKeys: [],
     totals: totalsOf(repositories, REPORT_PRICE),
+    costGroups: costGroupsOf(repositories, [], REPORT_PRICE),
     repositories,
     apiCalls: {},
     apiRetries: {},
@@ -62,6 +72,28 @@ export function auditReport(repositories: RepositoryReport[], overrides: Partial
     complete: true,
     notReached: [],
     warnings: [],
+    ...overrides,
+  };
+}
+
+/**
+ * A week of history generated at 00:05 on `date` (UTC): one repository, one image, `storedBytes`
+ * stored, nothing reclaimable, costs as given (none by default).
+ *
+ * @example const lastWeek = historyEntry('2026-10-25', 5);
+ */
+export function historyEntry(date: string, storedBytes: number, overrides: Partial<HistoryEntry> = {}): HistoryEntry {
+  return {
+    date,
+    generatedAt: `${date}T00:05:00.000Z`,
+    week: weekOf(date) ?? date,
+    repositories: 1,
+    images: 1,
+    untaggedImages: 0,
+    storedBytes,
+    reclaimableBytes: 0,
+    monthlyCostUsd: 0,
+    monthlySavingsUsd: 0,
     ...overrides,
   };
 }

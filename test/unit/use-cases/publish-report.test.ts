@@ -1,7 +1,17 @@
-import type { HistoryEntry } from '../../../src/domain/report-event';
-import type { EventPublisher, ReportArtifactFormat, ReportRenderer, ReportRenderOptions, ReportStore } from '../../../src/ports/report';
+import type { HistoryEntry } from '../../../src/domain/history';
+import { HISTORY_FORMAT } from '../../../src/domain/history';
+import type {
+  EventPublisher,
+  ReportArtifactFormat,
+  ReportMessage,
+  ReportMessageContext,
+  ReportNotifier,
+  ReportRenderer,
+  ReportRenderOptions,
+  ReportStore,
+} from '../../../src/ports/report';
 import { HISTORY_KEY, publishReport } from '../../../src/use-cases/publish-report';
-import { auditReport, repositoryReport } from '../support/report-fixtures';
+import { auditReport, historyEntry, repositoryReport } from '../support/report-fixtures';
 
 /** A bucket in memory: every put is kept with its content type. */
 class MemoryStore implements ReportStore {
@@ -14,6 +24,10 @@ class MemoryStore implements ReportStore {
 
   async get(key: string): Promise<string | undefined> {
     return this.objects.get(key)?.body;
+  }
+
+  linkTo(key: string): string {
+    return `https://console.example/reports-test/${key}`;
   }
 }
 
@@ -30,24 +44,26 @@ class RecordingPublisher implements EventPublisher {
 class FakeRenderer implements ReportRenderer {
   readonly calls: Array<{ format: ReportArtifactFormat; options: ReportRenderOptions | undefined }> = [];
 
+  readonly messages: ReportMessageContext[] = [];
+
   render(report: { generatedAt: string }, format: ReportArtifactFormat, options?: ReportRenderOptions): string {
     this.calls.push({ format, options });
     return `${format} of ${report.generatedAt}\n`;
   }
+
+  renderMessage(report: { generatedAt: string }, context: ReportMessageContext): ReportMessage {
+    this.messages.push(context);
+    return { subject: `report of ${report.generatedAt}`, text: `see ${context.reportLink}` };
+  }
 }
 
-function historyEntry(date: string, storedBytes: number): HistoryEntry {
-  return {
-    date,
-    generatedAt: `${date}T00:05:00.000Z`,
-    repositories: 1,
-    images: 1,
-    untaggedImages: 0,
-    storedBytes,
-    reclaimableBytes: 0,
-    monthlyCostUsd: 0,
-    monthlySavingsUsd: 0,
-  };
+/** Records every message sent. */
+class RecordingNotifier implements ReportNotifier {
+  readonly messages: ReportMessage[] = [];
+
+  async notify(message: ReportMessage): Promise<void> {
+    this.messages.push(message);
+  }
 }
 
 describe('publishReport', () => {
@@ -65,13 +81,14 @@ describe('publishReport', () => {
       expect(Object.fromEntries([...deps.store.objects].filter(([key]) => key !== HISTORY_KEY))).toEqual({
         [`${prefix}/report.json`]: { body: `json of ${report.generatedAt}\n`, contentType: 'application/json' },
         [`${prefix}/report.csv`]: { body: `csv of ${report.generatedAt}\n`, contentType: 'text/csv; charset=utf-8' },
+        [`${prefix}/cost-groups.csv`]: { body: `cost-groups-csv of ${report.generatedAt}\n`, contentType: 'text/csv; charset=utf-8' },
         [`${prefix}/report.md`]: { body: `markdown of ${report.generatedAt}\n`, contentType: 'text/markdown; charset=utf-8' },
         [`${prefix}/report.html`]: { body: `html of ${report.generatedAt}\n`, contentType: 'text/html; charset=utf-8' },
       });
     });
 
-    it('gives the HTML renderer the history, this report included, for the trend chart', async () => {
-      // Arrange
+    it('gives the HTML renderer the trend weeks, this report included, and last week for the change per group', async () => {
+      // Arrange: a history of the first shape (a bare array without weeks or groups) is read as it is.
       const store = new MemoryStore();
       await store.put(HISTORY_KEY, JSON.stringify([historyEntry('2026-10-25', 5)]), 'application/json');
       const renderer = new FakeRenderer();
@@ -81,13 +98,59 @@ describe('publishReport', () => {
       await publishReport(report, { store, publisher: new RecordingPublisher(), renderer });
 
       // Assert
-      expect(renderer.calls.find((c) => c.format === 'html')?.options).toEqual({
-        history: [
-          { date: '2026-10-25', storedBytes: 5, reclaimableBytes: 0 },
-          { date: '2026-11-01', storedBytes: 7, reclaimableBytes: 2 },
-        ],
+      const options = renderer.calls.find((c) => c.format === 'html')?.options;
+      expect(options?.history).toEqual([
+        { date: '2026-10-25', storedBytes: 5, reclaimableBytes: 0, monthlyCostUsd: 0 },
+        { date: '2026-11-01', storedBytes: 7, reclaimableBytes: 2, monthlyCostUsd: report.totals.monthlyCostUsd },
+      ]);
+      expect(options?.previous).toMatchObject({ date: '2026-10-25', storedBytes: 5 });
+      expect(renderer.calls.filter((c) => c.format !== 'html').map((c) => c.options)).toEqual([undefined, undefined, undefined, undefined]);
+    });
+
+    it('charts the last 12 weeks only, and keeps the rest of the history', async () => {
+      // Arrange: twenty weekly entries before this report.
+      const store = new MemoryStore();
+      const earlier = Array.from({ length: 20 }, (_, i) =>
+        historyEntry(new Date(Date.parse('2026-10-25T00:00:00Z') - (19 - i) * 7 * 86_400_000).toISOString().slice(0, 10), i),
+      );
+      await store.put(HISTORY_KEY, JSON.stringify({ format: HISTORY_FORMAT, weeks: earlier }), 'application/json');
+      const renderer = new FakeRenderer();
+
+      // Act
+      await publishReport(auditReport([repositoryReport()]), { store, publisher: new RecordingPublisher(), renderer });
+
+      // Assert
+      const history = renderer.calls.find((c) => c.format === 'html')?.options?.history ?? [];
+      expect(history).toHaveLength(12);
+      expect(history[0]?.date).toBe('2026-08-16');
+      expect(history.at(-1)?.date).toBe('2026-11-01');
+      const stored = JSON.parse((await store.get(HISTORY_KEY)) ?? '{}') as { format: string; weeks: HistoryEntry[] };
+      expect(stored.format).toBe(HISTORY_FORMAT);
+      expect(stored.weeks).toHaveLength(21);
+    });
+
+    it('replaces the entry of the same week when the report runs again, and measures the change from the week before', async () => {
+      // Arrange: last week's report, then one earlier this week (Monday 2026-10-26), then this one (Sunday 2026-11-01).
+      const store = new MemoryStore();
+      const monday = { ...historyEntry('2026-10-26', 9), generatedAt: '2026-10-26T06:00:00.000Z' };
+      await store.put(
+        HISTORY_KEY,
+        JSON.stringify({ format: HISTORY_FORMAT, weeks: [historyEntry('2026-10-19', 5), monday] }),
+        'application/json',
+      );
+      const publisher = new RecordingPublisher();
+
+      // Act
+      const detail = await publishReport(auditReport([repositoryReport({ storedBytes: 7 })]), {
+        store,
+        publisher,
+        renderer: new FakeRenderer(),
       });
-      expect(renderer.calls.filter((c) => c.format !== 'html').map((c) => c.options)).toEqual([undefined, undefined, undefined]);
+
+      // Assert
+      expect(detail.change).toMatchObject({ since: '2026-10-19T00:05:00.000Z', storedBytes: 2 });
+      const stored = JSON.parse((await store.get(HISTORY_KEY)) ?? '{}') as { weeks: HistoryEntry[] };
+      expect(stored.weeks.map((e) => e.date)).toEqual(['2026-10-19', '2026-11-01']);
     });
 
     it('publishes the event with the change since the previous report and the artifact keys', async () => {
@@ -105,25 +168,60 @@ describe('publishReport', () => {
       expect(detail).toMatchObject({
         change: { since: '2026-10-25T00:05:00.000Z', storedBytes: 2 },
         remediation: { applied: 1 },
-        artifacts: { location: 's3://reports-test', html: 'reports/2026-11-01/report.html' },
+        artifacts: {
+          location: 's3://reports-test',
+          html: 'reports/2026-11-01/report.html',
+          costGroupsCsv: 'reports/2026-11-01/cost-groups.csv',
+        },
       });
     });
 
-    it('starts the history afresh when the stored history is not JSON', async () => {
+    it('sends the summary message with the link the store builds, after the event', async () => {
       // Arrange
       const store = new MemoryStore();
-      await store.put(HISTORY_KEY, '{ damaged', 'application/json');
+      await store.put(HISTORY_KEY, JSON.stringify([historyEntry('2026-10-25', 5)]), 'application/json');
+      const renderer = new FakeRenderer();
+      const notifier = new RecordingNotifier();
+
+      // Act
+      await publishReport(
+        auditReport([repositoryReport()]),
+        { store, publisher: new RecordingPublisher(), renderer, notifier },
+        { planned: 2 },
+      );
+
+      // Assert
+      expect(notifier.messages).toEqual([
+        { subject: 'report of 2026-11-01T00:05:00.000Z', text: 'see https://console.example/reports-test/reports/2026-11-01/report.html' },
+      ]);
+      expect(renderer.messages).toEqual([
+        expect.objectContaining({ remediation: { planned: 2 }, previous: expect.objectContaining({ date: '2026-10-25' }) }),
+      ]);
+    });
+
+    it.each([
+      ['not JSON', '{ damaged'],
+      ['of an unknown format', JSON.stringify({ format: 'something-else/9', weeks: [] })],
+      ['a list of unreadable entries', JSON.stringify([{ date: 'yesterday' }, 42, null])],
+    ])('starts the history afresh and says why when the stored history is %s', async (_, text) => {
+      // Arrange
+      const store = new MemoryStore();
+      await store.put(HISTORY_KEY, text, 'application/json');
+      const problems: string[] = [];
 
       // Act
       const detail = await publishReport(auditReport([repositoryReport()]), {
         store,
         publisher: new RecordingPublisher(),
         renderer: new FakeRenderer(),
+        onHistoryProblem: (problem) => problems.push(problem),
       });
 
       // Assert
       expect(detail.change).toBeNull();
-      expect((JSON.parse((await store.get(HISTORY_KEY)) ?? '[]') as HistoryEntry[]).map((e) => e.date)).toEqual(['2026-11-01']);
+      expect(problems).toHaveLength(1);
+      const stored = JSON.parse((await store.get(HISTORY_KEY)) ?? '{}') as { weeks: HistoryEntry[] };
+      expect(stored.weeks.map((e) => e.date)).toEqual(['2026-11-01']);
     });
   });
 });

@@ -66,7 +66,28 @@ describe('render/csv', () => {
       const [header] = parseCsv(renderCsv(auditReport([repository()])));
 
       expect(header).toEqual([...CSV_COLUMNS]);
-      expect([...(header ?? [])].sort()).toEqual(Object.keys(repository()).sort());
+      // The cost-allocation tags are spread into one column per key of the report (none here).
+      expect([...(header ?? []), 'costAllocationTags'].sort()).toEqual(Object.keys(repository()).sort());
+    });
+
+    it('writes one tag:KEY column per cost-allocation tag key, empty where a repository lacks the tag', () => {
+      const rows = [
+        repository({ repositoryName: 'a', costAllocationTags: { team: 'payments', 'cost-center': '=cc-1' } }),
+        repository({ repositoryName: 'b', costAllocationTags: {} }),
+      ];
+      const [header = [], first = [], second = []] = parseCsv(
+        renderCsv(auditReport(rows, { costAllocationTagKeys: ['team', 'cost-center'] })),
+      );
+
+      expect(header.slice(-2)).toEqual(['tag:team', 'tag:cost-center']);
+      expect(asRecord(header, first)).toMatchObject({ 'tag:team': 'payments', 'tag:cost-center': "'=cc-1" });
+      expect(asRecord(header, second)).toMatchObject({ 'tag:team': '', 'tag:cost-center': '' });
+    });
+
+    it('shows control characters as visible stand-ins and keeps line breaks quoted', () => {
+      const [header = [], row = []] = parseCsv(renderCsv(auditReport([repository({ repositoryName: 'evil\u001b[2J\u009b\nname' })])));
+
+      expect(asRecord(header, row).repositoryName).toBe('evil\u241b[2J\ufffd\nname');
     });
 
     it('writes one row per repository in report order when given several', () => {
@@ -106,15 +127,22 @@ describe('render/csv', () => {
         monthlyCostUsd: '1.0001',
         monthlySavingsUsd: '0.4123',
         referrersAtRisk: '0',
+        archivableBytes: '0',
+        archiveRuleSuggestion: '',
       });
     });
 
-    it('writes the referrers at risk in the last column, so that readers by position keep working', () => {
-      const [header = [], row = []] = parseCsv(renderCsv(auditReport([repository({ referrersAtRisk: 17 })])));
+    it('keeps every earlier column in its place and adds new ones after, so that readers by position keep working', () => {
+      const [header = [], row = []] = parseCsv(renderCsv(auditReport([repository({ referrersAtRisk: 17, archivableBytes: 5 })])));
 
-      expect(header[header.length - 1]).toBe('referrersAtRisk');
-      expect(header[header.length - 2]).toBe('monthlySavingsUsd');
-      expect(row[row.length - 1]).toBe('17');
+      expect(header.slice(15, 20)).toEqual([
+        'monthlyCostUsd',
+        'monthlySavingsUsd',
+        'referrersAtRisk',
+        'archivableBytes',
+        'archiveRuleSuggestion',
+      ]);
+      expect(row.slice(17, 19)).toEqual(['17', '5']);
     });
 
     it('writes bytes as integers and dollars unrounded when given large and fractional numbers', () => {

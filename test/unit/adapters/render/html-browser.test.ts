@@ -11,32 +11,24 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { BrowserContext, Page } from 'playwright-core';
 import { chromium } from 'playwright-core';
+import { DEMO_HISTORY_WEEKS, makeDemoHistory } from '../../../../scripts/make-demo-history';
 import { makeDemoSnapshot, serialiseSnapshot } from '../../../../scripts/make-demo-snapshot';
 import { parseSnapshot } from '../../../../src/adapters/snapshot/schema';
 import { SnapshotRegistry } from '../../../../src/adapters/snapshot/snapshot-registry';
 import { byReclaimable, formatBytes, formatCount, formatUsd } from '../../../../src/adapters/render/format';
 import type { TrendPoint } from '../../../../src/adapters/render/html';
 import { CHART_LIMIT, renderHtml } from '../../../../src/adapters/render/html';
+import type { HistoryEntry } from '../../../../src/domain/history';
+import { historyEntryOf, trendOf, updateHistory } from '../../../../src/domain/history';
 import type { AuditReport } from '../../../../src/domain/report';
 import { audit } from '../../../../src/use-cases/audit';
+import { CHROMIUM_ARGS } from '../../../../scripts/lib/chromium';
 
 const ROOT = join(__dirname, '../../../..');
 const SCREENSHOT = join(ROOT, 'test-artifacts/report.png');
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const REQUIRED = process.env.CI === 'true';
 const VIEWPORT = { width: 1280, height: 900 };
-
-/** The flags from TOOLCHAIN.md: without the networking ones Chromium keeps trying to reach the internet. */
-const CHROMIUM_ARGS = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-];
 
 function isExecutable(path: string): boolean {
   try {
@@ -59,17 +51,6 @@ if (!available && !REQUIRED) console.warn(`${missing}; skipping`);
 // Under CI=true the tests always run, and beforeAll fails them with `missing` when there is no browser.
 const run = available || REQUIRED ? test : test['skip'];
 
-/** Four weekly audits ending with this one; stored bytes grow as the untagged images pile up. */
-function fourWeeks(report: AuditReport): TrendPoint[] {
-  const end = Date.parse(report.now);
-  const week = 7 * 24 * 60 * 60 * 1000;
-  return [0.7, 0.8, 0.9, 1].map((share, i) => ({
-    date: new Date(end - (3 - i) * week).toISOString().slice(0, 10),
-    storedBytes: Math.round(report.totals.storedBytes * share),
-    reclaimableBytes: Math.round(report.totals.reclaimableBytes * share * share),
-  }));
-}
-
 /** A DOM query run in the page; given as text because the project compiles without the DOM library. */
 async function inPage<T>(page: Page, expression: string): Promise<T> {
   return page.evaluate<T>(expression);
@@ -89,6 +70,7 @@ function outsideChart(chartTestId: string, selector: string): string {
 describe('renderHtml in headless Chromium', () => {
   let report: AuditReport;
   let history: TrendPoint[];
+  let previous: HistoryEntry | undefined;
   let workDir: string | undefined;
   let context: BrowserContext | undefined;
   let page: Page;
@@ -108,12 +90,18 @@ describe('renderHtml in headless Chromium', () => {
       pricePerGbMonth: 0.1,
       selection: { optOutTag: 'ecr-janitor:opt-out', exclude: [] },
       concurrency: 8,
+      costAllocationTagKeys: ['team'],
     });
-    history = fourWeeks(report);
+    // The demo's weekly history, as `npm start` reads it, with this report's week added.
+    const entry = historyEntryOf(report);
+    const updated = updateHistory(await makeDemoHistory(snapshot), entry);
+    history = trendOf(updated.entries, entry);
+    previous = updated.previous;
 
     workDir = await mkdtemp(join(tmpdir(), 'ecr-janitor-browser-'));
     const file = join(workDir, 'report.html');
-    await writeFile(file, renderHtml(report, { history }));
+    await writeFile(file, renderHtml(report, { history, ...(previous === undefined ? {} : { previous }) }));
+    await writeFile(join(workDir, 'first-week.html'), renderHtml(report));
 
     // A fresh profile each run (launchPersistentContext passes it as --user-data-dir), removed in afterAll.
     context = await chromium.launchPersistentContext(join(workDir, 'profile'), {
@@ -179,7 +167,13 @@ describe('renderHtml in headless Chromium', () => {
     expect(widest).toBeGreaterThan((box?.width ?? 0) * 0.4);
   });
 
-  run('draws the trend of the history', async () => {
+  run('draws the twelve weeks of bytes and of cost', async () => {
+    expect(history).toHaveLength(DEMO_HISTORY_WEEKS + 1);
+    const cost = page.getByTestId('chart-trend-cost');
+    expect(await cost.isVisible()).toBe(true);
+    expect(await cost.locator('circle.dot-cost').count()).toBe(history.length);
+    const costLine = await cost.locator('polyline[data-series="cost"]').boundingBox();
+    expect(costLine?.width ?? 0).toBeGreaterThan(100);
     const chart = page.getByTestId('chart-trend');
     expect(await chart.isVisible()).toBe(true);
     for (const series of ['stored', 'reclaimable']) {
@@ -191,8 +185,36 @@ describe('renderHtml in headless Chromium', () => {
     expect(line?.width ?? 0).toBeGreaterThan(100);
   });
 
-  run('lays out both charts inside a 1280 px wide page without horizontal scroll', async () => {
-    for (const testId of ['chart-top', 'chart-trend']) {
+  run('shows the cost by owner with the change on last week, for the name prefix and the team tag', async () => {
+    const section = page.getByTestId('cost-groups');
+    expect(await section.isVisible()).toBe(true);
+    for (const by of ['name-prefix', 'tag:team']) {
+      const rows = section.locator(`tr[data-testid="cost-group-row"][data-by="${by}"]`);
+      const expected = report.costGroups.filter((g) => g.by === by);
+      expect(await rows.count()).toBe(expected.length);
+      expect(await rows.first().getAttribute('data-value')).toBe(expected[0]?.value);
+      expect(await rows.first().isVisible()).toBe(true);
+      // Every group of the demo was there last week: each row shows a signed dollar change.
+      const changes = await section.locator(`tr[data-by="${by}"] [data-testid="cost-group-change"]`).allInnerTexts();
+      expect(changes.every((c) => /^[+-]/.test(c.trim()))).toBe(true);
+    }
+    expect(await section.locator('tr[data-value="(untagged)"]').count()).toBe(1);
+  });
+
+  run('shows the archive savings with a suggested rule for each archivable repository', async () => {
+    const archivable = report.repositories.filter((r) => r.archivableBytes > 0);
+    expect(archivable.length).toBeGreaterThan(3);
+    expect(report.totals.archivableBytes).toBeGreaterThan(2 ** 30);
+    const section = page.getByTestId('archive');
+    expect(await section.isVisible()).toBe(true);
+    expect(await section.locator('tr[data-testid="archive-row"]').count()).toBe(archivable.length);
+    const card = page.getByTestId('total-archivable');
+    expect((await card.innerText()).trim()).toBe(formatBytes(report.totals.archivableBytes));
+    expect(await card.isVisible()).toBe(true);
+  });
+
+  run('lays out every chart inside a 1280 px wide page without horizontal scroll', async () => {
+    for (const testId of ['chart-top', 'chart-trend', 'chart-trend-cost']) {
       const box = await page.getByTestId(testId).boundingBox();
       expect({ testId, width: (box?.width ?? 0) > 0, height: (box?.height ?? 0) > 0 }).toEqual({ testId, width: true, height: true });
       expect((box?.x ?? 0) + (box?.width ?? 0)).toBeLessThanOrEqual(VIEWPORT.width);
@@ -208,6 +230,23 @@ describe('renderHtml in headless Chromium', () => {
     );
     expect(clientWidth).toBeLessThanOrEqual(VIEWPORT.width);
     expect(scrollWidth).toBeLessThanOrEqual(clientWidth);
+  });
+
+  run('says "no history yet" on the first week, without charts and without errors', async () => {
+    const first = await context?.newPage();
+    if (first === undefined) throw new Error('no browser context');
+    const errors: string[] = [];
+    first.on('console', (message) => {
+      if (message.type() === 'error') errors.push(message.text());
+    });
+    first.on('pageerror', (error) => errors.push(error.message));
+    await first.goto(pathToFileURL(join(workDir ?? '', 'first-week.html')).href, { waitUntil: 'load' });
+
+    expect(await first.getByTestId('no-history').isVisible()).toBe(true);
+    expect(await first.getByTestId('chart-trend').count()).toBe(0);
+    expect(await first.getByTestId('cost-groups').innerText()).toContain('No history yet');
+    expect(errors).toEqual([]);
+    await first.close();
   });
 
   run('loads nothing but the file and logs no error', () => {

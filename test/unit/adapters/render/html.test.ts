@@ -1,8 +1,11 @@
 import type { TrendPoint } from '../../../../src/adapters/render/html';
-import { byteTicks, escapeHtml, renderHtml } from '../../../../src/adapters/render/html';
+import { CHART_LIMIT, byteTicks, escapeHtml, renderHtml, usdTicks } from '../../../../src/adapters/render/html';
+import { SUMMARY_LIMIT } from '../../../../src/adapters/render/summary';
 import type { RepositoryReport } from '../../../../src/domain/report';
 import { GIB } from '../../../../src/domain/report';
-import { auditReport, repositoryReport } from '../../support/report-fixtures';
+import { costGroupsOf } from '../../../../src/domain/cost-groups';
+import { totalsOf } from '../../../../src/domain/report';
+import { auditReport, historyEntry, repositoryReport } from '../../support/report-fixtures';
 
 function many(n: number): RepositoryReport[] {
   return Array.from({ length: n }, (_, i) =>
@@ -88,16 +91,17 @@ describe('render/html', () => {
       expect(count(chart, /<rect class="bar-reclaimable" x="\d+" y/)).toBe(4);
     });
 
-    it('draws the top 15 by reclaimable bytes when there are more', () => {
-      const html = renderHtml(auditReport(many(20)));
+    it('draws the top 20 by reclaimable bytes when there are more, the same top as the terminal table', () => {
+      const html = renderHtml(auditReport(many(25)));
       const chart = element(html, 'svg', 'chart-top') ?? '';
 
       const shown = [...chart.matchAll(/data-repository="([^"]+)"/g)].map((m) => m[1]);
 
-      expect(shown).toHaveLength(15);
-      expect(shown[0]).toBe('team/repo-20');
+      expect(CHART_LIMIT).toBe(SUMMARY_LIMIT);
+      expect(shown).toHaveLength(20);
+      expect(shown[0]).toBe('team/repo-25');
       expect(shown).not.toContain('team/repo-5');
-      expect(html).toContain('Top 15 repositories by reclaimable bytes');
+      expect(html).toContain('Top 20 repositories by reclaimable bytes');
     });
 
     it('labels the axes and gives every bar a tooltip', () => {
@@ -125,10 +129,11 @@ describe('render/html', () => {
     it.each([
       ['no history is given', undefined],
       ['history has one point', weeks(1)],
-    ])('leaves out the trend chart when %s', (_, history) => {
+    ])('says "no history yet" instead of the trend charts when %s', (_, history) => {
       const html = renderHtml(auditReport([repositoryReport()]), history === undefined ? {} : { history });
 
       expect(html).not.toContain('chart-trend');
+      expect(element(html, 'p', 'no-history')).toContain('No history yet');
     });
 
     it('draws the trend with a line and a point per audit for both series when history has 2+ points', () => {
@@ -220,6 +225,90 @@ describe('render/html', () => {
       expect(html.indexOf('data-testid="referrers-at-risk"')).toBeLessThan(html.indexOf('data-testid="chart-top"'));
     });
 
+    it('draws the monthly cost over the weeks beside the bytes, leaving out weeks that did not record it', () => {
+      const history = weeks(4).map((p, i) => (i === 0 ? p : { ...p, monthlyCostUsd: 5 + i }));
+      const html = renderHtml(auditReport([repositoryReport()]), { history });
+      const chart = element(html, 'svg', 'chart-trend-cost') ?? '';
+
+      expect(count(chart, /<circle class="dot-cost"/)).toBe(3);
+      expect(chart).toContain('<title>2026-09-13: cost $6.00/month</title>');
+      expect(chart).toContain('>$8</text>');
+    });
+
+    it('groups cost by owner, one table per grouping, with the change on last week', () => {
+      const rows = [
+        repositoryReport({ repositoryName: 'team-a/web', storedBytes: 4 * GIB, costAllocationTags: { team: 'payments' } }),
+        repositoryReport({ repositoryName: 'team-b/api', storedBytes: 2 * GIB, costAllocationTags: {} }),
+      ];
+      const report = { ...auditReport(rows, { costAllocationTagKeys: ['team'] }), costGroups: costGroupsOf(rows, ['team'], 0.1) };
+      const previous = historyEntry('2026-10-25', 5 * GIB, {
+        groups: {
+          'name-prefix': {
+            'team-a': { repositories: 1, storedBytes: 3 * GIB, reclaimableBytes: 0, monthlyCostUsd: 0.3, monthlySavingsUsd: 0 },
+          },
+        },
+      });
+
+      const html = renderHtml(report, { previous });
+      const section = element(html, 'section', 'cost-groups') ?? '';
+
+      expect(section).toContain('By name prefix');
+      expect(section).toContain('By tag team');
+      const rowsOf = [...section.matchAll(/data-by="([^"]+)" data-value="([^"]+)"/g)].map((m) => `${m[1]}=${m[2]}`);
+      expect(rowsOf).toEqual(['name-prefix=team-a', 'name-prefix=team-b', 'tag:team=payments', 'tag:team=(untagged)']);
+      expect(section).toContain('<span class="up">+$0.10</span>');
+      expect(section).toContain('+1.0 GiB');
+      expect(section).toMatch(/data-value="team-b"[\s\S]*?>new</);
+      expect(section).toMatch(/data-value="payments"[\s\S]*?>–</);
+      expect(section).toContain('Change on the report of 2026-10-25');
+    });
+
+    it('says there is no history yet for the change per group on the first week', () => {
+      expect(element(renderHtml(auditReport([repositoryReport()])), 'section', 'cost-groups')).toContain('No history yet');
+    });
+
+    it('lists the archivable repositories with the rule to add, and says the saving is not priced without an archive price', () => {
+      const rule = '{"rulePriority":2,"description":"Archive images not pulled for 90 days (suggested by ecr-janitor)"}';
+      const rows = [
+        repositoryReport({ repositoryName: 'small', archivableBytes: GIB, archiveRuleSuggestion: rule }),
+        repositoryReport({ repositoryName: 'big', archivableBytes: 3 * GIB, archiveRuleSuggestion: null }),
+        repositoryReport({ repositoryName: 'none', archivableBytes: 0 }),
+      ];
+
+      const html = renderHtml(auditReport(rows));
+      const section = element(html, 'section', 'archive') ?? '';
+
+      expect(count(section, /data-testid="archive-row"/)).toBe(2);
+      expect(section.indexOf('big')).toBeLessThan(section.indexOf('small'));
+      expect(section).toContain(escapeHtml(rule));
+      expect(section).toContain('the policy’s own transition rules');
+      expect(section).toContain('No archive price was given');
+      expect(section).toContain('at least 90 days');
+      expect(byTestId(html, 'total-archivable')).toBe('4.0 GiB');
+      expect(byTestId(html, 'total-archive-savings')).toBe('not priced');
+    });
+
+    it('prices the archive saving with the archive price', () => {
+      const rows = [repositoryReport({ archivableBytes: 10 * GIB })];
+      const report = {
+        ...auditReport(rows, { archivePricePerGbMonth: 0.07 }),
+        totals: totalsOf(rows, 0.1, { archivePricePerGbMonth: 0.07 }),
+      };
+
+      const html = renderHtml(report);
+
+      expect(byTestId(html, 'total-archive-savings')).toBe('$0.30');
+      expect(element(html, 'section', 'archive')).toContain('At $0.07/GB-month in the archive class that saves $0.30 a month.');
+    });
+
+    it('shows control characters in names as visible stand-ins', () => {
+      const html = renderHtml(auditReport([repositoryReport({ repositoryName: 'evil\u001b[2J\u202e' })]));
+
+      expect(html).not.toContain('\u001b');
+      expect(html).not.toContain('\u202e');
+      expect(html).toContain('evil\u241b[2J\ufffd');
+    });
+
     it('has no referrers callout when none is at risk', () => {
       expect(renderHtml(auditReport([repositoryReport({ referrers: 3 })]))).not.toContain('referrers-at-risk');
     });
@@ -229,6 +318,14 @@ describe('render/html', () => {
 
       expect(byTestId(html, 'total-stored')).toBe('0 B');
       expect(element(html, 'svg', 'chart-top')).toContain('No repositories audited.');
+    });
+  });
+
+  describe('usdTicks', () => {
+    it('covers the maximum with round dollar steps', () => {
+      expect(usdTicks(8.2).ticks.map((t) => t.label)).toEqual(['$0', '$2', '$4', '$6', '$8', '$10']);
+      expect(usdTicks(0.3).ticks.map((t) => t.label)).toEqual(['$0', '$0.10', '$0.20', '$0.30']);
+      expect(usdTicks(0)).toEqual({ domainMax: 1, ticks: [{ value: 0, label: '$0' }] });
     });
   });
 

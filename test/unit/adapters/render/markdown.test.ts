@@ -1,6 +1,7 @@
 import { REFERRERS_AT_RISK_NOTE } from '../../../../src/adapters/render/format';
 import { escapeMarkdown, renderMarkdown } from '../../../../src/adapters/render/markdown';
 import { GIB } from '../../../../src/domain/report';
+import { costGroupsOf } from '../../../../src/domain/cost-groups';
 import { auditReport, repositoryReport } from '../../support/report-fixtures';
 
 /** The lines of the section under `## title`, up to the next section. */
@@ -68,8 +69,8 @@ describe('render/markdown', () => {
       const rows = section(md, 'Repositories').filter((l) => l.startsWith('| ') && !l.startsWith('| Region') && !l.startsWith('| ---'));
 
       expect(rows.map(cells)).toEqual([
-        ['us-east-1', 'a', 'no policy', '120', '40', '10.0 GiB', '4.0 GiB', '$1.00', '$0.40'],
-        ['eu-west-1', 'b', 'no policy (opted out)', '120', '40', '10.0 GiB', '4.0 GiB', '$1.00', '$0.40'],
+        ['us-east-1', 'a', 'no policy', '120', '40', '10.0 GiB', '4.0 GiB', '$1.00', '$0.40', '0 B'],
+        ['eu-west-1', 'b', 'no policy (opted out)', '120', '40', '10.0 GiB', '4.0 GiB', '$1.00', '$0.40', '0 B'],
       ]);
     });
 
@@ -79,7 +80,7 @@ describe('render/markdown', () => {
       const row = section(md, 'Repositories').find((l) => l.includes('alert'));
 
       expect(row).toBeDefined();
-      expect(cells(row ?? '')).toHaveLength(9);
+      expect(cells(row ?? '')).toHaveLength(10);
       expect(md).not.toContain('<script>');
       expect(row).toContain('a\\|b \\<script\\>alert(1)\\</script\\> \\*x\\*');
     });
@@ -170,6 +171,39 @@ describe('render/markdown', () => {
       ]);
     });
 
+    it('adds the cost by owner, one table per grouping', () => {
+      const rows = [
+        repositoryReport({ repositoryName: 'team-a/web', storedBytes: 4 * GIB, costAllocationTags: { team: 'a|b' } }),
+        repositoryReport({ repositoryName: 'solo', storedBytes: GIB }),
+      ];
+      const md = renderMarkdown({
+        ...auditReport(rows, { costAllocationTagKeys: ['team'] }),
+        costGroups: costGroupsOf(rows, ['team'], 0.1),
+      });
+
+      const lines = section(md, 'Cost by owner');
+
+      expect(lines).toContain('### By name prefix');
+      expect(lines).toContain('### By tag team');
+      expect(lines).toContain('| team-a | 1 | 4.0 GiB | $0.40 | 4.0 GiB | $0.40 |');
+      expect(lines).toContain('| a\\|b | 1 | 4.0 GiB | $0.40 | 4.0 GiB | $0.40 |');
+      expect(lines).toContain('| (untagged) | 1 | 1.0 GiB | $0.10 | 4.0 GiB | $0.40 |');
+    });
+
+    it('lists the archivable repositories with the rule to add', () => {
+      const rule = '{"rulePriority":2,"selection":{"tagStatus":"any"}}';
+      const md = renderMarkdown(auditReport([repositoryReport({ archivableBytes: 2 * GIB, archiveRuleSuggestion: rule })]));
+
+      const lines = section(md, 'Archive savings');
+
+      expect(lines.join('\n')).toContain('at least 90 days');
+      expect(lines).toContain(`| us-east-1 | team-a/web-api | 2.0 GiB | ${escapeMarkdown(rule)} |`);
+    });
+
+    it('has no archive section when nothing is archivable', () => {
+      expect(section(renderMarkdown(auditReport([repositoryReport()])), 'Archive savings')).toEqual([]);
+    });
+
     it('says the audit read a snapshot when no AWS call was made', () => {
       expect(section(renderMarkdown(auditReport([repositoryReport()])), 'API calls')).toContain('None: the audit read a snapshot.');
     });
@@ -178,6 +212,10 @@ describe('render/markdown', () => {
   describe('escapeMarkdown', () => {
     it('folds line breaks into spaces when text spans lines', () => {
       expect(escapeMarkdown('a\r\nb\nc')).toBe('a b c');
+    });
+
+    it('shows control characters as visible stand-ins', () => {
+      expect(escapeMarkdown('evil\u001b[2J\u009b')).toBe('evil\u241b\\[2J\ufffd');
     });
 
     it('leaves ordinary repository names readable', () => {

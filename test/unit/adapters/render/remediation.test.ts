@@ -64,4 +64,19 @@ describe('renderRemediationPlan', () => {
     expect(text).toContain('2 planned, 1 skipped-excluded, 1 compliant');
     expect(text).toContain('error: eu-west-1/team-d/broken: AccessDeniedException: not authorized');
   });
+
+  it('never lets a repository name or an error message drive the terminal', () => {
+    const plan: RemediationResult = {
+      actions: [{ region: 'us-east-1', repositoryName: 'evil\u001b[2J', outcome: 'compliant', before: null }],
+      errors: [{ region: 'us-east-1', repositoryName: 'x\u009b', code: 'Denied', message: 'no\r\nway\u001b[31m' }],
+    };
+
+    const text = renderRemediationPlan(plan, false);
+
+    expect(
+      [...text.replace(/\n/g, '')].filter((c) => c.charCodeAt(0) < 0x20 || (c.charCodeAt(0) >= 0x7f && c.charCodeAt(0) <= 0x9f)),
+    ).toEqual([]);
+    expect(text).toContain('evil\u241b[2J');
+    expect(text).toContain('error: us-east-1/x\ufffd: Denied: no way\u241b[31m');
+  });
 });

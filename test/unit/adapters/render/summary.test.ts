@@ -2,6 +2,7 @@ import { REFERRERS_AT_RISK_NOTE } from '../../../../src/adapters/render/format';
 import { SUMMARY_WARNINGS_LIMIT, renderSummaryTable } from '../../../../src/adapters/render/summary';
 import type { ReportWarning, RepositoryReport } from '../../../../src/domain/report';
 import { GIB } from '../../../../src/domain/report';
+import { costGroupsOf } from '../../../../src/domain/cost-groups';
 import { auditReport, repositoryReport } from '../../support/report-fixtures';
 
 /** n repositories whose reclaimable bytes rise with their number: repo-n is the largest. */
@@ -172,6 +173,49 @@ describe('render/summary', () => {
       expect(listed).toHaveLength(10);
       expect(listed.every((l) => l.length < 260 && l.endsWith('…'))).toBe(true);
       expect(text).toContain('… and 3 more (the JSON, Markdown and HTML reports list every warning).');
+    });
+
+    it('lists the cost of each owner per grouping, the 10 largest with a count of the rest', () => {
+      const rows = Array.from({ length: 12 }, (_, i) =>
+        repositoryReport({
+          repositoryName: `team-${String(i).padStart(2, '0')}/svc`,
+          storedBytes: (i + 1) * GIB,
+          costAllocationTags: i < 2 ? { team: 'core' } : {},
+        }),
+      );
+      const report = { ...auditReport(rows, { costAllocationTagKeys: ['team'] }), costGroups: costGroupsOf(rows, ['team'], 0.1) };
+
+      const text = renderSummaryTable(report);
+
+      expect(text).toContain('Cost by name prefix:');
+      expect(text).toMatch(/team-11 +1 +12\.0 GiB +\$1\.20/);
+      expect(text).not.toMatch(/^team-00 /m);
+      expect(text).toContain('… and 2 more (the CSV, Markdown and HTML reports list every group).');
+      expect(text).toContain('Cost by tag team:');
+      expect(text).toMatch(/\(untagged\) +10 +75\.0 GiB/);
+      expect(text).toMatch(/core +2 +3\.0 GiB/);
+    });
+
+    it('prints the archivable bytes, and says the saving is not priced without an archive price', () => {
+      const text = renderSummaryTable(auditReport([repositoryReport({ archivableBytes: 2 * GIB })]));
+
+      expect(totalsValue(text, 'Archivable')).toBe('2.0 GiB (images not pulled for 90 days)');
+      expect(totalsValue(text, 'Archive savings')).toBe('not priced (set --archive-price-per-gb-month)');
+    });
+
+    it('never lets a name, code or message drive the terminal', () => {
+      const report = auditReport([repositoryReport({ repositoryName: 'evil\u001b[2J' })], {
+        errors: [{ region: 'us-east-1', repositoryName: 'bad\u001b]0;title\u0007', code: 'X\u009b', message: 'line\r\nnext\u001b[31m' }],
+        warnings: [{ region: 'us-east-1', repositoryName: 'w\u001b[K', code: 'InvalidStoredPolicy', message: 'm\u0008' }],
+      });
+
+      const text = renderSummaryTable(report);
+
+      expect(
+        [...text.replace(/\n/g, '')].filter((c) => c.charCodeAt(0) < 0x20 || (c.charCodeAt(0) >= 0x7f && c.charCodeAt(0) <= 0x9f)),
+      ).toEqual([]);
+      expect(text).toContain('evil\u241b[2J');
+      expect(text).toContain('bad\u241b]0;title\u2407: X\ufffd: line next\u241b[31m');
     });
 
     it('leaves out the warnings when there are none', () => {

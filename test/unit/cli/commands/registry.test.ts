@@ -231,6 +231,146 @@ describe('cli registry commands', () => {
       expect(result.stderr).not.toMatch(/^\s+at /m);
       expect(readdirSync(out).filter((f) => f.endsWith('.tmp'))).toEqual([]);
     });
+
+    function tagged(name: string, team?: string): SnapshotFile['registries'][number]['repositories'][number] {
+      return { ...repository(name, null), tags: team === undefined ? [] : [{ Key: 'team', Value: team }] };
+    }
+
+    it('groups cost by name prefix and by each --group-by-tag key, in the order given', async () => {
+      // Arrange
+      const snapshot = snapshotFile([tagged('team-a/web', 'payments'), tagged('team-a/api'), tagged('solo', 'payments')]);
+
+      // Act
+      const result = await run([
+        'audit',
+        '--snapshot',
+        snapshot,
+        '--format',
+        'json',
+        '--group-by-tag',
+        'team',
+        '--group-by-tag',
+        'cost-center',
+        '--group-by-tag',
+        'team',
+      ]);
+
+      // Assert
+      expect(result.code).toBe(EXIT.ok);
+      const report = JSON.parse(result.stdout) as AuditReport;
+      expect(report.costAllocationTagKeys).toEqual(['team', 'cost-center']);
+      expect(report.costGroups.map((g) => `${g.by}=${g.value}:${g.repositories}`)).toEqual([
+        // Empty repositories cost nothing: equal costs go by value.
+        'name-prefix=solo:1',
+        'name-prefix=team-a:2',
+        'tag:team=(untagged):1',
+        'tag:team=payments:2',
+        'tag:cost-center=(untagged):3',
+      ]);
+      expect(report.repositories.find((r) => r.repositoryName === 'team-a/web')?.costAllocationTags).toEqual({ team: 'payments' });
+    });
+
+    it('prices the archive saving only with --archive-price-per-gb-month, and counts from --archive-after-days', async () => {
+      // Arrange
+      const snapshot = snapshotFile([tagged('app')]);
+
+      // Act
+      const unpriced = JSON.parse((await run(['audit', '--snapshot', snapshot, '--format', 'json'])).stdout) as AuditReport;
+      const priced = JSON.parse(
+        (
+          await run([
+            'audit',
+            '--snapshot',
+            snapshot,
+            '--format',
+            'json',
+            '--archive-price-per-gb-month',
+            '0.07',
+            '--archive-after-days',
+            '30',
+          ])
+        ).stdout,
+      ) as AuditReport;
+
+      // Assert
+      expect(unpriced).toMatchObject({
+        archiveAfterDays: 90,
+        archivePricePerGbMonth: null,
+        totals: { archivableBytes: 0, monthlyArchiveSavingsUsd: null },
+      });
+      expect(priced).toMatchObject({ archiveAfterDays: 30, archivePricePerGbMonth: 0.07, totals: { monthlyArchiveSavingsUsd: 0 } });
+    });
+
+    it.each([
+      [['--group-by-tag', 'bad!key'], '"bad!key" is not an AWS tag key'],
+      [['--group-by-tag', ''], 'empty'],
+      [['--archive-after-days', '0'], 'not a positive whole number'],
+      [['--archive-after-days', '36501'], 'more than 36500 days'],
+      [['--archive-price-per-gb-month', '0x10'], 'is not a price in USD per GB-month'],
+      [['--archive-price-per-gb-month', '1e-2'], 'is not a price in USD per GB-month'],
+      [['--archive-price-per-gb-month', '0.2'], 'above --price-per-gb-month 0.1'],
+    ])('exits 2 and says why when given %j', async (flags, message) => {
+      // Act
+      const result = await run(['audit', '--snapshot', snapshotFile([tagged('app')]), ...flags]);
+
+      // Assert
+      expect(result.code).toBe(EXIT.usage);
+      expect(result.stderr).toContain(message);
+      expect(result.stdout).toBe('');
+    });
+
+    it('keeps a weekly history with --history, so the second week draws the trend', async () => {
+      // Arrange
+      const history = join(dir, 'history.json');
+      const snapshot = snapshotFile([tagged('team-a/web', 'payments')]);
+
+      // Act: the same snapshot judged a week apart.
+      const first = await run(['audit', '--snapshot', snapshot, '--history', history, '--now', '2026-05-01T00:00:00Z', '--format', 'html']);
+      const second = await run([
+        'audit',
+        '--snapshot',
+        snapshot,
+        '--history',
+        history,
+        '--now',
+        '2026-05-08T00:00:00Z',
+        '--format',
+        'html',
+      ]);
+
+      // Assert
+      expect([first.code, second.code]).toEqual([EXIT.ok, EXIT.ok]);
+      expect(first.stdout).toContain('data-testid="no-history"');
+      expect(second.stdout).toContain('data-testid="chart-trend"');
+      expect(second.stdout).toContain('Change on the report of 2026-05-01');
+      expect((JSON.parse(readFileSync(history, 'utf8')) as { weeks: unknown[] }).weeks).toHaveLength(2);
+    });
+
+    it('writes cost-groups.csv beside the other reports with --out', async () => {
+      // Arrange
+      const out = join(dir, 'reports');
+
+      // Act
+      const result = await run([
+        'audit',
+        '--snapshot',
+        snapshotFile([tagged('team-a/web', 'payments')]),
+        '--group-by-tag',
+        'team',
+        '--out',
+        out,
+      ]);
+
+      // Assert
+      expect(result.code).toBe(EXIT.ok);
+      expect(readFileSync(join(out, 'cost-groups.csv'), 'utf8').split('\r\n')).toEqual([
+        'by,value,repositories,storedBytes,reclaimableBytes,monthlyCostUsd,monthlySavingsUsd',
+        'name-prefix,team-a,1,0,0,0,0',
+        'tag:team,payments,1,0,0,0,0',
+        '',
+      ]);
+      expect(result.stderr).toContain(join(out, 'cost-groups.csv'));
+    });
   });
 
   describe('snapshot', () => {
@@ -305,8 +445,8 @@ describe('cli registry commands', () => {
       // Act
       const [audit, remediate] = [await flagHelp('audit', '--days'), await flagHelp('remediate', '--days')];
 
-      // Assert
-      expect(audit).toBe(remediate);
+      // Assert: the same text (the help pads the flag column to each command's longest flag).
+      expect(audit.replace(/\s+/g, ' ')).toBe(remediate.replace(/\s+/g, ' '));
       expect(audit).toContain('expires untagged images this many days after push');
     });
   });
@@ -329,6 +469,14 @@ describe('cli registry commands', () => {
 
       // Assert
       expect(problems).toEqual(['1 repository was not remediated:', `${outcome}: us-east-1/app: the reason`]);
+    });
+
+    it('keeps each problem on one line with its control characters visible, whatever the name and message hold', () => {
+      // Act
+      const problems = remediationProblems({ actions: [action('evil\u001b[2J', 'failed', 'line one\nline two\r')], errors: [] });
+
+      // Assert
+      expect(problems).toEqual(['1 repository was not remediated:', 'failed: us-east-1/evil\u241b[2J: line one line two']);
     });
 
     it('reports a region it could not list once, and a failed repository once although it is also an error', () => {

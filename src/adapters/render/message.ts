@@ -1,0 +1,97 @@
+import { costGroupChanges } from '../../domain/history';
+import { groupingLabel, ownerGrouping } from '../../domain/cost-groups';
+import { formatUsdChange } from '../../domain/money';
+import type { AuditReport } from '../../domain/report';
+import { remediationTally } from '../../domain/report-event';
+import { oneLine } from '../../domain/text';
+import type { ReportMessage, ReportMessageContext } from '../../ports/report';
+import { byReclaimable, formatBytes, formatCount, formatPrice, formatUsd } from './format';
+
+/** Owners and repositories the message lists. */
+export const MESSAGE_TOP = 5;
+
+const HELD_WORDS: Readonly<Record<string, string>> = {
+  planned: 'planned (dry run)',
+  unmergeable: 'unmergeable',
+  'skipped-changed': 'changed while the run went on',
+};
+
+function signedBytes(bytes: number): string {
+  return bytes > 0 ? `+${formatBytes(bytes)}` : bytes < 0 ? formatBytes(bytes) : '±0 B';
+}
+
+/**
+ * The weekly summary as a short plain-text message a FinOps lead can forward: the totals with the
+ * change on last week, archive savings, the top owners and repositories, what remediation did and
+ * held back, the count of errors and warnings, and the link to the HTML report. Every name and value
+ * from the registry passes through {@link oneLine}, so no text can break a line or drive a terminal.
+ *
+ * @example const { subject, text } = renderReportMessage(report, { remediation, reportLink });
+ */
+export function renderReportMessage(report: AuditReport, context: ReportMessageContext): ReportMessage {
+  const t = report.totals;
+  const date = report.generatedAt.slice(0, 10);
+  const previous = context.previous;
+  const lines: string[] = [];
+  const accounts = [...new Set(report.repositories.map((r) => r.accountId))];
+  const regions = new Set(report.repositories.map((r) => r.region)).size;
+  const where = `${accounts.length === 1 ? `account ${oneLine(accounts[0] ?? '')}` : `${accounts.length} accounts`}, ${regions} ${regions === 1 ? 'region' : 'regions'}`;
+  lines.push(`ECR storage report of ${date} (${where})`, '');
+
+  const change =
+    previous === undefined
+      ? 'no history yet'
+      : `${signedBytes(t.storedBytes - previous.storedBytes)}, ${formatUsdChange(t.monthlyCostUsd - previous.monthlyCostUsd)}/month since ${previous.date}`;
+  lines.push(`Stored:       ${formatBytes(t.storedBytes)}, ${formatUsd(t.monthlyCostUsd)}/month (${change})`);
+  lines.push(
+    `Reclaimable:  ${formatBytes(t.reclaimableBytes)}, ${formatUsd(t.monthlySavingsUsd)}/month, by the lifecycle policies once untagged cleanup is in place`,
+  );
+  const archive =
+    t.monthlyArchiveSavingsUsd === null
+      ? 'set the archive price to see the saving'
+      : `${formatUsd(t.monthlyArchiveSavingsUsd)}/month at ${formatPrice(report.archivePricePerGbMonth ?? 0)} in the archive class`;
+  lines.push(`Archivable:   ${formatBytes(t.archivableBytes)} not pulled for ${report.archiveAfterDays} days, ${archive}`);
+  lines.push(`Repositories: ${formatCount(t.repositories)}, ${formatCount(t.repositoriesWithoutUntaggedCleanup)} without untagged cleanup`);
+
+  const by = ownerGrouping(report.costAllocationTagKeys);
+  const owners = costGroupChanges(
+    report.costGroups.filter((g) => g.by === by),
+    previous,
+  ).slice(0, MESSAGE_TOP);
+  lines.push('', `Top owners by monthly cost (${groupingLabel(by)}):`);
+  if (owners.length === 0) lines.push('  none');
+  for (const g of owners) {
+    const delta =
+      g.change === null
+        ? g.status === 'new'
+          ? 'new this week'
+          : 'no history yet'
+        : `${formatUsdChange(g.change.monthlyCostUsd)} on last week`;
+    lines.push(
+      `  ${oneLine(g.value)}: ${formatUsd(g.monthlyCostUsd)}/month, ${formatBytes(g.storedBytes)} in ${formatCount(g.repositories)} ${g.repositories === 1 ? 'repository' : 'repositories'} (${delta})`,
+    );
+  }
+
+  const top = byReclaimable(report.repositories)
+    .filter((r) => r.reclaimableBytes > 0)
+    .slice(0, MESSAGE_TOP);
+  lines.push('', 'Top repositories by reclaimable bytes:');
+  if (top.length === 0) lines.push('  none: nothing to reclaim');
+  for (const r of top) {
+    lines.push(
+      `  ${oneLine(r.repositoryName)} (${oneLine(r.region)}): ${formatBytes(r.reclaimableBytes)} of ${formatBytes(r.storedBytes)}, saves ${formatUsd(r.monthlySavingsUsd)}/month`,
+    );
+  }
+
+  const tally = remediationTally(context.remediation);
+  const held = Object.entries(tally.heldBy).map(([outcome, n]) => `${n} ${HELD_WORDS[outcome] ?? outcome}`);
+  lines.push(
+    '',
+    `Remediation: ${tally.applied} applied, ${tally.held} held${held.length > 0 ? ` (${held.join(', ')})` : ''}, ${tally.failed} failed.`,
+  );
+  lines.push(`Errors: ${formatCount(report.errors.length)}, warnings: ${formatCount(report.warnings.length)} (listed in the report).`);
+  lines.push('', 'Full report (sign in to AWS with read access to the report bucket):', context.reportLink, '');
+
+  const subject = `ECR storage ${date}: ${formatUsd(t.monthlyCostUsd)}/month, ${formatUsd(t.monthlySavingsUsd)}/month reclaimable`;
+  return { subject, text: lines.join('\n') };
+}

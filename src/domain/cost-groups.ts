@@ -1,0 +1,165 @@
+import type { Tag } from './registry';
+import type { RepositoryReport } from './report';
+import { monthlyUsd } from './report';
+
+/** How a cost group is formed: by the first segment of the repository name, or by a tag's value. */
+export type CostGroupBy = 'name-prefix' | `tag:${string}`;
+
+/** The value of a tag grouping for a repository that does not carry the tag (or carries it empty). */
+export const UNTAGGED = '(untagged)';
+
+/** The longest tag key AWS accepts. */
+export const TAG_KEY_MAX_LENGTH = 128;
+
+/** What AWS accepts in a tag key: letters, digits, spaces and `_ . : / = + - @`. */
+const TAG_KEY = /^[\p{L}\p{Z}\p{N}_.:/=+\-@]+$/u;
+
+/** Storage, cost and savings of the repositories that share an owner. */
+export interface CostGroup {
+  by: CostGroupBy;
+  /** The name prefix or the tag's value; {@link UNTAGGED} for repositories without the tag. */
+  value: string;
+  repositories: number;
+  storedBytes: number;
+  reclaimableBytes: number;
+  monthlyCostUsd: number;
+  monthlySavingsUsd: number;
+}
+
+/**
+ * Sets `record[key]` as an own property, whatever the key: a tag key or value such as `__proto__`
+ * must be data, not change the object's prototype.
+ */
+export function setOwn<T>(record: Record<string, T>, key: string, value: T): void {
+  Object.defineProperty(record, key, { value, enumerable: true, writable: true, configurable: true });
+}
+
+/** What grouping needs of a repository report. */
+export type GroupedRepository = Pick<RepositoryReport, 'repositoryName' | 'storedBytes' | 'reclaimableBytes' | 'costAllocationTags'>;
+
+/**
+ * The first path segment of a repository name, its owner by convention: `team-a/svc` → `team-a`;
+ * a name without `/` is its own value.
+ *
+ * @example namePrefixOf('team-a/web/api') // 'team-a'
+ */
+export function namePrefixOf(repositoryName: string): string {
+  const slash = repositoryName.indexOf('/');
+  return slash < 0 ? repositoryName : repositoryName.slice(0, slash);
+}
+
+/**
+ * Checks cost-allocation tag keys and returns them once each, in the order given.
+ *
+ * @returns the problem with the first bad key, or the keys
+ * @example checkCostAllocationTagKeys(['team', 'team', 'cost-center']) // { ok: true, keys: ['team', 'cost-center'] }
+ */
+export function checkCostAllocationTagKeys(keys: readonly string[]): { ok: true; keys: string[] } | { ok: false; problem: string } {
+  const out: string[] = [];
+  for (const raw of keys) {
+    const key = raw.trim();
+    if (key === '') return { ok: false, problem: 'a tag key is empty; write e.g. team,cost-center' };
+    if (key.length > TAG_KEY_MAX_LENGTH)
+      return { ok: false, problem: `tag key "${key.slice(0, 40)}…" is longer than ${TAG_KEY_MAX_LENGTH} characters` };
+    if (!TAG_KEY.test(key))
+      return { ok: false, problem: `"${key}" is not an AWS tag key (letters, digits, spaces and _ . : / = + - @ only)` };
+    if (!out.includes(key)) out.push(key);
+  }
+  return { ok: true, keys: out };
+}
+
+/**
+ * The values of the cost-allocation tag keys a repository carries; keys it does not carry (or
+ * carries with an empty value) are left out.
+ *
+ * @example costAllocationTagsOf([{ Key: 'team', Value: 'a' }, { Key: 'x', Value: 'y' }], ['team']) // { team: 'a' }
+ */
+export function costAllocationTagsOf(tags: readonly Tag[], keys: readonly string[]): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const key of keys) {
+    const value = tags.find((t) => t.Key === key)?.Value?.trim();
+    if (value !== undefined && value !== '') setOwn(out, key, value);
+  }
+  return out;
+}
+
+/** The groupings a report has: by name prefix, then by each tag key in the order given. */
+export function groupingsOf(tagKeys: readonly string[]): CostGroupBy[] {
+  return ['name-prefix', ...tagKeys.map((key): CostGroupBy => `tag:${key}`)];
+}
+
+/** The value a repository has in a grouping. */
+export function groupValueOf(repository: Pick<GroupedRepository, 'repositoryName' | 'costAllocationTags'>, by: CostGroupBy): string {
+  if (by === 'name-prefix') return namePrefixOf(repository.repositoryName);
+  const key = by.slice('tag:'.length);
+  return Object.prototype.hasOwnProperty.call(repository.costAllocationTags, key)
+    ? (repository.costAllocationTags[key] ?? UNTAGGED)
+    : UNTAGGED;
+}
+
+/** Orders groups of one grouping: most stored bytes (so most cost) first, then by value. */
+function byCost(a: CostGroup, b: CostGroup): number {
+  return b.storedBytes - a.storedBytes || b.reclaimableBytes - a.reclaimableBytes || a.value.localeCompare(b.value);
+}
+
+/**
+ * Adds up storage, cost and savings per owner: by the first segment of the repository name, then
+ * by each tag key's value (`(untagged)` where a repository lacks it). Repositories of every region
+ * with the same value form one group. Within each grouping the largest cost comes first; the cost
+ * of a group is priced from its bytes, as the report's totals are, and the bytes and repositories
+ * of one grouping's groups add up to the totals.
+ *
+ * @example costGroupsOf(report.repositories, ['team'], 0.1).filter((g) => g.by === 'tag:team')
+ */
+export function costGroupsOf(repositories: readonly GroupedRepository[], tagKeys: readonly string[], pricePerGbMonth: number): CostGroup[] {
+  const out: CostGroup[] = [];
+  for (const by of groupingsOf(tagKeys)) {
+    const groups = new Map<string, CostGroup>();
+    for (const r of repositories) {
+      const value = groupValueOf(r, by);
+      let group = groups.get(value);
+      if (group === undefined) {
+        group = { by, value, repositories: 0, storedBytes: 0, reclaimableBytes: 0, monthlyCostUsd: 0, monthlySavingsUsd: 0 };
+        groups.set(value, group);
+      }
+      group.repositories++;
+      group.storedBytes += r.storedBytes;
+      group.reclaimableBytes += r.reclaimableBytes;
+    }
+    const sorted = [...groups.values()].sort(byCost);
+    for (const g of sorted) {
+      g.monthlyCostUsd = monthlyUsd(g.storedBytes, pricePerGbMonth);
+      g.monthlySavingsUsd = monthlyUsd(g.reclaimableBytes, pricePerGbMonth);
+      out.push(g);
+    }
+  }
+  return out;
+}
+
+/**
+ * The groups of each grouping cut to the `limit` largest, groupings in report order.
+ *
+ * @example topCostGroups(report.costGroups, 10)
+ */
+export function topCostGroups(groups: readonly CostGroup[], limit: number): CostGroup[] {
+  const seen = new Map<CostGroupBy, number>();
+  return groups.filter((g) => {
+    const n = seen.get(g.by) ?? 0;
+    seen.set(g.by, n + 1);
+    return n < limit;
+  });
+}
+
+/**
+ * The grouping that names owners in short summaries (the e-mail): the first tag key when the
+ * report groups by tags, else the name prefix.
+ */
+export function ownerGrouping(tagKeys: readonly string[]): CostGroupBy {
+  const first = tagKeys[0];
+  return first === undefined ? 'name-prefix' : `tag:${first}`;
+}
+
+/** How a grouping is called in reports: `name prefix` or `tag team`. */
+export function groupingLabel(by: CostGroupBy): string {
+  return by === 'name-prefix' ? 'name prefix' : `tag ${by.slice('tag:'.length)}`;
+}

@@ -1,0 +1,258 @@
+import type { CostGroup, CostGroupBy } from './cost-groups';
+import { groupingsOf, setOwn } from './cost-groups';
+import type { AuditReport, ReportTotals } from './report';
+
+/** The history file's format identifier (the first shape was a bare array of entries without groups). */
+export const HISTORY_FORMAT = 'ecr-janitor-history/2';
+/** Weeks the trend chart shows, this one included. */
+export const TREND_WEEKS = 12;
+/** Weeks of history kept (two years). */
+export const HISTORY_WEEKS = 104;
+/**
+ * The most the history file may weigh: past it, the oldest weeks lose their per-group totals first
+ * (an account with thousands of owners would otherwise grow it without bound); totals always stay.
+ */
+export const HISTORY_MAX_BYTES = 4 * 1024 * 1024;
+
+const DAY_MS = 86_400_000;
+const WEEK_MS = 7 * DAY_MS;
+
+/** The totals a week is remembered by: the trend's points and the change since last time. */
+export const TRACKED_TOTALS = [
+  'repositories',
+  'images',
+  'untaggedImages',
+  'storedBytes',
+  'reclaimableBytes',
+  'monthlyCostUsd',
+  'monthlySavingsUsd',
+] as const;
+
+/** The tracked totals of one report. */
+export type TrackedTotals = Pick<ReportTotals, (typeof TRACKED_TOTALS)[number]>;
+
+/** One group's totals in a week of history. */
+export type GroupTotals = Pick<CostGroup, 'repositories' | 'storedBytes' | 'reclaimableBytes' | 'monthlyCostUsd' | 'monthlySavingsUsd'>;
+
+/** One week's totals, and its groups' totals, kept in the history file. */
+export interface HistoryEntry extends TrackedTotals {
+  /** The report's date, `YYYY-MM-DD` (UTC). */
+  date: string;
+  generatedAt: string;
+  /** The Monday (UTC, `YYYY-MM-DD`) of the report's week: one entry per week, the latest report wins. */
+  week: string;
+  /** Per grouping, per value: the group's totals. Absent in entries of the first format and in weeks trimmed for size. */
+  groups?: Partial<Record<CostGroupBy, Record<string, GroupTotals>>>;
+}
+
+/** One week of the trend chart. */
+export interface TrendPoint {
+  /** The report's date, `YYYY-MM-DD`. */
+  date: string;
+  storedBytes: number;
+  reclaimableBytes: number;
+  /** Absent for a week whose entry did not record it. */
+  monthlyCostUsd?: number;
+}
+
+/** What reading a history file found. */
+export interface ParsedHistory {
+  entries: HistoryEntry[];
+  /** Why some or all of the file was ignored (damaged, unknown format, bad entries); absent when all was read. */
+  problem?: string;
+}
+
+/** The Monday (UTC) of the week of an ISO-8601 date or time, as `YYYY-MM-DD`; undefined when it does not parse. */
+export function weekOf(date: string): string | undefined {
+  const ms = Date.parse(/^\d{4}-\d{2}-\d{2}$/.test(date) ? `${date}T00:00:00Z` : date);
+  if (Number.isNaN(ms)) return undefined;
+  const day = Math.floor(ms / DAY_MS);
+  // Day 0 (1970-01-01) was a Thursday: Monday-based weekday = (day + 3) mod 7.
+  const monday = day - ((((day + 3) % 7) + 7) % 7);
+  return new Date(monday * DAY_MS).toISOString().slice(0, 10);
+}
+
+function isObject(v: unknown): v is Record<string, unknown> {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
+}
+
+const finite = (v: unknown): v is number => typeof v === 'number' && Number.isFinite(v);
+
+function readGroups(raw: unknown): HistoryEntry['groups'] {
+  if (!isObject(raw)) return undefined;
+  const out: NonNullable<HistoryEntry['groups']> = {};
+  for (const [by, values] of Object.entries(raw)) {
+    if ((by !== 'name-prefix' && !by.startsWith('tag:')) || !isObject(values)) continue;
+    const groups: Record<string, GroupTotals> = {};
+    for (const [value, g] of Object.entries(values)) {
+      if (!isObject(g)) continue;
+      const { repositories, storedBytes, reclaimableBytes, monthlyCostUsd, monthlySavingsUsd } = g;
+      if (finite(repositories) && finite(storedBytes) && finite(reclaimableBytes) && finite(monthlyCostUsd) && finite(monthlySavingsUsd))
+        setOwn(groups, value, { repositories, storedBytes, reclaimableBytes, monthlyCostUsd, monthlySavingsUsd });
+    }
+    out[by as CostGroupBy] = groups;
+  }
+  return out;
+}
+
+/** One entry as stored, or undefined when it lacks what the trend needs. */
+function readEntry(raw: unknown): HistoryEntry | undefined {
+  if (!isObject(raw) || typeof raw.date !== 'string') return undefined;
+  const week = weekOf(raw.date);
+  if (week === undefined) return undefined;
+  const entry = {
+    date: raw.date.slice(0, 10),
+    generatedAt: typeof raw.generatedAt === 'string' ? raw.generatedAt : raw.date,
+    week,
+  } as HistoryEntry;
+  for (const key of TRACKED_TOTALS) {
+    const value = raw[key];
+    if (!finite(value)) return undefined;
+    entry[key] = value;
+  }
+  const groups = readGroups(raw.groups);
+  if (groups !== undefined) entry.groups = groups;
+  return entry;
+}
+
+/**
+ * Reads the history file, never failing: a missing file is an empty history; a file that is not
+ * JSON or of an unknown format is ignored with a `problem`; a file of the first shape (a bare array
+ * of entries without groups) is read as it is; entries that lack a date or a total are skipped.
+ * One entry per week is kept (the latest report of the week), oldest first.
+ *
+ * @example const { entries, problem } = parseHistory(await store.get(HISTORY_KEY));
+ */
+export function parseHistory(text: string | undefined): ParsedHistory {
+  if (text === undefined) return { entries: [] };
+  let doc: unknown;
+  try {
+    doc = JSON.parse(text);
+  } catch (error) {
+    return { entries: [], problem: `the history is not JSON (${(error as Error).message}); it starts again with this report` };
+  }
+  let raw: unknown[];
+  if (Array.isArray(doc)) raw = doc;
+  else if (isObject(doc) && doc.format === HISTORY_FORMAT && Array.isArray(doc.weeks)) raw = doc.weeks;
+  else return { entries: [], problem: `the history has an unknown format (expected ${HISTORY_FORMAT}); it starts again with this report` };
+  const entries = raw.map(readEntry).filter((e): e is HistoryEntry => e !== undefined);
+  const skipped = raw.length - entries.length;
+  const parsed: ParsedHistory = { entries: latestPerWeek(entries) };
+  if (skipped > 0) parsed.problem = `${skipped} history ${skipped === 1 ? 'entry was' : 'entries were'} unreadable and skipped`;
+  return parsed;
+}
+
+/** One entry per week, the latest report of each; oldest week first. */
+function latestPerWeek(entries: readonly HistoryEntry[]): HistoryEntry[] {
+  const byWeek = new Map<string, HistoryEntry>();
+  for (const e of entries) {
+    const kept = byWeek.get(e.week);
+    if (kept === undefined || e.generatedAt >= kept.generatedAt) byWeek.set(e.week, e);
+  }
+  return [...byWeek.values()].sort((a, b) => a.week.localeCompare(b.week));
+}
+
+/**
+ * The history entry of a report: its tracked totals and its groups' totals, dated by the time the
+ * report describes (`now`: the run's time, or a snapshot's capture time), not by when it was made.
+ *
+ * @example historyEntryOf(report).week // '2026-10-26'
+ */
+export function historyEntryOf(report: AuditReport): HistoryEntry {
+  const date = report.now.slice(0, 10);
+  const entry = { date, generatedAt: report.generatedAt, week: weekOf(report.now) ?? date } as HistoryEntry;
+  for (const key of TRACKED_TOTALS) entry[key] = report.totals[key];
+  const groups: NonNullable<HistoryEntry['groups']> = {};
+  for (const by of groupingsOf(report.costAllocationTagKeys)) groups[by] = {};
+  for (const g of report.costGroups) {
+    const { repositories, storedBytes, reclaimableBytes, monthlyCostUsd, monthlySavingsUsd } = g;
+    setOwn((groups[g.by] ??= {}), g.value, { repositories, storedBytes, reclaimableBytes, monthlyCostUsd, monthlySavingsUsd });
+  }
+  entry.groups = groups;
+  return entry;
+}
+
+/** The history with this week's entry in, and the entry of the week before it (the change is measured from there). */
+export interface UpdatedHistory {
+  entries: HistoryEntry[];
+  previous: HistoryEntry | undefined;
+}
+
+/**
+ * Puts a report's entry into the history: it replaces an entry of the same week, the history keeps
+ * its last {@link HISTORY_WEEKS} weeks, and `previous` is the latest entry of an earlier week.
+ */
+export function updateHistory(entries: readonly HistoryEntry[], entry: HistoryEntry): UpdatedHistory {
+  const others = entries.filter((e) => e.week !== entry.week);
+  const previous = others.filter((e) => e.week < entry.week).at(-1);
+  return { entries: [...others, entry].sort((a, b) => a.week.localeCompare(b.week)).slice(-HISTORY_WEEKS), previous };
+}
+
+/**
+ * The history file's text. When it would pass {@link HISTORY_MAX_BYTES}, the oldest weeks lose
+ * their group totals first (never the newest two, which the change per group needs).
+ */
+export function serialiseHistory(entries: readonly HistoryEntry[], maxBytes = HISTORY_MAX_BYTES): string {
+  const weeks = entries.map((e) => ({ ...e }));
+  const text = (): string => `${JSON.stringify({ format: HISTORY_FORMAT, weeks })}\n`;
+  let out = text();
+  for (let i = 0; i < weeks.length - 2 && Buffer.byteLength(out) > maxBytes; i++) {
+    const week = weeks[i];
+    if (week?.groups === undefined) continue;
+    delete week.groups;
+    out = text();
+  }
+  return out;
+}
+
+/**
+ * The trend chart's points: the entries of the {@link TREND_WEEKS} weeks that end with `entry`'s
+ * week, oldest first.
+ */
+export function trendOf(entries: readonly HistoryEntry[], entry: HistoryEntry, weeks = TREND_WEEKS): TrendPoint[] {
+  const end = Date.parse(`${entry.week}T00:00:00Z`);
+  const start = end - (weeks - 1) * WEEK_MS;
+  return entries
+    .filter((e) => {
+      const t = Date.parse(`${e.week}T00:00:00Z`);
+      return t >= start && t <= end;
+    })
+    .map((e) => ({ date: e.date, storedBytes: e.storedBytes, reclaimableBytes: e.reclaimableBytes, monthlyCostUsd: e.monthlyCostUsd }));
+}
+
+/** A cost group with its change since the week before. */
+export interface CostGroupChange extends CostGroup {
+  /**
+   * `changed`: the group was there last week; `new`: last week's report grouped the same way and
+   * the group was not in it; `unknown`: there is no earlier week, or it did not record this grouping.
+   */
+  status: 'changed' | 'new' | 'unknown';
+  /** Differences from last week (null unless `changed`). */
+  change: { storedBytes: number; reclaimableBytes: number; monthlyCostUsd: number; repositories: number } | null;
+}
+
+const round4 = (n: number): number => Math.round(n * 10_000) / 10_000;
+
+/**
+ * Each cost group with its change since `previous` (the entry of the week before).
+ *
+ * @example costGroupChanges(report.costGroups, previous).filter((g) => g.status === 'changed')
+ */
+export function costGroupChanges(groups: readonly CostGroup[], previous: HistoryEntry | undefined): CostGroupChange[] {
+  return groups.map((g) => {
+    const before = previous?.groups?.[g.by];
+    if (before === undefined) return { ...g, status: 'unknown', change: null };
+    const was = Object.prototype.hasOwnProperty.call(before, g.value) ? before[g.value] : undefined;
+    if (was === undefined) return { ...g, status: 'new', change: null };
+    return {
+      ...g,
+      status: 'changed',
+      change: {
+        storedBytes: g.storedBytes - was.storedBytes,
+        reclaimableBytes: g.reclaimableBytes - was.reclaimableBytes,
+        monthlyCostUsd: round4(g.monthlyCostUsd - was.monthlyCostUsd),
+        repositories: g.repositories - was.repositories,
+      },
+    };
+  });
+}

@@ -1,0 +1,35 @@
+/**
+ * Characters that must never reach a terminal, a log line or a plain-text e-mail as they are: C0
+ * controls (ESC starts terminal escape sequences; CR and backspace overwrite what was printed), DEL,
+ * C1 controls (a single-byte CSI on some terminals), and the Unicode bidirectional overrides and
+ * isolates that make text display in another order than it reads.
+ */
+// eslint-disable-next-line no-control-regex -- matching control characters is the point
+const UNSAFE = /[\u0000-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/g;
+
+/**
+ * Replaces every control character in `text` with a visible stand-in, so that user data (a
+ * repository name from a snapshot file, an error message) prints as text and never moves the
+ * cursor, clears the screen or reorders a line: a C0 control becomes its Unicode "control picture"
+ * (ESC → `␛`, LF → `␊`), DEL becomes `␡`, and C1 controls and bidirectional overrides become `�`.
+ *
+ * @example visibleControls('team\u001b[2J') // 'team␛[2J'
+ */
+export function visibleControls(text: string): string {
+  return text.replace(UNSAFE, (c) => {
+    const code = c.charCodeAt(0);
+    if (code < 0x20) return String.fromCharCode(0x2400 + code);
+    if (code === 0x7f) return '\u2421';
+    return '\ufffd';
+  });
+}
+
+/**
+ * Folds line breaks (and the spaces around them) into one space, drops a line break at the end,
+ * then makes what control characters remain visible: one line of safe text.
+ *
+ * @example oneLine('denied\r\n  retry later') // 'denied retry later'
+ */
+export function oneLine(text: string): string {
+  return visibleControls(text.replace(/\s*[\r\n]+\s*$/, '').replace(/\s*[\r\n]+\s*/g, ' '));
+}
