@@ -10,6 +10,8 @@ export interface CliContext {
   readonly interactive: boolean;
   /** Set by a command that finished with a non-zero outcome (e.g. 3 when some repositories failed). */
   exitCode: number;
+  /** Reads standard input to its end, for file arguments given as `-`; absent where there is none. */
+  readStdin?(): Promise<string>;
 }
 
 /** The real process's context. */
@@ -20,5 +22,10 @@ export function processContext(): CliContext {
     now: () => Date.now(),
     interactive: Boolean(process.stderr.isTTY),
     exitCode: 0,
+    readStdin: async () => {
+      const chunks: Buffer[] = [];
+      for await (const chunk of process.stdin) chunks.push(Buffer.isBuffer(chunk) ? chunk : Buffer.from(String(chunk)));
+      return Buffer.concat(chunks).toString('utf8');
+    },
   };
 }

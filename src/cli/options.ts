@@ -1,5 +1,7 @@
 import { InvalidArgumentError } from 'commander';
+import { POLICY_LIMITS } from '../domain/policy';
 import { toEpochMs } from '../domain/time';
+import { UsageError } from './errors';
 
 /** Parses `--now`: an ISO-8601 time. */
 export function parseNow(value: string): number {
@@ -12,6 +14,29 @@ export function parseNow(value: string): number {
 export function parsePositiveInt(value: string): number {
   if (!/^\d+$/.test(value) || Number(value) < 1) throw new InvalidArgumentError(`"${value}" is not a positive whole number`);
   return Number(value);
+}
+
+/**
+ * Parses a flag that becomes a rule's `countNumber` (`--days`, `--max-untagged-days`): a whole
+ * number from 1 to the largest ECR accepts (2147483647, a 32-bit integer).
+ */
+export function parseCountNumber(value: string): number {
+  const n = parsePositiveInt(value);
+  if (n > POLICY_LIMITS.maxInteger)
+    throw new InvalidArgumentError(
+      `"${value}" is more than ${POLICY_LIMITS.maxInteger}, the largest countNumber ECR accepts (a 32-bit integer)`,
+    );
+  return n;
+}
+
+/**
+ * Checks `--max-untagged-days` against `--days`: the default rule itself must not break the maximum.
+ *
+ * @throws UsageError when the maximum is below the default rule's age
+ */
+export function checkMaxUntaggedDays(maxUntaggedDays: number | undefined, days: number): void {
+  if (maxUntaggedDays !== undefined && maxUntaggedDays < days)
+    throw new UsageError(`--max-untagged-days ${maxUntaggedDays} is below --days ${days}: the default rule itself would break it`);
 }
 
 /** Parses a non-negative number flag such as `--price-per-gb-month`. */

@@ -28,6 +28,8 @@ export interface RemediationAction {
   after?: string;
   /** Priorities were renumbered (order kept) to keep the `any` rule last. */
   renumbered?: boolean;
+  /** The untagged rule shortened to the maximum untagged age (`--max-untagged-days`, `maxUntaggedDays`). */
+  shortened?: { rulePriority: number; fromDays: number; toDays: number };
   message?: string;
 }
 

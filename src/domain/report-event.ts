@@ -57,6 +57,8 @@ export interface ReportEventDetail {
   errorCount: number;
   /** Findings that need a person (see the report's `warnings`), such as a policy that cannot be merged. */
   warningCount: number;
+  /** Policy lint findings over every repository (`totals.repositoriesWithFindings` counts the repositories). */
+  findingCount: number;
   artifacts: { location: string; json: string; csv: string; markdown: string; html: string };
 }
 
@@ -122,6 +124,7 @@ export function buildReportEventDetail(
     remediation,
     errorCount: report.errors.length,
     warningCount: report.warnings.length,
+    findingCount: report.repositories.reduce((n, r) => n + r.findings.length, 0),
     artifacts,
   };
   while (eventEntrySize(detail) > EVENT_SIZE_LIMIT && detail.topRepositories.length > 0) detail.topRepositories.pop();

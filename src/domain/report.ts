@@ -1,3 +1,5 @@
+import type { PolicyFinding } from './policy/lint';
+
 /** Whether a repository's lifecycle policy cleans its untagged images. */
 export type PolicyStatus = 'missing' | 'no-untagged-rule' | 'ok';
 
@@ -33,6 +35,10 @@ export interface RepositoryReport {
   reclaimableBytes: number;
   monthlyCostUsd: number;
   monthlySavingsUsd: number;
+  /** What the repository's own policy will never do that its authors likely think (empty when none, or no valid policy). */
+  findings: PolicyFinding[];
+  /** Days after push at which the repository's own policy expires an untagged image; null when it never does by age. */
+  untaggedRetentionDays: number | null;
 }
 
 /** Totals over every audited repository. */
@@ -40,6 +46,8 @@ export interface ReportTotals {
   repositories: number;
   repositoriesWithoutLifecyclePolicy: number;
   repositoriesWithoutUntaggedCleanup: number;
+  /** Repositories whose own policy has at least one lint finding. */
+  repositoriesWithFindings: number;
   images: number;
   untaggedImages: number;
   /** Sum of the repositories' {@link RepositoryReport.referrersAtRisk}. */
@@ -140,6 +148,7 @@ export function totalsOf(repositories: readonly RepositoryReport[], pricePerGbMo
     repositories: repositories.length,
     repositoriesWithoutLifecyclePolicy: repositories.filter((r) => r.policyStatus === 'missing').length,
     repositoriesWithoutUntaggedCleanup: repositories.filter((r) => r.policyStatus !== 'ok').length,
+    repositoriesWithFindings: repositories.filter((r) => r.findings.length > 0).length,
     images,
     untaggedImages,
     referrersAtRisk,

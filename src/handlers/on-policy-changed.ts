@@ -1,5 +1,5 @@
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
-import { parsePolicy, policyExpiresUntaggedImages } from '../domain/policy';
+import { exceedsMaxUntaggedDays, parsePolicy, policyExpiresUntaggedImages } from '../domain/policy';
 import type { RemediationAction } from '../use-cases/remediate';
 import { remediateRepository } from '../use-cases/remediate';
 import { callerRoleArn, isCallerOneOf, parseEvent, policyChangedEvent } from './cloudtrail-event';
@@ -32,7 +32,7 @@ export async function lambdaHandler(event: unknown): Promise<PolicyChangedResult
   const repositoryName = detail.requestParameters.repositoryName;
   if (detail.eventName === 'PutLifecyclePolicy' && detail.requestParameters.lifecyclePolicyText !== undefined) {
     const written = parsePolicy(detail.requestParameters.lifecyclePolicyText);
-    if (written.ok && policyExpiresUntaggedImages(written.policy)) {
+    if (written.ok && policyExpiresUntaggedImages(written.policy) && !exceedsMaxUntaggedDays(written.policy, config.maxUntaggedDays)) {
       return { status: 'ignored', reason: 'the new policy still expires untagged images' };
     }
   }
@@ -48,6 +48,7 @@ export async function lambdaHandler(event: unknown): Promise<PolicyChangedResult
     apply: !config.dryRun,
     concurrency: 1,
     selection: config,
+    maxUntaggedDays: config.maxUntaggedDays,
   });
   // Nested, not spread: Powertools drops a top-level `message` key, which is the action's reason.
   logger.info('policy change handled', { eventName: detail.eventName, action });

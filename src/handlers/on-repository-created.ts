@@ -40,7 +40,7 @@ export async function lambdaHandler(event: unknown): Promise<CreatedResult> {
     registry,
     registry,
     ref,
-    { days: config.defaultDays, apply: !config.dryRun, concurrency: 1, selection: config },
+    { days: config.defaultDays, apply: !config.dryRun, concurrency: 1, selection: config, maxUntaggedDays: config.maxUntaggedDays },
     tags.length > 0 ? tags : undefined,
   );
   // Nested, not spread: Powertools drops a top-level `message` key, which is the action's reason.

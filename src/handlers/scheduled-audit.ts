@@ -64,13 +64,21 @@ export async function lambdaHandler(event: unknown): Promise<ReportEventDetail> 
     pricePerGbMonth: config.pricePerGbMonth,
     selection,
     concurrency: config.concurrency,
+    maxUntaggedDays: config.maxUntaggedDays,
+    enforceMaxUntaggedDays: config.maxUntaggedDays,
     onRepositoryState: (state) => audited.push(auditedRepositoryOf(state)),
     onRepositoryFailed: (ref) => unread.push(ref),
   });
   const remediation = await remediateAudited(
     registries.map((r) => ({ reader: r, writer: r })),
     audited,
-    { days: config.defaultDays, apply: !config.dryRun, concurrency: config.concurrency, selection },
+    {
+      days: config.defaultDays,
+      apply: !config.dryRun,
+      concurrency: config.concurrency,
+      selection,
+      maxUntaggedDays: config.maxUntaggedDays,
+    },
     unread,
   );
   const counts: Record<string, number> = {};

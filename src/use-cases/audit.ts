@@ -1,5 +1,6 @@
 import pLimit from 'p-limit';
 import { analyseRepository } from '../domain/analysis';
+import { DEFAULT_MAX_UNTAGGED_DAYS } from '../domain/policy';
 import type { RepositoryRef, RepositoryState } from '../domain/registry';
 import type { AuditReport, ReportError, ReportWarning, RepositoryReport } from '../domain/report';
 import { totalsOf } from '../domain/report';
@@ -26,6 +27,10 @@ export interface AuditOptions {
   pricePerGbMonth: number;
   /** Opt-out tag and exclude globs. */
   selection: Selection;
+  /** The lint's limit: untagged images kept longer than this many days get an `UntaggedRetentionLong` finding. @default 30 */
+  maxUntaggedDays?: number;
+  /** When set, the effective policy counts remediation shortening longer untagged age rules to this many days. @default undefined (off) */
+  enforceMaxUntaggedDays?: number;
   /** Repositories read at the same time, per run. @default 8 */
   concurrency: number;
   /** The time the report is generated, epoch milliseconds. */
@@ -121,6 +126,8 @@ export async function audit(readers: readonly RegistryReader[], options: AuditOp
         pricePerGbMonth: options.pricePerGbMonth,
         optedOut: isOptedOut(state.tags, options.selection.optOutTag),
         excluded: excluded(state.repositoryName),
+        maxUntaggedDays: options.maxUntaggedDays ?? DEFAULT_MAX_UNTAGGED_DAYS,
+        enforceMaxUntaggedDays: options.enforceMaxUntaggedDays,
       });
       repositories.push(analysis.report);
       if (analysis.warning !== undefined) {

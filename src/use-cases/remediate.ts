@@ -1,6 +1,6 @@
 import pLimit from 'p-limit';
 import { JanitorError } from '../domain/errors';
-import { mergeDefaultRule } from '../domain/policy';
+import { remediatedPolicy } from '../domain/policy';
 import type { RepositoryRef, RepositoryState, Tag } from '../domain/registry';
 import type { RemediationAction, RemediationResult } from '../domain/remediation';
 import type { ReportError } from '../domain/report';
@@ -20,6 +20,8 @@ export interface RemediateOptions {
   apply: boolean;
   /** Repositories handled at the same time. @default 8 */
   concurrency: number;
+  /** When set, an untagged rule that expires images later than this many days after push is shortened to it. @default undefined (off) */
+  maxUntaggedDays?: number;
 }
 
 /**
@@ -68,13 +70,14 @@ export async function remediateRepository(
   const before = knownPolicyText !== undefined ? knownPolicyText : ((await reader.getLifecyclePolicy(ref.repositoryName)) ?? null);
   let merged;
   try {
-    merged = mergeDefaultRule(before ?? undefined, options.days);
+    merged = remediatedPolicy(before ?? undefined, options);
   } catch (error) {
     if (error instanceof JanitorError) return { ...base, outcome: 'unmergeable', before, message: error.message };
     throw error;
   }
-  if (!merged.changed) return { ...base, outcome: 'compliant', before };
-  const planned = { ...base, before, after: merged.text, ...(merged.renumbered ? { renumbered: true } : {}) };
+  if (!merged.changed) return { ...base, outcome: 'compliant', before, ...(merged.note ? { message: merged.note } : {}) };
+  const shortened = merged.shortened ? { shortened: merged.shortened } : {};
+  const planned = { ...base, before, after: merged.text, ...(merged.renumbered ? { renumbered: true } : {}), ...shortened };
   if (!options.apply || !writer) return { ...planned, outcome: 'planned' };
   // Just before writing: the policy again, and the tags again when they came from an earlier read
   // (an audit may have read them minutes ago; an opt-out added since must win).

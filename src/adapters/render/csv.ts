@@ -23,6 +23,8 @@ export const CSV_COLUMNS = [
   'monthlyCostUsd',
   'monthlySavingsUsd',
   'referrersAtRisk',
+  'findings',
+  'untaggedRetentionDays',
 ] as const satisfies ReadonlyArray<keyof RepositoryReport>;
 
 // Compile-time check that no field of RepositoryReport is missing from CSV_COLUMNS.
@@ -48,10 +50,17 @@ export function neutraliseFormula(text: string): string {
   return FORMULA_START.test(text) ? `'${text}` : text;
 }
 
+/** A repository's findings in one cell: `ShadowedRule (rule 2); UntaggedRetentionLong (rule 5)`. */
+function findingsCell(findings: RepositoryReport['findings']): string {
+  return findings.map((f) => (f.rulePriority === undefined ? f.code : `${f.code} (rule ${f.rulePriority})`)).join('; ');
+}
+
 function cell(value: RepositoryReport[keyof RepositoryReport]): string {
-  // Numbers and booleans are data, written raw; only text can carry a formula.
+  // Numbers and booleans are data, written raw; only text can carry a formula. null is an empty cell.
+  if (value === null) return '';
   if (typeof value === 'number') return Number.isFinite(value) ? String(value) : '';
   if (typeof value === 'boolean') return value ? 'true' : 'false';
+  if (Array.isArray(value)) return csvField(neutraliseFormula(findingsCell(value)));
   return csvField(neutraliseFormula(String(value)));
 }
 

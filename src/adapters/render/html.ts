@@ -1,5 +1,6 @@
 import type { AuditReport, RepositoryReport } from '../../domain/report';
 import {
+  FINDINGS_NOTE,
   REFERRERS_AT_RISK_NOTE,
   REGISTRY_WIDE,
   byReclaimable,
@@ -8,6 +9,8 @@ import {
   formatPercent,
   formatPrice,
   formatUsd,
+  findingRule,
+  locatedFindings,
   policyLabel,
   withReferrersAtRisk,
 } from './format';
@@ -402,6 +405,24 @@ function errorsSection(report: AuditReport): string {
   ].join('\n');
 }
 
+function findingsSection(report: AuditReport): string {
+  const located = locatedFindings(report.repositories);
+  if (located.length === 0) return '';
+  const rows = located.map(
+    ({ region, repositoryName, finding }) =>
+      `<tr data-testid="finding-row"><td>${h(region)}</td><td class="repo">${h(repositoryName)}</td><td>${h(finding.severity)}</td><td>${h(finding.code)}</td><td>${h(findingRule(finding))}</td><td class="msg">${h(finding.message)}</td></tr>`,
+  );
+  return [
+    `<section data-testid="findings" class="warnings">`,
+    `<h2>Policy findings (${h(formatCount(located.length))} in ${h(formatCount(report.totals.repositoriesWithFindings))} ${report.totals.repositoriesWithFindings === 1 ? 'repository' : 'repositories'})</h2>`,
+    `<p>${h(`${FINDINGS_NOTE.charAt(0).toUpperCase()}${FINDINGS_NOTE.slice(1)}`)}</p>`,
+    `<div class="table-wrap"><table><thead><tr><th scope="col">Region</th><th scope="col">Repository</th><th scope="col">Severity</th><th scope="col">Finding</th><th scope="col">Rule</th><th scope="col">Message</th></tr></thead><tbody>`,
+    ...rows,
+    `</tbody></table></div>`,
+    `</section>`,
+  ].join('\n');
+}
+
 function warningsSection(report: AuditReport): string {
   if (report.warnings.length === 0) return '';
   const rows = report.warnings.map(
@@ -549,6 +570,7 @@ export function renderHtml(report: AuditReport, options: HtmlOptions = {}): stri
     `<h2>Repositories</h2>`,
     repositories.length === 0 ? '<p>No repositories audited.</p>' : repositoryTable(report, repositories),
     `</section>`,
+    findingsSection(report),
     errorsSection(report),
     warningsSection(report),
     `<footer>`,

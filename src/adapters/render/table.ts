@@ -7,7 +7,11 @@ export type Align = 'left' | 'right';
  * @example renderTable(['name', 'size'], [['web', '1 GiB']], ['left', 'right'])
  */
 export function renderTable(header: readonly string[], rows: ReadonlyArray<readonly string[]>, align: readonly Align[] = []): string {
-  const widths = header.map((h, c) => Math.max(h.length, ...rows.map((r) => (r[c] ?? '').length)));
+  // A loop, not Math.max(...rows): spreading some 130,000 rows overflows the call stack (simulate of a large repository).
+  const widths = header.map((h) => h.length);
+  for (const row of rows) {
+    for (let c = 0; c < widths.length; c++) widths[c] = Math.max(widths[c] ?? 0, (row[c] ?? '').length);
+  }
   const line = (cells: readonly string[]): string =>
     cells
       .map((cell, c) => (align[c] === 'right' ? cell.padStart(widths[c] ?? 0) : cell.padEnd(widths[c] ?? 0)))

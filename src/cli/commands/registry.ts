@@ -10,7 +10,7 @@ import { renderRemediationPlan } from '../../adapters/render/remediation';
 import { parseSnapshot } from '../../adapters/snapshot/schema';
 import { SnapshotRegistry } from '../../adapters/snapshot/snapshot-registry';
 import { writeSnapshotFile } from '../../adapters/snapshot/snapshot-writer';
-import { DEFAULT_UNTAGGED_DAYS } from '../../domain/policy';
+import { DEFAULT_MAX_UNTAGGED_DAYS, DEFAULT_UNTAGGED_DAYS } from '../../domain/policy';
 import type { RepositoryState, SnapshotFile } from '../../domain/registry';
 import { SNAPSHOT_FORMAT } from '../../domain/registry';
 import type { AuditReport } from '../../domain/report';
@@ -22,7 +22,7 @@ import { remediate, type RemediationOutcome, type RemediationResult } from '../.
 import type { CliContext } from '../context';
 import { EXIT, UsageError } from '../errors';
 import { readJsonFile } from '../io';
-import { parseNonNegative, parseNow, parsePositiveInt } from '../options';
+import { checkMaxUntaggedDays, parseCountNumber, parseNonNegative, parseNow, parsePositiveInt } from '../options';
 import { progressReporter } from '../progress';
 
 /** Flags shared by the commands that read a registry. */
@@ -151,14 +151,28 @@ export function auditCommand(ctx: CliContext): Command {
     'audit every repository: lifecycle policy status, storage cost (de-duplicated as ECR bills it), what the policy will reclaim',
   );
   addSourceOptions(command, { snapshot: true, selection: true })
-    .option('--days <n>', 'age in days of the default untagged-image rule', parsePositiveInt, DEFAULT_UNTAGGED_DAYS)
+    .option('--days <n>', 'age in days of the default untagged-image rule', parseCountNumber, DEFAULT_UNTAGGED_DAYS)
+    .option(
+      '--max-untagged-days <n>',
+      'policies that keep untagged images longer than this many days get an UntaggedRetentionLong finding',
+      parseCountNumber,
+      DEFAULT_MAX_UNTAGGED_DAYS,
+    )
     .option('--now <iso-8601>', 'evaluate policies at this time (default: now, or the capture time of --snapshot)', parseNow)
     .option('--price-per-gb-month <usd>', 'storage price in USD per GB-month', parseNonNegative, 0.1)
     .addOption(new Option('--format <format>', 'output on stdout').choices([...REPORT_FORMATS]).default('table'))
     .option('--out <dir>', 'also write report.json, report.csv, report.md and report.html to DIR')
     .action(
       async (
-        opts: SourceFlags & SelectionFlags & { days: number; now?: number; pricePerGbMonth: number; format: ReportFormat; out?: string },
+        opts: SourceFlags &
+          SelectionFlags & {
+            days: number;
+            maxUntaggedDays: number;
+            now?: number;
+            pricePerGbMonth: number;
+            format: ReportFormat;
+            out?: string;
+          },
       ) => {
         const counter = new CallCounter();
         const sources = await openSources(opts, counter);
@@ -170,6 +184,7 @@ export function auditCommand(ctx: CliContext): Command {
             now: opts.now ?? (Number.isNaN(sources.capturedAt ?? Number.NaN) ? ctx.now() : (sources.capturedAt as number)),
             generatedAt: ctx.now(),
             days: opts.days,
+            maxUntaggedDays: opts.maxUntaggedDays,
             pricePerGbMonth: opts.pricePerGbMonth,
             selection: { optOutTag: opts.optOutTag, exclude: opts.exclude },
             concurrency: opts.concurrency,
@@ -194,22 +209,32 @@ export function auditCommand(ctx: CliContext): Command {
   return command;
 }
 
+/** Flags of `remediate`. */
+type RemediateFlags = SourceFlags & SelectionFlags & { days: number; maxUntaggedDays?: number; apply: boolean; format: 'table' | 'json' };
+
 /** `remediate`: merge the default rule into every policy that lacks one (dry run unless --apply). */
 export function remediateCommand(ctx: CliContext): Command {
   const command = new Command('remediate').description(
     'merge the default untagged-image rule into every policy that lacks one; dry run unless --apply',
   );
   addSourceOptions(command, { snapshot: true, selection: true })
-    .option('--days <n>', 'expire untagged images this many days after push', parsePositiveInt, DEFAULT_UNTAGGED_DAYS)
+    .option('--days <n>', 'expire untagged images this many days after push', parseCountNumber, DEFAULT_UNTAGGED_DAYS)
+    .option(
+      '--max-untagged-days <n>',
+      'also shorten untagged rules that expire images later than this many days after push',
+      parseCountNumber,
+    )
     .option('--apply', 'write the policies (PutLifecyclePolicy); without it nothing is written', false)
     .addOption(new Option('--format <format>', 'output on stdout').choices(['table', 'json']).default('table'))
-    .action(async (opts: SourceFlags & SelectionFlags & { days: number; apply: boolean; format: 'table' | 'json' }) => {
+    .action(async (opts: RemediateFlags) => {
+      checkMaxUntaggedDays(opts.maxUntaggedDays, opts.days);
       if (opts.apply && opts.snapshot !== undefined)
         throw new UsageError('--apply cannot be used with --snapshot: a snapshot is read-only; drop --snapshot to write to ECR');
       const counter = new CallCounter();
       const sources = await openSources(opts, counter);
       const result = await remediate(sources, {
         days: opts.days,
+        maxUntaggedDays: opts.maxUntaggedDays,
         apply: opts.apply,
         concurrency: opts.concurrency,
         selection: { optOutTag: opts.optOutTag, exclude: opts.exclude },

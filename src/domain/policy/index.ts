@@ -2,3 +2,6 @@ export * from './types';
 export * from './validate';
 export * from './evaluate';
 export * from './merge';
+export * from './retention';
+export * from './input';
+export * from './lint';

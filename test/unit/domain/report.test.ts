@@ -21,6 +21,8 @@ function row(overrides: Partial<RepositoryReport>): RepositoryReport {
     reclaimableBytes: 0,
     monthlyCostUsd: 0,
     monthlySavingsUsd: 0,
+    findings: [],
+    untaggedRetentionDays: null,
     ...overrides,
   };
 }
@@ -71,6 +73,7 @@ describe('report', () => {
         repositories: 0,
         repositoriesWithoutLifecyclePolicy: 0,
         repositoriesWithoutUntaggedCleanup: 0,
+        repositoriesWithFindings: 0,
         images: 0,
         untaggedImages: 0,
         referrersAtRisk: 0,
@@ -110,6 +113,10 @@ describe('report', () => {
           policyStatus: 'ok',
           images: 7,
           untaggedImages: 0,
+          findings: [
+            { code: 'ShadowedRule', severity: 'warning', rulePriority: 2, message: 'rule 2 can never act' },
+            { code: 'ArchiveNeverExpires', severity: 'info', rulePriority: 1, message: 'rule 1 archives images' },
+          ],
           storedBytes: 3 * GIB,
           naiveBytes: 6 * GIB,
           reclaimableBytes: 0,
@@ -125,6 +132,7 @@ describe('report', () => {
         repositories: 4,
         repositoriesWithoutLifecyclePolicy: 2,
         repositoriesWithoutUntaggedCleanup: 3,
+        repositoriesWithFindings: 1,
         images: 22,
         untaggedImages: 5,
         referrersAtRisk: 3,

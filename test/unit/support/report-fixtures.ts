@@ -37,6 +37,8 @@ export function repositoryReport(overrides: Partial<RepositoryReport> = {}): Rep
     reclaimableBytes,
     monthlyCostUsd: monthlyUsd(storedBytes, REPORT_PRICE),
     monthlySavingsUsd: monthlyUsd(reclaimableBytes, REPORT_PRICE),
+    findings: [],
+    untaggedRetentionDays: null,
     ...overrides,
   };
 }

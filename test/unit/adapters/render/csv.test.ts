@@ -106,15 +106,29 @@ describe('render/csv', () => {
         monthlyCostUsd: '1.0001',
         monthlySavingsUsd: '0.4123',
         referrersAtRisk: '0',
+        findings: '',
+        untaggedRetentionDays: '',
       });
     });
 
-    it('writes the referrers at risk in the last column, so that readers by position keep working', () => {
-      const [header = [], row = []] = parseCsv(renderCsv(auditReport([repository({ referrersAtRisk: 17 })])));
+    it('appends later columns after the earlier ones, so that readers by position keep working', () => {
+      const [header = [], row = []] = parseCsv(renderCsv(auditReport([repository({ referrersAtRisk: 17, untaggedRetentionDays: 45 })])));
 
-      expect(header[header.length - 1]).toBe('referrersAtRisk');
-      expect(header[header.length - 2]).toBe('monthlySavingsUsd');
-      expect(row[row.length - 1]).toBe('17');
+      expect(header.slice(-4)).toEqual(['monthlySavingsUsd', 'referrersAtRisk', 'findings', 'untaggedRetentionDays']);
+      expect(row.slice(-3)).toEqual(['17', '', '45']);
+    });
+
+    it('writes the findings as codes with their rules in one cell, and an empty cell for a retention that is not by age', () => {
+      const findings: RepositoryReport['findings'] = [
+        { code: 'TagPrefixListRequiresAll', severity: 'warning', rulePriority: 1, message: 'rule 1 selects only images that…' },
+        { code: 'ShadowedRule', severity: 'warning', rulePriority: 3, message: 'rule 3 can never act' },
+      ];
+
+      const [header = [], row = []] = parseCsv(renderCsv(auditReport([repository({ findings, untaggedRetentionDays: null })])));
+      const record = asRecord(header, row);
+
+      expect(record.findings).toBe('TagPrefixListRequiresAll (rule 1); ShadowedRule (rule 3)');
+      expect(record.untaggedRetentionDays).toBe('');
     });
 
     it('writes bytes as integers and dollars unrounded when given large and fractional numbers', () => {
