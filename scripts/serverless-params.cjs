@@ -22,6 +22,7 @@ module.exports = async ({ resolveVariable }) => {
   const env = {
     DEFAULT_DAYS: await param('defaultDays'),
     DRY_RUN: await param('dryRun'),
+    MAX_UNTAGGED_DAYS: await param('maxUntaggedDays'),
     REGIONS: (await param('regions')) || String(await resolveVariable('aws:region')),
     EXCLUDE: await param('exclude'),
     OPT_OUT_TAG: await param('optOutTag'),

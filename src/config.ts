@@ -2,7 +2,7 @@ import * as z from 'zod';
 import { DEFAULT_ARCHIVE_AFTER_DAYS, MAX_ARCHIVE_AFTER_DAYS } from './domain/archive';
 import { checkCostAllocationTagKeys } from './domain/cost-groups';
 import { ConfigError } from './domain/errors';
-import { DEFAULT_UNTAGGED_DAYS } from './domain/policy';
+import { DEFAULT_UNTAGGED_DAYS, POLICY_LIMITS } from './domain/policy';
 import { REGION_NAME } from './domain/region';
 import { DEFAULT_OPT_OUT_TAG } from './domain/selection';
 import { DEFAULT_CONNECTION_TIMEOUT_MS, DEFAULT_REQUEST_TIMEOUT_MS } from './adapters/aws/timeouts';
@@ -14,6 +14,11 @@ export interface JanitorConfig {
   defaultDays: number;
   /** Audit and report only; never write a policy. @default false */
   dryRun: boolean;
+  /**
+   * When set, untagged rules that expire images later than this many days after push are shortened
+   * to it (and it is the lint's limit for `UntaggedRetentionLong`). @default undefined (off; the lint uses 30)
+   */
+  maxUntaggedDays: number | undefined;
   /** Regions the scheduled audit covers. @default the deploy region */
   regions: string[];
   /** Repository-name globs never changed. @default [] */
@@ -57,6 +62,7 @@ export interface JanitorConfig {
 const SETTINGS = {
   defaultDays: { env: 'DEFAULT_DAYS', param: 'defaultDays' },
   dryRun: { env: 'DRY_RUN', param: 'dryRun' },
+  maxUntaggedDays: { env: 'MAX_UNTAGGED_DAYS', param: 'maxUntaggedDays' },
   regions: { env: 'REGIONS', param: 'regions' },
   exclude: { env: 'EXCLUDE', param: 'exclude' },
   optOutTag: { env: 'OPT_OUT_TAG', param: 'optOutTag' },
@@ -109,6 +115,18 @@ const schema = z.object({
     .transform(Number)
     .pipe(z.number().int().min(1, 'must be 1 or more').max(36_500, 'must be at most 36500')),
   dryRun: z.enum(['true', 'false'], { error: 'must be true or false' }).transform((v) => v === 'true'),
+  maxUntaggedDays: z
+    .string()
+    .regex(/^\d+$/, 'must be a whole number of days, or empty to leave untagged rules as they are')
+    .transform(Number)
+    .pipe(
+      z
+        .number()
+        .int()
+        .min(1, 'must be 1 or more')
+        .max(POLICY_LIMITS.maxInteger, `must be at most ${POLICY_LIMITS.maxInteger} (ECR's largest countNumber)`),
+    )
+    .optional(),
   // Each region once: a region listed twice would be audited and remediated twice, doubling the totals.
   regions: z
     .string()
@@ -173,6 +191,8 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>): J
   const raw = {
     defaultDays: env.DEFAULT_DAYS ?? String(DEFAULT_UNTAGGED_DAYS),
     dryRun: (env.DRY_RUN ?? 'false').trim().toLowerCase(),
+    // Unset or empty: off.
+    maxUntaggedDays: env.MAX_UNTAGGED_DAYS === undefined || env.MAX_UNTAGGED_DAYS.trim() === '' ? undefined : env.MAX_UNTAGGED_DAYS.trim(),
     regions: env.REGIONS !== undefined && env.REGIONS.trim() !== '' ? env.REGIONS : (env.AWS_REGION ?? ''),
     exclude: env.EXCLUDE ?? '',
     optOutTag: env.OPT_OUT_TAG ?? DEFAULT_OPT_OUT_TAG,
@@ -210,8 +230,15 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>): J
     });
     throw new ConfigError(`invalid configuration:\n  - ${problems.join('\n  - ')}`);
   }
+  const { maxUntaggedDays, defaultDays } = result.data;
+  if (maxUntaggedDays !== undefined && maxUntaggedDays < defaultDays) {
+    throw new ConfigError(
+      `invalid configuration:\n  - parameter maxUntaggedDays (MAX_UNTAGGED_DAYS=${JSON.stringify(raw.maxUntaggedDays)}) must be at least defaultDays (${defaultDays}): the default rule itself would break it`,
+    );
+  }
   return {
     ...result.data,
+    maxUntaggedDays,
     reportBucket: result.data.reportBucket,
     auditRoleArn: result.data.auditRoleArn,
     archivePricePerGbMonth: result.data.archivePricePerGbMonth,

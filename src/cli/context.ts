@@ -17,6 +17,8 @@ export interface CliContext {
   readonly signal?: AbortSignal;
   /** The exit code of the interruption once {@link CliContext.signal} fired: 130 for SIGINT, 143 for SIGTERM. */
   interruptedExitCode?(): number | undefined;
+  /** Reads standard input to its end, for file arguments given as `-`; absent where there is none. */
+  readStdin?(): Promise<string>;
 }
 
 /** Exit codes of a run stopped by a signal: 128 + the signal's number, as shells report it. */
@@ -47,5 +49,10 @@ export function processContext(): CliContext {
     exitCode: 0,
     signal: controller.signal,
     interruptedExitCode: () => interrupted,
+    readStdin: async () => {
+      const chunks: Buffer[] = [];
+      for await (const chunk of process.stdin) chunks.push(Buffer.isBuffer(chunk) ? chunk : Buffer.from(String(chunk)));
+      return Buffer.concat(chunks).toString('utf8');
+    },
   };
 }

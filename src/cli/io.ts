@@ -1,6 +1,16 @@
 import { readFile } from 'node:fs/promises';
 import { InvalidInputError } from '../domain/errors';
 import type { ImageDetail } from '../domain/image';
+import { unwrapPolicyText } from '../domain/policy';
+import type { CliContext } from './context';
+
+/** The file argument that names standard input. */
+export const STDIN = '-';
+
+/** How a file argument is named in messages: its path, or "standard input" for `-`. */
+export function inputName(path: string): string {
+  return path === STDIN ? 'standard input' : path;
+}
 
 /** Reads a text file, turning file-system errors into messages that name the file and the fix. */
 export async function readTextFile(path: string, what: string): Promise<string> {
@@ -20,14 +30,45 @@ export async function readTextFile(path: string, what: string): Promise<string> 
   }
 }
 
-/** Reads and parses a JSON file; malformed JSON gets a message naming the file and the parser's complaint. */
-export async function readJsonFile(path: string, what: string): Promise<unknown> {
-  const text = await readTextFile(path, what);
+/** Reads a file argument: the file, or standard input when it is `-`. */
+export async function readInput(path: string, what: string, ctx?: Pick<CliContext, 'readStdin'>): Promise<string> {
+  if (path !== STDIN) return readTextFile(path, what);
+  if (ctx?.readStdin === undefined) throw new InvalidInputError(`${what}: standard input ("-") cannot be read here; pass a file`);
+  return ctx.readStdin();
+}
+
+/**
+ * Reads and parses a JSON file (or standard input for `-`), ignoring a UTF-8 byte-order mark;
+ * malformed JSON gets a message naming the file and the parser's complaint.
+ */
+export async function readJsonFile(path: string, what: string, ctx?: Pick<CliContext, 'readStdin'>): Promise<unknown> {
+  const text = (await readInput(path, what, ctx)).replace(/^\uFEFF/, '');
   try {
     return JSON.parse(text) as unknown;
   } catch (error) {
-    throw new InvalidInputError(`${what} file ${path} is not valid JSON: ${(error as Error).message}`, { cause: error });
+    throw new InvalidInputError(`${what} file ${inputName(path)} is not valid JSON: ${(error as Error).message}`, { cause: error });
   }
+}
+
+/**
+ * Reads a lifecycle policy argument in any shape people paste (see `unwrapPolicyText`: the bare
+ * policy, AWS CLI input or output, a CloudFormation property, a JSON-encoded string), from a file
+ * or from standard input for `-`, and says on stderr which shape it recognised.
+ *
+ * @example const { text, name } = await readPolicyInput('policy.json', ctx);
+ */
+export async function readPolicyInput(path: string, ctx: Pick<CliContext, 'err' | 'readStdin'>): Promise<{ text: string; name: string }> {
+  const name = inputName(path);
+  const raw = await readInput(path, 'policy', ctx);
+  let unwrapped;
+  try {
+    unwrapped = unwrapPolicyText(raw);
+  } catch (error) {
+    if (error instanceof InvalidInputError) throw new InvalidInputError(`policy file ${name}: ${error.message}`, { cause: error });
+    throw error;
+  }
+  if (unwrapped.via.length > 0) ctx.err(`${name}: read the lifecycle policy from ${unwrapped.via.join(' holding ')}`);
+  return { text: unwrapped.text, name };
 }
 
 /**

@@ -1,6 +1,8 @@
 import { InvalidArgumentError } from 'commander';
 import { checkCostAllocationTagKeys } from '../domain/cost-groups';
+import { POLICY_LIMITS } from '../domain/policy';
 import { toEpochMs } from '../domain/time';
+import { UsageError } from './errors';
 
 /** Parses `--now`: an ISO-8601 time. */
 export function parseNow(value: string): number {
@@ -28,6 +30,36 @@ export function parseIntInRange(min: number, max: number, why: string): (value: 
       throw new InvalidArgumentError(`"${value}" is not a whole number from ${min} to ${max} (${why})`);
     return n;
   };
+}
+
+/**
+ * Parses a flag that becomes a rule's `countNumber` (`--days`, `--max-untagged-days`): a whole
+ * number from 1 to the largest ECR accepts (2147483647, a 32-bit integer).
+ */
+export function parseCountNumber(value: string): number {
+  const n = parsePositiveInt(value);
+  if (n > POLICY_LIMITS.maxInteger)
+    throw new InvalidArgumentError(
+      `"${value}" is more than ${POLICY_LIMITS.maxInteger}, the largest countNumber ECR accepts (a 32-bit integer)`,
+    );
+  return n;
+}
+
+/**
+ * Checks `--max-untagged-days` against `--days`: the default rule itself must not break the maximum.
+ *
+ * @throws UsageError when the maximum is below the default rule's age
+ */
+export function checkMaxUntaggedDays(maxUntaggedDays: number | undefined, days: number): void {
+  if (maxUntaggedDays !== undefined && maxUntaggedDays < days)
+    throw new UsageError(`--max-untagged-days ${maxUntaggedDays} is below --days ${days}: the default rule itself would break it`);
+}
+
+/** Parses a non-negative number flag such as `--price-per-gb-month`. */
+export function parseNonNegative(value: string): number {
+  const n = Number(value);
+  if (value.trim() === '' || !Number.isFinite(n) || n < 0) throw new InvalidArgumentError(`"${value}" is not a number of 0 or more`);
+  return n;
 }
 
 /**

@@ -1,7 +1,7 @@
 import { Command, CommanderError } from 'commander';
 import packageJson from '../../package.json';
 import { JanitorError } from '../domain/errors';
-import { mergePolicyCommand, simulateCommand, validatePolicyCommand } from './commands/policy';
+import { lintPolicyCommand, mergePolicyCommand, simulateCommand, validatePolicyCommand } from './commands/policy';
 import { auditCommand, remediateCommand, snapshotCommand } from './commands/registry';
 import type { CliContext } from './context';
 import { EXIT, exitCodeFor } from './errors';
@@ -44,6 +44,7 @@ export function buildProgram(ctx: CliContext): Command {
     remediateCommand(ctx),
     simulateCommand(ctx),
     validatePolicyCommand(ctx),
+    lintPolicyCommand(ctx),
     mergePolicyCommand(ctx),
     snapshotCommand(ctx),
   ]) {

@@ -4,7 +4,16 @@ import type { ImageGraph } from './graph';
 import { buildImageGraph, closeDoomed, naiveBytesOf, reclaimableBytesOf, storedBytesOf } from './graph';
 import { isTagged } from './image';
 import type { LifecyclePolicy } from './policy';
-import { evaluatePolicy, formatProblem, mergeDefaultRule, parsePolicy, policyExpiresUntaggedImages } from './policy';
+import {
+  evaluatePolicy,
+  formatProblem,
+  lintPolicy,
+  parsePolicy,
+  policyExpiresUntaggedImages,
+  problemCount,
+  remediatedPolicy,
+  untaggedRetentionDays,
+} from './policy';
 import type { RepositoryState } from './registry';
 import type { PolicyStatus, ReportWarningCode, RepositoryReport } from './report';
 import { monthlyUsd } from './report';
@@ -25,6 +34,13 @@ export interface AnalysisOptions {
   archiveAfterDays?: number;
   /** The values of the cost-allocation tag keys, carried into the report row. @default {} */
   costAllocationTags?: Record<string, string>;
+  /** The lint's limit: untagged images kept longer than this many days after push get a finding. @default 30 */
+  maxUntaggedDays: number;
+  /**
+   * When set, remediation shortens longer untagged age rules to this many days, and the effective
+   * policy is counted with that change. @default undefined (off)
+   */
+  enforceMaxUntaggedDays?: number;
 }
 
 /** A problem with the repository's policy, for the report's `warnings`. */
@@ -107,7 +123,7 @@ export function policyStatusOf(policyText: string | null): { status: PolicyStatu
   if (policyText === null) return { status: 'missing' };
   const parsed = parsePolicy(policyText);
   if (!parsed.ok) {
-    const n = parsed.problems.length;
+    const n = problemCount(parsed);
     const shown = parsed.problems.slice(0, PROBLEMS_SHOWN).map(formatProblem).join(' ');
     const more = n > PROBLEMS_SHOWN ? ` (and ${n - PROBLEMS_SHOWN} more)` : '';
     return {
@@ -118,28 +134,54 @@ export function policyStatusOf(policyText: string | null): { status: PolicyStatu
   return { status: policyExpiresUntaggedImages(parsed.policy) ? 'ok' : 'no-untagged-rule', policy: parsed.policy };
 }
 
+/** A repository's own policy and the janitor's effective one, as {@link effectivePolicyOf} decides them. */
+export interface EffectivePolicy {
+  status: PolicyStatus;
+  /** The repository's own policy, when it has a valid one. */
+  own?: LifecyclePolicy;
+  /** What the janitor leaves or makes of it; undefined when there is nothing valid to evaluate. */
+  effective?: LifecyclePolicy;
+  warning?: AnalysisWarning;
+}
+
+/**
+ * The repository's own policy and its effective policy: its own when the janitor leaves it alone
+ * (opted out, excluded, invalid) or it needs nothing, else the default rule merged in (and, with
+ * `enforceMaxUntaggedDays`, a longer untagged age rule shortened). Warns about an invalid stored
+ * policy always, but about a policy the janitor cannot change only when it would change it.
+ *
+ * @example effectivePolicyOf(state.lifecyclePolicyText, { days: 7, optedOut: false, excluded: false }).effective
+ */
+export function effectivePolicyOf(
+  policyText: string | null,
+  options: Pick<AnalysisOptions, 'days' | 'optedOut' | 'excluded' | 'enforceMaxUntaggedDays'>,
+): EffectivePolicy {
+  const { status, policy: own, invalid } = policyStatusOf(policyText);
+  const result: EffectivePolicy = { status, ...(own ? { own, effective: own } : {}) };
+  if (invalid !== undefined) return { ...result, warning: { code: 'InvalidStoredPolicy', message: invalid } };
+  if (options.optedOut || options.excluded || (status === 'ok' && options.enforceMaxUntaggedDays === undefined)) return result;
+  try {
+    const settings = {
+      days: options.days,
+      ...(options.enforceMaxUntaggedDays === undefined ? {} : { maxUntaggedDays: options.enforceMaxUntaggedDays }),
+    };
+    return { ...result, effective: remediatedPolicy(policyText ?? undefined, settings).policy };
+  } catch (error) {
+    if (!(error instanceof JanitorError)) throw error;
+    return { ...result, warning: { code: 'PolicyNotMergeable', message: error.message } };
+  }
+}
+
 /**
  * Audits one repository: classifies its images, computes de-duplicated storage, and what its
- * effective policy (its own when it already expires untagged images or the janitor leaves it
- * alone, else the merge with the default rule) removes at `now`, with index children and
+ * effective policy (see {@link effectivePolicyOf}) removes at `now`, with index children and
  * referrers that go with the removed images. It also counts the referrers at risk: untagged
- * signatures, SBOMs and attestations the effective policy expires while their subject stays.
- *
- * Warns about an invalid stored policy always, but about a policy the default rule cannot be
- * merged into only when the janitor would merge (never for opted-out or excluded repositories).
+ * signatures, SBOMs and attestations the effective policy expires while their subject stays, and
+ * lints the repository's own policy against its images.
  */
 export function analyseRepository(state: RepositoryState, options: AnalysisOptions): Analysis {
-  const { status, policy: own, invalid } = policyStatusOf(state.lifecyclePolicyText);
-  let effective: LifecyclePolicy | undefined = own;
-  const warnings: AnalysisWarning[] = invalid === undefined ? [] : [{ code: 'InvalidStoredPolicy', message: invalid }];
-  if (status !== 'ok' && !options.optedOut && !options.excluded && invalid === undefined) {
-    try {
-      effective = mergeDefaultRule(state.lifecyclePolicyText ?? undefined, options.days).policy;
-    } catch (error) {
-      if (!(error instanceof JanitorError)) throw error;
-      warnings.push({ code: 'PolicyNotMergeable', message: error.message });
-    }
-  }
+  const { status, own, effective, warning } = effectivePolicyOf(state.lifecyclePolicyText, options);
+  const warnings: AnalysisWarning[] = warning === undefined ? [] : [warning];
 
   const graph = buildImageGraph(state.images);
   warnings.push(...sizeWarnings(graph));
@@ -209,6 +251,8 @@ export function analyseRepository(state: RepositoryState, options: AnalysisOptio
     archivableBytes,
     archiveRuleSuggestion,
     costAllocationTags: options.costAllocationTags ?? {},
+    findings: own ? lintPolicy(own, { images: state.images, maxUntaggedDays: options.maxUntaggedDays }) : [],
+    untaggedRetentionDays: own ? untaggedRetentionDays(own) : null,
   };
   return { report, warnings };
 }

@@ -37,6 +37,8 @@ export interface RemediationAction {
   readBack?: 'matches' | 'changed' | 'unreadable';
   /** `applied` only: the round of the write loop whose write landed (1 unless throttled or changed first). */
   writeAttempts?: number;
+  /** The untagged rule shortened to the maximum untagged age (`--max-untagged-days`, `maxUntaggedDays`). */
+  shortened?: { rulePriority: number; fromDays: number; toDays: number };
   message?: string;
 }
 

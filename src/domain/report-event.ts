@@ -54,6 +54,8 @@ export interface ReportEventDetail {
   notReachedCount: number;
   /** Findings that need a person (see the report's `warnings`), such as a policy that cannot be merged. */
   warningCount: number;
+  /** Policy lint findings over every repository (`totals.repositoriesWithFindings` counts the repositories). */
+  findingCount: number;
   artifacts: { location: string; json: string; csv: string; costGroupsCsv: string; markdown: string; html: string };
 }
 
@@ -117,6 +119,7 @@ export function buildReportEventDetail(
     complete: report.complete,
     notReachedCount: report.notReached.length,
     warningCount: report.warnings.length,
+    findingCount: report.repositories.reduce((n, r) => n + r.findings.length, 0),
     artifacts,
   };
   // Long repository names or tag values could still pass the limit: drop rows from the end of the

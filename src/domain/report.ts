@@ -1,4 +1,5 @@
 import type { CostGroup } from './cost-groups';
+import type { PolicyFinding } from './policy/lint';
 
 /** Whether a repository's lifecycle policy cleans its untagged images. */
 export type PolicyStatus = 'missing' | 'no-untagged-rule' | 'ok';
@@ -49,6 +50,10 @@ export interface RepositoryReport {
   archiveRuleSuggestion: string | null;
   /** The repository's values of the report's cost-allocation tag keys (keys it lacks are left out). */
   costAllocationTags: Record<string, string>;
+  /** What the repository's own policy will never do that its authors likely think (empty when none, or no valid policy). */
+  findings: PolicyFinding[];
+  /** Days after push at which the repository's own policy expires an untagged image; null when it never does by age. */
+  untaggedRetentionDays: number | null;
 }
 
 /** Totals over every audited repository. */
@@ -56,6 +61,8 @@ export interface ReportTotals {
   repositories: number;
   repositoriesWithoutLifecyclePolicy: number;
   repositoriesWithoutUntaggedCleanup: number;
+  /** Repositories whose own policy has at least one lint finding. */
+  repositoriesWithFindings: number;
   images: number;
   untaggedImages: number;
   /** Sum of the repositories' {@link RepositoryReport.referrersAtRisk}. */
@@ -227,6 +234,7 @@ export function totalsOf(repositories: readonly RepositoryReport[], pricePerGbMo
     repositories: repositories.length,
     repositoriesWithoutLifecyclePolicy: repositories.filter((r) => r.policyStatus === 'missing').length,
     repositoriesWithoutUntaggedCleanup: repositories.filter((r) => r.policyStatus !== 'ok').length,
+    repositoriesWithFindings: repositories.filter((r) => r.findings.length > 0).length,
     images,
     untaggedImages,
     referrersAtRisk,

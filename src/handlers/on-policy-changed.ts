@@ -14,7 +14,7 @@ export type PolicyChangedResult = EventResult<RemediationAction>;
 
 /** What the handler needs: its settings and the ECR registry of a region. */
 export interface PolicyChangedDeps {
-  config: Pick<JanitorConfig, 'defaultDays' | 'dryRun' | 'optOutTag' | 'exclude' | 'regions' | 'janitorRoles'>;
+  config: Pick<JanitorConfig, 'defaultDays' | 'dryRun' | 'optOutTag' | 'exclude' | 'regions' | 'janitorRoles' | 'maxUntaggedDays'>;
   registry(region: string): RegistryReader & PolicyWriter;
   /** @default the write loop's defaults */
   pacing?: Partial<WritePacing>;
@@ -59,7 +59,14 @@ export function makeHandler(deps: () => PolicyChangedDeps): (event: unknown) => 
       calledAt: Date.parse(detail.eventTime),
       ...(lifecyclePolicyText === undefined ? {} : { policyText: lifecyclePolicyText }),
     };
-    const options = { days: config.defaultDays, apply: !config.dryRun, concurrency: 1, selection: config, ...(pacing ? { pacing } : {}) };
+    const options = {
+      days: config.defaultDays,
+      apply: !config.dryRun,
+      concurrency: 1,
+      selection: config,
+      ...(config.maxUntaggedDays === undefined ? {} : { maxUntaggedDays: config.maxUntaggedDays }),
+      ...(pacing ? { pacing } : {}),
+    };
     return settlePermanentFailures({ region, repositoryName }, async () => {
       const target = registry(region);
       const { action, restoredTeamWrite } = await handlePolicyChange({ reader: target, writer: target }, ref, change, options);

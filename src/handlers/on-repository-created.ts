@@ -12,7 +12,7 @@ export type CreatedResult = EventResult<RemediationAction>;
 
 /** What the handler needs: its settings and the ECR registry of a region. */
 export interface RepositoryCreatedDeps {
-  config: Pick<JanitorConfig, 'defaultDays' | 'dryRun' | 'optOutTag' | 'exclude' | 'regions'>;
+  config: Pick<JanitorConfig, 'defaultDays' | 'dryRun' | 'optOutTag' | 'exclude' | 'regions' | 'maxUntaggedDays'>;
   registry(region: string): RegistryReader & PolicyWriter;
   /** @default the write loop's defaults */
   pacing?: Partial<WritePacing>;
@@ -54,7 +54,14 @@ export function makeHandler(deps: () => RepositoryCreatedDeps): (event: unknown)
       repositoryArn: repository.repositoryArn,
       createdAt: detail.eventTime,
     };
-    const options = { days: config.defaultDays, apply: !config.dryRun, concurrency: 1, selection: config, ...(pacing ? { pacing } : {}) };
+    const options = {
+      days: config.defaultDays,
+      apply: !config.dryRun,
+      concurrency: 1,
+      selection: config,
+      ...(config.maxUntaggedDays === undefined ? {} : { maxUntaggedDays: config.maxUntaggedDays }),
+      ...(pacing ? { pacing } : {}),
+    };
     return settlePermanentFailures({ region, repositoryName: repository.repositoryName }, async () => {
       const target = registry(region);
       // Tags given at creation are known; otherwise the repository's tags are read (they may have been added since).

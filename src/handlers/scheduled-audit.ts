@@ -77,6 +77,8 @@ export async function lambdaHandler(event: unknown, context?: RemainingTime): Pr
     costAllocationTagKeys: config.costAllocationTagKeys,
     archiveAfterDays: config.archiveAfterDays,
     archivePricePerGbMonth: config.archivePricePerGbMonth ?? null,
+    maxUntaggedDays: config.maxUntaggedDays,
+    enforceMaxUntaggedDays: config.maxUntaggedDays,
     onRepositoryState: (state) => audited.push(auditedRepositoryOf(state)),
     onRepositoryFailed: (ref) => unread.push(ref),
     ...(auditDeadline.signal ? { signal: auditDeadline.signal } : {}),
@@ -91,6 +93,7 @@ export async function lambdaHandler(event: unknown, context?: RemainingTime): Pr
       concurrency: config.concurrency,
       selection,
       ...(remediationDeadline.signal ? { signal: remediationDeadline.signal } : {}),
+      maxUntaggedDays: config.maxUntaggedDays,
     },
     unread,
   );

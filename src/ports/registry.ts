@@ -27,6 +27,12 @@ export interface RegistryReader {
   getManifests(repositoryName: string, imageDigests: readonly string[]): Promise<ManifestText[]>;
 }
 
+/** Finds one repository by name (live registries; a snapshot lists its repositories instead). */
+export interface RepositoryLookup {
+  /** The repository of that name, or undefined when the registry has none. */
+  getRepository(repositoryName: string): Promise<RepositoryRef | undefined>;
+}
+
 /** Writes lifecycle policies. The only write the janitor ever makes to ECR. */
 export interface PolicyWriter {
   /** The region this writer writes to. */

@@ -2,6 +2,7 @@ import pLimit from 'p-limit';
 import { analyseRepository } from '../domain/analysis';
 import { DEFAULT_ARCHIVE_AFTER_DAYS } from '../domain/archive';
 import { costAllocationTagsOf, costGroupsOf } from '../domain/cost-groups';
+import { DEFAULT_MAX_UNTAGGED_DAYS } from '../domain/policy';
 import type { RepositoryRef, RepositoryState } from '../domain/registry';
 import type { AuditReport, NotReached, NotReachedReason, ReportError, ReportWarning, RepositoryReport } from '../domain/report';
 import { totalsOf } from '../domain/report';
@@ -36,6 +37,10 @@ export interface AuditOptions {
   archiveAfterDays?: number;
   /** USD per GB-month of archive storage; without it no archive saving is priced. @default null */
   archivePricePerGbMonth?: number | null;
+  /** The lint's limit: untagged images kept longer than this many days get an `UntaggedRetentionLong` finding. @default 30 */
+  maxUntaggedDays?: number;
+  /** When set, the effective policy counts remediation shortening longer untagged age rules to this many days. @default undefined (off) */
+  enforceMaxUntaggedDays?: number;
   /** Repositories read at the same time, per run. @default 8 */
   concurrency: number;
   /** The time the report is generated, epoch milliseconds. */
@@ -202,6 +207,8 @@ export async function audit(readers: readonly RegistryReader[], options: AuditOp
         excluded: excluded(state.repositoryName),
         archiveAfterDays,
         costAllocationTags: costAllocationTagsOf(state.tags, tagKeys),
+        maxUntaggedDays: options.maxUntaggedDays ?? DEFAULT_MAX_UNTAGGED_DAYS,
+        enforceMaxUntaggedDays: options.enforceMaxUntaggedDays,
       });
       repositories.push(analysis.report);
       for (const warning of analysis.warnings) warnings.push({ region: state.region, repositoryName: state.repositoryName, ...warning });

@@ -1,6 +1,6 @@
 import pLimit from 'p-limit';
 import { JanitorError, PolicyWriteError } from '../domain/errors';
-import { mergeDefaultRule } from '../domain/policy';
+import { remediatedPolicy } from '../domain/policy';
 import type { RepositoryRef, RepositoryState, Tag } from '../domain/registry';
 import type { RemediationAction, RemediationResult } from '../domain/remediation';
 import type { ReportError } from '../domain/report';
@@ -30,6 +30,8 @@ export interface RemediateOptions {
   signal?: AbortSignal;
   /** Called once per region when it is listed (done = 0, or its listing error), then after each repository. */
   onProgress?: (progress: ScanProgress) => void;
+  /** When set, an untagged rule that expires images later than this many days after push is shortened to it. @default undefined (off) */
+  maxUntaggedDays?: number;
 }
 
 /**
@@ -93,7 +95,12 @@ export interface RemediationTarget {
 }
 
 /** What a round decides from the policy it has just read: the text to write, or the final outcome. */
-type Decision = { write: string; renumbered?: boolean } | { done: RemediationAction };
+type Decision = { write: string; renumbered?: boolean; shortened?: RemediationAction['shortened'] } | { done: RemediationAction };
+
+/** What a decision to write adds to its action: priorities renumbered, an untagged rule shortened. */
+function changesOf(decision: { renumbered?: boolean; shortened?: RemediationAction['shortened'] }): Partial<RemediationAction> {
+  return { ...(decision.renumbered ? { renumbered: true } : {}), ...(decision.shortened ? { shortened: decision.shortened } : {}) };
+}
 
 /** What one call of {@link writeLoop} needs. */
 interface WriteLoopInput {
@@ -159,7 +166,7 @@ async function writeLoop(input: WriteLoopInput): Promise<RemediationAction> {
     }
     const decision = decide(current, readAt);
     if ('done' in decision) return decision.done;
-    const written = { ...head, before: current, after: decision.write, ...(decision.renumbered ? { renumbered: true } : {}) };
+    const written = { ...head, before: current, after: decision.write, ...changesOf(decision) };
     try {
       await target.writer.putLifecyclePolicy(name, decision.write);
     } catch (error) {
@@ -237,9 +244,14 @@ export async function remediateRepository(
   const before = known.policyText !== undefined ? known.policyText : ((await reader.getLifecyclePolicy(ref.repositoryName)) ?? null);
   const plan = (current: string | null, basedOnReadAt?: number): Decision => {
     try {
-      const merged = mergeDefaultRule(current ?? undefined, options.days, basedOnReadAt === undefined ? {} : { basedOnReadAt });
-      if (!merged.changed) return { done: { ...head, outcome: 'compliant', before: current } };
-      return { write: merged.text, ...(merged.renumbered ? { renumbered: true } : {}) };
+      const merged = remediatedPolicy(current ?? undefined, {
+        days: options.days,
+        ...(options.maxUntaggedDays === undefined ? {} : { maxUntaggedDays: options.maxUntaggedDays }),
+        ...(basedOnReadAt === undefined ? {} : { basedOnReadAt }),
+      });
+      if (!merged.changed)
+        return { done: { ...head, outcome: 'compliant', before: current, ...(merged.note ? { message: merged.note } : {}) } };
+      return { write: merged.text, ...changesOf(merged) };
     } catch (error) {
       if (error instanceof JanitorError) return { done: { ...head, outcome: 'unmergeable', before: current, message: error.message } };
       throw error;
@@ -252,7 +264,7 @@ export async function remediateRepository(
     return { ...head, outcome: 'skipped-opt-out', before: null, message: `tagged ${options.selection.optOutTag}=true` };
   if ('done' in first) return first.done;
   if (!options.apply || !writer) {
-    return { ...head, outcome: 'planned', before, after: first.write, ...(first.renumbered ? { renumbered: true } : {}) };
+    return { ...head, outcome: 'planned', before, after: first.write, ...changesOf(first) };
   }
   return writeLoop({
     target: { reader, writer },
@@ -292,8 +304,12 @@ export async function restoreTeamWrite(
       };
     }
     try {
-      const merged = mergeDefaultRule(team.policyText, options.days, { basedOnReadAt: team.calledAt });
-      return { write: merged.text, ...(merged.renumbered ? { renumbered: true } : {}) };
+      const merged = remediatedPolicy(team.policyText, {
+        days: options.days,
+        ...(options.maxUntaggedDays === undefined ? {} : { maxUntaggedDays: options.maxUntaggedDays }),
+        basedOnReadAt: team.calledAt,
+      });
+      return { write: merged.text, ...changesOf(merged) };
     } catch (error) {
       if (error instanceof JanitorError) return { done: { ...head, outcome: 'unmergeable', before: current, message: error.message } };
       throw error;

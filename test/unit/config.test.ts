@@ -20,6 +20,7 @@ describe('loadConfig', () => {
       expect(loadConfig(LAMBDA_ENV)).toEqual({
         defaultDays: 7,
         dryRun: false,
+        maxUntaggedDays: undefined,
         regions: ['eu-west-1'],
         exclude: [],
         optOutTag: 'ecr-janitor:opt-out',
@@ -42,9 +43,18 @@ describe('loadConfig', () => {
     });
 
     it('treats the empty strings serverless.yml passes for unset parameters as unset', () => {
-      const config = loadConfig({ ...LAMBDA_ENV, REGIONS: '', EXCLUDE: '', REPORT_BUS: '', JANITOR_ROLES: '', AUDIT_ROLE_ARN: ' ' });
+      const config = loadConfig({
+        ...LAMBDA_ENV,
+        REGIONS: '',
+        EXCLUDE: '',
+        REPORT_BUS: '',
+        JANITOR_ROLES: '',
+        AUDIT_ROLE_ARN: ' ',
+        MAX_UNTAGGED_DAYS: '',
+      });
       expect(config).toMatchObject({ regions: ['eu-west-1'], exclude: [], reportBus: 'default', janitorRoles: [] });
       expect(config.auditRoleArn).toBeUndefined();
+      expect(config.maxUntaggedDays).toBeUndefined();
     });
   });
 
@@ -54,6 +64,7 @@ describe('loadConfig', () => {
         AWS_REGION: 'eu-west-1',
         DEFAULT_DAYS: '14',
         DRY_RUN: ' TRUE ',
+        MAX_UNTAGGED_DAYS: '30',
         REGIONS: 'us-east-1, eu-central-1 ,',
         EXCLUDE: 'team-a/*, sandbox/**',
         OPT_OUT_TAG: 'keep-forever',
@@ -74,6 +85,7 @@ describe('loadConfig', () => {
       expect(config).toEqual({
         defaultDays: 14,
         dryRun: true,
+        maxUntaggedDays: 30,
         regions: ['us-east-1', 'eu-central-1'],
         exclude: ['team-a/*', 'sandbox/**'],
         optOutTag: 'keep-forever',
@@ -126,6 +138,10 @@ describe('loadConfig', () => {
       ['DEFAULT_DAYS', '7.5', 'defaultDays', 'whole number'],
       ['DEFAULT_DAYS', '40000', 'defaultDays', 'at most 36500'],
       ['DRY_RUN', 'yes', 'dryRun', 'true or false'],
+      ['MAX_UNTAGGED_DAYS', 'thirty', 'maxUntaggedDays', 'whole number of days, or empty'],
+      ['MAX_UNTAGGED_DAYS', '0', 'maxUntaggedDays', '1 or more'],
+      ['MAX_UNTAGGED_DAYS', '2147483648', 'maxUntaggedDays', "at most 2147483647 (ECR's largest countNumber)"],
+      ['MAX_UNTAGGED_DAYS', '5', 'maxUntaggedDays', 'must be at least defaultDays (7)'],
       ['REGIONS', 'us-east', 'regions', 'AWS region name'],
       ['REGIONS', 'us-east-1,Europe', 'regions', 'AWS region name'],
       ['OPT_OUT_TAG', '   ', 'optOutTag', 'must not be empty'],

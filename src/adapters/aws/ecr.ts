@@ -1,9 +1,11 @@
 import {
   BatchGetImageCommand,
+  DescribeRepositoriesCommand,
   GetLifecyclePolicyCommand,
   LifecyclePolicyNotFoundException,
   ListTagsForResourceCommand,
   PutLifecyclePolicyCommand,
+  RepositoryNotFoundException,
   paginateDescribeImages,
   paginateDescribeRepositories,
   type BatchGetImageCommandOutput,
@@ -14,7 +16,7 @@ import {
 import { ConfigError, PolicyWriteError, type PolicyWriteFailure } from '../../domain/errors';
 import { ACCEPTED_MEDIA_TYPES, type ImageDetail } from '../../domain/image';
 import type { RepositoryRef, Tag } from '../../domain/registry';
-import type { ManifestText, PolicyWriter, RegistryReader } from '../../ports/registry';
+import type { ManifestText, PolicyWriter, RegistryReader, RepositoryLookup } from '../../ports/registry';
 import { TokenBucket, type RateLimit } from './rate-limiter';
 
 /** The largest page `DescribeRepositories` and `DescribeImages` accept. */
@@ -121,7 +123,7 @@ function chunks<T>(items: readonly T[], size: number): T[][] {
  * const registry = new EcrRegistry({ client: createEcrClient({ region: 'eu-west-1' }), region: 'eu-west-1' });
  * for (const repo of await registry.listRepositories()) console.log(repo.repositoryName);
  */
-export class EcrRegistry implements RegistryReader, PolicyWriter {
+export class EcrRegistry implements RegistryReader, PolicyWriter, RepositoryLookup {
   /** The region this registry lives in. */
   readonly region: string;
   private readonly client: ECRClient;
@@ -162,6 +164,18 @@ export class EcrRegistry implements RegistryReader, PolicyWriter {
       }
     }
     return refs;
+  }
+
+  /** One repository by name (`DescribeRepositories` of that name), or `undefined` when ECR answers `RepositoryNotFoundException`. */
+  async getRepository(repositoryName: string): Promise<RepositoryRef | undefined> {
+    try {
+      const out = await this.client.send(new DescribeRepositoriesCommand({ ...this.registry, repositoryNames: [repositoryName] }));
+      const repo = out.repositories?.find((r) => r.repositoryName === repositoryName);
+      return repo === undefined ? undefined : this.toRef(repo);
+    } catch (error) {
+      if (error instanceof RepositoryNotFoundException) return undefined;
+      throw error;
+    }
   }
 
   /** The policy text, or `undefined` when ECR answers `LifecyclePolicyNotFoundException`. */

@@ -28,6 +28,8 @@ export const CSV_COLUMNS = [
   'referrersAtRisk',
   'archivableBytes',
   'archiveRuleSuggestion',
+  'findings',
+  'untaggedRetentionDays',
 ] as const satisfies ReadonlyArray<keyof RepositoryReport>;
 
 /** Fields written as several columns (one per tag key) rather than one. */
@@ -78,11 +80,17 @@ function safeText(text: string): string {
   return text.replace(/[^\t\r\n]+/g, visibleControls);
 }
 
-function cell(value: string | number | boolean | null | undefined): string {
-  // Numbers and booleans are data, written raw; only text can carry a formula.
+/** A repository's findings in one cell: `ShadowedRule (rule 2); UntaggedRetentionLong (rule 5)`. */
+function findingsCell(findings: RepositoryReport['findings']): string {
+  return findings.map((f) => (f.rulePriority === undefined ? f.code : `${f.code} (rule ${f.rulePriority})`)).join('; ');
+}
+
+function cell(value: string | number | boolean | null | undefined | RepositoryReport['findings']): string {
+  // Numbers and booleans are data, written raw; only text can carry a formula. null is an empty cell.
   if (typeof value === 'number') return Number.isFinite(value) ? String(value) : '';
   if (typeof value === 'boolean') return value ? 'true' : 'false';
   if (value === null || value === undefined) return '';
+  if (Array.isArray(value)) return csvField(neutraliseFormula(safeText(findingsCell(value))));
   return csvField(neutraliseFormula(safeText(value)));
 }
 
@@ -107,7 +115,7 @@ export function renderCsv(report: AuditReport): string {
       repositoryName: missed.repositoryName ?? '',
       policyStatus: 'not-reached',
     };
-    lines.push(CSV_COLUMNS.map((column) => csvField(neutraliseFormula(known[column] ?? ''))).join(','));
+    lines.push([...CSV_COLUMNS.map((column) => cell(known[column] ?? '')), ...tagKeys.map(() => '')].join(','));
   }
   return `${lines.join('\r\n')}\r\n`;
 }

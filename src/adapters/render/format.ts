@@ -147,3 +147,37 @@ export function notReachedSentence(report: Pick<AuditReport, 'notReached'>): str
   const reasons = [...new Set(report.notReached.map((n) => NOT_REACHED_BECAUSE[n.reason]))];
   return `${parts.join(' and ')} (${reasons.join('; ')}).`;
 }
+
+/** What the policy findings are, for every report to say the same; starts in lower case to follow a label. */
+export const FINDINGS_NOTE =
+  "rules of the repositories' own lifecycle policies that will never do what their authors likely think (a multi-entry tag list that needs every entry, a rule that selects no image, untagged images kept long, a rule that earlier rules leave nothing to act on). Each message names the rule and what to change.";
+
+/** One policy finding with the repository it is in, for the findings sections. */
+export interface LocatedFinding {
+  region: string;
+  repositoryName: string;
+  finding: RepositoryReport['findings'][number];
+}
+
+/**
+ * Every policy finding of every repository, warnings first, then by region, repository and rule.
+ *
+ * @example locatedFindings(report.repositories).length
+ */
+export function locatedFindings(repositories: readonly RepositoryReport[]): LocatedFinding[] {
+  const located: LocatedFinding[] = [];
+  for (const r of repositories)
+    for (const finding of r.findings) located.push({ region: r.region, repositoryName: r.repositoryName, finding });
+  return located.sort(
+    (a, b) =>
+      (a.finding.severity === b.finding.severity ? 0 : a.finding.severity === 'warning' ? -1 : 1) ||
+      a.region.localeCompare(b.region) ||
+      a.repositoryName.localeCompare(b.repositoryName) ||
+      (a.finding.rulePriority ?? 0) - (b.finding.rulePriority ?? 0),
+  );
+}
+
+/** `rule 3`, or `–` for a finding about the whole policy. */
+export function findingRule(finding: LocatedFinding['finding']): string {
+  return finding.rulePriority === undefined ? '–' : `rule ${finding.rulePriority}`;
+}

@@ -4,6 +4,7 @@ import { TREND_WEEKS, costGroupChanges } from '../../domain/history';
 import type { AuditReport, RepositoryReport } from '../../domain/report';
 import { visibleControls } from '../../domain/text';
 import {
+  FINDINGS_NOTE,
   REFERRERS_AT_RISK_NOTE,
   REGISTRY_WIDE,
   byReclaimable,
@@ -14,6 +15,8 @@ import {
   formatUsd,
   formatUsdChange,
   notReachedSentence,
+  findingRule,
+  locatedFindings,
   policyLabel,
   TOP_REPOSITORIES,
   withReferrersAtRisk,
@@ -514,6 +517,24 @@ function errorsSection(report: AuditReport): string {
   ].join('\n');
 }
 
+function findingsSection(report: AuditReport): string {
+  const located = locatedFindings(report.repositories);
+  if (located.length === 0) return '';
+  const rows = located.map(
+    ({ region, repositoryName, finding }) =>
+      `<tr data-testid="finding-row"><td>${h(region)}</td><td class="repo">${h(repositoryName)}</td><td>${h(finding.severity)}</td><td>${h(finding.code)}</td><td>${h(findingRule(finding))}</td><td class="msg">${h(finding.message)}</td></tr>`,
+  );
+  return [
+    `<section data-testid="findings" class="warnings">`,
+    `<h2>Policy findings (${h(formatCount(located.length))} in ${h(formatCount(report.totals.repositoriesWithFindings))} ${report.totals.repositoriesWithFindings === 1 ? 'repository' : 'repositories'})</h2>`,
+    `<p>${h(`${FINDINGS_NOTE.charAt(0).toUpperCase()}${FINDINGS_NOTE.slice(1)}`)}</p>`,
+    `<div class="table-wrap"><table><thead><tr><th scope="col">Region</th><th scope="col">Repository</th><th scope="col">Severity</th><th scope="col">Finding</th><th scope="col">Rule</th><th scope="col">Message</th></tr></thead><tbody>`,
+    ...rows,
+    `</tbody></table></div>`,
+    `</section>`,
+  ].join('\n');
+}
+
 function warningsSection(report: AuditReport): string {
   if (report.warnings.length === 0) return '';
   const rows = report.warnings.map(
@@ -793,6 +814,7 @@ export function renderHtml(report: AuditReport, options: HtmlOptions = {}): stri
     repositories.length === 0 ? '<p>No repositories audited.</p>' : repositoryTable(report, repositories),
     `</section>`,
     notReachedSection(report),
+    findingsSection(report),
     errorsSection(report),
     warningsSection(report),
     `<footer>`,

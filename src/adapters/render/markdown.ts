@@ -3,6 +3,7 @@ import { groupingLabel, groupingsOf } from '../../domain/cost-groups';
 import type { AuditReport } from '../../domain/report';
 import { visibleControls } from '../../domain/text';
 import {
+  FINDINGS_NOTE,
   REFERRERS_AT_RISK_NOTE,
   REGISTRY_WIDE,
   byReclaimable,
@@ -12,6 +13,8 @@ import {
   formatPrice,
   formatUsd,
   notReachedSentence,
+  findingRule,
+  locatedFindings,
   policyLabel,
   withReferrersAtRisk,
 } from './format';
@@ -72,6 +75,7 @@ export function renderMarkdown(report: AuditReport): string {
     ['Repositories', formatCount(t.repositories)],
     ['Without lifecycle policy', formatCount(t.repositoriesWithoutLifecyclePolicy)],
     ['Without untagged cleanup', formatCount(t.repositoriesWithoutUntaggedCleanup)],
+    ['With policy findings', formatCount(t.repositoriesWithFindings)],
     ['Images', formatCount(t.images)],
     ['Untagged images', formatCount(t.untaggedImages)],
     ['Referrers at risk', formatCount(t.referrersAtRisk)],
@@ -227,6 +231,27 @@ export function renderMarkdown(report: AuditReport): string {
       '',
     );
   }
+  const policyFindings = locatedFindings(report.repositories);
+  if (policyFindings.length > 0) {
+    out.push('## Policy findings', '');
+    out.push(`${escapeMarkdown(FINDINGS_NOTE.charAt(0).toUpperCase() + FINDINGS_NOTE.slice(1))}`, '');
+    out.push(
+      table(
+        ['Region', 'Repository', 'Severity', 'Finding', 'Rule', 'Message'],
+        policyFindings.map(({ region, repositoryName, finding }) => [
+          escapeMarkdown(region),
+          escapeMarkdown(repositoryName),
+          escapeMarkdown(finding.severity),
+          escapeMarkdown(finding.code),
+          escapeMarkdown(findingRule(finding)),
+          escapeMarkdown(finding.message),
+        ]),
+        ['l', 'l', 'l', 'l', 'l', 'l'],
+      ),
+    );
+    out.push('');
+  }
+
   findings(
     out,
     'Errors',

@@ -19,7 +19,9 @@ function describeChange(action: RemediationAction): string {
   const added = after.rules.find((r) => r.description?.includes('added by ecr-janitor') && r.selection.tagStatus === 'untagged');
   const what = added
     ? `+ rule ${added.rulePriority}: expire untagged after ${added.selection.countNumber} days`
-    : describePolicy(action.after);
+    : action.shortened
+      ? `rule ${action.shortened.rulePriority}: expire untagged after ${action.shortened.toDays} days, not ${action.shortened.fromDays}`
+      : describePolicy(action.after);
   return `${what} (${describePolicy(action.after)})${action.renumbered ? ', priorities renumbered in order' : ''}${action.message ? `; ${action.message}` : ''}`;
 }
 

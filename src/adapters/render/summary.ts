@@ -2,6 +2,7 @@ import { groupingLabel, groupingsOf } from '../../domain/cost-groups';
 import type { AuditReport } from '../../domain/report';
 import { oneLine, visibleControls } from '../../domain/text';
 import {
+  FINDINGS_NOTE,
   REFERRERS_AT_RISK_NOTE,
   REGISTRY_WIDE,
   byReclaimable,
@@ -11,6 +12,8 @@ import {
   formatPrice,
   formatUsd,
   notReachedSentence,
+  findingRule,
+  locatedFindings,
   policyLabel,
   TOP_REPOSITORIES,
   withReferrersAtRisk,
@@ -67,6 +70,7 @@ export function renderSummaryTable(report: AuditReport, options: SummaryOptions 
       ['Repositories', formatCount(t.repositories)],
       ['  without lifecycle policy', formatCount(t.repositoriesWithoutLifecyclePolicy)],
       ['  without untagged cleanup', formatCount(t.repositoriesWithoutUntaggedCleanup)],
+      ['  with policy findings', formatCount(t.repositoriesWithFindings)],
       ['Images', formatCount(t.images)],
       ['  untagged', formatCount(t.untaggedImages)],
       ...(t.referrersAtRisk > 0
@@ -187,6 +191,19 @@ export function renderSummaryTable(report: AuditReport, options: SummaryOptions 
     }
     const left = n - SUMMARY_WARNINGS_LIMIT;
     if (left > 0) lines.push(`  … and ${formatCount(left)} more (the JSON, Markdown and HTML reports list every warning).`);
+  }
+  const policyFindings = locatedFindings(report.repositories);
+  if (policyFindings.length > 0) {
+    lines.push('');
+    const n = policyFindings.length;
+    lines.push(`${formatCount(n)} policy ${n === 1 ? 'finding' : 'findings'}: ${FINDINGS_NOTE}`);
+    for (const { region, repositoryName, finding } of policyFindings.slice(0, SUMMARY_WARNINGS_LIMIT)) {
+      lines.push(
+        `  ${region} ${repositoryName} ${findingRule(finding)}: ${finding.severity} ${finding.code}: ${truncate(oneLine(finding.message), WARNING_CHARS)}`,
+      );
+    }
+    const left = n - SUMMARY_WARNINGS_LIMIT;
+    if (left > 0) lines.push(`  … and ${formatCount(left)} more (the JSON, CSV, Markdown and HTML reports list every finding).`);
   }
   return lines.join('\n');
 }

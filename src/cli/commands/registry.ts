@@ -21,7 +21,7 @@ import { renderRemediationPlan } from '../../adapters/render/remediation';
 import { parseSnapshot } from '../../adapters/snapshot/schema';
 import { SnapshotRegistry } from '../../adapters/snapshot/snapshot-registry';
 import { writeSnapshotFile } from '../../adapters/snapshot/snapshot-writer';
-import { DEFAULT_UNTAGGED_DAYS } from '../../domain/policy';
+import { DEFAULT_MAX_UNTAGGED_DAYS, DEFAULT_UNTAGGED_DAYS } from '../../domain/policy';
 import type { RepositoryState, SnapshotFile } from '../../domain/registry';
 import { SNAPSHOT_FORMAT } from '../../domain/registry';
 import type { AuditReport, ReportError } from '../../domain/report';
@@ -41,10 +41,12 @@ import {
   MAX_CONCURRENCY,
   MAX_PRICE_PER_GB_MONTH,
   MAX_PROGRESS_INTERVAL_SECONDS,
+  checkMaxUntaggedDays,
   collectTagKey,
   parseDecimalPrice,
   parseDecimalUpTo,
   parseEndpoint,
+  parseCountNumber,
   parseIntInRange,
   parseNow,
   parsePositiveInt,
@@ -261,7 +263,13 @@ export function auditCommand(ctx: CliContext): Command {
         'unless your principal is excluded from pull-time updates (aws ecr register-pull-time-update-exclusion).',
     );
   addSourceOptions(command, { snapshot: true, selection: true })
-    .option('--days <n>', DAYS_HELP, parsePositiveInt, DEFAULT_UNTAGGED_DAYS)
+    .option('--days <n>', DAYS_HELP, parseCountNumber, DEFAULT_UNTAGGED_DAYS)
+    .option(
+      '--max-untagged-days <n>',
+      'policies that keep untagged images longer than this many days get an UntaggedRetentionLong finding',
+      parseCountNumber,
+      DEFAULT_MAX_UNTAGGED_DAYS,
+    )
     .option('--now <iso-8601>', 'evaluate policies at this time (default: now, or the capture time of --snapshot)', parseNow)
     .option(
       '--price-per-gb-month <usd>',
@@ -292,6 +300,7 @@ export function auditCommand(ctx: CliContext): Command {
         opts: SourceFlags &
           SelectionFlags & {
             days: number;
+            maxUntaggedDays: number;
             now?: number;
             pricePerGbMonth: number;
             groupByTag: string[];
@@ -317,6 +326,7 @@ export function auditCommand(ctx: CliContext): Command {
             now: opts.now ?? (Number.isNaN(sources.capturedAt ?? Number.NaN) ? ctx.now() : (sources.capturedAt as number)),
             generatedAt: ctx.now(),
             days: opts.days,
+            maxUntaggedDays: opts.maxUntaggedDays,
             pricePerGbMonth: opts.pricePerGbMonth,
             selection: { optOutTag: opts.optOutTag, exclude: opts.exclude },
             concurrency: opts.concurrency,
@@ -349,16 +359,25 @@ export function auditCommand(ctx: CliContext): Command {
   return command;
 }
 
+/** Flags of `remediate`. */
+type RemediateFlags = SourceFlags & SelectionFlags & { days: number; maxUntaggedDays?: number; apply: boolean; format: 'table' | 'json' };
+
 /** `remediate`: merge the default rule into every policy that lacks one (dry run unless --apply). */
 export function remediateCommand(ctx: CliContext): Command {
   const command = new Command('remediate').description(
     'merge the default untagged-image rule into every policy that lacks one; dry run unless --apply',
   );
   addSourceOptions(command, { snapshot: true, selection: true })
-    .option('--days <n>', DAYS_HELP, parsePositiveInt, DEFAULT_UNTAGGED_DAYS)
+    .option('--days <n>', DAYS_HELP, parseCountNumber, DEFAULT_UNTAGGED_DAYS)
+    .option(
+      '--max-untagged-days <n>',
+      'also shorten untagged rules that expire images later than this many days after push',
+      parseCountNumber,
+    )
     .option('--apply', 'write the policies (PutLifecyclePolicy); without it nothing is written', false)
     .addOption(new Option('--format <format>', 'output on stdout').choices(['table', 'json']).default('table'))
-    .action(async (opts: SourceFlags & SelectionFlags & { days: number; apply: boolean; format: 'table' | 'json' }) => {
+    .action(async (opts: RemediateFlags) => {
+      checkMaxUntaggedDays(opts.maxUntaggedDays, opts.days);
       if (opts.apply && opts.snapshot !== undefined)
         throw new UsageError('--apply cannot be used with --snapshot: a snapshot is read-only; drop --snapshot to write to ECR');
       const counter = new CallCounter();
@@ -366,6 +385,7 @@ export function remediateCommand(ctx: CliContext): Command {
       const progress = progressOf(ctx, opts);
       const result = await remediate(sources, {
         days: opts.days,
+        maxUntaggedDays: opts.maxUntaggedDays,
         apply: opts.apply,
         concurrency: opts.concurrency,
         selection: { optOutTag: opts.optOutTag, exclude: opts.exclude },

@@ -36,6 +36,8 @@ export interface PreviewResult {
   imagePushedAt: string | undefined;
   action: PreviewAction;
   appliedRulePriority: number;
+  /** The image's storage class now (`LifecyclePolicyPreviewResult.storageClass`): an expired archived image says ARCHIVE. */
+  storageClass: 'STANDARD' | 'ARCHIVE';
 }
 
 /** The whole preview, shaped like ECR's `GetLifecyclePolicyPreview` answer. */
@@ -66,7 +68,13 @@ export interface PolicyEvaluation {
 /** A compiled test of one tag-list entry against one tag. */
 type TagTest = (tag: string) => boolean;
 
-function compilePattern(pattern: string): TagTest {
+/**
+ * The test of one `tagPatternList` entry against one tag: a whole-tag glob where `*` is any run of
+ * characters; without `*`, an exact match.
+ *
+ * @example tagPatternTest('prod*')('prod-1') === true
+ */
+export function tagPatternTest(pattern: string): TagTest {
   const parts = pattern.split('*');
   if (parts.length === 1) return (tag) => tag === pattern;
   if (parts.length === 2 && parts[1] === '') {
@@ -90,7 +98,7 @@ function compileTagMatcher(rule: LifecycleRule): (tags: readonly string[]) => bo
   const sel = rule.selection;
   const tests: TagTest[] = sel.tagPrefixList
     ? sel.tagPrefixList.map((prefix) => (tag: string) => tag.startsWith(prefix))
-    : (sel.tagPatternList ?? []).map(compilePattern);
+    : (sel.tagPatternList ?? []).map(tagPatternTest);
   if (tests.length === 1) {
     const test = tests[0] as TagTest;
     return (tags) => {
@@ -105,6 +113,21 @@ interface CompiledRule {
   rule: LifecycleRule;
   archive: boolean;
   matches: (tagged: boolean, tags: readonly string[]) => boolean;
+}
+
+/**
+ * The test a rule's selection makes of one image: its tag status, tag list (AND across entries) and
+ * storage class (archived images are in the archive class), regardless of counts and ages.
+ *
+ * @example policy.rules.filter((rule) => selectsImage(rule)(image))
+ */
+export function selectsImage(rule: LifecycleRule): (image: ImageDetail) => boolean {
+  const { archive, matches } = compileRule(rule);
+  return (image) => {
+    if ((image.imageStatus === 'ARCHIVED') !== archive) return false;
+    const tags = image.imageTags ?? [];
+    return matches(tags.length > 0, tags);
+  };
 }
 
 function compileRule(rule: LifecycleRule): CompiledRule {
@@ -390,6 +413,7 @@ export function evaluatePolicy(policy: LifecyclePolicy, images: readonly ImageDe
           imagePushedAt: iso,
           action,
           appliedRulePriority: rule.rulePriority,
+          storageClass: archived[i] === 1 ? 'ARCHIVE' : 'STANDARD',
         });
       }
     });

@@ -1,5 +1,5 @@
 import { MergeError } from '../errors';
-import { parsePolicy, formatProblem } from './validate';
+import { parsePolicy, problemLines } from './validate';
 import type { LifecyclePolicy, LifecycleRule } from './types';
 import { POLICY_LIMITS, policyExpiresUntaggedImages, storageClassOf } from './types';
 
@@ -19,7 +19,10 @@ export function janitorRuleDescription(days: number, basedOnReadAt?: number): st
 
 /** The janitor's default rule at a given priority; `basedOnReadAt` stamps a rule about to be written. */
 export function defaultUntaggedRule(days: number, rulePriority: number, basedOnReadAt?: number): LifecycleRule {
-  if (!Number.isInteger(days) || days < 1) throw new MergeError(`days must be a positive integer, got ${days}; pass e.g. 7`);
+  if (!Number.isInteger(days) || days < 1 || days > POLICY_LIMITS.maxInteger)
+    throw new MergeError(
+      `days must be a whole number from 1 to ${POLICY_LIMITS.maxInteger} (ECR's largest countNumber), got ${days}; pass e.g. 7`,
+    );
   return {
     rulePriority,
     description: janitorRuleDescription(days, basedOnReadAt),
@@ -73,7 +76,7 @@ export function mergeDefaultRule(
   const parsed = parsePolicy(existingText);
   if (!parsed.ok) {
     throw new MergeError(
-      `the existing lifecycle policy is not valid, so the default rule cannot be merged into it:\n  - ${parsed.problems.map(formatProblem).join('\n  - ')}`,
+      `the existing lifecycle policy is not valid, so the default rule cannot be merged into it:\n  - ${problemLines(parsed).join('\n  - ')}`,
     );
   }
   const existing = parsed.policy;
@@ -95,9 +98,13 @@ export function mergeDefaultRule(
   const anyRule = sorted.find((r) => storageClassOf(r) === 'standard' && r.selection.tagStatus === 'any');
   let rules: LifecycleRule[];
   let renumbered = false;
-  if (!anyRule) {
-    const top = sorted[sorted.length - 1]?.rulePriority ?? 0;
+  const top = sorted[sorted.length - 1]?.rulePriority ?? 0;
+  if (!anyRule && top < POLICY_LIMITS.maxInteger) {
     rules = [...existing.rules, rule(top + 1)];
+  } else if (!anyRule) {
+    // The highest priority is ECR's largest integer: the rule goes last, every priority renumbered in order.
+    renumbered = true;
+    rules = [...sorted, rule(0)].map((r, i) => ({ ...r, rulePriority: i + 1 }));
   } else {
     // The untagged rule must come before the standard `any` rule, which must stay last in its class.
     const below = sorted.filter((r) => r.rulePriority < anyRule.rulePriority);
@@ -131,7 +138,7 @@ export function mergeDefaultRule(
   const check = parsePolicy(text);
   if (!check.ok) {
     // Unreachable for valid input; kept so a merge can never hand ECR a policy it rejects.
-    throw new MergeError(`the merged policy would not be valid: ${check.problems.map(formatProblem).join('; ')}`);
+    throw new MergeError(`the merged policy would not be valid: ${problemLines(check).join('; ')}`);
   }
   return { policy, text, changed: true, renumbered };
 }

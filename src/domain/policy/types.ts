@@ -37,6 +37,14 @@ export const POLICY_LIMITS = {
   minLength: 100,
   maxLength: 30_720,
   maxWildcardsPerPattern: 4,
+  /**
+   * The largest `rulePriority` and `countNumber`. The User Guide's policy template types both as
+   * `integer`, and the ECR API model declares rule priorities (`LifecyclePolicyRulePriority`) as a
+   * Smithy `integer`: a signed 32-bit number, so at most 2^31 - 1.
+   */
+  maxInteger: 2_147_483_647,
+  /** Images must spend this many days in archive before a lifecycle rule may delete them (User Guide, lifecycle policy examples). */
+  minDaysInArchive: 90,
 } as const;
 
 /** The storage class a rule selects, with ECR's default applied. */

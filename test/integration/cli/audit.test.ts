@@ -50,6 +50,7 @@ const EU_STORED = 600 + 5_000;
 
 const TOTAL_KEYS = [
   'repositories',
+  'repositoriesWithFindings',
   'repositoriesWithoutLifecyclePolicy',
   'repositoriesWithoutUntaggedCleanup',
   'images',
@@ -86,6 +87,8 @@ const REPOSITORY_KEYS = [
   'archivableBytes',
   'archiveRuleSuggestion',
   'costAllocationTags',
+  'findings',
+  'untaggedRetentionDays',
 ].sort();
 
 function row(report: AuditReport, repositoryName: string, region = 'us-east-1'): RepositoryReport {

@@ -109,6 +109,25 @@ describe('onPolicyChanged handler (moto)', () => {
       expect(await getPolicy(ecr, REPO)).toBe(COMPLIANT);
     });
 
+    it('shortens the untagged rule of a compliant policy that keeps untagged images longer than maxUntaggedDays', async () => {
+      // Arrange: the compliant sample expires untagged images after 14 days; the limit is 10
+      useEnv({ MAX_UNTAGGED_DAYS: '10' });
+      await createRepository(ecr, REPO, { policyText: COMPLIANT });
+
+      // Act
+      const result = await lambdaHandler(sample('put-lifecycle-policy-compliant.json'));
+
+      // Assert
+      expect(result).toMatchObject({
+        status: 'done',
+        action: { outcome: 'applied', before: COMPLIANT, shortened: { rulePriority: 2, fromDays: 14, toDays: 10 } },
+      });
+      const [teamRule, untaggedRule] = rulesOf(await getPolicy(ecr, REPO));
+      expect(teamRule).toEqual(rulesOf(COMPLIANT)[0]);
+      expect(untaggedRule).toMatchObject({ rulePriority: 2, selection: { tagStatus: 'untagged', countNumber: 10 } });
+      expect(calls().PutLifecyclePolicy).toBe(1);
+    });
+
     it("ignores the janitor's own write, so it never loops", async () => {
       await createRepository(ecr, REPO, { policyText: WEAKENED });
       const event = sample('put-lifecycle-policy.json');

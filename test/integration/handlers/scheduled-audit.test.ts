@@ -7,12 +7,14 @@ import type { ECRClient } from '@aws-sdk/client-ecr';
 import { EventBridgeClient, PutRuleCommand, PutTargetsCommand } from '@aws-sdk/client-eventbridge';
 import { CreateBucketCommand, GetObjectCommand, ListObjectsV2Command, S3Client } from '@aws-sdk/client-s3';
 import type { SQSClient } from '@aws-sdk/client-sqs';
+import type { RepositoryReport } from '../../../src/domain/report';
 import type { ReportEventDetail } from '../../../src/domain/report-event';
 import { lambdaHandler } from '../../../src/handlers/scheduled-audit';
 import { logger } from '../../../src/handlers/runtime';
 import { FUNCTION_ENV, handlerCalls, restoreLambdaEnv, useLambdaEnv, type LambdaEnvKey } from '../support/lambda-env';
 import { ecrClientForMoto, MOTO_REGION, motoClientConfig, resetMoto } from '../support/moto';
 import { blobDigest, createRepository, getPolicy, imageManifest, pushImage, pushUntaggedImage } from '../support/seed';
+import { rulesOf } from '../support/policy-rules';
 import { createQueue, purgeQueue, sqsClientForMoto, takeMessages } from '../support/sqs';
 
 // jest only honours a top-level testTimeout (the integration project's own is ignored), and moto
@@ -356,6 +358,36 @@ describe('scheduledAudit handler (moto)', () => {
       expect(second.apiCalls).toEqual(expectedCalls(0));
       // The container's counter holds both runs and the report's S3 and EventBridge calls.
       expect(containerCalls.total).toBeGreaterThan(2 * (expectedCalls(0).total ?? 0));
+    });
+  });
+
+  describe('with maxUntaggedDays', () => {
+    let detail: ReportEventDetail;
+    let json: ReportJson;
+
+    beforeAll(async () => {
+      // team-b/worker expires untagged images 14 days after push; the limit is 10.
+      useEnv({ MAX_UNTAGGED_DAYS: '10' });
+      detail = await lambdaHandler(SCHEDULE_EVENT);
+      json = JSON.parse(await objectText(detail.artifacts.json)) as ReportJson;
+    });
+
+    it('shortens the longer untagged rule and leaves the others alone', async () => {
+      expect(detail.remediation).toMatchObject({ applied: 1 });
+      expect(rulesOf(await getPolicy(ecr, 'team-b/worker'))).toEqual([
+        expect.objectContaining({
+          rulePriority: 1,
+          selection: expect.objectContaining({ tagStatus: 'untagged', countNumber: 10 }) as unknown,
+        }),
+      ]);
+    });
+
+    it("reports the finding against the repository's policy as it was read, with the limit it was given", () => {
+      const worker = (json.repositories as RepositoryReport[]).find((r) => r.repositoryName === 'team-b/worker');
+      expect(worker?.findings.map((f) => f.code)).toEqual(['UntaggedRetentionLong']);
+      expect(worker?.untaggedRetentionDays).toBe(14);
+      expect(detail.findingCount).toBeGreaterThanOrEqual(1);
+      expect(detail.totals.repositoriesWithFindings).toBeGreaterThanOrEqual(1);
     });
   });
 

@@ -16,6 +16,7 @@ export const LAMBDA_ENV_KEYS = [
   'REGIONS',
   'DEFAULT_DAYS',
   'DRY_RUN',
+  'MAX_UNTAGGED_DAYS',
   'EXCLUDE',
   'OPT_OUT_TAG',
   'PRICE_PER_GB_MONTH',

@@ -36,7 +36,7 @@ function state(images: ImageDetail[], lifecyclePolicyText: string | null = null)
 }
 
 function options(overrides: Partial<AnalysisOptions> = {}): AnalysisOptions {
-  return { now: NOW, days: 7, pricePerGbMonth: 0.1, optedOut: false, excluded: false, ...overrides };
+  return { now: NOW, days: 7, pricePerGbMonth: 0.1, optedOut: false, excluded: false, maxUntaggedDays: 30, ...overrides };
 }
 
 // A repository with two releases, an old orphan, a young orphan, and a 10-day-old orphan.
@@ -561,6 +561,8 @@ describe('analysis', () => {
         archivableBytes: 0,
         archiveRuleSuggestion: null,
         costAllocationTags: {},
+        findings: [],
+        untaggedRetentionDays: null,
       });
     });
 
@@ -653,6 +655,85 @@ describe('analysis', () => {
 
       // Assert
       expect(warnings.map((w) => w.code)).toEqual(['InvalidStoredPolicy', 'ManifestMissing']);
+    });
+  });
+
+  describe('policy findings and untagged retention', () => {
+    it("lints the repository's own policy against its images and reports its untagged retention", () => {
+      // Arrange: a two-prefix rule (only one image has both tags) and untagged images kept 60 days
+      const text = policyText(
+        {
+          ...keepNewestTagged(1, 'prod', 3),
+          selection: { ...keepNewestTagged(1, 'prod', 3).selection, tagPrefixList: ['prod', 'release'] },
+        },
+        expireUntagged(2, 60),
+      );
+      const images = [
+        imageOf(app('prod-only'), { tags: ['prod-1'], pushedDaysAgo: 5 }),
+        imageOf(app('both'), { tags: ['prod-2', 'release-2'], pushedDaysAgo: 4 }),
+      ];
+
+      // Act
+      const { report } = analyseRepository(state(images, text), options());
+
+      // Assert
+      expect(report.findings.map((f) => [f.code, f.rulePriority])).toEqual([
+        ['TagPrefixListRequiresAll', 1],
+        ['UntaggedRetentionLong', 2],
+      ]);
+      expect(report.findings[0]?.message).toContain('1 has a tag for some entries but not all');
+      expect(report.untaggedRetentionDays).toBe(60);
+    });
+
+    it('uses the maxUntaggedDays it is given as the limit', () => {
+      // Act
+      const strict = analyseRepository(state([], UNTAGGED_30_DAYS), options({ maxUntaggedDays: 14 })).report;
+      const lenient = analyseRepository(state([], UNTAGGED_30_DAYS), options({ maxUntaggedDays: 30 })).report;
+
+      // Assert
+      expect(strict.findings.map((f) => f.code)).toEqual(['UntaggedRetentionLong']);
+      expect(lenient.findings).toEqual([]);
+    });
+
+    it.each([
+      ['no policy', null],
+      ['an invalid policy', INVALID_POLICY],
+    ])('has no findings and no retention for %s', (_name, text) => {
+      // Act
+      const { report } = analyseRepository(state([], text), options());
+
+      // Assert
+      expect(report.findings).toEqual([]);
+      expect(report.untaggedRetentionDays).toBeNull();
+    });
+
+    it("reports the own policy's retention, not the merged one, when the policy never expires untagged images", () => {
+      // Act
+      const { report } = analyseRepository(state([], TAGGED_ONLY), options());
+
+      // Assert
+      expect(report.untaggedRetentionDays).toBeNull();
+    });
+
+    it('counts the shortening of a longer untagged rule in the effective policy when enforcement is on', () => {
+      // Arrange: an orphan 45 days old under a 60-day team rule, beside a release on the same base
+      const text = policyText(expireUntagged(1, 60));
+      const images = [
+        imageOf(app('forty-five-days', 3_000), { pushedDaysAgo: 45 }),
+        imageOf(app('release'), { tags: ['v1'], pushedDaysAgo: 100 }),
+      ];
+
+      // Act
+      const off = analyseRepository(state(images, text), options()).report;
+      const on = analyseRepository(state(images, text), options({ enforceMaxUntaggedDays: 30 })).report;
+      const optedOut = analyseRepository(state(images, text), options({ enforceMaxUntaggedDays: 30, optedOut: true })).report;
+
+      // Assert
+      expect(off.reclaimableBytes).toBe(0);
+      expect(on.reclaimableBytes).toBe(3_000);
+      expect(optedOut.reclaimableBytes).toBe(0);
+      // Findings and retention describe the repository's own policy either way.
+      expect(on.untaggedRetentionDays).toBe(60);
     });
   });
 });

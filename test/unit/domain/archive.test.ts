@@ -30,7 +30,7 @@ function state(images: ImageDetail[], lifecyclePolicyText: string | null = null)
 }
 
 function options(overrides: Partial<AnalysisOptions> = {}): AnalysisOptions {
-  return { now: NOW, days: 7, pricePerGbMonth: 0.1, optedOut: false, excluded: false, ...overrides };
+  return { now: NOW, days: 7, pricePerGbMonth: 0.1, optedOut: false, excluded: false, maxUntaggedDays: 30, ...overrides };
 }
 
 /** A tagged release pushed `pushedDaysAgo` days ago and last pulled `pulledDaysAgo` days ago (never when undefined). */

@@ -164,6 +164,22 @@ describe('report-event', () => {
       });
     });
 
+    it('carries the number of policy findings and the repositories that have them', () => {
+      const finding = { code: 'ShadowedRule', severity: 'warning', rulePriority: 2, message: 'rule 2 can never act' } as const;
+      const detail = buildReportEventDetail(
+        report([
+          repository('a', GIB, 0, { findings: [finding, { ...finding, rulePriority: 3 }] }),
+          repository('b', GIB, 0, { findings: [finding] }),
+          repository('c', GIB, 0),
+        ]),
+        undefined,
+        {},
+        ARTIFACTS,
+      );
+      expect(detail.findingCount).toBe(3);
+      expect(detail.totals.repositoriesWithFindings).toBe(2);
+    });
+
     it('lists only the top-row fields, not the report internals', () => {
       const detail = buildReportEventDetail(report([repository('a', GIB, 0)]), undefined, {}, ARTIFACTS);
       expect(Object.keys(detail.topRepositories[0] ?? {}).sort()).toEqual(

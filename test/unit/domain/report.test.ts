@@ -24,6 +24,8 @@ function row(overrides: Partial<RepositoryReport>): RepositoryReport {
     archivableBytes: 0,
     archiveRuleSuggestion: null,
     costAllocationTags: {},
+    findings: [],
+    untaggedRetentionDays: null,
     ...overrides,
   };
 }
@@ -74,6 +76,7 @@ describe('report', () => {
         repositories: 0,
         repositoriesWithoutLifecyclePolicy: 0,
         repositoriesWithoutUntaggedCleanup: 0,
+        repositoriesWithFindings: 0,
         images: 0,
         untaggedImages: 0,
         referrersAtRisk: 0,
@@ -115,6 +118,10 @@ describe('report', () => {
           policyStatus: 'ok',
           images: 7,
           untaggedImages: 0,
+          findings: [
+            { code: 'ShadowedRule', severity: 'warning', rulePriority: 2, message: 'rule 2 can never act' },
+            { code: 'ArchiveNeverExpires', severity: 'info', rulePriority: 1, message: 'rule 1 archives images' },
+          ],
           storedBytes: 3 * GIB,
           naiveBytes: 6 * GIB,
           reclaimableBytes: 0,
@@ -130,6 +137,7 @@ describe('report', () => {
         repositories: 4,
         repositoriesWithoutLifecyclePolicy: 2,
         repositoriesWithoutUntaggedCleanup: 3,
+        repositoriesWithFindings: 1,
         images: 22,
         untaggedImages: 5,
         referrersAtRisk: 3,

@@ -48,6 +48,7 @@ function handlerOver(registry: FakeRegistry, config: Partial<PolicyChangedDeps['
       exclude: [],
       regions: ['us-east-1'],
       janitorRoles: [],
+      maxUntaggedDays: undefined,
       ...config,
     },
     registry: (region) => {

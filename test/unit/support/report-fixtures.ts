@@ -43,6 +43,8 @@ export function repositoryReport(overrides: Partial<RepositoryReport> = {}): Rep
     archivableBytes: 0,
     archiveRuleSuggestion: null,
     costAllocationTags: {},
+    findings: [],
+    untaggedRetentionDays: null,
     ...overrides,
   };
 }

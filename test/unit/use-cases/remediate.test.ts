@@ -1,5 +1,5 @@
 import type { LifecyclePolicy } from '../../../src/domain/policy';
-import { janitorRuleDescription, mergeDefaultRule, parsePolicyOrThrow } from '../../../src/domain/policy';
+import { janitorRuleDescription, mergeDefaultRule, parsePolicyOrThrow, remediatedPolicy } from '../../../src/domain/policy';
 import { DEFAULT_OPT_OUT_TAG } from '../../../src/domain/selection';
 import type { ScanProgress } from '../../../src/use-cases/audit';
 import type { RemediateOptions } from '../../../src/use-cases/remediate';
@@ -206,6 +206,98 @@ describe('remediate', () => {
         'compliant',
       ]);
       expect(registry.writes).toHaveLength(writes);
+    });
+
+    describe('with maxUntaggedDays (enforcement, off by default)', () => {
+      const slow = policyText(keepNewestTagged(1, 'v', 5), expireUntagged(2, 90));
+
+      it('shortens a longer untagged rule when applying, keeping the other rules, and is idempotent', async () => {
+        // Arrange
+        const registry = new FakeRegistry('eu-west-1', [
+          { name: 'slow', policy: slow },
+          { name: 'quick', policy: UNTAGGED_30_DAYS },
+        ]);
+        const registries = [{ reader: registry, writer: registry }];
+
+        // Act
+        const first = await remediate(registries, options({ apply: true, maxUntaggedDays: 30 }));
+        const second = await remediate(registries, options({ apply: true, maxUntaggedDays: 30 }));
+
+        // Assert
+        expect(first.actions.map((a) => [a.repositoryName, a.outcome, a.shortened])).toEqual([
+          ['quick', 'compliant', undefined],
+          ['slow', 'applied', { rulePriority: 2, fromDays: 90, toDays: 30 }],
+        ]);
+        const written = parsed(registry.policyOf('slow'));
+        expect(written.rules[0]).toEqual(keepNewestTagged(1, 'v', 5));
+        expect(written.rules[1]?.selection.countNumber).toBe(30);
+        expect(second.actions.map((a) => a.outcome)).toEqual(['compliant', 'compliant']);
+        expect(registry.writes).toHaveLength(1);
+      });
+
+      it('plans the shortening without writing on a dry run', async () => {
+        // Arrange
+        const registry = new FakeRegistry('eu-west-1', [{ name: 'slow', policy: slow }]);
+
+        // Act
+        const result = await remediate([{ reader: registry, writer: registry }], options({ maxUntaggedDays: 30 }));
+
+        // Assert
+        expect(result.actions[0]).toMatchObject({ outcome: 'planned', before: slow });
+        expect(registry.writes).toEqual([]);
+      });
+
+      it('never shortens in an opted-out or excluded repository', async () => {
+        // Arrange
+        const registry = new FakeRegistry('eu-west-1', [
+          { name: 'opted-out', policy: slow, tags: [{ Key: DEFAULT_OPT_OUT_TAG, Value: 'true' }] },
+          { name: 'legacy/slow', policy: slow },
+        ]);
+
+        // Act
+        const result = await remediate(
+          [{ reader: registry, writer: registry }],
+          options({ apply: true, maxUntaggedDays: 30, selection: { optOutTag: DEFAULT_OPT_OUT_TAG, exclude: ['legacy/*'] } }),
+        );
+
+        // Assert
+        expect(result.actions.map((a) => a.outcome)).toEqual(['skipped-excluded', 'skipped-opt-out']);
+        expect(registry.writes).toEqual([]);
+      });
+
+      it('shortens the policy stored now, not the one first read, when it changed between the read and the write', async () => {
+        // Arrange
+        const registry = new FakeRegistry('eu-west-1', [{ name: 'slow', policy: slow }]);
+        const teamEdit = policyText(keepNewestTagged(1, 'v', 5), expireUntagged(2, 120));
+        registry.changePolicyAfterRead('slow', teamEdit);
+
+        // Act
+        const result = await remediate([{ reader: registry, writer: registry }], options({ apply: true, maxUntaggedDays: 30 }));
+
+        // Assert: the team's new text, with its untagged rule shortened from 120 days (not 90).
+        expect(result.actions[0]).toMatchObject({
+          outcome: 'applied',
+          before: teamEdit,
+          shortened: { rulePriority: 2, fromDays: 120, toDays: 30 },
+        });
+        expect(registry.writes.map((w) => w.policyText)).toEqual([remediatedPolicy(teamEdit, { days: 7, maxUntaggedDays: 30 }).text]);
+      });
+
+      it('leaves a long "any" rule alone and says why', async () => {
+        // Arrange
+        const anyRule = policyText(keepNewestTagged(1, 'v', 5), {
+          ...expireUntagged(2, 90),
+          selection: { ...expireUntagged(2, 90).selection, tagStatus: 'any' },
+        });
+        const registry = new FakeRegistry('eu-west-1', [{ name: 'any', policy: anyRule }]);
+
+        // Act
+        const result = await remediate([{ reader: registry, writer: registry }], options({ apply: true, maxUntaggedDays: 30 }));
+
+        // Assert
+        expect(result.actions[0]).toMatchObject({ outcome: 'compliant', message: expect.stringContaining('not shortened') as string });
+        expect(registry.writes).toEqual([]);
+      });
     });
 
     it('records a failing repository as failed and remediates the others', async () => {

@@ -374,6 +374,39 @@ describe('EcrRegistry', () => {
     });
   });
 
+  describe('getRepository', () => {
+    it('asks DescribeRepositories for that one name and returns its reference', async () => {
+      // Arrange
+      ecrMock
+        .on(DescribeRepositoriesCommand)
+        .resolves({ repositories: [{ repositoryName: 'team/web', repositoryArn: arn('team/web'), registryId: ACCOUNT }] });
+
+      // Act
+      const ref = await registry(ACCOUNT).getRepository('team/web');
+
+      // Assert
+      expect(ref).toEqual(repositoryRef('team/web'));
+      expect(ecrMock).toHaveReceivedCommandWith(DescribeRepositoriesCommand, { registryId: ACCOUNT, repositoryNames: ['team/web'] });
+    });
+
+    it('returns undefined when ECR answers RepositoryNotFoundException', async () => {
+      // Arrange
+      ecrMock.on(DescribeRepositoriesCommand).rejects(new RepositoryNotFoundException({ message: 'no such repository', $metadata: {} }));
+
+      // Act / Assert
+      await expect(registry().getRepository('gone')).resolves.toBeUndefined();
+    });
+
+    it('re-throws any other error', async () => {
+      // Arrange
+      const error = new ECRServiceException({ name: 'AccessDeniedException', $fault: 'client', $metadata: {}, message: 'not authorized' });
+      ecrMock.on(DescribeRepositoriesCommand).rejects(error);
+
+      // Act / Assert
+      await expect(registry().getRepository('web')).rejects.toBe(error);
+    });
+  });
+
   describe('listTags', () => {
     it('asks with the repository ARN and returns its tags', async () => {
       // Arrange

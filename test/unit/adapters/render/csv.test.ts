@@ -129,20 +129,39 @@ describe('render/csv', () => {
         referrersAtRisk: '0',
         archivableBytes: '0',
         archiveRuleSuggestion: '',
+        findings: '',
+        untaggedRetentionDays: '',
       });
     });
 
     it('keeps every earlier column in its place and adds new ones after, so that readers by position keep working', () => {
-      const [header = [], row = []] = parseCsv(renderCsv(auditReport([repository({ referrersAtRisk: 17, archivableBytes: 5 })])));
+      const [header = [], row = []] = parseCsv(
+        renderCsv(auditReport([repository({ referrersAtRisk: 17, archivableBytes: 5, untaggedRetentionDays: 45 })])),
+      );
 
-      expect(header.slice(15, 20)).toEqual([
+      expect(header.slice(15)).toEqual([
         'monthlyCostUsd',
         'monthlySavingsUsd',
         'referrersAtRisk',
         'archivableBytes',
         'archiveRuleSuggestion',
+        'findings',
+        'untaggedRetentionDays',
       ]);
-      expect(row.slice(17, 19)).toEqual(['17', '5']);
+      expect(row.slice(17)).toEqual(['17', '5', '', '', '45']);
+    });
+
+    it('writes the findings as codes with their rules in one cell, and an empty cell for a retention that is not by age', () => {
+      const findings: RepositoryReport['findings'] = [
+        { code: 'TagPrefixListRequiresAll', severity: 'warning', rulePriority: 1, message: 'rule 1 selects only images that…' },
+        { code: 'ShadowedRule', severity: 'warning', rulePriority: 3, message: 'rule 3 can never act' },
+      ];
+
+      const [header = [], row = []] = parseCsv(renderCsv(auditReport([repository({ findings, untaggedRetentionDays: null })])));
+      const record = asRecord(header, row);
+
+      expect(record.findings).toBe('TagPrefixListRequiresAll (rule 1); ShadowedRule (rule 3)');
+      expect(record.untaggedRetentionDays).toBe('');
     });
 
     it('writes bytes as integers and dollars unrounded when given large and fractional numbers', () => {

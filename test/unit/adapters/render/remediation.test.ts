@@ -52,6 +52,26 @@ describe('renderRemediationPlan', () => {
     expect(lines.find((l) => l.includes('team-b/api'))).toMatch(/planned\s+1 rule\s+\+ rule 2: expire untagged after 14 days \(2 rules\)/);
   });
 
+  it('shows which untagged rule a plan shortens, from and to how many days', () => {
+    const plan: RemediationResult = {
+      actions: [
+        {
+          region: 'us-east-1',
+          repositoryName: 'team-e/slow',
+          outcome: 'planned',
+          before: TAGGED_ONLY,
+          after: TAGGED_ONLY,
+          shortened: { rulePriority: 2, fromDays: 90, toDays: 30 },
+        },
+      ],
+      errors: [],
+    };
+    const line = renderRemediationPlan(plan, false)
+      .split('\n')
+      .find((l) => l.includes('team-e/slow'));
+    expect(line).toMatch(/planned\s+1 rule\s+rule 2: expire untagged after 30 days, not 90 \(1 rule\)$/);
+  });
+
   it('shows "-" rather than "none" for a repository it did not read', () => {
     const line = renderRemediationPlan(result(), false)
       .split('\n')

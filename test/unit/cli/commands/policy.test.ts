@@ -61,6 +61,7 @@ describe('cli policy commands', () => {
             imagePushedAt: daysAgo(20),
             action: { type: 'EXPIRE' },
             appliedRulePriority: 1,
+            storageClass: 'STANDARD',
           },
           {
             imageDigest: digestOf('untagged-old'),
@@ -68,6 +69,7 @@ describe('cli policy commands', () => {
             imagePushedAt: daysAgo(10),
             action: { type: 'EXPIRE' },
             appliedRulePriority: 2,
+            storageClass: 'STANDARD',
           },
         ],
         summary: { expiringImageTotalCount: 2, transitioningImageTotalCounts: [] },
@@ -116,11 +118,11 @@ describe('cli policy commands', () => {
       // Assert
       expect(code).toBe(0);
       const lines = ctx.stdout().split('\n');
-      expect(lines[0]).toMatch(/^digest\s+tags\s+pushed\s+action\s+rule$/);
-      expect(lines[1]).toMatch(/^-+( +-+){4}$/);
+      expect(lines[0]).toMatch(/^digest\s+tags\s+pushed\s+class\s+action\s+rule$/);
+      expect(lines[1]).toMatch(/^-+( +-+){5}$/);
       expect(lines[2]).toContain(digestOf('prod-old').slice(0, 19));
-      expect(lines[2]).toMatch(/prod-1\s+\S+\s+EXPIRE\s+1$/);
-      expect(lines[3]).toMatch(/<untagged>\s+\S+\s+EXPIRE\s+2$/);
+      expect(lines[2]).toMatch(/prod-1\s+\S+\s+STANDARD\s+EXPIRE\s+1$/);
+      expect(lines[3]).toMatch(/<untagged>\s+\S+\s+STANDARD\s+EXPIRE\s+2$/);
       expect(ctx.stdout()).toContain('2 to expire, 0 to archive, 2 kept (of 4)');
     });
 

@@ -10,7 +10,7 @@ import type { AuditReport } from '../../../../src/domain/report';
 import { SNAPSHOT_FORMAT } from '../../../../src/domain/registry';
 import type { RemediationAction, RemediationOutcome, RemediationResult } from '../../../../src/use-cases/remediate';
 import { recordingContext } from '../../../support/cli-context';
-import { keepNewestTagged, policyText, TAGGED_ONLY } from '../../support/policies';
+import { expireUntagged, keepNewestTagged, policyText, TAGGED_ONLY } from '../../support/policies';
 
 const NOW = Date.parse('2026-06-01T12:00:00.000Z');
 
@@ -370,6 +370,101 @@ describe('cli registry commands', () => {
         '',
       ]);
       expect(result.stderr).toContain(join(out, 'cost-groups.csv'));
+    });
+  });
+
+  describe('remediate --max-untagged-days', () => {
+    it('plans to shorten a longer untagged rule, and leaves one within the limit alone', async () => {
+      // Arrange
+      const snapshot = snapshotFile([
+        repository('slow', policyText(keepNewestTagged(1, 'v', 5), expireUntagged(2, 90))),
+        repository('quick', policyText(expireUntagged(1, 14))),
+      ]);
+
+      // Act
+      const result = await run(['remediate', '--snapshot', snapshot, '--max-untagged-days', '30', '--format', 'json']);
+
+      // Assert
+      expect(result.code).toBe(EXIT.ok);
+      const printed = JSON.parse(result.stdout) as { actions: RemediationAction[] };
+      const slow = printed.actions.find((a) => a.repositoryName === 'slow');
+      expect(slow).toMatchObject({ outcome: 'planned', shortened: { rulePriority: 2, fromDays: 90, toDays: 30 } });
+      expect(JSON.parse(slow?.after ?? '{}')).toMatchObject({
+        rules: [{ rulePriority: 1 }, { rulePriority: 2, selection: { countNumber: 30 } }],
+      });
+      expect(printed.actions.find((a) => a.repositoryName === 'quick')?.outcome).toBe('compliant');
+    });
+
+    it('leaves the policies alone without the flag (enforcement is off by default)', async () => {
+      // Arrange
+      const snapshot = snapshotFile([repository('slow', policyText(expireUntagged(1, 90)))]);
+
+      // Act
+      const result = await run(['remediate', '--snapshot', snapshot, '--format', 'json']);
+
+      // Assert
+      expect((JSON.parse(result.stdout) as { actions: RemediationAction[] }).actions[0]?.outcome).toBe('compliant');
+    });
+
+    it('exits 2 when the maximum is below the default rule age', async () => {
+      // Act
+      const result = await run(['remediate', '--snapshot', snapshotFile([]), '--days', '14', '--max-untagged-days', '10']);
+
+      // Assert
+      expect(result.code).toBe(EXIT.usage);
+      expect(result.stderr).toContain('--max-untagged-days 10 is below --days 14: the default rule itself would break it');
+    });
+  });
+
+  describe('--days limits', () => {
+    it.each(['audit', 'remediate'])('%s exits 2 for --days 99999999999999999999 instead of writing countNumber 1e20', async (command) => {
+      // Act
+      const result = await run([command, '--snapshot', snapshotFile([]), '--days', '99999999999999999999']);
+
+      // Assert
+      expect(result.code).toBe(EXIT.usage);
+      expect(result.stdout).toBe('');
+      expect(result.stderr).toContain('is more than 2147483647, the largest countNumber ECR accepts');
+    });
+  });
+
+  describe('audit findings', () => {
+    it('carries the policy findings of a snapshot, per repository and in the totals, in every format', async () => {
+      // Arrange: a two-prefix rule and an untagged rule of 90 days
+      const trap = policyText(
+        {
+          ...keepNewestTagged(1, 'prod', 5),
+          selection: { ...keepNewestTagged(1, 'prod', 5).selection, tagPrefixList: ['prod', 'release'] },
+        },
+        expireUntagged(2, 90),
+      );
+      const snapshot = snapshotFile([repository('trap', trap), repository('clean', policyText(expireUntagged(1, 7)))]);
+
+      // Act
+      const json = await run(['audit', '--snapshot', snapshot, '--format', 'json']);
+      const strict = await run(['audit', '--snapshot', snapshot, '--format', 'json', '--max-untagged-days', '120']);
+      const csv = await run(['audit', '--snapshot', snapshot, '--format', 'csv']);
+      const markdown = await run(['audit', '--snapshot', snapshot, '--format', 'markdown']);
+      const html = await run(['audit', '--snapshot', snapshot, '--format', 'html']);
+      const table = await run(['audit', '--snapshot', snapshot]);
+
+      // Assert
+      const report = JSON.parse(json.stdout) as AuditReport;
+      expect(report.totals.repositoriesWithFindings).toBe(1);
+      const byName = new Map(report.repositories.map((r) => [r.repositoryName, r]));
+      expect(byName.get('trap')?.findings.map((f) => [f.code, f.rulePriority])).toEqual([
+        ['TagPrefixListRequiresAll', 1],
+        ['UntaggedRetentionLong', 2],
+      ]);
+      expect(byName.get('trap')?.untaggedRetentionDays).toBe(90);
+      expect(byName.get('clean')).toMatchObject({ findings: [], untaggedRetentionDays: 7 });
+      expect((JSON.parse(strict.stdout) as AuditReport).repositories.find((r) => r.repositoryName === 'trap')?.findings).toHaveLength(1);
+      expect(csv.stdout).toContain('TagPrefixListRequiresAll (rule 1); UntaggedRetentionLong (rule 2),90');
+      expect(markdown.stdout).toContain('## Policy findings');
+      expect(markdown.stdout).toContain('| us-east-1 | trap | warning | TagPrefixListRequiresAll | rule 1 |');
+      expect(html.stdout).toContain('<section data-testid="findings"');
+      expect(table.stdout).toContain('2 policy findings');
+      expect(table.stdout).toContain('us-east-1 trap rule 2: warning UntaggedRetentionLong:');
     });
   });
 

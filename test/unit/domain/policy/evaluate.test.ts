@@ -294,6 +294,7 @@ describe('policy evaluation', () => {
               imagePushedAt: daysAgo(90),
               action: { type: 'TRANSITION', targetStorageClass: 'ARCHIVE' },
               appliedRulePriority: 1,
+              storageClass: 'STANDARD',
             },
           ],
           summary: { expiringImageTotalCount: 0, transitioningImageTotalCounts: [{ targetStorageClass: 'ARCHIVE', imageTotalCount: 1 }] },
@@ -324,6 +325,25 @@ describe('policy evaluation', () => {
 
         // Assert
         expect(result.actionOf(0)).toBe(acted ? 'expire' : undefined);
+      });
+
+      it('says ARCHIVE as the storage class of an expired archived image in the preview, as GetLifecyclePolicyPreview does', () => {
+        // Arrange: one archived image past 90 days in archive, one active image of the same age
+        const archived = image('archived', ['v1'], 400, { imageStatus: 'ARCHIVED', lastArchivedAt: daysAgo(100) });
+        const active = image('active', ['v2'], 400);
+        const policy = policyOf(rule(1, { tagStatus: 'any', countType: 'sinceImagePushed', countUnit: 'days', countNumber: 300 }), {
+          ...archiveRule(90),
+          rulePriority: 2,
+        });
+
+        // Act
+        const preview = evaluate(policy, [archived, active]).preview();
+
+        // Assert
+        expect(preview.previewResults.map((r) => [r.imageDigest, r.storageClass, r.appliedRulePriority])).toEqual([
+          [digestOf('active'), 'STANDARD', 1],
+          [digestOf('archived'), 'ARCHIVE', 2],
+        ]);
       });
 
       it('uses lastArchivedAt of an image archived again after a restore', () => {
@@ -657,6 +677,7 @@ describe('policy evaluation', () => {
               imagePushedAt: daysAgo(30),
               action: { type: 'TRANSITION', targetStorageClass: 'ARCHIVE' },
               appliedRulePriority: 1,
+              storageClass: 'STANDARD',
             },
             {
               imageDigest: digestOf('old-2'),
@@ -664,6 +685,7 @@ describe('policy evaluation', () => {
               imagePushedAt: daysAgo(20),
               action: { type: 'TRANSITION', targetStorageClass: 'ARCHIVE' },
               appliedRulePriority: 1,
+              storageClass: 'STANDARD',
             },
             {
               imageDigest: digestOf('u-old'),
@@ -671,6 +693,7 @@ describe('policy evaluation', () => {
               imagePushedAt: daysAgo(9),
               action: { type: 'EXPIRE' },
               appliedRulePriority: 2,
+              storageClass: 'STANDARD',
             },
             {
               imageDigest: digestOf('u-mid'),
@@ -678,6 +701,7 @@ describe('policy evaluation', () => {
               imagePushedAt: daysAgo(5),
               action: { type: 'EXPIRE' },
               appliedRulePriority: 2,
+              storageClass: 'STANDARD',
             },
           ],
           summary: { expiringImageTotalCount: 2, transitioningImageTotalCounts: [{ targetStorageClass: 'ARCHIVE', imageTotalCount: 2 }] },
@@ -704,7 +728,13 @@ describe('policy evaluation', () => {
 
         // Assert
         expect(JSON.parse(JSON.stringify(preview.previewResults))).toEqual([
-          { imageDigest: digestOf('timeless'), imageTags: [], action: { type: 'EXPIRE' }, appliedRulePriority: 1 },
+          {
+            imageDigest: digestOf('timeless'),
+            imageTags: [],
+            action: { type: 'EXPIRE' },
+            appliedRulePriority: 1,
+            storageClass: 'STANDARD',
+          },
         ]);
       });
     });

@@ -248,12 +248,38 @@ describe('policy merge', () => {
       expect(error.message).toContain('rule #1 (priority 1) selection.countNumber: ');
     });
 
-    it.each([0, -1, 2.5])('refuses days = %p', (days) => {
+    it.each([0, -1, 2.5, 2_147_483_648, 1e20])('refuses days = %p', (days) => {
       // Act
       const error = mergeError(() => mergeDefaultRule(undefined, days));
 
       // Assert
-      expect(error.message).toMatch(/days must be a positive integer/);
+      expect(error.message).toMatch(/days must be a whole number from 1 to 2147483647 \(ECR's largest countNumber\)/);
+    });
+
+    it('accepts days = 2147483647, the largest countNumber ECR accepts', () => {
+      // Act
+      const result = mergeDefaultRule(undefined, 2_147_483_647);
+
+      // Assert
+      expect(result.policy.rules[0]?.selection.countNumber).toBe(2_147_483_647);
+      expect(parsePolicy(result.text).ok).toBe(true);
+    });
+
+    it('renumbers in order when the highest priority is already the largest ECR accepts', () => {
+      // Arrange
+      const text = textOf(policyOf(taggedRule(5), taggedRule(2_147_483_647)));
+
+      // Act
+      const result = mergeDefaultRule(text, 7);
+
+      // Assert
+      expect(result.renumbered).toBe(true);
+      expect(result.policy.rules.map((r) => [r.rulePriority, r.selection.tagStatus])).toEqual([
+        [1, 'tagged'],
+        [2, 'tagged'],
+        [3, 'untagged'],
+      ]);
+      expect(parsePolicy(result.text).ok).toBe(true);
     });
 
     it('changes nothing when run on its own output', () => {

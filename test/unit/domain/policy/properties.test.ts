@@ -8,7 +8,9 @@ import {
   newestFirstOrder,
   parsePolicy,
   policyExpiresUntaggedImages,
+  lintPolicy,
   storageClassOf,
+  untaggedRetentionDays,
 } from '../../../../src/domain/policy';
 import { DAY, NOW, OCI_INDEX, indexManifest } from '../../../fixtures/policy/builders';
 
@@ -32,10 +34,15 @@ const byCount = fc.integer({ min: 1, max: 6 }).map((n): Count => ({ countType: '
 const since = (countType: RuleSelection['countType']) =>
   fc.integer({ min: 1, max: 120 }).map((n): Count => ({ countType, countUnit: 'days', countNumber: n }));
 
+/** Archive rules: only sinceImageTransitioned, after the 90 days images must spend in archive. */
+const sinceTransitioned = fc
+  .integer({ min: 90, max: 400 })
+  .map((n): Count => ({ countType: 'sinceImageTransitioned', countUnit: 'days', countNumber: n }));
+
 /** A count and action ECR accepts for the class. */
 const countAndAction = (archive: boolean): fc.Arbitrary<{ count: Count; action: Action }> =>
   archive
-    ? fc.oneof(byCount, since('sinceImagePushed'), since('sinceImageTransitioned')).map((count) => ({ count, action: expire }))
+    ? sinceTransitioned.map((count) => ({ count, action: expire }))
     : fc.oneof(
         fc.oneof(byCount, since('sinceImagePushed')).map((count) => ({ count, action: expire })),
         fc.oneof(byCount, since('sinceImagePushed'), since('sinceImagePulled')).map((count) => ({ count, action: transition })),
@@ -392,6 +399,49 @@ describe('policy engine properties', () => {
           expect(order).toEqual(expected);
         }),
         { numRuns: 500 },
+      );
+    });
+  });
+
+  describe('lintPolicy', () => {
+    it('never flags a rule wrongly: a ShadowedRule never acts and a RuleMatchesNothing selects no image, on any images', () => {
+      fc.assert(
+        fc.property(policyArb, imagesArb, (policy, images) => {
+          // Act
+          const findings = lintPolicy(policy, { images, maxUntaggedDays: 30 });
+          const evaluation = evaluatePolicy(policy, images, { now: NOW });
+
+          // Assert
+          for (const finding of findings) {
+            if (finding.code === 'ShadowedRule') {
+              expect(images.map((_, i) => evaluation.appliedRulePriorityOf(i))).not.toContain(finding.rulePriority);
+            }
+            if (finding.code === 'RuleMatchesNothing') {
+              const matched = images.flatMap((_, i) => evaluation.explain(i).matchedRulePriorities);
+              expect(matched).not.toContain(finding.rulePriority);
+            }
+          }
+        }),
+        { numRuns: 500 },
+      );
+    });
+
+    it('agrees with the engine on the untagged retention it reports', () => {
+      fc.assert(
+        fc.property(policyArb, (policy) => {
+          // Act
+          const days = untaggedRetentionDays(policy);
+          const old = { imageDigest: 'sha256:old', imagePushedAt: new Date(NOW - ((days ?? 0) + 1) * DAY).toISOString() };
+          const young = { imageDigest: 'sha256:young', imagePushedAt: new Date(NOW - ((days ?? 0) - 1) * DAY).toISOString() };
+          const evaluation = evaluatePolicy(policy, [old, young], { now: NOW });
+
+          // Assert: with a retention by age, an untagged image one day past it expires and one a day short of it stays
+          if (days !== null) {
+            expect(evaluation.actionOf(0)).toBe('expire');
+            expect(evaluation.actionOf(1)).toBeUndefined();
+          }
+        }),
+        { numRuns: 300 },
       );
     });
   });

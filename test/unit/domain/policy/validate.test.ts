@@ -1,6 +1,14 @@
 import { InvalidPolicyError } from '../../../../src/domain/errors';
 import type { LifecycleRule, PolicyProblem } from '../../../../src/domain/policy';
-import { POLICY_LIMITS, formatProblem, parsePolicy, parsePolicyOrThrow } from '../../../../src/domain/policy';
+import {
+  MAX_PROBLEMS_KEPT,
+  POLICY_LIMITS,
+  formatProblem,
+  parsePolicy,
+  parsePolicyOrThrow,
+  problemCount,
+  problemLines,
+} from '../../../../src/domain/policy';
 import { AWS_ARCHIVE_EXAMPLE, policyOf, rule, textOf, workedExamples } from '../../../fixtures/policy/builders';
 
 /** A rule as JSON may hold it: any shape, so broken rules can be written. */
@@ -384,6 +392,110 @@ const validationCases: ValidationCase[] = [
       message: /prefix "prod" is already used by rule #1 of the standard/,
     },
   },
+  {
+    name: 'archive class with imageCountMoreThan',
+    valid: [archiveExpire(1)],
+    broken: [raw(rule(1, { tagStatus: 'any', storageClass: 'archive', countType: 'imageCountMoreThan', countNumber: 5 }))],
+    expected: {
+      position: 1,
+      priority: 1,
+      field: 'selection.countType',
+      message: /"storageClass": "archive" is only allowed with countType "sinceImageTransitioned", not "imageCountMoreThan"/,
+    },
+  },
+  {
+    name: 'archive class with sinceImagePushed',
+    valid: [archiveExpire(1, 120)],
+    broken: [
+      raw(rule(1, { tagStatus: 'any', storageClass: 'archive', countType: 'sinceImagePushed', countUnit: 'days', countNumber: 120 })),
+    ],
+    expected: { position: 1, priority: 1, field: 'selection.countType', message: /only allowed with countType "sinceImageTransitioned"/ },
+  },
+  {
+    name: 'sinceImageTransitioned with fewer than the 90 days images must spend in archive',
+    valid: [archiveExpire(1, 90)],
+    broken: [archiveExpire(1, 89)],
+    expected: { position: 1, priority: 1, field: 'selection.countNumber', message: /is 89; images must stay 90 days in archive/ },
+  },
+  {
+    name: "countNumber above ECR's 32-bit maximum",
+    valid: [raw(rule(1, { tagStatus: 'any', countNumber: 2_147_483_647 }))],
+    broken: [raw(rule(1, { tagStatus: 'any', countNumber: 2_147_483_648 }))],
+    expected: { position: 1, priority: 1, field: 'selection.countNumber', message: /is 2147483648; ECR accepts at most 2147483647/ },
+  },
+  {
+    name: 'countNumber 1e20 (what --days 99999999999999999999 used to write)',
+    valid: [raw(rule(1, { tagStatus: 'untagged', countType: 'sinceImagePushed', countUnit: 'days', countNumber: 7 }))],
+    broken: [raw(rule(1, { tagStatus: 'untagged', countType: 'sinceImagePushed', countUnit: 'days', countNumber: 1e20 }))],
+    expected: { position: 1, priority: 1, field: 'selection.countNumber', message: /ECR accepts at most 2147483647/ },
+  },
+  {
+    name: "rulePriority above ECR's 32-bit maximum",
+    valid: [raw(rule(2_147_483_647, { tagStatus: 'any' }))],
+    broken: [raw(rule(2_147_483_648, { tagStatus: 'any' }))],
+    expected: { position: 1, field: 'rulePriority', message: /is 2147483648; ECR accepts at most 2147483647/ },
+  },
+];
+
+/**
+ * Cross-rule problems that must be found although a rule involved has problems of its own (the
+ * user fixes everything in one round instead of meeting the next problem on the next run).
+ */
+const crossRuleCases: Array<{
+  name: string;
+  rules: Array<LifecycleRule | RawRule>;
+  expected: { position: number; field: string; message: RegExp };
+}> = [
+  {
+    name: 'a repeated priority, the second rule with countNumber 0',
+    rules: [tagged(3), raw(rule(3, { tagStatus: 'tagged', tagPatternList: ['beta*'], countNumber: 0 }))],
+    expected: { position: 2, field: 'rulePriority', message: /repeats the priority of rule #1/ },
+  },
+  {
+    name: 'a second untagged rule without its countUnit',
+    rules: [
+      raw(rule(1, { tagStatus: 'untagged', countType: 'sinceImagePushed', countUnit: 'days', countNumber: 7 })),
+      raw(rule(2, { tagStatus: 'untagged', countType: 'sinceImagePushed', countNumber: 9 })),
+    ],
+    expected: { position: 2, field: 'selection.tagStatus', message: /second "untagged" rule in the standard storage class/ },
+  },
+  {
+    name: 'an "any" rule below a tagged one, the any rule with an unknown field',
+    rules: [{ ...raw(rule(1, { tagStatus: 'any' })), note: 'typo' }, tagged(2)],
+    expected: { position: 1, field: 'rulePriority', message: /highest priority of the standard storage class/ },
+  },
+  {
+    name: 'a prefix used twice, one rule without an action',
+    rules: [
+      raw(rule(1, { tagStatus: 'tagged', tagPrefixList: ['prod'] })),
+      { rulePriority: 2, selection: { tagStatus: 'tagged', tagPrefixList: ['prod'], countType: 'imageCountMoreThan', countNumber: 2 } },
+    ],
+    expected: { position: 2, field: 'selection.tagPrefixList', message: /prefix "prod" is already used by rule #1/ },
+  },
+  {
+    name: 'a second untagged archive rule counting too few days',
+    rules: [
+      raw(
+        rule(1, {
+          tagStatus: 'untagged',
+          storageClass: 'archive',
+          countType: 'sinceImageTransitioned',
+          countUnit: 'days',
+          countNumber: 90,
+        }),
+      ),
+      raw(
+        rule(2, {
+          tagStatus: 'untagged',
+          storageClass: 'archive',
+          countType: 'sinceImageTransitioned',
+          countUnit: 'days',
+          countNumber: 30,
+        }),
+      ),
+    ],
+    expected: { position: 2, field: 'selection.tagStatus', message: /second "untagged" rule in the archive storage class/ },
+  },
 ];
 
 describe('policy validation', () => {
@@ -405,6 +517,24 @@ describe('policy validation', () => {
       expect(match?.priority).toBe(expected.priority);
       expect(match?.message).toMatch(expected.message);
       expect(match?.fix.length).toBeGreaterThan(0);
+    });
+
+    it.each(crossRuleCases)('reports the cross-rule problem even when a rule involved has its own: $name', ({ rules, expected }) => {
+      // Act
+      const result = parsePolicy(textOf({ rules }));
+
+      // Assert
+      expect(result.ok).toBe(false);
+      expect(result.problems).toContainEqual(
+        expect.objectContaining({
+          position: expected.position,
+          field: expected.field,
+          message: expect.stringMatching(expected.message),
+          crossRule: true,
+        }),
+      );
+      // …and the rule's own problem is reported in the same run.
+      expect(result.problems.filter((p) => p.crossRule !== true).length).toBeGreaterThan(0);
     });
 
     it.each([
@@ -537,10 +667,12 @@ describe('policy validation', () => {
           '1:1:selection.countNumber',
           '2:2:selection.tagPatternList[0]',
           '3:3:selection.countType',
+          // Rule 3 has a problem of its own and is still held to the "any" rule's place.
+          '3:3:rulePriority',
           '5:5:selection.tagPrefixList',
         ]),
       );
-      expect(result.problems).toHaveLength(5);
+      expect(result.problems).toHaveLength(6);
     });
 
     it('still checks the other rules when one rule is not an object', () => {
@@ -552,6 +684,51 @@ describe('policy validation', () => {
         expect.objectContaining({ position: 1, field: '(rule)' }),
         expect.objectContaining({ position: 2, priority: 2, field: 'selection.countNumber' }),
       ]);
+    });
+  });
+
+  describe('large input', () => {
+    it('validates 200,000 rules without overflowing the stack, keeping the first problems and counting the rest', () => {
+      // Arrange: every rule broken (countNumber 0) and every "any" rule but the last out of place
+      const rules = Array.from({ length: 200_000 }, (_, i) => ({
+        rulePriority: i + 1,
+        selection: { tagStatus: 'any', countType: 'imageCountMoreThan', countNumber: 0 },
+        action: { type: 'expire' },
+      }));
+
+      // Act
+      const result = parsePolicy(textOf({ rules }));
+
+      // Assert: the length, the rule count, one problem per rule and 199,999 misplaced "any" rules
+      expect(result.ok).toBe(false);
+      expect(result.problems).toHaveLength(MAX_PROBLEMS_KEPT);
+      expect(problemCount(result)).toBe(2 + 200_000 + 199_999);
+      const lines = problemLines(result);
+      expect(lines).toHaveLength(MAX_PROBLEMS_KEPT + 1);
+      expect(lines[lines.length - 1]).toBe(
+        `… and ${2 + 200_000 + 199_999 - MAX_PROBLEMS_KEPT} more problems (only the first ${MAX_PROBLEMS_KEPT} are listed; fix these and run again)`,
+      );
+    });
+
+    it('reads a 50 MB policy text and says it is too long and has too many rules', () => {
+      // Arrange: valid rules with long descriptions, distinct patterns
+      const description = 'd'.repeat(2_000);
+      const rules = Array.from({ length: 25_000 }, (_, i) => ({
+        rulePriority: i + 1,
+        description,
+        selection: { tagStatus: 'tagged', tagPatternList: [`t${i}*`], countType: 'imageCountMoreThan', countNumber: 1 },
+        action: { type: 'expire' },
+      }));
+      const text = textOf({ rules });
+
+      // Act
+      const result = parsePolicy(text);
+
+      // Assert
+      expect(text.length).toBeGreaterThan(50_000_000);
+      expect(result.problems.map((p) => p.field)).toEqual(['(text)', 'rules']);
+      expect(result.problems[0]?.message).toBe(`is ${text.length} characters; ECR accepts 100 to 30720`);
+      expect(result.problems[1]?.message).toBe('has 25000 rules; ECR accepts at most 50');
     });
   });
 
