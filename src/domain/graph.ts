@@ -1,5 +1,5 @@
 import type { ImageDetail, ParsedManifest } from './image';
-import { isTagged, parseManifest } from './image';
+import { isTagged, manifestOf } from './image';
 
 /** What an image is to the janitor. */
 export type ImageKind = 'tagged' | 'orphan' | 'index-child' | 'referrer';
@@ -46,7 +46,7 @@ export interface ImageGraph {
 export function buildImageGraph(images: readonly ImageDetail[]): ImageGraph {
   const nodes = new Map<string, GraphNode>();
   for (const image of images) {
-    const manifest = image.imageManifest === undefined ? undefined : parseManifest(image.imageManifest, image.imageManifestMediaType);
+    const manifest = manifestOf(image);
     const subject = image.subjectManifestDigest ?? manifest?.subject;
     nodes.set(image.imageDigest, { image, kind: 'orphan', archived: image.imageStatus === 'ARCHIVED', manifest, parents: [], subject });
   }

@@ -28,6 +28,11 @@ export interface ImageDetail {
   repositoryName?: string;
   /** The manifest text; needed to know index children and blob sizes. */
   imageManifest?: string;
+  /**
+   * The manifest as already read, from the manifest cache (a digest's manifest never changes): it
+   * stands in for `imageManifest` when the text was not fetched again.
+   */
+  parsedManifest?: ParsedManifest;
 }
 
 /** Media types of image indexes (manifest lists). */
@@ -109,6 +114,15 @@ export function parseManifest(text: string, reportedMediaType?: string): ParsedM
   return { kind: 'unknown', children: [], blobs: [], ...base };
 }
 
+/**
+ * What the image's manifest tells, from the cache when it came from there, else from its text;
+ * undefined when neither is known.
+ */
+export function manifestOf(image: Pick<ImageDetail, 'imageManifest' | 'imageManifestMediaType' | 'parsedManifest'>): ParsedManifest | undefined {
+  if (image.parsedManifest !== undefined) return image.parsedManifest;
+  return image.imageManifest === undefined ? undefined : parseManifest(image.imageManifest, image.imageManifestMediaType);
+}
+
 /** True when an image has at least one tag. */
 export function isTagged(image: ImageDetail): boolean {
   return image.imageTags !== undefined && image.imageTags.length > 0;
@@ -121,6 +135,10 @@ export function isTagged(image: ImageDetail): boolean {
 export function indexChildDigests(images: readonly ImageDetail[]): Set<string> {
   const children = new Set<string>();
   for (const image of images) {
+    if (image.parsedManifest !== undefined) {
+      if (image.parsedManifest.kind === 'index') for (const c of image.parsedManifest.children) children.add(c);
+      continue;
+    }
     if (image.imageManifest === undefined) continue;
     const reported = image.imageManifestMediaType;
     if (reported !== undefined && !INDEX_MEDIA_TYPES.has(reported) && !image.imageManifest.includes('"manifests"')) continue;

@@ -63,3 +63,14 @@ export interface RegionRegistry {
   /** Absent when the run is read-only (snapshot files, audits). */
   writer?: PolicyWriter;
 }
+
+/**
+ * The tags of every repository of one region in bulk (a page of 100 repositories a call instead of
+ * one call each), by repository ARN. A repository that was never tagged is absent.
+ */
+export interface RepositoryTagIndex {
+  /** The region whose repositories it tags. */
+  readonly region: string;
+  /** Every tagged repository's tags, by ARN, every page read. */
+  repositoryTags(): Promise<Map<string, Tag[]>>;
+}

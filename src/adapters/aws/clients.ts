@@ -1,4 +1,5 @@
 import { ECRClient, type ECRClientConfig } from '@aws-sdk/client-ecr';
+import { ResourceGroupsTaggingAPIClient } from '@aws-sdk/client-resource-groups-tagging-api';
 import { ConfigError } from '../../domain/errors';
 import type { CallCounter } from './call-counter';
 import { EcrRegistry } from './ecr';
@@ -59,6 +60,20 @@ function checkTimeout(name: string, value: number): number {
  * const client = createEcrClient({ region: 'eu-west-1', counter });
  */
 export function createEcrClient(options: EcrClientOptions): ECRClient {
+  const client = new ECRClient(sdkClientConfig(options));
+  if (options.rateLimits !== undefined) attachRateLimits(client, options.rateLimits);
+  options.counter?.attach(client);
+  return client;
+}
+
+/**
+ * The settings every AWS client of the janitor shares, checked: region, retries, the connection and
+ * request timeouts, and the endpoint, credentials and transport when given.
+ *
+ * @example new S3Client(sdkClientConfig({ region: 'eu-west-1', maxAttempts: 3 }))
+ * @throws ConfigError naming the setting that is out of range
+ */
+export function sdkClientConfig(options: EcrClientOptions): ECRClientConfig {
   const maxAttempts = options.maxAttempts ?? DEFAULT_MAX_ATTEMPTS;
   if (!Number.isInteger(maxAttempts) || maxAttempts < 1) {
     throw new ConfigError(`maxAttempts must be a whole number of at least 1 (got ${String(maxAttempts)}); use 1 to disable retries`);
@@ -81,8 +96,17 @@ export function createEcrClient(options: EcrClientOptions): ECRClient {
   };
   if (options.endpoint !== undefined) config.endpoint = options.endpoint;
   if (options.credentials !== undefined) config.credentials = options.credentials;
-  const client = new ECRClient(config);
-  if (options.rateLimits !== undefined) attachRateLimits(client, options.rateLimits);
+  return config;
+}
+
+/**
+ * A Resource Groups Tagging API client with the same retries, timeouts and counting as the ECR
+ * clients (its calls go in the report's `apiCalls` as `GetResources`).
+ *
+ * @example const tags = new TaggingApiTagIndex({ client: createTaggingClient({ region, counter }), region });
+ */
+export function createTaggingClient(options: EcrClientOptions): ResourceGroupsTaggingAPIClient {
+  const client = new ResourceGroupsTaggingAPIClient(sdkClientConfig(options));
   options.counter?.attach(client);
   return client;
 }

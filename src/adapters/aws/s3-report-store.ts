@@ -1,4 +1,5 @@
-import { GetObjectCommand, NoSuchKey, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
+import { GetObjectCommand, NoSuchKey, PutObjectCommand, paginateListObjectsV2, type S3Client } from '@aws-sdk/client-s3';
+import type { ObjectStore } from '../../ports/object-store';
 import type { ReportStore } from '../../ports/report';
 
 /** The AWS console's address in the partition of `region` (China and GovCloud have their own). */
@@ -19,8 +20,8 @@ export function s3ConsoleUrl(bucket: string, region: string, key: string): strin
   return `${consoleOrigin(region)}/s3/object/${encodeURIComponent(bucket)}?${query.toString()}`;
 }
 
-/** Report artifacts in an S3 bucket. */
-export class S3ReportStore implements ReportStore {
+/** Report artifacts, and the weekly run's working objects, in an S3 bucket. */
+export class S3ReportStore implements ReportStore, ObjectStore {
   readonly location: string;
 
   /**
@@ -54,5 +55,13 @@ export class S3ReportStore implements ReportStore {
       if (error instanceof NoSuchKey || (error as { name?: string }).name === 'NoSuchKey') return undefined;
       throw error;
     }
+  }
+
+  async list(prefix: string): Promise<string[]> {
+    const keys: string[] = [];
+    for await (const page of paginateListObjectsV2({ client: this.client, pageSize: 1000 }, { Bucket: this.bucket, Prefix: prefix })) {
+      for (const object of page.Contents ?? []) if (object.Key !== undefined) keys.push(object.Key);
+    }
+    return keys.sort();
   }
 }

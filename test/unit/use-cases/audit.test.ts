@@ -527,5 +527,41 @@ describe('audit', () => {
       });
       expect(state.images[2]?.imageManifest).toBeUndefined();
     });
+
+    it('fetches only the manifests it does not know, and lists no tags when they are given', async () => {
+      // Arrange: the cache knows the index; the child is new since.
+      const amd64 = app('amd64', 2_000);
+      const list = indexManifest([amd64]);
+      const registry = new FakeRegistry('eu-west-1', [{ name: 'api', images: [imageOf(list, { tags: ['v1'] }), imageOf(amd64)] }]);
+      const [ref] = await registry.listRepositories();
+      if (!ref) throw new Error('the fake registry lists no repository');
+      const cached = new Map([[list.digest, { kind: 'index' as const, children: [amd64.digest], blobs: [] }]]);
+      const getManifests = jest.spyOn(registry, 'getManifests');
+
+      // Act
+      const state = await readRepositoryState(registry, ref, { tags: [{ Key: 'team', Value: 'a' }], manifests: cached });
+
+      // Assert
+      expect(getManifests).toHaveBeenCalledWith('api', [amd64.digest]);
+      expect(registry.callsOf('listTags')).toEqual([]);
+      expect(state.tags).toEqual([{ Key: 'team', Value: 'a' }]);
+      expect(state.images[0]).toMatchObject({ imageDigest: list.digest, parsedManifest: cached.get(list.digest) });
+      expect(state.images[0]?.imageManifest).toBeUndefined();
+      expect(state.images[1]).toMatchObject({ imageDigest: amd64.digest, imageManifest: amd64.text });
+    });
+
+    it('calls BatchGetImage not at all when every manifest is known', async () => {
+      // Arrange
+      const amd64 = app('amd64', 2_000);
+      const registry = new FakeRegistry('eu-west-1', [{ name: 'api', images: [imageOf(amd64, { tags: ['v1'] })] }]);
+      const [ref] = await registry.listRepositories();
+      if (!ref) throw new Error('the fake registry lists no repository');
+
+      // Act
+      await readRepositoryState(registry, ref, { manifests: new Map([[amd64.digest, { kind: 'manifest', children: [], blobs: [] }]]) });
+
+      // Assert
+      expect(registry.callsOf('getManifests')).toEqual([]);
+    });
   });
 });
