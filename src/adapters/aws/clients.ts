@@ -49,16 +49,23 @@ function checkTimeout(name: string, value: number): number {
   return value;
 }
 
+/** The settings every AWS client of a run shares, checked: region, retries, timeouts, endpoint and credentials. */
+export interface BaseClientConfig {
+  region: string;
+  retryMode: 'adaptive' | 'standard';
+  maxAttempts: number;
+  requestHandler: NonNullable<ECRClientConfig['requestHandler']>;
+  endpoint?: string;
+  credentials?: ECRClientConfig['credentials'];
+}
+
 /**
- * Builds an ECR client with connection and request timeouts, adaptive retry (client-side rate limiting after throttling, since most
- * ECR control-plane rates are unpublished) and, when given, the call counter attached. Build one per
- * region and reuse it: the adaptive rate limiter learns per client.
+ * Checks the options shared by every client (ECR, ECS, Lambda) and turns them into the SDK's
+ * configuration: timeouts that throw, the retry mode and attempts, the endpoint and credentials.
  *
- * @example
- * const counter = new CallCounter();
- * const client = createEcrClient({ region: 'eu-west-1', counter });
+ * @throws ConfigError naming the setting that is out of range
  */
-export function createEcrClient(options: EcrClientOptions): ECRClient {
+export function baseClientConfig(options: EcrClientOptions): BaseClientConfig {
   const maxAttempts = options.maxAttempts ?? DEFAULT_MAX_ATTEMPTS;
   if (!Number.isInteger(maxAttempts) || maxAttempts < 1) {
     throw new ConfigError(`maxAttempts must be a whole number of at least 1 (got ${String(maxAttempts)}); use 1 to disable retries`);
@@ -72,7 +79,7 @@ export function createEcrClient(options: EcrClientOptions): ECRClient {
   }
   const connectionTimeout = checkTimeout('connectionTimeoutMs', options.connectionTimeoutMs ?? DEFAULT_CONNECTION_TIMEOUT_MS);
   const requestTimeout = checkTimeout('requestTimeoutMs', options.requestTimeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS);
-  const config: ECRClientConfig = {
+  const config: BaseClientConfig = {
     region: options.region,
     retryMode,
     maxAttempts,
@@ -81,7 +88,20 @@ export function createEcrClient(options: EcrClientOptions): ECRClient {
   };
   if (options.endpoint !== undefined) config.endpoint = options.endpoint;
   if (options.credentials !== undefined) config.credentials = options.credentials;
-  const client = new ECRClient(config);
+  return config;
+}
+
+/**
+ * Builds an ECR client with connection and request timeouts, adaptive retry (client-side rate limiting after throttling, since most
+ * ECR control-plane rates are unpublished) and, when given, the call counter attached. Build one per
+ * region and reuse it: the adaptive rate limiter learns per client.
+ *
+ * @example
+ * const counter = new CallCounter();
+ * const client = createEcrClient({ region: 'eu-west-1', counter });
+ */
+export function createEcrClient(options: EcrClientOptions): ECRClient {
+  const client = new ECRClient(baseClientConfig(options));
   if (options.rateLimits !== undefined) attachRateLimits(client, options.rateLimits);
   options.counter?.attach(client);
   return client;
