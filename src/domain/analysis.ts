@@ -1,11 +1,13 @@
 import { JanitorError } from './errors';
-import { buildImageGraph, closeDoomed, naiveBytesOf, reclaimableBytesOf, storedBytesOf } from './graph';
-import { isTagged } from './image';
+import { naiveBytesOf, reclaimableBytesOf, storedBytesOf } from './graph';
+import type { AtRiskImage, InUseFailure } from './in-use';
+import { describeAtRisk, guardContextOf, inUseAtRisk, referrersAtRiskOf, removedBy } from './in-use';
 import type { LifecyclePolicy } from './policy';
-import { evaluatePolicy, formatProblem, mergeDefaultRule, parsePolicy, policyExpiresUntaggedImages } from './policy';
+import { formatProblem, mergeDefaultRule, parsePolicy, policyExpiresUntaggedImages } from './policy';
 import type { RepositoryState } from './registry';
 import type { PolicyStatus, ReportWarningCode, RepositoryReport } from './report';
 import { monthlyUsd } from './report';
+import { DAY_MS } from './time';
 
 /** Settings of an analysis. */
 export interface AnalysisOptions {
@@ -19,6 +21,20 @@ export interface AnalysisOptions {
   optedOut: boolean;
   /** The repository matches an exclude glob. */
   excluded: boolean;
+  /** What is known of the images in use; absent when no in-use source was read (the guard then has nothing to say). */
+  inUse?: AnalysisInUse;
+}
+
+/** The in-use knowledge an analysis judges the repository with. */
+export interface AnalysisInUse {
+  /** The repository's referenced digests, each with its consumers. */
+  referenced: ReadonlyMap<string, readonly string[]>;
+  /** Sources of the repository's region that could not be read: every image then counts as in use. */
+  unknown: readonly InUseFailure[];
+  /** Days ahead the policies are evaluated. */
+  horizonDays: number;
+  /** False: writes are never held (`--guard off`), only reported. */
+  guard: boolean;
 }
 
 /** A problem with the repository's policy, for the report's `warnings`. */
@@ -32,6 +48,10 @@ export interface Analysis {
   report: RepositoryReport;
   /** Why the effective policy could not be built (an invalid stored policy, a merge conflict). */
   warning?: AnalysisWarning;
+  /** In-use images at risk, by the policy the janitor would write (`InUseImageAtRisk`) or by the repository's own (`InUseImageExpiring`). */
+  inUseWarnings?: AnalysisWarning[];
+  /** The in-use images at risk, for the report's list; `held` when the guard holds the write because of them. */
+  atRisk?: Array<AtRiskImage & { policy: 'with-default-rule' | 'own'; held: boolean }>;
 }
 
 /** How many of an invalid policy's problems the warning spells out; the rest are counted. */
@@ -62,37 +82,85 @@ export function policyStatusOf(policyText: string | null): { status: PolicyStatu
  *
  * Warns about an invalid stored policy always, but about a policy the default rule cannot be
  * merged into only when the janitor would merge (never for opted-out or excluded repositories).
+ *
+ * With `inUse`, it also judges the images in use (see in-use.ts): those the policy the janitor would
+ * leave removes by `now + horizonDays` are counted (`inUseAtRisk`); when the default rule would
+ * remove one — or any image at all while a source of the region is unknown — the guard holds the
+ * write (`heldInUse`, warning `InUseImageAtRisk`) and the repository's own policy stays the effective
+ * one. In-use images that the repository's own policy removes get the warning `InUseImageExpiring`.
  */
 export function analyseRepository(state: RepositoryState, options: AnalysisOptions): Analysis {
   const { status, policy: own, invalid } = policyStatusOf(state.lifecyclePolicyText);
   let effective: LifecyclePolicy | undefined = own;
+  let merged: LifecyclePolicy | undefined;
   let warning: AnalysisWarning | undefined = invalid === undefined ? undefined : { code: 'InvalidStoredPolicy', message: invalid };
   if (status !== 'ok' && !options.optedOut && !options.excluded && invalid === undefined) {
     try {
-      effective = mergeDefaultRule(state.lifecyclePolicyText ?? undefined, options.days).policy;
+      merged = mergeDefaultRule(state.lifecyclePolicyText ?? undefined, options.days).policy;
+      effective = merged;
     } catch (error) {
       if (!(error instanceof JanitorError)) throw error;
       warning = { code: 'PolicyNotMergeable', message: error.message };
     }
   }
 
-  const graph = buildImageGraph(state.images);
-  const expired: string[] = [];
-  if (effective) {
-    const evaluation = evaluatePolicy(effective, state.images, { now: options.now });
-    for (const i of evaluation.actedIndexes) {
-      if (evaluation.actionOf(i) === 'expire') expired.push((state.images[i] as { imageDigest: string }).imageDigest);
+  const context = guardContextOf(state.images, options.inUse?.referenced ?? new Map(), options.inUse?.unknown ?? []);
+  const { graph } = context;
+  // The guard: what the policy the janitor would leave removes of the images in use, by the end of the horizon.
+  let atRisk: Analysis['atRisk'];
+  const inUseWarnings: AnalysisWarning[] = [];
+  let held = false;
+  let inUseAtRiskCount = 0;
+  if (options.inUse !== undefined) {
+    const { guard, horizonDays } = options.inUse;
+    const at = options.now + horizonDays * DAY_MS;
+    const known = { ...context, unknown: [] };
+    atRisk = [];
+    if (merged !== undefined) {
+      const mergedAtRisk = inUseAtRisk(merged, known, at);
+      // A region whose workloads could not be read: every image the write would remove may be in use.
+      const unknownAtRisk = context.unknown.length > 0 ? inUseAtRisk(merged, context, at) : [];
+      held = guard && (mergedAtRisk.length > 0 || unknownAtRisk.length > 0);
+      inUseAtRiskCount = mergedAtRisk.length;
+      atRisk.push(...mergedAtRisk.map((image) => ({ ...image, policy: 'with-default-rule' as const, held })));
+      if (mergedAtRisk.length > 0 || unknownAtRisk.length > 0) {
+        const what =
+          mergedAtRisk.length > 0
+            ? `the default rule would remove ${mergedAtRisk.length} image${mergedAtRisk.length === 1 ? '' : 's'} in use within ${horizonDays} days: ${describeAtRisk(mergedAtRisk)}`
+            : `what the region's workloads use is unknown (${context.unknown.map((f) => `${f.source}: ${f.code}`).join(', ')}), and the default rule would remove ${unknownAtRisk.length} image${unknownAtRisk.length === 1 ? '' : 's'} within ${horizonDays} days`;
+        inUseWarnings.push({
+          code: 'InUseImageAtRisk',
+          message: guard
+            ? `not remediated: ${what}. Tag or redeploy what is in use (or exclude the repository); the next run decides again`
+            : `the in-use guard is off, so remediation writes the policy anyway: ${what}`,
+        });
+      }
+    }
+    if (own !== undefined) {
+      const ownAtRisk = inUseAtRisk(own, known, at);
+      if (merged === undefined) {
+        inUseAtRiskCount = ownAtRisk.length;
+        atRisk.push(...ownAtRisk.map((image) => ({ ...image, policy: 'own' as const, held: false })));
+      }
+      if (ownAtRisk.length > 0) {
+        inUseWarnings.push({
+          code: 'InUseImageExpiring',
+          message: `the repository's own lifecycle policy removes ${ownAtRisk.length} image${ownAtRisk.length === 1 ? '' : 's'} in use within ${horizonDays} days: ${describeAtRisk(ownAtRisk)}. Tag or redeploy what is in use, or change the rule`,
+        });
+      }
     }
   }
-  const doomed = closeDoomed(graph, expired);
+  // A held repository keeps its own policy: that is what removes images, and what reclaimable means.
+  if (held) effective = own;
+
+  const removed =
+    effective === undefined
+      ? { expired: [] as string[], doomed: new Set<string>() }
+      : removedBy(effective, state.images, graph, options.now);
+  const { expired, doomed } = removed;
   // A referrer is at risk when the policy takes it for an ordinary untagged image while its
   // subject stays (a referrer whose subject goes, or is already gone, is removed by ECR anyway).
-  let referrersAtRisk = 0;
-  for (const digest of expired) {
-    const node = graph.nodes.get(digest);
-    if (node?.kind !== 'referrer' || node.subject === undefined || isTagged(node.image)) continue;
-    if (graph.nodes.has(node.subject) && !doomed.has(node.subject)) referrersAtRisk++;
-  }
+  const referrersAtRisk = referrersAtRiskOf(graph, expired, doomed);
   let untaggedImages = 0;
   let indexChildren = 0;
   let referrers = 0;
@@ -124,6 +192,14 @@ export function analyseRepository(state: RepositoryState, options: AnalysisOptio
     reclaimableBytes,
     monthlyCostUsd: monthlyUsd(storedBytes, options.pricePerGbMonth),
     monthlySavingsUsd: monthlyUsd(reclaimableBytes, options.pricePerGbMonth),
+    inUseImages: context.inUse.size,
+    inUseAtRisk: inUseAtRiskCount,
+    heldInUse: held,
   };
-  return warning === undefined ? { report } : { report, warning };
+  return {
+    report,
+    ...(warning === undefined ? {} : { warning }),
+    ...(inUseWarnings.length > 0 ? { inUseWarnings } : {}),
+    ...(atRisk === undefined ? {} : { atRisk }),
+  };
 }

@@ -53,11 +53,52 @@ export interface ReportEventDetail {
   }>;
   /** Differences from the previous report, or null on the first run. */
   change: null | ({ since: string } & TrackedTotals);
+  /**
+   * The repositories whose remediation the in-use guard holds, most in-use images at risk first (at
+   * most 10), each with the consumers of those images (at most 5). Empty when nothing is held.
+   */
+  heldRepositories: HeldRepository[];
   remediation: RemediationCounts;
   errorCount: number;
   /** Findings that need a person (see the report's `warnings`), such as a policy that cannot be merged. */
   warningCount: number;
   artifacts: { location: string; json: string; csv: string; markdown: string; html: string };
+}
+
+/** A repository the in-use guard holds, as the report event names it. */
+export interface HeldRepository {
+  region: string;
+  repositoryName: string;
+  /** In-use images the default rule would remove within the horizon. */
+  inUseAtRisk: number;
+  /** Who pulls them (`ecs:service/CLUSTER/SERVICE`, `lambda:FUNCTION:VERSION`, …), at most 5. */
+  consumers: string[];
+}
+
+/** Held repositories the event names at most, and consumers per repository. */
+const HELD_LIMIT = 10;
+const CONSUMERS_LIMIT = 5;
+
+/** The held repositories of a report for its event (see {@link ReportEventDetail.heldRepositories}). */
+function heldRepositoriesOf(report: AuditReport): HeldRepository[] {
+  const consumersOf = new Map<string, Set<string>>();
+  for (const image of report.inUseAtRiskImages ?? []) {
+    if (!image.held) continue;
+    const key = `${image.region}\u0000${image.repositoryName}`;
+    const set = consumersOf.get(key) ?? new Set<string>();
+    for (const consumer of image.consumers) set.add(consumer);
+    consumersOf.set(key, set);
+  }
+  return report.repositories
+    .filter((r) => r.heldInUse)
+    .sort((a, b) => b.inUseAtRisk - a.inUseAtRisk || a.region.localeCompare(b.region) || a.repositoryName.localeCompare(b.repositoryName))
+    .slice(0, HELD_LIMIT)
+    .map((r) => ({
+      region: r.region,
+      repositoryName: r.repositoryName,
+      inUseAtRisk: r.inUseAtRisk,
+      consumers: [...(consumersOf.get(`${r.region}\u0000${r.repositoryName}`) ?? [])].sort().slice(0, CONSUMERS_LIMIT),
+    }));
 }
 
 /** Formats bytes with binary units for the summary line. */
@@ -76,9 +117,9 @@ export function historyEntryOf(report: AuditReport): HistoryEntry {
 
 /**
  * Builds the report event's detail: totals, the ten repositories with the most reclaimable
- * bytes, the change since `previous`, remediation counts and the artifact keys. Repository rows
- * are dropped from the end if ever the entry would pass EventBridge's 256 KB limit, so the event
- * is always accepted however large the account.
+ * bytes, the change since `previous`, the repositories the in-use guard holds, remediation counts
+ * and the artifact keys. Repository rows are dropped from the end if ever the entry would pass
+ * EventBridge's 256 KB limit, so the event is always accepted however large the account.
  */
 export function buildReportEventDetail(
   report: AuditReport,
@@ -96,7 +137,10 @@ export function buildReportEventDetail(
   const summary =
     `${t.repositories} repositories, ${t.repositoriesWithoutUntaggedCleanup} without untagged cleanup; ` +
     `stored ${gib(t.storedBytes)} ($${t.monthlyCostUsd.toFixed(2)}/month), reclaimable ${gib(t.reclaimableBytes)} ($${t.monthlySavingsUsd.toFixed(2)}/month)` +
-    (change ? `; stored ${change.storedBytes >= 0 ? '+' : ''}${gib(change.storedBytes)} since ${change.since.slice(0, 10)}` : '');
+    (change ? `; stored ${change.storedBytes >= 0 ? '+' : ''}${gib(change.storedBytes)} since ${change.since.slice(0, 10)}` : '') +
+    (t.repositoriesHeld > 0
+      ? `; ${t.repositoriesHeld} ${t.repositoriesHeld === 1 ? 'repository' : 'repositories'} held by the in-use guard`
+      : '');
   const detail: ReportEventDetail = {
     generatedAt: report.generatedAt,
     now: report.now,
@@ -119,12 +163,17 @@ export function buildReportEventDetail(
         monthlySavingsUsd: r.monthlySavingsUsd,
       })),
     change,
+    heldRepositories: heldRepositoriesOf(report),
     remediation,
     errorCount: report.errors.length,
     warningCount: report.warnings.length,
     artifacts,
   };
-  while (eventEntrySize(detail) > EVENT_SIZE_LIMIT && detail.topRepositories.length > 0) detail.topRepositories.pop();
+  // Rows go from the end, the longer list first, until the entry fits (names and consumers are user data of any length).
+  while (eventEntrySize(detail) > EVENT_SIZE_LIMIT && (detail.topRepositories.length > 0 || detail.heldRepositories.length > 0)) {
+    if (detail.heldRepositories.length >= detail.topRepositories.length) detail.heldRepositories.pop();
+    else detail.topRepositories.pop();
+  }
   return detail;
 }
 

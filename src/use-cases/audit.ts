@@ -1,7 +1,8 @@
 import pLimit from 'p-limit';
 import { analyseRepository } from '../domain/analysis';
+import type { InUseCatalog } from '../domain/in-use';
 import type { RepositoryRef, RepositoryState } from '../domain/registry';
-import type { AuditReport, ReportError, ReportWarning, RepositoryReport } from '../domain/report';
+import type { AuditReport, GuardSummary, InUseAtRiskImage, ReportError, ReportWarning, RepositoryReport } from '../domain/report';
 import { totalsOf } from '../domain/report';
 import type { Selection } from '../domain/selection';
 import { excludeMatcher, isOptedOut } from '../domain/selection';
@@ -38,6 +39,16 @@ export interface AuditOptions {
   onRepositoryState?: (state: RepositoryState) => void;
   /** Called with each listed repository that could not be read or analysed (it is in `errors`). */
   onRepositoryFailed?: (ref: RepositoryRef) => void;
+  /** What is in use, to judge the repositories with (the in-use guard). @default none: no in-use figures */
+  inUse?: AuditInUse;
+}
+
+/** The in-use knowledge an audit judges repositories with. */
+export interface AuditInUse extends GuardSummary {
+  /** Each audited region's catalog (see `collectInUse`); a region without one is judged with nothing in use. */
+  catalogs: ReadonlyMap<string, InUseCatalog>;
+  /** The in-use sources that could not be read, for the report's `errors`. */
+  errors: readonly ReportError[];
 }
 
 /** Reads repositories of every region, repository by repository; one failure never stops the others. */
@@ -110,22 +121,38 @@ export async function audit(readers: readonly RegistryReader[], options: AuditOp
   const errors: ReportError[] = [];
   const warnings: ReportWarning[] = [];
   const repositories: RepositoryReport[] = [];
+  const atRisk: InUseAtRiskImage[] = [];
   const excluded = excludeMatcher(options.selection.exclude);
+  const inUse = options.inUse;
   await scanRegistries(
     readers,
     options.concurrency,
     (state) => {
+      const catalog = inUse?.catalogs.get(state.region);
       const analysis = analyseRepository(state, {
         now: options.now,
         days: options.days,
         pricePerGbMonth: options.pricePerGbMonth,
         optedOut: isOptedOut(state.tags, options.selection.optOutTag),
         excluded: excluded(state.repositoryName),
+        ...(inUse === undefined
+          ? {}
+          : {
+              inUse: {
+                referenced: catalog?.referencesOf(state) ?? new Map(),
+                unknown: catalog?.failuresIn(state.region) ?? [],
+                horizonDays: inUse.horizonDays,
+                guard: inUse.mode === 'on',
+              },
+            }),
       });
       repositories.push(analysis.report);
       if (analysis.warning !== undefined) {
         warnings.push({ region: state.region, repositoryName: state.repositoryName, ...analysis.warning });
       }
+      for (const warning of analysis.inUseWarnings ?? [])
+        warnings.push({ region: state.region, repositoryName: state.repositoryName, ...warning });
+      for (const image of analysis.atRisk ?? []) atRisk.push({ region: state.region, repositoryName: state.repositoryName, ...image });
       // Only a repository that was read and analysed whole is handed on (a failure lands in errors).
       options.onRepositoryState?.(state);
     },
@@ -134,6 +161,7 @@ export async function audit(readers: readonly RegistryReader[], options: AuditOp
     options.onRepositoryFailed,
   );
   repositories.sort(compareRepositoryReports);
+  errors.push(...(inUse?.errors ?? []));
   errors.sort(byLocation);
   warnings.sort(byLocation);
   const counts = options.counter?.snapshot();
@@ -148,5 +176,16 @@ export async function audit(readers: readonly RegistryReader[], options: AuditOp
     apiRetries: counts?.retries ?? {},
     errors,
     warnings,
+    ...(inUse === undefined
+      ? {}
+      : {
+          guard: { mode: inUse.mode, horizonDays: inUse.horizonDays, sources: inUse.sources },
+          inUseAtRiskImages: atRisk.sort(
+            (a, b) =>
+              a.region.localeCompare(b.region) ||
+              a.repositoryName.localeCompare(b.repositoryName) ||
+              a.imageDigest.localeCompare(b.imageDigest),
+          ),
+        }),
   };
 }

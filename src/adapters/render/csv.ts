@@ -23,6 +23,9 @@ export const CSV_COLUMNS = [
   'monthlyCostUsd',
   'monthlySavingsUsd',
   'referrersAtRisk',
+  'inUseImages',
+  'inUseAtRisk',
+  'heldInUse',
 ] as const satisfies ReadonlyArray<keyof RepositoryReport>;
 
 // Compile-time check that no field of RepositoryReport is missing from CSV_COLUMNS.

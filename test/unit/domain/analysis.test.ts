@@ -535,6 +535,9 @@ describe('analysis', () => {
         reclaimableBytes: 0,
         monthlyCostUsd: 0,
         monthlySavingsUsd: 0,
+        inUseImages: 0,
+        inUseAtRisk: 0,
+        heldInUse: false,
       });
     });
 

@@ -37,6 +37,9 @@ export function repositoryReport(overrides: Partial<RepositoryReport> = {}): Rep
     reclaimableBytes,
     monthlyCostUsd: monthlyUsd(storedBytes, REPORT_PRICE),
     monthlySavingsUsd: monthlyUsd(reclaimableBytes, REPORT_PRICE),
+    inUseImages: 0,
+    inUseAtRisk: 0,
+    heldInUse: false,
     ...overrides,
   };
 }

@@ -106,15 +106,19 @@ describe('render/csv', () => {
         monthlyCostUsd: '1.0001',
         monthlySavingsUsd: '0.4123',
         referrersAtRisk: '0',
+        inUseImages: '0',
+        inUseAtRisk: '0',
+        heldInUse: 'false',
       });
     });
 
-    it('writes the referrers at risk in the last column, so that readers by position keep working', () => {
-      const [header = [], row = []] = parseCsv(renderCsv(auditReport([repository({ referrersAtRisk: 17 })])));
+    it('writes the columns added later after the first ones, so that readers by position keep working', () => {
+      const [header = [], row = []] = parseCsv(
+        renderCsv(auditReport([repository({ referrersAtRisk: 17, inUseImages: 5, inUseAtRisk: 2, heldInUse: true })])),
+      );
 
-      expect(header[header.length - 1]).toBe('referrersAtRisk');
-      expect(header[header.length - 2]).toBe('monthlySavingsUsd');
-      expect(row[row.length - 1]).toBe('17');
+      expect(header.slice(-5)).toEqual(['monthlySavingsUsd', 'referrersAtRisk', 'inUseImages', 'inUseAtRisk', 'heldInUse']);
+      expect(row.slice(-4)).toEqual(['17', '5', '2', 'true']);
     });
 
     it('writes bytes as integers and dollars unrounded when given large and fractional numbers', () => {
