@@ -38,6 +38,16 @@ export const snapshotSchema = z.object({
           images: z.array(imageSchema),
         }),
       ),
+      inUse: z
+        .array(
+          z.object({
+            repositoryName: z.string().min(1),
+            imageDigest: z.string().regex(/^sha256:[0-9a-f]{64}$/, 'must be a sha256 digest'),
+            consumer: z.string().min(1),
+          }),
+        )
+        .optional(),
+      inUseErrors: z.array(z.object({ source: z.enum(['ecs', 'lambda', 'list']), code: z.string(), message: z.string() })).optional(),
     }),
   ),
 });

@@ -12,8 +12,10 @@ import { parseRateLimits, type RateLimits } from '../../adapters/aws/rate-limite
 import { REPORT_EXTENSIONS, REPORT_FORMATS, renderReport, type ReportFormat } from '../../adapters/render';
 import { renderRemediationPlan } from '../../adapters/render/remediation';
 import { parseSnapshot } from '../../adapters/snapshot/schema';
+import { snapshotInUse, type SnapshotInUseSources } from '../../adapters/snapshot/snapshot-in-use';
 import { SnapshotRegistry } from '../../adapters/snapshot/snapshot-registry';
 import { writeSnapshotFile } from '../../adapters/snapshot/snapshot-writer';
+import { inUseRecordOf } from '../../domain/in-use';
 import { DEFAULT_UNTAGGED_DAYS } from '../../domain/policy';
 import type { RepositoryState, SnapshotFile } from '../../domain/registry';
 import { SNAPSHOT_FORMAT } from '../../domain/registry';
@@ -22,12 +24,14 @@ import { REGION_NAME } from '../../domain/region';
 import { DEFAULT_OPT_OUT_TAG } from '../../domain/selection';
 import type { PolicyWriter, RegistryReader } from '../../ports/registry';
 import { audit, scanRegistries } from '../../use-cases/audit';
+import { inUseProvider } from '../../use-cases/in-use';
 import { remediate, type RemediationOutcome, type RemediationResult } from '../../use-cases/remediate';
 import type { CliContext } from '../context';
 import { EXIT, UsageError } from '../errors';
 import { readJsonFile } from '../io';
 import { parseNonNegative, parseNow, parsePositiveInt } from '../options';
 import { progressReporter } from '../progress';
+import { addInUseOptions, inUseSourcesOf, readInUse, type GuardFlags, type InUseFlags } from './in-use';
 
 /** Flags shared by the commands that read a registry. */
 interface SourceFlags {
@@ -59,7 +63,7 @@ function collect(value: string, previous: string[]): string[] {
 function addSourceOptions(command: Command, { snapshot, selection }: { snapshot: boolean; selection: boolean }): Command {
   command
     .option('--region <regions>', "comma-separated AWS regions (default: AWS_REGION, else the snapshot's regions)")
-    .option('--endpoint <url>', 'ECR endpoint URL, e.g. a local emulator')
+    .option('--endpoint <url>', 'AWS endpoint URL for ECR (and ECS and Lambda when scanning for images in use), e.g. a local emulator')
     .option('--concurrency <n>', 'repositories read at the same time', parsePositiveInt, 8)
     .option(
       '--rate-limit <limits>',
@@ -108,8 +112,8 @@ function parseRegions(value: string | undefined): string[] {
   return regions;
 }
 
-/** The registries a command reads; `capturedAt` is set for snapshots (epoch ms). */
-type Sources = Array<{ reader: RegistryReader; writer?: PolicyWriter }> & { capturedAt?: number };
+/** The registries a command reads; `capturedAt` (epoch ms) and the recorded images in use are set for snapshots. */
+type Sources = Array<{ reader: RegistryReader; writer?: PolicyWriter }> & { capturedAt?: number; inUse?: SnapshotInUseSources };
 
 /** Builds the readers (and writers) a command runs against: a snapshot file or live ECR. */
 async function openSources(flags: SourceFlags, counter: CallCounter): Promise<Sources> {
@@ -124,7 +128,7 @@ async function openSources(flags: SourceFlags, counter: CallCounter): Promise<So
       );
     return Object.assign(
       readers.map((reader) => ({ reader })),
-      { capturedAt: Date.parse(snapshot.capturedAt) },
+      { capturedAt: Date.parse(snapshot.capturedAt), inUse: snapshotInUse(snapshot, regions) },
     );
   }
   const live =
@@ -165,7 +169,7 @@ export function auditCommand(ctx: CliContext): Command {
   const command = new Command('audit').description(
     'audit every repository: lifecycle policy status, storage cost (de-duplicated as ECR bills it), what the policy will reclaim',
   );
-  addSourceOptions(command, { snapshot: true, selection: true })
+  addInUseOptions(addSourceOptions(command, { snapshot: true, selection: true }), { guard: true })
     .option('--days <n>', 'age in days of the default untagged-image rule', parsePositiveInt, DEFAULT_UNTAGGED_DAYS)
     .option('--now <iso-8601>', 'evaluate policies at this time (default: now, or the capture time of --snapshot)', parseNow)
     .option('--price-per-gb-month <usd>', 'storage price in USD per GB-month', parseNonNegative, 0.1)
@@ -173,10 +177,16 @@ export function auditCommand(ctx: CliContext): Command {
     .option('--out <dir>', 'also write report.json, report.csv, report.md and report.html to DIR')
     .action(
       async (
-        opts: SourceFlags & SelectionFlags & { days: number; now?: number; pricePerGbMonth: number; format: ReportFormat; out?: string },
+        opts: SourceFlags &
+          SelectionFlags &
+          InUseFlags &
+          GuardFlags & { days: number; now?: number; pricePerGbMonth: number; format: ReportFormat; out?: string },
       ) => {
         const counter = new CallCounter();
         const sources = await openSources(opts, counter);
+        // What is in use, read before the repositories are judged; a source that fails is an error of its region.
+        const regions = sources.map((s) => s.reader.region);
+        const inUse = await readInUse(opts, { ...(sources.inUse === undefined ? {} : { snapshot: sources.inUse }), counter, regions });
         const progress = progressReporter(ctx);
         const report = await audit(
           sources.map((s) => s.reader),
@@ -190,6 +200,17 @@ export function auditCommand(ctx: CliContext): Command {
             concurrency: opts.concurrency,
             ...(opts.snapshot === undefined ? { counter } : {}),
             onProgress: progress.update,
+            ...(inUse === undefined
+              ? {}
+              : {
+                  inUse: {
+                    catalogs: inUse.catalogs,
+                    errors: inUse.errors,
+                    mode: opts.guard,
+                    horizonDays: opts.guardHorizonDays,
+                    sources: inUse.names,
+                  },
+                }),
           },
         );
         progress.done();
@@ -214,32 +235,40 @@ export function remediateCommand(ctx: CliContext): Command {
   const command = new Command('remediate').description(
     'merge the default untagged-image rule into every policy that lacks one; dry run unless --apply',
   );
-  addSourceOptions(command, { snapshot: true, selection: true })
+  addInUseOptions(addSourceOptions(command, { snapshot: true, selection: true }), { guard: true })
     .option('--days <n>', 'expire untagged images this many days after push', parsePositiveInt, DEFAULT_UNTAGGED_DAYS)
     .option('--apply', 'write the policies (PutLifecyclePolicy); without it nothing is written', false)
     .addOption(new Option('--format <format>', 'output on stdout').choices(['table', 'json']).default('table'))
-    .action(async (opts: SourceFlags & SelectionFlags & { days: number; apply: boolean; format: 'table' | 'json' }) => {
-      if (opts.apply && opts.snapshot !== undefined)
-        throw new UsageError('--apply cannot be used with --snapshot: a snapshot is read-only; drop --snapshot to write to ECR');
-      const counter = new CallCounter();
-      const sources = await openSources(opts, counter);
-      const result = await remediate(sources, {
-        days: opts.days,
-        apply: opts.apply,
-        concurrency: opts.concurrency,
-        selection: { optOutTag: opts.optOutTag, exclude: opts.exclude },
-      });
-      if (opts.format === 'json') {
-        ctx.out(JSON.stringify({ apply: opts.apply, ...result, apiCalls: counter.snapshot().calls }, null, 2));
-      } else {
-        ctx.out(renderRemediationPlan(result, opts.apply));
-      }
-      const problems = remediationProblems(result);
-      if (problems.length > 0) {
-        for (const line of problems) ctx.err(line);
-        ctx.exitCode = EXIT.partial;
-      }
-    });
+    .action(
+      async (opts: SourceFlags & SelectionFlags & InUseFlags & GuardFlags & { days: number; apply: boolean; format: 'table' | 'json' }) => {
+        if (opts.apply && opts.snapshot !== undefined)
+          throw new UsageError('--apply cannot be used with --snapshot: a snapshot is read-only; drop --snapshot to write to ECR');
+        const counter = new CallCounter();
+        const sources = await openSources(opts, counter);
+        // Read per region, only once a write is due there: a compliant account costs no workload scan.
+        const inUse = await inUseSourcesOf(opts, { ...(sources.inUse === undefined ? {} : { snapshot: sources.inUse }), counter });
+        const provider = inUseProvider(inUse?.sources ?? { scannersFor: () => [] });
+        const now = Number.isNaN(sources.capturedAt ?? Number.NaN) ? ctx.now() : (sources.capturedAt as number);
+        const result = await remediate(sources, {
+          days: opts.days,
+          apply: opts.apply,
+          concurrency: opts.concurrency,
+          selection: { optOutTag: opts.optOutTag, exclude: opts.exclude },
+          guard: { enabled: opts.guard === 'on', horizonDays: opts.guardHorizonDays, inUse: provider, now: () => now },
+        });
+        result.errors.push(...provider.errors());
+        if (opts.format === 'json') {
+          ctx.out(JSON.stringify({ apply: opts.apply, ...result, apiCalls: counter.snapshot().calls }, null, 2));
+        } else {
+          ctx.out(renderRemediationPlan(result, opts.apply));
+        }
+        const problems = remediationProblems(result);
+        if (problems.length > 0) {
+          for (const line of problems) ctx.err(line);
+          ctx.exitCode = EXIT.partial;
+        }
+      },
+    );
   return command;
 }
 
@@ -255,14 +284,20 @@ const NOT_REMEDIATED: ReadonlySet<RemediationOutcome> = new Set<RemediationOutco
  */
 export function remediationProblems(result: RemediationResult): string[] {
   // A repository's own error is also its `failed` action: each is reported once, from the action.
-  const regions = result.errors.filter((e) => e.repositoryName === undefined).map((e) => `error: ${e.region}: ${e.code}: ${e.message}`);
+  const regional = result.errors.filter((e) => e.repositoryName === undefined);
+  const regions = regional.map(
+    (e) => `error: ${e.region}${e.source === undefined ? '' : ` (in-use source ${e.source})`}: ${e.code}: ${e.message}`,
+  );
+  const unlisted = regional.filter((e) => e.source === undefined).length;
+  const unscanned = regional.length - unlisted;
   const repositories = result.actions
     .filter((a) => NOT_REMEDIATED.has(a.outcome))
     .map((a) => `${a.outcome}: ${a.region}/${a.repositoryName}${a.message === undefined ? '' : `: ${a.message}`}`);
   if (regions.length === 0 && repositories.length === 0) return [];
   const summary = [
     repositories.length > 0 ? `${repositories.length} repositor${repositories.length === 1 ? 'y was' : 'ies were'} not remediated` : '',
-    regions.length > 0 ? `${regions.length} region${regions.length === 1 ? '' : 's'} could not be listed` : '',
+    unlisted > 0 ? `${unlisted} region${unlisted === 1 ? '' : 's'} could not be listed` : '',
+    unscanned > 0 ? `${unscanned} in-use source${unscanned === 1 ? '' : 's'} could not be read` : '',
   ].filter((part) => part !== '');
   return [`${summary.join('; ')}:`, ...regions, ...repositories];
 }
@@ -272,13 +307,21 @@ export function snapshotCommand(ctx: CliContext): Command {
   const command = new Command('snapshot').description(
     'capture repositories, policies, tags, images and manifests into a file for offline audits',
   );
-  addSourceOptions(command, { snapshot: false, selection: false })
+  addInUseOptions(addSourceOptions(command, { snapshot: false, selection: false }), { guard: false })
     .requiredOption('--out <file>', 'snapshot file to write')
-    .action(async (opts: SourceFlags & { out: string }) => {
+    .action(async (opts: SourceFlags & InUseFlags & { out: string }) => {
       const counter = new CallCounter();
       const sources = await openSources(opts, counter);
+      const collected = await readInUse(opts, { counter, regions: sources.map((s) => s.reader.region) });
       const progress = progressReporter(ctx);
       const byRegion = new Map<string, RepositoryState[]>(sources.map((s) => [s.reader.region, []]));
+      // The registry's images in use and the sources that failed, when the capture looked.
+      const inUseRecord = (region: string, states: readonly RepositoryState[]): Partial<SnapshotFile['registries'][number]> => {
+        const catalog = collected?.catalogs.get(region);
+        if (catalog === undefined) return {};
+        const failures = catalog.failuresIn(region).map(({ source, code, message }) => ({ source, code, message }));
+        return { inUse: inUseRecordOf(states, catalog), ...(failures.length > 0 ? { inUseErrors: failures } : {}) };
+      };
       const errors: AuditReport['errors'] = [];
       await scanRegistries(
         sources.map((s) => s.reader),
@@ -294,6 +337,8 @@ export function snapshotCommand(ctx: CliContext): Command {
         registries: [...byRegion].map(([region, states]) => ({
           accountId: states[0]?.accountId ?? '',
           region,
+          // Before the repositories: the writer streams the repositories array last.
+          ...inUseRecord(region, states),
           repositories: states
             .sort((a, b) => a.repositoryName.localeCompare(b.repositoryName))
             .map((s) => ({
@@ -306,6 +351,7 @@ export function snapshotCommand(ctx: CliContext): Command {
             })),
         })),
       };
+      for (const e of collected?.errors ?? []) errors.push(e);
       // Written repository by repository: one string of a large account's snapshot could exceed V8's limit.
       await writeSnapshotFile(opts.out, file);
       const repositories = file.registries.reduce((n, r) => n + r.repositories.length, 0);
