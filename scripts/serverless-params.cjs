@@ -31,6 +31,9 @@ module.exports = async ({ resolveVariable }) => {
     CONNECTION_TIMEOUT_MS: await param('connectionTimeoutMs'),
     REQUEST_TIMEOUT_MS: await param('requestTimeoutMs'),
     REPORT_BUS: await param('reportBus'),
+    GUARD: await param('guard'),
+    GUARD_HORIZON_DAYS: await param('guardHorizonDays'),
+    IN_USE_LIST_S3_URI: await param('inUseListS3Uri'),
   };
   loadConfigModule().loadConfig(env);
   const schedule = await param('schedule');

@@ -1,5 +1,6 @@
 import * as z from 'zod';
 import { ConfigError } from './domain/errors';
+import { DEFAULT_GUARD_HORIZON_DAYS } from './domain/in-use';
 import { DEFAULT_UNTAGGED_DAYS } from './domain/policy';
 import { REGION_NAME } from './domain/region';
 import { DEFAULT_OPT_OUT_TAG } from './domain/selection';
@@ -39,6 +40,12 @@ export interface JanitorConfig {
    * exclusion list lacks it. @default undefined (no check)
    */
   auditRoleArn: string | undefined;
+  /** `on`: never write a policy that would remove an image in use; `off`: only report it. @default 'on' */
+  guard: 'on' | 'off';
+  /** Days ahead the guard evaluates policies for images in use. @default 7 */
+  guardHorizonDays: number;
+  /** An S3 object (`s3://bucket/key`) listing images in use outside ECS and Lambda (EKS, other accounts). @default undefined */
+  inUseListS3Uri: string | undefined;
 }
 
 /** Each setting: its environment variable, the serverless.yml parameter that sets it, and its check. */
@@ -57,6 +64,9 @@ const SETTINGS = {
   reportBus: { env: 'REPORT_BUS', param: 'reportBus' },
   janitorRoles: { env: 'JANITOR_ROLES', param: "(the stack's function roles)" },
   auditRoleArn: { env: 'AUDIT_ROLE_ARN', param: "(the stack's audit role)" },
+  guard: { env: 'GUARD', param: 'guard' },
+  guardHorizonDays: { env: 'GUARD_HORIZON_DAYS', param: 'guardHorizonDays' },
+  inUseListS3Uri: { env: 'IN_USE_LIST_S3_URI', param: 'inUseListS3Uri' },
 } as const;
 
 const ROLE = /^(arn:aws[a-z-]*:iam::\d{12}:role\/.+|[\w+=,.@-]{1,64})$/;
@@ -122,6 +132,16 @@ const schema = z.object({
     .transform(list)
     .pipe(z.array(z.string().regex(ROLE, 'must list IAM role names or role ARNs'))),
   auditRoleArn: z.string().regex(ROLE_ARN, 'must be an IAM role ARN such as arn:aws:iam::123456789012:role/ecr-janitor-audit').optional(),
+  guard: z.enum(['on', 'off'], { error: 'must be on or off' }),
+  guardHorizonDays: z
+    .string()
+    .regex(/^\d+$/, 'must be a whole number of days, 0 or more')
+    .transform(Number)
+    .pipe(z.number().int().max(3650, 'must be at most 3650')),
+  inUseListS3Uri: z
+    .string()
+    .regex(/^s3:\/\/[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]\/.+$/, 'must be an S3 object URI such as s3://my-bucket/ecr/in-use.txt')
+    .optional(),
 });
 
 /**
@@ -148,6 +168,10 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>): J
     janitorRoles: env.JANITOR_ROLES ?? '',
     // Unset or empty: no pull-time exclusion check (the CLI, or a function deployed without the variable).
     auditRoleArn: env.AUDIT_ROLE_ARN === undefined || env.AUDIT_ROLE_ARN.trim() === '' ? undefined : env.AUDIT_ROLE_ARN.trim(),
+    guard: (nonEmpty(env.GUARD) ?? 'on').toLowerCase(),
+    guardHorizonDays: nonEmpty(env.GUARD_HORIZON_DAYS) ?? String(DEFAULT_GUARD_HORIZON_DAYS),
+    // Unset or empty: no list.
+    inUseListS3Uri: nonEmpty(env.IN_USE_LIST_S3_URI),
   };
   const result = schema.safeParse(raw);
   if (!result.success) {
@@ -158,5 +182,10 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>): J
     });
     throw new ConfigError(`invalid configuration:\n  - ${problems.join('\n  - ')}`);
   }
-  return { ...result.data, reportBucket: result.data.reportBucket, auditRoleArn: result.data.auditRoleArn };
+  return {
+    ...result.data,
+    reportBucket: result.data.reportBucket,
+    auditRoleArn: result.data.auditRoleArn,
+    inUseListS3Uri: result.data.inUseListS3Uri,
+  };
 }

@@ -1,13 +1,16 @@
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import { isPullTimeUpdateExcluded } from '../adapters/aws/pull-time-exclusions';
+import { InUseCatalog } from '../domain/in-use';
 import { pullTimeExclusionWarning } from '../domain/pull-time-exclusion';
 import type { RepositoryRef } from '../domain/registry';
 import type { ReportWarning } from '../domain/report';
 import type { ReportEventDetail } from '../domain/report-event';
 import { audit } from '../use-cases/audit';
+import { collectInUse } from '../use-cases/in-use';
 import { publishReport } from '../use-cases/publish-report';
 import { auditedRepositoryOf, remediateAudited, type AuditedRepository } from '../use-cases/remediate';
 import { parseEvent, scheduledEvent } from './cloudtrail-event';
+import { inUseSourceNames, inUseSources } from './in-use-runtime';
 import { reportAdapters, type ReportAdapters } from './report-runtime';
 import { logger, metrics, runtime, withPowertools, type Runtime } from './runtime';
 
@@ -39,8 +42,9 @@ function byRegion(a: ReportWarning, b: ReportWarning): number {
 }
 
 /**
- * The weekly safety net: audits every configured region, remediates every repository that lacks
- * untagged cleanup (unless dry-run), checks that the audit role is excluded from pull-time updates
+ * The weekly safety net: reads what ECS and Lambda run (and the configured list of images in use),
+ * audits every configured region, remediates every repository that lacks untagged cleanup (unless
+ * dry-run) where the in-use guard allows it, checks that the audit role is excluded from pull-time updates
  * (when AUDIT_ROLE_ARN is set), writes the report artifacts and publishes the report event.
  */
 export async function lambdaHandler(event: unknown): Promise<ReportEventDetail> {
@@ -57,6 +61,9 @@ export async function lambdaHandler(event: unknown): Promise<ReportEventDetail> 
   // a repository the audit could not read is in the report's errors and is left alone.
   const audited: AuditedRepository[] = [];
   const unread: RepositoryRef[] = [];
+  // What runs on which image, read before any repository is judged; a source that fails holds its region's writes.
+  const { catalogs, errors: inUseErrors } = await collectInUse(config.regions, inUseSources(rt));
+  const inUse = { catalogs, errors: inUseErrors, mode: config.guard, horizonDays: config.guardHorizonDays, sources: inUseSourceNames(rt) };
   const report = await audit(registries, {
     now,
     generatedAt: now,
@@ -64,13 +71,26 @@ export async function lambdaHandler(event: unknown): Promise<ReportEventDetail> 
     pricePerGbMonth: config.pricePerGbMonth,
     selection,
     concurrency: config.concurrency,
-    onRepositoryState: (state) => audited.push(auditedRepositoryOf(state)),
+    inUse,
+    // The images of the repositories where a write may be due stay (compact) for the guard: nothing is read twice.
+    onRepositoryState: (state) => audited.push(auditedRepositoryOf(state, { keepImagesFor: selection })),
     onRepositoryFailed: (ref) => unread.push(ref),
   });
   const remediation = await remediateAudited(
     registries.map((r) => ({ reader: r, writer: r })),
     audited,
-    { days: config.defaultDays, apply: !config.dryRun, concurrency: config.concurrency, selection },
+    {
+      days: config.defaultDays,
+      apply: !config.dryRun,
+      concurrency: config.concurrency,
+      selection,
+      guard: {
+        enabled: config.guard === 'on',
+        horizonDays: config.guardHorizonDays,
+        inUse: { forRegion: async (region) => catalogs.get(region) ?? new InUseCatalog() },
+        now: () => now,
+      },
+    },
     unread,
   );
   const counts: Record<string, number> = {};
@@ -85,6 +105,7 @@ export async function lambdaHandler(event: unknown): Promise<ReportEventDetail> 
     counts,
   );
   metrics.addMetric('RepositoriesRemediated', MetricUnit.Count, counts.applied ?? 0);
+  metrics.addMetric('RepositoriesHeld', MetricUnit.Count, counts['held-in-use'] ?? 0);
   metrics.addMetric('StoredBytes', MetricUnit.Bytes, report.totals.storedBytes);
   metrics.addMetric('ReclaimableBytes', MetricUnit.Bytes, report.totals.reclaimableBytes);
   metrics.addMetric('MonthlyCostUsd', MetricUnit.NoUnit, report.totals.monthlyCostUsd);

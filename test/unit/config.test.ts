@@ -32,14 +32,35 @@ describe('loadConfig', () => {
         reportBus: 'default',
         janitorRoles: [],
         auditRoleArn: undefined,
+        guard: 'on',
+        guardHorizonDays: 7,
+        inUseListS3Uri: undefined,
       });
       expect(loadConfig(LAMBDA_ENV)).toHaveProperty('auditRoleArn', undefined);
     });
 
     it('treats the empty strings serverless.yml passes for unset parameters as unset', () => {
-      const config = loadConfig({ ...LAMBDA_ENV, REGIONS: '', EXCLUDE: '', REPORT_BUS: '', JANITOR_ROLES: '', AUDIT_ROLE_ARN: ' ' });
-      expect(config).toMatchObject({ regions: ['eu-west-1'], exclude: [], reportBus: 'default', janitorRoles: [] });
+      const config = loadConfig({
+        ...LAMBDA_ENV,
+        REGIONS: '',
+        EXCLUDE: '',
+        REPORT_BUS: '',
+        JANITOR_ROLES: '',
+        AUDIT_ROLE_ARN: ' ',
+        GUARD: '',
+        GUARD_HORIZON_DAYS: '',
+        IN_USE_LIST_S3_URI: '',
+      });
+      expect(config).toMatchObject({
+        regions: ['eu-west-1'],
+        exclude: [],
+        reportBus: 'default',
+        janitorRoles: [],
+        guard: 'on',
+        guardHorizonDays: 7,
+      });
       expect(config.auditRoleArn).toBeUndefined();
+      expect(config.inUseListS3Uri).toBeUndefined();
     });
   });
 
@@ -61,6 +82,9 @@ describe('loadConfig', () => {
         REPORT_BUS: 'arn:aws:events:eu-west-1:123456789012:event-bus/finops',
         JANITOR_ROLES: 'arn:aws:iam::123456789012:role/ecr-janitor-a,arn:aws:iam::123456789012:role/ecr-janitor-b',
         AUDIT_ROLE_ARN: 'arn:aws:iam::123456789012:role/ecr-janitor-prod-eu-west-1-audit',
+        GUARD: 'OFF',
+        GUARD_HORIZON_DAYS: '14',
+        IN_USE_LIST_S3_URI: 's3://ops-lists/ecr/in-use.txt',
       });
       expect(config).toEqual({
         defaultDays: 14,
@@ -77,6 +101,9 @@ describe('loadConfig', () => {
         reportBus: 'arn:aws:events:eu-west-1:123456789012:event-bus/finops',
         janitorRoles: ['arn:aws:iam::123456789012:role/ecr-janitor-a', 'arn:aws:iam::123456789012:role/ecr-janitor-b'],
         auditRoleArn: 'arn:aws:iam::123456789012:role/ecr-janitor-prod-eu-west-1-audit',
+        guard: 'off',
+        guardHorizonDays: 14,
+        inUseListS3Uri: 's3://ops-lists/ecr/in-use.txt',
       });
     });
 
@@ -118,6 +145,11 @@ describe('loadConfig', () => {
       ['CONCURRENCY', 'eight', 'concurrency', 'whole number'],
       ['REPORT_BUS', 'my bus!', 'reportBus', 'event bus name or an event bus ARN'],
       ['RATE_LIMITS', 'DescribeImages=fast', 'rateLimits', 'must look like Operation=PER_SECOND'],
+      ['GUARD', 'maybe', 'guard', 'must be on or off'],
+      ['GUARD_HORIZON_DAYS', '-1', 'guardHorizonDays', 'whole number of days'],
+      ['GUARD_HORIZON_DAYS', '4000', 'guardHorizonDays', 'at most 3650'],
+      ['IN_USE_LIST_S3_URI', 'https://bucket.s3.amazonaws.com/list.txt', 'inUseListS3Uri', 'S3 object URI'],
+      ['IN_USE_LIST_S3_URI', 's3://bucket-only', 'inUseListS3Uri', 'S3 object URI'],
       ['CONNECTION_TIMEOUT_MS', '3s', 'connectionTimeoutMs', 'whole number of milliseconds'],
       ['CONNECTION_TIMEOUT_MS', '50', 'connectionTimeoutMs', 'at least 100'],
       ['REQUEST_TIMEOUT_MS', '600001', 'requestTimeoutMs', 'at most 600000'],
