@@ -1,5 +1,6 @@
 import { GetFunctionCommand, ResourceNotFoundException, paginateListFunctions, type LambdaClient } from '@aws-sdk/client-lambda';
 import pLimit from 'p-limit';
+import { parseImageReference } from '../../domain/image-reference';
 import type { WorkloadImage } from '../../domain/in-use';
 import type { WorkloadScanner } from '../../ports/in-use';
 
@@ -64,10 +65,12 @@ export class LambdaWorkloadScanner implements WorkloadScanner {
       if (error instanceof ResourceNotFoundException) return undefined;
       throw error;
     }
-    // ResolvedImageUri is what the version runs; ImageUri only when it is itself pinned by digest.
+    // ResolvedImageUri is what the version runs; ImageUri serves when it is itself pinned by digest
+    // and the resolved one is missing or unreadable (a pin is never dropped for want of the other).
+    const pinned = (uri: string | undefined): uri is string => uri !== undefined && parseImageReference(uri)?.digest !== undefined;
     const resolved = out.Code?.ResolvedImageUri;
     const configured = out.Code?.ImageUri;
-    const image = resolved ?? (configured?.includes('@sha256:') ? configured : undefined);
+    const image = pinned(resolved) ? resolved : pinned(configured) ? configured : undefined;
     return image === undefined ? undefined : { image, consumer: `lambda:${name}:${version}` };
   }
 }

@@ -25,6 +25,9 @@ export const LAMBDA_ENV_KEYS = [
   'REPORT_BUS',
   'JANITOR_ROLES',
   'AUDIT_ROLE_ARN',
+  'GUARD',
+  'GUARD_HORIZON_DAYS',
+  'IN_USE_LIST_S3_URI',
 ] as const;
 
 /** A variable of {@link LAMBDA_ENV_KEYS}. */

@@ -77,6 +77,21 @@ describe('LambdaWorkloadScanner', () => {
       expect(images).toEqual([{ image: `${REGISTRY}/pinned@${digest(5)}`, consumer: 'lambda:pinned:$LATEST' }]);
     });
 
+    it('uses a digest-pinned configured image when the resolved one does not parse', async () => {
+      // Arrange
+      lambdaMock.on(ListFunctionsCommand).resolves({ Functions: [fn('odd', '1')] });
+      lambdaMock
+        .on(GetFunctionCommand)
+        .resolves({
+          Code: { ImageUri: `${REGISTRY}/odd@${digest(6)}`, ResolvedImageUri: `${REGISTRY}/odd@sha256@sha256:${'0'.repeat(64)}` },
+        });
+
+      // Act / Assert
+      await expect(new LambdaWorkloadScanner({ client, region: REGION }).scan()).resolves.toEqual([
+        { image: `${REGISTRY}/odd@${digest(6)}`, consumer: 'lambda:odd:1' },
+      ]);
+    });
+
     it('skips a function deleted between the listing and GetFunction', async () => {
       // Arrange
       lambdaMock.on(ListFunctionsCommand).resolves({ Functions: [fn('gone', '$LATEST')] });
