@@ -80,11 +80,9 @@ describe('LambdaWorkloadScanner', () => {
     it('uses a digest-pinned configured image when the resolved one does not parse', async () => {
       // Arrange
       lambdaMock.on(ListFunctionsCommand).resolves({ Functions: [fn('odd', '1')] });
-      lambdaMock
-        .on(GetFunctionCommand)
-        .resolves({
-          Code: { ImageUri: `${REGISTRY}/odd@${digest(6)}`, ResolvedImageUri: `${REGISTRY}/odd@sha256@sha256:${'0'.repeat(64)}` },
-        });
+      lambdaMock.on(GetFunctionCommand).resolves({
+        Code: { ImageUri: `${REGISTRY}/odd@${digest(6)}`, ResolvedImageUri: `${REGISTRY}/odd@sha256@sha256:${'0'.repeat(64)}` },
+      });
 
       // Act / Assert
       await expect(new LambdaWorkloadScanner({ client, region: REGION }).scan()).resolves.toEqual([
