@@ -278,6 +278,55 @@ describe('EcsWorkloadScanner', () => {
       ]);
     });
 
+    it('falls back to the task sets of a service deployed by CodeDeploy or an external controller', async () => {
+      // Arrange: no deployments list, two task sets (blue and green), named only by ARN.
+      ecsMock.on(ListClustersCommand).resolves({ clusterArns: [clusterArn('prod')] });
+      ecsMock.on(ListServicesCommand).resolves({ serviceArns: [serviceArn('prod', 'bluegreen')] });
+      ecsMock.on(DescribeServicesCommand).resolves({
+        services: [
+          {
+            serviceArn: serviceArn('prod', 'bluegreen'),
+            taskSets: [{ taskDefinition: taskDefinitionArn('bg', 1) }, { taskDefinition: taskDefinitionArn('bg', 2) }],
+          },
+        ],
+      });
+      ecsMock.on(DescribeTaskDefinitionCommand).callsFake((input: { taskDefinition: string }) => ({
+        taskDefinition: {
+          containerDefinitions: [{ image: `${REGISTRY}/bg@${digest(Number(input.taskDefinition.slice(-1)))}` }, { name: 'no-image' }],
+        },
+      }));
+
+      // Act
+      const images = await scanner().scan();
+
+      // Assert
+      expect(images.map((i) => [i.image, i.consumer])).toEqual([
+        [`${REGISTRY}/bg@${digest(1)}`, 'ecs:service/prod/bluegreen'],
+        [`${REGISTRY}/bg@${digest(2)}`, 'ecs:service/prod/bluegreen'],
+      ]);
+    });
+
+    it('tolerates answers without the optional fields: no ARNs, names, images or revisions', async () => {
+      // Arrange
+      ecsMock.on(ListClustersCommand).resolves({});
+      const empty = await scanner().scan();
+      ecsMock.on(ListClustersCommand).resolves({ clusterArns: [clusterArn('prod')] });
+      ecsMock.on(ListServicesCommand).resolves({ serviceArns: [serviceArn('prod', 'odd')] });
+      ecsMock
+        .on(DescribeServicesCommand)
+        .resolves({
+          services: [{ serviceArn: serviceArn('prod', 'odd'), currentServiceRevisions: [{}], taskDefinition: taskDefinitionArn('odd', 1) }],
+        });
+      ecsMock.on(DescribeTaskDefinitionCommand).resolves({});
+      ecsMock.on(ListTasksCommand).resolves({ taskArns: [taskArn('prod', 'a'), taskArn('prod', 'b')] });
+      ecsMock.on(DescribeTasksCommand).resolves({ tasks: [{}, { taskArn: taskArn('prod', 'b'), containers: [{ name: 'no-image' }] }] });
+
+      // Act / Assert
+      expect(empty).toEqual([]);
+      await expect(scanner().scan()).resolves.toEqual([]);
+      expect(ecsMock).toHaveReceivedCommandWith(DescribeTaskDefinitionCommand, { taskDefinition: taskDefinitionArn('odd', 1) });
+    });
+
     it('describes a task definition once however many services and scans use it', async () => {
       // Arrange: two old services on the same task definition, scanned twice.
       ecsMock.on(ListClustersCommand).resolves({ clusterArns: [clusterArn('prod')] });

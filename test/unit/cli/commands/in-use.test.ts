@@ -3,6 +3,7 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { remediationProblems } from '../../../../src/cli/commands/registry';
 import { EXIT } from '../../../../src/cli/errors';
 import { runCli } from '../../../../src/cli/program';
 import type { AuditReport } from '../../../../src/domain/report';
@@ -209,6 +210,24 @@ describe('cli: images in use', () => {
       const result = await run([...argv, '--snapshot', snapshotFile()]);
       expect(result.code).toBe(EXIT.usage);
       expect(result.stderr).toMatch(message);
+    });
+  });
+
+  describe('remediationProblems', () => {
+    it('names an in-use source that could not be read apart from a region that could not be listed', () => {
+      expect(
+        remediationProblems({
+          actions: [{ region: 'us-east-1', repositoryName: 'web', outcome: 'held-in-use', before: null }],
+          errors: [
+            { region: 'eu-west-1', code: 'AccessDeniedException', message: 'no listing' },
+            { region: 'us-east-1', source: 'ecs', code: 'AccessDeniedException', message: 'no ECS' },
+          ],
+        }),
+      ).toEqual([
+        '1 region could not be listed; 1 in-use source could not be read:',
+        'error: eu-west-1: AccessDeniedException: no listing',
+        'error: us-east-1 (in-use source ecs): AccessDeniedException: no ECS',
+      ]);
     });
   });
 });
