@@ -312,11 +312,9 @@ describe('EcsWorkloadScanner', () => {
       const empty = await scanner().scan();
       ecsMock.on(ListClustersCommand).resolves({ clusterArns: [clusterArn('prod')] });
       ecsMock.on(ListServicesCommand).resolves({ serviceArns: [serviceArn('prod', 'odd')] });
-      ecsMock
-        .on(DescribeServicesCommand)
-        .resolves({
-          services: [{ serviceArn: serviceArn('prod', 'odd'), currentServiceRevisions: [{}], taskDefinition: taskDefinitionArn('odd', 1) }],
-        });
+      ecsMock.on(DescribeServicesCommand).resolves({
+        services: [{ serviceArn: serviceArn('prod', 'odd'), currentServiceRevisions: [{}], taskDefinition: taskDefinitionArn('odd', 1) }],
+      });
       ecsMock.on(DescribeTaskDefinitionCommand).resolves({});
       ecsMock.on(ListTasksCommand).resolves({ taskArns: [taskArn('prod', 'a'), taskArn('prod', 'b')] });
       ecsMock.on(DescribeTasksCommand).resolves({ tasks: [{}, { taskArn: taskArn('prod', 'b'), containers: [{ name: 'no-image' }] }] });
