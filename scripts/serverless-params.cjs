@@ -35,6 +35,9 @@ module.exports = async ({ resolveVariable }) => {
     COST_ALLOCATION_TAG_KEYS: await param('costAllocationTagKeys'),
     ARCHIVE_AFTER_DAYS: await param('archiveAfterDays'),
     ARCHIVE_PRICE_PER_GB_MONTH: await param('archivePricePerGbMonth'),
+    GUARD: await param('guard'),
+    GUARD_HORIZON_DAYS: await param('guardHorizonDays'),
+    IN_USE_LIST_S3_URI: await param('inUseListS3Uri'),
   };
   loadConfigModule().loadConfig(env);
   const schedule = await param('schedule');

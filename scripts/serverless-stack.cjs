@@ -17,6 +17,11 @@ function list(text) {
   ];
 }
 
+/** `arn:PARTITION:SERVICE:REGION:ACCOUNT:RESOURCE` in each region, for `Resource` lists and ARN conditions. */
+function inRegions(regions, service, resource) {
+  return regions.map((r) => ({ 'Fn::Sub': `arn:\${AWS::Partition}:${service}:${r}:\${AWS::AccountId}:${resource}` }));
+}
+
 module.exports = async ({ resolveVariable }) => {
   const region = String(await resolveVariable('aws:region'));
   const service = String(await resolveVariable('self:service'));
@@ -36,6 +41,10 @@ module.exports = async ({ resolveVariable }) => {
     homeRegion: home,
     /** The repositories IAM lets the functions read and write: those of the configured regions only. */
     repositoryArns: configured.map((r) => ({ 'Fn::Sub': `arn:\${AWS::Partition}:ecr:${r}:\${AWS::AccountId}:repository/*` })),
+    /** What the in-use guard may read, in the configured regions only: ECS clusters (a condition), services, revisions and tasks, and Lambda functions. */
+    clusterArns: inRegions(configured, 'ecs', 'cluster/*'),
+    workloadArns: ['service/*', 'service-revision/*', 'task/*'].flatMap((resource) => inRegions(configured, 'ecs', resource)),
+    functionArns: inRegions(configured, 'lambda', 'function:*'),
     /**
      * The start of the caller ARN of every janitor write (its roles are named SERVICE-STAGE-HOME-…): the
      * event rules drop those calls, while calls by IAM users and the root user, which carry no session

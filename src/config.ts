@@ -2,6 +2,7 @@ import * as z from 'zod';
 import { DEFAULT_ARCHIVE_AFTER_DAYS, MAX_ARCHIVE_AFTER_DAYS } from './domain/archive';
 import { checkCostAllocationTagKeys } from './domain/cost-groups';
 import { ConfigError } from './domain/errors';
+import { DEFAULT_GUARD_HORIZON_DAYS } from './domain/in-use';
 import { DEFAULT_UNTAGGED_DAYS, POLICY_LIMITS } from './domain/policy';
 import { REGION_NAME } from './domain/region';
 import { DEFAULT_OPT_OUT_TAG } from './domain/selection';
@@ -56,6 +57,12 @@ export interface JanitorConfig {
   reportTopicArn: string | undefined;
   /** The region the stack (and its report bucket) is deployed in, for the report link. */
   deployRegion: string | undefined;
+  /** `on`: never write a policy that would remove an image in use; `off`: only report it. @default 'on' */
+  guard: 'on' | 'off';
+  /** Days ahead the guard evaluates policies for images in use. @default 7 */
+  guardHorizonDays: number;
+  /** An S3 object (`s3://bucket/key`) listing images in use outside ECS and Lambda (EKS, other accounts). @default undefined */
+  inUseListS3Uri: string | undefined;
 }
 
 /** Each setting: its environment variable, the serverless.yml parameter that sets it, and its check. */
@@ -80,6 +87,9 @@ const SETTINGS = {
   archivePricePerGbMonth: { env: 'ARCHIVE_PRICE_PER_GB_MONTH', param: 'archivePricePerGbMonth' },
   reportTopicArn: { env: 'REPORT_TOPIC_ARN', param: "(the stack's report topic, with reportEmail)" },
   deployRegion: { env: 'AWS_REGION', param: '(the deploy region)' },
+  guard: { env: 'GUARD', param: 'guard' },
+  guardHorizonDays: { env: 'GUARD_HORIZON_DAYS', param: 'guardHorizonDays' },
+  inUseListS3Uri: { env: 'IN_USE_LIST_S3_URI', param: 'inUseListS3Uri' },
 } as const;
 
 const ROLE = /^(arn:aws[a-z-]*:iam::\d{12}:role\/.+|[\w+=,.@-]{1,64})$/;
@@ -178,6 +188,16 @@ const schema = z.object({
     .optional(),
   reportTopicArn: z.string().regex(TOPIC_ARN, 'must be an SNS topic ARN').optional(),
   deployRegion: z.string().optional(),
+  guard: z.enum(['on', 'off'], { error: 'must be on or off' }),
+  guardHorizonDays: z
+    .string()
+    .regex(/^\d+$/, 'must be a whole number of days, 0 or more')
+    .transform(Number)
+    .pipe(z.number().int().max(3650, 'must be at most 3650')),
+  inUseListS3Uri: z
+    .string()
+    .regex(/^s3:\/\/[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]\/.+$/, 'must be an S3 object URI such as s3://my-bucket/ecr/in-use.txt')
+    .optional(),
 });
 
 /**
@@ -213,6 +233,10 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>): J
     archivePricePerGbMonth: nonEmpty(env.ARCHIVE_PRICE_PER_GB_MONTH),
     reportTopicArn: nonEmpty(env.REPORT_TOPIC_ARN),
     deployRegion: nonEmpty(env.AWS_REGION),
+    guard: (nonEmpty(env.GUARD) ?? 'on').toLowerCase(),
+    guardHorizonDays: nonEmpty(env.GUARD_HORIZON_DAYS) ?? String(DEFAULT_GUARD_HORIZON_DAYS),
+    // Unset or empty: no list.
+    inUseListS3Uri: nonEmpty(env.IN_USE_LIST_S3_URI),
   };
   const result = schema.safeParse(raw);
   const archivePrice = result.success ? result.data.archivePricePerGbMonth : undefined;
@@ -244,5 +268,6 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>): J
     archivePricePerGbMonth: result.data.archivePricePerGbMonth,
     reportTopicArn: result.data.reportTopicArn,
     deployRegion: result.data.deployRegion,
+    inUseListS3Uri: result.data.inUseListS3Uri,
   };
 }

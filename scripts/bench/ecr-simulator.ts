@@ -6,7 +6,8 @@
 //
 // It implements the five read calls the audit makes: DescribeRepositories, DescribeImages,
 // BatchGetImage, GetLifecyclePolicy and ListTagsForResource, with ECR's limits (page size 1..1000,
-// at most 100 image ids a batch) and default filters (only ACTIVE images unless asked otherwise).
+// at most 100 image ids a batch) and default filters (only ACTIVE images unless asked otherwise);
+// with `workloads`, also the ECS and Lambda reads of the in-use guard (see workload-simulator.ts).
 import type { HttpHandlerOptions, HttpRequest, HttpResponse, RequestHandler } from '@smithy/types';
 import { createHash } from 'node:crypto';
 import { CallCounter } from '../../src/adapters/aws/call-counter';
@@ -14,7 +15,11 @@ import { createEcrClient, type EcrClientOptions } from '../../src/adapters/aws/c
 import { EcrRegistry, type EcrRegistryOptions } from '../../src/adapters/aws/ecr';
 import type { AuditReport } from '../../src/domain/report';
 import { DEFAULT_OPT_OUT_TAG } from '../../src/domain/selection';
+import { createWorkloadScannerPool } from '../../src/adapters/aws/workload-scanners';
+import { InUseCatalog } from '../../src/domain/in-use';
 import { audit } from '../../src/use-cases/audit';
+import { collectInUse } from '../../src/use-cases/in-use';
+import { auditedRepositoryOf, remediateAudited, type AuditedRepository } from '../../src/use-cases/remediate';
 import { hex, rng } from '../lib/random';
 
 /** The operations the simulator serves. */
@@ -370,6 +375,14 @@ export function floorMs(calls: Readonly<Record<string, number>>, limits: Operati
   return floor;
 }
 
+/** What answers the ECS (awsJson1_1) and Lambda (restJson1) calls of a simulated region. */
+export interface WorkloadAnswers {
+  /** The answer to an ECS operation's input; throws a {@link ServiceError} to answer an error. */
+  serveEcs(operation: string, input: Json): Json;
+  /** The operation of a Lambda `GET` on `path` with `query`, and its answer; throws a {@link ServiceError} to answer an error. */
+  serveLambda(path: string, query: Record<string, unknown>): { operation: string; body: Json };
+}
+
 /** Per-call latency: uniform in [minMs, maxMs], drawn deterministically from the request. */
 export interface LatencySpec {
   minMs: number;
@@ -380,6 +393,10 @@ export interface LatencySpec {
 export interface SimulatorOptions {
   registry: SimulatedRegistry;
   limits: OperationLimits;
+  /** ECS and Lambda answers of the region (see workload-simulator.ts). @default none: those calls fail */
+  workloads?: WorkloadAnswers;
+  /** Server-side limits of the ECS and Lambda operations, by name. @default none: never throttled */
+  workloadLimits?: Readonly<Record<string, OperationLimit>>;
   /** @default { minMs: 20, maxMs: 60 } */
   latency?: LatencySpec;
   /** The clock, milliseconds. @default performance.now */
@@ -396,9 +413,11 @@ export interface SimulatorStats {
   lastAt: Record<string, number>;
 }
 
-type Json = Record<string, unknown>;
+/** A JSON request or answer body. */
+export type Json = Record<string, unknown>;
 
-class ServiceError extends Error {
+/** An error answer: the service's error code, its message and HTTP status. */
+export class ServiceError extends Error {
   constructor(
     readonly code: string,
     message: string,
@@ -458,13 +477,13 @@ function seconds(ms: number): number {
   return ms / 1000;
 }
 
-function pageSize(input: Json): number {
+function pageSize(input: Json, limit: number): number {
   const max = input.maxResults;
-  if (max === undefined) return 100;
-  if (typeof max !== 'number' || !Number.isInteger(max) || max < 1 || max > 1000) {
+  if (max === undefined) return Math.min(100, limit);
+  if (typeof max !== 'number' || !Number.isInteger(max) || max < 1 || max > limit) {
     throw new ServiceError(
       'InvalidParameterException',
-      "Invalid parameter at 'maxResults' failed to satisfy constraint: 'Member must have value between 1 and 1000'",
+      `Invalid parameter at 'maxResults' failed to satisfy constraint: 'Member must have value between 1 and ${limit}'`,
     );
   }
   return max;
@@ -486,9 +505,12 @@ function pageOffset(scope: string, token: unknown): number {
   throw new ServiceError('InvalidParameterException', 'Invalid parameter at nextToken: the token is not valid for this request');
 }
 
-/** Slices `items` from the token's offset; a nextToken only when more items remain, as ECR does. */
-function page<T>(items: readonly T[], input: Json, scope: string): { items: T[]; nextToken?: string } {
-  const size = pageSize(input);
+/**
+ * Slices `items` from the token's offset (`maxResults` from 1 to `limit`, 100 by default); a
+ * nextToken only when more items remain, as ECR and ECS do.
+ */
+export function page<T>(items: readonly T[], input: Json, scope: string, limit = 1000): { items: T[]; nextToken?: string } {
+  const size = pageSize(input, limit);
   const offset = pageOffset(scope, input.nextToken);
   const slice = items.slice(offset, offset + size);
   return offset + size < items.length ? { items: slice, nextToken: pageToken(scope, offset + size) } : { items: slice };
@@ -512,6 +534,7 @@ export class EcrSimulator implements RequestHandler<HttpRequest, HttpResponse, H
   private readonly byDigest = new Map<SimulatedRepository, Map<string, SimulatedImage>>();
   private readonly buckets = new Map<string, ServerBucket>();
   private readonly latency: LatencySpec;
+  private readonly workloads: WorkloadAnswers | undefined;
   private readonly now: () => number;
   private readonly start: number;
   /** How often each request text was seen, so a retry draws a fresh (but reproducible) latency. */
@@ -525,14 +548,19 @@ export class EcrSimulator implements RequestHandler<HttpRequest, HttpResponse, H
     this.byArn = new Map(this.registry.repositories.map((r) => [r.arn, r]));
     this.start = this.now();
     for (const operation of SIMULATED_OPERATIONS) this.buckets.set(operation, new ServerBucket(options.limits[operation], this.start));
+    this.workloads = options.workloads;
+    for (const [operation, limit] of Object.entries(options.workloadLimits ?? {}))
+      this.buckets.set(operation, new ServerBucket(limit, this.start));
   }
 
   /** The SDK's HttpHandler contract: answers one HTTP request. */
   async handle(request: HttpRequest, _options?: HttpHandlerOptions): Promise<{ response: HttpResponse }> {
     const target = request.headers['x-amz-target'] ?? request.headers['X-Amz-Target'] ?? '';
-    const operation = target.split('.').pop() ?? '';
     const text = bodyText(request.body);
-    const latency = this.latencyOf(`${operation}:${text}`);
+    // Lambda speaks REST: the operation is in the method and path, not in a target header.
+    const lambda = target === '' && request.path.startsWith('/2015-03-31/functions') ? this.lambdaCall(request) : undefined;
+    const operation = lambda?.operation ?? target.split('.').pop() ?? '';
+    const latency = this.latencyOf(`${operation}:${request.path}:${JSON.stringify(request.query ?? {})}:${text}`);
     await sleep(latency / 2);
     bump(this.stats.requests, operation);
     this.stats.lastAt[operation] = this.now() - this.start;
@@ -541,11 +569,18 @@ export class EcrSimulator implements RequestHandler<HttpRequest, HttpResponse, H
     const bucket = this.buckets.get(operation);
     if (bucket !== undefined && !bucket.take(this.now())) {
       bump(this.stats.throttled, operation);
-      status = 400;
-      json = { __type: 'ThrottlingException', message: 'Rate exceeded' };
+      // Lambda says it with 429 TooManyRequestsException; ECR and ECS with 400 ThrottlingException.
+      status = lambda === undefined ? 400 : 429;
+      json = { __type: lambda === undefined ? 'ThrottlingException' : 'TooManyRequestsException', message: 'Rate exceeded' };
     } else {
       try {
-        json = this.serve(operation, text === '' ? {} : (JSON.parse(text) as Json));
+        const input = text === '' ? {} : (JSON.parse(text) as Json);
+        json =
+          lambda !== undefined
+            ? lambda.serve()
+            : target.startsWith('AmazonEC2ContainerServiceV')
+              ? this.serveEcs(operation, input)
+              : this.serve(operation, input);
       } catch (error) {
         if (!(error instanceof ServiceError)) throw error;
         status = error.status;
@@ -555,12 +590,50 @@ export class EcrSimulator implements RequestHandler<HttpRequest, HttpResponse, H
     const body = new TextEncoder().encode(JSON.stringify(json));
     await sleep(latency / 2);
     const headers: Record<string, string> = {
-      'content-type': 'application/x-amz-json-1.1',
+      'content-type': lambda === undefined ? 'application/x-amz-json-1.1' : 'application/json',
       'content-length': String(body.byteLength),
       'x-amzn-requestid': `sim-${fnv1a(text).toString(16)}-${this.stats.requests[operation] ?? 0}`,
     };
     if (status !== 200) headers['x-amzn-errortype'] = String(json.__type);
     return { response: { statusCode: status, reason: undefined, headers, body } };
+  }
+
+  /** The operation of a Lambda request and how to answer it (known before the answer, for the throttling bucket). */
+  private lambdaCall(request: HttpRequest): { operation: string; serve: () => Json } {
+    const workloads = this.workloads;
+    const query = (request.query ?? {}) as Record<string, unknown>;
+    if (workloads === undefined)
+      return {
+        operation: 'Lambda',
+        serve: () => {
+          throw new ServiceError('UnknownOperationException', 'The simulator has no Lambda functions');
+        },
+      };
+    let answer: { operation: string; body: Json } | ServiceError;
+    try {
+      answer = workloads.serveLambda(request.path, query);
+    } catch (error) {
+      if (!(error instanceof ServiceError)) throw error;
+      answer = error;
+    }
+    const operation =
+      answer instanceof ServiceError
+        ? request.path.replace(/\/$/, '') === '/2015-03-31/functions'
+          ? 'ListFunctions'
+          : 'GetFunction'
+        : answer.operation;
+    return {
+      operation,
+      serve: () => {
+        if (answer instanceof ServiceError) throw answer;
+        return answer.body;
+      },
+    };
+  }
+
+  private serveEcs(operation: string, input: Json): Json {
+    if (this.workloads === undefined) throw new ServiceError('UnknownOperationException', 'The simulator has no ECS workloads');
+    return this.workloads.serveEcs(operation, input);
   }
 
   /** Part of the SDK's HttpHandler shape; the simulator has no settings. */
@@ -749,6 +822,24 @@ export interface SimulatedAuditOptions extends SimulatorOptions {
   client?: Partial<Omit<EcrClientOptions, 'region' | 'counter' | 'credentials' | 'requestHandler'>>;
   /** Extra registry settings, e.g. BatchGetImage batches in flight. @default none */
   reader?: Partial<Omit<EcrRegistryOptions, 'client' | 'region'>>;
+  /**
+   * Runs the weekly run's in-use guard too: ECS and Lambda are read (from `workloads`) before the
+   * audit, the images of the repositories where a write may be due are kept, and a dry-run
+   * remediation judges them. @default false
+   */
+  guard?: boolean;
+}
+
+/** What the in-use guard of a simulated run measured. */
+export interface SimulatedGuardResult {
+  /** Wall time of reading ECS and Lambda, ms. */
+  scanMs: number;
+  /** Wall time of the dry-run remediation that judged every write, ms. */
+  remediationMs: number;
+  /** What the audit kept for remediation: every repository, with compact images where a write may be due. */
+  audited: AuditedRepository[];
+  /** Remediation outcomes by name. */
+  outcomes: Record<string, number>;
 }
 
 /** What one simulated audit measured. */
@@ -764,6 +855,8 @@ export interface SimulatedAuditResult {
   retries: Record<string, number>;
   stats: SimulatorStats;
   wallMs: number;
+  /** Set when `guard` was asked for. */
+  guard?: SimulatedGuardResult;
 }
 
 /**
@@ -786,22 +879,66 @@ export async function auditAgainstSimulator(options: SimulatedAuditOptions): Pro
   let imagesRead = 0;
   let manifestsRead = 0;
   const now = Date.parse('2026-11-01T00:00:00Z');
+  const selection = { optOutTag: DEFAULT_OPT_OUT_TAG, exclude: [] };
+  const region = options.registry.region;
   const start = performance.now();
+  // The weekly run's order: what is in use first (ECS and Lambda through the same simulator), then the audit.
+  const scanners = options.guard
+    ? createWorkloadScannerPool({
+        ...options.client,
+        credentials: { accessKeyId: 'AKIDSIMULATOR', secretAccessKey: 'simulator' },
+        requestHandler: simulator,
+        counter,
+      })
+    : undefined;
+  const inUse = scanners === undefined ? undefined : await collectInUse([region], { scannersFor: scanners });
+  const scanMs = performance.now() - start;
+  const audited: AuditedRepository[] = [];
   const report = await audit([reader], {
     now,
     generatedAt: now,
     days: 7,
     pricePerGbMonth: 0.1,
-    selection: { optOutTag: DEFAULT_OPT_OUT_TAG, exclude: [] },
+    selection,
     concurrency: options.concurrency,
     counter,
+    ...(inUse === undefined ? {} : { inUse: { ...inUse, mode: 'on' as const, horizonDays: 7, sources: ['ecs', 'lambda'] } }),
     onRepositoryState: (state) => {
       imagesRead += state.images.length;
       manifestsRead += state.images.filter((i) => i.imageManifest !== undefined).length;
+      if (inUse !== undefined) audited.push(auditedRepositoryOf(state, { keepImagesFor: selection }));
     },
   });
+  let guard: SimulatedGuardResult | undefined;
+  if (inUse !== undefined) {
+    const started = performance.now();
+    const remediation = await remediateAudited([{ reader }], audited, {
+      days: 7,
+      apply: false,
+      concurrency: options.concurrency,
+      selection,
+      guard: {
+        enabled: true,
+        horizonDays: 7,
+        now: () => now,
+        inUse: { forRegion: async (r) => inUse.catalogs.get(r) ?? new InUseCatalog() },
+      },
+    });
+    const outcomes: Record<string, number> = {};
+    for (const a of remediation.actions) outcomes[a.outcome] = (outcomes[a.outcome] ?? 0) + 1;
+    guard = { scanMs, remediationMs: performance.now() - started, audited, outcomes };
+  }
   const wallMs = performance.now() - start;
   client.destroy();
   const counts = counter.snapshot();
-  return { report, imagesRead, manifestsRead, calls: counts.calls, retries: counts.retries, stats: simulator.stats, wallMs };
+  return {
+    report,
+    imagesRead,
+    manifestsRead,
+    calls: counts.calls,
+    retries: counts.retries,
+    stats: simulator.stats,
+    wallMs,
+    ...(guard === undefined ? {} : { guard }),
+  };
 }

@@ -1,7 +1,11 @@
 // Benchmark of a whole-registry audit over the real SDK stack: 2,000 repositories and 100,000 images
 // served by the in-process ECR simulator (latency and per-operation throttling), compared with the
 // floor the throttle rates alone force. Targets: calls = minimumCalls; wallMs ≤ 1.25 × floorMs.
-// Last line: {"repositories","images","calls","minimumCalls","retries","wallMs","floorMs"}.
+// Then the weekly run with the in-use guard over the same registry and simulated ECS and Lambda
+// workloads (BENCH_CLUSTERS, BENCH_SERVICES, BENCH_TASKS, BENCH_FUNCTIONS): the guard's calls against
+// their minimum, its wall time, and the memory the audit keeps for the guard (compact images of the
+// repositories where a write may be due) against keeping their full images.
+// Last line: {"repositories","images","calls","minimumCalls","retries","wallMs","floorMs","guard":{…}}.
 //
 // The client is configured as an operator who knows the account's rates would configure it:
 // per-operation client-side limits 5% under the server's rates (`rateLimits`), the SDK's adaptive
@@ -10,6 +14,8 @@
 // BENCH_CONCURRENCY, BENCH_CLIENT_SHARE (0 = no client-side limits, the production default),
 // BENCH_RETRY_MODE (adaptive | standard), BENCH_BATCHES (BatchGetImage calls in flight per repository).
 import type { RateLimits } from '../../src/adapters/aws/rate-limiter';
+import type { ImageDetail } from '../../src/domain/image';
+import { rng } from '../lib/random';
 import {
   auditAgainstSimulator,
   floorMs,
@@ -18,7 +24,9 @@ import {
   minimumCalls,
   SIMULATED_OPERATIONS,
   type OperationLimits,
+  type SimulatedRegistry,
 } from './ecr-simulator';
+import { WORKLOAD_OPERATIONS, WorkloadServer, generateWorkloads, minimumWorkloadCalls, type WorkloadOperation } from './workload-simulator';
 
 const REPOSITORIES = Number(process.env.BENCH_REPOSITORIES ?? 2_000);
 const IMAGES = Number(process.env.BENCH_IMAGES ?? 100_000);
@@ -35,10 +43,13 @@ const BASE_RATES: Record<(typeof SIMULATED_OPERATIONS)[number], number> = {
   ListTagsForResource: 20,
   BatchGetImage: 2_000,
 };
-/** The server's buckets: the scaled rate, and a burst of one second's worth. */
-const LIMITS = Object.fromEntries(
-  SIMULATED_OPERATIONS.map((op) => [op, { ratePerSecond: BASE_RATES[op] * SCALE, burst: BASE_RATES[op] * SCALE }]),
-) as OperationLimits;
+/** The server's buckets of `rates`: the scaled rate, and a burst of one second's worth. */
+function bucketsOf<K extends string>(rates: Readonly<Record<K, number>>): Record<K, { ratePerSecond: number; burst: number }> {
+  return Object.fromEntries(
+    Object.entries<number>(rates).map(([op, rate]) => [op, { ratePerSecond: rate * SCALE, burst: rate * SCALE }]),
+  ) as Record<K, { ratePerSecond: number; burst: number }>;
+}
+const LIMITS: OperationLimits = bucketsOf(BASE_RATES);
 /** Round trips take 20-60 ms, drawn deterministically per request. */
 const LATENCY = { minMs: 20, maxMs: 60 };
 
@@ -58,6 +69,60 @@ const CONCURRENCY = Number(
   process.env.BENCH_CONCURRENCY ?? Math.ceil(LIMITS.DescribeImages.ratePerSecond * ((2 * LATENCY.maxMs) / 1000) * 2),
 );
 const BATCHES = process.env.BENCH_BATCHES === undefined ? undefined : Number(process.env.BENCH_BATCHES);
+
+// The guard's workloads, and ECS and Lambda read rates: also unpublished as ECR's are (these are
+// plausible per-account figures), scaled like the ECR ones.
+const WORKLOADS = {
+  clusters: Number(process.env.BENCH_CLUSTERS ?? 20),
+  services: Number(process.env.BENCH_SERVICES ?? 400),
+  tasks: Number(process.env.BENCH_TASKS ?? 2_000),
+  imageFunctions: Number(process.env.BENCH_FUNCTIONS ?? 150),
+};
+const WORKLOAD_RATES: Record<WorkloadOperation, number> = {
+  ListClusters: 20,
+  ListServices: 20,
+  DescribeServices: 20,
+  DescribeServiceRevisions: 20,
+  DescribeTaskDefinition: 20,
+  ListTasks: 20,
+  DescribeTasks: 20,
+  ListFunctions: 15,
+  GetFunction: 100,
+};
+const WORKLOAD_LIMITS = bucketsOf(WORKLOAD_RATES);
+
+/** Heap in use after a full collection, in bytes (run with --expose-gc, as `npm run bench:scan` does). */
+function heapUsed(): number {
+  (globalThis as { gc?: () => void }).gc?.();
+  return process.memoryUsage().heapUsed;
+}
+
+/**
+ * The images of a simulated repository as the audit reads them (DescribeImages + BatchGetImage), as
+ * fresh objects and strings, as the SDK's JSON parser makes them.
+ */
+function imagesOf(repository: SimulatedRegistry['repositories'][number]): ImageDetail[] {
+  const images = repository.images.map((i) => ({
+    imageDigest: i.digest,
+    ...(i.tags.length > 0 ? { imageTags: [...i.tags] } : {}),
+    imageSizeInBytes: i.sizeInBytes,
+    imagePushedAt: new Date(i.pushedAt),
+    imageManifestMediaType: i.mediaType,
+    imageStatus: i.status,
+    ...(i.subject === undefined ? {} : { subjectManifestDigest: i.subject }),
+    imageManifest: i.manifest,
+  }));
+  return JSON.parse(JSON.stringify(images)) as ImageDetail[];
+}
+
+/** Heap held by what `build()` returns while it is kept, in bytes. */
+function heldBy(build: () => unknown): number {
+  const before = heapUsed();
+  const held = [build()];
+  const withIt = heapUsed();
+  held.pop();
+  return withIt - before;
+}
 const RETRY_MODE = process.env.BENCH_RETRY_MODE === 'standard' ? 'standard' : 'adaptive';
 
 async function main(): Promise<void> {
@@ -109,6 +174,8 @@ async function main(): Promise<void> {
       `client limits ${CLIENT_SHARE > 0 ? `${CLIENT_SHARE} × server rates` : 'off'}, ${RETRY_MODE} retry: wall ${Math.round(result.wallMs)} ms = ${ratio.toFixed(2)} × floor ` +
       `(${ratio <= 1.25 ? 'meets' : 'misses'} the 1.25 target)${problems.length > 0 ? `\nPROBLEMS:\n  ${problems.join('\n  ')}` : ''}`,
   );
+  const guard = await guardPhase(registry);
+  problems.push(...guard.problems);
   if (problems.length > 0) process.exitCode = 1;
   console.log(
     JSON.stringify({
@@ -119,8 +186,74 @@ async function main(): Promise<void> {
       retries,
       wallMs: Math.round(result.wallMs),
       floorMs: Math.round(floor),
+      guard: guard.figures,
     }),
   );
+}
+
+/** The weekly run with the in-use guard: its calls against their minimum, its time and its memory. */
+async function guardPhase(registry: SimulatedRegistry): Promise<{ figures: Record<string, unknown>; problems: string[] }> {
+  const workloads = generateWorkloads(registry, WORKLOADS, rng(7));
+  const minimum = minimumWorkloadCalls(workloads);
+  const result = await auditAgainstSimulator({
+    registry,
+    limits: LIMITS,
+    latency: LATENCY,
+    concurrency: CONCURRENCY,
+    client: { ...(CLIENT_SHARE > 0 ? { rateLimits: CLIENT_LIMITS } : {}), retryMode: RETRY_MODE },
+    workloads: new WorkloadServer(workloads, registry),
+    workloadLimits: WORKLOAD_LIMITS,
+    guard: true,
+  });
+  const guard = result.guard;
+  if (guard === undefined) throw new Error('the simulated run did not run the guard');
+  const problems: string[] = [];
+  for (const op of WORKLOAD_OPERATIONS) {
+    const calls = result.calls[op] ?? 0;
+    console.error(
+      `${op.padEnd(25)} calls ${String(calls).padStart(6)} (minimum ${String(minimum[op]).padStart(6)})  retries ${String(result.retries[op] ?? 0).padStart(5)}  ` +
+        `server requests ${String(result.stats.requests[op] ?? 0).padStart(6)} throttled ${String(result.stats.throttled[op] ?? 0).padStart(5)}`,
+    );
+    if (calls !== minimum[op]) problems.push(`guard: ${op} calls ${calls} ≠ minimum ${minimum[op]}`);
+  }
+  if (result.report.errors.length > 0)
+    problems.push(`guard: ${result.report.errors.length} errors, first ${JSON.stringify(result.report.errors[0])}`);
+  // The audit's own calls stay what they were: the guard reads no image again.
+  const auditMinimum = minimumCalls(registry);
+  for (const op of SIMULATED_OPERATIONS) {
+    if ((result.calls[op] ?? 0) !== auditMinimum[op])
+      problems.push(`guard: ${op} calls ${result.calls[op] ?? 0} ≠ the audit's ${auditMinimum[op]}`);
+  }
+  const kept = guard.audited.filter((a) => a.images !== undefined);
+  const keptImages = kept.reduce((n, a) => n + (a.images?.length ?? 0), 0);
+  // Memory: the compact images the run keeps, against the full images of the same repositories.
+  // Memory: what the run keeps for the guard, measured by dropping it, against the full images of the same repositories.
+  const withKept = heapUsed();
+  for (const a of kept) delete a.images;
+  const compactBytes = withKept - heapUsed();
+  const names = new Set(kept.map((a) => a.repositoryName));
+  const fullBytes = heldBy(() => registry.repositories.filter((r) => names.has(r.name)).map(imagesOf));
+  const figures = {
+    clusters: WORKLOADS.clusters,
+    services: WORKLOADS.services,
+    tasks: WORKLOADS.tasks,
+    imageFunctionVersions: minimum.GetFunction,
+    calls: Object.fromEntries(WORKLOAD_OPERATIONS.map((op) => [op, result.calls[op] ?? 0])),
+    minimumCalls: minimum.total,
+    scanMs: Math.round(guard.scanMs),
+    remediationMs: Math.round(guard.remediationMs),
+    outcomes: guard.outcomes,
+    repositoriesKept: kept.length,
+    imagesKept: keptImages,
+    keptMiB: Math.round((compactBytes / 2 ** 20) * 10) / 10,
+    fullImagesMiB: Math.round((fullBytes / 2 ** 20) * 10) / 10,
+  };
+  console.error(
+    `guard: ${WORKLOADS.clusters} clusters, ${WORKLOADS.services} services, ${WORKLOADS.tasks} tasks, ${minimum.GetFunction} image-function versions: ` +
+      `${minimum.total} calls (${(result.calls.total ?? 0) - minimumCalls(registry).total} counted), scan ${figures.scanMs} ms, judging every write ${figures.remediationMs} ms; ` +
+      `outcomes ${JSON.stringify(guard.outcomes)}; kept ${keptImages} images of ${kept.length} repositories: ${figures.keptMiB} MiB (full images: ${figures.fullImagesMiB} MiB)`,
+  );
+  return { figures, problems };
 }
 
 main().catch((error: unknown) => {

@@ -1,8 +1,9 @@
 import { DEFAULT_ARCHIVE_AFTER_DAYS, archivableBytesOf, isActive, withArchiveRule } from './archive';
 import { JanitorError } from './errors';
 import type { ImageGraph } from './graph';
-import { buildImageGraph, closeDoomed, naiveBytesOf, reclaimableBytesOf, storedBytesOf } from './graph';
-import { isTagged } from './image';
+import { closeDoomed, naiveBytesOf, reclaimableBytesOf, storedBytesOf } from './graph';
+import type { AtRiskImage, InUseFailure } from './in-use';
+import { describeAtRisk, guardContextOf, inUseAtRisk, referrersAtRiskOf } from './in-use';
 import type { LifecyclePolicy } from './policy';
 import {
   evaluatePolicy,
@@ -17,6 +18,7 @@ import {
 import type { RepositoryState } from './registry';
 import type { PolicyStatus, ReportWarningCode, RepositoryReport } from './report';
 import { monthlyUsd } from './report';
+import { DAY_MS } from './time';
 
 /** Settings of an analysis. */
 export interface AnalysisOptions {
@@ -41,6 +43,20 @@ export interface AnalysisOptions {
    * policy is counted with that change. @default undefined (off)
    */
   enforceMaxUntaggedDays?: number;
+  /** What is known of the images in use; absent when no in-use source was read (the guard then has nothing to say). */
+  inUse?: AnalysisInUse;
+}
+
+/** The in-use knowledge an analysis judges the repository with. */
+export interface AnalysisInUse {
+  /** The repository's referenced digests, each with its consumers. */
+  referenced: ReadonlyMap<string, readonly string[]>;
+  /** Sources of the repository's region that could not be read: every image then counts as in use. */
+  unknown: readonly InUseFailure[];
+  /** Days ahead the policies are evaluated. */
+  horizonDays: number;
+  /** False: writes are never held (`--guard off`), only reported. */
+  guard: boolean;
 }
 
 /** A problem with the repository's policy, for the report's `warnings`. */
@@ -58,6 +74,8 @@ export interface Analysis {
    * their layers); empty when there is nothing to say.
    */
   warnings: AnalysisWarning[];
+  /** The in-use images at risk, for the report's list; `held` when the guard holds the write because of them. */
+  atRisk?: Array<AtRiskImage & { policy: 'with-default-rule' | 'own'; held: boolean }>;
 }
 
 /** How many of an invalid policy's problems the warning spells out; the rest are counted. */
@@ -178,13 +196,69 @@ export function effectivePolicyOf(
  * referrers that go with the removed images. It also counts the referrers at risk: untagged
  * signatures, SBOMs and attestations the effective policy expires while their subject stays, and
  * lints the repository's own policy against its images.
+ *
+ * With `inUse`, it also judges the images in use (see in-use.ts): those the policy the janitor would
+ * leave removes by `now + horizonDays` are counted (`inUseAtRisk`); when the janitor's change would
+ * remove one — or any image at all while a source of the region is unknown — the guard holds the
+ * write (`heldInUse`, warning `InUseImageAtRisk`) and the repository's own policy stays the effective
+ * one. In-use images that the repository's own policy removes get the warning `InUseImageExpiring`.
  */
 export function analyseRepository(state: RepositoryState, options: AnalysisOptions): Analysis {
-  const { status, own, effective, warning } = effectivePolicyOf(state.lifecyclePolicyText, options);
+  const { status, own, effective: planned, warning } = effectivePolicyOf(state.lifecyclePolicyText, options);
   const warnings: AnalysisWarning[] = warning === undefined ? [] : [warning];
+  // What the janitor would write: its change to the repository's own policy, when it changes it.
+  const merged = planned !== undefined && planned !== own ? planned : undefined;
+  let effective = planned;
 
-  const graph = buildImageGraph(state.images);
+  const context = guardContextOf(state.images, options.inUse?.referenced ?? new Map(), options.inUse?.unknown ?? []);
+  const { graph } = context;
   warnings.push(...sizeWarnings(graph));
+  // The guard: what the policy the janitor would leave removes of the images in use, by the end of the horizon.
+  let atRisk: Analysis['atRisk'];
+  let held = false;
+  let inUseAtRiskCount = 0;
+  if (options.inUse !== undefined) {
+    const { guard, horizonDays } = options.inUse;
+    const at = options.now + horizonDays * DAY_MS;
+    const known = { ...context, unknown: [] };
+    atRisk = [];
+    if (merged !== undefined) {
+      const mergedAtRisk = inUseAtRisk(merged, known, at);
+      // A region whose workloads could not be read: every image the write would remove may be in use.
+      const unknownAtRisk = context.unknown.length > 0 ? inUseAtRisk(merged, context, at) : [];
+      held = guard && (mergedAtRisk.length > 0 || unknownAtRisk.length > 0);
+      inUseAtRiskCount = mergedAtRisk.length;
+      atRisk.push(...mergedAtRisk.map((image) => ({ ...image, policy: 'with-default-rule' as const, held })));
+      if (mergedAtRisk.length > 0 || unknownAtRisk.length > 0) {
+        const what =
+          mergedAtRisk.length > 0
+            ? `the default rule would remove ${mergedAtRisk.length} image${mergedAtRisk.length === 1 ? '' : 's'} in use within ${horizonDays} days: ${describeAtRisk(mergedAtRisk)}`
+            : `what the region's workloads use is unknown (${context.unknown.map((f) => `${f.source}: ${f.code}`).join(', ')}), and the default rule would remove ${unknownAtRisk.length} image${unknownAtRisk.length === 1 ? '' : 's'} within ${horizonDays} days`;
+        warnings.push({
+          code: 'InUseImageAtRisk',
+          message: guard
+            ? `not remediated: ${what}. Tag or redeploy what is in use (or exclude the repository); the next run decides again`
+            : `the in-use guard is off, so remediation writes the policy anyway: ${what}`,
+        });
+      }
+    }
+    if (own !== undefined) {
+      const ownAtRisk = inUseAtRisk(own, known, at);
+      if (merged === undefined) {
+        inUseAtRiskCount = ownAtRisk.length;
+        atRisk.push(...ownAtRisk.map((image) => ({ ...image, policy: 'own' as const, held: false })));
+      }
+      if (ownAtRisk.length > 0) {
+        warnings.push({
+          code: 'InUseImageExpiring',
+          message: `the repository's own lifecycle policy removes ${ownAtRisk.length} image${ownAtRisk.length === 1 ? '' : 's'} in use within ${horizonDays} days: ${describeAtRisk(ownAtRisk)}. Tag or redeploy what is in use, or change the rule`,
+        });
+      }
+    }
+  }
+  // A held repository keeps its own policy: that is what removes images, and what reclaimable means.
+  if (held) effective = own;
+
   const expired: string[] = [];
   // The suggested archive rule goes last, so it changes nothing the policy's own rules do: one
   // evaluation tells both what the policy removes and what a transition would move.
@@ -211,12 +285,7 @@ export function analyseRepository(state: RepositoryState, options: AnalysisOptio
   const archiveRuleSuggestion = plan !== undefined && archivableBytes > archivableBytesOf(graph, ownOnly, doomed) ? plan.ruleText : null;
   // A referrer is at risk when the policy takes it for an ordinary untagged image while its
   // subject stays (a referrer whose subject goes, or is already gone, is removed by ECR anyway).
-  let referrersAtRisk = 0;
-  for (const digest of expired) {
-    const node = graph.nodes.get(digest);
-    if (node?.kind !== 'referrer' || node.subject === undefined || isTagged(node.image)) continue;
-    if (graph.nodes.has(node.subject) && !doomed.has(node.subject)) referrersAtRisk++;
-  }
+  const referrersAtRisk = referrersAtRiskOf(graph, expired, doomed);
   let untaggedImages = 0;
   let indexChildren = 0;
   let referrers = 0;
@@ -253,6 +322,9 @@ export function analyseRepository(state: RepositoryState, options: AnalysisOptio
     costAllocationTags: options.costAllocationTags ?? {},
     findings: own ? lintPolicy(own, { images: state.images, maxUntaggedDays: options.maxUntaggedDays }) : [],
     untaggedRetentionDays: own ? untaggedRetentionDays(own) : null,
+    inUseImages: context.inUse.size,
+    inUseAtRisk: inUseAtRiskCount,
+    heldInUse: held,
   };
-  return { report, warnings };
+  return { report, warnings, ...(atRisk === undefined ? {} : { atRisk }) };
 }

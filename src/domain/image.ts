@@ -118,7 +118,9 @@ export function parseManifest(text: string, reportedMediaType?: string): ParsedM
  * What the image's manifest tells, from the cache when it came from there, else from its text;
  * undefined when neither is known.
  */
-export function manifestOf(image: Pick<ImageDetail, 'imageManifest' | 'imageManifestMediaType' | 'parsedManifest'>): ParsedManifest | undefined {
+export function manifestOf(
+  image: Pick<ImageDetail, 'imageManifest' | 'imageManifestMediaType' | 'parsedManifest'>,
+): ParsedManifest | undefined {
   if (image.parsedManifest !== undefined) return image.parsedManifest;
   return image.imageManifest === undefined ? undefined : parseManifest(image.imageManifest, image.imageManifestMediaType);
 }

@@ -81,7 +81,8 @@ export function decodeManifestCache(text: string | undefined, region: string, re
     const format = (doc as { format?: unknown } | null)?.format;
     return {
       manifests: new Map(),
-      ignored: format !== MANIFEST_CACHE_FORMAT ? `format ${JSON.stringify(format)}, not ${MANIFEST_CACHE_FORMAT}` : 'not a valid cache file',
+      ignored:
+        format !== MANIFEST_CACHE_FORMAT ? `format ${JSON.stringify(format)}, not ${MANIFEST_CACHE_FORMAT}` : 'not a valid cache file',
     };
   }
   if (parsed.data.region !== region || parsed.data.repositoryName !== repositoryName) {

@@ -46,7 +46,22 @@ export interface SnapshotFile {
       lifecyclePolicyText: string | null;
       images: Array<ImageDetail & { imageManifest?: string }>;
     }>;
+    /**
+     * The images of this registry in use when it was captured, with their consumers (absent when the
+     * capture did not look: snapshots taken with `--in-use-scan none` and no list, or older files).
+     */
+    inUse?: SnapshotInUse[];
+    /** In-use sources that could not be read at capture time: an audit of the file holds writes in this region. */
+    inUseErrors?: Array<{ source: 'ecs' | 'lambda' | 'list'; code: string; message: string }>;
   }>;
+}
+
+/** One image in use as a snapshot records it. */
+export interface SnapshotInUse {
+  repositoryName: string;
+  imageDigest: string;
+  /** `ecs:service/CLUSTER/SERVICE`, `ecs:task/CLUSTER/ID`, `lambda:FUNCTION:VERSION` or `list:FILE`. */
+  consumer: string;
 }
 
 /** The snapshot format identifier. */

@@ -1,3 +1,4 @@
+import type { AtRiskImage } from './in-use';
 import type { ReportError } from './report';
 
 /** What remediation did, or would do, to one repository. */
@@ -17,7 +18,13 @@ export type RemediationOutcome =
   /** An AWS error; see `message`. */
   | 'failed'
   /** The run stopped (its time ran out, or it was interrupted) before this repository was done. */
-  | 'not-reached';
+  | 'not-reached'
+  /**
+   * The in-use guard held the write: the merged policy would remove an image a workload still
+   * pulls (listed in `inUseAtRisk`), or what the region's workloads use could not be read. A
+   * decision, not a failure; the next run decides again.
+   */
+  | 'held-in-use';
 
 /** One repository's remediation. */
 export interface RemediationAction {
@@ -40,6 +47,16 @@ export interface RemediationAction {
   /** The untagged rule shortened to the maximum untagged age (`--max-untagged-days`, `maxUntaggedDays`). */
   shortened?: { rulePriority: number; fromDays: number; toDays: number };
   message?: string;
+  /**
+   * In-use images the written (or planned, or held) policy removes within the guard's horizon, with
+   * their consumers; present when the guard judged the write.
+   */
+  inUseAtRisk?: AtRiskImage[];
+  /**
+   * Untagged referrers (signatures, SBOMs, attestations) the written (or planned) policy expires
+   * while their subject stays; present when the repository's images were read.
+   */
+  referrersAtRisk?: number;
 }
 
 /** Outcome of a remediation run. */

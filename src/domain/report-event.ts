@@ -47,6 +47,11 @@ export interface ReportEventDetail {
   costGroups: CostGroup[];
   /** Differences from the previous report, or null on the first run. */
   change: null | ({ since: string } & TrackedTotals);
+  /**
+   * The repositories whose remediation the in-use guard holds, most in-use images at risk first (at
+   * most 10), each with the consumers of those images (at most 5). Empty when nothing is held.
+   */
+  heldRepositories: HeldRepository[];
   remediation: RemediationCounts;
   errorCount: number;
   /** False when the run stopped before reading every repository; `notReachedCount` says how many it left out. */
@@ -59,6 +64,42 @@ export interface ReportEventDetail {
   artifacts: { location: string; json: string; csv: string; costGroupsCsv: string; markdown: string; html: string };
 }
 
+/** A repository the in-use guard holds, as the report event names it. */
+export interface HeldRepository {
+  region: string;
+  repositoryName: string;
+  /** In-use images the default rule would remove within the horizon. */
+  inUseAtRisk: number;
+  /** Who pulls them (`ecs:service/CLUSTER/SERVICE`, `lambda:FUNCTION:VERSION`, …), at most 5. */
+  consumers: string[];
+}
+
+/** Held repositories the event names at most, and consumers per repository. */
+const HELD_LIMIT = 10;
+const CONSUMERS_LIMIT = 5;
+
+/** The held repositories of a report for its event (see {@link ReportEventDetail.heldRepositories}). */
+function heldRepositoriesOf(report: AuditReport): HeldRepository[] {
+  const consumersOf = new Map<string, Set<string>>();
+  for (const image of report.inUseAtRiskImages ?? []) {
+    if (!image.held) continue;
+    const key = `${image.region}\u0000${image.repositoryName}`;
+    const set = consumersOf.get(key) ?? new Set<string>();
+    for (const consumer of image.consumers) set.add(consumer);
+    consumersOf.set(key, set);
+  }
+  return report.repositories
+    .filter((r) => r.heldInUse)
+    .sort((a, b) => b.inUseAtRisk - a.inUseAtRisk || a.region.localeCompare(b.region) || a.repositoryName.localeCompare(b.repositoryName))
+    .slice(0, HELD_LIMIT)
+    .map((r) => ({
+      region: r.region,
+      repositoryName: r.repositoryName,
+      inUseAtRisk: r.inUseAtRisk,
+      consumers: [...(consumersOf.get(`${r.region}\u0000${r.repositoryName}`) ?? [])].sort().slice(0, CONSUMERS_LIMIT),
+    }));
+}
+
 /** Formats bytes with binary units for the summary line. */
 function gib(bytes: number): string {
   return `${(bytes / 2 ** 30).toFixed(2)} GiB`;
@@ -68,10 +109,10 @@ const round4 = (n: number): number => Math.round(n * 10_000) / 10_000;
 
 /**
  * Builds the report event's detail: totals, the ten repositories with the most reclaimable
- * bytes, the ten largest cost groups of each grouping, the change since `previous`, remediation
- * counts and the artifact keys. Repository and group rows are dropped from the end if ever the
- * entry would pass EventBridge's 256 KB limit, so the event is always accepted however large the
- * account.
+ * bytes, the ten largest cost groups of each grouping, the change since `previous`, the repositories
+ * the in-use guard holds, remediation counts and the artifact keys. Repository, group and held rows
+ * are dropped from the end if ever the entry would pass EventBridge's 256 KB limit, so the event is
+ * always accepted however large the account.
  */
 export function buildReportEventDetail(
   report: AuditReport,
@@ -90,7 +131,10 @@ export function buildReportEventDetail(
     (report.complete ? '' : `INCOMPLETE (${report.notReached.length} not reached): `) +
     `${t.repositories} repositories, ${t.repositoriesWithoutUntaggedCleanup} without untagged cleanup; ` +
     `stored ${gib(t.storedBytes)} (${formatUsd(t.monthlyCostUsd)}/month), reclaimable ${gib(t.reclaimableBytes)} (${formatUsd(t.monthlySavingsUsd)}/month)` +
-    (change ? `; stored ${change.storedBytes >= 0 ? '+' : ''}${gib(change.storedBytes)} since ${change.since.slice(0, 10)}` : '');
+    (change ? `; stored ${change.storedBytes >= 0 ? '+' : ''}${gib(change.storedBytes)} since ${change.since.slice(0, 10)}` : '') +
+    (t.repositoriesHeld > 0
+      ? `; ${t.repositoriesHeld} ${t.repositoriesHeld === 1 ? 'repository' : 'repositories'} held by the in-use guard`
+      : '');
   const detail: ReportEventDetail = {
     generatedAt: report.generatedAt,
     now: report.now,
@@ -114,6 +158,7 @@ export function buildReportEventDetail(
       })),
     costGroups: topCostGroups(report.costGroups, EVENT_TOP_GROUPS),
     change,
+    heldRepositories: heldRepositoriesOf(report),
     remediation,
     errorCount: report.errors.length,
     complete: report.complete,
@@ -122,10 +167,15 @@ export function buildReportEventDetail(
     findingCount: report.repositories.reduce((n, r) => n + r.findings.length, 0),
     artifacts,
   };
-  // Long repository names or tag values could still pass the limit: drop rows from the end of the
-  // longer list first, so that both keep their largest rows as long as they can.
-  while (eventEntrySize(detail) > EVENT_SIZE_LIMIT && detail.topRepositories.length + detail.costGroups.length > 0) {
-    if (detail.costGroups.length > detail.topRepositories.length) detail.costGroups.pop();
+  // Long repository names, tag values or consumers could still pass the limit: drop rows from the end
+  // of the longest list first, so that each keeps its largest rows as long as it can.
+  while (
+    eventEntrySize(detail) > EVENT_SIZE_LIMIT &&
+    detail.topRepositories.length + detail.costGroups.length + detail.heldRepositories.length > 0
+  ) {
+    const longest = Math.max(detail.topRepositories.length, detail.costGroups.length, detail.heldRepositories.length);
+    if (detail.costGroups.length === longest) detail.costGroups.pop();
+    else if (detail.heldRepositories.length === longest) detail.heldRepositories.pop();
     else detail.topRepositories.pop();
   }
   return detail;

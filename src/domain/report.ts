@@ -54,6 +54,18 @@ export interface RepositoryReport {
   findings: PolicyFinding[];
   /** Days after push at which the repository's own policy expires an untagged image; null when it never does by age. */
   untaggedRetentionDays: number | null;
+  /**
+   * Images of the repository in use by a running workload or a list (see `inUse` sources), with the
+   * index children and referrers they need. 0 when no in-use source was read.
+   */
+  inUseImages: number;
+  /**
+   * In-use images that the policy the janitor would leave on the repository (its own, with the
+   * default rule when it lacks untagged cleanup) removes within the guard's horizon.
+   */
+  inUseAtRisk: number;
+  /** The in-use guard holds (or would hold) the janitor's write here: the repository keeps its own policy. */
+  heldInUse: boolean;
 }
 
 /** Totals over every audited repository. */
@@ -67,6 +79,12 @@ export interface ReportTotals {
   untaggedImages: number;
   /** Sum of the repositories' {@link RepositoryReport.referrersAtRisk}. */
   referrersAtRisk: number;
+  /** Sum of the repositories' {@link RepositoryReport.inUseImages}. */
+  inUseImages: number;
+  /** Sum of the repositories' {@link RepositoryReport.inUseAtRisk}. */
+  inUseAtRisk: number;
+  /** Repositories whose remediation the in-use guard holds. */
+  repositoriesHeld: number;
   storedBytes: number;
   naiveBytes: number;
   reclaimableBytes: number;
@@ -84,8 +102,13 @@ export interface ReportTotals {
 /** A failure confined to one repository (or one region's listing); the run went on without it. */
 export interface ReportError {
   region: string;
-  /** Absent when the region's repository listing itself failed. */
+  /** Absent when the region's repository listing itself failed, or for an in-use source (`source`). */
   repositoryName?: string;
+  /**
+   * Set when an in-use source could not be read (`ecs`, `lambda`, or `list` for a list of images in
+   * use): the guard then holds every write in the region that could remove an image.
+   */
+  source?: 'ecs' | 'lambda' | 'list';
   /** The error's name, e.g. `AccessDeniedException`. */
   code: string;
   message: string;
@@ -132,7 +155,11 @@ export type ReportWarningCode =
    * Images whose `imageSizeInBytes` is smaller than their manifest's layers (as the moto emulator
    * reports it): `naiveBytes` understates, stored bytes come from the manifests.
    */
-  | 'ImageSizeBelowBlobs';
+  | 'ImageSizeBelowBlobs'
+  /** The default rule would remove an image in use within the guard's horizon: the write is held (or, with the guard off, made anyway). */
+  | 'InUseImageAtRisk'
+  /** The repository's own policy removes an image in use within the guard's horizon. */
+  | 'InUseImageExpiring';
 
 /**
  * A problem with one repository's lifecycle policy, or with a region's registry as a whole. Shaped
@@ -181,6 +208,34 @@ export interface AuditReport {
    * registry settings that defeat lifecycle rules.
    */
   warnings: ReportWarning[];
+  /** How the in-use guard ran; absent when no in-use source was read. */
+  guard?: GuardSummary;
+  /** Every in-use image at risk, with its consumers and the rule that removes it; absent when no in-use source was read. */
+  inUseAtRiskImages?: InUseAtRiskImage[];
+}
+
+/** How the in-use guard ran for a report. */
+export interface GuardSummary {
+  /** `off`: writes are never held, only reported. */
+  mode: 'on' | 'off';
+  /** Days ahead the policies are evaluated for images in use. */
+  horizonDays: number;
+  /** The sources read: `ecs`, `lambda`, `list:FILE`, `snapshot`. */
+  sources: string[];
+}
+
+/** One in-use image at risk, as the report lists it. */
+export interface InUseAtRiskImage {
+  region: string;
+  repositoryName: string;
+  imageDigest: string;
+  consumers: string[];
+  /** The rule that removes it, in words. */
+  rule: string;
+  /** Which policy removes it: the repository's own with the default rule merged in (the janitor's write), or its own as it is. */
+  policy: 'with-default-rule' | 'own';
+  /** True when the guard holds the janitor's write because of it. */
+  held: boolean;
 }
 
 /** Bytes in one GB as AWS bills storage (2^30). */
@@ -221,8 +276,14 @@ export function totalsOf(repositories: readonly RepositoryReport[], pricePerGbMo
   let untaggedImages = 0;
   let referrersAtRisk = 0;
   let archivableBytes = 0;
+  let inUseImages = 0;
+  let inUseAtRisk = 0;
+  let repositoriesHeld = 0;
   for (const r of repositories) {
     archivableBytes += r.archivableBytes;
+    inUseImages += r.inUseImages;
+    inUseAtRisk += r.inUseAtRisk;
+    if (r.heldInUse) repositoriesHeld++;
     storedBytes += r.storedBytes;
     naiveBytes += r.naiveBytes;
     reclaimableBytes += r.reclaimableBytes;
@@ -238,6 +299,9 @@ export function totalsOf(repositories: readonly RepositoryReport[], pricePerGbMo
     images,
     untaggedImages,
     referrersAtRisk,
+    inUseImages,
+    inUseAtRisk,
+    repositoriesHeld,
     storedBytes,
     naiveBytes,
     reclaimableBytes,

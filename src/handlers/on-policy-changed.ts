@@ -1,12 +1,14 @@
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import type { JanitorConfig } from '../config';
+import { DEFAULT_GUARD_HORIZON_DAYS } from '../domain/in-use';
 import { partitionOf } from '../domain/region';
 import type { RemediationAction } from '../domain/remediation';
 import type { PolicyWriter, RegistryReader } from '../ports/registry';
 import { handlePolicyChange } from '../use-cases/policy-change';
-import type { WritePacing } from '../use-cases/remediate';
+import type { GuardOptions, WritePacing } from '../use-cases/remediate';
 import { callerRoleArn, isCallerOneOf, parseEvent, policyChangedEvent } from './cloudtrail-event';
 import { outOfScope, settlePermanentFailures, type EventResult } from './event-outcome';
+import { cachedInUseProvider } from './in-use-runtime';
 import { logger, metrics, runtime, withPowertools } from './runtime';
 
 /** What the function did with one event. */
@@ -14,8 +16,11 @@ export type PolicyChangedResult = EventResult<RemediationAction>;
 
 /** What the handler needs: its settings and the ECR registry of a region. */
 export interface PolicyChangedDeps {
-  config: Pick<JanitorConfig, 'defaultDays' | 'dryRun' | 'optOutTag' | 'exclude' | 'regions' | 'janitorRoles' | 'maxUntaggedDays'>;
+  config: Pick<JanitorConfig, 'defaultDays' | 'dryRun' | 'optOutTag' | 'exclude' | 'regions' | 'janitorRoles' | 'maxUntaggedDays'> &
+    Partial<Pick<JanitorConfig, 'guard' | 'guardHorizonDays'>>;
   registry(region: string): RegistryReader & PolicyWriter;
+  /** What is in use per region, for the in-use guard (cached per container). @default none: no guard */
+  inUse?: GuardOptions['inUse'];
   /** @default the write loop's defaults */
   pacing?: Partial<WritePacing>;
 }
@@ -24,6 +29,8 @@ export interface PolicyChangedDeps {
  * `PutLifecyclePolicy` / `DeleteLifecyclePolicy`: when the repository no longer expires untagged
  * images, merges the default rule back in; when a janitor write merged from an older read replaced
  * the team's call, puts the team's text back (with the rule). Acts in the region the event names.
+ * With `inUse`, a write that is due is judged by the in-use guard first (held when the default rule
+ * would remove an image a workload still runs).
  * The janitor's own writes are ignored, so it never loops; errors retrying cannot mend are dropped.
  */
 export function makeHandler(deps: () => PolicyChangedDeps): (event: unknown) => Promise<PolicyChangedResult> {
@@ -38,7 +45,7 @@ export function makeHandler(deps: () => PolicyChangedDeps): (event: unknown) => 
     if (detail.errorCode !== undefined || !detail.requestParameters) {
       return { status: 'ignored', reason: `the call failed (${detail.errorCode ?? 'no request parameters'})` };
     }
-    const { config, registry, pacing } = deps();
+    const { config, registry, pacing, inUse } = deps();
     if (isCallerOneOf(parsed.event, config.janitorRoles)) {
       logger.info("ignoring the janitor's own policy write", { caller: callerRoleArn(parsed.event) });
       return { status: 'ignored', reason: 'written by ecr-janitor itself' };
@@ -59,6 +66,11 @@ export function makeHandler(deps: () => PolicyChangedDeps): (event: unknown) => 
       calledAt: Date.parse(detail.eventTime),
       ...(lifecyclePolicyText === undefined ? {} : { policyText: lifecyclePolicyText }),
     };
+    // The guard judges a repair or a restore only when a write is due; the region's workloads are read then (or taken from the cache).
+    const guard: GuardOptions | undefined =
+      inUse === undefined
+        ? undefined
+        : { enabled: config.guard !== 'off', horizonDays: config.guardHorizonDays ?? DEFAULT_GUARD_HORIZON_DAYS, inUse };
     const options = {
       days: config.defaultDays,
       apply: !config.dryRun,
@@ -66,6 +78,7 @@ export function makeHandler(deps: () => PolicyChangedDeps): (event: unknown) => 
       selection: config,
       ...(config.maxUntaggedDays === undefined ? {} : { maxUntaggedDays: config.maxUntaggedDays }),
       ...(pacing ? { pacing } : {}),
+      ...(guard ? { guard } : {}),
     };
     return settlePermanentFailures({ region, repositoryName }, async () => {
       const target = registry(region);
@@ -77,6 +90,10 @@ export function makeHandler(deps: () => PolicyChangedDeps): (event: unknown) => 
       // Nested, not spread: Powertools drops a top-level `message` key, which is the action's reason.
       logger.info('policy change handled', { eventName: detail.eventName, action });
       if (action.outcome === 'applied') metrics.addMetric('RepositoriesRemediated', MetricUnit.Count, 1);
+      if (action.outcome === 'held-in-use') {
+        logger.warn('the in-use guard held the write: the default rule would remove images in use', { action });
+        metrics.addMetric('RepositoriesHeld', MetricUnit.Count, 1);
+      }
       return { status: 'done', action };
     });
   };
@@ -85,7 +102,7 @@ export function makeHandler(deps: () => PolicyChangedDeps): (event: unknown) => 
 /** The handler over the container's runtime (built on first use from the environment). */
 export const lambdaHandler = makeHandler(() => {
   const rt = runtime();
-  return { config: rt.config, registry: (region) => rt.registry(region) };
+  return { config: rt.config, registry: (region) => rt.registry(region), inUse: cachedInUseProvider(rt) };
 });
 
 /** The deployed handler. */

@@ -2,7 +2,7 @@ import type { ECRClient } from '@aws-sdk/client-ecr';
 import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import { S3Client } from '@aws-sdk/client-s3';
 import { SNSClient } from '@aws-sdk/client-sns';
-import { createEcrClientPool } from '../adapters/aws/clients';
+import { baseClientConfig, createEcrClientPool } from '../adapters/aws/clients';
 import { EventBridgePublisher } from '../adapters/aws/eventbridge-publisher';
 import { S3ReportStore } from '../adapters/aws/s3-report-store';
 import { SnsNotifier } from '../adapters/aws/sns-notifier';
@@ -44,20 +44,23 @@ export function reportAdapters(rt: Runtime): ReportAdapters {
   const existing = built.get(rt);
   if (existing) return existing;
   if (!rt.config.reportBucket) throw new ConfigError("REPORT_BUCKET is not set: the scheduled audit needs the stack's report bucket");
-  const s3 = new S3Client({ retryMode: 'adaptive' });
-  const events = new EventBridgeClient({ retryMode: 'adaptive' });
-  rt.counter.attach(s3);
-  rt.counter.attach(events);
   // The report link is built from the stack's own bucket and region, never from an event.
   const bucketRegion = rt.config.deployRegion ?? rt.config.regions[0] ?? 'us-east-1';
+  const timeouts = { connectionTimeoutMs: rt.config.connectionTimeoutMs, requestTimeoutMs: rt.config.requestTimeoutMs };
+  // The stack's own services, with the same timeouts as ECR: a silent endpoint fails the call, not the invocation.
+  const clientConfig = baseClientConfig({ region: bucketRegion, ...timeouts });
+  const s3 = new S3Client(clientConfig);
+  const events = new EventBridgeClient(clientConfig);
+  rt.counter.attach(s3);
+  rt.counter.attach(events);
   const adapters: ReportAdapters = {
     store: new S3ReportStore(s3, rt.config.reportBucket, bucketRegion),
     publisher: new EventBridgePublisher(events, rt.config.reportBus),
     renderer: reportRenderer,
-    exclusionsClient: createEcrClientPool({ counter: rt.counter, maxAttempts: EXCLUSION_CHECK_MAX_ATTEMPTS }),
+    exclusionsClient: createEcrClientPool({ counter: rt.counter, maxAttempts: EXCLUSION_CHECK_MAX_ATTEMPTS, ...timeouts }),
   };
   if (rt.config.reportTopicArn !== undefined) {
-    const sns = new SNSClient({ retryMode: 'adaptive' });
+    const sns = new SNSClient(clientConfig);
     rt.counter.attach(sns);
     adapters.notifier = new SnsNotifier(sns, rt.config.reportTopicArn);
   }

@@ -1,14 +1,17 @@
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import { isPullTimeUpdateExcluded } from '../adapters/aws/pull-time-exclusions';
+import { InUseCatalog } from '../domain/in-use';
 import { pullTimeExclusionWarning } from '../domain/pull-time-exclusion';
 import type { RepositoryRef } from '../domain/registry';
 import type { ReportWarning } from '../domain/report';
 import type { ReportEventDetail } from '../domain/report-event';
 import { audit } from '../use-cases/audit';
+import { collectInUse } from '../use-cases/in-use';
 import { publishReport } from '../use-cases/publish-report';
 import { auditedRepositoryOf, remediateAudited, type AuditedRepository } from '../use-cases/remediate';
 import { parseEvent, scheduledEvent } from './cloudtrail-event';
 import { deadlineBefore, type RemainingTime } from './deadline';
+import { inUseSourceNames, inUseSources } from './in-use-runtime';
 import { reportAdapters, type ReportAdapters } from './report-runtime';
 import { logger, metrics, runtime, withPowertools, type Runtime } from './runtime';
 
@@ -45,8 +48,9 @@ export const AUDIT_MARGIN = { marginMs: 180_000, share: 0.2 };
 export const PUBLISH_MARGIN = { marginMs: 45_000, share: 0.05 };
 
 /**
- * The weekly safety net: audits every configured region, remediates every repository that lacks
- * untagged cleanup (unless dry-run), checks that the audit role is excluded from pull-time updates
+ * The weekly safety net: reads what ECS and Lambda run (and the configured list of images in use),
+ * audits every configured region, remediates every repository that lacks untagged cleanup (unless
+ * dry-run) where the in-use guard allows it, checks that the audit role is excluded from pull-time updates
  * (when AUDIT_ROLE_ARN is set), writes the report artifacts and publishes the report event.
  */
 export async function lambdaHandler(event: unknown, context?: RemainingTime): Promise<ReportEventDetail> {
@@ -67,6 +71,9 @@ export async function lambdaHandler(event: unknown, context?: RemainingTime): Pr
   // a repository the audit could not read is in the report's errors and is left alone.
   const audited: AuditedRepository[] = [];
   const unread: RepositoryRef[] = [];
+  // What runs on which image, read before any repository is judged; a source that fails holds its region's writes.
+  const { catalogs, errors: inUseErrors } = await collectInUse(config.regions, inUseSources(rt));
+  const inUse = { catalogs, errors: inUseErrors, mode: config.guard, horizonDays: config.guardHorizonDays, sources: inUseSourceNames(rt) };
   const report = await audit(registries, {
     now,
     generatedAt: now,
@@ -79,7 +86,15 @@ export async function lambdaHandler(event: unknown, context?: RemainingTime): Pr
     archivePricePerGbMonth: config.archivePricePerGbMonth ?? null,
     maxUntaggedDays: config.maxUntaggedDays,
     enforceMaxUntaggedDays: config.maxUntaggedDays,
-    onRepositoryState: (state) => audited.push(auditedRepositoryOf(state)),
+    inUse,
+    // The images of the repositories where a write may be due stay (compact) for the guard: nothing is read twice.
+    onRepositoryState: (state) =>
+      audited.push(
+        auditedRepositoryOf(state, {
+          keepImagesFor: selection,
+          settings: { days: config.defaultDays, maxUntaggedDays: config.maxUntaggedDays },
+        }),
+      ),
     onRepositoryFailed: (ref) => unread.push(ref),
     ...(auditDeadline.signal ? { signal: auditDeadline.signal } : {}),
   });
@@ -94,6 +109,12 @@ export async function lambdaHandler(event: unknown, context?: RemainingTime): Pr
       selection,
       ...(remediationDeadline.signal ? { signal: remediationDeadline.signal } : {}),
       maxUntaggedDays: config.maxUntaggedDays,
+      guard: {
+        enabled: config.guard === 'on',
+        horizonDays: config.guardHorizonDays,
+        inUse: { forRegion: async (region) => catalogs.get(region) ?? new InUseCatalog() },
+        now: () => now,
+      },
     },
     unread,
   );
@@ -110,6 +131,7 @@ export async function lambdaHandler(event: unknown, context?: RemainingTime): Pr
     counts,
   );
   metrics.addMetric('RepositoriesRemediated', MetricUnit.Count, counts.applied ?? 0);
+  metrics.addMetric('RepositoriesHeld', MetricUnit.Count, counts['held-in-use'] ?? 0);
   metrics.addMetric('StoredBytes', MetricUnit.Bytes, report.totals.storedBytes);
   metrics.addMetric('ReclaimableBytes', MetricUnit.Bytes, report.totals.reclaimableBytes);
   metrics.addMetric('MonthlyCostUsd', MetricUnit.NoUnit, report.totals.monthlyCostUsd);

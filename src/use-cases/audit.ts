@@ -2,9 +2,19 @@ import pLimit from 'p-limit';
 import { analyseRepository } from '../domain/analysis';
 import { DEFAULT_ARCHIVE_AFTER_DAYS } from '../domain/archive';
 import { costAllocationTagsOf, costGroupsOf } from '../domain/cost-groups';
+import type { InUseCatalog } from '../domain/in-use';
 import { DEFAULT_MAX_UNTAGGED_DAYS } from '../domain/policy';
 import type { RepositoryRef, RepositoryState } from '../domain/registry';
-import type { AuditReport, NotReached, NotReachedReason, ReportError, ReportWarning, RepositoryReport } from '../domain/report';
+import type {
+  AuditReport,
+  GuardSummary,
+  InUseAtRiskImage,
+  NotReached,
+  NotReachedReason,
+  ReportError,
+  ReportWarning,
+  RepositoryReport,
+} from '../domain/report';
 import { totalsOf } from '../domain/report';
 import type { Selection } from '../domain/selection';
 import { excludeMatcher, isOptedOut } from '../domain/selection';
@@ -55,6 +65,16 @@ export interface AuditOptions {
   onRepositoryFailed?: (ref: RepositoryRef) => void;
   /** Stops the audit early (see {@link ScanOptions.signal}); the report is then marked incomplete. @default never */
   signal?: AbortSignal;
+  /** What is in use, to judge the repositories with (the in-use guard). @default none: no in-use figures */
+  inUse?: AuditInUse;
+}
+
+/** The in-use knowledge an audit judges repositories with. */
+export interface AuditInUse extends GuardSummary {
+  /** Each audited region's catalog (see `collectInUse`); a region without one is judged with nothing in use. */
+  catalogs: ReadonlyMap<string, InUseCatalog>;
+  /** The in-use sources that could not be read, for the report's `errors`. */
+  errors: readonly ReportError[];
 }
 
 /** How {@link scanRegistries} reads. */
@@ -192,13 +212,16 @@ export async function audit(readers: readonly RegistryReader[], options: AuditOp
   const errors: ReportError[] = [];
   const warnings: ReportWarning[] = [];
   const repositories: RepositoryReport[] = [];
+  const atRisk: InUseAtRiskImage[] = [];
   const excluded = excludeMatcher(options.selection.exclude);
+  const inUse = options.inUse;
   const tagKeys = [...(options.costAllocationTagKeys ?? [])];
   const archiveAfterDays = options.archiveAfterDays ?? DEFAULT_ARCHIVE_AFTER_DAYS;
   const archivePricePerGbMonth = options.archivePricePerGbMonth ?? null;
   const { notReached } = await scanRegistries(readers, {
     concurrency: options.concurrency,
     visit: (state) => {
+      const catalog = inUse?.catalogs.get(state.region);
       const analysis = analyseRepository(state, {
         now: options.now,
         days: options.days,
@@ -209,9 +232,20 @@ export async function audit(readers: readonly RegistryReader[], options: AuditOp
         costAllocationTags: costAllocationTagsOf(state.tags, tagKeys),
         maxUntaggedDays: options.maxUntaggedDays ?? DEFAULT_MAX_UNTAGGED_DAYS,
         enforceMaxUntaggedDays: options.enforceMaxUntaggedDays,
+        ...(inUse === undefined
+          ? {}
+          : {
+              inUse: {
+                referenced: catalog?.referencesOf(state) ?? new Map(),
+                unknown: catalog?.failuresIn(state.region) ?? [],
+                horizonDays: inUse.horizonDays,
+                guard: inUse.mode === 'on',
+              },
+            }),
       });
       repositories.push(analysis.report);
       for (const warning of analysis.warnings) warnings.push({ region: state.region, repositoryName: state.repositoryName, ...warning });
+      for (const image of analysis.atRisk ?? []) atRisk.push({ region: state.region, repositoryName: state.repositoryName, ...image });
       // Only a repository that was read and analysed whole is handed on (a failure lands in errors).
       options.onRepositoryState?.(state);
     },
@@ -221,6 +255,7 @@ export async function audit(readers: readonly RegistryReader[], options: AuditOp
     ...(options.signal ? { signal: options.signal } : {}),
   });
   repositories.sort(compareRepositoryReports);
+  errors.push(...(inUse?.errors ?? []));
   errors.sort(byLocation);
   warnings.sort(byLocation);
   const counts = options.counter?.snapshot();
@@ -241,5 +276,16 @@ export async function audit(readers: readonly RegistryReader[], options: AuditOp
     complete: notReached.length === 0,
     notReached,
     warnings,
+    ...(inUse === undefined
+      ? {}
+      : {
+          guard: { mode: inUse.mode, horizonDays: inUse.horizonDays, sources: inUse.sources },
+          inUseAtRiskImages: atRisk.sort(
+            (a, b) =>
+              a.region.localeCompare(b.region) ||
+              a.repositoryName.localeCompare(b.repositoryName) ||
+              a.imageDigest.localeCompare(b.imageDigest),
+          ),
+        }),
   };
 }

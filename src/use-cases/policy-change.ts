@@ -27,7 +27,8 @@ export interface PolicyChangeResult {
  * - when it is a janitor write merged from a policy read before the team's call, and lacks the team's
  *   rules, the team's write was lost in the janitor's read-to-write window: the team's text (with
  *   the default rule merged in) is written back — unless the repository is excluded or opted out,
- *   or the policy changes again meanwhile;
+ *   or the policy changes again meanwhile (with the in-use guard, without the rule when it would
+ *   remove an image in use);
  * - otherwise the repository is remediated from the stored policy, as any other.
  *
  * @example const { action, restoredTeamWrite } = await handlePolicyChange(target, ref, { eventName, policyText, calledAt }, options);
@@ -49,7 +50,9 @@ export async function handlePolicyChange(
       policyText: teamText,
       calledAt: change.calledAt,
     });
-    return { action, restoredTeamWrite: action.outcome === 'applied' };
+    // Held by the in-use guard, the team's text may still have gone back (without the default rule).
+    const written = action.outcome === 'applied' || (action.outcome === 'held-in-use' && action.after !== undefined);
+    return { action, restoredTeamWrite: written };
   }
   return { action: await remediateRepository(target, ref, options, { policyText: stored }), restoredTeamWrite: false };
 }

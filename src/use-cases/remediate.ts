@@ -1,6 +1,11 @@
 import pLimit from 'p-limit';
+import { policyStatusOf } from '../domain/analysis';
 import { JanitorError, PolicyWriteError } from '../domain/errors';
-import { remediatedPolicy } from '../domain/policy';
+import type { ImageDetail } from '../domain/image';
+import type { AtRiskImage, InUseCatalog } from '../domain/in-use';
+import { describeAtRisk, guardContextOf, guardImagesOf, judgeWrite, referrersAtRiskOf, removedBy } from '../domain/in-use';
+import type { LifecyclePolicy } from '../domain/policy';
+import { remediatedPolicy, type RemediationSettings } from '../domain/policy';
 import type { RepositoryRef, RepositoryState, Tag } from '../domain/registry';
 import type { RemediationAction, RemediationResult } from '../domain/remediation';
 import type { ReportError } from '../domain/report';
@@ -9,6 +14,7 @@ import { excludeMatcher, isOptedOut } from '../domain/selection';
 import type { PolicyWriter, RegistryReader } from '../ports/registry';
 import type { ScanProgress } from './audit';
 import { regionFailure, toReportError } from './errors';
+import { readGuardImages } from './read-repository';
 
 export type { RemediationAction, RemediationOutcome, RemediationResult } from '../domain/remediation';
 
@@ -32,6 +38,25 @@ export interface RemediateOptions {
   onProgress?: (progress: ScanProgress) => void;
   /** When set, an untagged rule that expires images later than this many days after push is shortened to it. @default undefined (off) */
   maxUntaggedDays?: number;
+  /**
+   * The in-use guard. With it, a repository where a write is due has its images read (or taken from
+   * the audit) and the write judged: one that would remove an image in use within the horizon is
+   * held (`held-in-use`). @default none: no images are read and nothing is held (onRepositoryCreated:
+   * a new repository has no images)
+   */
+  guard?: GuardOptions;
+}
+
+/** How the in-use guard judges writes. */
+export interface GuardOptions {
+  /** Hold writes that would put an in-use image at risk. False (`--guard off`): judge and report, write anyway. */
+  enabled: boolean;
+  /** Days ahead a policy is evaluated for images in use. @default 7 */
+  horizonDays: number;
+  /** What is in use in a region, read when a write is first due there. */
+  inUse: { forRegion(region: string): Promise<InUseCatalog> };
+  /** The time the guard judges from, epoch ms. @default Date.now */
+  now?: () => number;
 }
 
 /**
@@ -42,16 +67,43 @@ export interface AuditedRepository extends RepositoryRef {
   tags: Tag[];
   /** The lifecycle policy text as the audit read it, or null when there was none. */
   lifecyclePolicyText: string | null;
+  /** The images as the guard keeps them (see `guardImagesOf`), only where a write may be due. */
+  images?: ImageDetail[];
 }
 
 /**
- * The part of a repository's state that remediation needs.
+ * The part of a repository's state that remediation needs. With `keepImagesFor`, a repository where
+ * a write may be due (neither opted out nor excluded, and its policy lacks untagged cleanup or, with
+ * `settings.maxUntaggedDays`, keeps untagged images longer) keeps its images in the compact form the
+ * in-use guard judges from, so the guard reads nothing again.
  *
- * @example const audited: AuditedRepository[] = []; await audit(readers, { …, onRepositoryState: (s) => audited.push(auditedRepositoryOf(s)) });
+ * @example const audited: AuditedRepository[] = []; await audit(readers, { …, onRepositoryState: (s) => audited.push(auditedRepositoryOf(s, { keepImagesFor: selection, settings: { days: 7 } })) });
  */
-export function auditedRepositoryOf(state: RepositoryState): AuditedRepository {
-  const { images: _images, ...audited } = state;
-  return audited;
+export function auditedRepositoryOf(
+  state: RepositoryState,
+  options: { keepImagesFor?: Selection; settings?: Omit<RemediationSettings, 'basedOnReadAt'> } = {},
+): AuditedRepository {
+  const { images, ...audited } = state;
+  const selection = options.keepImagesFor;
+  if (selection === undefined) return audited;
+  const mayWrite =
+    !isOptedOut(state.tags, selection.optOutTag) &&
+    !excludeMatcher(selection.exclude)(state.repositoryName) &&
+    writeMayBeDue(state.lifecyclePolicyText, options.settings);
+  return mayWrite ? { ...audited, images: guardImagesOf(images) } : audited;
+}
+
+/** Whether remediation would change this policy text (false when it cannot: an invalid policy is reported, not written). */
+function writeMayBeDue(text: string | null, settings: Omit<RemediationSettings, 'basedOnReadAt'> | undefined): boolean {
+  if (settings === undefined) {
+    const { status, invalid } = policyStatusOf(text);
+    return status !== 'ok' && invalid === undefined;
+  }
+  try {
+    return remediatedPolicy(text ?? undefined, settings).changed;
+  } catch {
+    return false;
+  }
 }
 
 /** How the write loop paces itself: rounds of re-read → compare → write, with backoff between them. */
@@ -86,6 +138,8 @@ export interface KnownState {
   tags?: readonly Tag[];
   /** The policy text (null: none). Read otherwise; either way read again just before a write. */
   policyText?: string | null;
+  /** The repository's images (the guard's compact form is enough); read when a write is due and the guard is on otherwise. */
+  images?: readonly ImageDetail[];
 }
 
 /** A registry to remediate through: a reader, and a writer unless the run is read-only. */
@@ -94,8 +148,15 @@ export interface RemediationTarget {
   writer?: PolicyWriter | undefined;
 }
 
+/** What the guard found about a write, carried into the action that records it. */
+type WriteNotes = Pick<RemediationAction, 'inUseAtRisk' | 'referrersAtRisk' | 'message'> & {
+  /** Recorded as held although written: a team's own text put back without the default rule. */
+  outcome?: 'held-in-use';
+};
+
 /** What a round decides from the policy it has just read: the text to write, or the final outcome. */
-type Decision = { write: string; renumbered?: boolean; shortened?: RemediationAction['shortened'] } | { done: RemediationAction };
+type Decision =
+  { write: string; renumbered?: boolean; shortened?: RemediationAction['shortened']; notes?: WriteNotes } | { done: RemediationAction };
 
 /** What a decision to write adds to its action: priorities renumbered, an untagged rule shortened. */
 function changesOf(decision: { renumbered?: boolean; shortened?: RemediationAction['shortened'] }): Partial<RemediationAction> {
@@ -166,7 +227,8 @@ async function writeLoop(input: WriteLoopInput): Promise<RemediationAction> {
     }
     const decision = decide(current, readAt);
     if ('done' in decision) return decision.done;
-    const written = { ...head, before: current, after: decision.write, ...changesOf(decision) };
+    const { outcome = 'applied', message: note, ...notes } = decision.notes ?? {};
+    const written = { ...head, before: current, after: decision.write, ...changesOf(decision), ...notes };
     try {
       await target.writer.putLifecyclePolicy(name, decision.write);
     } catch (error) {
@@ -187,10 +249,10 @@ async function writeLoop(input: WriteLoopInput): Promise<RemediationAction> {
       if (stored === decision.write) {
         return {
           ...written,
-          outcome: 'applied',
+          outcome,
           readBack: 'matches',
           writeAttempts: round,
-          message: `the write answered ${codeOf(error)}; reading the policy back showed it was applied`,
+          message: [note, `the write answered ${codeOf(error)}; reading the policy back showed it was applied`].filter(Boolean).join('; '),
         };
       }
       continue;
@@ -201,12 +263,13 @@ async function writeLoop(input: WriteLoopInput): Promise<RemediationAction> {
     } catch {
       readBack = 'unreadable';
     }
-    const notes = [
+    const messages = [
+      note ?? '',
       throttled > 0 ? `${throttled} write${throttled === 1 ? ' was' : 's were'} throttled first` : '',
       readBack === 'changed' ? 'another writer replaced the policy right after this write' : '',
       readBack === 'unreadable' ? 'the policy could not be read back after the write' : '',
-    ].filter((note) => note !== '');
-    return { ...written, outcome: 'applied', readBack, writeAttempts: round, ...(notes.length > 0 ? { message: notes.join('; ') } : {}) };
+    ].filter((m) => m !== '');
+    return { ...written, outcome, readBack, writeAttempts: round, ...(messages.length > 0 ? { message: messages.join('; ') } : {}) };
   }
   if (lastFailure.reason === 'failed') throw lastFailure.error;
   return {
@@ -222,12 +285,64 @@ function pacingOf(options: RemediateOptions): WritePacing {
   return { ...DEFAULT_WRITE_PACING, ...options.pacing };
 }
 
+/** What the guard says about writing one policy to a repository. */
+interface Judgement {
+  hold: boolean;
+  atRisk: AtRiskImage[];
+  referrersAtRisk: number;
+}
+
+/**
+ * Reads what the guard needs about a repository where a write is due — its images (unless the audit
+ * kept them) and what is in use in its region — and returns the judge of a policy about to be
+ * written. The judge is pure, so the write loop calls it again on every text it is about to send.
+ */
+async function guardOf(
+  reader: RegistryReader,
+  ref: RepositoryRef,
+  guard: GuardOptions,
+  known?: readonly ImageDetail[],
+): Promise<(policy: LifecyclePolicy) => Judgement> {
+  const [images, catalog] = await Promise.all([known ?? readGuardImages(reader, ref.repositoryName), guard.inUse.forRegion(reader.region)]);
+  const context = guardContextOf(images, catalog.referencesOf(ref), catalog.failuresIn(reader.region));
+  const now = (guard.now ?? Date.now)();
+  return (policy) => {
+    const verdict = judgeWrite(policy, context, { now, horizonDays: guard.horizonDays });
+    const { expired, doomed } = removedBy(policy, images, context.graph, now);
+    return {
+      hold: guard.enabled && verdict.hold,
+      atRisk: verdict.atRisk,
+      referrersAtRisk: referrersAtRiskOf(context.graph, expired, doomed),
+    };
+  };
+}
+
+/** Why a write is held, for the action's message. */
+function heldMessage(atRisk: readonly AtRiskImage[], horizonDays: number): string {
+  return `the default rule would remove ${atRisk.length} image${atRisk.length === 1 ? '' : 's'} in use within ${horizonDays} days: ${describeAtRisk(atRisk)}`;
+}
+
+/** The guard's findings on a write that goes ahead, for the action that records it. */
+function notesOf(judgement: Judgement | undefined, guard: GuardOptions | undefined): WriteNotes {
+  if (judgement === undefined || guard === undefined) return {};
+  return {
+    inUseAtRisk: judgement.atRisk,
+    referrersAtRisk: judgement.referrersAtRisk,
+    ...(judgement.atRisk.length > 0 ? { message: `in-use guard off: ${heldMessage(judgement.atRisk, guard.horizonDays)}` } : {}),
+  };
+}
+
 /**
  * Brings one repository's policy up to the janitor's standard: merges the default rule when the
  * policy does not expire untagged images. A compliant repository costs one read (none when its
  * policy is known); tags are read only when a write is due (or the policy cannot be merged, as an
  * opted-out repository is never a failure). Writes go through {@link writeLoop}: never a text
  * decided from a stale read.
+ *
+ * With `options.guard`, a write that is due is judged first: the repository's images are read (unless
+ * known) with what is in use in its region, and a merged policy that would remove an image in use
+ * within the horizon is not written (`held-in-use`, listing the images and their consumers). The
+ * judgement is made again on every text the write loop is about to send.
  *
  * @example const action = await remediateRepository({ reader: registry, writer: registry }, ref, { days: 7, apply: true, … });
  */
@@ -242,20 +357,35 @@ export async function remediateRepository(
   if (excludeMatcher(options.selection.exclude)(ref.repositoryName))
     return { ...head, outcome: 'skipped-excluded', before: null, message: 'name matches an exclude glob' };
   const before = known.policyText !== undefined ? known.policyText : ((await reader.getLifecyclePolicy(ref.repositoryName)) ?? null);
+  let judge: ((policy: LifecyclePolicy) => Judgement) | undefined;
   const plan = (current: string | null, basedOnReadAt?: number): Decision => {
+    let merged;
     try {
-      const merged = remediatedPolicy(current ?? undefined, {
+      merged = remediatedPolicy(current ?? undefined, {
         days: options.days,
         ...(options.maxUntaggedDays === undefined ? {} : { maxUntaggedDays: options.maxUntaggedDays }),
         ...(basedOnReadAt === undefined ? {} : { basedOnReadAt }),
       });
-      if (!merged.changed)
-        return { done: { ...head, outcome: 'compliant', before: current, ...(merged.note ? { message: merged.note } : {}) } };
-      return { write: merged.text, ...changesOf(merged) };
     } catch (error) {
       if (error instanceof JanitorError) return { done: { ...head, outcome: 'unmergeable', before: current, message: error.message } };
       throw error;
     }
+    if (!merged.changed)
+      return { done: { ...head, outcome: 'compliant', before: current, ...(merged.note ? { message: merged.note } : {}) } };
+    const judgement = judge?.(merged.policy);
+    if (judgement?.hold) {
+      return {
+        done: {
+          ...head,
+          outcome: 'held-in-use',
+          before: current,
+          inUseAtRisk: judgement.atRisk,
+          referrersAtRisk: judgement.referrersAtRisk,
+          message: `${heldMessage(judgement.atRisk, options.guard?.horizonDays ?? 0)}; not written, the next run decides again`,
+        },
+      };
+    }
+    return { write: merged.text, ...changesOf(merged), notes: notesOf(judgement, options.guard) };
   };
   const first = plan(before);
   if ('done' in first && first.done.outcome === 'compliant') return first.done;
@@ -263,8 +393,17 @@ export async function remediateRepository(
   if (isOptedOut(tags, options.selection.optOutTag))
     return { ...head, outcome: 'skipped-opt-out', before: null, message: `tagged ${options.selection.optOutTag}=true` };
   if ('done' in first) return first.done;
+  let due = first;
+  if (options.guard) {
+    // A write is due: judge it against the repository's images and what is in use in its region.
+    judge = await guardOf(reader, ref, options.guard, known.images);
+    const judged = plan(before);
+    if ('done' in judged) return judged.done;
+    due = judged;
+  }
   if (!options.apply || !writer) {
-    return { ...head, outcome: 'planned', before, after: first.write, ...changesOf(first) };
+    const { outcome: _outcome, ...notes } = due.notes ?? {};
+    return { ...head, outcome: 'planned', before, after: due.write, ...changesOf(due), ...notes };
   }
   return writeLoop({
     target: { reader, writer },
@@ -286,6 +425,11 @@ export async function remediateRepository(
  * read time: the text merged into is as of that call, so a second team call that the same janitor
  * write replaced, handled after this one, is still recognised as lost and put back in turn.
  *
+ * With `options.guard`, the team's text with the default rule is judged like any write; when the rule
+ * would remove an image in use, the team's text goes back as written, without the rule
+ * (`held-in-use`) — or, when the team had deleted the policy, nothing is written (the janitor never
+ * deletes) and the action says so.
+ *
  * @param stored the janitor's write that replaced the team's text, as just read
  * @param team the team's text from its CloudTrail event (undefined: the team deleted the policy) and the call's time
  */
@@ -297,23 +441,52 @@ export async function restoreTeamWrite(
   team: { policyText: string | undefined; calledAt: number },
 ): Promise<RemediationAction> {
   const head = { region: target.reader.region, repositoryName: ref.repositoryName };
+  const guard = options.guard;
+  const judge = guard === undefined ? undefined : await guardOf(target.reader, ref, guard);
   const decide = (current: string | null): Decision => {
     if (current !== stored) {
       return {
         done: { ...head, outcome: 'skipped-changed', before: current, message: 'the policy changed again; the newer write stands' },
       };
     }
+    let merged;
     try {
-      const merged = remediatedPolicy(team.policyText, {
+      merged = remediatedPolicy(team.policyText, {
         days: options.days,
         ...(options.maxUntaggedDays === undefined ? {} : { maxUntaggedDays: options.maxUntaggedDays }),
         basedOnReadAt: team.calledAt,
       });
-      return { write: merged.text, ...changesOf(merged) };
     } catch (error) {
       if (error instanceof JanitorError) return { done: { ...head, outcome: 'unmergeable', before: current, message: error.message } };
       throw error;
     }
+    const judgement = merged.changed ? judge?.(merged.policy) : undefined;
+    if (judgement?.hold && guard !== undefined) {
+      const why = heldMessage(judgement.atRisk, guard.horizonDays);
+      const findings = { inUseAtRisk: judgement.atRisk, referrersAtRisk: judgement.referrersAtRisk };
+      if (team.policyText === undefined) {
+        // Putting a deleted policy back takes a delete, which the janitor never makes.
+        return {
+          done: {
+            ...head,
+            outcome: 'held-in-use',
+            before: current,
+            ...findings,
+            message: `the team deleted the policy after the janitor read it; the janitor never deletes, so its earlier write (with the default rule) stays: ${why}. Delete the policy again to apply the team's call`,
+          },
+        };
+      }
+      // The team's own text, as written: their rules are their call; only the janitor's rule is held.
+      return {
+        write: team.policyText,
+        notes: {
+          outcome: 'held-in-use',
+          ...findings,
+          message: `the team's policy was put back as written, without the default rule: ${why}`,
+        },
+      };
+    }
+    return { write: merged.text, ...changesOf(merged), notes: notesOf(judgement, guard) };
   };
   return writeLoop({
     target,
@@ -425,7 +598,11 @@ export async function remediateAudited(
         const registry = byRegion.get(ref.region);
         if (!registry) throw new Error(`no registry was given for ${ref.region}, where ${ref.repositoryName} was audited`);
         return known
-          ? remediateRepository(registry, ref, options, { tags: known.tags, policyText: known.lifecyclePolicyText })
+          ? remediateRepository(registry, ref, options, {
+              tags: known.tags,
+              policyText: known.lifecyclePolicyText,
+              ...(known.images === undefined ? {} : { images: known.images }),
+            })
           : remediateRepository(registry, ref, options);
       }),
     );

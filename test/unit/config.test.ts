@@ -38,6 +38,9 @@ describe('loadConfig', () => {
         archivePricePerGbMonth: undefined,
         reportTopicArn: undefined,
         deployRegion: 'eu-west-1',
+        guard: 'on',
+        guardHorizonDays: 7,
+        inUseListS3Uri: undefined,
       });
       expect(loadConfig(LAMBDA_ENV)).toHaveProperty('auditRoleArn', undefined);
     });
@@ -51,10 +54,21 @@ describe('loadConfig', () => {
         JANITOR_ROLES: '',
         AUDIT_ROLE_ARN: ' ',
         MAX_UNTAGGED_DAYS: '',
+        GUARD: '',
+        GUARD_HORIZON_DAYS: '',
+        IN_USE_LIST_S3_URI: '',
       });
-      expect(config).toMatchObject({ regions: ['eu-west-1'], exclude: [], reportBus: 'default', janitorRoles: [] });
+      expect(config).toMatchObject({
+        regions: ['eu-west-1'],
+        exclude: [],
+        reportBus: 'default',
+        janitorRoles: [],
+        guard: 'on',
+        guardHorizonDays: 7,
+      });
       expect(config.auditRoleArn).toBeUndefined();
       expect(config.maxUntaggedDays).toBeUndefined();
+      expect(config.inUseListS3Uri).toBeUndefined();
     });
   });
 
@@ -81,6 +95,9 @@ describe('loadConfig', () => {
         ARCHIVE_AFTER_DAYS: '120',
         ARCHIVE_PRICE_PER_GB_MONTH: '0.07',
         REPORT_TOPIC_ARN: 'arn:aws:sns:eu-west-1:123456789012:ecr-janitor-prod-ReportTopic-1A2B',
+        GUARD: 'OFF',
+        GUARD_HORIZON_DAYS: '14',
+        IN_USE_LIST_S3_URI: 's3://ops-lists/ecr/in-use.txt',
       });
       expect(config).toEqual({
         defaultDays: 14,
@@ -103,6 +120,9 @@ describe('loadConfig', () => {
         archivePricePerGbMonth: 0.07,
         reportTopicArn: 'arn:aws:sns:eu-west-1:123456789012:ecr-janitor-prod-ReportTopic-1A2B',
         deployRegion: 'eu-west-1',
+        guard: 'off',
+        guardHorizonDays: 14,
+        inUseListS3Uri: 's3://ops-lists/ecr/in-use.txt',
       });
     });
 
@@ -153,6 +173,11 @@ describe('loadConfig', () => {
       ['CONCURRENCY', 'eight', 'concurrency', 'whole number'],
       ['REPORT_BUS', 'my bus!', 'reportBus', 'event bus name or an event bus ARN'],
       ['RATE_LIMITS', 'DescribeImages=fast', 'rateLimits', 'must look like Operation=PER_SECOND'],
+      ['GUARD', 'maybe', 'guard', 'must be on or off'],
+      ['GUARD_HORIZON_DAYS', '-1', 'guardHorizonDays', 'whole number of days'],
+      ['GUARD_HORIZON_DAYS', '4000', 'guardHorizonDays', 'at most 3650'],
+      ['IN_USE_LIST_S3_URI', 'https://bucket.s3.amazonaws.com/list.txt', 'inUseListS3Uri', 'S3 object URI'],
+      ['IN_USE_LIST_S3_URI', 's3://bucket-only', 'inUseListS3Uri', 'S3 object URI'],
       ['CONNECTION_TIMEOUT_MS', '3s', 'connectionTimeoutMs', 'whole number of milliseconds'],
       ['CONNECTION_TIMEOUT_MS', '50', 'connectionTimeoutMs', 'at least 100'],
       ['REQUEST_TIMEOUT_MS', '600001', 'requestTimeoutMs', 'at most 600000'],

@@ -50,30 +50,25 @@ function checkTimeout(name: string, value: number): number {
   return value;
 }
 
-/**
- * Builds an ECR client with connection and request timeouts, adaptive retry (client-side rate limiting after throttling, since most
- * ECR control-plane rates are unpublished) and, when given, the call counter attached. Build one per
- * region and reuse it: the adaptive rate limiter learns per client.
- *
- * @example
- * const counter = new CallCounter();
- * const client = createEcrClient({ region: 'eu-west-1', counter });
- */
-export function createEcrClient(options: EcrClientOptions): ECRClient {
-  const client = new ECRClient(sdkClientConfig(options));
-  if (options.rateLimits !== undefined) attachRateLimits(client, options.rateLimits);
-  options.counter?.attach(client);
-  return client;
+/** The settings every AWS client of a run shares, checked: region, retries, timeouts, endpoint and credentials. */
+export interface BaseClientConfig {
+  region: string;
+  retryMode: 'adaptive' | 'standard';
+  maxAttempts: number;
+  requestHandler: NonNullable<ECRClientConfig['requestHandler']>;
+  endpoint?: string;
+  credentials?: ECRClientConfig['credentials'];
 }
 
 /**
- * The settings every AWS client of the janitor shares, checked: region, retries, the connection and
- * request timeouts, and the endpoint, credentials and transport when given.
+ * Checks the options shared by every client (ECR, ECS, Lambda, the tagging API) and turns them into
+ * the SDK's configuration: timeouts that throw, the retry mode and attempts, the endpoint and
+ * credentials, and the transport when given.
  *
- * @example new S3Client(sdkClientConfig({ region: 'eu-west-1', maxAttempts: 3 }))
+ * @example new S3Client(baseClientConfig({ region: 'eu-west-1', maxAttempts: 3 }))
  * @throws ConfigError naming the setting that is out of range
  */
-export function sdkClientConfig(options: EcrClientOptions): ECRClientConfig {
+export function baseClientConfig(options: EcrClientOptions): BaseClientConfig {
   const maxAttempts = options.maxAttempts ?? DEFAULT_MAX_ATTEMPTS;
   if (!Number.isInteger(maxAttempts) || maxAttempts < 1) {
     throw new ConfigError(`maxAttempts must be a whole number of at least 1 (got ${String(maxAttempts)}); use 1 to disable retries`);
@@ -87,7 +82,7 @@ export function sdkClientConfig(options: EcrClientOptions): ECRClientConfig {
   }
   const connectionTimeout = checkTimeout('connectionTimeoutMs', options.connectionTimeoutMs ?? DEFAULT_CONNECTION_TIMEOUT_MS);
   const requestTimeout = checkTimeout('requestTimeoutMs', options.requestTimeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS);
-  const config: ECRClientConfig = {
+  const config: BaseClientConfig = {
     region: options.region,
     retryMode,
     maxAttempts,
@@ -100,13 +95,29 @@ export function sdkClientConfig(options: EcrClientOptions): ECRClientConfig {
 }
 
 /**
+ * Builds an ECR client with connection and request timeouts, adaptive retry (client-side rate
+ * limiting after throttling, since most ECR control-plane rates are unpublished) and, when given,
+ * the call counter attached. Build one per region and reuse it: the adaptive rate limiter learns per client.
+ *
+ * @example
+ * const counter = new CallCounter();
+ * const client = createEcrClient({ region: 'eu-west-1', counter });
+ */
+export function createEcrClient(options: EcrClientOptions): ECRClient {
+  const client = new ECRClient(baseClientConfig(options));
+  if (options.rateLimits !== undefined) attachRateLimits(client, options.rateLimits);
+  options.counter?.attach(client);
+  return client;
+}
+
+/**
  * A Resource Groups Tagging API client with the same retries, timeouts and counting as the ECR
  * clients (its calls go in the report's `apiCalls` as `GetResources`).
  *
  * @example const tags = new TaggingApiTagIndex({ client: createTaggingClient({ region, counter }), region });
  */
 export function createTaggingClient(options: EcrClientOptions): ResourceGroupsTaggingAPIClient {
-  const client = new ResourceGroupsTaggingAPIClient(sdkClientConfig(options));
+  const client = new ResourceGroupsTaggingAPIClient(baseClientConfig(options));
   options.counter?.attach(client);
   return client;
 }

@@ -30,6 +30,9 @@ export const CSV_COLUMNS = [
   'archiveRuleSuggestion',
   'findings',
   'untaggedRetentionDays',
+  'inUseImages',
+  'inUseAtRisk',
+  'heldInUse',
 ] as const satisfies ReadonlyArray<keyof RepositoryReport>;
 
 /** Fields written as several columns (one per tag key) rather than one. */

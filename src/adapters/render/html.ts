@@ -21,6 +21,7 @@ import {
   TOP_REPOSITORIES,
   withReferrersAtRisk,
 } from './format';
+import { IN_USE_AT_RISK_NOTE, atRiskImagesOf, atRiskStatus, guardLine } from './in-use';
 
 import type { HistoryEntry, TrendPoint } from '../../domain/history';
 export type { TrendPoint } from '../../domain/history';
@@ -504,7 +505,7 @@ function errorsSection(report: AuditReport): string {
   if (report.errors.length === 0) return '';
   const rows = report.errors.map(
     (e) =>
-      `<tr><td>${h(e.region)}</td><td class="repo">${e.repositoryName === undefined ? '<em>repository listing</em>' : h(e.repositoryName)}</td><td>${h(e.code)}</td><td class="msg">${h(e.message)}</td></tr>`,
+      `<tr><td>${h(e.region)}</td><td class="repo">${e.repositoryName !== undefined ? h(e.repositoryName) : e.source !== undefined ? `<em>in-use source ${h(e.source)}</em>` : '<em>repository listing</em>'}</td><td>${h(e.code)}</td><td class="msg">${h(e.message)}</td></tr>`,
   );
   return [
     `<section data-testid="errors" class="errors">`,
@@ -566,6 +567,27 @@ function referrersAtRiskCallout(report: AuditReport): string {
     `<h2><span data-testid="total-referrers-at-risk" data-value="${h(String(n))}">${h(formatCount(n))}</span> ${n === 1 ? 'referrer' : 'referrers'} at risk</h2>`,
     `<p>${h(`${REFERRERS_AT_RISK_NOTE.charAt(0).toUpperCase()}${REFERRERS_AT_RISK_NOTE.slice(1)}`)}</p>`,
     `<div class="table-wrap"><table><thead><tr><th scope="col">Region</th><th scope="col">Repository</th><th scope="col">Policy</th><th scope="col" class="num">Referrers</th><th scope="col" class="num">At risk</th></tr></thead><tbody>`,
+    ...rows,
+    `</tbody></table></div>`,
+    `</section>`,
+  ].join('\n');
+}
+
+/** A callout listing every in-use image at risk with its consumers, the rule and what the guard did. */
+function inUseAtRiskSection(report: AuditReport): string {
+  const images = atRiskImagesOf(report);
+  const guard = guardLine(report);
+  if (images.length === 0) return guard === undefined ? '' : `<p class="meta" data-testid="guard">${h(guard)}</p>`;
+  const t = report.totals;
+  const rows = images.map(
+    (i) =>
+      `<tr data-testid="in-use-at-risk-row"><td>${h(i.region)}</td><td class="repo">${h(i.repositoryName)}</td><td class="msg"><code>${h(i.imageDigest)}</code></td><td class="msg">${i.consumers.map((c) => h(c)).join('<br>')}</td><td class="msg">${h(i.rule)}</td><td>${h(atRiskStatus(i))}</td></tr>`,
+  );
+  return [
+    `<section data-testid="in-use-at-risk" class="callout" role="note">`,
+    `<h2><span data-testid="total-in-use-at-risk" data-value="${h(String(images.length))}">${h(formatCount(images.length))}</span> ${images.length === 1 ? 'image' : 'images'} in use at risk; <span data-testid="total-repositories-held" data-value="${h(String(t.repositoriesHeld))}">${h(formatCount(t.repositoriesHeld))}</span> ${t.repositoriesHeld === 1 ? 'repository' : 'repositories'} held</h2>`,
+    `<p>${h(`${IN_USE_AT_RISK_NOTE.charAt(0).toUpperCase()}${IN_USE_AT_RISK_NOTE.slice(1)}`)}${guard === undefined ? '' : ` ${h(guard)}.`}</p>`,
+    `<div class="table-wrap"><table><thead><tr><th scope="col">Region</th><th scope="col">Repository</th><th scope="col">Image</th><th scope="col">Used by</th><th scope="col">Removed by</th><th scope="col">Status</th></tr></thead><tbody>`,
     ...rows,
     `</tbody></table></div>`,
     `</section>`,
@@ -712,7 +734,8 @@ function archiveSection(report: AuditReport): string {
 }
 
 /**
- * The audit as one self-contained HTML page: totals, the referrers at risk (when any), a bar chart
+ * The audit as one self-contained HTML page: totals, the referrers at risk (when any), the in-use
+ * images at risk with their consumers (when any), a bar chart
  * of the repositories with the most reclaimable bytes, a weekly trend chart when `history` has two
  * or more points, every repository, and the errors and warnings (when any). No external scripts, styles, fonts or images; every report text is escaped, and a
  * Content-Security-Policy forbids scripts should anything slip through.
@@ -797,6 +820,7 @@ export function renderHtml(report: AuditReport, options: HtmlOptions = {}): stri
     ...cards,
     `</div></section>`,
     referrersAtRiskCallout(report),
+    inUseAtRiskSection(report),
     `<section>`,
     `<h2>${top.length < repositories.length ? `Top ${h(String(top.length))} repositories by reclaimable bytes` : 'Repositories by reclaimable bytes'}</h2>`,
     `<figure>`,

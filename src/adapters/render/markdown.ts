@@ -18,6 +18,7 @@ import {
   policyLabel,
   withReferrersAtRisk,
 } from './format';
+import { IN_USE_AT_RISK_NOTE, atRiskImagesOf, atRiskStatus, guardLine } from './in-use';
 
 /**
  * Escapes inline text for Markdown, table cells included: backslash-escapes what starts emphasis,
@@ -69,6 +70,8 @@ export function renderMarkdown(report: AuditReport): string {
   out.push(`- **Policies evaluated at:** ${escapeMarkdown(report.now)}`);
   out.push(`- **Untagged images expire after:** ${report.days} days`);
   out.push(`- **Storage price:** ${escapeMarkdown(formatPrice(report.pricePerGbMonth))}`);
+  const guard = guardLine(report);
+  if (guard !== undefined) out.push(`- ${escapeMarkdown(guard)}`);
   out.push('');
 
   const totals: Array<[string, string]> = [
@@ -79,6 +82,13 @@ export function renderMarkdown(report: AuditReport): string {
     ['Images', formatCount(t.images)],
     ['Untagged images', formatCount(t.untaggedImages)],
     ['Referrers at risk', formatCount(t.referrersAtRisk)],
+    ...(report.guard === undefined
+      ? []
+      : ([
+          ['Images in use', formatCount(t.inUseImages)],
+          ['In use, at risk', formatCount(t.inUseAtRisk)],
+          ['Repositories held by the in-use guard', formatCount(t.repositoriesHeld)],
+        ] as Array<[string, string]>)),
     ['Stored (billed)', formatBytes(t.storedBytes)],
     ['Naive sum of image sizes', formatBytes(t.naiveBytes)],
     ['Reclaimable', `${formatBytes(t.reclaimableBytes)} (${formatPercent(t.reclaimableBytes, t.storedBytes)} of stored)`],
@@ -185,6 +195,30 @@ export function renderMarkdown(report: AuditReport): string {
     );
   }
 
+  const atRiskImages = atRiskImagesOf(report);
+  if (atRiskImages.length > 0) {
+    out.push('## In-use images at risk', '');
+    out.push(
+      `> **${formatCount(atRiskImages.length)} ${atRiskImages.length === 1 ? 'image' : 'images'} in use at risk:** ${escapeMarkdown(IN_USE_AT_RISK_NOTE)}`,
+      '',
+    );
+    out.push(
+      table(
+        ['Region', 'Repository', 'Image', 'Used by', 'Removed by', 'Status'],
+        atRiskImages.map((i) => [
+          escapeMarkdown(i.region),
+          escapeMarkdown(i.repositoryName),
+          escapeMarkdown(i.imageDigest),
+          escapeMarkdown(i.consumers.join(', ')),
+          escapeMarkdown(i.rule),
+          escapeMarkdown(atRiskStatus(i)),
+        ]),
+        ['l', 'l', 'l', 'l', 'l', 'l'],
+      ),
+    );
+    out.push('');
+  }
+
   out.push('## Repositories', '');
   if (report.repositories.length === 0) {
     out.push('No repositories audited.');
@@ -259,7 +293,12 @@ export function renderMarkdown(report: AuditReport): string {
     'Error',
     report.errors.map((e) => ({
       ...e,
-      where: e.repositoryName === undefined ? '*(repository listing)*' : escapeMarkdown(e.repositoryName),
+      where:
+        e.repositoryName !== undefined
+          ? escapeMarkdown(e.repositoryName)
+          : e.source !== undefined
+            ? `*(in-use source ${escapeMarkdown(e.source)})*`
+            : '*(repository listing)*',
     })),
   );
   findings(

@@ -18,6 +18,8 @@ import {
   TOP_REPOSITORIES,
   withReferrersAtRisk,
 } from './format';
+import { IN_USE_AT_RISK_NOTE, atRiskImagesOf, atRiskStatus, guardLine } from './in-use';
+import { listConsumers, shortDigest } from '../../domain/in-use';
 import { renderTable } from './table';
 
 /** Options of {@link renderSummaryTable}. */
@@ -34,6 +36,9 @@ export const SUMMARY_GROUPS_LIMIT = 10;
 
 /** How many warnings the summary lists; the other reports list them all. */
 export const SUMMARY_WARNINGS_LIMIT = 10;
+
+/** How many in-use images at risk the summary lists; the other reports list them all. */
+export const SUMMARY_AT_RISK_LIMIT = 10;
 
 /** Longest warning message on a terminal line; the other reports carry the whole text. */
 const WARNING_CHARS = 200;
@@ -81,6 +86,15 @@ export function renderSummaryTable(report: AuditReport, options: SummaryOptions 
             ] as const,
           ]
         : []),
+      ...(report.guard === undefined
+        ? []
+        : ([
+            ['Images in use', formatCount(t.inUseImages)],
+            [
+              '  at risk',
+              `${formatCount(t.inUseAtRisk)} (${formatCount(t.repositoriesHeld)} ${t.repositoriesHeld === 1 ? 'repository' : 'repositories'} held by the guard)`,
+            ],
+          ] as const)),
       ['Stored (billed)', formatBytes(t.storedBytes)],
       ['Naive sum of image sizes', `${formatBytes(t.naiveBytes)} (shared layers counted once per image)`],
       ['Reclaimable', `${formatBytes(t.reclaimableBytes)} (${formatPercent(t.reclaimableBytes, t.storedBytes)} of stored)`],
@@ -97,6 +111,20 @@ export function renderSummaryTable(report: AuditReport, options: SummaryOptions 
   );
   // One line, under the totals, so that the number is not misread as something to clean up.
   if (t.referrersAtRisk > 0) lines.push(`Referrers at risk: ${REFERRERS_AT_RISK_NOTE}`);
+  const guard = guardLine(report);
+  if (guard !== undefined) lines.push(guard);
+  const atRiskImages = atRiskImagesOf(report);
+  if (atRiskImages.length > 0) {
+    lines.push('');
+    lines.push(`In-use images at risk: ${IN_USE_AT_RISK_NOTE}`);
+    for (const image of atRiskImages.slice(0, SUMMARY_AT_RISK_LIMIT)) {
+      lines.push(
+        `  ${image.region} ${image.repositoryName} ${shortDigest(image.imageDigest)}: ${atRiskStatus(image)}; used by ${listConsumers(image.consumers)}; ${image.rule}`,
+      );
+    }
+    const left = atRiskImages.length - SUMMARY_AT_RISK_LIMIT;
+    if (left > 0) lines.push(`  … and ${formatCount(left)} more (the JSON, Markdown and HTML reports list every image).`);
+  }
 
   const sorted = byReclaimable(report.repositories);
   const shown = sorted.slice(0, limit);
@@ -176,7 +204,8 @@ export function renderSummaryTable(report: AuditReport, options: SummaryOptions 
     const n = report.errors.length;
     lines.push(`${formatCount(n)} ${n === 1 ? 'error' : 'errors'} (the run went on without the failed parts):`);
     for (const e of report.errors) {
-      lines.push(oneLine(`  ${e.region}${e.repositoryName === undefined ? '' : ` ${e.repositoryName}`}: ${e.code}: ${e.message}`));
+      const where = e.repositoryName !== undefined ? ` ${e.repositoryName}` : e.source !== undefined ? ` (in-use source ${e.source})` : '';
+      lines.push(oneLine(`  ${e.region}${where}: ${e.code}: ${e.message}`));
     }
   }
 

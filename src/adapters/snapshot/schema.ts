@@ -123,6 +123,16 @@ export const snapshotSchema = z.object({
         accountId: z.string(),
         region: regionName,
         repositories: z.array(repositorySchema).superRefine(noDuplicates((r) => r.repositoryName, 'repositoryName', 'repository')),
+        inUse: z
+          .array(
+            z.object({
+              repositoryName: z.string().min(1),
+              imageDigest: z.string().regex(/^sha256:[0-9a-f]{64}$/, 'must be a sha256 digest'),
+              consumer: z.string().min(1),
+            }),
+          )
+          .optional(),
+        inUseErrors: z.array(z.object({ source: z.enum(['ecs', 'lambda', 'list']), code: z.string(), message: z.string() })).optional(),
       }),
     )
     .superRefine(noDuplicates((r) => r.region, 'region', 'region')),

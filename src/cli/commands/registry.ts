@@ -19,8 +19,10 @@ import {
 } from '../../adapters/render';
 import { renderRemediationPlan } from '../../adapters/render/remediation';
 import { parseSnapshot } from '../../adapters/snapshot/schema';
+import { snapshotInUse, type SnapshotInUseSources } from '../../adapters/snapshot/snapshot-in-use';
 import { SnapshotRegistry } from '../../adapters/snapshot/snapshot-registry';
 import { writeSnapshotFile } from '../../adapters/snapshot/snapshot-writer';
+import { inUseRecordOf } from '../../domain/in-use';
 import { DEFAULT_MAX_UNTAGGED_DAYS, DEFAULT_UNTAGGED_DAYS } from '../../domain/policy';
 import type { RepositoryState, SnapshotFile } from '../../domain/registry';
 import { SNAPSHOT_FORMAT } from '../../domain/registry';
@@ -31,6 +33,7 @@ import { toEpochMs } from '../../domain/time';
 import { DEFAULT_OPT_OUT_TAG } from '../../domain/selection';
 import type { PolicyWriter, RegistryReader } from '../../ports/registry';
 import { audit, scanRegistries } from '../../use-cases/audit';
+import { inUseProvider } from '../../use-cases/in-use';
 import { remediate, type RemediationOutcome, type RemediationResult } from '../../use-cases/remediate';
 import type { CliContext } from '../context';
 import { EXIT, UsageError } from '../errors';
@@ -54,6 +57,7 @@ import {
 import { DEFAULT_ARCHIVE_AFTER_DAYS, MAX_ARCHIVE_AFTER_DAYS } from '../../domain/archive';
 import { checkOutputDirectory, checkOutputFile, outputError, writeFilesAtomically } from '../output';
 import { DEFAULT_PROGRESS_INTERVAL_SECONDS, progressReporter, type ProgressReporter } from '../progress';
+import { addInUseOptions, inUseSourcesOf, readInUse, type GuardFlags, type InUseFlags } from './in-use';
 
 /** Flags shared by the commands that read a registry. */
 interface SourceFlags {
@@ -91,7 +95,11 @@ function addSourceOptions(command: Command, { snapshot, selection }: { snapshot:
         ? 'comma-separated AWS regions (default: AWS_REGION; with --snapshot, every region in the file)'
         : 'comma-separated AWS regions (default: AWS_REGION)',
     )
-    .option('--endpoint <url>', 'ECR endpoint URL (http or https), e.g. a local emulator', parseEndpoint)
+    .option(
+      '--endpoint <url>',
+      'AWS endpoint URL (http or https) for ECR, and ECS and Lambda when scanning for images in use, e.g. a local emulator',
+      parseEndpoint,
+    )
     .option(
       '--concurrency <n>',
       `repositories read at the same time, 1 to ${MAX_CONCURRENCY}`,
@@ -167,8 +175,8 @@ function parseRegions(value: string | undefined): string[] {
   return regions;
 }
 
-/** The registries a command reads; `capturedAt` is set for snapshots (epoch ms). */
-type Sources = Array<{ reader: RegistryReader; writer?: PolicyWriter }> & { capturedAt?: number };
+/** The registries a command reads; `capturedAt` (epoch ms) and the recorded images in use are set for snapshots. */
+type Sources = Array<{ reader: RegistryReader; writer?: PolicyWriter }> & { capturedAt?: number; inUse?: SnapshotInUseSources };
 
 /** Builds the readers (and writers) a command runs against: a snapshot file or live ECR. */
 async function openSources(flags: SourceFlags, counter: CallCounter): Promise<Sources> {
@@ -183,7 +191,7 @@ async function openSources(flags: SourceFlags, counter: CallCounter): Promise<So
       );
     return Object.assign(
       readers.map((reader) => ({ reader })),
-      { capturedAt: toEpochMs(snapshot.capturedAt) },
+      { capturedAt: toEpochMs(snapshot.capturedAt), inUse: snapshotInUse(snapshot, regions) },
     );
   }
   const live =
@@ -234,19 +242,24 @@ const DAYS_HELP = 'the default rule expires untagged images this many days after
 
 /**
  * The line `audit` and `snapshot` print on stderr before exiting 3: how many regions could not be
- * listed and how many repositories could not be read.
+ * listed, how many repositories could not be read and how many in-use sources could not be read.
  *
  * @example partialFailureLine(report.errors, 'audited', 'the report') // '1 region could not be listed (…); 2 repositories could not be fully audited; see "errors" in the report'
  */
 export function partialFailureLine(errors: readonly ReportError[], done: string, where: string): string | undefined {
-  const regions = errors.filter((e) => e.repositoryName === undefined).length;
+  const regional = errors.filter((e) => e.repositoryName === undefined);
+  const regions = regional.filter((e) => e.source === undefined).length;
+  const sources = regional.length - regions;
   const repositories = new Set(errors.filter((e) => e.repositoryName !== undefined).map((e) => `${e.region}/${e.repositoryName}`)).size;
-  if (regions === 0 && repositories === 0) return undefined;
+  if (regional.length === 0 && repositories === 0) return undefined;
   const parts = [
     regions > 0
       ? `${regions} region${regions === 1 ? '' : 's'} could not be listed (a region failure: its repositories are all missing)`
       : '',
     repositories > 0 ? `${repositories} repositor${repositories === 1 ? 'y' : 'ies'} could not be fully ${done}` : '',
+    sources > 0
+      ? `${sources} in-use source${sources === 1 ? '' : 's'} could not be read (writes that could remove an image are held in ${sources === 1 ? 'its region' : 'their regions'})`
+      : '',
   ].filter((part) => part !== '');
   return `${parts.join('; ')}; see "errors" in ${where}`;
 }
@@ -262,7 +275,7 @@ export function auditCommand(ctx: CliContext): Command {
       "\nAudit changes nothing, but reading manifests (BatchGetImage) refreshes each image's lastRecordedPullTime\n" +
         'unless your principal is excluded from pull-time updates (aws ecr register-pull-time-update-exclusion).',
     );
-  addSourceOptions(command, { snapshot: true, selection: true })
+  addInUseOptions(addSourceOptions(command, { snapshot: true, selection: true }), { guard: true })
     .option('--days <n>', DAYS_HELP, parseCountNumber, DEFAULT_UNTAGGED_DAYS)
     .option(
       '--max-untagged-days <n>',
@@ -298,7 +311,9 @@ export function auditCommand(ctx: CliContext): Command {
     .action(
       async (
         opts: SourceFlags &
-          SelectionFlags & {
+          SelectionFlags &
+          InUseFlags &
+          GuardFlags & {
             days: number;
             maxUntaggedDays: number;
             now?: number;
@@ -318,6 +333,9 @@ export function auditCommand(ctx: CliContext): Command {
           );
         const counter = new CallCounter();
         const sources = await openSources(opts, counter);
+        // What is in use, read before the repositories are judged; a source that fails is an error of its region.
+        const regions = sources.map((s) => s.reader.region);
+        const inUse = await readInUse(opts, { ...(sources.inUse === undefined ? {} : { snapshot: sources.inUse }), counter, regions });
         const progress = progressOf(ctx, opts);
         const report = await audit(
           sources.map((s) => s.reader),
@@ -336,6 +354,17 @@ export function auditCommand(ctx: CliContext): Command {
             ...(opts.snapshot === undefined ? { counter } : {}),
             onProgress: progress.update,
             ...(ctx.signal ? { signal: ctx.signal } : {}),
+            ...(inUse === undefined
+              ? {}
+              : {
+                  inUse: {
+                    catalogs: inUse.catalogs,
+                    errors: inUse.errors,
+                    mode: opts.guard,
+                    horizonDays: opts.guardHorizonDays,
+                    sources: inUse.names,
+                  },
+                }),
           },
         );
         progress.done();
@@ -360,14 +389,17 @@ export function auditCommand(ctx: CliContext): Command {
 }
 
 /** Flags of `remediate`. */
-type RemediateFlags = SourceFlags & SelectionFlags & { days: number; maxUntaggedDays?: number; apply: boolean; format: 'table' | 'json' };
+type RemediateFlags = SourceFlags &
+  SelectionFlags &
+  InUseFlags &
+  GuardFlags & { days: number; maxUntaggedDays?: number; apply: boolean; format: 'table' | 'json' };
 
 /** `remediate`: merge the default rule into every policy that lacks one (dry run unless --apply). */
 export function remediateCommand(ctx: CliContext): Command {
   const command = new Command('remediate').description(
     'merge the default untagged-image rule into every policy that lacks one; dry run unless --apply',
   );
-  addSourceOptions(command, { snapshot: true, selection: true })
+  addInUseOptions(addSourceOptions(command, { snapshot: true, selection: true }), { guard: true })
     .option('--days <n>', DAYS_HELP, parseCountNumber, DEFAULT_UNTAGGED_DAYS)
     .option(
       '--max-untagged-days <n>',
@@ -382,6 +414,11 @@ export function remediateCommand(ctx: CliContext): Command {
         throw new UsageError('--apply cannot be used with --snapshot: a snapshot is read-only; drop --snapshot to write to ECR');
       const counter = new CallCounter();
       const sources = await openSources(opts, counter);
+      // Read per region, only once a write is due there: a compliant account costs no workload scan.
+      const inUse = await inUseSourcesOf(opts, { ...(sources.inUse === undefined ? {} : { snapshot: sources.inUse }), counter });
+      const provider = inUseProvider(inUse?.sources ?? { scannersFor: () => [] });
+      // A snapshot is judged as it was when captured, as audit does.
+      const now = Number.isNaN(sources.capturedAt ?? Number.NaN) ? ctx.now() : (sources.capturedAt as number);
       const progress = progressOf(ctx, opts);
       const result = await remediate(sources, {
         days: opts.days,
@@ -389,10 +426,12 @@ export function remediateCommand(ctx: CliContext): Command {
         apply: opts.apply,
         concurrency: opts.concurrency,
         selection: { optOutTag: opts.optOutTag, exclude: opts.exclude },
+        guard: { enabled: opts.guard === 'on', horizonDays: opts.guardHorizonDays, inUse: provider, now: () => now },
         onProgress: progress.update,
         ...(ctx.signal ? { signal: ctx.signal } : {}),
       });
       progress.done();
+      result.errors.push(...provider.errors());
       if (opts.format === 'json') {
         ctx.out(JSON.stringify({ apply: opts.apply, ...result, apiCalls: counter.snapshot().calls }, null, 2));
       } else {
@@ -414,7 +453,9 @@ export function remediateCommand(ctx: CliContext): Command {
  */
 export function errorLine(e: ReportError): string {
   // One line, control characters made visible: names and messages may come from a snapshot file.
-  return oneLine(`error: ${e.region}${e.repositoryName === undefined ? '' : `/${e.repositoryName}`}: ${e.code}: ${e.message}`);
+  const where = e.repositoryName === undefined ? '' : `/${e.repositoryName}`;
+  const source = e.source === undefined ? '' : ` (in-use source ${e.source})`;
+  return oneLine(`error: ${e.region}${where}${source}: ${e.code}: ${e.message}`);
 }
 
 /** Outcomes that leave a repository without untagged cleanup although the janitor may change it. */
@@ -434,14 +475,18 @@ const NOT_REMEDIATED: ReadonlySet<RemediationOutcome> = new Set<RemediationOutco
  */
 export function remediationProblems(result: RemediationResult): string[] {
   // A repository's own error is also its `failed` action: each is reported once, from the action.
-  const regions = result.errors.filter((e) => e.repositoryName === undefined).map(errorLine);
+  const regional = result.errors.filter((e) => e.repositoryName === undefined);
+  const regions = regional.map(errorLine);
+  const unlisted = regional.filter((e) => e.source === undefined).length;
+  const unscanned = regional.length - unlisted;
   const repositories = result.actions
     .filter((a) => NOT_REMEDIATED.has(a.outcome))
     .map((a) => oneLine(`${a.outcome}: ${a.region}/${a.repositoryName}${a.message === undefined ? '' : `: ${a.message}`}`));
   if (regions.length === 0 && repositories.length === 0) return [];
   const summary = [
     repositories.length > 0 ? `${repositories.length} repositor${repositories.length === 1 ? 'y was' : 'ies were'} not remediated` : '',
-    regions.length > 0 ? `${regions.length} region${regions.length === 1 ? '' : 's'} could not be listed` : '',
+    unlisted > 0 ? `${unlisted} region${unlisted === 1 ? '' : 's'} could not be listed` : '',
+    unscanned > 0 ? `${unscanned} in-use source${unscanned === 1 ? '' : 's'} could not be read` : '',
   ].filter((part) => part !== '');
   return [`${summary.join('; ')}:`, ...regions, ...repositories];
 }
@@ -451,14 +496,22 @@ export function snapshotCommand(ctx: CliContext): Command {
   const command = new Command('snapshot').description(
     'capture repositories, policies, tags, images and manifests into a file for offline audits',
   );
-  addSourceOptions(command, { snapshot: false, selection: false })
+  addInUseOptions(addSourceOptions(command, { snapshot: false, selection: false }), { guard: false })
     .requiredOption('--out <file>', 'snapshot file to write')
-    .action(async (opts: SourceFlags & { out: string }) => {
+    .action(async (opts: SourceFlags & InUseFlags & { out: string }) => {
       await checkOutputFile(opts.out, '--out');
       const counter = new CallCounter();
       const sources = await openSources(opts, counter);
+      const collected = await readInUse(opts, { counter, regions: sources.map((s) => s.reader.region) });
       const progress = progressOf(ctx, opts);
       const byRegion = new Map<string, RepositoryState[]>(sources.map((s) => [s.reader.region, []]));
+      // The registry's images in use and the sources that failed, when the capture looked.
+      const inUseRecord = (region: string, states: readonly RepositoryState[]): Partial<SnapshotFile['registries'][number]> => {
+        const catalog = collected?.catalogs.get(region);
+        if (catalog === undefined) return {};
+        const failures = catalog.failuresIn(region).map(({ source, code, message }) => ({ source, code, message }));
+        return { inUse: inUseRecordOf(states, catalog), ...(failures.length > 0 ? { inUseErrors: failures } : {}) };
+      };
       const errors: AuditReport['errors'] = [];
       const { notReached } = await scanRegistries(
         sources.map((s) => s.reader),
@@ -494,6 +547,8 @@ export function snapshotCommand(ctx: CliContext): Command {
         registries: [...byRegion].map(([region, states]) => ({
           accountId: states[0]?.accountId ?? '',
           region,
+          // Before the repositories: the writer streams the repositories array last.
+          ...inUseRecord(region, states),
           repositories: states
             .sort((a, b) => a.repositoryName.localeCompare(b.repositoryName))
             .map((s) => ({
@@ -506,6 +561,7 @@ export function snapshotCommand(ctx: CliContext): Command {
             })),
         })),
       };
+      for (const e of collected?.errors ?? []) errors.push(e);
       // Written repository by repository: one string of a large account's snapshot could exceed V8's limit.
       try {
         await writeSnapshotFile(opts.out, file);

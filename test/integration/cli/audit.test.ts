@@ -56,6 +56,9 @@ const TOTAL_KEYS = [
   'images',
   'untaggedImages',
   'referrersAtRisk',
+  'inUseImages',
+  'inUseAtRisk',
+  'repositoriesHeld',
   'storedBytes',
   'naiveBytes',
   'reclaimableBytes',
@@ -89,6 +92,9 @@ const REPOSITORY_KEYS = [
   'costAllocationTags',
   'findings',
   'untaggedRetentionDays',
+  'inUseImages',
+  'inUseAtRisk',
+  'heldInUse',
 ].sort();
 
 function row(report: AuditReport, repositoryName: string, region = 'us-east-1'): RepositoryReport {
@@ -225,14 +231,17 @@ describe('ecr-janitor audit and snapshot (CLI against moto)', () => {
 
     it('counts each ECR call by operation, with a total, when reading one region', () => {
       // One listing; per repository one DescribeImages, GetLifecyclePolicy and ListTagsForResource;
-      // one BatchGetImage per repository that has images (shop/empty has none).
+      // one BatchGetImage per repository that has images (shop/empty has none); the in-use guard's
+      // scan of a region without ECS clusters or Lambda functions: one page of each.
       expect(report.apiCalls).toEqual({
         BatchGetImage: 3,
         DescribeImages: 4,
         DescribeRepositories: 1,
         GetLifecyclePolicy: 4,
         ListTagsForResource: 4,
-        total: 16,
+        ListClusters: 1,
+        ListFunctions: 1,
+        total: 18,
       });
     });
 
@@ -309,7 +318,13 @@ describe('ecr-janitor audit and snapshot (CLI against moto)', () => {
       ]);
       expect(row(twoRegions, 'eu/app', 'eu-west-1')).toMatchObject({ policyStatus: 'missing', images: 1, storedBytes: EU_STORED });
       expect(twoRegions.totals).toMatchObject({ repositories: 5, storedBytes: report.totals.storedBytes + EU_STORED });
-      expect(twoRegions.apiCalls).toMatchObject({ DescribeRepositories: 2, DescribeImages: 5, total: 16 + 5 });
+      expect(twoRegions.apiCalls).toMatchObject({
+        DescribeRepositories: 2,
+        DescribeImages: 5,
+        ListClusters: 2,
+        ListFunctions: 2,
+        total: 18 + 5 + 2,
+      });
       expect(both.stderr).toMatch(/^eu-west-1: 1 repositor/m);
     });
   });

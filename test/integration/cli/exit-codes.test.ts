@@ -177,16 +177,18 @@ describe('ecr-janitor CLI exit codes', () => {
       expect(run.code).toBe(3);
       const report = stdoutJson<AuditReport>(run);
       expect(report.repositories).toEqual([]);
-      expect(report.errors).toHaveLength(1);
+      // The listing's error, and the in-use sources that could not be read either (the guard holds the region).
+      expect(report.errors.map((e) => e.source)).toEqual([undefined, 'ecs', 'lambda']);
       expect(report.errors[0]).toMatchObject({
         region: 'us-east-1',
         code: expect.any(String) as string,
         message: expect.any(String) as string,
       });
       expect(report.errors[0]).not.toHaveProperty('repositoryName');
-      expect(report.apiCalls).toEqual({ DescribeRepositories: 1, total: 1 });
-      expect(report.apiRetries).toEqual({ DescribeRepositories: 7 });
+      expect(report.apiCalls).toEqual({ DescribeRepositories: 1, ListClusters: 1, ListFunctions: 1, total: 3 });
+      expect(report.apiRetries).toEqual({ DescribeRepositories: 7, ListClusters: 7, ListFunctions: 7 });
       expect(run.stderr).toContain('1 region could not be listed (a region failure');
+      expect(run.stderr).toContain('2 in-use sources could not be read');
       expect(run.stderr).toMatch(/^us-east-1: region failure: its repositories could not be listed: /m);
       expect(run.stderr).not.toContain('0 repositories to read');
     });
@@ -229,6 +231,13 @@ describe('ecr-janitor CLI exit codes', () => {
             /^region failure: its repositories could not be listed: .* \(recorded when the snapshot was captured at /,
           ) as string,
         },
+        // The in-use sources that failed then are replayed too, saying when.
+        ...['ecs', 'lambda'].map((source) => ({
+          region: 'us-east-1',
+          source,
+          code: expect.any(String) as string,
+          message: expect.stringMatching(/\(recorded when the snapshot was captured at \d{4}-/) as string,
+        })),
       ]);
       expect(run.stderr).toContain('1 region could not be listed');
     });

@@ -52,6 +52,13 @@ describe('ecr-janitor stopping', () => {
             /^region failure: its repositories could not be listed: timed out: no answer within the request timeout/,
           ),
         },
+        // The in-use sources time out the same way, and the guard holds the region's writes.
+        ...['ecs', 'lambda'].map((source) => ({
+          region: 'us-east-1',
+          source,
+          code: 'TimeoutError',
+          message: expect.stringMatching(/could not be read, so every write in us-east-1 that could remove an image is held: timed out: /),
+        })),
       ]);
       expect(silent.received).toBeGreaterThanOrEqual(2);
     });

@@ -91,6 +91,9 @@ function expectedCalls(written: number): Record<string, number> {
     GetLifecyclePolicy: repositories + 2 * written,
     ListTagsForResource: repositories + written,
     ...(written > 0 ? { PutLifecyclePolicy: written } : {}),
+    // The in-use guard: one page of clusters (none) and one of functions (none) in the region.
+    ListClusters: 1,
+    ListFunctions: 1,
   };
   return { ...calls, total: Object.values(calls).reduce((sum, n) => sum + n, 0) };
 }

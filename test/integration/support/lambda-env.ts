@@ -26,6 +26,10 @@ export const LAMBDA_ENV_KEYS = [
   'REPORT_BUS',
   'JANITOR_ROLES',
   'AUDIT_ROLE_ARN',
+  'GUARD',
+  'GUARD_HORIZON_DAYS',
+  'IN_USE_LIST_S3_URI',
+  'REPORT_TOPIC_ARN',
 ] as const;
 
 /** A variable of {@link LAMBDA_ENV_KEYS}. */

@@ -46,6 +46,31 @@ const REPORT_BUCKET_ARN = /^\$\{ReportBucket\.Arn\}(\/.+)?$/;
 const REPORT_BUS_ARN =
   /^(\$\{ReportBus\}|arn:(aws|\$\{AWS::Partition\}):events:\$\{AWS::Region\}:\$\{AWS::AccountId\}:event-bus\/\$\{ReportBus\})$/;
 const READ_ONLY_ACTION = /^[a-z0-9-]+:(describe|get|list|batchget)[a-z0-9]*$/;
+/** The one list object of the in-use guard: the S3 URI parameter's bucket and key. */
+const IN_USE_LIST_ARN = /^arn:\$\{AWS::Partition\}:s3:::\$\{ListObject\}$/;
+/** What the in-use guard reads, by the resources IAM lets each action be scoped to (Service Authorization Reference). */
+const IN_USE_ACTIONS = [
+  'ecs:listclusters',
+  'ecs:listservices',
+  'ecs:describeservices',
+  'ecs:describeservicerevisions',
+  'ecs:listtasks',
+  'ecs:describetasks',
+  'ecs:describetaskdefinition',
+  'lambda:listfunctions',
+  'lambda:getfunction',
+];
+/** Actions that take no resource ARN as the guard calls them: only "*" is possible. */
+const IN_USE_STAR_ONLY = ['ecs:listclusters', 'ecs:describetaskdefinition', 'ecs:listservices', 'ecs:listtasks', 'lambda:listfunctions'];
+/** ECS services, revisions and tasks, and Lambda functions, of this account in one configured region. */
+const ECS_WORKLOAD_ARN = new RegExp(
+  `^arn:\\$\\{AWS::Partition\\}:ecs:(${PACKAGED_REGIONS.join('|')}):\\$\\{AWS::AccountId\\}:(service|service-revision|task)/\\*$`,
+);
+const LAMBDA_FUNCTION_ARN = new RegExp(
+  `^arn:\\$\\{AWS::Partition\\}:lambda:(${PACKAGED_REGIONS.join('|')}):\\$\\{AWS::AccountId\\}:function:\\*$`,
+);
+/** The ecs:cluster condition of ListServices/ListTasks: this account's clusters in the configured regions. */
+const CLUSTER_ARNS = PACKAGED_REGIONS.map((r) => `arn:\${AWS::Partition}:ecs:${r}:\${AWS::AccountId}:cluster/*`);
 const FORBIDDEN_ACTIONS = ['ecr:batchdeleteimage', 'ecr:deleterepository', 'ecr:deletelifecyclepolicy'];
 
 function loadTemplate(): Template {
@@ -243,7 +268,41 @@ function deploymentBucketProtections(t: Template): string[] {
 
 const putLifecyclePolicyScope = (t: Template): string[] =>
   scopedActionViolations(t, (a) => a === 'ecr:putlifecyclepolicy', REPOSITORY_ARN, 'ecr:PutLifecyclePolicy');
-const s3Scope = (t: Template): string[] => scopedActionViolations(t, (a) => a.startsWith('s3:'), REPORT_BUCKET_ARN, 'S3 access');
+const s3Scope = (t: Template): string[] =>
+  identityAllowStatements(t).flatMap(({ where, statement }) =>
+    actionsOf(statement).some((a) => a.startsWith('s3:'))
+      ? resourcesOf(statement)
+          // The in-use list object: GetObject only, in the policy that exists only when the list is configured.
+          .filter(
+            (r) =>
+              !REPORT_BUCKET_ARN.test(r) &&
+              !(IN_USE_LIST_ARN.test(r) && where.startsWith('InUseListReadPolicy.') && actionsOf(statement).join() === 's3:getobject'),
+          )
+          .map((r) => `${where}: S3 access on ${r}`)
+      : [],
+  );
+
+/** The in-use guard's ECS and Lambda actions: read-only, each on the narrowest resource IAM allows for it. */
+function inUseScope(t: Template): string[] {
+  return identityAllowStatements(t).flatMap(({ where, statement }) => {
+    const actions = actionsOf(statement).filter((a) => a.startsWith('ecs:') || a.startsWith('lambda:'));
+    const resources = resourcesOf(statement);
+    const problems = actions.filter((a) => !IN_USE_ACTIONS.includes(a)).map((a) => `${where}: ${a} is not a read the in-use guard makes`);
+    for (const action of actions.filter((a) => IN_USE_ACTIONS.includes(a))) {
+      const allowed = IN_USE_STAR_ONLY.includes(action) ? /^\*$/ : action.startsWith('lambda:') ? LAMBDA_FUNCTION_ARN : ECS_WORKLOAD_ARN;
+      for (const r of resources.filter((x) => !allowed.test(x))) problems.push(`${where}: ${action} on ${r}`);
+    }
+    // Listing a cluster's services and tasks is authorised on "*": the condition keeps it to this account's clusters.
+    if (actions.some((a) => a === 'ecs:listservices' || a === 'ecs:listtasks')) {
+      const cluster = statement.Condition?.ArnLike?.['ecs:cluster'];
+      if (cluster === undefined || JSON.stringify(asArray(cluster).flatMap(render).sort()) !== JSON.stringify([...CLUSTER_ARNS].sort()))
+        problems.push(
+          `${where}: ecs:ListServices/ListTasks without the ecs:cluster condition on this account's clusters in the configured regions`,
+        );
+    }
+    return problems;
+  });
+}
 const putEventsScope = (t: Template): string[] =>
   scopedActionViolations(t, (a) => a === 'events:putevents', REPORT_BUS_ARN, 'events:PutEvents');
 
@@ -413,6 +472,7 @@ const CHECKS = {
   reservedConcurrency,
   deploymentBucketProtections,
   s3Scope,
+  inUseScope,
   putEventsScope,
   lambdaPlatform,
   ownRoles,
@@ -511,6 +571,46 @@ const MUTATIONS: Array<[string, CheckName, (t: Template) => void, string]> = [
     's3Scope',
     addStatement('ScheduledAuditRole', { Effect: 'Allow', Action: 's3:GetObject', Resource: 'arn:aws:s3:::someone-elses-bucket/*' }),
     'someone-elses-bucket',
+  ],
+  [
+    'the in-use list policy reads the whole bucket',
+    's3Scope',
+    (t) => {
+      const doc = t.Resources.InUseListReadPolicy?.Properties?.PolicyDocument as { Statement: Statement[] };
+      doc.Statement[0] = { ...doc.Statement[0], Resource: 'arn:aws:s3:::ops-lists/*' };
+    },
+    'ops-lists/*',
+  ],
+  [
+    'an in-use statement may update a service',
+    'inUseScope',
+    addStatement('OnPolicyChangedRole', {
+      Effect: 'Allow',
+      Action: ['ecs:UpdateService'],
+      Resource: { 'Fn::Sub': 'arn:${AWS::Partition}:ecs:*:${AWS::AccountId}:service/*' },
+    }),
+    'ecs:updateservice is not a read',
+  ],
+  [
+    'GetFunction on any resource',
+    'inUseScope',
+    addStatement('ScheduledAuditRole', { Effect: 'Allow', Action: 'lambda:GetFunction', Resource: '*' }),
+    'lambda:getfunction on *',
+  ],
+  [
+    'DescribeTasks on another account',
+    'inUseScope',
+    addStatement('ScheduledAuditRole', { Effect: 'Allow', Action: 'ecs:DescribeTasks', Resource: 'arn:aws:ecs:*:*:task/*' }),
+    'ecs:describetasks on arn:aws:ecs:*:*:task/*',
+  ],
+  [
+    'ListTasks without the cluster condition',
+    'inUseScope',
+    (t) => {
+      for (const statement of inlineStatements(t, 'ScheduledAuditRole'))
+        if (statement.Sid === 'InUseListEcsServicesAndTasks') delete statement.Condition;
+    },
+    'without the ecs:cluster condition',
   ],
   [
     'PutEvents on every bus',
@@ -696,11 +796,14 @@ describe('generated CloudFormation template', () => {
   describe('IAM: exactly what each function calls', () => {
     const logs = ['logs:createlogstream', 'logs:putlogevents'];
     const onEvent = [...logs, 'ecr:getlifecyclepolicy', 'ecr:listtagsforresource', 'ecr:putlifecyclepolicy', 'sqs:sendmessage'];
+    // The in-use guard's reads, and the list object (in a policy that exists only when inUseListS3Uri is set).
+    const inUse = [...IN_USE_ACTIONS, 's3:getobject'];
     it.each([
       [
         'ScheduledAuditRole',
         [
           ...onEvent,
+          ...inUse,
           'ecr:describerepositories',
           'ecr:describeimages',
           'ecr:batchgetimage',
@@ -713,12 +816,54 @@ describe('generated CloudFormation template', () => {
         ],
       ],
       ['OnRepositoryCreatedRole', onEvent],
-      ['OnPolicyChangedRole', onEvent],
+      // The guard also reads the repository's images before a repair.
+      ['OnPolicyChangedRole', [...onEvent, ...inUse, 'ecr:describeimages', 'ecr:batchgetimage']],
     ])('%s grants only its calls', (role, expected) => {
       const granted = identityAllowStatements(template)
         .filter((s) => s.role === role)
         .flatMap((s) => actionsOf(s.statement));
-      expect([...new Set(granted)].sort()).toEqual([...expected].sort());
+      expect([...new Set(granted)].sort()).toEqual([...new Set(expected)].sort());
+    });
+
+    it('lets only the audit and policy-change roles read the in-use list, only when one is configured, and nothing else in S3 outside the report bucket', () => {
+      const policy = template.Resources.InUseListReadPolicy;
+      expect(policy?.Condition).toBe('HasInUseList');
+      expect((policy?.Properties?.Roles as unknown[]).map(targetId)).toEqual(['ScheduledAuditRole', 'OnPolicyChangedRole']);
+      const [statement] = (policy?.Properties?.PolicyDocument as { Statement: Statement[] }).Statement;
+      expect(actionsOf(statement as Statement)).toEqual(['s3:getobject']);
+      expect(JSON.stringify(statement?.Resource)).toBe(
+        JSON.stringify({
+          'Fn::Sub': [
+            'arn:${AWS::Partition}:s3:::${ListObject}',
+            { ListObject: { 'Fn::Select': [1, { 'Fn::Split': ['s3://', { Ref: 'InUseListS3Uri' }] }] } },
+          ],
+        }),
+      );
+      expect((template as unknown as { Conditions: Record<string, unknown> }).Conditions.HasInUseList).toEqual({
+        'Fn::Not': [{ 'Fn::Equals': [{ Ref: 'InUseListS3Uri' }, ''] }],
+      });
+    });
+
+    it('gives the new repository handler no in-use reads: a new repository has no images', () => {
+      const granted = identityAllowStatements(template)
+        .filter((s) => s.role === 'OnRepositoryCreatedRole')
+        .flatMap((s) => actionsOf(s.statement));
+      expect(granted.filter((a) => a.startsWith('ecs:') || a.startsWith('lambda:'))).toEqual([]);
+    });
+
+    it('keeps each in-use grant in its own statement with a Sid, apart from the ECR ones', () => {
+      for (const role of ['ScheduledAuditRole', 'OnPolicyChangedRole']) {
+        const sids = identityAllowStatements(template)
+          .filter((s) => s.role === role && actionsOf(s.statement).some((a) => a.startsWith('ecs:') || a.startsWith('lambda:')))
+          .map((s) => s.statement.Sid);
+        expect(sids).toEqual([
+          'InUseListEcsClusters',
+          'InUseListEcsServicesAndTasks',
+          'InUseDescribeEcsWorkloads',
+          'InUseListFunctions',
+          'InUseGetFunctions',
+        ]);
+      }
     });
 
     it("writes logs only to the function's own log group", () => {

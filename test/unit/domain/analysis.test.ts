@@ -563,6 +563,9 @@ describe('analysis', () => {
         costAllocationTags: {},
         findings: [],
         untaggedRetentionDays: null,
+        inUseImages: 0,
+        inUseAtRisk: 0,
+        heldInUse: false,
       });
     });
 

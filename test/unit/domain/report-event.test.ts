@@ -107,6 +107,76 @@ describe('report-event', () => {
       expect(team[0]?.value.startsWith('11')).toBe(true);
     });
 
+    it('names the repositories the in-use guard holds, most images at risk first, with their consumers', () => {
+      // Arrange
+      const repositories = [
+        repository('held-one', GIB, 0, { heldInUse: true, inUseAtRisk: 1 }),
+        repository('held-three', GIB, 0, { heldInUse: true, inUseAtRisk: 3 }),
+        repository('written', GIB, GIB, { inUseAtRisk: 0 }),
+      ];
+      const atRisk = (repositoryName: string, consumers: string[], held = true) => ({
+        region: 'us-east-1',
+        repositoryName,
+        imageDigest: `sha256:${'a'.repeat(64)}`,
+        consumers,
+        rule: 'rule 1',
+        policy: 'with-default-rule' as const,
+        held,
+      });
+      const withImages = auditReport(repositories, {
+        inUseAtRiskImages: [
+          atRisk('held-three', ['ecs:service/prod/web', 'ecs:task/prod/1']),
+          atRisk('held-three', ['lambda:api:3', 'ecs:service/prod/web']),
+          atRisk('held-one', ['list:eks.txt']),
+          atRisk('written', ['lambda:x:1'], false),
+        ],
+      });
+
+      // Act
+      const detail = buildReportEventDetail(withImages, undefined, { 'held-in-use': 2 }, ARTIFACTS);
+
+      // Assert
+      expect(detail.heldRepositories).toEqual([
+        {
+          region: 'us-east-1',
+          repositoryName: 'held-three',
+          inUseAtRisk: 3,
+          consumers: ['ecs:service/prod/web', 'ecs:task/prod/1', 'lambda:api:3'],
+        },
+        { region: 'us-east-1', repositoryName: 'held-one', inUseAtRisk: 1, consumers: ['list:eks.txt'] },
+      ]);
+      expect(detail.totals).toMatchObject({ repositoriesHeld: 2, inUseAtRisk: 4 });
+      expect(detail.summary).toMatch(/; 2 repositories held by the in-use guard$/);
+    });
+
+    it('lists at most 10 held repositories with 5 consumers each and stays under the limit with huge names', () => {
+      // Arrange: 50 held repositories with 40,000-character names, each image with 20 consumers.
+      const repositories = Array.from({ length: 50 }, (_, i) =>
+        repository(`${String(i).padStart(2, '0')}${'h'.repeat(40_000)}`, 1_000, 0, { heldInUse: true, inUseAtRisk: 50 - i }),
+      );
+      const withImages = auditReport(repositories, {
+        inUseAtRiskImages: repositories.map((r) => ({
+          region: r.region,
+          repositoryName: r.repositoryName,
+          imageDigest: `sha256:${'b'.repeat(64)}`,
+          consumers: Array.from({ length: 20 }, (_, c) => `ecs:task/prod/${c}`),
+          rule: 'rule 1',
+          policy: 'with-default-rule' as const,
+          held: true,
+        })),
+      });
+
+      // Act
+      const detail = buildReportEventDetail(withImages, undefined, {}, ARTIFACTS);
+
+      // Assert
+      expect(eventEntrySize(detail)).toBeLessThanOrEqual(EVENT_SIZE_LIMIT);
+      expect(detail.heldRepositories.length).toBeGreaterThan(0);
+      expect(detail.heldRepositories.length).toBeLessThanOrEqual(10);
+      expect(detail.heldRepositories[0]?.repositoryName.startsWith('00')).toBe(true);
+      expect(detail.heldRepositories.every((r) => r.consumers.length === 5)).toBe(true);
+    });
+
     it('has no change on the first report', () => {
       expect(buildReportEventDetail(report([repository('a', GIB, 0)]), undefined, {}, ARTIFACTS).change).toBeNull();
     });
@@ -242,7 +312,19 @@ describe('report-event', () => {
       expect(sample.source).toBe(REPORT_EVENT_SOURCE);
       expect(sample['detail-type']).toBe(REPORT_EVENT_DETAIL_TYPE);
       const lastWeek = report([repository('a', GIB, 0)], '2025-06-02T06:00:09.000Z');
-      const built = buildReportEventDetail(report([repository('a', GIB, 0)]), previousOf(lastWeek), { applied: 1 }, ARTIFACTS);
+      const held = { ...report([repository('a', GIB, 0, { heldInUse: true, inUseAtRisk: 1 })]) };
+      held.inUseAtRiskImages = [
+        {
+          region: 'us-east-1',
+          repositoryName: 'a',
+          imageDigest: `sha256:${'c'.repeat(64)}`,
+          consumers: ['ecs:service/prod/a'],
+          rule: 'rule 1',
+          policy: 'with-default-rule',
+          held: true,
+        },
+      ];
+      const built = buildReportEventDetail(held, previousOf(lastWeek), { applied: 1 }, ARTIFACTS);
       const shape = (value: unknown): unknown =>
         Array.isArray(value)
           ? value.slice(0, 1).map(shape)

@@ -26,6 +26,9 @@ function row(overrides: Partial<RepositoryReport>): RepositoryReport {
     costAllocationTags: {},
     findings: [],
     untaggedRetentionDays: null,
+    inUseImages: 0,
+    inUseAtRisk: 0,
+    heldInUse: false,
     ...overrides,
   };
 }
@@ -80,6 +83,9 @@ describe('report', () => {
         images: 0,
         untaggedImages: 0,
         referrersAtRisk: 0,
+        inUseImages: 0,
+        inUseAtRisk: 0,
+        repositoriesHeld: 0,
         storedBytes: 0,
         naiveBytes: 0,
         reclaimableBytes: 0,
@@ -90,7 +96,7 @@ describe('report', () => {
       });
     });
 
-    it('adds up images and bytes and counts repositories by policy status', () => {
+    it('adds up images, in-use images and bytes and counts repositories by policy status and held by the guard', () => {
       // Arrange
       const rows = [
         row({
@@ -99,6 +105,9 @@ describe('report', () => {
           images: 10,
           untaggedImages: 4,
           referrersAtRisk: 2,
+          inUseImages: 3,
+          inUseAtRisk: 2,
+          heldInUse: true,
           storedBytes: 2 * GIB,
           naiveBytes: 3 * GIB,
           reclaimableBytes: GIB,
@@ -109,6 +118,8 @@ describe('report', () => {
           images: 5,
           untaggedImages: 1,
           referrersAtRisk: 1,
+          inUseImages: 1,
+          inUseAtRisk: 1,
           storedBytes: GIB,
           naiveBytes: GIB,
           reclaimableBytes: GIB / 2,
@@ -141,6 +152,9 @@ describe('report', () => {
         images: 22,
         untaggedImages: 5,
         referrersAtRisk: 3,
+        inUseImages: 4,
+        inUseAtRisk: 3,
+        repositoriesHeld: 1,
         storedBytes: 6 * GIB,
         naiveBytes: 10 * GIB,
         reclaimableBytes: 1.5 * GIB,

@@ -5,7 +5,10 @@ import { mergeDefaultRule, parsePolicyOrThrow } from '../../../src/domain/policy
 import { DEFAULT_OPT_OUT_TAG } from '../../../src/domain/selection';
 import { makeHandler, type PolicyChangedDeps } from '../../../src/handlers/on-policy-changed';
 import { logger, metrics } from '../../../src/handlers/runtime';
+import { InUseCatalog } from '../../../src/domain/in-use';
 import { FakeRegistry, awsError } from '../support/fake-registry';
+import { imageOf } from '../support/images';
+import { blob, imageManifest } from '../support/manifests';
 import { keepNewestTagged, policyText, TAGGED_ONLY } from '../support/policies';
 
 const EVENTS_DIR = path.resolve(__dirname, '..', '..', '..', 'events');
@@ -39,8 +42,9 @@ const TEAM_AT = Date.parse(SAMPLE.detail.eventTime);
 
 const instant = { sleep: (): Promise<void> => Promise.resolve(), random: () => 0 };
 
-function handlerOver(registry: FakeRegistry, config: Partial<PolicyChangedDeps['config']> = {}) {
+function handlerOver(registry: FakeRegistry, config: Partial<PolicyChangedDeps['config']> = {}, inUse?: PolicyChangedDeps['inUse']) {
   const deps: PolicyChangedDeps = {
+    ...(inUse === undefined ? {} : { inUse }),
     config: {
       defaultDays: 7,
       dryRun: false,
@@ -241,6 +245,92 @@ describe('onPolicyChanged handler', () => {
 
       // Assert
       await expect(act).rejects.toBe(error);
+    });
+  });
+
+  describe('the in-use guard', () => {
+    const running = imageManifest({ config: blob('running-config', 100), layers: [blob('running', 5_000)] });
+    /** What is in use in us-east-1: the running image, by a service; and how often the region was asked. */
+    function inUse() {
+      const catalog = new InUseCatalog().add([
+        { accountId: ACCOUNT, region: 'us-east-1', repositoryName: REPO, imageDigest: running.digest, consumer: 'ecs:service/prod/web' },
+      ]);
+      const asked: string[] = [];
+      return {
+        asked,
+        provider: {
+          forRegion: async (region: string) => {
+            asked.push(region);
+            return catalog;
+          },
+        },
+      };
+    }
+
+    it('holds the repair of a deleted policy when the default rule would remove an image a service runs', async () => {
+      // Arrange: the team deleted the policy; an untagged image the service still runs is 30 days old.
+      const registry = new FakeRegistry('us-east-1', [{ name: REPO, images: [imageOf(running, { pushedDaysAgo: 30 })] }], ACCOUNT);
+      const { provider, asked } = inUse();
+      const addMetric = jest.spyOn(metrics, 'addMetric');
+
+      // Act
+      const result = await handlerOver(registry, {}, provider)(event('delete-lifecycle-policy.json'));
+
+      // Assert
+      expect(result).toMatchObject({
+        status: 'done',
+        action: { outcome: 'held-in-use', inUseAtRisk: [{ imageDigest: running.digest, consumers: ['ecs:service/prod/web'] }] },
+      });
+      expect(registry.writes).toEqual([]);
+      expect(asked).toEqual(['us-east-1']);
+      expect(addMetric).toHaveBeenCalledWith('RepositoriesHeld', 'Count', 1);
+    });
+
+    it('repairs anyway with guard off', async () => {
+      // Arrange
+      const registry = new FakeRegistry('us-east-1', [{ name: REPO, images: [imageOf(running, { pushedDaysAgo: 30 })] }], ACCOUNT);
+
+      // Act
+      const result = await handlerOver(
+        registry,
+        { guard: 'off', guardHorizonDays: 7 },
+        inUse().provider,
+      )(event('delete-lifecycle-policy.json'));
+
+      // Assert
+      expect(result).toMatchObject({
+        status: 'done',
+        action: { outcome: 'applied', inUseAtRisk: [expect.objectContaining({ imageDigest: running.digest })] },
+      });
+      expect(registry.writes).toHaveLength(1);
+    });
+
+    it('reads no workloads when the policy still expires untagged images', async () => {
+      // Arrange: the team's new policy is compliant.
+      const compliant = policyText(keepNewestTagged(1, 'v', 5), {
+        rulePriority: 2,
+        description: 'team cleanup',
+        selection: { tagStatus: 'untagged', countType: 'sinceImagePushed', countUnit: 'days', countNumber: 3 },
+        action: { type: 'expire' },
+      });
+      const registry = new FakeRegistry(
+        'us-east-1',
+        [{ name: REPO, policy: compliant, images: [imageOf(running, { pushedDaysAgo: 30 })] }],
+        ACCOUNT,
+      );
+      const { provider, asked } = inUse();
+
+      // Act
+      const result = await handlerOver(
+        registry,
+        {},
+        provider,
+      )(event('put-lifecycle-policy.json', (e) => (e.detail.requestParameters.lifecyclePolicyText = compliant)));
+
+      // Assert
+      expect(result).toMatchObject({ status: 'done', action: { outcome: 'compliant' } });
+      expect(asked).toEqual([]);
+      expect(registry.callsOf('describeImages')).toEqual([]);
     });
   });
 });

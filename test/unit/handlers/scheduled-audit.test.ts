@@ -2,6 +2,7 @@
 // class (aws-sdk-client-mock), so the handler runs with its real runtime and adapters but no network.
 // The wiring against a real emulator is in test/integration/handlers/scheduled-audit.test.ts.
 import {
+  BatchGetImageCommand,
   DescribeImagesCommand,
   DescribeRepositoriesCommand,
   ECRClient,
@@ -12,6 +13,15 @@ import {
   ListTagsForResourceCommand,
   PutLifecyclePolicyCommand,
 } from '@aws-sdk/client-ecr';
+import {
+  AccessDeniedException,
+  DescribeTasksCommand,
+  ECSClient,
+  ListClustersCommand,
+  ListServicesCommand,
+  ListTasksCommand,
+} from '@aws-sdk/client-ecs';
+import { LambdaClient, ListFunctionsCommand } from '@aws-sdk/client-lambda';
 import { EventBridgeClient, PutEventsCommand } from '@aws-sdk/client-eventbridge';
 import { GetObjectCommand, NoSuchKey, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
@@ -44,6 +54,8 @@ const s3 = mockClient(S3Client);
 const events = mockClient(EventBridgeClient);
 const sns = mockClient(SNSClient);
 const TOPIC = 'arn:aws:sns:eu-west-1:123456789012:ecr-janitor-prod-ReportTopic-1A2B';
+const ecs = mockClient(ECSClient);
+const lambda = mockClient(LambdaClient);
 
 /** What ListPullTimeUpdateExclusions answers in a region: the listed principals, or an error. */
 type Answer = string[] | Error;
@@ -103,6 +115,10 @@ beforeEach(() => {
   events.reset();
   sns.reset();
   sns.on(PublishCommand).resolves({ MessageId: 'message-1' });
+  ecs.reset();
+  lambda.reset();
+  ecs.on(ListClustersCommand).resolves({ clusterArns: [] });
+  lambda.on(ListFunctionsCommand).resolves({ Functions: [] });
   s3.on(GetObjectCommand).rejects(new NoSuchKey({ message: 'The specified key does not exist.', $metadata: { httpStatusCode: 404 } }));
   s3.on(PutObjectCommand).resolves({});
   events.on(PutEventsCommand).resolves({ FailedEntryCount: 0, Entries: [{ EventId: 'event-1' }] });
@@ -114,6 +130,8 @@ afterAll(() => {
   s3.restore();
   events.restore();
   sns.restore();
+  ecs.restore();
+  lambda.restore();
   for (const [key, value] of savedEnv) {
     if (value === undefined) delete process.env[key];
     else process.env[key] = value;
@@ -276,6 +294,103 @@ describe('scheduledAudit handler', () => {
 
       expect(sns).not.toHaveReceivedCommand(PublishCommand);
       expect(events).toHaveReceivedCommandTimes(PutEventsCommand, 1);
+    });
+  });
+
+  describe('in-use guard', () => {
+    const digest = `sha256:${'d'.repeat(64)}`;
+    const repositoryArn = 'arn:aws:ecr:eu-west-1:123456789012:repository/web';
+
+    /** One repository in eu-west-1 without a policy, holding one untagged image pushed 30 days ago; us-east-1 empty. */
+    function scriptRegistryWithOneOldImage(): void {
+      useEnv(null);
+      ecr
+        .on(DescribeRepositoriesCommand)
+        .callsFake(async (_input, getClient) =>
+          (await getClient().config.region()) === 'eu-west-1'
+            ? { repositories: [{ repositoryName: 'web', repositoryArn, registryId: '123456789012' }] }
+            : { repositories: [] },
+        );
+      ecr.on(GetLifecyclePolicyCommand).rejects(new LifecyclePolicyNotFoundException({ message: 'none', $metadata: {} }));
+      ecr.on(ListTagsForResourceCommand).resolves({ tags: [] });
+      ecr.on(DescribeImagesCommand).resolves({
+        imageDetails: [
+          {
+            imageDigest: digest,
+            imagePushedAt: new Date(Date.now() - 30 * 86_400_000),
+            imageManifestMediaType: 'application/vnd.oci.image.manifest.v1+json',
+          },
+        ],
+      });
+      ecr.on(BatchGetImageCommand).resolves({ images: [] });
+      ecr.on(PutLifecyclePolicyCommand).resolves({});
+    }
+
+    it('holds the write where a running task pulls an untagged image the default rule would remove, and names it in the event', async () => {
+      // Arrange
+      scriptRegistryWithOneOldImage();
+      const cluster = 'arn:aws:ecs:eu-west-1:123456789012:cluster/prod';
+      ecs
+        .on(ListClustersCommand)
+        .callsFake(async (_input, getClient) => ({ clusterArns: (await getClient().config.region()) === 'eu-west-1' ? [cluster] : [] }));
+      ecs.on(ListServicesCommand).resolves({ serviceArns: [] });
+      ecs.on(ListTasksCommand).resolves({ taskArns: ['arn:aws:ecs:eu-west-1:123456789012:task/prod/abc'] });
+      ecs.on(DescribeTasksCommand).resolves({
+        tasks: [
+          {
+            taskArn: 'arn:aws:ecs:eu-west-1:123456789012:task/prod/abc',
+            containers: [{ image: '123456789012.dkr.ecr.eu-west-1.amazonaws.com/web:latest', imageDigest: digest }],
+          },
+        ],
+      });
+
+      // Act
+      const detail = await lambdaHandler({});
+
+      // Assert
+      expect(ecr).not.toHaveReceivedCommand(PutLifecyclePolicyCommand);
+      expect(detail.remediation).toEqual({ 'held-in-use': 1 });
+      expect(detail.totals).toMatchObject({ inUseImages: 1, inUseAtRisk: 1, repositoriesHeld: 1 });
+      expect(detail.heldRepositories).toEqual([
+        { region: 'eu-west-1', repositoryName: 'web', inUseAtRisk: 1, consumers: ['ecs:task/prod/abc'] },
+      ]);
+      // (The scripted image has no manifest, which its own warning says.)
+      expect(writtenReport().warnings.map((w) => w.code)).toEqual(['ManifestMissing', 'InUseImageAtRisk']);
+      expect(detail.errorCount).toBe(0);
+    });
+
+    it("holds every write in a region whose ECS could not be read, and reports the region's error", async () => {
+      // Arrange
+      scriptRegistryWithOneOldImage();
+      ecs.on(ListClustersCommand).callsFake(async (_input, getClient) => {
+        if ((await getClient().config.region()) === 'eu-west-1')
+          throw new AccessDeniedException({ message: 'not authorized to perform ecs:ListClusters', $metadata: {} });
+        return { clusterArns: [] };
+      });
+
+      // Act
+      const detail = await lambdaHandler({});
+
+      // Assert
+      expect(ecr).not.toHaveReceivedCommand(PutLifecyclePolicyCommand);
+      expect(detail.remediation).toEqual({ 'held-in-use': 1 });
+      expect(writtenReport().errors).toEqual([
+        expect.objectContaining({ region: 'eu-west-1', source: 'ecs', code: 'AccessDeniedException' }),
+      ]);
+      expect(detail.errorCount).toBe(1);
+    });
+
+    it('writes the default rule when nothing runs the old image', async () => {
+      // Arrange
+      scriptRegistryWithOneOldImage();
+
+      // Act
+      const detail = await lambdaHandler({});
+
+      // Assert
+      expect(ecr).toHaveReceivedCommandTimes(PutLifecyclePolicyCommand, 1);
+      expect(detail.remediation).toEqual({ applied: 1 });
+      expect(detail.heldRepositories).toEqual([]);
     });
   });
 });

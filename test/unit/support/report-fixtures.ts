@@ -45,6 +45,9 @@ export function repositoryReport(overrides: Partial<RepositoryReport> = {}): Rep
     costAllocationTags: {},
     findings: [],
     untaggedRetentionDays: null,
+    inUseImages: 0,
+    inUseAtRisk: 0,
+    heldInUse: false,
     ...overrides,
   };
 }

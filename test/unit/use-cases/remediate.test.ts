@@ -767,19 +767,22 @@ describe('remediate', () => {
   });
 
   describe('auditedRepositoryOf', () => {
+    const image = imageOf(imageManifest({ config: blob('config', 100), layers: [blob('layer', 1_000)] }));
+    /** A repository state with one image and `lifecyclePolicyText`. */
+    const stateWith = (lifecyclePolicyText: string) => ({
+      accountId: '111122223333',
+      region: 'eu-west-1',
+      repositoryName: 'app',
+      repositoryArn: 'arn:aws:ecr:eu-west-1:111122223333:repository/app',
+      createdAt: '2026-01-01T00:00:00.000Z',
+      tags: [{ Key: 'team', Value: 'a' }],
+      lifecyclePolicyText,
+      images: [image],
+    });
+
     it('keeps the reference, tags and policy text of a repository state and drops its images', () => {
       // Arrange
-      const image = imageOf(imageManifest({ config: blob('config', 100), layers: [blob('layer', 1_000)] }));
-      const state = {
-        accountId: '111122223333',
-        region: 'eu-west-1',
-        repositoryName: 'app',
-        repositoryArn: 'arn:aws:ecr:eu-west-1:111122223333:repository/app',
-        createdAt: '2026-01-01T00:00:00.000Z',
-        tags: [{ Key: 'team', Value: 'a' }],
-        lifecyclePolicyText: TAGGED_ONLY,
-        images: [image],
-      };
+      const state = stateWith(TAGGED_ONLY);
 
       // Act
       const audited = auditedRepositoryOf(state);
@@ -794,6 +797,25 @@ describe('remediate', () => {
         tags: state.tags,
         lifecyclePolicyText: TAGGED_ONLY,
       });
+    });
+
+    it.each([
+      ['a policy without untagged cleanup', TAGGED_ONLY, { days: 7 }, true],
+      ['a policy that already cleans untagged images', policyText(expireUntagged(1, 14)), { days: 7 }, false],
+      ['a long untagged rule when a maximum is enforced', policyText(expireUntagged(1, 90)), { days: 7, maxUntaggedDays: 30 }, true],
+      ['a long untagged rule without a maximum', policyText(expireUntagged(1, 90)), { days: 7 }, false],
+      ['a policy that is not valid (reported, never written)', INVALID_POLICY, { days: 7 }, false],
+    ] as const)('keeps the images for the guard only where a write may be due: %s', (_case, text, settings, kept) => {
+      // Act
+      const audited = auditedRepositoryOf(stateWith(text), { keepImagesFor: { optOutTag: 'ecr-janitor:opt-out', exclude: [] }, settings });
+
+      // Assert
+      expect(audited.images?.map((i) => i.imageDigest)).toEqual(kept ? [image.imageDigest] : undefined);
+    });
+
+    it('keeps no images in an opted-out repository, where nothing is written', () => {
+      const state = { ...stateWith(TAGGED_ONLY), tags: [{ Key: 'ecr-janitor:opt-out', Value: 'true' }] };
+      expect(auditedRepositoryOf(state, { keepImagesFor: { optOutTag: 'ecr-janitor:opt-out', exclude: [] } }).images).toBeUndefined();
     });
   });
 

@@ -131,12 +131,26 @@ describe('render/csv', () => {
         archiveRuleSuggestion: '',
         findings: '',
         untaggedRetentionDays: '',
+        inUseImages: '0',
+        inUseAtRisk: '0',
+        heldInUse: 'false',
       });
     });
 
     it('keeps every earlier column in its place and adds new ones after, so that readers by position keep working', () => {
       const [header = [], row = []] = parseCsv(
-        renderCsv(auditReport([repository({ referrersAtRisk: 17, archivableBytes: 5, untaggedRetentionDays: 45 })])),
+        renderCsv(
+          auditReport([
+            repository({
+              referrersAtRisk: 17,
+              archivableBytes: 5,
+              untaggedRetentionDays: 45,
+              inUseImages: 5,
+              inUseAtRisk: 2,
+              heldInUse: true,
+            }),
+          ]),
+        ),
       );
 
       expect(header.slice(15)).toEqual([
@@ -147,8 +161,11 @@ describe('render/csv', () => {
         'archiveRuleSuggestion',
         'findings',
         'untaggedRetentionDays',
+        'inUseImages',
+        'inUseAtRisk',
+        'heldInUse',
       ]);
-      expect(row.slice(17)).toEqual(['17', '5', '', '', '45']);
+      expect(row.slice(17)).toEqual(['17', '5', '', '', '45', '5', '2', 'true']);
     });
 
     it('writes the findings as codes with their rules in one cell, and an empty cell for a retention that is not by age', () => {

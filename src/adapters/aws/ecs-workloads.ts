@@ -1,0 +1,290 @@
+import {
+  DescribeServiceRevisionsCommand,
+  DescribeServicesCommand,
+  DescribeTaskDefinitionCommand,
+  DescribeTasksCommand,
+  paginateListClusters,
+  paginateListServices,
+  paginateListTasks,
+  type ECSClient,
+  type Service,
+} from '@aws-sdk/client-ecs';
+import pLimit from 'p-limit';
+import type { WorkloadImage } from '../../domain/in-use';
+import type { WorkloadScanner } from '../../ports/in-use';
+
+/** The largest page `ListClusters`, `ListServices` and `ListTasks` accept. */
+export const ECS_LIST_PAGE_SIZE = 100;
+/** The most services `DescribeServices` describes in one call. */
+export const DESCRIBE_SERVICES_LIMIT = 10;
+/** The most ARNs `DescribeServiceRevisions` takes in one call. */
+export const DESCRIBE_SERVICE_REVISIONS_LIMIT = 20;
+/** The most tasks `DescribeTasks` describes in one call. */
+export const DESCRIBE_TASKS_LIMIT = 100;
+/** Describe calls in flight at once, by default. */
+export const DEFAULT_ECS_CALLS_IN_FLIGHT = 4;
+
+/** What an {@link EcsWorkloadScanner} needs. */
+export interface EcsWorkloadScannerOptions {
+  /** An ECS client for `region` (retries, timeouts and call counting as every client of the run). */
+  client: ECSClient;
+  region: string;
+  /** Describe calls in flight at once. @default 4 */
+  callsInFlight?: number;
+}
+
+/** A failure entry ECS returns beside what it could describe. */
+interface EcsFailure {
+  arn?: string | undefined;
+  reason?: string | undefined;
+  detail?: string | undefined;
+}
+
+/** ECS's way of saying a listed resource is gone by the time it is described (stopped task, deleted service). */
+const MISSING = 'MISSING';
+
+/** Errors that say "this revision cannot be described" rather than "you may not" or "try later". */
+const UNDESCRIBABLE = new Set(['ClientException', 'InvalidParameterException']);
+
+function chunks<T>(items: readonly T[], size: number): T[][] {
+  const out: T[][] = [];
+  for (let i = 0; i < items.length; i += size) out.push(items.slice(i, i + size));
+  return out;
+}
+
+/** The last path segment of an ARN (`…:cluster/prod` → `prod`; `…:task/prod/abc` → `abc`). */
+function lastSegment(arn: string): string {
+  return arn.slice(arn.lastIndexOf('/') + 1);
+}
+
+/** An ECS error for failures that are not "missing": the scan must not pass them off as "not in use". */
+function failuresError(call: string, failures: readonly EcsFailure[]): Error {
+  const first = failures[0];
+  const error = new Error(
+    `${call} could not describe ${failures.length} resource${failures.length === 1 ? '' : 's'}, e.g. ${first?.arn ?? '?'}: ${first?.reason ?? '?'}${first?.detail ? ` (${first.detail})` : ''}`,
+  );
+  error.name = 'EcsDescribeFailure';
+  return error;
+}
+
+/**
+ * Reads which images the ECS workloads of one region run, read-only:
+ *
+ * - services: `ListClusters` → `ListServices` (100 a page) → `DescribeServices` (10 a call) →
+ *   `currentServiceRevisions` → `DescribeServiceRevisions` (20 ARNs a call) → `containerImages`, the
+ *   digests ECS resolved at deployment. A service whose revisions cannot be described (created before
+ *   2024-10-25 and never redeployed) falls back to the digest-pinned images of its deployments' and
+ *   task sets' task definitions (`DescribeTaskDefinition`, cached by ARN: task definitions never
+ *   change) and to the digests of its running tasks;
+ * - tasks (services', standalone, scheduled, Batch on ECS): `ListTasks` (RUNNING, 100 a page) →
+ *   `DescribeTasks` (100 a call) → each container's `imageDigest` (the index digest for a multi-arch
+ *   image), else a digest in its `image`.
+ *
+ * A resource that disappears between listing and describing (`MISSING`) is skipped; any other
+ * failure throws, so the region is judged unknown rather than "not in use".
+ *
+ * @example const images = await new EcsWorkloadScanner({ client, region: 'eu-west-1' }).scan();
+ */
+export class EcsWorkloadScanner implements WorkloadScanner {
+  readonly region: string;
+  readonly source = 'ecs' as const;
+  private readonly client: ECSClient;
+  private readonly limit: ReturnType<typeof pLimit>;
+  /** Task definitions are immutable: each is described once per scanner (per container, when deployed). */
+  private readonly taskDefinitions = new Map<string, Promise<string[]>>();
+
+  constructor(options: EcsWorkloadScannerOptions) {
+    this.client = options.client;
+    this.region = options.region;
+    this.limit = pLimit(Math.max(1, options.callsInFlight ?? DEFAULT_ECS_CALLS_IN_FLIGHT));
+  }
+
+  /** Every image the region's services and running tasks pin. */
+  async scan(): Promise<WorkloadImage[]> {
+    const clusters: string[] = [];
+    for await (const page of paginateListClusters({ client: this.client, pageSize: ECS_LIST_PAGE_SIZE, stopOnSameToken: true }, {})) {
+      clusters.push(...(page.clusterArns ?? []));
+    }
+    const perCluster = await Promise.all(clusters.map((cluster) => this.scanCluster(cluster)));
+    const services = perCluster.flatMap((c) => c.services);
+    const images = perCluster.flatMap((c) => c.tasks);
+    const fallback = await this.serviceImages(services, images);
+    return [...images.map(({ group: _group, ...image }) => image), ...fallback];
+  }
+
+  private async scanCluster(
+    clusterArn: string,
+  ): Promise<{ services: Array<{ clusterName: string; service: Service }>; tasks: Array<WorkloadImage & { group?: string }> }> {
+    const clusterName = lastSegment(clusterArn);
+    const [services, tasks] = await Promise.all([this.describeServices(clusterArn), this.runningTaskImages(clusterArn, clusterName)]);
+    return { services: services.map((service) => ({ clusterName, service })), tasks };
+  }
+
+  private async describeServices(cluster: string): Promise<Service[]> {
+    const arns: string[] = [];
+    for await (const page of paginateListServices(
+      { client: this.client, pageSize: ECS_LIST_PAGE_SIZE, stopOnSameToken: true },
+      { cluster },
+    )) {
+      arns.push(...(page.serviceArns ?? []));
+    }
+    return this.describeAll('DescribeServices', arns, DESCRIBE_SERVICES_LIMIT, async (services) => {
+      const out = await this.client.send(new DescribeServicesCommand({ cluster, services }));
+      return { items: out.services ?? [], failures: out.failures ?? [] };
+    });
+  }
+
+  /**
+   * Describes `arns` in batches of `limit`, a few calls in flight; skips what ECS reports `MISSING`
+   * (gone since it was listed) and throws on any other failure.
+   */
+  private async describeAll<T>(
+    call: string,
+    arns: readonly string[],
+    limit: number,
+    describe: (batch: string[]) => Promise<{ items: T[]; failures: EcsFailure[] }>,
+  ): Promise<T[]> {
+    const answers = await Promise.all(
+      chunks(arns, limit).map((batch) =>
+        this.limit(async () => {
+          const { items, failures } = await describe(batch);
+          const real = failures.filter((f) => f.reason !== MISSING);
+          if (real.length > 0) throw failuresError(call, real);
+          return items;
+        }),
+      ),
+    );
+    return answers.flat();
+  }
+
+  /** The images of a cluster's running tasks, named `ecs:task/CLUSTER/ID` (tagged with the task's service group for the fallback). */
+  private async runningTaskImages(cluster: string, clusterName: string): Promise<Array<WorkloadImage & { group?: string }>> {
+    const arns: string[] = [];
+    const pages = paginateListTasks(
+      { client: this.client, pageSize: ECS_LIST_PAGE_SIZE, stopOnSameToken: true },
+      { cluster, desiredStatus: 'RUNNING' },
+    );
+    for await (const page of pages) arns.push(...(page.taskArns ?? []));
+    const tasks = await this.describeAll('DescribeTasks', arns, DESCRIBE_TASKS_LIMIT, async (batch) => {
+      const out = await this.client.send(new DescribeTasksCommand({ cluster, tasks: batch }));
+      return { items: out.tasks ?? [], failures: out.failures ?? [] };
+    });
+    const images: Array<WorkloadImage & { group?: string }> = [];
+    for (const task of tasks) {
+      if (task.taskArn === undefined) continue;
+      const consumer = `ecs:task/${clusterName}/${lastSegment(task.taskArn)}`;
+      for (const container of task.containers ?? []) {
+        if (container.image === undefined) continue;
+        images.push({
+          image: container.image,
+          ...(container.imageDigest === undefined ? {} : { imageDigest: container.imageDigest }),
+          consumer,
+          ...(task.group === undefined ? {} : { group: `${clusterName}/${task.group}` }),
+        });
+      }
+    }
+    return images;
+  }
+
+  /**
+   * The images of every service: from its current revisions where ECS can describe them, else from
+   * its task definitions and running tasks.
+   */
+  private async serviceImages(
+    services: ReadonlyArray<{ clusterName: string; service: Service }>,
+    tasks: ReadonlyArray<WorkloadImage & { group?: string }>,
+  ): Promise<WorkloadImage[]> {
+    const consumerOf = new Map<string, string>();
+    const fallback = new Set<{ clusterName: string; service: Service }>();
+    const revisionArns: string[] = [];
+    for (const entry of services) {
+      const consumer = `ecs:service/${entry.clusterName}/${entry.service.serviceName ?? lastSegment(entry.service.serviceArn ?? '')}`;
+      const arns = (entry.service.currentServiceRevisions ?? []).map((r) => r.arn).filter((arn): arn is string => arn !== undefined);
+      if (arns.length === 0) fallback.add(entry);
+      for (const arn of arns) {
+        consumerOf.set(arn, consumer);
+        revisionArns.push(arn);
+      }
+    }
+    const byRevision = new Map(
+      services.flatMap((entry) => (entry.service.currentServiceRevisions ?? []).map((r) => [r.arn ?? '', entry] as const)),
+    );
+    const images: WorkloadImage[] = [];
+    await Promise.all(
+      chunks(revisionArns, DESCRIBE_SERVICE_REVISIONS_LIMIT).map((batch) =>
+        this.limit(async () => {
+          let out;
+          try {
+            out = await this.client.send(new DescribeServiceRevisionsCommand({ serviceRevisionArns: batch }));
+          } catch (error) {
+            // Revisions ECS cannot describe (created before 2024-10-25): their services fall back.
+            if (!(error instanceof Error) || !UNDESCRIBABLE.has(error.name)) throw error;
+            for (const arn of batch) {
+              const entry = byRevision.get(arn);
+              if (entry) fallback.add(entry);
+            }
+            return;
+          }
+          for (const revision of out.serviceRevisions ?? []) {
+            const consumer = consumerOf.get(revision.serviceRevisionArn ?? '');
+            if (consumer === undefined) continue;
+            for (const container of revision.containerImages ?? []) {
+              if (container.image === undefined) continue;
+              images.push({
+                image: container.image,
+                ...(container.imageDigest === undefined ? {} : { imageDigest: container.imageDigest }),
+                consumer,
+              });
+            }
+          }
+          for (const failure of out.failures ?? []) {
+            const entry = byRevision.get(failure.arn ?? '');
+            if (entry) fallback.add(entry);
+          }
+        }),
+      ),
+    );
+    const fallen = await Promise.all([...fallback].map((entry) => this.fallbackImages(entry, tasks)));
+    return [...images, ...fallen.flat()];
+  }
+
+  /** A service's images when its revisions cannot be described: digest-pinned images of its task definitions, and its running tasks' digests. */
+  private async fallbackImages(
+    entry: { clusterName: string; service: Service },
+    tasks: ReadonlyArray<WorkloadImage & { group?: string }>,
+  ): Promise<WorkloadImage[]> {
+    const name = entry.service.serviceName ?? lastSegment(entry.service.serviceArn ?? '');
+    const consumer = `ecs:service/${entry.clusterName}/${name}`;
+    const definitions = new Set<string>();
+    for (const deployment of entry.service.deployments ?? []) {
+      if (deployment.status !== 'INACTIVE' && deployment.taskDefinition !== undefined) definitions.add(deployment.taskDefinition);
+    }
+    for (const taskSet of entry.service.taskSets ?? []) if (taskSet.taskDefinition !== undefined) definitions.add(taskSet.taskDefinition);
+    if (definitions.size === 0 && entry.service.taskDefinition !== undefined) definitions.add(entry.service.taskDefinition);
+    const pinned = (await Promise.all([...definitions].map((arn) => this.pinnedImages(arn)))).flat();
+    const group = `${entry.clusterName}/service:${name}`;
+    return [
+      ...pinned.map((image) => ({ image, consumer })),
+      ...tasks
+        .filter((t) => t.group === group)
+        .map((t) => ({ image: t.image, ...(t.imageDigest === undefined ? {} : { imageDigest: t.imageDigest }), consumer })),
+    ];
+  }
+
+  /** The images of a task definition that are pinned by digest (a tag is resolved only at deployment). */
+  private pinnedImages(taskDefinition: string): Promise<string[]> {
+    let cached = this.taskDefinitions.get(taskDefinition);
+    if (!cached) {
+      cached = this.limit(async () => {
+        const out = await this.client.send(new DescribeTaskDefinitionCommand({ taskDefinition }));
+        return (out.taskDefinition?.containerDefinitions ?? [])
+          .map((c) => c.image)
+          .filter((image): image is string => image !== undefined && image.includes('@sha256:'));
+      });
+      // A failed read is not remembered: the next scan asks again.
+      cached.catch(() => this.taskDefinitions.delete(taskDefinition));
+      this.taskDefinitions.set(taskDefinition, cached);
+    }
+    return cached;
+  }
+}

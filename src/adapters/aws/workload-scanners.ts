@@ -1,0 +1,46 @@
+import { ECSClient } from '@aws-sdk/client-ecs';
+import { LambdaClient } from '@aws-sdk/client-lambda';
+import type { InUseSource } from '../../domain/in-use';
+import type { WorkloadScanner } from '../../ports/in-use';
+import { baseClientConfig, type EcrClientOptions } from './clients';
+import { EcsWorkloadScanner } from './ecs-workloads';
+import { LambdaWorkloadScanner } from './lambda-workloads';
+
+/** How to build the workload scanners of a run: the same retries, timeouts, endpoint and counter as its ECR clients. */
+export type WorkloadScannerPoolOptions = Omit<EcrClientOptions, 'region' | 'rateLimits'> & {
+  /** The sources to read (`list` is no workload and is ignored). @default ['ecs', 'lambda'] */
+  sources?: readonly InUseSource[];
+};
+
+/**
+ * A memoising factory of the workload scanners of each region (ECS and Lambda by default), each over a
+ * client built once per region with the run's retries, timeouts, endpoint and call counter. Built
+ * once per container when deployed, so ECS task definitions (immutable) are described once.
+ *
+ * @example
+ * const scannersFor = createWorkloadScannerPool({ counter });
+ * const images = await Promise.all(scannersFor('eu-west-1').map((s) => s.scan()));
+ */
+export function createWorkloadScannerPool(options: WorkloadScannerPoolOptions = {}): (region: string) => WorkloadScanner[] {
+  const { sources = ['ecs', 'lambda'], counter, ...clientOptions } = options;
+  const scanners = new Map<string, WorkloadScanner[]>();
+  return (region) => {
+    let built = scanners.get(region);
+    if (built === undefined) {
+      const config = baseClientConfig({ ...clientOptions, region });
+      built = [];
+      if (sources.includes('ecs')) {
+        const client = new ECSClient(config);
+        counter?.attach(client);
+        built.push(new EcsWorkloadScanner({ client, region }));
+      }
+      if (sources.includes('lambda')) {
+        const client = new LambdaClient(config);
+        counter?.attach(client);
+        built.push(new LambdaWorkloadScanner({ client, region }));
+      }
+      scanners.set(region, built);
+    }
+    return built;
+  };
+}

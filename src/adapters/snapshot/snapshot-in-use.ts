@@ -1,0 +1,35 @@
+import type { InUseEntry, InUseFailure } from '../../domain/in-use';
+import type { SnapshotFile } from '../../domain/registry';
+
+/** What a snapshot recorded about images in use, for the registries read from it. */
+export interface SnapshotInUseSources {
+  /** The recorded images in use, each bound to its registry's account and region. */
+  entries: InUseEntry[];
+  /** The in-use sources that could not be read at capture time. */
+  failures: InUseFailure[];
+  /** True when some registry recorded in-use information (older snapshots have none). */
+  recorded: boolean;
+}
+
+/**
+ * The images in use a snapshot recorded (see `SnapshotFile`'s `inUse`) for the given regions (all
+ * when none are given).
+ *
+ * @example const { entries, failures, recorded } = snapshotInUse(parseSnapshot(doc, file), ['eu-west-1']);
+ */
+export function snapshotInUse(snapshot: SnapshotFile, regions: readonly string[] = []): SnapshotInUseSources {
+  const out: SnapshotInUseSources = { entries: [], failures: [], recorded: false };
+  for (const registry of snapshot.registries) {
+    if (regions.length > 0 && !regions.includes(registry.region)) continue;
+    if (registry.inUse !== undefined || registry.inUseErrors !== undefined) out.recorded = true;
+    for (const entry of registry.inUse ?? []) out.entries.push({ accountId: registry.accountId, region: registry.region, ...entry });
+    // Replayed as the file's other errors are: saying when they happened.
+    for (const failure of registry.inUseErrors ?? [])
+      out.failures.push({
+        region: registry.region,
+        ...failure,
+        message: `${failure.message} (recorded when the snapshot was captured at ${snapshot.capturedAt})`,
+      });
+  }
+  return out;
+}

@@ -1,0 +1,200 @@
+// Every AWS call a deployed function makes is one its own role allows. Each handler runs against moto
+// with every feature that calls AWS turned on (the in-use guard with ECS, Lambda and the list object,
+// the report e-mail, a repair that reads images); every SDK call is recorded by service and operation
+// and looked up in the role's Allow statements of the packaged template. moto does not enforce IAM,
+// so without this a missing grant shows up only as AccessDenied in a real account.
+import { existsSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import { ECRClient } from '@aws-sdk/client-ecr';
+import { ECSClient } from '@aws-sdk/client-ecs';
+import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
+import { LambdaClient } from '@aws-sdk/client-lambda';
+import { CreateBucketCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import { CreateTopicCommand, SNSClient } from '@aws-sdk/client-sns';
+import { lambdaHandler as onPolicyChanged } from '../../../src/handlers/on-policy-changed';
+import { lambdaHandler as onRepositoryCreated } from '../../../src/handlers/on-repository-created';
+import { logger } from '../../../src/handlers/runtime';
+import { lambdaHandler as scheduledAudit } from '../../../src/handlers/scheduled-audit';
+import { ecrCallEvent } from '../support/cloudtrail';
+import { FUNCTION_ENV, restoreLambdaEnv, useLambdaEnv } from '../support/lambda-env';
+import { MOTO_ACCOUNT_ID, MOTO_REGION, ecrClientForMoto, motoClientConfig, resetMoto } from '../support/moto';
+import { createRepository, imageManifest, pushUntaggedImage } from '../support/seed';
+import { createImageFunction, createService, ecrImage } from '../support/workloads';
+
+jest.setTimeout(60_000);
+
+const TEMPLATE_PATH = path.join(__dirname, '..', '..', '..', '.serverless', 'cloudformation-template-update-stack.json');
+
+/** The IAM prefix of each SDK client the functions build. */
+const CLIENTS = [
+  [ECRClient, 'ecr'],
+  [ECSClient, 'ecs'],
+  [LambdaClient, 'lambda'],
+  [S3Client, 's3'],
+  [EventBridgeClient, 'events'],
+  [SNSClient, 'sns'],
+] as const;
+
+/** Operations whose IAM action has another name. */
+const ACTION_OF_OPERATION: Record<string, string> = { 's3:listobjectsv2': 's3:listbucket' };
+
+interface Statement {
+  Effect: string;
+  Action: string | string[];
+}
+interface Resource {
+  Type: string;
+  Properties?: {
+    Policies?: Array<{ PolicyDocument: { Statement: unknown[] } }>;
+    PolicyDocument?: { Statement: unknown[] };
+    Roles?: Array<{ Ref: string }>;
+  };
+}
+
+/** The actions each role of the packaged template is allowed, lower-cased (conditional statements included). */
+function grantsByRole(): Map<string, Set<string>> {
+  if (!existsSync(TEMPLATE_PATH)) throw new Error(`${TEMPLATE_PATH} does not exist: run \`npm run package\` first`);
+  const resources = (JSON.parse(readFileSync(TEMPLATE_PATH, 'utf8')) as { Resources: Record<string, Resource> }).Resources;
+  const grants = new Map<string, Set<string>>();
+  const add = (role: string, statements: unknown[]): void => {
+    const set = grants.get(role) ?? new Set<string>();
+    for (const raw of statements) {
+      // A statement behind a condition ({"Fn::If": [cond, statement, NoValue]}) is granted when its condition holds.
+      const statement = (
+        typeof raw === 'object' && raw !== null && 'Fn::If' in raw ? (raw as { 'Fn::If': unknown[] })['Fn::If'][1] : raw
+      ) as Statement;
+      if (statement.Effect !== 'Allow') continue;
+      for (const action of [statement.Action].flat()) set.add(action.toLowerCase());
+    }
+    grants.set(role, set);
+  };
+  for (const [id, resource] of Object.entries(resources)) {
+    if (resource.Type === 'AWS::IAM::Role')
+      for (const policy of resource.Properties?.Policies ?? []) add(id, policy.PolicyDocument.Statement);
+    if (resource.Type === 'AWS::IAM::Policy')
+      for (const role of resource.Properties?.Roles ?? []) add(role.Ref, resource.Properties?.PolicyDocument?.Statement ?? []);
+  }
+  return grants;
+}
+
+describe('IAM grants every call the functions make (moto)', () => {
+  const BUCKET = 'ecr-janitor-prod-reportbucket-iam';
+  const LISTS = 'ops-lists-iam';
+  let calls: Set<string>;
+  let grants: Map<string, Set<string>>;
+  let topicArn: string;
+
+  /** Records `service:operation` for every send of the functions' clients. */
+  function recordCalls(): void {
+    for (const [Client, prefix] of CLIENTS) {
+      const original = Client.prototype.send;
+      jest.spyOn(Client.prototype, 'send').mockImplementation(function (this: InstanceType<typeof Client>, ...args: unknown[]) {
+        const operation = (args[0] as { constructor: { name: string } }).constructor.name.replace(/Command$/, '');
+        const action = `${prefix}:${operation}`.toLowerCase();
+        calls.add(ACTION_OF_OPERATION[action] ?? action);
+        return (original as (...a: unknown[]) => unknown).apply(this, args) as never;
+      });
+    }
+  }
+
+  function missing(role: string): string[] {
+    const granted = grants.get(role) ?? new Set<string>();
+    return [...calls].filter((action) => !granted.has(action)).sort();
+  }
+
+  beforeAll(async () => {
+    await resetMoto();
+    logger.setLogLevel('SILENT');
+    grants = grantsByRole();
+    const ecr = ecrClientForMoto();
+    const s3 = new S3Client({ ...motoClientConfig(), forcePathStyle: true });
+    const sns = new SNSClient(motoClientConfig());
+    await s3.send(new CreateBucketCommand({ Bucket: BUCKET }));
+    await s3.send(new CreateBucketCommand({ Bucket: LISTS }));
+    await s3.send(new PutObjectCommand({ Bucket: LISTS, Key: 'in-use.txt', Body: 'batch@sha256:' + 'e'.repeat(64) + '\n' }));
+    topicArn = (await sns.send(new CreateTopicCommand({ Name: 'ecr-janitor-report' }))).TopicArn ?? '';
+    for (const name of ['web', 'batch']) await createRepository(ecr, name);
+    const web = await pushUntaggedImage(ecr, 'web', imageManifest({ layers: [2_000] }));
+    await pushUntaggedImage(ecr, 'batch', imageManifest({ layers: [3_000] }));
+    await createService('prod', 'web', ecrImage('web', web.digest));
+    await createImageFunction('api', ecrImage('web', web.digest), 1);
+    ecr.destroy();
+    s3.destroy();
+    sns.destroy();
+  });
+
+  beforeEach(() => {
+    calls = new Set();
+    useLambdaEnv({
+      ...FUNCTION_ENV,
+      REGIONS: MOTO_REGION,
+      REPORT_BUCKET: BUCKET,
+      REPORT_TOPIC_ARN: topicArn,
+      IN_USE_LIST_S3_URI: `s3://${LISTS}/in-use.txt`,
+    });
+    recordCalls();
+  });
+
+  afterEach(() => {
+    jest.restoreAllMocks();
+  });
+
+  afterAll(() => {
+    restoreLambdaEnv();
+    logger.setLogLevel('INFO');
+  });
+
+  it('scheduledAudit: every call it makes is granted to ScheduledAuditRole', async () => {
+    const detail = await scheduledAudit({});
+
+    // It did the whole job: read, guarded, wrote, stored, published and mailed.
+    expect(detail.remediation).toMatchObject({ 'held-in-use': 1, applied: 1 });
+    expect([...calls]).toEqual(
+      expect.arrayContaining([
+        'ecr:describeimages',
+        'ecs:listclusters',
+        'lambda:listfunctions',
+        's3:getobject',
+        's3:putobject',
+        'sns:publish',
+      ]),
+    );
+    expect(missing('ScheduledAuditRole')).toEqual([]);
+  });
+
+  it('onPolicyChanged: a guarded repair makes only calls granted to OnPolicyChangedRole', async () => {
+    const result = await onPolicyChanged(ecrCallEvent('DeleteLifecyclePolicy', 'web'));
+
+    expect(result).toMatchObject({ status: 'done', action: { outcome: 'held-in-use' } });
+    expect([...calls]).toEqual(expect.arrayContaining(['ecr:describeimages', 'ecs:listclusters', 'lambda:listfunctions', 's3:getobject']));
+    expect(missing('OnPolicyChangedRole')).toEqual([]);
+  });
+
+  it('onRepositoryCreated: makes only calls granted to OnRepositoryCreatedRole', async () => {
+    // The new repository, created by the test, not recorded.
+    jest.restoreAllMocks();
+    const ecr = ecrClientForMoto();
+    await createRepository(ecr, 'fresh');
+    ecr.destroy();
+    recordCalls();
+    const event = ecrCallEvent('CreateRepository', 'fresh');
+    event.detail.responseElements = {
+      repository: {
+        repositoryName: 'fresh',
+        registryId: MOTO_ACCOUNT_ID,
+        repositoryArn: `arn:aws:ecr:${MOTO_REGION}:${MOTO_ACCOUNT_ID}:repository/fresh`,
+      },
+    };
+
+    const result = await onRepositoryCreated(event);
+
+    expect(result).toMatchObject({ status: 'done' });
+    expect([...calls]).toContain('ecr:putlifecyclepolicy');
+    expect(missing('OnRepositoryCreatedRole')).toEqual([]);
+  });
+
+  it('catches a call the role lacks (the check itself)', () => {
+    calls = new Set(['ecr:describeimages', 'ecr:deleterepository']);
+    expect(missing('OnRepositoryCreatedRole')).toEqual(['ecr:deleterepository', 'ecr:describeimages']);
+  });
+});

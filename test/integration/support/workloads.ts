@@ -1,0 +1,64 @@
+// Workloads in moto that pin images by digest: ECS services whose task definitions name an image by
+// digest, and Lambda image functions. moto answers the calls the in-use scanners make, but not every
+// field real AWS does (no service revisions, no task image digests, a malformed ResolvedImageUri):
+// the scanners' handling of those fields is covered with client mocks in the unit tests.
+import { CreateClusterCommand, CreateServiceCommand, ECSClient, RegisterTaskDefinitionCommand } from '@aws-sdk/client-ecs';
+import { CreateFunctionCommand, LambdaClient, PublishVersionCommand } from '@aws-sdk/client-lambda';
+import { MOTO_ACCOUNT_ID, MOTO_REGION, motoClientConfig, motoEndpoint } from './moto';
+
+/** The image reference of `digest` in `repository` of moto's account and `region`. */
+export function ecrImage(repository: string, digest: string, region: string = MOTO_REGION): string {
+  return `${MOTO_ACCOUNT_ID}.dkr.ecr.${region}.amazonaws.com/${repository}@${digest}`;
+}
+
+/**
+ * Creates `cluster` (if needed) and a service `name` in it whose task definition runs `image`.
+ *
+ * @example await createService('prod', 'web', ecrImage('web', pushed.digest));
+ */
+export async function createService(cluster: string, name: string, image: string, region: string = MOTO_REGION): Promise<void> {
+  const ecs = new ECSClient(motoClientConfig(region));
+  try {
+    await ecs.send(new CreateClusterCommand({ clusterName: cluster }));
+    await ecs.send(new RegisterTaskDefinitionCommand({ family: name, containerDefinitions: [{ name: 'app', image, memory: 128 }] }));
+    await ecs.send(new CreateServiceCommand({ cluster, serviceName: name, taskDefinition: name, desiredCount: 1 }));
+  } finally {
+    ecs.destroy();
+  }
+}
+
+/** Creates the IAM role Lambda functions run as (moto checks it exists), with a raw IAM query call. */
+async function createLambdaRole(name: string): Promise<string> {
+  const trust = JSON.stringify({
+    Version: '2012-10-17',
+    Statement: [{ Effect: 'Allow', Principal: { Service: 'lambda.amazonaws.com' }, Action: 'sts:AssumeRole' }],
+  });
+  const response = await fetch(`${motoEndpoint()}/`, {
+    method: 'POST',
+    headers: {
+      'content-type': 'application/x-www-form-urlencoded',
+      // moto routes by the credential scope's service; it checks no signature.
+      authorization: 'AWS4-HMAC-SHA256 Credential=testing/20260101/us-east-1/iam/aws4_request, SignedHeaders=host, Signature=0',
+    },
+    body: new URLSearchParams({ Action: 'CreateRole', Version: '2010-05-08', RoleName: name, AssumeRolePolicyDocument: trust }),
+  });
+  const text = await response.text();
+  if (!response.ok && !text.includes('EntityAlreadyExists')) throw new Error(`CreateRole answered ${response.status}: ${text}`);
+  return `arn:aws:iam::${MOTO_ACCOUNT_ID}:role/${name}`;
+}
+
+/**
+ * Creates an image function `name` running `image`, and publishes `versions` versions of it.
+ *
+ * @example await createImageFunction('api', ecrImage('api', pushed.digest), 1);
+ */
+export async function createImageFunction(name: string, image: string, versions = 0, region: string = MOTO_REGION): Promise<void> {
+  const lambda = new LambdaClient(motoClientConfig(region));
+  try {
+    const role = await createLambdaRole('ecr-janitor-test-function');
+    await lambda.send(new CreateFunctionCommand({ FunctionName: name, PackageType: 'Image', Code: { ImageUri: image }, Role: role }));
+    for (let i = 0; i < versions; i++) await lambda.send(new PublishVersionCommand({ FunctionName: name }));
+  } finally {
+    lambda.destroy();
+  }
+}

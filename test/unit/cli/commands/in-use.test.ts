@@ -1,0 +1,234 @@
+// The in-use flags of the CLI, offline: snapshots with and without an in-use record, list files.
+// Live scanning against an emulator is in test/integration/cli/in-use.test.ts.
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { remediationProblems } from '../../../../src/cli/commands/registry';
+import { EXIT } from '../../../../src/cli/errors';
+import { runCli } from '../../../../src/cli/program';
+import type { AuditReport } from '../../../../src/domain/report';
+import type { SnapshotFile } from '../../../../src/domain/registry';
+import { SNAPSHOT_FORMAT } from '../../../../src/domain/registry';
+import { recordingContext } from '../../../support/cli-context';
+import { imageOf } from '../../support/images';
+import { blob, imageManifest } from '../../support/manifests';
+
+const NOW = Date.parse('2026-06-01T12:00:00.000Z');
+const CAPTURED = '2026-03-01T00:00:00.000Z';
+const ACCOUNT = '111122223333';
+const REGISTRY = `${ACCOUNT}.dkr.ecr.us-east-1.amazonaws.com`;
+
+const running = imageManifest({ config: blob('running-config', 100), layers: [blob('running', 5_000)] });
+const idle = imageManifest({ config: blob('idle-config', 100), layers: [blob('idle', 5_000)] });
+
+let dir: string;
+
+beforeEach(() => {
+  dir = mkdtempSync(join(tmpdir(), 'ecr-janitor-cli-in-use-'));
+});
+
+afterEach(() => {
+  rmSync(dir, { recursive: true, force: true });
+});
+
+/**
+ * A one-region snapshot captured 2026-03-01: repository `web` without a policy holds an untagged image
+ * pushed 20 days before the capture (`running`) and another 30 days before (`idle`); `inUse` is the
+ * registry's in-use record.
+ */
+function snapshotFile(registry: Partial<SnapshotFile['registries'][number]> = {}): string {
+  const path = join(dir, 'snapshot.json');
+  const file: SnapshotFile = {
+    format: SNAPSHOT_FORMAT,
+    capturedAt: CAPTURED,
+    registries: [
+      {
+        accountId: ACCOUNT,
+        region: 'us-east-1',
+        ...registry,
+        repositories: [
+          {
+            repositoryName: 'web',
+            repositoryArn: `arn:aws:ecr:us-east-1:${ACCOUNT}:repository/web`,
+            createdAt: null,
+            tags: [],
+            lifecyclePolicyText: null,
+            images: [imageOf(running, { pushedDaysAgo: 20 }), imageOf(idle, { pushedDaysAgo: 30 })],
+          },
+        ],
+      },
+    ],
+  };
+  writeFileSync(path, JSON.stringify(file));
+  return path;
+}
+
+function listFile(text: string): string {
+  const path = join(dir, 'in-use.txt');
+  writeFileSync(path, text);
+  return path;
+}
+
+async function run(argv: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  const ctx = recordingContext(NOW);
+  const code = await runCli(argv, ctx);
+  return { code, stdout: ctx.stdout(), stderr: ctx.stderr() };
+}
+
+describe('cli: images in use', () => {
+  describe('audit --snapshot', () => {
+    it("judges with the snapshot's in-use record: the repository is held and the image listed with its consumer", async () => {
+      // Arrange
+      const snapshot = snapshotFile({ inUse: [{ repositoryName: 'web', imageDigest: running.digest, consumer: 'ecs:service/prod/web' }] });
+
+      // Act
+      const result = await run(['audit', '--snapshot', snapshot, '--format', 'json']);
+
+      // Assert
+      const report = JSON.parse(result.stdout) as AuditReport;
+      expect(result.code).toBe(EXIT.ok);
+      expect(report.guard).toEqual({ mode: 'on', horizonDays: 7, sources: ['snapshot'] });
+      expect(report.totals).toMatchObject({ inUseImages: 1, inUseAtRisk: 1, repositoriesHeld: 1 });
+      expect(report.inUseAtRiskImages).toEqual([
+        expect.objectContaining({ imageDigest: running.digest, consumers: ['ecs:service/prod/web'], held: true }),
+      ]);
+      expect(report.warnings.map((w) => w.code)).toEqual(['InUseImageAtRisk']);
+      // Held: the repository keeps its own policy (none), so nothing is reclaimable.
+      expect(report.repositories[0]?.reclaimableBytes).toBe(0);
+    });
+
+    it('adds the images of --in-use files, and ignores images of other registries in them', async () => {
+      // Arrange
+      const snapshot = snapshotFile();
+      const list = listFile(`# from kubectl\ndocker-pullable://${REGISTRY}/web@${idle.digest} docker.io/library/nginx@${running.digest}\n`);
+
+      // Act
+      const result = await run(['audit', '--snapshot', snapshot, '--in-use', list, '--format', 'json']);
+
+      // Assert
+      const report = JSON.parse(result.stdout) as AuditReport;
+      expect(report.guard?.sources).toEqual([`list:${list}`]);
+      expect(report.inUseAtRiskImages?.map((i) => [i.imageDigest, i.consumers])).toEqual([[idle.digest, [`list:${list}`]]]);
+    });
+
+    it('exits 1 naming the file and line of a malformed list, before reading anything else', async () => {
+      // Arrange
+      const list = listFile(`web@${idle.digest}\nweb:latest\n`);
+
+      // Act
+      const result = await run(['audit', '--snapshot', snapshotFile(), '--in-use', list]);
+
+      // Assert
+      expect(result.code).toBe(EXIT.invalid);
+      expect(result.stderr).toContain(`in-use list ${list}, line 2: "web:latest" is not an image pinned by digest`);
+      expect(result.stdout).toBe('');
+    });
+
+    it("exits 3 with the region's error when the snapshot recorded a source it could not read", async () => {
+      // Arrange
+      const snapshot = snapshotFile({
+        inUse: [],
+        inUseErrors: [{ source: 'lambda', code: 'AccessDeniedException', message: 'not authorized' }],
+      });
+
+      // Act
+      const result = await run(['audit', '--snapshot', snapshot, '--format', 'json']);
+
+      // Assert
+      const report = JSON.parse(result.stdout) as AuditReport;
+      expect(result.code).toBe(EXIT.partial);
+      expect(report.errors).toEqual([expect.objectContaining({ region: 'us-east-1', source: 'lambda', code: 'AccessDeniedException' })]);
+      // Unknown: every image the default rule would remove may be in use.
+      expect(report.totals.repositoriesHeld).toBe(1);
+    });
+
+    it('has no in-use figures for a snapshot without an in-use record (an older file)', async () => {
+      const report = JSON.parse((await run(['audit', '--snapshot', snapshotFile(), '--format', 'json'])).stdout) as AuditReport;
+      expect(report.guard).toBeUndefined();
+      expect(report.totals).toMatchObject({ inUseImages: 0, repositoriesHeld: 0 });
+    });
+
+    it('takes the horizon from --guard-horizon-days', async () => {
+      // Arrange: the running image was pushed 20 days before the capture; with --days 30 it is removed in 10 days.
+      const snapshot = snapshotFile({ inUse: [{ repositoryName: 'web', imageDigest: running.digest, consumer: 'lambda:api:1' }] });
+
+      // Act
+      const short = JSON.parse(
+        (await run(['audit', '--snapshot', snapshot, '--days', '30', '--guard-horizon-days', '9', '--format', 'json'])).stdout,
+      ) as AuditReport;
+      const long = JSON.parse(
+        (await run(['audit', '--snapshot', snapshot, '--days', '30', '--guard-horizon-days', '11', '--format', 'json'])).stdout,
+      ) as AuditReport;
+
+      // Assert
+      expect(short.totals.repositoriesHeld).toBe(0);
+      expect(long.totals.repositoriesHeld).toBe(1);
+    });
+  });
+
+  describe('remediate --snapshot', () => {
+    it('plans held-in-use and exits 0: holding is a decision, not a failure', async () => {
+      // Arrange
+      const snapshot = snapshotFile({ inUse: [{ repositoryName: 'web', imageDigest: running.digest, consumer: 'ecs:task/prod/abc' }] });
+
+      // Act
+      const result = await run(['remediate', '--snapshot', snapshot]);
+
+      // Assert
+      expect(result.code).toBe(EXIT.ok);
+      expect(result.stdout).toMatch(/web\s+held-in-use\s+none\s+held: the default rule would remove 1 image in use/);
+      expect(result.stdout).toContain('used by ecs:task/prod/abc');
+      // Progress only: no error, no problem line.
+      expect(result.stderr).not.toMatch(/error|not remediated|could not/);
+    });
+
+    it('plans the write with --guard off and lists the images at risk in JSON', async () => {
+      // Arrange
+      const snapshot = snapshotFile({ inUse: [{ repositoryName: 'web', imageDigest: running.digest, consumer: 'ecs:task/prod/abc' }] });
+
+      // Act
+      const result = await run(['remediate', '--snapshot', snapshot, '--guard', 'off', '--format', 'json']);
+
+      // Assert
+      const { actions } = JSON.parse(result.stdout) as { actions: Array<{ outcome: string; inUseAtRisk: unknown[]; message: string }> };
+      expect(actions).toEqual([
+        expect.objectContaining({
+          outcome: 'planned',
+          inUseAtRisk: [expect.objectContaining({ imageDigest: running.digest })],
+          message: expect.stringContaining('in-use guard off'),
+        }),
+      ]);
+    });
+  });
+
+  describe('usage errors', () => {
+    it.each([
+      ['--in-use-scan with a snapshot', ['audit', '--in-use-scan', 'ecs'], /--in-use-scan cannot read a snapshot/],
+      ['an unknown source', ['audit', '--in-use-scan', 'eks'], /"eks" is not a source to scan; write ecs, lambda, ecs,lambda or none/],
+      ['a negative horizon', ['remediate', '--guard-horizon-days', '-1'], /"-1" is not a whole number of days from 0 to 3650/],
+      ['a guard mode that does not exist', ['remediate', '--guard', 'maybe'], /Allowed choices are on, off/],
+    ])('exits 2 for %s', async (_label, argv, message) => {
+      const result = await run([...argv, '--snapshot', snapshotFile()]);
+      expect(result.code).toBe(EXIT.usage);
+      expect(result.stderr).toMatch(message);
+    });
+  });
+
+  describe('remediationProblems', () => {
+    it('names an in-use source that could not be read apart from a region that could not be listed', () => {
+      expect(
+        remediationProblems({
+          actions: [{ region: 'us-east-1', repositoryName: 'web', outcome: 'held-in-use', before: null }],
+          errors: [
+            { region: 'eu-west-1', code: 'AccessDeniedException', message: 'no listing' },
+            { region: 'us-east-1', source: 'ecs', code: 'AccessDeniedException', message: 'no ECS' },
+          ],
+        }),
+      ).toEqual([
+        '1 region could not be listed; 1 in-use source could not be read:',
+        'error: eu-west-1: AccessDeniedException: no listing',
+        'error: us-east-1 (in-use source ecs): AccessDeniedException: no ECS',
+      ]);
+    });
+  });
+});

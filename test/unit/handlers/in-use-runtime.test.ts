@@ -1,0 +1,82 @@
+import { GetObjectCommand, S3Client, type GetObjectCommandOutput } from '@aws-sdk/client-s3';
+import { ECSClient, ListClustersCommand } from '@aws-sdk/client-ecs';
+import { LambdaClient, ListFunctionsCommand } from '@aws-sdk/client-lambda';
+import { mockClient } from 'aws-sdk-client-mock';
+import 'aws-sdk-client-mock-jest';
+import { cachedInUseProvider, inUseSourceNames, inUseSources } from '../../../src/handlers/in-use-runtime';
+import { resetRuntime, runtime } from '../../../src/handlers/runtime';
+
+const KEYS = ['AWS_REGION', 'REGIONS', 'IN_USE_LIST_S3_URI', 'AWS_ACCESS_KEY_ID', 'AWS_SECRET_ACCESS_KEY'] as const;
+const saved = new Map(KEYS.map((key) => [key, process.env[key]]));
+const s3 = mockClient(S3Client);
+const ecs = mockClient(ECSClient);
+const lambda = mockClient(LambdaClient);
+
+function useEnv(listUri?: string): void {
+  for (const key of KEYS) delete process.env[key];
+  Object.assign(process.env, { AWS_REGION: 'eu-west-1', AWS_ACCESS_KEY_ID: 'AKIDTEST', AWS_SECRET_ACCESS_KEY: 'secret' });
+  if (listUri !== undefined) process.env.IN_USE_LIST_S3_URI = listUri;
+  resetRuntime();
+}
+
+beforeEach(() => {
+  s3.reset();
+  ecs.reset();
+  lambda.reset();
+  ecs.on(ListClustersCommand).resolves({ clusterArns: [] });
+  lambda.on(ListFunctionsCommand).resolves({ Functions: [] });
+});
+
+afterAll(() => {
+  s3.restore();
+  ecs.restore();
+  lambda.restore();
+  for (const [key, value] of saved) {
+    if (value === undefined) delete process.env[key];
+    else process.env[key] = value;
+  }
+  resetRuntime();
+});
+
+describe('in-use runtime', () => {
+  it('scans ECS and Lambda and reads no list when none is configured', () => {
+    useEnv();
+    const rt = runtime();
+    expect(inUseSources(rt).lists).toEqual([]);
+    expect(
+      inUseSources(rt)
+        .scannersFor('eu-west-1')
+        .map((s) => s.source),
+    ).toEqual(['ecs', 'lambda']);
+    expect(inUseSourceNames(rt)).toEqual(['ecs', 'lambda']);
+  });
+
+  it('reads the configured S3 list, named by its URI', async () => {
+    // Arrange
+    useEnv('s3://ops-lists/ecr/in-use.txt');
+    const body = { transformToString: async () => `web@sha256:${'f'.repeat(64)}\n` };
+    s3.on(GetObjectCommand).resolves({ Body: body as unknown as GetObjectCommandOutput['Body'] });
+
+    // Act
+    const catalog = await cachedInUseProvider(runtime()).forRegion('eu-west-1');
+
+    // Assert
+    expect(inUseSourceNames(runtime())).toEqual(['ecs', 'lambda', 'list:s3://ops-lists/ecr/in-use.txt']);
+    expect(s3).toHaveReceivedCommandWith(GetObjectCommand, { Bucket: 'ops-lists', Key: 'ecr/in-use.txt' });
+    expect(catalog.referencesOf({ accountId: '123456789012', region: 'eu-west-1', repositoryName: 'web' }).size).toBe(1);
+  });
+
+  it('keeps one cached provider per container, so events within five minutes scan a region once', async () => {
+    // Arrange
+    useEnv();
+    const rt = runtime();
+
+    // Act
+    await cachedInUseProvider(rt).forRegion('eu-west-1');
+    await cachedInUseProvider(rt).forRegion('eu-west-1');
+
+    // Assert
+    expect(cachedInUseProvider(rt)).toBe(cachedInUseProvider(rt));
+    expect(ecs).toHaveReceivedCommandTimes(ListClustersCommand, 1);
+  });
+});
