@@ -1,0 +1,200 @@
+import * as z from 'zod';
+import type { InUseEntry, InUseFailure } from './in-use';
+import type { Tag } from './registry';
+import type { RemediationAction } from './remediation';
+import type { GuardSummary, InUseAtRiskImage, NotReached, ReportError, ReportWarning, RepositoryReport } from './report';
+import type { Selection } from './selection';
+
+// The weekly run in steps: Plan lists the repositories of every configured region into one object,
+// the shards (Step Functions' Distributed Map, or the in-process `weekly` command) audit and
+// remediate a batch each and write one result object, and Aggregate builds the one report from them.
+// Every object lives in the report bucket under runs/<runId>/; the manifest cache under cache/.
+
+/** Formats of the run's objects; an object of another format is not read. */
+export const PLAN_FORMAT = 'ecr-janitor-plan/1';
+export const SHARD_FORMAT = 'ecr-janitor-shard/1';
+
+/** The default number of repositories per shard (the Distributed Map's ItemBatcher). */
+export const DEFAULT_BATCH_SIZE = 200;
+/** The most repositories a shard may take: a shard must finish well within one 15-minute invocation. */
+export const MAX_BATCH_SIZE = 1_000;
+
+/** A run's id: the execution's name (or a time-based id for local runs). Safe in an S3 key. */
+const RUN_ID = /^[A-Za-z0-9._-]{1,80}$/;
+
+/**
+ * Checks a run id before it becomes part of a key.
+ *
+ * @throws Error naming the id when it is empty, too long or holds characters other than letters, digits, `.`, `_` and `-`
+ */
+export function checkRunId(runId: string): string {
+  if (!RUN_ID.test(runId)) {
+    throw new Error(`run id ${JSON.stringify(runId)} must be 1 to 80 letters, digits, ".", "_" or "-"`);
+  }
+  return runId;
+}
+
+/** Where a run's objects live. */
+export const runKeys = (runId: string) => {
+  const prefix = `runs/${checkRunId(runId)}/`;
+  return {
+    prefix,
+    /** The run's settings and what Plan found (in-use images, listing errors). */
+    plan: `${prefix}plan.json`,
+    /** The repositories, one item each: the Distributed Map's ItemReader reads this JSON array. */
+    items: `${prefix}items.json`,
+    /** Where the shards' results go (see {@link shardKey}). */
+    shards: `${prefix}shards/`,
+    /** Where Step Functions' ResultWriter (or the local runner) records which shards failed. */
+    results: `${prefix}results`,
+  };
+};
+
+/**
+ * The manifest cache object of one repository. Repository names may hold `/`: the name is
+ * URI-encoded, so each repository has exactly one object and no name is a prefix of another's key.
+ */
+export function manifestCacheKey(region: string, repositoryName: string): string {
+  return `cache/manifests/v1/${region}/${encodeURIComponent(repositoryName)}.json`;
+}
+
+/** One repository to audit: what Plan knows of it, so a shard need not list or tag it again. */
+export interface WeeklyItem {
+  accountId: string;
+  region: string;
+  repositoryName: string;
+  repositoryArn: string;
+  createdAt?: string;
+  /** Its tags, from the region's bulk tag read; absent when that read failed (the shard lists them). */
+  tags?: Tag[];
+}
+
+/** The settings every shard of a run uses, fixed by Plan so that all judge at the same instant. */
+export interface WeeklySettings {
+  /** Evaluation time of the whole run, epoch ms. */
+  now: number;
+  days: number;
+  /** The lint's limit (UntaggedRetentionLong). */
+  lintMaxUntaggedDays: number;
+  /** When set, remediation shortens longer untagged rules to this many days. */
+  maxUntaggedDays?: number;
+  pricePerGbMonth: number;
+  selection: Selection;
+  costAllocationTagKeys: string[];
+  archiveAfterDays: number;
+  archivePricePerGbMonth: number | null;
+  /** Write the policies (false: plan them only). */
+  apply: boolean;
+  /** How the in-use guard runs; absent: no in-use source was read. */
+  guard?: GuardSummary;
+}
+
+/** What Plan writes to `plan.json`. */
+export interface WeeklyPlan {
+  format: typeof PLAN_FORMAT;
+  runId: string;
+  /** When Plan ran, ISO-8601. */
+  startedAt: string;
+  regions: string[];
+  settings: WeeklySettings;
+  /** How many items `items.json` holds. */
+  itemCount: number;
+  /** Region listing failures and in-use sources that could not be read. */
+  errors: ReportError[];
+  /** Warnings found while planning (a region whose tags could not be read in bulk). */
+  warnings: ReportWarning[];
+  /** What Plan found in use, for the guard in every shard. */
+  inUse?: { entries: InUseEntry[]; failures: InUseFailure[] };
+  /** The calls Plan made. */
+  apiCalls: Record<string, number>;
+  apiRetries: Record<string, number>;
+}
+
+/** What a shard writes: its repositories' report rows and remediation, whole. */
+export interface ShardResult {
+  format: typeof SHARD_FORMAT;
+  runId: string;
+  /** The items it was given, as `region/name`: Aggregate checks that none went missing. */
+  items: string[];
+  repositories: RepositoryReport[];
+  warnings: ReportWarning[];
+  errors: ReportError[];
+  notReached: NotReached[];
+  inUseAtRiskImages: InUseAtRiskImage[];
+  actions: RemediationAction[];
+  /** Manifests taken from the cache and read from ECR. */
+  manifests: { cached: number; fetched: number };
+  apiCalls: Record<string, number>;
+  apiRetries: Record<string, number>;
+}
+
+/** `region/name`, how a shard's items are named in its result and in Aggregate's checks. */
+export function itemId(item: Pick<WeeklyItem, 'region' | 'repositoryName'>): string {
+  return `${item.region}/${item.repositoryName}`;
+}
+
+const counts = z.record(z.string(), z.number());
+
+/** The parts of a shard result Aggregate relies on; rows are written by the shard function itself. */
+const shardResultShape = z.looseObject({
+  format: z.literal(SHARD_FORMAT),
+  runId: z.string(),
+  items: z.array(z.string()),
+  repositories: z.array(z.looseObject({ region: z.string(), repositoryName: z.string() })),
+  warnings: z.array(z.looseObject({ region: z.string() })),
+  errors: z.array(z.looseObject({ region: z.string(), code: z.string(), message: z.string() })),
+  notReached: z.array(z.looseObject({ region: z.string() })),
+  inUseAtRiskImages: z.array(z.looseObject({ region: z.string() })),
+  actions: z.array(z.looseObject({ region: z.string(), repositoryName: z.string(), outcome: z.string() })),
+  manifests: z.looseObject({ cached: z.number(), fetched: z.number() }),
+  apiCalls: counts,
+  apiRetries: counts,
+});
+
+/**
+ * Reads a shard's result object. A result of another run, another format or that does not parse is
+ * refused with the reason, never half-used: its repositories then count as missing.
+ */
+export function decodeShardResult(text: string, runId: string): { ok: true; result: ShardResult } | { ok: false; reason: string } {
+  let doc: unknown;
+  try {
+    doc = JSON.parse(text);
+  } catch {
+    return { ok: false, reason: 'not valid JSON' };
+  }
+  const parsed = shardResultShape.safeParse(doc);
+  if (!parsed.success) return { ok: false, reason: `not a shard result of format ${SHARD_FORMAT}` };
+  if (parsed.data.runId !== runId) return { ok: false, reason: `written by run ${parsed.data.runId}, not ${runId}` };
+  return { ok: true, result: parsed.data as unknown as ShardResult };
+}
+
+/** The parts of a plan the later steps rely on. */
+const planShape = z.looseObject({
+  format: z.literal(PLAN_FORMAT),
+  runId: z.string(),
+  startedAt: z.string(),
+  regions: z.array(z.string()),
+  itemCount: z.number().int().nonnegative(),
+  settings: z.looseObject({ now: z.number(), days: z.number().int().positive(), apply: z.boolean() }),
+  errors: z.array(z.looseObject({ region: z.string(), code: z.string(), message: z.string() })),
+  warnings: z.array(z.looseObject({ region: z.string() })),
+});
+
+/**
+ * Reads a run's plan.
+ *
+ * @throws Error saying what is wrong: a step cannot run without its plan, and retrying will not help
+ */
+export function decodePlan(text: string | undefined, runId: string): WeeklyPlan {
+  if (text === undefined) throw new Error(`run ${runId} has no plan (runs/${runId}/plan.json): run the Plan step first`);
+  let doc: unknown;
+  try {
+    doc = JSON.parse(text);
+  } catch {
+    throw new Error(`the plan of run ${runId} is not valid JSON`);
+  }
+  const parsed = planShape.safeParse(doc);
+  if (!parsed.success) throw new Error(`the plan of run ${runId} is not a plan of format ${PLAN_FORMAT}`);
+  if (parsed.data.runId !== runId) throw new Error(`runs/${runId}/plan.json belongs to run ${parsed.data.runId}`);
+  return parsed.data as unknown as WeeklyPlan;
+}
