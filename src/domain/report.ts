@@ -159,7 +159,13 @@ export type ReportWarningCode =
   /** The default rule would remove an image in use within the guard's horizon: the write is held (or, with the guard off, made anyway). */
   | 'InUseImageAtRisk'
   /** The repository's own policy removes an image in use within the guard's horizon. */
-  | 'InUseImageExpiring';
+  | 'InUseImageExpiring'
+  /** The region's tags could not be read in bulk (Resource Groups Tagging API): each repository's were read instead. */
+  | 'TagsReadOneByOne'
+  /** A repository's manifest cache was not valid (corrupt, another format): ignored, its manifests read again, the cache rebuilt. */
+  | 'ManifestCacheIgnored'
+  /** Result objects of the weekly run's shards that could not be used (their repositories are in `errors`). */
+  | 'ShardResultsUnusable';
 
 /**
  * A problem with one repository's lifecycle policy, or with a region's registry as a whole. Shaped

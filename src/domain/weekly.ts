@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import * as z from 'zod';
 import type { InUseEntry, InUseFailure } from './in-use';
 import type { Tag } from './registry';
@@ -131,6 +132,76 @@ export interface ShardResult {
 /** `region/name`, how a shard's items are named in its result and in Aggregate's checks. */
 export function itemId(item: Pick<WeeklyItem, 'region' | 'repositoryName'>): string {
   return `${item.region}/${item.repositoryName}`;
+}
+
+/**
+ * The key of a shard's result: a hash of its items, so a shard that is retried (by Step Functions
+ * or the local runner) overwrites its own object and never adds a second one.
+ */
+export function shardKey(runId: string, items: ReadonlyArray<Pick<WeeklyItem, 'region' | 'repositoryName'>>): string {
+  const ids = items.map(itemId).sort();
+  const hash = createHash('sha256').update(ids.join('\n')).digest('hex').slice(0, 32);
+  return `${runKeys(runId).shards}${hash}.json`;
+}
+
+/**
+ * The manifest Step Functions' ResultWriter writes next to a Distributed Map's results (the local
+ * runner writes the same): the result files by status.
+ */
+export interface ResultWriterManifest {
+  DestinationBucket?: string;
+  MapRunArn?: string;
+  ResultFiles: Partial<Record<'FAILED' | 'PENDING' | 'SUCCEEDED', Array<{ Key: string; Size?: number }>>>;
+}
+
+/** One child execution in a FAILED result file: its input (the batch, as a JSON string) and why it failed. */
+export interface FailedChild {
+  Input?: string;
+  Error?: string;
+  Cause?: string;
+}
+
+const resultManifestShape = z.looseObject({
+  ResultFiles: z.looseObject({
+    FAILED: z.array(z.looseObject({ Key: z.string() })).optional(),
+    PENDING: z.array(z.looseObject({ Key: z.string() })).optional(),
+  }),
+});
+
+/**
+ * The keys of the FAILED and PENDING result files a ResultWriter manifest names (PENDING: children
+ * that never ran because the map stopped).
+ *
+ * @throws Error when the text is not such a manifest
+ */
+export function unfinishedResultFiles(text: string): string[] {
+  const parsed = resultManifestShape.safeParse(JSON.parse(text));
+  if (!parsed.success) throw new Error('not a Step Functions ResultWriter manifest (no ResultFiles)');
+  return [...(parsed.data.ResultFiles.FAILED ?? []), ...(parsed.data.ResultFiles.PENDING ?? [])].map((f) => f.Key);
+}
+
+const batchShape = z.looseObject({
+  Items: z.array(z.looseObject({ region: z.string(), repositoryName: z.string() })),
+});
+
+/**
+ * The repositories of the batches a result file lists, each with why its batch did not finish.
+ * Entries whose input cannot be read are skipped (their repositories are then found missing).
+ */
+export function itemsOfResultFile(text: string): Array<{ id: string; error: string; cause: string }> {
+  const doc: unknown = JSON.parse(text);
+  const children = Array.isArray(doc) ? (doc as FailedChild[]) : [];
+  return children.flatMap((child) => {
+    let input: unknown;
+    try {
+      input = JSON.parse(child.Input ?? '');
+    } catch {
+      return [];
+    }
+    const batch = batchShape.safeParse(input);
+    if (!batch.success) return [];
+    return batch.data.Items.map((item) => ({ id: itemId(item), error: child.Error ?? 'ShardFailed', cause: child.Cause ?? '' }));
+  });
 }
 
 const counts = z.record(z.string(), z.number());

@@ -99,6 +99,10 @@ export interface ScanOptions {
    * repositories are not tried (each would wait out its own timeouts). @default 3
    */
   unresponsiveAfter?: number;
+  /** The repositories of a region, when already known (a weekly shard's batch). @default the region's listing */
+  refsOf?: (reader: RegistryReader) => Promise<RepositoryRef[]>;
+  /** Reads one repository whole (a weekly shard passes its tags and cached manifests). @default readRepositoryState */
+  read?: (reader: RegistryReader, ref: RepositoryRef) => Promise<RepositoryState>;
 }
 
 /** What a scan left out: repositories (or whole regions) it never read. */
@@ -135,7 +139,8 @@ export async function scanRegistries(readers: readonly RegistryReader[], options
   const listed = await Promise.all(
     readers.map(async (reader) => {
       try {
-        const refs = signal?.aborted ? 'aborted' : await Promise.race([reader.listRepositories(), aborted]);
+        const listing = options.refsOf ? options.refsOf(reader) : reader.listRepositories();
+        const refs = signal?.aborted ? 'aborted' : await Promise.race([listing, aborted]);
         if (refs === 'aborted') {
           notReached.push({ region: reader.region, reason: notReachedReasonOf(signal) });
           return { reader, refs: [] as RepositoryRef[] };
@@ -163,7 +168,7 @@ export async function scanRegistries(readers: readonly RegistryReader[], options
             try {
               if (signal?.aborted) return skip(notReachedReasonOf(signal));
               if (timeoutsInARow >= unresponsiveAfter) return skip('region-unresponsive');
-              const state = await Promise.race([readRepositoryState(reader, ref), aborted]);
+              const state = await Promise.race([(options.read ?? readRepositoryState)(reader, ref), aborted]);
               if (state === 'aborted') return skip(notReachedReasonOf(signal));
               timeoutsInARow = 0;
               options.visit(state, reader);
@@ -200,6 +205,132 @@ function byLocation(a: Pick<ReportError, 'region' | 'repositoryName'>, b: Pick<R
   return a.region.localeCompare(b.region) || (a.repositoryName ?? '').localeCompare(b.repositoryName ?? '');
 }
 
+/** What {@link repositoryAnalyser} judges repositories with: the audit's settings, without how it reads. */
+export type AnalysisSettings = Pick<
+  AuditOptions,
+  | 'now'
+  | 'days'
+  | 'pricePerGbMonth'
+  | 'selection'
+  | 'costAllocationTagKeys'
+  | 'archiveAfterDays'
+  | 'maxUntaggedDays'
+  | 'enforceMaxUntaggedDays'
+> & {
+  /** Each region's catalog and how the guard runs; absent: no in-use figures. */
+  inUse?: Pick<AuditInUse, 'catalogs' | 'mode' | 'horizonDays'>;
+};
+
+/** The rows of a report, as collected repository by repository (in any order). */
+export interface ReportParts {
+  repositories: RepositoryReport[];
+  warnings: ReportWarning[];
+  errors: ReportError[];
+  notReached: NotReached[];
+  inUseAtRiskImages: InUseAtRiskImage[];
+}
+
+/**
+ * Analyses repositories one at a time into report rows: the audit does it as it reads, a weekly
+ * shard for its batch. `visit` takes one repository's full state; `parts` holds what was found.
+ *
+ * @example const analyser = repositoryAnalyser(settings); analyser.visit(state); analyser.parts.repositories
+ */
+export function repositoryAnalyser(settings: AnalysisSettings): {
+  visit: (state: RepositoryState) => void;
+  parts: Pick<ReportParts, 'repositories' | 'warnings' | 'inUseAtRiskImages'>;
+} {
+  const parts = { repositories: [] as RepositoryReport[], warnings: [] as ReportWarning[], inUseAtRiskImages: [] as InUseAtRiskImage[] };
+  const excluded = excludeMatcher(settings.selection.exclude);
+  const inUse = settings.inUse;
+  const tagKeys = [...(settings.costAllocationTagKeys ?? [])];
+  const archiveAfterDays = settings.archiveAfterDays ?? DEFAULT_ARCHIVE_AFTER_DAYS;
+  const visit = (state: RepositoryState): void => {
+    const catalog = inUse?.catalogs.get(state.region);
+    const analysis = analyseRepository(state, {
+      now: settings.now,
+      days: settings.days,
+      pricePerGbMonth: settings.pricePerGbMonth,
+      optedOut: isOptedOut(state.tags, settings.selection.optOutTag),
+      excluded: excluded(state.repositoryName),
+      archiveAfterDays,
+      costAllocationTags: costAllocationTagsOf(state.tags, tagKeys),
+      maxUntaggedDays: settings.maxUntaggedDays ?? DEFAULT_MAX_UNTAGGED_DAYS,
+      enforceMaxUntaggedDays: settings.enforceMaxUntaggedDays,
+      ...(inUse === undefined
+        ? {}
+        : {
+            inUse: {
+              referenced: catalog?.referencesOf(state) ?? new Map(),
+              unknown: catalog?.failuresIn(state.region) ?? [],
+              horizonDays: inUse.horizonDays,
+              guard: inUse.mode === 'on',
+            },
+          }),
+    });
+    parts.repositories.push(analysis.report);
+    for (const warning of analysis.warnings)
+      parts.warnings.push({ region: state.region, repositoryName: state.repositoryName, ...warning });
+    for (const image of analysis.atRisk ?? [])
+      parts.inUseAtRiskImages.push({ region: state.region, repositoryName: state.repositoryName, ...image });
+  };
+  return { visit, parts };
+}
+
+/** The report-wide settings {@link assembleReport} records. */
+export interface ReportSettings {
+  generatedAt: number;
+  now: number;
+  days: number;
+  pricePerGbMonth: number;
+  archiveAfterDays?: number;
+  archivePricePerGbMonth?: number | null;
+  costAllocationTagKeys?: readonly string[];
+  apiCalls: Record<string, number>;
+  apiRetries: Record<string, number>;
+  /** How the in-use guard ran; absent when no in-use source was read. */
+  guard?: GuardSummary;
+}
+
+/**
+ * Builds the report from its rows, sorted as every report is (rows by reclaimable bytes, errors and
+ * warnings by place), with the totals and cost groups computed from the rows.
+ */
+export function assembleReport(parts: ReportParts, settings: ReportSettings): AuditReport {
+  const tagKeys = [...(settings.costAllocationTagKeys ?? [])];
+  const archivePricePerGbMonth = settings.archivePricePerGbMonth ?? null;
+  const repositories = [...parts.repositories].sort(compareRepositoryReports);
+  return {
+    generatedAt: new Date(settings.generatedAt).toISOString(),
+    now: new Date(settings.now).toISOString(),
+    days: settings.days,
+    pricePerGbMonth: settings.pricePerGbMonth,
+    archiveAfterDays: settings.archiveAfterDays ?? DEFAULT_ARCHIVE_AFTER_DAYS,
+    archivePricePerGbMonth,
+    costAllocationTagKeys: tagKeys,
+    totals: totalsOf(repositories, settings.pricePerGbMonth, { archivePricePerGbMonth }),
+    costGroups: costGroupsOf(repositories, tagKeys, settings.pricePerGbMonth),
+    repositories,
+    apiCalls: settings.apiCalls,
+    apiRetries: settings.apiRetries,
+    errors: [...parts.errors].sort(byLocation),
+    complete: parts.notReached.length === 0,
+    notReached: [...parts.notReached].sort(byLocation),
+    warnings: [...parts.warnings].sort(byLocation),
+    ...(settings.guard === undefined
+      ? {}
+      : {
+          guard: settings.guard,
+          inUseAtRiskImages: [...parts.inUseAtRiskImages].sort(
+            (a, b) =>
+              a.region.localeCompare(b.region) ||
+              a.repositoryName.localeCompare(b.repositoryName) ||
+              a.imageDigest.localeCompare(b.imageDigest),
+          ),
+        }),
+  };
+}
+
 /**
  * Audits every repository of every region: policy status, de-duplicated storage and cost, and
  * what the effective policy will reclaim. Read failures are recorded per repository in `errors`
@@ -210,42 +341,12 @@ function byLocation(a: Pick<ReportError, 'region' | 'repositoryName'>, b: Pick<R
  */
 export async function audit(readers: readonly RegistryReader[], options: AuditOptions): Promise<AuditReport> {
   const errors: ReportError[] = [];
-  const warnings: ReportWarning[] = [];
-  const repositories: RepositoryReport[] = [];
-  const atRisk: InUseAtRiskImage[] = [];
-  const excluded = excludeMatcher(options.selection.exclude);
+  const analyser = repositoryAnalyser(options);
   const inUse = options.inUse;
-  const tagKeys = [...(options.costAllocationTagKeys ?? [])];
-  const archiveAfterDays = options.archiveAfterDays ?? DEFAULT_ARCHIVE_AFTER_DAYS;
-  const archivePricePerGbMonth = options.archivePricePerGbMonth ?? null;
   const { notReached } = await scanRegistries(readers, {
     concurrency: options.concurrency,
     visit: (state) => {
-      const catalog = inUse?.catalogs.get(state.region);
-      const analysis = analyseRepository(state, {
-        now: options.now,
-        days: options.days,
-        pricePerGbMonth: options.pricePerGbMonth,
-        optedOut: isOptedOut(state.tags, options.selection.optOutTag),
-        excluded: excluded(state.repositoryName),
-        archiveAfterDays,
-        costAllocationTags: costAllocationTagsOf(state.tags, tagKeys),
-        maxUntaggedDays: options.maxUntaggedDays ?? DEFAULT_MAX_UNTAGGED_DAYS,
-        enforceMaxUntaggedDays: options.enforceMaxUntaggedDays,
-        ...(inUse === undefined
-          ? {}
-          : {
-              inUse: {
-                referenced: catalog?.referencesOf(state) ?? new Map(),
-                unknown: catalog?.failuresIn(state.region) ?? [],
-                horizonDays: inUse.horizonDays,
-                guard: inUse.mode === 'on',
-              },
-            }),
-      });
-      repositories.push(analysis.report);
-      for (const warning of analysis.warnings) warnings.push({ region: state.region, repositoryName: state.repositoryName, ...warning });
-      for (const image of analysis.atRisk ?? []) atRisk.push({ region: state.region, repositoryName: state.repositoryName, ...image });
+      analyser.visit(state);
       // Only a repository that was read and analysed whole is handed on (a failure lands in errors).
       options.onRepositoryState?.(state);
     },
@@ -254,38 +355,15 @@ export async function audit(readers: readonly RegistryReader[], options: AuditOp
     ...(options.onRepositoryFailed ? { onFailed: options.onRepositoryFailed } : {}),
     ...(options.signal ? { signal: options.signal } : {}),
   });
-  repositories.sort(compareRepositoryReports);
   errors.push(...(inUse?.errors ?? []));
-  errors.sort(byLocation);
-  warnings.sort(byLocation);
   const counts = options.counter?.snapshot();
-  return {
-    generatedAt: new Date(options.generatedAt).toISOString(),
-    now: new Date(options.now).toISOString(),
-    days: options.days,
-    pricePerGbMonth: options.pricePerGbMonth,
-    archiveAfterDays,
-    archivePricePerGbMonth,
-    costAllocationTagKeys: tagKeys,
-    totals: totalsOf(repositories, options.pricePerGbMonth, { archivePricePerGbMonth }),
-    costGroups: costGroupsOf(repositories, tagKeys, options.pricePerGbMonth),
-    repositories,
-    apiCalls: counts?.calls ?? {},
-    apiRetries: counts?.retries ?? {},
-    errors,
-    complete: notReached.length === 0,
-    notReached,
-    warnings,
-    ...(inUse === undefined
-      ? {}
-      : {
-          guard: { mode: inUse.mode, horizonDays: inUse.horizonDays, sources: inUse.sources },
-          inUseAtRiskImages: atRisk.sort(
-            (a, b) =>
-              a.region.localeCompare(b.region) ||
-              a.repositoryName.localeCompare(b.repositoryName) ||
-              a.imageDigest.localeCompare(b.imageDigest),
-          ),
-        }),
-  };
+  return assembleReport(
+    { ...analyser.parts, errors, notReached },
+    {
+      ...options,
+      apiCalls: counts?.calls ?? {},
+      apiRetries: counts?.retries ?? {},
+      ...(inUse === undefined ? {} : { guard: { mode: inUse.mode, horizonDays: inUse.horizonDays, sources: inUse.sources } }),
+    },
+  );
 }

@@ -1,4 +1,6 @@
 import { ListPullTimeUpdateExclusionsCommand, type ECRClient } from '@aws-sdk/client-ecr';
+import type { PullTimeExclusionAnswer } from '../../domain/pull-time-exclusion';
+import type { PullTimeExclusionCheck } from '../../ports/pull-time';
 
 /** The largest page `ListPullTimeUpdateExclusions` accepts. */
 export const EXCLUSIONS_PAGE_SIZE = 1000;
@@ -75,5 +77,25 @@ export async function isPullTimeUpdateExcluded(
   } catch (error) {
     options.onUnknown?.(unknownReason(error), error);
     return undefined;
+  }
+}
+
+/**
+ * The {@link PullTimeExclusionCheck} of the registries, through one ECR client per region (its own,
+ * with few attempts: an unknown answer only costs a report warning).
+ *
+ * @example new EcrPullTimeExclusionCheck((region) => clients(region)).isExcluded('eu-west-1', roleArn)
+ */
+export class EcrPullTimeExclusionCheck implements PullTimeExclusionCheck {
+  constructor(private readonly clientOf: (region: string) => ECRClient) {}
+
+  async isExcluded(region: string, principalArn: string): Promise<PullTimeExclusionAnswer> {
+    let reason = 'no answer';
+    const excluded = await isPullTimeUpdateExcluded(this.clientOf(region), principalArn, {
+      onUnknown: (why) => {
+        reason = why;
+      },
+    });
+    return excluded === undefined ? { excluded, reason } : { excluded };
   }
 }

@@ -1,0 +1,187 @@
+import { pullTimeExclusionWarning } from '../../domain/pull-time-exclusion';
+import type { AuditReport, ReportError, ReportWarning } from '../../domain/report';
+import type { RemediationCounts, ReportEventDetail } from '../../domain/report-event';
+import {
+  decodePlan,
+  decodeShardResult,
+  itemId,
+  itemsOfResultFile,
+  runKeys,
+  unfinishedResultFiles,
+  type ShardResult,
+  type WeeklyItem,
+} from '../../domain/weekly';
+import type { ObjectStore } from '../../ports/object-store';
+import type { PullTimeExclusionCheck } from '../../ports/pull-time';
+import type { ApiCallCounter } from '../../ports/registry';
+import { assembleReport, type ReportParts } from '../audit';
+import { publishReport, type PublishDeps } from '../publish-report';
+import { difference } from './plan';
+
+/** What Aggregate reads from and writes to. */
+export interface AggregateDeps {
+  /** The run's objects (plan, items, shard results, the map's result files). */
+  store: ObjectStore;
+  /** The report's artifacts, event and message. */
+  publish: PublishDeps;
+  /** Checks that the role that reads manifests does not refresh pull times; absent: not checked. */
+  pullTimes?: { check: PullTimeExclusionCheck; roleArn: string };
+  /** Counts Aggregate's own calls. */
+  counter?: ApiCallCounter;
+}
+
+/** How the map ended, as Step Functions (or the local runner) tells Aggregate. */
+export interface AggregateInput {
+  runId: string;
+  /** The ResultWriter's manifest: its FAILED and PENDING files name the batches that did not finish. */
+  resultManifestKey?: string;
+  /** The map state failed as a whole (more shards failed than tolerated, or it was stopped). */
+  mapError?: { error: string; cause: string };
+}
+
+/** Settings of Aggregate. */
+export interface AggregateOptions {
+  /** When the report is generated, epoch ms. */
+  generatedAt: number;
+  /** The run's calls, when counted as a whole (the local runner's shards share one counter); summed from the steps otherwise. */
+  apiCalls?: { calls: Record<string, number>; retries: Record<string, number> };
+}
+
+/** What the run produced. */
+export interface AggregateOutcome {
+  report: AuditReport;
+  detail: ReportEventDetail;
+  /** Remediation outcomes, counted. */
+  remediation: RemediationCounts;
+  /** Shard results read; results that could not be used; repositories without a result. */
+  shards: { results: number; unusable: number; missing: number };
+  /** Manifests taken from the cache and read from ECR, over all shards. */
+  manifests: ShardResult['manifests'];
+}
+
+function add(into: Record<string, number>, from: Record<string, number>): void {
+  for (const [name, n] of Object.entries(from)) into[name] = (into[name] ?? 0) + n;
+}
+
+/** Why each repository of an unfinished batch has no result, from the map's result files. */
+async function unfinishedItems(store: ObjectStore, input: AggregateInput, problems: string[]): Promise<Map<string, string>> {
+  const why = new Map<string, string>();
+  if (input.resultManifestKey === undefined) return why;
+  try {
+    const manifest = await store.get(input.resultManifestKey);
+    if (manifest === undefined) throw new Error(`${input.resultManifestKey} does not exist`);
+    for (const key of unfinishedResultFiles(manifest)) {
+      const text = await store.get(key);
+      if (text === undefined) continue;
+      for (const { id, error, cause } of itemsOfResultFile(text)) why.set(id, `${error}${cause === '' ? '' : `: ${cause}`}`);
+    }
+  } catch (error) {
+    problems.push(`the map's result files could not be read (${error instanceof Error ? error.message : String(error)})`);
+  }
+  return why;
+}
+
+/**
+ * The weekly run's last step: reads every shard's result one at a time (only the report rows stay in
+ * memory), reports every repository of the plan that has no result — its shard failed after the
+ * engine's retries, never ran, or left an unusable result — as an error of that repository, adds the
+ * pull-time check, builds the one report and publishes it exactly as a single audit does.
+ *
+ * @example const { detail } = await aggregateWeeklyRun(deps, { runId, resultManifestKey }, { generatedAt: Date.now() });
+ */
+export async function aggregateWeeklyRun(deps: AggregateDeps, input: AggregateInput, options: AggregateOptions): Promise<AggregateOutcome> {
+  const before = deps.counter?.snapshot();
+  const keys = runKeys(input.runId);
+  const plan = decodePlan(await deps.store.get(keys.plan), input.runId);
+  const parts: ReportParts = {
+    repositories: [],
+    warnings: [...plan.warnings],
+    errors: [...plan.errors],
+    notReached: [],
+    inUseAtRiskImages: [],
+  };
+  const calls = { calls: { ...plan.apiCalls }, retries: { ...plan.apiRetries } };
+  const remediation: RemediationCounts = {};
+  const manifests = { cached: 0, fetched: 0 };
+  const seen = new Set<string>();
+  const problems: string[] = [];
+  let results = 0;
+  let unusable = 0;
+  for (const key of await deps.store.list(keys.shards)) {
+    const text = await deps.store.get(key);
+    const decoded = text === undefined ? { ok: false as const, reason: 'gone' } : decodeShardResult(text, input.runId);
+    if (!decoded.ok) {
+      unusable++;
+      problems.push(`${key}: ${decoded.reason}`);
+      continue;
+    }
+    const shard = decoded.result;
+    // A batch's result is read once, even if an earlier attempt's object were ever listed beside it.
+    if (shard.items.every((id) => seen.has(id))) continue;
+    results++;
+    for (const id of shard.items) seen.add(id);
+    parts.repositories.push(...shard.repositories);
+    parts.warnings.push(...shard.warnings);
+    parts.errors.push(...shard.errors);
+    parts.notReached.push(...shard.notReached);
+    parts.inUseAtRiskImages.push(...shard.inUseAtRiskImages);
+    for (const action of shard.actions) remediation[action.outcome] = (remediation[action.outcome] ?? 0) + 1;
+    manifests.cached += shard.manifests.cached;
+    manifests.fetched += shard.manifests.fetched;
+    add(calls.calls, shard.apiCalls);
+    add(calls.retries, shard.apiRetries);
+  }
+  let missing = 0;
+  if (seen.size < plan.itemCount || input.mapError !== undefined) {
+    const why = await unfinishedItems(deps.store, input, problems);
+    const items = JSON.parse((await deps.store.get(keys.items)) ?? '[]') as WeeklyItem[];
+    const general =
+      input.mapError === undefined
+        ? 'its shard left no result'
+        : `the map stopped (${input.mapError.error}${input.mapError.cause === '' ? '' : `: ${input.mapError.cause}`})`;
+    for (const item of items) {
+      const id = itemId(item);
+      if (seen.has(id)) continue;
+      missing++;
+      const reason = why.get(id);
+      parts.errors.push(missingError(item, reason === undefined ? general : `its shard failed after its retries (${reason})`, reason));
+    }
+  }
+  if (problems.length > 0) {
+    parts.warnings.push({ region: plan.regions[0] ?? '', repositoryName: '', code: 'ShardResultsUnusable', message: problems.join('; ') });
+  }
+  parts.warnings.push(...(await pullTimeWarnings(deps, plan.regions)));
+  const after = deps.counter?.snapshot();
+  add(calls.calls, difference(after?.calls, before?.calls));
+  add(calls.retries, difference(after?.retries, before?.retries));
+  const counted = options.apiCalls ?? calls;
+  const report = assembleReport(parts, {
+    ...plan.settings,
+    generatedAt: options.generatedAt,
+    apiCalls: counted.calls,
+    apiRetries: counted.retries,
+  });
+  const detail = await publishReport(report, deps.publish, remediation);
+  return { report, detail, remediation, shards: { results, unusable, missing }, manifests };
+}
+
+function missingError(item: WeeklyItem, why: string, reason: string | undefined): ReportError {
+  return {
+    region: item.region,
+    repositoryName: item.repositoryName,
+    code: reason === undefined ? 'ShardResultMissing' : 'ShardFailed',
+    message: `not audited: ${why}; the next run reads it again`,
+  };
+}
+
+/** A warning for each region whose registry records the reading role's pulls, or could not say. */
+async function pullTimeWarnings(deps: AggregateDeps, regions: readonly string[]): Promise<ReportWarning[]> {
+  const pullTimes = deps.pullTimes;
+  if (pullTimes === undefined) return [];
+  const answers = await Promise.all(
+    regions.map(async (region) =>
+      pullTimeExclusionWarning(region, pullTimes.roleArn, await pullTimes.check.isExcluded(region, pullTimes.roleArn)),
+    ),
+  );
+  return answers.filter((w): w is ReportWarning => w !== undefined);
+}

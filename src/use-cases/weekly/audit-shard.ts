@@ -1,0 +1,222 @@
+import * as z from 'zod';
+import { InUseCatalog } from '../../domain/in-use';
+import { decodeManifestCache, encodeManifestCache, nextManifestCache, type ManifestIndex } from '../../domain/manifest-cache';
+import type { RepositoryRef, RepositoryState } from '../../domain/registry';
+import type { ReportError, ReportWarning } from '../../domain/report';
+import {
+  SHARD_FORMAT,
+  decodePlan,
+  itemId,
+  manifestCacheKey,
+  runKeys,
+  shardKey,
+  type ShardResult,
+  type WeeklyItem,
+  type WeeklyPlan,
+} from '../../domain/weekly';
+import type { ObjectStore } from '../../ports/object-store';
+import type { ApiCallCounter, PolicyWriter, RegistryReader } from '../../ports/registry';
+import { repositoryAnalyser, scanRegistries } from '../audit';
+import { readRepositoryState } from '../read-repository';
+import { auditedRepositoryOf, remediateAudited, type AuditedRepository, type GuardOptions, type WritePacing } from '../remediate';
+import { difference } from './plan';
+
+/** What a shard reads from and writes to. */
+export interface ShardDeps {
+  /** The registry of a region: its reader, and its writer when the run writes. */
+  registry(region: string): { reader: RegistryReader; writer?: PolicyWriter };
+  /** The run's objects and the manifest cache. */
+  store: ObjectStore;
+  /** Counts the shard's calls for its result; leave out when shards share a counter (the local runner counts the run). */
+  counter?: ApiCallCounter;
+}
+
+/** How a shard runs. */
+export interface ShardOptions {
+  /** Repositories read at the same time. */
+  concurrency: number;
+  /** Stops reading (the rest is `notReached`); remediation then still handles what was read. */
+  signal?: AbortSignal;
+  /** Stops remediating (the rest is `not-reached`), with room left to write the result. */
+  remediationSignal?: AbortSignal;
+  /** The write loop's pacing (tests make it instant). */
+  pacing?: Partial<WritePacing>;
+}
+
+/** What a shard returns: small, as a Distributed Map child's output must be. */
+export interface ShardOutcome {
+  key: string;
+  repositories: number;
+  errors: number;
+}
+
+const itemShape = z.strictObject({
+  accountId: z.string().min(1),
+  region: z.string().min(1),
+  repositoryName: z.string().min(1),
+  repositoryArn: z.string().min(1),
+  createdAt: z.string().optional(),
+  tags: z.array(z.strictObject({ Key: z.string(), Value: z.string() })).optional(),
+});
+
+/**
+ * Checks a batch's items: the shard's input comes through Step Functions from items.json, and one
+ * that does not have an item's shape is a bug to stop on, not to half-run.
+ *
+ * @throws Error naming the first item that is not one of the plan's regions' repositories
+ */
+export function checkItems(items: unknown, plan: Pick<WeeklyPlan, 'regions' | 'runId'>): WeeklyItem[] {
+  if (!Array.isArray(items) || items.length === 0) throw new Error(`a shard of run ${plan.runId} needs a non-empty array of items`);
+  return items.map((raw, index) => {
+    const parsed = itemShape.safeParse(raw);
+    if (!parsed.success) throw new Error(`item ${index} of the batch is not a repository item: ${parsed.error.issues[0]?.message ?? ''}`);
+    if (!plan.regions.includes(parsed.data.region)) {
+      throw new Error(`item ${index} (${itemId(parsed.data)}) is in ${parsed.data.region}, not one of the run's regions`);
+    }
+    return parsed.data as WeeklyItem;
+  });
+}
+
+/** The in-use catalog the plan recorded: one for every region (an entry names its own region, or all). */
+function catalogOf(plan: WeeklyPlan): InUseCatalog | undefined {
+  if (plan.inUse === undefined) return undefined;
+  const catalog = new InUseCatalog().add(plan.inUse.entries);
+  for (const failure of plan.inUse.failures) catalog.fail(failure);
+  return catalog;
+}
+
+/**
+ * Reads a repository with its cached manifests, and writes the cache back when the repository's
+ * images changed. A cache that cannot be read or is not valid is never trusted: the manifests are
+ * read from ECR and the cache rewritten; a cache that cannot be written only costs reads next week.
+ */
+function cachedReader(store: ObjectStore, counts: ShardResult['manifests'], warnings: ReportWarning[]) {
+  return async (reader: RegistryReader, ref: RepositoryRef, tags: WeeklyItem['tags']): Promise<RepositoryState> => {
+    const key = manifestCacheKey(ref.region, ref.repositoryName);
+    let text: string | undefined;
+    try {
+      text = await store.get(key);
+    } catch {
+      text = undefined;
+    }
+    const cache = decodeManifestCache(text, ref.region, ref.repositoryName);
+    if (cache.ignored !== undefined) {
+      warnings.push({
+        region: ref.region,
+        repositoryName: ref.repositoryName,
+        code: 'ManifestCacheIgnored',
+        message: `the manifest cache (${key}) was ignored: ${cache.ignored}; every manifest was read again and the cache rebuilt`,
+      });
+    }
+    const state = await readRepositoryState(reader, ref, { ...(tags === undefined ? {} : { tags }), manifests: cache.manifests });
+    const cached = state.images.filter((i) => cache.manifests.has(i.imageDigest)).length;
+    counts.cached += cached;
+    counts.fetched += state.images.length - cached;
+    await writeCache(store, key, ref, cache.manifests, state);
+    return state;
+  };
+}
+
+async function writeCache(store: ObjectStore, key: string, ref: RepositoryRef, previous: ManifestIndex, state: RepositoryState) {
+  const next = nextManifestCache(previous, state.images);
+  if (next === undefined) return;
+  try {
+    await store.put(key, encodeManifestCache(ref.region, ref.repositoryName, next), 'application/json');
+  } catch {
+    // Next week reads these manifests from ECR again; the report is right either way.
+  }
+}
+
+/**
+ * One shard of the weekly run: audits its batch of repositories (tags from the plan, manifests from
+ * the cache where known), remediates them as the run's settings say (the in-use guard judging from
+ * the plan's record of what is in use), and writes its result object whole under a key derived from
+ * its items, so a retried shard replaces its own result. A repository that fails is an error in the
+ * result, never a failed shard.
+ *
+ * @example await auditShard(deps, 'run-1', batch, { concurrency: 8 });
+ */
+export async function auditShard(deps: ShardDeps, runId: string, batch: unknown, options: ShardOptions): Promise<ShardOutcome> {
+  const plan = decodePlan(await deps.store.get(runKeys(runId).plan), runId);
+  const items = checkItems(batch, plan);
+  const { settings } = plan;
+  const before = deps.counter?.snapshot();
+  const catalog = catalogOf(plan);
+  const guard = settings.guard;
+  const analyser = repositoryAnalyser({
+    ...settings,
+    maxUntaggedDays: settings.lintMaxUntaggedDays,
+    enforceMaxUntaggedDays: settings.maxUntaggedDays,
+    ...(guard === undefined || catalog === undefined
+      ? {}
+      : { inUse: { catalogs: new Map(plan.regions.map((r) => [r, catalog])), mode: guard.mode, horizonDays: guard.horizonDays } }),
+  });
+  const errors: ReportError[] = [];
+  const warnings: ReportWarning[] = [];
+  const manifests = { cached: 0, fetched: 0 };
+  const read = cachedReader(deps.store, manifests, warnings);
+  const byRegion = new Map<string, WeeklyItem[]>();
+  for (const item of items) byRegion.set(item.region, [...(byRegion.get(item.region) ?? []), item]);
+  const registries = [...byRegion.keys()].map((region) => deps.registry(region));
+  const tagsOf = new Map(items.map((item) => [itemId(item), item.tags]));
+  const audited: AuditedRepository[] = [];
+  const unread: RepositoryRef[] = [];
+  const keep = { days: settings.days, ...(settings.maxUntaggedDays === undefined ? {} : { maxUntaggedDays: settings.maxUntaggedDays }) };
+  const { notReached } = await scanRegistries(
+    registries.map((r) => r.reader),
+    {
+      concurrency: options.concurrency,
+      refsOf: async (reader) => (byRegion.get(reader.region) ?? []).map(({ tags: _tags, ...ref }) => ref),
+      read: (reader, ref) => read(reader, ref, tagsOf.get(itemId(ref))),
+      visit: (state) => {
+        analyser.visit(state);
+        audited.push(auditedRepositoryOf(state, { keepImagesFor: settings.selection, settings: keep }));
+      },
+      errors,
+      onFailed: (ref) => unread.push(ref),
+      ...(options.signal ? { signal: options.signal } : {}),
+    },
+  );
+  const guardOptions: GuardOptions | undefined =
+    guard === undefined || catalog === undefined
+      ? undefined
+      : {
+          enabled: guard.mode === 'on',
+          horizonDays: guard.horizonDays,
+          inUse: { forRegion: async () => catalog },
+          now: () => settings.now,
+        };
+  const remediation = await remediateAudited(
+    registries.map((r) => ({ reader: r.reader, ...(r.writer ? { writer: r.writer } : {}) })),
+    audited,
+    {
+      days: settings.days,
+      apply: settings.apply,
+      concurrency: options.concurrency,
+      selection: settings.selection,
+      ...(settings.maxUntaggedDays === undefined ? {} : { maxUntaggedDays: settings.maxUntaggedDays }),
+      ...(guardOptions ? { guard: guardOptions } : {}),
+      ...(options.pacing ? { pacing: options.pacing } : {}),
+      ...(options.remediationSignal ? { signal: options.remediationSignal } : {}),
+    },
+    unread,
+  );
+  const after = deps.counter?.snapshot();
+  const result: ShardResult = {
+    format: SHARD_FORMAT,
+    runId,
+    items: items.map(itemId),
+    repositories: analyser.parts.repositories,
+    warnings: [...analyser.parts.warnings, ...warnings],
+    errors: [...errors, ...remediation.errors],
+    notReached,
+    inUseAtRiskImages: analyser.parts.inUseAtRiskImages,
+    actions: remediation.actions,
+    manifests,
+    apiCalls: difference(after?.calls, before?.calls),
+    apiRetries: difference(after?.retries, before?.retries),
+  };
+  const key = shardKey(runId, items);
+  await deps.store.put(key, JSON.stringify(result), 'application/json');
+  return { key, repositories: result.repositories.length, errors: result.errors.length };
+}

@@ -1,0 +1,146 @@
+import type { InUseEntry, InUseFailure } from '../../domain/in-use';
+import type { RepositoryRef, Tag } from '../../domain/registry';
+import type { ReportError, ReportWarning } from '../../domain/report';
+import { PLAN_FORMAT, runKeys, type WeeklyItem, type WeeklyPlan, type WeeklySettings } from '../../domain/weekly';
+import type { ObjectStore } from '../../ports/object-store';
+import type { ApiCallCounter, RegistryReader, RepositoryTagIndex } from '../../ports/registry';
+import { regionFailure, toReportError } from '../errors';
+import { collectInUse, type InUseSources } from '../in-use';
+
+/** What the Plan step reads from and writes to. */
+export interface PlanDeps {
+  /** One per configured region: its ECR reader and, where the tagging API answers, its bulk tag reader. */
+  registries: ReadonlyArray<{ reader: RegistryReader; tags?: RepositoryTagIndex }>;
+  /** Where to look for images in use, and the names the report gives those sources; absent: no guard. */
+  inUse?: { sources: InUseSources; names: string[] };
+  /** The run's objects (plan, items). */
+  store: ObjectStore;
+  /** Counts the calls Plan makes, for the report. */
+  counter?: ApiCallCounter;
+}
+
+/** The settings of a run, as Plan is given them (the guard's sources are Plan's to name). */
+export type PlanSettings = Omit<WeeklySettings, 'guard'> & { guard?: { mode: 'on' | 'off'; horizonDays: number } };
+
+/** What Plan tells the next steps. */
+export interface PlanOutcome {
+  runId: string;
+  /** The key of the items object (the Distributed Map's ItemReader). */
+  itemsKey: string;
+  itemCount: number;
+  plan: WeeklyPlan;
+}
+
+/** One region's repositories as items, with their tags when the region's bulk tag read answered. */
+async function regionItems(
+  reader: RegistryReader,
+  tagIndex: RepositoryTagIndex | undefined,
+): Promise<{ items: WeeklyItem[]; error?: ReportError; warning?: ReportWarning }> {
+  const [listing, tags] = await Promise.allSettled([
+    reader.listRepositories(),
+    tagIndex === undefined ? Promise.resolve(undefined) : tagIndex.repositoryTags(),
+  ]);
+  if (listing.status === 'rejected') return { items: [], error: regionFailure(reader.region, listing.reason) };
+  let byArn: Map<string, Tag[]> | undefined;
+  let warning: ReportWarning | undefined;
+  if (tags.status === 'fulfilled') byArn = tags.value;
+  else {
+    const { code, message } = toReportError(reader.region, undefined, tags.reason);
+    warning = {
+      region: reader.region,
+      repositoryName: '',
+      code: 'TagsReadOneByOne',
+      message: `the Resource Groups Tagging API did not answer (${code}: ${message}); each repository's tags were read with ListTagsForResource instead`,
+    };
+  }
+  const items = listing.value.map((ref: RepositoryRef): WeeklyItem => {
+    // The tagging API returns only repositories that have (or had) tags: one it does not list has none.
+    const itemTags = byArn === undefined ? undefined : (byArn.get(ref.repositoryArn) ?? []);
+    return {
+      accountId: ref.accountId,
+      region: ref.region,
+      repositoryName: ref.repositoryName,
+      repositoryArn: ref.repositoryArn,
+      ...(ref.createdAt === undefined ? {} : { createdAt: ref.createdAt }),
+      ...(itemTags === undefined ? {} : { tags: itemTags }),
+    };
+  });
+  return { items, ...(warning ? { warning } : {}) };
+}
+
+/** Entries that are the same image, consumer and place, once (a list names every region alike). */
+function distinctEntries(entries: Iterable<InUseEntry>): InUseEntry[] {
+  const seen = new Map<string, InUseEntry>();
+  for (const e of entries) seen.set(JSON.stringify([e.accountId, e.region, e.repositoryName, e.imageDigest, e.consumer]), e);
+  return [...seen.values()];
+}
+
+function distinctFailures(failures: Iterable<InUseFailure>): InUseFailure[] {
+  const seen = new Map<string, InUseFailure>();
+  for (const f of failures) seen.set(JSON.stringify([f.region, f.source, f.code]), f);
+  return [...seen.values()];
+}
+
+/**
+ * The weekly run's first step: lists the repositories of every configured region (a region whose
+ * listing fails is one error, the others go on), reads their tags in bulk where the tagging API
+ * answers, reads what is in use, and writes the plan (settings, errors, in-use images) and the items
+ * (one per repository, in region and name order) for the shards. Nothing is read per repository.
+ *
+ * @example const { itemsKey, itemCount } = await planWeeklyRun(deps, 'run-2026-12-07', settings, Date.now());
+ */
+export async function planWeeklyRun(deps: PlanDeps, runId: string, settings: PlanSettings, startedAt: number): Promise<PlanOutcome> {
+  const keys = runKeys(runId);
+  const regions = deps.registries.map((r) => r.reader.region);
+  const before = deps.counter?.snapshot();
+  const [listed, inUse] = await Promise.all([
+    Promise.all(deps.registries.map((r) => regionItems(r.reader, r.tags))),
+    deps.inUse === undefined ? undefined : collectInUse(regions, deps.inUse.sources),
+  ]);
+  const items = listed
+    .flatMap((r) => r.items)
+    .sort((a, b) => a.region.localeCompare(b.region) || a.repositoryName.localeCompare(b.repositoryName));
+  const errors = [...listed.flatMap((r) => (r.error ? [r.error] : [])), ...(inUse?.errors ?? [])];
+  const catalogs = inUse === undefined ? [] : [...inUse.catalogs.values()];
+  const after = deps.counter?.snapshot();
+  const plan: WeeklyPlan = {
+    format: PLAN_FORMAT,
+    runId,
+    startedAt: new Date(startedAt).toISOString(),
+    regions,
+    settings: settingsOf(settings, deps.inUse?.names),
+    itemCount: items.length,
+    errors,
+    warnings: listed.flatMap((r) => (r.warning ? [r.warning] : [])),
+    ...(inUse === undefined
+      ? {}
+      : {
+          inUse: {
+            entries: distinctEntries(catalogs.flatMap((c) => c.entries())),
+            failures: distinctFailures(catalogs.flatMap((c) => c.failures())),
+          },
+        }),
+    apiCalls: difference(after?.calls, before?.calls),
+    apiRetries: difference(after?.retries, before?.retries),
+  };
+  // The items first: a plan is only ever read next to its items.
+  await deps.store.put(keys.items, JSON.stringify(items), 'application/json');
+  await deps.store.put(keys.plan, JSON.stringify(plan), 'application/json');
+  return { runId, itemsKey: keys.items, itemCount: items.length, plan };
+}
+
+/** The run's settings as recorded: the guard with the sources read, or no guard when nothing is read. */
+function settingsOf(settings: PlanSettings, sources: string[] | undefined): WeeklySettings {
+  const { guard, ...rest } = settings;
+  return guard === undefined || sources === undefined ? rest : { ...rest, guard: { ...guard, sources } };
+}
+
+/** The counts of `after` less those of `before`, zeros left out. */
+export function difference(after: Record<string, number> = {}, before: Record<string, number> = {}): Record<string, number> {
+  const out: Record<string, number> = {};
+  for (const [name, n] of Object.entries(after)) {
+    const d = n - (before[name] ?? 0);
+    if (d !== 0) out[name] = d;
+  }
+  return out;
+}
