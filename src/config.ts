@@ -63,12 +63,18 @@ export interface JanitorConfig {
   guardHorizonDays: number;
   /** An S3 object (`s3://bucket/key`) listing images in use outside ECS and Lambda (EKS, other accounts). @default undefined */
   inUseListS3Uri: string | undefined;
+  /**
+   * Read each region's repository tags in bulk with the Resource Groups Tagging API; false: with
+   * `ListTagsForResource` per repository (an emulator without the tagging API). @default true
+   */
+  bulkTags: boolean;
 }
 
 /** Each setting: its environment variable, the serverless.yml parameter that sets it, and its check. */
 const SETTINGS = {
   defaultDays: { env: 'DEFAULT_DAYS', param: 'defaultDays' },
   dryRun: { env: 'DRY_RUN', param: 'dryRun' },
+  bulkTags: { env: 'BULK_TAGS', param: 'bulkTags' },
   maxUntaggedDays: { env: 'MAX_UNTAGGED_DAYS', param: 'maxUntaggedDays' },
   regions: { env: 'REGIONS', param: 'regions' },
   exclude: { env: 'EXCLUDE', param: 'exclude' },
@@ -125,6 +131,7 @@ const schema = z.object({
     .transform(Number)
     .pipe(z.number().int().min(1, 'must be 1 or more').max(36_500, 'must be at most 36500')),
   dryRun: z.enum(['true', 'false'], { error: 'must be true or false' }).transform((v) => v === 'true'),
+  bulkTags: z.enum(['true', 'false'], { error: 'must be true or false' }).transform((v) => v === 'true'),
   maxUntaggedDays: z
     .string()
     .regex(/^\d+$/, 'must be a whole number of days, or empty to leave untagged rules as they are')
@@ -211,6 +218,7 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>): J
   const raw = {
     defaultDays: env.DEFAULT_DAYS ?? String(DEFAULT_UNTAGGED_DAYS),
     dryRun: (env.DRY_RUN ?? 'false').trim().toLowerCase(),
+    bulkTags: (nonEmpty(env.BULK_TAGS) ?? 'true').toLowerCase(),
     // Unset or empty: off.
     maxUntaggedDays: env.MAX_UNTAGGED_DAYS === undefined || env.MAX_UNTAGGED_DAYS.trim() === '' ? undefined : env.MAX_UNTAGGED_DAYS.trim(),
     regions: env.REGIONS !== undefined && env.REGIONS.trim() !== '' ? env.REGIONS : (env.AWS_REGION ?? ''),
@@ -270,4 +278,24 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>): J
     deployRegion: result.data.deployRegion,
     inUseListS3Uri: result.data.inUseListS3Uri,
   };
+}
+
+/** The settings of the weekly run's steps: the whole configuration, with the report bucket they all need. */
+export type WeeklyConfig = JanitorConfig & { reportBucket: string };
+
+/**
+ * The configuration of a weekly step (Plan, a shard, Aggregate): as {@link loadConfig}, and the
+ * report bucket required, since every step reads or writes its run's objects there.
+ *
+ * @throws ConfigError naming REPORT_BUCKET when it is unset, or the first bad setting
+ */
+export function loadWeeklyConfig(env: Record<string, string | undefined>): WeeklyConfig {
+  const config = loadConfig(env);
+  const { reportBucket } = config;
+  if (reportBucket === undefined || reportBucket.trim() === '') {
+    throw new ConfigError(
+      "invalid configuration:\n  - REPORT_BUCKET is not set: the weekly run keeps its plan, shard results and reports in the stack's report bucket",
+    );
+  }
+  return { ...config, reportBucket };
 }

@@ -68,3 +68,17 @@ export function withPowertools<E, R>(handler: (event: E, context: Context) => Pr
     .use(logMetrics(metrics, { captureColdStartMetric: true }))
     .use(recordFailure);
 }
+
+/**
+ * A handler built on its first invocation: the function's configuration is read and its clients
+ * made once per container, at cold start, and a bad setting fails that invocation with its name.
+ *
+ * @example export const handler = withPowertools(lazily(() => makeHandler(planDeps(loadWeeklyConfig(process.env)))));
+ */
+export function lazily<E, R>(build: () => (event: E, context: Context) => Promise<R>): (event: E, context: Context) => Promise<R> {
+  let built: ((event: E, context: Context) => Promise<R>) | undefined;
+  return (event, context) => {
+    built ??= build();
+    return built(event, context);
+  };
+}

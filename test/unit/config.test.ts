@@ -41,6 +41,7 @@ describe('loadConfig', () => {
         guard: 'on',
         guardHorizonDays: 7,
         inUseListS3Uri: undefined,
+        bulkTags: true,
       });
       expect(loadConfig(LAMBDA_ENV)).toHaveProperty('auditRoleArn', undefined);
     });
@@ -96,6 +97,7 @@ describe('loadConfig', () => {
         ARCHIVE_PRICE_PER_GB_MONTH: '0.07',
         REPORT_TOPIC_ARN: 'arn:aws:sns:eu-west-1:123456789012:ecr-janitor-prod-ReportTopic-1A2B',
         GUARD: 'OFF',
+        BULK_TAGS: 'FALSE',
         GUARD_HORIZON_DAYS: '14',
         IN_USE_LIST_S3_URI: 's3://ops-lists/ecr/in-use.txt',
       });
@@ -123,6 +125,7 @@ describe('loadConfig', () => {
         guard: 'off',
         guardHorizonDays: 14,
         inUseListS3Uri: 's3://ops-lists/ecr/in-use.txt',
+        bulkTags: false,
       });
     });
 
