@@ -6,6 +6,7 @@ import { DEFAULT_GUARD_HORIZON_DAYS } from './domain/in-use';
 import { DEFAULT_UNTAGGED_DAYS, POLICY_LIMITS } from './domain/policy';
 import { REGION_NAME } from './domain/region';
 import { DEFAULT_OPT_OUT_TAG } from './domain/selection';
+import { DEFAULT_BATCH_SIZE, MAX_BATCH_SIZE } from './domain/weekly';
 import { DEFAULT_CONNECTION_TIMEOUT_MS, DEFAULT_REQUEST_TIMEOUT_MS } from './adapters/aws/timeouts';
 import { parseRateLimits, type RateLimits } from './adapters/aws/rate-limiter';
 
@@ -298,4 +299,75 @@ export function loadWeeklyConfig(env: Record<string, string | undefined>): Weekl
     );
   }
   return { ...config, reportBucket };
+}
+
+/**
+ * The settings of the weekly run's state machine. No function reads them: they shape the Distributed
+ * Map at deploy time, so they are checked here, by `serverless package`, and nowhere else.
+ */
+export interface WeeklyRunParameters {
+  /** Repositories per shard (the map's `ItemBatcher.MaxItemsPerBatch`). @default 200 */
+  batchSize: number;
+  /** Shards that run at the same time (the map's `MaxConcurrency`). @default 4 */
+  workers: number;
+  /** Shards that may fail, in percent of all, before the map stops (`ToleratedFailurePercentage`). @default 10 */
+  toleratedFailurePercent: number;
+}
+
+/** Shards run at once by default: four Lambda functions reading ECR, each at its client-side rate. */
+export const DEFAULT_WORKERS = 4;
+/**
+ * The most shards at once: every worker reads ECR at its own client-side rate, so the account's rate
+ * (not the map) bounds the run; beyond this the workers would only be throttled.
+ */
+export const MAX_WORKERS = 100;
+/** Shards that may fail before the map stops, in percent. @default 10 */
+export const DEFAULT_TOLERATED_FAILURE_PERCENT = 10;
+
+/** A whole number from `min` to `max`, with a message that says both. */
+const wholeNumber = (min: number, max: number, why: string) =>
+  z
+    .string()
+    .regex(/^\d+$/, `must be a whole number from ${min} to ${max}${why}`)
+    .transform(Number)
+    .pipe(
+      z
+        .number()
+        .int()
+        .min(min, `must be a whole number from ${min} to ${max}${why}`)
+        .max(max, `must be a whole number from ${min} to ${max}${why}`),
+    );
+
+const weeklyRunSchema = z.object({
+  batchSize: wholeNumber(1, MAX_BATCH_SIZE, ' (repositories per shard; a shard must finish within one 15-minute invocation)'),
+  workers: wholeNumber(1, MAX_WORKERS, ' (shards at the same time; see "Sizing the weekly run" in the README)'),
+  toleratedFailurePercent: wholeNumber(0, 100, ' (percent of shards that may fail before the map stops)'),
+});
+
+/**
+ * Checks the weekly run's parameters as `serverless.yml` passes them (strings; empty means the
+ * default) and returns them as numbers for the state machine.
+ *
+ * @example const { batchSize } = loadWeeklyRunParameters({ batchSize: '200', workers: '', toleratedFailurePercent: '10' });
+ * @throws ConfigError naming every invalid parameter and the range it must be in
+ */
+export function loadWeeklyRunParameters(params: Readonly<Record<keyof WeeklyRunParameters, string | undefined>>): WeeklyRunParameters {
+  const raw = {
+    batchSize: nonEmpty(params.batchSize) ?? String(DEFAULT_BATCH_SIZE),
+    workers: nonEmpty(params.workers) ?? String(DEFAULT_WORKERS),
+    toleratedFailurePercent: nonEmpty(params.toleratedFailurePercent) ?? String(DEFAULT_TOLERATED_FAILURE_PERCENT),
+  };
+  const result = weeklyRunSchema.safeParse(raw);
+  if (!result.success) {
+    const problems = [
+      ...new Set(
+        result.error.issues.map((issue) => {
+          const key = issue.path[0] as keyof WeeklyRunParameters;
+          return `parameter ${key} (${JSON.stringify(raw[key])}) ${issue.message}`;
+        }),
+      ),
+    ];
+    throw new ConfigError(`invalid configuration:\n  - ${problems.join('\n  - ')}`);
+  }
+  return result.data;
 }

@@ -27,7 +27,7 @@ let cached: Runtime | undefined;
 
 /**
  * The container's runtime, built on first use from the environment. Only what every function
- * needs lives here: the report adapters (S3, EventBridge) are in report-runtime.ts so the event
+ * needs lives here: the weekly run's adapters (S3, EventBridge, SNS) are in weekly-runtime.ts so the event
  * handlers' bundles do not carry those SDK clients. A bad setting fails here, at
  * cold start, with the parameter's name.
  */

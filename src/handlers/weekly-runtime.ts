@@ -4,7 +4,7 @@ import { SNSClient } from '@aws-sdk/client-sns';
 import { CallCounter } from '../adapters/aws/call-counter';
 import { baseClientConfig, createEcrClientPool, createEcrRegistryPool, createTaggingClient } from '../adapters/aws/clients';
 import { EventBridgePublisher } from '../adapters/aws/eventbridge-publisher';
-import { EcrPullTimeExclusionCheck } from '../adapters/aws/pull-time-exclusions';
+import { EXCLUSION_CHECK_MAX_ATTEMPTS, EcrPullTimeExclusionCheck } from '../adapters/aws/pull-time-exclusions';
 import { S3InUseList } from '../adapters/aws/s3-in-use-list';
 import { S3ReportStore } from '../adapters/aws/s3-report-store';
 import { SnsNotifier } from '../adapters/aws/sns-notifier';
@@ -15,7 +15,6 @@ import type { WeeklyConfig } from '../config';
 import type { AggregateDeps } from '../use-cases/weekly/aggregate';
 import type { ShardDeps } from '../use-cases/weekly/audit-shard';
 import type { PlanDeps, PlanSettings } from '../use-cases/weekly/plan';
-import { EXCLUSION_CHECK_MAX_ATTEMPTS } from './report-runtime';
 
 // The adapters of the weekly run's three functions, built once per container from the function's
 // configuration. Every AWS client of a function shares the configured timeouts; the registries'
