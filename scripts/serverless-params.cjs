@@ -1,5 +1,7 @@
 // Validates the serverless.yml parameters with the same code the functions run at cold start, so a
 // bad value fails `serverless package` / `deploy` with the parameter's name instead of a weekly error.
+// Returns the weekly run's state machine settings as numbers (`custom.validatedParams.weeklyRun`):
+// the template takes them from here, so an unchecked value cannot reach it.
 const { buildSync } = require('esbuild');
 const path = require('node:path');
 
@@ -38,8 +40,15 @@ module.exports = async ({ resolveVariable }) => {
     GUARD: await param('guard'),
     GUARD_HORIZON_DAYS: await param('guardHorizonDays'),
     IN_USE_LIST_S3_URI: await param('inUseListS3Uri'),
+    BULK_TAGS: await param('bulkTags'),
   };
-  loadConfigModule().loadConfig(env);
+  const config = loadConfigModule();
+  config.loadConfig(env);
+  const weeklyRun = config.loadWeeklyRunParameters({
+    batchSize: await param('batchSize'),
+    workers: await param('workers'),
+    toleratedFailurePercent: await param('toleratedFailurePercent'),
+  });
   const schedule = await param('schedule');
   if (!/^(rate\(\d+ (minute|minutes|hour|hours|day|days)\)|cron\([^)]+\))$/.test(schedule)) {
     throw new Error(`parameter schedule ("${schedule}") must be rate(…) or cron(…), e.g. cron(0 6 ? * MON *)`);
@@ -48,5 +57,5 @@ module.exports = async ({ resolveVariable }) => {
   if (email !== '' && !/^[^@\s]+@[^@\s]+\.[^@\s]+$/.test(email)) {
     throw new Error(`parameter reportEmail ("${email}") must be an e-mail address, or empty for no e-mail`);
   }
-  return 'ok';
+  return { weeklyRun };
 };

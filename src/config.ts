@@ -6,6 +6,7 @@ import { DEFAULT_GUARD_HORIZON_DAYS } from './domain/in-use';
 import { DEFAULT_UNTAGGED_DAYS, POLICY_LIMITS } from './domain/policy';
 import { REGION_NAME } from './domain/region';
 import { DEFAULT_OPT_OUT_TAG } from './domain/selection';
+import { DEFAULT_BATCH_SIZE, MAX_BATCH_SIZE } from './domain/weekly';
 import { DEFAULT_CONNECTION_TIMEOUT_MS, DEFAULT_REQUEST_TIMEOUT_MS } from './adapters/aws/timeouts';
 import { parseRateLimits, type RateLimits } from './adapters/aws/rate-limiter';
 
@@ -63,12 +64,18 @@ export interface JanitorConfig {
   guardHorizonDays: number;
   /** An S3 object (`s3://bucket/key`) listing images in use outside ECS and Lambda (EKS, other accounts). @default undefined */
   inUseListS3Uri: string | undefined;
+  /**
+   * Read each region's repository tags in bulk with the Resource Groups Tagging API; false: with
+   * `ListTagsForResource` per repository (an emulator without the tagging API). @default true
+   */
+  bulkTags: boolean;
 }
 
 /** Each setting: its environment variable, the serverless.yml parameter that sets it, and its check. */
 const SETTINGS = {
   defaultDays: { env: 'DEFAULT_DAYS', param: 'defaultDays' },
   dryRun: { env: 'DRY_RUN', param: 'dryRun' },
+  bulkTags: { env: 'BULK_TAGS', param: 'bulkTags' },
   maxUntaggedDays: { env: 'MAX_UNTAGGED_DAYS', param: 'maxUntaggedDays' },
   regions: { env: 'REGIONS', param: 'regions' },
   exclude: { env: 'EXCLUDE', param: 'exclude' },
@@ -125,6 +132,7 @@ const schema = z.object({
     .transform(Number)
     .pipe(z.number().int().min(1, 'must be 1 or more').max(36_500, 'must be at most 36500')),
   dryRun: z.enum(['true', 'false'], { error: 'must be true or false' }).transform((v) => v === 'true'),
+  bulkTags: z.enum(['true', 'false'], { error: 'must be true or false' }).transform((v) => v === 'true'),
   maxUntaggedDays: z
     .string()
     .regex(/^\d+$/, 'must be a whole number of days, or empty to leave untagged rules as they are')
@@ -211,6 +219,7 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>): J
   const raw = {
     defaultDays: env.DEFAULT_DAYS ?? String(DEFAULT_UNTAGGED_DAYS),
     dryRun: (env.DRY_RUN ?? 'false').trim().toLowerCase(),
+    bulkTags: (nonEmpty(env.BULK_TAGS) ?? 'true').toLowerCase(),
     // Unset or empty: off.
     maxUntaggedDays: env.MAX_UNTAGGED_DAYS === undefined || env.MAX_UNTAGGED_DAYS.trim() === '' ? undefined : env.MAX_UNTAGGED_DAYS.trim(),
     regions: env.REGIONS !== undefined && env.REGIONS.trim() !== '' ? env.REGIONS : (env.AWS_REGION ?? ''),
@@ -270,4 +279,95 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>): J
     deployRegion: result.data.deployRegion,
     inUseListS3Uri: result.data.inUseListS3Uri,
   };
+}
+
+/** The settings of the weekly run's steps: the whole configuration, with the report bucket they all need. */
+export type WeeklyConfig = JanitorConfig & { reportBucket: string };
+
+/**
+ * The configuration of a weekly step (Plan, a shard, Aggregate): as {@link loadConfig}, and the
+ * report bucket required, since every step reads or writes its run's objects there.
+ *
+ * @throws ConfigError naming REPORT_BUCKET when it is unset, or the first bad setting
+ */
+export function loadWeeklyConfig(env: Record<string, string | undefined>): WeeklyConfig {
+  const config = loadConfig(env);
+  const { reportBucket } = config;
+  if (reportBucket === undefined || reportBucket.trim() === '') {
+    throw new ConfigError(
+      "invalid configuration:\n  - REPORT_BUCKET is not set: the weekly run keeps its plan, shard results and reports in the stack's report bucket",
+    );
+  }
+  return { ...config, reportBucket };
+}
+
+/**
+ * The settings of the weekly run's state machine. No function reads them: they shape the Distributed
+ * Map at deploy time, so they are checked here, by `serverless package`, and nowhere else.
+ */
+export interface WeeklyRunParameters {
+  /** Repositories per shard (the map's `ItemBatcher.MaxItemsPerBatch`). @default 200 */
+  batchSize: number;
+  /** Shards that run at the same time (the map's `MaxConcurrency`). @default 4 */
+  workers: number;
+  /** Shards that may fail, in percent of all, before the map stops (`ToleratedFailurePercentage`). @default 10 */
+  toleratedFailurePercent: number;
+}
+
+/** Shards run at once by default: four Lambda functions reading ECR, each at its client-side rate. */
+export const DEFAULT_WORKERS = 4;
+/**
+ * The most shards at once: every worker reads ECR at its own client-side rate, so the account's rate
+ * (not the map) bounds the run; beyond this the workers would only be throttled.
+ */
+export const MAX_WORKERS = 100;
+/** Shards that may fail before the map stops, in percent. @default 10 */
+export const DEFAULT_TOLERATED_FAILURE_PERCENT = 10;
+
+/** A whole number from `min` to `max`, with a message that says both. */
+const wholeNumber = (min: number, max: number, why: string) =>
+  z
+    .string()
+    .regex(/^\d+$/, `must be a whole number from ${min} to ${max}${why}`)
+    .transform(Number)
+    .pipe(
+      z
+        .number()
+        .int()
+        .min(min, `must be a whole number from ${min} to ${max}${why}`)
+        .max(max, `must be a whole number from ${min} to ${max}${why}`),
+    );
+
+const weeklyRunSchema = z.object({
+  batchSize: wholeNumber(1, MAX_BATCH_SIZE, ' (repositories per shard; a shard must finish within one 15-minute invocation)'),
+  workers: wholeNumber(1, MAX_WORKERS, ' (shards at the same time; see "Sizing the weekly run" in the README)'),
+  toleratedFailurePercent: wholeNumber(0, 100, ' (percent of shards that may fail before the map stops)'),
+});
+
+/**
+ * Checks the weekly run's parameters as `serverless.yml` passes them (strings; empty means the
+ * default) and returns them as numbers for the state machine.
+ *
+ * @example const { batchSize } = loadWeeklyRunParameters({ batchSize: '200', workers: '', toleratedFailurePercent: '10' });
+ * @throws ConfigError naming every invalid parameter and the range it must be in
+ */
+export function loadWeeklyRunParameters(params: Readonly<Record<keyof WeeklyRunParameters, string | undefined>>): WeeklyRunParameters {
+  const raw = {
+    batchSize: nonEmpty(params.batchSize) ?? String(DEFAULT_BATCH_SIZE),
+    workers: nonEmpty(params.workers) ?? String(DEFAULT_WORKERS),
+    toleratedFailurePercent: nonEmpty(params.toleratedFailurePercent) ?? String(DEFAULT_TOLERATED_FAILURE_PERCENT),
+  };
+  const result = weeklyRunSchema.safeParse(raw);
+  if (!result.success) {
+    const problems = [
+      ...new Set(
+        result.error.issues.map((issue) => {
+          const key = issue.path[0] as keyof WeeklyRunParameters;
+          return `parameter ${key} (${JSON.stringify(raw[key])}) ${issue.message}`;
+        }),
+      ),
+    ];
+    throw new ConfigError(`invalid configuration:\n  - ${problems.join('\n  - ')}`);
+  }
+  return result.data;
 }

@@ -1,3 +1,4 @@
+import { weeklyCommand } from './commands/weekly';
 import { Command, CommanderError } from 'commander';
 import packageJson from '../../package.json';
 import { JanitorError } from '../domain/errors';
@@ -47,6 +48,7 @@ export function buildProgram(ctx: CliContext): Command {
     lintPolicyCommand(ctx),
     mergePolicyCommand(ctx),
     snapshotCommand(ctx),
+    weeklyCommand(ctx),
   ]) {
     program.addCommand(configure(command, ctx, command.name()));
   }

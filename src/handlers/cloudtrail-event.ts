@@ -70,13 +70,6 @@ export const policyChangedEvent = envelope.extend({
   }),
 });
 
-/** The scheduled trigger (EventBridge Scheduler or a rule's schedule). Everything is optional. */
-export const scheduledEvent = z.looseObject({
-  id: z.string().optional(),
-  'detail-type': z.string().optional(),
-  source: z.string().optional(),
-});
-
 export type CreateRepositoryEvent = z.infer<typeof createRepositoryEvent>;
 export type PolicyChangedEvent = z.infer<typeof policyChangedEvent>;
 

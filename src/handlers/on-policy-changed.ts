@@ -4,9 +4,10 @@ import { DEFAULT_GUARD_HORIZON_DAYS } from '../domain/in-use';
 import { partitionOf } from '../domain/region';
 import type { RemediationAction } from '../domain/remediation';
 import type { PolicyWriter, RegistryReader } from '../ports/registry';
-import { handlePolicyChange } from '../use-cases/policy-change';
+import type { RepositoryRef } from '../domain/registry';
+import { handlePolicyChange, type PolicyChange } from '../use-cases/policy-change';
 import type { GuardOptions, WritePacing } from '../use-cases/remediate';
-import { callerRoleArn, isCallerOneOf, parseEvent, policyChangedEvent } from './cloudtrail-event';
+import { callerRoleArn, isCallerOneOf, parseEvent, policyChangedEvent, type PolicyChangedEvent } from './cloudtrail-event';
 import { outOfScope, settlePermanentFailures, type EventResult } from './event-outcome';
 import { cachedInUseProvider } from './in-use-runtime';
 import { logger, metrics, runtime, withPowertools } from './runtime';
@@ -40,63 +41,85 @@ export function makeHandler(deps: () => PolicyChangedDeps): (event: unknown) => 
       logger.warn('ignoring an event that is not a lifecycle policy change', { reason: parsed.reason });
       return { status: 'ignored', reason: `unexpected event shape: ${parsed.reason}` };
     }
-    const { detail, id, account } = parsed.event;
-    logger.appendKeys({ eventId: id });
-    if (detail.errorCode !== undefined || !detail.requestParameters) {
-      return { status: 'ignored', reason: `the call failed (${detail.errorCode ?? 'no request parameters'})` };
-    }
+    logger.appendKeys({ eventId: parsed.event.id });
     const { config, registry, pacing, inUse } = deps();
-    if (isCallerOneOf(parsed.event, config.janitorRoles)) {
-      logger.info("ignoring the janitor's own policy write", { caller: callerRoleArn(parsed.event) });
-      return { status: 'ignored', reason: 'written by ecr-janitor itself' };
-    }
-    const { repositoryName, registryId, lifecyclePolicyText } = detail.requestParameters;
-    const region = detail.awsRegion;
-    const notOurs = outOfScope({ account, region }, registryId, config.regions);
-    if (notOurs !== undefined) {
-      logger.info('ignoring a policy change out of scope', { region, repositoryName, reason: notOurs });
-      return { status: 'ignored', reason: notOurs };
-    }
-    const repositoryArn =
-      detail.resources?.find((r) => r.ARN?.includes(':repository/'))?.ARN ??
-      `arn:${partitionOf(region)}:ecr:${region}:${account}:repository/${repositoryName}`;
-    const ref = { accountId: account, region, repositoryName, repositoryArn };
-    const change = {
-      eventName: detail.eventName,
-      calledAt: Date.parse(detail.eventTime),
-      ...(lifecyclePolicyText === undefined ? {} : { policyText: lifecyclePolicyText }),
-    };
-    // The guard judges a repair or a restore only when a write is due; the region's workloads are read then (or taken from the cache).
-    const guard: GuardOptions | undefined =
-      inUse === undefined
-        ? undefined
-        : { enabled: config.guard !== 'off', horizonDays: config.guardHorizonDays ?? DEFAULT_GUARD_HORIZON_DAYS, inUse };
-    const options = {
-      days: config.defaultDays,
-      apply: !config.dryRun,
-      concurrency: 1,
-      selection: config,
-      ...(config.maxUntaggedDays === undefined ? {} : { maxUntaggedDays: config.maxUntaggedDays }),
-      ...(pacing ? { pacing } : {}),
-      ...(guard ? { guard } : {}),
-    };
-    return settlePermanentFailures({ region, repositoryName }, async () => {
-      const target = registry(region);
-      const { action, restoredTeamWrite } = await handlePolicyChange({ reader: target, writer: target }, ref, change, options);
-      if (restoredTeamWrite) {
-        logger.warn("restored a team's policy that a janitor write had replaced", { eventTime: detail.eventTime, action });
-        metrics.addMetric('TeamWritesRestored', MetricUnit.Count, 1);
-      }
-      // Nested, not spread: Powertools drops a top-level `message` key, which is the action's reason.
-      logger.info('policy change handled', { eventName: detail.eventName, action });
-      if (action.outcome === 'applied') metrics.addMetric('RepositoriesRemediated', MetricUnit.Count, 1);
-      if (action.outcome === 'held-in-use') {
-        logger.warn('the in-use guard held the write: the default rule would remove images in use', { action });
-        metrics.addMetric('RepositoriesHeld', MetricUnit.Count, 1);
-      }
+    const target = changeTarget(parsed.event, config);
+    if ('ignored' in target) return { status: 'ignored', reason: target.ignored };
+    const { ref, change } = target;
+    return settlePermanentFailures({ region: ref.region, repositoryName: ref.repositoryName }, async () => {
+      const registryOf = registry(ref.region);
+      const options = remediationOptions(config, pacing, inUse);
+      const { action, restoredTeamWrite } = await handlePolicyChange({ reader: registryOf, writer: registryOf }, ref, change, options);
+      record(action, restoredTeamWrite, parsed.event.detail);
       return { status: 'done', action };
     });
   };
+}
+
+/** The repository and the call an event is about, or why it is not the janitor's to act on (logged). */
+function changeTarget(
+  event: PolicyChangedEvent,
+  config: PolicyChangedDeps['config'],
+): { ignored: string } | { ref: RepositoryRef; change: PolicyChange } {
+  const { detail, account } = event;
+  if (detail.errorCode !== undefined || !detail.requestParameters) {
+    return { ignored: `the call failed (${detail.errorCode ?? 'no request parameters'})` };
+  }
+  if (isCallerOneOf(event, config.janitorRoles)) {
+    logger.info("ignoring the janitor's own policy write", { caller: callerRoleArn(event) });
+    return { ignored: 'written by ecr-janitor itself' };
+  }
+  const { repositoryName, registryId, lifecyclePolicyText } = detail.requestParameters;
+  const region = detail.awsRegion;
+  const notOurs = outOfScope({ account, region }, registryId, config.regions);
+  if (notOurs !== undefined) {
+    logger.info('ignoring a policy change out of scope', { region, repositoryName, reason: notOurs });
+    return { ignored: notOurs };
+  }
+  const repositoryArn =
+    detail.resources?.find((r) => r.ARN?.includes(':repository/'))?.ARN ??
+    `arn:${partitionOf(region)}:ecr:${region}:${account}:repository/${repositoryName}`;
+  return {
+    ref: { accountId: account, region, repositoryName, repositoryArn },
+    change: {
+      eventName: detail.eventName,
+      calledAt: Date.parse(detail.eventTime),
+      ...(lifecyclePolicyText === undefined ? {} : { policyText: lifecyclePolicyText }),
+    },
+  };
+}
+
+/** How the function remediates: one repository, the configured rule, and the in-use guard when it reads what is in use. */
+function remediationOptions(config: PolicyChangedDeps['config'], pacing: PolicyChangedDeps['pacing'], inUse: PolicyChangedDeps['inUse']) {
+  // The guard judges a repair or a restore only when a write is due; the region's workloads are read then (or taken from the cache).
+  const guard: GuardOptions | undefined =
+    inUse === undefined
+      ? undefined
+      : { enabled: config.guard !== 'off', horizonDays: config.guardHorizonDays ?? DEFAULT_GUARD_HORIZON_DAYS, inUse };
+  return {
+    days: config.defaultDays,
+    apply: !config.dryRun,
+    concurrency: 1,
+    selection: config,
+    ...(config.maxUntaggedDays === undefined ? {} : { maxUntaggedDays: config.maxUntaggedDays }),
+    ...(pacing ? { pacing } : {}),
+    ...(guard ? { guard } : {}),
+  };
+}
+
+/** Logs what was done and counts it. */
+function record(action: RemediationAction, restoredTeamWrite: boolean, detail: PolicyChangedEvent['detail']): void {
+  if (restoredTeamWrite) {
+    logger.warn("restored a team's policy that a janitor write had replaced", { eventTime: detail.eventTime, action });
+    metrics.addMetric('TeamWritesRestored', MetricUnit.Count, 1);
+  }
+  // Nested, not spread: Powertools drops a top-level `message` key, which is the action's reason.
+  logger.info('policy change handled', { eventName: detail.eventName, action });
+  if (action.outcome === 'applied') metrics.addMetric('RepositoriesRemediated', MetricUnit.Count, 1);
+  if (action.outcome === 'held-in-use') {
+    logger.warn('the in-use guard held the write: the default rule would remove images in use', { action });
+    metrics.addMetric('RepositoriesHeld', MetricUnit.Count, 1);
+  }
 }
 
 /** The handler over the container's runtime (built on first use from the environment). */

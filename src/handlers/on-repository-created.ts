@@ -1,9 +1,10 @@
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import type { JanitorConfig } from '../config';
+import type { RepositoryRef } from '../domain/registry';
 import type { RemediationAction } from '../domain/remediation';
 import type { PolicyWriter, RegistryReader } from '../ports/registry';
 import { remediateRepository, type WritePacing } from '../use-cases/remediate';
-import { createRepositoryEvent, parseEvent, requestTags } from './cloudtrail-event';
+import { createRepositoryEvent, parseEvent, requestTags, type CreateRepositoryEvent } from './cloudtrail-event';
 import { outOfScope, settlePermanentFailures, type EventResult } from './event-outcome';
 import { logger, metrics, runtime, withPowertools } from './runtime';
 
@@ -32,28 +33,11 @@ export function makeHandler(deps: () => RepositoryCreatedDeps): (event: unknown)
       logger.warn('ignoring an event that is not a CreateRepository call', { reason: parsed.reason });
       return { status: 'ignored', reason: `unexpected event shape: ${parsed.reason}` };
     }
-    const { detail, id, account } = parsed.event;
-    logger.appendKeys({ eventId: id });
-    const repository = detail.responseElements?.repository;
-    if (detail.errorCode !== undefined || !repository) {
-      logger.info('ignoring a failed CreateRepository call', { errorCode: detail.errorCode });
-      return { status: 'ignored', reason: `the call failed (${detail.errorCode ?? 'no repository in the response'})` };
-    }
+    logger.appendKeys({ eventId: parsed.event.id });
     const { config, registry, pacing } = deps();
-    const region = detail.awsRegion;
-    const notOurs = outOfScope({ account, region }, repository.registryId, config.regions);
-    if (notOurs !== undefined) {
-      logger.info('ignoring a repository out of scope', { region, repositoryName: repository.repositoryName, reason: notOurs });
-      return { status: 'ignored', reason: notOurs };
-    }
-    const tags = requestTags(parsed.event);
-    const ref = {
-      accountId: repository.registryId,
-      region,
-      repositoryName: repository.repositoryName,
-      repositoryArn: repository.repositoryArn,
-      createdAt: detail.eventTime,
-    };
+    const target = createdTarget(parsed.event, config);
+    if ('ignored' in target) return { status: 'ignored', reason: target.ignored };
+    const { ref } = target;
     const options = {
       days: config.defaultDays,
       apply: !config.dryRun,
@@ -62,15 +46,44 @@ export function makeHandler(deps: () => RepositoryCreatedDeps): (event: unknown)
       ...(config.maxUntaggedDays === undefined ? {} : { maxUntaggedDays: config.maxUntaggedDays }),
       ...(pacing ? { pacing } : {}),
     };
-    return settlePermanentFailures({ region, repositoryName: repository.repositoryName }, async () => {
-      const target = registry(region);
+    return settlePermanentFailures({ region: ref.region, repositoryName: ref.repositoryName }, async () => {
+      const registryOf = registry(ref.region);
       // Tags given at creation are known; otherwise the repository's tags are read (they may have been added since).
-      const action = await remediateRepository({ reader: target, writer: target }, ref, options, tags.length > 0 ? { tags } : {});
+      const tags = requestTags(parsed.event);
+      const action = await remediateRepository({ reader: registryOf, writer: registryOf }, ref, options, tags.length > 0 ? { tags } : {});
       // Nested, not spread: Powertools drops a top-level `message` key, which is the action's reason.
       logger.info('repository handled', { action });
       if (action.outcome === 'applied') metrics.addMetric('RepositoriesRemediated', MetricUnit.Count, 1);
       return { status: 'done', action };
     });
+  };
+}
+
+/** The new repository an event is about, or why it is not the janitor's to act on (logged). */
+function createdTarget(
+  event: CreateRepositoryEvent,
+  config: RepositoryCreatedDeps['config'],
+): { ignored: string } | { ref: RepositoryRef } {
+  const { detail, account } = event;
+  const repository = detail.responseElements?.repository;
+  if (detail.errorCode !== undefined || !repository) {
+    logger.info('ignoring a failed CreateRepository call', { errorCode: detail.errorCode });
+    return { ignored: `the call failed (${detail.errorCode ?? 'no repository in the response'})` };
+  }
+  const region = detail.awsRegion;
+  const notOurs = outOfScope({ account, region }, repository.registryId, config.regions);
+  if (notOurs !== undefined) {
+    logger.info('ignoring a repository out of scope', { region, repositoryName: repository.repositoryName, reason: notOurs });
+    return { ignored: notOurs };
+  }
+  return {
+    ref: {
+      accountId: repository.registryId,
+      region,
+      repositoryName: repository.repositoryName,
+      repositoryArn: repository.repositoryArn,
+      createdAt: detail.eventTime,
+    },
   };
 }
 

@@ -27,7 +27,7 @@ let cached: Runtime | undefined;
 
 /**
  * The container's runtime, built on first use from the environment. Only what every function
- * needs lives here: the report adapters (S3, EventBridge) are in report-runtime.ts so the event
+ * needs lives here: the weekly run's adapters (S3, EventBridge, SNS) are in weekly-runtime.ts so the event
  * handlers' bundles do not carry those SDK clients. A bad setting fails here, at
  * cold start, with the parameter's name.
  */
@@ -67,4 +67,18 @@ export function withPowertools<E, R>(handler: (event: E, context: Context) => Pr
     .use(injectLambdaContext(logger, { resetKeys: true }))
     .use(logMetrics(metrics, { captureColdStartMetric: true }))
     .use(recordFailure);
+}
+
+/**
+ * A handler built on its first invocation: the function's configuration is read and its clients
+ * made once per container, at cold start, and a bad setting fails that invocation with its name.
+ *
+ * @example export const handler = withPowertools(lazily(() => makeHandler(planDeps(loadWeeklyConfig(process.env)))));
+ */
+export function lazily<E, R>(build: () => (event: E, context: Context) => Promise<R>): (event: E, context: Context) => Promise<R> {
+  let built: ((event: E, context: Context) => Promise<R>) | undefined;
+  return (event, context) => {
+    built ??= build();
+    return built(event, context);
+  };
 }

@@ -2,6 +2,13 @@ import { ListPullTimeUpdateExclusionsCommand, type ECRClient } from '@aws-sdk/cl
 import type { PullTimeExclusionAnswer } from '../../domain/pull-time-exclusion';
 import type { PullTimeExclusionCheck } from '../../ports/pull-time';
 
+/**
+ * Attempts of the pull-time exclusion check: one retry for a transient failure, no more. An answer
+ * that does not come (an emulator without the call answers 500) only costs a report warning, so it
+ * must not hold the run up through eight adaptive retries.
+ */
+export const EXCLUSION_CHECK_MAX_ATTEMPTS = 2;
+
 /** The largest page `ListPullTimeUpdateExclusions` accepts. */
 export const EXCLUSIONS_PAGE_SIZE = 1000;
 

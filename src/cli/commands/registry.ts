@@ -60,7 +60,7 @@ import { DEFAULT_PROGRESS_INTERVAL_SECONDS, progressReporter, type ProgressRepor
 import { addInUseOptions, inUseSourcesOf, readInUse, type GuardFlags, type InUseFlags } from './in-use';
 
 /** Flags shared by the commands that read a registry. */
-interface SourceFlags {
+export interface SourceFlags {
   region?: string;
   endpoint?: string;
   rateLimit?: RateLimits;
@@ -74,7 +74,7 @@ interface SourceFlags {
 }
 
 /** Flags of the commands that judge repositories (audit, remediate): which ones the janitor may change. */
-interface SelectionFlags {
+export interface SelectionFlags {
   exclude: string[];
   optOutTag: string;
 }
@@ -87,7 +87,7 @@ function collect(value: string, previous: string[]): string[] {
  * Adds the flags that say where to read: `snapshot` adds `--snapshot FILE`, `selection` adds
  * `--exclude` and `--opt-out-tag` (only for the commands that use them).
  */
-function addSourceOptions(command: Command, { snapshot, selection }: { snapshot: boolean; selection: boolean }): Command {
+export function addSourceOptions(command: Command, { snapshot, selection }: { snapshot: boolean; selection: boolean }): Command {
   command
     .option(
       '--region <regions>',
@@ -159,7 +159,7 @@ function parseArchiveAfterDays(value: string): number {
   return days;
 }
 
-function parseRegions(value: string | undefined): string[] {
+export function parseRegions(value: string | undefined): string[] {
   if (value === undefined) return [];
   const regions = [
     ...new Set(
@@ -233,12 +233,12 @@ async function writeArtifacts(dir: string, report: AuditReport, options: History
 }
 
 /** The progress reporter of a command, at the interval its `--progress-interval` asks for. */
-function progressOf(ctx: CliContext, flags: SourceFlags): ProgressReporter {
+export function progressOf(ctx: CliContext, flags: SourceFlags): ProgressReporter {
   return progressReporter(ctx, { intervalMs: flags.progressInterval * 1000 });
 }
 
 /** Help of `--days` for audit and remediate: one text, as it means one thing. */
-const DAYS_HELP = 'the default rule expires untagged images this many days after push (sinceImagePushed)';
+export const DAYS_HELP = 'the default rule expires untagged images this many days after push (sinceImagePushed)';
 
 /**
  * The line `audit` and `snapshot` print on stderr before exiting 3: how many regions could not be
@@ -264,6 +264,47 @@ export function partialFailureLine(errors: readonly ReportError[], done: string,
   return `${parts.join('; ')}; see "errors" in ${where}`;
 }
 
+/** Flags of the cost figures (`audit`, `weekly`). */
+export interface CostFlags {
+  pricePerGbMonth: number;
+  groupByTag: string[];
+  archiveAfterDays: number;
+  archivePricePerGbMonth?: number;
+}
+
+/** Adds the flags of the cost figures: the storage price, cost groups by tag, and the archive saving. */
+export function addCostOptions(command: Command): Command {
+  return command
+    .option(
+      '--price-per-gb-month <usd>',
+      `storage price in USD per GB-month, a decimal number from 0 to ${MAX_PRICE_PER_GB_MONTH}`,
+      parseDecimalUpTo(MAX_PRICE_PER_GB_MONTH, 'USD per GB-month'),
+      0.1,
+    )
+    .option('--group-by-tag <key>', 'also group cost by the value of this repository tag, e.g. team (repeatable)', collectTagKey, [])
+    .option(
+      '--archive-after-days <n>',
+      'count images not pulled for N days (push time when never pulled) as archivable',
+      parseArchiveAfterDays,
+      DEFAULT_ARCHIVE_AFTER_DAYS,
+    )
+    .option(
+      '--archive-price-per-gb-month <usd>',
+      'archive storage price in USD per GB-month, to price the archive saving (none by default: read it on the ECR pricing page)',
+      parseDecimalPrice,
+    );
+}
+
+/**
+ * @throws UsageError when the archive price is above the storage price
+ */
+export function checkArchivePrice(flags: Pick<CostFlags, 'pricePerGbMonth' | 'archivePricePerGbMonth'>): void {
+  if (flags.archivePricePerGbMonth !== undefined && flags.archivePricePerGbMonth > flags.pricePerGbMonth)
+    throw new UsageError(
+      `--archive-price-per-gb-month ${flags.archivePricePerGbMonth} is above --price-per-gb-month ${flags.pricePerGbMonth}: archive storage is never priced above standard storage`,
+    );
+}
+
 /** `audit`: policy status, de-duplicated storage cost and what the policy will reclaim. */
 export function auditCommand(ctx: CliContext): Command {
   const command = new Command('audit')
@@ -283,25 +324,8 @@ export function auditCommand(ctx: CliContext): Command {
       parseCountNumber,
       DEFAULT_MAX_UNTAGGED_DAYS,
     )
-    .option('--now <iso-8601>', 'evaluate policies at this time (default: now, or the capture time of --snapshot)', parseNow)
-    .option(
-      '--price-per-gb-month <usd>',
-      `storage price in USD per GB-month, a decimal number from 0 to ${MAX_PRICE_PER_GB_MONTH}`,
-      parseDecimalUpTo(MAX_PRICE_PER_GB_MONTH, 'USD per GB-month'),
-      0.1,
-    )
-    .option('--group-by-tag <key>', 'also group cost by the value of this repository tag, e.g. team (repeatable)', collectTagKey, [])
-    .option(
-      '--archive-after-days <n>',
-      'count images not pulled for N days (push time when never pulled) as archivable',
-      parseArchiveAfterDays,
-      DEFAULT_ARCHIVE_AFTER_DAYS,
-    )
-    .option(
-      '--archive-price-per-gb-month <usd>',
-      'archive storage price in USD per GB-month, to price the archive saving (none by default: read it on the ECR pricing page)',
-      parseDecimalPrice,
-    )
+    .option('--now <iso-8601>', 'evaluate policies at this time (default: now, or the capture time of --snapshot)', parseNow);
+  addCostOptions(command)
     .addOption(new Option('--format <format>', 'output on stdout').choices([...REPORT_FORMATS]).default('table'))
     .option('--out <dir>', 'also write report.json, report.csv, cost-groups.csv, report.md and report.html to DIR')
     .option(
@@ -327,10 +351,7 @@ export function auditCommand(ctx: CliContext): Command {
           },
       ) => {
         if (opts.out !== undefined) await checkOutputDirectory(opts.out, '--out');
-        if (opts.archivePricePerGbMonth !== undefined && opts.archivePricePerGbMonth > opts.pricePerGbMonth)
-          throw new UsageError(
-            `--archive-price-per-gb-month ${opts.archivePricePerGbMonth} is above --price-per-gb-month ${opts.pricePerGbMonth}: archive storage is never priced above standard storage`,
-          );
+        checkArchivePrice(opts);
         const counter = new CallCounter();
         const sources = await openSources(opts, counter);
         // What is in use, read before the repositories are judged; a source that fails is an error of its region.

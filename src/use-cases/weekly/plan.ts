@@ -31,6 +31,21 @@ export interface PlanOutcome {
   plan: WeeklyPlan;
 }
 
+/** Repositories whose own tags are read when the tagging API lists none of a region's. */
+export const EMPTY_ANSWER_SAMPLE = 3;
+
+/** The name of the first of `refs` that has tags, read one at a time; undefined when none has. */
+async function firstTagged(reader: RegistryReader, refs: readonly RepositoryRef[]): Promise<string | undefined> {
+  for (const ref of refs) {
+    try {
+      if ((await reader.listTags(ref)).length > 0) return ref.repositoryName;
+    } catch {
+      // A repository that cannot say proves nothing either way.
+    }
+  }
+  return undefined;
+}
+
 /** One region's repositories as items, with their tags when the region's bulk tag read answered. */
 async function regionItems(
   reader: RegistryReader,
@@ -42,17 +57,29 @@ async function regionItems(
   ]);
   if (listing.status === 'rejected') return { items: [], error: regionFailure(reader.region, listing.reason) };
   let byArn: Map<string, Tag[]> | undefined;
-  let warning: ReportWarning | undefined;
-  if (tags.status === 'fulfilled') byArn = tags.value;
-  else {
+  let why: string | undefined;
+  if (tags.status === 'fulfilled' && tags.value !== undefined) {
+    byArn = tags.value;
+    // An answer without a single repository may be a tagging API that does not know ECR here (an
+    // emulator does that): a few repositories' own tags tell, before every repository is taken as untagged.
+    const tagged = byArn.size === 0 ? await firstTagged(reader, listing.value.slice(0, EMPTY_ANSWER_SAMPLE)) : undefined;
+    if (tagged !== undefined) {
+      byArn = undefined;
+      why = `listed no repository although ${tagged} has tags`;
+    }
+  } else if (tags.status === 'rejected') {
     const { code, message } = toReportError(reader.region, undefined, tags.reason);
-    warning = {
-      region: reader.region,
-      repositoryName: '',
-      code: 'TagsReadOneByOne',
-      message: `the Resource Groups Tagging API did not answer (${code}: ${message}); each repository's tags were read with ListTagsForResource instead`,
-    };
+    why = `did not answer (${code}: ${message})`;
   }
+  const warning: ReportWarning | undefined =
+    why === undefined
+      ? undefined
+      : {
+          region: reader.region,
+          repositoryName: '',
+          code: 'TagsReadOneByOne',
+          message: `the Resource Groups Tagging API ${why}; each repository's tags were read with ListTagsForResource instead`,
+        };
   const items = listing.value.map((ref: RepositoryRef): WeeklyItem => {
     // The tagging API returns only repositories that have (or had) tags: one it does not list has none.
     const itemTags = byArn === undefined ? undefined : (byArn.get(ref.repositoryArn) ?? []);

@@ -14,7 +14,13 @@ import { CreateTopicCommand, SNSClient } from '@aws-sdk/client-sns';
 import { lambdaHandler as onPolicyChanged } from '../../../src/handlers/on-policy-changed';
 import { lambdaHandler as onRepositoryCreated } from '../../../src/handlers/on-repository-created';
 import { logger } from '../../../src/handlers/runtime';
-import { lambdaHandler as scheduledAudit } from '../../../src/handlers/scheduled-audit';
+import { loadWeeklyConfig } from '../../../src/config';
+import { runKeys } from '../../../src/domain/weekly';
+import { makeHandler as weeklyAggregate } from '../../../src/handlers/weekly-aggregate';
+import { makeHandler as weeklyPlan } from '../../../src/handlers/weekly-plan';
+import { makeHandler as weeklyShard } from '../../../src/handlers/weekly-shard';
+import { aggregateDeps, planDeps, shardDeps } from '../../../src/handlers/weekly-runtime';
+import { GetObjectCommand } from '@aws-sdk/client-s3';
 import { ecrCallEvent } from '../support/cloudtrail';
 import { FUNCTION_ENV, restoreLambdaEnv, useLambdaEnv } from '../support/lambda-env';
 import { MOTO_ACCOUNT_ID, MOTO_REGION, ecrClientForMoto, motoClientConfig, resetMoto } from '../support/moto';
@@ -97,8 +103,20 @@ describe('IAM grants every call the functions make (moto)', () => {
     }
   }
 
-  function missing(role: string): string[] {
-    const granted = grants.get(role) ?? new Set<string>();
+  /** Runs `work` without recording its calls (the test's own reads). */
+  async function unrecorded<T>(work: () => Promise<T>): Promise<T> {
+    const kept = calls;
+    calls = new Set();
+    try {
+      return await work();
+    } finally {
+      calls = kept;
+    }
+  }
+
+  /** The calls recorded that none of `roles` is allowed. */
+  function missing(...roles: string[]): string[] {
+    const granted = new Set(roles.flatMap((role) => [...(grants.get(role) ?? [])]));
     return [...calls].filter((action) => !granted.has(action)).sort();
   }
 
@@ -123,15 +141,20 @@ describe('IAM grants every call the functions make (moto)', () => {
     sns.destroy();
   });
 
-  beforeEach(() => {
-    calls = new Set();
-    useLambdaEnv({
+  /** The functions' environment against moto, the test's bucket, topic and list. */
+  function functionEnv(): Record<string, string> {
+    return {
       ...FUNCTION_ENV,
       REGIONS: MOTO_REGION,
       REPORT_BUCKET: BUCKET,
       REPORT_TOPIC_ARN: topicArn,
       IN_USE_LIST_S3_URI: `s3://${LISTS}/in-use.txt`,
-    });
+    };
+  }
+
+  beforeEach(() => {
+    calls = new Set();
+    useLambdaEnv(functionEnv());
     recordCalls();
   });
 
@@ -144,22 +167,45 @@ describe('IAM grants every call the functions make (moto)', () => {
     logger.setLogLevel('INFO');
   });
 
-  it('scheduledAudit: every call it makes is granted to ScheduledAuditRole', async () => {
-    const detail = await scheduledAudit({});
+  it('the weekly run: each step makes only calls granted to its own role', async () => {
+    // Arrange: tags in bulk (moto's tagging API answers with no repository, so Plan samples a few
+    // repositories' own tags and falls back: every path of Plan's tag reading runs).
+    useLambdaEnv({
+      ...functionEnv(),
+      BULK_TAGS: 'true',
+      AUDIT_ROLE_ARN: 'arn:aws:iam::123456789012:role/ecr-janitor-prod-us-east-1-shard',
+    });
+    const config = loadWeeklyConfig(process.env);
+    const byStep: Record<string, string[]> = {};
+    const step = async <T>(role: string, work: () => Promise<T>): Promise<T> => {
+      calls = new Set();
+      const out = await work();
+      byStep[role] = missing(role);
+      return out;
+    };
 
-    // It did the whole job: read, guarded, wrote, stored, published and mailed.
+    // Act
+    const planned = await step('WeeklyPlanRole', () => weeklyPlan({ ...planDeps(config), bucket: BUCKET })({ runId: 'iam-1' }));
+    const items = await unrecorded(async () => {
+      const s3 = new S3Client({ ...motoClientConfig(), forcePathStyle: true });
+      const body = await (await s3.send(new GetObjectCommand({ Bucket: BUCKET, Key: planned.itemsKey }))).Body?.transformToString();
+      s3.destroy();
+      return JSON.parse(body ?? '[]') as unknown[];
+    });
+    await step('WeeklyShardRole', () => weeklyShard(shardDeps(config))({ Items: items, BatchInput: { runId: 'iam-1' } }));
+    const shardCalls = [...calls];
+    const detail = await step('WeeklyAggregateRole', () => weeklyAggregate(aggregateDeps(config))({ ...planned }));
+
+    // Assert: the whole job was done — read, guarded, wrote, stored, published, mailed — and every call granted.
+    expect(planned.itemsKey).toBe(runKeys('iam-1').items);
     expect(detail.remediation).toMatchObject({ 'held-in-use': 1, applied: 1 });
-    expect([...calls]).toEqual(
-      expect.arrayContaining([
-        'ecr:describeimages',
-        'ecs:listclusters',
-        'lambda:listfunctions',
-        's3:getobject',
-        's3:putobject',
-        'sns:publish',
-      ]),
+    expect(shardCalls).toEqual(
+      expect.arrayContaining(['ecr:describeimages', 'ecr:batchgetimage', 'ecr:putlifecyclepolicy', 's3:getobject', 's3:putobject']),
     );
-    expect(missing('ScheduledAuditRole')).toEqual([]);
+    expect([...calls]).toEqual(
+      expect.arrayContaining(['s3:listbucket', 's3:putobject', 'events:putevents', 'sns:publish', 'ecr:listpulltimeupdateexclusions']),
+    );
+    expect(byStep).toEqual({ WeeklyPlanRole: [], WeeklyShardRole: [], WeeklyAggregateRole: [] });
   });
 
   it('onPolicyChanged: a guarded repair makes only calls granted to OnPolicyChangedRole', async () => {

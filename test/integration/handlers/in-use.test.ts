@@ -6,7 +6,7 @@ import type { ECRClient } from '@aws-sdk/client-ecr';
 import { CreateBucketCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { lambdaHandler as onPolicyChanged } from '../../../src/handlers/on-policy-changed';
 import { logger } from '../../../src/handlers/runtime';
-import { lambdaHandler as scheduledAudit } from '../../../src/handlers/scheduled-audit';
+import { runWeeklyExecution } from '../support/state-machine';
 import { ecrCallEvent } from '../support/cloudtrail';
 import { FUNCTION_ENV, restoreLambdaEnv, useLambdaEnv } from '../support/lambda-env';
 import { MOTO_REGION, ecrClientForMoto, motoClientConfig, resetMoto } from '../support/moto';
@@ -56,7 +56,7 @@ describe('in-use guard of the deployed functions (moto)', () => {
     useEnv();
 
     // Act
-    const detail = await scheduledAudit({});
+    const detail = await runWeeklyExecution();
 
     // Assert
     expect(detail.remediation).toEqual({ applied: 1, 'held-in-use': 2 });
@@ -94,7 +94,7 @@ describe('in-use guard of the deployed functions (moto)', () => {
     await pushUntaggedImage(ecr, 'fresh', imageManifest({ layers: [5_000] }));
 
     // Act
-    const detail = await scheduledAudit({});
+    const detail = await runWeeklyExecution();
 
     // Assert
     expect(detail.remediation).toMatchObject({ 'held-in-use': 3 });

@@ -1,7 +1,7 @@
 // Small ECR endpoints on 127.0.0.1 for the tests that need a real socket (timeouts, signals): a
 // server that accepts connections and never answers, and one that answers ECR's JSON protocol
 // slowly. Everything else goes to moto or to SDK-level fakes.
-import { createServer as createHttpServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import { createServer as createHttpServer, request as httpRequest, type IncomingMessage, type ServerResponse } from 'node:http';
 import { createServer as createTcpServer, type Socket } from 'node:net';
 
 /** A running local server: its endpoint URL, and how to stop it. */
@@ -108,5 +108,64 @@ export async function slowEcrServer(options: SlowEcrOptions): Promise<LocalServe
         server.closeAllConnections();
         server.close(() => resolve());
       }),
+  };
+}
+
+/** A request as the fault proxy sees it, to decide whether to fail it. */
+export interface ProxiedRequest {
+  method: string;
+  /** The path and query, as sent (S3 path-style: `/bucket/key`). */
+  url: string;
+}
+
+/**
+ * A proxy in front of an endpoint (moto) that passes every request through, except those `fail`
+ * picks, which it answers with a 500 and an S3/ECR-shaped error: a 5xx injected where the test wants it.
+ *
+ * @example const proxy = await faultProxy(motoEndpoint(), (r) => r.method === 'PUT' && r.url.includes('/shards/'));
+ */
+export async function faultProxy(target: string, fail: (request: ProxiedRequest) => boolean): Promise<LocalServer & { failed: number }> {
+  let received = 0;
+  let failed = 0;
+  const upstream = new URL(target);
+  const server = createHttpServer((request: IncomingMessage, response: ServerResponse) => {
+    received++;
+    const chunks: Buffer[] = [];
+    request.on('data', (chunk: Buffer) => chunks.push(chunk));
+    request.on('end', () => {
+      const body = Buffer.concat(chunks);
+      if (fail({ method: request.method ?? 'GET', url: request.url ?? '/' })) {
+        failed++;
+        response.writeHead(500, { 'content-type': 'application/xml' });
+        response.end(
+          '<?xml version="1.0" encoding="UTF-8"?><Error><Code>InternalError</Code><Message>injected by the test proxy</Message></Error>',
+        );
+        return;
+      }
+      const headers = { ...request.headers, host: upstream.host };
+      const forward = httpRequest(
+        { host: upstream.hostname, port: upstream.port, method: request.method, path: request.url, headers },
+        (answer) => {
+          response.writeHead(answer.statusCode ?? 502, answer.headers);
+          answer.pipe(response);
+        },
+      );
+      forward.on('error', (error) => {
+        response.writeHead(502);
+        response.end(String(error));
+      });
+      forward.end(body);
+    });
+  });
+  const endpoint = await listen(server);
+  return {
+    endpoint,
+    get received() {
+      return received;
+    },
+    get failed() {
+      return failed;
+    },
+    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
   };
 }

@@ -30,6 +30,7 @@ export const LAMBDA_ENV_KEYS = [
   'GUARD_HORIZON_DAYS',
   'IN_USE_LIST_S3_URI',
   'REPORT_TOPIC_ARN',
+  'BULK_TAGS',
 ] as const;
 
 /** A variable of {@link LAMBDA_ENV_KEYS}. */
@@ -43,6 +44,8 @@ export const FUNCTION_ENV: Partial<Record<LambdaEnvKey, string>> = {
   EXCLUDE: '',
   OPT_OUT_TAG: 'ecr-janitor:opt-out',
   REPORT_BUS: 'default',
+  // moto's tagging API does not know ECR repositories (it lists none): tags are read per repository.
+  BULK_TAGS: 'false',
 };
 
 // Taken when a test file first imports this module, before any test changed the environment (jest

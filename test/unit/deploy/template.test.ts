@@ -1,9 +1,12 @@
 // Checks the CloudFormation template that `serverless package` generates (npm test packages before
 // jest): least-privilege IAM, the Lambda platform, the report bucket's protections, alarms and
-// failure handling. Each check is a function returning its violations, so every one is also run
-// against a deliberately broken copy of the template to prove it can fail.
+// failure handling, and the weekly run's state machine. Each check is a function returning its
+// violations, so every one is also run against a deliberately broken copy of the template to prove
+// it can fail. The machine's definition itself is validated in weekly-state-machine.test.ts.
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
+import { DEFAULT_TOLERATED_FAILURE_PERCENT, DEFAULT_WORKERS } from '../../../src/config';
+import { DEFAULT_BATCH_SIZE } from '../../../src/domain/weekly';
 
 const TEMPLATE_PATH = path.resolve(__dirname, '..', '..', '..', '.serverless', 'cloudformation-template-update-stack.json');
 
@@ -36,7 +39,40 @@ interface FoundStatement {
   role?: string;
 }
 
-const FUNCTIONS = ['ScheduledAuditLambdaFunction', 'OnRepositoryCreatedLambdaFunction', 'OnPolicyChangedLambdaFunction'] as const;
+/** The weekly run's steps, invoked by the state machine. */
+const WEEKLY_FUNCTIONS = ['WeeklyPlanLambdaFunction', 'WeeklyShardLambdaFunction', 'WeeklyAggregateLambdaFunction'] as const;
+/** The event handlers, invoked asynchronously by EventBridge rules. */
+const EVENT_FUNCTIONS = ['OnRepositoryCreatedLambdaFunction', 'OnPolicyChangedLambdaFunction'] as const;
+const FUNCTIONS = [...WEEKLY_FUNCTIONS, ...EVENT_FUNCTIONS] as const;
+const ROLES = ['WeeklyPlanRole', 'WeeklyShardRole', 'WeeklyAggregateRole', 'OnRepositoryCreatedRole', 'OnPolicyChangedRole'] as const;
+const MACHINE = 'WeeklyStateMachine';
+const MACHINE_ROLE = 'WeeklyStateMachineRole';
+/** The machine's fixed name (`${service}-${stage}-weekly`), which its own role's ARNs are written with. */
+const MACHINE_NAME = 'ecr-janitor-prod-weekly';
+/** Lambda's own failures and throttling: a step whose function did not run is retried on them. */
+const LAMBDA_SERVICE_ERRORS = [
+  'Lambda.ServiceException',
+  'Lambda.AWSLambdaException',
+  'Lambda.SdkClientException',
+  'Lambda.TooManyRequestsException',
+];
+const STATES_ARN = 'arn:${AWS::Partition}:states:${AWS::Region}:${AWS::AccountId}';
+const RESULT_WRITER_OBJECTS = '${ReportBucket.Arn}/runs/*/results/*';
+/**
+ * What the machine's role may do, on exactly these resources ("IAM policies for using Distributed Map
+ * states"): invoke its three steps, read the ItemReader's object, write the ResultWriter's files, and
+ * start, watch and stop its own (child) executions.
+ */
+const MACHINE_GRANTS: Record<string, string[]> = {
+  'lambda:invokefunction': WEEKLY_FUNCTIONS.flatMap((f) => [`\${${f}.Arn}`, `\${${f}.Arn}:*`]),
+  's3:getobject': ['${ReportBucket.Arn}/runs/*'],
+  's3:putobject': [RESULT_WRITER_OBJECTS],
+  's3:listmultipartuploadparts': [RESULT_WRITER_OBJECTS],
+  's3:abortmultipartupload': [RESULT_WRITER_OBJECTS],
+  'states:startexecution': [`${STATES_ARN}:stateMachine:${MACHINE_NAME}`],
+  'states:describeexecution': [`${STATES_ARN}:execution:${MACHINE_NAME}:*`, `${STATES_ARN}:execution:${MACHINE_NAME}/*`],
+  'states:stopexecution': [`${STATES_ARN}:execution:${MACHINE_NAME}:*`, `${STATES_ARN}:execution:${MACHINE_NAME}/*`],
+};
 /** The regions `npm run package` configures (`--param=regions=…`). */
 const PACKAGED_REGIONS = ['us-east-1', 'eu-west-1'];
 /** A repository ARN of one region, in the stack's partition and account. */
@@ -282,9 +318,20 @@ const s3Scope = (t: Template): string[] =>
       : [],
   );
 
-/** The in-use guard's ECS and Lambda actions: read-only, each on the narrowest resource IAM allows for it. */
+/** The service a role trusts (`lambda.amazonaws.com`, `states.amazonaws.com` …), when it trusts exactly one. */
+function trustedService(t: Template, role: string | undefined): unknown {
+  const trust = t.Resources[role ?? '']?.Properties?.AssumeRolePolicyDocument as { Statement?: Statement[] } | undefined;
+  const principals = asArray(trust?.Statement).map((s) => (s.Principal as { Service?: unknown } | undefined)?.Service);
+  return principals.length === 1 ? principals[0] : undefined;
+}
+
+/**
+ * The in-use guard's ECS and Lambda actions in the functions' roles: read-only, each on the narrowest
+ * resource IAM allows for it. (The state machine's role invokes the weekly functions: see machineRole.)
+ */
 function inUseScope(t: Template): string[] {
-  return identityAllowStatements(t).flatMap(({ where, statement }) => {
+  const functionStatements = identityAllowStatements(t).filter((s) => trustedService(t, s.role) === 'lambda.amazonaws.com');
+  return functionStatements.flatMap(({ where, statement }) => {
     const actions = actionsOf(statement).filter((a) => a.startsWith('ecs:') || a.startsWith('lambda:'));
     const resources = resourcesOf(statement);
     const problems = actions.filter((a) => !IN_USE_ACTIONS.includes(a)).map((a) => `${where}: ${a} is not a read the in-use guard makes`);
@@ -390,17 +437,36 @@ function alarms(t: Template): string[] {
       render(dimension(a, 'QueueName')).includes('${DeadLetterQueue.QueueName}'),
   );
   if (!dlq) problems.push('no alarm on messages in DeadLetterQueue');
-  for (const [id] of resourcesOfType(t, 'AWS::Lambda::Function')) {
+  // The event handlers' errors; the weekly steps' show up as the machine's failed executions.
+  for (const id of ruleTargetFunctions(t)) {
     if (!all.some((a) => a.Namespace === 'AWS/Lambda' && a.MetricName === 'Errors' && targetId(dimension(a, 'FunctionName')) === id))
       problems.push(`${id}: no Errors alarm`);
   }
+  // Every alarm notifies as the dead-letter alarm does (the report topic, when there is a report e-mail).
+  const wiring = JSON.stringify(t.Resources.DeadLetterAlarm?.Properties?.AlarmActions);
+  for (const metric of ['ExecutionsFailed', 'ExecutionsTimedOut']) {
+    const alarm = all.find(
+      (a) => a.Namespace === 'AWS/States' && a.MetricName === metric && targetId(dimension(a, 'StateMachineArn')) === MACHINE,
+    );
+    if (alarm === undefined) problems.push(`${MACHINE}: no ${metric} alarm`);
+    else if (JSON.stringify(alarm.AlarmActions) !== wiring || alarm.Threshold !== 0 || alarm.ComparisonOperator !== 'GreaterThanThreshold')
+      problems.push(`${MACHINE}: the ${metric} alarm does not fire on one execution and notify like DeadLetterAlarm`);
+  }
   return problems;
+}
+
+/** The functions an EventBridge rule invokes (asynchronously). */
+function ruleTargetFunctions(t: Template): string[] {
+  return resourcesOfType(t, 'AWS::Events::Rule')
+    .flatMap(([, rule]) => asArray(rule.Properties?.Targets as Array<{ Arn: unknown }> | undefined).map((target) => targetId(target.Arn)))
+    .filter((id): id is string => id !== undefined && t.Resources[id]?.Type === 'AWS::Lambda::Function');
 }
 
 function failureHandling(t: Template): string[] {
   const problems: string[] = [];
   const configs = resourcesOfType(t, 'AWS::Lambda::EventInvokeConfig').map(([, r]) => r.Properties ?? {});
-  for (const [id] of resourcesOfType(t, 'AWS::Lambda::Function')) {
+  // Functions invoked asynchronously; the state machine retries its steps itself (weeklyStepRetries).
+  for (const id of ruleTargetFunctions(t)) {
     const config = configs.find((c) => targetId(c.FunctionName) === id);
     const destination = (config?.DestinationConfig as { OnFailure?: { Destination?: unknown } } | undefined)?.OnFailure?.Destination;
     if (targetId(destination) !== 'DeadLetterQueue') problems.push(`${id}: no on-failure destination to DeadLetterQueue`);
@@ -430,6 +496,230 @@ function topicEncryption(t: Template): string[] {
   return resourcesOfType(t, 'AWS::SNS::Topic')
     .filter(([, r]) => r.Properties?.KmsMasterKeyId === 'alias/aws/sns')
     .map(([id]) => `${id}: encrypted with alias/aws/sns, which EventBridge and CloudWatch cannot use`);
+}
+
+// --- the weekly run's state machine ------------------------------------------------------------------
+
+/** A state of an Amazon States Language definition, as far as the checks read it. */
+interface AslState {
+  Type?: string;
+  Resource?: string;
+  Parameters?: Record<string, unknown>;
+  Retry?: Array<{ ErrorEquals?: string[]; MaxAttempts?: number; BackoffRate?: number }>;
+  Catch?: Array<{ ErrorEquals?: string[]; ResultPath?: string; Next?: string }>;
+  [field: string]: unknown;
+}
+
+interface AslDefinition {
+  StartAt?: string;
+  States?: Record<string, AslState>;
+}
+
+function definitionOf(t: Template): AslDefinition {
+  return (t.Resources[MACHINE]?.Properties?.Definition ?? {}) as AslDefinition;
+}
+
+/** Every state of a definition, the Distributed Map's own states included, by name. */
+function allStates(definition: AslDefinition): Array<[string, AslState]> {
+  return Object.entries(definition.States ?? {}).flatMap(([name, state]) => [
+    [name, state] as [string, AslState],
+    ...allStates((state.ItemProcessor ?? {}) as AslDefinition),
+  ]);
+}
+
+/** The machine's role holds exactly MACHINE_GRANTS: each action on exactly its resources, nothing else. */
+function machineRole(t: Template): string[] {
+  const problems: string[] = [];
+  if (targetId(t.Resources[MACHINE]?.Properties?.RoleArn) !== MACHINE_ROLE) problems.push(`${MACHINE}: its RoleArn is not ${MACHINE_ROLE}`);
+  if (trustedService(t, MACHINE_ROLE) !== 'states.amazonaws.com')
+    problems.push(`${MACHINE_ROLE}: not trusted by states.amazonaws.com alone`);
+  const granted = new Map<string, Set<string>>();
+  for (const { statement } of statements(t).filter((s) => s.role === MACHINE_ROLE)) {
+    if (statement.Effect !== 'Allow') continue;
+    for (const action of actionsOf(statement)) {
+      const resources = granted.get(action) ?? new Set<string>();
+      for (const r of resourcesOf(statement)) resources.add(r);
+      granted.set(action, resources);
+    }
+  }
+  for (const [action, resources] of granted) {
+    const expected = MACHINE_GRANTS[action];
+    if (expected === undefined) {
+      problems.push(`${MACHINE_ROLE}: grants ${action}, which the machine does not call`);
+      continue;
+    }
+    const got = [...resources].sort();
+    if (JSON.stringify(got) !== JSON.stringify([...expected].sort()))
+      problems.push(`${MACHINE_ROLE}: ${action} on ${got.join(', ')}; expected ${[...expected].sort().join(', ')}`);
+  }
+  for (const action of Object.keys(MACHINE_GRANTS).filter((a) => !granted.has(a))) problems.push(`${MACHINE_ROLE}: lacks ${action}`);
+  return problems;
+}
+
+/**
+ * Plan → Audit (a Distributed Map reading the items from S3 in batches of batchSize, `workers` at a
+ * time, writing its results to S3, whatever fails going on to Aggregate) → Aggregate.
+ */
+function distributedMap(t: Template): string[] {
+  const definition = definitionOf(t);
+  const states = definition.States ?? {};
+  const audit = states.Audit;
+  const problems: string[] = [];
+  const expect = (ok: boolean, what: string): void => {
+    if (!ok) problems.push(`${MACHINE}: ${what}`);
+  };
+  expect(definition.StartAt === 'Plan', 'does not start with Plan');
+  const plan = states.Plan;
+  expect(plan?.Parameters?.FunctionName === '${PlanFunction}', 'Plan does not invoke the Plan function');
+  expect(
+    (plan?.Parameters?.Payload as Record<string, unknown> | undefined)?.['runId.$'] === '$$.Execution.Name',
+    "Plan's runId is not the execution's name",
+  );
+  expect(
+    JSON.stringify(plan?.ResultSelector) ===
+      JSON.stringify({
+        'runId.$': '$.Payload.runId',
+        'bucket.$': '$.Payload.bucket',
+        'itemsKey.$': '$.Payload.itemsKey',
+        'itemCount.$': '$.Payload.itemCount',
+      }),
+    "Plan's ResultSelector does not keep exactly runId, bucket, itemsKey and itemCount",
+  );
+  if (audit?.Type !== 'Map') return [...problems, `${MACHINE}: no Map state Audit`];
+  const processor = (audit.ItemProcessor ?? {}) as AslDefinition & { ProcessorConfig?: Record<string, unknown> };
+  expect(
+    processor.ProcessorConfig?.Mode === 'DISTRIBUTED' && processor.ProcessorConfig.ExecutionType === 'STANDARD',
+    'Audit is not a Distributed Map of STANDARD child executions',
+  );
+  const shard = processor.States?.[processor.StartAt ?? ''];
+  expect(
+    shard?.Parameters?.FunctionName === '${ShardFunction}' && shard.Parameters['Payload.$'] === '$',
+    "Audit's child does not pass its batch to the Shard function",
+  );
+  const reader = (audit.ItemReader ?? {}) as {
+    Resource?: string;
+    ReaderConfig?: Record<string, unknown>;
+    Parameters?: Record<string, unknown>;
+  };
+  expect(
+    reader.Resource === 'arn:${Partition}:states:::s3:getObject' &&
+      reader.ReaderConfig?.InputType === 'JSON' &&
+      reader.Parameters?.['Bucket.$'] === '$.bucket' &&
+      reader.Parameters['Key.$'] === '$.itemsKey',
+    "Audit's ItemReader does not read the JSON items Plan wrote to S3",
+  );
+  const batcher = (audit.ItemBatcher ?? {}) as Record<string, unknown>;
+  expect(
+    batcher.MaxItemsPerBatch === DEFAULT_BATCH_SIZE,
+    `ItemBatcher.MaxItemsPerBatch is ${JSON.stringify(batcher.MaxItemsPerBatch)}, not batchSize (${DEFAULT_BATCH_SIZE})`,
+  );
+  expect(
+    JSON.stringify(batcher.BatchInput) === JSON.stringify({ 'runId.$': '$.runId' }),
+    "ItemBatcher.BatchInput does not carry the run's id",
+  );
+  expect(
+    audit.MaxConcurrency === DEFAULT_WORKERS,
+    `MaxConcurrency is ${JSON.stringify(audit.MaxConcurrency)}, not workers (${DEFAULT_WORKERS})`,
+  );
+  expect(
+    audit.ToleratedFailurePercentage === DEFAULT_TOLERATED_FAILURE_PERCENT,
+    `ToleratedFailurePercentage is ${JSON.stringify(audit.ToleratedFailurePercentage)}, not toleratedFailurePercent (${DEFAULT_TOLERATED_FAILURE_PERCENT})`,
+  );
+  const writer = (audit.ResultWriter ?? {}) as { Resource?: string; Parameters?: Record<string, unknown> };
+  expect(
+    writer.Resource === 'arn:${Partition}:states:::s3:putObject' &&
+      writer.Parameters?.Bucket === '${ReportBucket}' &&
+      writer.Parameters['Prefix.$'] === "States.Format('runs/{}/results', $.runId)",
+    "Audit's ResultWriter does not write to runs/<runId>/results in the report bucket",
+  );
+  expect(audit.ResultPath === '$.map', "Audit's result is not kept as $.map");
+  expect(
+    (audit.Catch ?? []).some(
+      (c) => JSON.stringify(c.ErrorEquals) === '["States.ALL"]' && c.ResultPath === '$.mapError' && c.Next === 'Aggregate',
+    ),
+    'a failed Audit does not go on to Aggregate with its error in $.mapError',
+  );
+  expect(audit.Next === 'Aggregate', 'Audit is not followed by Aggregate');
+  const aggregate = states.Aggregate;
+  expect(
+    aggregate?.Parameters?.FunctionName === '${AggregateFunction}' && aggregate.Parameters['Payload.$'] === '$',
+    'Aggregate does not pass the whole state to the Aggregate function',
+  );
+  return problems;
+}
+
+/** Each step retries Lambda's own failures with backoff; nothing is retried without bound; a shard's timeout a bounded number of times. */
+function weeklyStepRetries(t: Template): string[] {
+  const problems: string[] = [];
+  for (const [name, state] of allStates(definitionOf(t)).filter(([, s]) => s.Type === 'Task')) {
+    const retry = state.Retry ?? [];
+    const covered = LAMBDA_SERVICE_ERRORS.every((e) => retry.some((r) => (r.ErrorEquals ?? []).includes(e) && (r.BackoffRate ?? 2) >= 1));
+    if (!covered) problems.push(`${name}: does not retry Lambda's own failures (${LAMBDA_SERVICE_ERRORS.join(', ')}) with backoff`);
+    for (const r of retry) {
+      const broad = (r.ErrorEquals ?? []).some((e) =>
+        ['States.ALL', 'States.TaskFailed', 'States.Timeout', 'Sandbox.Timedout'].includes(e),
+      );
+      const limit = broad ? 2 : 10;
+      if (r.MaxAttempts === undefined || r.MaxAttempts > limit)
+        problems.push(
+          `${name}: retries ${JSON.stringify(r.ErrorEquals)} ${String(r.MaxAttempts ?? 'the default')} times, more than ${limit}`,
+        );
+    }
+  }
+  const shard = allStates(definitionOf(t)).find(([name]) => name === 'Shard')?.[1];
+  if (!(shard?.Retry ?? []).some((r) => (r.ErrorEquals ?? []).includes('States.Timeout')))
+    problems.push('Shard: a shard that times out is not tried again');
+  return problems;
+}
+
+/** Every function has a trigger: an EventBridge rule, or a step of the weekly machine. */
+function functionTriggers(t: Template): string[] {
+  const substitutions = Object.values((t.Resources[MACHINE]?.Properties?.DefinitionSubstitutions ?? {}) as Record<string, unknown>);
+  const steps = new Set(substitutions.map(targetId));
+  const rules = new Set(ruleTargetFunctions(t));
+  return resourcesOfType(t, 'AWS::Lambda::Function')
+    .filter(([id]) => !steps.has(id) && !rules.has(id))
+    .map(([id]) => `${id}: neither a rule's target nor a step of ${MACHINE}`);
+}
+
+/** The schedule starts the machine (never a function) through a role allowed only that; a start that fails lands in the DLQ. */
+function scheduleTargetsMachine(t: Template): string[] {
+  const schedules = resourcesOfType(t, 'AWS::Events::Rule').filter(([, r]) => r.Properties?.ScheduleExpression !== undefined);
+  if (schedules.length !== 1) return [`${schedules.length} scheduled rules, expected 1`];
+  const [id, rule] = schedules[0] as [string, Resource];
+  const problems: string[] = [];
+  if (rule.Properties?.ScheduleExpression !== 'cron(0 6 ? * MON *)')
+    problems.push(`${id}: ScheduleExpression ${String(rule.Properties?.ScheduleExpression)}, not the schedule parameter's default`);
+  const targets = asArray(rule.Properties?.Targets as Array<Record<string, unknown>> | undefined);
+  if (targets.length !== 1 || targetId(targets[0]?.Arn) !== MACHINE) return [...problems, `${id}: does not target ${MACHINE} alone`];
+  const target = targets[0] ?? {};
+  const role = targetId(target.RoleArn);
+  if (trustedService(t, role) !== 'events.amazonaws.com')
+    problems.push(`${id}: its target's role is not trusted by events.amazonaws.com alone`);
+  const grants = statements(t)
+    .filter((s) => s.role === role && s.statement.Effect === 'Allow')
+    .map((s) => [actionsOf(s.statement), resourcesOf(s.statement)]);
+  if (JSON.stringify(grants) !== JSON.stringify([[['states:startexecution'], [`\${${MACHINE}}`]]]))
+    problems.push(
+      `${id}: its target's role ${String(role)} may do more than states:StartExecution on ${MACHINE}: ${JSON.stringify(grants)}`,
+    );
+  if (targetId((target.DeadLetterConfig as { Arn?: unknown } | undefined)?.Arn) !== 'DeadLetterQueue')
+    problems.push(`${id}: a start that fails for good is not kept in DeadLetterQueue`);
+  return problems;
+}
+
+/** The weekly run's objects expire: runs/ after 30 days, cache entries not rewritten for 90 days. */
+function runObjectsExpire(t: Template): string[] {
+  const rules = (
+    (t.Resources.ReportBucket?.Properties?.LifecycleConfiguration as { Rules?: Array<Record<string, unknown>> } | undefined)?.Rules ?? []
+  ).filter((r) => r.Status === 'Enabled');
+  const prefixOf = (r: Record<string, unknown>): unknown => r.Prefix ?? (r.Filter as { Prefix?: unknown } | undefined)?.Prefix;
+  return [
+    ['runs/', 30],
+    ['cache/', 90],
+  ]
+    .filter(([prefix, days]) => !rules.some((r) => prefixOf(r) === prefix && r.ExpirationInDays === days))
+    .map(([prefix, days]) => `ReportBucket: no enabled lifecycle rule expires ${String(prefix)} after ${String(days)} days`);
 }
 
 // --- mutations that break exactly one rule each ----------------------------------------------------
@@ -462,6 +752,18 @@ function removeResources(predicate: (id: string, r: Resource) => boolean): (t: T
   };
 }
 
+/** Changes the object at `path` (keys, or indexes of arrays) inside the machine's definition. */
+function changeDefinition(path: string[], change: (node: Record<string, unknown>) => void): (t: Template) => void {
+  return (t) => {
+    let node: unknown = t.Resources[MACHINE]?.Properties?.Definition;
+    for (const key of path) node = Array.isArray(node) ? node[Number(key)] : isRecord(node) ? node[key] : undefined;
+    if (!isRecord(node)) throw new Error(`no object at ${path.join('.')} in the definition`);
+    change(node);
+  };
+}
+const AUDIT = ['States', 'Audit'];
+const SHARD = [...AUDIT, 'ItemProcessor', 'States', 'Shard'];
+
 const CHECKS = {
   wildcardActions,
   writesOnAnyResource,
@@ -480,6 +782,12 @@ const CHECKS = {
   alarms,
   failureHandling,
   topicEncryption,
+  machineRole,
+  distributedMap,
+  weeklyStepRetries,
+  functionTriggers,
+  scheduleTargetsMachine,
+  runObjectsExpire,
 } satisfies Record<string, (t: Template) => string[]>;
 
 type CheckName = keyof typeof CHECKS;
@@ -488,7 +796,7 @@ const MUTATIONS: Array<[string, CheckName, (t: Template) => void, string]> = [
   [
     'a role allows ecr:*',
     'wildcardActions',
-    addStatement('ScheduledAuditRole', { Effect: 'Allow', Action: ['ecr:*'], Resource: 'arn:aws:ecr:*:123456789012:repository/*' }),
+    addStatement('WeeklyShardRole', { Effect: 'Allow', Action: ['ecr:*'], Resource: 'arn:aws:ecr:*:123456789012:repository/*' }),
     'ecr:*',
   ],
   [
@@ -527,13 +835,13 @@ const MUTATIONS: Array<[string, CheckName, (t: Template) => void, string]> = [
   [
     's3:PutObject on any resource',
     'writesOnAnyResource',
-    addStatement('ScheduledAuditRole', { Effect: 'Allow', Action: ['s3:GetObject', 's3:PutObject'], Resource: ['*'] }),
+    addStatement('WeeklyAggregateRole', { Effect: 'Allow', Action: ['s3:GetObject', 's3:PutObject'], Resource: ['*'] }),
     's3:putobject',
   ],
   [
     'BatchDeleteImage granted',
     'forbiddenActions',
-    addStatement('ScheduledAuditRole', {
+    addStatement('WeeklyShardRole', {
       Effect: 'Allow',
       Action: 'ecr:BatchDeleteImage',
       Resource: { 'Fn::Sub': 'arn:${AWS::Partition}:ecr:*:${AWS::AccountId}:repository/*' },
@@ -569,7 +877,7 @@ const MUTATIONS: Array<[string, CheckName, (t: Template) => void, string]> = [
   [
     'S3 on another bucket',
     's3Scope',
-    addStatement('ScheduledAuditRole', { Effect: 'Allow', Action: 's3:GetObject', Resource: 'arn:aws:s3:::someone-elses-bucket/*' }),
+    addStatement('WeeklyAggregateRole', { Effect: 'Allow', Action: 's3:GetObject', Resource: 'arn:aws:s3:::someone-elses-bucket/*' }),
     'someone-elses-bucket',
   ],
   [
@@ -594,20 +902,20 @@ const MUTATIONS: Array<[string, CheckName, (t: Template) => void, string]> = [
   [
     'GetFunction on any resource',
     'inUseScope',
-    addStatement('ScheduledAuditRole', { Effect: 'Allow', Action: 'lambda:GetFunction', Resource: '*' }),
+    addStatement('WeeklyPlanRole', { Effect: 'Allow', Action: 'lambda:GetFunction', Resource: '*' }),
     'lambda:getfunction on *',
   ],
   [
     'DescribeTasks on another account',
     'inUseScope',
-    addStatement('ScheduledAuditRole', { Effect: 'Allow', Action: 'ecs:DescribeTasks', Resource: 'arn:aws:ecs:*:*:task/*' }),
+    addStatement('WeeklyPlanRole', { Effect: 'Allow', Action: 'ecs:DescribeTasks', Resource: 'arn:aws:ecs:*:*:task/*' }),
     'ecs:describetasks on arn:aws:ecs:*:*:task/*',
   ],
   [
     'ListTasks without the cluster condition',
     'inUseScope',
     (t) => {
-      for (const statement of inlineStatements(t, 'ScheduledAuditRole'))
+      for (const statement of inlineStatements(t, 'WeeklyPlanRole'))
         if (statement.Sid === 'InUseListEcsServicesAndTasks') delete statement.Condition;
     },
     'without the ecs:cluster condition',
@@ -615,7 +923,7 @@ const MUTATIONS: Array<[string, CheckName, (t: Template) => void, string]> = [
   [
     'PutEvents on every bus',
     'putEventsScope',
-    addStatement('ScheduledAuditRole', {
+    addStatement('WeeklyAggregateRole', {
       Effect: 'Allow',
       Action: 'events:PutEvents',
       Resource: { 'Fn::Sub': 'arn:${AWS::Partition}:events:${AWS::Region}:${AWS::AccountId}:event-bus/*' },
@@ -623,7 +931,7 @@ const MUTATIONS: Array<[string, CheckName, (t: Template) => void, string]> = [
     'event-bus/*',
   ],
   ['a function on nodejs20.x', 'lambdaPlatform', setProperty('OnRepositoryCreatedLambdaFunction', 'Runtime', 'nodejs20.x'), 'nodejs20.x'],
-  ['a function on x86_64', 'lambdaPlatform', setProperty('ScheduledAuditLambdaFunction', 'Architectures', ['x86_64']), 'x86_64'],
+  ['a function on x86_64', 'lambdaPlatform', setProperty('WeeklyShardLambdaFunction', 'Architectures', ['x86_64']), 'x86_64'],
   [
     'a function without Architectures',
     'lambdaPlatform',
@@ -668,8 +976,8 @@ const MUTATIONS: Array<[string, CheckName, (t: Template) => void, string]> = [
   [
     'no on-failure destination',
     'failureHandling',
-    removeResources((id, r) => r.Type === 'AWS::Lambda::EventInvokeConfig' && id.startsWith('ScheduledAudit')),
-    'ScheduledAuditLambdaFunction: no on-failure destination',
+    removeResources((id, r) => r.Type === 'AWS::Lambda::EventInvokeConfig' && id.startsWith('OnPolicyChanged')),
+    'OnPolicyChangedLambdaFunction: no on-failure destination',
   ],
   [
     'unbounded async retries',
@@ -697,7 +1005,7 @@ const MUTATIONS: Array<[string, CheckName, (t: Template) => void, string]> = [
   [
     'reads in every region',
     'configuredRegionsOnly',
-    addStatement('ScheduledAuditRole', {
+    addStatement('WeeklyShardRole', {
       Effect: 'Allow',
       Action: 'ecr:DescribeImages',
       Resource: { 'Fn::Sub': 'arn:${AWS::Partition}:ecr:*:${AWS::AccountId}:repository/*' },
@@ -739,6 +1047,212 @@ const MUTATIONS: Array<[string, CheckName, (t: Template) => void, string]> = [
     'BlockPublicPolicy',
   ],
   ['reports not versioned', 'reportBucketProtections', setProperty('ReportBucket', 'VersioningConfiguration', undefined), 'versioning'],
+  [
+    'a function role may invoke functions',
+    'inUseScope',
+    addStatement('WeeklyAggregateRole', { Effect: 'Allow', Action: 'lambda:InvokeFunction', Resource: '*' }),
+    'lambda:invokefunction is not a read',
+  ],
+  [
+    'no alarm on failed weekly runs',
+    'alarms',
+    removeResources((id) => id === 'WeeklyRunFailedAlarm'),
+    'WeeklyStateMachine: no ExecutionsFailed alarm',
+  ],
+  [
+    'no alarm on timed-out weekly runs',
+    'alarms',
+    removeResources((id) => id === 'WeeklyRunTimedOutAlarm'),
+    'WeeklyStateMachine: no ExecutionsTimedOut alarm',
+  ],
+  [
+    'a weekly-run alarm that notifies nobody',
+    'alarms',
+    setProperty('WeeklyRunFailedAlarm', 'AlarmActions', undefined),
+    'the ExecutionsFailed alarm does not fire on one execution and notify like DeadLetterAlarm',
+  ],
+  [
+    'the machine may invoke any function',
+    'machineRole',
+    addStatement(MACHINE_ROLE, {
+      Effect: 'Allow',
+      Action: 'lambda:InvokeFunction',
+      Resource: { 'Fn::Sub': 'arn:${AWS::Partition}:lambda:*:*:function:*' },
+    }),
+    'lambda:invokefunction on',
+  ],
+  [
+    'the machine may write anywhere in the bucket',
+    'machineRole',
+    (t) => {
+      for (const statement of inlineStatements(t, MACHINE_ROLE))
+        if (actionsOf(statement).includes('s3:putobject')) statement.Resource = { 'Fn::Sub': '${ReportBucket.Arn}/*' };
+    },
+    's3:putobject on ${ReportBucket.Arn}/*',
+  ],
+  [
+    'the machine may start any state machine',
+    'machineRole',
+    (t) => {
+      for (const statement of inlineStatements(t, MACHINE_ROLE))
+        if (actionsOf(statement).includes('states:startexecution')) statement.Resource = { 'Fn::Sub': `${STATES_ARN}:stateMachine:*` };
+    },
+    'states:startexecution on',
+  ],
+  [
+    "the machine cannot watch the map's child executions",
+    'machineRole',
+    (t) => {
+      for (const statement of inlineStatements(t, MACHINE_ROLE))
+        if (actionsOf(statement).includes('states:describeexecution'))
+          statement.Resource = asArray(statement.Resource).filter((r) => !render(r)[0]?.endsWith('/*'));
+    },
+    'states:describeexecution on',
+  ],
+  [
+    'the machine may also publish the report',
+    'machineRole',
+    addStatement(MACHINE_ROLE, { Effect: 'Allow', Action: 'events:PutEvents', Resource: '*' }),
+    'grants events:putevents',
+  ],
+  [
+    'the machine lacks the ResultWriter',
+    'machineRole',
+    (t) => {
+      const statements = inlineStatements(t, MACHINE_ROLE);
+      statements.splice(
+        statements.findIndex((s) => s.Sid === 'WriteMapResults'),
+        1,
+      );
+    },
+    'lacks s3:putobject',
+  ],
+  [
+    'the machine runs with a role of another stack',
+    'machineRole',
+    setProperty(MACHINE, 'RoleArn', 'arn:aws:iam::123456789012:role/admin'),
+    'its RoleArn',
+  ],
+  [
+    'an inline map',
+    'distributedMap',
+    changeDefinition([...AUDIT, 'ItemProcessor'], (n) => (n.ProcessorConfig = { Mode: 'INLINE' })),
+    'Distributed Map',
+  ],
+  ['the items inside the state', 'distributedMap', changeDefinition(AUDIT, (n) => delete n.ItemReader), 'ItemReader'],
+  [
+    'a batch size typed in',
+    'distributedMap',
+    changeDefinition([...AUDIT, 'ItemBatcher'], (n) => (n.MaxItemsPerBatch = 50)),
+    'not batchSize',
+  ],
+  ['no batching', 'distributedMap', changeDefinition(AUDIT, (n) => delete n.ItemBatcher), 'MaxItemsPerBatch is undefined'],
+  ['the workers as a string', 'distributedMap', changeDefinition(AUDIT, (n) => (n.MaxConcurrency = '4')), 'not workers'],
+  [
+    'no tolerated failures',
+    'distributedMap',
+    changeDefinition(AUDIT, (n) => delete n.ToleratedFailurePercentage),
+    'not toleratedFailurePercent',
+  ],
+  ['results kept in the state', 'distributedMap', changeDefinition(AUDIT, (n) => delete n.ResultWriter), 'ResultWriter'],
+  [
+    'a failed map ends the run without a report',
+    'distributedMap',
+    changeDefinition(AUDIT, (n) => delete n.Catch),
+    'does not go on to Aggregate',
+  ],
+  [
+    'a failed map replaces the state',
+    'distributedMap',
+    changeDefinition([...AUDIT, 'Catch', '0'], (n) => (n.ResultPath = '$')),
+    'does not go on to Aggregate',
+  ],
+  [
+    'the run id taken from the input',
+    'distributedMap',
+    changeDefinition(['States', 'Plan', 'Parameters'], (n) => (n.Payload = { 'runId.$': '$.id' })),
+    'runId',
+  ],
+  [
+    'Plan passes its whole answer on',
+    'distributedMap',
+    changeDefinition(['States', 'Plan'], (n) => delete n.ResultSelector),
+    'ResultSelector does not keep exactly',
+  ],
+  [
+    'a step that never retries',
+    'weeklyStepRetries',
+    changeDefinition(['States', 'Aggregate'], (n) => delete n.Retry),
+    "Aggregate: does not retry Lambda's own failures",
+  ],
+  [
+    'a shard retried forever on timeouts',
+    'weeklyStepRetries',
+    changeDefinition([...SHARD, 'Retry', '1'], (n) => (n.MaxAttempts = 100)),
+    'more than 2',
+  ],
+  [
+    'a shard that times out is not tried again',
+    'weeklyStepRetries',
+    changeDefinition(SHARD, (n) => (n.Retry = asArray(n.Retry as unknown[]).filter((_, i) => i !== 1))),
+    'a shard that times out is not tried again',
+  ],
+  [
+    'a weekly step nothing invokes',
+    'functionTriggers',
+    (t) => {
+      delete (t.Resources[MACHINE]?.Properties?.DefinitionSubstitutions as Record<string, unknown>).AggregateFunction;
+    },
+    "WeeklyAggregateLambdaFunction: neither a rule's target nor a step",
+  ],
+  [
+    'the schedule invokes a function',
+    'scheduleTargetsMachine',
+    (t) => {
+      const rule = t.Resources.WeeklySchedule?.Properties as { Targets: Array<Record<string, unknown>> };
+      rule.Targets = [{ Id: 'plan', Arn: { 'Fn::GetAtt': ['WeeklyPlanLambdaFunction', 'Arn'] } }];
+    },
+    'does not target WeeklyStateMachine alone',
+  ],
+  [
+    "the schedule's role may start any execution",
+    'scheduleTargetsMachine',
+    addStatement('WeeklyScheduleRole', { Effect: 'Allow', Action: 'states:StartExecution', Resource: '*' }),
+    'may do more than states:StartExecution',
+  ],
+  [
+    'a schedule start that fails is lost',
+    'scheduleTargetsMachine',
+    (t) => {
+      for (const target of (t.Resources.WeeklySchedule?.Properties as { Targets: Array<Record<string, unknown>> }).Targets)
+        delete target.DeadLetterConfig;
+    },
+    'not kept in DeadLetterQueue',
+  ],
+  [
+    'a second schedule',
+    'scheduleTargetsMachine',
+    (t) => (t.Resources.Extra = structuredClone(t.Resources.WeeklySchedule as Resource)),
+    '2 scheduled rules',
+  ],
+  [
+    'runs never expire',
+    'runObjectsExpire',
+    (t) => {
+      const config = t.Resources.ReportBucket?.Properties?.LifecycleConfiguration as { Rules: Array<Record<string, unknown>> };
+      config.Rules = config.Rules.filter((r) => r.Prefix !== 'runs/');
+    },
+    'expires runs/ after 30 days',
+  ],
+  [
+    'the cache never expires',
+    'runObjectsExpire',
+    (t) => {
+      const config = t.Resources.ReportBucket?.Properties?.LifecycleConfiguration as { Rules: Array<Record<string, unknown>> };
+      for (const r of config.Rules) if (r.Prefix === 'cache/') r.Status = 'Disabled';
+    },
+    'expires cache/ after 90 days',
+  ],
 ];
 
 describe('generated CloudFormation template', () => {
@@ -764,23 +1278,43 @@ describe('generated CloudFormation template', () => {
   });
 
   describe('functions', () => {
-    it('defines the three functions, each with its own role', () => {
+    it('defines the five functions, each with its own role', () => {
       const functions = resourcesOfType(template, 'AWS::Lambda::Function').map(([id]) => id);
       expect(functions.sort()).toEqual([...FUNCTIONS].sort());
       const roles = FUNCTIONS.map((f) => roleOf(template, f));
-      expect(roles).toEqual(['ScheduledAuditRole', 'OnRepositoryCreatedRole', 'OnPolicyChangedRole']);
+      expect(roles).toEqual([...ROLES]);
+    });
+
+    it('gives the weekly steps 15 minutes and the memory each needs', () => {
+      const sizes = WEEKLY_FUNCTIONS.map((f) => [
+        f,
+        template.Resources[f]?.Properties?.Timeout,
+        template.Resources[f]?.Properties?.MemorySize,
+      ]);
+      expect(sizes).toEqual([
+        ['WeeklyPlanLambdaFunction', 900, 1024],
+        ['WeeklyShardLambdaFunction', 900, 1024],
+        ['WeeklyAggregateLambdaFunction', 900, 2048],
+      ]);
+    });
+
+    it('names the state machine so that its own role can be written without referring to it', () => {
+      expect(template.Resources[MACHINE]?.Properties?.StateMachineName).toBe(MACHINE_NAME);
+      expect(template.Resources[MACHINE]?.Properties?.StateMachineType).toBe('STANDARD');
+      expect(JSON.stringify(template.Resources[MACHINE_ROLE])).not.toContain(MACHINE);
     });
 
     it("does not create the framework's shared execution role", () => {
       expect(template.Resources.IamRoleLambdaExecution).toBeUndefined();
     });
 
-    it('runs the weekly audit on a schedule and the others on ECR API calls', () => {
+    it('starts the weekly run on a schedule and runs the others on ECR API calls', () => {
       const rules = resourcesOfType(template, 'AWS::Events::Rule').map(([, r]) => r.Properties ?? {});
-      const targetsOf = (fn: string) =>
-        rules.filter((r) => asArray(r.Targets as Array<{ Arn: unknown }>).some((target) => targetId(target.Arn) === fn));
-      expect(targetsOf('ScheduledAuditLambdaFunction').map((r) => r.ScheduleExpression)).toEqual(['cron(0 6 ? * MON *)']);
-      for (const fn of ['OnRepositoryCreatedLambdaFunction', 'OnPolicyChangedLambdaFunction']) {
+      const targetsOf = (id: string) =>
+        rules.filter((r) => asArray(r.Targets as Array<{ Arn: unknown }>).some((target) => targetId(target.Arn) === id));
+      expect(targetsOf(MACHINE).map((r) => r.ScheduleExpression)).toEqual(['cron(0 6 ? * MON *)']);
+      for (const fn of WEEKLY_FUNCTIONS) expect(targetsOf(fn)).toEqual([]);
+      for (const fn of EVENT_FUNCTIONS) {
         const [rule] = targetsOf(fn);
         expect(rule?.EventPattern).toMatchObject({
           source: ['aws.ecr'],
@@ -799,21 +1333,27 @@ describe('generated CloudFormation template', () => {
     // The in-use guard's reads, and the list object (in a policy that exists only when inUseListS3Uri is set).
     const inUse = [...IN_USE_ACTIONS, 's3:getobject'];
     it.each([
+      // Lists the repositories, reads their tags in bulk and what runs on which image; writes the plan.
+      ['WeeklyPlanRole', [...logs, ...inUse, 'ecr:describerepositories', 'ecr:listtagsforresource', 'tag:getresources', 's3:putobject']],
+      // Reads and remediates its batch; the plan, its result and the manifest cache in the bucket.
       [
-        'ScheduledAuditRole',
+        'WeeklyShardRole',
         [
-          ...onEvent,
-          ...inUse,
-          'ecr:describerepositories',
+          ...logs,
           'ecr:describeimages',
           'ecr:batchgetimage',
-          'ecr:listpulltimeupdateexclusions',
-          's3:listbucket',
+          'ecr:getlifecyclepolicy',
+          'ecr:listtagsforresource',
+          'ecr:putlifecyclepolicy',
           's3:getobject',
           's3:putobject',
-          'events:putevents',
-          'sns:publish',
+          's3:listbucket',
         ],
+      ],
+      // Reads the run, writes the report and its history, publishes and mails it.
+      [
+        'WeeklyAggregateRole',
+        [...logs, 's3:getobject', 's3:putobject', 's3:listbucket', 'ecr:listpulltimeupdateexclusions', 'events:putevents', 'sns:publish'],
       ],
       ['OnRepositoryCreatedRole', onEvent],
       // The guard also reads the repository's images before a repair.
@@ -825,10 +1365,47 @@ describe('generated CloudFormation template', () => {
       expect([...new Set(granted)].sort()).toEqual([...new Set(expected)].sort());
     });
 
-    it('lets only the audit and policy-change roles read the in-use list, only when one is configured, and nothing else in S3 outside the report bucket', () => {
+    const bucket = '${ReportBucket.Arn}';
+    it.each([
+      ['WeeklyPlanRole', { 's3:putobject': [`${bucket}/runs/*/items.json`, `${bucket}/runs/*/plan.json`] }, []],
+      [
+        'WeeklyShardRole',
+        {
+          's3:getobject': [`${bucket}/cache/manifests/v1/*`, `${bucket}/runs/*/plan.json`],
+          's3:putobject': [`${bucket}/cache/manifests/v1/*`, `${bucket}/runs/*/shards/*`],
+          's3:listbucket': [bucket],
+        },
+        ['cache/manifests/v1/*', 'runs/*/plan.json'],
+      ],
+      [
+        'WeeklyAggregateRole',
+        {
+          's3:getobject': [`${bucket}/reports/*`, `${bucket}/runs/*`],
+          's3:putobject': [`${bucket}/reports/*`],
+          's3:listbucket': [bucket],
+        },
+        ['reports/*', 'runs/*'],
+      ],
+    ])('keeps %s to the objects of the report bucket its step reads and writes', (role, expected, listPrefixes) => {
+      // The role's own policy (the in-use list object is InUseListReadPolicy's, checked above).
+      const found = identityAllowStatements(template).filter(
+        (s) => s.role === role && s.where.startsWith(`${role}.`) && actionsOf(s.statement).some((a) => a.startsWith('s3:')),
+      );
+      const byAction: Record<string, string[]> = {};
+      for (const { statement } of found)
+        for (const action of actionsOf(statement)) byAction[action] = [...(byAction[action] ?? []), ...resourcesOf(statement)].sort();
+      expect(byAction).toEqual(expected);
+      // Listing only where the step reads (and so that a missing object answers 404, not 403).
+      const listing = found.filter((s) => actionsOf(s.statement).includes('s3:listbucket'));
+      expect(listing.map((s) => [...asArray(s.statement.Condition?.StringLike?.['s3:prefix'] as string[] | undefined)].sort())).toEqual(
+        listPrefixes.length === 0 ? [] : [listPrefixes],
+      );
+    });
+
+    it('lets only the plan and policy-change roles read the in-use list, only when one is configured, and nothing else in S3 outside the report bucket', () => {
       const policy = template.Resources.InUseListReadPolicy;
       expect(policy?.Condition).toBe('HasInUseList');
-      expect((policy?.Properties?.Roles as unknown[]).map(targetId)).toEqual(['ScheduledAuditRole', 'OnPolicyChangedRole']);
+      expect((policy?.Properties?.Roles as unknown[]).map(targetId)).toEqual(['WeeklyPlanRole', 'OnPolicyChangedRole']);
       const [statement] = (policy?.Properties?.PolicyDocument as { Statement: Statement[] }).Statement;
       expect(actionsOf(statement as Statement)).toEqual(['s3:getobject']);
       expect(JSON.stringify(statement?.Resource)).toBe(
@@ -852,7 +1429,7 @@ describe('generated CloudFormation template', () => {
     });
 
     it('keeps each in-use grant in its own statement with a Sid, apart from the ECR ones', () => {
-      for (const role of ['ScheduledAuditRole', 'OnPolicyChangedRole']) {
+      for (const role of ['WeeklyPlanRole', 'OnPolicyChangedRole']) {
         const sids = identityAllowStatements(template)
           .filter((s) => s.role === role && actionsOf(s.statement).some((a) => a.startsWith('ecs:') || a.startsWith('lambda:')))
           .map((s) => s.statement.Sid);
@@ -868,7 +1445,9 @@ describe('generated CloudFormation template', () => {
 
     it("writes logs only to the function's own log group", () => {
       for (const [role, fn] of [
-        ['ScheduledAuditRole', 'scheduledAudit'],
+        ['WeeklyPlanRole', 'weeklyPlan'],
+        ['WeeklyShardRole', 'weeklyShard'],
+        ['WeeklyAggregateRole', 'weeklyAggregate'],
         ['OnRepositoryCreatedRole', 'onRepositoryCreated'],
         ['OnPolicyChangedRole', 'onPolicyChanged'],
       ] as const) {
@@ -881,14 +1460,14 @@ describe('generated CloudFormation template', () => {
       }
     });
 
-    it('lets each role send only to the dead-letter queue', () => {
+    it('lets only the event handlers send, and only to the dead-letter queue (their on-failure destination)', () => {
       const sqs = identityAllowStatements(template).filter((s) => actionsOf(s.statement).some((a) => a.startsWith('sqs:')));
-      expect(sqs).toHaveLength(3);
+      expect(sqs.map((s) => s.role)).toEqual(['OnRepositoryCreatedRole', 'OnPolicyChangedRole']);
       for (const s of sqs) expect(resourcesOf(s.statement)).toEqual(['${DeadLetterQueue.Arn}']);
     });
 
-    it('trusts only the Lambda service to assume the roles', () => {
-      for (const role of ['ScheduledAuditRole', 'OnRepositoryCreatedRole', 'OnPolicyChangedRole']) {
+    it('trusts only the Lambda service to assume the functions’ roles', () => {
+      for (const role of ROLES) {
         const trust = statements(template).filter((s) => s.where.startsWith(`${role}.AssumeRolePolicyDocument`));
         expect(trust.map((s) => s.statement)).toEqual([
           { Effect: 'Allow', Principal: { Service: 'lambda.amazonaws.com' }, Action: 'sts:AssumeRole' },
@@ -898,14 +1477,31 @@ describe('generated CloudFormation template', () => {
   });
 
   describe('configuration the functions receive', () => {
-    it('gives onPolicyChanged the names of all three janitor roles as a plain string, so it ignores their writes', () => {
+    it('gives onPolicyChanged the names of the janitor roles that write policies as a plain string, so it ignores their writes', () => {
       const env = (template.Resources.OnPolicyChangedLambdaFunction?.Properties?.Environment as { Variables: Record<string, unknown> })
         .Variables;
-      const roleNames = ['ScheduledAuditRole', 'OnRepositoryCreatedRole', 'OnPolicyChangedRole'].map(
-        (role) => template.Resources[role]?.Properties?.RoleName,
-      );
+      const writers = [
+        ...new Set(
+          identityAllowStatements(template)
+            .filter((s) => actionsOf(s.statement).includes('ecr:putlifecyclepolicy'))
+            .map((s) => s.role),
+        ),
+      ];
+      expect(writers).toEqual(['WeeklyShardRole', 'OnRepositoryCreatedRole', 'OnPolicyChangedRole']);
+      const roleNames = writers.map((role) => template.Resources[role ?? '']?.Properties?.RoleName);
       expect(roleNames.every((name) => typeof name === 'string' && name.length <= 64)).toBe(true);
       expect(env.JANITOR_ROLES).toBe(roleNames.join(','));
+    });
+
+    it('names every function role after the home region, so the event rules can drop their writes', () => {
+      const names = ROLES.map((role) => template.Resources[role]?.Properties?.RoleName);
+      expect(names).toEqual([
+        'ecr-janitor-prod-us-east-1-plan',
+        'ecr-janitor-prod-us-east-1-shard',
+        'ecr-janitor-prod-us-east-1-aggregate',
+        'ecr-janitor-prod-us-east-1-created',
+        'ecr-janitor-prod-us-east-1-policy',
+      ]);
     });
 
     it('keeps every environment value of onPolicyChanged a plain string, so `serverless invoke local` can run it', () => {
@@ -918,22 +1514,30 @@ describe('generated CloudFormation template', () => {
       ).toEqual([]);
     });
 
-    it('gives the scheduled audit the report bucket', () => {
-      const env = (template.Resources.ScheduledAuditLambdaFunction?.Properties?.Environment as { Variables: Record<string, unknown> })
-        .Variables;
-      expect(render(env.REPORT_BUCKET)).toEqual(['${ReportBucket}']);
+    it('gives each weekly step the report bucket, and the event handlers none', () => {
+      const bucketOf = (id: string) =>
+        (template.Resources[id]?.Properties?.Environment as { Variables: Record<string, unknown> }).Variables.REPORT_BUCKET;
+      expect(WEEKLY_FUNCTIONS.map((id) => render(bucketOf(id)))).toEqual([['${ReportBucket}'], ['${ReportBucket}'], ['${ReportBucket}']]);
+      expect(EVENT_FUNCTIONS.map(bucketOf)).toEqual([undefined, undefined]);
     });
 
-    it('gives the scheduled audit its own role ARN, to check the role is excluded from pull-time updates', () => {
-      const env = (template.Resources.ScheduledAuditLambdaFunction?.Properties?.Environment as { Variables: Record<string, unknown> })
+    it("gives Aggregate the shards' role ARN, to check that the role that reads manifests is excluded from pull-time updates", () => {
+      const env = (template.Resources.WeeklyAggregateLambdaFunction?.Properties?.Environment as { Variables: Record<string, unknown> })
         .Variables;
-      expect(render(env.AUDIT_ROLE_ARN)).toEqual(['${ScheduledAuditRole.Arn}']);
+      expect(render(env.AUDIT_ROLE_ARN)).toEqual(['${WeeklyShardRole.Arn}']);
+      const readers = identityAllowStatements(template)
+        .filter((s) => actionsOf(s.statement).includes('ecr:batchgetimage') && s.role?.startsWith('Weekly'))
+        .map((s) => s.role);
+      expect(readers).toEqual(['WeeklyShardRole']);
+      expect(render((template as unknown as { Outputs: Record<string, { Value: unknown }> }).Outputs.AuditRoleArn?.Value)).toEqual([
+        '${WeeklyShardRole.Arn}',
+      ]);
     });
 
-    it('lets only the audit role publish, and only to the report topic, so no event can send the e-mail', () => {
+    it('lets only the Aggregate role publish, and only to the report topic, so no event can send the e-mail', () => {
       const granting = identityAllowStatements(template).filter((s) => actionsOf(s.statement).includes('sns:publish'));
       expect(granting.map((s) => [s.role, actionsOf(s.statement), resourcesOf(s.statement)])).toEqual([
-        ['ScheduledAuditRole', ['sns:publish'], ['${ReportTopic}']],
+        ['WeeklyAggregateRole', ['sns:publish'], ['${ReportTopic}']],
       ]);
       const topicPolicy = statements(template).filter((s) => s.where.startsWith('ReportTopicPolicy'));
       expect(topicPolicy.map((s) => s.statement.Principal)).toEqual([{ Service: 'cloudwatch.amazonaws.com' }]);
@@ -943,8 +1547,8 @@ describe('generated CloudFormation template', () => {
       expect(rulesToTopic).toEqual([]);
     });
 
-    it('gives the scheduled audit the report topic only when there is a report e-mail', () => {
-      const env = (template.Resources.ScheduledAuditLambdaFunction?.Properties?.Environment as { Variables: Record<string, unknown> })
+    it('gives Aggregate the report topic only when there is a report e-mail', () => {
+      const env = (template.Resources.WeeklyAggregateLambdaFunction?.Properties?.Environment as { Variables: Record<string, unknown> })
         .Variables;
       expect(env.REPORT_TOPIC_ARN).toEqual({ 'Fn::If': ['HasReportEmail', { Ref: 'ReportTopic' }, ''] });
     });
@@ -966,9 +1570,9 @@ describe('generated CloudFormation template', () => {
       }
     });
 
-    it("lets only the audit role list the pull-time update exclusions, a read of the registry's settings", () => {
+    it("lets only the Aggregate role list the pull-time update exclusions, a read of the registry's settings", () => {
       const granting = identityAllowStatements(template).filter((s) => actionsOf(s.statement).includes('ecr:listpulltimeupdateexclusions'));
-      expect(granting.map((s) => s.role)).toEqual(['ScheduledAuditRole']);
+      expect(granting.map((s) => s.role)).toEqual(['WeeklyAggregateRole']);
       // The action has no resource type: only "*" works, and nothing else rides on that statement.
       expect(granting.map((s) => [actionsOf(s.statement), resourcesOf(s.statement)])).toEqual([
         [['ecr:listpulltimeupdateexclusions'], ['*']],

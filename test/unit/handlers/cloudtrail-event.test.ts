@@ -9,7 +9,6 @@ import {
   parseEvent,
   policyChangedEvent,
   requestTags,
-  scheduledEvent,
   type CreateRepositoryEvent,
   type PolicyChangedEvent,
 } from '../../../src/handlers/cloudtrail-event';
@@ -212,19 +211,6 @@ describe('cloudtrail-event', () => {
       ['no caller', withCaller(undefined), ['ecr-janitor-prod-us-east-1-audit'], false],
     ])('recognises %s: %#', (_label, event, roles, expected) => {
       expect(isCallerOneOf(event, roles)).toBe(expected);
-    });
-  });
-
-  describe('scheduledEvent', () => {
-    it('accepts events/schedule.json', () => {
-      expect(parseEvent(scheduledEvent, sample('schedule.json'))).toEqual({
-        ok: true,
-        event: expect.objectContaining({ 'detail-type': 'Scheduled Event', source: 'aws.events' }),
-      });
-    });
-
-    it('accepts an empty event (a manual invoke)', () => {
-      expect(parseEvent(scheduledEvent, {}).ok).toBe(true);
     });
   });
 

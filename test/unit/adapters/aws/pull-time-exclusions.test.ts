@@ -3,8 +3,12 @@ import { mockClient } from 'aws-sdk-client-mock';
 import 'aws-sdk-client-mock-jest';
 import { CallCounter } from '../../../../src/adapters/aws/call-counter';
 import { createEcrClient } from '../../../../src/adapters/aws/clients';
-import { EXCLUSIONS_PAGE_SIZE, isPullTimeUpdateExcluded, unknownReason } from '../../../../src/adapters/aws/pull-time-exclusions';
-import { EXCLUSION_CHECK_MAX_ATTEMPTS } from '../../../../src/handlers/report-runtime';
+import {
+  EXCLUSIONS_PAGE_SIZE,
+  EXCLUSION_CHECK_MAX_ATTEMPTS,
+  isPullTimeUpdateExcluded,
+  unknownReason,
+} from '../../../../src/adapters/aws/pull-time-exclusions';
 import { TEST_CREDENTIALS, fakeEcrTransport, type FakeAnswer } from '../../support/fake-ecr-http';
 
 const REGION = 'eu-west-1';
@@ -152,7 +156,7 @@ describe('isPullTimeUpdateExcluded', () => {
   });
 
   // The real SDK stack over a fake transport: the errors as the SDK really shapes them, and the
-  // check's client (two attempts) as report-runtime.ts builds it.
+  // check's client (two attempts) as the weekly Aggregate function builds it.
   describe('through the SDK stack', () => {
     function checkClient(answers: FakeAnswer[], counter?: CallCounter): { client: ECRClient; attempts: () => number } {
       const { requestHandler, received } = fakeEcrTransport({ ListPullTimeUpdateExclusions: answers });

@@ -158,6 +158,44 @@ describe('the weekly run', () => {
       expect(report.errors).toEqual([]);
     });
 
+    it('does not take an empty tagging answer for "no tags" when a repository has tags (an emulator answers so)', async () => {
+      // Arrange: api (first in the listing) has tags, the tagging API lists none.
+      const registry = ireland();
+      const tags = new FakeTagIndex('eu-west-1', new Map());
+
+      // Act
+      const { report } = await runWeekly(deps(registry, undefined, tags), run());
+
+      // Assert
+      expect(report.warnings).toContainEqual(
+        expect.objectContaining({
+          code: 'TagsReadOneByOne',
+          message: expect.stringContaining('listed no repository although api has tags'),
+        }),
+      );
+      expect(report.repositories.find((r) => r.repositoryName === 'kept')?.optedOut).toBe(true);
+    });
+
+    it('takes an empty tagging answer when the repositories it samples have no tags either', async () => {
+      // Arrange
+      const registry = new FakeRegistry('eu-west-1', [
+        { name: 'a1', images: releaseWithOrphan('a1') },
+        { name: 'a2', images: releaseWithOrphan('a2') },
+        { name: 'a3', images: releaseWithOrphan('a3') },
+        { name: 'a4', policy: UNTAGGED_30_DAYS, images: releaseWithOrphan('a4') },
+      ]);
+      const tags = new FakeTagIndex('eu-west-1', new Map());
+
+      // Act
+      const { report } = await runWeekly(deps(registry, undefined, tags), run());
+
+      // Assert: three sampled in Plan, then only the three written re-checked; a4 (compliant) never.
+      expect(report.warnings.filter((w) => w.code === 'TagsReadOneByOne')).toEqual([]);
+      const listed = registry.callsOf('listTags').map((c) => c.repositoryName);
+      expect(listed.slice(0, 3)).toEqual(['a1', 'a2', 'a3']);
+      expect(listed.slice(3).sort()).toEqual(['a1', 'a2', 'a3']);
+    });
+
     it('reads each manifest once: the second run fetches only the digests it has not seen', async () => {
       // Arrange
       const registry = ireland();

@@ -1,21 +1,20 @@
-// scheduledAudit against moto: the handler's own ECR, S3 and EventBridge clients (AWS_ENDPOINT_URL →
-// moto) audit seeded repositories, remediate, write the artifacts to a bucket and publish the report
-// event, which a rule on the default bus delivers to an SQS queue the test reads.
-import { readFileSync } from 'node:fs';
-import path from 'node:path';
+// The weekly run's functions against moto, driven as the state machine drives them (Plan, shards of a
+// Distributed Map, Aggregate): their own ECR, S3 and EventBridge clients (AWS_ENDPOINT_URL → moto)
+// audit seeded repositories, remediate, write the artifacts to a bucket and publish the report event,
+// which a rule on the default bus delivers to an SQS queue the test reads.
 import type { ECRClient } from '@aws-sdk/client-ecr';
 import { EventBridgeClient, PutRuleCommand, PutTargetsCommand } from '@aws-sdk/client-eventbridge';
 import { CreateBucketCommand, GetObjectCommand, ListObjectsV2Command, S3Client } from '@aws-sdk/client-s3';
 import type { SQSClient } from '@aws-sdk/client-sqs';
 import type { RepositoryReport } from '../../../src/domain/report';
 import type { ReportEventDetail } from '../../../src/domain/report-event';
-import { lambdaHandler } from '../../../src/handlers/scheduled-audit';
 import { logger } from '../../../src/handlers/runtime';
-import { FUNCTION_ENV, handlerCalls, restoreLambdaEnv, useLambdaEnv, type LambdaEnvKey } from '../support/lambda-env';
+import { FUNCTION_ENV, restoreLambdaEnv, useLambdaEnv, type LambdaEnvKey } from '../support/lambda-env';
 import { ecrClientForMoto, MOTO_REGION, motoClientConfig, resetMoto } from '../support/moto';
 import { blobDigest, createRepository, getPolicy, imageManifest, pushImage, pushUntaggedImage } from '../support/seed';
 import { rulesOf } from '../support/policy-rules';
 import { createQueue, purgeQueue, sqsClientForMoto, takeMessages } from '../support/sqs';
+import { runWeeklyExecution } from '../support/state-machine';
 
 // jest only honours a top-level testTimeout (the integration project's own is ignored), and moto
 // loads S3, SQS and EventBridge on their first call: allow for a slow machine.
@@ -24,7 +23,6 @@ jest.setTimeout(30_000);
 const BUCKET = 'ecr-janitor-prod-reportbucket-1a2b3c4d5e6f';
 const QUEUE = 'ecr-janitor-report-events';
 const DAY_MS = 86_400_000;
-const SCHEDULE_EVENT = JSON.parse(readFileSync(path.resolve(__dirname, '..', '..', '..', 'events', 'schedule.json'), 'utf8')) as unknown;
 
 const TAGGED_ONLY = {
   rules: [
@@ -78,14 +76,15 @@ interface ReportJson {
 /**
  * The ECR calls of one run over the seeded region: one listing; per repository one
  * GetLifecyclePolicy, ListTagsForResource and DescribeImages, and one BatchGetImage when it has
- * images (sandbox/tmp has none). Remediation reads nothing more, but the policy and the tags of each
+ * images (sandbox/tmp has none) whose manifests are not yet in the bucket's manifest cache (after
+ * the first run, none). Remediation reads nothing more, but the policy and the tags of each
  * repository it writes are read again just before the write (an opt-out added since must win), and
  * the policy is read back after it.
  */
-function expectedCalls(written: number): Record<string, number> {
+function expectedCalls(written: number, { manifestsCached }: { manifestsCached: boolean }): Record<string, number> {
   const repositories = 5;
   const calls: Record<string, number> = {
-    BatchGetImage: repositories - 1,
+    ...(manifestsCached ? {} : { BatchGetImage: repositories - 1 }),
     DescribeImages: repositories,
     DescribeRepositories: 1,
     GetLifecyclePolicy: repositories + 2 * written,
@@ -104,7 +103,7 @@ interface ReportEnvelope {
   detail: ReportEventDetail;
 }
 
-describe('scheduledAudit handler (moto)', () => {
+describe('the weekly run (moto)', () => {
   let ecr: ECRClient;
   let s3: S3Client;
   let events: EventBridgeClient;
@@ -178,14 +177,14 @@ describe('scheduledAudit handler (moto)', () => {
   describe('first run', () => {
     let detail: ReportEventDetail;
     let date: string;
-    /** Every AWS call of the invocation, the report's S3 and EventBridge calls included. */
+    /** Every registry call of the run (its steps' calls added up), as the report counts them. */
     let invocationCalls: Record<string, number>;
 
     beforeAll(async () => {
       useEnv();
       const before = Date.now();
-      detail = await lambdaHandler(SCHEDULE_EVENT);
-      invocationCalls = handlerCalls();
+      detail = await runWeeklyExecution({ batchSize: 2 });
+      invocationCalls = (JSON.parse(await objectText(detail.artifacts.json)) as ReportJson).apiCalls;
       date = detail.generatedAt.slice(0, 10);
       expect(Date.parse(detail.generatedAt)).toBeGreaterThanOrEqual(before - 1_000);
     });
@@ -275,7 +274,7 @@ describe('scheduledAudit handler (moto)', () => {
     it('reports the ECR calls of the audit and the remediation in the report', async () => {
       const json = JSON.parse(await objectText(detail.artifacts.json)) as ReportJson;
 
-      expect(json.apiCalls).toEqual(expectedCalls(2));
+      expect(json.apiCalls).toEqual(expectedCalls(2, { manifestsCached: false }));
       expect(json.apiRetries).toEqual({});
     });
 
@@ -307,12 +306,12 @@ describe('scheduledAudit handler (moto)', () => {
     let secondDate: string;
 
     beforeAll(async () => {
-      first = await lambdaHandler(SCHEDULE_EVENT);
+      first = await runWeeklyExecution({ batchSize: 2 });
       await purgeQueue(sqs, queueUrl);
       const realNow = Date.now.bind(Date);
       jest.spyOn(Date, 'now').mockImplementation(() => realNow() + 8 * DAY_MS);
       useEnv();
-      second = await lambdaHandler(SCHEDULE_EVENT);
+      second = await runWeeklyExecution({ batchSize: 2 });
       secondDate = second.generatedAt.slice(0, 10);
       jest.restoreAllMocks();
     });
@@ -340,27 +339,26 @@ describe('scheduledAudit handler (moto)', () => {
       expect(received.map((e) => e.detail.change?.since)).toEqual([first.generatedAt]);
     });
   });
-  describe('two runs in one warm container', () => {
+  describe('two more runs', () => {
     let first: ReportJson;
     let second: ReportJson;
-    /** The container's running count after both runs. */
-    let containerCalls: Record<string, number>;
 
     beforeAll(async () => {
       useEnv();
-      const firstDetail = await lambdaHandler(SCHEDULE_EVENT);
+      const firstDetail = await runWeeklyExecution({ batchSize: 2 });
       first = JSON.parse(await objectText(firstDetail.artifacts.json)) as ReportJson;
-      // No useEnv() in between: the same runtime, so the same call counter, as in a warm Lambda.
-      const secondDetail = await lambdaHandler(SCHEDULE_EVENT);
-      containerCalls = handlerCalls();
+      const secondDetail = await runWeeklyExecution({ batchSize: 3 });
       second = JSON.parse(await objectText(secondDetail.artifacts.json)) as ReportJson;
     });
 
-    it("reports only each invocation's own calls, not the container's running count", () => {
-      expect(first.apiCalls).toEqual(expectedCalls(0));
-      expect(second.apiCalls).toEqual(expectedCalls(0));
-      // The container's counter holds both runs and the report's S3 and EventBridge calls.
-      expect(containerCalls.total).toBeGreaterThan(2 * (expectedCalls(0).total ?? 0));
+    it("reports only each run's own calls, and reads no manifest it has read before", () => {
+      expect(first.apiCalls).toEqual(expectedCalls(0, { manifestsCached: true }));
+      expect(second.apiCalls).toEqual(expectedCalls(0, { manifestsCached: true }));
+    });
+
+    it('reports the same figures whatever the batch size', () => {
+      expect(second.totals).toEqual(first.totals);
+      expect(second.repositories).toEqual(first.repositories);
     });
   });
 
@@ -371,7 +369,7 @@ describe('scheduledAudit handler (moto)', () => {
     beforeAll(async () => {
       // team-b/worker expires untagged images 14 days after push; the limit is 10.
       useEnv({ MAX_UNTAGGED_DAYS: '10' });
-      detail = await lambdaHandler(SCHEDULE_EVENT);
+      detail = await runWeeklyExecution({ batchSize: 2 });
       json = JSON.parse(await objectText(detail.artifacts.json)) as ReportJson;
     });
 
@@ -394,6 +392,39 @@ describe('scheduledAudit handler (moto)', () => {
     });
   });
 
+  describe('a shard that fails after its retries', () => {
+    let detail: ReportEventDetail;
+    let json: ReportJson;
+
+    beforeAll(async () => {
+      useEnv();
+      // Batches of two in name order: [sandbox/tmp, team-a/web-api], [team-b/worker, team-c/batch], [team-d/legacy].
+      detail = await runWeeklyExecution({ batchSize: 2, failBatch: (index) => index === 1 });
+      json = JSON.parse(await objectText(detail.artifacts.json)) as ReportJson;
+    });
+
+    it('reports each of its repositories as an error saying why, never as missing', () => {
+      expect(json.errors).toEqual([
+        expect.objectContaining({
+          repositoryName: 'team-b/worker',
+          code: 'ShardFailed',
+          message: expect.stringContaining('States.Timeout'),
+        }),
+        expect.objectContaining({ repositoryName: 'team-c/batch', code: 'ShardFailed' }),
+      ]);
+      expect(detail.errorCount).toBe(2);
+    });
+
+    it("still reports and publishes the other shards' repositories", () => {
+      expect((json.repositories as RepositoryReport[]).map((r) => r.repositoryName).sort()).toEqual([
+        'sandbox/tmp',
+        'team-a/web-api',
+        'team-d/legacy',
+      ]);
+      expect(detail.totals.repositories).toBe(3);
+    });
+  });
+
   // moto does not implement ListPullTimeUpdateExclusions (it answers 500): the check's own client
   // gives up after two attempts, and the report says the exclusion could not be checked. Last in the
   // file: it rewrites the day's artifacts that the blocks above read.
@@ -404,7 +435,7 @@ describe('scheduledAudit handler (moto)', () => {
 
     beforeAll(async () => {
       useEnv({ REGIONS: REGIONS.join(','), AUDIT_ROLE_ARN });
-      detail = await lambdaHandler(SCHEDULE_EVENT);
+      detail = await runWeeklyExecution({ batchSize: 2 });
       json = JSON.parse(await objectText(detail.artifacts.json)) as ReportJson;
     });
 

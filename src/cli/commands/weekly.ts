@@ -1,0 +1,205 @@
+import { S3Client } from '@aws-sdk/client-s3';
+import { Command, Option } from 'commander';
+import { CallCounter } from '../../adapters/aws/call-counter';
+import { baseClientConfig, createEcrRegistryPool, createTaggingClient } from '../../adapters/aws/clients';
+import { S3ReportStore } from '../../adapters/aws/s3-report-store';
+import { TaggingApiTagIndex } from '../../adapters/aws/tagging';
+import { reportRenderer } from '../../adapters/render/report-renderer';
+import { MemoryEventPublisher } from '../../adapters/memory/memory-store';
+import { DEFAULT_MAX_UNTAGGED_DAYS, DEFAULT_UNTAGGED_DAYS } from '../../domain/policy';
+import { DEFAULT_BATCH_SIZE, MAX_BATCH_SIZE, checkRunId } from '../../domain/weekly';
+import { runWeekly, type WeeklyRunOutcome } from '../../use-cases/weekly/run';
+import type { CliContext } from '../context';
+import { EXIT, UsageError } from '../errors';
+import { MAX_CONCURRENCY, checkMaxUntaggedDays, parseCountNumber, parseIntInRange } from '../options';
+import { addInUseOptions, inUseSourcesOf, type GuardFlags, type InUseFlags } from './in-use';
+import {
+  DAYS_HELP,
+  addCostOptions,
+  addSourceOptions,
+  checkArchivePrice,
+  errorLine,
+  parseRegions,
+  partialFailureLine,
+  type CostFlags,
+  type SelectionFlags,
+  type SourceFlags,
+} from './registry';
+
+/** The bucket names S3 accepts (3–63 lowercase letters, digits, dots and hyphens). */
+const BUCKET_NAME = /^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/;
+
+type WeeklyFlags = SourceFlags &
+  SelectionFlags &
+  InUseFlags &
+  GuardFlags &
+  CostFlags & {
+    bucket: string;
+    batchSize: number;
+    workers: number;
+    days: number;
+    maxUntaggedDays?: number;
+    apply: boolean;
+    runId?: string;
+    bulkTags: boolean;
+    format: 'table' | 'json';
+  };
+
+function parseBucket(value: string): string {
+  if (!BUCKET_NAME.test(value))
+    throw new UsageError(`--bucket: "${value}" is not an S3 bucket name (3 to 63 lowercase letters, digits, "." and "-")`);
+  return value;
+}
+
+/**
+ * `weekly`: the deployed weekly run in this process — Plan, the shards through a pool of workers, and
+ * Aggregate — against an account or an emulator, with its objects and report in a bucket.
+ */
+export function weeklyCommand(ctx: CliContext): Command {
+  const command = new Command('weekly')
+    .description('run the weekly pipeline here: plan, shards of repositories on a worker pool, one report in the bucket')
+    .addHelpText(
+      'after',
+      '\nWrites runs/<run id>/ (plan, items, shard results), cache/manifests/ (each manifest read once) and\n' +
+        'reports/<date>/ with reports/history.json to the bucket, as the deployed state machine does.',
+    );
+  addInUseOptions(addSourceOptions(command, { snapshot: false, selection: true }), { guard: true })
+    .requiredOption('--bucket <name>', 'the bucket for the run, the manifest cache and the report', parseBucket)
+    .option(
+      '--batch-size <n>',
+      `repositories per shard, 1 to ${MAX_BATCH_SIZE}`,
+      parseIntInRange(1, MAX_BATCH_SIZE, 'a shard must finish within one Lambda invocation'),
+      DEFAULT_BATCH_SIZE,
+    )
+    .option(
+      '--workers <n>',
+      `shards at the same time, 1 to ${MAX_CONCURRENCY} (workers × --concurrency calls in flight: keep them within the account's ECR rate)`,
+      parseIntInRange(1, MAX_CONCURRENCY, 'more only adds throttling'),
+      4,
+    )
+    .option('--days <n>', DAYS_HELP, parseCountNumber, DEFAULT_UNTAGGED_DAYS)
+    .option(
+      '--max-untagged-days <n>',
+      'also shorten untagged rules that expire images later than this many days after push',
+      parseCountNumber,
+    )
+    .option('--apply', 'write the policies (PutLifecyclePolicy); without it they are planned only', false)
+    .option('--run-id <id>', 'the run id, in the bucket keys (default: weekly-<time>)')
+    .option('--no-bulk-tags', "read each repository's tags with ListTagsForResource instead of the tagging API in bulk");
+  addCostOptions(command)
+    .addOption(new Option('--format <format>', 'output on stdout').choices(['table', 'json']).default('table'))
+    .action(async (opts: WeeklyFlags) => {
+      checkMaxUntaggedDays(opts.maxUntaggedDays, opts.days);
+      checkArchivePrice(opts);
+      const runId = runIdOf(opts.runId, ctx.now());
+      const outcome = await runWeekly(await depsOf(opts), {
+        runId,
+        settings: {
+          now: ctx.now(),
+          days: opts.days,
+          lintMaxUntaggedDays: opts.maxUntaggedDays ?? DEFAULT_MAX_UNTAGGED_DAYS,
+          ...(opts.maxUntaggedDays === undefined ? {} : { maxUntaggedDays: opts.maxUntaggedDays }),
+          pricePerGbMonth: opts.pricePerGbMonth,
+          selection: { optOutTag: opts.optOutTag, exclude: opts.exclude },
+          costAllocationTagKeys: opts.groupByTag,
+          archiveAfterDays: opts.archiveAfterDays,
+          archivePricePerGbMonth: opts.archivePricePerGbMonth ?? null,
+          apply: opts.apply,
+          guard: { mode: opts.guard, horizonDays: opts.guardHorizonDays },
+        },
+        batchSize: opts.batchSize,
+        workers: opts.workers,
+        concurrency: opts.concurrency,
+        now: () => ctx.now(),
+        ...(ctx.signal ? { signal: ctx.signal } : {}),
+        onShard: ({ done, total, failed }) => ctx.err(`shard ${done}/${total} done${failed > 0 ? ` (${failed} failed)` : ''}`),
+      });
+      ctx.out(opts.format === 'json' ? JSON.stringify(jsonOf(runId, opts, outcome), null, 2) : tableOf(runId, opts, outcome));
+      exitOf(ctx, outcome);
+    });
+  return command;
+
+  async function depsOf(opts: WeeklyFlags) {
+    const regions = parseRegions(opts.region);
+    const live = regions.length > 0 ? regions : [process.env.AWS_REGION ?? process.env.AWS_DEFAULT_REGION ?? ''].filter((r) => r !== '');
+    if (live.length === 0) throw new UsageError('no region: pass --region us-east-1[,eu-west-1…] or set AWS_REGION');
+    const counter = new CallCounter();
+    const client = {
+      maxAttempts: opts.maxAttempts,
+      retryMode: opts.retryMode,
+      connectionTimeoutMs: opts.connectTimeout,
+      requestTimeoutMs: opts.requestTimeout,
+      ...(opts.endpoint ? { endpoint: opts.endpoint } : {}),
+    };
+    const registryFor = createEcrRegistryPool({ counter, ...client, ...(opts.rateLimit ? { rateLimits: opts.rateLimit } : {}) });
+    // An emulator serves buckets by path; S3 itself redirects to the bucket's region.
+    const s3 = new S3Client({
+      ...baseClientConfig({ region: live[0] as string, ...client }),
+      followRegionRedirects: true,
+      forcePathStyle: opts.endpoint !== undefined,
+    });
+    const store = new S3ReportStore(s3, opts.bucket, live[0] as string);
+    const inUse = await inUseSourcesOf(opts, { counter });
+    return {
+      registries: live.map((region) => {
+        const registry = registryFor(region);
+        const tags = opts.bulkTags
+          ? new TaggingApiTagIndex({ client: createTaggingClient({ region, counter, ...client }), region })
+          : undefined;
+        return { reader: registry, writer: registry, ...(tags ? { tags } : {}) };
+      }),
+      store,
+      publish: { store, publisher: new MemoryEventPublisher(), renderer: reportRenderer },
+      counter,
+      ...(inUse ? { inUse } : {}),
+    };
+  }
+}
+
+/** The given run id, checked, or one from the time (sortable, and a valid key part). */
+function runIdOf(given: string | undefined, now: number): string {
+  try {
+    return checkRunId(given ?? `weekly-${new Date(now).toISOString().replace(/[:.]/g, '-')}`);
+  } catch (error) {
+    throw new UsageError(`--run-id: ${(error as Error).message}`);
+  }
+}
+
+function jsonOf(runId: string, opts: WeeklyFlags, outcome: WeeklyRunOutcome) {
+  return {
+    runId,
+    bucket: opts.bucket,
+    apply: opts.apply,
+    shards: outcome.shardCount,
+    manifests: outcome.manifests,
+    detail: outcome.detail,
+  };
+}
+
+function tableOf(runId: string, opts: WeeklyFlags, { detail, shardCount, manifests }: WeeklyRunOutcome): string {
+  const outcomes = Object.entries(detail.remediation)
+    .map(([outcome, n]) => `${outcome} ${n}`)
+    .join(', ');
+  return [
+    detail.summary,
+    `run ${runId}: ${shardCount.total} shard${shardCount.total === 1 ? '' : 's'}${shardCount.failed > 0 ? `, ${shardCount.failed} failed` : ''}; manifests ${manifests.cached} from the cache, ${manifests.fetched} read`,
+    `remediation${opts.apply ? '' : ' (dry run: planned only)'}: ${outcomes || 'nothing to do'}`,
+    `report: s3://${opts.bucket}/${detail.artifacts.html}`,
+  ].join('\n');
+}
+
+/** Exit 3 when something was not read or not done, with what on stderr. */
+function exitOf(ctx: CliContext, { report, detail }: WeeklyRunOutcome): void {
+  const partial = partialFailureLine(report.errors, 'audited', 'the report');
+  if (partial !== undefined) {
+    for (const e of report.errors.slice(0, 20)) ctx.err(errorLine(e));
+    if (report.errors.length > 20) ctx.err(`… and ${report.errors.length - 20} more errors`);
+    ctx.err(partial);
+    ctx.exitCode = EXIT.partial;
+  }
+  const failed = (detail.remediation.failed ?? 0) + (detail.remediation.unmergeable ?? 0) + (detail.remediation['skipped-changed'] ?? 0);
+  if (failed > 0 || !report.complete) {
+    ctx.err(`${failed} repositor${failed === 1 ? 'y was' : 'ies were'} not remediated; ${report.notReached.length} not reached`);
+    ctx.exitCode = EXIT.partial;
+  }
+}

@@ -1,0 +1,39 @@
+import * as z from 'zod';
+
+// The inputs the state machine gives the weekly run's functions (see the state machine in serverless.yml).
+
+const runId = z.string().regex(/^[A-Za-z0-9._-]{1,80}$/, 'a run id: 1 to 80 letters, digits, ".", "_" or "-"');
+
+/** Plan: the execution's name as the run id. */
+export const planEvent = z.looseObject({ runId });
+
+/** A shard: one Distributed Map batch (ItemBatcher): the items, and the run id as the batch input. */
+export const shardEvent = z.looseObject({ Items: z.array(z.unknown()), BatchInput: z.looseObject({ runId }) });
+
+/** Aggregate: the state after the map — its ResultWriter details, or the error it failed with. */
+export const aggregateEvent = z.looseObject({
+  runId,
+  map: z.looseObject({ ResultWriterDetails: z.looseObject({ Key: z.string().min(1) }) }).optional(),
+  mapError: z.looseObject({ Error: z.string().optional(), Cause: z.string().optional() }).optional(),
+});
+
+/** A step input that is not what the state machine sends: retrying cannot mend it, so the state machine does not retry it. */
+export class StepInputError extends Error {
+  override readonly name = 'StepInputError';
+}
+
+/**
+ * Checks a step's input.
+ *
+ * @throws StepInputError naming what is wrong
+ */
+export function stepInput<T>(schema: z.ZodType<T>, event: unknown, step: string): T {
+  const parsed = schema.safeParse(event);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    throw new StepInputError(
+      `the ${step} step's input is not what the state machine sends: ${issue?.path.join('.') || '(root)'}: ${issue?.message ?? ''}`,
+    );
+  }
+  return parsed.data;
+}
