@@ -14,7 +14,7 @@ import { policyStatusOf } from '../../src/domain/analysis';
 import type { AuditReport } from '../../src/domain/report';
 import { DEFAULT_OPT_OUT_TAG, isOptedOut } from '../../src/domain/selection';
 import type { ObjectStore } from '../../src/ports/object-store';
-import type { ReportRenderer } from '../../src/ports/report';
+import type { ReportRenderer, ReportStore } from '../../src/ports/report';
 import type { PlanSettings } from '../../src/use-cases/weekly/plan';
 import { runWeekly } from '../../src/use-cases/weekly/run';
 import {
@@ -87,8 +87,11 @@ export interface ScaleBenchOptions {
   retryMode?: 'adaptive' | 'standard';
   /** The bound of the simulator's cache of generated repositories, in images. @default the simulator's */
   cacheImages?: number;
-  /** Where the runs' objects and the manifest cache live. @default a MemoryObjectStore */
-  store?: ObjectStore;
+  /**
+   * The bucket: the runs' objects, the manifest cache and the report artifacts (S3 when deployed,
+   * outside the functions' memory). @default a MemoryObjectStore
+   */
+  store?: ObjectStore & ReportStore;
   /** Renders the published artifacts. @default the production renderer */
   renderer?: ReportRenderer;
   /** Told what is going on (stderr in the benchmark). @default silent */
@@ -156,8 +159,7 @@ export async function runScaleBench(options: ScaleBenchOptions): Promise<ScaleBe
     ...(options.cacheImages === undefined ? {} : { cacheImages: options.cacheImages }),
   });
   const simulator = new EcrSimulator({ registry, limits: options.limits, latency: options.latency ?? { minMs: 20, maxMs: 60 } });
-  const store = options.store ?? new MemoryObjectStore('runs');
-  const reports = new MemoryObjectStore('reports');
+  const store = options.store ?? new MemoryObjectStore('bucket');
   const publisher = new MemoryEventPublisher();
   const progress = options.onProgress ?? (() => undefined);
 
@@ -189,12 +191,14 @@ export async function runScaleBench(options: ScaleBenchOptions): Promise<ScaleBe
     };
     const before = serverSnapshot(simulator.stats);
     const start = performance.now();
-    progress(`week ${week}: ${registry.size} repositories, ${images} images (${newImages} pushed this week); minimum ${minimum.total} calls`);
+    progress(
+      `week ${week}: ${registry.size} repositories, ${images} images (${newImages} pushed this week); minimum ${minimum.total} calls`,
+    );
     const outcome = await runWeekly(
       {
         registries: [{ reader: ecr, writer: ecr, tags: new TaggingApiTagIndex({ client: tagging, region: registry.region }) }],
         store,
-        publish: { store: reports, publisher, renderer: options.renderer ?? reportRenderer },
+        publish: { store, publisher, renderer: options.renderer ?? reportRenderer },
         counter,
       },
       {
@@ -205,7 +209,9 @@ export async function runScaleBench(options: ScaleBenchOptions): Promise<ScaleBe
         concurrency: options.concurrency,
         onShard: ({ done, total, failed }) => {
           if (done === total || done % Math.max(1, Math.round(total / 20)) === 0)
-            progress(`week ${week}: ${done}/${total} shards${failed > 0 ? ` (${failed} failed)` : ''}, ${Math.round(performance.now() - start)} ms`);
+            progress(
+              `week ${week}: ${done}/${total} shards${failed > 0 ? ` (${failed} failed)` : ''}, ${Math.round(performance.now() - start)} ms`,
+            );
         },
       },
     );
@@ -247,15 +253,18 @@ export function problemsOf(name: string, run: RunFigures, repositories: number):
     const calls = run.calls[op] ?? 0;
     if (calls !== run.minimum[op]) problems.push(`${name}: ${op} calls ${calls} ≠ minimum ${run.minimum[op]}`);
   }
-  if ((run.calls.total ?? 0) !== run.minimum.total) problems.push(`${name}: calls ${run.calls.total ?? 0} ≠ minimumCalls ${run.minimum.total}`);
-  if (run.report.errors.length > 0) problems.push(`${name}: ${run.report.errors.length} errors, first ${JSON.stringify(run.report.errors[0])}`);
+  if ((run.calls.total ?? 0) !== run.minimum.total)
+    problems.push(`${name}: calls ${run.calls.total ?? 0} ≠ minimumCalls ${run.minimum.total}`);
+  if (run.report.errors.length > 0)
+    problems.push(`${name}: ${run.report.errors.length} errors, first ${JSON.stringify(run.report.errors[0])}`);
   if (run.report.repositories.length !== repositories)
     problems.push(`${name}: reported ${run.report.repositories.length} of ${repositories} repositories`);
   if (run.manifests.cached + run.manifests.fetched !== run.images)
     problems.push(`${name}: ${run.manifests.cached + run.manifests.fetched} manifests for ${run.images} images`);
   // The first week's cache is empty; later weeks read only the images pushed since.
   const unseen = run.week === 1 ? run.images : run.newImages;
-  if (run.manifests.fetched !== unseen) problems.push(`${name}: ${run.manifests.fetched} manifests read from ECR, ${unseen} not in the cache`);
+  if (run.manifests.fetched !== unseen)
+    problems.push(`${name}: ${run.manifests.fetched} manifests read from ECR, ${unseen} not in the cache`);
   if (run.shards.failed > 0) problems.push(`${name}: ${run.shards.failed} of ${run.shards.total} shards failed`);
   return problems;
 }
