@@ -1,15 +1,18 @@
 // An in-process Amazon ECR for benchmarks and tests: a deterministic registry (repositories,
-// images with real manifest texts, indexes, referrers, lifecycle policies, tags) served through the
-// SDK's own HTTP seam (`requestHandler`), with per-call latency and per-operation token-bucket
-// throttling that answers ECR's `ThrottlingException`. The real SDK stack — serialisation, signing,
-// retry, deserialisation and our middlewares — runs on every call; only the network is replaced.
+// images with real manifest texts, indexes, referrers, lifecycle policies, tags — held whole or
+// generated on demand, see simulated-registry.ts) served through the SDK's own HTTP seam
+// (`requestHandler`), with per-call latency and per-operation token-bucket throttling that answers
+// ECR's `ThrottlingException`. The real SDK stack — serialisation, signing, retry, deserialisation
+// and our middlewares — runs on every call; only the network is replaced.
 //
 // It implements the five read calls the audit makes: DescribeRepositories, DescribeImages,
 // BatchGetImage, GetLifecyclePolicy and ListTagsForResource, with ECR's limits (page size 1..1000,
 // at most 100 image ids a batch) and default filters (only ACTIVE images unless asked otherwise);
-// with `workloads`, also the ECS and Lambda reads of the in-use guard (see workload-simulator.ts).
+// the weekly run's PutLifecyclePolicy and the tagging API's GetResources; with `workloads`, also
+// the ECS and Lambda reads of the in-use guard (see workload-simulator.ts). The throttling buckets
+// belong to the simulator, which stands for one account in one region: every client that shares it
+// (readers, writers, the tagging client, every worker) draws from the same buckets, as in ECR.
 import type { HttpHandlerOptions, HttpRequest, HttpResponse, RequestHandler } from '@smithy/types';
-import { createHash } from 'node:crypto';
 import { CallCounter } from '../../src/adapters/aws/call-counter';
 import { createEcrClient, type EcrClientOptions } from '../../src/adapters/aws/clients';
 import { EcrRegistry, type EcrRegistryOptions } from '../../src/adapters/aws/ecr';
@@ -20,9 +23,30 @@ import { InUseCatalog } from '../../src/domain/in-use';
 import { audit } from '../../src/use-cases/audit';
 import { collectInUse } from '../../src/use-cases/in-use';
 import { auditedRepositoryOf, remediateAudited, type AuditedRepository } from '../../src/use-cases/remediate';
-import { hex, rng } from '../lib/random';
+import { parsePolicy } from '../../src/domain/policy';
+import { registrySourceOf, type RegistrySource, type SimulatedRegistry } from './simulated-registry';
 
-/** The operations the simulator serves. */
+export {
+  DEFAULT_CACHE_IMAGES,
+  DEFAULT_NEW_IMAGE_SHARE,
+  GeneratedRegistry,
+  ListedRegistry,
+  generateRegistry,
+  imageCounts,
+  imageTotal,
+  registrySourceOf,
+  type GeneratedRegistrySpec,
+  type GenerationStats,
+  type RegistrySource,
+  type RegistrySpec,
+  type SimulatedImage,
+  type SimulatedRegistry,
+  type SimulatedRepository,
+  type SimulatedRepositoryInfo,
+  type SimulatedTag,
+} from './simulated-registry';
+
+/** The read calls of the audit, which every simulated run makes. */
 export const SIMULATED_OPERATIONS = [
   'DescribeRepositories',
   'DescribeImages',
@@ -34,343 +58,63 @@ export const SIMULATED_OPERATIONS = [
 /** One of {@link SIMULATED_OPERATIONS}. */
 export type SimulatedOperation = (typeof SIMULATED_OPERATIONS)[number];
 
+/** The weekly run's other calls: the policy write and the tagging API's bulk tag read. */
+export const WEEKLY_OPERATIONS = ['PutLifecyclePolicy', 'GetResources'] as const;
+
+/** One of {@link WEEKLY_OPERATIONS}. */
+export type WeeklyOperation = (typeof WEEKLY_OPERATIONS)[number];
+
+/** Every ECR and tagging API operation the simulator serves. */
+export const SERVED_OPERATIONS = [...SIMULATED_OPERATIONS, ...WEEKLY_OPERATIONS] as const;
+
 /** A server-side token bucket: `ratePerSecond` sustained, `burst` at once. */
 export interface OperationLimit {
   ratePerSecond: number;
   burst: number;
 }
 
-/** Server-side limits of every operation. */
-export type OperationLimits = Record<SimulatedOperation, OperationLimit>;
-
-/** A resource tag, as ECR returns it. */
-export interface SimulatedTag {
-  Key: string;
-  Value: string;
-}
-
-/** One stored image (manifest, index or referrer). */
-export interface SimulatedImage {
-  digest: string;
-  tags: string[];
-  /** Epoch milliseconds. */
-  pushedAt: number;
-  sizeInBytes: number;
-  mediaType: string;
-  /** The exact manifest text; `digest` is its sha256. */
-  manifest: string;
-  artifactMediaType?: string;
-  subject?: string;
-  status: 'ACTIVE' | 'ARCHIVED';
-  /** Epoch milliseconds. */
-  lastArchivedAt?: number;
-  /** Epoch milliseconds. */
-  lastPulledAt?: number;
-}
-
-/** One repository with everything ECR would answer about it. */
-export interface SimulatedRepository {
-  name: string;
-  arn: string;
-  /** Epoch milliseconds. */
-  createdAt: number;
-  /** The lifecycle policy text; absent means `LifecyclePolicyNotFoundException`. */
-  policy?: string;
-  tags: SimulatedTag[];
-  images: SimulatedImage[];
-}
-
-/** A whole registry (one account in one region). */
-export interface SimulatedRegistry {
-  accountId: string;
-  region: string;
-  repositories: SimulatedRepository[];
-}
-
-/** How to generate a registry. */
-export interface RegistrySpec {
-  repositories: number;
-  /** Total images over all repositories (index children and referrers included). */
-  images: number;
-  /** @default 1 */
-  seed?: number;
-  /** @default '123456789012' */
-  accountId?: string;
-  /** @default 'eu-west-1' */
-  region?: string;
-  /** Push times are spread over the 400 days before this, epoch ms. @default 2026-11-01 */
-  now?: number;
-}
-
-function sha256(text: string): string {
-  return `sha256:${createHash('sha256').update(text).digest('hex')}`;
-}
-
-function pick<T>(random: () => number, items: readonly T[]): T {
-  const item = items[Math.floor(random() * items.length)];
-  if (item === undefined) throw new Error('pick from an empty list');
-  return item;
-}
-
-const DAY = 86_400_000;
-const MEDIA = {
-  ociManifest: 'application/vnd.oci.image.manifest.v1+json',
-  ociIndex: 'application/vnd.oci.image.index.v1+json',
-  ociConfig: 'application/vnd.oci.image.config.v1+json',
-  ociLayer: 'application/vnd.oci.image.layer.v1.tar+gzip',
-  ociEmpty: 'application/vnd.oci.empty.v1+json',
-  dockerManifest: 'application/vnd.docker.distribution.manifest.v2+json',
-  dockerList: 'application/vnd.docker.distribution.manifest.list.v2+json',
-  dockerConfig: 'application/vnd.docker.container.image.v1+json',
-  dockerLayer: 'application/vnd.docker.image.rootfs.diff.tar.gzip',
-  cosignSignature: 'application/vnd.dev.cosign.artifact.sig.v1+json',
-} as const;
-
-interface Blob {
-  digest: string;
-  size: number;
-}
-
 /**
- * Splits `total` images over `count` repositories with a skewed, deterministic distribution: about
- * 5% empty, one in 250 (at least one when there are 4 or more) big repositories sharing 40% of the
- * images — thousands each at full scale, so DescribeImages pages beyond 1000 — and a long tail with
- * heavy-tailed sizes for the rest. Where the sizes allow, one repository holds exactly 1000 images
- * and one exactly 100, the page and batch boundaries.
+ * Server-side limits: every read operation of the audit, and the weekly run's operations when they
+ * are to be throttled (an operation without a limit never is). One bucket per operation for the
+ * whole simulator, which stands for one account in one region: every client sharing it shares them.
  */
-export function imageCounts(count: number, total: number, random: () => number): number[] {
-  if (count === 0) return [];
-  const roles: Array<'big' | 'empty' | 'tail'> = [];
-  const big = count >= 4 ? Math.max(1, Math.round(count / 250)) : 0;
-  const empty = Math.round(count * 0.05);
-  for (let i = 0; i < count; i++) roles.push(i < big ? 'big' : i < big + empty ? 'empty' : 'tail');
-  // Fisher–Yates with the seeded PRNG: big and empty repositories are scattered through the listing.
-  for (let i = roles.length - 1; i > 0; i--) {
-    const j = Math.floor(random() * (i + 1));
-    [roles[i], roles[j]] = [roles[j] ?? 'tail', roles[i] ?? 'tail'];
-  }
-  const bigShare = big > 0 && roles.some((r) => r === 'tail') ? 0.4 : big > 0 ? 1 : 0;
-  const weights = roles.map((role) => {
-    if (role === 'empty') return 0;
-    if (role === 'big') return 1 + 3 * random();
-    return Math.min(50, (1 - random()) ** -1.2); // Pareto-like, capped so the tail stays a tail
-  });
-  const bigWeight = weights.reduce((s, w, i) => (roles[i] === 'big' ? s + w : s), 0);
-  const tailWeight = weights.reduce((s, w, i) => (roles[i] === 'tail' ? s + w : s), 0);
-  const exact = weights.map((w, i) => {
-    if (w === 0) return 0;
-    return roles[i] === 'big' ? (total * bigShare * w) / bigWeight : (total * (1 - bigShare) * w) / tailWeight;
-  });
-  // Largest remainder, so the counts add up to exactly `total`.
-  const counts = exact.map(Math.floor);
-  let missing = total - counts.reduce((s, n) => s + n, 0);
-  const byRemainder = exact.map((x, i) => ({ i, r: x - Math.floor(x) })).sort((a, b) => b.r - a.r || a.i - b.i);
-  for (let k = 0; missing > 0 && byRemainder.length > 0; k = (k + 1) % byRemainder.length, missing--) {
-    const entry = byRemainder[k];
-    if (entry !== undefined) counts[entry.i] = (counts[entry.i] ?? 0) + 1;
-  }
-  // The boundaries: move images from the largest repository so one holds 1000 and one 100 exactly.
-  const largest = (): number => counts.reduce((best, n, i) => (n > (counts[best] ?? 0) ? i : best), 0);
-  const setExactly = (index: number, target: number): void => {
-    const donor = largest();
-    const current = counts[index] ?? 0;
-    const donorCount = counts[donor] ?? 0;
-    if (index === donor || donorCount - (target - current) < target) return;
-    counts[donor] = donorCount - (target - current);
-    counts[index] = target;
-  };
-  const bigs = roles.flatMap((r, i) => (r === 'big' ? [i] : []));
-  const tails = roles.flatMap((r, i) => (r === 'tail' ? [i] : []));
-  const secondBig = [...bigs].sort((a, b) => (counts[b] ?? 0) - (counts[a] ?? 0))[1];
-  if (secondBig !== undefined) setExactly(secondBig, 1000);
-  const firstTail = tails[0];
-  if (firstTail !== undefined && total >= 10_000) setExactly(firstTail, 100);
-  return counts;
-}
-
-const POLICY = JSON.stringify({
-  rules: [
-    {
-      rulePriority: 1,
-      description: 'untagged images go after two weeks',
-      selection: { tagStatus: 'untagged', countType: 'sinceImagePushed', countUnit: 'days', countNumber: 14 },
-      action: { type: 'expire' },
-    },
-    {
-      rulePriority: 2,
-      description: 'keep the newest 50 images',
-      selection: { tagStatus: 'any', countType: 'imageCountMoreThan', countNumber: 50 },
-      action: { type: 'expire' },
-    },
-  ],
-});
-
-/** Builds one repository's images: plain manifests (some untagged, some archived), indexes with two children, signatures. */
-function generateImages(count: number, random: () => number, now: number): SimulatedImage[] {
-  const images: SimulatedImage[] = [];
-  const docker = random() < 0.3;
-  const base: Blob[] = [];
-  for (let i = 0, n = 2 + Math.floor(random() * 4); i < n; i++)
-    base.push({ digest: `sha256:${hex(random, 64)}`, size: 2_000_000 + Math.floor(random() * 60_000_000) });
-  let tagSerial = 0;
-  const pushedAt = (): number => now - Math.floor(random() * 400 * DAY);
-  const nextTag = (): string => {
-    tagSerial++;
-    const kind = random();
-    if (kind < 0.3) return `v1.${Math.floor(tagSerial / 100)}.${tagSerial % 100}`;
-    if (kind < 0.6) return `main-${hex(random, 7)}-${tagSerial}`;
-    return `pr-${tagSerial}`;
-  };
-  const manifest = (pushed: number, platform?: string): SimulatedImage => {
-    const config: Blob = { digest: `sha256:${hex(random, 64)}`, size: 1_000 + Math.floor(random() * 20_000) };
-    const own: Blob = { digest: `sha256:${hex(random, 64)}`, size: 10_000 + Math.floor(random() * 80_000_000) };
-    const layers = [...base.slice(0, 1 + Math.floor(random() * base.length)), own];
-    const mediaType = docker ? MEDIA.dockerManifest : MEDIA.ociManifest;
-    const layerType = docker ? MEDIA.dockerLayer : MEDIA.ociLayer;
-    const text = JSON.stringify({
-      schemaVersion: 2,
-      mediaType,
-      config: { mediaType: docker ? MEDIA.dockerConfig : MEDIA.ociConfig, digest: config.digest, size: config.size },
-      layers: layers.map((l) => ({ mediaType: layerType, digest: l.digest, size: l.size })),
-      ...(platform === undefined ? {} : { annotations: { 'org.opencontainers.image.ref.name': platform } }),
-    });
-    const image: SimulatedImage = {
-      digest: sha256(text),
-      tags: [],
-      pushedAt: pushed,
-      sizeInBytes: config.size + layers.reduce((s, l) => s + l.size, 0),
-      mediaType,
-      manifest: text,
-      status: 'ACTIVE',
-    };
-    image.artifactMediaType = docker ? MEDIA.dockerConfig : MEDIA.ociConfig;
-    if (random() < 0.5) image.lastPulledAt = pushed + Math.floor(random() * (now - pushed));
-    return image;
-  };
-  while (images.length < count) {
-    const remaining = count - images.length;
-    const kind = random();
-    if (kind < 0.02 && remaining >= 3) {
-      // A multi-platform index: two untagged children and the tagged index that references them.
-      const pushed = pushedAt();
-      const children = [manifest(pushed, 'linux/amd64'), manifest(pushed, 'linux/arm64')];
-      const text = JSON.stringify({
-        schemaVersion: 2,
-        mediaType: docker ? MEDIA.dockerList : MEDIA.ociIndex,
-        manifests: children.map((c, i) => ({
-          mediaType: c.mediaType,
-          digest: c.digest,
-          size: c.manifest.length,
-          platform: { os: 'linux', architecture: i === 0 ? 'amd64' : 'arm64' },
-        })),
-      });
-      images.push(...children, {
-        digest: sha256(text),
-        tags: [nextTag()],
-        pushedAt: pushed,
-        sizeInBytes: Math.max(...children.map((c) => c.sizeInBytes)),
-        mediaType: docker ? MEDIA.dockerList : MEDIA.ociIndex,
-        manifest: text,
-        status: 'ACTIVE',
-      });
-    } else if (kind < 0.03 && images.length > 0) {
-      // A cosign-style signature: an OCI referrer of an earlier image.
-      const subject = pick(random, images);
-      const layer: Blob = { digest: `sha256:${hex(random, 64)}`, size: 300 + Math.floor(random() * 500) };
-      const text = JSON.stringify({
-        schemaVersion: 2,
-        mediaType: MEDIA.ociManifest,
-        artifactType: MEDIA.cosignSignature,
-        config: { mediaType: MEDIA.ociEmpty, digest: sha256('{}'), size: 2 },
-        layers: [{ mediaType: 'application/vnd.dev.cosign.simplesigning.v1+json', digest: layer.digest, size: layer.size }],
-        subject: { mediaType: subject.mediaType, digest: subject.digest, size: subject.manifest.length },
-      });
-      images.push({
-        digest: sha256(text),
-        tags: [],
-        pushedAt: subject.pushedAt + 60_000,
-        sizeInBytes: layer.size + 2,
-        mediaType: MEDIA.ociManifest,
-        manifest: text,
-        artifactMediaType: MEDIA.cosignSignature,
-        subject: subject.digest,
-        status: 'ACTIVE',
-      });
-    } else {
-      const image = manifest(pushedAt());
-      if (random() < 0.65) image.tags = random() < 0.1 ? [nextTag(), nextTag()] : [nextTag()];
-      if (random() < 0.03) {
-        image.status = 'ARCHIVED';
-        image.lastArchivedAt = image.pushedAt + Math.floor(random() * (now - image.pushedAt));
-      }
-      images.push(image);
-    }
-  }
-  return images;
-}
-
-/**
- * A deterministic registry of `spec.repositories` repositories holding exactly `spec.images`
- * images (see {@link imageCounts} for the distribution). About 60% of the repositories have a
- * lifecycle policy and half carry resource tags.
- *
- * @example const registry = generateRegistry({ repositories: 2000, images: 100_000 });
- */
-export function generateRegistry(spec: RegistrySpec): SimulatedRegistry {
-  const random = rng(spec.seed ?? 1);
-  const accountId = spec.accountId ?? '123456789012';
-  const region = spec.region ?? 'eu-west-1';
-  const now = spec.now ?? Date.parse('2026-11-01T00:00:00Z');
-  const teams = ['payments', 'search', 'platform', 'data', 'web', 'mobile', 'ml', 'infra'];
-  const counts = imageCounts(spec.repositories, spec.images, random);
-  const repositories = counts.map((count, i): SimulatedRepository => {
-    const name = `${pick(random, teams)}/service-${String(i).padStart(5, '0')}`;
-    const repository: SimulatedRepository = {
-      name,
-      arn: `arn:aws:ecr:${region}:${accountId}:repository/${name}`,
-      createdAt: now - Math.floor((400 + random() * 800) * DAY),
-      tags: [],
-      images: generateImages(count, random, now),
-    };
-    if (random() < 0.6) repository.policy = POLICY;
-    if (random() < 0.5) repository.tags.push({ Key: 'team', Value: name.split('/')[0] ?? '' });
-    if (random() < 0.05) repository.tags.push({ Key: 'ecr-janitor:opt-out', Value: 'true' });
-    return repository;
-  });
-  return { accountId, region, repositories };
-}
-
-/** Total images of a registry. */
-export function imageTotal(registry: SimulatedRegistry): number {
-  return registry.repositories.reduce((s, r) => s + r.images.length, 0);
-}
+export type OperationLimits = Record<SimulatedOperation, OperationLimit> & Partial<Record<WeeklyOperation, OperationLimit>>;
 
 /**
  * The fewest calls a complete audit can make: DescribeRepositories pages, then per repository one
  * GetLifecyclePolicy, one ListTagsForResource, its DescribeImages pages (at least one, even when it
  * is empty) and one BatchGetImage per 100 images (none when it is empty).
  */
-export function minimumCalls(registry: SimulatedRegistry): Record<SimulatedOperation, number> & { total: number } {
-  const r = registry.repositories.length;
+export function minimumCalls(registry: SimulatedRegistry | RegistrySource): Record<SimulatedOperation, number> & { total: number } {
+  const source = registrySourceOf(registry);
+  const r = source.size;
+  let describeImages = 0;
+  let batchGetImage = 0;
+  for (let i = 0; i < r; i++) {
+    const n = source.imageCountAt(i);
+    describeImages += Math.max(1, Math.ceil(n / 1000));
+    batchGetImage += Math.ceil(n / 100);
+  }
   const counts = {
     DescribeRepositories: Math.ceil(r / 1000),
     GetLifecyclePolicy: r,
     ListTagsForResource: r,
-    DescribeImages: registry.repositories.reduce((s, repo) => s + Math.max(1, Math.ceil(repo.images.length / 1000)), 0),
-    BatchGetImage: registry.repositories.reduce((s, repo) => s + Math.ceil(repo.images.length / 100), 0),
+    DescribeImages: describeImages,
+    BatchGetImage: batchGetImage,
   };
   return { ...counts, total: Object.values(counts).reduce((s, n) => s + n, 0) };
 }
 
 /**
- * The wall time the server's rates alone force on `calls`: the largest, over operations, of
- * calls ÷ rate. (It ignores the bursts, so a perfect client could finish slightly under it.)
+ * The wall time the server's rates alone force on `calls`: the largest, over the limited
+ * operations, of calls ÷ rate. (It ignores the bursts, so a perfect client could finish slightly under it.)
  */
 export function floorMs(calls: Readonly<Record<string, number>>, limits: OperationLimits): number {
   let floor = 0;
-  for (const operation of SIMULATED_OPERATIONS) {
-    const n = calls[operation] ?? 0;
-    floor = Math.max(floor, (n / limits[operation].ratePerSecond) * 1000);
+  for (const operation of SERVED_OPERATIONS) {
+    const limit = limits[operation];
+    if (limit === undefined) continue;
+    floor = Math.max(floor, ((calls[operation] ?? 0) / limit.ratePerSecond) * 1000);
   }
   return floor;
 }
@@ -391,7 +135,8 @@ export interface LatencySpec {
 
 /** How to run a {@link EcrSimulator}. */
 export interface SimulatorOptions {
-  registry: SimulatedRegistry;
+  /** The registry served: held whole, or generated on demand (see simulated-registry.ts). */
+  registry: SimulatedRegistry | RegistrySource;
   limits: OperationLimits;
   /** ECS and Lambda answers of the region (see workload-simulator.ts). @default none: those calls fail */
   workloads?: WorkloadAnswers;
@@ -459,6 +204,18 @@ function fnv1a(text: string, seed = 0x811c9dc5): number {
   return h;
 }
 
+/** Requests whose hashes the latency draw remembers, at most. */
+const SEEN_REQUESTS = 50_000;
+
+/**
+ * What a request's hash is taken over: the whole text when short, else its length, head and tail
+ * (the operation, the repository and the first ids; the last ids) — a BatchGetImage body is 8 KB,
+ * and hashing it whole for every call cost more than serving it.
+ */
+function sampleOf(text: string): string {
+  return text.length <= 1024 ? text : `${text.length}:${text.slice(0, 512)}${text.slice(-512)}`;
+}
+
 function sleep(ms: number): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, ms));
 }
@@ -510,10 +267,17 @@ function pageOffset(scope: string, token: unknown): number {
  * nextToken only when more items remain, as ECR and ECS do.
  */
 export function page<T>(items: readonly T[], input: Json, scope: string, limit = 1000): { items: T[]; nextToken?: string } {
+  const { from, to, nextToken } = pageRange(items.length, input, scope, limit);
+  const slice = items.slice(from, to);
+  return nextToken === undefined ? { items: slice } : { items: slice, nextToken };
+}
+
+/** {@link page} over `total` items that are made only for the page: the range of indexes to answer. */
+function pageRange(total: number, input: Json, scope: string, limit = 1000): { from: number; to: number; nextToken?: string } {
   const size = pageSize(input, limit);
-  const offset = pageOffset(scope, input.nextToken);
-  const slice = items.slice(offset, offset + size);
-  return offset + size < items.length ? { items: slice, nextToken: pageToken(scope, offset + size) } : { items: slice };
+  const from = pageOffset(scope, input.nextToken);
+  const to = Math.min(total, from + size);
+  return from + size < total ? { from, to, nextToken: pageToken(scope, from + size) } : { from, to };
 }
 
 /**
@@ -528,26 +292,24 @@ export function page<T>(items: readonly T[], input: Json, scope: string, limit =
 export class EcrSimulator implements RequestHandler<HttpRequest, HttpResponse, HttpHandlerOptions> {
   /** What the server saw so far. */
   readonly stats: SimulatorStats = { requests: {}, throttled: {}, lastAt: {} };
-  private readonly registry: SimulatedRegistry;
-  private readonly byName: Map<string, SimulatedRepository>;
-  private readonly byArn: Map<string, SimulatedRepository>;
-  private readonly byDigest = new Map<SimulatedRepository, Map<string, SimulatedImage>>();
+  private readonly registry: RegistrySource;
   private readonly buckets = new Map<string, ServerBucket>();
   private readonly latency: LatencySpec;
   private readonly workloads: WorkloadAnswers | undefined;
   private readonly now: () => number;
   private readonly start: number;
-  /** How often each request text was seen, so a retry draws a fresh (but reproducible) latency. */
+  /** How often each request text was seen (lately), so a retry draws a fresh (but reproducible) latency. */
   private readonly seen = new Map<number, number>();
 
   constructor(options: SimulatorOptions) {
-    this.registry = options.registry;
+    this.registry = registrySourceOf(options.registry);
     this.latency = options.latency ?? { minMs: 20, maxMs: 60 };
     this.now = options.now ?? (() => performance.now());
-    this.byName = new Map(this.registry.repositories.map((r) => [r.name, r]));
-    this.byArn = new Map(this.registry.repositories.map((r) => [r.arn, r]));
     this.start = this.now();
-    for (const operation of SIMULATED_OPERATIONS) this.buckets.set(operation, new ServerBucket(options.limits[operation], this.start));
+    for (const operation of SERVED_OPERATIONS) {
+      const limit = options.limits[operation];
+      if (limit !== undefined) this.buckets.set(operation, new ServerBucket(limit, this.start));
+    }
     this.workloads = options.workloads;
     for (const [operation, limit] of Object.entries(options.workloadLimits ?? {}))
       this.buckets.set(operation, new ServerBucket(limit, this.start));
@@ -560,7 +322,8 @@ export class EcrSimulator implements RequestHandler<HttpRequest, HttpResponse, H
     // Lambda speaks REST: the operation is in the method and path, not in a target header.
     const lambda = target === '' && request.path.startsWith('/2015-03-31/functions') ? this.lambdaCall(request) : undefined;
     const operation = lambda?.operation ?? target.split('.').pop() ?? '';
-    const latency = this.latencyOf(`${operation}:${request.path}:${JSON.stringify(request.query ?? {})}:${text}`);
+    const requestHash = fnv1a(sampleOf(`${operation}:${request.path}:${JSON.stringify(request.query ?? {})}:${text}`));
+    const latency = this.latencyOf(requestHash);
     await sleep(latency / 2);
     bump(this.stats.requests, operation);
     this.stats.lastAt[operation] = this.now() - this.start;
@@ -569,9 +332,16 @@ export class EcrSimulator implements RequestHandler<HttpRequest, HttpResponse, H
     const bucket = this.buckets.get(operation);
     if (bucket !== undefined && !bucket.take(this.now())) {
       bump(this.stats.throttled, operation);
-      // Lambda says it with 429 TooManyRequestsException; ECR and ECS with 400 ThrottlingException.
+      // Lambda says it with 429 TooManyRequestsException; the tagging API with 400 ThrottledException;
+      // ECR and ECS with 400 ThrottlingException.
       status = lambda === undefined ? 400 : 429;
-      json = { __type: lambda === undefined ? 'ThrottlingException' : 'TooManyRequestsException', message: 'Rate exceeded' };
+      const code =
+        lambda !== undefined
+          ? 'TooManyRequestsException'
+          : target.startsWith('ResourceGroupsTaggingAPI_')
+            ? 'ThrottledException'
+            : 'ThrottlingException';
+      json = { __type: code, message: 'Rate exceeded' };
     } else {
       try {
         const input = text === '' ? {} : (JSON.parse(text) as Json);
@@ -580,7 +350,9 @@ export class EcrSimulator implements RequestHandler<HttpRequest, HttpResponse, H
             ? lambda.serve()
             : target.startsWith('AmazonEC2ContainerServiceV')
               ? this.serveEcs(operation, input)
-              : this.serve(operation, input);
+              : target.startsWith('ResourceGroupsTaggingAPI_')
+                ? this.serveTagging(operation, input)
+                : this.serve(operation, input);
       } catch (error) {
         if (!(error instanceof ServiceError)) throw error;
         status = error.status;
@@ -592,7 +364,7 @@ export class EcrSimulator implements RequestHandler<HttpRequest, HttpResponse, H
     const headers: Record<string, string> = {
       'content-type': lambda === undefined ? 'application/x-amz-json-1.1' : 'application/json',
       'content-length': String(body.byteLength),
-      'x-amzn-requestid': `sim-${fnv1a(text).toString(16)}-${this.stats.requests[operation] ?? 0}`,
+      'x-amzn-requestid': `sim-${requestHash.toString(16)}-${this.stats.requests[operation] ?? 0}`,
     };
     if (status !== 200) headers['x-amzn-errortype'] = String(json.__type);
     return { response: { statusCode: status, reason: undefined, headers, body } };
@@ -631,6 +403,11 @@ export class EcrSimulator implements RequestHandler<HttpRequest, HttpResponse, H
     };
   }
 
+  private serveTagging(operation: string, input: Json): Json {
+    if (operation !== 'GetResources') throw new ServiceError('UnknownOperationException', `The simulator does not implement ${operation}`);
+    return this.getResources(input);
+  }
+
   private serveEcs(operation: string, input: Json): Json {
     if (this.workloads === undefined) throw new ServiceError('UnknownOperationException', 'The simulator has no ECS workloads');
     return this.workloads.serveEcs(operation, input);
@@ -644,8 +421,9 @@ export class EcrSimulator implements RequestHandler<HttpRequest, HttpResponse, H
     return {};
   }
 
-  private latencyOf(key: string): number {
-    const h = fnv1a(key);
+  private latencyOf(h: number): number {
+    // Bounded: a retry comes within seconds of its first attempt, long before 50,000 other requests.
+    if (this.seen.size >= SEEN_REQUESTS) this.seen.clear();
     const n = (this.seen.get(h) ?? 0) + 1;
     this.seen.set(h, n);
     const unit = fnv1a(String(n), h) / 4294967296;
@@ -662,6 +440,8 @@ export class EcrSimulator implements RequestHandler<HttpRequest, HttpResponse, H
         return this.batchGetImage(input);
       case 'GetLifecyclePolicy':
         return this.getLifecyclePolicy(input);
+      case 'PutLifecyclePolicy':
+        return this.putLifecyclePolicy(input);
       case 'ListTagsForResource':
         return this.listTagsForResource(input);
       default:
@@ -678,38 +458,47 @@ export class EcrSimulator implements RequestHandler<HttpRequest, HttpResponse, H
     }
   }
 
-  private repository(input: Json): SimulatedRepository {
+  /** The index of the repository the input names. */
+  private repository(input: Json): { index: number; name: string } {
     this.checkRegistry(input);
     const name = String(input.repositoryName ?? '');
-    const repository = this.byName.get(name);
-    if (repository === undefined) {
+    const index = this.registry.indexOf(name);
+    if (index === undefined) {
       throw new ServiceError(
         'RepositoryNotFoundException',
         `The repository with name '${name}' does not exist in the registry with id '${this.registry.accountId}'`,
       );
     }
-    return repository;
+    return { index, name };
   }
 
   private describeRepositories(input: Json): Json {
     this.checkRegistry(input);
-    let repositories = this.registry.repositories;
+    let indexes: number[];
+    let nextToken: string | undefined;
     if (Array.isArray(input.repositoryNames)) {
-      const names = input.repositoryNames.map(String);
-      repositories = names.map((name) => this.repository({ repositoryName: name }));
+      const named = input.repositoryNames.map((name) => this.repository({ repositoryName: String(name) }).index);
+      ({ items: indexes, nextToken } = page(named, input, 'DescribeRepositories'));
+    } else {
+      const range = pageRange(this.registry.size, input, 'DescribeRepositories');
+      indexes = Array.from({ length: range.to - range.from }, (_, k) => range.from + k);
+      nextToken = range.nextToken;
     }
-    const { items, nextToken } = page(repositories, input, 'DescribeRepositories');
+    const { accountId, region } = this.registry;
     return {
-      repositories: items.map((r) => ({
-        repositoryArn: r.arn,
-        registryId: this.registry.accountId,
-        repositoryName: r.name,
-        repositoryUri: `${this.registry.accountId}.dkr.ecr.${this.registry.region}.amazonaws.com/${r.name}`,
-        createdAt: seconds(r.createdAt),
-        imageTagMutability: 'MUTABLE',
-        imageScanningConfiguration: { scanOnPush: false },
-        encryptionConfiguration: { encryptionType: 'AES256' },
-      })),
+      repositories: indexes.map((index) => {
+        const r = this.registry.repositoryAt(index);
+        return {
+          repositoryArn: r.arn,
+          registryId: accountId,
+          repositoryName: r.name,
+          repositoryUri: `${accountId}.dkr.ecr.${region}.amazonaws.com/${r.name}`,
+          createdAt: seconds(r.createdAt),
+          imageTagMutability: 'MUTABLE',
+          imageScanningConfiguration: { scanOnPush: false },
+          encryptionConfiguration: { encryptionType: 'AES256' },
+        };
+      }),
       ...(nextToken === undefined ? {} : { nextToken }),
     };
   }
@@ -721,11 +510,13 @@ export class EcrSimulator implements RequestHandler<HttpRequest, HttpResponse, H
     const filter = (typeof input.filter === 'object' && input.filter !== null ? input.filter : {}) as Json;
     const tagStatus = String(filter.tagStatus ?? 'ANY');
     const imageStatus = String(filter.imageStatus ?? 'ACTIVE');
-    const selected = repository.images.filter(
-      (image) =>
-        (tagStatus === 'ANY' || (tagStatus === 'TAGGED') === image.tags.length > 0) &&
-        (imageStatus === 'ANY' || image.status === imageStatus),
-    );
+    const selected = this.registry
+      .imagesAt(repository.index)
+      .filter(
+        (image) =>
+          (tagStatus === 'ANY' || (tagStatus === 'TAGGED') === image.tags.length > 0) &&
+          (imageStatus === 'ANY' || image.status === imageStatus),
+      );
     const { items, nextToken } = page(selected, input, `DescribeImages:${repository.name}:${tagStatus}:${imageStatus}`);
     return {
       imageDetails: items.map((image) => {
@@ -758,18 +549,16 @@ export class EcrSimulator implements RequestHandler<HttpRequest, HttpResponse, H
         "Invalid parameter at 'imageIds' failed to satisfy constraint: 'Member must have length between 1 and 100'",
       );
     }
-    let index = this.byDigest.get(repository);
-    if (index === undefined) {
-      index = new Map(repository.images.map((i) => [i.digest, i]));
-      this.byDigest.set(repository, index);
-    }
     const accepted = Array.isArray(input.acceptedMediaTypes) ? new Set(input.acceptedMediaTypes.map(String)) : undefined;
     const images: Json[] = [];
     const failures: Json[] = [];
     for (const id of ids) {
       const digest = typeof id.imageDigest === 'string' ? id.imageDigest : undefined;
       const tag = typeof id.imageTag === 'string' ? id.imageTag : undefined;
-      const image = digest !== undefined ? index.get(digest) : repository.images.find((i) => tag !== undefined && i.tags.includes(tag));
+      const image =
+        digest !== undefined
+          ? this.registry.imageByDigest(repository.index, digest)
+          : this.registry.imagesAt(repository.index).find((i) => tag !== undefined && i.tags.includes(tag));
       if (image === undefined || (tag !== undefined && !image.tags.includes(tag))) {
         failures.push({ imageId: id, failureCode: 'ImageNotFound', failureReason: 'Requested image not found' });
       } else if (accepted !== undefined && !accepted.has(image.mediaType)) {
@@ -792,25 +581,70 @@ export class EcrSimulator implements RequestHandler<HttpRequest, HttpResponse, H
   }
 
   private getLifecyclePolicy(input: Json): Json {
-    const repository = this.repository(input);
-    if (repository.policy === undefined) {
+    const { index, name } = this.repository(input);
+    const policy = this.registry.repositoryAt(index).policy;
+    if (policy === undefined) {
       throw new ServiceError(
         'LifecyclePolicyNotFoundException',
-        `Lifecycle policy does not exist for the repository with name '${repository.name}' in the registry with id '${this.registry.accountId}'`,
+        `Lifecycle policy does not exist for the repository with name '${name}' in the registry with id '${this.registry.accountId}'`,
       );
     }
-    return { registryId: this.registry.accountId, repositoryName: repository.name, lifecyclePolicyText: repository.policy };
+    return { registryId: this.registry.accountId, repositoryName: name, lifecyclePolicyText: policy };
+  }
+
+  /** Stores the policy when ECR would accept it (the project's validator stands for ECR's checks). */
+  private putLifecyclePolicy(input: Json): Json {
+    const { index, name } = this.repository(input);
+    const text = input.lifecyclePolicyText;
+    if (typeof text !== 'string') throw new ServiceError('InvalidParameterException', "Invalid parameter at 'lifecyclePolicyText'");
+    const parsed = parsePolicy(text);
+    if (!parsed.ok) {
+      const first = parsed.problems[0];
+      throw new ServiceError(
+        'InvalidParameterException',
+        `Invalid parameter at 'LifecyclePolicyText' failed to satisfy constraint: ${first === undefined ? 'invalid policy' : `${first.field} ${first.message}`}`,
+      );
+    }
+    this.registry.setPolicy(index, text);
+    return { registryId: this.registry.accountId, repositoryName: name, lifecyclePolicyText: text };
   }
 
   private listTagsForResource(input: Json): Json {
     const arn = String(input.resourceArn ?? '');
-    const repository = this.byArn.get(arn);
-    if (repository === undefined)
+    const index = this.registry.indexOfArn(arn);
+    if (index === undefined)
       throw new ServiceError(
         'InvalidParameterException',
         `Invalid parameter at 'resourceArn': ${arn} is not a repository of this registry`,
       );
-    return { tags: repository.tags };
+    return { tags: this.registry.repositoryAt(index).tags };
+  }
+
+  /**
+   * The Resource Groups Tagging API's `GetResources` over the registry's repositories: only tagged
+   * ones are returned, as the service does; `ResourcesPerPage` 1..100; `PaginationToken` is empty on
+   * the last page, as the service answers it. Type filters other than ECR's select nothing (the
+   * simulator holds no other resources); tag filters and ARN lists are not implemented.
+   */
+  private getResources(input: Json): Json {
+    if (input.TagFilters !== undefined || input.ResourceARNList !== undefined)
+      throw new ServiceError('InvalidParameterException', 'The simulator does not implement TagFilters or ResourceARNList');
+    const perPage = input.ResourcesPerPage ?? 100;
+    if (typeof perPage !== 'number' || !Number.isInteger(perPage) || perPage < 1 || perPage > 100)
+      throw new ServiceError('InvalidParameterException', 'ResourcesPerPage must be between 1 and 100');
+    const types = Array.isArray(input.ResourceTypeFilters) ? input.ResourceTypeFilters.map(String) : undefined;
+    if (types !== undefined && !types.some((t) => t === 'ecr' || t === 'ecr:repository'))
+      return { ResourceTagMappingList: [], PaginationToken: '' };
+    const token = input.PaginationToken === undefined || input.PaginationToken === '' ? undefined : input.PaginationToken;
+    const list: Json[] = [];
+    let index = pageOffset('GetResources', token);
+    for (; index < this.registry.size && list.length < perPage; index++) {
+      const repository = this.registry.repositoryAt(index);
+      if (repository.tags.length > 0) list.push({ ResourceARN: repository.arn, Tags: repository.tags });
+    }
+    // The next page starts at the next tagged repository: none left means this is the last page.
+    while (index < this.registry.size && this.registry.repositoryAt(index).tags.length === 0) index++;
+    return { ResourceTagMappingList: list, PaginationToken: index < this.registry.size ? pageToken('GetResources', index) : '' };
   }
 }
 

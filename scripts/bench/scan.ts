@@ -13,18 +13,18 @@
 // Knobs for experiments (environment): BENCH_REPOSITORIES, BENCH_IMAGES, BENCH_SCALE,
 // BENCH_CONCURRENCY, BENCH_CLIENT_SHARE (0 = no client-side limits, the production default),
 // BENCH_RETRY_MODE (adaptive | standard), BENCH_BATCHES (BatchGetImage calls in flight per repository).
-import type { RateLimits } from '../../src/adapters/aws/rate-limiter';
+import { MAX_RATE_LIMIT, type RateLimits } from '../../src/adapters/aws/rate-limiter';
 import type { ImageDetail } from '../../src/domain/image';
 import { rng } from '../lib/random';
 import {
   auditAgainstSimulator,
   floorMs,
-  generateRegistry,
+  GeneratedRegistry,
   imageTotal,
   minimumCalls,
   SIMULATED_OPERATIONS,
   type OperationLimits,
-  type SimulatedRegistry,
+  type SimulatedImage,
 } from './ecr-simulator';
 import { WORKLOAD_OPERATIONS, WorkloadServer, generateWorkloads, minimumWorkloadCalls, type WorkloadOperation } from './workload-simulator';
 
@@ -55,8 +55,10 @@ const LATENCY = { minMs: 20, maxMs: 60 };
 
 /** The client's limits: a share of each server rate, with a burst of 50 ms' worth. */
 const CLIENT_SHARE = Number(process.env.BENCH_CLIENT_SHARE ?? 0.95);
+// An operation whose rate is above what a client-side limit accepts (BatchGetImage's, scaled) is
+// left unlimited, as an operator would: the client cannot reach it anyway.
 const CLIENT_LIMITS: RateLimits = Object.fromEntries(
-  SIMULATED_OPERATIONS.map((op) => [
+  SIMULATED_OPERATIONS.filter((op) => LIMITS[op].ratePerSecond * CLIENT_SHARE <= MAX_RATE_LIMIT).map((op) => [
     op,
     { perSecond: LIMITS[op].ratePerSecond * CLIENT_SHARE, burst: Math.max(1, Math.round(LIMITS[op].ratePerSecond * 0.05)) },
   ]),
@@ -101,8 +103,8 @@ function heapUsed(): number {
  * The images of a simulated repository as the audit reads them (DescribeImages + BatchGetImage), as
  * fresh objects and strings, as the SDK's JSON parser makes them.
  */
-function imagesOf(repository: SimulatedRegistry['repositories'][number]): ImageDetail[] {
-  const images = repository.images.map((i) => ({
+function imagesOf(repositoryImages: readonly SimulatedImage[]): ImageDetail[] {
+  const images = repositoryImages.map((i) => ({
     imageDigest: i.digest,
     ...(i.tags.length > 0 ? { imageTags: [...i.tags] } : {}),
     imageSizeInBytes: i.sizeInBytes,
@@ -126,12 +128,14 @@ function heldBy(build: () => unknown): number {
 const RETRY_MODE = process.env.BENCH_RETRY_MODE === 'standard' ? 'standard' : 'adaptive';
 
 async function main(): Promise<void> {
-  const registry = generateRegistry({ repositories: REPOSITORIES, images: IMAGES, seed: 42 });
+  // Generated on demand: each repository is made when a call asks for it, from the seed alone.
+  const registry = new GeneratedRegistry({ repositories: REPOSITORIES, images: IMAGES, seed: 42 });
   const minimum = minimumCalls(registry);
-  const sizes = registry.repositories.map((r) => r.images.length).sort((a, b) => b - a);
+  const indexes = Array.from({ length: registry.size }, (_, i) => i);
+  const sizes = indexes.map((i) => registry.imageCountAt(i)).sort((a, b) => b - a);
   console.error(
-    `registry: ${registry.repositories.length} repositories, ${imageTotal(registry)} images; largest ${sizes.slice(0, 8).join(', ')}; ` +
-      `${sizes.filter((n) => n === 0).length} empty; ${registry.repositories.filter((r) => r.policy === undefined).length} without a policy`,
+    `registry: ${registry.size} repositories, ${imageTotal(registry)} images; largest ${sizes.slice(0, 8).join(', ')}; ` +
+      `${sizes.filter((n) => n === 0).length} empty; ${indexes.filter((i) => registry.repositoryAt(i).policy === undefined).length} without a policy`,
   );
 
   const result = await auditAgainstSimulator({
@@ -144,6 +148,10 @@ async function main(): Promise<void> {
   });
 
   const floor = floorMs(result.calls, LIMITS);
+  const made = registry.stats;
+  console.error(
+    `simulator: ${made.generated} repositories generated for ${registry.size} (cache now ${made.cachedRepositories} repositories, ${made.cachedImages} images)`,
+  );
   const sum = (counts: Record<string, number>): number => Object.entries(counts).reduce((s, [k, n]) => (k === 'total' ? s : s + n), 0);
   const calls = result.calls.total ?? 0;
   const retries = sum(result.retries);
@@ -161,8 +169,8 @@ async function main(): Promise<void> {
   const problems: string[] = [];
   if (result.report.errors.length > 0)
     problems.push(`${result.report.errors.length} audit errors, first: ${JSON.stringify(result.report.errors[0])}`);
-  if (result.report.repositories.length !== registry.repositories.length)
-    problems.push(`audited ${result.report.repositories.length} of ${registry.repositories.length} repositories`);
+  if (result.report.repositories.length !== registry.size)
+    problems.push(`audited ${result.report.repositories.length} of ${registry.size} repositories`);
   if (result.imagesRead !== imageTotal(registry)) problems.push(`read ${result.imagesRead} of ${imageTotal(registry)} images`);
   if (result.manifestsRead !== imageTotal(registry)) problems.push(`read ${result.manifestsRead} of ${imageTotal(registry)} manifests`);
   if (calls + retries !== sum(result.stats.requests))
@@ -179,7 +187,7 @@ async function main(): Promise<void> {
   if (problems.length > 0) process.exitCode = 1;
   console.log(
     JSON.stringify({
-      repositories: registry.repositories.length,
+      repositories: registry.size,
       images: result.imagesRead,
       calls,
       minimumCalls: minimum.total,
@@ -192,7 +200,7 @@ async function main(): Promise<void> {
 }
 
 /** The weekly run with the in-use guard: its calls against their minimum, its time and its memory. */
-async function guardPhase(registry: SimulatedRegistry): Promise<{ figures: Record<string, unknown>; problems: string[] }> {
+async function guardPhase(registry: GeneratedRegistry): Promise<{ figures: Record<string, unknown>; problems: string[] }> {
   const workloads = generateWorkloads(registry, WORKLOADS, rng(7));
   const minimum = minimumWorkloadCalls(workloads);
   const result = await auditAgainstSimulator({
@@ -231,8 +239,13 @@ async function guardPhase(registry: SimulatedRegistry): Promise<{ figures: Recor
   const withKept = heapUsed();
   for (const a of kept) delete a.images;
   const compactBytes = withKept - heapUsed();
-  const names = new Set(kept.map((a) => a.repositoryName));
-  const fullBytes = heldBy(() => registry.repositories.filter((r) => names.has(r.name)).map(imagesOf));
+  // The generated repositories are dropped from the simulator's cache before and after, so only the images are counted.
+  registry.clearCache();
+  const fullBytes = heldBy(() => {
+    const full = kept.map((a) => imagesOf(registry.imagesAt(registry.indexOf(a.repositoryName) ?? -1)));
+    registry.clearCache();
+    return full;
+  });
   const figures = {
     clusters: WORKLOADS.clusters,
     services: WORKLOADS.services,

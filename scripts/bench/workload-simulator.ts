@@ -3,7 +3,15 @@
 // image functions with published versions, all pinning images of the simulated registry. Served with
 // the services' limits (ListClusters/ListServices/ListTasks 100 a page, DescribeServices 10,
 // DescribeServiceRevisions 20, DescribeTasks 100, ListFunctions 50 a page).
-import { page, ServiceError, type Json, type SimulatedRegistry, type WorkloadAnswers } from './ecr-simulator';
+import {
+  page,
+  registrySourceOf,
+  ServiceError,
+  type Json,
+  type RegistrySource,
+  type SimulatedRegistry,
+  type WorkloadAnswers,
+} from './ecr-simulator';
 
 /** The ECS and Lambda operations the simulator answers. */
 export const WORKLOAD_OPERATIONS = [
@@ -90,19 +98,26 @@ export interface WorkloadSpec {
  * repository (more often an untagged one, as after a re-push of `latest`, which is what the guard is
  * for), deterministically from `random`.
  */
-export function generateWorkloads(registry: SimulatedRegistry, spec: WorkloadSpec, random: () => number): SimulatedWorkloads {
-  const host = `${registry.accountId}.dkr.ecr.${registry.region}.amazonaws.com`;
-  const candidates = registry.repositories.filter((r) => r.images.length > 0);
+export function generateWorkloads(
+  registry: SimulatedRegistry | RegistrySource,
+  spec: WorkloadSpec,
+  random: () => number,
+): SimulatedWorkloads {
+  const source = registrySourceOf(registry);
+  const host = `${source.accountId}.dkr.ecr.${source.region}.amazonaws.com`;
+  const candidates: number[] = [];
+  for (let i = 0; i < source.size; i++) if (source.imageCountAt(i) > 0) candidates.push(i);
   const pickImage = (): SimulatedContainer => {
-    const repository = candidates[Math.floor(random() * candidates.length)];
-    if (repository === undefined) throw new Error('the registry has no images to run');
-    const untagged = repository.images.filter((i) => i.tags.length === 0 && i.status === 'ACTIVE');
-    const pool = untagged.length > 0 && random() < 0.6 ? untagged : repository.images;
-    const image = pool[Math.floor(random() * pool.length)] ?? repository.images[0];
+    const index = candidates[Math.floor(random() * candidates.length)];
+    if (index === undefined) throw new Error('the registry has no images to run');
+    const images = source.imagesAt(index);
+    const untagged = images.filter((i) => i.tags.length === 0 && i.status === 'ACTIVE');
+    const pool = untagged.length > 0 && random() < 0.6 ? untagged : images;
+    const image = pool[Math.floor(random() * pool.length)] ?? images[0];
     if (image === undefined) throw new Error('unreachable');
-    return { image: `${host}/${repository.name}:latest`, digest: image.digest };
+    return { image: `${host}/${source.repositoryAt(index).name}:latest`, digest: image.digest };
   };
-  const arnOf = (kind: string, path: string): string => `arn:aws:ecs:${registry.region}:${registry.accountId}:${kind}/${path}`;
+  const arnOf = (kind: string, path: string): string => `arn:aws:ecs:${source.region}:${source.accountId}:${kind}/${path}`;
   const clusters: SimulatedCluster[] = Array.from({ length: spec.clusters }, (_, i) => ({ name: `cluster-${i}`, services: [], tasks: [] }));
   const taskDefinitions = new Map<string, string[]>();
   const oldShare = spec.oldServiceShare ?? 0.2;
