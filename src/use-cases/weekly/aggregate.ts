@@ -66,10 +66,11 @@ function add(into: Record<string, number>, from: Record<string, number>): void {
 /** Why each repository of an unfinished batch has no result, from the map's result files. */
 async function unfinishedItems(store: ObjectStore, input: AggregateInput, problems: string[]): Promise<Map<string, string>> {
   const why = new Map<string, string>();
-  if (input.resultManifestKey === undefined) return why;
   try {
-    const manifest = await store.get(input.resultManifestKey);
-    if (manifest === undefined) throw new Error(`${input.resultManifestKey} does not exist`);
+    const manifestKey = input.resultManifestKey ?? (await foundManifestKey(store, input));
+    if (manifestKey === undefined) return why;
+    const manifest = await store.get(manifestKey);
+    if (manifest === undefined) throw new Error(`${manifestKey} does not exist`);
     for (const key of unfinishedResultFiles(manifest)) {
       const text = await store.get(key);
       if (text === undefined) continue;
@@ -79,6 +80,16 @@ async function unfinishedItems(store: ObjectStore, input: AggregateInput, proble
     problems.push(`the map's result files could not be read (${error instanceof Error ? error.message : String(error)})`);
   }
   return why;
+}
+
+/**
+ * The ResultWriter's manifest when the state machine could not hand its key over: a map that fails as
+ * a whole ends in its Catch, whose output has no ResultWriterDetails, yet its result files may be
+ * written. The last `manifest.json` under the run's results prefix (one per map run).
+ */
+async function foundManifestKey(store: ObjectStore, input: AggregateInput): Promise<string | undefined> {
+  if (input.mapError === undefined) return undefined;
+  return (await store.list(`${runKeys(input.runId).results}/`)).filter((key) => key.endsWith('/manifest.json')).at(-1);
 }
 
 /**

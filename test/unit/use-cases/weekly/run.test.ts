@@ -345,6 +345,46 @@ describe('the weekly run', () => {
       expect(publisher.events).toHaveLength(1);
     });
 
+    it('finds the result files of a map that stopped, so the repositories of a failed shard say why', async () => {
+      // Arrange: no shard left a result; the ResultWriter recorded one batch as failed (the Catch's
+      // output carries no ResultWriterDetails, so Aggregate must find its manifest itself).
+      const registry = ireland();
+      const store = new MemoryObjectStore();
+      await planWeeklyRun({ registries: [{ reader: registry }], store }, 'run-1', SETTINGS, NOW);
+      const items = JSON.parse((await store.get(runKeys('run-1').items)) ?? '[]') as Array<{ repositoryName: string }>;
+      const results = `${runKeys('run-1').results}/0f3c-map-run`;
+      const failed = [
+        {
+          Input: JSON.stringify({ Items: items.slice(0, 2), BatchInput: { runId: 'run-1' } }),
+          Error: 'Sandbox.Timedout',
+          Cause: 'Task timed out',
+          Status: 'FAILED',
+        },
+      ];
+      await store.put(`${results}/FAILED_0.json`, JSON.stringify(failed), 'application/json');
+      await store.put(
+        `${results}/manifest.json`,
+        JSON.stringify({ ResultFiles: { FAILED: [{ Key: `${results}/FAILED_0.json`, Size: 1 }], PENDING: [], SUCCEEDED: [] } }),
+        'application/json',
+      );
+
+      // Act
+      const outcome = await aggregateWeeklyRun(
+        { store, publish: { store, publisher: new MemoryEventPublisher(), renderer } },
+        { runId: 'run-1', mapError: { error: 'States.ExceedToleratedFailureThreshold', cause: 'too many shards failed' } },
+        { generatedAt: NOW },
+      );
+
+      // Assert
+      const byCode = (code: string) => outcome.report.errors.filter((e) => e.code === code).map((e) => e.repositoryName);
+      expect(byCode('ShardFailed')).toEqual(items.slice(0, 2).map((i) => i.repositoryName));
+      expect(outcome.report.errors.find((e) => e.code === 'ShardFailed')?.message).toBe(
+        'not audited: its shard failed after its retries (Sandbox.Timedout: Task timed out); the next run reads it again',
+      );
+      expect(byCode('ShardResultMissing')).toHaveLength(items.length - 2);
+      expect(outcome.report.warnings.filter((w) => w.code === 'ShardResultsUnusable')).toEqual([]);
+    });
+
     it('does not use a result it cannot read, and reports its repositories missing', async () => {
       // Arrange
       const registry = ireland();
