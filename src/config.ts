@@ -310,7 +310,10 @@ export interface WeeklyRunParameters {
   batchSize: number;
   /** Shards that run at the same time (the map's `MaxConcurrency`). @default 4 */
   workers: number;
-  /** Shards that may fail, in percent of all, before the map stops (`ToleratedFailurePercentage`). @default 10 */
+  /**
+   * Repositories whose shards may fail, in percent of all, before the map stops (`ToleratedFailurePercentage`,
+   * which Step Functions applies to items: a failed shard counts all of its repositories). @default 10
+   */
   toleratedFailurePercent: number;
 }
 
@@ -321,7 +324,7 @@ export const DEFAULT_WORKERS = 4;
  * (not the map) bounds the run; beyond this the workers would only be throttled.
  */
 export const MAX_WORKERS = 100;
-/** Shards that may fail before the map stops, in percent. @default 10 */
+/** Repositories whose shards may fail before the map stops, in percent. @default 10 */
 export const DEFAULT_TOLERATED_FAILURE_PERCENT = 10;
 
 /** A whole number from `min` to `max`, with a message that says both. */
@@ -341,7 +344,7 @@ const wholeNumber = (min: number, max: number, why: string) =>
 const weeklyRunSchema = z.object({
   batchSize: wholeNumber(1, MAX_BATCH_SIZE, ' (repositories per shard; a shard must finish within one 15-minute invocation)'),
   workers: wholeNumber(1, MAX_WORKERS, ' (shards at the same time; see "Sizing the weekly run" in the README)'),
-  toleratedFailurePercent: wholeNumber(0, 100, ' (percent of shards that may fail before the map stops)'),
+  toleratedFailurePercent: wholeNumber(0, 100, ' (percent of repositories whose shards may fail before the map stops)'),
 });
 
 /**

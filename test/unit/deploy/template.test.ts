@@ -49,8 +49,9 @@ const MACHINE = 'WeeklyStateMachine';
 const MACHINE_ROLE = 'WeeklyStateMachineRole';
 /** The machine's fixed name (`${service}-${stage}-weekly`), which its own role's ARNs are written with. */
 const MACHINE_NAME = 'ecr-janitor-prod-weekly';
-/** Lambda's own failures and throttling: a step whose function did not run is retried on them. */
+/** Lambda's own failures and throttling ("Handle Lambda service exceptions", Step Functions Developer Guide): a step whose function did not run is retried on them. */
 const LAMBDA_SERVICE_ERRORS = [
+  'Lambda.ClientExecutionTimeoutException',
   'Lambda.ServiceException',
   'Lambda.AWSLambdaException',
   'Lambda.SdkClientException',
