@@ -35,7 +35,7 @@ export interface AggregateInput {
   runId: string;
   /** The ResultWriter's manifest: its FAILED and PENDING files name the batches that did not finish. */
   resultManifestKey?: string;
-  /** The map state failed as a whole (more shards failed than tolerated, or it was stopped). */
+  /** The map state failed as a whole (its failed shards held more repositories than tolerated, or it was stopped). */
   mapError?: { error: string; cause: string };
 }
 
