@@ -658,7 +658,7 @@ function weeklyStepRetries(t: Template): string[] {
     if (!covered) problems.push(`${name}: does not retry Lambda's own failures (${LAMBDA_SERVICE_ERRORS.join(', ')}) with backoff`);
     for (const r of retry) {
       const broad = (r.ErrorEquals ?? []).some((e) =>
-        ['States.ALL', 'States.TaskFailed', 'States.Timeout', 'Sandbox.Timedout'].includes(e),
+        ['States.ALL', 'States.TaskFailed', 'States.Timeout', 'Sandbox.Timedout', 'Lambda.Unknown'].includes(e),
       );
       const limit = broad ? 2 : 10;
       if (r.MaxAttempts === undefined || r.MaxAttempts > limit)
@@ -668,8 +668,9 @@ function weeklyStepRetries(t: Template): string[] {
     }
   }
   const shard = allStates(definitionOf(t)).find(([name]) => name === 'Shard')?.[1];
-  if (!(shard?.Retry ?? []).some((r) => (r.ErrorEquals ?? []).includes('States.Timeout')))
-    problems.push('Shard: a shard that times out is not tried again');
+  for (const timedOut of ['States.Timeout', 'Sandbox.Timedout', 'Lambda.Unknown'])
+    if (!(shard?.Retry ?? []).some((r) => (r.ErrorEquals ?? []).includes(timedOut)))
+      problems.push(`Shard: a shard that times out is not tried again (${timedOut})`);
   return problems;
 }
 
