@@ -94,6 +94,11 @@ export interface WeeklySettings {
 export interface WeeklyPlan {
   format: typeof PLAN_FORMAT;
   runId: string;
+  /**
+   * This plan's own id: a run id planned again (a re-run under the same id) gets a new one, and
+   * Aggregate takes only the shard results written under it, never an earlier plan's.
+   */
+  planId: string;
   /** When Plan ran, ISO-8601. */
   startedAt: string;
   regions: string[];
@@ -115,6 +120,8 @@ export interface WeeklyPlan {
 export interface ShardResult {
   format: typeof SHARD_FORMAT;
   runId: string;
+  /** The plan it ran under (see {@link WeeklyPlan.planId}). */
+  planId: string;
   /** The items it was given, as `region/name`: Aggregate checks that none went missing. */
   items: string[];
   repositories: RepositoryReport[];
@@ -210,6 +217,7 @@ const counts = z.record(z.string(), z.number());
 const shardResultShape = z.looseObject({
   format: z.literal(SHARD_FORMAT),
   runId: z.string(),
+  planId: z.string(),
   items: z.array(z.string()),
   repositories: z.array(z.looseObject({ region: z.string(), repositoryName: z.string() })),
   warnings: z.array(z.looseObject({ region: z.string() })),
@@ -224,9 +232,14 @@ const shardResultShape = z.looseObject({
 
 /**
  * Reads a shard's result object. A result of another run, another format or that does not parse is
- * refused with the reason, never half-used: its repositories then count as missing.
+ * refused with the reason, never half-used: its repositories then count as missing. A result of an
+ * earlier plan of the same run id is refused as `stale`.
  */
-export function decodeShardResult(text: string, runId: string): { ok: true; result: ShardResult } | { ok: false; reason: string } {
+export function decodeShardResult(
+  text: string,
+  plan: Pick<WeeklyPlan, 'runId' | 'planId'>,
+): { ok: true; result: ShardResult } | { ok: false; reason: string; stale?: true } {
+  const { runId } = plan;
   let doc: unknown;
   try {
     doc = JSON.parse(text);
@@ -236,13 +249,36 @@ export function decodeShardResult(text: string, runId: string): { ok: true; resu
   const parsed = shardResultShape.safeParse(doc);
   if (!parsed.success) return { ok: false, reason: `not a shard result of format ${SHARD_FORMAT}` };
   if (parsed.data.runId !== runId) return { ok: false, reason: `written by run ${parsed.data.runId}, not ${runId}` };
+  if (parsed.data.planId !== plan.planId) return { ok: false, reason: `written under an earlier plan of run ${runId}`, stale: true };
   return { ok: true, result: parsed.data as unknown as ShardResult };
+}
+
+const itemsShape = z.array(z.looseObject({ region: z.string().min(1), repositoryName: z.string().min(1) }));
+
+/**
+ * Reads a run's items (what Plan wrote next to its plan).
+ *
+ * @throws Error saying what is wrong: without them no repository can be accounted for, and retrying will not help
+ */
+export function decodeItems(text: string | undefined, runId: string): WeeklyItem[] {
+  const key = runKeys(runId).items;
+  if (text === undefined) throw new Error(`${key} does not exist: run the Plan step of run ${runId} again`);
+  let doc: unknown;
+  try {
+    doc = JSON.parse(text);
+  } catch {
+    throw new Error(`${key} is not valid JSON: run the Plan step of run ${runId} again`);
+  }
+  const parsed = itemsShape.safeParse(doc);
+  if (!parsed.success) throw new Error(`${key} is not an array of repository items: run the Plan step of run ${runId} again`);
+  return parsed.data as unknown as WeeklyItem[];
 }
 
 /** The parts of a plan the later steps rely on. */
 const planShape = z.looseObject({
   format: z.literal(PLAN_FORMAT),
   runId: z.string(),
+  planId: z.string().min(1),
   startedAt: z.string(),
   regions: z.array(z.string()),
   itemCount: z.number().int().nonnegative(),

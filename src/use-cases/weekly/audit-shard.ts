@@ -205,6 +205,7 @@ export async function auditShard(deps: ShardDeps, runId: string, batch: unknown,
   const result: ShardResult = {
     format: SHARD_FORMAT,
     runId,
+    planId: plan.planId,
     items: items.map(itemId),
     repositories: analyser.parts.repositories,
     warnings: [...analyser.parts.warnings, ...warnings],

@@ -385,6 +385,83 @@ describe('the weekly run', () => {
       expect(outcome.report.warnings.filter((w) => w.code === 'ShardResultsUnusable')).toEqual([]);
     });
 
+    it('never takes a result of an earlier run under the same run id, so a failed shard is not masked by stale rows', async () => {
+      // Arrange: run-1 once in shards of two, then again in shards of three whose first shard (api, batch, etl) fails.
+      const registry = ireland();
+      const store = new MemoryObjectStore();
+      await runWeekly(deps(registry, store), run());
+      const failing = shardKey(
+        'run-1',
+        ['api', 'batch', 'etl'].map((repositoryName) => ({ region: 'eu-west-1', repositoryName })),
+      );
+      const put = store.put.bind(store);
+      store.put = async (key, body, type) => {
+        if (key === failing) throw awsError('InternalError', 'We encountered an internal error. Please try again.');
+        return put(key, body, type);
+      };
+
+      // Act
+      const again = await runWeekly(deps(registry, store), run({ batchSize: 3 }));
+
+      // Assert
+      expect(again.shardCount).toEqual({ total: 2, failed: 1 });
+      expect(again.report.errors.map((e) => [e.repositoryName, e.code])).toEqual([
+        ['api', 'ShardFailed'],
+        ['batch', 'ShardFailed'],
+        ['etl', 'ShardFailed'],
+      ]);
+      expect(again.report.repositories.map((r) => r.repositoryName).sort()).toEqual(['kept', 'ml', 'web']);
+    });
+
+    it('counts a repository once when two results of the run cover it, and reports the rest of the later one missing', async () => {
+      // Arrange: two shards of the same plan given overlapping batches (api, batch) and (batch, etl).
+      const registry = ireland();
+      const store = new MemoryObjectStore();
+      await planWeeklyRun({ registries: [{ reader: registry }], store }, 'run-1', SETTINGS, NOW);
+      const items = JSON.parse((await store.get(runKeys('run-1').items)) ?? '[]') as WeeklyItem[];
+      const shardDeps = { store, registry: () => ({ reader: registry }) };
+      await auditShard(shardDeps, 'run-1', items.slice(0, 2), { concurrency: 1 });
+      await auditShard(shardDeps, 'run-1', items.slice(1, 3), { concurrency: 1 });
+
+      // Act
+      const outcome = await aggregateWeeklyRun(
+        { store, publish: { store, publisher: new MemoryEventPublisher(), renderer } },
+        { runId: 'run-1' },
+        { generatedAt: NOW },
+      );
+
+      // Assert: every repository of the plan once, as a row or as an error.
+      const rows = outcome.report.repositories.map((r) => r.repositoryName);
+      const errors = outcome.report.errors.map((e) => e.repositoryName);
+      expect(new Set(rows).size).toBe(rows.length);
+      expect([...rows, ...errors].sort()).toEqual(items.map((i) => i.repositoryName).sort());
+      expect(rows).toEqual(expect.arrayContaining(['api', 'batch']));
+      expect(outcome.report.warnings).toContainEqual(expect.objectContaining({ code: 'ShardResultsUnusable' }));
+    });
+
+    it.each([
+      ['missing', undefined, /items\.json.*(missing|does not exist)/],
+      ['not JSON', '[{', /items\.json.*not valid JSON/],
+      ['not an array', '{"Items":[]}', /items\.json.*not an array/],
+    ])(
+      'refuses to report when items.json is %s and a shard left no result, rather than drop its repositories',
+      async (_case, text, why) => {
+        // Arrange: a plan of six repositories, no shard ran, items.json damaged.
+        const store = new MemoryObjectStore();
+        await planWeeklyRun({ registries: [{ reader: ireland() }], store }, 'run-1', SETTINGS, NOW);
+        if (text === undefined) store.objects.delete(runKeys('run-1').items);
+        else await store.put(runKeys('run-1').items, text, 'application/json');
+        const publisher = new MemoryEventPublisher();
+
+        // Act
+        const attempt = aggregateWeeklyRun({ store, publish: { store, publisher, renderer } }, { runId: 'run-1' }, { generatedAt: NOW });
+
+        // Assert
+        await expect(attempt).rejects.toThrow(why);
+        expect(publisher.events).toEqual([]);
+      },
+    );
+
     it('does not use a result it cannot read, and reports its repositories missing', async () => {
       // Arrange
       const registry = ireland();
