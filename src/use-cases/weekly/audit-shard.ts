@@ -4,6 +4,7 @@ import { decodeManifestCache, encodeManifestCache, nextManifestCache, type Manif
 import type { RepositoryRef, RepositoryState } from '../../domain/registry';
 import type { ReportError, ReportWarning } from '../../domain/report';
 import {
+  MAX_BATCH_SIZE,
   SHARD_FORMAT,
   decodePlan,
   itemId,
@@ -67,12 +68,19 @@ const itemShape = z.strictObject({
  */
 export function checkItems(items: unknown, plan: Pick<WeeklyPlan, 'regions' | 'runId'>): WeeklyItem[] {
   if (!Array.isArray(items) || items.length === 0) throw new Error(`a shard of run ${plan.runId} needs a non-empty array of items`);
+  if (items.length > MAX_BATCH_SIZE) {
+    throw new Error(`a batch of ${items.length} items is more than a shard may take (${MAX_BATCH_SIZE}): lower batchSize`);
+  }
+  const seen = new Set<string>();
   return items.map((raw, index) => {
     const parsed = itemShape.safeParse(raw);
     if (!parsed.success) throw new Error(`item ${index} of the batch is not a repository item: ${parsed.error.issues[0]?.message ?? ''}`);
     if (!plan.regions.includes(parsed.data.region)) {
       throw new Error(`item ${index} (${itemId(parsed.data)}) is in ${parsed.data.region}, not one of the run's regions`);
     }
+    // A repository twice would be audited, remediated and counted twice.
+    if (seen.has(itemId(parsed.data))) throw new Error(`item ${index} (${itemId(parsed.data)}) is in the batch twice`);
+    seen.add(itemId(parsed.data));
     return parsed.data as WeeklyItem;
   });
 }

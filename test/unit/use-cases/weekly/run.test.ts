@@ -4,7 +4,7 @@ import type { Tag } from '../../../../src/domain/registry';
 import type { ReportArtifactFormat, ReportRenderer } from '../../../../src/ports/report';
 import type { RepositoryTagIndex } from '../../../../src/ports/registry';
 import { DEFAULT_OPT_OUT_TAG } from '../../../../src/domain/selection';
-import { manifestCacheKey, runKeys, shardKey, type WeeklyItem } from '../../../../src/domain/weekly';
+import { MAX_BATCH_SIZE, manifestCacheKey, runKeys, shardKey, type WeeklyItem } from '../../../../src/domain/weekly';
 import { audit } from '../../../../src/use-cases/audit';
 import { aggregateWeeklyRun } from '../../../../src/use-cases/weekly/aggregate';
 import { auditShard } from '../../../../src/use-cases/weekly/audit-shard';
@@ -299,6 +299,16 @@ describe('the weekly run', () => {
       ['an empty batch', []],
       ['an item without an ARN', [{ accountId: '1', region: 'eu-west-1', repositoryName: 'x' }]],
       ['an item of another region', [{ accountId: '1', region: 'us-west-2', repositoryName: 'x', repositoryArn: 'arn' }]],
+      ['a repository twice', [0, 1].map(() => ({ accountId: '1', region: 'eu-west-1', repositoryName: 'x', repositoryArn: 'arn' }))],
+      [
+        `more than ${MAX_BATCH_SIZE} items`,
+        Array.from({ length: MAX_BATCH_SIZE + 1 }, (_, i) => ({
+          accountId: '1',
+          region: 'eu-west-1',
+          repositoryName: `r${i}`,
+          repositoryArn: 'arn',
+        })),
+      ],
     ])('refuses %s and writes nothing', async (_case, batch) => {
       // Arrange
       const registry = ireland();
