@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import * as z from 'zod';
+import { InvalidInputError } from './errors';
 import type { InUseEntry, InUseFailure } from './in-use';
 import type { Tag } from './registry';
 import type { RemediationAction } from './remediation';
@@ -26,11 +27,11 @@ const RUN_ID = /^[A-Za-z0-9._-]{1,80}$/;
 /**
  * Checks a run id before it becomes part of a key.
  *
- * @throws Error naming the id when it is empty, too long or holds characters other than letters, digits, `.`, `_` and `-`
+ * @throws InvalidInputError naming the id when it is empty, too long or holds characters other than letters, digits, `.`, `_` and `-`
  */
 export function checkRunId(runId: string): string {
   if (!RUN_ID.test(runId)) {
-    throw new Error(`run id ${JSON.stringify(runId)} must be 1 to 80 letters, digits, ".", "_" or "-"`);
+    throw new InvalidInputError(`run id ${JSON.stringify(runId)} must be 1 to 80 letters, digits, ".", "_" or "-"`);
   }
   return runId;
 }
@@ -179,11 +180,11 @@ const resultManifestShape = z.looseObject({
  * The keys of the FAILED and PENDING result files a ResultWriter manifest names (PENDING: children
  * that never ran because the map stopped).
  *
- * @throws Error when the text is not such a manifest
+ * @throws InvalidInputError when the text is not such a manifest
  */
 export function unfinishedResultFiles(text: string): string[] {
   const parsed = resultManifestShape.safeParse(JSON.parse(text));
-  if (!parsed.success) throw new Error('not a Step Functions ResultWriter manifest (no ResultFiles)');
+  if (!parsed.success) throw new InvalidInputError('not a Step Functions ResultWriter manifest (no ResultFiles)');
   return [...(parsed.data.ResultFiles.FAILED ?? []), ...(parsed.data.ResultFiles.PENDING ?? [])].map((f) => f.Key);
 }
 
@@ -258,19 +259,19 @@ const itemsShape = z.array(z.looseObject({ region: z.string().min(1), repository
 /**
  * Reads a run's items (what Plan wrote next to its plan).
  *
- * @throws Error saying what is wrong: without them no repository can be accounted for, and retrying will not help
+ * @throws InvalidInputError saying what is wrong: without them no repository can be accounted for, and retrying will not help
  */
 export function decodeItems(text: string | undefined, runId: string): WeeklyItem[] {
   const key = runKeys(runId).items;
-  if (text === undefined) throw new Error(`${key} does not exist: run the Plan step of run ${runId} again`);
+  if (text === undefined) throw new InvalidInputError(`${key} does not exist: run the Plan step of run ${runId} again`);
   let doc: unknown;
   try {
     doc = JSON.parse(text);
   } catch {
-    throw new Error(`${key} is not valid JSON: run the Plan step of run ${runId} again`);
+    throw new InvalidInputError(`${key} is not valid JSON: run the Plan step of run ${runId} again`);
   }
   const parsed = itemsShape.safeParse(doc);
-  if (!parsed.success) throw new Error(`${key} is not an array of repository items: run the Plan step of run ${runId} again`);
+  if (!parsed.success) throw new InvalidInputError(`${key} is not an array of repository items: run the Plan step of run ${runId} again`);
   return parsed.data as unknown as WeeklyItem[];
 }
 
@@ -290,18 +291,18 @@ const planShape = z.looseObject({
 /**
  * Reads a run's plan.
  *
- * @throws Error saying what is wrong: a step cannot run without its plan, and retrying will not help
+ * @throws InvalidInputError saying what is wrong: a step cannot run without its plan, and retrying will not help
  */
 export function decodePlan(text: string | undefined, runId: string): WeeklyPlan {
-  if (text === undefined) throw new Error(`run ${runId} has no plan (runs/${runId}/plan.json): run the Plan step first`);
+  if (text === undefined) throw new InvalidInputError(`run ${runId} has no plan (runs/${runId}/plan.json): run the Plan step first`);
   let doc: unknown;
   try {
     doc = JSON.parse(text);
   } catch {
-    throw new Error(`the plan of run ${runId} is not valid JSON`);
+    throw new InvalidInputError(`the plan of run ${runId} is not valid JSON`);
   }
   const parsed = planShape.safeParse(doc);
-  if (!parsed.success) throw new Error(`the plan of run ${runId} is not a plan of format ${PLAN_FORMAT}`);
-  if (parsed.data.runId !== runId) throw new Error(`runs/${runId}/plan.json belongs to run ${parsed.data.runId}`);
+  if (!parsed.success) throw new InvalidInputError(`the plan of run ${runId} is not a plan of format ${PLAN_FORMAT}`);
+  if (parsed.data.runId !== runId) throw new InvalidInputError(`runs/${runId}/plan.json belongs to run ${parsed.data.runId}`);
   return parsed.data as unknown as WeeklyPlan;
 }

@@ -1,4 +1,5 @@
 import * as z from 'zod';
+import { InvalidInputError } from '../../domain/errors';
 import { InUseCatalog } from '../../domain/in-use';
 import { decodeManifestCache, encodeManifestCache, nextManifestCache, type ManifestIndex } from '../../domain/manifest-cache';
 import type { RepositoryRef, RepositoryState } from '../../domain/registry';
@@ -64,22 +65,24 @@ const itemShape = z.strictObject({
  * Checks a batch's items: the shard's input comes through Step Functions from items.json, and one
  * that does not have an item's shape is a bug to stop on, not to half-run.
  *
- * @throws Error naming the first item that is not one of the plan's regions' repositories
+ * @throws InvalidInputError naming the first item that is not one of the plan's regions' repositories
  */
 export function checkItems(items: unknown, plan: Pick<WeeklyPlan, 'regions' | 'runId'>): WeeklyItem[] {
-  if (!Array.isArray(items) || items.length === 0) throw new Error(`a shard of run ${plan.runId} needs a non-empty array of items`);
+  if (!Array.isArray(items) || items.length === 0)
+    throw new InvalidInputError(`a shard of run ${plan.runId} needs a non-empty array of items`);
   if (items.length > MAX_BATCH_SIZE) {
-    throw new Error(`a batch of ${items.length} items is more than a shard may take (${MAX_BATCH_SIZE}): lower batchSize`);
+    throw new InvalidInputError(`a batch of ${items.length} items is more than a shard may take (${MAX_BATCH_SIZE}): lower batchSize`);
   }
   const seen = new Set<string>();
   return items.map((raw, index) => {
     const parsed = itemShape.safeParse(raw);
-    if (!parsed.success) throw new Error(`item ${index} of the batch is not a repository item: ${parsed.error.issues[0]?.message ?? ''}`);
+    if (!parsed.success)
+      throw new InvalidInputError(`item ${index} of the batch is not a repository item: ${parsed.error.issues[0]?.message ?? ''}`);
     if (!plan.regions.includes(parsed.data.region)) {
-      throw new Error(`item ${index} (${itemId(parsed.data)}) is in ${parsed.data.region}, not one of the run's regions`);
+      throw new InvalidInputError(`item ${index} (${itemId(parsed.data)}) is in ${parsed.data.region}, not one of the run's regions`);
     }
     // A repository twice would be audited, remediated and counted twice.
-    if (seen.has(itemId(parsed.data))) throw new Error(`item ${index} (${itemId(parsed.data)}) is in the batch twice`);
+    if (seen.has(itemId(parsed.data))) throw new InvalidInputError(`item ${index} (${itemId(parsed.data)}) is in the batch twice`);
     seen.add(itemId(parsed.data));
     return parsed.data as WeeklyItem;
   });

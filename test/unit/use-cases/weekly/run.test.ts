@@ -1,4 +1,5 @@
 import { MemoryEventPublisher, MemoryObjectStore } from '../../../../src/adapters/memory/memory-store';
+import { InvalidInputError } from '../../../../src/domain/errors';
 import type { ImageDetail } from '../../../../src/domain/image';
 import type { Tag } from '../../../../src/domain/registry';
 import type { ReportArtifactFormat, ReportRenderer } from '../../../../src/ports/report';
@@ -318,8 +319,9 @@ describe('the weekly run', () => {
       // Act
       const attempt = auditShard({ store, registry: () => ({ reader: registry }) }, 'run-1', batch, { concurrency: 1 });
 
-      // Assert
+      // Assert: an input error, which the state machine does not retry.
       await expect(attempt).rejects.toThrow(/item|batch/);
+      await expect(attempt).rejects.toBeInstanceOf(InvalidInputError);
       expect(await store.list(runKeys('run-1').shards)).toEqual([]);
     });
 
@@ -468,6 +470,7 @@ describe('the weekly run', () => {
 
         // Assert
         await expect(attempt).rejects.toThrow(why);
+        await expect(attempt).rejects.toBeInstanceOf(InvalidInputError);
         expect(publisher.events).toEqual([]);
       },
     );
