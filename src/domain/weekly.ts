@@ -21,17 +21,22 @@ export const DEFAULT_BATCH_SIZE = 200;
 /** The most repositories a shard may take: a shard must finish well within one 15-minute invocation. */
 export const MAX_BATCH_SIZE = 1_000;
 
-/** A run's id: the execution's name (or a time-based id for local runs). Safe in an S3 key. */
-const RUN_ID = /^[A-Za-z0-9._-]{1,80}$/;
+/**
+ * A run's id: the execution's name (or a time-based id for local runs). Safe in an S3 key: it starts
+ * with a letter or digit, so it is never `.` or `..`, which tools that copy the bucket to disk read as directories.
+ */
+export const RUN_ID = /^[A-Za-z0-9][A-Za-z0-9._-]{0,79}$/;
 
 /**
  * Checks a run id before it becomes part of a key.
  *
- * @throws InvalidInputError naming the id when it is empty, too long or holds characters other than letters, digits, `.`, `_` and `-`
+ * @throws InvalidInputError naming the id when it is empty, too long, does not start with a letter or digit, or holds characters other than letters, digits, `.`, `_` and `-`
  */
 export function checkRunId(runId: string): string {
   if (!RUN_ID.test(runId)) {
-    throw new InvalidInputError(`run id ${JSON.stringify(runId)} must be 1 to 80 letters, digits, ".", "_" or "-"`);
+    throw new InvalidInputError(
+      `run id ${JSON.stringify(runId)} must be 1 to 80 letters, digits, ".", "_" or "-", starting with a letter or digit`,
+    );
   }
   return runId;
 }
