@@ -288,7 +288,20 @@ const planShape = z.looseObject({
   startedAt: z.string(),
   regions: z.array(z.string()),
   itemCount: z.number().int().nonnegative(),
-  settings: z.looseObject({ now: z.number(), days: z.number().int().positive(), apply: z.boolean() }),
+  // Every setting a shard or Aggregate reads: a plan missing one would fail deep in a shard, or price the report wrong.
+  settings: z.looseObject({
+    now: z.number(),
+    days: z.number().int().positive(),
+    lintMaxUntaggedDays: z.number().int().positive(),
+    maxUntaggedDays: z.number().int().positive().optional(),
+    pricePerGbMonth: z.number().nonnegative(),
+    selection: z.looseObject({ optOutTag: z.string().min(1), exclude: z.array(z.string()) }),
+    costAllocationTagKeys: z.array(z.string()),
+    archiveAfterDays: z.number().nonnegative(),
+    archivePricePerGbMonth: z.number().nonnegative().nullable(),
+    apply: z.boolean(),
+    guard: z.looseObject({ mode: z.enum(['on', 'off']), horizonDays: z.number().nonnegative(), sources: z.array(z.string()) }).optional(),
+  }),
   errors: z.array(z.looseObject({ region: z.string(), code: z.string(), message: z.string() })),
   warnings: z.array(z.looseObject({ region: z.string() })),
 });

@@ -325,6 +325,29 @@ describe('the weekly run', () => {
       expect(await store.list(runKeys('run-1').shards)).toEqual([]);
     });
 
+    it.each([
+      ['without its selection', (settings: Record<string, unknown>) => delete settings.selection],
+      ['with a price that is not a number', (settings: Record<string, unknown>) => (settings.pricePerGbMonth = '0.10')],
+      ['with a guard without its horizon', (settings: Record<string, unknown>) => (settings.guard = { mode: 'on', sources: [] })],
+    ])('refuses a plan whose settings are %s, naming the plan, and writes nothing', async (_case, damage) => {
+      // Arrange
+      const registry = ireland();
+      const store = new MemoryObjectStore();
+      await planWeeklyRun({ registries: [{ reader: registry }], store }, 'run-1', SETTINGS, NOW);
+      const items = JSON.parse((await store.get(runKeys('run-1').items)) ?? '[]') as WeeklyItem[];
+      const plan = JSON.parse((await store.get(runKeys('run-1').plan)) ?? '{}') as { settings: Record<string, unknown> };
+      damage(plan.settings);
+      await store.put(runKeys('run-1').plan, JSON.stringify(plan), 'application/json');
+
+      // Act
+      const attempt = auditShard({ store, registry: () => ({ reader: registry }) }, 'run-1', items.slice(0, 2), { concurrency: 1 });
+
+      // Assert
+      await expect(attempt).rejects.toThrow('the plan of run run-1 is not a plan of format');
+      await expect(attempt).rejects.toBeInstanceOf(InvalidInputError);
+      expect(await store.list(runKeys('run-1').shards)).toEqual([]);
+    });
+
     it('refuses to run without the plan of its run', async () => {
       const store = new MemoryObjectStore();
       await expect(auditShard({ store, registry: () => ({ reader: ireland() }) }, 'run-9', [], { concurrency: 1 })).rejects.toThrow(
