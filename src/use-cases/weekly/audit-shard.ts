@@ -19,6 +19,7 @@ import {
 import type { ObjectStore } from '../../ports/object-store';
 import type { ApiCallCounter, PolicyWriter, RegistryReader } from '../../ports/registry';
 import { repositoryAnalyser, scanRegistries } from '../audit';
+import { toReportError } from '../errors';
 import { readRepositoryState } from '../read-repository';
 import { auditedRepositoryOf, remediateAudited, type AuditedRepository, type GuardOptions, type WritePacing } from '../remediate';
 import { difference } from './plan';
@@ -105,12 +106,16 @@ function cachedReader(store: ObjectStore, counts: ShardResult['manifests'], warn
   return async (reader: RegistryReader, ref: RepositoryRef, tags: WeeklyItem['tags']): Promise<RepositoryState> => {
     const key = manifestCacheKey(ref.region, ref.repositoryName);
     let text: string | undefined;
+    let unreadable: string | undefined;
     try {
       text = await store.get(key);
-    } catch {
-      text = undefined;
+    } catch (error) {
+      // Said in the report: every manifest is then read from ECR again, which costs calls.
+      const { code, message } = toReportError(ref.region, ref.repositoryName, error);
+      unreadable = `it could not be read (${code}: ${message})`;
     }
-    const cache = decodeManifestCache(text, ref.region, ref.repositoryName);
+    const decoded = decodeManifestCache(text, ref.region, ref.repositoryName);
+    const cache = unreadable === undefined ? decoded : { ...decoded, ignored: unreadable };
     if (cache.ignored !== undefined) {
       warnings.push({
         region: ref.region,

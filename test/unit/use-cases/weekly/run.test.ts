@@ -235,6 +235,29 @@ describe('the weekly run', () => {
       expect(await store.get(key)).toBe(good);
     });
 
+    it('says so when the manifest cache cannot be read, as the manifests are then read again from ECR', async () => {
+      // Arrange: the bucket throttles the read of api's cache in the second week.
+      const registry = ireland();
+      const store = new MemoryObjectStore();
+      await runWeekly(deps(registry, store), run({ runId: 'week-1' }));
+      const key = manifestCacheKey('eu-west-1', 'api');
+      const get = store.get.bind(store);
+      store.get = async (k) => {
+        if (k === key) throw awsError('SlowDown', 'Please reduce your request rate.');
+        return get(k);
+      };
+      registry.calls.length = 0;
+
+      // Act
+      const second = await runWeekly(deps(registry, store), run({ runId: 'week-2' }));
+
+      // Assert
+      expect(registry.callsOf('getManifests').map((c) => c.repositoryName)).toEqual(['api']);
+      expect(second.report.warnings).toContainEqual(
+        expect.objectContaining({ repositoryName: 'api', code: 'ManifestCacheIgnored', message: expect.stringContaining('SlowDown') }),
+      );
+    });
+
     it('reports every repository of a shard that failed after its retries as an error, and the rest as usual', async () => {
       // Arrange: the bucket refuses the result of the shard holding api and batch (sorted: api, batch | etl, kept | ml, web).
       const registry = ireland();
