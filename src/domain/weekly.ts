@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import * as z from 'zod';
+import { InvalidInputError } from './errors';
 import type { InUseEntry, InUseFailure } from './in-use';
 import type { Tag } from './registry';
 import type { RemediationAction } from './remediation';
@@ -20,17 +21,22 @@ export const DEFAULT_BATCH_SIZE = 200;
 /** The most repositories a shard may take: a shard must finish well within one 15-minute invocation. */
 export const MAX_BATCH_SIZE = 1_000;
 
-/** A run's id: the execution's name (or a time-based id for local runs). Safe in an S3 key. */
-const RUN_ID = /^[A-Za-z0-9._-]{1,80}$/;
+/**
+ * A run's id: the execution's name (or a time-based id for local runs). Safe in an S3 key: it starts
+ * with a letter or digit, so it is never `.` or `..`, which tools that copy the bucket to disk read as directories.
+ */
+export const RUN_ID = /^[A-Za-z0-9][A-Za-z0-9._-]{0,79}$/;
 
 /**
  * Checks a run id before it becomes part of a key.
  *
- * @throws Error naming the id when it is empty, too long or holds characters other than letters, digits, `.`, `_` and `-`
+ * @throws InvalidInputError naming the id when it is empty, too long, does not start with a letter or digit, or holds characters other than letters, digits, `.`, `_` and `-`
  */
 export function checkRunId(runId: string): string {
   if (!RUN_ID.test(runId)) {
-    throw new Error(`run id ${JSON.stringify(runId)} must be 1 to 80 letters, digits, ".", "_" or "-"`);
+    throw new InvalidInputError(
+      `run id ${JSON.stringify(runId)} must be 1 to 80 letters, digits, ".", "_" or "-", starting with a letter or digit`,
+    );
   }
   return runId;
 }
@@ -94,6 +100,11 @@ export interface WeeklySettings {
 export interface WeeklyPlan {
   format: typeof PLAN_FORMAT;
   runId: string;
+  /**
+   * This plan's own id: a run id planned again (a re-run under the same id) gets a new one, and
+   * Aggregate takes only the shard results written under it, never an earlier plan's.
+   */
+  planId: string;
   /** When Plan ran, ISO-8601. */
   startedAt: string;
   regions: string[];
@@ -115,6 +126,8 @@ export interface WeeklyPlan {
 export interface ShardResult {
   format: typeof SHARD_FORMAT;
   runId: string;
+  /** The plan it ran under (see {@link WeeklyPlan.planId}). */
+  planId: string;
   /** The items it was given, as `region/name`: Aggregate checks that none went missing. */
   items: string[];
   repositories: RepositoryReport[];
@@ -172,11 +185,11 @@ const resultManifestShape = z.looseObject({
  * The keys of the FAILED and PENDING result files a ResultWriter manifest names (PENDING: children
  * that never ran because the map stopped).
  *
- * @throws Error when the text is not such a manifest
+ * @throws InvalidInputError when the text is not such a manifest
  */
 export function unfinishedResultFiles(text: string): string[] {
   const parsed = resultManifestShape.safeParse(JSON.parse(text));
-  if (!parsed.success) throw new Error('not a Step Functions ResultWriter manifest (no ResultFiles)');
+  if (!parsed.success) throw new InvalidInputError('not a Step Functions ResultWriter manifest (no ResultFiles)');
   return [...(parsed.data.ResultFiles.FAILED ?? []), ...(parsed.data.ResultFiles.PENDING ?? [])].map((f) => f.Key);
 }
 
@@ -210,6 +223,7 @@ const counts = z.record(z.string(), z.number());
 const shardResultShape = z.looseObject({
   format: z.literal(SHARD_FORMAT),
   runId: z.string(),
+  planId: z.string(),
   items: z.array(z.string()),
   repositories: z.array(z.looseObject({ region: z.string(), repositoryName: z.string() })),
   warnings: z.array(z.looseObject({ region: z.string() })),
@@ -224,9 +238,14 @@ const shardResultShape = z.looseObject({
 
 /**
  * Reads a shard's result object. A result of another run, another format or that does not parse is
- * refused with the reason, never half-used: its repositories then count as missing.
+ * refused with the reason, never half-used: its repositories then count as missing. A result of an
+ * earlier plan of the same run id is refused as `stale`.
  */
-export function decodeShardResult(text: string, runId: string): { ok: true; result: ShardResult } | { ok: false; reason: string } {
+export function decodeShardResult(
+  text: string,
+  plan: Pick<WeeklyPlan, 'runId' | 'planId'>,
+): { ok: true; result: ShardResult } | { ok: false; reason: string; stale?: true } {
+  const { runId } = plan;
   let doc: unknown;
   try {
     doc = JSON.parse(text);
@@ -236,17 +255,53 @@ export function decodeShardResult(text: string, runId: string): { ok: true; resu
   const parsed = shardResultShape.safeParse(doc);
   if (!parsed.success) return { ok: false, reason: `not a shard result of format ${SHARD_FORMAT}` };
   if (parsed.data.runId !== runId) return { ok: false, reason: `written by run ${parsed.data.runId}, not ${runId}` };
+  if (parsed.data.planId !== plan.planId) return { ok: false, reason: `written under an earlier plan of run ${runId}`, stale: true };
   return { ok: true, result: parsed.data as unknown as ShardResult };
+}
+
+const itemsShape = z.array(z.looseObject({ region: z.string().min(1), repositoryName: z.string().min(1) }));
+
+/**
+ * Reads a run's items (what Plan wrote next to its plan).
+ *
+ * @throws InvalidInputError saying what is wrong: without them no repository can be accounted for, and retrying will not help
+ */
+export function decodeItems(text: string | undefined, runId: string): WeeklyItem[] {
+  const key = runKeys(runId).items;
+  if (text === undefined) throw new InvalidInputError(`${key} does not exist: run the Plan step of run ${runId} again`);
+  let doc: unknown;
+  try {
+    doc = JSON.parse(text);
+  } catch {
+    throw new InvalidInputError(`${key} is not valid JSON: run the Plan step of run ${runId} again`);
+  }
+  const parsed = itemsShape.safeParse(doc);
+  if (!parsed.success) throw new InvalidInputError(`${key} is not an array of repository items: run the Plan step of run ${runId} again`);
+  return parsed.data as unknown as WeeklyItem[];
 }
 
 /** The parts of a plan the later steps rely on. */
 const planShape = z.looseObject({
   format: z.literal(PLAN_FORMAT),
   runId: z.string(),
+  planId: z.string().min(1),
   startedAt: z.string(),
   regions: z.array(z.string()),
   itemCount: z.number().int().nonnegative(),
-  settings: z.looseObject({ now: z.number(), days: z.number().int().positive(), apply: z.boolean() }),
+  // Every setting a shard or Aggregate reads: a plan missing one would fail deep in a shard, or price the report wrong.
+  settings: z.looseObject({
+    now: z.number(),
+    days: z.number().int().positive(),
+    lintMaxUntaggedDays: z.number().int().positive(),
+    maxUntaggedDays: z.number().int().positive().optional(),
+    pricePerGbMonth: z.number().nonnegative(),
+    selection: z.looseObject({ optOutTag: z.string().min(1), exclude: z.array(z.string()) }),
+    costAllocationTagKeys: z.array(z.string()),
+    archiveAfterDays: z.number().nonnegative(),
+    archivePricePerGbMonth: z.number().nonnegative().nullable(),
+    apply: z.boolean(),
+    guard: z.looseObject({ mode: z.enum(['on', 'off']), horizonDays: z.number().nonnegative(), sources: z.array(z.string()) }).optional(),
+  }),
   errors: z.array(z.looseObject({ region: z.string(), code: z.string(), message: z.string() })),
   warnings: z.array(z.looseObject({ region: z.string() })),
 });
@@ -254,18 +309,18 @@ const planShape = z.looseObject({
 /**
  * Reads a run's plan.
  *
- * @throws Error saying what is wrong: a step cannot run without its plan, and retrying will not help
+ * @throws InvalidInputError saying what is wrong: a step cannot run without its plan, and retrying will not help
  */
 export function decodePlan(text: string | undefined, runId: string): WeeklyPlan {
-  if (text === undefined) throw new Error(`run ${runId} has no plan (runs/${runId}/plan.json): run the Plan step first`);
+  if (text === undefined) throw new InvalidInputError(`run ${runId} has no plan (runs/${runId}/plan.json): run the Plan step first`);
   let doc: unknown;
   try {
     doc = JSON.parse(text);
   } catch {
-    throw new Error(`the plan of run ${runId} is not valid JSON`);
+    throw new InvalidInputError(`the plan of run ${runId} is not valid JSON`);
   }
   const parsed = planShape.safeParse(doc);
-  if (!parsed.success) throw new Error(`the plan of run ${runId} is not a plan of format ${PLAN_FORMAT}`);
-  if (parsed.data.runId !== runId) throw new Error(`runs/${runId}/plan.json belongs to run ${parsed.data.runId}`);
+  if (!parsed.success) throw new InvalidInputError(`the plan of run ${runId} is not a plan of format ${PLAN_FORMAT}`);
+  if (parsed.data.runId !== runId) throw new InvalidInputError(`runs/${runId}/plan.json belongs to run ${parsed.data.runId}`);
   return parsed.data as unknown as WeeklyPlan;
 }

@@ -1,8 +1,9 @@
 import * as z from 'zod';
+import { RUN_ID } from '../domain/weekly';
 
 // The inputs the state machine gives the weekly run's functions (see the state machine in serverless.yml).
 
-const runId = z.string().regex(/^[A-Za-z0-9._-]{1,80}$/, 'a run id: 1 to 80 letters, digits, ".", "_" or "-"');
+const runId = z.string().regex(RUN_ID, 'a run id: 1 to 80 letters, digits, ".", "_" or "-", starting with a letter or digit');
 
 /** Plan: the execution's name as the run id. */
 export const planEvent = z.looseObject({ runId });

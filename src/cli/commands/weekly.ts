@@ -6,6 +6,7 @@ import { S3ReportStore } from '../../adapters/aws/s3-report-store';
 import { TaggingApiTagIndex } from '../../adapters/aws/tagging';
 import { reportRenderer } from '../../adapters/render/report-renderer';
 import { MemoryEventPublisher } from '../../adapters/memory/memory-store';
+import { JanitorError } from '../../domain/errors';
 import { DEFAULT_MAX_UNTAGGED_DAYS, DEFAULT_UNTAGGED_DAYS } from '../../domain/policy';
 import { DEFAULT_BATCH_SIZE, MAX_BATCH_SIZE, checkRunId } from '../../domain/weekly';
 import { runWeekly, type WeeklyRunOutcome } from '../../use-cases/weekly/run';
@@ -92,28 +93,31 @@ export function weeklyCommand(ctx: CliContext): Command {
       checkMaxUntaggedDays(opts.maxUntaggedDays, opts.days);
       checkArchivePrice(opts);
       const runId = runIdOf(opts.runId, ctx.now());
-      const outcome = await runWeekly(await depsOf(opts), {
-        runId,
-        settings: {
-          now: ctx.now(),
-          days: opts.days,
-          lintMaxUntaggedDays: opts.maxUntaggedDays ?? DEFAULT_MAX_UNTAGGED_DAYS,
-          ...(opts.maxUntaggedDays === undefined ? {} : { maxUntaggedDays: opts.maxUntaggedDays }),
-          pricePerGbMonth: opts.pricePerGbMonth,
-          selection: { optOutTag: opts.optOutTag, exclude: opts.exclude },
-          costAllocationTagKeys: opts.groupByTag,
-          archiveAfterDays: opts.archiveAfterDays,
-          archivePricePerGbMonth: opts.archivePricePerGbMonth ?? null,
-          apply: opts.apply,
-          guard: { mode: opts.guard, horizonDays: opts.guardHorizonDays },
-        },
-        batchSize: opts.batchSize,
-        workers: opts.workers,
-        concurrency: opts.concurrency,
-        now: () => ctx.now(),
-        ...(ctx.signal ? { signal: ctx.signal } : {}),
-        onShard: ({ done, total, failed }) => ctx.err(`shard ${done}/${total} done${failed > 0 ? ` (${failed} failed)` : ''}`),
-      });
+      const outcome = await bucketErrorsNamed(
+        opts.bucket,
+        runWeekly(await depsOf(opts), {
+          runId,
+          settings: {
+            now: ctx.now(),
+            days: opts.days,
+            lintMaxUntaggedDays: opts.maxUntaggedDays ?? DEFAULT_MAX_UNTAGGED_DAYS,
+            ...(opts.maxUntaggedDays === undefined ? {} : { maxUntaggedDays: opts.maxUntaggedDays }),
+            pricePerGbMonth: opts.pricePerGbMonth,
+            selection: { optOutTag: opts.optOutTag, exclude: opts.exclude },
+            costAllocationTagKeys: opts.groupByTag,
+            archiveAfterDays: opts.archiveAfterDays,
+            archivePricePerGbMonth: opts.archivePricePerGbMonth ?? null,
+            apply: opts.apply,
+            guard: { mode: opts.guard, horizonDays: opts.guardHorizonDays },
+          },
+          batchSize: opts.batchSize,
+          workers: opts.workers,
+          concurrency: opts.concurrency,
+          now: () => ctx.now(),
+          ...(ctx.signal ? { signal: ctx.signal } : {}),
+          onShard: ({ done, total, failed }) => ctx.err(`shard ${done}/${total} done${failed > 0 ? ` (${failed} failed)` : ''}`),
+        }),
+      );
       ctx.out(opts.format === 'json' ? JSON.stringify(jsonOf(runId, opts, outcome), null, 2) : tableOf(runId, opts, outcome));
       exitOf(ctx, outcome);
     });
@@ -153,6 +157,23 @@ export function weeklyCommand(ctx: CliContext): Command {
       counter,
       ...(inUse ? { inUse } : {}),
     };
+  }
+}
+
+/**
+ * The run's own failures are its bucket's (a shard's and a repository's are in the report): an AWS
+ * error becomes one that names the bucket and the fix, not an unexpected stack trace.
+ */
+async function bucketErrorsNamed<T>(bucket: string, run: Promise<T>): Promise<T> {
+  try {
+    return await run;
+  } catch (error) {
+    if (error instanceof JanitorError || !(error instanceof Error) || !('$metadata' in error)) throw error;
+    throw new JanitorError(
+      `the run's objects in s3://${bucket} could not be read or written (${error.name}: ${error.message}): ` +
+        'check that the bucket exists and that these credentials may read and write it',
+      { cause: error },
+    );
   }
 }
 

@@ -2,6 +2,7 @@ import { pullTimeExclusionWarning } from '../../domain/pull-time-exclusion';
 import type { AuditReport, ReportError, ReportWarning } from '../../domain/report';
 import type { RemediationCounts, ReportEventDetail } from '../../domain/report-event';
 import {
+  decodeItems,
   decodePlan,
   decodeShardResult,
   itemId,
@@ -118,17 +119,29 @@ export async function aggregateWeeklyRun(deps: AggregateDeps, input: AggregateIn
   const problems: string[] = [];
   let results = 0;
   let unusable = 0;
+  let stale = 0;
   for (const key of await deps.store.list(keys.shards)) {
     const text = await deps.store.get(key);
-    const decoded = text === undefined ? { ok: false as const, reason: 'gone' } : decodeShardResult(text, input.runId);
+    const decoded = text === undefined ? { ok: false as const, reason: 'gone' } : decodeShardResult(text, plan);
     if (!decoded.ok) {
-      unusable++;
-      problems.push(`${key}: ${decoded.reason}`);
+      // An earlier plan's results (the run id planned again) are left as they are: this plan's shards answer for its repositories.
+      if ('stale' in decoded) stale++;
+      else {
+        unusable++;
+        problems.push(`${key}: ${decoded.reason}`);
+      }
       continue;
     }
     const shard = decoded.result;
     // A batch's result is read once, even if an earlier attempt's object were ever listed beside it.
     if (shard.items.every((id) => seen.has(id))) continue;
+    // A result that covers some repositories another result covers is not half-used: its others count as missing.
+    const overlap = shard.items.filter((id) => seen.has(id));
+    if (overlap.length > 0) {
+      unusable++;
+      problems.push(`${key}: covers ${overlap.join(', ')}, which another result covers`);
+      continue;
+    }
     results++;
     for (const id of shard.items) seen.add(id);
     parts.repositories.push(...shard.repositories);
@@ -145,7 +158,7 @@ export async function aggregateWeeklyRun(deps: AggregateDeps, input: AggregateIn
   let missing = 0;
   if (seen.size < plan.itemCount || input.mapError !== undefined) {
     const why = await unfinishedItems(deps.store, input, problems);
-    const items = JSON.parse((await deps.store.get(keys.items)) ?? '[]') as WeeklyItem[];
+    const items = decodeItems(await deps.store.get(keys.items), input.runId);
     const general =
       input.mapError === undefined
         ? 'its shard left no result'
@@ -158,6 +171,7 @@ export async function aggregateWeeklyRun(deps: AggregateDeps, input: AggregateIn
       parts.errors.push(missingError(item, reason === undefined ? general : `its shard failed after its retries (${reason})`, reason));
     }
   }
+  if (stale > 0) problems.push(`${stale} result${stale === 1 ? '' : 's'} of an earlier plan of run ${input.runId} left out`);
   if (problems.length > 0) {
     parts.warnings.push({ region: plan.regions[0] ?? '', repositoryName: '', code: 'ShardResultsUnusable', message: problems.join('; ') });
   }

@@ -1,9 +1,11 @@
 import * as z from 'zod';
+import { InvalidInputError } from '../../domain/errors';
 import { InUseCatalog } from '../../domain/in-use';
 import { decodeManifestCache, encodeManifestCache, nextManifestCache, type ManifestIndex } from '../../domain/manifest-cache';
 import type { RepositoryRef, RepositoryState } from '../../domain/registry';
 import type { ReportError, ReportWarning } from '../../domain/report';
 import {
+  MAX_BATCH_SIZE,
   SHARD_FORMAT,
   decodePlan,
   itemId,
@@ -17,6 +19,7 @@ import {
 import type { ObjectStore } from '../../ports/object-store';
 import type { ApiCallCounter, PolicyWriter, RegistryReader } from '../../ports/registry';
 import { repositoryAnalyser, scanRegistries } from '../audit';
+import { toReportError } from '../errors';
 import { readRepositoryState } from '../read-repository';
 import { auditedRepositoryOf, remediateAudited, type AuditedRepository, type GuardOptions, type WritePacing } from '../remediate';
 import { difference } from './plan';
@@ -63,16 +66,25 @@ const itemShape = z.strictObject({
  * Checks a batch's items: the shard's input comes through Step Functions from items.json, and one
  * that does not have an item's shape is a bug to stop on, not to half-run.
  *
- * @throws Error naming the first item that is not one of the plan's regions' repositories
+ * @throws InvalidInputError naming the first item that is not one of the plan's regions' repositories
  */
 export function checkItems(items: unknown, plan: Pick<WeeklyPlan, 'regions' | 'runId'>): WeeklyItem[] {
-  if (!Array.isArray(items) || items.length === 0) throw new Error(`a shard of run ${plan.runId} needs a non-empty array of items`);
+  if (!Array.isArray(items) || items.length === 0)
+    throw new InvalidInputError(`a shard of run ${plan.runId} needs a non-empty array of items`);
+  if (items.length > MAX_BATCH_SIZE) {
+    throw new InvalidInputError(`a batch of ${items.length} items is more than a shard may take (${MAX_BATCH_SIZE}): lower batchSize`);
+  }
+  const seen = new Set<string>();
   return items.map((raw, index) => {
     const parsed = itemShape.safeParse(raw);
-    if (!parsed.success) throw new Error(`item ${index} of the batch is not a repository item: ${parsed.error.issues[0]?.message ?? ''}`);
+    if (!parsed.success)
+      throw new InvalidInputError(`item ${index} of the batch is not a repository item: ${parsed.error.issues[0]?.message ?? ''}`);
     if (!plan.regions.includes(parsed.data.region)) {
-      throw new Error(`item ${index} (${itemId(parsed.data)}) is in ${parsed.data.region}, not one of the run's regions`);
+      throw new InvalidInputError(`item ${index} (${itemId(parsed.data)}) is in ${parsed.data.region}, not one of the run's regions`);
     }
+    // A repository twice would be audited, remediated and counted twice.
+    if (seen.has(itemId(parsed.data))) throw new InvalidInputError(`item ${index} (${itemId(parsed.data)}) is in the batch twice`);
+    seen.add(itemId(parsed.data));
     return parsed.data as WeeklyItem;
   });
 }
@@ -94,12 +106,16 @@ function cachedReader(store: ObjectStore, counts: ShardResult['manifests'], warn
   return async (reader: RegistryReader, ref: RepositoryRef, tags: WeeklyItem['tags']): Promise<RepositoryState> => {
     const key = manifestCacheKey(ref.region, ref.repositoryName);
     let text: string | undefined;
+    let unreadable: string | undefined;
     try {
       text = await store.get(key);
-    } catch {
-      text = undefined;
+    } catch (error) {
+      // Said in the report: every manifest is then read from ECR again, which costs calls.
+      const { code, message } = toReportError(ref.region, ref.repositoryName, error);
+      unreadable = `it could not be read (${code}: ${message})`;
     }
-    const cache = decodeManifestCache(text, ref.region, ref.repositoryName);
+    const decoded = decodeManifestCache(text, ref.region, ref.repositoryName);
+    const cache = unreadable === undefined ? decoded : { ...decoded, ignored: unreadable };
     if (cache.ignored !== undefined) {
       warnings.push({
         region: ref.region,
@@ -205,6 +221,7 @@ export async function auditShard(deps: ShardDeps, runId: string, batch: unknown,
   const result: ShardResult = {
     format: SHARD_FORMAT,
     runId,
+    planId: plan.planId,
     items: items.map(itemId),
     repositories: analyser.parts.repositories,
     warnings: [...analyser.parts.warnings, ...warnings],

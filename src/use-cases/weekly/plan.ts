@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import type { InUseEntry, InUseFailure } from '../../domain/in-use';
 import type { RepositoryRef, Tag } from '../../domain/registry';
 import type { ReportError, ReportWarning } from '../../domain/report';
@@ -133,6 +134,7 @@ export async function planWeeklyRun(deps: PlanDeps, runId: string, settings: Pla
   const plan: WeeklyPlan = {
     format: PLAN_FORMAT,
     runId,
+    planId: randomUUID(),
     startedAt: new Date(startedAt).toISOString(),
     regions,
     settings: settingsOf(settings, deps.inUse?.names),

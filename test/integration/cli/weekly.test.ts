@@ -151,6 +151,15 @@ describe('ecr-janitor weekly (moto)', () => {
     );
   });
 
+  it('names the bucket and the fix when the bucket does not exist, without a stack trace, and prints no report', async () => {
+    const run = await janitor(['weekly', ...moto(), '--bucket', 'no-such-weekly-bucket', '--run-id', 'nobucket-1']);
+
+    expect(run.code).toBe(1);
+    expect(run.stderr).toMatch(/no-such-weekly-bucket/);
+    expect(run.stderr).not.toMatch(/\n\s+at /);
+    expect(run.stdout).toBe('');
+  });
+
   it.each([
     ['a bucket name S3 refuses', ['--bucket', 'Not_A_Bucket'], /--bucket: "Not_A_Bucket" is not an S3 bucket name/],
     ['a batch size past the limit', ['--bucket', BUCKET, '--batch-size', '5000'], /--batch-size/],

@@ -650,6 +650,9 @@ function distributedMap(t: Template): string[] {
 }
 
 /** Each step retries Lambda's own failures with backoff; nothing is retried without bound; a shard's timeout a bounded number of times. */
+/** The errors a step throws for an input that is not what the state machine sends (see weekly-events.ts, domain/weekly.ts). */
+const INPUT_ERRORS = ['StepInputError', 'InvalidInputError'];
+
 function weeklyStepRetries(t: Template): string[] {
   const problems: string[] = [];
   for (const [name, state] of allStates(definitionOf(t)).filter(([, s]) => s.Type === 'Task')) {
@@ -671,6 +674,12 @@ function weeklyStepRetries(t: Template): string[] {
   for (const timedOut of ['States.Timeout', 'Sandbox.Timedout', 'Lambda.Unknown'])
     if (!(shard?.Retry ?? []).some((r) => (r.ErrorEquals ?? []).includes(timedOut)))
       problems.push(`Shard: a shard that times out is not tried again (${timedOut})`);
+  // Retriers match in order and States.TaskFailed takes any error: input errors must be matched first.
+  const shardRetry = shard?.Retry ?? [];
+  const inputErrors = shardRetry.findIndex((r) => INPUT_ERRORS.every((e) => (r.ErrorEquals ?? []).includes(e)) && r.MaxAttempts === 0);
+  const broad = shardRetry.findIndex((r) => (r.ErrorEquals ?? []).some((e) => ['States.ALL', 'States.TaskFailed'].includes(e)));
+  if (inputErrors === -1 || (broad !== -1 && broad < inputErrors))
+    problems.push(`Shard: retries its input errors (${INPUT_ERRORS.join(', ')}), which the same input cannot mend`);
   return problems;
 }
 
@@ -1198,6 +1207,12 @@ const MUTATIONS: Array<[string, CheckName, (t: Template) => void, string]> = [
     'weeklyStepRetries',
     changeDefinition(SHARD, (n) => (n.Retry = asArray(n.Retry as unknown[]).filter((_, i) => i !== 1))),
     'a shard that times out is not tried again',
+  ],
+  [
+    'a shard retried on an input it cannot mend',
+    'weeklyStepRetries',
+    changeDefinition(SHARD, (n) => (n.Retry = asArray(n.Retry as unknown[]).filter((_, i) => i !== 2))),
+    'retries its input errors',
   ],
   [
     'a weekly step nothing invokes',

@@ -107,6 +107,8 @@ describe('the weekly functions', () => {
     it.each([
       ['no run id', {}],
       ['a run id that cannot be part of a key', { runId: '../reports' }],
+      ['a run id that is a parent directory', { runId: '..' }],
+      ['a run id that is the current directory', { runId: '.' }],
     ])('refuses an input with %s, as an error the state machine does not retry', async (_case, event) => {
       const handler = planHandler({ registries: [], store: new MemoryObjectStore(), bucket: 'reports', settings: () => SETTINGS });
       await expect(handler(event)).rejects.toMatchObject({ name: 'StepInputError', message: expect.stringContaining('runId') });

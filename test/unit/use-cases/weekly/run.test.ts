@@ -1,10 +1,11 @@
 import { MemoryEventPublisher, MemoryObjectStore } from '../../../../src/adapters/memory/memory-store';
+import { InvalidInputError } from '../../../../src/domain/errors';
 import type { ImageDetail } from '../../../../src/domain/image';
 import type { Tag } from '../../../../src/domain/registry';
 import type { ReportArtifactFormat, ReportRenderer } from '../../../../src/ports/report';
 import type { RepositoryTagIndex } from '../../../../src/ports/registry';
 import { DEFAULT_OPT_OUT_TAG } from '../../../../src/domain/selection';
-import { manifestCacheKey, runKeys, shardKey, type WeeklyItem } from '../../../../src/domain/weekly';
+import { MAX_BATCH_SIZE, manifestCacheKey, runKeys, shardKey, type WeeklyItem } from '../../../../src/domain/weekly';
 import { audit } from '../../../../src/use-cases/audit';
 import { aggregateWeeklyRun } from '../../../../src/use-cases/weekly/aggregate';
 import { auditShard } from '../../../../src/use-cases/weekly/audit-shard';
@@ -234,6 +235,29 @@ describe('the weekly run', () => {
       expect(await store.get(key)).toBe(good);
     });
 
+    it('says so when the manifest cache cannot be read, as the manifests are then read again from ECR', async () => {
+      // Arrange: the bucket throttles the read of api's cache in the second week.
+      const registry = ireland();
+      const store = new MemoryObjectStore();
+      await runWeekly(deps(registry, store), run({ runId: 'week-1' }));
+      const key = manifestCacheKey('eu-west-1', 'api');
+      const get = store.get.bind(store);
+      store.get = async (k) => {
+        if (k === key) throw awsError('SlowDown', 'Please reduce your request rate.');
+        return get(k);
+      };
+      registry.calls.length = 0;
+
+      // Act
+      const second = await runWeekly(deps(registry, store), run({ runId: 'week-2' }));
+
+      // Assert
+      expect(registry.callsOf('getManifests').map((c) => c.repositoryName)).toEqual(['api']);
+      expect(second.report.warnings).toContainEqual(
+        expect.objectContaining({ repositoryName: 'api', code: 'ManifestCacheIgnored', message: expect.stringContaining('SlowDown') }),
+      );
+    });
+
     it('reports every repository of a shard that failed after its retries as an error, and the rest as usual', async () => {
       // Arrange: the bucket refuses the result of the shard holding api and batch (sorted: api, batch | etl, kept | ml, web).
       const registry = ireland();
@@ -299,6 +323,16 @@ describe('the weekly run', () => {
       ['an empty batch', []],
       ['an item without an ARN', [{ accountId: '1', region: 'eu-west-1', repositoryName: 'x' }]],
       ['an item of another region', [{ accountId: '1', region: 'us-west-2', repositoryName: 'x', repositoryArn: 'arn' }]],
+      ['a repository twice', [0, 1].map(() => ({ accountId: '1', region: 'eu-west-1', repositoryName: 'x', repositoryArn: 'arn' }))],
+      [
+        `more than ${MAX_BATCH_SIZE} items`,
+        Array.from({ length: MAX_BATCH_SIZE + 1 }, (_, i) => ({
+          accountId: '1',
+          region: 'eu-west-1',
+          repositoryName: `r${i}`,
+          repositoryArn: 'arn',
+        })),
+      ],
     ])('refuses %s and writes nothing', async (_case, batch) => {
       // Arrange
       const registry = ireland();
@@ -308,8 +342,32 @@ describe('the weekly run', () => {
       // Act
       const attempt = auditShard({ store, registry: () => ({ reader: registry }) }, 'run-1', batch, { concurrency: 1 });
 
-      // Assert
+      // Assert: an input error, which the state machine does not retry.
       await expect(attempt).rejects.toThrow(/item|batch/);
+      await expect(attempt).rejects.toBeInstanceOf(InvalidInputError);
+      expect(await store.list(runKeys('run-1').shards)).toEqual([]);
+    });
+
+    it.each([
+      ['without its selection', (settings: Record<string, unknown>) => delete settings.selection],
+      ['with a price that is not a number', (settings: Record<string, unknown>) => (settings.pricePerGbMonth = '0.10')],
+      ['with a guard without its horizon', (settings: Record<string, unknown>) => (settings.guard = { mode: 'on', sources: [] })],
+    ])('refuses a plan whose settings are %s, naming the plan, and writes nothing', async (_case, damage) => {
+      // Arrange
+      const registry = ireland();
+      const store = new MemoryObjectStore();
+      await planWeeklyRun({ registries: [{ reader: registry }], store }, 'run-1', SETTINGS, NOW);
+      const items = JSON.parse((await store.get(runKeys('run-1').items)) ?? '[]') as WeeklyItem[];
+      const plan = JSON.parse((await store.get(runKeys('run-1').plan)) ?? '{}') as { settings: Record<string, unknown> };
+      damage(plan.settings);
+      await store.put(runKeys('run-1').plan, JSON.stringify(plan), 'application/json');
+
+      // Act
+      const attempt = auditShard({ store, registry: () => ({ reader: registry }) }, 'run-1', items.slice(0, 2), { concurrency: 1 });
+
+      // Assert
+      await expect(attempt).rejects.toThrow('the plan of run run-1 is not a plan of format');
+      await expect(attempt).rejects.toBeInstanceOf(InvalidInputError);
       expect(await store.list(runKeys('run-1').shards)).toEqual([]);
     });
 
@@ -384,6 +442,84 @@ describe('the weekly run', () => {
       expect(byCode('ShardResultMissing')).toHaveLength(items.length - 2);
       expect(outcome.report.warnings.filter((w) => w.code === 'ShardResultsUnusable')).toEqual([]);
     });
+
+    it('never takes a result of an earlier run under the same run id, so a failed shard is not masked by stale rows', async () => {
+      // Arrange: run-1 once in shards of two, then again in shards of three whose first shard (api, batch, etl) fails.
+      const registry = ireland();
+      const store = new MemoryObjectStore();
+      await runWeekly(deps(registry, store), run());
+      const failing = shardKey(
+        'run-1',
+        ['api', 'batch', 'etl'].map((repositoryName) => ({ region: 'eu-west-1', repositoryName })),
+      );
+      const put = store.put.bind(store);
+      store.put = async (key, body, type) => {
+        if (key === failing) throw awsError('InternalError', 'We encountered an internal error. Please try again.');
+        return put(key, body, type);
+      };
+
+      // Act
+      const again = await runWeekly(deps(registry, store), run({ batchSize: 3 }));
+
+      // Assert
+      expect(again.shardCount).toEqual({ total: 2, failed: 1 });
+      expect(again.report.errors.map((e) => [e.repositoryName, e.code])).toEqual([
+        ['api', 'ShardFailed'],
+        ['batch', 'ShardFailed'],
+        ['etl', 'ShardFailed'],
+      ]);
+      expect(again.report.repositories.map((r) => r.repositoryName).sort()).toEqual(['kept', 'ml', 'web']);
+    });
+
+    it('counts a repository once when two results of the run cover it, and reports the rest of the later one missing', async () => {
+      // Arrange: two shards of the same plan given overlapping batches (api, batch) and (batch, etl).
+      const registry = ireland();
+      const store = new MemoryObjectStore();
+      await planWeeklyRun({ registries: [{ reader: registry }], store }, 'run-1', SETTINGS, NOW);
+      const items = JSON.parse((await store.get(runKeys('run-1').items)) ?? '[]') as WeeklyItem[];
+      const shardDeps = { store, registry: () => ({ reader: registry }) };
+      await auditShard(shardDeps, 'run-1', items.slice(0, 2), { concurrency: 1 });
+      await auditShard(shardDeps, 'run-1', items.slice(1, 3), { concurrency: 1 });
+
+      // Act
+      const outcome = await aggregateWeeklyRun(
+        { store, publish: { store, publisher: new MemoryEventPublisher(), renderer } },
+        { runId: 'run-1' },
+        { generatedAt: NOW },
+      );
+
+      // Assert: every repository of the plan once, as a row or as an error.
+      const rows = outcome.report.repositories.map((r) => r.repositoryName);
+      const errors = outcome.report.errors.map((e) => e.repositoryName);
+      expect(new Set(rows).size).toBe(rows.length);
+      expect([...rows, ...errors].sort()).toEqual(items.map((i) => i.repositoryName).sort());
+      expect(rows).toEqual(expect.arrayContaining(['api', 'batch']));
+      expect(outcome.report.warnings).toContainEqual(expect.objectContaining({ code: 'ShardResultsUnusable' }));
+    });
+
+    it.each([
+      ['missing', undefined, /items\.json.*(missing|does not exist)/],
+      ['not JSON', '[{', /items\.json.*not valid JSON/],
+      ['not an array', '{"Items":[]}', /items\.json.*not an array/],
+    ])(
+      'refuses to report when items.json is %s and a shard left no result, rather than drop its repositories',
+      async (_case, text, why) => {
+        // Arrange: a plan of six repositories, no shard ran, items.json damaged.
+        const store = new MemoryObjectStore();
+        await planWeeklyRun({ registries: [{ reader: ireland() }], store }, 'run-1', SETTINGS, NOW);
+        if (text === undefined) store.objects.delete(runKeys('run-1').items);
+        else await store.put(runKeys('run-1').items, text, 'application/json');
+        const publisher = new MemoryEventPublisher();
+
+        // Act
+        const attempt = aggregateWeeklyRun({ store, publish: { store, publisher, renderer } }, { runId: 'run-1' }, { generatedAt: NOW });
+
+        // Assert
+        await expect(attempt).rejects.toThrow(why);
+        await expect(attempt).rejects.toBeInstanceOf(InvalidInputError);
+        expect(publisher.events).toEqual([]);
+      },
+    );
 
     it('does not use a result it cannot read, and reports its repositories missing', async () => {
       // Arrange
