@@ -29,7 +29,7 @@ export interface PolicyChangeResult {
  *   the default rule merged in) is written back — unless the repository is excluded or opted out,
  *   or the policy changes again meanwhile (with the in-use guard, without the rule when it would
  *   remove an image in use);
- * - otherwise the repository is remediated from the stored policy, as any other.
+ * - otherwise the repository is remediated from the stored policy, like every other.
  *
  * @example const { action, restoredTeamWrite } = await handlePolicyChange(target, ref, { eventName, policyText, calledAt }, options);
  */

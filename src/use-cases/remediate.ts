@@ -419,7 +419,7 @@ export async function remediateRepository(
 
 /**
  * Puts back a team's policy that a janitor write replaced (see `isLostTeamWrite`): writes the team's
- * text with the default rule merged in, through the same checks as any write — but only while the
+ * text with the default rule merged in, through the same checks as every write — but only while the
  * janitor's write is still what is stored. A policy that changed again since is left alone (the
  * newer write stands) as `skipped-changed`. The rule is stamped with the team's call time, not the
  * read time: the text merged into is as of that call, so a second team call that the same janitor
