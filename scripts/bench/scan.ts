@@ -24,6 +24,7 @@ import {
   minimumCalls,
   SIMULATED_OPERATIONS,
   type OperationLimits,
+  type SimulatedAuditOptions,
   type SimulatedImage,
 } from './ecr-simulator';
 import { WORKLOAD_OPERATIONS, WorkloadServer, generateWorkloads, minimumWorkloadCalls, type WorkloadOperation } from './workload-simulator';
@@ -127,6 +128,17 @@ function heldBy(build: () => unknown): number {
 }
 const RETRY_MODE = process.env.BENCH_RETRY_MODE === 'standard' ? 'standard' : 'adaptive';
 
+/** What the audit and the guard's run share: the server's buckets and latency, and the client as configured. */
+function runOver(registry: GeneratedRegistry): Pick<SimulatedAuditOptions, 'registry' | 'limits' | 'latency' | 'concurrency' | 'client'> {
+  return {
+    registry,
+    limits: LIMITS,
+    latency: LATENCY,
+    concurrency: CONCURRENCY,
+    client: { ...(CLIENT_SHARE > 0 ? { rateLimits: CLIENT_LIMITS } : {}), retryMode: RETRY_MODE },
+  };
+}
+
 async function main(): Promise<void> {
   // Generated on demand: each repository is made when a call asks for it, from the seed alone.
   const registry = new GeneratedRegistry({ repositories: REPOSITORIES, images: IMAGES, seed: 42 });
@@ -139,11 +151,7 @@ async function main(): Promise<void> {
   );
 
   const result = await auditAgainstSimulator({
-    registry,
-    limits: LIMITS,
-    latency: LATENCY,
-    concurrency: CONCURRENCY,
-    client: { ...(CLIENT_SHARE > 0 ? { rateLimits: CLIENT_LIMITS } : {}), retryMode: RETRY_MODE },
+    ...runOver(registry),
     reader: BATCHES === undefined ? {} : { manifestBatchesInFlight: BATCHES },
   });
 
@@ -204,11 +212,7 @@ async function guardPhase(registry: GeneratedRegistry): Promise<{ figures: Recor
   const workloads = generateWorkloads(registry, WORKLOADS, rng(7));
   const minimum = minimumWorkloadCalls(workloads);
   const result = await auditAgainstSimulator({
-    registry,
-    limits: LIMITS,
-    latency: LATENCY,
-    concurrency: CONCURRENCY,
-    client: { ...(CLIENT_SHARE > 0 ? { rateLimits: CLIENT_LIMITS } : {}), retryMode: RETRY_MODE },
+    ...runOver(registry),
     workloads: new WorkloadServer(workloads, registry),
     workloadLimits: WORKLOAD_LIMITS,
     guard: true,
@@ -234,7 +238,6 @@ async function guardPhase(registry: GeneratedRegistry): Promise<{ figures: Recor
   }
   const kept = guard.audited.filter((a) => a.images !== undefined);
   const keptImages = kept.reduce((n, a) => n + (a.images?.length ?? 0), 0);
-  // Memory: the compact images the run keeps, against the full images of the same repositories.
   // Memory: what the run keeps for the guard, measured by dropping it, against the full images of the same repositories.
   const withKept = heapUsed();
   for (const a of kept) delete a.images;
@@ -263,7 +266,7 @@ async function guardPhase(registry: GeneratedRegistry): Promise<{ figures: Recor
   };
   console.error(
     `guard: ${WORKLOADS.clusters} clusters, ${WORKLOADS.services} services, ${WORKLOADS.tasks} tasks, ${minimum.GetFunction} image-function versions: ` +
-      `${minimum.total} calls (${(result.calls.total ?? 0) - minimumCalls(registry).total} counted), scan ${figures.scanMs} ms, judging every write ${figures.remediationMs} ms; ` +
+      `${minimum.total} calls (${(result.calls.total ?? 0) - auditMinimum.total} counted), scan ${figures.scanMs} ms, judging every write ${figures.remediationMs} ms; ` +
       `outcomes ${JSON.stringify(guard.outcomes)}; kept ${keptImages} images of ${kept.length} repositories: ${figures.keptMiB} MiB (full images: ${figures.fullImagesMiB} MiB)`,
   );
   return { figures, problems };
