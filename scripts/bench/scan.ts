@@ -13,11 +13,13 @@
 // Knobs for experiments (environment): BENCH_REPOSITORIES, BENCH_IMAGES, BENCH_SCALE,
 // BENCH_CONCURRENCY, BENCH_CLIENT_SHARE (0 = no client-side limits, the production default),
 // BENCH_RETRY_MODE (adaptive | standard), BENCH_BATCHES (BatchGetImage calls in flight per repository).
-import { MAX_RATE_LIMIT, type RateLimits } from '../../src/adapters/aws/rate-limiter';
+import type { RateLimits } from '../../src/adapters/aws/rate-limiter';
 import type { ImageDetail } from '../../src/domain/image';
 import { rng } from '../lib/random';
 import {
   auditAgainstSimulator,
+  bucketsOf,
+  clientLimitsOf,
   floorMs,
   GeneratedRegistry,
   imageTotal,
@@ -44,26 +46,13 @@ const BASE_RATES: Record<(typeof SIMULATED_OPERATIONS)[number], number> = {
   ListTagsForResource: 20,
   BatchGetImage: 2_000,
 };
-/** The server's buckets of `rates`: the scaled rate, and a burst of one second's worth. */
-function bucketsOf<K extends string>(rates: Readonly<Record<K, number>>): Record<K, { ratePerSecond: number; burst: number }> {
-  return Object.fromEntries(
-    Object.entries<number>(rates).map(([op, rate]) => [op, { ratePerSecond: rate * SCALE, burst: rate * SCALE }]),
-  ) as Record<K, { ratePerSecond: number; burst: number }>;
-}
-const LIMITS: OperationLimits = bucketsOf(BASE_RATES);
+const LIMITS: OperationLimits = bucketsOf(BASE_RATES, SCALE);
 /** Round trips take 20-60 ms, drawn deterministically per request. */
 const LATENCY = { minMs: 20, maxMs: 60 };
 
 /** The client's limits: a share of each server rate, with a burst of 50 ms' worth. */
 const CLIENT_SHARE = Number(process.env.BENCH_CLIENT_SHARE ?? 0.95);
-// An operation whose rate is above what a client-side limit accepts (BatchGetImage's, scaled) is
-// left unlimited, as an operator would: the client cannot reach it anyway.
-const CLIENT_LIMITS: RateLimits = Object.fromEntries(
-  SIMULATED_OPERATIONS.filter((op) => LIMITS[op].ratePerSecond * CLIENT_SHARE <= MAX_RATE_LIMIT).map((op) => [
-    op,
-    { perSecond: LIMITS[op].ratePerSecond * CLIENT_SHARE, burst: Math.max(1, Math.round(LIMITS[op].ratePerSecond * 0.05)) },
-  ]),
-);
+const CLIENT_LIMITS: RateLimits = clientLimitsOf(LIMITS, CLIENT_SHARE);
 // Repositories in flight = repositories a second × seconds a repository (Little's law). A repository
 // costs one call of each per-repository operation, so it can go no faster than DescribeImages' rate;
 // its critical path is at least two round trips (DescribeImages, then BatchGetImage); doubled for
@@ -92,7 +81,7 @@ const WORKLOAD_RATES: Record<WorkloadOperation, number> = {
   ListFunctions: 15,
   GetFunction: 100,
 };
-const WORKLOAD_LIMITS = bucketsOf(WORKLOAD_RATES);
+const WORKLOAD_LIMITS = bucketsOf(WORKLOAD_RATES, SCALE);
 
 /** Heap in use after a full collection, in bytes (run with --expose-gc, as `npm run bench:scan` does). */
 function heapUsed(): number {
