@@ -19,6 +19,7 @@ import type { ImageDetail } from '../src/domain/image';
 import { parseManifest } from '../src/domain/image';
 import { formatProblem, parsePolicy } from '../src/domain/policy';
 import type { SnapshotFile, Tag } from '../src/domain/registry';
+import { MEDIA_TYPES as MT } from './emulator/media-types';
 
 /** The time the snapshot claims to be captured at; every event happens before it. */
 export const DEMO_BASE_TIME = '2026-11-01T00:00:00.000Z';
@@ -27,21 +28,6 @@ const DAY = 86_400_000;
 const HOUR = 3_600_000;
 const ACCOUNT_ID = '123456789012';
 const SEED = 20_261_101;
-
-const MT = {
-  dockerManifest: 'application/vnd.docker.distribution.manifest.v2+json',
-  dockerConfig: 'application/vnd.docker.container.image.v1+json',
-  dockerLayer: 'application/vnd.docker.image.rootfs.diff.tar.gzip',
-  ociManifest: 'application/vnd.oci.image.manifest.v1+json',
-  ociIndex: 'application/vnd.oci.image.index.v1+json',
-  ociConfig: 'application/vnd.oci.image.config.v1+json',
-  ociLayer: 'application/vnd.oci.image.layer.v1.tar+gzip',
-  ociEmpty: 'application/vnd.oci.empty.v1+json',
-  inToto: 'application/vnd.in-toto+json',
-  cosignSig: 'application/vnd.dev.cosign.artifact.sig.v1+json',
-  cosignSimpleSigning: 'application/vnd.dev.cosign.simplesigning.v1+json',
-  spdx: 'application/spdx+json',
-} as const;
 
 // ---------------------------------------------------------------------------------------------
 // Determinism helpers
@@ -250,7 +236,7 @@ function indexManifest(
 /** A cosign-style signature or an SBOM stored as an OCI 1.1 referrer of `subject`. */
 function referrer(rng: Random, kind: 'signature' | 'sbom', subject: Built, pushedAt: number): Built {
   const empty = { digest: `sha256:${sha256('{}')}`, size: 2 };
-  const artifactType = kind === 'signature' ? MT.cosignSig : MT.spdx;
+  const artifactType = kind === 'signature' ? MT.cosignSignature : MT.spdx;
   const layer =
     kind === 'signature'
       ? descriptor(

@@ -16,6 +16,7 @@ import type { HttpHandlerOptions, HttpRequest, HttpResponse, RequestHandler } fr
 import { CallCounter } from '../../src/adapters/aws/call-counter';
 import { createEcrClient, type EcrClientOptions } from '../../src/adapters/aws/clients';
 import { EcrRegistry, type EcrRegistryOptions } from '../../src/adapters/aws/ecr';
+import { MAX_RATE_LIMIT, type RateLimits } from '../../src/adapters/aws/rate-limiter';
 import type { AuditReport } from '../../src/domain/report';
 import { DEFAULT_OPT_OUT_TAG } from '../../src/domain/selection';
 import { createWorkloadScannerPool } from '../../src/adapters/aws/workload-scanners';
@@ -117,6 +118,32 @@ export function floorMs(calls: Readonly<Record<string, number>>, limits: Operati
     floor = Math.max(floor, ((calls[operation] ?? 0) / limit.ratePerSecond) * 1000);
   }
   return floor;
+}
+
+/**
+ * The server's buckets for per-second `rates` multiplied by `scale`: that rate, and a burst of one second's worth.
+ *
+ * @example const limits: OperationLimits = bucketsOf({ DescribeImages: 20, …}, 5);
+ */
+export function bucketsOf<K extends string>(rates: Readonly<Record<K, number>>, scale: number): Record<K, OperationLimit> {
+  return Object.fromEntries(
+    Object.entries<number>(rates).map(([op, rate]) => [op, { ratePerSecond: rate * scale, burst: rate * scale }]),
+  ) as Record<K, OperationLimit>;
+}
+
+/**
+ * Client-side limits as an operator who knows the account's rates would set them: `share` of each
+ * server rate, with a burst of 50 ms' worth (at least one). An operation whose limited rate is above
+ * what a client-side limit accepts is left unlimited: the client cannot reach it anyway.
+ *
+ * @example const clientLimits = clientLimitsOf(limits, 0.95);
+ */
+export function clientLimitsOf(limits: Readonly<Record<string, OperationLimit>>, share: number): RateLimits {
+  return Object.fromEntries(
+    Object.entries(limits)
+      .filter(([, limit]) => limit.ratePerSecond * share <= MAX_RATE_LIMIT)
+      .map(([op, limit]) => [op, { perSecond: limit.ratePerSecond * share, burst: Math.max(1, Math.round(limit.ratePerSecond * 0.05)) }]),
+  );
 }
 
 /** What answers the ECS (awsJson1_1) and Lambda (restJson1) calls of a simulated region. */

@@ -26,8 +26,8 @@ import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { getHeapStatistics } from 'node:v8';
-import { MAX_RATE_LIMIT, type RateLimits } from '../../src/adapters/aws/rate-limiter';
-import { SERVED_OPERATIONS, type OperationLimits } from './ecr-simulator';
+import type { RateLimits } from '../../src/adapters/aws/rate-limiter';
+import { SERVED_OPERATIONS, bucketsOf, clientLimitsOf, type OperationLimits } from './ecr-simulator';
 import { FileObjectStore } from './file-store';
 import { problemsOf, runScaleBench, type RunFigures } from './weekly-scale';
 
@@ -54,17 +54,10 @@ const BASE_RATES: Record<(typeof SERVED_OPERATIONS)[number], number> = {
   GetResources: 10,
 };
 /** The server's buckets: the scaled rate, and a burst of one second's worth. */
-const LIMITS = Object.fromEntries(
-  Object.entries(BASE_RATES).map(([op, rate]) => [op, { ratePerSecond: rate * SCALE, burst: rate * SCALE }]),
-) as OperationLimits;
+const LIMITS: OperationLimits = bucketsOf(BASE_RATES, SCALE);
 const LATENCY = { minMs: 20, maxMs: 60 };
 /** The client's limits: 95% of each server rate, a burst of 50 ms' worth; none above what a client limit accepts. */
-const CLIENT_LIMITS: RateLimits = Object.fromEntries(
-  SERVED_OPERATIONS.filter((op) => BASE_RATES[op] * SCALE * 0.95 <= MAX_RATE_LIMIT).map((op) => [
-    op,
-    { perSecond: BASE_RATES[op] * SCALE * 0.95, burst: Math.max(1, Math.round(BASE_RATES[op] * SCALE * 0.05)) },
-  ]),
-);
+const CLIENT_LIMITS: RateLimits = clientLimitsOf(LIMITS, 0.95);
 // Repositories in flight over all workers = repositories a second × seconds a repository (Little's
 // law): a repository costs a GetLifecyclePolicy (two more and a write when its policy is written),
 // so it goes no faster than that rate; its critical path is a few round trips — doubled for queueing.

@@ -13,17 +13,20 @@
 // Knobs for experiments (environment): BENCH_REPOSITORIES, BENCH_IMAGES, BENCH_SCALE,
 // BENCH_CONCURRENCY, BENCH_CLIENT_SHARE (0 = no client-side limits, the production default),
 // BENCH_RETRY_MODE (adaptive | standard), BENCH_BATCHES (BatchGetImage calls in flight per repository).
-import { MAX_RATE_LIMIT, type RateLimits } from '../../src/adapters/aws/rate-limiter';
+import type { RateLimits } from '../../src/adapters/aws/rate-limiter';
 import type { ImageDetail } from '../../src/domain/image';
 import { rng } from '../lib/random';
 import {
   auditAgainstSimulator,
+  bucketsOf,
+  clientLimitsOf,
   floorMs,
   GeneratedRegistry,
   imageTotal,
   minimumCalls,
   SIMULATED_OPERATIONS,
   type OperationLimits,
+  type SimulatedAuditOptions,
   type SimulatedImage,
 } from './ecr-simulator';
 import { WORKLOAD_OPERATIONS, WorkloadServer, generateWorkloads, minimumWorkloadCalls, type WorkloadOperation } from './workload-simulator';
@@ -43,26 +46,13 @@ const BASE_RATES: Record<(typeof SIMULATED_OPERATIONS)[number], number> = {
   ListTagsForResource: 20,
   BatchGetImage: 2_000,
 };
-/** The server's buckets of `rates`: the scaled rate, and a burst of one second's worth. */
-function bucketsOf<K extends string>(rates: Readonly<Record<K, number>>): Record<K, { ratePerSecond: number; burst: number }> {
-  return Object.fromEntries(
-    Object.entries<number>(rates).map(([op, rate]) => [op, { ratePerSecond: rate * SCALE, burst: rate * SCALE }]),
-  ) as Record<K, { ratePerSecond: number; burst: number }>;
-}
-const LIMITS: OperationLimits = bucketsOf(BASE_RATES);
+const LIMITS: OperationLimits = bucketsOf(BASE_RATES, SCALE);
 /** Round trips take 20-60 ms, drawn deterministically per request. */
 const LATENCY = { minMs: 20, maxMs: 60 };
 
 /** The client's limits: a share of each server rate, with a burst of 50 ms' worth. */
 const CLIENT_SHARE = Number(process.env.BENCH_CLIENT_SHARE ?? 0.95);
-// An operation whose rate is above what a client-side limit accepts (BatchGetImage's, scaled) is
-// left unlimited, as an operator would: the client cannot reach it anyway.
-const CLIENT_LIMITS: RateLimits = Object.fromEntries(
-  SIMULATED_OPERATIONS.filter((op) => LIMITS[op].ratePerSecond * CLIENT_SHARE <= MAX_RATE_LIMIT).map((op) => [
-    op,
-    { perSecond: LIMITS[op].ratePerSecond * CLIENT_SHARE, burst: Math.max(1, Math.round(LIMITS[op].ratePerSecond * 0.05)) },
-  ]),
-);
+const CLIENT_LIMITS: RateLimits = clientLimitsOf(LIMITS, CLIENT_SHARE);
 // Repositories in flight = repositories a second × seconds a repository (Little's law). A repository
 // costs one call of each per-repository operation, so it can go no faster than DescribeImages' rate;
 // its critical path is at least two round trips (DescribeImages, then BatchGetImage); doubled for
@@ -91,7 +81,7 @@ const WORKLOAD_RATES: Record<WorkloadOperation, number> = {
   ListFunctions: 15,
   GetFunction: 100,
 };
-const WORKLOAD_LIMITS = bucketsOf(WORKLOAD_RATES);
+const WORKLOAD_LIMITS = bucketsOf(WORKLOAD_RATES, SCALE);
 
 /** Heap in use after a full collection, in bytes (run with --expose-gc, as `npm run bench:scan` does). */
 function heapUsed(): number {
@@ -127,6 +117,17 @@ function heldBy(build: () => unknown): number {
 }
 const RETRY_MODE = process.env.BENCH_RETRY_MODE === 'standard' ? 'standard' : 'adaptive';
 
+/** What the audit and the guard's run share: the server's buckets and latency, and the client as configured. */
+function runOver(registry: GeneratedRegistry): Pick<SimulatedAuditOptions, 'registry' | 'limits' | 'latency' | 'concurrency' | 'client'> {
+  return {
+    registry,
+    limits: LIMITS,
+    latency: LATENCY,
+    concurrency: CONCURRENCY,
+    client: { ...(CLIENT_SHARE > 0 ? { rateLimits: CLIENT_LIMITS } : {}), retryMode: RETRY_MODE },
+  };
+}
+
 async function main(): Promise<void> {
   // Generated on demand: each repository is made when a call asks for it, from the seed alone.
   const registry = new GeneratedRegistry({ repositories: REPOSITORIES, images: IMAGES, seed: 42 });
@@ -139,11 +140,7 @@ async function main(): Promise<void> {
   );
 
   const result = await auditAgainstSimulator({
-    registry,
-    limits: LIMITS,
-    latency: LATENCY,
-    concurrency: CONCURRENCY,
-    client: { ...(CLIENT_SHARE > 0 ? { rateLimits: CLIENT_LIMITS } : {}), retryMode: RETRY_MODE },
+    ...runOver(registry),
     reader: BATCHES === undefined ? {} : { manifestBatchesInFlight: BATCHES },
   });
 
@@ -204,11 +201,7 @@ async function guardPhase(registry: GeneratedRegistry): Promise<{ figures: Recor
   const workloads = generateWorkloads(registry, WORKLOADS, rng(7));
   const minimum = minimumWorkloadCalls(workloads);
   const result = await auditAgainstSimulator({
-    registry,
-    limits: LIMITS,
-    latency: LATENCY,
-    concurrency: CONCURRENCY,
-    client: { ...(CLIENT_SHARE > 0 ? { rateLimits: CLIENT_LIMITS } : {}), retryMode: RETRY_MODE },
+    ...runOver(registry),
     workloads: new WorkloadServer(workloads, registry),
     workloadLimits: WORKLOAD_LIMITS,
     guard: true,
@@ -234,7 +227,6 @@ async function guardPhase(registry: GeneratedRegistry): Promise<{ figures: Recor
   }
   const kept = guard.audited.filter((a) => a.images !== undefined);
   const keptImages = kept.reduce((n, a) => n + (a.images?.length ?? 0), 0);
-  // Memory: the compact images the run keeps, against the full images of the same repositories.
   // Memory: what the run keeps for the guard, measured by dropping it, against the full images of the same repositories.
   const withKept = heapUsed();
   for (const a of kept) delete a.images;
@@ -263,7 +255,7 @@ async function guardPhase(registry: GeneratedRegistry): Promise<{ figures: Recor
   };
   console.error(
     `guard: ${WORKLOADS.clusters} clusters, ${WORKLOADS.services} services, ${WORKLOADS.tasks} tasks, ${minimum.GetFunction} image-function versions: ` +
-      `${minimum.total} calls (${(result.calls.total ?? 0) - minimumCalls(registry).total} counted), scan ${figures.scanMs} ms, judging every write ${figures.remediationMs} ms; ` +
+      `${minimum.total} calls (${(result.calls.total ?? 0) - auditMinimum.total} counted), scan ${figures.scanMs} ms, judging every write ${figures.remediationMs} ms; ` +
       `outcomes ${JSON.stringify(guard.outcomes)}; kept ${keptImages} images of ${kept.length} repositories: ${figures.keptMiB} MiB (full images: ${figures.fullImagesMiB} MiB)`,
   );
   return { figures, problems };

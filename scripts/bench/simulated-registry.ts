@@ -5,6 +5,7 @@
 // cost no more memory than 2,000. What the registry must remember — policies written by
 // PutLifecyclePolicy, the images pushed in a later week — is kept as small overlays.
 import { hash } from 'node:crypto';
+import { MEDIA_TYPES as MEDIA } from '../emulator/media-types';
 import { hex, rng } from '../lib/random';
 
 /** A resource tag, as ECR returns it. */
@@ -105,18 +106,6 @@ function pick<T>(random: () => number, items: readonly T[]): T {
 }
 
 const DAY = 86_400_000;
-const MEDIA = {
-  ociManifest: 'application/vnd.oci.image.manifest.v1+json',
-  ociIndex: 'application/vnd.oci.image.index.v1+json',
-  ociConfig: 'application/vnd.oci.image.config.v1+json',
-  ociLayer: 'application/vnd.oci.image.layer.v1.tar+gzip',
-  ociEmpty: 'application/vnd.oci.empty.v1+json',
-  dockerManifest: 'application/vnd.docker.distribution.manifest.v2+json',
-  dockerList: 'application/vnd.docker.distribution.manifest.list.v2+json',
-  dockerConfig: 'application/vnd.docker.container.image.v1+json',
-  dockerLayer: 'application/vnd.docker.image.rootfs.diff.tar.gzip',
-  cosignSignature: 'application/vnd.dev.cosign.artifact.sig.v1+json',
-} as const;
 
 interface Blob {
   digest: string;
@@ -259,7 +248,7 @@ function generateImages(count: number, random: () => number, now: number, option
       const children = [manifest(pushed, 'linux/amd64'), manifest(pushed, 'linux/arm64')];
       const text = JSON.stringify({
         schemaVersion: 2,
-        mediaType: docker ? MEDIA.dockerList : MEDIA.ociIndex,
+        mediaType: docker ? MEDIA.dockerManifestList : MEDIA.ociIndex,
         manifests: children.map((c, i) => ({
           mediaType: c.mediaType,
           digest: c.digest,
@@ -272,7 +261,7 @@ function generateImages(count: number, random: () => number, now: number, option
         tags: [nextTag()],
         pushedAt: pushed,
         sizeInBytes: Math.max(...children.map((c) => c.sizeInBytes)),
-        mediaType: docker ? MEDIA.dockerList : MEDIA.ociIndex,
+        mediaType: docker ? MEDIA.dockerManifestList : MEDIA.ociIndex,
         manifest: text,
         status: 'ACTIVE',
       });
@@ -285,7 +274,7 @@ function generateImages(count: number, random: () => number, now: number, option
         mediaType: MEDIA.ociManifest,
         artifactType: MEDIA.cosignSignature,
         config: { mediaType: MEDIA.ociEmpty, digest: sha256('{}'), size: 2 },
-        layers: [{ mediaType: 'application/vnd.dev.cosign.simplesigning.v1+json', digest: layer.digest, size: layer.size }],
+        layers: [{ mediaType: MEDIA.cosignSimpleSigning, digest: layer.digest, size: layer.size }],
         subject: { mediaType: subject.mediaType, digest: subject.digest, size: subject.manifest.length },
       });
       images.push({

@@ -41,17 +41,28 @@ export type WeeklyCalls = Record<(typeof SERVED_OPERATIONS)[number], number> & {
  * the tags just before it, PutLifecyclePolicy, and the read-back after it.
  */
 export function minimumWeeklyCalls(registry: GeneratedRegistry, manifests: 'all' | 'new'): WeeklyCalls {
+  return weekOf(registry, manifests).minimum;
+}
+
+/** One pass over `registry`: {@link minimumWeeklyCalls}, and the images it holds and those pushed this week. */
+function weekOf(registry: GeneratedRegistry, manifests: 'all' | 'new'): { minimum: WeeklyCalls; images: number; newImages: number } {
   let tagged = 0;
   let writes = 0;
   let describeImages = 0;
   let batchGetImage = 0;
+  let images = 0;
+  let newImages = 0;
   for (let i = 0; i < registry.size; i++) {
     const repository = registry.repositoryAt(i);
     if (repository.tags.length > 0) tagged++;
     const { status, invalid } = policyStatusOf(repository.policy ?? null);
     if (status !== 'ok' && invalid === undefined && !isOptedOut(repository.tags, DEFAULT_OPT_OUT_TAG)) writes++;
-    describeImages += Math.max(1, Math.ceil(registry.imageCountAt(i) / 1000));
-    batchGetImage += Math.ceil((manifests === 'all' ? registry.imageCountAt(i) : registry.newImageCountAt(i)) / 100);
+    const count = registry.imageCountAt(i);
+    const pushed = registry.newImageCountAt(i);
+    images += count;
+    newImages += pushed;
+    describeImages += Math.max(1, Math.ceil(count / 1000));
+    batchGetImage += Math.ceil((manifests === 'all' ? count : pushed) / 100);
   }
   const counts = {
     DescribeRepositories: Math.max(1, Math.ceil(registry.size / 1000)),
@@ -62,7 +73,7 @@ export function minimumWeeklyCalls(registry: GeneratedRegistry, manifests: 'all'
     DescribeImages: describeImages,
     BatchGetImage: batchGetImage,
   };
-  return { ...counts, total: Object.values(counts).reduce((s, n) => s + n, 0) };
+  return { minimum: { ...counts, total: Object.values(counts).reduce((s, n) => s + n, 0) }, images, newImages };
 }
 
 /** How to run the scale benchmark. */
@@ -164,13 +175,7 @@ export async function runScaleBench(options: ScaleBenchOptions): Promise<ScaleBe
   const progress = options.onProgress ?? (() => undefined);
 
   const weekly = async (week: number): Promise<RunFigures> => {
-    const minimum = minimumWeeklyCalls(registry, week === 1 ? 'all' : 'new');
-    let images = 0;
-    let newImages = 0;
-    for (let i = 0; i < registry.size; i++) {
-      images += registry.imageCountAt(i);
-      newImages += registry.newImageCountAt(i);
-    }
+    const { minimum, images, newImages } = weekOf(registry, week === 1 ? 'all' : 'new');
     const counter = new CallCounter();
     const client = { credentials: CREDENTIALS, requestHandler: simulator, counter, retryMode: options.retryMode ?? 'adaptive' };
     const { GetResources: tagLimit, ...ecrLimits } = options.clientLimits ?? {};

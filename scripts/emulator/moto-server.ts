@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 
 /** The only address the server listens on: nothing here is reachable from another machine. */
-export const MOTO_HOST = '127.0.0.1';
+const MOTO_HOST = '127.0.0.1';
 
 const READY_TIMEOUT_MS = 30_000;
 const STOP_TIMEOUT_MS = 5_000;
@@ -116,7 +116,7 @@ export async function stopMotoServer(child: ChildProcess): Promise<void> {
 }
 
 /** A port that was free a moment ago on 127.0.0.1 (the OS picks it). */
-export function freePort(): Promise<number> {
+function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const server = createServer();
     server.unref();

@@ -23,6 +23,26 @@ function listen(server: ReturnType<typeof createTcpServer> | ReturnType<typeof c
   });
 }
 
+/** Starts `server` on 127.0.0.1: `received` counts its requests, `release` drops what it holds open before it closes. */
+async function started(
+  server: ReturnType<typeof createTcpServer> | ReturnType<typeof createHttpServer>,
+  received: () => number,
+  release: () => void,
+): Promise<LocalServer> {
+  const endpoint = await listen(server);
+  return {
+    endpoint,
+    get received() {
+      return received();
+    },
+    close: () =>
+      new Promise((resolve) => {
+        release();
+        server.close(() => resolve());
+      }),
+  };
+}
+
 /**
  * A server that accepts every connection and never answers: what a hung endpoint (or a black-holed
  * proxy) looks like to the SDK.
@@ -38,18 +58,13 @@ export async function silentServer(): Promise<LocalServer> {
     socket.on('close', () => sockets.delete(socket));
     socket.resume(); // read and drop the request, answer nothing
   });
-  const endpoint = await listen(server);
-  return {
-    endpoint,
-    get received() {
-      return received;
+  return started(
+    server,
+    () => received,
+    () => {
+      for (const socket of sockets) socket.destroy();
     },
-    close: () =>
-      new Promise((resolve) => {
-        for (const socket of sockets) socket.destroy();
-        server.close(() => resolve());
-      }),
-  };
+  );
 }
 
 /** How the slow ECR server answers. */
@@ -96,19 +111,14 @@ export async function slowEcrServer(options: SlowEcrOptions): Promise<LocalServe
     }, options.delayMs);
     timers.add(timer);
   });
-  const endpoint = await listen(server);
-  return {
-    endpoint,
-    get received() {
-      return received;
+  return started(
+    server,
+    () => received,
+    () => {
+      for (const timer of timers) clearTimeout(timer);
+      server.closeAllConnections();
     },
-    close: () =>
-      new Promise((resolve) => {
-        for (const timer of timers) clearTimeout(timer);
-        server.closeAllConnections();
-        server.close(() => resolve());
-      }),
-  };
+  );
 }
 
 /** A request as the fault proxy sees it, to decide whether to fail it. */
