@@ -271,7 +271,7 @@ export interface AtRiskImage {
 }
 
 /** The consumer the guard names for every image of a region whose workloads could not be read. */
-export function unknownConsumer(failures: readonly InUseFailure[]): string {
+function unknownConsumer(failures: readonly InUseFailure[]): string {
   const sources = [...new Set(failures.map((f) => f.source))].sort();
   return `unknown:${sources.join(',')} could not be read`;
 }
