@@ -194,17 +194,8 @@ export class InUseCatalog {
     for (const entry of entries) {
       this.all.push(entry);
       const key = `${entry.accountId ?? ANY}|${entry.region ?? ANY}|${entry.repositoryName ?? ANY}`;
-      let digests = this.byKey.get(key);
-      if (!digests) {
-        digests = new Map();
-        this.byKey.set(key, digests);
-      }
-      let consumers = digests.get(entry.imageDigest);
-      if (!consumers) {
-        consumers = new Set();
-        digests.set(entry.imageDigest, consumers);
-      }
-      consumers.add(entry.consumer);
+      const digests = entryOf(this.byKey, key, () => new Map<string, Set<string>>());
+      entryOf(digests, entry.imageDigest, () => new Set<string>()).add(entry.consumer);
     }
     return this;
   }
@@ -246,18 +237,29 @@ export class InUseCatalog {
           const digests = this.byKey.get(`${account}|${region}|${name}`);
           if (!digests) continue;
           for (const [digest, consumers] of digests) {
-            let merged = out.get(digest);
-            if (!merged) {
-              merged = new Set();
-              out.set(digest, merged);
-            }
+            const merged = entryOf(out, digest, () => new Set<string>());
             for (const c of consumers) merged.add(c);
           }
         }
       }
     }
-    return new Map([...out].map(([digest, consumers]) => [digest, [...consumers].sort()]));
+    return sortedConsumers(out);
   }
+}
+
+/** The value of `key` in `map`, first set to `create()` when it has none. */
+function entryOf<K, V>(map: Map<K, V>, key: K, create: () => V): V {
+  let value = map.get(key);
+  if (value === undefined) {
+    value = create();
+    map.set(key, value);
+  }
+  return value;
+}
+
+/** Each digest with its consumers as a sorted list. */
+function sortedConsumers(consumersOf: ReadonlyMap<string, ReadonlySet<string>>): Map<string, string[]> {
+  return new Map([...consumersOf].map(([digest, consumers]) => [digest, [...consumers].sort()]));
 }
 
 /** An in-use image that a policy expires within the horizon. */
@@ -269,7 +271,7 @@ export interface AtRiskImage {
 }
 
 /** The consumer the guard names for every image of a region whose workloads could not be read. */
-export function unknownConsumer(failures: readonly InUseFailure[]): string {
+function unknownConsumer(failures: readonly InUseFailure[]): string {
   const sources = [...new Set(failures.map((f) => f.source))].sort();
   return `unknown:${sources.join(',')} could not be read`;
 }
@@ -291,12 +293,8 @@ export function inUseImagesOf(graph: ImageGraph, referenced: ReadonlyMap<string,
   const queue: string[] = [];
   const mark = (digest: string, consumers: Iterable<string>): void => {
     if (!graph.nodes.has(digest)) return;
-    let set = inUse.get(digest);
-    const before = set?.size ?? -1;
-    if (!set) {
-      set = new Set();
-      inUse.set(digest, set);
-    }
+    const before = inUse.get(digest)?.size ?? -1;
+    const set = entryOf(inUse, digest, () => new Set<string>());
     for (const c of consumers) set.add(c);
     if (set.size !== before) queue.push(digest);
   };
@@ -308,7 +306,7 @@ export function inUseImagesOf(graph: ImageGraph, referenced: ReadonlyMap<string,
     if (node?.manifest?.kind === 'index') for (const child of node.manifest.children) mark(child, consumers);
     for (const referrer of referrersOf.get(digest) ?? []) mark(referrer, consumers);
   }
-  return new Map([...inUse].map(([digest, consumers]) => [digest, [...consumers].sort()]));
+  return sortedConsumers(inUse);
 }
 
 /** What the guard needs to know about one repository, built once and asked about several policies. */

@@ -113,7 +113,7 @@ export interface ScanResult {
 const TIMEOUT_CODES: ReadonlySet<string> = new Set(['TimeoutError', 'RequestTimeout', 'RequestTimeoutException']);
 
 /** The reason an aborted signal gives: `interrupted` for SIGINT/SIGTERM, `deadline` otherwise. */
-export function notReachedReasonOf(signal: AbortSignal | undefined): NotReachedReason {
+function notReachedReasonOf(signal: AbortSignal | undefined): NotReachedReason {
   return signal?.reason === 'interrupted' ? 'interrupted' : 'deadline';
 }
 

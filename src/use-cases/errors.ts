@@ -18,7 +18,7 @@ export function toReportError(region: string, repositoryName: string | undefined
 }
 
 /** How the message of a region failure starts, in every report format. */
-export const REGION_FAILURE = 'region failure: its repositories could not be listed';
+const REGION_FAILURE = 'region failure: its repositories could not be listed';
 
 /**
  * The report entry of a region whose repository listing failed: no repository, and a message that

@@ -123,7 +123,7 @@ export interface WritePacing {
 }
 
 /** The write loop's defaults: at most about 0.3 + 0.6 + 1.2 + 2.4 s of pauses over five rounds. */
-export const DEFAULT_WRITE_PACING: WritePacing = {
+const DEFAULT_WRITE_PACING: WritePacing = {
   rounds: 5,
   baseDelayMs: 300,
   maxDelayMs: 5_000,

@@ -38,7 +38,7 @@ export const SUMMARY_GROUPS_LIMIT = 10;
 export const SUMMARY_WARNINGS_LIMIT = 10;
 
 /** How many in-use images at risk the summary lists; the other reports list them all. */
-export const SUMMARY_AT_RISK_LIMIT = 10;
+const SUMMARY_AT_RISK_LIMIT = 10;
 
 /** Longest warning message on a terminal line; the other reports carry the whole text. */
 const WARNING_CHARS = 200;

@@ -1,5 +1,6 @@
 import type { InUseEntry, InUseFailure } from '../../domain/in-use';
 import type { SnapshotFile } from '../../domain/registry';
+import { recordedMessage } from './snapshot-registry';
 
 /** What a snapshot recorded about images in use, for the registries read from it. */
 export interface SnapshotInUseSources {
@@ -28,7 +29,7 @@ export function snapshotInUse(snapshot: SnapshotFile, regions: readonly string[]
       out.failures.push({
         region: registry.region,
         ...failure,
-        message: `${failure.message} (recorded when the snapshot was captured at ${snapshot.capturedAt})`,
+        message: recordedMessage(failure.message, snapshot.capturedAt),
       });
   }
   return out;

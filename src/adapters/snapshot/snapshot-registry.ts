@@ -7,13 +7,20 @@ type SnapshotRegistryData = SnapshotFile['registries'][number];
 type SnapshotRepository = SnapshotRegistryData['repositories'][number];
 
 /**
+ * A failure's message as replayed from a snapshot: saying when it happened.
+ *
+ * @example recordedMessage('Access denied', '2026-01-31T00:00:00.000Z') // 'Access denied (recorded when the snapshot was captured at 2026-01-31T00:00:00.000Z)'
+ */
+export function recordedMessage(message: string, capturedAt: string | undefined): string {
+  return `${message} (recorded when the snapshot was captured${capturedAt === undefined ? '' : ` at ${capturedAt}`})`;
+}
+
+/**
  * The error a failure recorded at capture time is replayed as: same name (the report's `code`), the
  * recorded message saying when it happened.
  */
 function recordedError(entry: ReportError, capturedAt: string | undefined): Error {
-  const error = new Error(
-    `${entry.message} (recorded when the snapshot was captured${capturedAt === undefined ? '' : ` at ${capturedAt}`})`,
-  );
+  const error = new Error(recordedMessage(entry.message, capturedAt));
   error.name = entry.code;
   return error;
 }

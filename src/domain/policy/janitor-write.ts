@@ -29,6 +29,11 @@ function isJanitorRule(rule: LifecycleRule): boolean {
  * @example janitorWriteOf(storedText)?.basedOnReadAt // when the janitor read the policy it wrote over
  */
 export function janitorWriteOf(text: string | undefined): JanitorWrite | undefined {
+  return readJanitorWrite(text)?.write;
+}
+
+/** {@link janitorWriteOf}, with the policy the text holds. */
+function readJanitorWrite(text: string | undefined): { write: JanitorWrite; policy: LifecyclePolicy } | undefined {
   if (text === undefined) return undefined;
   const parsed = parsePolicy(text);
   if (!parsed.ok || JSON.stringify(parsed.policy) !== text) return undefined;
@@ -39,7 +44,9 @@ export function janitorWriteOf(text: string | undefined): JanitorWrite | undefin
   const basedOnReadAt = Date.parse(readAt);
   if (!Number.isFinite(basedOnReadAt) || new Date(basedOnReadAt).toISOString() !== readAt) return undefined;
   const expected = defaultUntaggedRule(Number(days), rule.rulePriority, basedOnReadAt);
-  return JSON.stringify(rule) === JSON.stringify(expected) ? { days: Number(days), basedOnReadAt } : undefined;
+  return JSON.stringify(rule) === JSON.stringify(expected)
+    ? { write: { days: Number(days), basedOnReadAt }, policy: parsed.policy }
+    : undefined;
 }
 
 /** A value with its object keys sorted, so two rules compare equal whatever order their keys were written in. */
@@ -76,10 +83,9 @@ function teamRules(policy: LifecyclePolicy | undefined): string[] {
  * @example isLostTeamWrite(stored, event.detail.requestParameters.lifecyclePolicyText, Date.parse(event.detail.eventTime))
  */
 export function isLostTeamWrite(storedText: string | undefined, teamText: string | undefined, teamWrittenAt: number): boolean {
-  const write = janitorWriteOf(storedText);
+  const stored = readJanitorWrite(storedText);
   // CloudTrail's eventTime has whole seconds: the team's call happened within the second after it.
-  if (write === undefined || !(write.basedOnReadAt < teamWrittenAt + EVENT_TIME_RESOLUTION_MS)) return false;
-  const stored = parsePolicy(storedText ?? '');
+  if (stored === undefined || !(stored.write.basedOnReadAt < teamWrittenAt + EVENT_TIME_RESOLUTION_MS)) return false;
   let team: LifecyclePolicy | undefined;
   if (teamText !== undefined) {
     const parsed = parsePolicy(teamText);
@@ -87,7 +93,7 @@ export function isLostTeamWrite(storedText: string | undefined, teamText: string
     if (!parsed.ok) return false;
     team = parsed.policy;
   }
-  const a = teamRules(stored.ok ? stored.policy : undefined);
+  const a = teamRules(stored.policy);
   const b = teamRules(team);
   return a.length !== b.length || a.some((rule, i) => rule !== b[i]);
 }

@@ -44,7 +44,7 @@ export interface LintOptions {
 export const DEFAULT_MAX_UNTAGGED_DAYS = 30;
 
 /** A count rule that keeps more untagged images than this gets `UntaggedRetentionLong`. */
-export const MAX_UNTAGGED_COUNT = 100;
+const MAX_UNTAGGED_COUNT = 100;
 
 /** How many tags a `RuleMatchesNothing` message quotes as examples. */
 const SAMPLE_TAGS = 5;

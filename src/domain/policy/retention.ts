@@ -27,9 +27,13 @@ export function untaggedOwner(policy: LifecyclePolicy): LifecycleRule | undefine
  * @example untaggedRetentionDays(policy) // 14
  */
 export function untaggedRetentionDays(policy: LifecyclePolicy): number | null {
+  return ageExpiringOwner(policy)?.selection.countNumber ?? null;
+}
+
+/** The {@link untaggedOwner} when it expires untagged images by age after push; undefined otherwise. */
+function ageExpiringOwner(policy: LifecyclePolicy): LifecycleRule | undefined {
   const owner = untaggedOwner(policy);
-  if (owner === undefined || owner.action.type !== 'expire' || owner.selection.countType !== 'sinceImagePushed') return null;
-  return owner.selection.countNumber;
+  return owner?.action.type === 'expire' && owner.selection.countType === 'sinceImagePushed' ? owner : undefined;
 }
 
 const SHORTENED_NOTE = / \(shortened from \d+ to \d+ days by ecr-janitor\)$/;
@@ -42,14 +46,8 @@ const SHORTENED_NOTE = / \(shortened from \d+ to \d+ days by ecr-janitor\)$/;
  */
 export function exceedsMaxUntaggedDays(policy: LifecyclePolicy, maxDays: number | undefined): boolean {
   if (maxDays === undefined) return false;
-  const owner = untaggedOwner(policy);
-  return (
-    owner !== undefined &&
-    owner.selection.tagStatus === 'untagged' &&
-    owner.action.type === 'expire' &&
-    owner.selection.countType === 'sinceImagePushed' &&
-    owner.selection.countNumber > maxDays
-  );
+  const owner = ageExpiringOwner(policy);
+  return owner !== undefined && owner.selection.tagStatus === 'untagged' && owner.selection.countNumber > maxDays;
 }
 
 /** Outcome of {@link shortenUntaggedRetention}. */
@@ -73,9 +71,9 @@ export interface ShortenResult {
  * @example shortenUntaggedRetention(policy, text, 30).changed
  */
 export function shortenUntaggedRetention(policy: LifecyclePolicy, text: string, maxDays: number): ShortenResult {
-  const owner = untaggedOwner(policy);
+  const owner = ageExpiringOwner(policy);
   const unchanged = { policy, text, changed: false } as const;
-  if (owner === undefined || owner.action.type !== 'expire' || owner.selection.countType !== 'sinceImagePushed') return unchanged;
+  if (owner === undefined) return unchanged;
   const fromDays = owner.selection.countNumber;
   if (fromDays <= maxDays) return unchanged;
   if (owner.selection.tagStatus !== 'untagged') {

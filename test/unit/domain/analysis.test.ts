@@ -2,9 +2,9 @@ import type { AnalysisOptions } from '../../../src/domain/analysis';
 import { analyseRepository, policyStatusOf, sizeWarnings } from '../../../src/domain/analysis';
 import { buildImageGraph } from '../../../src/domain/graph';
 import type { ImageDetail } from '../../../src/domain/image';
-import type { RepositoryState } from '../../../src/domain/registry';
 import { GIB } from '../../../src/domain/report';
 import { NOW, imageOf, opaqueImage } from '../support/images';
+import { repositoryState } from '../support/repository-state';
 import { blob, imageManifest, indexManifest, signatureOf } from '../support/manifests';
 import {
   INVALID_POLICY,
@@ -21,18 +21,6 @@ const base = blob('base-os', 40_000_000);
 /** An app image whose own bytes (config + code) are `ownBytes`, on a shared base layer. */
 function app(name: string, ownBytes = 10_000) {
   return imageManifest({ config: blob(`${name}-config`, 1_000), layers: [base, blob(`${name}-code`, ownBytes - 1_000)] });
-}
-
-function state(images: ImageDetail[], lifecyclePolicyText: string | null = null): RepositoryState {
-  return {
-    accountId: '111122223333',
-    region: 'eu-west-1',
-    repositoryName: 'team/app',
-    repositoryArn: 'arn:aws:ecr:eu-west-1:111122223333:repository/team/app',
-    tags: [],
-    lifecyclePolicyText,
-    images,
-  };
 }
 
 function options(overrides: Partial<AnalysisOptions> = {}): AnalysisOptions {
@@ -96,7 +84,7 @@ describe('analysis', () => {
       const {
         report,
         warnings: [warning],
-      } = analyseRepository(state(mixed()), options());
+      } = analyseRepository(repositoryState(mixed()), options());
 
       // Assert
       expect(warning).toBeUndefined();
@@ -107,7 +95,7 @@ describe('analysis', () => {
 
     it('uses a policy that already expires untagged images as it is', () => {
       // Act: the repository's own 30-day rule keeps the 10-day orphan the 7-day default would take.
-      const { report } = analyseRepository(state(mixed(), UNTAGGED_30_DAYS), options());
+      const { report } = analyseRepository(repositoryState(mixed(), UNTAGGED_30_DAYS), options());
 
       // Assert
       expect(report.policyStatus).toBe('ok');
@@ -117,7 +105,7 @@ describe('analysis', () => {
 
     it('merges the untagged rule into a tagged-only policy for the estimate', () => {
       // Act: the policy keeps one release (release-1 goes) and the merged rule takes the old orphans.
-      const { report } = analyseRepository(state(mixed(), TAGGED_ONLY), options());
+      const { report } = analyseRepository(repositoryState(mixed(), TAGGED_ONLY), options());
 
       // Assert
       expect(report.policyStatus).toBe('no-untagged-rule');
@@ -127,7 +115,7 @@ describe('analysis', () => {
 
     it('uses the days option for the merged default rule', () => {
       // Act
-      const { report } = analyseRepository(state(mixed()), options({ days: 30 }));
+      const { report } = analyseRepository(repositoryState(mixed()), options({ days: 30 }));
 
       // Assert
       expect(report.doomedImages).toBe(1);
@@ -142,7 +130,7 @@ describe('analysis', () => {
       const {
         report,
         warnings: [warning],
-      } = analyseRepository(state(mixed()), options(flags));
+      } = analyseRepository(repositoryState(mixed()), options(flags));
 
       // Assert
       expect(warning).toBeUndefined();
@@ -154,7 +142,7 @@ describe('analysis', () => {
       { name: 'excluded', flags: { excluded: true } },
     ])('evaluates only its own policy when the repository is $name', ({ flags }) => {
       // Act: the tagged-only policy takes release-1; no untagged rule is merged in.
-      const { report } = analyseRepository(state(mixed(), TAGGED_ONLY), options(flags));
+      const { report } = analyseRepository(repositoryState(mixed(), TAGGED_ONLY), options(flags));
 
       // Assert
       expect(report.doomedImages).toBe(1);
@@ -166,7 +154,7 @@ describe('analysis', () => {
       const {
         report,
         warnings: [warning],
-      } = analyseRepository(state(mixed(), INVALID_POLICY), options());
+      } = analyseRepository(repositoryState(mixed(), INVALID_POLICY), options());
 
       // Assert
       expect(warning).toEqual({ code: 'InvalidStoredPolicy', message: expect.stringMatching(/not valid/) });
@@ -183,7 +171,7 @@ describe('analysis', () => {
       const {
         report,
         warnings: [warning],
-      } = analyseRepository(state(mixed(), text), options());
+      } = analyseRepository(repositoryState(mixed(), text), options());
 
       // Assert
       expect(warning).toEqual({ code: 'PolicyNotMergeable', message: expect.stringMatching(/already selects untagged/) });
@@ -216,7 +204,7 @@ describe('analysis', () => {
         // Act
         const {
           warnings: [warning],
-        } = analyseRepository(state(mixed(), text), options());
+        } = analyseRepository(repositoryState(mixed(), text), options());
 
         // Assert
         expect(warning).toEqual({ code, message: expect.stringMatching(message) });
@@ -230,7 +218,7 @@ describe('analysis', () => {
         // Act
         const {
           warnings: [warning],
-        } = analyseRepository(state(mixed(), text), options());
+        } = analyseRepository(repositoryState(mixed(), text), options());
 
         // Assert
         expect(warning).toBeUndefined();
@@ -245,7 +233,7 @@ describe('analysis', () => {
         // Act: the janitor never merges into such a repository, so the conflict does not matter.
         const {
           warnings: [warning],
-        } = analyseRepository(state(mixed(), text), options(flags));
+        } = analyseRepository(repositoryState(mixed(), text), options(flags));
 
         // Assert
         expect(warning).toBeUndefined();
@@ -258,7 +246,7 @@ describe('analysis', () => {
         // Act
         const {
           warnings: [warning],
-        } = analyseRepository(state(mixed(), INVALID_POLICY), options(flags));
+        } = analyseRepository(repositoryState(mixed(), INVALID_POLICY), options(flags));
 
         // Assert
         expect(warning).toEqual({ code: 'InvalidStoredPolicy', message: expect.stringMatching(/not valid/) });
@@ -274,7 +262,7 @@ describe('analysis', () => {
         // Act
         const {
           warnings: [warning],
-        } = analyseRepository(state(mixed(), policyText(...rules)), options());
+        } = analyseRepository(repositoryState(mixed(), policyText(...rules)), options());
 
         // Assert
         expect(warning?.message).toMatch(/^stored lifecycle policy is not valid \(5 problems\)/);
@@ -292,7 +280,7 @@ describe('analysis', () => {
         const images = [imageOf(kept, { tags: ['v1'], pushedDaysAgo: 20 }), imageOf(signature, { pushedDaysAgo: 20 })];
 
         // Act
-        const { report } = analyseRepository(state(images), options());
+        const { report } = analyseRepository(repositoryState(images), options());
 
         // Assert
         expect(report).toMatchObject({ referrers: 1, referrersAtRisk: 1, doomedImages: 1, reclaimableBytes: signature.size });
@@ -307,7 +295,7 @@ describe('analysis', () => {
         ];
 
         // Act
-        const { report } = analyseRepository(state(images), options());
+        const { report } = analyseRepository(repositoryState(images), options());
 
         // Assert
         expect(report.referrersAtRisk).toBe(2);
@@ -323,7 +311,7 @@ describe('analysis', () => {
         ];
 
         // Act
-        const { report } = analyseRepository(state(images), options());
+        const { report } = analyseRepository(repositoryState(images), options());
 
         // Assert
         expect(report.referrersAtRisk).toBe(0);
@@ -335,7 +323,7 @@ describe('analysis', () => {
         const images = [imageOf(signatureOf(app('deleted-long-ago')), { pushedDaysAgo: 30 }), imageOf(kept, { tags: ['v1'] })];
 
         // Act
-        const { report } = analyseRepository(state(images), options());
+        const { report } = analyseRepository(repositoryState(images), options());
 
         // Assert
         expect(report.referrersAtRisk).toBe(0);
@@ -350,7 +338,7 @@ describe('analysis', () => {
         const images = [imageOf(kept, { tags: ['v1'], pushedDaysAgo: 30 }), imageOf(signatureOf(kept), signature)];
 
         // Act
-        const { report } = analyseRepository(state(images), options());
+        const { report } = analyseRepository(repositoryState(images), options());
 
         // Assert
         expect(report.referrersAtRisk).toBe(0);
@@ -362,7 +350,7 @@ describe('analysis', () => {
         const images = [imageOf(kept, { tags: ['release-1'], pushedDaysAgo: 60 }), imageOf(signatureOf(kept), { pushedDaysAgo: 60 })];
 
         // Act
-        const { report } = analyseRepository(state(images, UNTAGGED_30_DAYS), options({ optedOut: true }));
+        const { report } = analyseRepository(repositoryState(images, UNTAGGED_30_DAYS), options({ optedOut: true }));
 
         // Assert
         expect(report.referrersAtRisk).toBe(1);
@@ -373,7 +361,7 @@ describe('analysis', () => {
         const images = [imageOf(kept, { tags: ['v1'], pushedDaysAgo: 60 }), imageOf(signatureOf(kept), { pushedDaysAgo: 60 })];
 
         // Act
-        const { report } = analyseRepository(state(images), options({ optedOut: true }));
+        const { report } = analyseRepository(repositoryState(images), options({ optedOut: true }));
 
         // Assert
         expect(report.referrersAtRisk).toBe(0);
@@ -391,7 +379,7 @@ describe('analysis', () => {
         ];
 
         // Act
-        const { report } = analyseRepository(state(images), options());
+        const { report } = analyseRepository(repositoryState(images), options());
 
         // Assert
         expect(report.referrersAtRisk).toBe(0);
@@ -416,7 +404,7 @@ describe('analysis', () => {
       ];
 
       // Act
-      const { report } = analyseRepository(state(images), options());
+      const { report } = analyseRepository(repositoryState(images), options());
 
       // Assert
       expect(report).toMatchObject({ images: 7, untaggedImages: 2, indexChildren: 2, referrers: 1, archivedImages: 2 });
@@ -434,7 +422,7 @@ describe('analysis', () => {
       ];
 
       // Act
-      const { report } = analyseRepository(state(images), options());
+      const { report } = analyseRepository(repositoryState(images), options());
 
       // Assert
       expect(report.doomedImages).toBe(0);
@@ -455,7 +443,7 @@ describe('analysis', () => {
       ];
 
       // Act
-      const { report } = analyseRepository(state(images), options());
+      const { report } = analyseRepository(repositoryState(images), options());
 
       // Assert
       expect(report.doomedImages).toBe(3);
@@ -474,7 +462,7 @@ describe('analysis', () => {
       ];
 
       // Act
-      const { report } = analyseRepository(state(images), options());
+      const { report } = analyseRepository(repositoryState(images), options());
 
       // Assert
       expect(report.doomedImages).toBe(2);
@@ -486,7 +474,7 @@ describe('analysis', () => {
       const images = [imageOf(app('archived-orphan'), { pushedDaysAgo: 200, status: 'ARCHIVED' }), imageOf(app('kept'), { tags: ['v1'] })];
 
       // Act
-      const { report } = analyseRepository(state(images), options());
+      const { report } = analyseRepository(repositoryState(images), options());
 
       // Assert
       expect(report.doomedImages).toBe(0);
@@ -498,7 +486,7 @@ describe('analysis', () => {
       const images = [imageOf(app('orphan'), { pushedDaysAgo: 40 }), imageOf(app('kept'), { tags: ['v1'] })];
 
       // Act
-      const { report } = analyseRepository(state(images, text), options({ optedOut: true }));
+      const { report } = analyseRepository(repositoryState(images, text), options({ optedOut: true }));
 
       // Assert
       expect(report.doomedImages).toBe(0);
@@ -513,7 +501,7 @@ describe('analysis', () => {
       const images = [imageOf(a, { tags: ['a'] }), imageOf(b, { pushedDaysAgo: 10 })];
 
       // Act
-      const { report } = analyseRepository(state(images), options({ pricePerGbMonth: 0.1 }));
+      const { report } = analyseRepository(repositoryState(images), options({ pricePerGbMonth: 0.1 }));
 
       // Assert
       expect(report.naiveBytes).toBe(2 * GIB);
@@ -528,7 +516,7 @@ describe('analysis', () => {
       const images = [opaqueImage('old', 5_000, { pushedDaysAgo: 30 }), opaqueImage('tagged', 7_000, { tags: ['v1'] })];
 
       // Act
-      const { report } = analyseRepository(state(images), options());
+      const { report } = analyseRepository(repositoryState(images), options());
 
       // Assert
       expect(report).toMatchObject({ storedBytes: 12_000, naiveBytes: 12_000, reclaimableBytes: 5_000, doomedImages: 1 });
@@ -536,7 +524,7 @@ describe('analysis', () => {
 
     it('copies the repository identity and selection flags into the report', () => {
       // Act
-      const { report } = analyseRepository(state([]), options({ optedOut: true }));
+      const { report } = analyseRepository(repositoryState([]), options({ optedOut: true }));
 
       // Assert
       expect(report).toEqual({
@@ -575,7 +563,7 @@ describe('analysis', () => {
       const images = [imageOf(app('forty-days'), { pushedDaysAgo: 40 }), imageOf(app('ninety-days', 2_000), { pushedDaysAgo: 90 })];
 
       // Act
-      const { report } = analyseRepository(state(images, text), options());
+      const { report } = analyseRepository(repositoryState(images, text), options());
 
       // Assert
       expect(report.doomedImages).toBe(1);
@@ -654,7 +642,7 @@ describe('analysis', () => {
       const images = [...mixed(), opaqueImage('legacy', 300)];
 
       // Act
-      const { warnings } = analyseRepository(state(images, INVALID_POLICY), options());
+      const { warnings } = analyseRepository(repositoryState(images, INVALID_POLICY), options());
 
       // Assert
       expect(warnings.map((w) => w.code)).toEqual(['InvalidStoredPolicy', 'ManifestMissing']);
@@ -677,7 +665,7 @@ describe('analysis', () => {
       ];
 
       // Act
-      const { report } = analyseRepository(state(images, text), options());
+      const { report } = analyseRepository(repositoryState(images, text), options());
 
       // Assert
       expect(report.findings.map((f) => [f.code, f.rulePriority])).toEqual([
@@ -690,8 +678,8 @@ describe('analysis', () => {
 
     it('uses the maxUntaggedDays it is given as the limit', () => {
       // Act
-      const strict = analyseRepository(state([], UNTAGGED_30_DAYS), options({ maxUntaggedDays: 14 })).report;
-      const lenient = analyseRepository(state([], UNTAGGED_30_DAYS), options({ maxUntaggedDays: 30 })).report;
+      const strict = analyseRepository(repositoryState([], UNTAGGED_30_DAYS), options({ maxUntaggedDays: 14 })).report;
+      const lenient = analyseRepository(repositoryState([], UNTAGGED_30_DAYS), options({ maxUntaggedDays: 30 })).report;
 
       // Assert
       expect(strict.findings.map((f) => f.code)).toEqual(['UntaggedRetentionLong']);
@@ -703,7 +691,7 @@ describe('analysis', () => {
       ['an invalid policy', INVALID_POLICY],
     ])('has no findings and no retention for %s', (_name, text) => {
       // Act
-      const { report } = analyseRepository(state([], text), options());
+      const { report } = analyseRepository(repositoryState([], text), options());
 
       // Assert
       expect(report.findings).toEqual([]);
@@ -712,7 +700,7 @@ describe('analysis', () => {
 
     it("reports the own policy's retention, not the merged one, when the policy never expires untagged images", () => {
       // Act
-      const { report } = analyseRepository(state([], TAGGED_ONLY), options());
+      const { report } = analyseRepository(repositoryState([], TAGGED_ONLY), options());
 
       // Assert
       expect(report.untaggedRetentionDays).toBeNull();
@@ -727,9 +715,9 @@ describe('analysis', () => {
       ];
 
       // Act
-      const off = analyseRepository(state(images, text), options()).report;
-      const on = analyseRepository(state(images, text), options({ enforceMaxUntaggedDays: 30 })).report;
-      const optedOut = analyseRepository(state(images, text), options({ enforceMaxUntaggedDays: 30, optedOut: true })).report;
+      const off = analyseRepository(repositoryState(images, text), options()).report;
+      const on = analyseRepository(repositoryState(images, text), options({ enforceMaxUntaggedDays: 30 })).report;
+      const optedOut = analyseRepository(repositoryState(images, text), options({ enforceMaxUntaggedDays: 30, optedOut: true })).report;
 
       // Assert
       expect(off.reclaimableBytes).toBe(0);

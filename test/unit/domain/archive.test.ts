@@ -5,8 +5,8 @@ import { buildImageGraph } from '../../../src/domain/graph';
 import type { ImageDetail } from '../../../src/domain/image';
 import type { LifecyclePolicy } from '../../../src/domain/policy';
 import { mergeDefaultRule, parsePolicy } from '../../../src/domain/policy';
-import type { RepositoryState } from '../../../src/domain/registry';
 import { NOW, daysAgo, imageOf } from '../support/images';
+import { repositoryState } from '../support/repository-state';
 import { blob, imageManifest, indexManifest } from '../support/manifests';
 import { INVALID_POLICY, expireUntagged, keepNewestTagged, policyText } from '../support/policies';
 
@@ -15,18 +15,6 @@ const base = blob('base-os', 40_000_000);
 /** An image on the shared base layer whose own bytes (config + code) are `ownBytes`. */
 function app(name: string, ownBytes = 10_000) {
   return imageManifest({ config: blob(`${name}-config`, 1_000), layers: [base, blob(`${name}-code`, ownBytes - 1_000)] });
-}
-
-function state(images: ImageDetail[], lifecyclePolicyText: string | null = null): RepositoryState {
-  return {
-    accountId: '111122223333',
-    region: 'eu-west-1',
-    repositoryName: 'team/app',
-    repositoryArn: 'arn:aws:ecr:eu-west-1:111122223333:repository/team/app',
-    tags: [],
-    lifecyclePolicyText,
-    images,
-  };
 }
 
 function options(overrides: Partial<AnalysisOptions> = {}): AnalysisOptions {
@@ -107,7 +95,7 @@ describe('archive', () => {
     it('counts the own bytes of a release nobody pulled for 90 days, and suggests the rule after the default one', () => {
       const images = [release('v1', 200), release('v2', 2, 1, 20_000)];
 
-      const { report } = analyseRepository(state(images), options());
+      const { report } = analyseRepository(repositoryState(images), options());
 
       expect(report.archivableBytes).toBe(10_000);
       const rule = JSON.parse(report.archiveRuleSuggestion ?? 'null') as unknown;
@@ -124,7 +112,7 @@ describe('archive', () => {
         release('never-pulled', 100, undefined, 30_000),
       ];
 
-      const { report } = analyseRepository(state(images), options());
+      const { report } = analyseRepository(repositoryState(images), options());
 
       expect(report.archivableBytes).toBe(20_000 + 30_000);
     });
@@ -132,8 +120,8 @@ describe('archive', () => {
     it('takes the number of days from archiveAfterDays', () => {
       const images = [release('v1', 100), release('v2', 1, 1)];
 
-      expect(analyseRepository(state(images), options({ archiveAfterDays: 90 })).report.archivableBytes).toBe(10_000);
-      expect(analyseRepository(state(images), options({ archiveAfterDays: 120 })).report).toMatchObject({
+      expect(analyseRepository(repositoryState(images), options({ archiveAfterDays: 90 })).report.archivableBytes).toBe(10_000);
+      expect(analyseRepository(repositoryState(images), options({ archiveAfterDays: 120 })).report).toMatchObject({
         archivableBytes: 0,
         archiveRuleSuggestion: null,
       });
@@ -142,7 +130,7 @@ describe('archive', () => {
     it('leaves out images the effective policy removes, even when nobody pulled them', () => {
       const orphan = imageOf(app('orphan', 50_000), { pushedDaysAgo: 200 });
 
-      const { report } = analyseRepository(state([orphan, release('v2', 1, 1)]), options());
+      const { report } = analyseRepository(repositoryState([orphan, release('v2', 1, 1)]), options());
 
       expect(report.reclaimableBytes).toBe(50_000);
       expect(report.archivableBytes).toBe(0);
@@ -153,7 +141,7 @@ describe('archive', () => {
       const archived = imageOf(app('archived', 10_000), { tags: ['a'], pushedDaysAgo: 400, status: 'ARCHIVED' });
       const activating = imageOf(app('activating', 20_000), { tags: ['b'], pushedDaysAgo: 400, status: 'ACTIVATING' });
 
-      const { report } = analyseRepository(state([archived, activating, release('v2', 1, 1)]), options());
+      const { report } = analyseRepository(repositoryState([archived, activating, release('v2', 1, 1)]), options());
 
       expect(report.archivableBytes).toBe(0);
     });
@@ -165,7 +153,7 @@ describe('archive', () => {
         action: { type: 'expire' },
       });
 
-      const { report } = analyseRepository(state([release('v1', 300), release('v2', 1, 1)], text), options());
+      const { report } = analyseRepository(repositoryState([release('v1', 300), release('v2', 1, 1)], text), options());
 
       expect(report).toMatchObject({ archivableBytes: 0, archiveRuleSuggestion: null });
     });
@@ -175,7 +163,7 @@ describe('archive', () => {
       const text = policyText(expireUntagged(1, 7), keepNewestTagged(2, 'v', 10));
       const images = [release('v1', 300), release('other', 300, undefined, 30_000), release('v2', 1, 1)];
 
-      const { report } = analyseRepository(state(images, text), options());
+      const { report } = analyseRepository(repositoryState(images, text), options());
 
       expect(report.archivableBytes).toBe(30_000);
       expect(JSON.parse(report.archiveRuleSuggestion ?? '{}')).toMatchObject({ rulePriority: 3 });
@@ -188,7 +176,7 @@ describe('archive', () => {
         action: { type: 'transition', targetStorageClass: 'archive' },
       });
 
-      const { report } = analyseRepository(state([release('v1', 300), release('v2', 1, 1)], text), options());
+      const { report } = analyseRepository(repositoryState([release('v1', 300), release('v2', 1, 1)], text), options());
 
       expect(report).toMatchObject({ archivableBytes: 10_000, archiveRuleSuggestion: null });
     });
@@ -203,21 +191,21 @@ describe('archive', () => {
         imageOf(arm, { pushedDaysAgo: 300 }),
       ];
 
-      const { report } = analyseRepository(state(images), options());
+      const { report } = analyseRepository(repositoryState(images), options());
 
       expect(report.archivableBytes).toBe(0);
       expect(report.archiveRuleSuggestion).toBeNull();
     });
 
     it('suggests a rule of its own to an opted-out repository without a policy', () => {
-      const { report } = analyseRepository(state([release('v1', 300), release('v2', 1, 1)]), options({ optedOut: true }));
+      const { report } = analyseRepository(repositoryState([release('v1', 300), release('v2', 1, 1)]), options({ optedOut: true }));
 
       expect(report.archivableBytes).toBe(10_000);
       expect(JSON.parse(report.archiveRuleSuggestion ?? '{}')).toEqual(archiveRule(90, 1));
     });
 
     it('counts nothing when the stored policy is invalid and could not be evaluated', () => {
-      const { report } = analyseRepository(state([release('v1', 300)], INVALID_POLICY), options());
+      const { report } = analyseRepository(repositoryState([release('v1', 300)], INVALID_POLICY), options());
 
       expect(report).toMatchObject({ archivableBytes: 0, archiveRuleSuggestion: null });
     });

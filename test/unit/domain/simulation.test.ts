@@ -3,20 +3,13 @@ import type { RepositoryState } from '../../../src/domain/registry';
 import { previewPolicy, previewSideBySide } from '../../../src/domain/simulation';
 import { digestOf, image, NOW } from '../../fixtures/policy/builders';
 import { INVALID_POLICY, TAGGED_ONLY, UNTAGGED_30_DAYS } from '../support/policies';
+import { repositoryState } from '../support/repository-state';
 
 /** Releases, an old orphan (40 days) and a young one (3 days). */
 const images = [image('release-1', ['release-1'], 60), image('release-2', ['release-2'], 2), image('old', [], 40), image('young', [], 3)];
 
 function state(lifecyclePolicyText: string | null): RepositoryState {
-  return {
-    accountId: '111122223333',
-    region: 'eu-west-1',
-    repositoryName: 'team/app',
-    repositoryArn: 'arn:aws:ecr:eu-west-1:111122223333:repository/team/app',
-    tags: [],
-    lifecyclePolicyText,
-    images,
-  };
+  return repositoryState(images, lifecyclePolicyText);
 }
 
 const options = { now: NOW, days: 7, optedOut: false, excluded: false };

@@ -10,18 +10,18 @@ const image = (region: string, repository = 'web'): WorkloadImage => ({
   consumer: `ecs:task/prod/${region}`,
 });
 
+/** A call that counts itself (`count`) and answers `answer`, or throws it when it is an error. */
+function counted<T>(answer: T | Error, count: () => void): () => Promise<T> {
+  return async () => {
+    count();
+    if (answer instanceof Error) throw answer;
+    return answer;
+  };
+}
+
 /** A scanner that answers `images` (or throws `error`) and counts its scans. */
 function scanner(region: string, source: 'ecs' | 'lambda', answer: WorkloadImage[] | Error): WorkloadScanner & { scans: number } {
-  const fake = {
-    region,
-    source,
-    scans: 0,
-    async scan() {
-      fake.scans++;
-      if (answer instanceof Error) throw answer;
-      return answer;
-    },
-  };
+  const fake = { region, source, scans: 0, scan: counted(answer, () => fake.scans++) };
   return fake;
 }
 
@@ -30,15 +30,7 @@ function denied(message: string): Error {
 }
 
 function list(location: string, text: string | Error): InUseListReader & { reads: number } {
-  const fake = {
-    location,
-    reads: 0,
-    async read() {
-      fake.reads++;
-      if (text instanceof Error) throw text;
-      return text;
-    },
-  };
+  const fake = { location, reads: 0, read: counted(text, () => fake.reads++) };
   return fake;
 }
 

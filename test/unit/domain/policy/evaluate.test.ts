@@ -16,6 +16,7 @@ import {
   rule,
   workedExamples,
 } from '../../../fixtures/policy/builders';
+import { untaggedInArchive } from '../../support/archive-rules';
 
 const evaluate = (policy: LifecyclePolicy, images: readonly ImageDetail[], now = NOW): PolicyEvaluation =>
   evaluatePolicy(policy, images, { now });
@@ -545,13 +546,7 @@ describe('policy evaluation', () => {
         ];
         const policy = policyOf(
           rule(1, { tagStatus: 'untagged', countType: 'sinceImagePulled', countUnit: 'days', countNumber: 15 }, toArchive),
-          rule(2, {
-            tagStatus: 'untagged',
-            storageClass: 'archive',
-            countType: 'sinceImageTransitioned',
-            countUnit: 'days',
-            countNumber: 90,
-          }),
+          untaggedInArchive(2, 90),
         );
 
         // Act

@@ -9,6 +9,7 @@ import {
   parsePolicy,
 } from '../../../../src/domain/policy';
 import { AWS_ARCHIVE_EXAMPLE, policyOf, rule, textOf } from '../../../fixtures/policy/builders';
+import { untaggedInArchive } from '../../support/archive-rules';
 
 const toArchive = { type: 'transition', targetStorageClass: 'archive' } as const;
 
@@ -164,13 +165,7 @@ describe('policy merge', () => {
 
     it('adds the rule when only an archive-class rule selects untagged images', () => {
       // Arrange
-      const archiveUntagged = rule(4, {
-        tagStatus: 'untagged',
-        storageClass: 'archive',
-        countType: 'sinceImageTransitioned',
-        countUnit: 'days',
-        countNumber: 180,
-      });
+      const archiveUntagged = untaggedInArchive(4, 180);
 
       // Act
       const result = mergeDefaultRule(textOf(policyOf(taggedRule(1), archiveUntagged)));

@@ -10,6 +10,7 @@ import {
   untaggedRetentionDays,
 } from '../../../../src/domain/policy';
 import { policyOf, rule, textOf } from '../../../fixtures/policy/builders';
+import { untaggedInArchive } from '../../support/archive-rules';
 
 const toArchive = { type: 'transition', targetStorageClass: 'archive' } as const;
 const tagged = (priority: number): LifecycleRule =>
@@ -40,20 +41,7 @@ describe('untagged retention', () => {
         null,
       ],
       ['tagged rules only', [tagged(1)], undefined, null],
-      [
-        'an archive-class untagged rule only',
-        [
-          rule(1, {
-            tagStatus: 'untagged',
-            storageClass: 'archive',
-            countType: 'sinceImageTransitioned',
-            countUnit: 'days',
-            countNumber: 90,
-          }),
-        ],
-        undefined,
-        null,
-      ],
+      ['an archive-class untagged rule only', [untaggedInArchive(1, 90)], undefined, null],
     ])('finds the rule deciding for untagged images and its age: %s', (_name, rules, owner, days) => {
       // Arrange
       const policy = policyOf(...rules);

@@ -10,6 +10,7 @@ import {
   problemLines,
 } from '../../../../src/domain/policy';
 import { AWS_ARCHIVE_EXAMPLE, policyOf, rule, textOf, workedExamples } from '../../../fixtures/policy/builders';
+import { untaggedInArchive } from '../../support/archive-rules';
 
 /** A rule as JSON may hold it: any shape, so broken rules can be written. */
 type RawRule = Record<string, unknown>;
@@ -271,18 +272,7 @@ const validationCases: ValidationCase[] = [
   },
   {
     name: 'second untagged rule in the standard class',
-    valid: [
-      raw(rule(1, { tagStatus: 'untagged' })),
-      raw(
-        rule(2, {
-          tagStatus: 'untagged',
-          storageClass: 'archive',
-          countType: 'sinceImageTransitioned',
-          countUnit: 'days',
-          countNumber: 90,
-        }),
-      ),
-    ],
+    valid: [raw(rule(1, { tagStatus: 'untagged' })), raw(untaggedInArchive(2, 90))],
     broken: [
       raw(rule(1, { tagStatus: 'untagged' })),
       raw(rule(2, { tagStatus: 'untagged', countType: 'sinceImagePushed', countUnit: 'days', countNumber: 9 })),
@@ -291,38 +281,8 @@ const validationCases: ValidationCase[] = [
   },
   {
     name: 'second untagged rule in the archive class',
-    valid: [
-      raw(
-        rule(1, {
-          tagStatus: 'untagged',
-          storageClass: 'archive',
-          countType: 'sinceImageTransitioned',
-          countUnit: 'days',
-          countNumber: 90,
-        }),
-      ),
-      raw(rule(2, { tagStatus: 'untagged' })),
-    ],
-    broken: [
-      raw(
-        rule(1, {
-          tagStatus: 'untagged',
-          storageClass: 'archive',
-          countType: 'sinceImageTransitioned',
-          countUnit: 'days',
-          countNumber: 90,
-        }),
-      ),
-      raw(
-        rule(2, {
-          tagStatus: 'untagged',
-          storageClass: 'archive',
-          countType: 'sinceImageTransitioned',
-          countUnit: 'days',
-          countNumber: 120,
-        }),
-      ),
-    ],
+    valid: [raw(untaggedInArchive(1, 90)), raw(rule(2, { tagStatus: 'untagged' }))],
+    broken: [raw(untaggedInArchive(1, 90)), raw(untaggedInArchive(2, 120))],
     expected: { position: 2, priority: 2, field: 'selection.tagStatus', message: /archive storage class/ },
   },
   {
@@ -338,30 +298,8 @@ const validationCases: ValidationCase[] = [
   },
   {
     name: 'archive any rule below another archive rule',
-    valid: [
-      raw(
-        rule(5, {
-          tagStatus: 'untagged',
-          storageClass: 'archive',
-          countType: 'sinceImageTransitioned',
-          countUnit: 'days',
-          countNumber: 90,
-        }),
-      ),
-      archiveExpire(6),
-    ],
-    broken: [
-      raw(
-        rule(6, {
-          tagStatus: 'untagged',
-          storageClass: 'archive',
-          countType: 'sinceImageTransitioned',
-          countUnit: 'days',
-          countNumber: 90,
-        }),
-      ),
-      archiveExpire(5),
-    ],
+    valid: [raw(untaggedInArchive(5, 90)), archiveExpire(6)],
+    broken: [raw(untaggedInArchive(6, 90)), archiveExpire(5)],
     expected: { position: 2, priority: 5, field: 'rulePriority', message: /highest priority of the archive storage class/ },
   },
   {
@@ -474,26 +412,7 @@ const crossRuleCases: Array<{
   },
   {
     name: 'a second untagged archive rule counting too few days',
-    rules: [
-      raw(
-        rule(1, {
-          tagStatus: 'untagged',
-          storageClass: 'archive',
-          countType: 'sinceImageTransitioned',
-          countUnit: 'days',
-          countNumber: 90,
-        }),
-      ),
-      raw(
-        rule(2, {
-          tagStatus: 'untagged',
-          storageClass: 'archive',
-          countType: 'sinceImageTransitioned',
-          countUnit: 'days',
-          countNumber: 30,
-        }),
-      ),
-    ],
+    rules: [raw(untaggedInArchive(1, 90)), raw(untaggedInArchive(2, 30))],
     expected: { position: 2, field: 'selection.tagStatus', message: /second "untagged" rule in the archive storage class/ },
   },
 ];
