@@ -221,7 +221,7 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>): J
     dryRun: (env.DRY_RUN ?? 'false').trim().toLowerCase(),
     bulkTags: (nonEmpty(env.BULK_TAGS) ?? 'true').toLowerCase(),
     // Unset or empty: off.
-    maxUntaggedDays: env.MAX_UNTAGGED_DAYS === undefined || env.MAX_UNTAGGED_DAYS.trim() === '' ? undefined : env.MAX_UNTAGGED_DAYS.trim(),
+    maxUntaggedDays: nonEmpty(env.MAX_UNTAGGED_DAYS),
     regions: env.REGIONS !== undefined && env.REGIONS.trim() !== '' ? env.REGIONS : (env.AWS_REGION ?? ''),
     exclude: env.EXCLUDE ?? '',
     optOutTag: env.OPT_OUT_TAG ?? DEFAULT_OPT_OUT_TAG,
