@@ -40,7 +40,7 @@ module.exports = async ({ resolveVariable }) => {
     mode,
     homeRegion: home,
     /** The repositories IAM lets the functions read and write: those of the configured regions only. */
-    repositoryArns: configured.map((r) => ({ 'Fn::Sub': `arn:\${AWS::Partition}:ecr:${r}:\${AWS::AccountId}:repository/*` })),
+    repositoryArns: inRegions(configured, 'ecr', 'repository/*'),
     /** What the in-use guard may read, in the configured regions only: ECS clusters (a condition), services, revisions and tasks, and Lambda functions. */
     clusterArns: inRegions(configured, 'ecs', 'cluster/*'),
     workloadArns: ['service/*', 'service-revision/*', 'task/*'].flatMap((resource) => inRegions(configured, 'ecs', resource)),

@@ -221,7 +221,7 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>): J
     dryRun: (env.DRY_RUN ?? 'false').trim().toLowerCase(),
     bulkTags: (nonEmpty(env.BULK_TAGS) ?? 'true').toLowerCase(),
     // Unset or empty: off.
-    maxUntaggedDays: env.MAX_UNTAGGED_DAYS === undefined || env.MAX_UNTAGGED_DAYS.trim() === '' ? undefined : env.MAX_UNTAGGED_DAYS.trim(),
+    maxUntaggedDays: nonEmpty(env.MAX_UNTAGGED_DAYS),
     regions: env.REGIONS !== undefined && env.REGIONS.trim() !== '' ? env.REGIONS : (env.AWS_REGION ?? ''),
     exclude: env.EXCLUDE ?? '',
     optOutTag: env.OPT_OUT_TAG ?? DEFAULT_OPT_OUT_TAG,
@@ -234,10 +234,9 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>): J
     reportBus: env.REPORT_BUS === undefined || env.REPORT_BUS.trim() === '' ? 'default' : env.REPORT_BUS.trim(),
     janitorRoles: env.JANITOR_ROLES ?? '',
     // Unset or empty: no pull-time exclusion check (the CLI, or a function deployed without the variable).
-    auditRoleArn: env.AUDIT_ROLE_ARN === undefined || env.AUDIT_ROLE_ARN.trim() === '' ? undefined : env.AUDIT_ROLE_ARN.trim(),
+    auditRoleArn: nonEmpty(env.AUDIT_ROLE_ARN),
     costAllocationTagKeys: env.COST_ALLOCATION_TAG_KEYS ?? '',
-    archiveAfterDays:
-      (env.ARCHIVE_AFTER_DAYS ?? '').trim() === '' ? String(DEFAULT_ARCHIVE_AFTER_DAYS) : (env.ARCHIVE_AFTER_DAYS ?? '').trim(),
+    archiveAfterDays: nonEmpty(env.ARCHIVE_AFTER_DAYS) ?? String(DEFAULT_ARCHIVE_AFTER_DAYS),
     // Unset or empty: no archive price is invented, so the archive saving stays unpriced.
     archivePricePerGbMonth: nonEmpty(env.ARCHIVE_PRICE_PER_GB_MONTH),
     reportTopicArn: nonEmpty(env.REPORT_TOPIC_ARN),

@@ -55,13 +55,6 @@ export function checkMaxUntaggedDays(maxUntaggedDays: number | undefined, days: 
     throw new UsageError(`--max-untagged-days ${maxUntaggedDays} is below --days ${days}: the default rule itself would break it`);
 }
 
-/** Parses a non-negative number flag such as `--price-per-gb-month`. */
-export function parseNonNegative(value: string): number {
-  const n = Number(value);
-  if (value.trim() === '' || !Number.isFinite(n) || n < 0) throw new InvalidArgumentError(`"${value}" is not a number of 0 or more`);
-  return n;
-}
-
 /**
  * Builds a parser for a plain decimal number (`0.10`, `2`, `.5`) from 0 to `max`. Hexadecimal,
  * exponents, signs, `Infinity` and the empty string are refused: `Number("0x10")` would read 16.
@@ -103,14 +96,6 @@ export const MAX_ATTEMPTS = 20;
 export const MAX_PRICE_PER_GB_MONTH = 100;
 /** The longest interval between progress lines, in seconds. */
 export const MAX_PROGRESS_INTERVAL_SECONDS = 3600;
-
-/** Builds a parser that accepts only the listed choices. */
-export function oneOf<T extends string>(choices: readonly T[]): (value: string) => T {
-  return (value) => {
-    if (!(choices as readonly string[]).includes(value)) throw new InvalidArgumentError(`"${value}" is not one of ${choices.join(', ')}`);
-    return value as T;
-  };
-}
 
 /** Parses a price flag such as `--archive-price-per-gb-month`: a plain decimal number (no hex, no exponent), 0 to 1000. */
 export function parseDecimalPrice(value: string): number {

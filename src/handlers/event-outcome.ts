@@ -1,5 +1,8 @@
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
+import type { JanitorConfig } from '../config';
 import { PolicyWriteError } from '../domain/errors';
+import { DEFAULT_GUARD_HORIZON_DAYS } from '../domain/in-use';
+import type { GuardOptions, RemediateOptions, WritePacing } from '../use-cases/remediate';
 import { logger, metrics } from './runtime';
 
 /** What an event handler did with one event. */
@@ -63,4 +66,31 @@ export function outOfScope(
     return `the event comes from ${event.region}, which is not one of the configured regions (${configuredRegions.join(', ')})`;
   }
   return undefined;
+}
+
+/**
+ * How an event handler remediates: one repository at a time, the configured rule, and the in-use
+ * guard when the handler reads what is in use (the region's workloads are read only when a write is due).
+ *
+ * @example remediateRepository(ports, ref, eventRemediationOptions(config, pacing), tags);
+ */
+export function eventRemediationOptions(
+  config: Pick<JanitorConfig, 'defaultDays' | 'dryRun' | 'optOutTag' | 'exclude' | 'maxUntaggedDays'> &
+    Partial<Pick<JanitorConfig, 'guard' | 'guardHorizonDays'>>,
+  pacing?: Partial<WritePacing>,
+  inUse?: GuardOptions['inUse'],
+): RemediateOptions {
+  const guard: GuardOptions | undefined =
+    inUse === undefined
+      ? undefined
+      : { enabled: config.guard !== 'off', horizonDays: config.guardHorizonDays ?? DEFAULT_GUARD_HORIZON_DAYS, inUse };
+  return {
+    days: config.defaultDays,
+    apply: !config.dryRun,
+    concurrency: 1,
+    selection: config,
+    ...(config.maxUntaggedDays === undefined ? {} : { maxUntaggedDays: config.maxUntaggedDays }),
+    ...(pacing ? { pacing } : {}),
+    ...(guard ? { guard } : {}),
+  };
 }

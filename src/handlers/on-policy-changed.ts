@@ -1,6 +1,5 @@
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import type { JanitorConfig } from '../config';
-import { DEFAULT_GUARD_HORIZON_DAYS } from '../domain/in-use';
 import { partitionOf } from '../domain/region';
 import type { RemediationAction } from '../domain/remediation';
 import type { PolicyWriter, RegistryReader } from '../ports/registry';
@@ -8,7 +7,7 @@ import type { RepositoryRef } from '../domain/registry';
 import { handlePolicyChange, type PolicyChange } from '../use-cases/policy-change';
 import type { GuardOptions, WritePacing } from '../use-cases/remediate';
 import { callerRoleArn, isCallerOneOf, parseEvent, policyChangedEvent, type PolicyChangedEvent } from './cloudtrail-event';
-import { outOfScope, settlePermanentFailures, type EventResult } from './event-outcome';
+import { eventRemediationOptions, outOfScope, settlePermanentFailures, type EventResult } from './event-outcome';
 import { cachedInUseProvider } from './in-use-runtime';
 import { logger, metrics, runtime, withPowertools } from './runtime';
 
@@ -48,7 +47,7 @@ export function makeHandler(deps: () => PolicyChangedDeps): (event: unknown) => 
     const { ref, change } = target;
     return settlePermanentFailures({ region: ref.region, repositoryName: ref.repositoryName }, async () => {
       const registryOf = registry(ref.region);
-      const options = remediationOptions(config, pacing, inUse);
+      const options = eventRemediationOptions(config, pacing, inUse);
       const { action, restoredTeamWrite } = await handlePolicyChange({ reader: registryOf, writer: registryOf }, ref, change, options);
       record(action, restoredTeamWrite, parsed.event.detail);
       return { status: 'done', action };
@@ -86,24 +85,6 @@ function changeTarget(
       calledAt: Date.parse(detail.eventTime),
       ...(lifecyclePolicyText === undefined ? {} : { policyText: lifecyclePolicyText }),
     },
-  };
-}
-
-/** How the function remediates: one repository, the configured rule, and the in-use guard when it reads what is in use. */
-function remediationOptions(config: PolicyChangedDeps['config'], pacing: PolicyChangedDeps['pacing'], inUse: PolicyChangedDeps['inUse']) {
-  // The guard judges a repair or a restore only when a write is due; the region's workloads are read then (or taken from the cache).
-  const guard: GuardOptions | undefined =
-    inUse === undefined
-      ? undefined
-      : { enabled: config.guard !== 'off', horizonDays: config.guardHorizonDays ?? DEFAULT_GUARD_HORIZON_DAYS, inUse };
-  return {
-    days: config.defaultDays,
-    apply: !config.dryRun,
-    concurrency: 1,
-    selection: config,
-    ...(config.maxUntaggedDays === undefined ? {} : { maxUntaggedDays: config.maxUntaggedDays }),
-    ...(pacing ? { pacing } : {}),
-    ...(guard ? { guard } : {}),
   };
 }
 

@@ -5,7 +5,7 @@ import type { RemediationAction } from '../domain/remediation';
 import type { PolicyWriter, RegistryReader } from '../ports/registry';
 import { remediateRepository, type WritePacing } from '../use-cases/remediate';
 import { createRepositoryEvent, parseEvent, requestTags, type CreateRepositoryEvent } from './cloudtrail-event';
-import { outOfScope, settlePermanentFailures, type EventResult } from './event-outcome';
+import { eventRemediationOptions, outOfScope, settlePermanentFailures, type EventResult } from './event-outcome';
 import { logger, metrics, runtime, withPowertools } from './runtime';
 
 /** What the function did with one event. */
@@ -38,14 +38,7 @@ export function makeHandler(deps: () => RepositoryCreatedDeps): (event: unknown)
     const target = createdTarget(parsed.event, config);
     if ('ignored' in target) return { status: 'ignored', reason: target.ignored };
     const { ref } = target;
-    const options = {
-      days: config.defaultDays,
-      apply: !config.dryRun,
-      concurrency: 1,
-      selection: config,
-      ...(config.maxUntaggedDays === undefined ? {} : { maxUntaggedDays: config.maxUntaggedDays }),
-      ...(pacing ? { pacing } : {}),
-    };
+    const options = eventRemediationOptions(config, pacing);
     return settlePermanentFailures({ region: ref.region, repositoryName: ref.repositoryName }, async () => {
       const registryOf = registry(ref.region);
       // Tags given at creation are known; otherwise the repository's tags are read (they may have been added since).

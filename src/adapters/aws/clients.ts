@@ -131,14 +131,24 @@ export function createTaggingClient(options: EcrClientOptions): ResourceGroupsTa
  * const reader = new EcrRegistry({ client: clientFor('us-east-1'), region: 'us-east-1' });
  */
 export function createEcrClientPool(options: Omit<EcrClientOptions, 'region'> = {}): (region: string) => ECRClient {
-  const clients = new Map<string, ECRClient>();
+  return perRegion((region) => createEcrClient({ ...options, region }));
+}
+
+/**
+ * `build` memoised by region: the first request for a region builds its value, later ones reuse it
+ * (clients, and the adapters over them, are built once per region and container).
+ *
+ * @example const scannersFor = perRegion((region) => [new EcsWorkloadScanner({ client: ecs(region), region })]);
+ */
+export function perRegion<T>(build: (region: string) => T): (region: string) => T {
+  const built = new Map<string, T>();
   return (region) => {
-    let client = clients.get(region);
-    if (client === undefined) {
-      client = createEcrClient({ ...options, region });
-      clients.set(region, client);
+    let value = built.get(region);
+    if (value === undefined) {
+      value = build(region);
+      built.set(region, value);
     }
-    return client;
+    return value;
   };
 }
 
@@ -165,19 +175,14 @@ export function createEcrRegistryPool(options: EcrRegistryPoolOptions = {}): (re
   const { PutLifecyclePolicy: writeRateLimit, ...readRateLimits } = rateLimits;
   const readClientFor = createEcrClientPool({ ...clientOptions, rateLimits: readRateLimits });
   const writeClientFor = createEcrClientPool({ ...clientOptions, maxAttempts: 1 });
-  const registries = new Map<string, EcrRegistry>();
-  return (region) => {
-    let registry = registries.get(region);
-    if (registry === undefined) {
-      registry = new EcrRegistry({
+  return perRegion(
+    (region) =>
+      new EcrRegistry({
         client: readClientFor(region),
         writeClient: writeClientFor(region),
         region,
         ...(accountId === undefined ? {} : { accountId }),
         ...(writeRateLimit === undefined ? {} : { writeRateLimit }),
-      });
-      registries.set(region, registry);
-    }
-    return registry;
-  };
+      }),
+  );
 }

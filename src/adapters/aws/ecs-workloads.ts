@@ -52,6 +52,16 @@ function chunks<T>(items: readonly T[], size: number): T[][] {
   return out;
 }
 
+/** A service's name: its own, else the last segment of its ARN. */
+function serviceName(service: Service): string {
+  return service.serviceName ?? lastSegment(service.serviceArn ?? '');
+}
+
+/** The consumer a service's images are recorded under, the same whichever way they were read. */
+function serviceConsumer(entry: { clusterName: string; service: Service }): string {
+  return `ecs:service/${entry.clusterName}/${serviceName(entry.service)}`;
+}
+
 /** The last path segment of an ARN (`…:cluster/prod` → `prod`; `…:task/prod/abc` → `abc`). */
 function lastSegment(arn: string): string {
   return arn.slice(arn.lastIndexOf('/') + 1);
@@ -198,7 +208,7 @@ export class EcsWorkloadScanner implements WorkloadScanner {
     const fallback = new Set<{ clusterName: string; service: Service }>();
     const revisionArns: string[] = [];
     for (const entry of services) {
-      const consumer = `ecs:service/${entry.clusterName}/${entry.service.serviceName ?? lastSegment(entry.service.serviceArn ?? '')}`;
+      const consumer = serviceConsumer(entry);
       const arns = (entry.service.currentServiceRevisions ?? []).map((r) => r.arn).filter((arn): arn is string => arn !== undefined);
       if (arns.length === 0) fallback.add(entry);
       for (const arn of arns) {
@@ -253,8 +263,8 @@ export class EcsWorkloadScanner implements WorkloadScanner {
     entry: { clusterName: string; service: Service },
     tasks: ReadonlyArray<WorkloadImage & { group?: string }>,
   ): Promise<WorkloadImage[]> {
-    const name = entry.service.serviceName ?? lastSegment(entry.service.serviceArn ?? '');
-    const consumer = `ecs:service/${entry.clusterName}/${name}`;
+    const name = serviceName(entry.service);
+    const consumer = serviceConsumer(entry);
     const definitions = new Set<string>();
     for (const deployment of entry.service.deployments ?? []) {
       if (deployment.status !== 'INACTIVE' && deployment.taskDefinition !== undefined) definitions.add(deployment.taskDefinition);

@@ -2,7 +2,7 @@ import { ECSClient } from '@aws-sdk/client-ecs';
 import { LambdaClient } from '@aws-sdk/client-lambda';
 import type { InUseSource } from '../../domain/in-use';
 import type { WorkloadScanner } from '../../ports/in-use';
-import { baseClientConfig, type EcrClientOptions } from './clients';
+import { baseClientConfig, perRegion, type EcrClientOptions } from './clients';
 import { EcsWorkloadScanner } from './ecs-workloads';
 import { LambdaWorkloadScanner } from './lambda-workloads';
 
@@ -23,24 +23,19 @@ export type WorkloadScannerPoolOptions = Omit<EcrClientOptions, 'region' | 'rate
  */
 export function createWorkloadScannerPool(options: WorkloadScannerPoolOptions = {}): (region: string) => WorkloadScanner[] {
   const { sources = ['ecs', 'lambda'], counter, ...clientOptions } = options;
-  const scanners = new Map<string, WorkloadScanner[]>();
-  return (region) => {
-    let built = scanners.get(region);
-    if (built === undefined) {
-      const config = baseClientConfig({ ...clientOptions, region });
-      built = [];
-      if (sources.includes('ecs')) {
-        const client = new ECSClient(config);
-        counter?.attach(client);
-        built.push(new EcsWorkloadScanner({ client, region }));
-      }
-      if (sources.includes('lambda')) {
-        const client = new LambdaClient(config);
-        counter?.attach(client);
-        built.push(new LambdaWorkloadScanner({ client, region }));
-      }
-      scanners.set(region, built);
+  return perRegion((region) => {
+    const config = baseClientConfig({ ...clientOptions, region });
+    const built: WorkloadScanner[] = [];
+    if (sources.includes('ecs')) {
+      const client = new ECSClient(config);
+      counter?.attach(client);
+      built.push(new EcsWorkloadScanner({ client, region }));
+    }
+    if (sources.includes('lambda')) {
+      const client = new LambdaClient(config);
+      counter?.attach(client);
+      built.push(new LambdaWorkloadScanner({ client, region }));
     }
     return built;
-  };
+  });
 }

@@ -2,33 +2,24 @@
 // times are moto's clock and cannot be backdated, so --now is set 30 days ahead to make the
 // 7-day untagged rule fire. ECR semantics are tested in the unit tests; this proves the live read
 // (images of every status, manifests walked for index children, the repository's own policy).
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { ECRClient } from '@aws-sdk/client-ecr';
 import type { RepositoryPreview, SideBySidePreview } from '../../../src/domain/simulation';
 import { ecrClientForMoto, MOTO_ACCOUNT_ID, resetMoto } from '../support/moto';
 import { createRepository, imageManifest, pushImage, pushIndex, pushUntaggedImage, type PushedImage } from '../support/seed';
-import { DAY_MS, janitor, moto, stdoutJson, useMotoCredentials } from './support/cli';
+import { policyOf, rule, taggedBy } from '../../fixtures/policy/builders';
+import { DAY_MS, janitor, moto, stdoutJson, tempDirEachTest, useMotoCredentials } from './support/cli';
 
 const REPO = 'shop/web';
 
 /** Keeps the ten newest v-tagged images: selects no untagged image. */
-const TAGGED_ONLY = {
-  rules: [
-    {
-      rulePriority: 1,
-      description: 'keep the ten newest releases',
-      selection: { tagStatus: 'tagged', tagPrefixList: ['v'], countType: 'imageCountMoreThan', countNumber: 10 },
-      action: { type: 'expire' },
-    },
-  ],
-};
+const TAGGED_ONLY = policyOf(rule(1, { ...taggedBy('tagPrefixList', 'v'), countType: 'imageCountMoreThan', countNumber: 10 }));
 
 describe('ecr-janitor simulate --repository (moto)', () => {
   let ecr: ECRClient;
   let restoreEnv: () => void;
-  let dir: string;
+  const dir = tempDirEachTest();
   let release: PushedImage;
   let orphan: PushedImage;
   let children: PushedImage[];
@@ -50,12 +41,6 @@ describe('ecr-janitor simulate --repository (moto)', () => {
     }));
     LATER = new Date(Date.now() + 30 * DAY_MS).toISOString();
   });
-
-  beforeEach(() => {
-    dir = mkdtempSync(join(tmpdir(), 'ecr-janitor-simulate-it-'));
-  });
-
-  afterEach(() => rmSync(dir, { recursive: true, force: true }));
 
   afterAll(() => {
     ecr.destroy();
@@ -93,7 +78,7 @@ describe('ecr-janitor simulate --repository (moto)', () => {
 
   it('evaluates a given policy against the live images, in the preview shape', async () => {
     // Arrange: every image pushed more than a day before --now
-    const policyPath = join(dir, 'older-than-a-day.json');
+    const policyPath = join(dir.path, 'older-than-a-day.json');
     writeFileSync(
       policyPath,
       JSON.stringify({

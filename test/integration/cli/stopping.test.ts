@@ -1,13 +1,12 @@
 // The CLI against endpoints that hang or are slow, and under SIGINT/SIGTERM: it never hangs, and
 // what it reports says what it did not reach. The signal tests run the bundled CLI as a real process.
 import { spawn } from 'node:child_process';
-import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { buildSync } from 'esbuild';
 import type { AuditReport } from '../../../src/domain/report';
 import { silentServer, slowEcrServer, type LocalServer } from '../support/fake-ecr-server';
-import { janitor, stdoutJson, useMotoCredentials } from './support/cli';
+import { janitor, stdoutJson, tempDir, useMotoCredentials } from './support/cli';
 
 const ROOT = path.resolve(__dirname, '..', '..', '..');
 
@@ -65,13 +64,13 @@ describe('ecr-janitor stopping', () => {
   });
 
   describe('signals (the bundled CLI as a process)', () => {
-    let dir: string;
+    let dir: ReturnType<typeof tempDir>;
     let cli: string;
     let slow: LocalServer;
 
     beforeAll(() => {
-      dir = mkdtempSync(path.join(tmpdir(), 'ecr-janitor-signals-'));
-      cli = path.join(dir, 'cli.js');
+      dir = tempDir();
+      cli = path.join(dir.path, 'cli.js');
       buildSync({
         entryPoints: [path.join(ROOT, 'src', 'cli', 'main.ts')],
         outfile: cli,
@@ -82,7 +81,7 @@ describe('ecr-janitor stopping', () => {
         mainFields: ['module', 'main'],
       });
     });
-    afterAll(() => rmSync(dir, { recursive: true, force: true }));
+    afterAll(() => dir.remove());
     beforeEach(async () => {
       slow = await slowEcrServer({ repositories: Array.from({ length: 40 }, (_, i) => `app-${i}`), delayMs: 400 });
     });
@@ -135,7 +134,7 @@ describe('ecr-janitor stopping', () => {
 
     it('writes whole artifacts only, and no temporary files, when interrupted with --out', async () => {
       // Arrange
-      const out = path.join(dir, 'out-interrupted');
+      const out = path.join(dir.path, 'out-interrupted');
 
       // Act
       const run = await auditThen('SIGINT', ['--out', out]);
