@@ -262,11 +262,11 @@ export function decodeShardResult(
 const itemsShape = z.array(z.looseObject({ region: z.string().min(1), repositoryName: z.string().min(1) }));
 
 /**
- * Reads a run's items (what Plan wrote next to its plan).
+ * Reads a run's items (what Plan wrote next to its plan): which repositories the run answers for.
  *
  * @throws InvalidInputError saying what is wrong: without them no repository can be accounted for, and retrying will not help
  */
-export function decodeItems(text: string | undefined, runId: string): WeeklyItem[] {
+export function decodeItems(text: string | undefined, runId: string): Array<Pick<WeeklyItem, 'region' | 'repositoryName'>> {
   const key = runKeys(runId).items;
   if (text === undefined) throw new InvalidInputError(`${key} does not exist: run the Plan step of run ${runId} again`);
   let doc: unknown;
@@ -277,7 +277,7 @@ export function decodeItems(text: string | undefined, runId: string): WeeklyItem
   }
   const parsed = itemsShape.safeParse(doc);
   if (!parsed.success) throw new InvalidInputError(`${key} is not an array of repository items: run the Plan step of run ${runId} again`);
-  return parsed.data as unknown as WeeklyItem[];
+  return parsed.data;
 }
 
 /** The parts of a plan the later steps rely on. */

@@ -190,7 +190,7 @@ export async function aggregateWeeklyRun(deps: AggregateDeps, input: AggregateIn
   return { report, detail, remediation, shards: { results, unusable, missing }, manifests };
 }
 
-function missingError(item: WeeklyItem, why: string, reason: string | undefined): ReportError {
+function missingError(item: Pick<WeeklyItem, 'region' | 'repositoryName'>, why: string, reason: string | undefined): ReportError {
   return {
     region: item.region,
     repositoryName: item.repositoryName,

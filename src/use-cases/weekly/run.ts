@@ -1,7 +1,7 @@
 import pLimit from 'p-limit';
 import type { AuditReport } from '../../domain/report';
 import type { ReportEventDetail } from '../../domain/report-event';
-import { decodeItems, runKeys, type FailedChild, type ResultWriterManifest, type WeeklyItem } from '../../domain/weekly';
+import { runKeys, type FailedChild, type ResultWriterManifest, type WeeklyItem } from '../../domain/weekly';
 import type { ObjectStore } from '../../ports/object-store';
 import type { PullTimeExclusionCheck } from '../../ports/pull-time';
 import type { ApiCallCounter, PolicyWriter, RegistryReader, RepositoryTagIndex } from '../../ports/registry';
@@ -76,7 +76,7 @@ export async function runWeekly(deps: WeeklyRunDeps, options: WeeklyRunOptions):
     options.settings,
     now(),
   );
-  const items = decodeItems(await deps.store.get(planned.itemsKey), runId);
+  const { items } = planned;
   const batches: WeeklyItem[][] = [];
   for (let i = 0; i < items.length; i += options.batchSize) batches.push(items.slice(i, i + options.batchSize));
   const byRegion = new Map(deps.registries.map((r) => [r.reader.region, r]));
