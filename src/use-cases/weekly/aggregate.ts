@@ -44,8 +44,11 @@ export interface AggregateInput {
 export interface AggregateOptions {
   /** When the report is generated, epoch ms. */
   generatedAt: number;
-  /** The run's calls, when counted as a whole (the local runner's shards share one counter); summed from the steps otherwise. */
-  apiCalls?: { calls: Record<string, number>; retries: Record<string, number> };
+  /**
+   * The run's calls, when counted as a whole (the local runner's shards share one counter), read as
+   * the report is built (after the pull-time check); summed from the steps otherwise.
+   */
+  apiCalls?: () => { calls: Record<string, number>; retries: Record<string, number> };
 }
 
 /** What the run produced. */
@@ -179,7 +182,7 @@ export async function aggregateWeeklyRun(deps: AggregateDeps, input: AggregateIn
   const after = deps.counter?.snapshot();
   add(calls.calls, difference(after?.calls, before?.calls));
   add(calls.retries, difference(after?.retries, before?.retries));
-  const counted = options.apiCalls ?? calls;
+  const counted = options.apiCalls?.() ?? calls;
   const report = assembleReport(parts, {
     ...plan.settings,
     generatedAt: options.generatedAt,

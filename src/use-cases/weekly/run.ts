@@ -125,18 +125,12 @@ export async function runWeekly(deps: WeeklyRunDeps, options: WeeklyRunOptions):
     ),
   );
   const resultManifestKey = await writeResultFiles(deps.store, `${keys.results}/local`, { failed, pending });
-  const calls = deps.counter?.snapshot();
+  const { counter } = deps;
   const outcome = await aggregateWeeklyRun(
     { store: deps.store, publish: deps.publish, ...(deps.pullTimes ? { pullTimes: deps.pullTimes } : {}) },
     { runId, resultManifestKey },
-    { generatedAt: now(), ...(calls ? { apiCalls: { calls: calls.calls, retries: calls.retries } } : {}) },
+    { generatedAt: now(), ...(counter ? { apiCalls: () => counter.snapshot() } : {}) },
   );
-  // The pull-time check and publishing came after the snapshot: count them too.
-  const final = deps.counter?.snapshot();
-  if (final) {
-    outcome.report.apiCalls = final.calls;
-    outcome.report.apiRetries = final.retries;
-  }
   return { ...outcome, shardCount: { total: batches.length, failed: failed.length } };
 }
 
