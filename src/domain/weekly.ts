@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import * as z from 'zod';
 import { InvalidInputError } from './errors';
 import type { InUseEntry, InUseFailure } from './in-use';
-import type { Tag } from './registry';
+import type { RepositoryRef, Tag } from './registry';
 import type { RemediationAction } from './remediation';
 import type { GuardSummary, InUseAtRiskImage, NotReached, ReportError, ReportWarning, RepositoryReport } from './report';
 import type { Selection } from './selection';
@@ -66,12 +66,7 @@ export function manifestCacheKey(region: string, repositoryName: string): string
 }
 
 /** One repository to audit: what Plan knows of it, so a shard need not list or tag it again. */
-export interface WeeklyItem {
-  accountId: string;
-  region: string;
-  repositoryName: string;
-  repositoryArn: string;
-  createdAt?: string;
+export interface WeeklyItem extends RepositoryRef {
   /** Its tags, from the region's bulk tag read; absent when that read failed (the shard lists them). */
   tags?: Tag[];
 }
