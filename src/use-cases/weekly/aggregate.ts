@@ -136,10 +136,10 @@ export async function aggregateWeeklyRun(deps: AggregateDeps, input: AggregateIn
       continue;
     }
     const shard = decoded.result;
-    // A batch's result is read once, even if an earlier attempt's object were ever listed beside it.
-    if (shard.items.every((id) => seen.has(id))) continue;
-    // A result that covers some repositories another result covers is not half-used: its others count as missing.
     const overlap = shard.items.filter((id) => seen.has(id));
+    // A batch's result is read once, even if an earlier attempt's object were ever listed beside it.
+    if (overlap.length === shard.items.length) continue;
+    // A result that covers some repositories another result covers is not half-used: its others count as missing.
     if (overlap.length > 0) {
       unusable++;
       problems.push(`${key}: covers ${overlap.join(', ')}, which another result covers`);
