@@ -67,6 +67,11 @@ function add(into: Record<string, number>, from: Record<string, number>): void {
   for (const [name, n] of Object.entries(from)) into[name] = (into[name] ?? 0) + n;
 }
 
+/** `error: cause`, or the error alone when no cause was given. */
+function withCause(error: string, cause: string): string {
+  return cause === '' ? error : `${error}: ${cause}`;
+}
+
 /** Why each repository of an unfinished batch has no result, from the map's result files. */
 async function unfinishedItems(store: ObjectStore, input: AggregateInput, problems: string[]): Promise<Map<string, string>> {
   const why = new Map<string, string>();
@@ -78,7 +83,7 @@ async function unfinishedItems(store: ObjectStore, input: AggregateInput, proble
     for (const key of unfinishedResultFiles(manifest)) {
       const text = await store.get(key);
       if (text === undefined) continue;
-      for (const { id, error, cause } of itemsOfResultFile(text)) why.set(id, `${error}${cause === '' ? '' : `: ${cause}`}`);
+      for (const { id, error, cause } of itemsOfResultFile(text)) why.set(id, withCause(error, cause));
     }
   } catch (error) {
     problems.push(`the map's result files could not be read (${error instanceof Error ? error.message : String(error)})`);
@@ -165,7 +170,7 @@ export async function aggregateWeeklyRun(deps: AggregateDeps, input: AggregateIn
     const general =
       input.mapError === undefined
         ? 'its shard left no result'
-        : `the map stopped (${input.mapError.error}${input.mapError.cause === '' ? '' : `: ${input.mapError.cause}`})`;
+        : `the map stopped (${withCause(input.mapError.error, input.mapError.cause)})`;
     for (const item of items) {
       const id = itemId(item);
       if (seen.has(id)) continue;
