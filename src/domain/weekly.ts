@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import * as z from 'zod';
 import { InvalidInputError } from './errors';
 import type { InUseEntry, InUseFailure } from './in-use';
-import type { Tag } from './registry';
+import type { RepositoryRef, Tag } from './registry';
 import type { RemediationAction } from './remediation';
 import type { GuardSummary, InUseAtRiskImage, NotReached, ReportError, ReportWarning, RepositoryReport } from './report';
 import type { Selection } from './selection';
@@ -66,12 +66,7 @@ export function manifestCacheKey(region: string, repositoryName: string): string
 }
 
 /** One repository to audit: what Plan knows of it, so a shard need not list or tag it again. */
-export interface WeeklyItem {
-  accountId: string;
-  region: string;
-  repositoryName: string;
-  repositoryArn: string;
-  createdAt?: string;
+export interface WeeklyItem extends RepositoryRef {
   /** Its tags, from the region's bulk tag read; absent when that read failed (the shard lists them). */
   tags?: Tag[];
 }
@@ -262,11 +257,11 @@ export function decodeShardResult(
 const itemsShape = z.array(z.looseObject({ region: z.string().min(1), repositoryName: z.string().min(1) }));
 
 /**
- * Reads a run's items (what Plan wrote next to its plan).
+ * Reads a run's items (what Plan wrote next to its plan): which repositories the run answers for.
  *
  * @throws InvalidInputError saying what is wrong: without them no repository can be accounted for, and retrying will not help
  */
-export function decodeItems(text: string | undefined, runId: string): WeeklyItem[] {
+export function decodeItems(text: string | undefined, runId: string): Array<Pick<WeeklyItem, 'region' | 'repositoryName'>> {
   const key = runKeys(runId).items;
   if (text === undefined) throw new InvalidInputError(`${key} does not exist: run the Plan step of run ${runId} again`);
   let doc: unknown;
@@ -277,7 +272,7 @@ export function decodeItems(text: string | undefined, runId: string): WeeklyItem
   }
   const parsed = itemsShape.safeParse(doc);
   if (!parsed.success) throw new InvalidInputError(`${key} is not an array of repository items: run the Plan step of run ${runId} again`);
-  return parsed.data as unknown as WeeklyItem[];
+  return parsed.data;
 }
 
 /** The parts of a plan the later steps rely on. */

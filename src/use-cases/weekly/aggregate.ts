@@ -44,8 +44,11 @@ export interface AggregateInput {
 export interface AggregateOptions {
   /** When the report is generated, epoch ms. */
   generatedAt: number;
-  /** The run's calls, when counted as a whole (the local runner's shards share one counter); summed from the steps otherwise. */
-  apiCalls?: { calls: Record<string, number>; retries: Record<string, number> };
+  /**
+   * The run's calls, when counted as a whole (the local runner's shards share one counter), read as
+   * the report is built (after the pull-time check); summed from the steps otherwise.
+   */
+  apiCalls?: () => { calls: Record<string, number>; retries: Record<string, number> };
 }
 
 /** What the run produced. */
@@ -64,6 +67,11 @@ function add(into: Record<string, number>, from: Record<string, number>): void {
   for (const [name, n] of Object.entries(from)) into[name] = (into[name] ?? 0) + n;
 }
 
+/** `error: cause`, or the error alone when no cause was given. */
+function withCause(error: string, cause: string): string {
+  return cause === '' ? error : `${error}: ${cause}`;
+}
+
 /** Why each repository of an unfinished batch has no result, from the map's result files. */
 async function unfinishedItems(store: ObjectStore, input: AggregateInput, problems: string[]): Promise<Map<string, string>> {
   const why = new Map<string, string>();
@@ -75,7 +83,7 @@ async function unfinishedItems(store: ObjectStore, input: AggregateInput, proble
     for (const key of unfinishedResultFiles(manifest)) {
       const text = await store.get(key);
       if (text === undefined) continue;
-      for (const { id, error, cause } of itemsOfResultFile(text)) why.set(id, `${error}${cause === '' ? '' : `: ${cause}`}`);
+      for (const { id, error, cause } of itemsOfResultFile(text)) why.set(id, withCause(error, cause));
     }
   } catch (error) {
     problems.push(`the map's result files could not be read (${error instanceof Error ? error.message : String(error)})`);
@@ -133,10 +141,10 @@ export async function aggregateWeeklyRun(deps: AggregateDeps, input: AggregateIn
       continue;
     }
     const shard = decoded.result;
-    // A batch's result is read once, even if an earlier attempt's object were ever listed beside it.
-    if (shard.items.every((id) => seen.has(id))) continue;
-    // A result that covers some repositories another result covers is not half-used: its others count as missing.
     const overlap = shard.items.filter((id) => seen.has(id));
+    // A batch's result is read once, even if an earlier attempt's object were ever listed beside it.
+    if (overlap.length === shard.items.length) continue;
+    // A result that covers some repositories another result covers is not half-used: its others count as missing.
     if (overlap.length > 0) {
       unusable++;
       problems.push(`${key}: covers ${overlap.join(', ')}, which another result covers`);
@@ -162,7 +170,7 @@ export async function aggregateWeeklyRun(deps: AggregateDeps, input: AggregateIn
     const general =
       input.mapError === undefined
         ? 'its shard left no result'
-        : `the map stopped (${input.mapError.error}${input.mapError.cause === '' ? '' : `: ${input.mapError.cause}`})`;
+        : `the map stopped (${withCause(input.mapError.error, input.mapError.cause)})`;
     for (const item of items) {
       const id = itemId(item);
       if (seen.has(id)) continue;
@@ -179,7 +187,7 @@ export async function aggregateWeeklyRun(deps: AggregateDeps, input: AggregateIn
   const after = deps.counter?.snapshot();
   add(calls.calls, difference(after?.calls, before?.calls));
   add(calls.retries, difference(after?.retries, before?.retries));
-  const counted = options.apiCalls ?? calls;
+  const counted = options.apiCalls?.() ?? calls;
   const report = assembleReport(parts, {
     ...plan.settings,
     generatedAt: options.generatedAt,
@@ -190,7 +198,7 @@ export async function aggregateWeeklyRun(deps: AggregateDeps, input: AggregateIn
   return { report, detail, remediation, shards: { results, unusable, missing }, manifests };
 }
 
-function missingError(item: WeeklyItem, why: string, reason: string | undefined): ReportError {
+function missingError(item: Pick<WeeklyItem, 'region' | 'repositoryName'>, why: string, reason: string | undefined): ReportError {
   return {
     region: item.region,
     repositoryName: item.repositoryName,

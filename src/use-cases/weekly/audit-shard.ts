@@ -172,7 +172,11 @@ export async function auditShard(deps: ShardDeps, runId: string, batch: unknown,
   const manifests = { cached: 0, fetched: 0 };
   const read = cachedReader(deps.store, manifests, warnings);
   const byRegion = new Map<string, WeeklyItem[]>();
-  for (const item of items) byRegion.set(item.region, [...(byRegion.get(item.region) ?? []), item]);
+  for (const item of items) {
+    const region = byRegion.get(item.region);
+    if (region === undefined) byRegion.set(item.region, [item]);
+    else region.push(item);
+  }
   const registries = [...byRegion.keys()].map((region) => deps.registry(region));
   const tagsOf = new Map(items.map((item) => [itemId(item), item.tags]));
   const audited: AuditedRepository[] = [];

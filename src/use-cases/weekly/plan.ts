@@ -29,6 +29,8 @@ export interface PlanOutcome {
   /** The key of the items object (the Distributed Map's ItemReader). */
   itemsKey: string;
   itemCount: number;
+  /** The items as written (the local runner batches them without reading them back). */
+  items: WeeklyItem[];
   plan: WeeklyPlan;
 }
 
@@ -155,7 +157,7 @@ export async function planWeeklyRun(deps: PlanDeps, runId: string, settings: Pla
   // The items first: a plan is only ever read next to its items.
   await deps.store.put(keys.items, JSON.stringify(items), 'application/json');
   await deps.store.put(keys.plan, JSON.stringify(plan), 'application/json');
-  return { runId, itemsKey: keys.items, itemCount: items.length, plan };
+  return { runId, itemsKey: keys.items, itemCount: items.length, items, plan };
 }
 
 /** The run's settings as recorded: the guard with the sources read, or no guard when nothing is read. */

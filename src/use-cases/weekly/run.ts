@@ -1,7 +1,7 @@
 import pLimit from 'p-limit';
 import type { AuditReport } from '../../domain/report';
 import type { ReportEventDetail } from '../../domain/report-event';
-import { decodeItems, runKeys, type FailedChild, type ResultWriterManifest, type WeeklyItem } from '../../domain/weekly';
+import { runKeys, type FailedChild, type ResultWriterManifest, type WeeklyItem } from '../../domain/weekly';
 import type { ObjectStore } from '../../ports/object-store';
 import type { PullTimeExclusionCheck } from '../../ports/pull-time';
 import type { ApiCallCounter, PolicyWriter, RegistryReader, RepositoryTagIndex } from '../../ports/registry';
@@ -76,7 +76,7 @@ export async function runWeekly(deps: WeeklyRunDeps, options: WeeklyRunOptions):
     options.settings,
     now(),
   );
-  const items = decodeItems(await deps.store.get(planned.itemsKey), runId);
+  const { items } = planned;
   const batches: WeeklyItem[][] = [];
   for (let i = 0; i < items.length; i += options.batchSize) batches.push(items.slice(i, i + options.batchSize));
   const byRegion = new Map(deps.registries.map((r) => [r.reader.region, r]));
@@ -125,18 +125,12 @@ export async function runWeekly(deps: WeeklyRunDeps, options: WeeklyRunOptions):
     ),
   );
   const resultManifestKey = await writeResultFiles(deps.store, `${keys.results}/local`, { failed, pending });
-  const calls = deps.counter?.snapshot();
+  const { counter } = deps;
   const outcome = await aggregateWeeklyRun(
     { store: deps.store, publish: deps.publish, ...(deps.pullTimes ? { pullTimes: deps.pullTimes } : {}) },
     { runId, resultManifestKey },
-    { generatedAt: now(), ...(calls ? { apiCalls: { calls: calls.calls, retries: calls.retries } } : {}) },
+    { generatedAt: now(), ...(counter ? { apiCalls: () => counter.snapshot() } : {}) },
   );
-  // The pull-time check and publishing came after the snapshot: count them too.
-  const final = deps.counter?.snapshot();
-  if (final) {
-    outcome.report.apiCalls = final.calls;
-    outcome.report.apiRetries = final.retries;
-  }
   return { ...outcome, shardCount: { total: batches.length, failed: failed.length } };
 }
 

@@ -32,10 +32,11 @@ describe('ecr-janitor weekly (moto)', () => {
     return JSON.parse((await out.Body?.transformToString()) ?? '{}') as AuditReport;
   }
 
-  const weekly = (runId: string, ...extra: string[]) =>
+  /** `weekly` against moto (or what `target` names) in shards of two, as JSON. */
+  const weekly = (runId: string, extra: string[] = [], target = moto()) =>
     janitor([
       'weekly',
-      ...moto(),
+      ...target,
       '--bucket',
       BUCKET,
       '--batch-size',
@@ -82,8 +83,8 @@ describe('ecr-janitor weekly (moto)', () => {
   });
 
   it('with --apply writes the default rule, and a second run reads no manifest again', async () => {
-    const first = stdoutJson<WeeklyJson>(await weekly('apply-1', '--apply'));
-    const second = await weekly('apply-2', '--apply');
+    const first = stdoutJson<WeeklyJson>(await weekly('apply-1', ['--apply']));
+    const second = await weekly('apply-2', ['--apply']);
 
     expect(first.detail.remediation).toEqual({ applied: 4, 'skipped-opt-out': 1 });
     expect(await getPolicy(ecr, 'app/a')).toContain('added by ecr-janitor');
@@ -105,24 +106,7 @@ describe('ecr-janitor weekly (moto)', () => {
     const proxy = await faultProxy(motoEndpoint(), (r) => r.method === 'PUT' && r.url.includes(failing));
     try {
       // Act
-      const run = await janitor([
-        'weekly',
-        '--endpoint',
-        proxy.endpoint,
-        '--region',
-        'us-east-1',
-        '--bucket',
-        BUCKET,
-        '--batch-size',
-        '2',
-        '--workers',
-        '2',
-        '--no-bulk-tags',
-        '--run-id',
-        'fault-1',
-        '--format',
-        'json',
-      ]);
+      const run = await weekly('fault-1', [], ['--endpoint', proxy.endpoint, '--region', 'us-east-1']);
 
       // Assert
       expect(run.code).toBe(3);

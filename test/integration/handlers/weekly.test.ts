@@ -115,6 +115,11 @@ describe('the weekly run (moto)', () => {
     return (await out.Body?.transformToString('utf-8')) ?? '';
   }
 
+  /** The JSON report a run published. */
+  async function reportOf(detail: ReportEventDetail): Promise<ReportJson> {
+    return JSON.parse(await objectText(detail.artifacts.json)) as ReportJson;
+  }
+
   async function keysUnder(prefix: string): Promise<string[]> {
     const out = await s3.send(new ListObjectsV2Command({ Bucket: BUCKET, Prefix: prefix }));
     return (out.Contents ?? []).map((o) => o.Key ?? '').sort();
@@ -184,7 +189,7 @@ describe('the weekly run (moto)', () => {
       useEnv();
       const before = Date.now();
       detail = await runWeeklyExecution({ batchSize: 2 });
-      invocationCalls = (JSON.parse(await objectText(detail.artifacts.json)) as ReportJson).apiCalls;
+      invocationCalls = (await reportOf(detail)).apiCalls;
       date = detail.generatedAt.slice(0, 10);
       expect(Date.parse(detail.generatedAt)).toBeGreaterThanOrEqual(before - 1_000);
     });
@@ -221,7 +226,7 @@ describe('the weekly run (moto)', () => {
         markdown: `${prefix}report.md`,
         html: `${prefix}report.html`,
       });
-      const json = JSON.parse(await objectText(detail.artifacts.json)) as ReportJson;
+      const json = await reportOf(detail);
       expect(json.totals).toEqual(detail.totals);
       expect(json.repositories).toHaveLength(5);
       expect(await objectText(detail.artifacts.csv)).toContain('team-a/web-api');
@@ -272,14 +277,14 @@ describe('the weekly run (moto)', () => {
     });
 
     it('reports the ECR calls of the audit and the remediation in the report', async () => {
-      const json = JSON.parse(await objectText(detail.artifacts.json)) as ReportJson;
+      const json = await reportOf(detail);
 
       expect(json.apiCalls).toEqual(expectedCalls(2, { manifestsCached: false }));
       expect(json.apiRetries).toEqual({});
     });
 
     it('checks no pull-time update exclusion without AUDIT_ROLE_ARN', async () => {
-      const json = JSON.parse(await objectText(detail.artifacts.json)) as ReportJson;
+      const json = await reportOf(detail);
 
       // moto reports a manifest's config size as imageSizeInBytes: those warnings are moto's, not the exclusion's.
       expect(json.warnings.filter((w) => w.code !== 'ImageSizeBelowBlobs')).toEqual([]);
@@ -346,9 +351,9 @@ describe('the weekly run (moto)', () => {
     beforeAll(async () => {
       useEnv();
       const firstDetail = await runWeeklyExecution({ batchSize: 2 });
-      first = JSON.parse(await objectText(firstDetail.artifacts.json)) as ReportJson;
+      first = await reportOf(firstDetail);
       const secondDetail = await runWeeklyExecution({ batchSize: 3 });
-      second = JSON.parse(await objectText(secondDetail.artifacts.json)) as ReportJson;
+      second = await reportOf(secondDetail);
     });
 
     it("reports only each run's own calls, and reads no manifest it has read before", () => {
@@ -370,7 +375,7 @@ describe('the weekly run (moto)', () => {
       // team-b/worker expires untagged images 14 days after push; the limit is 10.
       useEnv({ MAX_UNTAGGED_DAYS: '10' });
       detail = await runWeeklyExecution({ batchSize: 2 });
-      json = JSON.parse(await objectText(detail.artifacts.json)) as ReportJson;
+      json = await reportOf(detail);
     });
 
     it('shortens the longer untagged rule and leaves the others alone', async () => {
@@ -400,7 +405,7 @@ describe('the weekly run (moto)', () => {
       useEnv();
       // Batches of two in name order: [sandbox/tmp, team-a/web-api], [team-b/worker, team-c/batch], [team-d/legacy].
       detail = await runWeeklyExecution({ batchSize: 2, failBatch: (index) => index === 1 });
-      json = JSON.parse(await objectText(detail.artifacts.json)) as ReportJson;
+      json = await reportOf(detail);
     });
 
     it('reports each of its repositories as an error saying why, never as missing', () => {
@@ -436,7 +441,7 @@ describe('the weekly run (moto)', () => {
     beforeAll(async () => {
       useEnv({ REGIONS: REGIONS.join(','), AUDIT_ROLE_ARN });
       detail = await runWeeklyExecution({ batchSize: 2 });
-      json = JSON.parse(await objectText(detail.artifacts.json)) as ReportJson;
+      json = await reportOf(detail);
     });
 
     it('warns PullTimeExclusionUnknown once per region, saying what to verify', () => {

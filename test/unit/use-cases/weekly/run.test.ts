@@ -5,7 +5,7 @@ import type { Tag } from '../../../../src/domain/registry';
 import type { ReportArtifactFormat, ReportRenderer } from '../../../../src/ports/report';
 import type { RepositoryTagIndex } from '../../../../src/ports/registry';
 import { DEFAULT_OPT_OUT_TAG } from '../../../../src/domain/selection';
-import { MAX_BATCH_SIZE, manifestCacheKey, runKeys, shardKey, type WeeklyItem } from '../../../../src/domain/weekly';
+import { MAX_BATCH_SIZE, manifestCacheKey, runKeys, shardKey } from '../../../../src/domain/weekly';
 import { audit } from '../../../../src/use-cases/audit';
 import { aggregateWeeklyRun } from '../../../../src/use-cases/weekly/aggregate';
 import { auditShard } from '../../../../src/use-cases/weekly/audit-shard';
@@ -82,6 +82,12 @@ function deps(registry: FakeRegistry, store = new MemoryObjectStore(), tags?: Re
     store,
     publish: { store, publisher: new MemoryEventPublisher(), renderer },
   };
+}
+
+/** Plans run-1 of `registry` into `store`: its items, and what a shard of it reads from. */
+async function planned(registry: FakeRegistry, store: MemoryObjectStore) {
+  const { items } = await planWeeklyRun({ registries: [{ reader: registry }], store }, 'run-1', SETTINGS, NOW);
+  return { items, shardDeps: { store, registry: () => ({ reader: registry }) } };
 }
 
 function run(overrides: Partial<WeeklyRunOptions> = {}): WeeklyRunOptions {
@@ -305,9 +311,7 @@ describe('the weekly run', () => {
       // Arrange
       const registry = ireland();
       const store = new MemoryObjectStore();
-      await planWeeklyRun({ registries: [{ reader: registry }], store }, 'run-1', SETTINGS, NOW);
-      const items = JSON.parse((await store.get(runKeys('run-1').items)) ?? '[]') as WeeklyItem[];
-      const shardDeps = { store, registry: () => ({ reader: registry }) };
+      const { items, shardDeps } = await planned(registry, store);
 
       // Act
       const first = await auditShard(shardDeps, 'run-1', items.slice(0, 3), { concurrency: 2 });
@@ -337,10 +341,10 @@ describe('the weekly run', () => {
       // Arrange
       const registry = ireland();
       const store = new MemoryObjectStore();
-      await planWeeklyRun({ registries: [{ reader: registry }], store }, 'run-1', SETTINGS, NOW);
+      const { shardDeps } = await planned(registry, store);
 
       // Act
-      const attempt = auditShard({ store, registry: () => ({ reader: registry }) }, 'run-1', batch, { concurrency: 1 });
+      const attempt = auditShard(shardDeps, 'run-1', batch, { concurrency: 1 });
 
       // Assert: an input error, which the state machine does not retry.
       await expect(attempt).rejects.toThrow(/item|batch/);
@@ -356,14 +360,13 @@ describe('the weekly run', () => {
       // Arrange
       const registry = ireland();
       const store = new MemoryObjectStore();
-      await planWeeklyRun({ registries: [{ reader: registry }], store }, 'run-1', SETTINGS, NOW);
-      const items = JSON.parse((await store.get(runKeys('run-1').items)) ?? '[]') as WeeklyItem[];
+      const { items, shardDeps } = await planned(registry, store);
       const plan = JSON.parse((await store.get(runKeys('run-1').plan)) ?? '{}') as { settings: Record<string, unknown> };
       damage(plan.settings);
       await store.put(runKeys('run-1').plan, JSON.stringify(plan), 'application/json');
 
       // Act
-      const attempt = auditShard({ store, registry: () => ({ reader: registry }) }, 'run-1', items.slice(0, 2), { concurrency: 1 });
+      const attempt = auditShard(shardDeps, 'run-1', items.slice(0, 2), { concurrency: 1 });
 
       // Assert
       await expect(attempt).rejects.toThrow('the plan of run run-1 is not a plan of format');
@@ -384,7 +387,7 @@ describe('the weekly run', () => {
       // Arrange: a plan, no shard ever ran.
       const registry = ireland();
       const store = new MemoryObjectStore();
-      await planWeeklyRun({ registries: [{ reader: registry }], store }, 'run-1', SETTINGS, NOW);
+      await planned(registry, store);
       const publisher = new MemoryEventPublisher();
 
       // Act
@@ -408,8 +411,7 @@ describe('the weekly run', () => {
       // output carries no ResultWriterDetails, so Aggregate must find its manifest itself).
       const registry = ireland();
       const store = new MemoryObjectStore();
-      await planWeeklyRun({ registries: [{ reader: registry }], store }, 'run-1', SETTINGS, NOW);
-      const items = JSON.parse((await store.get(runKeys('run-1').items)) ?? '[]') as Array<{ repositoryName: string }>;
+      const { items } = await planned(registry, store);
       const results = `${runKeys('run-1').results}/0f3c-map-run`;
       const failed = [
         {
@@ -475,9 +477,7 @@ describe('the weekly run', () => {
       // Arrange: two shards of the same plan given overlapping batches (api, batch) and (batch, etl).
       const registry = ireland();
       const store = new MemoryObjectStore();
-      await planWeeklyRun({ registries: [{ reader: registry }], store }, 'run-1', SETTINGS, NOW);
-      const items = JSON.parse((await store.get(runKeys('run-1').items)) ?? '[]') as WeeklyItem[];
-      const shardDeps = { store, registry: () => ({ reader: registry }) };
+      const { items, shardDeps } = await planned(registry, store);
       await auditShard(shardDeps, 'run-1', items.slice(0, 2), { concurrency: 1 });
       await auditShard(shardDeps, 'run-1', items.slice(1, 3), { concurrency: 1 });
 
@@ -506,7 +506,7 @@ describe('the weekly run', () => {
       async (_case, text, why) => {
         // Arrange: a plan of six repositories, no shard ran, items.json damaged.
         const store = new MemoryObjectStore();
-        await planWeeklyRun({ registries: [{ reader: ireland() }], store }, 'run-1', SETTINGS, NOW);
+        await planned(ireland(), store);
         if (text === undefined) store.objects.delete(runKeys('run-1').items);
         else await store.put(runKeys('run-1').items, text, 'application/json');
         const publisher = new MemoryEventPublisher();
