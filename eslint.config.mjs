@@ -41,7 +41,7 @@ export default tseslint.config(
     languageOptions: { sourceType: 'commonjs', globals: { require: 'readonly', module: 'writable', __dirname: 'readonly' } },
     rules: { '@typescript-eslint/no-require-imports': 'off' },
   },
-  // The architecture's import rules (see the README's folder map): the domain is pure, use cases
+  // The architecture's import rules (see the folder map in README.md): the domain is pure, use cases
   // depend on ports and the domain only, adapters never call a use case. Entry points (handlers,
   // CLI) and config wire everything.
   {

@@ -342,7 +342,7 @@ const wholeNumber = (min: number, max: number, why: string) =>
 
 const weeklyRunSchema = z.object({
   batchSize: wholeNumber(1, MAX_BATCH_SIZE, ' (repositories per shard; a shard must finish within one 15-minute invocation)'),
-  workers: wholeNumber(1, MAX_WORKERS, ' (shards at the same time; see "Sizing the weekly run" in the README)'),
+  workers: wholeNumber(1, MAX_WORKERS, ' (shards at the same time; see "Sizing the weekly run" in docs/weekly-run.md)'),
   toleratedFailurePercent: wholeNumber(0, 100, ' (percent of repositories whose shards may fail before the map stops)'),
 });
 
