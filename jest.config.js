@@ -11,10 +11,6 @@ const shared = {
   transformIgnorePatterns: ['/node_modules/(?!(@middy|p-limit|yocto-queue)/)'],
 };
 
-// The SDK warns once per process that its 2027 releases will need Node 22; the suite runs on Node 20
-// as the CLI supports it. Silence that one warning in test output (workers inherit the environment).
-process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true';
-
 /** @type {import('jest').Config} */
 module.exports = {
   // A global option (ignored inside a project): moto imports a service's Python modules on its first

@@ -6,7 +6,7 @@ import { chmod, readdir } from 'node:fs/promises';
 const common = {
   bundle: true,
   platform: 'node',
-  target: 'node20',
+  target: 'node22',
   format: 'cjs',
   sourcemap: false,
   logLevel: 'warning',

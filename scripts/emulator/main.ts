@@ -111,7 +111,6 @@ async function main(): Promise<void> {
 }
 
 if (require.main === module) {
-  process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
   main().catch((error: unknown) => {
     process.stderr.write(`emulator: ${error instanceof Error ? error.message : String(error)}\n`);
     process.exitCode = 1;

@@ -18,7 +18,7 @@ describe('ecr-janitor entry point (bundled, own process)', () => {
       outfile: cli,
       bundle: true,
       platform: 'node',
-      target: 'node20',
+      target: 'node22',
       format: 'cjs',
       mainFields: ['module', 'main'],
       logLevel: 'error',
