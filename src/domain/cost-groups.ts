@@ -1,9 +1,6 @@
 import type { Tag } from './registry';
-import type { RepositoryReport } from './report';
+import type { CostGroup, CostGroupBy, RepositoryReport } from './report';
 import { monthlyUsd } from './report';
-
-/** How a cost group is formed: by the first segment of the repository name, or by a tag's value. */
-export type CostGroupBy = 'name-prefix' | `tag:${string}`;
 
 /** The value of a tag grouping for a repository that does not carry the tag (or carries it empty). */
 export const UNTAGGED = '(untagged)';
@@ -13,18 +10,6 @@ export const TAG_KEY_MAX_LENGTH = 128;
 
 /** What AWS accepts in a tag key: letters, digits, spaces and `_ . : / = + - @`. */
 const TAG_KEY = /^[\p{L}\p{Z}\p{N}_.:/=+\-@]+$/u;
-
-/** Storage, cost and savings of the repositories that share an owner. */
-export interface CostGroup {
-  by: CostGroupBy;
-  /** The name prefix or the tag's value; {@link UNTAGGED} for repositories without the tag. */
-  value: string;
-  repositories: number;
-  storedBytes: number;
-  reclaimableBytes: number;
-  monthlyCostUsd: number;
-  monthlySavingsUsd: number;
-}
 
 /**
  * Sets `record[key]` as an own property, whatever the key: a tag key or value such as `__proto__`

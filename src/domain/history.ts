@@ -1,6 +1,5 @@
-import type { CostGroup, CostGroupBy } from './cost-groups';
 import { groupingsOf, setOwn } from './cost-groups';
-import type { AuditReport, ReportTotals } from './report';
+import type { AuditReport, CostGroup, CostGroupBy, ReportTotals } from './report';
 
 /** The history file's format identifier (the first shape was a bare array of entries without groups). */
 export const HISTORY_FORMAT = 'ecr-janitor-history/2';

@@ -1,9 +1,8 @@
-import type { CostGroup } from './cost-groups';
 import { topCostGroups } from './cost-groups';
 import type { HistoryEntry, TrackedTotals } from './history';
 import { TRACKED_TOTALS } from './history';
 import { formatUsd } from './money';
-import type { AuditReport, ReportTotals } from './report';
+import type { AuditReport, CostGroup, ReportTotals } from './report';
 
 export type { HistoryEntry, TrackedTotals } from './history';
 export { historyEntryOf } from './history';

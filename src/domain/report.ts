@@ -1,4 +1,3 @@
-import type { CostGroup } from './cost-groups';
 import type { PolicyFinding } from './policy/lint';
 
 /** Whether a repository's lifecycle policy cleans its untagged images. */
@@ -178,6 +177,21 @@ export interface ReportWarning {
   repositoryName: string;
   code: ReportWarningCode;
   message: string;
+}
+
+/** How a cost group is formed: by the first segment of the repository name, or by a tag's value. */
+export type CostGroupBy = 'name-prefix' | `tag:${string}`;
+
+/** Storage, cost and savings of the repositories that share an owner (see cost-groups.ts). */
+export interface CostGroup {
+  by: CostGroupBy;
+  /** The name prefix or the tag's value; `(untagged)` for repositories without the tag. */
+  value: string;
+  repositories: number;
+  storedBytes: number;
+  reclaimableBytes: number;
+  monthlyCostUsd: number;
+  monthlySavingsUsd: number;
 }
 
 /** The audit report: `ecr-janitor audit --format json` and the artifacts' source. */

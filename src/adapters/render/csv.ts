@@ -1,5 +1,4 @@
-import type { CostGroup } from '../../domain/cost-groups';
-import type { AuditReport, RepositoryReport } from '../../domain/report';
+import type { AuditReport, CostGroup, RepositoryReport } from '../../domain/report';
 import { visibleControls } from '../../domain/text';
 
 /**

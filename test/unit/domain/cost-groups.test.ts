@@ -1,4 +1,4 @@
-import type { CostGroup } from '../../../src/domain/cost-groups';
+import type { CostGroup } from '../../../src/domain/report';
 import {
   UNTAGGED,
   checkCostAllocationTagKeys,
