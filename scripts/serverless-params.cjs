@@ -2,22 +2,7 @@
 // bad value fails `serverless package` / `deploy` with the parameter's name instead of a weekly error.
 // Returns the weekly run's state machine settings as numbers (`custom.validatedParams.weeklyRun`):
 // the template takes them from here, so an unchecked value cannot reach it.
-const { buildSync } = require('esbuild');
-const path = require('node:path');
-
-function loadConfigModule() {
-  const out = buildSync({
-    entryPoints: [path.join(__dirname, '..', 'src', 'config.ts')],
-    bundle: true,
-    platform: 'node',
-    format: 'cjs',
-    write: false,
-    logLevel: 'silent',
-  });
-  const module = { exports: {} };
-  new Function('module', 'exports', 'require', out.outputFiles[0].text)(module, module.exports, require);
-  return module.exports;
-}
+const loadConfigModule = require('./lib/load-config.cjs');
 
 module.exports = async ({ resolveVariable }) => {
   const param = async (name) => String(await resolveVariable(`param:${name}`));

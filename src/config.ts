@@ -1,14 +1,39 @@
 import * as z from 'zod';
-import { DEFAULT_ARCHIVE_AFTER_DAYS, MAX_ARCHIVE_AFTER_DAYS } from './domain/archive';
 import { checkCostAllocationTagKeys } from './domain/cost-groups';
 import { ConfigError } from './domain/errors';
-import { DEFAULT_GUARD_HORIZON_DAYS } from './domain/in-use';
-import { DEFAULT_UNTAGGED_DAYS, POLICY_LIMITS } from './domain/policy';
+import { POLICY_LIMITS } from './domain/policy';
 import { REGION_NAME } from './domain/region';
-import { DEFAULT_OPT_OUT_TAG } from './domain/selection';
-import { DEFAULT_BATCH_SIZE, MAX_BATCH_SIZE } from './domain/weekly';
-import { DEFAULT_CONNECTION_TIMEOUT_MS, DEFAULT_REQUEST_TIMEOUT_MS } from './adapters/aws/timeouts';
 import { parseRateLimits, type RateLimits } from './adapters/aws/rate-limiter';
+import {
+  DEFAULT_ARCHIVE_AFTER_DAYS,
+  DEFAULT_BATCH_SIZE,
+  DEFAULT_BULK_TAGS,
+  DEFAULT_CONCURRENCY,
+  DEFAULT_CONNECTION_TIMEOUT_MS,
+  DEFAULT_DRY_RUN,
+  DEFAULT_EVENT_HANDLER_CONCURRENCY,
+  DEFAULT_GUARD,
+  DEFAULT_GUARD_HORIZON_DAYS,
+  DEFAULT_OPT_OUT_TAG,
+  DEFAULT_PRICE_PER_GB_MONTH,
+  DEFAULT_REPORT_BUS,
+  DEFAULT_REQUEST_TIMEOUT_MS,
+  DEFAULT_SCHEDULE,
+  DEFAULT_TOLERATED_FAILURE_PERCENT,
+  DEFAULT_UNTAGGED_DAYS,
+  DEFAULT_WORKERS,
+  MAX_ARCHIVE_AFTER_DAYS,
+  MAX_BATCH_SIZE,
+  MAX_CONCURRENCY,
+  MAX_DEPLOYED_UNTAGGED_DAYS,
+  MAX_GUARD_HORIZON_DAYS,
+  MAX_PRICE_PER_GB_MONTH,
+  MAX_TAG_KEY_LENGTH,
+  MAX_TIMEOUT_MS,
+  MAX_WORKERS,
+  MIN_TIMEOUT_MS,
+} from './domain/defaults';
+import { readPricePerGbMonth } from './domain/money';
 
 /** Every setting of the deployed janitor, typed and validated once per container. */
 export interface JanitorConfig {
@@ -71,6 +96,55 @@ export interface JanitorConfig {
   bulkTags: boolean;
 }
 
+/**
+ * The stack's parameters (serverless.yml) and their defaults as the framework passes them, text; empty
+ * means unset (off, none, or the deploy region). `serverless.yml` takes its `params.default` from here
+ * (scripts/serverless-defaults.cjs), and {@link loadConfig} reads an unset variable as its default:
+ * one set of numbers, from src/domain/defaults.ts.
+ */
+export const PARAMETER_DEFAULTS = {
+  defaultDays: String(DEFAULT_UNTAGGED_DAYS),
+  dryRun: String(DEFAULT_DRY_RUN),
+  /** e.g. 30: untagged rules that wait longer are shortened to it; empty: off. */
+  maxUntaggedDays: '',
+  /** Comma-separated; empty means the deploy region. */
+  regions: '',
+  /** Comma-separated repository-name globs. */
+  exclude: '',
+  optOutTag: DEFAULT_OPT_OUT_TAG,
+  /** When the weekly state machine starts. */
+  schedule: DEFAULT_SCHEDULE,
+  /** Repositories per shard of the weekly run. */
+  batchSize: String(DEFAULT_BATCH_SIZE),
+  /** Shards of the weekly run at the same time. */
+  workers: String(DEFAULT_WORKERS),
+  /** Percent of repositories whose shards may fail before the weekly map stops. */
+  toleratedFailurePercent: String(DEFAULT_TOLERATED_FAILURE_PERCENT),
+  pricePerGbMonth: DEFAULT_PRICE_PER_GB_MONTH.toFixed(2),
+  /** Empty means no e-mail. */
+  reportEmail: '',
+  reportBus: DEFAULT_REPORT_BUS,
+  concurrency: String(DEFAULT_CONCURRENCY),
+  /** e.g. DescribeImages=18/5,GetLifecyclePolicy=18; empty: adaptive retry only. */
+  rateLimits: '',
+  /** Comma-separated tag keys to group costs by (e.g. team,cost-center); the name prefix always. */
+  costAllocationTagKeys: '',
+  archiveAfterDays: String(DEFAULT_ARCHIVE_AFTER_DAYS),
+  /** USD per GB-month of ECR archive storage; empty: archive savings are not priced. */
+  archivePricePerGbMonth: '',
+  connectionTimeoutMs: String(DEFAULT_CONNECTION_TIMEOUT_MS),
+  requestTimeoutMs: String(DEFAULT_REQUEST_TIMEOUT_MS),
+  /** Reserved concurrency of each event handler. */
+  eventHandlerConcurrency: String(DEFAULT_EVENT_HANDLER_CONCURRENCY),
+  /** Empty: this is the home stack; a region name: this is a forwarder to that region. */
+  homeRegion: '',
+  guard: DEFAULT_GUARD,
+  guardHorizonDays: String(DEFAULT_GUARD_HORIZON_DAYS),
+  /** s3://bucket/key of a list of images in use (EKS, other accounts); empty: none. */
+  inUseListS3Uri: '',
+  bulkTags: String(DEFAULT_BULK_TAGS),
+} as const satisfies Record<string, string>;
+
 /** Each setting: its environment variable, the serverless.yml parameter that sets it, and its check. */
 const SETTINGS = {
   defaultDays: { env: 'DEFAULT_DAYS', param: 'defaultDays' },
@@ -103,8 +177,6 @@ const ROLE = /^(arn:aws[a-z-]*:iam::\d{12}:role\/.+|[\w+=,.@-]{1,64})$/;
 /** An IAM role ARN, path allowed: what ECR accepts in a pull-time update exclusion. */
 const ROLE_ARN = /^arn:aws[a-z-]*:iam::\d{12}:role\/([\w+=,.@-]+\/)*[\w+=,.@-]{1,64}$/;
 const TOPIC_ARN = /^arn:aws[a-z-]*:sns:[a-z0-9-]+:\d{12}:[A-Za-z0-9_-]{1,256}$/;
-/** A decimal price (no hex, no exponent): `0.10`, `0.07`. */
-const PRICE = /^\d+(\.\d+)?$/;
 const BUS = /^(default|[A-Za-z0-9._\-/]{1,256}|arn:aws[a-z-]*:events:[a-z0-9-]+:\d{12}:event-bus\/[A-Za-z0-9._\-/]+)$/;
 
 /** The trimmed value, or undefined when unset or blank (a parameter left empty takes its default). */
@@ -123,14 +195,38 @@ const milliseconds = z
   .string()
   .regex(/^\d+$/, 'must be a whole number of milliseconds')
   .transform(Number)
-  .pipe(z.number().int().min(100, 'must be at least 100 (ms)').max(600_000, 'must be at most 600000 (10 minutes)'));
+  .pipe(
+    z
+      .number()
+      .int()
+      .min(MIN_TIMEOUT_MS, `must be at least ${MIN_TIMEOUT_MS} (ms)`)
+      .max(MAX_TIMEOUT_MS, `must be at most ${MAX_TIMEOUT_MS} (10 minutes)`),
+  );
+
+/**
+ * A price in USD per GB-month by the one price grammar ({@link readPricePerGbMonth}); `example`
+ * and `what` go into the message.
+ */
+const price = (example: string, what: string) =>
+  z.string().transform((text, ctx) => {
+    const read = readPricePerGbMonth(text);
+    if (read.ok) return read.usdPerGbMonth;
+    ctx.addIssue({
+      code: 'custom',
+      message:
+        read.problem === 'above-maximum'
+          ? `must be at most ${MAX_PRICE_PER_GB_MONTH} (USD per GB-month; is it in the right unit?)`
+          : `must be a price such as ${example} (${what}: a decimal number from 0 to ${MAX_PRICE_PER_GB_MONTH}, digits and one decimal point only)`,
+    });
+    return z.NEVER;
+  });
 
 const schema = z.object({
   defaultDays: z
     .string()
     .regex(/^\d+$/, 'must be a whole number of days, 1 or more')
     .transform(Number)
-    .pipe(z.number().int().min(1, 'must be 1 or more').max(36_500, 'must be at most 36500')),
+    .pipe(z.number().int().min(1, 'must be 1 or more').max(MAX_DEPLOYED_UNTAGGED_DAYS, `must be at most ${MAX_DEPLOYED_UNTAGGED_DAYS}`)),
   dryRun: z.enum(['true', 'false'], { error: 'must be true or false' }).transform((v) => v === 'true'),
   bulkTags: z.enum(['true', 'false'], { error: 'must be true or false' }).transform((v) => v === 'true'),
   maxUntaggedDays: z
@@ -151,16 +247,17 @@ const schema = z.object({
     .transform((v) => [...new Set(list(v))])
     .pipe(z.array(z.string().regex(REGION_NAME, 'is not an AWS region name such as eu-west-1')).min(1, 'must name at least one region')),
   exclude: z.string().transform(list),
-  optOutTag: z.string().trim().min(1, 'must not be empty').max(128, 'must be at most 128 characters (an AWS tag key)'),
-  pricePerGbMonth: z
+  optOutTag: z
     .string()
-    .regex(/^\d+(\.\d+)?$/, 'must be a price such as 0.10')
-    .transform(Number),
+    .trim()
+    .min(1, 'must not be empty')
+    .max(MAX_TAG_KEY_LENGTH, `must be at most ${MAX_TAG_KEY_LENGTH} characters (an AWS tag key)`),
+  pricePerGbMonth: price('0.10', 'USD per GB-month of storage'),
   concurrency: z
     .string()
     .regex(/^\d+$/, 'must be a whole number')
     .transform(Number)
-    .pipe(z.number().int().min(1, 'must be 1 or more').max(64, 'must be at most 64')),
+    .pipe(z.number().int().min(1, 'must be 1 or more').max(MAX_CONCURRENCY, `must be at most ${MAX_CONCURRENCY}`)),
   rateLimits: z.string().transform((text, ctx) => {
     try {
       return parseRateLimits(text);
@@ -189,11 +286,7 @@ const schema = z.object({
     .regex(/^\d+$/, 'must be a whole number of days, 1 or more')
     .transform(Number)
     .pipe(z.number().int().min(1, 'must be 1 or more').max(MAX_ARCHIVE_AFTER_DAYS, `must be at most ${MAX_ARCHIVE_AFTER_DAYS}`)),
-  archivePricePerGbMonth: z
-    .string()
-    .regex(PRICE, 'must be a price such as 0.07 (USD per GB-month of archive storage), or empty to leave archive savings unpriced')
-    .transform(Number)
-    .optional(),
+  archivePricePerGbMonth: price('0.07', 'USD per GB-month of archive storage, or empty to leave archive savings unpriced').optional(),
   reportTopicArn: z.string().regex(TOPIC_ARN, 'must be an SNS topic ARN').optional(),
   deployRegion: z.string().optional(),
   guard: z.enum(['on', 'off'], { error: 'must be on or off' }),
@@ -201,7 +294,7 @@ const schema = z.object({
     .string()
     .regex(/^\d+$/, 'must be a whole number of days, 0 or more')
     .transform(Number)
-    .pipe(z.number().int().max(3650, 'must be at most 3650')),
+    .pipe(z.number().int().max(MAX_GUARD_HORIZON_DAYS, `must be at most ${MAX_GUARD_HORIZON_DAYS}`)),
   inUseListS3Uri: z
     .string()
     .regex(/^s3:\/\/[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]\/.+$/, 'must be an S3 object URI such as s3://my-bucket/ecr/in-use.txt')
@@ -217,32 +310,32 @@ const schema = z.object({
  */
 export function loadConfig(env: Readonly<Record<string, string | undefined>>): JanitorConfig {
   const raw = {
-    defaultDays: env.DEFAULT_DAYS ?? String(DEFAULT_UNTAGGED_DAYS),
-    dryRun: (env.DRY_RUN ?? 'false').trim().toLowerCase(),
-    bulkTags: (nonEmpty(env.BULK_TAGS) ?? 'true').toLowerCase(),
+    defaultDays: env.DEFAULT_DAYS ?? PARAMETER_DEFAULTS.defaultDays,
+    dryRun: (env.DRY_RUN ?? PARAMETER_DEFAULTS.dryRun).trim().toLowerCase(),
+    bulkTags: (nonEmpty(env.BULK_TAGS) ?? PARAMETER_DEFAULTS.bulkTags).toLowerCase(),
     // Unset or empty: off.
     maxUntaggedDays: nonEmpty(env.MAX_UNTAGGED_DAYS),
     regions: env.REGIONS !== undefined && env.REGIONS.trim() !== '' ? env.REGIONS : (env.AWS_REGION ?? ''),
     exclude: env.EXCLUDE ?? '',
-    optOutTag: env.OPT_OUT_TAG ?? DEFAULT_OPT_OUT_TAG,
-    pricePerGbMonth: env.PRICE_PER_GB_MONTH ?? '0.10',
-    concurrency: env.CONCURRENCY ?? '8',
+    optOutTag: env.OPT_OUT_TAG ?? PARAMETER_DEFAULTS.optOutTag,
+    pricePerGbMonth: env.PRICE_PER_GB_MONTH ?? PARAMETER_DEFAULTS.pricePerGbMonth,
+    concurrency: env.CONCURRENCY ?? PARAMETER_DEFAULTS.concurrency,
     rateLimits: env.RATE_LIMITS ?? '',
-    connectionTimeoutMs: nonEmpty(env.CONNECTION_TIMEOUT_MS) ?? String(DEFAULT_CONNECTION_TIMEOUT_MS),
-    requestTimeoutMs: nonEmpty(env.REQUEST_TIMEOUT_MS) ?? String(DEFAULT_REQUEST_TIMEOUT_MS),
+    connectionTimeoutMs: nonEmpty(env.CONNECTION_TIMEOUT_MS) ?? PARAMETER_DEFAULTS.connectionTimeoutMs,
+    requestTimeoutMs: nonEmpty(env.REQUEST_TIMEOUT_MS) ?? PARAMETER_DEFAULTS.requestTimeoutMs,
     reportBucket: env.REPORT_BUCKET,
-    reportBus: env.REPORT_BUS === undefined || env.REPORT_BUS.trim() === '' ? 'default' : env.REPORT_BUS.trim(),
+    reportBus: nonEmpty(env.REPORT_BUS) ?? PARAMETER_DEFAULTS.reportBus,
     janitorRoles: env.JANITOR_ROLES ?? '',
     // Unset or empty: no pull-time exclusion check (the CLI, or a function deployed without the variable).
     auditRoleArn: nonEmpty(env.AUDIT_ROLE_ARN),
     costAllocationTagKeys: env.COST_ALLOCATION_TAG_KEYS ?? '',
-    archiveAfterDays: nonEmpty(env.ARCHIVE_AFTER_DAYS) ?? String(DEFAULT_ARCHIVE_AFTER_DAYS),
+    archiveAfterDays: nonEmpty(env.ARCHIVE_AFTER_DAYS) ?? PARAMETER_DEFAULTS.archiveAfterDays,
     // Unset or empty: no archive price is invented, so the archive saving stays unpriced.
     archivePricePerGbMonth: nonEmpty(env.ARCHIVE_PRICE_PER_GB_MONTH),
     reportTopicArn: nonEmpty(env.REPORT_TOPIC_ARN),
     deployRegion: nonEmpty(env.AWS_REGION),
-    guard: (nonEmpty(env.GUARD) ?? 'on').toLowerCase(),
-    guardHorizonDays: nonEmpty(env.GUARD_HORIZON_DAYS) ?? String(DEFAULT_GUARD_HORIZON_DAYS),
+    guard: (nonEmpty(env.GUARD) ?? PARAMETER_DEFAULTS.guard).toLowerCase(),
+    guardHorizonDays: nonEmpty(env.GUARD_HORIZON_DAYS) ?? PARAMETER_DEFAULTS.guardHorizonDays,
     // Unset or empty: no list.
     inUseListS3Uri: nonEmpty(env.IN_USE_LIST_S3_URI),
   };
@@ -316,16 +409,6 @@ export interface WeeklyRunParameters {
   toleratedFailurePercent: number;
 }
 
-/** Shards run at once by default: four Lambda functions reading ECR, each at its client-side rate. */
-export const DEFAULT_WORKERS = 4;
-/**
- * The most shards at once: every worker reads ECR at its own client-side rate, so the account's rate
- * (not the map) bounds the run; beyond this the workers would only be throttled.
- */
-export const MAX_WORKERS = 100;
-/** Repositories whose shards may fail before the map stops, in percent. @default 10 */
-export const DEFAULT_TOLERATED_FAILURE_PERCENT = 10;
-
 /** A whole number from `min` to `max`, with a message that says both. */
 const wholeNumber = (min: number, max: number, why: string) =>
   z
@@ -355,9 +438,9 @@ const weeklyRunSchema = z.object({
  */
 export function loadWeeklyRunParameters(params: Readonly<Record<keyof WeeklyRunParameters, string | undefined>>): WeeklyRunParameters {
   const raw = {
-    batchSize: nonEmpty(params.batchSize) ?? String(DEFAULT_BATCH_SIZE),
-    workers: nonEmpty(params.workers) ?? String(DEFAULT_WORKERS),
-    toleratedFailurePercent: nonEmpty(params.toleratedFailurePercent) ?? String(DEFAULT_TOLERATED_FAILURE_PERCENT),
+    batchSize: nonEmpty(params.batchSize) ?? PARAMETER_DEFAULTS.batchSize,
+    workers: nonEmpty(params.workers) ?? PARAMETER_DEFAULTS.workers,
+    toleratedFailurePercent: nonEmpty(params.toleratedFailurePercent) ?? PARAMETER_DEFAULTS.toleratedFailurePercent,
   };
   const result = weeklyRunSchema.safeParse(raw);
   if (!result.success) {

@@ -16,9 +16,8 @@ import type { HttpHandlerOptions, HttpRequest, HttpResponse, RequestHandler } fr
 import { CallCounter } from '../../src/adapters/aws/call-counter';
 import { createEcrClient, type EcrClientOptions } from '../../src/adapters/aws/clients';
 import { EcrRegistry, type EcrRegistryOptions } from '../../src/adapters/aws/ecr';
-import { MAX_RATE_LIMIT, type RateLimits } from '../../src/adapters/aws/rate-limiter';
+import { type RateLimits } from '../../src/adapters/aws/rate-limiter';
 import type { AuditReport } from '../../src/domain/report';
-import { DEFAULT_OPT_OUT_TAG } from '../../src/domain/selection';
 import { createWorkloadScannerPool } from '../../src/adapters/aws/workload-scanners';
 import { InUseCatalog } from '../../src/domain/in-use';
 import { audit } from '../../src/use-cases/audit';
@@ -26,6 +25,7 @@ import { collectInUse } from '../../src/use-cases/in-use';
 import { auditedRepositoryOf, remediateAudited, type AuditedRepository } from '../../src/use-cases/remediate';
 import { parsePolicy } from '../../src/domain/policy';
 import { registrySourceOf, type RegistrySource, type SimulatedRegistry } from './simulated-registry';
+import { DEFAULT_OPT_OUT_TAG, MAX_RATE_LIMIT } from '../../src/domain/defaults';
 
 export {
   DEFAULT_CACHE_IMAGES,

@@ -12,7 +12,7 @@ import { MemoryEventPublisher, MemoryObjectStore } from '../../src/adapters/memo
 import { reportRenderer } from '../../src/adapters/render/report-renderer';
 import { policyStatusOf } from '../../src/domain/analysis';
 import type { AuditReport } from '../../src/domain/report';
-import { DEFAULT_OPT_OUT_TAG, isOptedOut } from '../../src/domain/selection';
+import { isOptedOut } from '../../src/domain/selection';
 import type { ObjectStore } from '../../src/ports/object-store';
 import type { ReportRenderer, ReportStore } from '../../src/ports/report';
 import type { PlanSettings } from '../../src/use-cases/weekly/plan';
@@ -26,6 +26,7 @@ import {
   type OperationLimits,
   type SimulatorStats,
 } from './ecr-simulator';
+import { DEFAULT_OPT_OUT_TAG } from '../../src/domain/defaults';
 
 /** The calls of one weekly run, by operation, with their total. */
 export type WeeklyCalls = Record<(typeof SERVED_OPERATIONS)[number], number> & { total: number };

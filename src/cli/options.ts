@@ -1,5 +1,7 @@
 import { InvalidArgumentError } from 'commander';
 import { checkCostAllocationTagKeys } from '../domain/cost-groups';
+import { MAX_PRICE_PER_GB_MONTH } from '../domain/defaults';
+import { readPricePerGbMonth } from '../domain/money';
 import { POLICY_LIMITS } from '../domain/policy';
 import { toEpochMs } from '../domain/time';
 import { UsageError } from './errors';
@@ -56,20 +58,20 @@ export function checkMaxUntaggedDays(maxUntaggedDays: number | undefined, days: 
 }
 
 /**
- * Builds a parser for a plain decimal number (`0.10`, `2`, `.5`) from 0 to `max`. Hexadecimal,
- * exponents, signs, `Infinity` and the empty string are refused: `Number("0x10")` would read 16.
+ * Parses a price flag (`--price-per-gb-month`, `--archive-price-per-gb-month`) by the one price
+ * grammar, {@link readPricePerGbMonth}: a plain decimal number (`0.10`, `2`, `.5`) from 0 to
+ * {@link MAX_PRICE_PER_GB_MONTH}.
  *
- * @example parseDecimalUpTo(MAX_PRICE_PER_GB_MONTH, 'USD per GB-month')('0.10') === 0.1
+ * @example parsePricePerGbMonth('0.10') === 0.1
  */
-export function parseDecimalUpTo(max: number, unit: string): (value: string) => number {
-  return (value) => {
-    const text = value.trim();
-    if (!/^(\d+(\.\d*)?|\.\d+)$/.test(text))
-      throw new InvalidArgumentError(`"${value}" is not a decimal number such as 0.10 (digits and one decimal point only)`);
-    const n = Number(text);
-    if (!Number.isFinite(n) || n > max) throw new InvalidArgumentError(`"${value}" is more than ${max} ${unit}; is it in the right unit?`);
-    return n;
-  };
+export function parsePricePerGbMonth(value: string): number {
+  const price = readPricePerGbMonth(value);
+  if (price.ok) return price.usdPerGbMonth;
+  throw new InvalidArgumentError(
+    price.problem === 'above-maximum'
+      ? `"${value}" is more than ${MAX_PRICE_PER_GB_MONTH} USD per GB-month; is it in the right unit?`
+      : `"${value}" is not a price in USD per GB-month: it is not a decimal number such as 0.10 (digits and one decimal point only)`,
+  );
 }
 
 /**
@@ -86,23 +88,6 @@ export function parseEndpoint(value: string): string {
   if (url === undefined || (url.protocol !== 'http:' && url.protocol !== 'https:') || url.hostname === '')
     throw new InvalidArgumentError(`"${value}" is not an http(s) URL; write e.g. http://127.0.0.1:5000`);
   return value;
-}
-
-/** The most repositories in flight (the deployed `concurrency` parameter has the same bound). */
-export const MAX_CONCURRENCY = 64;
-/** The most attempts per AWS call. */
-export const MAX_ATTEMPTS = 20;
-/** The highest storage price accepted, USD per GB-month: 1,000 times ECR's list price of 0.10. */
-export const MAX_PRICE_PER_GB_MONTH = 100;
-/** The longest interval between progress lines, in seconds. */
-export const MAX_PROGRESS_INTERVAL_SECONDS = 3600;
-
-/** Parses a price flag such as `--archive-price-per-gb-month`: a plain decimal number (no hex, no exponent), 0 to 1000. */
-export function parseDecimalPrice(value: string): number {
-  const text = value.trim();
-  if (!/^\d+(\.\d+)?$/.test(text) || Number(text) > 1000)
-    throw new InvalidArgumentError(`"${value}" is not a price in USD per GB-month such as 0.07 (a decimal number from 0 to 1000)`);
-  return Number(text);
 }
 
 /** Parses a tag key flag such as `--group-by-tag`, collecting repeats in order. */

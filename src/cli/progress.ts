@@ -1,8 +1,6 @@
 import type { ScanProgress } from '../use-cases/audit';
 import type { CliContext } from './context';
-
-/** Seconds between progress lines when stderr is not a terminal, unless `--progress-interval` says otherwise. */
-export const DEFAULT_PROGRESS_INTERVAL_SECONDS = 5;
+import { DEFAULT_PROGRESS_INTERVAL_SECONDS } from '../domain/defaults';
 
 /** Options of {@link progressReporter}. */
 export interface ProgressOptions {

@@ -1,4 +1,4 @@
-import { DEFAULT_ARCHIVE_AFTER_DAYS, archivableBytesOf, isActive, withArchiveRule } from './archive';
+import { archivableBytesOf, isActive, withArchiveRule } from './archive';
 import { JanitorError } from './errors';
 import type { ImageGraph } from './graph';
 import { closeDoomed, naiveBytesOf, reclaimableBytesOf, storedBytesOf } from './graph';
@@ -19,6 +19,7 @@ import type { RepositoryState } from './registry';
 import type { PolicyStatus, ReportWarningCode, RepositoryReport } from './report';
 import { monthlyUsd } from './report';
 import { DAY_MS } from './time';
+import { DEFAULT_ARCHIVE_AFTER_DAYS } from './defaults';
 
 /** Settings of an analysis. */
 export interface AnalysisOptions {

@@ -3,12 +3,6 @@ import type { ImageDetail } from './image';
 import type { LifecyclePolicy, LifecycleRule } from './policy';
 import { parsePolicy, storageClassOf } from './policy';
 
-/** Days without a pull after which the suggested rule moves an image to the archive class. */
-export const DEFAULT_ARCHIVE_AFTER_DAYS = 90;
-
-/** The longest wait ECR's lifecycle language is asked to express here (100 years). */
-export const MAX_ARCHIVE_AFTER_DAYS = 36_500;
-
 /** ECR charges an archived image for at least this many days, even when it is restored or deleted sooner. */
 export const ARCHIVE_MINIMUM_CHARGE_DAYS = 90;
 

@@ -1,12 +1,10 @@
 import type { Tag } from './registry';
 import type { CostGroup, CostGroupBy, RepositoryReport } from './report';
 import { monthlyUsd } from './report';
+import { MAX_TAG_KEY_LENGTH } from './defaults';
 
 /** The value of a tag grouping for a repository that does not carry the tag (or carries it empty). */
 export const UNTAGGED = '(untagged)';
-
-/** The longest tag key AWS accepts. */
-export const TAG_KEY_MAX_LENGTH = 128;
 
 /** What AWS accepts in a tag key: letters, digits, spaces and `_ . : / = + - @`. */
 const TAG_KEY = /^[\p{L}\p{Z}\p{N}_.:/=+\-@]+$/u;
@@ -44,8 +42,8 @@ export function checkCostAllocationTagKeys(keys: readonly string[]): { ok: true;
   for (const raw of keys) {
     const key = raw.trim();
     if (key === '') return { ok: false, problem: 'a tag key is empty; write e.g. team,cost-center' };
-    if (key.length > TAG_KEY_MAX_LENGTH)
-      return { ok: false, problem: `tag key "${key.slice(0, 40)}…" is longer than ${TAG_KEY_MAX_LENGTH} characters` };
+    if (key.length > MAX_TAG_KEY_LENGTH)
+      return { ok: false, problem: `tag key "${key.slice(0, 40)}…" is longer than ${MAX_TAG_KEY_LENGTH} characters` };
     if (!TAG_KEY.test(key))
       return { ok: false, problem: `"${key}" is not an AWS tag key (letters, digits, spaces and _ . : / = + - @ only)` };
     if (!out.includes(key)) out.push(key);

@@ -14,9 +14,6 @@ export type InUseSource = 'ecs' | 'lambda' | 'list';
 /** The sources the CLI and the deployed functions scan by default. */
 export const WORKLOAD_SOURCES: readonly InUseSource[] = ['ecs', 'lambda'];
 
-/** How far ahead the guard looks, in days, by default: one weekly cycle. */
-export const DEFAULT_GUARD_HORIZON_DAYS = 7;
-
 /**
  * One image a workload or a list says is in use. A reference into an ECR registry carries that
  * registry's account and region; a list entry without a registry (`repository@sha256:…`) matches

@@ -1,3 +1,5 @@
+import { MAX_PRICE_PER_GB_MONTH } from './defaults';
+
 /** Inserts thousands separators into the integer part of a plain decimal string. */
 export function groupThousands(text: string): string {
   const [whole = '', fraction] = text.split('.');
@@ -30,4 +32,27 @@ export function formatUsd(usd: number): string {
 export function formatUsdChange(usd: number): string {
   if (usd === 0) return '±$0.00';
   return usd > 0 ? `+${formatUsd(usd)}` : formatUsd(usd);
+}
+
+/** Why a text is not a price; see {@link readPricePerGbMonth}. */
+export type PriceProblem = 'not-a-decimal' | 'above-maximum';
+
+/**
+ * Reads a price in USD per GB-month, the one grammar of every price the janitor is given
+ * (`--price-per-gb-month`, `--archive-price-per-gb-month`, the `pricePerGbMonth` and
+ * `archivePricePerGbMonth` parameters): a plain decimal number, digits with at most one decimal point
+ * (`0.10`, `2`, `.5`, `5.`), surrounding spaces ignored, from 0 to {@link MAX_PRICE_PER_GB_MONTH}.
+ * Signs, exponents (`1e1`), hexadecimal (`0x10`), `Infinity` and the empty text are refused, since
+ * `Number()` would read some of them as a different amount than the one written.
+ *
+ * @example readPricePerGbMonth('.5') // { ok: true, usdPerGbMonth: 0.5 }
+ * @example readPricePerGbMonth('1e1') // { ok: false, problem: 'not-a-decimal' }
+ */
+export function readPricePerGbMonth(text: string): { ok: true; usdPerGbMonth: number } | { ok: false; problem: PriceProblem } {
+  const trimmed = text.trim();
+  if (!/^(\d+(\.\d*)?|\.\d+)$/.test(trimmed)) return { ok: false, problem: 'not-a-decimal' };
+  const usdPerGbMonth = Number(trimmed);
+  // Hundreds of digits read as Infinity: above any maximum.
+  if (!(usdPerGbMonth <= MAX_PRICE_PER_GB_MONTH)) return { ok: false, problem: 'above-maximum' };
+  return { ok: true, usdPerGbMonth };
 }

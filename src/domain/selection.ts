@@ -1,9 +1,6 @@
 import picomatch from 'picomatch';
 import type { Tag } from './registry';
 
-/** The tag that opts a repository out of remediation. @default 'ecr-janitor:opt-out' */
-export const DEFAULT_OPT_OUT_TAG = 'ecr-janitor:opt-out';
-
 /** Which repositories the janitor may change. */
 export interface Selection {
   /** A repository tagged `optOutTag` = `true` is audited but never changed. */

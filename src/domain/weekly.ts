@@ -16,11 +16,6 @@ import type { Selection } from './selection';
 export const PLAN_FORMAT = 'ecr-janitor-plan/1';
 export const SHARD_FORMAT = 'ecr-janitor-shard/1';
 
-/** The default number of repositories per shard (the Distributed Map's ItemBatcher). */
-export const DEFAULT_BATCH_SIZE = 200;
-/** The most repositories a shard may take: a shard must finish well within one 15-minute invocation. */
-export const MAX_BATCH_SIZE = 1_000;
-
 /**
  * A run's id: the execution's name (or a time-based id for local runs). Safe in an S3 key: it starts
  * with a letter or digit, so it is never `.` or `..`, which tools that copy the bucket to disk read as directories.

@@ -1,9 +1,9 @@
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import type { JanitorConfig } from '../config';
 import { PolicyWriteError } from '../domain/errors';
-import { DEFAULT_GUARD_HORIZON_DAYS } from '../domain/in-use';
 import type { GuardOptions, RemediateOptions, WritePacing } from '../use-cases/remediate';
 import { logger, metrics } from './runtime';
+import { DEFAULT_GUARD_HORIZON_DAYS } from '../domain/defaults';
 
 /** What an event handler did with one event. */
 export type EventResult<A> =

@@ -2,6 +2,7 @@ import { S3Client } from '@aws-sdk/client-s3';
 import { S3InUseList } from '../adapters/aws/s3-in-use-list';
 import { baseClientConfig } from '../adapters/aws/clients';
 import { createWorkloadScannerPool } from '../adapters/aws/workload-scanners';
+import { FALLBACK_REGION } from '../domain/defaults';
 import type { InUseProvider, InUseSources } from '../use-cases/in-use';
 import { inUseProvider } from '../use-cases/in-use';
 import type { Runtime } from './runtime';
@@ -35,7 +36,7 @@ export function inUseSources(rt: Runtime): InUseSources {
     // The list's bucket may be in another region: the client follows S3's redirect to it.
     const s3 = new S3Client({
       ...baseClientConfig({
-        region: config.deployRegion ?? config.regions[0] ?? 'us-east-1',
+        region: config.deployRegion ?? config.regions[0] ?? FALLBACK_REGION,
         connectionTimeoutMs: config.connectionTimeoutMs,
         requestTimeoutMs: config.requestTimeoutMs,
       }),

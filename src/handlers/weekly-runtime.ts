@@ -10,6 +10,7 @@ import { S3ReportStore } from '../adapters/aws/s3-report-store';
 import { SnsNotifier } from '../adapters/aws/sns-notifier';
 import { TaggingApiTagIndex } from '../adapters/aws/tagging';
 import { createWorkloadScannerPool } from '../adapters/aws/workload-scanners';
+import { DEFAULT_LINT_MAX_UNTAGGED_DAYS, FALLBACK_REGION } from '../domain/defaults';
 import { reportRenderer } from '../adapters/render/report-renderer';
 import type { WeeklyConfig } from '../config';
 import type { AggregateDeps } from '../use-cases/weekly/aggregate';
@@ -22,7 +23,7 @@ import type { PlanDeps, PlanSettings } from '../use-cases/weekly/plan';
 
 function shared(config: WeeklyConfig) {
   const counter = new CallCounter();
-  const region = config.deployRegion ?? config.regions[0] ?? 'us-east-1';
+  const region = config.deployRegion ?? config.regions[0] ?? FALLBACK_REGION;
   const timeouts = { connectionTimeoutMs: config.connectionTimeoutMs, requestTimeoutMs: config.requestTimeoutMs };
   const s3 = new S3Client({ ...baseClientConfig({ region, ...timeouts }), followRegionRedirects: true });
   // The bucket's calls are counted apart: the report's apiCalls are the registries' calls.
@@ -54,7 +55,7 @@ export function planDeps(config: WeeklyConfig): PlanDeps & { settings: (now: num
     settings: (now) => ({
       now,
       days: config.defaultDays,
-      lintMaxUntaggedDays: config.maxUntaggedDays ?? 30,
+      lintMaxUntaggedDays: config.maxUntaggedDays ?? DEFAULT_LINT_MAX_UNTAGGED_DAYS,
       ...(config.maxUntaggedDays === undefined ? {} : { maxUntaggedDays: config.maxUntaggedDays }),
       pricePerGbMonth: config.pricePerGbMonth,
       selection: { optOutTag: config.optOutTag, exclude: config.exclude },

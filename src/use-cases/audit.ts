@@ -1,9 +1,7 @@
 import pLimit from 'p-limit';
 import { analyseRepository } from '../domain/analysis';
-import { DEFAULT_ARCHIVE_AFTER_DAYS } from '../domain/archive';
 import { costAllocationTagsOf, costGroupsOf } from '../domain/cost-groups';
 import type { InUseCatalog } from '../domain/in-use';
-import { DEFAULT_MAX_UNTAGGED_DAYS } from '../domain/policy';
 import type { RepositoryRef, RepositoryState } from '../domain/registry';
 import type {
   AuditReport,
@@ -21,6 +19,7 @@ import { excludeMatcher, isOptedOut } from '../domain/selection';
 import type { ApiCallCounter, RegistryReader } from '../ports/registry';
 import { readRepositoryState } from './read-repository';
 import { regionFailure, toReportError } from './errors';
+import { DEFAULT_ARCHIVE_AFTER_DAYS, DEFAULT_LINT_MAX_UNTAGGED_DAYS } from '../domain/defaults';
 
 /** Progress of a scan, for progress bars. */
 export interface ScanProgress {
@@ -255,7 +254,7 @@ export function repositoryAnalyser(settings: AnalysisSettings): {
       excluded: excluded(state.repositoryName),
       archiveAfterDays,
       costAllocationTags: costAllocationTagsOf(state.tags, tagKeys),
-      maxUntaggedDays: settings.maxUntaggedDays ?? DEFAULT_MAX_UNTAGGED_DAYS,
+      maxUntaggedDays: settings.maxUntaggedDays ?? DEFAULT_LINT_MAX_UNTAGGED_DAYS,
       enforceMaxUntaggedDays: settings.enforceMaxUntaggedDays,
       ...(inUse === undefined
         ? {}

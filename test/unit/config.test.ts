@@ -137,6 +137,17 @@ describe('loadConfig', () => {
       expect(loadConfig({ ...LAMBDA_ENV, AUDIT_ROLE_ARN: arn }).auditRoleArn).toBe(arn);
     });
 
+    it.each([
+      ['.5', 0.5],
+      ['5.', 5],
+      ['0.5', 0.5],
+      [' 0.07 ', 0.07],
+    ])('reads both prices by the one price grammar: %j is %d', (text, usd) => {
+      const config = loadConfig({ ...LAMBDA_ENV, PRICE_PER_GB_MONTH: text, ARCHIVE_PRICE_PER_GB_MONTH: text });
+      expect(config.pricePerGbMonth).toBe(usd);
+      expect(config.archivePricePerGbMonth).toBe(usd);
+    });
+
     it('leaves the archive saving unpriced when no archive price is set, rather than inventing one', () => {
       expect(loadConfig({ ...LAMBDA_ENV, ARCHIVE_PRICE_PER_GB_MONTH: '  ' }).archivePricePerGbMonth).toBeUndefined();
       expect(loadConfig({ ...LAMBDA_ENV, ARCHIVE_PRICE_PER_GB_MONTH: '0.10' }).archivePricePerGbMonth).toBe(0.1);
@@ -171,6 +182,13 @@ describe('loadConfig', () => {
       ['OPT_OUT_TAG', 'x'.repeat(129), 'optOutTag', 'at most 128'],
       ['PRICE_PER_GB_MONTH', 'free', 'pricePerGbMonth', 'price such as 0.10'],
       ['PRICE_PER_GB_MONTH', '-0.10', 'pricePerGbMonth', 'price such as 0.10'],
+      // One price grammar and bound for both prices (see readPricePerGbMonth).
+      ['PRICE_PER_GB_MONTH', '1e1', 'pricePerGbMonth', 'must be a price such as 0.10'],
+      ['PRICE_PER_GB_MONTH', '0x10', 'pricePerGbMonth', 'must be a price such as 0.10'],
+      ['PRICE_PER_GB_MONTH', '', 'pricePerGbMonth', 'must be a price such as 0.10'],
+      ['PRICE_PER_GB_MONTH', '100.5', 'pricePerGbMonth', 'must be at most 100'],
+      ['ARCHIVE_PRICE_PER_GB_MONTH', '-0.07', 'archivePricePerGbMonth', 'must be a price such as 0.07'],
+      ['ARCHIVE_PRICE_PER_GB_MONTH', '1000', 'archivePricePerGbMonth', 'must be at most 100'],
       ['CONCURRENCY', '0', 'concurrency', '1 or more'],
       ['CONCURRENCY', '65', 'concurrency', 'at most 64'],
       ['CONCURRENCY', 'eight', 'concurrency', 'whole number'],

@@ -4,12 +4,10 @@ import { ConfigError } from '../../domain/errors';
 import type { CallCounter } from './call-counter';
 import { EcrRegistry } from './ecr';
 import { attachRateLimits, type RateLimits } from './rate-limiter';
-import { DEFAULT_CONNECTION_TIMEOUT_MS, DEFAULT_REQUEST_TIMEOUT_MS } from './timeouts';
+import { DEFAULT_CONNECTION_TIMEOUT_MS, DEFAULT_MAX_ATTEMPTS, DEFAULT_REQUEST_TIMEOUT_MS, DEFAULT_RETRY_MODE } from '../../domain/defaults';
 
-export { DEFAULT_CONNECTION_TIMEOUT_MS, DEFAULT_REQUEST_TIMEOUT_MS, worstCaseCallMs } from './timeouts';
+export { worstCaseCallMs } from './timeouts';
 
-/** The default number of attempts per call (first try plus retries) with adaptive retry. */
-export const DEFAULT_MAX_ATTEMPTS = 8;
 /** How to build an ECR client. */
 export interface EcrClientOptions {
   /** The region the client talks to, e.g. `eu-west-1`. */
@@ -76,7 +74,7 @@ export function baseClientConfig(options: EcrClientOptions): BaseClientConfig {
   if (options.region.trim() === '') {
     throw new ConfigError('region must not be empty: pass an AWS region such as eu-west-1');
   }
-  const retryMode = options.retryMode ?? 'adaptive';
+  const retryMode = options.retryMode ?? DEFAULT_RETRY_MODE;
   if (retryMode !== 'adaptive' && retryMode !== 'standard') {
     throw new ConfigError(`retryMode must be adaptive or standard (got ${String(retryMode)})`);
   }

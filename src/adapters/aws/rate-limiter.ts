@@ -1,6 +1,7 @@
 import type { FinalizeRequestMiddleware, MetadataBearer } from '@smithy/types';
 import { ConfigError } from '../../domain/errors';
 import type { InstrumentableClient } from './call-counter';
+import { MAX_RATE_LIMIT } from '../../domain/defaults';
 
 /** A client-side limit for one operation: a sustained rate and the burst allowed after a quiet spell. */
 export interface RateLimit {
@@ -58,12 +59,6 @@ export class TokenBucket {
     if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));
   }
 }
-
-/**
- * The highest rate and burst accepted: far above any rate ECR grants an account (tens of calls per
- * second), so a larger number can only be a typo; leave the operation out to not limit it.
- */
-export const MAX_RATE_LIMIT = 1000;
 
 function checkRateLimit(operation: string, limit: RateLimit): Required<RateLimit> {
   const burst = limit.burst ?? 1;

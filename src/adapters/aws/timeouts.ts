@@ -1,15 +1,7 @@
-// The timeouts of every AWS client, apart from the clients themselves so the configuration can read
-// them without loading the SDK.
-
-/** How long a connection may take to open before the attempt fails (ms). */
-export const DEFAULT_CONNECTION_TIMEOUT_MS = 3_000;
-/**
- * How long an attempt may wait for its answer (ms). ECR answers its largest pages in about a second;
- * with the default attempts and the SDK's retry delays (at most 0.1 s × 2^n, capped at 20 s), an
- * endpoint that accepts connections and never answers fails a call in at most
- * {@link worstCaseCallMs} = 8 × 10 s + 25.4 s ≈ 105 s.
- */
-export const DEFAULT_REQUEST_TIMEOUT_MS = 10_000;
+// How long one AWS call can take at worst, from its timeouts and attempts (the defaults are in
+// src/domain/defaults.ts). With the SDK's retry delays (at most 0.1 s × 2^n, capped at 20 s), an
+// endpoint that accepts connections and never answers fails a call with the defaults in at most
+// 8 × 10 s + 25.4 s ≈ 105 s.
 
 /** The SDK's base retry delay and its cap (ms): retry n waits at most min(cap, base × 2^n). */
 const SDK_RETRY_DELAY_BASE_MS = 100;

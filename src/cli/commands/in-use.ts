@@ -3,12 +3,13 @@ import type { CallCounter } from '../../adapters/aws/call-counter';
 import { createWorkloadScannerPool } from '../../adapters/aws/workload-scanners';
 import type { SnapshotInUseSources } from '../../adapters/snapshot/snapshot-in-use';
 import type { InUseEntry, InUseSource } from '../../domain/in-use';
-import { DEFAULT_GUARD_HORIZON_DAYS, WORKLOAD_SOURCES, parseInUseList } from '../../domain/in-use';
+import { WORKLOAD_SOURCES, parseInUseList } from '../../domain/in-use';
 import type { AuditInUse } from '../../use-cases/audit';
 import type { InUseSources } from '../../use-cases/in-use';
 import { collectInUse } from '../../use-cases/in-use';
 import { UsageError } from '../errors';
 import { readTextFile } from '../io';
+import { DEFAULT_GUARD, DEFAULT_GUARD_HORIZON_DAYS, MAX_GUARD_HORIZON_DAYS } from '../../domain/defaults';
 
 /** The in-use flags of `audit`, `remediate` and `snapshot`. */
 export interface InUseFlags {
@@ -23,9 +24,6 @@ export interface GuardFlags {
   guard: 'on' | 'off';
   guardHorizonDays: number;
 }
-
-/** The most days ahead the guard may look: ten years. */
-const MAX_HORIZON_DAYS = 3650;
 
 function parseScanSources(value: string): InUseSource[] {
   const names = value
@@ -43,8 +41,8 @@ function parseScanSources(value: string): InUseSource[] {
 }
 
 function parseHorizon(value: string): number {
-  if (!/^\d+$/.test(value) || Number(value) > MAX_HORIZON_DAYS) {
-    throw new InvalidArgumentError(`"${value}" is not a whole number of days from 0 to ${MAX_HORIZON_DAYS}`);
+  if (!/^\d+$/.test(value) || Number(value) > MAX_GUARD_HORIZON_DAYS) {
+    throw new InvalidArgumentError(`"${value}" is not a whole number of days from 0 to ${MAX_GUARD_HORIZON_DAYS}`);
   }
   return Number(value);
 }
@@ -75,7 +73,7 @@ export function addInUseOptions(command: Command, { guard }: { guard: boolean })
       .addOption(
         new Option('--guard <mode>', 'on: never write a policy that would remove an image in use; off: only report it')
           .choices(['on', 'off'])
-          .default('on'),
+          .default(DEFAULT_GUARD),
       )
       .option(
         '--guard-horizon-days <n>',

@@ -6,8 +6,6 @@ import type { ImageDetail } from '../../domain/image';
 import { INDEX_MEDIA_TYPES } from '../../domain/image';
 import type { LifecyclePolicy, LifecyclePreview, PolicyFinding, PolicyParseResult } from '../../domain/policy';
 import {
-  DEFAULT_MAX_UNTAGGED_DAYS,
-  DEFAULT_UNTAGGED_DAYS,
   POLICY_LIMITS,
   evaluatePolicy,
   isWarningOrWorse,
@@ -19,7 +17,7 @@ import {
   remediatedPolicy,
 } from '../../domain/policy';
 import type { RepositoryState } from '../../domain/registry';
-import { DEFAULT_OPT_OUT_TAG, excludeMatcher, isOptedOut } from '../../domain/selection';
+import { excludeMatcher, isOptedOut } from '../../domain/selection';
 import { previewPolicy, previewSideBySide, type SideBySidePreview } from '../../domain/simulation';
 import { readRepositoryByName } from '../../use-cases/read-repository-by-name';
 import type { CliContext } from '../context';
@@ -27,6 +25,7 @@ import { EXIT, UsageError } from '../errors';
 import { STDIN, inputName, readJsonFile, readPolicyInput, toImageList } from '../io';
 import { openLiveRegistry } from '../live-registry';
 import { checkMaxUntaggedDays, parseCountNumber, parseNow, parsePositiveInt } from '../options';
+import { DEFAULT_LINT_MAX_UNTAGGED_DAYS, DEFAULT_OPT_OUT_TAG, DEFAULT_UNTAGGED_DAYS } from '../../domain/defaults';
 
 function collect(value: string, previous: string[]): string[] {
   return [...previous, value];
@@ -281,7 +280,7 @@ export function lintPolicyCommand(ctx: CliContext): Command {
       '--max-untagged-days <n>',
       'untagged images kept longer than this many days after push are a finding',
       parseCountNumber,
-      DEFAULT_MAX_UNTAGGED_DAYS,
+      DEFAULT_LINT_MAX_UNTAGGED_DAYS,
     )
     .addOption(new Option('--format <format>', 'output format').choices(['text', 'json']).default('text'))
     .action(async (file: string, opts: { images?: string; maxUntaggedDays: number; format: 'text' | 'json' }) => {

@@ -2,12 +2,7 @@ import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { CallCounter } from '../../adapters/aws/call-counter';
-import {
-  DEFAULT_CONNECTION_TIMEOUT_MS,
-  DEFAULT_MAX_ATTEMPTS,
-  DEFAULT_REQUEST_TIMEOUT_MS,
-  createEcrRegistryPool,
-} from '../../adapters/aws/clients';
+import { createEcrRegistryPool } from '../../adapters/aws/clients';
 import { parseRateLimits, type RateLimits } from '../../adapters/aws/rate-limiter';
 import {
   REPORT_EXTENSIONS,
@@ -23,14 +18,12 @@ import { snapshotInUse, type SnapshotInUseSources } from '../../adapters/snapsho
 import { SnapshotRegistry } from '../../adapters/snapshot/snapshot-registry';
 import { writeSnapshotFile } from '../../adapters/snapshot/snapshot-writer';
 import { inUseRecordOf } from '../../domain/in-use';
-import { DEFAULT_MAX_UNTAGGED_DAYS, DEFAULT_UNTAGGED_DAYS } from '../../domain/policy';
 import type { RepositoryState, SnapshotFile } from '../../domain/registry';
 import { SNAPSHOT_FORMAT } from '../../domain/registry';
 import type { AuditReport, ReportError } from '../../domain/report';
 import { REGION_NAME } from '../../domain/region';
 import { oneLine } from '../../domain/text';
 import { toEpochMs } from '../../domain/time';
-import { DEFAULT_OPT_OUT_TAG } from '../../domain/selection';
 import type { PolicyWriter, RegistryReader } from '../../ports/registry';
 import { audit, scanRegistries } from '../../use-cases/audit';
 import { inUseProvider } from '../../use-cases/in-use';
@@ -40,24 +33,38 @@ import { EXIT, UsageError } from '../errors';
 import { recordHistory, type HistoryForReport } from '../history';
 import { readJsonFile } from '../io';
 import {
-  MAX_ATTEMPTS,
-  MAX_CONCURRENCY,
-  MAX_PRICE_PER_GB_MONTH,
-  MAX_PROGRESS_INTERVAL_SECONDS,
   checkMaxUntaggedDays,
   collectTagKey,
-  parseDecimalPrice,
-  parseDecimalUpTo,
   parseEndpoint,
   parseCountNumber,
   parseIntInRange,
   parseNow,
   parsePositiveInt,
+  parsePricePerGbMonth,
 } from '../options';
-import { DEFAULT_ARCHIVE_AFTER_DAYS, MAX_ARCHIVE_AFTER_DAYS } from '../../domain/archive';
 import { checkOutputDirectory, checkOutputFile, outputError, writeFilesAtomically } from '../output';
-import { DEFAULT_PROGRESS_INTERVAL_SECONDS, progressReporter, type ProgressReporter } from '../progress';
+import { progressReporter, type ProgressReporter } from '../progress';
 import { addInUseOptions, inUseSourcesOf, readInUse, type GuardFlags, type InUseFlags } from './in-use';
+import {
+  DEFAULT_ARCHIVE_AFTER_DAYS,
+  DEFAULT_CONCURRENCY,
+  DEFAULT_CONNECTION_TIMEOUT_MS,
+  DEFAULT_LINT_MAX_UNTAGGED_DAYS,
+  DEFAULT_MAX_ATTEMPTS,
+  DEFAULT_OPT_OUT_TAG,
+  DEFAULT_PRICE_PER_GB_MONTH,
+  DEFAULT_PROGRESS_INTERVAL_SECONDS,
+  DEFAULT_REQUEST_TIMEOUT_MS,
+  DEFAULT_RETRY_MODE,
+  DEFAULT_UNTAGGED_DAYS,
+  MAX_ARCHIVE_AFTER_DAYS,
+  MAX_ATTEMPTS,
+  MAX_CONCURRENCY,
+  MAX_PRICE_PER_GB_MONTH,
+  MAX_PROGRESS_INTERVAL_SECONDS,
+  MAX_TIMEOUT_MS,
+  MIN_TIMEOUT_MS,
+} from '../../domain/defaults';
 
 /** Flags shared by the commands that read a registry. */
 export interface SourceFlags {
@@ -104,7 +111,7 @@ export function addSourceOptions(command: Command, { snapshot, selection }: { sn
       '--concurrency <n>',
       `repositories read at the same time, 1 to ${MAX_CONCURRENCY}`,
       parseIntInRange(1, MAX_CONCURRENCY, 'more only adds throttling: ECR rate-limits each API per account and region'),
-      8,
+      DEFAULT_CONCURRENCY,
     )
     .option(
       '--rate-limit <limits>',
@@ -117,17 +124,17 @@ export function addSourceOptions(command: Command, { snapshot, selection }: { sn
       parseIntInRange(1, MAX_ATTEMPTS, 'with back-off between attempts, more would keep one call retrying for many minutes'),
       DEFAULT_MAX_ATTEMPTS,
     )
-    .addOption(new Option('--retry-mode <mode>', 'SDK retry mode').choices(['adaptive', 'standard']).default('adaptive'))
+    .addOption(new Option('--retry-mode <mode>', 'SDK retry mode').choices(['adaptive', 'standard']).default(DEFAULT_RETRY_MODE))
     .option(
       '--connect-timeout <ms>',
-      'milliseconds a connection to AWS may take to open, 100 to 600000',
-      parseIntInRange(100, 600_000, 'ten minutes at most'),
+      `milliseconds a connection to AWS may take to open, ${MIN_TIMEOUT_MS} to ${MAX_TIMEOUT_MS}`,
+      parseIntInRange(MIN_TIMEOUT_MS, MAX_TIMEOUT_MS, 'ten minutes at most'),
       DEFAULT_CONNECTION_TIMEOUT_MS,
     )
     .option(
       '--request-timeout <ms>',
-      'milliseconds an attempt of an AWS call may wait for its answer, 100 to 600000 (with the retries, a silent endpoint fails a call in under 2 minutes by default)',
-      parseIntInRange(100, 600_000, 'ten minutes at most'),
+      `milliseconds an attempt of an AWS call may wait for its answer, ${MIN_TIMEOUT_MS} to ${MAX_TIMEOUT_MS} (with the retries, a silent endpoint fails a call in under 2 minutes by default)`,
+      parseIntInRange(MIN_TIMEOUT_MS, MAX_TIMEOUT_MS, 'ten minutes at most'),
       DEFAULT_REQUEST_TIMEOUT_MS,
     )
     .option(
@@ -278,8 +285,8 @@ export function addCostOptions(command: Command): Command {
     .option(
       '--price-per-gb-month <usd>',
       `storage price in USD per GB-month, a decimal number from 0 to ${MAX_PRICE_PER_GB_MONTH}`,
-      parseDecimalUpTo(MAX_PRICE_PER_GB_MONTH, 'USD per GB-month'),
-      0.1,
+      parsePricePerGbMonth,
+      DEFAULT_PRICE_PER_GB_MONTH,
     )
     .option('--group-by-tag <key>', 'also group cost by the value of this repository tag, e.g. team (repeatable)', collectTagKey, [])
     .option(
@@ -290,8 +297,8 @@ export function addCostOptions(command: Command): Command {
     )
     .option(
       '--archive-price-per-gb-month <usd>',
-      'archive storage price in USD per GB-month, to price the archive saving (none by default: read it on the ECR pricing page)',
-      parseDecimalPrice,
+      `archive storage price in USD per GB-month, a decimal number from 0 to ${MAX_PRICE_PER_GB_MONTH}, to price the archive saving (none by default: read it on the ECR pricing page)`,
+      parsePricePerGbMonth,
     );
 }
 
@@ -322,7 +329,7 @@ export function auditCommand(ctx: CliContext): Command {
       '--max-untagged-days <n>',
       'policies that keep untagged images longer than this many days get an UntaggedRetentionLong finding',
       parseCountNumber,
-      DEFAULT_MAX_UNTAGGED_DAYS,
+      DEFAULT_LINT_MAX_UNTAGGED_DAYS,
     )
     .option('--now <iso-8601>', 'evaluate policies at this time (default: now, or the capture time of --snapshot)', parseNow);
   addCostOptions(command)

@@ -7,12 +7,11 @@ import { TaggingApiTagIndex } from '../../adapters/aws/tagging';
 import { reportRenderer } from '../../adapters/render/report-renderer';
 import { MemoryEventPublisher } from '../../adapters/memory/memory-store';
 import { JanitorError } from '../../domain/errors';
-import { DEFAULT_MAX_UNTAGGED_DAYS, DEFAULT_UNTAGGED_DAYS } from '../../domain/policy';
-import { DEFAULT_BATCH_SIZE, MAX_BATCH_SIZE, checkRunId } from '../../domain/weekly';
+import { checkRunId } from '../../domain/weekly';
 import { runWeekly, type WeeklyRunOutcome } from '../../use-cases/weekly/run';
 import type { CliContext } from '../context';
 import { EXIT, UsageError } from '../errors';
-import { MAX_CONCURRENCY, checkMaxUntaggedDays, parseCountNumber, parseIntInRange } from '../options';
+import { checkMaxUntaggedDays, parseCountNumber, parseIntInRange } from '../options';
 import { addInUseOptions, inUseSourcesOf, type GuardFlags, type InUseFlags } from './in-use';
 import {
   DAYS_HELP,
@@ -26,6 +25,14 @@ import {
   type SelectionFlags,
   type SourceFlags,
 } from './registry';
+import {
+  DEFAULT_BATCH_SIZE,
+  DEFAULT_LINT_MAX_UNTAGGED_DAYS,
+  DEFAULT_UNTAGGED_DAYS,
+  DEFAULT_WORKERS,
+  MAX_BATCH_SIZE,
+  MAX_CONCURRENCY,
+} from '../../domain/defaults';
 
 /** The bucket names S3 accepts (3–63 lowercase letters, digits, dots and hyphens). */
 const BUCKET_NAME = /^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/;
@@ -76,7 +83,7 @@ export function weeklyCommand(ctx: CliContext): Command {
       '--workers <n>',
       `shards at the same time, 1 to ${MAX_CONCURRENCY} (workers × --concurrency calls in flight: keep them within the account's ECR rate)`,
       parseIntInRange(1, MAX_CONCURRENCY, 'more only adds throttling'),
-      4,
+      DEFAULT_WORKERS,
     )
     .option('--days <n>', DAYS_HELP, parseCountNumber, DEFAULT_UNTAGGED_DAYS)
     .option(
@@ -100,7 +107,7 @@ export function weeklyCommand(ctx: CliContext): Command {
           settings: {
             now: ctx.now(),
             days: opts.days,
-            lintMaxUntaggedDays: opts.maxUntaggedDays ?? DEFAULT_MAX_UNTAGGED_DAYS,
+            lintMaxUntaggedDays: opts.maxUntaggedDays ?? DEFAULT_LINT_MAX_UNTAGGED_DAYS,
             ...(opts.maxUntaggedDays === undefined ? {} : { maxUntaggedDays: opts.maxUntaggedDays }),
             pricePerGbMonth: opts.pricePerGbMonth,
             selection: { optOutTag: opts.optOutTag, exclude: opts.exclude },

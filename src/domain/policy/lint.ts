@@ -40,9 +40,6 @@ export interface LintOptions {
   maxUntaggedDays: number;
 }
 
-/** The default of `--max-untagged-days` for the lint. */
-export const DEFAULT_MAX_UNTAGGED_DAYS = 30;
-
 /** A count rule that keeps more untagged images than this gets `UntaggedRetentionLong`. */
 const MAX_UNTAGGED_COUNT = 100;
 

@@ -2,9 +2,7 @@ import { MergeError } from '../errors';
 import { parsePolicy, problemLines } from './validate';
 import type { LifecyclePolicy, LifecycleRule } from './types';
 import { POLICY_LIMITS, policyExpiresUntaggedImages, storageClassOf } from './types';
-
-/** Default age, in days since push, after which the janitor's rule expires untagged images. */
-export const DEFAULT_UNTAGGED_DAYS = 7;
+import { DEFAULT_UNTAGGED_DAYS } from '../defaults';
 
 /**
  * The description that marks a rule as added by ecr-janitor. A rule the janitor writes also records

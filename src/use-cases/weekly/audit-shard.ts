@@ -5,7 +5,6 @@ import { decodeManifestCache, encodeManifestCache, nextManifestCache, type Manif
 import type { RepositoryRef, RepositoryState } from '../../domain/registry';
 import type { ReportError, ReportWarning } from '../../domain/report';
 import {
-  MAX_BATCH_SIZE,
   SHARD_FORMAT,
   decodePlan,
   itemId,
@@ -23,6 +22,7 @@ import { toReportError } from '../errors';
 import { readRepositoryState } from '../read-repository';
 import { auditedRepositoryOf, remediateAudited, type AuditedRepository, type GuardOptions, type WritePacing } from '../remediate';
 import { difference } from './plan';
+import { MAX_BATCH_SIZE } from '../../domain/defaults';
 
 /** What a shard reads from and writes to. */
 export interface ShardDeps {

@@ -1,5 +1,5 @@
 import { InvalidArgumentError } from 'commander';
-import { parseDecimalUpTo, parseEndpoint, parseIntInRange } from '../../../src/cli/options';
+import { parseEndpoint, parseIntInRange, parsePricePerGbMonth } from '../../../src/cli/options';
 
 function rejection(parse: (value: string) => unknown, value: string): string {
   try {
@@ -12,8 +12,8 @@ function rejection(parse: (value: string) => unknown, value: string): string {
 }
 
 describe('cli options', () => {
-  describe('parseDecimalUpTo', () => {
-    const price = parseDecimalUpTo(100, 'USD per GB-month');
+  describe('parsePricePerGbMonth', () => {
+    const price = parsePricePerGbMonth;
 
     it.each([
       ['0.10', 0.1],

@@ -5,8 +5,7 @@
 // it can fail. The machine's definition itself is validated in weekly-state-machine.test.ts.
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
-import { DEFAULT_TOLERATED_FAILURE_PERCENT, DEFAULT_WORKERS } from '../../../src/config';
-import { DEFAULT_BATCH_SIZE } from '../../../src/domain/weekly';
+import { DEFAULT_BATCH_SIZE, DEFAULT_TOLERATED_FAILURE_PERCENT, DEFAULT_WORKERS } from '../../../src/domain/defaults';
 
 const TEMPLATE_PATH = path.resolve(__dirname, '..', '..', '..', '.serverless', 'cloudformation-template-update-stack.json');
 

@@ -1,6 +1,6 @@
 import type { AnalysisOptions } from '../../../src/domain/analysis';
 import { analyseRepository } from '../../../src/domain/analysis';
-import { DEFAULT_ARCHIVE_AFTER_DAYS, archivableBytesOf, archiveRule, withArchiveRule } from '../../../src/domain/archive';
+import { archivableBytesOf, archiveRule, withArchiveRule } from '../../../src/domain/archive';
 import { buildImageGraph } from '../../../src/domain/graph';
 import type { ImageDetail } from '../../../src/domain/image';
 import type { LifecyclePolicy } from '../../../src/domain/policy';
@@ -9,6 +9,7 @@ import { NOW, daysAgo, imageOf } from '../support/images';
 import { repositoryState } from '../support/repository-state';
 import { blob, imageManifest, indexManifest } from '../support/manifests';
 import { INVALID_POLICY, expireUntagged, keepNewestTagged, policyText } from '../support/policies';
+import { DEFAULT_ARCHIVE_AFTER_DAYS } from '../../../src/domain/defaults';
 
 const base = blob('base-os', 40_000_000);
 

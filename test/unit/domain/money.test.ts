@@ -1,4 +1,5 @@
-import { formatUsd, formatUsdChange } from '../../../src/domain/money';
+import { MAX_PRICE_PER_GB_MONTH } from '../../../src/domain/defaults';
+import { formatUsd, formatUsdChange, readPricePerGbMonth } from '../../../src/domain/money';
 import { buildReportEventDetail } from '../../../src/domain/report-event';
 import { auditReport, repositoryReport } from '../support/report-fixtures';
 
@@ -38,5 +39,52 @@ describe('money', () => {
 
     expect(detail.summary).toContain('(<$0.01/month)');
     expect(detail.summary).toContain('reclaimable 0.00 GiB ($0.00/month)');
+  });
+
+  describe('readPricePerGbMonth, the one price grammar', () => {
+    it.each([
+      ['.5', 0.5],
+      ['0.5', 0.5],
+      ['5.', 5],
+      ['0.10', 0.1],
+      ['0', 0],
+      ['2', 2],
+      [' 0.023 ', 0.023],
+      ['100', 100],
+      ['00.5', 0.5],
+    ])('reads "%s" as %d', (text, usd) => {
+      expect(readPricePerGbMonth(text)).toEqual({ ok: true, usdPerGbMonth: usd });
+    });
+
+    it.each([
+      '1e1',
+      '1E-1',
+      '0x10',
+      '0b1',
+      '0o7',
+      '-0.10',
+      '-1',
+      '+1',
+      '',
+      ' ',
+      '.',
+      'Infinity',
+      'NaN',
+      '0.1.2',
+      '1,5',
+      '0,10',
+      'free',
+      '$0.10',
+    ])('refuses "%s", which is no plain decimal number', (text) => {
+      expect(readPricePerGbMonth(text)).toEqual({ ok: false, problem: 'not-a-decimal' });
+    });
+
+    it.each(['100.01', '101', '1000', '9'.repeat(400)])('refuses "%s" as above the maximum', (text) => {
+      expect(readPricePerGbMonth(text)).toEqual({ ok: false, problem: 'above-maximum' });
+    });
+
+    it('bounds both prices at 1,000 times the list price', () => {
+      expect(MAX_PRICE_PER_GB_MONTH).toBe(100);
+    });
   });
 });

@@ -1,5 +1,6 @@
 import type { Tag } from '../../../src/domain/registry';
-import { DEFAULT_OPT_OUT_TAG, excludeMatcher, isOptedOut } from '../../../src/domain/selection';
+import { excludeMatcher, isOptedOut } from '../../../src/domain/selection';
+import { DEFAULT_OPT_OUT_TAG } from '../../../src/domain/defaults';
 
 describe('selection', () => {
   describe('isOptedOut', () => {

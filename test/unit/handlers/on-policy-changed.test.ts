@@ -2,7 +2,6 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { PolicyWriteError } from '../../../src/domain/errors';
 import { mergeDefaultRule, parsePolicyOrThrow } from '../../../src/domain/policy';
-import { DEFAULT_OPT_OUT_TAG } from '../../../src/domain/selection';
 import { makeHandler, type PolicyChangedDeps } from '../../../src/handlers/on-policy-changed';
 import { logger, metrics } from '../../../src/handlers/runtime';
 import { InUseCatalog } from '../../../src/domain/in-use';
@@ -10,6 +9,7 @@ import { FakeRegistry, awsError } from '../support/fake-registry';
 import { imageOf } from '../support/images';
 import { blob, imageManifest } from '../support/manifests';
 import { keepNewestTagged, policyText, TAGGED_ONLY } from '../support/policies';
+import { DEFAULT_OPT_OUT_TAG } from '../../../src/domain/defaults';
 
 const EVENTS_DIR = path.resolve(__dirname, '..', '..', '..', 'events');
 const REPO = 'team-a/web-api';

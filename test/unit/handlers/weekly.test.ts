@@ -4,7 +4,6 @@
 import { MemoryEventPublisher, MemoryObjectStore } from '../../../src/adapters/memory/memory-store';
 import type { PullTimeExclusionAnswer } from '../../../src/domain/pull-time-exclusion';
 import type { AuditReport } from '../../../src/domain/report';
-import { DEFAULT_OPT_OUT_TAG } from '../../../src/domain/selection';
 import { runKeys, type ShardResult, type WeeklyItem } from '../../../src/domain/weekly';
 import { makeHandler as aggregateHandler } from '../../../src/handlers/weekly-aggregate';
 import { logger } from '../../../src/handlers/runtime';
@@ -17,6 +16,7 @@ import type { PlanSettings } from '../../../src/use-cases/weekly/plan';
 import { FakeRegistry } from '../support/fake-registry';
 import { NOW, imageOf } from '../support/images';
 import { blob, imageManifest } from '../support/manifests';
+import { DEFAULT_OPT_OUT_TAG } from '../../../src/domain/defaults';
 
 const ROLE = 'arn:aws:iam::111122223333:role/ecr-janitor-prod-us-east-1-weekly-shard';
 const SETTINGS: PlanSettings = {

@@ -2,7 +2,6 @@ import type { ImageDetail } from '../../../src/domain/image';
 import type { RepositoryState } from '../../../src/domain/registry';
 import type { ReportError, ReportWarning } from '../../../src/domain/report';
 import { GIB } from '../../../src/domain/report';
-import { DEFAULT_OPT_OUT_TAG } from '../../../src/domain/selection';
 import type { ApiCallCounter } from '../../../src/ports/registry';
 import type { AuditOptions, ScanProgress } from '../../../src/use-cases/audit';
 import { audit, scanRegistries } from '../../../src/use-cases/audit';
@@ -11,6 +10,7 @@ import { FakeRegistry, awsError } from '../support/fake-registry';
 import { NOW, imageOf } from '../support/images';
 import { blob, imageManifest, indexManifest, signatureOf } from '../support/manifests';
 import { INVALID_POLICY, TAGGED_ONLY, UNTAGGED_30_DAYS, archiveUntagged, keepNewestTagged, policyText } from '../support/policies';
+import { DEFAULT_OPT_OUT_TAG } from '../../../src/domain/defaults';
 
 const base = blob('alpine-3.22', 3_000_000);
 

@@ -4,13 +4,13 @@ import type { ImageDetail } from '../../../src/domain/image';
 import { InUseCatalog, inUseImagesOf } from '../../../src/domain/in-use';
 import type { LifecyclePolicy, LifecycleRule } from '../../../src/domain/policy';
 import { evaluatePolicy, parsePolicyOrThrow } from '../../../src/domain/policy';
-import { DEFAULT_OPT_OUT_TAG } from '../../../src/domain/selection';
 import { remediateRepository } from '../../../src/use-cases/remediate';
 import { FAKE_ACCOUNT, FakeRegistry } from '../support/fake-registry';
 import { DAY, NOW, imageOf } from '../support/images';
 import type { Manifest } from '../support/manifests';
 import { blob, imageManifest, indexManifest, signatureOf } from '../support/manifests';
 import { policyText } from '../support/policies';
+import { DEFAULT_OPT_OUT_TAG } from '../../../src/domain/defaults';
 
 const REGION = 'eu-west-1';
 const NAME = 'team/app';

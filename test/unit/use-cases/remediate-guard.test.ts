@@ -1,7 +1,6 @@
 import type { ImageDetail } from '../../../src/domain/image';
 import { InUseCatalog, guardImagesOf, type InUseFailure } from '../../../src/domain/in-use';
 import { mergeDefaultRule } from '../../../src/domain/policy';
-import { DEFAULT_OPT_OUT_TAG } from '../../../src/domain/selection';
 import { inUseProvider } from '../../../src/use-cases/in-use';
 import { handlePolicyChange } from '../../../src/use-cases/policy-change';
 import type { GuardOptions, RemediateOptions } from '../../../src/use-cases/remediate';
@@ -10,6 +9,7 @@ import { FAKE_ACCOUNT, FakeRegistry } from '../support/fake-registry';
 import { NOW, imageOf } from '../support/images';
 import { blob, imageManifest, indexManifest, signatureOf } from '../support/manifests';
 import { TAGGED_ONLY, UNTAGGED_30_DAYS, keepNewestTagged, policyText } from '../support/policies';
+import { DEFAULT_OPT_OUT_TAG } from '../../../src/domain/defaults';
 
 const REGION = 'eu-west-1';
 const instant = { sleep: (): Promise<void> => Promise.resolve(), now: () => NOW, random: () => 0.5 };

@@ -1,6 +1,5 @@
 import type { LifecyclePolicy } from '../../../src/domain/policy';
 import { janitorRuleDescription, mergeDefaultRule, parsePolicyOrThrow, remediatedPolicy } from '../../../src/domain/policy';
-import { DEFAULT_OPT_OUT_TAG } from '../../../src/domain/selection';
 import type { ScanProgress } from '../../../src/use-cases/audit';
 import type { RemediateOptions } from '../../../src/use-cases/remediate';
 import type { AuditedRepository } from '../../../src/use-cases/remediate';
@@ -10,6 +9,7 @@ import { FakeRegistry, awsError } from '../support/fake-registry';
 import { imageOf } from '../support/images';
 import { blob, imageManifest } from '../support/manifests';
 import { INVALID_POLICY, TAGGED_ONLY, UNTAGGED_30_DAYS, expireUntagged, keepNewestTagged, policyText } from '../support/policies';
+import { DEFAULT_OPT_OUT_TAG } from '../../../src/domain/defaults';
 
 /** The wall clock the write loop reads: the time stamped into the janitor's rule. */
 const NOW = Date.parse('2026-06-01T12:00:00.000Z');

@@ -1,15 +1,9 @@
 import { DescribeRepositoriesCommand } from '@aws-sdk/client-ecr';
 import { CallCounter } from '../../../../src/adapters/aws/call-counter';
-import {
-  DEFAULT_CONNECTION_TIMEOUT_MS,
-  DEFAULT_MAX_ATTEMPTS,
-  DEFAULT_REQUEST_TIMEOUT_MS,
-  createEcrClient,
-  createEcrClientPool,
-  worstCaseCallMs,
-} from '../../../../src/adapters/aws/clients';
+import { createEcrClient, createEcrClientPool, worstCaseCallMs } from '../../../../src/adapters/aws/clients';
 import { ConfigError } from '../../../../src/domain/errors';
 import { TEST_CREDENTIALS, fakeEcrTransport, settleWithFakeTimers } from '../../support/fake-ecr-http';
+import { DEFAULT_CONNECTION_TIMEOUT_MS, DEFAULT_MAX_ATTEMPTS, DEFAULT_REQUEST_TIMEOUT_MS } from '../../../../src/domain/defaults';
 
 describe('clients', () => {
   describe('createEcrClient', () => {

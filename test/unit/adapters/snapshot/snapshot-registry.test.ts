@@ -3,11 +3,11 @@ import { SnapshotRegistry } from '../../../../src/adapters/snapshot/snapshot-reg
 import { InvalidInputError } from '../../../../src/domain/errors';
 import type { SnapshotFile } from '../../../../src/domain/registry';
 import { SNAPSHOT_FORMAT } from '../../../../src/domain/registry';
-import { DEFAULT_OPT_OUT_TAG } from '../../../../src/domain/selection';
 import { audit, type AuditOptions } from '../../../../src/use-cases/audit';
 import { NOW, imageOf } from '../../support/images';
 import { blob, imageManifest, indexManifest } from '../../support/manifests';
 import { TAGGED_ONLY } from '../../support/policies';
+import { DEFAULT_OPT_OUT_TAG } from '../../../../src/domain/defaults';
 
 const amd64 = imageManifest({ config: blob('amd64-config', 1_000), layers: [blob('shared-base', 100_000), blob('amd64-code', 9_000)] });
 const arm64 = imageManifest({ config: blob('arm64-config', 1_000), layers: [blob('shared-base', 100_000), blob('arm64-code', 7_000)] });

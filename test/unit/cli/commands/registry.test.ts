@@ -270,6 +270,37 @@ describe('cli registry commands', () => {
       expect(report.repositories.find((r) => r.repositoryName === 'team-a/web')?.costAllocationTags).toEqual({ team: 'payments' });
     });
 
+    it('reads both price flags by the one price grammar', async () => {
+      // Act
+      const result = await run([
+        'audit',
+        '--snapshot',
+        snapshotFile([tagged('app')]),
+        '--format',
+        'json',
+        '--price-per-gb-month',
+        '.5',
+        '--archive-price-per-gb-month',
+        '.5',
+      ]);
+
+      // Assert
+      expect(result.code).toBe(EXIT.ok);
+      expect(JSON.parse(result.stdout)).toMatchObject({ pricePerGbMonth: 0.5, archivePricePerGbMonth: 0.5 });
+    });
+
+    it.each([
+      ['--price-per-gb-month', '1e1', 'is not a price in USD per GB-month'],
+      ['--archive-price-per-gb-month', '100.5', 'is more than 100 USD per GB-month'],
+    ])('%s %s: the same grammar and bound for both flags', async (flag, value, message) => {
+      // Act
+      const result = await run(['audit', '--snapshot', snapshotFile([tagged('app')]), '--price-per-gb-month', '100', flag, value]);
+
+      // Assert
+      expect(result.code).toBe(EXIT.usage);
+      expect(result.stderr).toContain(message);
+    });
+
     it('prices the archive saving only with --archive-price-per-gb-month, and counts from --archive-after-days', async () => {
       // Arrange
       const snapshot = snapshotFile([tagged('app')]);

@@ -1,15 +1,9 @@
 import { MergeError } from '../../../../src/domain/errors';
 import type { LifecyclePolicy, LifecycleRule, MergeResult } from '../../../../src/domain/policy';
-import {
-  DEFAULT_UNTAGGED_DAYS,
-  POLICY_LIMITS,
-  defaultUntaggedRule,
-  janitorRuleDescription,
-  mergeDefaultRule,
-  parsePolicy,
-} from '../../../../src/domain/policy';
+import { POLICY_LIMITS, defaultUntaggedRule, janitorRuleDescription, mergeDefaultRule, parsePolicy } from '../../../../src/domain/policy';
 import { AWS_ARCHIVE_EXAMPLE, policyOf, rule, textOf } from '../../../fixtures/policy/builders';
 import { untaggedInArchive } from '../../support/archive-rules';
+import { DEFAULT_UNTAGGED_DAYS } from '../../../../src/domain/defaults';
 
 const toArchive = { type: 'transition', targetStorageClass: 'archive' } as const;
 

@@ -4,8 +4,7 @@ import type { ImageDetail } from '../../../../src/domain/image';
 import type { Tag } from '../../../../src/domain/registry';
 import type { ReportArtifactFormat, ReportRenderer } from '../../../../src/ports/report';
 import type { RepositoryTagIndex } from '../../../../src/ports/registry';
-import { DEFAULT_OPT_OUT_TAG } from '../../../../src/domain/selection';
-import { MAX_BATCH_SIZE, manifestCacheKey, runKeys, shardKey } from '../../../../src/domain/weekly';
+import { manifestCacheKey, runKeys, shardKey } from '../../../../src/domain/weekly';
 import { audit } from '../../../../src/use-cases/audit';
 import { aggregateWeeklyRun } from '../../../../src/use-cases/weekly/aggregate';
 import { auditShard } from '../../../../src/use-cases/weekly/audit-shard';
@@ -15,6 +14,7 @@ import { FakeRegistry, awsError } from '../../support/fake-registry';
 import { NOW, imageOf } from '../../support/images';
 import { blob, imageManifest } from '../../support/manifests';
 import { TAGGED_ONLY, UNTAGGED_30_DAYS } from '../../support/policies';
+import { DEFAULT_OPT_OUT_TAG, MAX_BATCH_SIZE } from '../../../../src/domain/defaults';
 
 const base = blob('base', 3_000_000);
 const app = (name: string, bytes: number) => imageManifest({ config: blob(`${name}-config`, 1_000), layers: [base, blob(name, bytes)] });
