@@ -12,10 +12,14 @@ export const EXIT = {
 } as const;
 
 /** A bad flag value or combination; exits with {@link EXIT.usage}. */
-export class UsageError extends JanitorError {}
+export class UsageError extends JanitorError {
+  override readonly name: string = 'UsageError';
+}
 
 /** An output file that could not be written (no space, permission, read-only file system); exits with {@link EXIT.invalid}. */
-export class OutputError extends JanitorError {}
+export class OutputError extends JanitorError {
+  override readonly name: string = 'OutputError';
+}
 
 /**
  * Maps an error thrown by a command to the exit code the CLI documents: {@link EXIT.usage} for a

@@ -1,17 +1,23 @@
 /**
  * The one error family of ecr-janitor. Every error carries a message that names the resource and
  * the likely fix, and keeps the underlying error as `cause`.
+ *
+ * Each class names itself with a literal `name`: it is the error's code in reports and logs, and the
+ * weekly state machine matches errors by it (`ErrorEquals`), so it must not depend on the class
+ * name surviving a bundler's minification.
  */
 export class JanitorError extends Error {
+  override readonly name: string = 'JanitorError';
+
   /** Builds an error of the family; `cause` keeps the underlying error for logs. */
   constructor(message: string, options?: { cause?: unknown }) {
     super(message, options);
-    this.name = new.target.name;
   }
 }
 
 /** A lifecycle policy text that ECR would reject; `problems` lists every reason. */
 export class InvalidPolicyError extends JanitorError {
+  override readonly name: string = 'InvalidPolicyError';
   /** Each problem names the rule, the field and the fix. */
   readonly problems: readonly string[];
 
@@ -22,13 +28,19 @@ export class InvalidPolicyError extends JanitorError {
 }
 
 /** The default rule cannot be merged into a policy (rule limit, length limit or a conflicting rule). */
-export class MergeError extends JanitorError {}
+export class MergeError extends JanitorError {
+  override readonly name: string = 'MergeError';
+}
 
 /** Input (a file, a flag, an event) that does not have the expected shape. */
-export class InvalidInputError extends JanitorError {}
+export class InvalidInputError extends JanitorError {
+  override readonly name: string = 'InvalidInputError';
+}
 
 /** A setting that is missing or out of range; the message names the setting. */
-export class ConfigError extends JanitorError {}
+export class ConfigError extends JanitorError {
+  override readonly name: string = 'ConfigError';
+}
 
 /**
  * How a failed policy write ended, as far as the caller can know:
@@ -41,6 +53,7 @@ export type PolicyWriteFailure = 'throttled' | 'rejected' | 'unknown';
 
 /** A `PutLifecyclePolicy` that did not succeed; `code` is the service's error code (e.g. `ThrottlingException`). */
 export class PolicyWriteError extends JanitorError {
+  override readonly name: string = 'PolicyWriteError';
   /** Whether the write may have been applied; see {@link PolicyWriteFailure}. */
   readonly failure: PolicyWriteFailure;
   /** The service's error code, or the transport's error name. */
@@ -51,4 +64,17 @@ export class PolicyWriteError extends JanitorError {
     this.failure = failure;
     this.code = code;
   }
+}
+
+/**
+ * The code of any thrown value, as reports, logs and the permanent-failure rules use it: a failed
+ * policy write's service code (`ThrottlingException`), else the error's name (the SDK names its errors
+ * after the service's code, e.g. `RepositoryNotFoundException`; the janitor's own carry a literal
+ * name), else `Error`.
+ *
+ * @example errorCode(new InvalidInputError('…')) // 'InvalidInputError'
+ */
+export function errorCode(error: unknown): string {
+  if (error instanceof PolicyWriteError) return error.code;
+  return error instanceof Error ? error.name : 'Error';
 }

@@ -1,6 +1,6 @@
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import type { JanitorConfig } from '../config';
-import { PolicyWriteError } from '../domain/errors';
+import { errorCode } from '../domain/errors';
 import type { GuardOptions, RemediateOptions, WritePacing } from '../use-cases/remediate';
 import { logger, metrics } from './runtime';
 import { DEFAULT_GUARD_HORIZON_DAYS } from '../domain/defaults';
@@ -20,12 +20,6 @@ export type EventResult<A> =
  */
 const PERMANENT_CODES: ReadonlySet<string> = new Set(['RepositoryNotFoundException', 'InvalidParameterException', 'ValidationException']);
 
-/** The service's code of an error: a failed write's own code, else the error's name. */
-function codeOf(error: unknown): string {
-  if (error instanceof PolicyWriteError) return error.code;
-  return error instanceof Error ? error.name : 'Error';
-}
-
 /**
  * Runs `work`, turning a permanent failure into an acknowledged `dropped` result (logged as a
  * warning, counted as `EventsDropped`) instead of a throw that Lambda would retry twice and then
@@ -40,7 +34,7 @@ export async function settlePermanentFailures<A>(
   try {
     return await work();
   } catch (error) {
-    const code = codeOf(error);
+    const code = errorCode(error);
     if (!PERMANENT_CODES.has(code)) throw error;
     const reason = error instanceof Error ? error.message : String(error);
     logger.warn('dropping an event that cannot succeed on retry', { ...context, code, reason });

@@ -20,7 +20,7 @@ export const aggregateEvent = z.looseObject({
 
 /** A step input that is not what the state machine sends: retrying cannot mend it, so the state machine does not retry it. */
 export class StepInputError extends Error {
-  override readonly name = 'StepInputError';
+  override readonly name: string = 'StepInputError';
 }
 
 /**

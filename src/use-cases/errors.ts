@@ -1,12 +1,12 @@
-import { PolicyWriteError } from '../domain/errors';
+import { errorCode } from '../domain/errors';
 import type { ReportError } from '../domain/report';
 
 /**
  * Turns any thrown value into a report entry that names the repository and keeps the error's code
- * (the service's code for a failed write, else the error's name).
+ * ({@link errorCode}).
  */
 export function toReportError(region: string, repositoryName: string | undefined, error: unknown): ReportError {
-  const code = error instanceof PolicyWriteError ? error.code : error instanceof Error ? error.name : 'Error';
+  const code = errorCode(error);
   const raw = error instanceof Error ? error.message : String(error);
   // The SDK's own text ("a request has exceeded the configured 10000 ms requestTimeout") does not say
   // plainly what happened, nor what to do.

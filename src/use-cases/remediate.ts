@@ -1,6 +1,6 @@
 import pLimit from 'p-limit';
 import { policyStatusOf } from '../domain/analysis';
-import { JanitorError, PolicyWriteError } from '../domain/errors';
+import { JanitorError, PolicyWriteError, errorCode } from '../domain/errors';
 import type { ImageDetail } from '../domain/image';
 import type { AtRiskImage, InUseCatalog } from '../domain/in-use';
 import { describeAtRisk, guardContextOf, guardImagesOf, judgeWrite, referrersAtRiskOf, removedBy } from '../domain/in-use';
@@ -178,10 +178,6 @@ interface WriteLoopInput {
   signal?: AbortSignal | undefined;
 }
 
-function codeOf(error: unknown): string {
-  return error instanceof PolicyWriteError ? error.code : error instanceof Error ? error.name : 'Error';
-}
-
 /**
  * Writes a policy without ever sending a text decided from a stale read. Each round takes the write
  * rate-limit slot, re-reads the policy (and, once, the tags), and compares it with the text the
@@ -252,7 +248,9 @@ async function writeLoop(input: WriteLoopInput): Promise<RemediationAction> {
           outcome,
           readBack: 'matches',
           writeAttempts: round,
-          message: [note, `the write answered ${codeOf(error)}; reading the policy back showed it was applied`].filter(Boolean).join('; '),
+          message: [note, `the write answered ${errorCode(error)}; reading the policy back showed it was applied`]
+            .filter(Boolean)
+            .join('; '),
         };
       }
       continue;

@@ -13,7 +13,7 @@ import {
   type ImageDetail as SdkImageDetail,
   type Repository,
 } from '@aws-sdk/client-ecr';
-import { ConfigError, PolicyWriteError, type PolicyWriteFailure } from '../../domain/errors';
+import { ConfigError, PolicyWriteError, errorCode, type PolicyWriteFailure } from '../../domain/errors';
 import { ACCEPTED_MEDIA_TYPES, type ImageDetail } from '../../domain/image';
 import type { RepositoryRef, Tag } from '../../domain/registry';
 import type { ManifestText, PolicyWriter, RegistryReader, RepositoryLookup } from '../../ports/registry';
@@ -276,7 +276,7 @@ export class EcrRegistry implements RegistryReader, PolicyWriter, RepositoryLook
       await this.writeClient.send(new PutLifecyclePolicyCommand({ ...this.registry, repositoryName, lifecyclePolicyText: policyText }));
     } catch (error) {
       const failure = classifyWriteError(error);
-      const code = error instanceof Error ? error.name : 'Error';
+      const code = errorCode(error);
       const message = error instanceof Error ? error.message : String(error);
       throw new PolicyWriteError(`PutLifecyclePolicy on ${repositoryName} failed (${code}): ${message}`, failure, code, { cause: error });
     }

@@ -10,6 +10,7 @@ import {
   type Service,
 } from '@aws-sdk/client-ecs';
 import pLimit from 'p-limit';
+import { errorCode } from '../../domain/errors';
 import type { WorkloadImage } from '../../domain/in-use';
 import type { WorkloadScanner } from '../../ports/in-use';
 
@@ -228,7 +229,7 @@ export class EcsWorkloadScanner implements WorkloadScanner {
             out = await this.client.send(new DescribeServiceRevisionsCommand({ serviceRevisionArns: batch }));
           } catch (error) {
             // Revisions ECS cannot describe (created before 2024-10-25): their services fall back.
-            if (!(error instanceof Error) || !UNDESCRIBABLE.has(error.name)) throw error;
+            if (!UNDESCRIBABLE.has(errorCode(error))) throw error;
             for (const arn of batch) {
               const entry = byRevision.get(arn);
               if (entry) fallback.add(entry);

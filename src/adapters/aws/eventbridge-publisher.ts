@@ -3,7 +3,9 @@ import { JanitorError } from '../../domain/errors';
 import type { EventPublisher } from '../../ports/report';
 
 /** EventBridge refused an event entry. */
-export class EventRejectedError extends JanitorError {}
+export class EventRejectedError extends JanitorError {
+  override readonly name: string = 'EventRejectedError';
+}
 
 /** Publishes events to one EventBridge bus. */
 export class EventBridgePublisher implements EventPublisher {

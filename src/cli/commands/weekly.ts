@@ -6,7 +6,7 @@ import { S3ReportStore } from '../../adapters/aws/s3-report-store';
 import { TaggingApiTagIndex } from '../../adapters/aws/tagging';
 import { reportRenderer } from '../../adapters/render/report-renderer';
 import { MemoryEventPublisher } from '../../adapters/memory/memory-store';
-import { JanitorError } from '../../domain/errors';
+import { JanitorError, errorCode } from '../../domain/errors';
 import { checkRunId } from '../../domain/weekly';
 import { runWeekly, type WeeklyRunOutcome } from '../../use-cases/weekly/run';
 import type { CliContext } from '../context';
@@ -177,7 +177,7 @@ async function bucketErrorsNamed<T>(bucket: string, run: Promise<T>): Promise<T>
   } catch (error) {
     if (error instanceof JanitorError || !(error instanceof Error) || !('$metadata' in error)) throw error;
     throw new JanitorError(
-      `the run's objects in s3://${bucket} could not be read or written (${error.name}: ${error.message}): ` +
+      `the run's objects in s3://${bucket} could not be read or written (${errorCode(error)}: ${error.message}): ` +
         'check that the bucket exists and that these credentials may read and write it',
       { cause: error },
     );
