@@ -66,71 +66,112 @@ export interface WeeklyItem extends RepositoryRef {
   tags?: Tag[];
 }
 
-/** The settings every shard of a run uses, fixed by Plan so that all judge at the same instant. */
-export interface WeeklySettings {
-  /** Evaluation time of the whole run, epoch ms. */
-  now: number;
-  days: number;
-  /** The lint's limit (UntaggedRetentionLong). */
-  lintMaxUntaggedDays: number;
-  /** When set, remediation shortens longer untagged rules to this many days. */
-  maxUntaggedDays?: number;
-  pricePerGbMonth: number;
-  selection: Selection;
-  costAllocationTagKeys: string[];
-  archiveAfterDays: number;
-  archivePricePerGbMonth: number | null;
-  /** Write the policies (false: plan them only). */
-  apply: boolean;
-  /** How the in-use guard runs; absent: no in-use source was read. */
-  guard?: GuardSummary;
+// The run's objects are read back by later steps (and by later invocations after a deploy): each is
+// a zod schema, and its type is the schema's, so what a step writes and what the next one accepts
+// cannot drift apart. The report rows inside are built by the janitor's own steps; they are checked
+// as far as the next step relies on them (`rowsOf`) and typed as the rows they are.
+
+/** Rows a step built as `T`: each checked against `shape` (what the next step relies on), typed as `T`. */
+function rowsOf<T>(shape: z.ZodType) {
+  return z.array(z.custom<T>((row) => shape.safeParse(row).success));
 }
 
-/** What Plan writes to `plan.json`. */
-export interface WeeklyPlan {
-  format: typeof PLAN_FORMAT;
-  runId: string;
+const counts = z.record(z.string(), z.number());
+
+const reportErrorSchema: z.ZodType<ReportError> = z.object({
+  region: z.string(),
+  repositoryName: z.string().optional(),
+  source: z.enum(['ecs', 'lambda', 'list']).optional(),
+  code: z.string(),
+  message: z.string(),
+});
+
+/** A row that belongs to a region (a warning, a repository not reached, an image at risk). */
+const regionRow = z.looseObject({ region: z.string() });
+
+const settingsSchema = z.object({
+  /** Evaluation time of the whole run, epoch ms. */
+  now: z.number(),
+  days: z.number().int().positive(),
+  /** The lint's limit (UntaggedRetentionLong). */
+  lintMaxUntaggedDays: z.number().int().positive(),
+  /** When set, remediation shortens longer untagged rules to this many days. */
+  maxUntaggedDays: z.number().int().positive().optional(),
+  pricePerGbMonth: z.number().nonnegative(),
+  selection: z.object({ optOutTag: z.string().min(1), exclude: z.array(z.string()).readonly() }) satisfies z.ZodType<Selection>,
+  costAllocationTagKeys: z.array(z.string()),
+  archiveAfterDays: z.number().nonnegative(),
+  archivePricePerGbMonth: z.number().nonnegative().nullable(),
+  /** Write the policies (false: plan them only). */
+  apply: z.boolean(),
+  /** How the in-use guard runs; absent: no in-use source was read. */
+  guard: (
+    z.object({
+      mode: z.enum(['on', 'off']),
+      horizonDays: z.number().nonnegative(),
+      sources: z.array(z.string()),
+    }) satisfies z.ZodType<GuardSummary>
+  ).optional(),
+});
+
+/** The settings every shard of a run uses, fixed by Plan so that all judge at the same instant. */
+export type WeeklySettings = z.infer<typeof settingsSchema>;
+
+const planSchema = z.object({
+  format: z.literal(PLAN_FORMAT),
+  runId: z.string(),
   /**
    * This plan's own id: a run id planned again (a re-run under the same id) gets a new one, and
    * Aggregate takes only the shard results written under it, never an earlier plan's.
    */
-  planId: string;
+  planId: z.string().min(1),
   /** When Plan ran, ISO-8601. */
-  startedAt: string;
-  regions: string[];
-  settings: WeeklySettings;
+  startedAt: z.string(),
+  regions: z.array(z.string()),
+  // Every setting a shard or Aggregate reads: a plan missing one would fail deep in a shard, or price the report wrong.
+  settings: settingsSchema,
   /** How many items `items.json` holds. */
-  itemCount: number;
+  itemCount: z.number().int().nonnegative(),
   /** Region listing failures and in-use sources that could not be read. */
-  errors: ReportError[];
+  errors: z.array(reportErrorSchema),
   /** Warnings found while planning (a region whose tags could not be read in bulk). */
-  warnings: ReportWarning[];
+  warnings: rowsOf<ReportWarning>(regionRow),
   /** What Plan found in use, for the guard in every shard. */
-  inUse?: { entries: InUseEntry[]; failures: InUseFailure[] };
+  inUse: z
+    .object({
+      entries: rowsOf<InUseEntry>(z.looseObject({ imageDigest: z.string() })),
+      failures: rowsOf<InUseFailure>(z.looseObject({ source: z.string() })),
+    })
+    .optional(),
   /** The calls Plan made. */
-  apiCalls: Record<string, number>;
-  apiRetries: Record<string, number>;
-}
+  apiCalls: counts,
+  apiRetries: counts,
+});
+
+/** What Plan writes to `plan.json`. */
+export type WeeklyPlan = z.infer<typeof planSchema>;
+
+const shardResultSchema = z.object({
+  format: z.literal(SHARD_FORMAT),
+  runId: z.string(),
+  /** The plan it ran under (see {@link WeeklyPlan.planId}). */
+  planId: z.string(),
+  /** The items it was given, as `region/name`: Aggregate checks that none went missing. */
+  items: z.array(z.string()),
+  repositories: rowsOf<RepositoryReport>(z.looseObject({ region: z.string(), repositoryName: z.string() })),
+  warnings: rowsOf<ReportWarning>(regionRow),
+  errors: z.array(reportErrorSchema),
+  notReached: rowsOf<NotReached>(regionRow),
+  inUseAtRiskImages: rowsOf<InUseAtRiskImage>(regionRow),
+  actions: rowsOf<RemediationAction>(z.looseObject({ region: z.string(), repositoryName: z.string(), outcome: z.string() })),
+  /** Manifests taken from the cache and read from ECR. */
+  manifests: z.object({ cached: z.number(), fetched: z.number() }),
+  apiCalls: counts,
+  apiRetries: counts,
+});
 
 /** What a shard writes: its repositories' report rows and remediation, whole. */
-export interface ShardResult {
-  format: typeof SHARD_FORMAT;
-  runId: string;
-  /** The plan it ran under (see {@link WeeklyPlan.planId}). */
-  planId: string;
-  /** The items it was given, as `region/name`: Aggregate checks that none went missing. */
-  items: string[];
-  repositories: RepositoryReport[];
-  warnings: ReportWarning[];
-  errors: ReportError[];
-  notReached: NotReached[];
-  inUseAtRiskImages: InUseAtRiskImage[];
-  actions: RemediationAction[];
-  /** Manifests taken from the cache and read from ECR. */
-  manifests: { cached: number; fetched: number };
-  apiCalls: Record<string, number>;
-  apiRetries: Record<string, number>;
-}
+export type ShardResult = z.infer<typeof shardResultSchema>;
 
 /** `region/name`, how a shard's items are named in its result and in Aggregate's checks. */
 export function itemId(item: Pick<WeeklyItem, 'region' | 'repositoryName'>): string {
@@ -207,25 +248,6 @@ export function itemsOfResultFile(text: string): Array<{ id: string; error: stri
   });
 }
 
-const counts = z.record(z.string(), z.number());
-
-/** The parts of a shard result Aggregate relies on; rows are written by the shard function itself. */
-const shardResultShape = z.looseObject({
-  format: z.literal(SHARD_FORMAT),
-  runId: z.string(),
-  planId: z.string(),
-  items: z.array(z.string()),
-  repositories: z.array(z.looseObject({ region: z.string(), repositoryName: z.string() })),
-  warnings: z.array(z.looseObject({ region: z.string() })),
-  errors: z.array(z.looseObject({ region: z.string(), code: z.string(), message: z.string() })),
-  notReached: z.array(z.looseObject({ region: z.string() })),
-  inUseAtRiskImages: z.array(z.looseObject({ region: z.string() })),
-  actions: z.array(z.looseObject({ region: z.string(), repositoryName: z.string(), outcome: z.string() })),
-  manifests: z.looseObject({ cached: z.number(), fetched: z.number() }),
-  apiCalls: counts,
-  apiRetries: counts,
-});
-
 /**
  * Reads a shard's result object. A result of another run, another format or that does not parse is
  * refused with the reason, never half-used: its repositories then count as missing. A result of an
@@ -242,11 +264,11 @@ export function decodeShardResult(
   } catch {
     return { ok: false, reason: 'not valid JSON' };
   }
-  const parsed = shardResultShape.safeParse(doc);
+  const parsed = shardResultSchema.safeParse(doc);
   if (!parsed.success) return { ok: false, reason: `not a shard result of format ${SHARD_FORMAT}` };
   if (parsed.data.runId !== runId) return { ok: false, reason: `written by run ${parsed.data.runId}, not ${runId}` };
   if (parsed.data.planId !== plan.planId) return { ok: false, reason: `written under an earlier plan of run ${runId}`, stale: true };
-  return { ok: true, result: parsed.data as unknown as ShardResult };
+  return { ok: true, result: parsed.data };
 }
 
 const itemsShape = z.array(z.looseObject({ region: z.string().min(1), repositoryName: z.string().min(1) }));
@@ -270,32 +292,6 @@ export function decodeItems(text: string | undefined, runId: string): Array<Pick
   return parsed.data;
 }
 
-/** The parts of a plan the later steps rely on. */
-const planShape = z.looseObject({
-  format: z.literal(PLAN_FORMAT),
-  runId: z.string(),
-  planId: z.string().min(1),
-  startedAt: z.string(),
-  regions: z.array(z.string()),
-  itemCount: z.number().int().nonnegative(),
-  // Every setting a shard or Aggregate reads: a plan missing one would fail deep in a shard, or price the report wrong.
-  settings: z.looseObject({
-    now: z.number(),
-    days: z.number().int().positive(),
-    lintMaxUntaggedDays: z.number().int().positive(),
-    maxUntaggedDays: z.number().int().positive().optional(),
-    pricePerGbMonth: z.number().nonnegative(),
-    selection: z.looseObject({ optOutTag: z.string().min(1), exclude: z.array(z.string()) }),
-    costAllocationTagKeys: z.array(z.string()),
-    archiveAfterDays: z.number().nonnegative(),
-    archivePricePerGbMonth: z.number().nonnegative().nullable(),
-    apply: z.boolean(),
-    guard: z.looseObject({ mode: z.enum(['on', 'off']), horizonDays: z.number().nonnegative(), sources: z.array(z.string()) }).optional(),
-  }),
-  errors: z.array(z.looseObject({ region: z.string(), code: z.string(), message: z.string() })),
-  warnings: z.array(z.looseObject({ region: z.string() })),
-});
-
 /**
  * Reads a run's plan.
  *
@@ -309,8 +305,8 @@ export function decodePlan(text: string | undefined, runId: string): WeeklyPlan 
   } catch {
     throw new InvalidInputError(`the plan of run ${runId} is not valid JSON`);
   }
-  const parsed = planShape.safeParse(doc);
+  const parsed = planSchema.safeParse(doc);
   if (!parsed.success) throw new InvalidInputError(`the plan of run ${runId} is not a plan of format ${PLAN_FORMAT}`);
   if (parsed.data.runId !== runId) throw new InvalidInputError(`runs/${runId}/plan.json belongs to run ${parsed.data.runId}`);
-  return parsed.data as unknown as WeeklyPlan;
+  return parsed.data;
 }

@@ -50,10 +50,24 @@ export interface PolicyWriter {
   acquireWriteSlot?(): Promise<void>;
 }
 
+/** AWS API calls by operation (`calls.total` sums them), and the retries among them. */
+export interface CallCounts {
+  /** Calls by operation name, e.g. `{ DescribeImages: 12, total: 12 }`. */
+  calls: Record<string, number>;
+  /** Retries by operation name: every attempt after a call's first. */
+  retries: Record<string, number>;
+}
+
 /** Counts AWS API calls by operation, and the retries among them. */
 export interface ApiCallCounter {
-  /** Calls by operation name, e.g. `{ DescribeImages: 12 }`. */
-  snapshot(): { calls: Record<string, number>; retries: Record<string, number> };
+  /** Every call and retry counted so far. */
+  snapshot(): CallCounts;
+  /**
+   * The calls and retries made since `mark`, an earlier {@link snapshot} of this counter: what one
+   * step (or one warm invocation) made. Operations without a new call are left out; `calls.total` is
+   * always present.
+   */
+  since(mark: CallCounts): CallCounts;
 }
 
 /** One region's adapters, as the use cases receive them. */

@@ -5,17 +5,11 @@ import type {
   MetadataBearer,
   MiddlewareStack,
 } from '@smithy/types';
-import type { ApiCallCounter } from '../../ports/registry';
+import type { ApiCallCounter, CallCounts } from '../../ports/registry';
 
 /** Any AWS SDK v3 client: all the counter needs is its middleware stack. */
 export interface InstrumentableClient {
   middlewareStack: MiddlewareStack<object, MetadataBearer>;
-}
-
-/** What {@link CallCounter.snapshot} returns: counts by operation; `calls.total` sums every call. */
-export interface CallCounts {
-  calls: Record<string, number>;
-  retries: Record<string, number>;
 }
 
 const CALL_MIDDLEWARE = 'ecrJanitorCallCounter';

@@ -1,3 +1,4 @@
+import * as z from 'zod';
 import { InvalidPolicyError } from '../errors';
 import type { LifecyclePolicy, StorageClass, TagStatus } from './types';
 import { POLICY_LIMITS } from './types';
@@ -400,6 +401,34 @@ function validateAcrossRules(rules: readonly RuleFacts[], problems: Problems): v
 }
 
 /**
+ * The shape of {@link LifecyclePolicy}, field by field (the compiler holds it to the type). The
+ * checks above say what is wrong in words; this only lets the checked document be typed as a policy,
+ * the document itself kept as written (its keys in their order, for the text the janitor writes back).
+ */
+const policyShape: z.ZodType<LifecyclePolicy> = z.object({
+  rules: z.array(
+    z.object({
+      rulePriority: z.number(),
+      description: z.string().optional(),
+      selection: z.object({
+        tagStatus: z.enum(['tagged', 'untagged', 'any']),
+        tagPatternList: z.array(z.string()).optional(),
+        tagPrefixList: z.array(z.string()).optional(),
+        storageClass: z.enum(['standard', 'archive']).optional(),
+        countType: z.enum(['imageCountMoreThan', 'sinceImagePushed', 'sinceImagePulled', 'sinceImageTransitioned']),
+        countUnit: z.literal('days').optional(),
+        countNumber: z.number(),
+      }),
+      action: z.object({ type: z.enum(['expire', 'transition']), targetStorageClass: z.literal('archive').optional() }),
+    }),
+  ),
+});
+
+function isPolicyShaped(doc: unknown): doc is LifecyclePolicy {
+  return policyShape.safeParse(doc).success;
+}
+
+/**
  * Parses and validates a lifecycle policy text against every rule ECR enforces, collecting every
  * problem (the first {@link MAX_PROBLEMS_KEPT}, the rest counted) rather than stopping at the first.
  *
@@ -455,7 +484,16 @@ export function parsePolicy(text: string): PolicyParseResult {
   for (let i = 0; i < rawRules.length; i++) facts.push(validateRule(rawRules[i], i + 1, problems));
   validateAcrossRules(facts, problems);
   if (problems.kept.length > 0) return fail();
-  return { ok: true, policy: doc as unknown as LifecyclePolicy, problems: [] };
+  if (!isPolicyShaped(doc)) {
+    // Unreachable while the checks above cover every field of the type; a gap there is refused, not cast.
+    problems.add({
+      field: '(document)',
+      message: 'does not have the shape of a lifecycle policy',
+      fix: 'write the policy as {"rules":[…]}',
+    });
+    return fail();
+  }
+  return { ok: true, policy: doc, problems: [] };
 }
 
 /**

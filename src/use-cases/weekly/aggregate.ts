@@ -17,7 +17,6 @@ import type { PullTimeExclusionCheck } from '../../ports/pull-time';
 import type { ApiCallCounter } from '../../ports/registry';
 import { assembleReport, type ReportParts } from '../audit';
 import { publishReport, type PublishDeps } from '../publish-report';
-import { difference } from './plan';
 
 /** What Aggregate reads from and writes to. */
 export interface AggregateDeps {
@@ -110,7 +109,7 @@ async function foundManifestKey(store: ObjectStore, input: AggregateInput): Prom
  * @example const { detail } = await aggregateWeeklyRun(deps, { runId, resultManifestKey }, { generatedAt: Date.now() });
  */
 export async function aggregateWeeklyRun(deps: AggregateDeps, input: AggregateInput, options: AggregateOptions): Promise<AggregateOutcome> {
-  const before = deps.counter?.snapshot();
+  const mark = deps.counter?.snapshot();
   const keys = runKeys(input.runId);
   const plan = decodePlan(await deps.store.get(keys.plan), input.runId);
   const parts: ReportParts = {
@@ -184,9 +183,9 @@ export async function aggregateWeeklyRun(deps: AggregateDeps, input: AggregateIn
     parts.warnings.push({ region: plan.regions[0] ?? '', repositoryName: '', code: 'ShardResultsUnusable', message: problems.join('; ') });
   }
   parts.warnings.push(...(await pullTimeWarnings(deps, plan.regions)));
-  const after = deps.counter?.snapshot();
-  add(calls.calls, difference(after?.calls, before?.calls));
-  add(calls.retries, difference(after?.retries, before?.retries));
+  const spent = mark && deps.counter?.since(mark);
+  add(calls.calls, spent?.calls ?? {});
+  add(calls.retries, spent?.retries ?? {});
   const counted = options.apiCalls?.() ?? calls;
   const report = assembleReport(parts, {
     ...plan.settings,

@@ -21,7 +21,6 @@ import { repositoryAnalyser, scanRegistries } from '../audit';
 import { toReportError } from '../errors';
 import { readRepositoryState } from '../read-repository';
 import { auditedRepositoryOf, remediateAudited, type AuditedRepository, type GuardOptions, type WritePacing } from '../remediate';
-import { difference } from './plan';
 import { MAX_BATCH_SIZE } from '../../domain/defaults';
 
 /** What a shard reads from and writes to. */
@@ -156,7 +155,7 @@ export async function auditShard(deps: ShardDeps, runId: string, batch: unknown,
   const plan = decodePlan(await deps.store.get(runKeys(runId).plan), runId);
   const items = checkItems(batch, plan);
   const { settings } = plan;
-  const before = deps.counter?.snapshot();
+  const mark = deps.counter?.snapshot();
   const catalog = catalogOf(plan);
   const guard = settings.guard;
   const analyser = repositoryAnalyser({
@@ -221,7 +220,7 @@ export async function auditShard(deps: ShardDeps, runId: string, batch: unknown,
     },
     unread,
   );
-  const after = deps.counter?.snapshot();
+  const spent = mark && deps.counter?.since(mark);
   const result: ShardResult = {
     format: SHARD_FORMAT,
     runId,
@@ -234,8 +233,8 @@ export async function auditShard(deps: ShardDeps, runId: string, batch: unknown,
     inUseAtRiskImages: analyser.parts.inUseAtRiskImages,
     actions: remediation.actions,
     manifests,
-    apiCalls: difference(after?.calls, before?.calls),
-    apiRetries: difference(after?.retries, before?.retries),
+    apiCalls: spent?.calls ?? {},
+    apiRetries: spent?.retries ?? {},
   };
   const key = shardKey(runId, items);
   await deps.store.put(key, JSON.stringify(result), 'application/json');

@@ -122,7 +122,7 @@ function distinctFailures(failures: Iterable<InUseFailure>): InUseFailure[] {
 export async function planWeeklyRun(deps: PlanDeps, runId: string, settings: PlanSettings, startedAt: number): Promise<PlanOutcome> {
   const keys = runKeys(runId);
   const regions = deps.registries.map((r) => r.reader.region);
-  const before = deps.counter?.snapshot();
+  const mark = deps.counter?.snapshot();
   const [listed, inUse] = await Promise.all([
     Promise.all(deps.registries.map((r) => regionItems(r.reader, r.tags))),
     deps.inUse === undefined ? undefined : collectInUse(regions, deps.inUse.sources),
@@ -132,7 +132,7 @@ export async function planWeeklyRun(deps: PlanDeps, runId: string, settings: Pla
     .sort((a, b) => a.region.localeCompare(b.region) || a.repositoryName.localeCompare(b.repositoryName));
   const errors = [...listed.flatMap((r) => (r.error ? [r.error] : [])), ...(inUse?.errors ?? [])];
   const catalogs = inUse === undefined ? [] : [...inUse.catalogs.values()];
-  const after = deps.counter?.snapshot();
+  const spent = mark && deps.counter?.since(mark);
   const plan: WeeklyPlan = {
     format: PLAN_FORMAT,
     runId,
@@ -151,8 +151,8 @@ export async function planWeeklyRun(deps: PlanDeps, runId: string, settings: Pla
             failures: distinctFailures(catalogs.flatMap((c) => c.failures())),
           },
         }),
-    apiCalls: difference(after?.calls, before?.calls),
-    apiRetries: difference(after?.retries, before?.retries),
+    apiCalls: spent?.calls ?? {},
+    apiRetries: spent?.retries ?? {},
   };
   // The items first: a plan is only ever read next to its items.
   await deps.store.put(keys.items, JSON.stringify(items), 'application/json');
@@ -164,14 +164,4 @@ export async function planWeeklyRun(deps: PlanDeps, runId: string, settings: Pla
 function settingsOf(settings: PlanSettings, sources: string[] | undefined): WeeklySettings {
   const { guard, ...rest } = settings;
   return guard === undefined || sources === undefined ? rest : { ...rest, guard: { ...guard, sources } };
-}
-
-/** The counts of `after` less those of `before`, zeros left out. */
-export function difference(after: Record<string, number> = {}, before: Record<string, number> = {}): Record<string, number> {
-  const out: Record<string, number> = {};
-  for (const [name, n] of Object.entries(after)) {
-    const d = n - (before[name] ?? 0);
-    if (d !== 0) out[name] = d;
-  }
-  return out;
 }

@@ -323,7 +323,8 @@ describe('audit', () => {
 
     it('reports API calls and retries from the counter', async () => {
       // Arrange
-      const counter: ApiCallCounter = { snapshot: () => ({ calls: { DescribeImages: 3, total: 3 }, retries: { DescribeImages: 1 } }) };
+      const counts = { calls: { DescribeImages: 3, total: 3 }, retries: { DescribeImages: 1 } };
+      const counter: ApiCallCounter = { snapshot: () => counts, since: () => counts };
 
       // Act
       const report = await audit([new FakeRegistry('eu-west-1')], options({ counter }));
