@@ -64,6 +64,18 @@ describe('the named defaults', () => {
     });
   });
 
+  describe("the README's configuration table", () => {
+    it('lists every parameter with its default', () => {
+      const readme = readFileSync(path.join(ROOT, 'README.md'), 'utf8');
+      const table = /\n## Configuration\n([\s\S]*?)\n## /.exec(readme)?.[1] ?? '';
+      const rows = [...table.matchAll(/^\| `(\w+)` \| ([^|]+) \|/gm)].map((m) => [m[1] as string, (m[2] as string).trim()]);
+      // A default in backticks is the value itself; "none" (or "the deploy region") is an empty parameter.
+      const documented = Object.fromEntries(rows.map(([name, cell]) => [name, /^`(.*)`$/.exec(cell ?? '')?.[1] ?? '']));
+
+      expect(documented).toEqual(PARAMETER_DEFAULTS);
+    });
+  });
+
   describe('the configuration', () => {
     it('reads a function deployed with every default as one whose variables are unset', () => {
       const fromStack = Object.fromEntries(
