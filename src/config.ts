@@ -37,34 +37,34 @@ import { readPricePerGbMonth } from './domain/money';
 
 /** Every setting of the deployed janitor, typed and validated once per container. */
 export interface JanitorConfig {
-  /** Days after push that untagged images expire. @default 7 */
+  /** Days after push that untagged images expire. @default {@link DEFAULT_UNTAGGED_DAYS} */
   defaultDays: number;
-  /** Audit and report only; never write a policy. @default false */
+  /** Audit and report only; never write a policy. @default {@link DEFAULT_DRY_RUN} */
   dryRun: boolean;
   /**
    * When set, untagged rules that expire images later than this many days after push are shortened
-   * to it (and it is the lint's limit for `UntaggedRetentionLong`). @default undefined (off; the lint uses 30)
+   * to it (and it is the lint's limit for `UntaggedRetentionLong`). @default undefined (off; the lint uses `DEFAULT_LINT_MAX_UNTAGGED_DAYS`)
    */
   maxUntaggedDays: number | undefined;
   /** Regions the scheduled audit covers. @default the deploy region */
   regions: string[];
   /** Repository-name globs never changed. @default [] */
   exclude: string[];
-  /** Repositories tagged with this key = true are never changed. @default 'ecr-janitor:opt-out' */
+  /** Repositories tagged with this key = true are never changed. @default {@link DEFAULT_OPT_OUT_TAG} */
   optOutTag: string;
-  /** USD per GB-month of storage. @default 0.10 */
+  /** USD per GB-month of storage. @default {@link DEFAULT_PRICE_PER_GB_MONTH} */
   pricePerGbMonth: number;
-  /** Repositories read at the same time. @default 8 */
+  /** Repositories read at the same time. @default {@link DEFAULT_CONCURRENCY} */
   concurrency: number;
   /** The bucket for report artifacts (scheduled audit only). */
   reportBucket: string | undefined;
-  /** The event bus for report events: a name or ARN. @default 'default' */
+  /** The event bus for report events: a name or ARN. @default {@link DEFAULT_REPORT_BUS} */
   reportBus: string;
   /** Client-side limits per ECR operation. @default none (adaptive retry only) */
   rateLimits: RateLimits;
-  /** Milliseconds an AWS connection may take to open. @default 3000 */
+  /** Milliseconds an AWS connection may take to open. @default {@link DEFAULT_CONNECTION_TIMEOUT_MS} */
   connectionTimeoutMs: number;
-  /** Milliseconds an AWS call's attempt may wait for its answer. @default 10000 */
+  /** Milliseconds an AWS call's attempt may wait for its answer. @default {@link DEFAULT_REQUEST_TIMEOUT_MS} */
   requestTimeoutMs: number;
   /** The janitor's own function roles (names or ARNs), whose policy writes are not drift. */
   janitorRoles: string[];
@@ -75,7 +75,7 @@ export interface JanitorConfig {
   auditRoleArn: string | undefined;
   /** Tag keys the report groups costs by, besides the name prefix. @default [] */
   costAllocationTagKeys: string[];
-  /** Days without a pull after which an image counts as archivable. @default 90 */
+  /** Days without a pull after which an image counts as archivable. @default {@link DEFAULT_ARCHIVE_AFTER_DAYS} */
   archiveAfterDays: number;
   /** USD per GB-month of archive storage; unset: archive savings are not priced. @default undefined */
   archivePricePerGbMonth: number | undefined;
@@ -83,15 +83,15 @@ export interface JanitorConfig {
   reportTopicArn: string | undefined;
   /** The region the stack (and its report bucket) is deployed in, for the report link. */
   deployRegion: string | undefined;
-  /** `on`: never write a policy that would remove an image in use; `off`: only report it. @default 'on' */
+  /** `on`: never write a policy that would remove an image in use; `off`: only report it. @default {@link DEFAULT_GUARD} */
   guard: 'on' | 'off';
-  /** Days ahead the guard evaluates policies for images in use. @default 7 */
+  /** Days ahead the guard evaluates policies for images in use. @default {@link DEFAULT_GUARD_HORIZON_DAYS} */
   guardHorizonDays: number;
   /** An S3 object (`s3://bucket/key`) listing images in use outside ECS and Lambda (EKS, other accounts). @default undefined */
   inUseListS3Uri: string | undefined;
   /**
    * Read each region's repository tags in bulk with the Resource Groups Tagging API; false: with
-   * `ListTagsForResource` per repository (an emulator without the tagging API). @default true
+   * `ListTagsForResource` per repository (an emulator without the tagging API). @default {@link DEFAULT_BULK_TAGS}
    */
   bulkTags: boolean;
 }
@@ -398,13 +398,13 @@ export function loadWeeklyConfig(env: Record<string, string | undefined>): Weekl
  * Map at deploy time, so they are checked here, by `serverless package`, and nowhere else.
  */
 export interface WeeklyRunParameters {
-  /** Repositories per shard (the map's `ItemBatcher.MaxItemsPerBatch`). @default 200 */
+  /** Repositories per shard (the map's `ItemBatcher.MaxItemsPerBatch`). @default {@link DEFAULT_BATCH_SIZE} */
   batchSize: number;
-  /** Shards that run at the same time (the map's `MaxConcurrency`). @default 4 */
+  /** Shards that run at the same time (the map's `MaxConcurrency`). @default {@link DEFAULT_WORKERS} */
   workers: number;
   /**
    * Repositories whose shards may fail, in percent of all, before the map stops (`ToleratedFailurePercentage`,
-   * which Step Functions applies to items: a failed shard counts all of its repositories). @default 10
+   * which Step Functions applies to items: a failed shard counts all of its repositories). @default {@link DEFAULT_TOLERATED_FAILURE_PERCENT}
    */
   toleratedFailurePercent: number;
 }
