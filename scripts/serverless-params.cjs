@@ -26,6 +26,9 @@ module.exports = async ({ resolveVariable }) => {
     GUARD_HORIZON_DAYS: await param('guardHorizonDays'),
     IN_USE_LIST_S3_URI: await param('inUseListS3Uri'),
     BULK_TAGS: await param('bulkTags'),
+    CENTRAL_BUCKET: await param('centralBucket'),
+    // The stack's own account, known only at deploy: any id lets the central bucket's name be checked.
+    ACCOUNT_ID: '000000000000',
   };
   const config = loadConfigModule();
   config.loadConfig(env);
@@ -41,6 +44,12 @@ module.exports = async ({ resolveVariable }) => {
   const email = await param('reportEmail');
   if (email !== '' && !/^[^@\s]+@[^@\s]+\.[^@\s]+$/.test(email)) {
     throw new Error(`parameter reportEmail ("${email}") must be an e-mail address, or empty for no e-mail`);
+  }
+  const centralBus = await param('centralBusArn');
+  if (centralBus !== '' && !/^arn:aws[a-z-]*:events:[a-z0-9-]+:\d{12}:event-bus\/[A-Za-z0-9._\-/]+$/.test(centralBus)) {
+    throw new Error(
+      `parameter centralBusArn ("${centralBus}") must be an event bus ARN, or empty when the account is not part of an organization rollout`,
+    );
   }
   return { weeklyRun };
 };

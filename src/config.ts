@@ -94,6 +94,13 @@ export interface JanitorConfig {
    * `ListTagsForResource` per repository (an emulator without the tagging API). @default {@link DEFAULT_BULK_TAGS}
    */
   bulkTags: boolean;
+  /**
+   * The organization's central bucket: the weekly run also writes its JSON report there, under
+   * `accounts/<accountId>/`. @default undefined (not part of an organization rollout)
+   */
+  centralBucket: string | undefined;
+  /** This account's id (the stack's `AWS::AccountId`): the central bucket's folder. Required with centralBucket. */
+  accountId: string | undefined;
 }
 
 /**
@@ -143,6 +150,10 @@ export const PARAMETER_DEFAULTS = {
   /** s3://bucket/key of a list of images in use (EKS, other accounts); empty: none. */
   inUseListS3Uri: '',
   bulkTags: String(DEFAULT_BULK_TAGS),
+  /** The organization's central report bucket (docs/deploy.md, Organization rollout); empty: not part of an organization rollout. */
+  centralBucket: '',
+  /** The organization's central event bus ARN; empty: not part of an organization rollout. */
+  centralBusArn: '',
 } as const satisfies Record<string, string>;
 
 /** Each setting: its environment variable, the serverless.yml parameter that sets it, and its check. */
@@ -171,12 +182,16 @@ const SETTINGS = {
   guard: { env: 'GUARD', param: 'guard' },
   guardHorizonDays: { env: 'GUARD_HORIZON_DAYS', param: 'guardHorizonDays' },
   inUseListS3Uri: { env: 'IN_USE_LIST_S3_URI', param: 'inUseListS3Uri' },
+  centralBucket: { env: 'CENTRAL_BUCKET', param: 'centralBucket' },
+  accountId: { env: 'ACCOUNT_ID', param: "(the stack's account)" },
 } as const;
 
 const ROLE = /^(arn:aws[a-z-]*:iam::\d{12}:role\/.+|[\w+=,.@-]{1,64})$/;
 /** An IAM role ARN, path allowed: what ECR accepts in a pull-time update exclusion. */
 const ROLE_ARN = /^arn:aws[a-z-]*:iam::\d{12}:role\/([\w+=,.@-]+\/)*[\w+=,.@-]{1,64}$/;
 const TOPIC_ARN = /^arn:aws[a-z-]*:sns:[a-z0-9-]+:\d{12}:[A-Za-z0-9_-]{1,256}$/;
+/** An S3 bucket name without dots (a dotted name breaks virtual-hosted HTTPS). */
+const BUCKET = /^[a-z0-9][a-z0-9-]{1,61}[a-z0-9]$/;
 const BUS = /^(default|[A-Za-z0-9._\-/]{1,256}|arn:aws[a-z-]*:events:[a-z0-9-]+:\d{12}:event-bus\/[A-Za-z0-9._\-/]+)$/;
 
 /** The trimmed value, or undefined when unset or blank (a parameter left empty takes its default). */
@@ -299,6 +314,17 @@ const schema = z.object({
     .string()
     .regex(/^s3:\/\/[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]\/.+$/, 'must be an S3 object URI such as s3://my-bucket/ecr/in-use.txt')
     .optional(),
+  centralBucket: z
+    .string()
+    .regex(
+      BUCKET,
+      'must be an S3 bucket name (3 to 63 lowercase letters, digits and hyphens), or empty when the account is not part of an organization rollout',
+    )
+    .optional(),
+  accountId: z
+    .string()
+    .regex(/^\d{12}$/, 'must be a 12-digit AWS account id')
+    .optional(),
 });
 
 /**
@@ -338,6 +364,9 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>): J
     guardHorizonDays: nonEmpty(env.GUARD_HORIZON_DAYS) ?? PARAMETER_DEFAULTS.guardHorizonDays,
     // Unset or empty: no list.
     inUseListS3Uri: nonEmpty(env.IN_USE_LIST_S3_URI),
+    // Unset or empty: not part of an organization rollout.
+    centralBucket: nonEmpty(env.CENTRAL_BUCKET),
+    accountId: nonEmpty(env.ACCOUNT_ID),
   };
   const result = schema.safeParse(raw);
   const archivePrice = result.success ? result.data.archivePricePerGbMonth : undefined;
@@ -355,6 +384,11 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>): J
     });
     throw new ConfigError(`invalid configuration:\n  - ${problems.join('\n  - ')}`);
   }
+  if (result.data.centralBucket !== undefined && result.data.accountId === undefined) {
+    throw new ConfigError(
+      `invalid configuration:\n  - ACCOUNT_ID is not set: with parameter centralBucket (CENTRAL_BUCKET=${JSON.stringify(raw.centralBucket)}) the report's copy goes under accounts/<ACCOUNT_ID>/; the stack sets it to its AWS::AccountId`,
+    );
+  }
   const { maxUntaggedDays, defaultDays } = result.data;
   if (maxUntaggedDays !== undefined && maxUntaggedDays < defaultDays) {
     throw new ConfigError(
@@ -370,6 +404,8 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>): J
     reportTopicArn: result.data.reportTopicArn,
     deployRegion: result.data.deployRegion,
     inUseListS3Uri: result.data.inUseListS3Uri,
+    centralBucket: result.data.centralBucket,
+    accountId: result.data.accountId,
   };
 }
 

@@ -42,6 +42,11 @@ export class ConfigError extends JanitorError {
   override readonly name: string = 'ConfigError';
 }
 
+/** The copy of a member account's report to the organization's central bucket failed; the rest was published. */
+export class CentralReportError extends JanitorError {
+  override readonly name: string = 'CentralReportError';
+}
+
 /**
  * How a failed policy write ended, as far as the caller can know:
  * - `throttled`: refused before it was applied (ThrottlingException); try again later;

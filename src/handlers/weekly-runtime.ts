@@ -82,7 +82,7 @@ export function shardDeps(config: WeeklyConfig): ShardDeps & { concurrency: numb
 
 /** Aggregate's adapters: the bucket, the report bus, the e-mail topic, the pull-time check. */
 export function aggregateDeps(config: WeeklyConfig): AggregateDeps {
-  const { counter, region, timeouts, store } = shared(config);
+  const { counter, region, timeouts, s3, store } = shared(config);
   const clientConfig = baseClientConfig({ region, ...timeouts });
   const events = new EventBridgeClient(clientConfig);
   counter.attach(events);
@@ -93,7 +93,11 @@ export function aggregateDeps(config: WeeklyConfig): AggregateDeps {
     notifier = new SnsNotifier(sns, config.reportTopicArn);
   }
   const publisher = new EventBridgePublisher(events, config.reportBus);
-  const publish = { store, publisher, renderer: reportRenderer, ...(notifier ? { notifier } : {}) };
+  // The central bucket is in the home region too (the organization stack's); the client follows a redirect if not.
+  const { centralBucket, accountId } = config;
+  const central =
+    centralBucket === undefined || accountId === undefined ? undefined : { store: new S3ReportStore(s3, centralBucket, region), accountId };
+  const publish = { store, publisher, renderer: reportRenderer, ...(notifier ? { notifier } : {}), ...(central ? { central } : {}) };
   const roleArn = config.auditRoleArn;
   const check = new EcrPullTimeExclusionCheck(createEcrClientPool({ counter, maxAttempts: EXCLUSION_CHECK_MAX_ATTEMPTS, ...timeouts }));
   return { store, publish, counter, ...(roleArn === undefined ? {} : { pullTimes: { check, roleArn } }) };

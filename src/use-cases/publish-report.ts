@@ -1,3 +1,4 @@
+import { CentralReportError, errorCode } from '../domain/errors';
 import { historyEntryOf, parseHistory, serialiseHistory, trendOf, updateHistory } from '../domain/history';
 import type { AuditReport } from '../domain/report';
 import type { RemediationCounts, ReportEventDetail } from '../domain/report-event';
@@ -19,6 +20,28 @@ export function artifactKeys(date: string): { json: string; csv: string; costGro
   };
 }
 
+/**
+ * Where a member account's JSON report goes in the organization's central bucket: under its own
+ * account id (the only prefix the bucket policy lets it write), one folder per report date. The
+ * organization report reads them from there.
+ *
+ * @example centralReportKey('111122223333', '2026-11-02') // 'accounts/111122223333/2026-11-02/report.json'
+ */
+export function centralReportKey(accountId: string, date: string): string {
+  return `${CENTRAL_ACCOUNTS_PREFIX}${accountId}/${date}/report.json`;
+}
+
+/** The central bucket's folder of the member accounts' reports (`accounts/<accountId>/…`). */
+export const CENTRAL_ACCOUNTS_PREFIX = 'accounts/';
+
+/** A copy of the JSON report for the organization's central bucket. */
+export interface CentralReportCopy {
+  /** The central bucket: written, never read. */
+  store: Pick<ReportStore, 'put' | 'location'>;
+  /** This account's id, the folder the copy goes in. */
+  accountId: string;
+}
+
 /** What publishing a report writes to and through. */
 export interface PublishDeps {
   store: ReportStore;
@@ -29,6 +52,8 @@ export interface PublishDeps {
   notifier?: ReportNotifier;
   /** Told when the stored history could not be read whole (the report goes out regardless). */
   onHistoryProblem?: (problem: string) => void;
+  /** The organization's copy of the JSON report; none: the account is not part of an organization rollout. */
+  central?: CentralReportCopy;
 }
 
 /**
@@ -36,7 +61,11 @@ export interface PublishDeps {
  * `reports/YYYY-MM-DD/`, puts the week into the history (one entry per week: a re-run in the same
  * week replaces it), publishes the report event with the change since the week before, and sends
  * the summary message when there is a notifier. A history that is missing, damaged or of an older
- * shape never stops the report: what can be read of it is kept.
+ * shape never stops the report: what can be read of it is kept. With a central copy, the JSON report
+ * also goes to the organization's bucket before the event; a copy that fails does not hold back the
+ * event or the message, and is thrown afterwards so the run is seen to have failed.
+ *
+ * @throws CentralReportError when the central copy could not be written (everything else was published)
  */
 export async function publishReport(
   report: AuditReport,
@@ -49,13 +78,15 @@ export async function publishReport(
   const { entries, previous } = updateHistory(stored.entries, entry);
   const keys = artifactKeys(entry.date);
   const { renderer, store } = deps;
-  await store.put(keys.json, renderer.render(report, 'json'), 'application/json');
+  const json = renderer.render(report, 'json');
+  await store.put(keys.json, json, 'application/json');
   await store.put(keys.csv, renderer.render(report, 'csv'), 'text/csv; charset=utf-8');
   await store.put(keys.costGroupsCsv, renderer.render(report, 'cost-groups-csv'), 'text/csv; charset=utf-8');
   await store.put(keys.markdown, renderer.render(report, 'markdown'), 'text/markdown; charset=utf-8');
   const htmlOptions = { history: trendOf(entries, entry), ...(previous === undefined ? {} : { previous }) };
   await store.put(keys.html, renderer.render(report, 'html', htmlOptions), 'text/html; charset=utf-8');
   await store.put(HISTORY_KEY, serialiseHistory(entries), 'application/json');
+  const centralFailure = await copyToCentral(deps.central, entry.date, json);
   const detail = buildReportEventDetail(report, previous, remediation, { location: store.location, ...keys });
   await deps.publisher.publish({ source: REPORT_EVENT_SOURCE, detailType: REPORT_EVENT_DETAIL_TYPE, detail });
   if (deps.notifier !== undefined) {
@@ -66,5 +97,23 @@ export async function publishReport(
     });
     await deps.notifier.notify(message);
   }
+  if (centralFailure !== undefined) throw centralFailure;
   return detail;
+}
+
+/** Writes the central copy; the failure, if any, as the error to throw once the rest is published. */
+async function copyToCentral(central: CentralReportCopy | undefined, date: string, json: string): Promise<CentralReportError | undefined> {
+  if (central === undefined) return undefined;
+  const key = centralReportKey(central.accountId, date);
+  try {
+    await central.store.put(key, json, 'application/json');
+    return undefined;
+  } catch (error) {
+    const reason = `${errorCode(error)}: ${error instanceof Error ? error.message : String(error)}`;
+    return new CentralReportError(
+      `the report was published in this account, but its copy could not be written to ${central.store.location}/${key} (${reason}); ` +
+        `check the CentralBucketName parameter and that the central bucket's policy lets this account write under accounts/${central.accountId}/`,
+      { cause: error },
+    );
+  }
 }

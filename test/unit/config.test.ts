@@ -42,6 +42,8 @@ describe('loadConfig', () => {
         guardHorizonDays: 7,
         inUseListS3Uri: undefined,
         bulkTags: true,
+        centralBucket: undefined,
+        accountId: undefined,
       });
       expect(loadConfig(LAMBDA_ENV)).toHaveProperty('auditRoleArn', undefined);
     });
@@ -58,6 +60,7 @@ describe('loadConfig', () => {
         GUARD: '',
         GUARD_HORIZON_DAYS: '',
         IN_USE_LIST_S3_URI: '',
+        CENTRAL_BUCKET: '',
       });
       expect(config).toMatchObject({
         regions: ['eu-west-1'],
@@ -70,6 +73,7 @@ describe('loadConfig', () => {
       expect(config.auditRoleArn).toBeUndefined();
       expect(config.maxUntaggedDays).toBeUndefined();
       expect(config.inUseListS3Uri).toBeUndefined();
+      expect(config.centralBucket).toBeUndefined();
     });
   });
 
@@ -222,10 +226,23 @@ describe('loadConfig', () => {
       ['ARCHIVE_PRICE_PER_GB_MONTH', '1e-2', 'archivePricePerGbMonth', 'price such as 0.07'],
       ['ARCHIVE_PRICE_PER_GB_MONTH', '0.11', 'archivePricePerGbMonth', 'must not be above pricePerGbMonth'],
       ['REPORT_TOPIC_ARN', 'https://evil.example/topic', "(the stack's report topic, with reportEmail)", 'must be an SNS topic ARN'],
+      ['CENTRAL_BUCKET', 'Org.Reports', 'centralBucket', 'must be an S3 bucket name'],
+      ['CENTRAL_BUCKET', 's3://org-reports', 'centralBucket', 'or empty when the account is not part of an organization rollout'],
+      ['ACCOUNT_ID', '1234', "(the stack's account)", 'must be a 12-digit AWS account id'],
     ])('%s=%j names %s', (variable, value, parameter, reason) => {
       const error = configError({ ...LAMBDA_ENV, [variable]: value });
       expect(error.message).toContain(`parameter ${parameter} (${variable}=${JSON.stringify(value)})`);
       expect(error.message).toContain(reason);
+    });
+
+    it('asks for the account id when a central bucket is set, since the copy goes under its folder', () => {
+      expect(configError({ ...LAMBDA_ENV, CENTRAL_BUCKET: 'org-reports' }).message).toContain(
+        'ACCOUNT_ID is not set: with parameter centralBucket (CENTRAL_BUCKET="org-reports")',
+      );
+      expect(loadConfig({ ...LAMBDA_ENV, CENTRAL_BUCKET: ' org-reports ', ACCOUNT_ID: '111122223333' })).toMatchObject({
+        centralBucket: 'org-reports',
+        accountId: '111122223333',
+      });
     });
 
     it('asks for a region when neither REGIONS nor AWS_REGION is set', () => {

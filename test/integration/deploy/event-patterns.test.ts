@@ -76,11 +76,13 @@ function targetId(value: unknown): string | undefined {
   return undefined;
 }
 
-/** Names a rule by what it feeds: the function (`onRepositoryCreated`) or the e-mail topic (`reportEmail`). */
+/** Names a rule by what it feeds: the function (`onRepositoryCreated`), the e-mail topic (`reportEmail`) or the central bus (`centralBus`). */
 function ruleName(id: string, rule: Resource): string {
   const targets = (rule.Properties?.Targets ?? []) as Array<{ Arn: unknown }>;
   const target = targetId(targets[0]?.Arn) ?? id;
   if (target === 'ReportTopic') return 'reportEmail';
+  // An organization rollout's rule: the report event to the central bus (a parameter, not a resource).
+  if (target === 'CentralEventBusArn') return 'centralBus';
   const name = target.replace(/LambdaFunction$/, '');
   return name.charAt(0).toLowerCase() + name.slice(1);
 }
@@ -144,8 +146,9 @@ const SAMPLES: Array<[string, string[]]> = [
   ['delete-lifecycle-policy.json', ['onPolicyChanged']],
   // The audit runs on a schedule expression, not on an event pattern.
   ['schedule.json', []],
-  // The e-mail is sent by the scheduled audit itself: no rule turns a report event into mail.
-  ['cost-report.json', []],
+  // The e-mail is sent by the scheduled audit itself: no rule turns a report event into mail. In an
+  // organization rollout the event also goes to the central bus.
+  ['cost-report.json', ['centralBus']],
 ];
 
 describe('event patterns of the packaged template (moto EventBridge)', () => {
@@ -206,8 +209,8 @@ describe('event patterns of the packaged template (moto EventBridge)', () => {
     sqs.destroy();
   });
 
-  it('finds the pattern rules of both event functions, and none that feeds the report e-mail', () => {
-    expect(patternRules.map(([id, r]) => ruleName(id, r)).sort()).toEqual(['onPolicyChanged', 'onRepositoryCreated']);
+  it('finds the pattern rules of both event functions and of the central bus, and none that feeds the report e-mail', () => {
+    expect(patternRules.map(([id, r]) => ruleName(id, r)).sort()).toEqual(['centralBus', 'onPolicyChanged', 'onRepositoryCreated']);
   });
 
   it.each(SAMPLES)('events/%s matches %j', async (file, expected) => {
@@ -228,7 +231,7 @@ describe('event patterns of the packaged template (moto EventBridge)', () => {
 
   it('sends no report event, forged or not, to the e-mail topic', async () => {
     const detail = { ...sample('cost-report.json').detail, summary: 'Click https://evil.example to see the report' };
-    expect(await matchingRules({ source: 'ecr-janitor', 'detail-type': 'ECR Janitor Cost Report', detail })).toEqual([]);
+    expect(await matchingRules({ source: 'ecr-janitor', 'detail-type': 'ECR Janitor Cost Report', detail })).toEqual(['centralBus']);
   });
 
   describe('a forwarder stack in another region', () => {

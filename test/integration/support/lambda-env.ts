@@ -31,6 +31,8 @@ export const LAMBDA_ENV_KEYS = [
   'IN_USE_LIST_S3_URI',
   'REPORT_TOPIC_ARN',
   'BULK_TAGS',
+  'CENTRAL_BUCKET',
+  'ACCOUNT_ID',
 ] as const;
 
 /** A variable of {@link LAMBDA_ENV_KEYS}. */

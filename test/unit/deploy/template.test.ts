@@ -6,6 +6,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { DEFAULT_BATCH_SIZE, DEFAULT_TOLERATED_FAILURE_PERCENT, DEFAULT_WORKERS } from '../../../src/domain/defaults';
+import { REPORT_EVENT_DETAIL_TYPE, REPORT_EVENT_SOURCE } from '../../../src/domain/report-event';
 
 const TEMPLATE_PATH = path.resolve(__dirname, '..', '..', '..', '.serverless', 'cloudformation-template-update-stack.json');
 
@@ -79,6 +80,8 @@ const PACKAGED_REGIONS = ['us-east-1', 'eu-west-1'];
 const REPOSITORY_ARN = /^arn:\$\{AWS::Partition\}:ecr:([a-z]{2}(?:-[a-z]+)+-\d+):\$\{AWS::AccountId\}:repository\/\*$/;
 const OPT_OUT_TAG = 'ecr-janitor:opt-out';
 const REPORT_BUCKET_ARN = /^\$\{ReportBucket\.Arn\}(\/.+)?$/;
+/** The one folder of the organization's central bucket a member may write: its own account's. */
+const CENTRAL_REPORT_ARN = 'arn:${AWS::Partition}:s3:::${CentralBucketName}/accounts/${AWS::AccountId}/*';
 const REPORT_BUS_ARN =
   /^(\$\{ReportBus\}|arn:(aws|\$\{AWS::Partition\}):events:\$\{AWS::Region\}:\$\{AWS::AccountId\}:event-bus\/\$\{ReportBus\})$/;
 const READ_ONLY_ACTION = /^[a-z0-9-]+:(describe|get|list|batchget)[a-z0-9]*$/;
@@ -312,7 +315,9 @@ const s3Scope = (t: Template): string[] =>
           .filter(
             (r) =>
               !REPORT_BUCKET_ARN.test(r) &&
-              !(IN_USE_LIST_ARN.test(r) && where.startsWith('InUseListReadPolicy.') && actionsOf(statement).join() === 's3:getobject'),
+              !(IN_USE_LIST_ARN.test(r) && where.startsWith('InUseListReadPolicy.') && actionsOf(statement).join() === 's3:getobject') &&
+              // The central copy: PutObject only, under this account's own folder, by Aggregate.
+              !(r === CENTRAL_REPORT_ARN && where.startsWith('WeeklyAggregateRole.') && actionsOf(statement).join() === 's3:putobject'),
           )
           .map((r) => `${where}: S3 access on ${r}`)
       : [],
@@ -351,7 +356,10 @@ function inUseScope(t: Template): string[] {
   });
 }
 const putEventsScope = (t: Template): string[] =>
-  scopedActionViolations(t, (a) => a === 'events:putevents', REPORT_BUS_ARN, 'events:PutEvents');
+  scopedActionViolations(t, (a) => a === 'events:putevents', REPORT_BUS_ARN, 'events:PutEvents').filter(
+    // The central bus parameter, by the role of the rule that forwards the report event there.
+    (v) => !v.startsWith('CentralReportEventsRole.') || !v.endsWith(' on ${CentralEventBusArn}'),
+  );
 
 function lambdaPlatform(t: Template): string[] {
   return resourcesOfType(t, 'AWS::Lambda::Function').flatMap(([id, r]) => {
@@ -891,6 +899,22 @@ const MUTATIONS: Array<[string, CheckName, (t: Template) => void, string]> = [
     'someone-elses-bucket',
   ],
   [
+    'the central copy may go anywhere in the central bucket',
+    's3Scope',
+    addStatement('WeeklyAggregateRole', {
+      Effect: 'Allow',
+      Action: 's3:PutObject',
+      Resource: { 'Fn::Sub': 'arn:${AWS::Partition}:s3:::${CentralBucketName}/*' },
+    }),
+    '${CentralBucketName}/*',
+  ],
+  [
+    'Aggregate puts events on the central bus itself',
+    'putEventsScope',
+    addStatement('WeeklyAggregateRole', { Effect: 'Allow', Action: 'events:PutEvents', Resource: { Ref: 'CentralEventBusArn' } }),
+    'WeeklyAggregateRole.Policies[0].PolicyDocument.Statement[',
+  ],
+  [
     'the in-use list policy reads the whole bucket',
     's3Scope',
     (t) => {
@@ -1397,7 +1421,7 @@ describe('generated CloudFormation template', () => {
         'WeeklyAggregateRole',
         {
           's3:getobject': [`${bucket}/reports/*`, `${bucket}/runs/*`],
-          's3:putobject': [`${bucket}/reports/*`],
+          's3:putobject': [`${bucket}/reports/*`, CENTRAL_REPORT_ARN],
           's3:listbucket': [bucket],
         },
         ['reports/*', 'runs/*'],
@@ -1592,6 +1616,41 @@ describe('generated CloudFormation template', () => {
       // The action has no resource type: only "*" works, and nothing else rides on that statement.
       expect(granting.map((s) => [actionsOf(s.statement), resourcesOf(s.statement)])).toEqual([
         [['ecr:listpulltimeupdateexclusions'], ['*']],
+      ]);
+    });
+
+    it("gives Aggregate the central bucket parameter and the stack's account, and lets it write only its own folder there, only when set", () => {
+      const env = (template.Resources.WeeklyAggregateLambdaFunction?.Properties?.Environment as { Variables: Record<string, unknown> })
+        .Variables;
+      expect([env.CENTRAL_BUCKET, env.ACCOUNT_ID]).toEqual([{ Ref: 'CentralBucketName' }, { Ref: 'AWS::AccountId' }]);
+      // The statement is there only under HasCentralBucket (`Fn::If` [condition, statement, AWS::NoValue]).
+      const conditional = (inlineStatements(template, 'WeeklyAggregateRole') as unknown[])
+        .map((s) => (isRecord(s) ? s['Fn::If'] : undefined))
+        .filter((f): f is [string, Statement, unknown] => Array.isArray(f) && f[0] === 'HasCentralBucket');
+      expect(conditional.map(([, s, otherwise]) => [s.Sid, actionsOf(s), resourcesOf(s), otherwise])).toEqual([
+        ['WriteCentralReport', ['s3:putobject'], [CENTRAL_REPORT_ARN], { Ref: 'AWS::NoValue' }],
+      ]);
+      const conditions = (template as unknown as { Conditions: Record<string, unknown> }).Conditions;
+      expect(conditions.HasCentralBucket).toEqual({ 'Fn::Not': [{ 'Fn::Equals': [{ Ref: 'CentralBucketName' }, ''] }] });
+      expect(conditions.HasCentralBus).toEqual({ 'Fn::Not': [{ 'Fn::Equals': [{ Ref: 'CentralEventBusArn' }, ''] }] });
+      const parameters = (template as unknown as { Parameters: Record<string, { Default: unknown }> }).Parameters;
+      expect([parameters.CentralBucketName?.Default, parameters.CentralEventBusArn?.Default]).toEqual(['', '']);
+    });
+
+    it('sends the report event, and only it, from the report bus to the central bus with a role that may put there alone, only when one is set', () => {
+      const rule = template.Resources.CentralReportEventsRule;
+      expect(rule?.Condition).toBe('HasCentralBus');
+      expect(rule?.Properties?.EventBusName).toEqual({ Ref: 'ReportBus' });
+      expect(rule?.Properties?.EventPattern).toEqual({ source: [REPORT_EVENT_SOURCE], 'detail-type': [REPORT_EVENT_DETAIL_TYPE] });
+      const targets = rule?.Properties?.Targets as Array<Record<string, unknown>>;
+      expect(targets.map((t) => [t.Arn, targetId(t.RoleArn), targetId((t.DeadLetterConfig as { Arn: unknown }).Arn)])).toEqual([
+        [{ Ref: 'CentralEventBusArn' }, 'CentralReportEventsRole', 'DeadLetterQueue'],
+      ]);
+      expect(template.Resources.CentralReportEventsRole?.Condition).toBe('HasCentralBus');
+      expect(trustedService(template, 'CentralReportEventsRole')).toBe('events.amazonaws.com');
+      const granted = identityAllowStatements(template).filter((s) => s.role === 'CentralReportEventsRole');
+      expect(granted.map((s) => [actionsOf(s.statement), resourcesOf(s.statement)])).toEqual([
+        [['events:putevents'], ['${CentralEventBusArn}']],
       ]);
     });
 

@@ -6,6 +6,7 @@ import { buildSync } from 'esbuild';
 import { EventRejectedError } from '../../../src/adapters/aws/eventbridge-publisher';
 import { OutputError, UsageError } from '../../../src/cli/errors';
 import {
+  CentralReportError,
   ConfigError,
   InvalidInputError,
   InvalidPolicyError,
@@ -25,6 +26,7 @@ const CLASSES = {
   MergeError: () => new MergeError('m'),
   InvalidInputError: () => new InvalidInputError('m'),
   ConfigError: () => new ConfigError('m'),
+  CentralReportError: () => new CentralReportError('m'),
   PolicyWriteError: () => new PolicyWriteError('m', 'unknown', 'InternalServerException'),
   UsageError: () => new UsageError('m'),
   OutputError: () => new OutputError('m'),
@@ -48,6 +50,7 @@ describe('error classes', () => {
       MergeError: 'src/domain/errors',
       InvalidInputError: 'src/domain/errors',
       ConfigError: 'src/domain/errors',
+      CentralReportError: 'src/domain/errors',
       PolicyWriteError: 'src/domain/errors',
       UsageError: 'src/cli/errors',
       OutputError: 'src/cli/errors',
@@ -72,7 +75,7 @@ describe('error classes', () => {
 
     // Assert: minification renamed the classes, not the names.
     expect(out.outputFiles[0]?.text).not.toContain('class InvalidInputError');
-    expect(module.exports.length).toBe(9);
+    expect(module.exports.length).toBe(10);
     for (const [expected, actual] of module.exports) expect(actual).toBe(expected);
   });
 

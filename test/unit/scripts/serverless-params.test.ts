@@ -34,6 +34,8 @@ const DEFAULTS: Record<string, string> = {
   guardHorizonDays: '7',
   inUseListS3Uri: '',
   bulkTags: 'true',
+  centralBucket: '',
+  centralBusArn: '',
 };
 
 function resolverWith(params: Record<string, string>): { resolveVariable: ResolveVariable } {
@@ -63,6 +65,21 @@ describe('serverless-params.cjs', () => {
 
     it('still checks the functions’ own parameters first', async () => {
       await expect(validatedParams(resolverWith({ defaultDays: '0', workers: '0' }))).rejects.toThrow('parameter defaultDays');
+    });
+
+    it.each([
+      ['centralBucket', 'Org_Reports', /parameter centralBucket.*must be an S3 bucket name/s],
+      ['centralBusArn', 'ecr-janitor-org', /parameter centralBusArn \("ecr-janitor-org"\) must be an event bus ARN/],
+    ])('checks the organization parameter %s', async (name, value, message) => {
+      await expect(validatedParams(resolverWith({ [name]: value }))).rejects.toThrow(message);
+    });
+
+    it('accepts the organization parameters when they name a bucket and a bus', async () => {
+      await expect(
+        validatedParams(
+          resolverWith({ centralBucket: 'org-reports', centralBusArn: 'arn:aws:events:us-east-1:111122223333:event-bus/ecr-janitor-org' }),
+        ),
+      ).resolves.toEqual({ weeklyRun: { batchSize: 200, workers: 4, toleratedFailurePercent: 10 } });
     });
 
     it('checks bulkTags, which only the weekly steps read', async () => {

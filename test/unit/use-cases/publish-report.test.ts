@@ -10,7 +10,7 @@ import type {
   ReportRenderOptions,
   ReportStore,
 } from '../../../src/ports/report';
-import { HISTORY_KEY, publishReport } from '../../../src/use-cases/publish-report';
+import { HISTORY_KEY, centralReportKey, publishReport } from '../../../src/use-cases/publish-report';
 import { auditReport, historyEntry, repositoryReport } from '../support/report-fixtures';
 
 /** A bucket in memory: every put is kept with its content type. */
@@ -28,6 +28,13 @@ class MemoryStore implements ReportStore {
 
   linkTo(key: string): string {
     return `https://console.example/reports-test/${key}`;
+  }
+}
+
+/** A bucket that refuses every write, as S3 does when its policy does not let the caller in. */
+class RefusingStore extends MemoryStore {
+  override async put(): Promise<void> {
+    throw Object.assign(new Error('Access Denied'), { name: 'AccessDenied' });
   }
 }
 
@@ -222,6 +229,67 @@ describe('publishReport', () => {
       expect(problems).toHaveLength(1);
       const stored = JSON.parse((await store.get(HISTORY_KEY)) ?? '{}') as { weeks: HistoryEntry[] };
       expect(stored.weeks.map((e) => e.date)).toEqual(['2026-11-01']);
+    });
+  });
+
+  describe('the central copy of an organization rollout', () => {
+    it("writes the JSON report, byte for byte, under the account's own folder of the central bucket, before the event", async () => {
+      // Arrange
+      const store = new MemoryStore();
+      const central = new MemoryStore();
+      const order: string[] = [];
+      const publisher = { publish: async () => void order.push(`event after ${central.objects.size} central object(s)`) };
+
+      // Act
+      await publishReport(auditReport([repositoryReport()]), {
+        store,
+        publisher,
+        renderer: new FakeRenderer(),
+        central: { store: central, accountId: '111122223333' },
+      });
+
+      // Assert
+      expect([...central.objects.keys()]).toEqual(['accounts/111122223333/2026-11-01/report.json']);
+      expect(central.objects.get('accounts/111122223333/2026-11-01/report.json')).toEqual(
+        store.objects.get('reports/2026-11-01/report.json'),
+      );
+      expect(order).toEqual(['event after 1 central object(s)']);
+    });
+
+    it('still publishes the event and the message when the copy is refused, then throws naming the bucket, the key and the fix', async () => {
+      // Arrange
+      const publisher = new RecordingPublisher();
+      const notifier = new RecordingNotifier();
+      const store = new MemoryStore();
+
+      // Act
+      const published = publishReport(auditReport([repositoryReport()]), {
+        store,
+        publisher,
+        renderer: new FakeRenderer(),
+        notifier,
+        central: { store: new RefusingStore(), accountId: '111122223333' },
+      });
+
+      // Assert
+      await expect(published).rejects.toMatchObject({
+        name: 'CentralReportError',
+        message: expect.stringContaining(
+          's3://reports-test/accounts/111122223333/2026-11-01/report.json (AccessDenied: Access Denied); check the CentralBucketName parameter',
+        ) as unknown,
+      });
+      expect(publisher.events).toHaveLength(1);
+      expect(notifier.messages).toHaveLength(1);
+      expect(store.objects.has('reports/2026-11-01/report.json')).toBe(true);
+    });
+  });
+
+  describe('centralReportKey', () => {
+    it.each([
+      ['111122223333', '2026-11-02', 'accounts/111122223333/2026-11-02/report.json'],
+      ['000000000001', '2027-01-31', 'accounts/000000000001/2027-01-31/report.json'],
+    ])('puts %s on %s at %s', (account, date, key) => {
+      expect(centralReportKey(account, date)).toBe(key);
     });
   });
 });
