@@ -11,6 +11,7 @@ export default tseslint.config(
       'coverage/**',
       '.serverless/**',
       '.serverless-forwarder/**',
+      '.serverless-org/**',
       '.venv/**',
       'node_modules/**',
       'test-artifacts/**',
