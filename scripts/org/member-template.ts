@@ -5,6 +5,7 @@
 //   itself, in every other region the forwarder that sends that region's ECR events to the home bus;
 // - no deployment bucket of its own: every function's code is read from `<ArtifactBucketPrefix>-<region>`
 //   (Lambda takes code only from a bucket in the function's region), under one release's key prefix;
+// - each account's report bucket is kept when its stack goes (an account leaving the OUs, a removal);
 // - no region named in it: the regions the home stack audits come from the Regions parameter (IAM:
 //   region `*` ARNs with an aws:RequestedRegion condition), the home region from AWS::Region (role names,
 //   so they are unique per region) or HomeRegion (the forwarder's target and the janitor's caller ARN).
@@ -72,6 +73,11 @@ export function memberTemplate(inputs: MemberInputs): MemberTemplate {
   }
   const zips = readCodeFromArtifactBuckets(home, inputs.keyPrefix);
   home.Resources = mapValues(home.Resources, withoutRedundantDependsOn);
+  // Removing the stack set (or an account leaving a target OU) must not stop at a bucket that holds
+  // reports: each account keeps its report bucket, as the organization keeps the central one.
+  home.Resources = mapValues(home.Resources, (r) =>
+    r.Type === 'AWS::S3::Bucket' ? { ...r, DeletionPolicy: 'Retain', UpdateReplacePolicy: 'Retain' } : r,
+  );
   const regions = [packaging.home, ...packaging.others];
   home.Resources = mapValues(home.Resources, (r) => regionalStatements(r, regions));
   const homeSide = withRegion(

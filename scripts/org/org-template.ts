@@ -400,7 +400,7 @@ export function orgTemplate({ keyPrefix, consolidatorZip, consolidateSchedule }:
           'Service-managed stack sets never deploy to the management account: run this there (in a shell, with its credentials) to give it the same member stack',
         Value: {
           'Fn::Sub': [
-            `for region in \${RegionList}; do aws cloudformation deploy --region "$region" --stack-name ecr-janitor --template-file .serverless-org/member.json --s3-bucket "\${ArtifactBucketPrefix}-$region" --s3-prefix ${keyPrefix}/stacks --capabilities CAPABILITY_NAMED_IAM --parameter-overrides ArtifactBucketPrefix=\${ArtifactBucketPrefix} HomeRegion=\${AWS::Region} Regions=\${RegionCsv} CentralBucketName=\${CentralBucket} CentralEventBusArn=\${CentralEventBus.Arn}; done`,
+            `for region in \${RegionList}; do aws cloudformation deploy --region "$region" --stack-name ecr-janitor --template-file .serverless-org/member.json --s3-bucket "\${ArtifactBucketPrefix}-$region" --s3-prefix ecr-janitor/stacks --capabilities CAPABILITY_NAMED_IAM --parameter-overrides ArtifactBucketPrefix=\${ArtifactBucketPrefix} HomeRegion=\${AWS::Region} Regions=\${RegionCsv} CentralBucketName=\${CentralBucket} CentralEventBusArn=\${CentralEventBus.Arn}; done`,
             {
               RegionList: { 'Fn::Join': [' ', { Ref: 'Regions' }] },
               RegionCsv: { 'Fn::Join': [',', { Ref: 'Regions' }] },

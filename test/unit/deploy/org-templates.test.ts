@@ -167,6 +167,11 @@ describe('member.json (the stack every account gets)', () => {
       expect(ofType(member, 'AWS::S3::Bucket').map(([id]) => id)).toEqual(['ReportBucket']);
     });
 
+    it('keeps the report bucket of an account when its stack is deleted, so removing the stack set never stops at a bucket with reports', () => {
+      expect(member.Resources.ReportBucket).toMatchObject({ DeletionPolicy: 'Retain', UpdateReplacePolicy: 'Retain' });
+      expect(org.Resources.CentralBucket).toMatchObject({ DeletionPolicy: 'Retain', UpdateReplacePolicy: 'Retain' });
+    });
+
     it(`fits the template size CloudFormation reads from S3 (${memberText.length} bytes of ${S3_TEMPLATE_LIMIT})`, () => {
       expect(Buffer.byteLength(memberText)).toBeLessThanOrEqual(S3_TEMPLATE_LIMIT);
     });
