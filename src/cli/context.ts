@@ -19,12 +19,34 @@ export interface CliContext {
   interruptedExitCode?(): number | undefined;
   /** Reads standard input to its end, for file arguments given as `-`; absent where there is none. */
   readStdin?(): Promise<string>;
+  /** The environment variables a command may read; the real process's in {@link processContext}, tests pass their own. */
+  readonly env: CliEnvironment;
+}
+
+/**
+ * The environment variables the CLI itself reads (the SDK reads its own, such as credentials, from
+ * the process): the region a live run uses when `--region` is not given.
+ */
+export interface CliEnvironment {
+  readonly AWS_REGION?: string;
+  readonly AWS_DEFAULT_REGION?: string;
+}
+
+/**
+ * The region a live run uses when `--region` is not given: `AWS_REGION`, else `AWS_DEFAULT_REGION`,
+ * as the AWS CLI and SDKs read them; undefined when neither is set (or both are empty).
+ *
+ * @example defaultRegion({ AWS_DEFAULT_REGION: 'eu-west-1' }) // 'eu-west-1'
+ */
+export function defaultRegion(env: CliEnvironment): string | undefined {
+  const region = env.AWS_REGION ?? env.AWS_DEFAULT_REGION;
+  return region === undefined || region === '' ? undefined : region;
 }
 
 /** Exit codes of a run stopped by a signal: 128 + the signal's number, as shells report it. */
 const SIGNAL_EXIT_CODES = { SIGINT: 130, SIGTERM: 143 } as const;
 
-/** The real process's context. */
+/** The real process's context: its output streams, clock, signals, standard input and environment. */
 export function processContext(): CliContext {
   const controller = new AbortController();
   let interrupted: number | undefined;
@@ -49,6 +71,7 @@ export function processContext(): CliContext {
     exitCode: 0,
     signal: controller.signal,
     interruptedExitCode: () => interrupted,
+    env: process.env,
     readStdin: async () => {
       const chunks: Buffer[] = [];
       for await (const chunk of process.stdin) chunks.push(Buffer.isBuffer(chunk) ? chunk : Buffer.from(String(chunk)));

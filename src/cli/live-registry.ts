@@ -2,6 +2,7 @@ import type { CallCounter } from '../adapters/aws/call-counter';
 import { createEcrClient } from '../adapters/aws/clients';
 import { EcrRegistry } from '../adapters/aws/ecr';
 import { REGION_NAME } from '../domain/region';
+import { defaultRegion, type CliEnvironment } from './context';
 import { UsageError } from './errors';
 
 /** Where one live command reads: a region and, for emulators, an endpoint. */
@@ -17,8 +18,8 @@ export interface LiveFlags {
  *
  * @throws UsageError when no region is known, or the region or endpoint is malformed
  */
-export function openLiveRegistry(flags: LiveFlags, counter: CallCounter, env: NodeJS.ProcessEnv = process.env): EcrRegistry {
-  const region = (flags.region ?? env.AWS_REGION ?? env.AWS_DEFAULT_REGION ?? '').trim();
+export function openLiveRegistry(flags: LiveFlags, counter: CallCounter, env: CliEnvironment): EcrRegistry {
+  const region = (flags.region ?? defaultRegion(env) ?? '').trim();
   if (region === '') throw new UsageError('no region: pass --region us-east-1 or set AWS_REGION');
   if (!REGION_NAME.test(region)) throw new UsageError(`--region: "${region}" is not an AWS region name; write e.g. us-east-1`);
   if (flags.endpoint !== undefined && !URL.canParse(flags.endpoint))

@@ -3,7 +3,7 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { CliContext } from '../../src/cli/context';
+import type { CliContext, CliEnvironment } from '../../src/cli/context';
 import { runCli } from '../../src/cli/program';
 
 /** A {@link CliContext} that keeps what the CLI wrote, stdout and stderr apart. */
@@ -20,14 +20,15 @@ export interface RecordingContext extends CliContext {
 
 /**
  * A context that records stdout and stderr, with a clock fixed at `now` (epoch milliseconds) and
- * no terminal (so no progress bars). `stdin`, when given, is what a `-` file argument reads.
+ * no terminal (so no progress bars). `stdin`, when given, is what a `-` file argument reads; `env`
+ * is the environment the commands see (none by default, so no test takes a region from the machine).
  *
  * @example
  * const ctx = recordingContext(Date.parse('2026-06-01T12:00:00.000Z'));
  * const code = await runCli(['validate-policy', 'policy.json'], ctx);
  * expect(ctx.errLines).toEqual([]);
  */
-export function recordingContext(now: number, options: { stdin?: string } = {}): RecordingContext {
+export function recordingContext(now: number, options: { stdin?: string; env?: CliEnvironment } = {}): RecordingContext {
   const outLines: string[] = [];
   const errLines: string[] = [];
   return {
@@ -38,6 +39,7 @@ export function recordingContext(now: number, options: { stdin?: string } = {}):
     now: () => now,
     interactive: false,
     exitCode: 0,
+    env: options.env ?? {},
     stdout: () => outLines.join('\n'),
     stderr: () => errLines.join('\n'),
     ...(options.stdin === undefined ? {} : { readStdin: () => Promise.resolve(options.stdin as string) }),

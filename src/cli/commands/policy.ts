@@ -173,7 +173,7 @@ function printExplanations(ctx: CliContext, policy: LifecyclePolicy, images: rea
 /** Reads the repository live and reports what was read on stderr. */
 async function readLiveRepository(ctx: CliContext, opts: SimulateFlags & { repository: string }): Promise<RepositoryState> {
   const counter = new CallCounter();
-  const registry = openLiveRegistry(opts, counter);
+  const registry = openLiveRegistry(opts, counter, ctx.env);
   const state = await readRepositoryByName(registry, opts.repository);
   ctx.err(
     `read ${plural(state.images.length, 'image')} of ${state.repositoryName} in ${state.region} (${plural(counter.snapshot().calls.total ?? 0, 'API call')})`,

@@ -28,7 +28,7 @@ import type { PolicyWriter, RegistryReader } from '../../ports/registry';
 import { audit, scanRegistries } from '../../use-cases/audit';
 import { inUseProvider } from '../../use-cases/in-use';
 import { remediate, type RemediationOutcome, type RemediationResult } from '../../use-cases/remediate';
-import type { CliContext } from '../context';
+import { defaultRegion, type CliContext, type CliEnvironment } from '../context';
 import { EXIT, UsageError } from '../errors';
 import { recordHistory, type HistoryForReport } from '../history';
 import { readJsonFile } from '../io';
@@ -186,7 +186,7 @@ export function parseRegions(value: string | undefined): string[] {
 type Sources = Array<{ reader: RegistryReader; writer?: PolicyWriter }> & { capturedAt?: number; inUse?: SnapshotInUseSources };
 
 /** Builds the readers (and writers) a command runs against: a snapshot file or live ECR. */
-async function openSources(flags: SourceFlags, counter: CallCounter): Promise<Sources> {
+async function openSources(flags: SourceFlags, counter: CallCounter, env: CliEnvironment): Promise<Sources> {
   const regions = parseRegions(flags.region);
   if (flags.snapshot !== undefined) {
     if (flags.endpoint !== undefined) throw new UsageError('--snapshot and --endpoint cannot be combined: a snapshot is read offline');
@@ -201,10 +201,7 @@ async function openSources(flags: SourceFlags, counter: CallCounter): Promise<So
       { capturedAt: toEpochMs(snapshot.capturedAt), inUse: snapshotInUse(snapshot, regions) },
     );
   }
-  const live =
-    regions.length > 0
-      ? regions
-      : [process.env.AWS_REGION ?? process.env.AWS_DEFAULT_REGION].filter((r): r is string => r !== undefined && r !== '');
+  const live = regions.length > 0 ? regions : [defaultRegion(env)].filter((r): r is string => r !== undefined);
   if (live.length === 0) throw new UsageError('no region: pass --region us-east-1[,eu-west-1…], set AWS_REGION, or use --snapshot FILE');
   const registryFor = createEcrRegistryPool({
     counter,
@@ -360,7 +357,7 @@ export function auditCommand(ctx: CliContext): Command {
         if (opts.out !== undefined) await checkOutputDirectory(opts.out, '--out');
         checkArchivePrice(opts);
         const counter = new CallCounter();
-        const sources = await openSources(opts, counter);
+        const sources = await openSources(opts, counter, ctx.env);
         // What is in use, read before the repositories are judged; a source that fails is an error of its region.
         const regions = sources.map((s) => s.reader.region);
         const inUse = await readInUse(opts, { ...(sources.inUse === undefined ? {} : { snapshot: sources.inUse }), counter, regions });
@@ -441,7 +438,7 @@ export function remediateCommand(ctx: CliContext): Command {
       if (opts.apply && opts.snapshot !== undefined)
         throw new UsageError('--apply cannot be used with --snapshot: a snapshot is read-only; drop --snapshot to write to ECR');
       const counter = new CallCounter();
-      const sources = await openSources(opts, counter);
+      const sources = await openSources(opts, counter, ctx.env);
       // Read per region, only once a write is due there: a compliant account costs no workload scan.
       const inUse = await inUseSourcesOf(opts, { ...(sources.inUse === undefined ? {} : { snapshot: sources.inUse }), counter });
       const provider = inUseProvider(inUse?.sources ?? { scannersFor: () => [] });
@@ -529,7 +526,7 @@ export function snapshotCommand(ctx: CliContext): Command {
     .action(async (opts: SourceFlags & InUseFlags & { out: string }) => {
       await checkOutputFile(opts.out, '--out');
       const counter = new CallCounter();
-      const sources = await openSources(opts, counter);
+      const sources = await openSources(opts, counter, ctx.env);
       const collected = await readInUse(opts, { counter, regions: sources.map((s) => s.reader.region) });
       const progress = progressOf(ctx, opts);
       const byRegion = new Map<string, RepositoryState[]>(sources.map((s) => [s.reader.region, []]));

@@ -9,7 +9,7 @@ import { MemoryEventPublisher } from '../../adapters/memory/memory-store';
 import { JanitorError, errorCode } from '../../domain/errors';
 import { checkRunId } from '../../domain/weekly';
 import { runWeekly, type WeeklyRunOutcome } from '../../use-cases/weekly/run';
-import type { CliContext } from '../context';
+import { defaultRegion, type CliContext } from '../context';
 import { EXIT, UsageError } from '../errors';
 import { checkMaxUntaggedDays, parseCountNumber, parseIntInRange } from '../options';
 import { addInUseOptions, inUseSourcesOf, type GuardFlags, type InUseFlags } from './in-use';
@@ -132,7 +132,7 @@ export function weeklyCommand(ctx: CliContext): Command {
 
   async function depsOf(opts: WeeklyFlags) {
     const regions = parseRegions(opts.region);
-    const live = regions.length > 0 ? regions : [process.env.AWS_REGION ?? process.env.AWS_DEFAULT_REGION ?? ''].filter((r) => r !== '');
+    const live = regions.length > 0 ? regions : [defaultRegion(ctx.env) ?? ''].filter((r) => r !== '');
     if (live.length === 0) throw new UsageError('no region: pass --region us-east-1[,eu-west-1…] or set AWS_REGION');
     const counter = new CallCounter();
     const client = {
