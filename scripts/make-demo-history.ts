@@ -13,7 +13,7 @@ import { parseSnapshot } from '../src/adapters/snapshot/schema';
 import { SnapshotRegistry } from '../src/adapters/snapshot/snapshot-registry';
 import type { GroupTotals, HistoryEntry } from '../src/domain/history';
 import { historyEntryOf, serialiseHistory } from '../src/domain/history';
-import type { SnapshotFile } from '../src/domain/registry';
+import type { SnapshotFile } from '../src/adapters/snapshot/format';
 import { monthlyUsd } from '../src/domain/report';
 import { audit } from '../src/use-cases/audit';
 

@@ -18,7 +18,8 @@ import { dirname, resolve } from 'node:path';
 import type { ImageDetail } from '../src/domain/image';
 import { parseManifest } from '../src/domain/image';
 import { formatProblem, parsePolicy } from '../src/domain/policy';
-import type { SnapshotFile, Tag } from '../src/domain/registry';
+import type { Tag } from '../src/domain/registry';
+import type { SnapshotFile } from '../src/adapters/snapshot/format';
 import { MEDIA_TYPES as MT } from './emulator/media-types';
 
 /** The time the snapshot claims to be captured at; every event happens before it. */

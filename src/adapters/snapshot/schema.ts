@@ -1,9 +1,8 @@
 import * as z from 'zod';
 import { InvalidInputError } from '../../domain/errors';
-import type { SnapshotFile } from '../../domain/registry';
-import { SNAPSHOT_FORMAT } from '../../domain/registry';
 import { REGION_NAME } from '../../domain/region';
 import { toEpochMs } from '../../domain/time';
+import { SNAPSHOT_FORMAT, type SnapshotFile } from './format';
 
 // The file is checked for sense as well as shape. The rule: what no registry can hold and no
 // capture can produce (a negative or fractional size, a time that does not exist, a region or a

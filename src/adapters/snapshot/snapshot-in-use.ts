@@ -1,5 +1,5 @@
 import type { InUseEntry, InUseFailure } from '../../domain/in-use';
-import type { SnapshotFile } from '../../domain/registry';
+import type { SnapshotFile } from './format';
 import { recordedMessage } from './snapshot-registry';
 
 /** What a snapshot recorded about images in use, for the registries read from it. */

@@ -1,7 +1,8 @@
 import type { ImageDetail } from '../../domain/image';
-import type { RepositoryRef, SnapshotFile, Tag } from '../../domain/registry';
+import type { RepositoryRef, Tag } from '../../domain/registry';
 import type { ReportError } from '../../domain/report';
 import type { ManifestText, RegistryReader } from '../../ports/registry';
+import type { SnapshotFile } from './format';
 
 type SnapshotRegistryData = SnapshotFile['registries'][number];
 type SnapshotRepository = SnapshotRegistryData['repositories'][number];

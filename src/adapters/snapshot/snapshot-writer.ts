@@ -2,7 +2,7 @@ import { createWriteStream } from 'node:fs';
 import { rename, rm } from 'node:fs/promises';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import type { SnapshotFile } from '../../domain/registry';
+import type { SnapshotFile } from './format';
 
 /** Chunks are joined up to about this many characters before they are written. */
 const WRITE_BATCH_CHARS = 1 << 20;

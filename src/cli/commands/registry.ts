@@ -18,8 +18,9 @@ import { snapshotInUse, type SnapshotInUseSources } from '../../adapters/snapsho
 import { SnapshotRegistry } from '../../adapters/snapshot/snapshot-registry';
 import { writeSnapshotFile } from '../../adapters/snapshot/snapshot-writer';
 import { inUseRecordOf } from '../../domain/in-use';
-import type { RepositoryState, SnapshotFile } from '../../domain/registry';
-import { SNAPSHOT_FORMAT } from '../../domain/registry';
+import type { RepositoryState } from '../../domain/registry';
+import type { SnapshotFile } from '../../adapters/snapshot/format';
+import { SNAPSHOT_FORMAT } from '../../adapters/snapshot/format';
 import type { AuditReport, ReportError } from '../../domain/report';
 import { REGION_NAME } from '../../domain/region';
 import { oneLine } from '../../domain/text';

@@ -8,7 +8,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { ECRClient } from '@aws-sdk/client-ecr';
 import type { AuditReport } from '../../../src/domain/report';
-import type { SnapshotFile } from '../../../src/domain/registry';
+import type { SnapshotFile } from '../../../src/adapters/snapshot/format';
 import { ecrClientForMoto, resetMoto } from '../support/moto';
 import { createRepository, getPolicy, imageManifest, pushImage, pushUntaggedImage, type PushedImage } from '../support/seed';
 import { createImageFunction, createService, ecrImage } from '../support/workloads';

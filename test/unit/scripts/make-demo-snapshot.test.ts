@@ -2,8 +2,8 @@ import { createHash } from 'node:crypto';
 import { makeDemoSnapshot, serialiseSnapshot } from '../../../scripts/make-demo-snapshot';
 import { INDEX_MEDIA_TYPES, parseManifest } from '../../../src/domain/image';
 import { formatProblem, parsePolicy } from '../../../src/domain/policy';
-import type { SnapshotFile } from '../../../src/domain/registry';
-import { SNAPSHOT_FORMAT } from '../../../src/domain/registry';
+import type { SnapshotFile } from '../../../src/adapters/snapshot/format';
+import { SNAPSHOT_FORMAT } from '../../../src/adapters/snapshot/format';
 
 // The demo snapshot is generated on first `npm start` (not committed): test what the generator makes.
 const text = serialiseSnapshot(makeDemoSnapshot());

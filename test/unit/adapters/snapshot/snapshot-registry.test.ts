@@ -1,8 +1,8 @@
 import { snapshotSchema, parseSnapshot } from '../../../../src/adapters/snapshot/schema';
 import { SnapshotRegistry } from '../../../../src/adapters/snapshot/snapshot-registry';
 import { InvalidInputError } from '../../../../src/domain/errors';
-import type { SnapshotFile } from '../../../../src/domain/registry';
-import { SNAPSHOT_FORMAT } from '../../../../src/domain/registry';
+import type { SnapshotFile } from '../../../../src/adapters/snapshot/format';
+import { SNAPSHOT_FORMAT } from '../../../../src/adapters/snapshot/format';
 import { audit, type AuditOptions } from '../../../../src/use-cases/audit';
 import { NOW, imageOf } from '../../support/images';
 import { blob, imageManifest, indexManifest } from '../../support/manifests';
