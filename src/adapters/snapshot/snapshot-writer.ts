@@ -2,7 +2,36 @@ import { createWriteStream } from 'node:fs';
 import { rename, rm } from 'node:fs/promises';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import type { SnapshotFile } from './format';
+import type { RegistrySnapshot, SnapshotWriter } from '../../ports/snapshot';
+import { SNAPSHOT_FORMAT, type SnapshotFile } from './format';
+
+/**
+ * A captured snapshot in the file format: the time as ISO-8601, each repository with the fields
+ * the file keeps, and the in-use record of each registry that has one (its failures only when there
+ * are some). The arrays come last in each object, as {@link snapshotChunks} streams them.
+ *
+ * @example JSON.stringify(snapshotFileOf(outcome.snapshot))
+ */
+export function snapshotFileOf(snapshot: RegistrySnapshot): SnapshotFile {
+  return {
+    format: SNAPSHOT_FORMAT,
+    capturedAt: new Date(snapshot.capturedAt).toISOString(),
+    errors: snapshot.errors,
+    registries: snapshot.registries.map(({ accountId, region, inUse, repositories }) => ({
+      accountId,
+      region,
+      ...(inUse === undefined ? {} : { inUse: inUse.images, ...(inUse.failures.length > 0 ? { inUseErrors: inUse.failures } : {}) }),
+      repositories: repositories.map((s) => ({
+        repositoryName: s.repositoryName,
+        repositoryArn: s.repositoryArn,
+        createdAt: s.createdAt ?? null,
+        tags: s.tags,
+        lifecyclePolicyText: s.lifecyclePolicyText,
+        images: s.images,
+      })),
+    })),
+  };
+}
 
 /** Chunks are joined up to about this many characters before they are written. */
 const WRITE_BATCH_CHARS = 1 << 20;
@@ -12,7 +41,7 @@ const WRITE_BATCH_CHARS = 1 << 20;
  * registry's head, then one repository at a time, each stringified alone. No piece holds more
  * than one repository, so a large account never builds a string past V8's maximum length.
  * Equal to the one-shot text when the arrays are each object's last key, as {@link SnapshotFile}
- * declares them and `ecr-janitor snapshot` builds them.
+ * declares them and {@link snapshotFileOf} builds them.
  *
  * @example [...snapshotChunks(file)].join('') === `${JSON.stringify(file)}\n` // true
  */
@@ -66,5 +95,19 @@ export async function writeSnapshotFile(path: string, snapshot: SnapshotFile): P
     // The write's error is the one worth reporting; a temporary file that cannot be removed is not.
     await rm(temporary, { force: true }).catch(() => undefined);
     throw error;
+  }
+}
+
+/**
+ * Writes captured snapshots to one file (see {@link writeSnapshotFile}).
+ *
+ * @example await captureSnapshot(readers, new SnapshotFileWriter('account.json'), options);
+ */
+export class SnapshotFileWriter implements SnapshotWriter {
+  /** @param path the file to write; it is replaced whole or left as it was */
+  constructor(private readonly path: string) {}
+
+  async write(snapshot: RegistrySnapshot): Promise<void> {
+    await writeSnapshotFile(this.path, snapshotFileOf(snapshot));
   }
 }

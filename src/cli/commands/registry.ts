@@ -16,17 +16,14 @@ import { renderRemediationPlan } from '../../adapters/render/remediation';
 import { parseSnapshot } from '../../adapters/snapshot/schema';
 import { snapshotInUse, type SnapshotInUseSources } from '../../adapters/snapshot/snapshot-in-use';
 import { SnapshotRegistry } from '../../adapters/snapshot/snapshot-registry';
-import { writeSnapshotFile } from '../../adapters/snapshot/snapshot-writer';
-import { inUseRecordOf } from '../../domain/in-use';
-import type { RepositoryState } from '../../domain/registry';
-import type { SnapshotFile } from '../../adapters/snapshot/format';
-import { SNAPSHOT_FORMAT } from '../../adapters/snapshot/format';
+import { SnapshotFileWriter } from '../../adapters/snapshot/snapshot-writer';
 import type { AuditReport, ReportError } from '../../domain/report';
 import { REGION_NAME } from '../../domain/region';
 import { oneLine } from '../../domain/text';
 import { toEpochMs } from '../../domain/time';
 import type { PolicyWriter, RegistryReader } from '../../ports/registry';
-import { audit, scanRegistries } from '../../use-cases/audit';
+import { audit } from '../../use-cases/audit';
+import { captureSnapshot } from '../../use-cases/snapshot';
 import { inUseProvider } from '../../use-cases/in-use';
 import { remediate, type RemediationOutcome, type RemediationResult } from '../../use-cases/remediate';
 import { defaultRegion, type CliContext, type CliEnvironment } from '../context';
@@ -528,75 +525,38 @@ export function snapshotCommand(ctx: CliContext): Command {
       await checkOutputFile(opts.out, '--out');
       const counter = new CallCounter();
       const sources = await openSources(opts, counter, ctx.env);
-      const collected = await readInUse(opts, { counter, regions: sources.map((s) => s.reader.region) });
+      const inUse = await inUseSourcesOf(opts, { counter });
       const progress = progressOf(ctx, opts);
-      const byRegion = new Map<string, RepositoryState[]>(sources.map((s) => [s.reader.region, []]));
-      // The registry's images in use and the sources that failed, when the capture looked.
-      const inUseRecord = (region: string, states: readonly RepositoryState[]): Partial<SnapshotFile['registries'][number]> => {
-        const catalog = collected?.catalogs.get(region);
-        if (catalog === undefined) return {};
-        const failures = catalog.failuresIn(region).map(({ source, code, message }) => ({ source, code, message }));
-        return { inUse: inUseRecordOf(states, catalog), ...(failures.length > 0 ? { inUseErrors: failures } : {}) };
-      };
-      const errors: AuditReport['errors'] = [];
-      const { notReached } = await scanRegistries(
+      const outcome = await captureSnapshot(
         sources.map((s) => s.reader),
+        // Written repository by repository: one string of a large account's snapshot could exceed V8's limit.
+        {
+          write: async (snapshot) => {
+            try {
+              await new SnapshotFileWriter(opts.out).write(snapshot);
+            } catch (error) {
+              throw outputError(opts.out, error);
+            }
+          },
+        },
         {
           concurrency: opts.concurrency,
-          visit: (state) => byRegion.get(state.region)?.push(state),
-          errors,
+          now: () => ctx.now(),
+          ...(inUse === undefined ? {} : { inUse: inUse.sources }),
           onProgress: progress.update,
           ...(ctx.signal ? { signal: ctx.signal } : {}),
         },
       );
       progress.done();
-      if (ctx.signal?.aborted) {
-        // A snapshot that silently lacks repositories would later audit as a smaller, cleaner account.
-        ctx.err(`interrupted: no snapshot written (${notReached.length} repositories or regions were not read)`);
+      if (!outcome.written) {
+        ctx.err(`interrupted: no snapshot written (${outcome.notReached.length} repositories or regions were not read)`);
         return;
       }
-      // A region given up after timeouts in a row: what it did not read is an error of the file too.
-      for (const missed of notReached) {
-        errors.push({
-          region: missed.region,
-          ...(missed.repositoryName === undefined ? {} : { repositoryName: missed.repositoryName }),
-          code: 'RegionUnresponsive',
-          message: "not read: the region's endpoint stopped answering (timeouts on several repositories in a row)",
-        });
-      }
-      errors.sort((a, b) => a.region.localeCompare(b.region) || (a.repositoryName ?? '').localeCompare(b.repositoryName ?? ''));
-      const file: SnapshotFile = {
-        format: SNAPSHOT_FORMAT,
-        capturedAt: new Date(ctx.now()).toISOString(),
-        // What could not be read goes into the file, so that an audit of it is partial as the live one would be.
-        errors,
-        registries: [...byRegion].map(([region, states]) => ({
-          accountId: states[0]?.accountId ?? '',
-          region,
-          // Before the repositories: the writer streams the repositories array last.
-          ...inUseRecord(region, states),
-          repositories: states
-            .sort((a, b) => a.repositoryName.localeCompare(b.repositoryName))
-            .map((s) => ({
-              repositoryName: s.repositoryName,
-              repositoryArn: s.repositoryArn,
-              createdAt: s.createdAt ?? null,
-              tags: s.tags,
-              lifecyclePolicyText: s.lifecyclePolicyText,
-              images: s.images,
-            })),
-        })),
-      };
-      for (const e of collected?.errors ?? []) errors.push(e);
-      // Written repository by repository: one string of a large account's snapshot could exceed V8's limit.
-      try {
-        await writeSnapshotFile(opts.out, file);
-      } catch (error) {
-        throw outputError(opts.out, error);
-      }
-      const repositories = file.registries.reduce((n, r) => n + r.repositories.length, 0);
-      const images = file.registries.reduce((n, r) => n + r.repositories.reduce((m, repo) => m + repo.images.length, 0), 0);
+      const { registries } = outcome.snapshot;
+      const repositories = registries.reduce((n, r) => n + r.repositories.length, 0);
+      const images = registries.reduce((n, r) => n + r.repositories.reduce((m, repo) => m + repo.images.length, 0), 0);
       ctx.err(`wrote ${opts.out}: ${repositories} repositories, ${images} images, ${counter.snapshot().calls.total ?? 0} API calls`);
+      const errors = [...outcome.snapshot.errors, ...outcome.inUseErrors];
       for (const e of errors) ctx.err(errorLine(e));
       const partial = partialFailureLine(errors, 'read', `${opts.out} (an audit of it exits 3 and lists them)`);
       if (partial !== undefined) {

@@ -1,10 +1,13 @@
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { parseSnapshot } from '../../../../src/adapters/snapshot/schema';
-import { snapshotChunks, writeSnapshotFile } from '../../../../src/adapters/snapshot/snapshot-writer';
 import type { SnapshotFile } from '../../../../src/adapters/snapshot/format';
 import { SNAPSHOT_FORMAT } from '../../../../src/adapters/snapshot/format';
+import { parseSnapshot } from '../../../../src/adapters/snapshot/schema';
+import { SnapshotRegistry } from '../../../../src/adapters/snapshot/snapshot-registry';
+import { SnapshotFileWriter, snapshotChunks, snapshotFileOf, writeSnapshotFile } from '../../../../src/adapters/snapshot/snapshot-writer';
+import type { RepositoryState } from '../../../../src/domain/registry';
+import type { RegistrySnapshot } from '../../../../src/ports/snapshot';
 import { imageOf } from '../../support/images';
 import { blob, imageManifest } from '../../support/manifests';
 import { TAGGED_ONLY } from '../../support/policies';
@@ -82,6 +85,111 @@ describe('snapshot writer', () => {
       // Assert
       for (const chunk of chunks) expect(chunk.match(/"repositoryName":/g)?.length ?? 0).toBeLessThanOrEqual(1);
       expect(chunks.filter((c) => c.includes('"repositoryName":'))).toHaveLength(3);
+    });
+  });
+
+  describe('snapshotFileOf', () => {
+    /** `repository(name)` as a capture reads it. */
+    function state(name: string, createdAt?: string): RepositoryState {
+      const { createdAt: _none, ...file } = repository(name);
+      return { accountId: '111122223333', region: 'eu-west-1', ...file, ...(createdAt === undefined ? {} : { createdAt }) };
+    }
+
+    it('gives the file format: the time as ISO-8601, each repository with the fields the file keeps, a missing creation time as null', () => {
+      // Arrange
+      const captured: RegistrySnapshot = {
+        capturedAt: Date.parse('2026-06-01T12:00:00.000Z'),
+        errors: [{ region: 'eu-west-1', repositoryName: 'gone', code: 'AccessDeniedException', message: 'denied' }],
+        registries: [
+          { accountId: '111122223333', region: 'eu-west-1', repositories: [state('team/app'), state('bare', '2025-01-01T00:00:00.000Z')] },
+        ],
+      };
+
+      // Act
+      const file = snapshotFileOf(captured);
+
+      // Assert
+      expect(file).toEqual({
+        ...snapshot([{ region: 'eu-west-1', names: ['team/app', 'bare'] }]),
+        errors: captured.errors,
+        registries: [
+          {
+            accountId: '111122223333',
+            region: 'eu-west-1',
+            repositories: [repository('team/app'), { ...repository('bare'), createdAt: '2025-01-01T00:00:00.000Z' }],
+          },
+        ],
+      });
+      expect(Object.keys(file.registries[0]?.repositories[0] ?? {})).toEqual([
+        'repositoryName',
+        'repositoryArn',
+        'createdAt',
+        'tags',
+        'lifecyclePolicyText',
+        'images',
+      ]);
+    });
+
+    it('keeps the in-use record of a registry that has one, its failures only when there are some, and the arrays last', () => {
+      // Arrange
+      const inUse = { repositoryName: 'bare', imageDigest: `sha256:${'a'.repeat(64)}`, consumer: 'lambda:api:1' };
+      const captured: RegistrySnapshot = {
+        capturedAt: Date.parse('2026-06-01T12:00:00.000Z'),
+        errors: [],
+        registries: [
+          { accountId: '111122223333', region: 'eu-west-1', repositories: [state('bare')], inUse: { images: [inUse], failures: [] } },
+          {
+            accountId: '',
+            region: 'us-east-1',
+            repositories: [],
+            inUse: { images: [], failures: [{ source: 'ecs', code: 'AccessDeniedException', message: 'denied' }] },
+          },
+          { accountId: '', region: 'ap-south-1', repositories: [] },
+        ],
+      };
+
+      // Act
+      const file = snapshotFileOf(captured);
+
+      // Assert
+      expect(file.registries.map((r) => Object.keys(r))).toEqual([
+        ['accountId', 'region', 'inUse', 'repositories'],
+        ['accountId', 'region', 'inUse', 'inUseErrors', 'repositories'],
+        ['accountId', 'region', 'repositories'],
+      ]);
+      expect(file.registries[0]?.inUse).toEqual([inUse]);
+      expect(file.registries[1]?.inUseErrors).toEqual([{ source: 'ecs', code: 'AccessDeniedException', message: 'denied' }]);
+      expect([...snapshotChunks(file)].join('')).toBe(`${JSON.stringify(file)}\n`);
+    });
+  });
+
+  describe('SnapshotFileWriter', () => {
+    it('writes a file that a snapshot registry reads back: the repositories listed, the failed in-use source kept apart', async () => {
+      // Arrange
+      const path = join(dir, 'account.json');
+      const { createdAt: _none, ...bare } = repository('bare');
+      const captured: RegistrySnapshot = {
+        capturedAt: Date.parse('2026-06-01T12:00:00.000Z'),
+        errors: [],
+        registries: [
+          {
+            accountId: '111122223333',
+            region: 'eu-west-1',
+            repositories: [{ accountId: '111122223333', region: 'eu-west-1', ...bare }],
+            inUse: { images: [], failures: [{ source: 'lambda', code: 'AccessDeniedException', message: 'denied' }] },
+          },
+        ],
+      };
+
+      // Act
+      await new SnapshotFileWriter(path).write(captured);
+
+      // Assert
+      const file = parseSnapshot(JSON.parse(readFileSync(path, 'utf8')), path);
+      const [reader] = SnapshotRegistry.fromSnapshot(file);
+      expect((await reader?.listRepositories())?.map((r) => r.repositoryName)).toEqual(['bare']);
+      expect(file.registries[0]?.inUseErrors).toEqual([{ source: 'lambda', code: 'AccessDeniedException', message: 'denied' }]);
+      expect(readdirSync(dir)).toEqual(['account.json']);
     });
   });
 
