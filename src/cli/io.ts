@@ -1,8 +1,10 @@
+// What commands read from files and standard input: JSON, lifecycle policies in any pasted shape, image lists.
 import { readFile } from 'node:fs/promises';
 import { InvalidInputError } from '../domain/errors';
 import type { ImageDetail } from '../domain/image';
-import { unwrapPolicyText } from '../domain/policy';
+import { parsePolicyOrThrow, unwrapPolicyText, type LifecyclePolicy } from '../domain/policy';
 import type { CliContext } from './context';
+import { UsageError } from './errors';
 
 /** The file argument that names standard input. */
 export const STDIN = '-';
@@ -96,4 +98,24 @@ export function toImageList(doc: unknown, source: string): ImageDetail[] {
     }
   });
   return list as ImageDetail[];
+}
+
+/** Reads and validates a policy argument (any pasted shape); throws the problems, naming the input. */
+export async function readValidPolicy(
+  path: string,
+  ctx: Pick<CliContext, 'err' | 'readStdin'>,
+): Promise<{ policy: LifecyclePolicy; text: string; name: string }> {
+  const { text, name } = await readPolicyInput(path, ctx);
+  return { policy: parsePolicyOrThrow(text, `policy file ${name}`), text, name };
+}
+
+/** Reads an images argument: a JSON array of ImageDetail objects or `aws ecr describe-images` output. */
+export async function readImages(path: string, ctx: Pick<CliContext, 'readStdin'>): Promise<ImageDetail[]> {
+  return toImageList(await readJsonFile(path, 'images', ctx), `images file ${inputName(path)}`);
+}
+
+/** Standard input can feed one argument only. */
+export function checkOneStdin(...paths: Array<string | undefined>): void {
+  if (paths.filter((p) => p === STDIN).length > 1)
+    throw new UsageError('only one argument can be read from standard input ("-"); pass the others as files');
 }

@@ -1,7 +1,14 @@
+// Everything a command writes to disk: the checks made before any work, the atomic writes, and the
+// artifacts themselves (the report files of `--out DIR`, the snapshot file).
 import { constants, type Stats } from 'node:fs';
-import { access, realpath, rename, rm, stat, writeFile } from 'node:fs/promises';
-import { dirname, relative, resolve, sep } from 'node:path';
+import { access, mkdir, realpath, rename, rm, stat, writeFile } from 'node:fs/promises';
+import { dirname, join, relative, resolve, sep } from 'node:path';
+import { REPORT_EXTENSIONS, renderCostGroupsCsv, renderReport } from '../adapters/render';
+import { SnapshotFileWriter } from '../adapters/snapshot/snapshot-writer';
+import type { AuditReport } from '../domain/report';
+import type { SnapshotWriter } from '../ports/snapshot';
 import { OutputError, UsageError } from './errors';
+import type { HistoryForReport } from './history';
 
 /**
  * Where output is refused: kernel and device file systems, where a "file" is an interface (writing
@@ -169,4 +176,50 @@ export async function writeFilesAtomically(files: ReadonlyArray<{ path: string; 
     await Promise.all([...pending].map((temporary) => rm(temporary, { force: true }).catch(() => undefined)));
     throw outputError(current, error);
   }
+}
+
+/**
+ * Writes the report files of `--out DIR` (report.json, report.csv, report.md, report.html and
+ * cost-groups.csv), creating the directory, all or none (see {@link writeFilesAtomically}); returns
+ * their paths.
+ *
+ * @example ctx.err(`wrote ${(await writeReportFiles(opts.out, report, history)).join(', ')}`);
+ */
+export async function writeReportFiles(
+  dir: string,
+  report: AuditReport,
+  options: HistoryForReport | Record<string, never> = {},
+): Promise<string[]> {
+  try {
+    await mkdir(dir, { recursive: true });
+  } catch (error) {
+    throw outputError(dir, error);
+  }
+  const files = [
+    ...(['json', 'csv', 'markdown', 'html'] as const).map((format) => ({
+      path: join(dir, `report.${REPORT_EXTENSIONS[format]}`),
+      content: renderReport(report, format, options),
+    })),
+    { path: join(dir, 'cost-groups.csv'), content: renderCostGroupsCsv(report) },
+  ];
+  await writeFilesAtomically(files);
+  return files.map((f) => f.path);
+}
+
+/**
+ * The snapshot file of `snapshot --out FILE`, as a capture's writer: written repository by
+ * repository (one string of a large account's snapshot could exceed V8's limit) and renamed into
+ * place; a failed write becomes an {@link OutputError} naming the file and the fix.
+ */
+export function snapshotFileOutput(path: string): SnapshotWriter {
+  const file = new SnapshotFileWriter(path);
+  return {
+    write: async (snapshot) => {
+      try {
+        await file.write(snapshot);
+      } catch (error) {
+        throw outputError(path, error);
+      }
+    },
+  };
 }

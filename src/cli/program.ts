@@ -1,9 +1,14 @@
-import { weeklyCommand } from './commands/weekly';
 import { Command, CommanderError } from 'commander';
 import packageJson from '../../package.json';
 import { JanitorError } from '../domain/errors';
-import { lintPolicyCommand, mergePolicyCommand, simulateCommand, validatePolicyCommand } from './commands/policy';
-import { auditCommand, remediateCommand, snapshotCommand } from './commands/registry';
+import { auditCommand } from './commands/audit';
+import { lintPolicyCommand } from './commands/lint-policy';
+import { mergePolicyCommand } from './commands/merge-policy';
+import { remediateCommand } from './commands/remediate';
+import { simulateCommand } from './commands/simulate';
+import { snapshotCommand } from './commands/snapshot';
+import { validatePolicyCommand } from './commands/validate-policy';
+import { weeklyCommand } from './commands/weekly';
 import type { CliContext } from './context';
 import { EXIT, exitCodeFor } from './errors';
 

@@ -24,6 +24,15 @@ export interface ProgressReporter {
 }
 
 /**
+ * The progress reporter of a command that reads registries, at the interval its `--progress-interval` asks for.
+ *
+ * @example const progress = progressOf(ctx, opts);
+ */
+export function progressOf(ctx: CliContext, flags: { progressInterval: number }): ProgressReporter {
+  return progressReporter(ctx, { intervalMs: flags.progressInterval * 1000 });
+}
+
+/**
  * Progress on stderr. On a terminal: a redrawn bar. Otherwise (CI logs): one line when a region
  * starts, fails to list or ends, and a `done/total` status line every `intervalMs` while work is
  * under way, so that a long run is never silent; the status lines come from a timer as well as

@@ -33,3 +33,12 @@ export function visibleControls(text: string): string {
 export function oneLine(text: string): string {
   return visibleControls(text.replace(/\s*[\r\n]+\s*$/, '').replace(/\s*[\r\n]+\s*/g, ' '));
 }
+
+/**
+ * A count with its noun, the noun made plural with an `s` unless the count is one.
+ *
+ * @example plural(2, 'rule') // '2 rules'
+ */
+export function plural(n: number, noun: string): string {
+  return `${n} ${noun}${n === 1 ? '' : 's'}`;
+}

@@ -1,46 +1,45 @@
 import { S3Client } from '@aws-sdk/client-s3';
 import { Command, Option } from 'commander';
 import { CallCounter } from '../../adapters/aws/call-counter';
-import { baseClientConfig, createEcrRegistryPool, createTaggingClient } from '../../adapters/aws/clients';
+import { baseClientConfig, createTaggingClient } from '../../adapters/aws/clients';
 import { S3ReportStore } from '../../adapters/aws/s3-report-store';
 import { TaggingApiTagIndex } from '../../adapters/aws/tagging';
-import { reportRenderer } from '../../adapters/render/report-renderer';
 import { MemoryEventPublisher } from '../../adapters/memory/memory-store';
-import { JanitorError, errorCode } from '../../domain/errors';
-import { checkRunId } from '../../domain/weekly';
-import { runWeekly, type WeeklyRunOutcome } from '../../use-cases/weekly/run';
-import { defaultRegion, type CliContext } from '../context';
-import { EXIT, UsageError } from '../errors';
-import { checkMaxUntaggedDays, parseCountNumber, parseIntInRange } from '../options';
-import { addInUseOptions, inUseSourcesOf, type GuardFlags, type InUseFlags } from './in-use';
-import {
-  DAYS_HELP,
-  addCostOptions,
-  addSourceOptions,
-  checkArchivePrice,
-  errorLine,
-  parseRegions,
-  partialFailureLine,
-  type CostFlags,
-  type SelectionFlags,
-  type SourceFlags,
-} from './registry';
+import { reportRenderer } from '../../adapters/render/report-renderer';
 import {
   DEFAULT_BATCH_SIZE,
   DEFAULT_LINT_MAX_UNTAGGED_DAYS,
-  DEFAULT_UNTAGGED_DAYS,
   DEFAULT_WORKERS,
   MAX_BATCH_SIZE,
   MAX_CONCURRENCY,
 } from '../../domain/defaults';
+import { JanitorError, errorCode } from '../../domain/errors';
+import { checkRunId } from '../../domain/weekly';
+import { runWeekly, type WeeklyRunDeps, type WeeklyRunOutcome } from '../../use-cases/weekly/run';
+import type { CliContext } from '../context';
+import { EXIT, UsageError } from '../errors';
+import {
+  addCostFlags,
+  addDaysFlag,
+  addEnforcedMaxUntaggedDaysFlag,
+  addJudgeFlags,
+  checkArchivePrice,
+  checkMaxUntaggedDays,
+  parseIntInRange,
+  type CostFlags,
+  type JudgeFlags,
+  type SourceChoices,
+} from '../flags';
+import { errorLine, partialFailureLine } from '../problems';
+import { clientOptionsOf, inUseSourcesOf, openSources } from '../sources';
+
+/** The weekly run reads live registries only. */
+const SOURCES: SourceChoices = { snapshot: false };
 
 /** The bucket names S3 accepts (3–63 lowercase letters, digits, dots and hyphens). */
 const BUCKET_NAME = /^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/;
 
-type WeeklyFlags = SourceFlags &
-  SelectionFlags &
-  InUseFlags &
-  GuardFlags &
+type WeeklyFlags = JudgeFlags &
   CostFlags & {
     bucket: string;
     batchSize: number;
@@ -71,7 +70,7 @@ export function weeklyCommand(ctx: CliContext): Command {
       '\nWrites runs/<run id>/ (plan, items, shard results), cache/manifests/ (each manifest read once) and\n' +
         'reports/<date>/ with reports/history.json to the bucket, as the deployed state machine does.',
     );
-  addInUseOptions(addSourceOptions(command, { snapshot: false, selection: true }), { guard: true })
+  addJudgeFlags(command, SOURCES)
     .requiredOption('--bucket <name>', 'the bucket for the run, the manifest cache and the report', parseBucket)
     .option(
       '--batch-size <n>',
@@ -84,17 +83,12 @@ export function weeklyCommand(ctx: CliContext): Command {
       `shards at the same time, 1 to ${MAX_CONCURRENCY} (workers × --concurrency calls in flight: keep them within the account's ECR rate)`,
       parseIntInRange(1, MAX_CONCURRENCY, 'more only adds throttling'),
       DEFAULT_WORKERS,
-    )
-    .option('--days <n>', DAYS_HELP, parseCountNumber, DEFAULT_UNTAGGED_DAYS)
-    .option(
-      '--max-untagged-days <n>',
-      'also shorten untagged rules that expire images later than this many days after push',
-      parseCountNumber,
-    )
+    );
+  addEnforcedMaxUntaggedDaysFlag(addDaysFlag(command))
     .option('--apply', 'write the policies (PutLifecyclePolicy); without it they are planned only', false)
     .option('--run-id <id>', 'the run id, in the bucket keys (default: weekly-<time>)')
     .option('--no-bulk-tags', "read each repository's tags with ListTagsForResource instead of the tagging API in bulk");
-  addCostOptions(command)
+  addCostFlags(command)
     .addOption(new Option('--format <format>', 'output on stdout').choices(['table', 'json']).default('table'))
     .action(async (opts: WeeklyFlags) => {
       checkMaxUntaggedDays(opts.maxUntaggedDays, opts.days);
@@ -130,34 +124,26 @@ export function weeklyCommand(ctx: CliContext): Command {
     });
   return command;
 
-  async function depsOf(opts: WeeklyFlags) {
-    const regions = parseRegions(opts.region);
-    const live = regions.length > 0 ? regions : [defaultRegion(ctx.env) ?? ''].filter((r) => r !== '');
-    if (live.length === 0) throw new UsageError('no region: pass --region us-east-1[,eu-west-1…] or set AWS_REGION');
+  async function depsOf(opts: WeeklyFlags): Promise<WeeklyRunDeps> {
     const counter = new CallCounter();
-    const client = {
-      maxAttempts: opts.maxAttempts,
-      retryMode: opts.retryMode,
-      connectionTimeoutMs: opts.connectTimeout,
-      requestTimeoutMs: opts.requestTimeout,
-      ...(opts.endpoint ? { endpoint: opts.endpoint } : {}),
-    };
-    const registryFor = createEcrRegistryPool({ counter, ...client, ...(opts.rateLimit ? { rateLimits: opts.rateLimit } : {}) });
+    const { registries } = await openSources(opts, SOURCES, { counter, env: ctx.env });
+    const client = clientOptionsOf(opts);
+    // openSources opens at least one region; the bucket is reached through the first.
+    const home = registries[0]?.reader.region as string;
     // An emulator serves buckets by path; S3 itself redirects to the bucket's region.
     const s3 = new S3Client({
-      ...baseClientConfig({ region: live[0] as string, ...client }),
+      ...baseClientConfig({ region: home, ...client }),
       followRegionRedirects: true,
       forcePathStyle: opts.endpoint !== undefined,
     });
-    const store = new S3ReportStore(s3, opts.bucket, live[0] as string);
+    const store = new S3ReportStore(s3, opts.bucket, home);
     const inUse = await inUseSourcesOf(opts, { counter });
     return {
-      registries: live.map((region) => {
-        const registry = registryFor(region);
+      registries: registries.map(({ reader, writer }) => {
         const tags = opts.bulkTags
-          ? new TaggingApiTagIndex({ client: createTaggingClient({ region, counter, ...client }), region })
+          ? new TaggingApiTagIndex({ client: createTaggingClient({ region: reader.region, counter, ...client }), region: reader.region })
           : undefined;
-        return { reader: registry, writer: registry, ...(tags ? { tags } : {}) };
+        return { reader, ...(writer ? { writer } : {}), ...(tags ? { tags } : {}) };
       }),
       store,
       publish: { store, publisher: new MemoryEventPublisher(), renderer: reportRenderer },

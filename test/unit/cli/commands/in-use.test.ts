@@ -3,7 +3,7 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { remediationProblems } from '../../../../src/cli/commands/registry';
+import { remediationProblems } from '../../../../src/cli/commands/remediate';
 import { EXIT } from '../../../../src/cli/errors';
 import { runCli } from '../../../../src/cli/program';
 import type { AuditReport } from '../../../../src/domain/report';

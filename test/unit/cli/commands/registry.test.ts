@@ -1,7 +1,7 @@
 import { mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { remediationProblems } from '../../../../src/cli/commands/registry';
+import { remediationProblems } from '../../../../src/cli/commands/remediate';
 import { EXIT, UsageError, exitCodeFor } from '../../../../src/cli/errors';
 import { runCli } from '../../../../src/cli/program';
 import { ConfigError, InvalidInputError, InvalidPolicyError, MergeError } from '../../../../src/domain/errors';

@@ -1,5 +1,5 @@
 import { InvalidArgumentError } from 'commander';
-import { parseEndpoint, parseIntInRange, parsePricePerGbMonth } from '../../../src/cli/options';
+import { parseEndpoint, parseIntInRange, parsePricePerGbMonth } from '../../../src/cli/flags';
 
 function rejection(parse: (value: string) => unknown, value: string): string {
   try {
@@ -11,7 +11,7 @@ function rejection(parse: (value: string) => unknown, value: string): string {
   throw new Error(`"${value}" was accepted`);
 }
 
-describe('cli options', () => {
+describe('cli flags', () => {
   describe('parsePricePerGbMonth', () => {
     const price = parsePricePerGbMonth;
 

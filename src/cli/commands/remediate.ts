@@ -1,0 +1,105 @@
+import { Command, Option } from 'commander';
+import { CallCounter } from '../../adapters/aws/call-counter';
+import { renderRemediationPlan } from '../../adapters/render/remediation';
+import { oneLine } from '../../domain/text';
+import { inUseProvider } from '../../use-cases/in-use';
+import { remediate, type RemediationOutcome, type RemediationResult } from '../../use-cases/remediate';
+import type { CliContext } from '../context';
+import { EXIT, UsageError } from '../errors';
+import {
+  addDaysFlag,
+  addEnforcedMaxUntaggedDaysFlag,
+  addJudgeFlags,
+  checkMaxUntaggedDays,
+  type JudgeFlags,
+  type SourceChoices,
+} from '../flags';
+import { errorLine } from '../problems';
+import { progressOf } from '../progress';
+import { inUseSourcesOf, judgedAt, openSources } from '../sources';
+
+/** Remediate reads live registries, or plans against a snapshot. */
+const SOURCES: SourceChoices = { snapshot: true };
+
+/** Flags of `remediate`. */
+type RemediateFlags = JudgeFlags & { days: number; maxUntaggedDays?: number; apply: boolean; format: 'table' | 'json' };
+
+/** `remediate`: merge the default rule into every policy that lacks one (dry run unless --apply). */
+export function remediateCommand(ctx: CliContext): Command {
+  const command = new Command('remediate').description(
+    'merge the default untagged-image rule into every policy that lacks one; dry run unless --apply',
+  );
+  addJudgeFlags(command, SOURCES);
+  addEnforcedMaxUntaggedDaysFlag(addDaysFlag(command))
+    .option('--apply', 'write the policies (PutLifecyclePolicy); without it nothing is written', false)
+    .addOption(new Option('--format <format>', 'output on stdout').choices(['table', 'json']).default('table'))
+    .action(async (opts: RemediateFlags) => {
+      checkMaxUntaggedDays(opts.maxUntaggedDays, opts.days);
+      if (opts.apply && opts.snapshot !== undefined)
+        throw new UsageError('--apply cannot be used with --snapshot: a snapshot is read-only; drop --snapshot to write to ECR');
+      const counter = new CallCounter();
+      const sources = await openSources(opts, SOURCES, { counter, env: ctx.env });
+      // Read per region, only once a write is due there: a compliant account costs no workload scan.
+      const inUse = await inUseSourcesOf(opts, { ...(sources.snapshot ? { snapshot: sources.snapshot.inUse } : {}), counter });
+      const provider = inUseProvider(inUse?.sources ?? { scannersFor: () => [] });
+      // A snapshot is judged as it was when captured, as audit does.
+      const now = judgedAt(sources, () => ctx.now());
+      const progress = progressOf(ctx, opts);
+      const result = await remediate(sources.registries, {
+        days: opts.days,
+        maxUntaggedDays: opts.maxUntaggedDays,
+        apply: opts.apply,
+        concurrency: opts.concurrency,
+        selection: { optOutTag: opts.optOutTag, exclude: opts.exclude },
+        guard: { enabled: opts.guard === 'on', horizonDays: opts.guardHorizonDays, inUse: provider, now: () => now },
+        onProgress: progress.update,
+        ...(ctx.signal ? { signal: ctx.signal } : {}),
+      });
+      progress.done();
+      result.errors.push(...provider.errors());
+      if (opts.format === 'json') {
+        ctx.out(JSON.stringify({ apply: opts.apply, ...result, apiCalls: counter.snapshot().calls }, null, 2));
+      } else {
+        ctx.out(renderRemediationPlan(result, opts.apply));
+      }
+      const problems = remediationProblems(result);
+      if (problems.length > 0) {
+        for (const line of problems) ctx.err(line);
+        ctx.exitCode = EXIT.partial;
+      }
+    });
+  return command;
+}
+
+/** Outcomes that leave a repository without untagged cleanup although the janitor may change it. */
+const NOT_REMEDIATED: ReadonlySet<RemediationOutcome> = new Set<RemediationOutcome>([
+  'failed',
+  'unmergeable',
+  'skipped-changed',
+  'not-reached',
+]);
+
+/**
+ * What `remediate` reports on stderr before exiting 3: one line per region it could not list and
+ * per repository it could not bring up to standard (failed, unmergeable, or changed under it), with
+ * the reason; empty when every repository was handled.
+ *
+ * @example remediationProblems(result) // ['unmergeable: us-east-1/app: the policy already has 50 rules, …']
+ */
+export function remediationProblems(result: RemediationResult): string[] {
+  // A repository's own error is also its `failed` action: each is reported once, from the action.
+  const regional = result.errors.filter((e) => e.repositoryName === undefined);
+  const regions = regional.map(errorLine);
+  const unlisted = regional.filter((e) => e.source === undefined).length;
+  const unscanned = regional.length - unlisted;
+  const repositories = result.actions
+    .filter((a) => NOT_REMEDIATED.has(a.outcome))
+    .map((a) => oneLine(`${a.outcome}: ${a.region}/${a.repositoryName}${a.message === undefined ? '' : `: ${a.message}`}`));
+  if (regions.length === 0 && repositories.length === 0) return [];
+  const summary = [
+    repositories.length > 0 ? `${repositories.length} repositor${repositories.length === 1 ? 'y was' : 'ies were'} not remediated` : '',
+    unlisted > 0 ? `${unlisted} region${unlisted === 1 ? '' : 's'} could not be listed` : '',
+    unscanned > 0 ? `${unscanned} in-use source${unscanned === 1 ? '' : 's'} could not be read` : '',
+  ].filter((part) => part !== '');
+  return [`${summary.join('; ')}:`, ...regions, ...repositories];
+}

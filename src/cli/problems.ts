@@ -1,0 +1,39 @@
+// How a run tells on stderr what it could not read or do.
+import type { ReportError } from '../domain/report';
+import { oneLine } from '../domain/text';
+
+/**
+ * One error on stderr, `error: REGION[/REPOSITORY]: CODE: MESSAGE` (a region failure's message says it is one).
+ *
+ * @example errorLine({ region: 'eu-west-1', repositoryName: 'app', code: 'AccessDeniedException', message: '…' }) // 'error: eu-west-1/app: AccessDeniedException: …'
+ */
+export function errorLine(e: ReportError): string {
+  // One line, control characters made visible: names and messages may come from a snapshot file.
+  const where = e.repositoryName === undefined ? '' : `/${e.repositoryName}`;
+  const source = e.source === undefined ? '' : ` (in-use source ${e.source})`;
+  return oneLine(`error: ${e.region}${where}${source}: ${e.code}: ${e.message}`);
+}
+
+/**
+ * The line `audit`, `snapshot` and `weekly` print on stderr before exiting 3: how many regions could
+ * not be listed, how many repositories could not be read and how many in-use sources could not be read.
+ *
+ * @example partialFailureLine(report.errors, 'audited', 'the report') // '1 region could not be listed (…); 2 repositories could not be fully audited; see "errors" in the report'
+ */
+export function partialFailureLine(errors: readonly ReportError[], done: string, where: string): string | undefined {
+  const regional = errors.filter((e) => e.repositoryName === undefined);
+  const regions = regional.filter((e) => e.source === undefined).length;
+  const sources = regional.length - regions;
+  const repositories = new Set(errors.filter((e) => e.repositoryName !== undefined).map((e) => `${e.region}/${e.repositoryName}`)).size;
+  if (regional.length === 0 && repositories === 0) return undefined;
+  const parts = [
+    regions > 0
+      ? `${regions} region${regions === 1 ? '' : 's'} could not be listed (a region failure: its repositories are all missing)`
+      : '',
+    repositories > 0 ? `${repositories} repositor${repositories === 1 ? 'y' : 'ies'} could not be fully ${done}` : '',
+    sources > 0
+      ? `${sources} in-use source${sources === 1 ? '' : 's'} could not be read (writes that could remove an image are held in ${sources === 1 ? 'its region' : 'their regions'})`
+      : '',
+  ].filter((part) => part !== '');
+  return `${parts.join('; ')}; see "errors" in ${where}`;
+}

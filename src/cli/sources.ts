@@ -1,0 +1,194 @@
+// What a command reads, opened from its flags: the registries (live ECR, or a snapshot file), the
+// sources of images in use (workload scanners, --in-use lists, a snapshot's own record), and the
+// one live registry of a single-repository command.
+import type { CallCounter } from '../adapters/aws/call-counter';
+import { createEcrClient, createEcrRegistryPool, type EcrClientOptions } from '../adapters/aws/clients';
+import { EcrRegistry } from '../adapters/aws/ecr';
+import { createWorkloadScannerPool } from '../adapters/aws/workload-scanners';
+import { parseSnapshot } from '../adapters/snapshot/schema';
+import { snapshotInUse, type SnapshotInUseSources } from '../adapters/snapshot/snapshot-in-use';
+import { SnapshotRegistry } from '../adapters/snapshot/snapshot-registry';
+import { WORKLOAD_SOURCES, parseInUseList, type InUseEntry } from '../domain/in-use';
+import { REGION_NAME } from '../domain/region';
+import { toEpochMs } from '../domain/time';
+import type { PolicyWriter, RegistryReader } from '../ports/registry';
+import type { AuditInUse } from '../use-cases/audit';
+import { collectInUse, type InUseSources } from '../use-cases/in-use';
+import { defaultRegion, type CliEnvironment } from './context';
+import { UsageError } from './errors';
+import { parseRegions, type ClientFlags, type InUseFlags, type SourceChoices, type SourceFlags } from './flags';
+import { readJsonFile, readTextFile } from './io';
+
+/** What a command runs with besides its flags. */
+export interface SourceRun {
+  /** Counts every AWS call of the run. */
+  counter: CallCounter;
+  /** Where the default region is read. */
+  env: CliEnvironment;
+}
+
+/** One registry a command reads (and, live, may write). */
+export interface Source {
+  reader: RegistryReader;
+  /** Absent for a snapshot, which is read-only. */
+  writer?: PolicyWriter;
+}
+
+/** The registries a command reads, and, when they come from a snapshot, what the snapshot recorded besides. */
+export interface Sources {
+  /** One per region read. */
+  registries: Source[];
+  /** Set when read from a snapshot file. */
+  snapshot?: {
+    /** When the snapshot was captured, epoch milliseconds. */
+    capturedAt: number;
+    /** The images in use it recorded, for its regions that are read. */
+    inUse: SnapshotInUseSources;
+  };
+}
+
+/**
+ * Opens the registries a command reads: the snapshot of `--snapshot` (when the command offers it
+ * and it is given), else live ECR in each region of `--region`, or the environment's default region.
+ *
+ * @example const sources = await openSources(opts, { snapshot: true }, { counter, env: ctx.env });
+ * @throws UsageError when no region is known, or `--region` names one the snapshot does not hold
+ * @throws InvalidInputError when the snapshot file cannot be read or is not a snapshot
+ */
+export async function openSources(flags: SourceFlags, choices: SourceChoices, run: SourceRun): Promise<Sources> {
+  const regions = parseRegions(flags.region);
+  if (flags.snapshot !== undefined) return openSnapshot(flags, flags.snapshot, regions);
+  const live = regions.length > 0 ? regions : [defaultRegion(run.env)].filter((r): r is string => r !== undefined);
+  if (live.length === 0)
+    throw new UsageError(
+      `no region: pass --region us-east-1[,eu-west-1…]${choices.snapshot ? ', set AWS_REGION, or use --snapshot FILE' : ' or set AWS_REGION'}`,
+    );
+  const registryFor = createEcrRegistryPool({
+    counter: run.counter,
+    ...clientOptionsOf(flags),
+    ...(flags.rateLimit ? { rateLimits: flags.rateLimit } : {}),
+  });
+  return {
+    registries: live.map((region) => {
+      const registry = registryFor(region);
+      return { reader: registry, writer: registry };
+    }),
+  };
+}
+
+async function openSnapshot(flags: SourceFlags, file: string, regions: string[]): Promise<Sources> {
+  if (flags.endpoint !== undefined) throw new UsageError('--snapshot and --endpoint cannot be combined: a snapshot is read offline');
+  const snapshot = parseSnapshot(await readJsonFile(file, 'snapshot'), file);
+  const readers = SnapshotRegistry.fromSnapshot(snapshot, regions);
+  if (readers.length === 0)
+    throw new UsageError(
+      `--region ${regions.join(',')}: the snapshot ${file} holds only ${snapshot.registries.map((r) => r.region).join(', ') || 'no regions'}`,
+    );
+  return {
+    registries: readers.map((reader) => ({ reader })),
+    snapshot: { capturedAt: toEpochMs(snapshot.capturedAt), inUse: snapshotInUse(snapshot, regions) },
+  };
+}
+
+/**
+ * The time a run judges repositories at: a snapshot's capture time, so that its numbers do not
+ * drift as days pass, else now.
+ */
+export function judgedAt(sources: Sources, now: () => number): number {
+  return sources.snapshot?.capturedAt ?? now();
+}
+
+/**
+ * The client settings of `--endpoint`, `--max-attempts`, `--retry-mode`, `--connect-timeout` and
+ * `--request-timeout`, shared by every AWS client of a live run.
+ *
+ * @example new S3Client(baseClientConfig({ region, ...clientOptionsOf(opts) }))
+ */
+export function clientOptionsOf(
+  flags: ClientFlags,
+): Pick<EcrClientOptions, 'maxAttempts' | 'retryMode' | 'connectionTimeoutMs' | 'requestTimeoutMs' | 'endpoint'> {
+  return {
+    maxAttempts: flags.maxAttempts,
+    retryMode: flags.retryMode,
+    connectionTimeoutMs: flags.connectTimeout,
+    requestTimeoutMs: flags.requestTimeout,
+    ...(flags.endpoint === undefined ? {} : { endpoint: flags.endpoint }),
+  };
+}
+
+/** Reads the `--in-use` files: a malformed line stops the run before any work, naming the file and line. */
+async function readListFiles(files: readonly string[]): Promise<InUseEntry[]> {
+  const entries: InUseEntry[] = [];
+  for (const file of files) entries.push(...parseInUseList(await readTextFile(file, 'in-use list'), file).entries);
+  return entries;
+}
+
+/**
+ * The in-use sources of a command: the workload scanners (live runs; ECS and Lambda unless
+ * `--in-use-scan` says otherwise), the `--in-use` files, and a snapshot's own record. Undefined when
+ * there is none at all: the run then has no in-use figures. The names say what was read, for the report.
+ *
+ * @throws UsageError when `--in-use-scan` asks to scan a snapshot
+ * @throws InvalidInputError when a list file is missing or malformed
+ */
+export async function inUseSourcesOf(
+  flags: InUseFlags & ClientFlags,
+  run: { snapshot?: SnapshotInUseSources; counter: CallCounter },
+): Promise<{ sources: InUseSources; names: string[] } | undefined> {
+  const entries = await readListFiles(flags.inUse);
+  const names = flags.inUse.map((file) => `list:${file}`);
+  if (run.snapshot !== undefined) {
+    if (flags.inUseScan !== undefined && flags.inUseScan.length > 0) {
+      throw new UsageError('--in-use-scan cannot read a snapshot: its own in-use record is used; pass --in-use FILE to add a list');
+    }
+    if (run.snapshot.recorded) names.unshift('snapshot');
+    if (names.length === 0) return undefined;
+    return { sources: { scannersFor: () => [], entries: [...run.snapshot.entries, ...entries], failures: run.snapshot.failures }, names };
+  }
+  const scan = flags.inUseScan ?? [...WORKLOAD_SOURCES];
+  names.unshift(...scan);
+  if (names.length === 0) return undefined;
+  const scannersFor = createWorkloadScannerPool({ sources: scan, counter: run.counter, ...clientOptionsOf(flags) });
+  return { sources: { scannersFor, entries }, names };
+}
+
+/**
+ * Reads what is in use in every region of a run at once (`audit`): the catalogs and errors of
+ * {@link inUseSourcesOf}'s sources, or undefined when there is none.
+ */
+export async function readInUse(
+  flags: InUseFlags & ClientFlags,
+  run: { snapshot?: SnapshotInUseSources; counter: CallCounter; regions: readonly string[] },
+): Promise<(Pick<AuditInUse, 'catalogs' | 'errors'> & { names: string[] }) | undefined> {
+  const inUse = await inUseSourcesOf(flags, run);
+  if (inUse === undefined) return undefined;
+  return { ...(await collectInUse(run.regions, inUse.sources)), names: inUse.names };
+}
+
+/** Where a single-repository command (`simulate --repository`) reads: a region and, for emulators, an endpoint. */
+export interface LiveFlags {
+  region?: string;
+  endpoint?: string;
+  maxAttempts?: number;
+}
+
+/**
+ * The ECR registry of one region for a command that reads a single repository live: the region
+ * from `--region`, else `AWS_REGION` / `AWS_DEFAULT_REGION`; the SDK's default credentials.
+ *
+ * @throws UsageError when no region is known, or the region or endpoint is malformed
+ */
+export function openLiveRegistry(flags: LiveFlags, run: SourceRun): EcrRegistry {
+  const region = (flags.region ?? defaultRegion(run.env) ?? '').trim();
+  if (region === '') throw new UsageError('no region: pass --region us-east-1 or set AWS_REGION');
+  if (!REGION_NAME.test(region)) throw new UsageError(`--region: "${region}" is not an AWS region name; write e.g. us-east-1`);
+  if (flags.endpoint !== undefined && !URL.canParse(flags.endpoint))
+    throw new UsageError(`--endpoint: "${flags.endpoint}" is not a URL; write e.g. http://127.0.0.1:5000`);
+  const client = createEcrClient({
+    region,
+    counter: run.counter,
+    ...(flags.maxAttempts === undefined ? {} : { maxAttempts: flags.maxAttempts }),
+    ...(flags.endpoint === undefined ? {} : { endpoint: flags.endpoint }),
+  });
+  return new EcrRegistry({ client, region });
+}
