@@ -47,14 +47,14 @@ export function recordingContext(now: number, options: { stdin?: string; env?: C
 }
 
 /**
- * A fresh temporary directory for each test of the enclosing file or describe block, with a
- * function that writes a file there (objects as indented JSON) and returns its path.
+ * A fresh temporary directory for each test of the enclosing file or describe block, removed after
+ * the test. Read `path` inside a test (or a `beforeEach` declared after this call).
  *
  * @example
- * const files = tempFilesEachTest('ecr-janitor-cli-');
- * it('validates', async () => { await runCli(['validate-policy', files.write('p.json', policy)], ctx); });
+ * const tmp = tempDirEachTest('ecr-janitor-cli-');
+ * it('writes the report', async () => { await runCli(['audit', '--snapshot', file, '--out', join(tmp.path, 'out')], ctx); });
  */
-export function tempFilesEachTest(prefix: string): { write(name: string, content: unknown): string } {
+export function tempDirEachTest(prefix: string): { readonly path: string } {
   let dir: string | undefined;
   beforeEach(() => {
     dir = mkdtempSync(join(tmpdir(), prefix));
@@ -64,9 +64,29 @@ export function tempFilesEachTest(prefix: string): { write(name: string, content
     dir = undefined;
   });
   return {
+    get path(): string {
+      if (dir === undefined) throw new Error('tempDirEachTest(): the directory exists only while a test runs');
+      return dir;
+    },
+  };
+}
+
+/**
+ * A fresh temporary directory for each test of the enclosing file or describe block (`dir`), with a
+ * function that writes a file there (objects as indented JSON) and returns its path.
+ *
+ * @example
+ * const files = tempFilesEachTest('ecr-janitor-cli-');
+ * it('validates', async () => { await runCli(['validate-policy', files.write('p.json', policy)], ctx); });
+ */
+export function tempFilesEachTest(prefix: string): { write(name: string, content: unknown): string; readonly dir: string } {
+  const dir = tempDirEachTest(prefix);
+  return {
+    get dir(): string {
+      return dir.path;
+    },
     write(name, content) {
-      if (dir === undefined) throw new Error('tempFilesEachTest(): files can be written only while a test runs');
-      const path = join(dir, name);
+      const path = join(dir.path, name);
       writeFileSync(path, typeof content === 'string' ? content : JSON.stringify(content, null, 2));
       return path;
     },
@@ -82,4 +102,26 @@ export async function runRecorded(argv: readonly string[], now: number, stdin?: 
   const ctx = recordingContext(now, stdin === undefined ? {} : { stdin });
   const code = await runCli(argv, ctx);
   return { code, ctx };
+}
+
+/** What one in-process CLI run produced. */
+export interface CapturedRun {
+  /** The exit code `runCli` returned. */
+  code: number;
+  /** Everything written to stdout, lines joined with newlines. */
+  stdout: string;
+  /** Everything written to stderr, lines joined with newlines. */
+  stderr: string;
+}
+
+/**
+ * Runs the CLI in-process with a {@link recordingContext} at `now` and returns its exit code, stdout
+ * and stderr.
+ *
+ * @example const { code, stderr } = await runCaptured(['audit', '--snapshot', file], NOW);
+ */
+export async function runCaptured(argv: readonly string[], now: number, options: { env?: CliEnvironment } = {}): Promise<CapturedRun> {
+  const ctx = recordingContext(now, options);
+  const code = await runCli(argv, ctx);
+  return { code, stdout: ctx.stdout(), stderr: ctx.stderr() };
 }

@@ -1,5 +1,17 @@
 import { InvalidArgumentError } from 'commander';
+import { EXIT } from '../../../src/cli/errors';
 import { parseEndpoint, parseIntInRange, parsePricePerGbMonth } from '../../../src/cli/flags';
+import { type CapturedRun, runCaptured, tempDirEachTest } from '../../support/cli-context';
+import { writeSnapshot, type SnapshotRepository } from '../support/snapshot-file';
+
+const NOW = Date.parse('2026-06-01T12:00:00.000Z');
+
+const tmp = tempDirEachTest('ecr-janitor-cli-flags-');
+
+/** Writes a one-region snapshot of `repositories` into the test's directory and returns its path. */
+const snapshotFile = (repositories: SnapshotRepository[]): string => writeSnapshot(tmp.path, repositories);
+
+const run = (argv: string[]): Promise<CapturedRun> => runCaptured(argv, NOW);
 
 function rejection(parse: (value: string) => unknown, value: string): string {
   try {
@@ -73,5 +85,48 @@ describe('cli flags', () => {
         expect(rejection(parseEndpoint, value)).toBe(`"${value}" is not an http(s) URL; write e.g. http://127.0.0.1:5000`);
       },
     );
+  });
+
+  describe('--days limits', () => {
+    it.each(['audit', 'remediate'])('%s exits 2 for --days 99999999999999999999 instead of writing countNumber 1e20', async (command) => {
+      // Act
+      const result = await run([command, '--snapshot', snapshotFile([]), '--days', '99999999999999999999']);
+
+      // Assert
+      expect(result.code).toBe(EXIT.usage);
+      expect(result.stdout).toBe('');
+      expect(result.stderr).toContain('is more than 2147483647, the largest countNumber ECR accepts');
+    });
+  });
+
+  describe('help', () => {
+    /** The help text of one flag of a command: its line and any continuation lines. */
+    async function flagHelp(command: string, flag: string): Promise<string> {
+      const { stdout } = await run([command, '--help']);
+      const lines = stdout.split('\n');
+      const start = lines.findIndex((line) => line.trimStart().startsWith(flag));
+      const rest = lines.slice(start + 1);
+      const end = rest.findIndex((line) => /^\s+-/.test(line));
+      return [lines[start], ...rest.slice(0, end)].map((line) => line?.trim()).join(' ');
+    }
+
+    it("gives snapshot's --region a default that a capture can have", async () => {
+      // Act
+      const [snapshot, audit] = [await flagHelp('snapshot', '--region'), await flagHelp('audit', '--region')];
+
+      // Assert
+      expect(snapshot).toMatch(/\(default: AWS_REGION\)$/);
+      expect(snapshot).not.toContain('snapshot');
+      expect(audit).toContain('with --snapshot, every region in the file');
+    });
+
+    it('describes --days of audit and remediate with one text', async () => {
+      // Act
+      const [audit, remediate] = [await flagHelp('audit', '--days'), await flagHelp('remediate', '--days')];
+
+      // Assert: the same text (the help pads the flag column to each command's longest flag).
+      expect(audit.replace(/\s+/g, ' ')).toBe(remediate.replace(/\s+/g, ' '));
+      expect(audit).toContain('expires untagged images this many days after push');
+    });
   });
 });

@@ -2,7 +2,7 @@ import { join } from 'node:path';
 import { tmpdir } from 'node:os';
 import { EXIT } from '../../../src/cli/errors';
 import { ERROR_PREFIX, runCli, usageHint } from '../../../src/cli/program';
-import { recordingContext } from '../../support/cli-context';
+import { recordingContext, runRecorded } from '../../support/cli-context';
 
 const NOW = Date.parse('2026-06-01T12:00:00.000Z');
 
@@ -78,6 +78,44 @@ describe('cli program', () => {
         '(run "ecr-janitor audit --help" for usage)',
         '(run "ecr-janitor --help" for usage)',
       ]);
+    });
+  });
+
+  describe('help, version and usage errors', () => {
+    it.each([
+      ['--help', ['--help'], /Usage: ecr-janitor/],
+      ['simulate --help', ['simulate', '--help'], /Usage: ecr-janitor simulate/],
+      ['help merge-policy', ['help', 'merge-policy'], /Usage: ecr-janitor merge-policy/],
+      ['the help command alone', ['help'], /Usage: ecr-janitor/],
+    ])('exits 0 and prints usage on stdout for %s', async (_name, argv, usage) => {
+      // Act
+      const { code, ctx } = await runRecorded(argv, NOW);
+
+      // Assert
+      expect(code).toBe(0);
+      expect(ctx.stdout()).toMatch(usage);
+    });
+
+    it('exits 0 and prints the version for --version', async () => {
+      // Act
+      const { code, ctx } = await runRecorded(['--version'], NOW);
+
+      // Assert
+      expect(code).toBe(0);
+      expect(ctx.stdout()).toMatch(/^\d+\.\d+\.\d+$/);
+    });
+
+    it.each([
+      ['an unknown command', ['tidy-up']],
+      ['an unknown top-level flag', ['--colour']],
+      ['no command at all', []],
+    ])('exits 2 for %s', async (_name, argv) => {
+      // Act
+      const { code, ctx } = await runRecorded(argv, NOW);
+
+      // Assert
+      expect(code).toBe(2);
+      expect(ctx.stderr().length).toBeGreaterThan(0);
     });
   });
 });

@@ -5,9 +5,8 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { runCli } from '../../../../src/cli/program';
 import type { RemediationAction } from '../../../../src/use-cases/remediate';
-import { recordingContext } from '../../../support/cli-context';
+import { runCaptured, tempDirEachTest as tempDirEachTestWith, type CapturedRun } from '../../../support/cli-context';
 import { motoEndpoint } from '../../support/moto';
 
 /** The time the fake context reports (the report's `generatedAt`, a snapshot's `capturedAt`). */
@@ -16,25 +15,16 @@ export const GENERATED_AT = '2026-06-01T12:00:00.000Z';
 /** One day in milliseconds. */
 export const DAY_MS = 86_400_000;
 
-/** What one CLI run produced. */
-export interface CliRun {
-  /** The exit code `runCli` returned. */
-  code: number;
-  /** Everything written to stdout, lines joined with newlines. */
-  stdout: string;
-  /** Everything written to stderr, lines joined with newlines. */
-  stderr: string;
-}
+/** What one CLI run produced: its exit code, stdout and stderr. */
+export type CliRun = CapturedRun;
 
 /**
  * Runs `ecr-janitor ARGS` in-process and returns its exit code and output.
  *
  * @example const { code, stdout } = await janitor(['audit', ...moto(), '--format', 'json']);
  */
-export async function janitor(args: readonly string[], now: number = Date.parse(GENERATED_AT)): Promise<CliRun> {
-  const ctx = recordingContext(now);
-  const code = await runCli(args, ctx);
-  return { code, stdout: ctx.stdout(), stderr: ctx.stderr() };
+export function janitor(args: readonly string[], now: number = Date.parse(GENERATED_AT)): Promise<CliRun> {
+  return runCaptured(args, now);
 }
 
 /**
@@ -90,20 +80,7 @@ export function tempDir(): { path: string; remove: () => void } {
  * it('writes the report', async () => { await janitor(['audit', ...moto(), '--out', dir.path]); });
  */
 export function tempDirEachTest(): { readonly path: string } {
-  let current: ReturnType<typeof tempDir> | undefined;
-  beforeEach(() => {
-    current = tempDir();
-  });
-  afterEach(() => {
-    current?.remove();
-    current = undefined;
-  });
-  return {
-    get path(): string {
-      if (current === undefined) throw new Error('tempDirEachTest(): the directory exists only while a test runs');
-      return current.path;
-    },
-  };
+  return tempDirEachTestWith('ecr-janitor-cli-it-');
 }
 
 /**

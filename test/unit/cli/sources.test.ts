@@ -3,15 +3,13 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { remediationProblems } from '../../../../src/cli/commands/remediate';
-import { EXIT } from '../../../../src/cli/errors';
-import { runCli } from '../../../../src/cli/program';
-import type { AuditReport } from '../../../../src/domain/report';
-import type { SnapshotFile } from '../../../../src/adapters/snapshot/format';
-import { SNAPSHOT_FORMAT } from '../../../../src/adapters/snapshot/format';
-import { recordingContext } from '../../../support/cli-context';
-import { imageOf } from '../../support/images';
-import { blob, imageManifest } from '../../support/manifests';
+import { EXIT } from '../../../src/cli/errors';
+import type { AuditReport } from '../../../src/domain/report';
+import type { SnapshotFile } from '../../../src/adapters/snapshot/format';
+import { SNAPSHOT_FORMAT } from '../../../src/adapters/snapshot/format';
+import { type CapturedRun, runCaptured } from '../../support/cli-context';
+import { imageOf } from '../support/images';
+import { blob, imageManifest } from '../support/manifests';
 
 const NOW = Date.parse('2026-06-01T12:00:00.000Z');
 const CAPTURED = '2026-03-01T00:00:00.000Z';
@@ -69,11 +67,7 @@ function listFile(text: string): string {
   return path;
 }
 
-async function run(argv: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  const ctx = recordingContext(NOW);
-  const code = await runCli(argv, ctx);
-  return { code, stdout: ctx.stdout(), stderr: ctx.stderr() };
-}
+const run = (argv: string[]): Promise<CapturedRun> => runCaptured(argv, NOW);
 
 describe('cli: images in use', () => {
   describe('audit --snapshot', () => {
@@ -211,24 +205,6 @@ describe('cli: images in use', () => {
       const result = await run([...argv, '--snapshot', snapshotFile()]);
       expect(result.code).toBe(EXIT.usage);
       expect(result.stderr).toMatch(message);
-    });
-  });
-
-  describe('remediationProblems', () => {
-    it('names an in-use source that could not be read apart from a region that could not be listed', () => {
-      expect(
-        remediationProblems({
-          actions: [{ region: 'us-east-1', repositoryName: 'web', outcome: 'held-in-use', before: null }],
-          errors: [
-            { region: 'eu-west-1', code: 'AccessDeniedException', message: 'no listing' },
-            { region: 'us-east-1', source: 'ecs', code: 'AccessDeniedException', message: 'no ECS' },
-          ],
-        }),
-      ).toEqual([
-        '1 region could not be listed; 1 in-use source could not be read:',
-        'error: eu-west-1: AccessDeniedException: no listing',
-        'error: us-east-1 (in-use source ecs): AccessDeniedException: no ECS',
-      ]);
     });
   });
 });
