@@ -7,10 +7,14 @@ import {
   checkOutputDirectory,
   checkOutputFile,
   outputError,
+  snapshotFileOutput,
   temporaryName,
   writeFilesAtomically,
+  writeReportFiles,
   type OutputProbe,
 } from '../../../src/cli/output';
+import type { RegistrySnapshot } from '../../../src/ports/snapshot';
+import { auditReport, repositoryReport } from '../support/report-fixtures';
 
 let dir: string;
 
@@ -226,6 +230,72 @@ describe('cli output', () => {
 
       // Assert
       expect(error).toBe(bug);
+    });
+  });
+
+  describe('writeReportFiles', () => {
+    it('creates the directory and writes the five report files, in every format, with no temporary file left', async () => {
+      // Arrange
+      const out = join(dir, 'reports', 'week-1');
+      const report = auditReport([repositoryReport({ repositoryName: 'team/app' })]);
+
+      // Act
+      const written = await writeReportFiles(out, report);
+
+      // Assert
+      expect(written).toEqual(['report.json', 'report.csv', 'report.md', 'report.html', 'cost-groups.csv'].map((f) => join(out, f)));
+      expect(readdirSync(out).sort()).toEqual(['cost-groups.csv', 'report.csv', 'report.html', 'report.json', 'report.md']);
+      expect(
+        (JSON.parse(readFileSync(join(out, 'report.json'), 'utf8')) as { repositories: Array<{ repositoryName: string }> }).repositories[0]
+          ?.repositoryName,
+      ).toBe('team/app');
+    });
+
+    it('names the directory and the fix when it cannot be created', async () => {
+      // Arrange: a file where the directory should be
+      const out = join(dir, 'file');
+      writeFileSync(out, '');
+
+      // Act
+      const error = await rejection(writeReportFiles(join(out, 'reports'), auditReport([])));
+
+      // Assert
+      expect(error).toBeInstanceOf(OutputError);
+      expect(error.message).toContain(
+        `could not write ${join(out, 'reports')}: a part of the path is a file, not a directory; fix the path (ENOTDIR)`,
+      );
+    });
+  });
+
+  describe('snapshotFileOutput', () => {
+    const snapshot: RegistrySnapshot = { capturedAt: Date.parse('2026-06-01T12:00:00.000Z'), errors: [], registries: [] };
+
+    it('writes the snapshot file', async () => {
+      // Arrange
+      const path = join(dir, 'account.json');
+
+      // Act
+      await snapshotFileOutput(path).write(snapshot);
+
+      // Assert
+      expect(JSON.parse(readFileSync(path, 'utf8'))).toEqual({
+        format: 'ecr-janitor-snapshot/1',
+        capturedAt: '2026-06-01T12:00:00.000Z',
+        errors: [],
+        registries: [],
+      });
+    });
+
+    it('names the file and the fix when it cannot be written', async () => {
+      // Arrange
+      const path = join(dir, 'missing', 'account.json');
+
+      // Act
+      const error = await rejection(snapshotFileOutput(path).write(snapshot));
+
+      // Assert
+      expect(error).toBeInstanceOf(OutputError);
+      expect(error.message).toBe(`could not write ${path}: the directory does not exist (any more); create it or fix the path (ENOENT)`);
     });
   });
 });

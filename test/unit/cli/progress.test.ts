@@ -1,4 +1,4 @@
-import { progressReporter } from '../../../src/cli/progress';
+import { progressOf, progressReporter } from '../../../src/cli/progress';
 import type { ReportError } from '../../../src/domain/report';
 import { recordingContext } from '../../support/cli-context';
 
@@ -126,6 +126,31 @@ describe('progress', () => {
         '\n',
       ]);
       expect(ctx.errLines).toEqual([]);
+    });
+  });
+
+  describe('progressOf', () => {
+    afterEach(() => {
+      jest.useRealTimers();
+    });
+
+    it.each([
+      [2, ['us-east-1: 10 repositories to read', 'progress: 0/10 repositories (0%), 1 region']],
+      [5, ['us-east-1: 10 repositories to read']],
+      [0, ['us-east-1: 10 repositories to read']],
+    ])('prints status lines every --progress-interval %d seconds (0: none)', (progressInterval, lines) => {
+      // Arrange
+      jest.useFakeTimers({ now: START });
+      const ctx = recordingContext(START);
+      const progress = progressOf(ctx, { progressInterval });
+
+      // Act: a run that stays at 0/10 for three seconds
+      progress.update({ region: 'us-east-1', done: 0, total: 10 });
+      jest.advanceTimersByTime(3_000);
+      progress.done();
+
+      // Assert
+      expect(ctx.errLines).toEqual(lines);
     });
   });
 });

@@ -1,9 +1,16 @@
-// The in-use flags of the CLI, offline: snapshots with and without an in-use record, list files.
-// Live scanning against an emulator is in test/integration/cli/in-use.test.ts.
+// What a command reads: registries opened from flags (live or a snapshot), and the in-use sources
+// offline (snapshots with and without an in-use record, list files). Live reading and scanning
+// against an emulator are in test/integration/cli/.
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { EXIT } from '../../../src/cli/errors';
+import { CallCounter } from '../../../src/adapters/aws/call-counter';
+import { EcrRegistry } from '../../../src/adapters/aws/ecr';
+import { SnapshotRegistry } from '../../../src/adapters/snapshot/snapshot-registry';
+import { EXIT, UsageError } from '../../../src/cli/errors';
+import type { SourceFlags } from '../../../src/cli/flags';
+import { clientOptionsOf, judgedAt, openSources } from '../../../src/cli/sources';
+import { InvalidInputError } from '../../../src/domain/errors';
 import type { AuditReport } from '../../../src/domain/report';
 import type { SnapshotFile } from '../../../src/adapters/snapshot/format';
 import { SNAPSHOT_FORMAT } from '../../../src/adapters/snapshot/format';
@@ -69,7 +76,134 @@ function listFile(text: string): string {
 
 const run = (argv: string[]): Promise<CapturedRun> => runCaptured(argv, NOW);
 
-describe('cli: images in use', () => {
+/** The flags a command that reads registries has when none is given but `overrides`. */
+function flags(overrides: Partial<SourceFlags> = {}): SourceFlags {
+  return {
+    maxAttempts: 8,
+    retryMode: 'adaptive',
+    connectTimeout: 3000,
+    requestTimeout: 10_000,
+    concurrency: 8,
+    progressInterval: 5,
+    ...overrides,
+  };
+}
+
+describe('cli sources', () => {
+  describe('openSources', () => {
+    const run = () => ({ counter: new CallCounter(), env: {} });
+
+    it('opens a live registry, reader and writer, in each region of --region, once each and in order', async () => {
+      // Act
+      const sources = await openSources(flags({ region: 'eu-west-1,us-east-1,eu-west-1' }), { snapshot: true }, run());
+
+      // Assert
+      expect(sources.registries.map((s) => s.reader.region)).toEqual(['eu-west-1', 'us-east-1']);
+      for (const source of sources.registries) {
+        expect(source.reader).toBeInstanceOf(EcrRegistry);
+        expect(source.writer).toBe(source.reader);
+      }
+      expect(sources.snapshot).toBeUndefined();
+    });
+
+    it("opens the environment's region, from the run's environment, when --region is not given", async () => {
+      // Act
+      const sources = await openSources(
+        flags(),
+        { snapshot: false },
+        { counter: new CallCounter(), env: { AWS_DEFAULT_REGION: 'ap-south-1' } },
+      );
+
+      // Assert
+      expect(sources.registries.map((s) => s.reader.region)).toEqual(['ap-south-1']);
+    });
+
+    it.each([
+      [
+        'a command that reads snapshots',
+        { snapshot: true },
+        'no region: pass --region us-east-1[,eu-west-1…], set AWS_REGION, or use --snapshot FILE',
+      ],
+      [
+        'a command that reads live registries only',
+        { snapshot: false },
+        'no region: pass --region us-east-1[,eu-west-1…] or set AWS_REGION',
+      ],
+    ])('refuses to run without a region, naming the ways to give one, for %s', async (_case, choices, message) => {
+      // Act
+      const act = openSources(flags(), choices, run());
+
+      // Assert
+      await expect(act).rejects.toThrow(new UsageError(message));
+    });
+
+    it('opens each region of a snapshot read-only, with its capture time and its in-use record', async () => {
+      // Act
+      const sources = await openSources(flags({ snapshot: snapshotFile() }), { snapshot: true }, run());
+
+      // Assert
+      expect(sources.registries.map((s) => [s.reader.region, s.writer])).toEqual([['us-east-1', undefined]]);
+      expect(sources.registries[0]?.reader).toBeInstanceOf(SnapshotRegistry);
+      expect(sources.snapshot?.capturedAt).toBe(Date.parse(CAPTURED));
+      expect(sources.snapshot?.inUse.recorded).toBe(false);
+    });
+
+    it.each([
+      ['--endpoint with --snapshot', { endpoint: 'http://127.0.0.1:5000' }, '--snapshot and --endpoint cannot be combined'],
+      ['a region the snapshot does not hold', { region: 'eu-west-1' }, '--region eu-west-1: the snapshot'],
+    ])('refuses %s', async (_case, overrides, message) => {
+      // Act
+      const act = openSources(flags({ snapshot: snapshotFile(), ...overrides }), { snapshot: true }, run());
+
+      // Assert
+      await expect(act).rejects.toThrow(UsageError);
+      await expect(act).rejects.toThrow(message);
+    });
+
+    it('names the file when the snapshot cannot be read', async () => {
+      // Act
+      const act = openSources(flags({ snapshot: join(dir, 'missing.json') }), { snapshot: true }, run());
+
+      // Assert
+      await expect(act).rejects.toThrow(InvalidInputError);
+      await expect(act).rejects.toThrow(`snapshot file ${join(dir, 'missing.json')} does not exist`);
+    });
+  });
+
+  describe('judgedAt', () => {
+    it("judges a snapshot at its capture time, and a live run at the clock's time", () => {
+      // Act
+      const offline = judgedAt(
+        { registries: [], snapshot: { capturedAt: 1_000, inUse: { entries: [], failures: [], recorded: false } } },
+        () => 2_000,
+      );
+      const live = judgedAt({ registries: [] }, () => 2_000);
+
+      // Assert
+      expect([offline, live]).toEqual([1_000, 2_000]);
+    });
+  });
+
+  describe('clientOptionsOf', () => {
+    it("gives every AWS client of a run the flags' retries, timeouts and endpoint", () => {
+      // Act
+      const withEndpoint = clientOptionsOf(flags({ endpoint: 'http://127.0.0.1:5000', retryMode: 'standard' }));
+      const without = clientOptionsOf(flags());
+
+      // Assert
+      expect(withEndpoint).toEqual({
+        maxAttempts: 8,
+        retryMode: 'standard',
+        connectionTimeoutMs: 3000,
+        requestTimeoutMs: 10_000,
+        endpoint: 'http://127.0.0.1:5000',
+      });
+      expect(without).not.toHaveProperty('endpoint');
+    });
+  });
+});
+
+describe('cli sources: images in use', () => {
   describe('audit --snapshot', () => {
     it("judges with the snapshot's in-use record: the repository is held and the image listed with its consumer", async () => {
       // Arrange
