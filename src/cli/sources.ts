@@ -57,7 +57,14 @@ export interface Sources {
  */
 export async function openSources(flags: SourceFlags, choices: SourceChoices, run: SourceRun): Promise<Sources> {
   const regions = parseRegions(flags.region);
-  if (flags.snapshot !== undefined) return openSnapshot(flags, flags.snapshot, regions);
+  return flags.snapshot === undefined ? openLive(flags, choices, run, regions) : openSnapshot(flags, flags.snapshot, regions);
+}
+
+/**
+ * Live ECR: one registry, reader and writer, per region of the caller's account (the SDK's default
+ * credentials), every one with the run's client settings and counter.
+ */
+function openLive(flags: SourceFlags, choices: SourceChoices, run: SourceRun, regions: string[]): Sources {
   const live = regions.length > 0 ? regions : [defaultRegion(run.env)].filter((r): r is string => r !== undefined);
   if (live.length === 0)
     throw new UsageError(
@@ -76,6 +83,7 @@ export async function openSources(flags: SourceFlags, choices: SourceChoices, ru
   };
 }
 
+/** A snapshot file: one read-only registry per region it holds (those of `--region` when given). */
 async function openSnapshot(flags: SourceFlags, file: string, regions: string[]): Promise<Sources> {
   if (flags.endpoint !== undefined) throw new UsageError('--snapshot and --endpoint cannot be combined: a snapshot is read offline');
   const snapshot = parseSnapshot(await readJsonFile(file, 'snapshot'), file);
