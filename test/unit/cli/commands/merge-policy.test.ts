@@ -1,23 +1,10 @@
 import { join } from 'node:path';
 import type { LifecyclePolicy } from '../../../../src/domain/policy';
 import { janitorRuleDescription, parsePolicy } from '../../../../src/domain/policy';
-import { NOW, policyOf, rule, textOf } from '../../../fixtures/policy/builders';
-import { runRecorded, tempFilesEachTest } from '../../../support/cli-context';
+import { policyOf, rule, textOf } from '../../../fixtures/policy/builders';
+import { AWS_CLI_FIXTURES as FIXTURES, PROD_AND_UNTAGGED_POLICY as policy, policyCommandHarness } from '../../support/policy-commands';
 
-const FIXTURES = join(__dirname, '../../../fixtures/policy/aws-cli');
-
-const files = tempFilesEachTest('ecr-janitor-cli-merge-');
-
-/** Writes a file into the test's temp directory and returns its path. */
-const file = (name: string, content: unknown): string => files.write(name, content);
-
-const run = (argv: string[], stdin?: string) => runRecorded(argv, NOW, stdin);
-
-/** Untagged images expire 7 days after push; prod images beyond the newest one expire. */
-const policy = policyOf(
-  rule(1, { tagStatus: 'tagged', tagPatternList: ['prod*'], countType: 'imageCountMoreThan', countNumber: 1 }),
-  rule(2, { tagStatus: 'untagged', countType: 'sinceImagePushed', countUnit: 'days', countNumber: 7 }),
-);
+const { files, file, run } = policyCommandHarness('ecr-janitor-cli-merge-');
 
 describe('cli merge-policy', () => {
   describe('default rule', () => {

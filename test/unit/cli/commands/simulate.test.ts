@@ -1,27 +1,15 @@
-import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { ImageExplanation, LifecyclePreview } from '../../../../src/domain/policy';
-import { NOW, daysAgo, digestOf, image, policyOf, rule, textOf } from '../../../fixtures/policy/builders';
-import { runCaptured, runRecorded, tempFilesEachTest } from '../../../support/cli-context';
+import { NOW, daysAgo, digestOf, image, rule, textOf } from '../../../fixtures/policy/builders';
+import { runCaptured, runRecorded } from '../../../support/cli-context';
+import {
+  AWS_CLI_FIXTURES as FIXTURES,
+  AWS_CLI_POLICY_TEXT as POLICY_TEXT,
+  PROD_AND_UNTAGGED_POLICY as policy,
+  policyCommandHarness,
+} from '../../support/policy-commands';
 
-const FIXTURES = join(__dirname, '../../../fixtures/policy/aws-cli');
-
-/** The policy the AWS CLI fixtures hold: untagged images expire 14 days after push. */
-const POLICY_TEXT = (JSON.parse(readFileSync(join(FIXTURES, 'get-lifecycle-policy.json'), 'utf8')) as { lifecyclePolicyText: string })
-  .lifecyclePolicyText;
-
-const files = tempFilesEachTest('ecr-janitor-cli-simulate-');
-
-/** Writes a file into the test's temp directory and returns its path. */
-const file = (name: string, content: unknown): string => files.write(name, content);
-
-const run = (argv: string[], stdin?: string) => runRecorded(argv, NOW, stdin);
-
-/** Untagged images expire 7 days after push; prod images beyond the newest one expire. */
-const policy = policyOf(
-  rule(1, { tagStatus: 'tagged', tagPatternList: ['prod*'], countType: 'imageCountMoreThan', countNumber: 1 }),
-  rule(2, { tagStatus: 'untagged', countType: 'sinceImagePushed', countUnit: 'days', countNumber: 7 }),
-);
+const { files, file, run } = policyCommandHarness('ecr-janitor-cli-simulate-');
 
 const images = [
   image('prod-old', ['prod-1'], 20),
