@@ -211,6 +211,34 @@ export function newestFirstOrder(time: Float64Array, digests: readonly string[] 
   return order;
 }
 
+/**
+ * The time ECR ages an image from for `sinceImagePushed` and ranks it by for `imageCountMoreThan`:
+ * its push, or its restore from archive when it was restored (and not archived again since); NaN
+ * when it has neither.
+ *
+ * @example newestFirstOrder(Float64Array.from(images, (i) => effectivePushTime(i) || -Infinity), digests)
+ */
+export function effectivePushTime(image: ImageDetail): number {
+  let effective = toEpochMs(image.imagePushedAt);
+  if (image.lastActivatedAt !== undefined && image.imageStatus !== 'ARCHIVED') {
+    const activated = toEpochMs(image.lastActivatedAt);
+    if (!Number.isNaN(activated) && !(toEpochMs(image.lastArchivedAt) > activated)) effective = activated;
+  }
+  return effective;
+}
+
+/**
+ * The time a `sinceImagePulled` rule ages an image from: its last recorded pull, else its push when
+ * never pulled, else its restore when it was restored from archive and not pulled since; NaN when
+ * there is none.
+ */
+export function pullReferenceTime(image: ImageDetail): number {
+  const pulled = toEpochMs(image.lastRecordedPullTime);
+  const activated = image.imageStatus === 'ARCHIVED' ? Number.NaN : toEpochMs(image.lastActivatedAt);
+  if (!Number.isNaN(activated) && !(pulled >= activated)) return activated;
+  return Number.isNaN(pulled) ? toEpochMs(image.imagePushedAt) : pulled;
+}
+
 function toIso(ms: number): string | undefined {
   return Number.isNaN(ms) ? undefined : new Date(ms).toISOString();
 }
@@ -238,16 +266,9 @@ export function evaluatePolicy(policy: LifecyclePolicy, images: readonly ImageDe
   const children = indexChildDigests(images);
   for (let i = 0; i < n; i++) {
     const image = images[i] as ImageDetail;
-    const isArchived = image.imageStatus === 'ARCHIVED';
-    archived[i] = isArchived ? 1 : 0;
+    archived[i] = image.imageStatus === 'ARCHIVED' ? 1 : 0;
     tagged[i] = image.imageTags !== undefined && image.imageTags.length > 0 ? 1 : 0;
-    let effective = toEpochMs(image.imagePushedAt);
-    if (image.lastActivatedAt !== undefined && !isArchived) {
-      const activated = toEpochMs(image.lastActivatedAt);
-      // Restored from archive (and not archived again since): ECR ages it from the restore.
-      if (!Number.isNaN(activated) && !(toEpochMs(image.lastArchivedAt) > activated)) effective = activated;
-    }
-    effectivePush[i] = effective;
+    effectivePush[i] = effectivePushTime(image);
     if (children.size > 0 && children.has(image.imageDigest)) protectedChild[i] = 1;
   }
 
@@ -256,12 +277,7 @@ export function evaluatePolicy(policy: LifecyclePolicy, images: readonly ImageDe
     if (countType === 'sinceImagePushed') return effectivePush[i] as number;
     const image = images[i] as ImageDetail;
     if (countType === 'sinceImageTransitioned') return toEpochMs(image.lastArchivedAt);
-    // sinceImagePulled: the last recorded pull, else the push if never pulled, else the restore
-    // when the image was restored from archive and not pulled since.
-    const pulled = toEpochMs(image.lastRecordedPullTime);
-    const activated = archived[i] === 1 ? Number.NaN : toEpochMs(image.lastActivatedAt);
-    if (!Number.isNaN(activated) && !(pulled >= activated)) return activated;
-    return Number.isNaN(pulled) ? toEpochMs(image.imagePushedAt) : pulled;
+    return pullReferenceTime(image);
   };
 
   const owner = new Int16Array(n).fill(-1);

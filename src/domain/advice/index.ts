@@ -1,0 +1,3 @@
+export * from './types';
+export * from './families';
+export * from './advise';
