@@ -47,8 +47,8 @@ type Guarded = 'pulled' | 'in use';
 type Source =
   | { kind: 'protect'; name: string; exact: boolean }
   | { kind: 'team'; rule: LifecycleRule }
-  | { kind: 'release'; family: TagFamily & { pattern: string }; needed: number; why: Set<Guarded> }
-  | { kind: 'ephemeral'; family: TagFamily & { pattern: string }; neededDays: number; why: Set<Guarded> }
+  | { kind: 'release'; family: TagFamily & { pattern: string }; needed: number; why: Set<Guarded>; covers: number }
+  | { kind: 'ephemeral'; family: TagFamily & { pattern: string }; neededDays: number; why: Set<Guarded>; covers: number }
   | { kind: 'untagged'; neededDays: number; why: Set<string> }
   | { kind: 'archive'; neededDays: number; why: Set<Guarded> };
 
@@ -78,7 +78,8 @@ function plural(n: number, one: string, many = `${one}s`): string {
 
 /** Days from `from` to `at`, rounded up: the smallest age rule that leaves an image of that time alone at `at`. */
 function daysSince(from: number, at: number): number {
-  return Math.max(1, Math.ceil((at - from) / DAY_MS));
+  // An image without the time leaves the rule nothing to age it by: the rule keeps it.
+  return Number.isFinite(from) ? Math.max(1, Math.ceil((at - from) / DAY_MS)) : 0;
 }
 
 function simulate(policy: LifecyclePolicy, images: readonly ImageDetail[], graph: ImageGraph, at: number): Simulation {
@@ -147,7 +148,7 @@ function ruleOf(source: Source, priority: number, options: AdviceOptions, untagg
       return {
         rulePriority: priority,
         description: mark(
-          source.needed > 0
+          source.covers > 0
             ? `keep last ${n} ${p}: covers every ${p} image pulled in the last ${k} days${also(source.why)} (${source.needed}) + ${options.rollbackMargin}`
             : `keep last ${n} ${p}: no ${p} image was pulled in the last ${k} days; the newest ${options.rollbackMargin} stay for rollbacks`,
         ),
@@ -161,9 +162,9 @@ function ruleOf(source: Source, priority: number, options: AdviceOptions, untagg
       return {
         rulePriority: priority,
         description: mark(
-          source.neededDays > 0
+          source.covers > 0
             ? `expire ${p} ${d} days after push: covers every ${p} image pulled in the last ${k} days${also(source.why)} for ${h} more days`
-            : `expire ${p} ${d} days after push: no ${p} image pushed more than ${d} days ago was pulled in the last ${k} days`,
+            : `expire ${p} ${d} days after push: no ${p} image was pulled in the last ${k} days${also(source.why)}`,
         ),
         selection: { tagStatus: 'tagged', tagPatternList: [p], countType: 'sinceImagePushed', countUnit: 'days', countNumber: d },
         action: { type: 'expire' },
@@ -366,8 +367,8 @@ export function adviseRepository(state: RepositoryState, options: AdviceOptions)
     if (!standardImages.some(select)) continue;
     sources.push(
       family.kind === 'release'
-        ? { kind: 'release', family, needed: 0, why: new Set() }
-        : { kind: 'ephemeral', family, neededDays: 0, why: new Set() },
+        ? { kind: 'release', family, needed: 0, why: new Set(), covers: 0 }
+        : { kind: 'ephemeral', family, neededDays: 0, why: new Set(), covers: 0 },
     );
   }
   for (const family of tags.families)
@@ -393,6 +394,18 @@ export function adviseRepository(state: RepositoryState, options: AdviceOptions)
     return rank;
   };
 
+  /** Each image's rank among a rule's matches, newest first, as `imageCountMoreThan` ranks them. */
+  const ranksOf = (rule: LifecycleRule): Map<string, number> => {
+    newestFirst ??= newestFirstOrder(sortTime, (i) => images[i]?.imageDigest ?? '');
+    const select = selectsImage(rule);
+    const ranks = new Map<string, number>();
+    for (const i of newestFirst) {
+      const image = images[i] as ImageDetail;
+      if (select(image)) ranks.set(image.imageDigest, ranks.size + 1);
+    }
+    return ranks;
+  };
+
   let policy: LifecyclePolicy = { rules: [] };
   let order: Source[] = [];
   const build = (): void => {
@@ -410,11 +423,36 @@ export function adviseRepository(state: RepositoryState, options: AdviceOptions)
     policy = { rules };
   };
   const sourceAt = (priority: number): Source | undefined => order[priority - 1];
+  const guardedImages = [...guarded].map(([digest, why]) => ({ image: images[byDigest.get(digest) ?? -1] as ImageDetail, why }));
+  /**
+   * Sets each advised rule's count or age from the images it must leave alone (those it selects
+   * first: an image an earlier rule selects is that rule's to decide): the rank of the oldest, or
+   * the age each will have at the end of the horizon. The simulation then checks what else goes.
+   */
+  const cover = (): void => {
+    const selectors = policy.rules.map((rule) => selectsImage(rule));
+    order.forEach((source, r) => {
+      if (source.kind === 'team' || source.kind === 'protect') return;
+      const owned = guardedImages.filter(({ image }) => selectors[r]?.(image) === true && !selectors.slice(0, r).some((s) => s(image)));
+      if (source.kind === 'release' || source.kind === 'ephemeral') source.covers = owned.length;
+      if (owned.length === 0) return;
+      const ranks = source.kind === 'release' ? ranksOf(policy.rules[r] as LifecycleRule) : undefined;
+      for (const { image, why } of owned) {
+        if (source.kind === 'release') source.needed = Math.max(source.needed, ranks?.get(image.imageDigest) ?? 0);
+        else if (source.kind === 'archive') source.neededDays = Math.max(source.neededDays, daysSince(pullReferenceTime(image), horizon));
+        else source.neededDays = Math.max(source.neededDays, daysSince(effectivePushTime(image), horizon));
+        if (source.kind === 'untagged') source.why.add(why === 'pulled' ? `pulled in the last ${options.keepPulledDays} days` : why);
+        else source.why.add(why);
+      }
+    });
+  };
 
   let problem: string | undefined;
   let sims: Simulation[] = [];
   let simulated: LifecyclePolicy | undefined;
   for (let round = 0; round < MAX_ROUNDS; round++) {
+    build();
+    cover();
     build();
     // Fixed names and signature tags that an acting rule selects are claimed first by a rule of their own.
     const selectors = policy.rules.filter((_, i) => order[i]?.kind !== 'protect').map((r) => selectsImage(r));
