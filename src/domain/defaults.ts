@@ -44,6 +44,17 @@ export const DEFAULT_GUARD_HORIZON_DAYS = 7;
 /** The most days ahead the guard may look: ten years. */
 export const MAX_GUARD_HORIZON_DAYS = 3650;
 
+// ---- The policy advisor ----------------------------------------------------------------------
+
+/** Images pulled within this many days are never acted on by advice (`advise --keep-pulled-days`). */
+export const DEFAULT_KEEP_PULLED_DAYS = 90;
+/** The longest pull window advice keeps: ten years. */
+export const MAX_KEEP_PULLED_DAYS = 3650;
+/** Releases kept beyond the oldest one still pulled, for rollbacks (`advise --rollback-margin`). */
+export const DEFAULT_ROLLBACK_MARGIN = 3;
+/** The largest rollback margin: beyond it, "keep the last N" keeps everything a team would roll back to anyway. */
+export const MAX_ROLLBACK_MARGIN = 1000;
+
 // ---- AWS calls -------------------------------------------------------------------------------
 
 /** Repositories read at the same time (`--concurrency`, `concurrency`). */

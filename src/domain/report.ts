@@ -1,3 +1,4 @@
+import type { RecommendedPolicies } from './advice/types';
 import type { PolicyFinding } from './policy/lint';
 
 /** Whether a repository's lifecycle policy cleans its untagged images. */
@@ -164,7 +165,9 @@ export type ReportWarningCode =
   /** A repository's manifest cache was not valid (corrupt, another format): ignored, its manifests read again, the cache rebuilt. */
   | 'ManifestCacheIgnored'
   /** Result objects of the weekly run's shards that could not be used (their repositories are in `errors`). */
-  | 'ShardResultsUnusable';
+  | 'ShardResultsUnusable'
+  /** The policy advisor failed on a repository (it is audited, but has no advice). */
+  | 'AdviceFailed';
 
 /**
  * A problem with one repository's lifecycle policy, or with a region's registry as a whole. Shaped
@@ -232,6 +235,8 @@ export interface AuditReport {
   guard?: GuardSummary;
   /** Every in-use image at risk, with its consumers and the rule that removes it; absent when no in-use source was read. */
   inUseAtRiskImages?: InUseAtRiskImage[];
+  /** What adopting the advised lifecycle policies saves (the weekly run advises; see the advice file it links). */
+  recommendedPolicies?: RecommendedPolicies;
 }
 
 /** How the in-use guard ran for a report. */

@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import * as z from 'zod';
 import { InvalidInputError } from './errors';
+import type { AdvisedRepository } from './advice/types';
 import type { InUseEntry, InUseFailure } from './in-use';
 import type { RepositoryRef, Tag } from './registry';
 import type { RemediationAction } from './remediation';
@@ -112,6 +113,8 @@ const settingsSchema = z.object({
       sources: z.array(z.string()),
     }) satisfies z.ZodType<GuardSummary>
   ).optional(),
+  /** The policy advisor's settings: with them, each shard advises a policy per repository. Absent in plans of earlier versions. */
+  advice: z.object({ keepPulledDays: z.number().int().positive(), rollbackMargin: z.number().int().nonnegative() }).optional(),
 });
 
 /** The settings every shard of a run uses, fixed by Plan so that all judge at the same instant. */
@@ -164,6 +167,13 @@ const shardResultSchema = z.object({
   notReached: rowsOf<NotReached>(regionRow),
   inUseAtRiskImages: rowsOf<InUseAtRiskImage>(regionRow),
   actions: rowsOf<RemediationAction>(z.looseObject({ region: z.string(), repositoryName: z.string(), outcome: z.string() })),
+  /** Each repository's advice with its owner, when the run advises (see the settings' `advice`). */
+  advice: rowsOf<AdvisedRepository>(
+    z.looseObject({
+      owner: z.string(),
+      advice: z.looseObject({ region: z.string(), repositoryName: z.string(), advice: z.enum(['policy', 'none']) }),
+    }),
+  ).optional(),
   /** Manifests taken from the cache and read from ECR. */
   manifests: z.object({ cached: z.number(), fetched: z.number() }),
   apiCalls: counts,

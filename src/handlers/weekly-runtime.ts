@@ -1,4 +1,5 @@
 import { S3Client } from '@aws-sdk/client-s3';
+import { DEFAULT_KEEP_PULLED_DAYS, DEFAULT_ROLLBACK_MARGIN } from '../domain/advice';
 import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import { SNSClient } from '@aws-sdk/client-sns';
 import { CallCounter } from '../adapters/aws/call-counter';
@@ -64,6 +65,8 @@ export function planDeps(config: WeeklyConfig): PlanDeps & { settings: (now: num
       archivePricePerGbMonth: config.archivePricePerGbMonth ?? null,
       apply: !config.dryRun,
       guard: { mode: config.guard, horizonDays: config.guardHorizonDays },
+      // The weekly run advises a policy per repository and writes the advice file next to the report.
+      advice: { keepPulledDays: DEFAULT_KEEP_PULLED_DAYS, rollbackMargin: DEFAULT_ROLLBACK_MARGIN },
     }),
   };
 }

@@ -1,8 +1,7 @@
-import type { AdviceFile, AdviceOptions, RepositoryAdvice } from '../domain/advice';
+import type { AdviceFile, AdviceOptions, AdvisedRepository, RepositoryAdvice } from '../domain/advice';
 import { ADVICE_FORMAT, adviceTotals, adviseRepository } from '../domain/advice';
-import { DEFAULT_ARCHIVE_AFTER_DAYS } from '../domain/archive';
 import { costAllocationTagsOf, groupValueOf, ownerGrouping } from '../domain/cost-groups';
-import { DEFAULT_MAX_UNTAGGED_DAYS } from '../domain/policy';
+import { DEFAULT_ARCHIVE_AFTER_DAYS, DEFAULT_LINT_MAX_UNTAGGED_DAYS as DEFAULT_MAX_UNTAGGED_DAYS } from '../domain/defaults';
 import type { RepositoryState } from '../domain/registry';
 import type { NotReached, ReportError } from '../domain/report';
 import type { Selection } from '../domain/selection';
@@ -30,12 +29,6 @@ export interface AdvisorSettings {
   costAllocationTagKeys?: readonly string[];
   /** Each region's catalog of images in use; absent: nothing known to be in use. */
   inUse?: Pick<AuditInUse, 'catalogs' | 'mode' | 'horizonDays'>;
-}
-
-/** One repository's advice with its owner (the value of the owner grouping: a team tag, or the name prefix). */
-export interface AdvisedRepository {
-  advice: RepositoryAdvice;
-  owner: string;
 }
 
 /**

@@ -1,5 +1,6 @@
 import { CentralReportError, errorCode } from '../domain/errors';
 import { historyEntryOf, parseHistory, serialiseHistory, trendOf, updateHistory } from '../domain/history';
+import type { AdviceFile, RecommendedPolicies } from '../domain/advice';
 import type { AuditReport } from '../domain/report';
 import type { RemediationCounts, ReportEventDetail } from '../domain/report-event';
 import { REPORT_EVENT_DETAIL_TYPE, REPORT_EVENT_SOURCE, buildReportEventDetail } from '../domain/report-event';
@@ -9,9 +10,17 @@ import type { EventPublisher, ReportNotifier, ReportRenderer, ReportStore } from
 export const HISTORY_KEY = 'reports/history.json';
 
 /** The artifact keys of a report generated on `date` (YYYY-MM-DD). */
-export function artifactKeys(date: string): { json: string; csv: string; costGroupsCsv: string; markdown: string; html: string } {
+export function artifactKeys(date: string): {
+  json: string;
+  csv: string;
+  costGroupsCsv: string;
+  markdown: string;
+  html: string;
+  advice: string;
+} {
   const prefix = `reports/${date}`;
   return {
+    advice: `${prefix}/advice.json`,
     json: `${prefix}/report.json`,
     csv: `${prefix}/report.csv`,
     costGroupsCsv: `${prefix}/cost-groups.csv`,
@@ -42,6 +51,24 @@ export interface CentralReportCopy {
   accountId: string;
 }
 
+/** The key of the advice file published with a report: `advice.json` next to it. */
+export function adviceKeyOf(report: AuditReport): string {
+  return artifactKeys(historyEntryOf(report).date).advice;
+}
+
+/**
+ * The report with its "Recommended policies" section, linking the advice file where
+ * {@link publishReport} writes it.
+ */
+export function withAdviceLink(
+  report: AuditReport,
+  section: RecommendedPolicies,
+  store: Pick<ReportStore, 'location' | 'linkTo'>,
+): AuditReport {
+  const key = adviceKeyOf(report);
+  return { ...report, recommendedPolicies: { ...section, location: `${store.location}/${key}`, link: store.linkTo(key) } };
+}
+
 /** What publishing a report writes to and through. */
 export interface PublishDeps {
   store: ReportStore;
@@ -63,15 +90,21 @@ export interface PublishDeps {
  * the summary message when there is a notifier. A history that is missing, damaged or of an older
  * shape never stops the report: what can be read of it is kept. With a central copy, the JSON report
  * also goes to the organization's bucket before the event; a copy that fails does not hold back the
- * event or the message, and is thrown afterwards so the run is seen to have failed.
+ * event or the message, and is thrown afterwards so the run is seen to have failed. With `advice`,
+ * the advice file is written first, as `advice.json` next to the report, and the report's
+ * "Recommended policies" section links it.
  *
  * @throws CentralReportError when the central copy could not be written (everything else was published)
  */
 export async function publishReport(
-  report: AuditReport,
+  published: AuditReport,
   deps: PublishDeps,
   remediation: RemediationCounts = {},
+  advice?: { file: AdviceFile; section: RecommendedPolicies },
 ): Promise<ReportEventDetail> {
+  const report = advice === undefined ? published : withAdviceLink(published, advice.section, deps.store);
+  // The advice file goes next to the report, which links it.
+  if (advice !== undefined) await deps.store.put(adviceKeyOf(report), `${JSON.stringify(advice.file, null, 2)}\n`, 'application/json');
   const entry = historyEntryOf(report);
   const stored = parseHistory(await deps.store.get(HISTORY_KEY));
   if (stored.problem !== undefined) deps.onHistoryProblem?.(stored.problem);

@@ -12,6 +12,7 @@ import {
   formatPercent,
   formatPrice,
   formatUsd,
+  formatUsdChange,
   notReachedSentence,
   findingRule,
   locatedFindings,
@@ -53,6 +54,57 @@ function findings(
     ),
   );
   out.push('');
+}
+
+/** Appends the section "Recommended policies" of a weekly report (nothing when the run did not advise). */
+function recommendedPoliciesSection(out: string[], report: AuditReport): void {
+  const advice = report.recommendedPolicies;
+  if (advice === undefined) return;
+  const t = advice.totals;
+  out.push('## Recommended policies', '');
+  out.push(
+    escapeMarkdown(
+      `Lifecycle policies advised from how each repository's tags are pushed and pulled, proven safe by the engine (nothing in use, pulled in the last days the advice keeps, or needed by a kept image is acted on). ` +
+        `${formatCount(t.withAdvice)} of ${formatCount(t.repositories)} repositories have a policy to adopt (${formatCount(t.withheld)} withheld); adopting them all saves ${formatUsdChange(t.monthlyExtraSavingsUsd)}/month beyond the current policies.`,
+    ),
+    '',
+  );
+  if (advice.link !== undefined)
+    out.push(
+      `The advice file, to adopt with \`ecr-janitor remediate --adopt FILE\`: [${escapeMarkdown(advice.location ?? 'advice.json')}](${advice.link})`,
+      '',
+    );
+  if (advice.top.length > 0) {
+    out.push(
+      table(
+        ['Region', 'Repository', 'Owner', 'Removed now', 'Extra $/month'],
+        advice.top.map((r) => [
+          escapeMarkdown(r.region),
+          escapeMarkdown(r.repositoryName),
+          escapeMarkdown(r.owner),
+          escapeMarkdown(`${formatCount(r.removedNow.images)} (${formatBytes(r.removedNow.bytes)})`),
+          escapeMarkdown(formatUsdChange(r.monthlyExtraSavingsUsd)),
+        ]),
+        ['l', 'l', 'l', 'r', 'r'],
+      ),
+      '',
+    );
+  }
+  if (advice.byOwner.length > 0) {
+    out.push('### What each owner saves by adopting', '');
+    out.push(
+      table(
+        ['Owner', 'Policies', 'Extra $/month'],
+        advice.byOwner.map((o) => [
+          escapeMarkdown(o.owner),
+          formatCount(o.repositories),
+          escapeMarkdown(formatUsdChange(o.monthlyExtraSavingsUsd)),
+        ]),
+        ['l', 'r', 'r'],
+      ),
+      '',
+    );
+  }
 }
 
 /**
@@ -194,6 +246,8 @@ export function renderMarkdown(report: AuditReport): string {
       '',
     );
   }
+
+  recommendedPoliciesSection(out, report);
 
   const atRiskImages = atRiskImagesOf(report);
   if (atRiskImages.length > 0) {

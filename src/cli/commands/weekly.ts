@@ -1,4 +1,5 @@
 import { S3Client } from '@aws-sdk/client-s3';
+import { DEFAULT_KEEP_PULLED_DAYS, DEFAULT_ROLLBACK_MARGIN } from '../../domain/advice';
 import { Command, Option } from 'commander';
 import { CallCounter } from '../../adapters/aws/call-counter';
 import { baseClientConfig, createTaggingClient } from '../../adapters/aws/clients';
@@ -110,6 +111,7 @@ export function weeklyCommand(ctx: CliContext): Command {
             archivePricePerGbMonth: opts.archivePricePerGbMonth ?? null,
             apply: opts.apply,
             guard: { mode: opts.guard, horizonDays: opts.guardHorizonDays },
+            advice: { keepPulledDays: DEFAULT_KEEP_PULLED_DAYS, rollbackMargin: DEFAULT_ROLLBACK_MARGIN },
           },
           batchSize: opts.batchSize,
           workers: opts.workers,

@@ -1,6 +1,7 @@
 import type { AnalysisOptions } from '../analysis';
 import { analyseRepository, policyStatusOf } from '../analysis';
-import { archivableBytesOf, isActive, MAX_ARCHIVE_AFTER_DAYS, DEFAULT_ARCHIVE_AFTER_DAYS, ARCHIVE_MINIMUM_CHARGE_DAYS } from '../archive';
+import { archivableBytesOf, isActive, ARCHIVE_MINIMUM_CHARGE_DAYS } from '../archive';
+import { DEFAULT_ARCHIVE_AFTER_DAYS, MAX_ARCHIVE_AFTER_DAYS } from '../defaults';
 import type { ImageGraph } from '../graph';
 import { closeDoomed } from '../graph';
 import type { ImageDetail } from '../image';

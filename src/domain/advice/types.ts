@@ -1,11 +1,7 @@
 /** How far ahead the advisor simulates its policy: what it removes now and within this many days. */
 export const ADVICE_HORIZON_DAYS = 30;
 
-/** Images pulled within this many days are never acted on by advice. @default 90 */
-export const DEFAULT_KEEP_PULLED_DAYS = 90;
-
-/** Releases kept beyond the oldest one still pulled, for rollbacks. @default 3 */
-export const DEFAULT_ROLLBACK_MARGIN = 3;
+export { DEFAULT_KEEP_PULLED_DAYS, DEFAULT_ROLLBACK_MARGIN } from '../defaults';
 
 /** The shortest age after which advice expires an ephemeral family (pull requests, commits, nightlies). */
 export const MIN_EPHEMERAL_DAYS = 14;
@@ -151,4 +147,62 @@ export const UNCHANGED_REASON = 'the current policy already is what the advisor 
 /** True for `none` advice that is not withheld but needless: the current policy already is the advice. */
 export function isUnchanged(entry: Pick<RepositoryAdvice, 'advice' | 'reason'>): boolean {
   return entry.advice === 'none' && entry.reason === UNCHANGED_REASON;
+}
+
+/** One repository's advice with its owner (the owner grouping's value: a team tag, or the name prefix). */
+export interface AdvisedRepository {
+  advice: RepositoryAdvice;
+  owner: string;
+}
+
+/** The report's section "Recommended policies": what adopting the advice saves, where, and for whom. */
+export interface RecommendedPolicies {
+  totals: AdviceTotals;
+  /** The repositories whose advice saves most beyond their current policy, largest first. */
+  top: Array<{ region: string; repositoryName: string; owner: string; monthlyExtraSavingsUsd: number; removedNow: RemovedFigures }>;
+  /** What each owner (team) saves by adopting all its advice, largest first. */
+  byOwner: Array<{ owner: string; repositories: number; monthlyExtraSavingsUsd: number }>;
+  /** Where the advice file is stored (`s3://bucket/key`), when it was. */
+  location?: string;
+  /** A link a person opens to read the advice file. */
+  link?: string;
+}
+
+/** How many repositories the section lists. */
+export const TOP_ADVICE = 10;
+
+/**
+ * The report's section from the advised repositories: totals, the top repositories by extra saving,
+ * and each owner's saving from adopting its advice (only advice with a policy counts).
+ *
+ * @example report.recommendedPolicies = recommendedPoliciesOf(shards.flatMap((s) => s.advice ?? []));
+ */
+export function recommendedPoliciesOf(advised: readonly AdvisedRepository[], limit = TOP_ADVICE): RecommendedPolicies {
+  const adopted = advised.filter((a) => a.advice.advice === 'policy');
+  const owners = new Map<string, { owner: string; repositories: number; monthlyExtraSavingsUsd: number }>();
+  for (const { advice, owner } of adopted) {
+    const o = owners.get(owner) ?? { owner, repositories: 0, monthlyExtraSavingsUsd: 0 };
+    o.repositories++;
+    o.monthlyExtraSavingsUsd += advice.monthlyExtraSavingsUsd;
+    owners.set(owner, o);
+  }
+  const top = [...adopted]
+    .sort(
+      (a, b) =>
+        b.advice.monthlyExtraSavingsUsd - a.advice.monthlyExtraSavingsUsd ||
+        a.advice.region.localeCompare(b.advice.region) ||
+        a.advice.repositoryName.localeCompare(b.advice.repositoryName),
+    )
+    .slice(0, limit)
+    .map(({ advice, owner }) => ({
+      region: advice.region,
+      repositoryName: advice.repositoryName,
+      owner,
+      monthlyExtraSavingsUsd: advice.monthlyExtraSavingsUsd,
+      removedNow: advice.removedNow,
+    }));
+  const byOwner = [...owners.values()]
+    .map((o) => ({ ...o, monthlyExtraSavingsUsd: roundUsd(o.monthlyExtraSavingsUsd) }))
+    .sort((a, b) => b.monthlyExtraSavingsUsd - a.monthlyExtraSavingsUsd || a.owner.localeCompare(b.owner));
+  return { totals: adviceTotals(advised.map((a) => a.advice)), top, byOwner };
 }

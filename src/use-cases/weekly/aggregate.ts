@@ -1,3 +1,5 @@
+import type { AdviceFile, AdvisedRepository, RecommendedPolicies } from '../../domain/advice';
+import { recommendedPoliciesOf } from '../../domain/advice';
 import { pullTimeExclusionWarning } from '../../domain/pull-time-exclusion';
 import type { AuditReport, ReportError, ReportWarning } from '../../domain/report';
 import type { RemediationCounts, ReportEventDetail } from '../../domain/report-event';
@@ -11,12 +13,14 @@ import {
   unfinishedResultFiles,
   type ShardResult,
   type WeeklyItem,
+  type WeeklyPlan,
 } from '../../domain/weekly';
 import type { ObjectStore } from '../../ports/object-store';
 import type { PullTimeExclusionCheck } from '../../ports/pull-time';
 import type { ApiCallCounter } from '../../ports/registry';
+import { adviceFileOf } from '../advise';
 import { assembleReport, type ReportParts } from '../audit';
-import { publishReport, type PublishDeps } from '../publish-report';
+import { publishReport, withAdviceLink, type PublishDeps } from '../publish-report';
 
 /** What Aggregate reads from and writes to. */
 export interface AggregateDeps {
@@ -121,6 +125,8 @@ export async function aggregateWeeklyRun(deps: AggregateDeps, input: AggregateIn
   };
   const calls = { calls: { ...plan.apiCalls }, retries: { ...plan.apiRetries } };
   const remediation: RemediationCounts = {};
+  const advised: AdvisedRepository[] = [];
+  let advising = false;
   const manifests = { cached: 0, fetched: 0 };
   const seen = new Set<string>();
   const problems: string[] = [];
@@ -157,6 +163,10 @@ export async function aggregateWeeklyRun(deps: AggregateDeps, input: AggregateIn
     parts.notReached.push(...shard.notReached);
     parts.inUseAtRiskImages.push(...shard.inUseAtRiskImages);
     for (const action of shard.actions) remediation[action.outcome] = (remediation[action.outcome] ?? 0) + 1;
+    if (shard.advice !== undefined) {
+      advising = true;
+      advised.push(...shard.advice);
+    }
     manifests.cached += shard.manifests.cached;
     manifests.fetched += shard.manifests.fetched;
     add(calls.calls, shard.apiCalls);
@@ -193,8 +203,27 @@ export async function aggregateWeeklyRun(deps: AggregateDeps, input: AggregateIn
     apiCalls: counted.calls,
     apiRetries: counted.retries,
   });
-  const detail = await publishReport(report, deps.publish, remediation);
-  return { report, detail, remediation, shards: { results, unusable, missing }, manifests };
+  const advice = adviceOf(plan, advising ? advised : undefined, report, options.generatedAt);
+  const published = advice === undefined ? report : withAdviceLink(report, advice.section, deps.publish.store);
+  const detail = await publishReport(published, deps.publish, remediation, advice);
+  return { report: published, detail, remediation, shards: { results, unusable, missing }, manifests };
+}
+
+/** The run's advice file and the report's section, when the run advised (see `WeeklySettings.advice`). */
+function adviceOf(
+  plan: WeeklyPlan,
+  advised: readonly AdvisedRepository[] | undefined,
+  report: AuditReport,
+  generatedAt: number,
+): { file: AdviceFile; section: RecommendedPolicies } | undefined {
+  const settings = plan.settings;
+  if (settings.advice === undefined || advised === undefined) return undefined;
+  const file = adviceFileOf(
+    advised.map((a) => a.advice),
+    { ...settings, ...settings.advice, maxUntaggedDays: settings.lintMaxUntaggedDays, generatedAt },
+    report.errors.filter((e) => e.repositoryName !== undefined),
+  );
+  return { file, section: recommendedPoliciesOf(advised) };
 }
 
 function missingError(item: Pick<WeeklyItem, 'region' | 'repositoryName'>, why: string, reason: string | undefined): ReportError {

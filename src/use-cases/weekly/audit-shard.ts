@@ -17,6 +17,7 @@ import {
 } from '../../domain/weekly';
 import type { ObjectStore } from '../../ports/object-store';
 import type { ApiCallCounter, PolicyWriter, RegistryReader } from '../../ports/registry';
+import { repositoryAdvisor } from '../advise';
 import { repositoryAnalyser, scanRegistries } from '../audit';
 import { toReportError } from '../errors';
 import { readRepositoryState } from '../read-repository';
@@ -166,6 +167,18 @@ export async function auditShard(deps: ShardDeps, runId: string, batch: unknown,
       ? {}
       : { inUse: { catalogs: new Map(plan.regions.map((r) => [r, catalog])), mode: guard.mode, horizonDays: guard.horizonDays } }),
   });
+  const advisor =
+    settings.advice === undefined
+      ? undefined
+      : repositoryAdvisor({
+          ...settings,
+          ...settings.advice,
+          maxUntaggedDays: settings.lintMaxUntaggedDays,
+          ...(settings.maxUntaggedDays === undefined ? {} : { enforceMaxUntaggedDays: settings.maxUntaggedDays }),
+          ...(guard === undefined || catalog === undefined
+            ? {}
+            : { inUse: { catalogs: new Map(plan.regions.map((r) => [r, catalog])), mode: guard.mode, horizonDays: guard.horizonDays } }),
+        });
   const errors: ReportError[] = [];
   const warnings: ReportWarning[] = [];
   const manifests = { cached: 0, fetched: 0 };
@@ -189,6 +202,18 @@ export async function auditShard(deps: ShardDeps, runId: string, batch: unknown,
       read: (reader, ref) => read(reader, ref, tagsOf.get(itemId(ref))),
       visit: (state) => {
         analyser.visit(state);
+        // Advice judges the state as read, before this run's remediation writes anything.
+        try {
+          advisor?.visit(state);
+        } catch (error) {
+          const { code, message } = toReportError(state.region, state.repositoryName, error);
+          warnings.push({
+            region: state.region,
+            repositoryName: state.repositoryName,
+            code: 'AdviceFailed',
+            message: `no advice: ${code}: ${message}`,
+          });
+        }
         audited.push(auditedRepositoryOf(state, { keepImagesFor: settings.selection, settings: keep }));
       },
       errors,
@@ -232,6 +257,7 @@ export async function auditShard(deps: ShardDeps, runId: string, batch: unknown,
     notReached,
     inUseAtRiskImages: analyser.parts.inUseAtRiskImages,
     actions: remediation.actions,
+    ...(advisor === undefined ? {} : { advice: advisor.advised }),
     manifests,
     apiCalls: spent?.calls ?? {},
     apiRetries: spent?.retries ?? {},

@@ -223,3 +223,47 @@ describe('render/markdown', () => {
     });
   });
 });
+
+describe('renderMarkdown: recommended policies', () => {
+  const recommendedPolicies = {
+    totals: {
+      repositories: 3,
+      withAdvice: 2,
+      withheld: 1,
+      removedNow: { images: 12, bytes: 3 * GIB },
+      removedIn30Days: { images: 14, bytes: 4 * GIB },
+      monthlyExtraSavingsUsd: 0.35,
+      monthlyArchiveSavingsUsd: null,
+    },
+    top: [
+      {
+        region: 'eu-west-1',
+        repositoryName: 'team-a/web',
+        owner: 'team-a',
+        monthlyExtraSavingsUsd: 0.3,
+        removedNow: { images: 10, bytes: 3 * GIB },
+      },
+    ],
+    byOwner: [
+      { owner: 'team-a', repositories: 1, monthlyExtraSavingsUsd: 0.3 },
+      { owner: 'team-b', repositories: 1, monthlyExtraSavingsUsd: 0.05 },
+    ],
+    location: 's3://reports/reports/2026-03-01/advice.json',
+    link: 'https://console.aws.amazon.com/s3/object/reports?prefix=reports/2026-03-01/advice.json',
+  };
+
+  it('lists the top repositories by extra saving, what each owner saves by adopting, and links the advice file', () => {
+    const md = renderMarkdown(auditReport([repositoryReport()], { recommendedPolicies }));
+    const lines = section(md, 'Recommended policies');
+    expect(lines.join('\n')).toContain('2 of 3 repositories have a policy to adopt (1 withheld); adopting them all saves +$0.35/month');
+    expect(lines).toContain(
+      `The advice file, to adopt with \`ecr-janitor remediate --adopt FILE\`: [s3://reports/reports/2026-03-01/advice.json](${recommendedPolicies.link})`,
+    );
+    expect(lines).toContain('| eu-west-1 | team-a/web | team-a | 10 (3.0 GiB) | +$0.30 |');
+    expect(lines).toContain('| team-b | 1 | +$0.05 |');
+  });
+
+  it('has no such section when the run did not advise', () => {
+    expect(renderMarkdown(auditReport([repositoryReport()]))).not.toContain('## Recommended policies');
+  });
+});

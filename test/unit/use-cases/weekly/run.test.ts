@@ -5,6 +5,8 @@ import type { Tag } from '../../../../src/domain/registry';
 import type { ReportArtifactFormat, ReportRenderer } from '../../../../src/ports/report';
 import type { RepositoryTagIndex } from '../../../../src/ports/registry';
 import { manifestCacheKey, runKeys, shardKey } from '../../../../src/domain/weekly';
+import type { AdviceFile } from '../../../../src/domain/advice';
+import { advise } from '../../../../src/use-cases/advise';
 import { audit } from '../../../../src/use-cases/audit';
 import { aggregateWeeklyRun } from '../../../../src/use-cases/weekly/aggregate';
 import { auditShard } from '../../../../src/use-cases/weekly/audit-shard';
@@ -123,6 +125,44 @@ describe('the weekly run', () => {
       expect(sharded.writes.map((w) => w.repositoryName).sort()).toEqual(['api', 'batch', 'etl', 'ml']);
       expect(outcome.remediation).toEqual({ applied: 4, compliant: 1, 'skipped-opt-out': 1 });
       expect(outcome.detail.remediation).toEqual({ applied: 4, compliant: 1, 'skipped-opt-out': 1 });
+    });
+
+    it('advises every repository as a single advise does, writes the advice file next to the report and links it', async () => {
+      // Arrange: the same registry, advised once whole and once in the shards of a weekly run.
+      const single = ireland();
+      const sharded = ireland();
+      const store = new MemoryObjectStore();
+      const settings = { ...SETTINGS, advice: { keepPulledDays: 90, rollbackMargin: 3 } };
+      const expected = await advise([single], { ...settings, ...settings.advice, maxUntaggedDays: 30, concurrency: 1, generatedAt: NOW });
+
+      // Act
+      const outcome = await runWeekly(deps(sharded, store), run({ settings }));
+
+      // Assert
+      const key = 'reports/2026-03-01/advice.json';
+      const file = JSON.parse((await store.get(key)) ?? '{}') as AdviceFile;
+      expect(file.repositories).toEqual(expected.file.repositories);
+      expect(file.totals).toEqual(expected.file.totals);
+      const section = outcome.report.recommendedPolicies;
+      expect(section?.totals).toEqual(expected.file.totals);
+      expect(section?.byOwner.map((o) => o.owner).sort()).toEqual(
+        [
+          ...new Set(
+            expected.file.repositories
+              .filter((r) => r.advice === 'policy')
+              .map((r) => expected.owners.get(`${r.region}/${r.repositoryName}`)),
+          ),
+        ].sort(),
+      );
+      expect(section?.location).toBe(`${store.location}/${key}`);
+      expect(section?.link).toBe(store.linkTo(key));
+    });
+
+    it('writes no advice file for a plan without advice settings (a plan of an earlier version)', async () => {
+      const store = new MemoryObjectStore();
+      const outcome = await runWeekly(deps(ireland(), store), run());
+      expect(await store.get('reports/2026-03-01/advice.json')).toBeUndefined();
+      expect(outcome.report.recommendedPolicies).toBeUndefined();
     });
 
     it('reads tags in bulk: ListTagsForResource only to re-check the opt-out just before a write', async () => {
