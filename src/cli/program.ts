@@ -1,6 +1,7 @@
 import { Command, CommanderError } from 'commander';
 import packageJson from '../../package.json';
 import { JanitorError } from '../domain/errors';
+import { adviseCommand } from './commands/advise';
 import { auditCommand } from './commands/audit';
 import { lintPolicyCommand } from './commands/lint-policy';
 import { mergePolicyCommand } from './commands/merge-policy';
@@ -47,6 +48,7 @@ export function buildProgram(ctx: CliContext): Command {
   );
   for (const command of [
     auditCommand(ctx),
+    adviseCommand(ctx),
     remediateCommand(ctx),
     simulateCommand(ctx),
     validatePolicyCommand(ctx),

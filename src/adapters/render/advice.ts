@@ -124,7 +124,7 @@ export function adviceHeadline(file: AdviceFile): string {
   const t = file.totals;
   const archive = t.monthlyArchiveSavingsUsd === null ? '' : `; archive ${formatUsd(t.monthlyArchiveSavingsUsd)}/month`;
   return (
-    `${formatCount(t.repositories)} repositories: ${formatCount(t.withAdvice)} with a policy to adopt, ${formatCount(t.withheld)} withheld; ` +
+    `${formatCount(t.repositories)} ${t.repositories === 1 ? 'repository' : 'repositories'}: ${formatCount(t.withAdvice)} with a policy to adopt, ${formatCount(t.withheld)} withheld; ` +
     `adopting removes ${removed(t.removedNow)} now and ${removed(t.removedIn30Days)} within ${ADVICE_HORIZON_DAYS} days, ` +
     `${formatUsdChange(t.monthlyExtraSavingsUsd)}/month beyond the current policies${archive}`
   );
@@ -149,15 +149,11 @@ export function renderAdviceTable(file: AdviceFile): string {
   const lines = [
     `Lifecycle policy advice at ${file.now}: ${adviceHeadline(file)}`,
     '',
-    renderTable(['Region', 'Repository', 'Advice', 'Rules', 'Removed now', `Within ${ADVICE_HORIZON_DAYS} days`, 'Extra $/month'], rows, [
-      'left',
-      'left',
-      'left',
-      'left',
-      'right',
-      'right',
-      'right',
-    ]),
+    ...renderTable(
+      ['Region', 'Repository', 'Advice', 'Rules', 'Removed now', `Within ${ADVICE_HORIZON_DAYS} days`, 'Extra $/month'],
+      rows,
+      ['left', 'left', 'left', 'left', 'right', 'right', 'right'],
+    ).split('\n'),
   ];
   for (const r of file.repositories) {
     if (isUnchanged(r)) continue;
