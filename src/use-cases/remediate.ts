@@ -149,13 +149,13 @@ export interface RemediationTarget {
 }
 
 /** What the guard found about a write, carried into the action that records it. */
-type WriteNotes = Pick<RemediationAction, 'inUseAtRisk' | 'referrersAtRisk' | 'message'> & {
+export type WriteNotes = Pick<RemediationAction, 'inUseAtRisk' | 'referrersAtRisk' | 'message'> & {
   /** Recorded as held although written: a team's own text put back without the default rule. */
   outcome?: 'held-in-use';
 };
 
 /** What a round decides from the policy it has just read: the text to write, or the final outcome. */
-type Decision =
+export type Decision =
   { write: string; renumbered?: boolean; shortened?: RemediationAction['shortened']; notes?: WriteNotes } | { done: RemediationAction };
 
 /** What a decision to write adds to its action: priorities renumbered, an untagged rule shortened. */
@@ -164,7 +164,7 @@ function changesOf(decision: { renumbered?: boolean; shortened?: RemediationActi
 }
 
 /** What one call of {@link writeLoop} needs. */
-interface WriteLoopInput {
+export interface WriteLoopInput {
   target: Required<RemediationTarget>;
   ref: RepositoryRef;
   /** The policy text the caller's decision was made from (null: none). */
@@ -191,7 +191,7 @@ interface WriteLoopInput {
  * and the write can still be lost; the janitor's rule records the time of the read it merged into,
  * and `onPolicyChanged` repairs such a loss from the team's CloudTrail event (see janitor-write.ts).
  */
-async function writeLoop(input: WriteLoopInput): Promise<RemediationAction> {
+export async function writeLoop(input: WriteLoopInput): Promise<RemediationAction> {
   const { target, ref, decide, pacing } = input;
   const name = ref.repositoryName;
   const head = { region: target.reader.region, repositoryName: name };
@@ -279,12 +279,12 @@ async function writeLoop(input: WriteLoopInput): Promise<RemediationAction> {
 }
 
 /** The run's pacing: the defaults with the caller's overrides. */
-function pacingOf(options: RemediateOptions): WritePacing {
+export function pacingOf(options: Pick<RemediateOptions, 'pacing'>): WritePacing {
   return { ...DEFAULT_WRITE_PACING, ...options.pacing };
 }
 
 /** What the guard says about writing one policy to a repository. */
-interface Judgement {
+export interface Judgement {
   hold: boolean;
   atRisk: AtRiskImage[];
   referrersAtRisk: number;
@@ -295,7 +295,7 @@ interface Judgement {
  * kept them) and what is in use in its region — and returns the judge of a policy about to be
  * written. The judge is pure, so the write loop calls it again on every text it is about to send.
  */
-async function guardOf(
+export async function guardOf(
   reader: RegistryReader,
   ref: RepositoryRef,
   guard: GuardOptions,
@@ -321,7 +321,7 @@ function heldMessage(atRisk: readonly AtRiskImage[], horizonDays: number): strin
 }
 
 /** The guard's findings on a write that goes ahead, for the action that records it. */
-function notesOf(judgement: Judgement | undefined, guard: GuardOptions | undefined): WriteNotes {
+export function notesOf(judgement: Judgement | undefined, guard: GuardOptions | undefined): WriteNotes {
   if (judgement === undefined || guard === undefined) return {};
   return {
     inUseAtRisk: judgement.atRisk,

@@ -3,6 +3,8 @@ import { CallCounter } from '../../adapters/aws/call-counter';
 import { renderRemediationPlan } from '../../adapters/render/remediation';
 import { oneLine } from '../../domain/text';
 import { inUseProvider } from '../../use-cases/in-use';
+import { parseAdviceFile } from '../../adapters/advice/advice-file';
+import { adoptAdvice } from '../../use-cases/adopt';
 import { remediate, type RemediationOutcome, type RemediationResult } from '../../use-cases/remediate';
 import type { CliContext } from '../context';
 import { EXIT, UsageError } from '../errors';
@@ -14,6 +16,7 @@ import {
   type JudgeFlags,
   type SourceChoices,
 } from '../flags';
+import { readJsonFile } from '../io';
 import { errorLine } from '../problems';
 import { progressOf } from '../progress';
 import { inUseSourcesOf, judgedAt, openSources } from '../sources';
@@ -22,7 +25,7 @@ import { inUseSourcesOf, judgedAt, openSources } from '../sources';
 const SOURCES: SourceChoices = { snapshot: true };
 
 /** Flags of `remediate`. */
-type RemediateFlags = JudgeFlags & { days: number; maxUntaggedDays?: number; apply: boolean; format: 'table' | 'json' };
+type RemediateFlags = JudgeFlags & { days: number; maxUntaggedDays?: number; apply: boolean; format: 'table' | 'json'; adopt?: string };
 
 /** `remediate`: merge the default rule into every policy that lacks one (dry run unless --apply). */
 export function remediateCommand(ctx: CliContext): Command {
@@ -32,6 +35,10 @@ export function remediateCommand(ctx: CliContext): Command {
   addJudgeFlags(command, SOURCES);
   addEnforcedMaxUntaggedDaysFlag(addDaysFlag(command))
     .option('--apply', 'write the policies (PutLifecyclePolicy); without it nothing is written', false)
+    .option(
+      '--adopt <file>',
+      'write the recommended policies of an advice file (advise --format json) instead of merging the default rule, each only while the policy is still the one advised from',
+    )
     .addOption(new Option('--format <format>', 'output on stdout').choices(['table', 'json']).default('table'))
     .action(async (opts: RemediateFlags) => {
       checkMaxUntaggedDays(opts.maxUntaggedDays, opts.days);
@@ -44,6 +51,32 @@ export function remediateCommand(ctx: CliContext): Command {
       const provider = inUseProvider(inUse?.sources ?? { scannersFor: () => [] });
       // A snapshot is judged as it was when captured, as audit does.
       const now = judgedAt(sources, () => ctx.now());
+      if (opts.adopt !== undefined) {
+        if (opts.maxUntaggedDays !== undefined)
+          throw new UsageError('--max-untagged-days does not apply with --adopt: the advice file holds the policies to write');
+        const advice = parseAdviceFile(await readJsonFile(opts.adopt, 'advice'), opts.adopt);
+        const adopted = await adoptAdvice(sources.registries, advice, {
+          apply: opts.apply,
+          concurrency: opts.concurrency,
+          selection: { optOutTag: opts.optOutTag, exclude: opts.exclude },
+          guard: { enabled: opts.guard === 'on', horizonDays: opts.guardHorizonDays, inUse: provider, now: () => now },
+          ...(ctx.signal ? { signal: ctx.signal } : {}),
+        });
+        adopted.errors.push(...provider.errors());
+        if (opts.format === 'json')
+          ctx.out(JSON.stringify({ apply: opts.apply, adopt: opts.adopt, ...adopted, apiCalls: counter.snapshot().calls }, null, 2));
+        else ctx.out(renderRemediationPlan(adopted, opts.apply));
+        if (adopted.withoutAdvice > 0)
+          ctx.err(
+            `${adopted.withoutAdvice} repositor${adopted.withoutAdvice === 1 ? 'y has' : 'ies have'} no policy to adopt in ${opts.adopt} (advice "none")`,
+          );
+        const problems = remediationProblems(adopted);
+        if (problems.length > 0) {
+          for (const line of problems) ctx.err(line);
+          ctx.exitCode = EXIT.partial;
+        }
+        return;
+      }
       const progress = progressOf(ctx, opts);
       const result = await remediate(sources.registries, {
         days: opts.days,

@@ -138,4 +138,30 @@ describe('ecr-janitor advise', () => {
     expect(result.code).toBe(EXIT.usage);
     expect(result.stderr).toMatch(message);
   });
+
+  describe('remediate --adopt', () => {
+    it('plans the recommended policies of an advice file (a dry run)', async () => {
+      const file = snapshot(['a', 'b']);
+      const advice = await run(['advise', '--snapshot', file, '--format', 'json']);
+      const path = join(dir, 'advice.json');
+      writeFileSync(path, advice.stdout);
+      const result = await run(['remediate', '--snapshot', file, '--adopt', path, '--format', 'json']);
+      expect(result.code).toBe(EXIT.ok);
+      const plan = JSON.parse(result.stdout) as { actions: Array<{ repositoryName: string; outcome: string; after: string }> };
+      const recommended = (JSON.parse(advice.stdout) as AdviceFile).repositories.map((r) => [
+        r.repositoryName,
+        'planned',
+        r.recommendedPolicyText,
+      ]);
+      expect(plan.actions.map((a) => [a.repositoryName, a.outcome, a.after])).toEqual(recommended.sort());
+    });
+
+    it('refuses a file that is not an advice file, before reading anything', async () => {
+      const path = join(dir, 'not-advice.json');
+      writeFileSync(path, JSON.stringify({ rules: [] }));
+      const result = await run(['remediate', '--snapshot', snapshot(['a']), '--adopt', path]);
+      expect(result.code).toBe(EXIT.invalid);
+      expect(result.stderr).toContain('is not of format ecr-janitor-advice/1');
+    });
+  });
 });
