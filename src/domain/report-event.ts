@@ -60,7 +60,8 @@ export interface ReportEventDetail {
   warningCount: number;
   /** Policy lint findings over every repository (`totals.repositoriesWithFindings` counts the repositories). */
   findingCount: number;
-  artifacts: { location: string; json: string; csv: string; costGroupsCsv: string; markdown: string; html: string };
+  /** The artifacts' keys in the bucket; `advice` when the run wrote an advice file next to the report. */
+  artifacts: { location: string; json: string; csv: string; costGroupsCsv: string; markdown: string; html: string; advice?: string };
 }
 
 /** A repository the in-use guard holds, as the report event names it. */

@@ -120,7 +120,9 @@ export async function publishReport(
   await store.put(keys.html, renderer.render(report, 'html', htmlOptions), 'text/html; charset=utf-8');
   await store.put(HISTORY_KEY, serialiseHistory(entries), 'application/json');
   const centralFailure = await copyToCentral(deps.central, entry.date, json);
-  const detail = buildReportEventDetail(report, previous, remediation, { location: store.location, ...keys });
+  const { advice: adviceKey, ...reportKeys } = keys;
+  const artifacts = { location: store.location, ...reportKeys, ...(advice === undefined ? {} : { advice: adviceKey }) };
+  const detail = buildReportEventDetail(report, previous, remediation, artifacts);
   await deps.publisher.publish({ source: REPORT_EVENT_SOURCE, detailType: REPORT_EVENT_DETAIL_TYPE, detail });
   if (deps.notifier !== undefined) {
     const message = renderer.renderMessage(report, {

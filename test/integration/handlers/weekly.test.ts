@@ -71,6 +71,7 @@ interface ReportJson {
   apiRetries: Record<string, number>;
   errors: unknown[];
   warnings: Array<{ region: string; repositoryName: string; code: string; message: string }>;
+  recommendedPolicies?: { location?: string };
 }
 
 /**
@@ -212,10 +213,14 @@ describe('the weekly run (moto)', () => {
       expect(detail.change).toBeNull();
     });
 
-    it('writes report.{json,csv,md,html} and cost-groups.csv under reports/YYYY-MM-DD/', async () => {
+    it('writes report.{json,csv,md,html}, cost-groups.csv and advice.json under reports/YYYY-MM-DD/', async () => {
       const prefix = `reports/${date}/`;
       expect(await keysUnder(prefix)).toEqual(
-        [...['json', 'csv', 'md', 'html'].map((ext) => `${prefix}report.${ext}`), `${prefix}cost-groups.csv`].sort(),
+        [
+          ...['json', 'csv', 'md', 'html'].map((ext) => `${prefix}report.${ext}`),
+          `${prefix}cost-groups.csv`,
+          `${prefix}advice.json`,
+        ].sort(),
       );
       expect(await objectText(`${prefix}cost-groups.csv`)).toContain('name-prefix,team-a,1,');
       expect(detail.artifacts).toEqual({
@@ -225,8 +230,15 @@ describe('the weekly run (moto)', () => {
         costGroupsCsv: `${prefix}cost-groups.csv`,
         markdown: `${prefix}report.md`,
         html: `${prefix}report.html`,
+        advice: `${prefix}advice.json`,
       });
       const json = await reportOf(detail);
+      // The weekly report links the advice file it wrote next to it.
+      expect(json.recommendedPolicies?.location).toBe(`s3://${BUCKET}/${prefix}advice.json`);
+      expect(JSON.parse(await objectText(`${prefix}advice.json`))).toMatchObject({
+        format: 'ecr-janitor-advice/1',
+        totals: { repositories: 5 },
+      });
       expect(json.totals).toEqual(detail.totals);
       expect(json.repositories).toHaveLength(5);
       expect(await objectText(detail.artifacts.csv)).toContain('team-a/web-api');
@@ -336,7 +348,7 @@ describe('the weekly run (moto)', () => {
     it("keeps both weeks in the history and writes the new week's artifacts", async () => {
       const history = JSON.parse(await objectText('reports/history.json')) as { weeks: Array<{ date: string }> };
       expect(history.weeks.map((h) => h.date)).toEqual([first.generatedAt.slice(0, 10), secondDate]);
-      expect(await keysUnder(`reports/${secondDate}/`)).toHaveLength(5);
+      expect(await keysUnder(`reports/${secondDate}/`)).toHaveLength(6);
     });
 
     it('publishes the new report with its change', async () => {
