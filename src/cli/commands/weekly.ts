@@ -1,5 +1,5 @@
 import { S3Client } from '@aws-sdk/client-s3';
-import { DEFAULT_KEEP_PULLED_DAYS, DEFAULT_ROLLBACK_MARGIN } from '../../domain/advice';
+import { DEFAULT_KEEP_PULLED_DAYS, DEFAULT_ROLLBACK_MARGIN } from '../../domain/defaults';
 import { Command, Option } from 'commander';
 import { CallCounter } from '../../adapters/aws/call-counter';
 import { baseClientConfig, createTaggingClient } from '../../adapters/aws/clients';
