@@ -1,4 +1,5 @@
 import { ARCHIVE_MINIMUM_CHARGE_DAYS } from '../../domain/archive';
+import { recommendedPoliciesSection } from './html-advice';
 import { groupingLabel, groupingsOf } from '../../domain/cost-groups';
 import { TREND_WEEKS, costGroupChanges } from '../../domain/history';
 import type { AuditReport, RepositoryReport } from '../../domain/report';
@@ -833,6 +834,7 @@ export function renderHtml(report: AuditReport, options: HtmlOptions = {}): stri
     trendSection(history),
     costGroupsSection(report, options.previous),
     archiveSection(report),
+    recommendedPoliciesSection(report, h),
     `<section>`,
     `<h2>Repositories</h2>`,
     repositories.length === 0 ? '<p>No repositories audited.</p>' : repositoryTable(report, repositories),
