@@ -42,10 +42,11 @@ export interface JanitorConfig {
   /** Audit and report only; never write a policy. @default {@link DEFAULT_DRY_RUN} */
   dryRun: boolean;
   /**
-   * When set, untagged rules that expire images later than this many days after push are shortened
-   * to it (and it is the lint's limit for `UntaggedRetentionLong`). @default undefined (off; the lint uses `DEFAULT_LINT_MAX_UNTAGGED_DAYS`)
+   * The enforced maximum untagged age (parameter `maxUntaggedDays`): when set, untagged rules that
+   * expire images later than this many days after push are shortened to it (and it is the lint's
+   * limit for `UntaggedRetentionLong`). @default undefined (off; the lint uses `DEFAULT_LINT_MAX_UNTAGGED_DAYS`)
    */
-  maxUntaggedDays: number | undefined;
+  enforcedMaxUntaggedDays: number | undefined;
   /** Regions the scheduled audit covers. @default the deploy region */
   regions: string[];
   /** Repository-name globs never changed. @default [] */
@@ -389,15 +390,16 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>): J
       `invalid configuration:\n  - ACCOUNT_ID is not set: with parameter centralBucket (CENTRAL_BUCKET=${JSON.stringify(raw.centralBucket)}) the report's copy goes under accounts/<ACCOUNT_ID>/; the stack sets it to its AWS::AccountId`,
     );
   }
-  const { maxUntaggedDays, defaultDays } = result.data;
-  if (maxUntaggedDays !== undefined && maxUntaggedDays < defaultDays) {
+  const { maxUntaggedDays: enforcedMaxUntaggedDays, ...data } = result.data;
+  const { defaultDays } = data;
+  if (enforcedMaxUntaggedDays !== undefined && enforcedMaxUntaggedDays < defaultDays) {
     throw new ConfigError(
       `invalid configuration:\n  - parameter maxUntaggedDays (MAX_UNTAGGED_DAYS=${JSON.stringify(raw.maxUntaggedDays)}) must be at least defaultDays (${defaultDays}): the default rule itself would break it`,
     );
   }
   return {
-    ...result.data,
-    maxUntaggedDays,
+    ...data,
+    enforcedMaxUntaggedDays,
     reportBucket: result.data.reportBucket,
     auditRoleArn: result.data.auditRoleArn,
     archivePricePerGbMonth: result.data.archivePricePerGbMonth,

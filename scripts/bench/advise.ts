@@ -204,7 +204,7 @@ function main(): void {
       pricePerGbMonth: 0.1,
       optedOut: false,
       excluded: false,
-      maxUntaggedDays: 30,
+      lintMaxUntaggedDays: 30,
       archiveAfterDays: 90,
       keepPulledDays: 90,
       rollbackMargin: 3,

@@ -10,7 +10,7 @@ import { attachRateLimits, type RateLimits } from '../../src/adapters/aws/rate-l
 import { TaggingApiTagIndex } from '../../src/adapters/aws/tagging';
 import { MemoryEventPublisher, MemoryObjectStore } from '../../src/adapters/memory/memory-store';
 import { reportRenderer } from '../../src/adapters/render/report-renderer';
-import { policyStatusOf } from '../../src/domain/analysis';
+import { assessPolicy } from '../../src/domain/remediation';
 import type { AuditReport } from '../../src/domain/report';
 import { isOptedOut } from '../../src/domain/selection';
 import type { ObjectStore } from '../../src/ports/object-store';
@@ -56,7 +56,7 @@ function weekOf(registry: GeneratedRegistry, manifests: 'all' | 'new'): { minimu
   for (let i = 0; i < registry.size; i++) {
     const repository = registry.repositoryAt(i);
     if (repository.tags.length > 0) tagged++;
-    const { status, invalid } = policyStatusOf(repository.policy ?? null);
+    const { status, invalid } = assessPolicy(repository.policy ?? null, { days: 7 });
     if (status !== 'ok' && invalid === undefined && !isOptedOut(repository.tags, DEFAULT_OPT_OUT_TAG)) writes++;
     const count = registry.imageCountAt(i);
     const pushed = registry.newImageCountAt(i);

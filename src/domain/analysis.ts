@@ -1,21 +1,13 @@
 import { archivableBytesOf, isActive, withArchiveRule } from './archive';
-import { JanitorError } from './errors';
 import type { ImageGraph } from './graph';
 import { closeDoomed, naiveBytesOf, reclaimableBytesOf, storedBytesOf } from './graph';
 import type { AtRiskImage, InUseFailure } from './in-use';
 import { describeAtRisk, guardContextOf, inUseAtRisk, referrersAtRiskOf } from './in-use';
 import type { LifecyclePolicy } from './policy';
-import {
-  evaluatePolicy,
-  formatProblem,
-  lintPolicy,
-  parsePolicy,
-  policyExpiresUntaggedImages,
-  problemCount,
-  remediatedPolicy,
-  untaggedRetentionDays,
-} from './policy';
+import { evaluatePolicy, lintPolicy, untaggedRetentionDays } from './policy';
 import type { RepositoryState } from './registry';
+import type { PolicyAssessment } from './remediation';
+import { assessPolicy } from './remediation';
 import type { PolicyStatus, ReportWarningCode, RepositoryReport } from './report';
 import { monthlyUsd } from './report';
 import { DAY_MS } from './time';
@@ -38,12 +30,14 @@ export interface AnalysisOptions {
   /** The values of the cost-allocation tag keys, carried into the report row. @default {} */
   costAllocationTags?: Record<string, string>;
   /** The lint's limit: untagged images kept longer than this many days after push get a finding. @default 30 */
-  maxUntaggedDays: number;
+  lintMaxUntaggedDays: number;
   /**
    * When set, remediation shortens longer untagged age rules to this many days, and the effective
    * policy is counted with that change. @default undefined (off)
    */
-  enforceMaxUntaggedDays?: number;
+  enforcedMaxUntaggedDays?: number;
+  /** The repository's policy as already assessed with `days` and `enforcedMaxUntaggedDays` (a weekly shard hands it on to remediation). @default assessed here */
+  assessment?: PolicyAssessment;
   /** What is known of the images in use; absent when no in-use source was read (the guard then has nothing to say). */
   inUse?: AnalysisInUse;
 }
@@ -78,9 +72,6 @@ export interface Analysis {
   /** The in-use images at risk, for the report's list; `held` when the guard holds the write because of them. */
   atRisk?: Array<AtRiskImage & { policy: 'with-default-rule' | 'own'; held: boolean }>;
 }
-
-/** How many of an invalid policy's problems the warning spells out; the rest are counted. */
-const PROBLEMS_SHOWN = 3;
 
 /** `n` and the noun, singular or plural: `1 image`, `2 images`. */
 function counted(n: number, singular: string, plural = `${singular}s`): string {
@@ -137,22 +128,6 @@ export function sizeWarnings(graph: ImageGraph): AnalysisWarning[] {
   return warnings;
 }
 
-/** The repository's policy status: missing, present without untagged cleanup, or ok. */
-export function policyStatusOf(policyText: string | null): { status: PolicyStatus; policy?: LifecyclePolicy; invalid?: string } {
-  if (policyText === null) return { status: 'missing' };
-  const parsed = parsePolicy(policyText);
-  if (!parsed.ok) {
-    const n = problemCount(parsed);
-    const shown = parsed.problems.slice(0, PROBLEMS_SHOWN).map(formatProblem).join(' ');
-    const more = n > PROBLEMS_SHOWN ? ` (and ${n - PROBLEMS_SHOWN} more)` : '';
-    return {
-      status: 'no-untagged-rule',
-      invalid: `stored lifecycle policy is not valid (${n} problem${n === 1 ? '' : 's'}), so it was not evaluated: ${shown}${more}`,
-    };
-  }
-  return { status: policyExpiresUntaggedImages(parsed.policy) ? 'ok' : 'no-untagged-rule', policy: parsed.policy };
-}
-
 /** A repository's own policy and the janitor's effective one, as {@link effectivePolicyOf} decides them. */
 export interface EffectivePolicy {
   status: PolicyStatus;
@@ -164,31 +139,22 @@ export interface EffectivePolicy {
 }
 
 /**
- * The repository's own policy and its effective policy: its own when the janitor leaves it alone
- * (opted out, excluded, invalid) or it needs nothing, else the default rule merged in (and, with
- * `enforceMaxUntaggedDays`, a longer untagged age rule shortened). Warns about an invalid stored
- * policy always, but about a policy the janitor cannot change only when it would change it.
+ * The repository's own policy and its effective policy, read off its assessment: its own when the
+ * janitor leaves it alone (opted out, excluded, invalid) or it needs nothing, else the change the
+ * assessment found (the default rule merged in and, with an enforced maximum, a longer untagged age
+ * rule shortened). Warns about an invalid stored policy always, but about a policy the janitor
+ * cannot change only when it would change it.
  *
- * @example effectivePolicyOf(state.lifecyclePolicyText, { days: 7, optedOut: false, excluded: false }).effective
+ * @example effectivePolicyOf(assessPolicy(state.lifecyclePolicyText, { days: 7 }), { optedOut: false, excluded: false }).effective
  */
-export function effectivePolicyOf(
-  policyText: string | null,
-  options: Pick<AnalysisOptions, 'days' | 'optedOut' | 'excluded' | 'enforceMaxUntaggedDays'>,
-): EffectivePolicy {
-  const { status, policy: own, invalid } = policyStatusOf(policyText);
+export function effectivePolicyOf(assessment: PolicyAssessment, options: Pick<AnalysisOptions, 'optedOut' | 'excluded'>): EffectivePolicy {
+  const { status, policy: own, invalid, change } = assessment;
   const result: EffectivePolicy = { status, ...(own ? { own, effective: own } : {}) };
   if (invalid !== undefined) return { ...result, warning: { code: 'InvalidStoredPolicy', message: invalid } };
-  if (options.optedOut || options.excluded || (status === 'ok' && options.enforceMaxUntaggedDays === undefined)) return result;
-  try {
-    const settings = {
-      days: options.days,
-      ...(options.enforceMaxUntaggedDays === undefined ? {} : { maxUntaggedDays: options.enforceMaxUntaggedDays }),
-    };
-    return { ...result, effective: remediatedPolicy(policyText ?? undefined, settings).policy };
-  } catch (error) {
-    if (!(error instanceof JanitorError)) throw error;
-    return { ...result, warning: { code: 'PolicyNotMergeable', message: error.message } };
-  }
+  if (options.optedOut || options.excluded) return result;
+  if (change.kind === 'merge') return { ...result, effective: change.policy };
+  if (change.kind === 'unmergeable') return { ...result, warning: { code: 'PolicyNotMergeable', message: change.reason } };
+  return result;
 }
 
 /**
@@ -205,7 +171,13 @@ export function effectivePolicyOf(
  * one. In-use images that the repository's own policy removes get the warning `InUseImageExpiring`.
  */
 export function analyseRepository(state: RepositoryState, options: AnalysisOptions): Analysis {
-  const { status, own, effective: planned, warning } = effectivePolicyOf(state.lifecyclePolicyText, options);
+  const assessment =
+    options.assessment ??
+    assessPolicy(state.lifecyclePolicyText, {
+      days: options.days,
+      ...(options.enforcedMaxUntaggedDays === undefined ? {} : { enforcedMaxUntaggedDays: options.enforcedMaxUntaggedDays }),
+    });
+  const { status, own, effective: planned, warning } = effectivePolicyOf(assessment, options);
   const warnings: AnalysisWarning[] = warning === undefined ? [] : [warning];
   // What the janitor would write: its change to the repository's own policy, when it changes it.
   const merged = planned !== undefined && planned !== own ? planned : undefined;
@@ -321,7 +293,7 @@ export function analyseRepository(state: RepositoryState, options: AnalysisOptio
     archivableBytes,
     archiveRuleSuggestion,
     costAllocationTags: options.costAllocationTags ?? {},
-    findings: own ? lintPolicy(own, { images: state.images, maxUntaggedDays: options.maxUntaggedDays }) : [],
+    findings: own ? lintPolicy(own, { images: state.images, lintMaxUntaggedDays: options.lintMaxUntaggedDays }) : [],
     untaggedRetentionDays: own ? untaggedRetentionDays(own) : null,
     inUseImages: context.inUse.size,
     inUseAtRisk: inUseAtRiskCount,

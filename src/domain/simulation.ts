@@ -1,5 +1,6 @@
 import type { EffectivePolicy } from './analysis';
 import { effectivePolicyOf } from './analysis';
+import { assessPolicy } from './remediation';
 import type { LifecyclePolicy, LifecyclePreview } from './policy';
 import { evaluatePolicy } from './policy';
 import type { PolicyStatus } from './report';
@@ -65,7 +66,7 @@ export function previewSideBySide(
   state: RepositoryState,
   options: { now: number; days: number; optedOut: boolean; excluded: boolean },
 ): SideBySidePreview {
-  const decided = effectivePolicyOf(state.lifecyclePolicyText, options);
+  const decided = effectivePolicyOf(assessPolicy(state.lifecyclePolicyText, { days: options.days }), options);
   const changed = decided.effective !== undefined && decided.effective !== decided.own;
   const note = noteOf(decided, options);
   return {

@@ -96,8 +96,8 @@ const settingsSchema = z.object({
   days: z.number().int().positive(),
   /** The lint's limit (UntaggedRetentionLong). */
   lintMaxUntaggedDays: z.number().int().positive(),
-  /** When set, remediation shortens longer untagged rules to this many days. */
-  maxUntaggedDays: z.number().int().positive().optional(),
+  /** The enforced maximum untagged age: when set, remediation shortens longer untagged rules to this many days. */
+  enforcedMaxUntaggedDays: z.number().int().positive().optional(),
   pricePerGbMonth: z.number().nonnegative(),
   selection: z.object({ optOutTag: z.string().min(1), exclude: z.array(z.string()).readonly() }) satisfies z.ZodType<Selection>,
   costAllocationTagKeys: z.array(z.string()),

@@ -69,7 +69,7 @@ export function outOfScope(
  * @example remediateRepository(ports, ref, eventRemediationOptions(config, pacing), tags);
  */
 export function eventRemediationOptions(
-  config: Pick<JanitorConfig, 'defaultDays' | 'dryRun' | 'optOutTag' | 'exclude' | 'maxUntaggedDays'> &
+  config: Pick<JanitorConfig, 'defaultDays' | 'dryRun' | 'optOutTag' | 'exclude' | 'enforcedMaxUntaggedDays'> &
     Partial<Pick<JanitorConfig, 'guard' | 'guardHorizonDays'>>,
   pacing?: Partial<WritePacing>,
   inUse?: GuardOptions['inUse'],
@@ -83,7 +83,7 @@ export function eventRemediationOptions(
     apply: !config.dryRun,
     concurrency: 1,
     selection: config,
-    ...(config.maxUntaggedDays === undefined ? {} : { maxUntaggedDays: config.maxUntaggedDays }),
+    ...(config.enforcedMaxUntaggedDays === undefined ? {} : { enforcedMaxUntaggedDays: config.enforcedMaxUntaggedDays }),
     ...(pacing ? { pacing } : {}),
     ...(guard ? { guard } : {}),
   };

@@ -16,7 +16,7 @@ export type PolicyChangedResult = EventResult<RemediationAction>;
 
 /** What the handler needs: its settings and the ECR registry of a region. */
 export interface PolicyChangedDeps {
-  config: Pick<JanitorConfig, 'defaultDays' | 'dryRun' | 'optOutTag' | 'exclude' | 'regions' | 'janitorRoles' | 'maxUntaggedDays'> &
+  config: Pick<JanitorConfig, 'defaultDays' | 'dryRun' | 'optOutTag' | 'exclude' | 'regions' | 'janitorRoles' | 'enforcedMaxUntaggedDays'> &
     Partial<Pick<JanitorConfig, 'guard' | 'guardHorizonDays'>>;
   registry(region: string): RegistryReader & PolicyWriter;
   /** What is in use per region, for the in-use guard (cached per container). @default none: no guard */

@@ -13,7 +13,7 @@ export type CreatedResult = EventResult<RemediationAction>;
 
 /** What the handler needs: its settings and the ECR registry of a region. */
 export interface RepositoryCreatedDeps {
-  config: Pick<JanitorConfig, 'defaultDays' | 'dryRun' | 'optOutTag' | 'exclude' | 'regions' | 'maxUntaggedDays'>;
+  config: Pick<JanitorConfig, 'defaultDays' | 'dryRun' | 'optOutTag' | 'exclude' | 'regions' | 'enforcedMaxUntaggedDays'>;
   registry(region: string): RegistryReader & PolicyWriter;
   /** @default the write loop's defaults */
   pacing?: Partial<WritePacing>;

@@ -56,8 +56,8 @@ export function planDeps(config: WeeklyConfig): PlanDeps & { settings: (now: num
     settings: (now) => ({
       now,
       days: config.defaultDays,
-      lintMaxUntaggedDays: config.maxUntaggedDays ?? DEFAULT_LINT_MAX_UNTAGGED_DAYS,
-      ...(config.maxUntaggedDays === undefined ? {} : { maxUntaggedDays: config.maxUntaggedDays }),
+      lintMaxUntaggedDays: config.enforcedMaxUntaggedDays ?? DEFAULT_LINT_MAX_UNTAGGED_DAYS,
+      ...(config.enforcedMaxUntaggedDays === undefined ? {} : { enforcedMaxUntaggedDays: config.enforcedMaxUntaggedDays }),
       pricePerGbMonth: config.pricePerGbMonth,
       selection: { optOutTag: config.optOutTag, exclude: config.exclude },
       costAllocationTagKeys: config.costAllocationTagKeys,

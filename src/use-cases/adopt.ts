@@ -8,8 +8,10 @@ import type { ReportError } from '../domain/report';
 import { excludeMatcher, isOptedOut } from '../domain/selection';
 import type { PolicyWriter, RegistryReader } from '../ports/registry';
 import { toReportError } from './errors';
-import type { Decision, Judgement, RemediateOptions } from './remediate';
-import { guardOf, notesOf, pacingOf, writeLoop } from './remediate';
+import type { RemediateOptions } from './remediate';
+import { guardOf, notesOf, type Judge } from './remediation/guard';
+import { pacingOf } from './remediation/options';
+import { safeWrite, type Decision } from './remediation/safe-write';
 
 /** Settings of {@link adoptAdvice}: those of a remediation run, without the default rule's. */
 export type AdoptOptions = Pick<RemediateOptions, 'selection' | 'apply' | 'concurrency' | 'pacing' | 'signal' | 'guard'>;
@@ -58,11 +60,11 @@ async function adoptOne(
   if (current === recommended)
     return { ...head, outcome: 'compliant', before: current, message: 'the recommended policy is already in place' };
   if (current !== entry.currentPolicyText) return { ...head, outcome: 'skipped-changed', before: current, message: CHANGED_SINCE };
-  let judge: ((p: typeof policy) => Judgement) | undefined;
+  let judge: Judge | undefined;
   if (options.guard) judge = await guardOf(reader, ref, options.guard);
   const decide = (seen: string | null): Decision => {
     if (seen !== entry.currentPolicyText) return { done: { ...head, outcome: 'skipped-changed', before: seen, message: CHANGED_SINCE } };
-    const judgement = judge?.(policy);
+    const judgement = judge?.(policy, recommended);
     if (judgement?.hold) {
       return {
         done: {
@@ -83,7 +85,7 @@ async function adoptOne(
     const { outcome: _outcome, ...notes } = first.notes ?? {};
     return { ...head, outcome: 'planned', before: current, after: recommended, ...notes };
   }
-  return writeLoop({
+  return safeWrite({
     target: { reader, writer },
     ref,
     base: current,

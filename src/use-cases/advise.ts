@@ -17,8 +17,9 @@ export interface AdvisorSettings {
   now: number;
   days: number;
   /** The lint's limit on untagged retention. @default 30 */
-  maxUntaggedDays?: number;
-  enforceMaxUntaggedDays?: number;
+  lintMaxUntaggedDays?: number;
+  /** The enforced maximum untagged age, when remediation enforces one. @default undefined (off) */
+  enforcedMaxUntaggedDays?: number;
   pricePerGbMonth: number;
   archiveAfterDays?: number;
   archivePricePerGbMonth: number | null;
@@ -55,8 +56,8 @@ export function repositoryAdvisor(settings: AdvisorSettings): {
       excluded: excluded(state.repositoryName),
       archiveAfterDays: settings.archiveAfterDays ?? DEFAULT_ARCHIVE_AFTER_DAYS,
       costAllocationTags,
-      maxUntaggedDays: settings.maxUntaggedDays ?? DEFAULT_MAX_UNTAGGED_DAYS,
-      ...(settings.enforceMaxUntaggedDays === undefined ? {} : { enforceMaxUntaggedDays: settings.enforceMaxUntaggedDays }),
+      lintMaxUntaggedDays: settings.lintMaxUntaggedDays ?? DEFAULT_MAX_UNTAGGED_DAYS,
+      ...(settings.enforcedMaxUntaggedDays === undefined ? {} : { enforcedMaxUntaggedDays: settings.enforcedMaxUntaggedDays }),
       keepPulledDays: settings.keepPulledDays,
       rollbackMargin: settings.rollbackMargin,
       archivePricePerGbMonth: settings.archivePricePerGbMonth,
@@ -107,7 +108,7 @@ export function adviceFileOf(
       keepPulledDays: settings.keepPulledDays,
       rollbackMargin: settings.rollbackMargin,
       days: settings.days,
-      maxUntaggedDays: settings.maxUntaggedDays ?? DEFAULT_MAX_UNTAGGED_DAYS,
+      maxUntaggedDays: settings.lintMaxUntaggedDays ?? DEFAULT_MAX_UNTAGGED_DAYS,
       pricePerGbMonth: settings.pricePerGbMonth,
       archiveAfterDays: settings.archiveAfterDays ?? DEFAULT_ARCHIVE_AFTER_DAYS,
       archivePricePerGbMonth: settings.archivePricePerGbMonth,

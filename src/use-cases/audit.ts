@@ -3,6 +3,7 @@ import { analyseRepository } from '../domain/analysis';
 import { costAllocationTagsOf, costGroupsOf } from '../domain/cost-groups';
 import type { InUseCatalog } from '../domain/in-use';
 import type { RepositoryRef, RepositoryState } from '../domain/registry';
+import type { PolicyAssessment } from '../domain/remediation';
 import type {
   AuditReport,
   GuardSummary,
@@ -47,9 +48,9 @@ export interface AuditOptions {
   /** USD per GB-month of archive storage; without it no archive saving is priced. @default null */
   archivePricePerGbMonth?: number | null;
   /** The lint's limit: untagged images kept longer than this many days get an `UntaggedRetentionLong` finding. @default 30 */
-  maxUntaggedDays?: number;
+  lintMaxUntaggedDays?: number;
   /** When set, the effective policy counts remediation shortening longer untagged age rules to this many days. @default undefined (off) */
-  enforceMaxUntaggedDays?: number;
+  enforcedMaxUntaggedDays?: number;
   /** Repositories read at the same time, per run. @default 8 */
   concurrency: number;
   /** The time the report is generated, epoch milliseconds. */
@@ -213,8 +214,8 @@ export type AnalysisSettings = Pick<
   | 'selection'
   | 'costAllocationTagKeys'
   | 'archiveAfterDays'
-  | 'maxUntaggedDays'
-  | 'enforceMaxUntaggedDays'
+  | 'lintMaxUntaggedDays'
+  | 'enforcedMaxUntaggedDays'
 > & {
   /** Each region's catalog and how the guard runs; absent: no in-use figures. */
   inUse?: Pick<AuditInUse, 'catalogs' | 'mode' | 'horizonDays'>;
@@ -236,7 +237,7 @@ export interface ReportParts {
  * @example const analyser = repositoryAnalyser(settings); analyser.visit(state); analyser.parts.repositories
  */
 export function repositoryAnalyser(settings: AnalysisSettings): {
-  visit: (state: RepositoryState) => void;
+  visit: (state: RepositoryState, assessment?: PolicyAssessment) => void;
   parts: Pick<ReportParts, 'repositories' | 'warnings' | 'inUseAtRiskImages'>;
 } {
   const parts = { repositories: [] as RepositoryReport[], warnings: [] as ReportWarning[], inUseAtRiskImages: [] as InUseAtRiskImage[] };
@@ -244,7 +245,7 @@ export function repositoryAnalyser(settings: AnalysisSettings): {
   const inUse = settings.inUse;
   const tagKeys = [...(settings.costAllocationTagKeys ?? [])];
   const archiveAfterDays = settings.archiveAfterDays ?? DEFAULT_ARCHIVE_AFTER_DAYS;
-  const visit = (state: RepositoryState): void => {
+  const visit = (state: RepositoryState, assessment?: PolicyAssessment): void => {
     const catalog = inUse?.catalogs.get(state.region);
     const analysis = analyseRepository(state, {
       now: settings.now,
@@ -254,8 +255,9 @@ export function repositoryAnalyser(settings: AnalysisSettings): {
       excluded: excluded(state.repositoryName),
       archiveAfterDays,
       costAllocationTags: costAllocationTagsOf(state.tags, tagKeys),
-      maxUntaggedDays: settings.maxUntaggedDays ?? DEFAULT_LINT_MAX_UNTAGGED_DAYS,
-      enforceMaxUntaggedDays: settings.enforceMaxUntaggedDays,
+      lintMaxUntaggedDays: settings.lintMaxUntaggedDays ?? DEFAULT_LINT_MAX_UNTAGGED_DAYS,
+      enforcedMaxUntaggedDays: settings.enforcedMaxUntaggedDays,
+      ...(assessment === undefined ? {} : { assessment }),
       ...(inUse === undefined
         ? {}
         : {

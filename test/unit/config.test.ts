@@ -20,7 +20,7 @@ describe('loadConfig', () => {
       expect(loadConfig(LAMBDA_ENV)).toEqual({
         defaultDays: 7,
         dryRun: false,
-        maxUntaggedDays: undefined,
+        enforcedMaxUntaggedDays: undefined,
         regions: ['eu-west-1'],
         exclude: [],
         optOutTag: 'ecr-janitor:opt-out',
@@ -71,7 +71,7 @@ describe('loadConfig', () => {
         guardHorizonDays: 7,
       });
       expect(config.auditRoleArn).toBeUndefined();
-      expect(config.maxUntaggedDays).toBeUndefined();
+      expect(config.enforcedMaxUntaggedDays).toBeUndefined();
       expect(config.inUseListS3Uri).toBeUndefined();
       expect(config.centralBucket).toBeUndefined();
     });
@@ -108,7 +108,7 @@ describe('loadConfig', () => {
       expect(config).toEqual({
         defaultDays: 14,
         dryRun: true,
-        maxUntaggedDays: 30,
+        enforcedMaxUntaggedDays: 30,
         regions: ['us-east-1', 'eu-central-1'],
         exclude: ['team-a/*', 'sandbox/**'],
         optOutTag: 'keep-forever',

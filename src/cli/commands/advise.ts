@@ -98,7 +98,7 @@ export function adviseCommand(ctx: CliContext): Command {
           now: opts.now ?? judgedAt(sources, () => ctx.now()),
           generatedAt: ctx.now(),
           days: opts.days,
-          maxUntaggedDays: opts.maxUntaggedDays,
+          lintMaxUntaggedDays: opts.maxUntaggedDays,
           pricePerGbMonth: opts.pricePerGbMonth,
           archiveAfterDays: opts.archiveAfterDays,
           archivePricePerGbMonth: opts.archivePricePerGbMonth ?? null,

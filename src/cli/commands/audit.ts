@@ -79,7 +79,7 @@ export function auditCommand(ctx: CliContext): Command {
           now: opts.now ?? judgedAt(sources, () => ctx.now()),
           generatedAt: ctx.now(),
           days: opts.days,
-          maxUntaggedDays: opts.maxUntaggedDays,
+          lintMaxUntaggedDays: opts.maxUntaggedDays,
           pricePerGbMonth: opts.pricePerGbMonth,
           selection: { optOutTag: opts.optOutTag, exclude: opts.exclude },
           concurrency: opts.concurrency,

@@ -31,7 +31,7 @@ export function lintPolicyCommand(ctx: CliContext): Command {
       checkOneStdin(file, opts.images);
       const { policy, name } = await readValidPolicy(file, ctx);
       const images = opts.images === undefined ? undefined : await readImages(opts.images, ctx);
-      const findings = lintPolicy(policy, { maxUntaggedDays: opts.maxUntaggedDays, ...(images ? { images } : {}) });
+      const findings = lintPolicy(policy, { lintMaxUntaggedDays: opts.maxUntaggedDays, ...(images ? { images } : {}) });
       const warnings = findings.filter(isWarningOrWorse).length;
       if (opts.format === 'json') ctx.out(JSON.stringify({ findings }, null, 2));
       else if (findings.length === 0) ctx.out(`${name}: no findings (${plural(policy.rules.length, 'rule')})`);

@@ -29,7 +29,7 @@ export function mergePolicyCommand(ctx: CliContext): Command {
     .action(async (opts: { policy?: string; days: number; maxUntaggedDays?: number; compact: boolean }) => {
       checkMaxUntaggedDays(opts.maxUntaggedDays, opts.days);
       const existing = opts.policy === undefined ? undefined : (await readPolicyInput(opts.policy, ctx)).text;
-      const result = remediatedPolicy(existing, { days: opts.days, maxUntaggedDays: opts.maxUntaggedDays });
+      const result = remediatedPolicy(existing, { days: opts.days, enforcedMaxUntaggedDays: opts.maxUntaggedDays });
       // The first form that fits ECR's limit with the newline that ends the output: indented (or the
       // policy as given when unchanged), else compact.
       const compact = JSON.stringify(result.policy);

@@ -80,7 +80,7 @@ export function remediateCommand(ctx: CliContext): Command {
       const progress = progressOf(ctx, opts);
       const result = await remediate(sources.registries, {
         days: opts.days,
-        maxUntaggedDays: opts.maxUntaggedDays,
+        enforcedMaxUntaggedDays: opts.maxUntaggedDays,
         apply: opts.apply,
         concurrency: opts.concurrency,
         selection: { optOutTag: opts.optOutTag, exclude: opts.exclude },

@@ -103,7 +103,7 @@ export function weeklyCommand(ctx: CliContext): Command {
             now: ctx.now(),
             days: opts.days,
             lintMaxUntaggedDays: opts.maxUntaggedDays ?? DEFAULT_LINT_MAX_UNTAGGED_DAYS,
-            ...(opts.maxUntaggedDays === undefined ? {} : { maxUntaggedDays: opts.maxUntaggedDays }),
+            ...(opts.maxUntaggedDays === undefined ? {} : { enforcedMaxUntaggedDays: opts.maxUntaggedDays }),
             pricePerGbMonth: opts.pricePerGbMonth,
             selection: { optOutTag: opts.optOutTag, exclude: opts.exclude },
             costAllocationTagKeys: opts.groupByTag,

@@ -1,5 +1,6 @@
 import type { AnalysisOptions } from '../analysis';
-import { analyseRepository, policyStatusOf } from '../analysis';
+import { analyseRepository } from '../analysis';
+import { assessPolicy } from '../remediation';
 import { archivableBytesOf, isActive, ARCHIVE_MINIMUM_CHARGE_DAYS } from '../archive';
 import { DEFAULT_ARCHIVE_AFTER_DAYS, MAX_ARCHIVE_AFTER_DAYS } from '../defaults';
 import type { ImageGraph } from '../graph';
@@ -292,7 +293,7 @@ export function adviseRepository(state: RepositoryState, options: AdviceOptions)
     referrersOfKept: emptyCheck(),
     fixedNames: emptyCheck(),
   };
-  const stored = policyStatusOf(state.lifecyclePolicyText);
+  const stored = assessPolicy(state.lifecyclePolicyText, { days: options.days });
   if (stored.invalid !== undefined) return withheld(state, `${stored.invalid}; fix it first (ecr-janitor validate-policy)`, checks);
   const unknown = options.inUse?.unknown ?? [];
   if (unknown.length > 0) {
@@ -349,7 +350,7 @@ export function adviseRepository(state: RepositoryState, options: AdviceOptions)
     return undefined;
   };
 
-  const untaggedCap = Math.min(options.maxUntaggedDays, options.enforceMaxUntaggedDays ?? Infinity);
+  const untaggedCap = Math.min(options.lintMaxUntaggedDays, options.enforcedMaxUntaggedDays ?? Infinity);
   const teamRules = [...(stored.policy?.rules ?? [])].sort((a, b) => a.rulePriority - b.rulePriority);
   let sources: Source[] = teamRules
     .filter((rule) => !(rule.description ?? '').endsWith(ADVISED_MARK))
@@ -490,7 +491,9 @@ export function adviseRepository(state: RepositoryState, options: AdviceOptions)
       );
       continue;
     }
-    const findings = lintPolicy(policy, { images, maxUntaggedDays: options.maxUntaggedDays }).filter((f) => f.severity === 'warning');
+    const findings = lintPolicy(policy, { images, lintMaxUntaggedDays: options.lintMaxUntaggedDays }).filter(
+      (f) => f.severity === 'warning',
+    );
     let changed = false;
     for (const finding of findings) {
       const source = finding.rulePriority === undefined ? undefined : sourceAt(finding.rulePriority);
@@ -607,7 +610,7 @@ export function adviseRepository(state: RepositoryState, options: AdviceOptions)
   const text = JSON.stringify(policy);
   const parsed = parsePolicy(text);
   checks.validation = { passed: parsed.ok, problems: parsed.ok ? [] : parsed.problems.map(formatProblem) };
-  const findings: PolicyFinding[] = parsed.ok ? lintPolicy(policy, { images, maxUntaggedDays: options.maxUntaggedDays }) : [];
+  const findings: PolicyFinding[] = parsed.ok ? lintPolicy(policy, { images, lintMaxUntaggedDays: options.lintMaxUntaggedDays }) : [];
   checks.lint = {
     passed: parsed.ok && !findings.some((f) => f.severity === 'warning'),
     findings: findings.map((f) => `${f.code} (${f.severity}): ${f.message}`),

@@ -37,7 +37,7 @@ export interface LintOptions {
   /** The repository's images (status ANY); without them, findings that need images are not looked for. */
   images?: readonly ImageDetail[];
   /** Untagged images kept longer than this (days after push) get `UntaggedRetentionLong`. @default 30 */
-  maxUntaggedDays: number;
+  lintMaxUntaggedDays: number;
 }
 
 /** A count rule that keeps more untagged images than this gets `UntaggedRetentionLong`. */
@@ -295,7 +295,7 @@ function archiveNeverExpires(sorted: readonly LifecycleRule[]): PolicyFinding | 
  * could be wrong (a rule is called shadowed only when that follows from the rules alone).
  * `RuleMatchesNothing` and the counts in `TagPrefixListRequiresAll` need `images`.
  *
- * @example lintPolicy(policy, { images, maxUntaggedDays: 30 }).filter(isWarningOrWorse)
+ * @example lintPolicy(policy, { images, lintMaxUntaggedDays: 30 }).filter(isWarningOrWorse)
  */
 export function lintPolicy(policy: LifecyclePolicy, options: LintOptions): PolicyFinding[] {
   const sorted = [...policy.rules].sort((a, b) => a.rulePriority - b.rulePriority);
@@ -306,7 +306,7 @@ export function lintPolicy(policy: LifecyclePolicy, options: LintOptions): Polic
     const nothing = options.images ? ruleMatchesNothing(rule, options.images) : undefined;
     if (nothing) findings.push(nothing);
   }
-  const retention = untaggedRetentionLong(policy, options.maxUntaggedDays);
+  const retention = untaggedRetentionLong(policy, options.lintMaxUntaggedDays);
   if (retention) findings.push(retention);
   for (const finding of shadowedRules(sorted)) findings.push(finding);
   const archive = archiveNeverExpires(sorted);

@@ -1,5 +1,5 @@
 import { MergeError } from '../errors';
-import { parsePolicy, problemLines } from './validate';
+import { parsePolicy, problemLines, type PolicyParseResult } from './validate';
 import type { LifecyclePolicy, LifecycleRule } from './types';
 import { POLICY_LIMITS, policyExpiresUntaggedImages, storageClassOf } from './types';
 import { DEFAULT_UNTAGGED_DAYS } from '../defaults';
@@ -66,39 +66,59 @@ export function mergeDefaultRule(
   days: number = DEFAULT_UNTAGGED_DAYS,
   options: MergeOptions = {},
 ): MergeResult {
+  return mergeDefaultRuleInto(
+    existingText === undefined ? undefined : { text: existingText, parsed: parsePolicy(existingText) },
+    days,
+    options,
+  );
+}
+
+/**
+ * {@link mergeDefaultRule} into a policy already parsed, so a caller that holds the parse (a
+ * repository's assessment) does not parse the same text again.
+ *
+ * @param existing the repository's policy text with its parse, or undefined when it has none
+ * @throws MergeError when the existing policy is invalid or the rule cannot fit
+ * @example mergeDefaultRuleInto({ text, parsed: parsePolicy(text) }, 7).changed
+ */
+export function mergeDefaultRuleInto(
+  existing: { text: string; parsed: PolicyParseResult } | undefined,
+  days: number = DEFAULT_UNTAGGED_DAYS,
+  options: MergeOptions = {},
+): MergeResult {
   const rule = (priority: number): LifecycleRule => defaultUntaggedRule(days, priority, options.basedOnReadAt);
-  if (existingText === undefined) {
+  if (existing === undefined) {
     const policy: LifecyclePolicy = { rules: [rule(1)] };
     return { policy, text: JSON.stringify(policy), changed: true, renumbered: false };
   }
-  const parsed = parsePolicy(existingText);
+  const { parsed, text: existingText } = existing;
   if (!parsed.ok) {
     throw new MergeError(
       `the existing lifecycle policy is not valid, so the default rule cannot be merged into it:\n  - ${problemLines(parsed).join('\n  - ')}`,
     );
   }
-  const existing = parsed.policy;
-  if (policyExpiresUntaggedImages(existing)) return { policy: existing, text: existingText, changed: false, renumbered: false };
+  const current = parsed.policy;
+  if (policyExpiresUntaggedImages(current)) return { policy: current, text: existingText, changed: false, renumbered: false };
 
-  const conflicting = existing.rules.find((r) => storageClassOf(r) === 'standard' && r.selection.tagStatus === 'untagged');
+  const conflicting = current.rules.find((r) => storageClassOf(r) === 'standard' && r.selection.tagStatus === 'untagged');
   if (conflicting) {
     throw new MergeError(
       `rule ${conflicting.rulePriority} already selects untagged standard images (action "${conflicting.action.type}") and ECR allows one such rule, so the expire rule cannot be added; change that rule's action to "expire" or remove it`,
     );
   }
-  if (existing.rules.length >= POLICY_LIMITS.maxRules) {
+  if (current.rules.length >= POLICY_LIMITS.maxRules) {
     throw new MergeError(
-      `the policy already has ${existing.rules.length} rules, the most ECR allows; remove a rule to make room for the untagged-image rule`,
+      `the policy already has ${current.rules.length} rules, the most ECR allows; remove a rule to make room for the untagged-image rule`,
     );
   }
 
-  const sorted = [...existing.rules].sort((a, b) => a.rulePriority - b.rulePriority);
+  const sorted = [...current.rules].sort((a, b) => a.rulePriority - b.rulePriority);
   const anyRule = sorted.find((r) => storageClassOf(r) === 'standard' && r.selection.tagStatus === 'any');
   let rules: LifecycleRule[];
   let renumbered = false;
   const top = sorted[sorted.length - 1]?.rulePriority ?? 0;
   if (!anyRule && top < POLICY_LIMITS.maxInteger) {
-    rules = [...existing.rules, rule(top + 1)];
+    rules = [...current.rules, rule(top + 1)];
   } else if (!anyRule) {
     // The highest priority is ECR's largest integer: the rule goes last, every priority renumbered in order.
     renumbered = true;
@@ -119,7 +139,7 @@ export function mergeDefaultRule(
       }
     }
     if (free < anyRule.rulePriority) {
-      rules = [...existing.rules, rule(free)];
+      rules = [...current.rules, rule(free)];
     } else {
       renumbered = true;
       const inserted = [...below, rule(0), ...sorted.slice(below.length)];

@@ -1,8 +1,8 @@
 import { MergeError } from '../errors';
-import { janitorRuleDescription, mergeDefaultRule, type MergeResult } from './merge';
+import { janitorRuleDescription, mergeDefaultRuleInto, type MergeResult } from './merge';
 import type { LifecyclePolicy, LifecycleRule } from './types';
 import { POLICY_LIMITS, storageClassOf } from './types';
-import { parsePolicy, problemLines } from './validate';
+import { parsePolicy, problemLines, type PolicyParseResult } from './validate';
 
 /**
  * The rule that decides what becomes of untagged images of the standard class: the first rule, by
@@ -111,40 +111,53 @@ export interface RemediatedPolicy extends MergeResult {
   note?: string;
 }
 
-/** Settings of {@link remediatedPolicy}. */
+/** Settings of {@link remediatedPolicy}: the rule remediation enforces. */
 export interface RemediationSettings {
   /** Age in days of the default untagged-image rule. */
   days: number;
-  /** When set, an untagged rule that waits longer is shortened to this many days. @default undefined (off) */
-  maxUntaggedDays?: number;
+  /**
+   * The enforced maximum untagged age: when set, an untagged rule that waits longer is shortened to
+   * this many days. (Not the lint's limit, which only reports.) @default undefined (off)
+   */
+  enforcedMaxUntaggedDays?: number;
   /** The read time recorded in the janitor's rule when the result is about to be written (see mergeDefaultRule). */
   basedOnReadAt?: number;
 }
 
 /**
  * What the janitor makes of a repository's policy: the default rule merged in when untagged images
- * are never expired, then, with `maxUntaggedDays`, a longer untagged age rule shortened.
+ * are never expired, then, with `enforcedMaxUntaggedDays`, a longer untagged age rule shortened.
  *
  * @throws MergeError when the policy is invalid or cannot take the change
- * @example remediatedPolicy(text, { days: 7, maxUntaggedDays: 30 }).changed
+ * @example remediatedPolicy(text, { days: 7, enforcedMaxUntaggedDays: 30 }).changed
  */
 export function remediatedPolicy(existingText: string | undefined, settings: RemediationSettings): RemediatedPolicy {
-  const { days, maxUntaggedDays } = settings;
-  if (
-    maxUntaggedDays !== undefined &&
-    (!Number.isInteger(maxUntaggedDays) || maxUntaggedDays < days || maxUntaggedDays > POLICY_LIMITS.maxInteger)
-  ) {
+  return remediatedPolicyOf(existingText === undefined ? undefined : { text: existingText, parsed: parsePolicy(existingText) }, settings);
+}
+
+/**
+ * {@link remediatedPolicy} of a policy already parsed (a repository's assessment holds the parse).
+ *
+ * @throws MergeError when the policy is invalid or cannot take the change
+ * @example remediatedPolicyOf({ text, parsed: parsePolicy(text) }, { days: 7, basedOnReadAt: readAt }).text
+ */
+export function remediatedPolicyOf(
+  existing: { text: string; parsed: PolicyParseResult } | undefined,
+  settings: RemediationSettings,
+): RemediatedPolicy {
+  const { days, enforcedMaxUntaggedDays: maxDays } = settings;
+  if (maxDays !== undefined && (!Number.isInteger(maxDays) || maxDays < days || maxDays > POLICY_LIMITS.maxInteger)) {
     throw new MergeError(
-      `the maximum untagged age must be a whole number of days from ${days} (the default rule's age) to ${POLICY_LIMITS.maxInteger}, got ${maxUntaggedDays}`,
+      `the maximum untagged age must be a whole number of days from ${days} (the default rule's age) to ${POLICY_LIMITS.maxInteger}, got ${maxDays}`,
     );
   }
-  const merged = mergeDefaultRule(
-    existingText,
+  const merged = mergeDefaultRuleInto(
+    existing,
     days,
     settings.basedOnReadAt === undefined ? {} : { basedOnReadAt: settings.basedOnReadAt },
   );
-  if (maxUntaggedDays === undefined) return merged;
-  const result = shortenUntaggedRetention(merged.policy, merged.text, maxUntaggedDays);
+  if (maxDays === undefined) return merged;
+  const result = shortenUntaggedRetention(merged.policy, merged.text, maxDays);
   return {
     policy: result.policy,
     text: result.text,

@@ -220,7 +220,7 @@ function adviceOf(
   if (settings.advice === undefined || advised === undefined) return undefined;
   const file = adviceFileOf(
     advised.map((a) => a.advice),
-    { ...settings, ...settings.advice, maxUntaggedDays: settings.lintMaxUntaggedDays, generatedAt },
+    { ...settings, ...settings.advice, generatedAt },
     report.errors.filter((e) => e.repositoryName !== undefined),
   );
   return { file, section: recommendedPoliciesOf(advised) };

@@ -3,6 +3,7 @@ import { InvalidInputError } from '../../domain/errors';
 import { InUseCatalog } from '../../domain/in-use';
 import { decodeManifestCache, encodeManifestCache, nextManifestCache, type ManifestIndex } from '../../domain/manifest-cache';
 import type { RepositoryRef, RepositoryState } from '../../domain/registry';
+import { assessPolicy } from '../../domain/remediation';
 import type { ReportError, ReportWarning } from '../../domain/report';
 import {
   SHARD_FORMAT,
@@ -161,8 +162,6 @@ export async function auditShard(deps: ShardDeps, runId: string, batch: unknown,
   const guard = settings.guard;
   const analyser = repositoryAnalyser({
     ...settings,
-    maxUntaggedDays: settings.lintMaxUntaggedDays,
-    enforceMaxUntaggedDays: settings.maxUntaggedDays,
     ...(guard === undefined || catalog === undefined
       ? {}
       : { inUse: { catalogs: new Map(plan.regions.map((r) => [r, catalog])), mode: guard.mode, horizonDays: guard.horizonDays } }),
@@ -173,8 +172,6 @@ export async function auditShard(deps: ShardDeps, runId: string, batch: unknown,
       : repositoryAdvisor({
           ...settings,
           ...settings.advice,
-          maxUntaggedDays: settings.lintMaxUntaggedDays,
-          ...(settings.maxUntaggedDays === undefined ? {} : { enforceMaxUntaggedDays: settings.maxUntaggedDays }),
           ...(guard === undefined || catalog === undefined
             ? {}
             : { inUse: { catalogs: new Map(plan.regions.map((r) => [r, catalog])), mode: guard.mode, horizonDays: guard.horizonDays } }),
@@ -193,7 +190,11 @@ export async function auditShard(deps: ShardDeps, runId: string, batch: unknown,
   const tagsOf = new Map(items.map((item) => [itemId(item), item.tags]));
   const audited: AuditedRepository[] = [];
   const unread: RepositoryRef[] = [];
-  const keep = { days: settings.days, ...(settings.maxUntaggedDays === undefined ? {} : { maxUntaggedDays: settings.maxUntaggedDays }) };
+  // The rule of the run: each repository's policy is assessed with it once, for its report row and its remediation.
+  const rule = {
+    days: settings.days,
+    ...(settings.enforcedMaxUntaggedDays === undefined ? {} : { enforcedMaxUntaggedDays: settings.enforcedMaxUntaggedDays }),
+  };
   const { notReached } = await scanRegistries(
     registries.map((r) => r.reader),
     {
@@ -201,7 +202,8 @@ export async function auditShard(deps: ShardDeps, runId: string, batch: unknown,
       refsOf: async (reader) => (byRegion.get(reader.region) ?? []).map(({ tags: _tags, ...ref }) => ref),
       read: (reader, ref) => read(reader, ref, tagsOf.get(itemId(ref))),
       visit: (state) => {
-        analyser.visit(state);
+        const assessment = assessPolicy(state.lifecyclePolicyText, rule);
+        analyser.visit(state, assessment);
         // Advice judges the state as read, before this run's remediation writes anything.
         try {
           advisor?.visit(state);
@@ -214,7 +216,7 @@ export async function auditShard(deps: ShardDeps, runId: string, batch: unknown,
             message: `no advice: ${code}: ${message}`,
           });
         }
-        audited.push(auditedRepositoryOf(state, { keepImagesFor: settings.selection, settings: keep }));
+        audited.push(auditedRepositoryOf(state, { keepImagesFor: settings.selection, assessment }));
       },
       errors,
       onFailed: (ref) => unread.push(ref),
@@ -234,11 +236,10 @@ export async function auditShard(deps: ShardDeps, runId: string, batch: unknown,
     registries.map((r) => ({ reader: r.reader, ...(r.writer ? { writer: r.writer } : {}) })),
     audited,
     {
-      days: settings.days,
       apply: settings.apply,
       concurrency: options.concurrency,
       selection: settings.selection,
-      ...(settings.maxUntaggedDays === undefined ? {} : { maxUntaggedDays: settings.maxUntaggedDays }),
+      ...rule,
       ...(guardOptions ? { guard: guardOptions } : {}),
       ...(options.pacing ? { pacing: options.pacing } : {}),
       ...(options.remediationSignal ? { signal: options.remediationSignal } : {}),

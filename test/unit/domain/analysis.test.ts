@@ -1,5 +1,5 @@
 import type { AnalysisOptions } from '../../../src/domain/analysis';
-import { analyseRepository, policyStatusOf, sizeWarnings } from '../../../src/domain/analysis';
+import { analyseRepository, sizeWarnings } from '../../../src/domain/analysis';
 import { buildImageGraph } from '../../../src/domain/graph';
 import type { ImageDetail } from '../../../src/domain/image';
 import { GIB } from '../../../src/domain/report';
@@ -24,7 +24,7 @@ function app(name: string, ownBytes = 10_000) {
 }
 
 function options(overrides: Partial<AnalysisOptions> = {}): AnalysisOptions {
-  return { now: NOW, days: 7, pricePerGbMonth: 0.1, optedOut: false, excluded: false, maxUntaggedDays: 30, ...overrides };
+  return { now: NOW, days: 7, pricePerGbMonth: 0.1, optedOut: false, excluded: false, lintMaxUntaggedDays: 30, ...overrides };
 }
 
 // A repository with two releases, an old orphan, a young orphan, and a 10-day-old orphan.
@@ -42,42 +42,6 @@ const mixed = (): ImageDetail[] => [
 ];
 
 describe('analysis', () => {
-  describe('policyStatusOf', () => {
-    it.each([
-      { name: 'no policy', text: null, status: 'missing' },
-      { name: 'a tagged-only policy', text: TAGGED_ONLY, status: 'no-untagged-rule' },
-      { name: 'a policy that archives untagged images', text: policyText(archiveUntagged(1, 30)), status: 'no-untagged-rule' },
-      { name: 'a policy expiring untagged images', text: UNTAGGED_30_DAYS, status: 'ok' },
-      {
-        name: 'a policy whose any rule expires',
-        text: policyText({
-          rulePriority: 1,
-          description: 'keep the newest 100 images of any kind',
-          selection: { tagStatus: 'any', countType: 'imageCountMoreThan', countNumber: 100 },
-          action: { type: 'expire' },
-        }),
-        status: 'ok',
-      },
-    ] as const)('returns $status for $name', ({ text, status }) => {
-      // Act
-      const result = policyStatusOf(text);
-
-      // Assert
-      expect(result.status).toBe(status);
-      expect(result.invalid).toBeUndefined();
-    });
-
-    it('reports an invalid stored policy as no-untagged-rule with the reason', () => {
-      // Act
-      const result = policyStatusOf(INVALID_POLICY);
-
-      // Assert
-      expect(result.status).toBe('no-untagged-rule');
-      expect(result.policy).toBeUndefined();
-      expect(result.invalid).toMatch(/not valid/);
-    });
-  });
-
   describe('analyseRepository', () => {
     it('dooms untagged orphans older than the default rule when the repository has no policy', () => {
       // Act
@@ -678,8 +642,8 @@ describe('analysis', () => {
 
     it('uses the maxUntaggedDays it is given as the limit', () => {
       // Act
-      const strict = analyseRepository(repositoryState([], UNTAGGED_30_DAYS), options({ maxUntaggedDays: 14 })).report;
-      const lenient = analyseRepository(repositoryState([], UNTAGGED_30_DAYS), options({ maxUntaggedDays: 30 })).report;
+      const strict = analyseRepository(repositoryState([], UNTAGGED_30_DAYS), options({ lintMaxUntaggedDays: 14 })).report;
+      const lenient = analyseRepository(repositoryState([], UNTAGGED_30_DAYS), options({ lintMaxUntaggedDays: 30 })).report;
 
       // Assert
       expect(strict.findings.map((f) => f.code)).toEqual(['UntaggedRetentionLong']);
@@ -716,8 +680,8 @@ describe('analysis', () => {
 
       // Act
       const off = analyseRepository(repositoryState(images, text), options()).report;
-      const on = analyseRepository(repositoryState(images, text), options({ enforceMaxUntaggedDays: 30 })).report;
-      const optedOut = analyseRepository(repositoryState(images, text), options({ enforceMaxUntaggedDays: 30, optedOut: true })).report;
+      const on = analyseRepository(repositoryState(images, text), options({ enforcedMaxUntaggedDays: 30 })).report;
+      const optedOut = analyseRepository(repositoryState(images, text), options({ enforcedMaxUntaggedDays: 30, optedOut: true })).report;
 
       // Assert
       expect(off.reclaimableBytes).toBe(0);

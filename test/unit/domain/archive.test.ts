@@ -19,7 +19,7 @@ function app(name: string, ownBytes = 10_000) {
 }
 
 function options(overrides: Partial<AnalysisOptions> = {}): AnalysisOptions {
-  return { now: NOW, days: 7, pricePerGbMonth: 0.1, optedOut: false, excluded: false, maxUntaggedDays: 30, ...overrides };
+  return { now: NOW, days: 7, pricePerGbMonth: 0.1, optedOut: false, excluded: false, lintMaxUntaggedDays: 30, ...overrides };
 }
 
 /** A tagged release pushed `pushedDaysAgo` days ago and last pulled `pulledDaysAgo` days ago (never when undefined). */

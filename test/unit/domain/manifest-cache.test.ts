@@ -58,7 +58,7 @@ describe('manifest cache', () => {
       expect(loaded.ignored).toBeUndefined();
       expect(loaded.manifests.size).toBe(4);
       for (const image of read) expect(loaded.manifests.get(image.imageDigest)).toEqual(manifestOf(image));
-      const options = { now: NOW, days: 7, pricePerGbMonth: 0.1, optedOut: false, excluded: false, maxUntaggedDays: 30 };
+      const options = { now: NOW, days: 7, pricePerGbMonth: 0.1, optedOut: false, excluded: false, lintMaxUntaggedDays: 30 };
       expect(analyseRepository(state(fromCache), options).report).toEqual(analyseRepository(state(read), options).report);
     });
 

@@ -13,7 +13,7 @@ const plan: WeeklyPlan = {
     now: Date.parse('2026-06-01T06:00:00.000Z'),
     days: 7,
     lintMaxUntaggedDays: 30,
-    maxUntaggedDays: 30,
+    enforcedMaxUntaggedDays: 30,
     pricePerGbMonth: 0.1,
     selection: { optOutTag: 'ecr-janitor:opt-out', exclude: ['sandbox/*'] },
     costAllocationTagKeys: ['team'],

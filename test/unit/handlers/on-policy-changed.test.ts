@@ -52,7 +52,7 @@ function handlerOver(registry: FakeRegistry, config: Partial<PolicyChangedDeps['
       exclude: [],
       regions: ['us-east-1'],
       janitorRoles: [],
-      maxUntaggedDays: undefined,
+      enforcedMaxUntaggedDays: undefined,
       ...config,
     },
     registry: (region) => {

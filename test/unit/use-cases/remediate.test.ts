@@ -220,8 +220,8 @@ describe('remediate', () => {
         const registries = [{ reader: registry, writer: registry }];
 
         // Act
-        const first = await remediate(registries, options({ apply: true, maxUntaggedDays: 30 }));
-        const second = await remediate(registries, options({ apply: true, maxUntaggedDays: 30 }));
+        const first = await remediate(registries, options({ apply: true, enforcedMaxUntaggedDays: 30 }));
+        const second = await remediate(registries, options({ apply: true, enforcedMaxUntaggedDays: 30 }));
 
         // Assert
         expect(first.actions.map((a) => [a.repositoryName, a.outcome, a.shortened])).toEqual([
@@ -240,7 +240,7 @@ describe('remediate', () => {
         const registry = new FakeRegistry('eu-west-1', [{ name: 'slow', policy: slow }]);
 
         // Act
-        const result = await remediate([{ reader: registry, writer: registry }], options({ maxUntaggedDays: 30 }));
+        const result = await remediate([{ reader: registry, writer: registry }], options({ enforcedMaxUntaggedDays: 30 }));
 
         // Assert
         expect(result.actions[0]).toMatchObject({ outcome: 'planned', before: slow });
@@ -257,7 +257,7 @@ describe('remediate', () => {
         // Act
         const result = await remediate(
           [{ reader: registry, writer: registry }],
-          options({ apply: true, maxUntaggedDays: 30, selection: { optOutTag: DEFAULT_OPT_OUT_TAG, exclude: ['legacy/*'] } }),
+          options({ apply: true, enforcedMaxUntaggedDays: 30, selection: { optOutTag: DEFAULT_OPT_OUT_TAG, exclude: ['legacy/*'] } }),
         );
 
         // Assert
@@ -272,7 +272,7 @@ describe('remediate', () => {
         registry.changePolicyAfterRead('slow', teamEdit);
 
         // Act
-        const result = await remediate([{ reader: registry, writer: registry }], options({ apply: true, maxUntaggedDays: 30 }));
+        const result = await remediate([{ reader: registry, writer: registry }], options({ apply: true, enforcedMaxUntaggedDays: 30 }));
 
         // Assert: the team's new text, with its untagged rule shortened from 120 days (not 90).
         expect(result.actions[0]).toMatchObject({
@@ -280,7 +280,9 @@ describe('remediate', () => {
           before: teamEdit,
           shortened: { rulePriority: 2, fromDays: 120, toDays: 30 },
         });
-        expect(registry.writes.map((w) => w.policyText)).toEqual([remediatedPolicy(teamEdit, { days: 7, maxUntaggedDays: 30 }).text]);
+        expect(registry.writes.map((w) => w.policyText)).toEqual([
+          remediatedPolicy(teamEdit, { days: 7, enforcedMaxUntaggedDays: 30 }).text,
+        ]);
       });
 
       it('leaves a long "any" rule alone and says why', async () => {
@@ -292,7 +294,7 @@ describe('remediate', () => {
         const registry = new FakeRegistry('eu-west-1', [{ name: 'any', policy: anyRule }]);
 
         // Act
-        const result = await remediate([{ reader: registry, writer: registry }], options({ apply: true, maxUntaggedDays: 30 }));
+        const result = await remediate([{ reader: registry, writer: registry }], options({ apply: true, enforcedMaxUntaggedDays: 30 }));
 
         // Assert
         expect(result.actions[0]).toMatchObject({ outcome: 'compliant', message: expect.stringContaining('not shortened') as string });
@@ -802,7 +804,12 @@ describe('remediate', () => {
     it.each([
       ['a policy without untagged cleanup', TAGGED_ONLY, { days: 7 }, true],
       ['a policy that already cleans untagged images', policyText(expireUntagged(1, 14)), { days: 7 }, false],
-      ['a long untagged rule when a maximum is enforced', policyText(expireUntagged(1, 90)), { days: 7, maxUntaggedDays: 30 }, true],
+      [
+        'a long untagged rule when a maximum is enforced',
+        policyText(expireUntagged(1, 90)),
+        { days: 7, enforcedMaxUntaggedDays: 30 },
+        true,
+      ],
       ['a long untagged rule without a maximum', policyText(expireUntagged(1, 90)), { days: 7 }, false],
       ['a policy that is not valid (reported, never written)', INVALID_POLICY, { days: 7 }, false],
     ] as const)('keeps the images for the guard only where a write may be due: %s', (_case, text, settings, kept) => {

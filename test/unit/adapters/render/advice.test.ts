@@ -47,7 +47,7 @@ function entry(repositoryName: string, region = 'eu-west-1', policy: LifecyclePo
       pricePerGbMonth: 0.1,
       optedOut: false,
       excluded: false,
-      maxUntaggedDays: 30,
+      lintMaxUntaggedDays: 30,
       keepPulledDays: 90,
       rollbackMargin: 3,
       archivePricePerGbMonth: null,

@@ -129,7 +129,7 @@ const options = (inUse: readonly string[], maxUntaggedDays: number): AdviceOptio
   pricePerGbMonth: 0.1,
   optedOut: false,
   excluded: false,
-  maxUntaggedDays,
+  lintMaxUntaggedDays: maxUntaggedDays,
   keepPulledDays: 90,
   rollbackMargin: 3,
   archivePricePerGbMonth: 0.01,
@@ -160,7 +160,9 @@ describe('adviseRepository (properties)', () => {
         const parsed = parsePolicy(text);
         expect(parsed.ok).toBe(true);
         const policy = parsed.policy as LifecyclePolicy;
-        expect(lintPolicy(policy, { images: state.images, maxUntaggedDays }).filter((f) => f.severity === 'warning')).toEqual([]);
+        expect(
+          lintPolicy(policy, { images: state.images, lintMaxUntaggedDays: maxUntaggedDays }).filter((f) => f.severity === 'warning'),
+        ).toEqual([]);
 
         const graph = buildImageGraph(state.images);
         const used = inUseImagesOf(graph, new Map(inUse.map((d) => [d, ['ecs']])));

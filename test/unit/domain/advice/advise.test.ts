@@ -39,7 +39,7 @@ const OPTIONS: AdviceOptions = {
   pricePerGbMonth: 0.1,
   optedOut: false,
   excluded: false,
-  maxUntaggedDays: 30,
+  lintMaxUntaggedDays: 30,
   keepPulledDays: 90,
   rollbackMargin: 3,
   archivePricePerGbMonth: null,
@@ -251,7 +251,9 @@ describe('adviseRepository', () => {
     const parsed = parsePolicy(text);
     expect(parsed.ok).toBe(true);
     expect(
-      lintPolicy(parsed.policy as LifecyclePolicy, { images: state.images, maxUntaggedDays: 30 }).filter((f) => f.severity === 'warning'),
+      lintPolicy(parsed.policy as LifecyclePolicy, { images: state.images, lintMaxUntaggedDays: 30 }).filter(
+        (f) => f.severity === 'warning',
+      ),
     ).toEqual([]);
     const audit = analyseRepository({ ...state, lifecyclePolicyText: text }, OPTIONS).report;
     const current = analyseRepository(state, OPTIONS).report;

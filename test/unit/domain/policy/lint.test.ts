@@ -18,7 +18,7 @@ const anyAfter = (priority: number, days: number): LifecycleRule =>
 function lint(rules: LifecycleRule[], options: { images?: ImageDetail[]; maxUntaggedDays?: number } = {}): PolicyFinding[] {
   const policy = policyOf(...rules);
   expect(parsePolicy(textOf(policy)).problems).toEqual([]);
-  return lintPolicy(policy, { maxUntaggedDays: options.maxUntaggedDays ?? 30, ...(options.images ? { images: options.images } : {}) });
+  return lintPolicy(policy, { lintMaxUntaggedDays: options.maxUntaggedDays ?? 30, ...(options.images ? { images: options.images } : {}) });
 }
 
 const codes = (findings: PolicyFinding[]): Array<[string, number | undefined]> => findings.map((f) => [f.code, f.rulePriority]);

@@ -408,7 +408,7 @@ describe('policy engine properties', () => {
       fc.assert(
         fc.property(policyArb, imagesArb, (policy, images) => {
           // Act
-          const findings = lintPolicy(policy, { images, maxUntaggedDays: 30 });
+          const findings = lintPolicy(policy, { images, lintMaxUntaggedDays: 30 });
           const evaluation = evaluatePolicy(policy, images, { now: NOW });
 
           // Assert

@@ -163,7 +163,7 @@ describe('untagged retention', () => {
 
     it('shortens an existing longer untagged rule when given a maximum', () => {
       // Act
-      const result = remediatedPolicy(textOf(policyOf(tagged(1), untaggedAfter(2, 90))), { days: 7, maxUntaggedDays: 30 });
+      const result = remediatedPolicy(textOf(policyOf(tagged(1), untaggedAfter(2, 90))), { days: 7, enforcedMaxUntaggedDays: 30 });
 
       // Assert
       expect(result.changed).toBe(true);
@@ -176,14 +176,14 @@ describe('untagged retention', () => {
       const text = textOf(policyOf(tagged(1), untaggedAfter(2, 14)));
 
       // Act
-      const result = remediatedPolicy(text, { days: 7, maxUntaggedDays: 30 });
+      const result = remediatedPolicy(text, { days: 7, enforcedMaxUntaggedDays: 30 });
 
       // Assert
       expect(result).toMatchObject({ changed: false, text });
     });
 
     it.each([3, 1.5, 2_147_483_648])('refuses a maximum of %p (below the default age, or not a whole 32-bit number)', (max) => {
-      expect(() => remediatedPolicy(undefined, { days: 7, maxUntaggedDays: max })).toThrow(MergeError);
+      expect(() => remediatedPolicy(undefined, { days: 7, enforcedMaxUntaggedDays: max })).toThrow(MergeError);
     });
   });
 });

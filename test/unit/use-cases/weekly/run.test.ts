@@ -109,7 +109,7 @@ describe('the weekly run', () => {
       ]);
       const expected = await audit([single], {
         ...SETTINGS,
-        maxUntaggedDays: 30,
+        lintMaxUntaggedDays: 30,
         concurrency: 1,
         generatedAt: NOW,
       });
@@ -133,7 +133,13 @@ describe('the weekly run', () => {
       const sharded = ireland();
       const store = new MemoryObjectStore();
       const settings = { ...SETTINGS, advice: { keepPulledDays: 90, rollbackMargin: 3 } };
-      const expected = await advise([single], { ...settings, ...settings.advice, maxUntaggedDays: 30, concurrency: 1, generatedAt: NOW });
+      const expected = await advise([single], {
+        ...settings,
+        ...settings.advice,
+        lintMaxUntaggedDays: 30,
+        concurrency: 1,
+        generatedAt: NOW,
+      });
 
       // Act
       const outcome = await runWeekly(deps(sharded, store), run({ settings }));
