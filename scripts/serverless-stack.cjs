@@ -45,12 +45,6 @@ module.exports = async ({ resolveVariable }) => {
     clusterArns: inRegions(configured, 'ecs', 'cluster/*'),
     workloadArns: ['service/*', 'service-revision/*', 'task/*'].flatMap((resource) => inRegions(configured, 'ecs', resource)),
     functionArns: inRegions(configured, 'lambda', 'function:*'),
-    /**
-     * The start of the caller ARN of every janitor write (its roles are named SERVICE-STAGE-HOME-…): the
-     * event rules drop those calls, while calls by IAM users and the root user, which carry no session
-     * issuer, still match (EventBridge's anything-but never matches an absent field).
-     */
-    janitorCallerPrefix: { 'Fn::Sub': `arn:\${AWS::Partition}:sts::\${AWS::AccountId}:assumed-role/${service}-${stage}-${home}-` },
     /** Matches a repository tagged with the opt-out tag (a tag key cannot be a variable in serverless.yml's keys). */
     optOutCondition: { StringEqualsIgnoreCase: { [`aws:ResourceTag/${optOutTag}`]: 'true' } },
     /** The home region's default bus, the forwarder's target. */

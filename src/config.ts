@@ -59,6 +59,8 @@ export interface JanitorConfig {
   concurrency: number;
   /** The bucket for report artifacts (scheduled audit only). */
   reportBucket: string | undefined;
+  /** The table where onPolicyChanged keeps the newest team write per repository and its repair lease. @default undefined (the stack sets it) */
+  repairTable: string | undefined;
   /** The event bus for report events: a name or ARN. @default {@link DEFAULT_REPORT_BUS} */
   reportBus: string;
   /** Client-side limits per ECR operation. @default none (adaptive retry only) */
@@ -172,6 +174,7 @@ const SETTINGS = {
   connectionTimeoutMs: { env: 'CONNECTION_TIMEOUT_MS', param: 'connectionTimeoutMs' },
   requestTimeoutMs: { env: 'REQUEST_TIMEOUT_MS', param: 'requestTimeoutMs' },
   reportBucket: { env: 'REPORT_BUCKET', param: "(the stack's report bucket)" },
+  repairTable: { env: 'REPAIR_TABLE', param: "(the stack's repair table)" },
   reportBus: { env: 'REPORT_BUS', param: 'reportBus' },
   janitorRoles: { env: 'JANITOR_ROLES', param: "(the stack's function roles)" },
   auditRoleArn: { env: 'AUDIT_ROLE_ARN', param: "(the stack's audit role)" },
@@ -285,6 +288,7 @@ const schema = z.object({
   connectionTimeoutMs: milliseconds,
   requestTimeoutMs: milliseconds,
   reportBucket: z.string().optional(),
+  repairTable: z.string().optional(),
   reportBus: z.string().regex(BUS, 'must be "default", an event bus name or an event bus ARN'),
   janitorRoles: z
     .string()
@@ -351,6 +355,7 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>): J
     connectionTimeoutMs: nonEmpty(env.CONNECTION_TIMEOUT_MS) ?? PARAMETER_DEFAULTS.connectionTimeoutMs,
     requestTimeoutMs: nonEmpty(env.REQUEST_TIMEOUT_MS) ?? PARAMETER_DEFAULTS.requestTimeoutMs,
     reportBucket: env.REPORT_BUCKET,
+    repairTable: nonEmpty(env.REPAIR_TABLE),
     reportBus: nonEmpty(env.REPORT_BUS) ?? PARAMETER_DEFAULTS.reportBus,
     janitorRoles: env.JANITOR_ROLES ?? '',
     // Unset or empty: no pull-time exclusion check (the CLI, or a function deployed without the variable).
@@ -401,6 +406,7 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>): J
     ...data,
     enforcedMaxUntaggedDays,
     reportBucket: result.data.reportBucket,
+    repairTable: result.data.repairTable,
     auditRoleArn: result.data.auditRoleArn,
     archivePricePerGbMonth: result.data.archivePricePerGbMonth,
     reportTopicArn: result.data.reportTopicArn,

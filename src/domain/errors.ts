@@ -83,3 +83,12 @@ export function errorCode(error: unknown): string {
   if (error instanceof PolicyWriteError) return error.code;
   return error instanceof Error ? error.name : 'Error';
 }
+
+/**
+ * A repair that cannot be settled now, and must be tried again from a fresh read: another restore of
+ * the same repository holds the repair lease, or a write's outcome is unknown (it may still land).
+ * The event handler throws it so that Lambda retries the event later.
+ */
+export class RepairPendingError extends JanitorError {
+  override readonly name: string = 'RepairPendingError';
+}

@@ -24,6 +24,12 @@ export type RemediationOutcome =
   /** The run stopped (its time ran out, or it was interrupted) before this repository was done. */
   | 'not-reached'
   /**
+   * The write's answer was lost (a timeout, a 5xx, a dropped connection) and reading back did not
+   * show it: it may still land. Nothing more was written to the repository in this run, so no later
+   * write can be overtaken by it; the next run decides.
+   */
+  | 'unknown-outcome'
+  /**
    * The in-use guard held the write: the merged policy would remove an image a workload still
    * pulls (listed in `inUseAtRisk`), or what the region's workloads use could not be read. A
    * decision, not a failure; the next run decides again.
@@ -42,11 +48,11 @@ export interface RemediationAction {
   /** Priorities were renumbered (order kept) to keep the `any` rule last. */
   renumbered?: boolean;
   /**
-   * `applied` only: what reading the policy back right after the write found — the text written
-   * (`matches`), another writer's text already (`changed`), or nothing readable (`unreadable`).
+   * `applied` (and `unknown-outcome`): what reading the policy back right after the write found — the
+   * text written (`matches`), another text (`changed`), or nothing readable (`unreadable`).
    */
   readBack?: 'matches' | 'changed' | 'unreadable';
-  /** `applied` only: the round of the write loop whose write landed (1 unless throttled or changed first). */
+  /** `applied` (and `unknown-outcome`): the round of the write loop whose write was sent (1 unless throttled or changed first). */
   writeAttempts?: number;
   /** The untagged rule shortened to the enforced maximum untagged age (`--max-untagged-days`, parameter `maxUntaggedDays`). */
   shortened?: { rulePriority: number; fromDays: number; toDays: number };

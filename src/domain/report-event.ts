@@ -187,7 +187,7 @@ export function eventEntrySize(detail: object): number {
 }
 
 /** Outcomes that leave a repository without untagged cleanup for now, though the janitor may change it. */
-export const HELD_OUTCOMES = ['planned', 'unmergeable', 'skipped-changed'] as const;
+export const HELD_OUTCOMES = ['planned', 'unmergeable', 'skipped-changed', 'unknown-outcome'] as const;
 
 /** Remediation counts as a person reads them: applied, held (with why), failed. */
 export interface RemediationTally {

@@ -1,8 +1,11 @@
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
+import { randomUUID } from 'node:crypto';
+import { createRepairStore } from '../adapters/aws/dynamodb-repair-store';
 import type { JanitorConfig } from '../config';
 import { partitionOf } from '../domain/region';
 import type { RemediationAction } from '../domain/remediation';
 import type { PolicyWriter, RegistryReader } from '../ports/registry';
+import type { RepairStore } from '../ports/repair-store';
 import type { RepositoryRef } from '../domain/registry';
 import { handlePolicyChange, type PolicyChange } from '../use-cases/policy-change';
 import type { GuardOptions, WritePacing } from '../use-cases/remediate';
@@ -23,6 +26,8 @@ export interface PolicyChangedDeps {
   inUse?: GuardOptions['inUse'];
   /** @default the write loop's defaults */
   pacing?: Partial<WritePacing>;
+  /** Where the repair keeps the newest team write per repository and its lease. @default none: restores are not serialised */
+  repair?: RepairStore;
 }
 
 /**
@@ -41,14 +46,22 @@ export function makeHandler(deps: () => PolicyChangedDeps): (event: unknown) => 
       return { status: 'ignored', reason: `unexpected event shape: ${parsed.reason}` };
     }
     logger.appendKeys({ eventId: parsed.event.id });
-    const { config, registry, pacing, inUse } = deps();
-    const target = changeTarget(parsed.event, config);
+    const { config, registry, pacing, inUse, repair } = deps();
+    const target = changeTarget(parsed.event, config, repair !== undefined);
     if ('ignored' in target) return { status: 'ignored', reason: target.ignored };
     const { ref, change } = target;
     return settlePermanentFailures({ region: ref.region, repositoryName: ref.repositoryName }, async () => {
       const registryOf = registry(ref.region);
       const options = eventRemediationOptions(config, pacing, inUse);
-      const { action, restoredTeamWrite } = await handlePolicyChange({ reader: registryOf, writer: registryOf }, ref, change, options);
+      const store = repair === undefined ? undefined : { store: repair, holder: `${parsed.event.id}/${randomUUID()}` };
+      const { action, restoredTeamWrite } = await handlePolicyChange(
+        { reader: registryOf, writer: registryOf },
+        ref,
+        change,
+        options,
+        store,
+      );
+      if (action === undefined) return { status: 'ignored', reason: 'written by ecr-janitor itself, over no newer team write' };
       record(action, restoredTeamWrite, parsed.event.detail);
       return { status: 'done', action };
     });
@@ -59,12 +72,15 @@ export function makeHandler(deps: () => PolicyChangedDeps): (event: unknown) => 
 function changeTarget(
   event: PolicyChangedEvent,
   config: PolicyChangedDeps['config'],
+  checkOwnWrites: boolean,
 ): { ignored: string } | { ref: RepositoryRef; change: PolicyChange } {
   const { detail, account } = event;
   if (detail.errorCode !== undefined || !detail.requestParameters) {
     return { ignored: `the call failed (${detail.errorCode ?? 'no request parameters'})` };
   }
-  if (isCallerOneOf(event, config.janitorRoles)) {
+  // The janitor's own writes are only checked against the newest team write, which needs the repair store.
+  const byJanitor = isCallerOneOf(event, config.janitorRoles);
+  if (byJanitor && !checkOwnWrites) {
     logger.info("ignoring the janitor's own policy write", { caller: callerRoleArn(event) });
     return { ignored: 'written by ecr-janitor itself' };
   }
@@ -83,6 +99,8 @@ function changeTarget(
     change: {
       eventName: detail.eventName,
       calledAt: Date.parse(detail.eventTime),
+      eventId: event.id,
+      ...(byJanitor ? { byJanitor } : {}),
       ...(lifecyclePolicyText === undefined ? {} : { policyText: lifecyclePolicyText }),
     },
   };
@@ -103,10 +121,19 @@ function record(action: RemediationAction, restoredTeamWrite: boolean, detail: P
   }
 }
 
+/** The repair store of each container's runtime, built on first use. */
+const repairStores = new WeakMap<object, RepairStore>();
+
 /** The handler over the container's runtime (built on first use from the environment). */
 export const lambdaHandler = makeHandler(() => {
   const rt = runtime();
-  return { config: rt.config, registry: (region) => rt.registry(region), inUse: cachedInUseProvider(rt) };
+  const { repairTable, deployRegion, regions } = rt.config;
+  let repair = repairStores.get(rt);
+  if (repair === undefined && repairTable !== undefined) {
+    repair = createRepairStore({ tableName: repairTable, region: deployRegion ?? regions[0] ?? '', counter: rt.counter });
+    repairStores.set(rt, repair);
+  }
+  return { config: rt.config, registry: (region) => rt.registry(region), inUse: cachedInUseProvider(rt), ...(repair ? { repair } : {}) };
 });
 
 /** The deployed handler. */

@@ -38,14 +38,15 @@ export interface PolicyWriter {
   /** The region this writer writes to. */
   readonly region: string;
   /**
-   * Replaces the repository's policy, in one attempt: the adapter never retries a write (the caller
-   * re-reads and decides). Throws `PolicyWriteError` saying whether the write was refused or may
-   * have landed; any other error is taken as "may have landed".
+   * Replaces the repository's policy, in one attempt and without a client-side wait: the adapter
+   * never retries or delays a write (the caller re-reads and decides). Throws `PolicyWriteError`
+   * saying whether the write was refused or may have landed (the caller then writes the repository
+   * no more in its run); any other error is read back and, when the write did not land, a failure.
    */
   putLifecyclePolicy(repositoryName: string, policyText: string): Promise<void>;
   /**
-   * Waits until a write may be sent under a client-side rate limit, so that the re-read before a write
-   * is the last thing before it. @default no wait
+   * Waits for the writer's turn under its write pace (which slows on throttling), so that the
+   * re-read before a write is the last thing before it. @default no wait
    */
   acquireWriteSlot?(): Promise<void>;
 }

@@ -158,11 +158,13 @@ export type EcrRegistryPoolOptions = Omit<EcrClientOptions, 'region'> & {
 
 /**
  * A memoising factory of {@link EcrRegistry} adapters, one per region. Each registry reads through
- * a client with the given retries and limits, and writes through a second client that makes one
- * attempt only: a retried `PutLifecyclePolicy` would resend a text merged from a read made seconds
- * earlier and could overwrite a newer policy, so the remediation loop decides itself what to do
- * after a failed write (see remediate.ts). The `PutLifecyclePolicy` rate limit, when set, is taken
- * by the registry before the re-read that precedes each write, not between that re-read and the write.
+ * a client with the given retries and limits, and writes through a second client that sends each
+ * `PutLifecyclePolicy` at once, in one attempt: standard retry mode (whose first attempt takes no
+ * client-side token; the adaptive mode's limiter, once throttled, would delay a write *after* the
+ * re-read that decided it, up to a minute, long enough for a team's write to land in between) with
+ * `maxAttempts: 1` (a retry would resend a text merged from an earlier read). The write pace is the
+ * registry's own limiter, taken before that re-read (see EcrRegistry.acquireWriteSlot); a configured
+ * `PutLifecyclePolicy` rate limit is its ceiling.
  *
  * @example
  * const registryFor = createEcrRegistryPool({ counter, rateLimits });
@@ -172,7 +174,7 @@ export function createEcrRegistryPool(options: EcrRegistryPoolOptions = {}): (re
   const { accountId, rateLimits = {}, ...clientOptions } = options;
   const { PutLifecyclePolicy: writeRateLimit, ...readRateLimits } = rateLimits;
   const readClientFor = createEcrClientPool({ ...clientOptions, rateLimits: readRateLimits });
-  const writeClientFor = createEcrClientPool({ ...clientOptions, maxAttempts: 1 });
+  const writeClientFor = createEcrClientPool({ ...clientOptions, retryMode: 'standard', maxAttempts: 1 });
   return perRegion(
     (region) =>
       new EcrRegistry({

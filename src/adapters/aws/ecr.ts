@@ -17,12 +17,18 @@ import { ConfigError, PolicyWriteError, errorCode, type PolicyWriteFailure } fro
 import { ACCEPTED_MEDIA_TYPES, type ImageDetail } from '../../domain/image';
 import type { RepositoryRef, Tag } from '../../domain/registry';
 import type { ManifestText, PolicyWriter, RegistryReader, RepositoryLookup } from '../../ports/registry';
-import { TokenBucket, type RateLimit } from './rate-limiter';
+import { AdaptiveRateLimit, type RateLimit } from './rate-limiter';
 
 /** The largest page `DescribeRepositories` and `DescribeImages` accept. */
 export const PAGE_SIZE = 1000;
 /** The most image ids `BatchGetImage` accepts in one call. */
 export const BATCH_GET_IMAGE_LIMIT = 100;
+/**
+ * The pace of `PutLifecyclePolicy` when none is configured: at most 10 writes a second (2 at once
+ * after a quiet spell), slowed by every throttled write and recovering after writes that go through.
+ * ECR does not publish the rate; 10 a second is well within what one account is seen to get.
+ */
+export const DEFAULT_WRITE_RATE_LIMIT: RateLimit = { perSecond: 10, burst: 2 };
 /** `BatchGetImage` calls in flight for one repository, by default. */
 export const DEFAULT_MANIFEST_BATCHES_IN_FLIGHT = 4;
 
@@ -31,11 +37,16 @@ export interface EcrRegistryOptions {
   /** A client for `region`, built once and shared (see `createEcrClient`). */
   client: ECRClient;
   /**
-   * The client `PutLifecyclePolicy` goes through: built with one attempt (`maxAttempts: 1`), since a
-   * retried write would resend a text merged from an earlier read. @default `client`
+   * The client `PutLifecyclePolicy` goes through: built with one attempt and no client-side wait
+   * (standard retry mode, `maxAttempts: 1`; see createEcrRegistryPool), since a retried or delayed
+   * write would send a text merged from an earlier read. @default `client`
    */
   writeClient?: ECRClient;
-  /** A client-side limit for `PutLifecyclePolicy`, taken by {@link EcrRegistry.acquireWriteSlot}. @default none */
+  /**
+   * The highest pace of `PutLifecyclePolicy`: the janitor's own limiter starts there, is taken by
+   * {@link EcrRegistry.acquireWriteSlot} before the re-read that precedes each write, slows when a
+   * write is throttled and recovers after writes that go through. @default {@link DEFAULT_WRITE_RATE_LIMIT}
+   */
   writeRateLimit?: RateLimit;
   /** The region `client` talks to. */
   region: string;
@@ -128,7 +139,7 @@ export class EcrRegistry implements RegistryReader, PolicyWriter, RepositoryLook
   readonly region: string;
   private readonly client: ECRClient;
   private readonly writeClient: ECRClient;
-  private readonly writeBucket: TokenBucket | undefined;
+  private readonly writePace: AdaptiveRateLimit;
   private readonly accountId: string | undefined;
   private readonly manifestBatchesInFlight: number;
 
@@ -136,7 +147,7 @@ export class EcrRegistry implements RegistryReader, PolicyWriter, RepositoryLook
   constructor(options: EcrRegistryOptions) {
     this.client = options.client;
     this.writeClient = options.writeClient ?? options.client;
-    this.writeBucket = options.writeRateLimit === undefined ? undefined : new TokenBucket(options.writeRateLimit);
+    this.writePace = new AdaptiveRateLimit({ ceiling: options.writeRateLimit ?? DEFAULT_WRITE_RATE_LIMIT });
     this.region = options.region;
     this.accountId = options.accountId;
     const inFlight = options.manifestBatchesInFlight ?? DEFAULT_MANIFEST_BATCHES_IN_FLIGHT;
@@ -260,22 +271,28 @@ export class EcrRegistry implements RegistryReader, PolicyWriter, RepositoryLook
     return [...found.values()];
   }
 
-  /** Waits for the `PutLifecyclePolicy` rate limit (when one is set), so the write that follows leaves at once. */
+  /**
+   * Waits for the janitor's write pace (see {@link EcrRegistryOptions.writeRateLimit}). Taken before
+   * the re-read that precedes a write, so the write that follows that re-read leaves at once.
+   */
   async acquireWriteSlot(): Promise<void> {
-    await this.writeBucket?.take();
+    await this.writePace.take();
   }
 
   /**
    * Sets the repository's lifecycle policy (`PutLifecyclePolicy`), replacing any existing one, in the
-   * write client's attempts (one, from createEcrRegistryPool).
+   * write client's attempts (one, from createEcrRegistryPool). A throttled write slows the write pace,
+   * one that went through lets it recover.
    *
    * @throws PolicyWriteError saying whether the write was refused (`throttled`, `rejected`) or may have landed (`unknown`)
    */
   async putLifecyclePolicy(repositoryName: string, policyText: string): Promise<void> {
     try {
       await this.writeClient.send(new PutLifecyclePolicyCommand({ ...this.registry, repositoryName, lifecyclePolicyText: policyText }));
+      this.writePace.succeeded();
     } catch (error) {
       const failure = classifyWriteError(error);
+      if (failure === 'throttled') this.writePace.throttled();
       const code = errorCode(error);
       const message = error instanceof Error ? error.message : String(error);
       throw new PolicyWriteError(`PutLifecyclePolicy on ${repositoryName} failed (${code}): ${message}`, failure, code, { cause: error });

@@ -144,3 +144,76 @@ export function parseRateLimits(text: string): RateLimits {
   }
   return limits;
 }
+
+/** How an {@link AdaptiveRateLimit} learns. */
+export interface AdaptiveRateLimitOptions {
+  /** The highest rate (and the burst after a quiet spell), where it starts and to which it recovers. */
+  ceiling: RateLimit;
+  /** The lowest rate it slows to, calls per second. @default 0.5 */
+  floorPerSecond?: number;
+  /** Milliseconds now. @default performance.now */
+  clock?: () => number;
+}
+
+/**
+ * A client-side pace that learns from throttling, for the janitor's writes: callers take a turn
+ * (in arrival order, as from a {@link TokenBucket}) before they do anything that leads to a write;
+ * a throttled call halves the rate (and pushes the next turn back by one new interval), a call that
+ * went through raises it by a tenth of the ceiling, up to the ceiling. It is taken before the re-read
+ * that precedes a write, never between that re-read and the write, so a slowed pace lengthens the
+ * time between writes and never the time a decision waits to be sent.
+ *
+ * @example
+ * const pace = new AdaptiveRateLimit({ ceiling: { perSecond: 10, burst: 2 } });
+ * await pace.take(); // re-read, then write; then pace.succeeded() or pace.throttled()
+ */
+export class AdaptiveRateLimit {
+  private readonly ceiling: Required<RateLimit>;
+  private readonly floor: number;
+  private readonly clock: () => number;
+  private rate: number;
+  private nextAt: number;
+
+  constructor(options: AdaptiveRateLimitOptions) {
+    this.ceiling = checkRateLimit('PutLifecyclePolicy', options.ceiling);
+    this.floor = Math.min(options.floorPerSecond ?? 0.5, this.ceiling.perSecond);
+    if (!(this.floor > 0))
+      throw new ConfigError(`floorPerSecond must be a positive number of calls per second (got ${String(options.floorPerSecond)})`);
+    this.clock = options.clock ?? (() => performance.now());
+    this.rate = this.ceiling.perSecond;
+    // Starts with its burst free.
+    this.nextAt = Number.NEGATIVE_INFINITY;
+  }
+
+  /** The current rate, calls per second. */
+  get perSecond(): number {
+    return this.rate;
+  }
+
+  /** Reserves the next turn; returns how many milliseconds to wait for it (0 when it is now). */
+  reserve(): number {
+    const now = this.clock();
+    const interval = 1000 / this.rate;
+    // Up to `burst` turns may have built up while nobody called.
+    const at = Math.max(this.nextAt, now - (this.ceiling.burst - 1) * interval);
+    this.nextAt = at + interval;
+    return Math.max(0, at - now);
+  }
+
+  /** Waits for the next turn. */
+  async take(): Promise<void> {
+    const wait = this.reserve();
+    if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));
+  }
+
+  /** A call was throttled: halve the rate, and let no turn come sooner than one new interval from now. */
+  throttled(): void {
+    this.rate = Math.max(this.floor, this.rate / 2);
+    this.nextAt = Math.max(this.nextAt, this.clock() + 1000 / this.rate);
+  }
+
+  /** A call went through: recover a tenth of the ceiling's rate. */
+  succeeded(): void {
+    this.rate = Math.min(this.ceiling.perSecond, this.rate + this.ceiling.perSecond / 10);
+  }
+}

@@ -14,6 +14,7 @@ const HELD_WORDS: Readonly<Record<string, string>> = {
   planned: 'planned (dry run)',
   unmergeable: 'unmergeable',
   'skipped-changed': 'changed while the run went on',
+  'unknown-outcome': 'write outcome unknown (the next run decides)',
 };
 
 function signedBytes(bytes: number): string {

@@ -110,6 +110,7 @@ const NOT_REMEDIATED: ReadonlySet<RemediationOutcome> = new Set<RemediationOutco
   'unmergeable',
   'skipped-changed',
   'not-reached',
+  'unknown-outcome',
 ]);
 
 /**

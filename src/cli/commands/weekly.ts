@@ -213,7 +213,11 @@ function exitOf(ctx: CliContext, { report, detail }: WeeklyRunOutcome): void {
     ctx.err(partial);
     ctx.exitCode = EXIT.partial;
   }
-  const failed = (detail.remediation.failed ?? 0) + (detail.remediation.unmergeable ?? 0) + (detail.remediation['skipped-changed'] ?? 0);
+  const failed =
+    (detail.remediation.failed ?? 0) +
+    (detail.remediation.unmergeable ?? 0) +
+    (detail.remediation['skipped-changed'] ?? 0) +
+    (detail.remediation['unknown-outcome'] ?? 0);
   if (failed > 0 || !report.complete) {
     ctx.err(`${failed} repositor${failed === 1 ? 'y was' : 'ies were'} not remediated; ${report.notReached.length} not reached`);
     ctx.exitCode = EXIT.partial;

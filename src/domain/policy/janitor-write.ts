@@ -97,3 +97,22 @@ export function isLostTeamWrite(storedText: string | undefined, teamText: string
   const b = teamRules(team);
   return a.length !== b.length || a.some((rule, i) => rule !== b[i]);
 }
+
+/**
+ * True when the policy `storedText` holds exactly the team's own rules of `teamText` (whatever
+ * priorities a merge gave them, and whatever the janitor added): the team's write is in place, with
+ * or without the janitor's rule. Both absent (a deleted policy, and none stored) count as held.
+ *
+ * @example holdsTeamRules(stored, teamText) // false once a janitor write from an older read replaced it
+ */
+export function holdsTeamRules(storedText: string | undefined, teamText: string | undefined): boolean {
+  const rulesOf = (text: string | undefined): string[] | undefined => {
+    if (text === undefined) return [];
+    const parsed = parsePolicy(text);
+    return parsed.ok ? teamRules(parsed.policy) : undefined;
+  };
+  const stored = rulesOf(storedText);
+  const team = rulesOf(teamText);
+  if (stored === undefined || team === undefined) return storedText === teamText;
+  return stored.length === team.length && stored.every((rule, i) => rule === team[i]);
+}

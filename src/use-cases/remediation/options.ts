@@ -54,6 +54,8 @@ export interface GuardOptions {
 export interface WritePacing {
   /** Rounds in which the policy may change before giving up (`skipped-changed`). @default 5 */
   rounds: number;
+  /** Throttled writes before giving up (the throttling error is then thrown; the next run decides). @default 10 */
+  throttledRounds: number;
   /** Longest pause before the second round, in ms; it doubles each round (full jitter). @default 300 */
   baseDelayMs: number;
   /** Longest pause between rounds, in ms. @default 5000 */
@@ -66,9 +68,10 @@ export interface WritePacing {
   random: () => number;
 }
 
-/** The write loop's defaults: at most about 0.3 + 0.6 + 1.2 + 2.4 s of pauses over five rounds. */
+/** The write loop's defaults: at most about 0.3 + 0.6 + 1.2 + 2.4 s of pauses over five changed rounds. */
 export const DEFAULT_WRITE_PACING: WritePacing = {
   rounds: 5,
+  throttledRounds: 10,
   baseDelayMs: 300,
   maxDelayMs: 5_000,
   sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),

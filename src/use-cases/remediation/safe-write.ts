@@ -41,17 +41,26 @@ export interface SafeWriteInput {
 }
 
 /**
- * Writes a policy without ever sending a text decided from a stale read. Each round takes the write
- * rate-limit slot, decides from the text it expects, re-reads the policy (and, once, the tags), and
- * compares: when it changed, the decision is void — the new text becomes the base and the next
- * round, after a pause, reads again; only a read that agrees with the one before it is followed by
- * a write, at once, in one attempt. A throttled write waits and goes round again; a write whose
- * outcome is unknown (a 5xx, a timeout) is settled by reading the policy back, never by writing
- * blindly. After a write the policy is read back and what was seen is recorded.
+ * Writes a policy without ever sending a text decided from a stale read, and never a second text
+ * while the first may still land. Each round takes the janitor's write pace (its own limiter,
+ * which slows on throttling), decides from the text it expects, re-reads the policy (and, once,
+ * the tags), and compares: when it changed, the decision is void — the new text becomes the base
+ * and the next round, after a pause, reads again; only a read that agrees with the one before it
+ * is followed by the write, at once, in one attempt, with nothing computed in between.
  *
- * ECR has no conditional write, so a team's write that lands in the milliseconds between the re-read
- * and the write can still be lost; the janitor's rule records the time of the read it merged into,
- * and `onPolicyChanged` repairs such a loss from the team's CloudTrail event (see janitor-write.ts).
+ * - Throttled (nothing was written): back to the pace's queue, and decided again from a fresh read.
+ * - Refused (4xx): thrown.
+ * - Unknown (a 5xx, a timeout, a lost answer): the write may have landed, or may still land. The
+ *   policy is read back; holding the text, the write counts as `applied`. Otherwise the outcome is
+ *   `unknown-outcome` and nothing more is written to the repository in this run: a second write
+ *   could be overtaken by the first, landing late over a newer text. The next run decides.
+ *
+ * After a write the policy is read back and what was seen is recorded.
+ *
+ * ECR has no conditional write, so a team's write that lands between the re-read's answer and the
+ * write (a network round trip) can still be lost; the janitor's rule records the time of the read
+ * it merged into, and `onPolicyChanged` repairs such a loss from the CloudTrail events (see
+ * docs/write-safety.md).
  *
  * @example const action = await safeWrite({ target, ref, base: text, decide, recheckTags: false, selection, pacing });
  */
@@ -60,11 +69,11 @@ export async function safeWrite(input: SafeWriteInput): Promise<RemediationActio
   const name = ref.repositoryName;
   const head = { region: target.reader.region, repositoryName: name };
   let base = input.base;
-  let lastFailure: { reason: 'changed' } | { reason: 'failed'; error: unknown } = { reason: 'changed' };
+  let changed = 0;
   let throttled = 0;
-  for (let round = 1; round <= pacing.rounds; round++) {
+  for (let round = 1; ; round++) {
     if (round > 1) {
-      const ceiling = Math.min(pacing.maxDelayMs, pacing.baseDelayMs * 2 ** (round - 2));
+      const ceiling = Math.min(pacing.maxDelayMs, pacing.baseDelayMs * 2 ** Math.min(round - 2, 30));
       if (!input.signal?.aborted) await pacing.sleep(Math.floor(pacing.random() * ceiling));
       if (input.signal?.aborted) {
         const message = `the run stopped after ${round - 1} write round(s); nothing more was written`;
@@ -84,7 +93,7 @@ export async function safeWrite(input: SafeWriteInput): Promise<RemediationActio
     }
     if (current !== base) {
       base = current;
-      lastFailure = { reason: 'changed' };
+      if (++changed >= pacing.rounds) break;
       continue;
     }
     if ('done' in decision) return decision.done;
@@ -95,30 +104,11 @@ export async function safeWrite(input: SafeWriteInput): Promise<RemediationActio
     } catch (error) {
       const failure = error instanceof PolicyWriteError ? error.failure : 'unknown';
       if (failure === 'rejected') throw error;
-      lastFailure = { reason: 'failed', error };
       if (failure === 'throttled') {
-        throttled++;
+        if (++throttled >= pacing.throttledRounds) throw error;
         continue;
       }
-      // The write may have landed: only a read tells. A read that fails too leaves it unknown: throw the write's error.
-      const stored = await target.reader.getLifecyclePolicy(name).then(
-        (text) => text ?? null,
-        () => {
-          throw error;
-        },
-      );
-      if (stored === decision.write) {
-        return {
-          ...written,
-          outcome,
-          readBack: 'matches',
-          writeAttempts: round,
-          message: [note, `the write answered ${errorCode(error)}; reading the policy back showed it was applied`]
-            .filter(Boolean)
-            .join('; '),
-        };
-      }
-      continue;
+      return settleUnknown({ ...written, outcome }, note, error, round, () => target.reader.getLifecyclePolicy(name));
     }
     let readBack: 'matches' | 'changed' | 'unreadable';
     try {
@@ -134,11 +124,46 @@ export async function safeWrite(input: SafeWriteInput): Promise<RemediationActio
     ].filter((m) => m !== '');
     return { ...written, outcome, readBack, writeAttempts: round, ...(messages.length > 0 ? { message: messages.join('; ') } : {}) };
   }
-  if (lastFailure.reason === 'failed') throw lastFailure.error;
   return {
     ...head,
     outcome: 'skipped-changed',
     before: base,
     message: `the policy kept changing over ${pacing.rounds} reads; not overwritten, the next run decides again`,
+  };
+}
+
+/**
+ * A write whose answer says nothing of its fate (a 5xx, a timeout, a reset connection): read back,
+ * it is `applied` when the policy holds its text; otherwise its outcome is unknown — it may land
+ * yet — and the repository is written no more in this run.
+ */
+async function settleUnknown(
+  written: RemediationAction,
+  note: string | undefined,
+  error: unknown,
+  round: number,
+  readBack: () => Promise<string | undefined>,
+): Promise<RemediationAction> {
+  const text = await readBack().then(
+    (stored) => stored ?? null,
+    () => undefined,
+  );
+  // An error the writer did not classify (not a PolicyWriteError) and did not land: a failure of the repository.
+  if (!(error instanceof PolicyWriteError) && text !== written.after) throw error;
+  if (text === written.after) {
+    return {
+      ...written,
+      readBack: 'matches',
+      writeAttempts: round,
+      message: [note, `the write answered ${errorCode(error)}; reading the policy back showed it was applied`].filter(Boolean).join('; '),
+    };
+  }
+  const seen = text === undefined ? 'the policy could not be read back' : 'reading the policy back did not show it';
+  return {
+    ...written,
+    outcome: 'unknown-outcome',
+    ...(text === undefined ? { readBack: 'unreadable' as const } : { readBack: 'changed' as const }),
+    writeAttempts: round,
+    message: `the write answered ${errorCode(error)} and ${seen}: it may still land, so nothing more is written to this repository in this run; the next run decides`,
   };
 }

@@ -33,6 +33,7 @@ export const LAMBDA_ENV_KEYS = [
   'BULK_TAGS',
   'CENTRAL_BUCKET',
   'ACCOUNT_ID',
+  'REPAIR_TABLE',
 ] as const;
 
 /** A variable of {@link LAMBDA_ENV_KEYS}. */

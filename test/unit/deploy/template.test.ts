@@ -1396,8 +1396,8 @@ describe('generated CloudFormation template', () => {
         [...logs, 's3:getobject', 's3:putobject', 's3:listbucket', 'ecr:listpulltimeupdateexclusions', 'events:putevents', 'sns:publish'],
       ],
       ['OnRepositoryCreatedRole', onEvent],
-      // The guard also reads the repository's images before a repair.
-      ['OnPolicyChangedRole', [...onEvent, ...inUse, 'ecr:describeimages', 'ecr:batchgetimage']],
+      // The guard also reads the repository's images before a repair; the repair keeps its record in its table.
+      ['OnPolicyChangedRole', [...onEvent, ...inUse, 'ecr:describeimages', 'ecr:batchgetimage', 'dynamodb:getitem', 'dynamodb:updateitem']],
     ])('%s grants only its calls', (role, expected) => {
       const granted = identityAllowStatements(template)
         .filter((s) => s.role === role)
@@ -1542,6 +1542,16 @@ describe('generated CloudFormation template', () => {
         'ecr-janitor-prod-us-east-1-created',
         'ecr-janitor-prod-us-east-1-policy',
       ]);
+    });
+
+    it("gives onPolicyChanged its repair table, and lets it read and update that table's items only", () => {
+      const env = (template.Resources.OnPolicyChangedLambdaFunction?.Properties?.Environment as { Variables: Record<string, unknown> })
+        .Variables;
+      const table = template.Resources.RepairTable;
+      expect(table?.Type).toBe('AWS::DynamoDB::Table');
+      expect(env.REPAIR_TABLE).toBe(table?.Properties?.TableName);
+      const statements = identityAllowStatements(template).filter((s) => actionsOf(s.statement).some((a) => a.startsWith('dynamodb:')));
+      expect(statements.map((s) => [s.role, render(s.statement.Resource)])).toEqual([['OnPolicyChangedRole', ['${RepairTable.Arn}']]]);
     });
 
     it('keeps every environment value of onPolicyChanged a plain string, so `serverless invoke local` can run it', () => {

@@ -232,19 +232,31 @@ describe('onPolicyChanged handler', () => {
       expect(addMetric).toHaveBeenCalledWith('EventsDropped', 'Count', 1);
     });
 
-    it.each([
-      { name: 'throttling that outlives the write rounds', error: new PolicyWriteError('slow down', 'throttled', 'ThrottlingException') },
-      { name: 'a 5xx on every write that did not land', error: new PolicyWriteError('internal', 'unknown', 'ServerException') },
-    ])('throws on $name, so Lambda retries the event', async ({ error }) => {
+    it('throws on throttling that outlives the write rounds, so Lambda retries the event', async () => {
       // Arrange
+      const error = new PolicyWriteError('slow down', 'throttled', 'ThrottlingException');
       const registry = new FakeRegistry('us-east-1', [{ name: REPO, policy: TEAM_TEXT }], ACCOUNT);
-      registry.failNextWrites(REPO, ...Array.from({ length: 5 }, () => ({ error, landed: false })));
+      registry.failNextWrites(REPO, ...Array.from({ length: 10 }, () => ({ error, landed: false })));
 
       // Act
       const act = handlerOver(registry)(SAMPLE);
 
       // Assert
       await expect(act).rejects.toBe(error);
+    });
+
+    it('throws after one 5xx write that did not land, writing no more, so Lambda retries the event', async () => {
+      // Arrange
+      const error = new PolicyWriteError('internal', 'unknown', 'ServerException');
+      const registry = new FakeRegistry('us-east-1', [{ name: REPO, policy: TEAM_TEXT }], ACCOUNT);
+      registry.failNextWrites(REPO, { error, landed: false });
+
+      // Act
+      const act = handlerOver(registry)(SAMPLE);
+
+      // Assert
+      await expect(act).rejects.toMatchObject({ name: 'RepairPendingError', message: expect.stringMatching(/ServerException/) as unknown });
+      expect(registry.callsOf('putLifecyclePolicy')).toHaveLength(1);
     });
   });
 

@@ -914,7 +914,7 @@ describe('remediate', () => {
       const act = remediateRepository(
         { reader: registry, writer: registry },
         await refOf(registry),
-        options({ apply: true, pacing: { ...instant, rounds: 3 } }),
+        options({ apply: true, pacing: { ...instant, throttledRounds: 3 } }),
       );
 
       // Assert
@@ -937,19 +937,38 @@ describe('remediate', () => {
       expect(registry.callsOf('putLifecyclePolicy')).toHaveLength(1);
     });
 
-    it('writes again in the next round when reading back shows a 5xx write did not land', async () => {
+    it('writes the repository no more once a write answered a 5xx and reading back does not show it', async () => {
       // Arrange
       const registry = new FakeRegistry('eu-west-1', [{ name: 'app', policy: TAGGED_ONLY }]);
-      registry.failNextWrites('app', { error: awsError('InternalFailure'), landed: false });
+      registry.failNextWrites('app', { error: writeError('unknown', 'InternalFailure'), landed: false });
 
       // Act
       const action = await remediateRepository({ reader: registry, writer: registry }, await refOf(registry), options({ apply: true }));
 
-      // Assert: read to decide, tags, re-read, write (500), read back (old text), re-read, write, read back.
-      expect(action).toMatchObject({ outcome: 'applied', writeAttempts: 2, readBack: 'matches' });
-      expect(registry.callsOf('putLifecyclePolicy')).toHaveLength(2);
-      expect(registry.callsOf('getLifecyclePolicy')).toHaveLength(5);
-      expect(registry.writes.map((w) => w.policyText)).toEqual([written(TAGGED_ONLY)]);
+      // Assert: read to decide, tags, re-read, write (500), read back (old text) — and no second write.
+      expect(action).toMatchObject({ outcome: 'unknown-outcome', writeAttempts: 1, readBack: 'changed', after: written(TAGGED_ONLY) });
+      expect(action.message).toMatch(/answered InternalFailure .* it may still land, so nothing more is written/);
+      expect(registry.callsOf('putLifecyclePolicy')).toHaveLength(1);
+      expect(registry.callsOf('getLifecyclePolicy')).toHaveLength(3);
+      expect(registry.policyOf('app')).toBe(TAGGED_ONLY);
+    });
+
+    it('records a write as of unknown outcome, not failed, when neither its answer nor the read back comes', async () => {
+      // Arrange: the write times out; reading back fails too.
+      const registry = new FakeRegistry('eu-west-1', [{ name: 'app', policy: TAGGED_ONLY }]);
+      registry.failNextWrites('app', { error: writeError('unknown', 'TimeoutError'), landed: false });
+      let reads = 0;
+      const reader = Object.assign(Object.create(registry) as FakeRegistry, {
+        getLifecyclePolicy: (name: string) => (++reads >= 3 ? Promise.reject(awsError('TimeoutError')) : registry.getLifecyclePolicy(name)),
+      });
+
+      // Act
+      const action = await remediateRepository({ reader, writer: registry }, await refOf(registry), options({ apply: true }));
+
+      // Assert
+      expect(action).toMatchObject({ outcome: 'unknown-outcome', readBack: 'unreadable' });
+      expect(action.message).toMatch(/answered TimeoutError and the policy could not be read back/);
+      expect(registry.callsOf('putLifecyclePolicy')).toHaveLength(1);
     });
 
     it('throws a refused write at once, without reading back or writing again', async () => {

@@ -15,7 +15,7 @@ import { mockClient } from 'aws-sdk-client-mock';
 import 'aws-sdk-client-mock-jest';
 import { CallCounter } from '../../../../src/adapters/aws/call-counter';
 import { createEcrClient, createEcrRegistryPool } from '../../../../src/adapters/aws/clients';
-import { BATCH_GET_IMAGE_LIMIT, EcrRegistry, PAGE_SIZE } from '../../../../src/adapters/aws/ecr';
+import { BATCH_GET_IMAGE_LIMIT, DEFAULT_WRITE_RATE_LIMIT, EcrRegistry, PAGE_SIZE } from '../../../../src/adapters/aws/ecr';
 import { PolicyWriteError } from '../../../../src/domain/errors';
 import { ACCEPTED_MEDIA_TYPES } from '../../../../src/domain/image';
 import type { RepositoryRef } from '../../../../src/domain/registry';
@@ -533,16 +533,46 @@ describe('EcrRegistry', () => {
       expect(slots).toBe(2);
     });
 
-    it('never waits without a rate limit', async () => {
-      // Arrange: under fake timers a wait would never end, since no test advances the clock.
+    it('paces writes at the default ceiling when no rate limit is configured', async () => {
+      // Arrange
       jest.useFakeTimers();
-      const unlimited = registry();
+      const paced = registry();
+      let slots = 0;
 
-      // Act
-      for (let i = 0; i < 100; i++) await unlimited.acquireWriteSlot();
+      // Act: two turns at once (the burst), the third a tenth of a second later (10 a second).
+      for (let i = 0; i < 2; i++) await paced.acquireWriteSlot();
+      const third = paced.acquireWriteSlot().then(() => slots++);
+      await jest.advanceTimersByTimeAsync(99);
+      const before = slots;
+      await jest.advanceTimersByTimeAsync(1);
+      await third;
 
       // Assert
-      expect(jest.getTimerCount()).toBe(0);
+      expect(DEFAULT_WRITE_RATE_LIMIT).toEqual({ perSecond: 10, burst: 2 });
+      expect(before).toBe(0);
+      expect(slots).toBe(1);
+    });
+
+    it('slows the next turn after a throttled write', async () => {
+      // Arrange
+      jest.useFakeTimers();
+      const throttled = Object.assign(new Error('Rate exceeded'), { name: 'ThrottlingException', $metadata: { httpStatusCode: 400 } });
+      ecrMock.on(PutLifecyclePolicyCommand).rejectsOnce(throttled).resolves({});
+      const paced = new EcrRegistry({ client, region: REGION, writeRateLimit: { perSecond: 4, burst: 1 } });
+      await paced.acquireWriteSlot();
+
+      // Act: the throttle halves the pace to 2 a second; the next turn is half a second away.
+      await expect(paced.putLifecyclePolicy('app', '{}')).rejects.toMatchObject({ failure: 'throttled' });
+      let granted = false;
+      const next = paced.acquireWriteSlot().then(() => (granted = true));
+      await jest.advanceTimersByTimeAsync(499);
+      const early = granted;
+      await jest.advanceTimersByTimeAsync(1);
+      await next;
+
+      // Assert
+      expect(early).toBe(false);
+      expect(granted).toBe(true);
     });
   });
 

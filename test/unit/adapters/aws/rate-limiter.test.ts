@@ -1,6 +1,6 @@
 import { DescribeImagesCommand, DescribeRepositoriesCommand, ECRClient } from '@aws-sdk/client-ecr';
 import { createEcrClient } from '../../../../src/adapters/aws/clients';
-import { TokenBucket, attachRateLimits, parseRateLimits } from '../../../../src/adapters/aws/rate-limiter';
+import { AdaptiveRateLimit, TokenBucket, attachRateLimits, parseRateLimits } from '../../../../src/adapters/aws/rate-limiter';
 import { ConfigError } from '../../../../src/domain/errors';
 import { TEST_CREDENTIALS, fakeEcrTransport, settleWithFakeTimers } from '../../support/fake-ecr-http';
 
@@ -59,6 +59,61 @@ describe('rate-limiter', () => {
       // Assert
       expect(act).toThrow(ConfigError);
       expect(act).toThrow(message);
+    });
+  });
+
+  describe('AdaptiveRateLimit', () => {
+    function paced(perSecond: number, burst = 1) {
+      let now = 0;
+      const pace = new AdaptiveRateLimit({ ceiling: { perSecond, burst }, floorPerSecond: 1, clock: () => now });
+      return { pace, advance: (ms: number) => (now += ms) };
+    }
+
+    it('gives turns at the ceiling, with the burst after a quiet spell', () => {
+      // Arrange
+      const { pace, advance } = paced(10, 2);
+      advance(1000);
+
+      // Act
+      const waits = [pace.reserve(), pace.reserve(), pace.reserve(), pace.reserve()];
+
+      // Assert
+      expect(waits).toEqual([0, 0, 100, 200]);
+    });
+
+    it('halves the rate on each throttle down to the floor, and pushes the next turn back', () => {
+      // Arrange
+      const { pace } = paced(8);
+      pace.reserve();
+
+      // Act
+      pace.throttled();
+      const afterOne = pace.perSecond;
+      const wait = pace.reserve();
+      for (let i = 0; i < 10; i++) pace.throttled();
+
+      // Assert
+      expect(afterOne).toBe(4);
+      expect(wait).toBe(250);
+      expect(pace.perSecond).toBe(1);
+    });
+
+    it('recovers a tenth of the ceiling after each call that went through, never above it', () => {
+      // Arrange
+      const { pace } = paced(10);
+      pace.throttled();
+      pace.throttled();
+
+      // Act
+      const rates: number[] = [];
+      for (let i = 0; i < 10; i++) {
+        pace.succeeded();
+        rates.push(pace.perSecond);
+      }
+
+      // Assert
+      expect(rates.slice(0, 3)).toEqual([3.5, 4.5, 5.5]);
+      expect(rates.at(-1)).toBe(10);
     });
   });
 

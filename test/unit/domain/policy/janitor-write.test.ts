@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import type { LifecycleRule } from '../../../../src/domain/policy';
-import { isLostTeamWrite, janitorWriteOf, mergeDefaultRule, parsePolicyOrThrow } from '../../../../src/domain/policy';
+import { holdsTeamRules, isLostTeamWrite, janitorWriteOf, mergeDefaultRule, parsePolicyOrThrow } from '../../../../src/domain/policy';
 import { keepNewestTagged, policyText, TAGGED_ONLY, UNTAGGED_30_DAYS } from '../../support/policies';
 
 const READ_AT = Date.parse('2026-06-01T12:00:00.250Z');
@@ -130,6 +130,26 @@ describe('janitor-write', () => {
 
       // Assert
       expect(lost).toBe(false);
+    });
+  });
+
+  describe('holdsTeamRules', () => {
+    const team = policyText(keepNewestTagged(1, 'prod', 50), keepNewestTagged(2, 'dev', 5));
+
+    it.each([
+      ['the team text itself', team, true],
+      ["the team text with the janitor's rule merged in", mergeDefaultRule(team, 7, { basedOnReadAt: 0 }).text, true],
+      ['another team text', TAGGED_ONLY, false],
+      ["the janitor's merge of an older text", mergeDefaultRule(TAGGED_ONLY, 7, { basedOnReadAt: 0 }).text, false],
+      ['no policy at all', undefined, false],
+    ])('is %s → %s', (_case, stored, expected) => {
+      expect(holdsTeamRules(stored, team)).toBe(expected);
+    });
+
+    it("takes a deleted policy as held by no policy, or by the janitor's rule alone", () => {
+      expect(holdsTeamRules(undefined, undefined)).toBe(true);
+      expect(holdsTeamRules(mergeDefaultRule(undefined, 7).text, undefined)).toBe(true);
+      expect(holdsTeamRules(TAGGED_ONLY, undefined)).toBe(false);
     });
   });
 

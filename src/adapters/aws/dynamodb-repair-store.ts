@@ -1,0 +1,163 @@
+import {
+  ConditionalCheckFailedException,
+  DynamoDBClient,
+  GetItemCommand,
+  UpdateItemCommand,
+  type AttributeValue,
+} from '@aws-sdk/client-dynamodb';
+import type { NewestTeamWrite, RepairStore, TeamWrite } from '../../ports/repair-store';
+import type { CallCounter } from './call-counter';
+import { baseClientConfig, type EcrClientOptions } from './clients';
+
+/** Days a repository's record is kept after its newest team write (the table's TTL attribute `expiresAt`). */
+export const REPAIR_RECORD_DAYS = 30;
+
+/** What a {@link DynamoDbRepairStore} needs. */
+export interface DynamoDbRepairStoreOptions {
+  /** A client of the table's region, built once per container (see `baseClientConfig`). */
+  client: DynamoDBClient;
+  /** The table: partition key `repository` (string), TTL on `expiresAt`. */
+  tableName: string;
+}
+
+/** True for DynamoDB's answer that a condition did not hold: an expected outcome, not an error. */
+function conditionFailed(error: unknown): boolean {
+  return error instanceof ConditionalCheckFailedException || (error instanceof Error && error.name === 'ConditionalCheckFailedException');
+}
+
+function teamWriteOf(item: Record<string, AttributeValue> | undefined): NewestTeamWrite | undefined {
+  const calledAt = item?.calledAt?.N;
+  const eventId = item?.eventId?.S;
+  const eventName = item?.eventName?.S;
+  if (item === undefined || calledAt === undefined || eventId === undefined) return undefined;
+  if (eventName !== 'PutLifecyclePolicy' && eventName !== 'DeleteLifecyclePolicy') return undefined;
+  const text = item.policyText?.S;
+  return {
+    write: { eventId, eventName, calledAt: Number(calledAt), ...(text === undefined ? {} : { policyText: text }) },
+    ambiguous: item.ambiguous?.BOOL === true,
+  };
+}
+
+/**
+ * The repair's store in a DynamoDB table, one item per repository: the newest team write seen (its
+ * event id, call time and text) and the repair lease. Every write is a conditional `UpdateItem`, so
+ * concurrent invocations never step the newest write back, and one lease holder at a time restores;
+ * a retried update that already applied fails its condition harmlessly. An item expires
+ * {@link REPAIR_RECORD_DAYS} days after its newest team write (the table's TTL).
+ *
+ * @example const store = new DynamoDbRepairStore({ client: new DynamoDBClient(baseClientConfig({ region })), tableName });
+ */
+export class DynamoDbRepairStore implements RepairStore {
+  private readonly client: DynamoDBClient;
+  private readonly tableName: string;
+
+  constructor(options: DynamoDbRepairStoreOptions) {
+    this.client = options.client;
+    this.tableName = options.tableName;
+  }
+
+  private key(repository: string): Record<string, AttributeValue> {
+    return { repository: { S: repository } };
+  }
+
+  async recordTeamWrite(repository: string, write: TeamWrite): Promise<NewestTeamWrite> {
+    const values: Record<string, AttributeValue> = {
+      ':t': { N: String(write.calledAt) },
+      ':id': { S: write.eventId },
+      ':name': { S: write.eventName },
+      ':no': { BOOL: false },
+      ':exp': { N: String(Math.floor(write.calledAt / 1000) + REPAIR_RECORD_DAYS * 86_400) },
+    };
+    if (write.policyText !== undefined) values[':text'] = { S: write.policyText };
+    try {
+      await this.client.send(
+        new UpdateItemCommand({
+          TableName: this.tableName,
+          Key: this.key(repository),
+          UpdateExpression:
+            'SET calledAt = :t, eventId = :id, eventName = :name, ambiguous = :no, expiresAt = :exp' +
+            (write.policyText === undefined ? ' REMOVE policyText' : ', policyText = :text'),
+          ConditionExpression: 'attribute_not_exists(calledAt) OR calledAt < :t',
+          ExpressionAttributeValues: values,
+        }),
+      );
+      return { write: { ...write }, ambiguous: false };
+    } catch (error) {
+      if (!conditionFailed(error)) throw error;
+    }
+    // As new or newer is recorded: the same event again, another call in the same second, or a newer call.
+    const known = await this.newestTeamWrite(repository);
+    if (known === undefined || known.ambiguous || known.write.calledAt !== write.calledAt || known.write.eventId === write.eventId) {
+      return known ?? { write: { ...write }, ambiguous: false };
+    }
+    try {
+      await this.client.send(
+        new UpdateItemCommand({
+          TableName: this.tableName,
+          Key: this.key(repository),
+          UpdateExpression: 'SET ambiguous = :yes',
+          ConditionExpression: 'calledAt = :t AND eventId <> :id',
+          ExpressionAttributeValues: { ':yes': { BOOL: true }, ':t': { N: String(write.calledAt) }, ':id': { S: write.eventId } },
+        }),
+      );
+    } catch (error) {
+      if (!conditionFailed(error)) throw error;
+    }
+    return (await this.newestTeamWrite(repository)) ?? known;
+  }
+
+  async newestTeamWrite(repository: string): Promise<NewestTeamWrite | undefined> {
+    const out = await this.client.send(new GetItemCommand({ TableName: this.tableName, Key: this.key(repository), ConsistentRead: true }));
+    return teamWriteOf(out.Item);
+  }
+
+  async acquireLease(repository: string, holder: string, now: number, ttlMs: number): Promise<boolean> {
+    try {
+      await this.client.send(
+        new UpdateItemCommand({
+          TableName: this.tableName,
+          Key: this.key(repository),
+          UpdateExpression: 'SET leaseHolder = :h, leaseUntil = :until',
+          ConditionExpression: 'attribute_not_exists(leaseUntil) OR leaseUntil < :now OR leaseHolder = :h',
+          ExpressionAttributeValues: { ':h': { S: holder }, ':until': { N: String(now + ttlMs) }, ':now': { N: String(now) } },
+        }),
+      );
+      return true;
+    } catch (error) {
+      if (conditionFailed(error)) return false;
+      throw error;
+    }
+  }
+
+  async releaseLease(repository: string, holder: string): Promise<void> {
+    try {
+      await this.client.send(
+        new UpdateItemCommand({
+          TableName: this.tableName,
+          Key: this.key(repository),
+          UpdateExpression: 'REMOVE leaseHolder, leaseUntil',
+          ConditionExpression: 'leaseHolder = :h',
+          ExpressionAttributeValues: { ':h': { S: holder } },
+        }),
+      );
+    } catch (error) {
+      // Expired and taken by another holder meanwhile: theirs now.
+      if (!conditionFailed(error)) throw error;
+    }
+  }
+}
+
+/**
+ * The repair store of a deployment: a client of the table's region (with the run's timeouts and
+ * standard retries, counted when a counter is given) over the stack's table.
+ *
+ * @example const store = createRepairStore({ tableName: config.repairTable, region: config.deployRegion });
+ */
+export function createRepairStore(
+  options: { tableName: string; region: string; counter?: CallCounter } & Omit<EcrClientOptions, 'region' | 'counter'>,
+): DynamoDbRepairStore {
+  const { tableName, counter, ...clientOptions } = options;
+  const client = new DynamoDBClient(baseClientConfig({ retryMode: 'standard', maxAttempts: 3, ...clientOptions }));
+  counter?.attach(client);
+  return new DynamoDbRepairStore({ client, tableName });
+}
