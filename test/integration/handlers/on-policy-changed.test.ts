@@ -7,6 +7,7 @@ import { lambdaHandler } from '../../../src/handlers/on-policy-changed';
 import { freshMotoAndEnvEachTest, FUNCTION_ENV, handlerCalls as calls, useLambdaEnv, type LambdaEnvKey } from '../support/lambda-env';
 import { ecrClientForMoto } from '../support/moto';
 import { rulesOf, UNTAGGED_7_DAYS } from '../support/policy-rules';
+import { createRepairTable } from '../support/repair-table';
 import { createRepository, getPolicy, putPolicy } from '../support/seed';
 
 const EVENTS_DIR = path.resolve(__dirname, '..', '..', '..', 'events');
@@ -248,6 +249,37 @@ describe('onPolicyChanged handler (moto)', () => {
       expect(result).toEqual({ status: 'ignored', reason: expect.stringContaining('unexpected event shape') });
       expect(calls().total).toBe(0);
       expect(await getPolicy(ecr, REPO)).toBe(WEAKENED);
+    });
+  });
+
+  describe('with the repair table (REPAIR_TABLE)', () => {
+    it("records the team's write, then puts it back on the janitor's own event when a late janitor write replaced it", async () => {
+      // Arrange: the table, and the team's write handled while it was stored (it is only remediated and recorded).
+      const { client, tableName } = await createRepairTable();
+      useEnv({ REPAIR_TABLE: tableName });
+      await createRepository(ecr, REPO, { policyText: WEAKENED });
+      const team = sample('put-lifecycle-policy.json');
+      const teamAt = Date.parse(team.detail.eventTime as string);
+      await lambdaHandler(team);
+      // A janitor write merged from a read before the team's call lands late, over it.
+      const older =
+        '{"rules":[{"rulePriority":1,"description":"Keep the 5 newest prod images","selection":{"tagStatus":"tagged","tagPrefixList":["prod"],"countType":"imageCountMoreThan","countNumber":5},"action":{"type":"expire"}}]}';
+      const late = mergeDefaultRule(older, 7, { basedOnReadAt: teamAt - 1000 }).text;
+      await putPolicy(ecr, REPO, late);
+      const own = sample('put-lifecycle-policy.json');
+      own.id = 'janitor-late-write';
+      own.detail.userIdentity.sessionContext.sessionIssuer.arn = JANITOR_ROLES[0] ?? '';
+      own.detail.requestParameters.lifecyclePolicyText = late;
+
+      // Act
+      const result = await lambdaHandler(own);
+      const again = await lambdaHandler(structuredClone(own));
+      client.destroy();
+
+      // Assert
+      expect(result).toMatchObject({ status: 'done', action: { outcome: 'applied', before: late } });
+      expect(await getPolicy(ecr, REPO)).toBe(mergeDefaultRule(WEAKENED, 7, { basedOnReadAt: teamAt }).text);
+      expect(again).toEqual({ status: 'ignored', reason: 'written by ecr-janitor itself, over no newer team write' });
     });
   });
 });
