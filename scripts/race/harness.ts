@@ -15,7 +15,7 @@
 // - The *window* is the time from the proxy's answer to a GetLifecyclePolicy to the arrival of the
 //   PutLifecyclePolicy that follows it on the same repository: the janitor's re-read → write window.
 import { MessageChannel, Worker, parentPort, workerData, type MessagePort } from 'node:worker_threads';
-import { CreateTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { CreateRepositoryCommand, ECRClient, GetLifecyclePolicyCommand, LifecyclePolicyNotFoundException } from '@aws-sdk/client-ecr';
 import { createEcrRegistryPool } from '../../src/adapters/aws/clients';
 import { holdsTeamRules } from '../../src/domain/policy';
@@ -24,6 +24,7 @@ import { DEFAULT_OPT_OUT_TAG } from '../../src/domain/defaults';
 import { remediate } from '../../src/use-cases/remediate';
 import { NO_FAULTS, type Faults } from './fault-proxy';
 import type { LandedWrite } from './ledger';
+import { createRepairTable } from './repair-table';
 import { startRepair, type RepairAnswer, type RepairInput, type RepairRequest } from './repair';
 import { CREDENTIALS, REGION, startWorld, type WorldAnswer, type WorldInput, type WorldRequest } from './world';
 
@@ -182,14 +183,7 @@ export async function race(setup: RaceSetup, options: RaceOptions & { script: st
   const ecr = new ECRClient({ endpoint: options.endpoint, region: REGION, credentials: CREDENTIALS, maxAttempts: 1 });
   const dynamodb = new DynamoDBClient({ endpoint: options.endpoint, region: REGION, credentials: CREDENTIALS, maxAttempts: 1 });
   await Promise.all(names.map((repositoryName) => ecr.send(new CreateRepositoryCommand({ repositoryName }))));
-  await dynamodb.send(
-    new CreateTableCommand({
-      TableName: REPAIR_TABLE,
-      BillingMode: 'PAY_PER_REQUEST',
-      AttributeDefinitions: [{ AttributeName: 'repository', AttributeType: 'S' }],
-      KeySchema: [{ AttributeName: 'repository', KeyType: 'HASH' }],
-    }),
-  );
+  await createRepairTable(dynamodb, REPAIR_TABLE);
 
   const channel = new MessageChannel();
   const world = workerOf<WorldAnswer, WorldRequest>(

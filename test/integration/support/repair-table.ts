@@ -1,5 +1,6 @@
 // The repair's DynamoDB table in moto, as serverless.yml declares it (partition key `repository`).
-import { CreateTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { createRepairTable as createTable } from '../../../scripts/race/repair-table';
 import { motoClientConfig } from './moto';
 
 /**
@@ -9,13 +10,6 @@ import { motoClientConfig } from './moto';
  */
 export async function createRepairTable(tableName = 'ecr-janitor-repair'): Promise<{ client: DynamoDBClient; tableName: string }> {
   const client = new DynamoDBClient(motoClientConfig());
-  await client.send(
-    new CreateTableCommand({
-      TableName: tableName,
-      BillingMode: 'PAY_PER_REQUEST',
-      AttributeDefinitions: [{ AttributeName: 'repository', AttributeType: 'S' }],
-      KeySchema: [{ AttributeName: 'repository', KeyType: 'HASH' }],
-    }),
-  );
+  await createTable(client, tableName);
   return { client, tableName };
 }
