@@ -24,7 +24,6 @@ function inRegions(regions, service, resource) {
 
 module.exports = async ({ resolveVariable }) => {
   const region = String(await resolveVariable('aws:region'));
-  const service = String(await resolveVariable('self:service'));
   const stage = String(await resolveVariable('sls:stage'));
   const homeParam = String(await resolveVariable('param:homeRegion')).trim();
   if (homeParam !== '' && !REGION.test(homeParam)) {
