@@ -1,7 +1,7 @@
-import * as z from 'zod';
 import { InvalidPolicyError } from '../errors';
 import type { LifecyclePolicy, StorageClass, TagStatus } from './types';
 import { POLICY_LIMITS } from './types';
+import { isPolicyShaped } from './shape';
 
 /** One reason ECR would reject a policy: where (rule and field), what, and how to fix it. */
 export interface PolicyProblem {
@@ -398,34 +398,6 @@ function validateAcrossRules(rules: readonly RuleFacts[], problems: Problems): v
       }
     }
   }
-}
-
-/**
- * The shape of {@link LifecyclePolicy}, field by field (the compiler holds it to the type). The
- * checks above say what is wrong in words; this only lets the checked document be typed as a policy,
- * the document itself kept as written (its keys in their order, for the text the janitor writes back).
- */
-const policyShape: z.ZodType<LifecyclePolicy> = z.object({
-  rules: z.array(
-    z.object({
-      rulePriority: z.number(),
-      description: z.string().optional(),
-      selection: z.object({
-        tagStatus: z.enum(['tagged', 'untagged', 'any']),
-        tagPatternList: z.array(z.string()).optional(),
-        tagPrefixList: z.array(z.string()).optional(),
-        storageClass: z.enum(['standard', 'archive']).optional(),
-        countType: z.enum(['imageCountMoreThan', 'sinceImagePushed', 'sinceImagePulled', 'sinceImageTransitioned']),
-        countUnit: z.literal('days').optional(),
-        countNumber: z.number(),
-      }),
-      action: z.object({ type: z.enum(['expire', 'transition']), targetStorageClass: z.literal('archive').optional() }),
-    }),
-  ),
-});
-
-function isPolicyShaped(doc: unknown): doc is LifecyclePolicy {
-  return policyShape.safeParse(doc).success;
 }
 
 /**
