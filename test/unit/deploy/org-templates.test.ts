@@ -297,27 +297,21 @@ describe('member.json (the stack every account gets)', () => {
       }
     });
 
-    it("drops the janitor's own writes in the home rule and the forwarder alike: both match its roles' names", () => {
+    it("brings the janitor's own writes to the repair in the home rule and the forwarder alike, and names its roles to the function", () => {
       const values = memberParams('eu-central-1');
       const roleArns = ['WeeklyShardRole', 'OnRepositoryCreatedRole', 'OnPolicyChangedRole'].map(
         (id) =>
           `arn:aws:sts::${ACCOUNT}:assumed-role/${String(resolve(member, member.Resources[id]?.Properties?.RoleName, values))}/session`,
       );
-      const prefixOf = (rule: string, region: Values) => {
-        const pattern = member.Resources[rule]?.Properties?.EventPattern as {
-          detail: { userIdentity: { arn: Array<{ 'anything-but': { prefix: unknown } }> } };
-        };
-        return String(resolve(member, pattern.detail.userIdentity.arn[0]?.['anything-but'].prefix, region));
-      };
       const homeRule = Object.entries(member.Resources).find(
         ([, r]) =>
           r.Type === 'AWS::Events::Rule' &&
           JSON.stringify(r.Properties?.EventPattern ?? {}).includes('PutLifecyclePolicy') &&
           r.Condition === 'IsHome',
       )?.[0];
-      for (const prefix of [prefixOf(homeRule ?? '', values), prefixOf('ForwardEcrEvents', memberParams('us-west-2'))]) {
-        expect(prefix).toBe(`arn:aws:sts::${ACCOUNT}:assumed-role/ecr-janitor-prod-eu-central-1-`);
-        for (const arn of roleArns) expect(arn.startsWith(prefix)).toBe(true);
+      // No caller filter: a janitor write that landed late is checked against the newest team write.
+      for (const rule of [homeRule ?? '', 'ForwardEcrEvents']) {
+        expect(JSON.stringify(member.Resources[rule]?.Properties?.EventPattern)).not.toContain('userIdentity');
       }
       expect(resolve(member, env(member, 'OnPolicyChangedLambdaFunction').JANITOR_ROLES, values)).toBe(
         roleArns.map((arn) => /assumed-role\/([^/]+)\//.exec(arn)?.[1]).join(','),
