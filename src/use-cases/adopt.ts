@@ -1,6 +1,5 @@
 import pLimit from 'p-limit';
 import type { AdviceFile, RepositoryAdvice } from '../domain/advice';
-import { describeAtRisk } from '../domain/in-use';
 import { parsePolicyOrThrow } from '../domain/policy';
 import type { RepositoryRef } from '../domain/registry';
 import type { RemediationAction, RemediationResult } from '../domain/remediation';
@@ -8,9 +7,8 @@ import type { ReportError } from '../domain/report';
 import { excludeMatcher, isOptedOut } from '../domain/selection';
 import type { PolicyWriter, RegistryReader } from '../ports/registry';
 import { toReportError } from './errors';
-import type { RemediateOptions } from './remediate';
-import { guardOf, notesOf, type Judge } from './remediation/guard';
-import { pacingOf } from './remediation/options';
+import { guardOf, heldDecision, heldMessage, notesOf, type Judge } from './remediation/guard';
+import { pacingOf, type RemediateOptions } from './remediation/options';
 import { safeWrite, type Decision } from './remediation/safe-write';
 
 /** Settings of {@link adoptAdvice}: those of a remediation run, without the default rule's. */
@@ -66,16 +64,8 @@ async function adoptOne(
     if (seen !== entry.currentPolicyText) return { done: { ...head, outcome: 'skipped-changed', before: seen, message: CHANGED_SINCE } };
     const judgement = judge?.(policy, recommended);
     if (judgement?.hold) {
-      return {
-        done: {
-          ...head,
-          outcome: 'held-in-use',
-          before: seen,
-          inUseAtRisk: judgement.atRisk,
-          referrersAtRisk: judgement.referrersAtRisk,
-          message: `the recommended policy would remove ${judgement.atRisk.length} image${judgement.atRisk.length === 1 ? '' : 's'} in use within ${options.guard?.horizonDays ?? 0} days: ${describeAtRisk(judgement.atRisk)}; not written: advise again`,
-        },
-      };
+      const why = heldMessage(judgement.atRisk, options.guard?.horizonDays ?? 0, 'the recommended policy');
+      return heldDecision(head, seen, judgement, `${why}; not written: advise again`);
     }
     return { write: recommended, notes: notesOf(judgement, options.guard) };
   };

@@ -9,8 +9,7 @@ import type { AuditedRepository } from './remediation/repository';
 import { remediateRepository } from './remediation/repository';
 
 export type { RemediationAction, RemediationOutcome, RemediationResult } from '../domain/remediation';
-export type { GuardOptions, KnownState, RemediateOptions, RemediationTarget, WritePacing } from './remediation/options';
-export { DEFAULT_WRITE_PACING } from './remediation/options';
+export type { GuardOptions, RemediateOptions, RemediationTarget, WritePacing } from './remediation/options';
 export type { AuditedRepository } from './remediation/repository';
 export { auditedRepositoryOf, remediateRepository } from './remediation/repository';
 export { restoreTeamWrite } from './remediation/restore';

@@ -3,7 +3,7 @@ import type { AtRiskImage } from '../../domain/in-use';
 import { describeAtRisk, guardContextOf } from '../../domain/in-use';
 import type { LifecyclePolicy } from '../../domain/policy';
 import type { RepositoryRef } from '../../domain/registry';
-import type { WriteJudgement } from '../../domain/remediation';
+import type { RemediationAction, WriteJudgement } from '../../domain/remediation';
 import { writeJudge } from '../../domain/remediation';
 import type { RegistryReader } from '../../ports/registry';
 import { readGuardImages } from '../read-repository';
@@ -39,9 +39,21 @@ export async function guardOf(
   };
 }
 
-/** Why a write is held, for the action's message. */
-export function heldMessage(atRisk: readonly AtRiskImage[], horizonDays: number): string {
-  return `the default rule would remove ${atRisk.length} image${atRisk.length === 1 ? '' : 's'} in use within ${horizonDays} days: ${describeAtRisk(atRisk)}`;
+/** Why a write is held, for the action's message; `what` is the change judged. */
+export function heldMessage(atRisk: readonly AtRiskImage[], horizonDays: number, what = 'the default rule'): string {
+  return `${what} would remove ${atRisk.length} image${atRisk.length === 1 ? '' : 's'} in use within ${horizonDays} days: ${describeAtRisk(atRisk)}`;
+}
+
+/** The decision not to write a text the guard holds: `held-in-use`, with what is at risk and why. */
+export function heldDecision(
+  head: Pick<RemediationAction, 'region' | 'repositoryName'>,
+  before: string | null,
+  judgement: WriteJudgement,
+  message: string,
+): { done: RemediationAction } {
+  return {
+    done: { ...head, outcome: 'held-in-use', before, inUseAtRisk: judgement.atRisk, referrersAtRisk: judgement.referrersAtRisk, message },
+  };
 }
 
 /** The guard's findings on a write that goes ahead, for the action that records it. */

@@ -69,7 +69,7 @@ export interface WritePacing {
 }
 
 /** The write loop's defaults: at most about 0.3 + 0.6 + 1.2 + 2.4 s of pauses over five changed rounds. */
-export const DEFAULT_WRITE_PACING: WritePacing = {
+const DEFAULT_WRITE_PACING: WritePacing = {
   rounds: 5,
   throttledRounds: 10,
   baseDelayMs: 300,

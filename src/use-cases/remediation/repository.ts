@@ -8,7 +8,7 @@ import { assessPolicy, stampedWrite } from '../../domain/remediation';
 import type { Selection } from '../../domain/selection';
 import { excludeMatcher, isOptedOut } from '../../domain/selection';
 import type { Judge } from './guard';
-import { guardOf, heldMessage, notesOf } from './guard';
+import { guardOf, heldDecision, heldMessage, notesOf } from './guard';
 import type { KnownState, RemediateOptions, RemediationTarget } from './options';
 import { pacingOf, ruleOf } from './options';
 import type { Decision } from './safe-write';
@@ -104,16 +104,8 @@ export async function remediateRepository(
       return { done: { ...head, outcome: 'compliant', before: current, ...(change.note ? { message: change.note } : {}) } };
     const judgement: WriteJudgement | undefined = judge?.(change.policy, change.text);
     if (judgement?.hold) {
-      return {
-        done: {
-          ...head,
-          outcome: 'held-in-use',
-          before: current,
-          inUseAtRisk: judgement.atRisk,
-          referrersAtRisk: judgement.referrersAtRisk,
-          message: `${heldMessage(judgement.atRisk, options.guard?.horizonDays ?? 0)}; not written, the next run decides again`,
-        },
-      };
+      const why = heldMessage(judgement.atRisk, options.guard?.horizonDays ?? 0);
+      return heldDecision(head, current, judgement, `${why}; not written, the next run decides again`);
     }
     const notes = notesOf(judgement, options.guard);
     if (basedOnReadAt === undefined) return { write: change.text, ...changesOf(change), notes };

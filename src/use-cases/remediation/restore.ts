@@ -3,7 +3,7 @@ import type { RepositoryRef } from '../../domain/registry';
 import type { RemediatedPolicy } from '../../domain/policy';
 import type { RemediationAction } from '../../domain/remediation';
 import { assessPolicy, stampedWrite } from '../../domain/remediation';
-import { guardOf, heldMessage, notesOf } from './guard';
+import { guardOf, heldDecision, heldMessage, notesOf } from './guard';
 import type { RemediateOptions, RemediationTarget } from './options';
 import { pacingOf, ruleOf } from './options';
 import type { Decision } from './safe-write';
@@ -64,15 +64,12 @@ export async function restoreTeamWrite(
       const findings = { inUseAtRisk: judgement.atRisk, referrersAtRisk: judgement.referrersAtRisk };
       if (team.policyText === undefined) {
         // Putting a deleted policy back takes a delete, which the janitor never makes.
-        return {
-          done: {
-            ...head,
-            outcome: 'held-in-use',
-            before: current,
-            ...findings,
-            message: `the team deleted the policy after the janitor read it; the janitor never deletes, so its earlier write (with the default rule) stays: ${why}. Delete the policy again to apply the team's call`,
-          },
-        };
+        return heldDecision(
+          head,
+          current,
+          judgement,
+          `the team deleted the policy after the janitor read it; the janitor never deletes, so its earlier write (with the default rule) stays: ${why}. Delete the policy again to apply the team's call`,
+        );
       }
       // The team's own text, as written: their rules are their call; only the janitor's rule is held.
       return {

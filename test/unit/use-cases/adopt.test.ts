@@ -1,7 +1,7 @@
 import { parseAdviceFile } from '../../../src/adapters/advice/advice-file';
 import type { AdviceFile, RepositoryAdvice } from '../../../src/domain/advice';
 import { InUseCatalog } from '../../../src/domain/in-use';
-import { InvalidInputError } from '../../../src/domain/errors';
+import { InvalidInputError, PolicyWriteError, type PolicyWriteFailure } from '../../../src/domain/errors';
 import type { ImageDetail } from '../../../src/domain/image';
 import { DEFAULT_OPT_OUT_TAG } from '../../../src/domain/defaults';
 import { adoptAdvice, type AdoptOptions } from '../../../src/use-cases/adopt';
@@ -132,6 +132,99 @@ describe('adoptAdvice', () => {
     expect(result.actions).toEqual([expect.objectContaining({ region: 'us-east-1', repositoryName: 'api', outcome: 'failed' })]);
     expect(result.errors[0]?.message).toContain('pass --region us-east-1');
     expect(registry.writes).toEqual([]);
+  });
+});
+
+describe('adoptAdvice writes as remediation does (src/use-cases/remediation/safe-write.ts)', () => {
+  const writeError = (failure: PolicyWriteFailure, code: string): PolicyWriteError =>
+    new PolicyWriteError(`PutLifecyclePolicy failed (${code})`, failure, code);
+
+  /** The calls about `web`, with `slot` where the write pace was taken (the fake counts slots without naming a repository). */
+  function sequenceOf(registry: FakeRegistry, slots: number[]): string[] {
+    const out: string[] = [];
+    registry.calls.forEach((call, i) => {
+      for (const at of slots) if (at === i) out.push('slot');
+      if (call.repositoryName === 'web') out.push(call.operation);
+    });
+    return out;
+  }
+
+  /** Adoption's check: the policy (still the one advised from?) and the tags (opted out?). */
+  const CHECK = ['getLifecyclePolicy', 'listTags'];
+  /** A write round: the pace, the re-read (with the tags once more), the put at once. */
+  const PACED_WRITE = ['slot', 'getLifecyclePolicy', 'listTags', 'putLifecyclePolicy'];
+
+  /** Records, at each write slot, how many calls the registry had received. */
+  function recordSlots(registry: FakeRegistry): number[] {
+    const slots: number[] = [];
+    registry.acquireWriteSlot = async () => void slots.push(registry.calls.length);
+    return slots;
+  }
+
+  it('takes the write pace before the re-read, then sends one put at once and reads it back', async () => {
+    const { registry, file } = await advised();
+    const slots = recordSlots(registry);
+    registry.calls.length = 0;
+    await adoptAdvice([{ reader: registry, writer: registry }], { ...file, repositories: [entryOf(file, 'web')] }, OPTIONS);
+    // The check (policy, tags), the guard-free decision, then: pace → re-read → put → read-back.
+    expect(sequenceOf(registry, slots)).toEqual([...CHECK, ...PACED_WRITE, 'getLifecyclePolicy']);
+  });
+
+  it('sends a throttled write back to the pace, decides again from a fresh read, and never overwrites a change made meanwhile', async () => {
+    const { registry, file } = await advised();
+    const slots = recordSlots(registry);
+    registry.failNextWrites('web', { error: writeError('throttled', 'ThrottlingException'), landed: false });
+    // While the throttled write waits for its next turn, a team puts its own policy.
+    const pacing = { ...instant, sleep: async () => registry.addRepository({ name: 'web', images: releases, policy: UNTAGGED_30_DAYS }) };
+    registry.calls.length = 0;
+    const result = await adoptAdvice(
+      [{ reader: registry, writer: registry }],
+      { ...file, repositories: [entryOf(file, 'web')] },
+      {
+        ...OPTIONS,
+        pacing,
+      },
+    );
+    expect(result.actions[0]).toMatchObject({ outcome: 'skipped-changed', before: UNTAGGED_30_DAYS });
+    expect(registry.policyOf('web')).toBe(UNTAGGED_30_DAYS);
+    // Each round takes the pace before its re-read: the throttled put, a read that finds the team's
+    // text (the decision is void), a read that confirms it (the advice no longer applies).
+    expect(sequenceOf(registry, slots)).toEqual([...CHECK, ...PACED_WRITE, 'slot', 'getLifecyclePolicy', 'slot', 'getLifecyclePolicy']);
+  });
+
+  it('writes no second time when the answer of a write is lost and reading back does not show it (unknown-outcome)', async () => {
+    const { registry, file } = await advised();
+    registry.failNextWrites('web', { error: writeError('unknown', 'TimeoutError'), landed: false });
+    const result = await adoptAdvice([{ reader: registry, writer: registry }], file, OPTIONS);
+    const web = result.actions.find((a) => a.repositoryName === 'web');
+    expect(web).toMatchObject({ outcome: 'unknown-outcome', writeAttempts: 1 });
+    expect(web?.message).toMatch(/TimeoutError.*nothing more is written to this repository in this run/);
+    expect(registry.callsOf('putLifecyclePolicy', 'web')).toHaveLength(1);
+    expect(registry.policyOf('web')).toBe(entryOf(file, 'web').currentPolicyText ?? undefined);
+  });
+
+  it('counts a write whose answer was lost as applied when reading back shows it landed', async () => {
+    const { registry, file } = await advised();
+    registry.failNextWrites('web', { error: writeError('unknown', 'ServerException'), landed: true });
+    const result = await adoptAdvice([{ reader: registry, writer: registry }], file, OPTIONS);
+    expect(result.actions.find((a) => a.repositoryName === 'web')).toMatchObject({
+      outcome: 'applied',
+      readBack: 'matches',
+      writeAttempts: 1,
+    });
+    expect(registry.callsOf('putLifecyclePolicy', 'web')).toHaveLength(1);
+    expect(registry.policyOf('web')).toBe(entryOf(file, 'web').recommendedPolicyText);
+  });
+
+  it('reports a write refused by ECR as the repository failing, and adopts the others', async () => {
+    const { registry, file } = await advised();
+    registry.failNextWrites('web', { error: writeError('rejected', 'InvalidParameterException'), landed: false });
+    const result = await adoptAdvice([{ reader: registry, writer: registry }], file, OPTIONS);
+    expect(result.actions.map((a) => [a.repositoryName, a.outcome])).toEqual([
+      ['api', 'applied'],
+      ['web', 'failed'],
+    ]);
+    expect(result.errors.map((e) => e.repositoryName)).toEqual(['web']);
   });
 });
 
