@@ -3,6 +3,7 @@ import { ADVICE_FORMAT, adviceTotals, adviseRepository } from '../domain/advice'
 import { costAllocationTagsOf, groupValueOf, ownerGrouping } from '../domain/cost-groups';
 import { DEFAULT_ARCHIVE_AFTER_DAYS, DEFAULT_LINT_MAX_UNTAGGED_DAYS as DEFAULT_MAX_UNTAGGED_DAYS } from '../domain/defaults';
 import type { RepositoryState } from '../domain/registry';
+import type { PolicyAssessment } from '../domain/remediation';
 import type { NotReached, ReportError } from '../domain/report';
 import type { Selection } from '../domain/selection';
 import { excludeMatcher, isOptedOut } from '../domain/selection';
@@ -38,14 +39,15 @@ export interface AdvisorSettings {
  * @example const advisor = repositoryAdvisor(settings); advisor.visit(state); advisor.advised
  */
 export function repositoryAdvisor(settings: AdvisorSettings): {
-  visit: (state: RepositoryState) => AdvisedRepository;
+  /** Advises one repository; `assessment`: its policy as the caller assessed it with the same days and enforced maximum. */
+  visit: (state: RepositoryState, assessment?: PolicyAssessment) => AdvisedRepository;
   advised: AdvisedRepository[];
 } {
   const excluded = excludeMatcher(settings.selection.exclude);
   const tagKeys = [...(settings.costAllocationTagKeys ?? [])];
   const grouping = ownerGrouping(tagKeys);
   const advised: AdvisedRepository[] = [];
-  const visit = (state: RepositoryState): AdvisedRepository => {
+  const visit = (state: RepositoryState, assessment?: PolicyAssessment): AdvisedRepository => {
     const catalog = settings.inUse?.catalogs.get(state.region);
     const costAllocationTags = costAllocationTagsOf(state.tags, tagKeys);
     const options: AdviceOptions = {
@@ -61,6 +63,7 @@ export function repositoryAdvisor(settings: AdvisorSettings): {
       keepPulledDays: settings.keepPulledDays,
       rollbackMargin: settings.rollbackMargin,
       archivePricePerGbMonth: settings.archivePricePerGbMonth,
+      ...(assessment === undefined ? {} : { assessment }),
       ...(settings.inUse === undefined
         ? {}
         : {

@@ -8,7 +8,7 @@ import { closeDoomed } from '../graph';
 import type { ImageDetail } from '../image';
 import { parseManifest } from '../image';
 import { guardContextOf, shortDigest } from '../in-use';
-import type { LifecyclePolicy, LifecycleRule, PolicyFinding } from '../policy';
+import type { LifecyclePolicy, LifecycleRule, PolicyFinding, PolicyParseResult } from '../policy';
 import {
   effectivePushTime,
   evaluatePolicy,
@@ -293,8 +293,26 @@ export function adviseRepository(state: RepositoryState, options: AdviceOptions)
     referrersOfKept: emptyCheck(),
     fixedNames: emptyCheck(),
   };
-  const stored = assessPolicy(state.lifecyclePolicyText, { days: options.days });
+  // The stored policy, assessed once (or as the caller assessed it) for the team's rules and the audit's figures.
+  const { assessment: given, ...settings } = options;
+  const stored =
+    given ??
+    assessPolicy(state.lifecyclePolicyText, {
+      days: options.days,
+      ...(options.enforcedMaxUntaggedDays === undefined ? {} : { enforcedMaxUntaggedDays: options.enforcedMaxUntaggedDays }),
+    });
   if (stored.invalid !== undefined) return withheld(state, `${stored.invalid}; fix it first (ecr-janitor validate-policy)`, checks);
+  // Each candidate text is validated once; one equal to the stored text is not parsed again.
+  const parses = new Map<string, PolicyParseResult>();
+  if (stored.text !== null && stored.parsed !== undefined) parses.set(stored.text, stored.parsed);
+  const validated = (text: string): PolicyParseResult => {
+    let parsed = parses.get(text);
+    if (parsed === undefined) {
+      parsed = parsePolicy(text);
+      parses.set(text, parsed);
+    }
+    return parsed;
+  };
   const unknown = options.inUse?.unknown ?? [];
   if (unknown.length > 0) {
     const sources = unknown.map((f) => `${f.source}: ${f.code}`).join(', ');
@@ -473,7 +491,7 @@ export function adviseRepository(state: RepositoryState, options: AdviceOptions)
       continue;
     }
     const text = JSON.stringify(policy);
-    const parsed = parsePolicy(text);
+    const parsed = validated(text);
     if (!parsed.ok) {
       // Over ECR's limits: leave out the smallest family (the archive rule first), and say so.
       const victim =
@@ -608,7 +626,7 @@ export function adviseRepository(state: RepositoryState, options: AdviceOptions)
   }
 
   const text = JSON.stringify(policy);
-  const parsed = parsePolicy(text);
+  const parsed = validated(text);
   checks.validation = { passed: parsed.ok, problems: parsed.ok ? [] : parsed.problems.map(formatProblem) };
   const findings: PolicyFinding[] = parsed.ok ? lintPolicy(policy, { images, lintMaxUntaggedDays: options.lintMaxUntaggedDays }) : [];
   checks.lint = {
@@ -623,13 +641,13 @@ export function adviseRepository(state: RepositoryState, options: AdviceOptions)
   );
   if (!checks.validation.passed || !checks.lint.passed || actedOn)
     return withheld(state, 'advice withheld: the recommended policy did not pass its checks (see checks)', checks);
-  if (state.lifecyclePolicyText !== null && sameRules(state.lifecyclePolicyText, policy)) return withheld(state, UNCHANGED_REASON, checks);
+  if (stored.policy !== undefined && sameRules(stored.policy, policy)) return withheld(state, UNCHANGED_REASON, checks);
 
-  // The audit's own figures, for the current state and for the recommended policy.
-  const current = analyseRepository({ ...state, images }, options).report;
+  // The audit's own figures, for the current state and for the recommended policy (assessed afresh: another text).
+  const current = analyseRepository({ ...state, images }, { ...settings, assessment: stored }).report;
   const adopted = { ...state, images, lifecyclePolicyText: text };
-  const recommended = analyseRepository(adopted, options).report;
-  const later = analyseRepository(adopted, { ...options, now: horizon }).report;
+  const recommended = analyseRepository(adopted, settings).report;
+  const later = analyseRepository(adopted, { ...settings, now: horizon }).report;
   const moving = new Set([...(sims[0]?.transitioned ?? [])].filter((d) => !sims[0]?.doomed.has(d)));
   const archiveBytes = archivableBytesOf(graph, moving, sims[0]?.doomed ?? new Set());
   const archivePrice = options.archivePricePerGbMonth;
@@ -659,17 +677,15 @@ export function adviseRepository(state: RepositoryState, options: AdviceOptions)
   };
 }
 
-/** True when a policy text holds the same rules as `policy` (priorities, key order and spacing aside). */
-function sameRules(text: string, policy: LifecyclePolicy): boolean {
-  const parsed = parsePolicy(text);
-  if (!parsed.ok) return false;
+/** True when two policies hold the same rules (priorities and key order aside). */
+function sameRules(stored: LifecyclePolicy, policy: LifecyclePolicy): boolean {
   const canonical = (rules: readonly LifecycleRule[]): string =>
     JSON.stringify(
       [...rules]
         .sort((a, b) => a.rulePriority - b.rulePriority)
         .map((r) => ({ d: r.description ?? '', s: sortedKeys(r.selection), a: sortedKeys(r.action) })),
     );
-  return canonical(parsed.policy.rules) === canonical(policy.rules);
+  return canonical(stored.rules) === canonical(policy.rules);
 }
 
 function sortedKeys(value: object): Array<[string, unknown]> {

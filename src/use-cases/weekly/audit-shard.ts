@@ -206,7 +206,7 @@ export async function auditShard(deps: ShardDeps, runId: string, batch: unknown,
         analyser.visit(state, assessment);
         // Advice judges the state as read, before this run's remediation writes anything.
         try {
-          advisor?.visit(state);
+          advisor?.visit(state, assessment);
         } catch (error) {
           const { code, message } = toReportError(state.region, state.repositoryName, error);
           warnings.push({
