@@ -42,9 +42,8 @@ export interface JanitorConfig {
   /** Audit and report only; never write a policy. @default {@link DEFAULT_DRY_RUN} */
   dryRun: boolean;
   /**
-   * The enforced maximum untagged age (parameter `maxUntaggedDays`): when set, untagged rules that
-   * expire images later than this many days after push are shortened to it (and it is the lint's
-   * limit for `UntaggedRetentionLong`). @default undefined (off; the lint uses `DEFAULT_LINT_MAX_UNTAGGED_DAYS`)
+   * The enforced maximum untagged age (parameter `maxUntaggedDays`): untagged rules expiring images later are shortened to it,
+   * and the weekly lint warns above it. @default undefined (off; the lint uses `DEFAULT_LINT_MAX_UNTAGGED_DAYS`)
    */
   enforcedMaxUntaggedDays: number | undefined;
   /** Regions the scheduled audit covers. @default the deploy region */
@@ -396,10 +395,9 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>): J
     );
   }
   const { maxUntaggedDays: enforcedMaxUntaggedDays, ...data } = result.data;
-  const { defaultDays } = data;
-  if (enforcedMaxUntaggedDays !== undefined && enforcedMaxUntaggedDays < defaultDays) {
+  if (enforcedMaxUntaggedDays !== undefined && enforcedMaxUntaggedDays < data.defaultDays) {
     throw new ConfigError(
-      `invalid configuration:\n  - parameter maxUntaggedDays (MAX_UNTAGGED_DAYS=${JSON.stringify(raw.maxUntaggedDays)}) must be at least defaultDays (${defaultDays}): the default rule itself would break it`,
+      `invalid configuration:\n  - parameter maxUntaggedDays (MAX_UNTAGGED_DAYS=${JSON.stringify(raw.maxUntaggedDays)}) must be at least defaultDays (${data.defaultDays}): the default rule itself would break it`,
     );
   }
   return {
