@@ -60,66 +60,19 @@ export class DynamoDbRepairStore implements RepairStore {
     return { repository: { S: repository } };
   }
 
-  async recordTeamWrite(repository: string, write: TeamWrite): Promise<NewestTeamWrite> {
-    const values: Record<string, AttributeValue> = {
-      ':t': { N: String(write.calledAt) },
-      ':id': { S: write.eventId },
-      ':name': { S: write.eventName },
-      ':no': { BOOL: false },
-      ':exp': { N: String(Math.floor(write.calledAt / 1000) + REPAIR_RECORD_DAYS * 86_400) },
-    };
-    if (write.policyText !== undefined) values[':text'] = { S: write.policyText };
+  /** One conditional update of a repository's item: true when it applied, false when its condition failed. */
+  private async updateIf(
+    repository: string,
+    update: { set: string; condition: string; values: Record<string, AttributeValue> },
+  ): Promise<boolean> {
     try {
       await this.client.send(
         new UpdateItemCommand({
           TableName: this.tableName,
           Key: this.key(repository),
-          UpdateExpression:
-            'SET calledAt = :t, eventId = :id, eventName = :name, ambiguous = :no, expiresAt = :exp' +
-            (write.policyText === undefined ? ' REMOVE policyText' : ', policyText = :text'),
-          ConditionExpression: 'attribute_not_exists(calledAt) OR calledAt < :t',
-          ExpressionAttributeValues: values,
-        }),
-      );
-      return { write: { ...write }, ambiguous: false };
-    } catch (error) {
-      if (!conditionFailed(error)) throw error;
-    }
-    // As new or newer is recorded: the same event again, another call in the same second, or a newer call.
-    const known = await this.newestTeamWrite(repository);
-    if (known === undefined || known.ambiguous || known.write.calledAt !== write.calledAt || known.write.eventId === write.eventId) {
-      return known ?? { write: { ...write }, ambiguous: false };
-    }
-    try {
-      await this.client.send(
-        new UpdateItemCommand({
-          TableName: this.tableName,
-          Key: this.key(repository),
-          UpdateExpression: 'SET ambiguous = :yes',
-          ConditionExpression: 'calledAt = :t AND eventId <> :id',
-          ExpressionAttributeValues: { ':yes': { BOOL: true }, ':t': { N: String(write.calledAt) }, ':id': { S: write.eventId } },
-        }),
-      );
-    } catch (error) {
-      if (!conditionFailed(error)) throw error;
-    }
-    return (await this.newestTeamWrite(repository)) ?? known;
-  }
-
-  async newestTeamWrite(repository: string): Promise<NewestTeamWrite | undefined> {
-    const out = await this.client.send(new GetItemCommand({ TableName: this.tableName, Key: this.key(repository), ConsistentRead: true }));
-    return teamWriteOf(out.Item);
-  }
-
-  async acquireLease(repository: string, holder: string, now: number, ttlMs: number): Promise<boolean> {
-    try {
-      await this.client.send(
-        new UpdateItemCommand({
-          TableName: this.tableName,
-          Key: this.key(repository),
-          UpdateExpression: 'SET leaseHolder = :h, leaseUntil = :until',
-          ConditionExpression: 'attribute_not_exists(leaseUntil) OR leaseUntil < :now OR leaseHolder = :h',
-          ExpressionAttributeValues: { ':h': { S: holder }, ':until': { N: String(now + ttlMs) }, ':now': { N: String(now) } },
+          UpdateExpression: update.set,
+          ConditionExpression: update.condition,
+          ExpressionAttributeValues: update.values,
         }),
       );
       return true;
@@ -129,21 +82,56 @@ export class DynamoDbRepairStore implements RepairStore {
     }
   }
 
-  async releaseLease(repository: string, holder: string): Promise<void> {
-    try {
-      await this.client.send(
-        new UpdateItemCommand({
-          TableName: this.tableName,
-          Key: this.key(repository),
-          UpdateExpression: 'REMOVE leaseHolder, leaseUntil',
-          ConditionExpression: 'leaseHolder = :h',
-          ExpressionAttributeValues: { ':h': { S: holder } },
-        }),
-      );
-    } catch (error) {
-      // Expired and taken by another holder meanwhile: theirs now.
-      if (!conditionFailed(error)) throw error;
+  async recordTeamWrite(repository: string, write: TeamWrite): Promise<NewestTeamWrite> {
+    const values: Record<string, AttributeValue> = {
+      ':t': { N: String(write.calledAt) },
+      ':id': { S: write.eventId },
+      ':name': { S: write.eventName },
+      ':no': { BOOL: false },
+      ':exp': { N: String(Math.floor(write.calledAt / 1000) + REPAIR_RECORD_DAYS * 86_400) },
+    };
+    if (write.policyText !== undefined) values[':text'] = { S: write.policyText };
+    const recorded = await this.updateIf(repository, {
+      set:
+        'SET calledAt = :t, eventId = :id, eventName = :name, ambiguous = :no, expiresAt = :exp' +
+        (write.policyText === undefined ? ' REMOVE policyText' : ', policyText = :text'),
+      condition: 'attribute_not_exists(calledAt) OR calledAt < :t',
+      values,
+    });
+    if (recorded) return { write: { ...write }, ambiguous: false };
+    // As new or newer is recorded: the same event again, another call in the same second, or a newer call.
+    const known = await this.newestTeamWrite(repository);
+    if (known === undefined || known.ambiguous || known.write.calledAt !== write.calledAt || known.write.eventId === write.eventId) {
+      return known ?? { write: { ...write }, ambiguous: false };
     }
+    await this.updateIf(repository, {
+      set: 'SET ambiguous = :yes',
+      condition: 'calledAt = :t AND eventId <> :id',
+      values: { ':yes': { BOOL: true }, ':t': { N: String(write.calledAt) }, ':id': { S: write.eventId } },
+    });
+    return (await this.newestTeamWrite(repository)) ?? known;
+  }
+
+  async newestTeamWrite(repository: string): Promise<NewestTeamWrite | undefined> {
+    const out = await this.client.send(new GetItemCommand({ TableName: this.tableName, Key: this.key(repository), ConsistentRead: true }));
+    return teamWriteOf(out.Item);
+  }
+
+  async acquireLease(repository: string, holder: string, now: number, ttlMs: number): Promise<boolean> {
+    return this.updateIf(repository, {
+      set: 'SET leaseHolder = :h, leaseUntil = :until',
+      condition: 'attribute_not_exists(leaseUntil) OR leaseUntil < :now OR leaseHolder = :h',
+      values: { ':h': { S: holder }, ':until': { N: String(now + ttlMs) }, ':now': { N: String(now) } },
+    });
+  }
+
+  async releaseLease(repository: string, holder: string): Promise<void> {
+    // A condition that fails: the lease expired and another holder took it meanwhile; theirs now.
+    await this.updateIf(repository, {
+      set: 'REMOVE leaseHolder, leaseUntil',
+      condition: 'leaseHolder = :h',
+      values: { ':h': { S: holder } },
+    });
   }
 }
 
