@@ -1,17 +1,14 @@
 import type { AnalysisOptions } from '../analysis';
 import { analyseRepository } from '../analysis';
 import { assessPolicy } from '../remediation';
-import { archivableBytesOf, isActive, ARCHIVE_MINIMUM_CHARGE_DAYS } from '../archive';
-import { DEFAULT_ARCHIVE_AFTER_DAYS, MAX_ARCHIVE_AFTER_DAYS } from '../defaults';
-import type { ImageGraph } from '../graph';
-import { closeDoomed } from '../graph';
+import { archivableBytesOf } from '../archive';
+import { MAX_ARCHIVE_AFTER_DAYS } from '../defaults';
 import type { ImageDetail } from '../image';
 import { parseManifest } from '../image';
 import { guardContextOf, shortDigest } from '../in-use';
 import type { LifecyclePolicy, LifecycleRule, PolicyFinding, PolicyParseResult } from '../policy';
 import {
   effectivePushTime,
-  evaluatePolicy,
   formatProblem,
   lintPolicy,
   newestFirstOrder,
@@ -26,8 +23,10 @@ import { monthlyArchiveSavingsUsd } from '../report';
 import { DAY_MS, toEpochMs } from '../time';
 import type { TagFamily } from './families';
 import { familiesOf } from './families';
-import type { AdviceCheck, AdviceChecks, RepositoryAdvice } from './types';
-import { ADVICE_HORIZON_DAYS, MIN_EPHEMERAL_DAYS, UNCHANGED_REASON, roundUsd } from './types';
+import type { AdviceChecks, RepositoryAdvice } from './types';
+import { emptyCheck, fillChecks, sameRules, simulate, withheld, type Simulation } from './checks';
+import { ADVISED_MARK, isStandardAny, ordered, ruleOf, type Guarded, type Source } from './rules';
+import { ADVICE_HORIZON_DAYS, UNCHANGED_REASON, roundUsd } from './types';
 
 /** Settings of {@link adviseRepository}: the audit's (so the figures are the audit's), and the advisor's own. */
 export interface AdviceOptions extends AnalysisOptions {
@@ -39,34 +38,11 @@ export interface AdviceOptions extends AnalysisOptions {
   archivePricePerGbMonth: number | null;
 }
 
-/** Marks the rules the advisor writes, so that a later advice re-derives them from fresh pulls. */
-export const ADVISED_MARK = '(advised by ecr-janitor)';
-
-/** Why an image must not be acted on. */
-type Guarded = 'pulled' | 'in use';
-
-/** Where a rule of a candidate policy comes from, with what it needs. */
-type Source =
-  | { kind: 'protect'; name: string; exact: boolean }
-  | { kind: 'team'; rule: LifecycleRule }
-  | { kind: 'release'; family: TagFamily & { pattern: string }; needed: number; why: Set<Guarded>; covers: number }
-  | { kind: 'ephemeral'; family: TagFamily & { pattern: string }; neededDays: number; why: Set<Guarded>; covers: number }
-  | { kind: 'untagged'; neededDays: number; why: Set<string> }
-  | { kind: 'archive'; neededDays: number; why: Set<Guarded> };
-
 /** A rule the loop must change: the image it must not act on, the time, and why. */
 interface Violation {
   digest: string;
   at: number;
   what: string;
-}
-
-/** What a policy does to the repository at one time. */
-interface Simulation {
-  doomed: Set<string>;
-  transitioned: Set<string>;
-  /** For each image acted on: the priority of the rule that is the reason (for what goes with an index or subject, the rule that removed that). */
-  blame: Map<string, number>;
 }
 
 const MAX_ROUNDS = 40;
@@ -84,172 +60,10 @@ function daysSince(from: number, at: number): number {
   return Number.isFinite(from) ? Math.max(1, Math.ceil((at - from) / DAY_MS)) : 0;
 }
 
-function simulate(policy: LifecyclePolicy, images: readonly ImageDetail[], graph: ImageGraph, at: number): Simulation {
-  const evaluation = evaluatePolicy(policy, images, { now: at });
-  const expired: string[] = [];
-  const transitioned = new Set<string>();
-  const blame = new Map<string, number>();
-  for (const i of evaluation.actedIndexes) {
-    const image = images[i] as ImageDetail;
-    const priority = evaluation.appliedRulePriorityOf(i) as number;
-    blame.set(image.imageDigest, priority);
-    if (evaluation.actionOf(i) === 'expire') expired.push(image.imageDigest);
-    else if (isActive(image)) transitioned.add(image.imageDigest);
-  }
-  const doomed = closeDoomed(graph, expired);
-  // What goes with an index or a subject is blamed on the rule that removed that.
-  const rootOf = (digest: string, seen: Set<string>): number | undefined => {
-    const direct = blame.get(digest);
-    if (direct !== undefined) return direct;
-    if (seen.has(digest)) return undefined;
-    seen.add(digest);
-    const node = graph.nodes.get(digest);
-    for (const parent of node?.parents ?? []) {
-      const p = doomed.has(parent) ? rootOf(parent, seen) : undefined;
-      if (p !== undefined) return p;
-    }
-    return node?.subject !== undefined && doomed.has(node.subject) ? rootOf(node.subject, seen) : undefined;
-  };
-  for (const digest of doomed) {
-    if (blame.has(digest)) continue;
-    const p = rootOf(digest, new Set());
-    if (p !== undefined) blame.set(digest, p);
-  }
-  return { doomed, transitioned, blame };
-}
-
-/** The rule a source becomes at a priority. */
-function ruleOf(source: Source, priority: number, options: AdviceOptions, untaggedCap: number): LifecycleRule {
-  const k = options.keepPulledDays;
-  const h = ADVICE_HORIZON_DAYS;
-  const mark = (text: string): string => `${text} ${ADVISED_MARK}`;
-  const also = (why: ReadonlySet<string>): string => (why.has('in use') ? ' or in use' : '');
-  switch (source.kind) {
-    case 'team':
-      return { ...source.rule, rulePriority: priority };
-    case 'protect':
-      return {
-        rulePriority: priority,
-        description: mark(
-          source.exact
-            ? `never expire or archive the image tagged ${source.name}: a fixed name`
-            : `never expire or archive tags ${source.name}: signatures and attestations go with the image they sign`,
-        ),
-        selection: {
-          tagStatus: 'tagged',
-          tagPatternList: [source.name],
-          countType: 'imageCountMoreThan',
-          // A tag names one image: a count of 1 keeps it. A signature pattern keeps every image it selects.
-          countNumber: source.exact ? 1 : POLICY_LIMITS.maxInteger,
-        },
-        action: { type: 'expire' },
-      };
-    case 'release': {
-      const n = source.needed + options.rollbackMargin;
-      const p = source.family.pattern;
-      return {
-        rulePriority: priority,
-        description: mark(
-          source.covers > 0
-            ? `keep last ${n} ${p}: covers every ${p} image pulled in the last ${k} days${also(source.why)} (${source.needed}) + ${options.rollbackMargin}`
-            : `keep last ${n} ${p}: no ${p} image was pulled in the last ${k} days; the newest ${options.rollbackMargin} stay for rollbacks`,
-        ),
-        selection: { tagStatus: 'tagged', tagPatternList: [p], countType: 'imageCountMoreThan', countNumber: n },
-        action: { type: 'expire' },
-      };
-    }
-    case 'ephemeral': {
-      const d = Math.max(MIN_EPHEMERAL_DAYS, source.neededDays);
-      const p = source.family.pattern;
-      return {
-        rulePriority: priority,
-        description: mark(
-          source.covers > 0
-            ? `expire ${p} ${d} days after push: covers every ${p} image pulled in the last ${k} days${also(source.why)} for ${h} more days`
-            : `expire ${p} ${d} days after push: no ${p} image was pulled in the last ${k} days${also(source.why)}`,
-        ),
-        selection: { tagStatus: 'tagged', tagPatternList: [p], countType: 'sinceImagePushed', countUnit: 'days', countNumber: d },
-        action: { type: 'expire' },
-      };
-    }
-    case 'untagged': {
-      const d = Math.min(untaggedCap, Math.max(options.days, source.neededDays));
-      const needs = [...source.why].sort().join(', ');
-      return {
-        rulePriority: priority,
-        description: mark(
-          source.neededDays > options.days
-            ? `expire untagged images ${d} days after push: covers every untagged image ${needs} for ${h} more days`
-            : `expire untagged images ${d} days after push (the janitor's default)`,
-        ),
-        selection: { tagStatus: 'untagged', countType: 'sinceImagePushed', countUnit: 'days', countNumber: d },
-        action: { type: 'expire' },
-      };
-    }
-    case 'archive': {
-      const asked = options.archiveAfterDays ?? DEFAULT_ARCHIVE_AFTER_DAYS;
-      const d = Math.max(asked, source.neededDays);
-      return {
-        rulePriority: priority,
-        description: mark(
-          `archive images not pulled for ${d} days` +
-            (d > asked ? ` (not ${asked}: every image pulled in the last ${k} days${also(source.why)} stays out for ${h} more days)` : '') +
-            `; archived images are billed for at least ${ARCHIVE_MINIMUM_CHARGE_DAYS} days`,
-        ),
-        selection: { tagStatus: 'any', countType: 'sinceImagePulled', countUnit: 'days', countNumber: d },
-        action: { type: 'transition', targetStorageClass: 'archive' },
-      };
-    }
-  }
-}
-
-/** A standard-class `any` rule of the team's: it must stay last of its class. */
-function isStandardAny(rule: LifecycleRule): boolean {
-  return storageClassOf(rule) === 'standard' && rule.selection.tagStatus === 'any';
-}
-
-/** Orders a candidate's sources as ECR must see them; see {@link adviseRepository}. */
-function ordered(sources: readonly Source[]): Source[] {
-  const rank = (s: Source): number => {
-    if (s.kind === 'protect') return 0;
-    if (s.kind === 'team') return isStandardAny(s.rule) ? 5 : 1;
-    if (s.kind === 'release') return 2;
-    if (s.kind === 'ephemeral') return 3;
-    if (s.kind === 'untagged') return 4;
-    return 6;
-  };
-  return sources
-    .map((s, i) => ({ s, i }))
-    .sort((a, b) => rank(a.s) - rank(b.s) || a.i - b.i)
-    .map(({ s }) => s);
-}
-
 /** Short words for a digest and why it is guarded, for reasons. */
 function describeImage(image: ImageDetail | undefined, digest: string): string {
   const tags = image?.imageTags ?? [];
   return tags.length > 0 ? `${shortDigest(digest)} (${tags.slice(0, 2).join(', ')})` : shortDigest(digest);
-}
-
-function emptyCheck(): AdviceCheck {
-  return { images: 0, actedOnNow: 0, actedOnIn30Days: 0 };
-}
-
-/** The advice withheld, with its reason and whatever checks were made. */
-function withheld(state: RepositoryState, reason: string, checks: AdviceChecks): RepositoryAdvice {
-  return {
-    accountId: state.accountId,
-    region: state.region,
-    repositoryName: state.repositoryName,
-    advice: 'none',
-    reason,
-    currentPolicyText: state.lifecyclePolicyText,
-    recommendedPolicyText: null,
-    removedNow: { images: 0, bytes: 0 },
-    removedIn30Days: { images: 0, bytes: 0 },
-    monthlyExtraSavingsUsd: 0,
-    monthlyArchiveSavingsUsd: null,
-    checks,
-  };
 }
 
 /**
@@ -272,7 +86,7 @@ function withheld(state: RepositoryState, reason: string, checks: AdviceChecks):
  * fixed name that a rule would act on makes that rule change (a count or an age raised, a team rule
  * dropped) and the candidate is tried again. Advice is withheld (`none`, with the reason) when no
  * such policy exists (an untagged rule that would have to keep untagged images longer than
- * `maxUntaggedDays`, in-use sources that could not be read, an invalid stored policy).
+ * `lintMaxUntaggedDays` or the enforced maximum, in-use sources that could not be read, an invalid stored policy).
  *
  * The figures are the audit's, by its own function: what the recommended policy removes (now and by
  * `now + 30 days`) and its monthly saving beyond the current effective policy's.
@@ -675,71 +489,4 @@ export function adviseRepository(state: RepositoryState, options: AdviceOptions)
       archivePrice === null ? null : (monthlyArchiveSavingsUsd(archiveBytes, options.pricePerGbMonth, archivePrice) ?? 0),
     checks,
   };
-}
-
-/** True when two policies hold the same rules (priorities and key order aside). */
-function sameRules(stored: LifecyclePolicy, policy: LifecyclePolicy): boolean {
-  const canonical = (rules: readonly LifecycleRule[]): string =>
-    JSON.stringify(
-      [...rules]
-        .sort((a, b) => a.rulePriority - b.rulePriority)
-        .map((r) => ({ d: r.description ?? '', s: sortedKeys(r.selection), a: sortedKeys(r.action) })),
-    );
-  return canonical(stored.rules) === canonical(policy.rules);
-}
-
-function sortedKeys(value: object): Array<[string, unknown]> {
-  return Object.entries(value).sort(([a], [b]) => a.localeCompare(b));
-}
-
-/** Counts, per check, the images it is about and those the policy acts on at each time. */
-function fillChecks(
-  checks: AdviceChecks,
-  facts: {
-    graph: ImageGraph;
-    inUse: ReadonlyMap<string, unknown>;
-    pulled: ReadonlySet<string>;
-    sims: readonly Simulation[];
-    hasFixedName: (image: ImageDetail) => boolean;
-    signedSubject: (image: ImageDetail) => string | undefined;
-  },
-): void {
-  const { graph, sims } = facts;
-  const [atNow, atHorizon] = sims;
-  const count = (check: AdviceCheck, concerns: (digest: string, sim: Simulation) => boolean, about: (digest: string) => boolean): void => {
-    for (const digest of graph.nodes.keys()) {
-      if (!about(digest)) continue;
-      check.images++;
-      const acted = (sim: Simulation | undefined): boolean =>
-        sim !== undefined && (sim.doomed.has(digest) || sim.transitioned.has(digest)) && concerns(digest, sim);
-      if (acted(atNow)) check.actedOnNow++;
-      if (acted(atHorizon)) check.actedOnIn30Days++;
-    }
-  };
-  const always = (): boolean => true;
-  count(checks.inUse, always, (d) => facts.inUse.has(d));
-  count(checks.pulledRecently, always, (d) => facts.pulled.has(d));
-  count(
-    checks.indexChildrenOfKept,
-    (d, sim) => (graph.nodes.get(d)?.parents ?? []).some((p) => !sim.doomed.has(p)),
-    (d) => (graph.nodes.get(d)?.parents.length ?? 0) > 0,
-  );
-  const subjectOf = (d: string): string | undefined => {
-    const node = graph.nodes.get(d);
-    if (node === undefined) return undefined;
-    if (node.subject !== undefined && graph.nodes.has(node.subject)) return node.subject;
-    return facts.signedSubject(node.image);
-  };
-  count(
-    checks.referrersOfKept,
-    (d, sim) => {
-      const subject = subjectOf(d);
-      return subject !== undefined && !sim.doomed.has(subject);
-    },
-    (d) => subjectOf(d) !== undefined,
-  );
-  count(checks.fixedNames, always, (d) => {
-    const node = graph.nodes.get(d);
-    return node !== undefined && facts.hasFixedName(node.image);
-  });
 }
