@@ -19,3 +19,12 @@ const PARTITIONS: ReadonlyArray<readonly [string, string]> = [
 export function partitionOf(region: string): string {
   return PARTITIONS.find(([prefix]) => region.startsWith(prefix))?.[1] ?? 'aws';
 }
+
+/**
+ * The ARN of repository `repositoryName` in `region` of registry `registryId`, in the region's partition.
+ *
+ * @example repositoryArnOf('cn-north-1', '123456789012', 'team-a/web-api') // 'arn:aws-cn:ecr:cn-north-1:123456789012:repository/team-a/web-api'
+ */
+export function repositoryArnOf(region: string, registryId: string, repositoryName: string): string {
+  return `arn:${partitionOf(region)}:ecr:${region}:${registryId}:repository/${repositoryName}`;
+}
