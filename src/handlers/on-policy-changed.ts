@@ -9,7 +9,7 @@ import type { RepairStore } from '../ports/repair-store';
 import type { RepositoryRef } from '../domain/registry';
 import { handlePolicyChange, type PolicyChange } from '../use-cases/policy-change';
 import type { GuardOptions, WritePacing } from '../use-cases/remediate';
-import { callerRoleArn, isCallerOneOf, parseEvent, policyChangedEvent, type PolicyChangedEvent } from './cloudtrail-event';
+import { callerRoleArn, isCallerOneOf, parseEvent, policyChangedEvent, type PolicyChangedEvent } from '../adapters/events/cloudtrail';
 import { eventRemediationOptions, outOfScope, settlePermanentFailures, type EventResult } from './event-outcome';
 import { cachedInUseProvider } from './in-use-runtime';
 import { logger, metrics, runtime, withPowertools } from './runtime';

@@ -4,7 +4,7 @@ import type { RepositoryRef } from '../domain/registry';
 import type { RemediationAction } from '../domain/remediation';
 import type { PolicyWriter, RegistryReader } from '../ports/registry';
 import { remediateRepository, type WritePacing } from '../use-cases/remediate';
-import { createRepositoryEvent, parseEvent, requestTags, type CreateRepositoryEvent } from './cloudtrail-event';
+import { createRepositoryEvent, parseEvent, requestTags, type CreateRepositoryEvent } from '../adapters/events/cloudtrail';
 import { eventRemediationOptions, outOfScope, settlePermanentFailures, type EventResult } from './event-outcome';
 import { logger, metrics, runtime, withPowertools } from './runtime';
 

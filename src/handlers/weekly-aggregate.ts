@@ -3,7 +3,7 @@ import { loadWeeklyConfig } from '../config';
 import type { ReportEventDetail } from '../domain/report-event';
 import { aggregateWeeklyRun, type AggregateDeps, type AggregateOutcome } from '../use-cases/weekly/aggregate';
 import { lazily, logger, metrics, withPowertools } from './runtime';
-import { aggregateEvent, stepInput } from './weekly-events';
+import { aggregateEvent, stepInput } from '../adapters/events/step-inputs';
 import { aggregateDeps } from './weekly-runtime';
 
 /** The weekly run's last step (see `aggregateWeeklyRun`): one report from the shards, published as before. */

@@ -2,7 +2,7 @@ import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import { loadWeeklyConfig } from '../config';
 import { planWeeklyRun, type PlanDeps, type PlanSettings } from '../use-cases/weekly/plan';
 import { lazily, logger, metrics, withPowertools } from './runtime';
-import { planEvent, stepInput } from './weekly-events';
+import { planEvent, stepInput } from '../adapters/events/step-inputs';
 import { planDeps } from './weekly-runtime';
 
 /** What Plan hands the state machine: where the items are, for the map's ItemReader. */

@@ -3,7 +3,7 @@ import { loadWeeklyConfig } from '../config';
 import { auditShard, type ShardDeps, type ShardOutcome } from '../use-cases/weekly/audit-shard';
 import { deadlineBefore, type RemainingTime } from './deadline';
 import { lazily, logger, metrics, withPowertools } from './runtime';
-import { shardEvent, stepInput } from './weekly-events';
+import { shardEvent, stepInput } from '../adapters/events/step-inputs';
 import { shardDeps } from './weekly-runtime';
 
 /** A shard stops reading when a minute (or a tenth of its time) is left, and remediating at 20 seconds: its result is always written. */

@@ -1,5 +1,5 @@
 import * as z from 'zod';
-import { RUN_ID } from '../domain/weekly';
+import { RUN_ID } from '../../domain/weekly';
 
 // The inputs the state machine gives the weekly run's functions (see the state machine in serverless.yml).
 

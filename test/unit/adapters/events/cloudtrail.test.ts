@@ -11,9 +11,9 @@ import {
   requestTags,
   type CreateRepositoryEvent,
   type PolicyChangedEvent,
-} from '../../../src/handlers/cloudtrail-event';
+} from '../../../../src/adapters/events/cloudtrail';
 
-const EVENTS_DIR = path.resolve(__dirname, '..', '..', '..', 'events');
+const EVENTS_DIR = path.resolve(__dirname, '..', '..', '..', '..', 'events');
 
 /** A sample event, as plain JSON to be mutated by a test. */
 type Sample = Record<string, unknown> & { detail: Record<string, unknown> };
