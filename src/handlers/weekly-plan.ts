@@ -1,17 +1,11 @@
-import { MetricUnit } from '@aws-lambda-powertools/metrics';
+import { planEvent, stepInput, type PlanStepOutput } from '../adapters/events/weekly-steps';
 import { loadWeeklyConfig } from '../config';
 import { planWeeklyRun, type PlanDeps, type PlanSettings } from '../use-cases/weekly/plan';
-import { lazily, logger, metrics, withPowertools } from './runtime';
-import { planEvent, stepInput } from '../adapters/events/step-inputs';
-import { planDeps } from './weekly-runtime';
-
-/** What Plan hands the state machine: where the items are, for the map's ItemReader. */
-export interface PlanStepOutput {
-  runId: string;
-  bucket: string;
-  itemsKey: string;
-  itemCount: number;
-}
+import { planDeps } from './deps/weekly';
+import { withPowertools } from './middleware/with-powertools';
+import { lazily } from './runtime/container';
+import { logger } from './runtime/powertools';
+import { recordPlan } from './runtime/telemetry';
 
 /** The weekly run's first step (see `planWeeklyRun`): lists, tags and in-use images into the run's plan and items. */
 export function makeHandler(deps: PlanDeps & { bucket: string; settings: (now: number) => PlanSettings; now?: () => number }) {
@@ -19,17 +13,11 @@ export function makeHandler(deps: PlanDeps & { bucket: string; settings: (now: n
     const { runId } = stepInput(planEvent, event, 'Plan');
     logger.appendKeys({ runId });
     const now = (deps.now ?? Date.now)();
-    const { itemsKey, itemCount, plan } = await planWeeklyRun(deps, runId, deps.settings(now), now);
-    logger.info('weekly run planned', { repositories: itemCount, regions: plan.regions, errors: plan.errors.length });
-    metrics.addMetric('RepositoriesPlanned', MetricUnit.Count, itemCount);
-    return { runId, bucket: deps.bucket, itemsKey, itemCount };
+    const outcome = await planWeeklyRun(deps, runId, deps.settings(now), now);
+    recordPlan(outcome);
+    return { runId, bucket: deps.bucket, itemsKey: outcome.itemsKey, itemCount: outcome.itemCount };
   };
 }
 
 /** The deployed handler. */
-export const handler = withPowertools(
-  lazily(() => {
-    const config = loadWeeklyConfig(process.env);
-    return makeHandler({ ...planDeps(config), bucket: config.reportBucket });
-  }),
-);
+export const handler = withPowertools(lazily(() => makeHandler(planDeps(loadWeeklyConfig(process.env)))));

@@ -1,9 +1,15 @@
+// The CloudTrail events of ECR as EventBridge delivers them: the shapes the event handlers accept,
+// checked with zod (docs/events.md says where each shape comes from).
 import * as z from 'zod';
+import { toEpochMs } from '../../domain/time';
 
-/** A CloudTrail-recorded ECR API call as EventBridge delivers it (ECR-FACTS §4). */
+const API_CALL = 'AWS API Call via CloudTrail';
+const SERVICE_EVENT = 'AWS Service Event via CloudTrail';
+
+/** The EventBridge envelope of a CloudTrail-recorded ECR call. */
 const envelope = z.object({
   id: z.string().min(1),
-  'detail-type': z.literal('AWS API Call via CloudTrail'),
+  'detail-type': z.literal(API_CALL),
   source: z.literal('aws.ecr'),
   account: z.string().regex(/^\d{12}$/),
   region: z.string().min(1),
@@ -13,6 +19,8 @@ const envelope = z.object({
 const userIdentity = z
   .object({
     arn: z.string().optional(),
+    /** The AWS service that made the call on the account's behalf (`ecr.amazonaws.com`, `replication.ecr.amazonaws.com`). */
+    invokedBy: z.string().optional(),
     sessionContext: z
       .object({ sessionIssuer: z.object({ arn: z.string().optional() }).partial().optional() })
       .partial()
@@ -30,32 +38,56 @@ const tag = z.object({
 const commonDetail = {
   eventSource: z.literal('ecr.amazonaws.com'),
   awsRegion: z.string().min(1),
-  eventTime: z.string().min(1),
+  eventTime: z.string().refine((time) => Number.isFinite(toEpochMs(time)), 'an ISO-8601 time such as 2025-06-03T14:17:44Z'),
   errorCode: z.string().optional(),
   userIdentity: userIdentity.optional(),
 };
 
-/** `CreateRepository`: the repository comes from the response; a failed call has an errorCode and no response. */
-export const createRepositoryEvent = envelope.extend({
-  detail: z.object({
-    ...commonDetail,
-    eventName: z.literal('CreateRepository'),
-    requestParameters: z
-      .object({ repositoryName: z.string().min(1), tags: z.array(tag).optional() })
-      .nullable()
-      .optional(),
-    responseElements: z
-      .object({
-        repository: z.object({
-          repositoryName: z.string().min(1),
-          repositoryArn: z.string().startsWith('arn:'),
-          registryId: z.string().regex(/^\d{12}$/),
-        }),
-      })
-      .nullable()
-      .optional(),
-  }),
-});
+/**
+ * `CreateRepository`, however the repository was born: an API call (the repository in the response;
+ * a failed call has an errorCode and no response), a pull-through-cache or create-on-push creation
+ * (an `AWS Service Event via CloudTrail` by ECR itself, the name in `serviceEventDetails`), or a
+ * replication creation (from `replication.ecr.amazonaws.com`).
+ */
+export const createRepositoryEvent = envelope
+  .extend({
+    'detail-type': z.enum([API_CALL, SERVICE_EVENT]),
+    detail: z.object({
+      ...commonDetail,
+      eventSource: z.enum(['ecr.amazonaws.com', 'replication.ecr.amazonaws.com']),
+      eventName: z.literal('CreateRepository'),
+      eventType: z.string().optional(),
+      requestParameters: z
+        .object({ repositoryName: z.string().min(1).optional(), registryId: z.string().optional(), tags: z.array(tag).optional() })
+        .nullable()
+        .optional(),
+      responseElements: z
+        .object({
+          repository: z.object({
+            repositoryName: z.string().min(1),
+            repositoryArn: z.string().startsWith('arn:'),
+            registryId: z.string().regex(/^\d{12}$/),
+          }),
+        })
+        .nullable()
+        .optional(),
+      serviceEventDetails: z
+        .looseObject({ repositoryName: z.string().min(1).optional() })
+        .nullable()
+        .optional(),
+    }),
+  })
+  .superRefine((event, context) => {
+    // EventBridge derives the detail-type from CloudTrail's eventType: a mismatch is not an event AWS sent.
+    const expected = { AwsApiCall: API_CALL, AwsServiceEvent: SERVICE_EVENT }[event.detail.eventType ?? ''];
+    if (expected !== undefined && expected !== event['detail-type']) {
+      context.addIssue({
+        code: 'custom',
+        path: ['detail-type'],
+        message: `is "${event['detail-type']}" but detail.eventType ${event.detail.eventType ?? ''} is delivered as "${expected}"`,
+      });
+    }
+  });
 
 /** `PutLifecyclePolicy` and `DeleteLifecyclePolicy`. */
 export const policyChangedEvent = envelope.extend({
@@ -92,18 +124,6 @@ export function requestTags(event: CreateRepositoryEvent): Array<{ Key: string; 
 }
 
 /** The IAM role ARN behind the call (the session issuer of an assumed role), else the caller's ARN. */
-export function callerRoleArn(event: PolicyChangedEvent): string | undefined {
+export function callerRoleArn(event: PolicyChangedEvent | CreateRepositoryEvent): string | undefined {
   return event.detail.userIdentity?.sessionContext?.sessionIssuer?.arn ?? event.detail.userIdentity?.arn;
-}
-
-/**
- * True when the call was made by one of `roles` — each a role ARN, or a role name of the event's
- * own account (`arn:…:iam::ACCOUNT:role/NAME` or the assumed-role form `arn:…:sts::ACCOUNT:assumed-role/NAME/…`).
- */
-export function isCallerOneOf(event: PolicyChangedEvent, roles: readonly string[]): boolean {
-  const arn = callerRoleArn(event);
-  if (arn === undefined || roles.length === 0) return false;
-  if (roles.includes(arn)) return true;
-  const match = /^arn:aws[a-z-]*:(?:iam|sts)::(\d{12}):(?:role\/(?:.*\/)?|assumed-role\/)([^/]+)/.exec(arn);
-  return match !== null && match[1] === event.account && roles.includes(match[2] as string);
 }

@@ -13,13 +13,13 @@ import { CreateBucketCommand, PutObjectCommand, S3Client } from '@aws-sdk/client
 import { CreateTopicCommand, SNSClient } from '@aws-sdk/client-sns';
 import { lambdaHandler as onPolicyChanged } from '../../../src/handlers/on-policy-changed';
 import { lambdaHandler as onRepositoryCreated } from '../../../src/handlers/on-repository-created';
-import { logger } from '../../../src/handlers/runtime';
+import { logger } from '../../../src/handlers/runtime/powertools';
 import { loadWeeklyConfig } from '../../../src/config';
 import { runKeys } from '../../../src/domain/weekly';
 import { makeHandler as weeklyAggregate } from '../../../src/handlers/weekly-aggregate';
 import { makeHandler as weeklyPlan } from '../../../src/handlers/weekly-plan';
 import { makeHandler as weeklyShard } from '../../../src/handlers/weekly-shard';
-import { aggregateDeps, planDeps, shardDeps } from '../../../src/handlers/weekly-runtime';
+import { aggregateDeps, planDeps, shardDeps } from '../../../src/handlers/deps/weekly';
 import { GetObjectCommand } from '@aws-sdk/client-s3';
 import { ecrCallEvent } from '../support/cloudtrail';
 import { FUNCTION_ENV, restoreLambdaEnv, useLambdaEnv } from '../support/lambda-env';

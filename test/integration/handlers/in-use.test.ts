@@ -5,7 +5,7 @@
 import type { ECRClient } from '@aws-sdk/client-ecr';
 import { CreateBucketCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { lambdaHandler as onPolicyChanged } from '../../../src/handlers/on-policy-changed';
-import { logger } from '../../../src/handlers/runtime';
+import { logger } from '../../../src/handlers/runtime/powertools';
 import { runWeeklyExecution } from '../support/state-machine';
 import { ecrCallEvent } from '../support/cloudtrail';
 import { FUNCTION_ENV, restoreLambdaEnv, useLambdaEnv } from '../support/lambda-env';

@@ -9,7 +9,7 @@ import { CreateEventBusCommand, EventBridgeClient, PutRuleCommand, PutTargetsCom
 import { CreateBucketCommand, GetObjectCommand, ListObjectsV2Command, S3Client } from '@aws-sdk/client-s3';
 import type { SQSClient } from '@aws-sdk/client-sqs';
 import type { ReportEventDetail } from '../../../src/domain/report-event';
-import { logger } from '../../../src/handlers/runtime';
+import { logger } from '../../../src/handlers/runtime/powertools';
 import { FUNCTION_ENV, restoreLambdaEnv, useLambdaEnv } from '../support/lambda-env';
 import { MOTO_ACCOUNT_ID, MOTO_REGION, ecrClientForMoto, motoClientConfig, resetMoto } from '../support/moto';
 import { createRepository, imageManifest, pushImage, pushUntaggedImage } from '../support/seed';

@@ -8,7 +8,7 @@ import { CreateBucketCommand, GetObjectCommand, ListObjectsV2Command, S3Client }
 import type { SQSClient } from '@aws-sdk/client-sqs';
 import type { RepositoryReport } from '../../../src/domain/report';
 import type { ReportEventDetail } from '../../../src/domain/report-event';
-import { logger } from '../../../src/handlers/runtime';
+import { logger } from '../../../src/handlers/runtime/powertools';
 import { FUNCTION_ENV, restoreLambdaEnv, useLambdaEnv, type LambdaEnvKey } from '../support/lambda-env';
 import { ecrClientForMoto, MOTO_REGION, motoClientConfig, resetMoto } from '../support/moto';
 import { blobDigest, createRepository, getPolicy, imageManifest, pushImage, pushUntaggedImage } from '../support/seed';

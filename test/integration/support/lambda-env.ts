@@ -1,7 +1,9 @@
 // The environment a deployed function gets (serverless.yml), pointed at moto: the handlers build their
-// own SDK clients, and AWS_ENDPOINT_URL sends every one of them to the moto server. The handlers'
-// runtime is cached per container, so every change of environment forgets it.
-import { logger, resetRuntime, runtime } from '../../../src/handlers/runtime';
+// own SDK clients, and AWS_ENDPOINT_URL sends every one of them to the moto server. What the handlers
+// build once per container is forgotten at every change of environment.
+import { eventDependencies } from '../../../src/handlers/deps/event';
+import { forgetContainer } from '../../../src/handlers/runtime/container';
+import { logger } from '../../../src/handlers/runtime/powertools';
 import { MOTO_REGION, motoEndpoint, resetMoto } from './moto';
 
 /** Every variable the SDK or a handler reads from the environment: cleared before a test sets its own. */
@@ -57,7 +59,7 @@ const saved = new Map(LAMBDA_ENV_KEYS.map((key) => [key, process.env[key]]));
 
 /**
  * Replaces the function's environment with moto's endpoint, fake credentials and region, plus `vars`
- * (every other variable of {@link LAMBDA_ENV_KEYS} is unset), and forgets the cached runtime so the
+ * (every other variable of {@link LAMBDA_ENV_KEYS} is unset), and forgets what the container built so the
  * next invocation reads it.
  *
  * @example
@@ -73,25 +75,25 @@ export function useLambdaEnv(vars: Partial<Record<LambdaEnvKey, string>> = {}): 
     AWS_REGION: MOTO_REGION,
     ...vars,
   });
-  resetRuntime();
+  forgetContainer();
 }
 
-/** Puts back the variables {@link useLambdaEnv} changed, as they were before the test file ran, and forgets the runtime. */
+/** Puts back the variables {@link useLambdaEnv} changed, as they were before the test file ran, and forgets what the container built. */
 export function restoreLambdaEnv(): void {
   for (const [key, value] of saved) {
     if (value === undefined) delete process.env[key];
     else process.env[key] = value;
   }
-  resetRuntime();
+  forgetContainer();
 }
 
 /**
- * The AWS calls the handler's clients made since the runtime was built, by operation (`total` included).
+ * The AWS calls the handler's clients made since the container's dependencies were built, by operation (`total` included).
  *
  * @example expect(handlerCalls().PutLifecyclePolicy).toBe(1);
  */
 export function handlerCalls(): Record<string, number> {
-  return runtime().counter.snapshot().calls;
+  return eventDependencies().counter.snapshot().calls;
 }
 
 /**

@@ -8,7 +8,7 @@ import type { ReportEventDetail } from '../../../src/domain/report-event';
 import { makeHandler as aggregate } from '../../../src/handlers/weekly-aggregate';
 import { makeHandler as plan } from '../../../src/handlers/weekly-plan';
 import { makeHandler as shard } from '../../../src/handlers/weekly-shard';
-import { aggregateDeps, planDeps, shardDeps } from '../../../src/handlers/weekly-runtime';
+import { aggregateDeps, planDeps, shardDeps } from '../../../src/handlers/deps/weekly';
 import { motoClientConfig } from './moto';
 
 /** How the simulated execution goes. */

@@ -657,7 +657,7 @@ function distributedMap(t: Template): string[] {
 }
 
 /** Each step retries Lambda's own failures with backoff; nothing is retried without bound; a shard's timeout a bounded number of times. */
-/** The errors a step throws for an input that is not what the state machine sends (see adapters/events/step-inputs.ts, domain/weekly.ts). */
+/** The errors a step throws for an input that is not what the state machine sends (see adapters/events/weekly-steps.ts, domain/weekly.ts). */
 const INPUT_ERRORS = ['StepInputError', 'InvalidInputError'];
 
 function weeklyStepRetries(t: Template): string[] {

@@ -15,7 +15,7 @@ import {
   PolicyWriteError,
   errorCode,
 } from '../../../src/domain/errors';
-import { StepInputError } from '../../../src/adapters/events/step-inputs';
+import { StepInputError } from '../../../src/adapters/events/weekly-steps';
 
 const ROOT = path.resolve(__dirname, '..', '..', '..');
 
@@ -54,7 +54,7 @@ describe('error classes', () => {
       PolicyWriteError: 'src/domain/errors',
       UsageError: 'src/cli/errors',
       OutputError: 'src/cli/errors',
-      StepInputError: 'src/adapters/events/step-inputs',
+      StepInputError: 'src/adapters/events/weekly-steps',
     })
       .map(([name, file]) => `import { ${name} } from './${file}'; names.push([${JSON.stringify(name)}, new ${name}('m', [], 'c').name]);`)
       .join('\n');

@@ -2,10 +2,11 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { PolicyWriteError } from '../../../src/domain/errors';
 import { mergeDefaultRule, parsePolicyOrThrow } from '../../../src/domain/policy';
-import { makeHandler, type PolicyChangedDeps } from '../../../src/handlers/on-policy-changed';
-import { logger, metrics } from '../../../src/handlers/runtime';
+import type { PolicyChangedDeps } from '../../../src/handlers/deps/event';
+import { makeHandler } from '../../../src/handlers/on-policy-changed';
+import { logger, metrics } from '../../../src/handlers/runtime/powertools';
 import { InUseCatalog } from '../../../src/domain/in-use';
-import { FakeRegistry, awsError } from '../support/fake-registry';
+import { FakeRegistry, awsError, onlyIn } from '../support/fake-registry';
 import { imageOf } from '../support/images';
 import { blob, imageManifest } from '../support/manifests';
 import { keepNewestTagged, policyText, TAGGED_ONLY } from '../support/policies';
@@ -55,13 +56,10 @@ function handlerOver(registry: FakeRegistry, config: Partial<PolicyChangedDeps['
       enforcedMaxUntaggedDays: undefined,
       ...config,
     },
-    registry: (region) => {
-      if (region !== registry.region) throw new Error(`no registry for ${region}`);
-      return registry;
-    },
+    registry: onlyIn(registry),
     pacing: instant,
   };
-  return makeHandler(() => deps);
+  return makeHandler(deps);
 }
 
 describe('onPolicyChanged handler', () => {

@@ -6,7 +6,7 @@ import type { PullTimeExclusionAnswer } from '../../../src/domain/pull-time-excl
 import type { AuditReport } from '../../../src/domain/report';
 import { runKeys, type ShardResult, type WeeklyItem } from '../../../src/domain/weekly';
 import { makeHandler as aggregateHandler } from '../../../src/handlers/weekly-aggregate';
-import { logger } from '../../../src/handlers/runtime';
+import { logger } from '../../../src/handlers/runtime/powertools';
 import { makeHandler as planHandler } from '../../../src/handlers/weekly-plan';
 import { makeHandler as shardHandler } from '../../../src/handlers/weekly-shard';
 import type { PullTimeExclusionCheck } from '../../../src/ports/pull-time';

@@ -243,3 +243,16 @@ export class FakeRegistry implements RegistryReader, PolicyWriter {
     return repository;
   }
 }
+
+/**
+ * A handler's `registry(region)` over one fake registry: the registry in its own region, an error in
+ * any other (so a test sees a handler act in the wrong region).
+ *
+ * @example makeHandler({ config, registry: onlyIn(registry) })
+ */
+export function onlyIn(registry: FakeRegistry): (region: string) => FakeRegistry {
+  return (region) => {
+    if (region !== registry.region) throw new Error(`no registry for ${region}`);
+    return registry;
+  };
+}

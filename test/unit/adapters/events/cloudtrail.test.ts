@@ -4,7 +4,6 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import {
   callerRoleArn,
-  isCallerOneOf,
   createRepositoryEvent,
   parseEvent,
   policyChangedEvent,
@@ -12,6 +11,7 @@ import {
   type CreateRepositoryEvent,
   type PolicyChangedEvent,
 } from '../../../../src/adapters/events/cloudtrail';
+import { isJanitorCall } from '../../../../src/domain/event-scope';
 
 const EVENTS_DIR = path.resolve(__dirname, '..', '..', '..', '..', 'events');
 
@@ -42,7 +42,12 @@ const CREATE_SAMPLES = [
 ];
 const POLICY_SAMPLES = ['put-lifecycle-policy.json', 'put-lifecycle-policy-compliant.json', 'delete-lifecycle-policy.json'];
 
-describe('cloudtrail-event', () => {
+/** The domain's own-call rule over the caller an event names, as the handlers apply it. */
+function isCallerOneOf(event: PolicyChangedEvent, roles: readonly string[]): boolean {
+  return isJanitorCall({ account: event.account, callerArn: callerRoleArn(event) }, roles);
+}
+
+describe('cloudtrail', () => {
   describe('createRepositoryEvent', () => {
     it.each(CREATE_SAMPLES)('accepts events/%s', (file) => {
       expect(parseEvent(createRepositoryEvent, sample(file)).ok).toBe(true);

@@ -1,5 +1,5 @@
 import type { Context } from 'aws-lambda';
-import { withPowertools } from '../../../src/handlers/runtime';
+import { withPowertools } from '../../../../src/handlers/middleware/with-powertools';
 
 const context = {
   functionName: 'ecr-janitor-prod-onRepositoryCreated',
@@ -39,13 +39,26 @@ async function jsonLines(fn: () => Promise<unknown>): Promise<Array<Record<strin
     .map((l) => JSON.parse(l) as Record<string, unknown>);
 }
 
-describe('runtime', () => {
+/** Runs `fn` with stdout and stderr silenced, settling as it does. */
+async function quietly<T>(fn: () => Promise<T>): Promise<T> {
+  const spies = [
+    jest.spyOn(process.stdout, 'write').mockImplementation(() => true),
+    jest.spyOn(process.stderr, 'write').mockImplementation(() => true),
+  ];
+  try {
+    return await fn();
+  } finally {
+    for (const spy of spies) spy.mockRestore();
+  }
+}
+
+describe('middleware', () => {
   describe('withPowertools', () => {
     it('rethrows a failure so Lambda retries it, after logging it and counting it in the Errors metric', async () => {
       const failing = withPowertools(async () => {
         throw new Error('ThrottlingException outlived the retries');
       });
-      await expect(failing({}, context)).rejects.toThrow('ThrottlingException outlived the retries');
+      await expect(quietly(() => failing({}, context))).rejects.toThrow('ThrottlingException outlived the retries');
 
       const lines = await jsonLines(() => failing({}, context));
       const errorLog = lines.find((l) => l.level === 'ERROR');

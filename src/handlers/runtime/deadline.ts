@@ -27,3 +27,27 @@ export function deadlineBefore(context: RemainingTime | undefined, margin: { mar
   timer.unref();
   return { signal: controller.signal, clear: () => clearTimeout(timer) };
 }
+
+/** A shard stops reading when a minute (or a tenth of its time) is left, and remediating at 20 seconds: its result is always written. */
+export const SHARD_READ_MARGIN = { marginMs: 60_000, share: 0.1 };
+export const SHARD_WRITE_MARGIN = { marginMs: 20_000, share: 0.03 };
+
+/**
+ * A shard's two stop signals, as `auditShard` takes them (`signal` stops reading, `remediationSignal`
+ * stops writing; none without a context), and how to clear both timers when the shard is done.
+ *
+ * @example const deadlines = shardDeadlines(context); await auditShard(deps, runId, items, { ...deadlines.signals }).finally(deadlines.clear);
+ */
+export function shardDeadlines(context: RemainingTime | undefined): {
+  signals: { signal?: AbortSignal; remediationSignal?: AbortSignal };
+  clear(): void;
+} {
+  const [read, write] = [deadlineBefore(context, SHARD_READ_MARGIN), deadlineBefore(context, SHARD_WRITE_MARGIN)];
+  return {
+    signals: { ...(read.signal ? { signal: read.signal } : {}), ...(write.signal ? { remediationSignal: write.signal } : {}) },
+    clear: () => {
+      read.clear();
+      write.clear();
+    },
+  };
+}

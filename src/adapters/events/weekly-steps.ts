@@ -1,7 +1,8 @@
 import * as z from 'zod';
 import { RUN_ID } from '../../domain/weekly';
 
-// The inputs the state machine gives the weekly run's functions (see the state machine in serverless.yml).
+// What the state machine gives the weekly run's functions, and what Plan hands it back (see the state
+// machine in serverless.yml).
 
 const runId = z.string().regex(RUN_ID, 'a run id: 1 to 80 letters, digits, ".", "_" or "-", starting with a letter or digit');
 
@@ -17,6 +18,14 @@ export const aggregateEvent = z.looseObject({
   map: z.looseObject({ ResultWriterDetails: z.looseObject({ Key: z.string().min(1) }) }).optional(),
   mapError: z.looseObject({ Error: z.string().optional(), Cause: z.string().optional() }).optional(),
 });
+
+/** What Plan hands the state machine: where the items are, for the map's ItemReader. */
+export interface PlanStepOutput {
+  runId: string;
+  bucket: string;
+  itemsKey: string;
+  itemCount: number;
+}
 
 /** A step input that is not what the state machine sends: retrying cannot mend it, so the state machine does not retry it. */
 export class StepInputError extends Error {
@@ -37,4 +46,23 @@ export function stepInput<T>(schema: z.ZodType<T>, event: unknown, step: string)
     );
   }
   return parsed.data;
+}
+
+/**
+ * Aggregate's input as the run reads it: the run id, the key of the map's result manifest (when the
+ * map wrote one) and the map's own error (when it failed as a whole).
+ *
+ * @throws StepInputError naming what is wrong
+ */
+export function aggregateInput(event: unknown): {
+  runId: string;
+  resultManifestKey?: string;
+  mapError?: { error: string; cause: string };
+} {
+  const { runId, map, mapError } = stepInput(aggregateEvent, event, 'Aggregate');
+  return {
+    runId,
+    ...(map ? { resultManifestKey: map.ResultWriterDetails.Key } : {}),
+    ...(mapError ? { mapError: { error: mapError.Error ?? 'States.Failed', cause: mapError.Cause ?? '' } } : {}),
+  };
 }

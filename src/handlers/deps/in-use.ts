@@ -1,11 +1,17 @@
 import { S3Client } from '@aws-sdk/client-s3';
-import { S3InUseList } from '../adapters/aws/s3-in-use-list';
-import { baseClientConfig } from '../adapters/aws/clients';
-import { createWorkloadScannerPool } from '../adapters/aws/workload-scanners';
-import { FALLBACK_REGION } from '../domain/defaults';
-import type { InUseProvider, InUseSources } from '../use-cases/in-use';
-import { inUseProvider } from '../use-cases/in-use';
-import type { Runtime } from './runtime';
+import type { CallCounter } from '../../adapters/aws/call-counter';
+import { baseClientConfig } from '../../adapters/aws/clients';
+import { S3InUseList } from '../../adapters/aws/s3-in-use-list';
+import { createWorkloadScannerPool } from '../../adapters/aws/workload-scanners';
+import type { JanitorConfig } from '../../config';
+import { FALLBACK_REGION } from '../../domain/defaults';
+import { inUseProvider, type InUseProvider, type InUseSources } from '../../use-cases/in-use';
+
+/** What the in-use sources are built from: the container's configuration and call counter (see `EventDependencies`). */
+interface Container {
+  config: JanitorConfig;
+  counter: CallCounter;
+}
 
 /**
  * How long `onPolicyChanged` reuses a region's complete in-use answer: a burst of policy events (a
@@ -14,20 +20,20 @@ import type { Runtime } from './runtime';
  */
 export const IN_USE_CACHE_TTL_MS = 5 * 60_000;
 
-// Keyed by the runtime, so resetRuntime() (a new runtime) also means new scanners and caches.
-const sources = new WeakMap<Runtime, InUseSources>();
-const providers = new WeakMap<Runtime, InUseProvider>();
+// Keyed by the container's dependencies, so forgetContainer() (new dependencies) also means new scanners and caches.
+const sources = new WeakMap<Container, InUseSources>();
+const providers = new WeakMap<Container, InUseProvider>();
 
 /**
  * The container's in-use sources: the ECS and Lambda scanners of each region (their calls counted
  * with the rest, with the configured timeouts) and the configured S3 list, if any.
  */
-export function inUseSources(rt: Runtime): InUseSources {
-  const existing = sources.get(rt);
+export function inUseSources(deps: Container): InUseSources {
+  const existing = sources.get(deps);
   if (existing) return existing;
-  const { config } = rt;
+  const { config } = deps;
   const scannersFor = createWorkloadScannerPool({
-    counter: rt.counter,
+    counter: deps.counter,
     connectionTimeoutMs: config.connectionTimeoutMs,
     requestTimeoutMs: config.requestTimeoutMs,
   });
@@ -42,25 +48,25 @@ export function inUseSources(rt: Runtime): InUseSources {
       }),
       followRegionRedirects: true,
     });
-    rt.counter.attach(s3);
+    deps.counter.attach(s3);
     lists = [new S3InUseList(s3, config.inUseListS3Uri)];
   }
   const built = { scannersFor, lists };
-  sources.set(rt, built);
+  sources.set(deps, built);
   return built;
 }
 
 /** What the sources read, for the report: `ecs`, `lambda` and `list:s3://…`. */
-export function inUseSourceNames(rt: Runtime): string[] {
-  return ['ecs', 'lambda', ...(rt.config.inUseListS3Uri === undefined ? [] : [`list:${rt.config.inUseListS3Uri}`])];
+export function inUseSourceNames(deps: Container): string[] {
+  return ['ecs', 'lambda', ...(deps.config.inUseListS3Uri === undefined ? [] : [`list:${deps.config.inUseListS3Uri}`])];
 }
 
 /** The container's cached in-use provider for event handlers (see {@link IN_USE_CACHE_TTL_MS}). */
-export function cachedInUseProvider(rt: Runtime): InUseProvider {
-  let provider = providers.get(rt);
+export function cachedInUseProvider(deps: Container): InUseProvider {
+  let provider = providers.get(deps);
   if (!provider) {
-    provider = inUseProvider(inUseSources(rt), { ttlMs: IN_USE_CACHE_TTL_MS });
-    providers.set(rt, provider);
+    provider = inUseProvider(inUseSources(deps), { ttlMs: IN_USE_CACHE_TTL_MS });
+    providers.set(deps, provider);
   }
   return provider;
 }

@@ -3,8 +3,9 @@ import { ECSClient, ListClustersCommand } from '@aws-sdk/client-ecs';
 import { LambdaClient, ListFunctionsCommand } from '@aws-sdk/client-lambda';
 import { mockClient } from 'aws-sdk-client-mock';
 import 'aws-sdk-client-mock-jest';
-import { cachedInUseProvider, inUseSourceNames, inUseSources } from '../../../src/handlers/in-use-runtime';
-import { resetRuntime, runtime } from '../../../src/handlers/runtime';
+import { eventDependencies } from '../../../../src/handlers/deps/event';
+import { cachedInUseProvider, inUseSourceNames, inUseSources } from '../../../../src/handlers/deps/in-use';
+import { forgetContainer } from '../../../../src/handlers/runtime/container';
 
 const KEYS = ['AWS_REGION', 'REGIONS', 'IN_USE_LIST_S3_URI', 'AWS_ACCESS_KEY_ID', 'AWS_SECRET_ACCESS_KEY'] as const;
 const saved = new Map(KEYS.map((key) => [key, process.env[key]]));
@@ -16,7 +17,7 @@ function useEnv(listUri?: string): void {
   for (const key of KEYS) delete process.env[key];
   Object.assign(process.env, { AWS_REGION: 'eu-west-1', AWS_ACCESS_KEY_ID: 'AKIDTEST', AWS_SECRET_ACCESS_KEY: 'secret' });
   if (listUri !== undefined) process.env.IN_USE_LIST_S3_URI = listUri;
-  resetRuntime();
+  forgetContainer();
 }
 
 beforeEach(() => {
@@ -35,13 +36,13 @@ afterAll(() => {
     if (value === undefined) delete process.env[key];
     else process.env[key] = value;
   }
-  resetRuntime();
+  forgetContainer();
 });
 
-describe('in-use runtime', () => {
+describe('in-use dependencies', () => {
   it('scans ECS and Lambda and reads no list when none is configured', () => {
     useEnv();
-    const rt = runtime();
+    const rt = eventDependencies();
     expect(inUseSources(rt).lists).toEqual([]);
     expect(
       inUseSources(rt)
@@ -58,10 +59,10 @@ describe('in-use runtime', () => {
     s3.on(GetObjectCommand).resolves({ Body: body as unknown as GetObjectCommandOutput['Body'] });
 
     // Act
-    const catalog = await cachedInUseProvider(runtime()).forRegion('eu-west-1');
+    const catalog = await cachedInUseProvider(eventDependencies()).forRegion('eu-west-1');
 
     // Assert
-    expect(inUseSourceNames(runtime())).toEqual(['ecs', 'lambda', 'list:s3://ops-lists/ecr/in-use.txt']);
+    expect(inUseSourceNames(eventDependencies())).toEqual(['ecs', 'lambda', 'list:s3://ops-lists/ecr/in-use.txt']);
     expect(s3).toHaveReceivedCommandWith(GetObjectCommand, { Bucket: 'ops-lists', Key: 'ecr/in-use.txt' });
     expect(catalog.referencesOf({ accountId: '123456789012', region: 'eu-west-1', repositoryName: 'web' }).size).toBe(1);
   });
@@ -69,7 +70,7 @@ describe('in-use runtime', () => {
   it('keeps one cached provider per container, so events within five minutes scan a region once', async () => {
     // Arrange
     useEnv();
-    const rt = runtime();
+    const rt = eventDependencies();
 
     // Act
     await cachedInUseProvider(rt).forRegion('eu-west-1');

@@ -1,4 +1,4 @@
-import { deadlineBefore } from '../../../src/handlers/deadline';
+import { deadlineBefore } from '../../../../src/handlers/runtime/deadline';
 
 describe('deadlineBefore', () => {
   beforeEach(() => {

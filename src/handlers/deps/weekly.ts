@@ -1,22 +1,21 @@
 import { S3Client } from '@aws-sdk/client-s3';
-import { DEFAULT_KEEP_PULLED_DAYS, DEFAULT_ROLLBACK_MARGIN } from '../domain/defaults';
 import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import { SNSClient } from '@aws-sdk/client-sns';
-import { CallCounter } from '../adapters/aws/call-counter';
-import { baseClientConfig, createEcrClientPool, createEcrRegistryPool, createTaggingClient } from '../adapters/aws/clients';
-import { EventBridgePublisher } from '../adapters/aws/eventbridge-publisher';
-import { EXCLUSION_CHECK_MAX_ATTEMPTS, EcrPullTimeExclusionCheck } from '../adapters/aws/pull-time-exclusions';
-import { S3InUseList } from '../adapters/aws/s3-in-use-list';
-import { S3ReportStore } from '../adapters/aws/s3-report-store';
-import { SnsNotifier } from '../adapters/aws/sns-notifier';
-import { TaggingApiTagIndex } from '../adapters/aws/tagging';
-import { createWorkloadScannerPool } from '../adapters/aws/workload-scanners';
-import { DEFAULT_LINT_MAX_UNTAGGED_DAYS, FALLBACK_REGION } from '../domain/defaults';
-import { reportRenderer } from '../adapters/render/report-renderer';
-import type { WeeklyConfig } from '../config';
-import type { AggregateDeps } from '../use-cases/weekly/aggregate';
-import type { ShardDeps } from '../use-cases/weekly/audit-shard';
-import type { PlanDeps, PlanSettings } from '../use-cases/weekly/plan';
+import { CallCounter } from '../../adapters/aws/call-counter';
+import { baseClientConfig, createEcrClientPool, createEcrRegistryPool, createTaggingClient } from '../../adapters/aws/clients';
+import { EventBridgePublisher } from '../../adapters/aws/eventbridge-publisher';
+import { EXCLUSION_CHECK_MAX_ATTEMPTS, EcrPullTimeExclusionCheck } from '../../adapters/aws/pull-time-exclusions';
+import { S3InUseList } from '../../adapters/aws/s3-in-use-list';
+import { S3ReportStore } from '../../adapters/aws/s3-report-store';
+import { SnsNotifier } from '../../adapters/aws/sns-notifier';
+import { TaggingApiTagIndex } from '../../adapters/aws/tagging';
+import { createWorkloadScannerPool } from '../../adapters/aws/workload-scanners';
+import { reportRenderer } from '../../adapters/render/report-renderer';
+import { DEFAULT_KEEP_PULLED_DAYS, DEFAULT_LINT_MAX_UNTAGGED_DAYS, DEFAULT_ROLLBACK_MARGIN, FALLBACK_REGION } from '../../domain/defaults';
+import type { WeeklyConfig } from '../../config';
+import type { AggregateDeps } from '../../use-cases/weekly/aggregate';
+import type { ShardDeps } from '../../use-cases/weekly/audit-shard';
+import type { PlanDeps, PlanSettings } from '../../use-cases/weekly/plan';
 
 // The adapters of the weekly run's three functions, built once per container from the function's
 // configuration. Every AWS client of a function shares the configured timeouts; the registries'
@@ -34,7 +33,7 @@ function shared(config: WeeklyConfig) {
 }
 
 /** Plan's adapters: the registries with their bulk tag readers, the in-use sources, the bucket. */
-export function planDeps(config: WeeklyConfig): PlanDeps & { settings: (now: number) => PlanSettings } {
+export function planDeps(config: WeeklyConfig): PlanDeps & { bucket: string; settings: (now: number) => PlanSettings } {
   const { counter, timeouts, s3, store } = shared(config);
   const registry = createEcrRegistryPool({ counter, rateLimits: config.rateLimits, ...timeouts });
   const registries = config.regions.map((region) => {
@@ -50,6 +49,7 @@ export function planDeps(config: WeeklyConfig): PlanDeps & { settings: (now: num
   };
   return {
     registries,
+    bucket: config.reportBucket,
     store,
     counter,
     inUse: { sources, names: ['ecs', 'lambda', ...(list === undefined ? [] : [`list:${list}`])] },

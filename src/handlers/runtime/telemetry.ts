@@ -1,0 +1,91 @@
+// What each function logs and counts when it is done: every metric the functions emit (namespace
+// EcrJanitor) is named here, beside `Errors` (middleware/with-powertools.ts) and `EventsDropped`
+// (middleware/drop-permanent-failures.ts). The stack's alarms watch `TeamWritesRestored` and
+// `EventsDropped`.
+import { MetricUnit } from '@aws-lambda-powertools/metrics';
+import type { CreatedBy } from '../../adapters/events/repository-events';
+import type { RemediationAction } from '../../domain/remediation';
+import type { AggregateOutcome } from '../../use-cases/weekly/aggregate';
+import type { ShardOutcome } from '../../use-cases/weekly/audit-shard';
+import type { PlanOutcome } from '../../use-cases/weekly/plan';
+import { logger, metrics } from './powertools';
+
+/** Counts a remediation the janitor wrote or the in-use guard held. */
+function countRemediation(action: RemediationAction): void {
+  if (action.outcome === 'applied') metrics.addMetric('RepositoriesRemediated', MetricUnit.Count, 1);
+  if (action.outcome === 'held-in-use') {
+    logger.warn('the in-use guard held the write: the default rule would remove images in use', { action });
+    metrics.addMetric('RepositoriesHeld', MetricUnit.Count, 1);
+  }
+}
+
+/**
+ * onRepositoryCreated: logs what was done with the new repository and counts it.
+ *
+ * @example return recordCreation(await remediateRepository(…), event.createdBy);
+ */
+export function recordCreation(action: RemediationAction, createdBy: CreatedBy): RemediationAction {
+  // Nested, not spread: Powertools drops a top-level `message` key, which is the action's reason.
+  logger.info('repository handled', { action, createdBy });
+  countRemediation(action);
+  return action;
+}
+
+/**
+ * onPolicyChanged: logs what was done and counts it; a team's write put back is a warning and a
+ * `TeamWritesRestored` metric (an alarm fires on it).
+ *
+ * @example return recordPolicyChange(await handlePolicyChange(…), change);
+ */
+export function recordPolicyChange(
+  result: { action: RemediationAction; restoredTeamWrite: boolean },
+  change: { eventName: string; calledAt: number },
+): RemediationAction {
+  const { action, restoredTeamWrite } = result;
+  if (restoredTeamWrite) {
+    logger.warn("restored a team's policy that a janitor write had replaced", {
+      eventTime: new Date(change.calledAt).toISOString(),
+      action,
+    });
+    metrics.addMetric('TeamWritesRestored', MetricUnit.Count, 1);
+  }
+  logger.info('policy change handled', { eventName: change.eventName, action });
+  countRemediation(action);
+  return action;
+}
+
+/** The weekly run's Plan: how many repositories it planned. */
+export function recordPlan({ itemCount, plan }: PlanOutcome): void {
+  logger.info('weekly run planned', { repositories: itemCount, regions: plan.regions, errors: plan.errors.length });
+  metrics.addMetric('RepositoriesPlanned', MetricUnit.Count, itemCount);
+}
+
+/** A shard of the weekly run: how many repositories it audited. */
+export function recordShard(outcome: ShardOutcome): ShardOutcome {
+  logger.info('shard done', { ...outcome });
+  metrics.addMetric('RepositoriesAudited', MetricUnit.Count, outcome.repositories);
+  return outcome;
+}
+
+/** The weekly run's Aggregate: the run's figures as metrics, as the single weekly audit published them. */
+export function recordWeeklyRun({ report, detail, shards, manifests }: AggregateOutcome): void {
+  logger.info('weekly report published', {
+    totals: report.totals,
+    remediation: detail.remediation,
+    shards,
+    manifests,
+    artifacts: detail.artifacts,
+  });
+  const counts: Array<[string, number | undefined]> = [
+    ['RepositoriesRemediated', detail.remediation.applied],
+    ['RepositoriesHeld', detail.remediation['held-in-use']],
+    ['Errors', detail.errorCount],
+    ['RepositoriesNotReached', report.notReached.length + shards.missing],
+    ['ManifestsFetched', manifests.fetched],
+  ];
+  for (const [name, value] of counts) metrics.addMetric(name, MetricUnit.Count, value ?? 0);
+  metrics.addMetric('StoredBytes', MetricUnit.Bytes, report.totals.storedBytes);
+  metrics.addMetric('ReclaimableBytes', MetricUnit.Bytes, report.totals.reclaimableBytes);
+  metrics.addMetric('MonthlyCostUsd', MetricUnit.NoUnit, report.totals.monthlyCostUsd);
+  metrics.addMetric('ArchivableBytes', MetricUnit.Bytes, report.totals.archivableBytes);
+}
