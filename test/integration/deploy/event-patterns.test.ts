@@ -1,7 +1,7 @@
 // The EventPattern of every rule in the packaged template, checked by a real matcher: moto's
 // TestEventPattern always answers true, so each pattern becomes a rule on moto's default bus with an
 // SQS queue as target, each sample event in events/ is put on the bus, and the queues say which
-// rules it matched.
+// rules it matched: a function named twice would be invoked twice.
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { EventBridgeClient, PutEventsCommand, PutRuleCommand, PutTargetsCommand } from '@aws-sdk/client-eventbridge';
@@ -90,6 +90,38 @@ function ruleName(id: string, rule: Resource): string {
 // --- events that must match nothing, beside the samples ---------------------------------------------
 
 const createRepository = sample('create-repository.json');
+
+/** Events that look like a repository ECR created, and are not one (or created nothing). */
+function ecrCreatedLookalikes(): Array<[string, SampleEvent]> {
+  const pullThrough = sample('create-repository-pull-through-cache.json');
+  const replication = sample('create-repository-replication.json');
+  return [
+    ['a pull-through-cache creation that failed', { ...pullThrough, detail: { ...pullThrough.detail, errorCode: 'AccessDenied' } }],
+    ['a replication creation that failed', { ...replication, detail: { ...replication.detail, errorCode: 'AccessDeniedException' } }],
+    ["ECR's service event of another kind", { ...pullThrough, detail: { ...pullThrough.detail, eventName: 'DeleteRepository' } }],
+    ['an image replicated into an existing repository', { ...replication, detail: { ...replication.detail, eventName: 'ReplicateImage' } }],
+    [
+      'an ECR Public repository',
+      { ...createRepository, source: 'aws.ecr-public', detail: { ...createRepository.detail, eventSource: 'ecr-public.amazonaws.com' } },
+    ],
+    [
+      'a pull-through-cache sync (ECR Pull Through Cache Action)',
+      {
+        source: 'aws.ecr',
+        'detail-type': 'ECR Pull Through Cache Action',
+        detail: { 'sync-status': 'SUCCESS', 'ecr-repository-prefix': 'docker-hub', 'repository-name': 'docker-hub/library/nginx' },
+      },
+    ],
+    [
+      'an image replication (ECR Replication Action)',
+      {
+        source: 'aws.ecr',
+        'detail-type': 'ECR Replication Action',
+        detail: { 'action-type': 'REPLICATE', result: 'SUCCESS', 'repository-name': 'team-a/payments-api' },
+      },
+    ],
+  ];
+}
 const NEGATIVES: Array<[string, SampleEvent]> = [
   [
     "ECR's own lifecycle run (PolicyExecutionEvent)",
@@ -127,12 +159,18 @@ const NEGATIVES: Array<[string, SampleEvent]> = [
       detail: { ...sample('put-lifecycle-policy.json').detail, errorCode: 'InvalidParameterException' },
     },
   ],
+  // Lookalikes of the repositories ECR creates itself.
+  ...ecrCreatedLookalikes(),
 ];
 
 const SAMPLES: Array<[string, string[]]> = [
   ['create-repository.json', ['onRepositoryCreated']],
   ['create-repository-nested.json', ['onRepositoryCreated']],
   ['create-repository-opted-out.json', ['onRepositoryCreated']],
+  // Repositories ECR creates itself: matched by onRepositoryCreated's second rule, once.
+  ['create-repository-pull-through-cache.json', ['onRepositoryCreated']],
+  ['create-repository-replication.json', ['onRepositoryCreated']],
+  ['create-repository-on-push.json', ['onRepositoryCreated']],
   ['put-lifecycle-policy.json', ['onPolicyChanged']],
   ['put-lifecycle-policy-compliant.json', ['onPolicyChanged']],
   ['delete-lifecycle-policy.json', ['onPolicyChanged']],
@@ -150,7 +188,8 @@ describe('event patterns of the packaged template (moto EventBridge)', () => {
   );
   let events: EventBridgeClient;
   let sqs: SQSClient;
-  const queues = new Map<string, string>();
+  /** Each rule's queue, with the function the rule invokes. */
+  const queues: Array<{ name: string; url: string }> = [];
 
   /** Puts one event on the default bus and returns the names of the rules whose queue received it. */
   async function matchingRules(event: SampleEvent): Promise<string[]> {
@@ -168,7 +207,7 @@ describe('event patterns of the packaged template (moto EventBridge)', () => {
     );
     expect(out.FailedEntryCount ?? 0).toBe(0);
     const matched: string[] = [];
-    for (const [name, url] of queues) {
+    for (const { name, url } of queues) {
       // No wait: moto delivers during PutEvents, and most queues must stay empty.
       const received = (await takeMessages(sqs, url, { waitTimeSeconds: 0 })) as Array<{ detail: unknown }>;
       if (received.length > 0) {
@@ -185,14 +224,14 @@ describe('event patterns of the packaged template (moto EventBridge)', () => {
     await resetMoto();
     events = new EventBridgeClient(motoClientConfig());
     sqs = sqsClientForMoto();
-    for (const [id, rule] of patternRules) {
+    for (const [index, [id, rule]] of patternRules.entries()) {
       const name = ruleName(id, rule);
-      const queue = await createQueue(sqs, `pattern-${name}`);
+      const queue = await createQueue(sqs, `pattern-${name}-${index}`);
       await events.send(
-        new PutRuleCommand({ Name: `pattern-${name}`, EventPattern: JSON.stringify(resolved(rule.Properties?.EventPattern)) }),
+        new PutRuleCommand({ Name: `pattern-${name}-${index}`, EventPattern: JSON.stringify(resolved(rule.Properties?.EventPattern)) }),
       );
-      await events.send(new PutTargetsCommand({ Rule: `pattern-${name}`, Targets: [{ Id: 'queue', Arn: queue.arn }] }));
-      queues.set(name, queue.url);
+      await events.send(new PutTargetsCommand({ Rule: `pattern-${name}-${index}`, Targets: [{ Id: 'queue', Arn: queue.arn }] }));
+      queues.push({ name, url: queue.url });
     }
   });
 
@@ -201,8 +240,13 @@ describe('event patterns of the packaged template (moto EventBridge)', () => {
     sqs.destroy();
   });
 
-  it('finds the pattern rules of both event functions and of the central bus, and none that feeds the report e-mail', () => {
-    expect(patternRules.map(([id, r]) => ruleName(id, r)).sort()).toEqual(['centralBus', 'onPolicyChanged', 'onRepositoryCreated']);
+  it('finds the pattern rules of both event functions (two for new repositories) and of the central bus, and none that feeds the report e-mail', () => {
+    expect(patternRules.map(([id, r]) => ruleName(id, r)).sort()).toEqual([
+      'centralBus',
+      'onPolicyChanged',
+      'onRepositoryCreated',
+      'onRepositoryCreated',
+    ]);
   });
 
   it.each(SAMPLES)('events/%s matches %j', async (file, expected) => {
@@ -235,19 +279,19 @@ describe('event patterns of the packaged template (moto EventBridge)', () => {
     let remote: EventBridgeClient;
 
     beforeAll(async () => {
-      // The forwarder's rule, as packaged, on eu-west-1's default bus, aimed at us-east-1's.
-      const forwarder = loadTemplate(FORWARDER_TEMPLATE_PATH).Resources.ForwardEcrEvents;
-      const target = (forwarder?.Properties?.Targets as Array<{ Arn: unknown; RoleArn: unknown }>)[0];
+      // The forwarder's rules, as packaged, on eu-west-1's default bus, aimed at us-east-1's.
+      const rules = Object.entries(loadTemplate(FORWARDER_TEMPLATE_PATH).Resources).filter(([, r]) => r.Type === 'AWS::Events::Rule');
       remote = new EventBridgeClient(motoClientConfig(FORWARDED));
-      await remote.send(
-        new PutRuleCommand({ Name: 'forward', EventPattern: JSON.stringify(resolved(forwarder?.Properties?.EventPattern)) }),
-      );
-      await remote.send(
-        new PutTargetsCommand({
-          Rule: 'forward',
-          Targets: [{ Id: 'home', Arn: String(resolved(target?.Arn)), RoleArn: `arn:aws:iam::${MOTO_ACCOUNT_ID}:role/forward` }],
-        }),
-      );
+      for (const [id, forwarder] of rules) {
+        const target = (forwarder.Properties?.Targets as Array<{ Arn: unknown; RoleArn: unknown }>)[0];
+        await remote.send(new PutRuleCommand({ Name: id, EventPattern: JSON.stringify(resolved(forwarder.Properties?.EventPattern)) }));
+        await remote.send(
+          new PutTargetsCommand({
+            Rule: id,
+            Targets: [{ Id: 'home', Arn: String(resolved(target?.Arn)), RoleArn: `arn:aws:iam::${MOTO_ACCOUNT_ID}:role/forward` }],
+          }),
+        );
+      }
     });
     afterAll(() => remote.destroy());
 
@@ -258,7 +302,7 @@ describe('event patterns of the packaged template (moto EventBridge)', () => {
         new PutEventsCommand({ Entries: [{ Source: event.source, DetailType: event['detail-type'], Detail: JSON.stringify(detail) }] }),
       );
       const reached: string[] = [];
-      for (const [name, url] of queues) {
+      for (const { name, url } of queues) {
         const received = (await takeMessages(sqs, url, { waitTimeSeconds: 0 })) as Array<{ detail: { awsRegion?: string } }>;
         if (received.length > 0) {
           reached.push(name);
@@ -270,6 +314,9 @@ describe('event patterns of the packaged template (moto EventBridge)', () => {
 
     it.each([
       ['create-repository.json', ['onRepositoryCreated']],
+      ['create-repository-pull-through-cache.json', ['onRepositoryCreated']],
+      ['create-repository-replication.json', ['onRepositoryCreated']],
+      ['create-repository-on-push.json', ['onRepositoryCreated']],
       ['put-lifecycle-policy.json', ['onPolicyChanged']],
       ['delete-lifecycle-policy.json', ['onPolicyChanged']],
     ])("brings eu-west-1's %s to the home region's %j", async (file, expected) => {
@@ -279,6 +326,7 @@ describe('event patterns of the packaged template (moto EventBridge)', () => {
     it.each([
       ['a failed call', sample('create-repository-failed.json')],
       ['an image push', NEGATIVES.find(([label]) => label === 'an ECR image push')?.[1] as SampleEvent],
+      ...ecrCreatedLookalikes(),
     ])('does not bring %s', async (_label, event) => {
       expect(await reachedAtHome(event)).toEqual([]);
     });

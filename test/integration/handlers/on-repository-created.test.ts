@@ -61,6 +61,63 @@ describe('onRepositoryCreated handler (moto)', () => {
     ]);
   });
 
+  describe('repositories ECR creates itself', () => {
+    it.each([
+      ['a pull-through cache', 'create-repository-pull-through-cache.json', 'docker-hub/library/nginx'],
+      ['replication', 'create-repository-replication.json', 'team-a/payments-api'],
+      ['create-on-push', 'create-repository-on-push.json', 'team-b/checkout-worker'],
+    ])('gives a repository made by %s the default policy, as an API-created one', async (_how, file, name) => {
+      // Arrange: ECR made the repository without a lifecycle policy (no creation template gave one).
+      await createRepository(ecr, name);
+
+      // Act
+      const result = await lambdaHandler(sample(file));
+
+      // Assert: its tags were read (the event names none), then the rule was written.
+      expect(result).toEqual({
+        status: 'done',
+        action: expect.objectContaining({ outcome: 'applied', region: MOTO_REGION, repositoryName: name, before: null }),
+      });
+      expect(rulesOf(await getPolicy(ecr, name))).toEqual([expect.objectContaining({ rulePriority: 1, ...UNTAGGED_7_DAYS })]);
+      expect(calls().ListTagsForResource).toBe(1);
+      expect(calls().PutLifecyclePolicy).toBe(1);
+    });
+
+    it('leaves alone a repository whose creation template already expires untagged images', async () => {
+      // Arrange
+      const template = {
+        rules: [
+          {
+            rulePriority: 1,
+            description: 'from the creation template',
+            selection: { tagStatus: 'untagged', countType: 'sinceImagePushed', countUnit: 'days', countNumber: 3 },
+            action: { type: 'expire' },
+          },
+        ],
+      };
+      await createRepository(ecr, 'docker-hub/library/nginx', { policyText: template });
+
+      // Act
+      const result = await lambdaHandler(sample('create-repository-pull-through-cache.json'));
+
+      // Assert
+      expect(result).toMatchObject({ status: 'done', action: { outcome: 'compliant' } });
+      expect(calls().PutLifecyclePolicy).toBeUndefined();
+    });
+
+    it('honours an opt-out tag the creation template gave the repository', async () => {
+      // Arrange
+      await createRepository(ecr, 'team-b/checkout-worker', { tags: { 'ecr-janitor:opt-out': 'true' } });
+
+      // Act
+      const result = await lambdaHandler(sample('create-repository-on-push.json'));
+
+      // Assert
+      expect(result).toMatchObject({ status: 'done', action: { outcome: 'skipped-opt-out' } });
+      expect(await getPolicy(ecr, 'team-b/checkout-worker')).toBeUndefined();
+    });
+  });
+
   it('handles a nested repository name', async () => {
     await createRepository(ecr, 'platform/payments/settlement-worker');
 

@@ -1,6 +1,7 @@
 // The forwarder stack (`serverless package --param=homeRegion=us-east-1` in eu-west-1; npm test
-// packages it into .serverless-forwarder/): one rule, its target and the role EventBridge needs —
-// nothing else of ours — with the home stack's event patterns.
+// packages it into .serverless-forwarder/): two rules (the ECR calls, and the repositories ECR creates
+// itself), their target and the role EventBridge needs — nothing else of ours — with the home stack's
+// event patterns.
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 
@@ -18,7 +19,8 @@ interface Template {
 }
 interface Pattern {
   source: string[];
-  'detail-type': string[];
+  /** Absent where the pattern chooses between detail-types in `$or`. */
+  'detail-type'?: string[];
   detail: { eventName: string[] } & Record<string, unknown>;
 }
 
@@ -31,13 +33,21 @@ const forwarder = load(FORWARDER);
 const home = load(HOME);
 const HOME_BUS = { 'Fn::Sub': 'arn:${AWS::Partition}:events:us-east-1:${AWS::AccountId}:event-bus/default' };
 
+/** The home stack's patterns on ECR's events. */
+function homeEcrPatterns(): Pattern[] {
+  return Object.values(home.Resources)
+    .filter((r) => r.Type === 'AWS::Events::Rule' && (r.Properties?.EventPattern as Pattern | undefined)?.source?.[0] === 'aws.ecr')
+    .map((r) => r.Properties?.EventPattern as Pattern);
+}
+
 describe('forwarder template', () => {
-  it("holds the rule and its role, and besides them only the framework's deployment bucket", () => {
+  it("holds the rules and their role, and besides them only the framework's deployment bucket", () => {
     // Act
     const resources = Object.entries(forwarder.Resources).map(([id, r]) => [id, r.Type]);
 
     // Assert
     expect(resources.sort()).toEqual([
+      ['ForwardEcrCreatedRepositories', 'AWS::Events::Rule'],
       ['ForwardEcrEvents', 'AWS::Events::Rule'],
       ['ForwardEcrEventsRole', 'AWS::IAM::Role'],
       ['ServerlessDeploymentBucket', 'AWS::S3::Bucket'],
@@ -45,12 +55,25 @@ describe('forwarder template', () => {
     ]);
   });
 
-  it("targets the home region's default bus through its own role", () => {
+  it.each(['ForwardEcrEvents', 'ForwardEcrCreatedRepositories'])("%s targets the home region's default bus through the role", (id) => {
     // Act
-    const targets = forwarder.Resources.ForwardEcrEvents?.Properties?.Targets;
+    const targets = forwarder.Resources[id]?.Properties?.Targets;
 
     // Assert
     expect(targets).toEqual([{ Id: 'home-region-bus', Arn: HOME_BUS, RoleArn: { 'Fn::GetAtt': ['ForwardEcrEventsRole', 'Arn'] } }]);
+  });
+
+  it("matches the repositories ECR creates itself exactly as the home stack's rule does", () => {
+    // Arrange: the home rule without a detail-type of its own (it chooses between two in $or).
+    const homeCreated = homeEcrPatterns().filter((p) => p['detail-type'] === undefined);
+
+    // Act
+    const forwarded = forwarder.Resources.ForwardEcrCreatedRepositories?.Properties?.EventPattern;
+
+    // Assert
+    expect(homeCreated).toEqual([forwarded]);
+    expect(JSON.stringify(forwarded)).toContain('AWS Service Event via CloudTrail');
+    expect(JSON.stringify(forwarded)).toContain('replication.ecr.amazonaws.com');
   });
 
   it('lets EventBridge of this account put events on the home bus, and nothing else', () => {
@@ -80,11 +103,9 @@ describe('forwarder template', () => {
     ]);
   });
 
-  it("matches what the home stack's two rules match together, with the same filters", () => {
+  it("matches what the home stack's two rules of ECR calls match together, with the same filters", () => {
     // Arrange
-    const homePatterns = Object.values(home.Resources)
-      .filter((r) => r.Type === 'AWS::Events::Rule' && (r.Properties?.EventPattern as Pattern | undefined)?.source?.[0] === 'aws.ecr')
-      .map((r) => r.Properties?.EventPattern as Pattern);
+    const homePatterns = homeEcrPatterns().filter((p) => p['detail-type'] !== undefined);
     const forwarded = forwarder.Resources.ForwardEcrEvents?.Properties?.EventPattern as Pattern;
 
     // Act

@@ -229,8 +229,8 @@ describe('member.json (the stack every account gets)', () => {
       expect(resourcesFor(member, home)).toEqual(expected);
     });
 
-    it('only forwards in every other region: the rule to the home bus and its role', () => {
-      expect(resourcesFor(member, other)).toEqual(['ForwardEcrEvents', 'ForwardEcrEventsRole']);
+    it('only forwards in every other region: the rules to the home bus and their role', () => {
+      expect(resourcesFor(member, other)).toEqual(['ForwardEcrCreatedRepositories', 'ForwardEcrEvents', 'ForwardEcrEventsRole']);
       expect(Object.keys(member.Outputs ?? {}).filter((id) => holds(member, member.Outputs?.[id]?.Condition, other))).toEqual([
         'HomeBusArn',
       ]);
@@ -252,7 +252,11 @@ describe('member.json (the stack every account gets)', () => {
       };
       const inHome = resourcesFor(member, memberParams('eu-central-1', central));
       expect(inHome.filter((id) => id.startsWith('Central'))).toEqual(['CentralReportEventsRole', 'CentralReportEventsRule']);
-      expect(resourcesFor(member, memberParams('us-west-2', central))).toEqual(['ForwardEcrEvents', 'ForwardEcrEventsRole']);
+      expect(resourcesFor(member, memberParams('us-west-2', central))).toEqual([
+        'ForwardEcrCreatedRepositories',
+        'ForwardEcrEvents',
+        'ForwardEcrEventsRole',
+      ]);
       const rule = member.Resources.CentralReportEventsRule?.Properties ?? {};
       expect(rule.EventPattern).toEqual({ source: [REPORT_EVENT_SOURCE], 'detail-type': [REPORT_EVENT_DETAIL_TYPE] });
       expect(resolve(member, (rule.Targets as Array<{ Arn: unknown }>)[0]?.Arn, memberParams('eu-central-1', central))).toBe(

@@ -88,6 +88,36 @@ describe('onRepositoryCreated handler', () => {
     );
   });
 
+  it.each([
+    ['create-repository-pull-through-cache.json', 'docker-hub/library/nginx'],
+    ['create-repository-replication.json', 'team-a/payments-api'],
+    ['create-repository-on-push.json', 'team-b/checkout-worker'],
+  ])('remediates the repository of events/%s as an API-created one', async (file, name) => {
+    // Arrange
+    const registry = new FakeRegistry('us-east-1', [{ name }], ACCOUNT);
+
+    // Act
+    const result = await handlerOver(registry)(sample(file));
+
+    // Assert
+    expect(result).toMatchObject({ status: 'done', action: { outcome: 'applied', repositoryName: name } });
+    expect(registry.writes).toEqual([expect.objectContaining({ repositoryName: name })]);
+  });
+
+  it("leaves alone a repository replicated into another account's registry", async () => {
+    // Arrange
+    const registry = new FakeRegistry('us-east-1', [{ name: 'team-a/payments-api' }], ACCOUNT);
+    const event = sample('create-repository-replication.json') as { detail: { requestParameters: { registryId: string } } };
+    event.detail.requestParameters.registryId = '210987654321';
+
+    // Act
+    const result = await handlerOver(registry)(event);
+
+    // Assert
+    expect(result).toEqual({ status: 'ignored', reason: expect.stringContaining("another account's registry (210987654321)") });
+    expect(registry.calls).toEqual([]);
+  });
+
   it('acknowledges a failed call without calling ECR', async () => {
     // Arrange
     const registry = new FakeRegistry('us-east-1', [{ name: 'team-a/web-api' }], ACCOUNT);

@@ -41,6 +41,12 @@ const CREATE_SAMPLES = [
   'create-repository-failed.json',
 ];
 const POLICY_SAMPLES = ['put-lifecycle-policy.json', 'put-lifecycle-policy-compliant.json', 'delete-lifecycle-policy.json'];
+/** Repositories ECR creates itself (see events/README.md for where each shape comes from). */
+const ECR_CREATED_SAMPLES = [
+  'create-repository-pull-through-cache.json',
+  'create-repository-replication.json',
+  'create-repository-on-push.json',
+];
 
 /** The domain's own-call rule over the caller an event names, as the handlers apply it. */
 function isCallerOneOf(event: PolicyChangedEvent, roles: readonly string[]): boolean {
@@ -51,6 +57,25 @@ describe('cloudtrail', () => {
   describe('createRepositoryEvent', () => {
     it.each(CREATE_SAMPLES)('accepts events/%s', (file) => {
       expect(parseEvent(createRepositoryEvent, sample(file)).ok).toBe(true);
+    });
+
+    it.each(ECR_CREATED_SAMPLES)('accepts events/%s, a repository ECR created itself', (file) => {
+      expect(parseEvent(createRepositoryEvent, sample(file))).toMatchObject({ ok: true });
+    });
+
+    it('refuses a service event that says it is an API call', () => {
+      const event = sample('create-repository-pull-through-cache.json');
+      event.detail.eventType = 'AwsApiCall';
+      expect(parseEvent(createRepositoryEvent, event)).toEqual({ ok: false, reason: expect.stringContaining('detail-type') });
+    });
+
+    it.each([
+      ['ECR Public', 'ecr-public.amazonaws.com'],
+      ['another service', 'codecommit.amazonaws.com'],
+    ])('refuses a CreateRepository of %s', (_label, eventSource) => {
+      const event = sample('create-repository-replication.json');
+      event.detail.eventSource = eventSource;
+      expect(parseEvent(createRepositoryEvent, event)).toEqual({ ok: false, reason: expect.stringContaining('detail.eventSource') });
     });
 
     it.each([...POLICY_SAMPLES, 'schedule.json'])('refuses events/%s', (file) => {
@@ -128,6 +153,10 @@ describe('cloudtrail', () => {
     });
 
     it.each([...CREATE_SAMPLES, 'schedule.json'])('refuses events/%s', (file) => {
+      expect(parseEvent(policyChangedEvent, sample(file)).ok).toBe(false);
+    });
+
+    it.each(ECR_CREATED_SAMPLES)('refuses events/%s', (file) => {
       expect(parseEvent(policyChangedEvent, sample(file)).ok).toBe(false);
     });
 
@@ -238,6 +267,18 @@ describe('cloudtrail', () => {
         }
       },
     );
+
+    it.each(ECR_CREATED_SAMPLES)('events/%s is made by ECR in the moto account and region, at the envelope time', (file) => {
+      const event = sample(file);
+      expect(event).toMatchObject({ version: '0', source: 'aws.ecr', account: '123456789012', region: 'us-east-1' });
+      expect(event.detail).toMatchObject({
+        eventName: 'CreateRepository',
+        awsRegion: 'us-east-1',
+        recipientAccountId: '123456789012',
+        userIdentity: { invokedBy: expect.stringMatching(/^(replication\.)?ecr\.amazonaws\.com$/) },
+      });
+      expect(event.detail.eventTime).toBe(event.time);
+    });
 
     it('the weakened policy does not expire untagged images and the compliant one does', () => {
       const rules = (file: string) =>

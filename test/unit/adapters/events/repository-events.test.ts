@@ -56,6 +56,62 @@ describe('repository-events', () => {
       expect(ref).toMatchObject({ region: 'eu-west-1', repositoryArn: `arn:aws:ecr:eu-west-1:${ACCOUNT}:repository/team-a/web-api` });
     });
 
+    it.each([
+      ['a pull-through cache', 'create-repository-pull-through-cache.json', 'docker-hub/library/nginx', 'ecr', '2025-06-03T14:31:07Z'],
+      ['create-on-push', 'create-repository-on-push.json', 'team-b/checkout-worker', 'ecr', '2025-12-19T09:12:40Z'],
+      ['replication', 'create-repository-replication.json', 'team-a/payments-api', 'replication', '2025-06-03T14:35:52Z'],
+    ])('reads a repository ECR created for %s', (_label, file, repositoryName, createdBy, createdAt) => {
+      const event = eventOf(readRepositoryCreated(sample(file)));
+
+      expect(event).toMatchObject({
+        origin: { account: ACCOUNT, region: 'us-east-1' },
+        ref: {
+          accountId: ACCOUNT,
+          region: 'us-east-1',
+          repositoryName,
+          repositoryArn: `arn:aws:ecr:us-east-1:${ACCOUNT}:repository/${repositoryName}`,
+          createdAt,
+        },
+        tags: [],
+        createdBy,
+      });
+      // An AWS service made the call: no caller of the account's own to recognise.
+      expect(event.origin.callerArn).toBeUndefined();
+    });
+
+    it('reads a replication creation from its response too, when the record carries one', () => {
+      const replicated = sample('create-repository-replication.json');
+      replicated.detail.requestParameters = null;
+      replicated.detail.responseElements = {
+        repository: {
+          repositoryName: 'team-a/payments-api',
+          registryId: ACCOUNT,
+          repositoryArn: `arn:aws:ecr:us-east-1:${ACCOUNT}:repository/team-a/payments-api`,
+        },
+      };
+
+      expect(eventOf(readRepositoryCreated(replicated))).toMatchObject({
+        ref: { repositoryName: 'team-a/payments-api' },
+        createdBy: 'replication',
+      });
+    });
+
+    it('takes a creation by the replication service for replication whatever its event source says', () => {
+      const replicated = sample('create-repository-replication.json');
+      replicated.detail.eventSource = 'ecr.amazonaws.com';
+      expect(eventOf(readRepositoryCreated(replicated)).createdBy).toBe('replication');
+    });
+
+    it("puts a replicated repository in the destination registry the request names, and says when that is another account's", () => {
+      const replicated = sample('create-repository-replication.json');
+      (replicated.detail.requestParameters as Record<string, unknown>).registryId = '210987654321';
+
+      const { origin, ref } = eventOf(readRepositoryCreated(replicated));
+
+      expect(origin).toMatchObject({ account: ACCOUNT, registryId: '210987654321' });
+      expect(ref.repositoryArn).toBe('arn:aws:ecr:us-east-1:210987654321:repository/team-a/payments-api');
+    });
+
     it('says a failed call failed', () => {
       expect(readRepositoryCreated(sample('create-repository-failed.json'))).toEqual({
         kind: 'failed',
