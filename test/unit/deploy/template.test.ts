@@ -287,14 +287,57 @@ function optOutDenied(t: Template): string[] {
   });
 }
 
-/** The event handlers have reserved concurrency: a burst of events must not take the account's. */
+/**
+ * Every function has reserved concurrency, so none can take the account's: the event handlers against
+ * a burst of events, the weekly steps as many as the run uses (one Plan, one Aggregate, `workers` shards).
+ */
 function reservedConcurrency(t: Template): string[] {
-  return ['OnRepositoryCreatedLambdaFunction', 'OnPolicyChangedLambdaFunction'].flatMap((id) => {
+  const bounds: Record<string, [number, number]> = {
+    OnRepositoryCreatedLambdaFunction: [1, 50],
+    OnPolicyChangedLambdaFunction: [1, 50],
+    WeeklyPlanLambdaFunction: [1, 1],
+    WeeklyAggregateLambdaFunction: [1, 1],
+    WeeklyShardLambdaFunction: [DEFAULT_WORKERS, DEFAULT_WORKERS],
+  };
+  const functions = resourcesOfType(t, 'AWS::Lambda::Function').map(([id]) => id);
+  return functions.flatMap((id) => {
     const reserved = t.Resources[id]?.Properties?.ReservedConcurrentExecutions;
-    return typeof reserved === 'number' && reserved >= 1 && reserved <= 50
+    const [low, high] = bounds[id] ?? [1, 50];
+    return typeof reserved === 'number' && reserved >= low && reserved <= high
       ? []
-      : [`${id}: ReservedConcurrentExecutions ${String(reserved)}`];
+      : [`${id}: ReservedConcurrentExecutions ${String(reserved)}, expected ${low === high ? low : `${low} to ${high}`}`];
   });
+}
+
+/**
+ * EventBridge may send to the dead-letter queue only for this account's rules that use it (the
+ * confused-deputy guard: aws:SourceArn beside aws:SourceAccount), and every such rule is listed.
+ */
+function deadLetterSources(t: Template): string[] {
+  const statement = (
+    t.Resources.DeadLetterQueuePolicy?.Properties?.PolicyDocument as { Statement?: Statement[] } | undefined
+  )?.Statement?.find((s) => JSON.stringify(s.Principal) === JSON.stringify({ Service: 'events.amazonaws.com' }));
+  if (statement === undefined) return ['DeadLetterQueuePolicy: no statement for events.amazonaws.com'];
+  const condition = (statement.Condition ?? {}) as Record<string, Record<string, unknown>>;
+  const problems: string[] = [];
+  if (render(condition.StringEquals?.['aws:SourceAccount']).join() !== '${AWS::AccountId}')
+    problems.push('DeadLetterQueuePolicy: no aws:SourceAccount condition on this account');
+  const allowed = asArray(condition.ArnEquals?.['aws:SourceArn']).flatMap(render);
+  const rules = resourcesOfType(t, 'AWS::Events::Rule').filter(([, rule]) =>
+    asArray(rule.Properties?.Targets as Array<{ DeadLetterConfig?: { Arn?: unknown } }> | undefined).some(
+      (target) => targetId(target.DeadLetterConfig?.Arn) === 'DeadLetterQueue',
+    ),
+  );
+  const expected = rules.map(([id, rule]) =>
+    typeof rule.Properties?.Name === 'string'
+      ? `arn:\${AWS::Partition}:events:\${AWS::Region}:\${AWS::AccountId}:rule/${rule.Properties.Name}`
+      : `\${${id}.Arn}`,
+  );
+  for (const arn of expected) if (!allowed.includes(arn)) problems.push(`DeadLetterQueuePolicy: aws:SourceArn lacks ${arn}`);
+  for (const arn of allowed)
+    if (!expected.includes(arn)) problems.push(`DeadLetterQueuePolicy: aws:SourceArn names ${arn}, no rule of this stack`);
+  if (allowed.length === 0) problems.push('DeadLetterQueuePolicy: no aws:SourceArn condition');
+  return problems;
 }
 
 /** The framework's deployment bucket blocks public access too. */
@@ -452,6 +495,14 @@ function alarms(t: Template): string[] {
   }
   // Every alarm notifies as the dead-letter alarm does (the report topic, when there is a report e-mail).
   const wiring = JSON.stringify(t.Resources.DeadLetterAlarm?.Properties?.AlarmActions);
+  // The event functions' own metrics (EMF, namespace EcrJanitor, dimension service): a team's write put
+  // back, and an event dropped unhandled.
+  for (const metric of ['TeamWritesRestored', 'EventsDropped']) {
+    const alarm = all.find((a) => a.Namespace === 'EcrJanitor' && a.MetricName === metric && dimension(a, 'service') === 'ecr-janitor');
+    if (alarm === undefined) problems.push(`no alarm on ${metric}`);
+    else if (JSON.stringify(alarm.AlarmActions) !== wiring || alarm.Threshold !== 0 || alarm.ComparisonOperator !== 'GreaterThanThreshold')
+      problems.push(`the ${metric} alarm does not fire on one and notify like DeadLetterAlarm`);
+  }
   for (const metric of ['ExecutionsFailed', 'ExecutionsTimedOut']) {
     const alarm = all.find(
       (a) => a.Namespace === 'AWS/States' && a.MetricName === metric && targetId(dimension(a, 'StateMachineArn')) === MACHINE,
@@ -790,6 +841,7 @@ const CHECKS = {
   configuredRegionsOnly,
   optOutDenied,
   reservedConcurrency,
+  deadLetterSources,
   deploymentBucketProtections,
   s3Scope,
   inUseScope,
@@ -1074,6 +1126,47 @@ const MUTATIONS: Array<[string, CheckName, (t: Template) => void, string]> = [
     setProperty('OnPolicyChangedLambdaFunction', 'ReservedConcurrentExecutions', undefined),
     'OnPolicyChangedLambdaFunction',
   ],
+  [
+    'a weekly step without reserved concurrency',
+    'reservedConcurrency',
+    setProperty('WeeklyAggregateLambdaFunction', 'ReservedConcurrentExecutions', undefined),
+    'WeeklyAggregateLambdaFunction',
+  ],
+  [
+    'shards reserved beyond the workers',
+    'reservedConcurrency',
+    setProperty('WeeklyShardLambdaFunction', 'ReservedConcurrentExecutions', 100),
+    'WeeklyShardLambdaFunction: ReservedConcurrentExecutions 100',
+  ],
+  [
+    'any rule of the account may dead-letter to the queue',
+    'deadLetterSources',
+    (t) => {
+      const policy = t.Resources.DeadLetterQueuePolicy?.Properties?.PolicyDocument as {
+        Statement: Array<{ Condition: Record<string, unknown> }>;
+      };
+      for (const statement of policy.Statement) delete statement.Condition.ArnEquals;
+    },
+    'no aws:SourceArn condition',
+  ],
+  [
+    'a rule dead-letters to the queue the policy does not admit',
+    'deadLetterSources',
+    (t) => {
+      const policy = t.Resources.DeadLetterQueuePolicy?.Properties?.PolicyDocument as {
+        Statement: Array<{ Condition: { ArnEquals: { 'aws:SourceArn': unknown[] } } }>;
+      };
+      for (const statement of policy.Statement) statement.Condition.ArnEquals['aws:SourceArn'].splice(1, 1);
+    },
+    'aws:SourceArn lacks',
+  ],
+  [
+    'no alarm on restored team writes',
+    'alarms',
+    removeResources((id) => id === 'TeamWritesRestoredAlarm'),
+    'no alarm on TeamWritesRestored',
+  ],
+  ['no alarm on dropped events', 'alarms', removeResources((id) => id === 'EventsDroppedAlarm'), 'no alarm on EventsDropped'],
   [
     'a public deployment bucket',
     'deploymentBucketProtections',

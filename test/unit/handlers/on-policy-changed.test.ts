@@ -207,6 +207,87 @@ describe('onPolicyChanged handler', () => {
     });
   });
 
+  describe('the repository it writes', () => {
+    it('reads the opt-out tags of the repository it writes, not of another repository the event lists', async () => {
+      // Arrange: the written repository opted out; the event's resources name one that did not.
+      const registry = new FakeRegistry(
+        'us-east-1',
+        [
+          { name: REPO, policy: TEAM_TEXT, tags: [{ Key: DEFAULT_OPT_OUT_TAG, Value: 'true' }] },
+          { name: 'team-b/other', policy: TEAM_TEXT },
+        ],
+        ACCOUNT,
+      );
+      const listTags = jest.spyOn(registry, 'listTags');
+      const misleading = event('put-lifecycle-policy.json', (e) => {
+        e.detail.resources = [{ ARN: `arn:aws:ecr:us-east-1:${ACCOUNT}:repository/team-b/other` }];
+      });
+
+      // Act
+      const result = await handlerOver(registry)(misleading);
+
+      // Assert
+      expect(result).toMatchObject({ status: 'done', action: { outcome: 'skipped-opt-out', repositoryName: REPO } });
+      expect(listTags).toHaveBeenCalledWith(
+        expect.objectContaining({ repositoryArn: `arn:aws:ecr:us-east-1:${ACCOUNT}:repository/${REPO}` }),
+      );
+      expect(registry.writes).toEqual([]);
+    });
+  });
+
+  describe('the time of the call', () => {
+    const NOW = Date.parse('2025-06-03T15:00:00Z');
+    const at = (offsetMs: number) =>
+      event('put-lifecycle-policy.json', (e) => (e.detail.eventTime = new Date(NOW + offsetMs).toISOString()));
+    const handlerAt = (registry: FakeRegistry) =>
+      makeHandler({
+        config: {
+          defaultDays: 7,
+          dryRun: false,
+          optOutTag: DEFAULT_OPT_OUT_TAG,
+          exclude: [],
+          regions: ['us-east-1'],
+          janitorRoles: [],
+          maxUntaggedDays: undefined,
+        },
+        registry: onlyIn(registry),
+        pacing: instant,
+        now: () => NOW,
+      });
+
+    it('refuses an event time more than five minutes ahead of the clock, dropped without calling ECR', async () => {
+      // Arrange: a forged time would make every janitor write look older than the call.
+      const registry = new FakeRegistry('us-east-1', [{ name: REPO, policy: TEAM_TEXT }], ACCOUNT);
+      const addMetric = jest.spyOn(metrics, 'addMetric');
+
+      // Act
+      const result = await handlerAt(registry)(at(60 * 60_000));
+
+      // Assert
+      expect(result).toEqual({
+        status: 'dropped',
+        code: 'InvalidInputError',
+        reason: expect.stringContaining('60 minutes ahead of this function'),
+      });
+      expect(registry.calls).toEqual([]);
+      expect(addMetric).toHaveBeenCalledWith('EventsDropped', 'Count', 1);
+    });
+
+    it.each([
+      ['a little ahead (clock skew)', 4 * 60_000],
+      ['in the past', -60_000],
+    ])('handles an event time %s', async (_label, offset) => {
+      // Arrange
+      const registry = new FakeRegistry('us-east-1', [{ name: REPO, policy: TEAM_TEXT }], ACCOUNT);
+
+      // Act
+      const result = await handlerAt(registry)(at(offset));
+
+      // Assert
+      expect(result).toMatchObject({ status: 'done', action: { outcome: 'applied' } });
+    });
+  });
+
   describe('failures', () => {
     it.each([
       { code: 'RepositoryNotFoundException', where: 'read', error: awsError('RepositoryNotFoundException', 'gone') },
