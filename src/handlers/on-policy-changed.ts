@@ -4,7 +4,7 @@ import { handlePolicyChange } from '../use-cases/policy-change';
 import { eventDependencies, policyChangedDeps, remediationOptions, type PolicyChangedDeps } from './deps/event';
 import { withPowertools } from './middleware/with-powertools';
 import { lazily } from './runtime/container';
-import { eventHandler } from './runtime/event-handler';
+import { eventHandler } from './middleware/event-handler';
 import { recordPolicyChange } from './runtime/telemetry';
 
 /**

@@ -3,7 +3,7 @@ import { remediateRepository } from '../use-cases/remediate';
 import { eventDependencies, remediationOptions, repositoryCreatedDeps, type RepositoryCreatedDeps } from './deps/event';
 import { withPowertools } from './middleware/with-powertools';
 import { lazily } from './runtime/container';
-import { eventHandler } from './runtime/event-handler';
+import { eventHandler } from './middleware/event-handler';
 import { recordCreation } from './runtime/telemetry';
 
 /**

@@ -3,8 +3,8 @@ import type { Context } from 'aws-lambda';
 import type { Reading, RepositoryEvent } from '../../adapters/events/repository-events';
 import { InvalidInputError } from '../../domain/errors';
 import { notOurs, type EventScope } from '../../domain/event-scope';
-import { dropPermanentFailures, type Dropped } from '../middleware/drop-permanent-failures';
-import { logger } from './powertools';
+import { dropPermanentFailures, type Dropped } from './drop-permanent-failures';
+import { logger } from '../runtime/powertools';
 
 /** What an event handler did with one event. */
 export type EventResult<A> =

@@ -1,5 +1,5 @@
 import type { Reading, RepositoryEvent } from '../../../../src/adapters/events/repository-events';
-import { eventHandler } from '../../../../src/handlers/runtime/event-handler';
+import { eventHandler } from '../../../../src/handlers/middleware/event-handler';
 import { logger, metrics } from '../../../../src/handlers/runtime/powertools';
 import { awsError } from '../../support/fake-registry';
 
