@@ -167,7 +167,15 @@ export type ReportWarningCode =
   /** Result objects of the weekly run's shards that could not be used (their repositories are in `errors`). */
   | 'ShardResultsUnusable'
   /** The policy advisor failed on a repository (it is audited, but has no advice). */
-  | 'AdviceFailed';
+  | 'AdviceFailed'
+  /** A repository creation template whose lifecycle policy does not clean untagged images (see creation-templates.ts). */
+  | 'CreationTemplateWithoutCleanup'
+  /** A pull-through-cache rule that no PULL_THROUGH_CACHE creation template covers: its repositories start without a policy. */
+  | 'PullThroughCacheWithoutTemplate'
+  /** A replication rule whose repositories no REPLICATION creation template of the destination covers. */
+  | 'ReplicationWithoutTemplate'
+  /** The region's creation templates, pull-through-cache rules or replication could not be read: nothing about them was judged. */
+  | 'RegistrySettingsUnread';
 
 /**
  * A problem with one repository's lifecycle policy, or with a region's registry as a whole. Shaped
