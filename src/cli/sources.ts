@@ -4,6 +4,7 @@
 import type { CallCounter } from '../adapters/aws/call-counter';
 import { createEcrClient, createEcrRegistryPool, type EcrClientOptions } from '../adapters/aws/clients';
 import { EcrRegistry } from '../adapters/aws/ecr';
+import { createRegistrySettings } from '../adapters/aws/ecr-registry-settings';
 import { createWorkloadScannerPool } from '../adapters/aws/workload-scanners';
 import { parseSnapshot } from '../adapters/snapshot/schema';
 import { snapshotInUse, type SnapshotInUseSources } from '../adapters/snapshot/snapshot-in-use';
@@ -13,6 +14,7 @@ import { REGION_NAME } from '../domain/region';
 import { toEpochMs } from '../domain/time';
 import type { PolicyWriter, RegistryReader } from '../ports/registry';
 import type { AuditInUse } from '../use-cases/audit';
+import type { SettingsSource } from '../use-cases/creation-templates';
 import { collectInUse, type InUseSources } from '../use-cases/in-use';
 import { defaultRegion, type CliEnvironment } from './context';
 import { UsageError } from './errors';
@@ -122,6 +124,20 @@ export function clientOptionsOf(
     requestTimeoutMs: flags.requestTimeout,
     ...(flags.endpoint === undefined ? {} : { endpoint: flags.endpoint }),
   };
+}
+
+/**
+ * The registry settings (creation templates, pull-through-cache rules, replication) of each region a
+ * live run reads, with the run's client settings and counter; none for a snapshot, which holds none.
+ *
+ * @example const { warnings } = await auditCreationTemplates(openRegistrySettings(opts, sources, run).map((s) => s.reader));
+ */
+export function openRegistrySettings(flags: ClientFlags, sources: Sources, run: Pick<SourceRun, 'counter'>): SettingsSource[] {
+  if (sources.snapshot !== undefined) return [];
+  return sources.registries.map(({ reader }) => {
+    const settings = createRegistrySettings({ region: reader.region, counter: run.counter, ...clientOptionsOf(flags) });
+    return { reader: settings, writer: settings };
+  });
 }
 
 /** Reads the `--in-use` files: a malformed line stops the run before any work, naming the file and line. */

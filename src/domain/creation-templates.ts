@@ -5,7 +5,7 @@
 // every repository no other template does. Without one, a repository starts with no lifecycle policy.
 import { MergeError } from './errors';
 import { parsePolicy, policyExpiresUntaggedImages, problemLines, remediatedPolicy } from './policy';
-import type { ReportWarning } from './report';
+import type { ReportError, ReportWarning } from './report';
 
 /** The creation scenarios a template applies to (`appliedFor`). */
 export type CreationScenario = 'PULL_THROUGH_CACHE' | 'REPLICATION' | 'CREATE_ON_PUSH';
@@ -168,6 +168,25 @@ export function creationTemplateWarnings(settings: RegistrySettings, all: readon
 
 /** What remediating one template does or would do. */
 export type TemplateOutcome = 'applied' | 'planned' | 'compliant' | 'unmergeable' | 'skipped-changed' | 'failed';
+
+/** What remediating one template did, or would do (`remediate --creation-templates`). */
+export interface TemplateAction {
+  region: string;
+  prefix: string;
+  appliedFor: string[];
+  outcome: TemplateOutcome;
+  /** The lifecycle policy it had; null when none. */
+  before: string | null;
+  /** The lifecycle policy written (`applied`) or to be written (`planned`). */
+  after?: string;
+  message?: string;
+}
+
+/** What remediating the templates of a run did: one action per template, and the regions it could not read. */
+export interface TemplateRemediation {
+  actions: TemplateAction[];
+  errors: ReportError[];
+}
 
 /** The janitor's plan for one template: its lifecycle policy with the default rule merged in, or why none. */
 export type TemplatePlan =

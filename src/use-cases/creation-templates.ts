@@ -6,10 +6,11 @@ import {
   planTemplate,
   type CreationTemplate,
   type RegistrySettings,
-  type TemplateOutcome,
+  type TemplateAction,
+  type TemplateRemediation,
 } from '../domain/creation-templates';
 import { PolicyWriteError } from '../domain/errors';
-import type { ReportError, ReportWarning } from '../domain/report';
+import type { ReportWarning } from '../domain/report';
 import { oneLine } from '../domain/text';
 import type { CreationTemplateWriter, RegistrySettingsReader } from '../ports/registry-settings';
 import { toReportError } from './errors';
@@ -66,25 +67,6 @@ export interface SettingsSource {
   reader: RegistrySettingsReader;
   /** Absent: nothing is written there. */
   writer?: CreationTemplateWriter;
-}
-
-/** What remediating one template did, or would do. */
-export interface TemplateAction {
-  region: string;
-  prefix: string;
-  appliedFor: string[];
-  outcome: TemplateOutcome;
-  /** The lifecycle policy it had; null when none. */
-  before: string | null;
-  /** The lifecycle policy written (`applied`) or to be written (`planned`). */
-  after?: string;
-  message?: string;
-}
-
-/** What {@link remediateCreationTemplates} did: one action per template, and the regions it could not read. */
-export interface TemplateRemediation {
-  actions: TemplateAction[];
-  errors: ReportError[];
 }
 
 /** Options of {@link remediateCreationTemplates}. */

@@ -3,6 +3,7 @@ import { CallCounter } from '../../adapters/aws/call-counter';
 import { REPORT_FORMATS, notReachedSentence, renderReport, type ReportFormat } from '../../adapters/render';
 import { DEFAULT_LINT_MAX_UNTAGGED_DAYS } from '../../domain/defaults';
 import { audit } from '../../use-cases/audit';
+import { auditCreationTemplates } from '../../use-cases/creation-templates';
 import type { CliContext } from '../context';
 import { EXIT } from '../errors';
 import {
@@ -20,7 +21,7 @@ import { recordHistory } from '../history';
 import { checkOutputDirectory, writeReportFiles } from '../output';
 import { partialFailureLine } from '../problems';
 import { progressOf } from '../progress';
-import { judgedAt, openSources, readInUse } from '../sources';
+import { judgedAt, openRegistrySettings, openSources, readInUse } from '../sources';
 
 /** Audit reads live registries or a snapshot. */
 const SOURCES: SourceChoices = { snapshot: true };
@@ -70,7 +71,11 @@ export function auditCommand(ctx: CliContext): Command {
       const sources = await openSources(opts, SOURCES, { counter, env: ctx.env });
       // What is in use, read before the repositories are judged; a source that fails is an error of its region.
       const regions = sources.registries.map((s) => s.reader.region);
-      const inUse = await readInUse(opts, { ...(sources.snapshot ? { snapshot: sources.snapshot.inUse } : {}), counter, regions });
+      // The creation templates the repositories ECR creates itself start from (live runs only), read beside.
+      const [inUse, templates] = await Promise.all([
+        readInUse(opts, { ...(sources.snapshot ? { snapshot: sources.snapshot.inUse } : {}), counter, regions }),
+        auditCreationTemplates(openRegistrySettings(opts, sources, { counter }).map((s) => s.reader)),
+      ]);
       const progress = progressOf(ctx, opts);
       const report = await audit(
         sources.registries.map((s) => s.reader),
@@ -103,6 +108,7 @@ export function auditCommand(ctx: CliContext): Command {
         },
       );
       progress.done();
+      report.warnings.push(...templates.warnings);
       const history = opts.history === undefined ? {} : await recordHistory(opts.history, report, (line) => ctx.err(line));
       ctx.out(renderReport(report, opts.format, history).trimEnd());
       if (opts.out !== undefined) {

@@ -1,7 +1,10 @@
 import { Command, Option } from 'commander';
 import { CallCounter } from '../../adapters/aws/call-counter';
+import { renderTemplatePlan } from '../../adapters/render/creation-templates';
 import { renderRemediationPlan } from '../../adapters/render/remediation';
 import { oneLine } from '../../domain/text';
+import type { TemplateOutcome, TemplateRemediation } from '../../domain/creation-templates';
+import { remediateCreationTemplates } from '../../use-cases/creation-templates';
 import { inUseProvider } from '../../use-cases/in-use';
 import { parseAdviceFile } from '../../adapters/advice/advice-file';
 import { adoptAdvice } from '../../use-cases/adopt';
@@ -19,13 +22,20 @@ import {
 import { readJsonFile } from '../io';
 import { errorLine } from '../problems';
 import { progressOf } from '../progress';
-import { inUseSourcesOf, judgedAt, openSources } from '../sources';
+import { inUseSourcesOf, judgedAt, openRegistrySettings, openSources } from '../sources';
 
 /** Remediate reads live registries, or plans against a snapshot. */
 const SOURCES: SourceChoices = { snapshot: true };
 
 /** Flags of `remediate`. */
-type RemediateFlags = JudgeFlags & { days: number; maxUntaggedDays?: number; apply: boolean; format: 'table' | 'json'; adopt?: string };
+type RemediateFlags = JudgeFlags & {
+  days: number;
+  maxUntaggedDays?: number;
+  apply: boolean;
+  creationTemplates: boolean;
+  format: 'table' | 'json';
+  adopt?: string;
+};
 
 /** `remediate`: merge the default rule into every policy that lacks one (dry run unless --apply). */
 export function remediateCommand(ctx: CliContext): Command {
@@ -39,11 +49,24 @@ export function remediateCommand(ctx: CliContext): Command {
       '--adopt <file>',
       'write the recommended policies of an advice file (advise --format json) instead of merging the default rule, each only while the policy is still the one advised from',
     )
+    .option(
+      '--creation-templates',
+      'also merge the rule into the lifecycle policy of each repository creation template that lacks it (UpdateRepositoryCreationTemplate; only the lifecycle policy changes, create-on-push is never turned on)',
+      false,
+    )
     .addOption(new Option('--format <format>', 'output on stdout').choices(['table', 'json']).default('table'))
     .action(async (opts: RemediateFlags) => {
       checkMaxUntaggedDays(opts.maxUntaggedDays, opts.days);
       if (opts.apply && opts.snapshot !== undefined)
         throw new UsageError('--apply cannot be used with --snapshot: a snapshot is read-only; drop --snapshot to write to ECR');
+      if (opts.creationTemplates && opts.snapshot !== undefined)
+        throw new UsageError(
+          '--creation-templates cannot be used with --snapshot: a snapshot holds no creation templates; drop --snapshot',
+        );
+      if (opts.creationTemplates && opts.adopt !== undefined)
+        throw new UsageError(
+          '--creation-templates cannot be used with --adopt: an advice file holds repository policies, not templates; run them apart',
+        );
       const counter = new CallCounter();
       const sources = await openSources(opts, SOURCES, { counter, env: ctx.env });
       // Read per region, only once a write is due there: a compliant account costs no workload scan.
@@ -90,12 +113,21 @@ export function remediateCommand(ctx: CliContext): Command {
       });
       progress.done();
       result.errors.push(...provider.errors());
+      const templates = opts.creationTemplates
+        ? await remediateCreationTemplates(openRegistrySettings(opts, sources, { counter }), {
+            days: opts.days,
+            ...(opts.maxUntaggedDays === undefined ? {} : { maxUntaggedDays: opts.maxUntaggedDays }),
+            apply: opts.apply,
+          })
+        : undefined;
       if (opts.format === 'json') {
-        ctx.out(JSON.stringify({ apply: opts.apply, ...result, apiCalls: counter.snapshot().calls }, null, 2));
+        const creationTemplates = templates === undefined ? {} : { creationTemplates: templates };
+        ctx.out(JSON.stringify({ apply: opts.apply, ...result, ...creationTemplates, apiCalls: counter.snapshot().calls }, null, 2));
       } else {
         ctx.out(renderRemediationPlan(result, opts.apply));
+        if (templates !== undefined) ctx.out(`\n${renderTemplatePlan(templates, opts.apply)}`);
       }
-      const problems = remediationProblems(result);
+      const problems = [...remediationProblems(result), ...(templates === undefined ? [] : templateProblems(templates))];
       if (problems.length > 0) {
         for (const line of problems) ctx.err(line);
         ctx.exitCode = EXIT.partial;
@@ -136,4 +168,26 @@ export function remediationProblems(result: RemediationResult): string[] {
     unscanned > 0 ? `${unscanned} in-use source${unscanned === 1 ? '' : 's'} could not be read` : '',
   ].filter((part) => part !== '');
   return [`${summary.join('; ')}:`, ...regions, ...repositories];
+}
+
+/** Template outcomes that leave a creation template without untagged cleanup although the janitor may change it. */
+const TEMPLATE_NOT_REMEDIATED: ReadonlySet<TemplateOutcome> = new Set<TemplateOutcome>(['failed', 'unmergeable', 'skipped-changed']);
+
+/**
+ * What `remediate --creation-templates` reports on stderr before exiting 3: a line per region whose
+ * templates could not be read and per template it could not bring up to standard; empty when none.
+ *
+ * @example templateProblems(result) // ['1 creation template was not remediated:', 'unmergeable: us-east-1/ROOT: …']
+ */
+export function templateProblems(result: TemplateRemediation): string[] {
+  const templates = result.actions
+    .filter((a) => TEMPLATE_NOT_REMEDIATED.has(a.outcome))
+    .map((a) => oneLine(`${a.outcome}: ${a.region}/${a.prefix}${a.message === undefined ? '' : `: ${a.message}`}`));
+  const regions = result.errors.map(errorLine);
+  if (templates.length === 0 && regions.length === 0) return [];
+  const summary = [
+    templates.length > 0 ? `${templates.length} creation template${templates.length === 1 ? ' was' : 's were'} not remediated` : '',
+    regions.length > 0 ? `the creation templates of ${regions.length} region${regions.length === 1 ? '' : 's'} could not be read` : '',
+  ].filter((part) => part !== '');
+  return [`${summary.join('; ')}:`, ...regions, ...templates];
 }

@@ -232,7 +232,9 @@ describe('ecr-janitor audit and snapshot (CLI against moto)', () => {
     it('counts each ECR call by operation, with a total, when reading one region', () => {
       // One listing; per repository one DescribeImages, GetLifecyclePolicy and ListTagsForResource;
       // one BatchGetImage per repository that has images (shop/empty has none); the in-use guard's
-      // scan of a region without ECS clusters or Lambda functions: one page of each.
+      // scan of a region without ECS clusters or Lambda functions: one page of each; the registry's
+      // creation templates, pull-through-cache rules and replication: one call each (moto answers the
+      // first two with a 500, which is not retried).
       expect(report.apiCalls).toEqual({
         BatchGetImage: 3,
         DescribeImages: 4,
@@ -241,7 +243,10 @@ describe('ecr-janitor audit and snapshot (CLI against moto)', () => {
         ListTagsForResource: 4,
         ListClusters: 1,
         ListFunctions: 1,
-        total: 18,
+        DescribeRepositoryCreationTemplates: 1,
+        DescribePullThroughCacheRules: 1,
+        DescribeRegistry: 1,
+        total: 21,
       });
     });
 
@@ -323,7 +328,8 @@ describe('ecr-janitor audit and snapshot (CLI against moto)', () => {
         DescribeImages: 5,
         ListClusters: 2,
         ListFunctions: 2,
-        total: 18 + 5 + 2,
+        DescribeRegistry: 2,
+        total: 21 + 5 + 2 + 3,
       });
       expect(both.stderr).toMatch(/^eu-west-1: 1 repositor/m);
     });

@@ -185,8 +185,18 @@ describe('ecr-janitor CLI exit codes', () => {
         message: expect.any(String) as string,
       });
       expect(report.errors[0]).not.toHaveProperty('repositoryName');
-      expect(report.apiCalls).toEqual({ DescribeRepositories: 1, ListClusters: 1, ListFunctions: 1, total: 3 });
+      // The registry settings are read once each: their reads retry throttling only.
+      expect(report.apiCalls).toEqual({
+        DescribeRepositories: 1,
+        ListClusters: 1,
+        ListFunctions: 1,
+        DescribeRepositoryCreationTemplates: 1,
+        DescribePullThroughCacheRules: 1,
+        DescribeRegistry: 1,
+        total: 6,
+      });
       expect(report.apiRetries).toEqual({ DescribeRepositories: 7, ListClusters: 7, ListFunctions: 7 });
+      expect(report.warnings).toEqual([expect.objectContaining({ region: 'us-east-1', code: 'RegistrySettingsUnread' })]);
       expect(run.stderr).toContain('1 region could not be listed (a region failure');
       expect(run.stderr).toContain('2 in-use sources could not be read');
       expect(run.stderr).toMatch(/^us-east-1: region failure: its repositories could not be listed: /m);
