@@ -40,6 +40,8 @@ module.exports = async ({ resolveVariable }) => {
     homeRegion: home,
     /** The repositories IAM lets the functions read and write: those of the configured regions only. */
     repositoryArns: inRegions(configured, 'ecr', 'repository/*'),
+    /** The configured regions, for `aws:RequestedRegion` conditions on actions IAM accepts no resource for. */
+    configuredRegions: configured,
     /** What the in-use guard may read, in the configured regions only: ECS clusters (a condition), services, revisions and tasks, and Lambda functions. */
     clusterArns: inRegions(configured, 'ecs', 'cluster/*'),
     workloadArns: ['service/*', 'service-revision/*', 'task/*'].flatMap((resource) => inRegions(configured, 'ecs', resource)),

@@ -244,6 +244,10 @@ function regional(statement: unknown, regions: readonly string[]): unknown {
   const condition = isRecord(statement.Condition)
     ? mapValues(statement.Condition, (operator) => (isRecord(operator) ? mapValues(operator, anyRegion) : operator))
     : statement.Condition;
+  // A statement already held to the packaged regions (actions IAM accepts only "*" for) is held to Regions instead.
+  const requested = isRecord(condition) && isRecord(condition.StringEquals) ? condition.StringEquals['aws:RequestedRegion'] : undefined;
+  if (Array.isArray(requested) && requested.length > 0 && requested.every((r) => typeof r === 'string' && regions.includes(r)))
+    changed = true;
   if (!changed) return statement;
   const conditions = isRecord(condition) ? condition : {};
   const stringEquals = isRecord(conditions.StringEquals) ? conditions.StringEquals : {};

@@ -4,6 +4,7 @@ import { SNSClient } from '@aws-sdk/client-sns';
 import { CallCounter } from '../../adapters/aws/call-counter';
 import { baseClientConfig, createEcrClientPool, createEcrRegistryPool, createTaggingClient } from '../../adapters/aws/clients';
 import { EventBridgePublisher } from '../../adapters/aws/eventbridge-publisher';
+import { createRegistrySettings } from '../../adapters/aws/ecr-registry-settings';
 import { EXCLUSION_CHECK_MAX_ATTEMPTS, EcrPullTimeExclusionCheck } from '../../adapters/aws/pull-time-exclusions';
 import { S3InUseList } from '../../adapters/aws/s3-in-use-list';
 import { S3ReportStore } from '../../adapters/aws/s3-report-store';
@@ -32,7 +33,7 @@ function shared(config: WeeklyConfig) {
   return { counter, region, timeouts, s3, storage, store: new S3ReportStore(s3, config.reportBucket, region) };
 }
 
-/** Plan's adapters: the registries with their bulk tag readers, the in-use sources, the bucket. */
+/** Plan's adapters: the registries with their bulk tag readers and settings (creation templates …), the in-use sources, the bucket. */
 export function planDeps(config: WeeklyConfig): PlanDeps & { bucket: string; settings: (now: number) => PlanSettings } {
   const { counter, timeouts, s3, store } = shared(config);
   const registry = createEcrRegistryPool({ counter, rateLimits: config.rateLimits, ...timeouts });
@@ -49,6 +50,7 @@ export function planDeps(config: WeeklyConfig): PlanDeps & { bucket: string; set
   };
   return {
     registries,
+    registrySettings: config.regions.map((region) => createRegistrySettings({ region, counter, ...timeouts })),
     bucket: config.reportBucket,
     store,
     counter,

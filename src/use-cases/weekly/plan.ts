@@ -5,6 +5,8 @@ import type { ReportError, ReportWarning } from '../../domain/report';
 import { PLAN_FORMAT, runKeys, type WeeklyItem, type WeeklyPlan, type WeeklySettings } from '../../domain/weekly';
 import type { ObjectStore } from '../../ports/object-store';
 import type { ApiCallCounter, RegistryReader, RepositoryTagIndex } from '../../ports/registry';
+import type { RegistrySettingsReader } from '../../ports/registry-settings';
+import { auditCreationTemplates } from '../creation-templates';
 import { regionFailure, toReportError } from '../errors';
 import { collectInUse, type InUseSources } from '../in-use';
 
@@ -18,6 +20,8 @@ export interface PlanDeps {
   store: ObjectStore;
   /** Counts the calls Plan makes, for the report. */
   counter?: ApiCallCounter;
+  /** Each region's creation templates, pull-through-cache rules and replication, judged for the report's warnings. @default not read */
+  registrySettings?: readonly RegistrySettingsReader[];
 }
 
 /** The settings of a run, as Plan is given them (the guard's sources are Plan's to name). */
@@ -123,9 +127,10 @@ export async function planWeeklyRun(deps: PlanDeps, runId: string, settings: Pla
   const keys = runKeys(runId);
   const regions = deps.registries.map((r) => r.reader.region);
   const mark = deps.counter?.snapshot();
-  const [listed, inUse] = await Promise.all([
+  const [listed, inUse, templates] = await Promise.all([
     Promise.all(deps.registries.map((r) => regionItems(r.reader, r.tags))),
     deps.inUse === undefined ? undefined : collectInUse(regions, deps.inUse.sources),
+    deps.registrySettings === undefined ? undefined : auditCreationTemplates(deps.registrySettings),
   ]);
   const items = listed
     .flatMap((r) => r.items)
@@ -142,7 +147,7 @@ export async function planWeeklyRun(deps: PlanDeps, runId: string, settings: Pla
     settings: settingsOf(settings, deps.inUse?.names),
     itemCount: items.length,
     errors,
-    warnings: listed.flatMap((r) => (r.warning ? [r.warning] : [])),
+    warnings: [...listed.flatMap((r) => (r.warning ? [r.warning] : [])), ...(templates?.warnings ?? [])],
     ...(inUse === undefined
       ? {}
       : {

@@ -254,10 +254,30 @@ function scopedActionViolations(t: Template, matches: (action: string) => boolea
   );
 }
 
-/** ECR access only in the configured regions: every repository ARN a role is allowed names one of them, and all of them. */
+/** The registry's settings, which IAM authorises only on "*": held to the configured regions by `aws:RequestedRegion` instead. */
+const REGISTRY_SETTINGS_READS = ['ecr:describerepositorycreationtemplates', 'ecr:describepullthroughcacherules', 'ecr:describeregistry'];
+
+/**
+ * ECR access only in the configured regions: every repository ARN a role is allowed names one of them,
+ * and all of them; the registry's settings (no resource type) only under an `aws:RequestedRegion`
+ * condition naming exactly those regions, and nothing else rides on that statement.
+ */
 function configuredRegionsOnly(t: Template): string[] {
   return identityAllowStatements(t).flatMap(({ where, statement }) => {
-    if (!actionsOf(statement).some((a) => a.startsWith('ecr:') && a !== 'ecr:listpulltimeupdateexclusions')) return [];
+    const actions = actionsOf(statement);
+    if (actions.some((a) => REGISTRY_SETTINGS_READS.includes(a))) {
+      const requested = asArray(statement.Condition?.StringEquals?.['aws:RequestedRegion']).map(String);
+      const others = actions.filter((a) => !REGISTRY_SETTINGS_READS.includes(a));
+      return [
+        ...(JSON.stringify([...requested].sort()) === JSON.stringify([...PACKAGED_REGIONS].sort())
+          ? []
+          : [
+              `${where}: registry settings read in ${requested.join(', ') || 'every region'}, expected exactly ${PACKAGED_REGIONS.join(', ')}`,
+            ]),
+        ...others.map((a) => `${where}: ${a} rides on the registry settings statement`),
+      ];
+    }
+    if (!actions.some((a) => a.startsWith('ecr:') && a !== 'ecr:listpulltimeupdateexclusions')) return [];
     const regions = resourcesOf(statement).map((r) => REPOSITORY_ARN.exec(r)?.[1] ?? `not a one-region repository ARN: ${r}`);
     return JSON.stringify([...regions].sort()) === JSON.stringify([...PACKAGED_REGIONS].sort())
       ? []
@@ -1109,6 +1129,34 @@ const MUTATIONS: Array<[string, CheckName, (t: Template) => void, string]> = [
     'ECR access in ap-south-1',
   ],
   [
+    'registry settings read without a region condition',
+    'configuredRegionsOnly',
+    addStatement('WeeklyPlanRole', { Effect: 'Allow', Action: 'ecr:DescribeRepositoryCreationTemplates', Resource: '*' }),
+    'registry settings read in every region',
+  ],
+  [
+    'registry settings read in a region not configured',
+    'configuredRegionsOnly',
+    addStatement('WeeklyPlanRole', {
+      Effect: 'Allow',
+      Action: ['ecr:DescribeRegistry', 'ecr:PutLifecyclePolicy'],
+      Resource: '*',
+      Condition: { StringEquals: { 'aws:RequestedRegion': ['us-east-1', 'eu-west-1', 'ap-south-1'] } },
+    }),
+    'expected exactly us-east-1, eu-west-1',
+  ],
+  [
+    'a write rides on the registry settings statement',
+    'configuredRegionsOnly',
+    addStatement('WeeklyPlanRole', {
+      Effect: 'Allow',
+      Action: ['ecr:DescribeRegistry', 'ecr:PutLifecyclePolicy'],
+      Resource: '*',
+      Condition: { StringEquals: { 'aws:RequestedRegion': ['us-east-1', 'eu-west-1'] } },
+    }),
+    'ecr:putlifecyclepolicy rides on the registry settings statement',
+  ],
+  [
     'no opt-out deny',
     'optOutDenied',
     (t) => {
@@ -1467,7 +1515,21 @@ describe('generated CloudFormation template', () => {
     const inUse = [...IN_USE_ACTIONS, 's3:getobject'];
     it.each([
       // Lists the repositories, reads their tags in bulk and what runs on which image; writes the plan.
-      ['WeeklyPlanRole', [...logs, ...inUse, 'ecr:describerepositories', 'ecr:listtagsforresource', 'tag:getresources', 's3:putobject']],
+      // And the registry's creation templates, pull-through-cache rules and replication, for the report's warnings.
+      [
+        'WeeklyPlanRole',
+        [
+          ...logs,
+          ...inUse,
+          'ecr:describerepositories',
+          'ecr:listtagsforresource',
+          'tag:getresources',
+          's3:putobject',
+          'ecr:describerepositorycreationtemplates',
+          'ecr:describepullthroughcacherules',
+          'ecr:describeregistry',
+        ],
+      ],
       // Reads and remediates its batch; the plan, its result and the manifest cache in the bucket.
       [
         'WeeklyShardRole',

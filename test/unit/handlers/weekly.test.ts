@@ -12,24 +12,13 @@ import { makeHandler as shardHandler } from '../../../src/handlers/weekly-shard'
 import type { PullTimeExclusionCheck } from '../../../src/ports/pull-time';
 import { reportRenderer } from '../../../src/adapters/render/report-renderer';
 import type { ReportMessage, ReportNotifier, ReportRenderer } from '../../../src/ports/report';
-import type { PlanSettings } from '../../../src/use-cases/weekly/plan';
 import { FakeRegistry } from '../support/fake-registry';
 import { NOW, imageOf } from '../support/images';
 import { blob, imageManifest } from '../support/manifests';
-import { DEFAULT_OPT_OUT_TAG } from '../../../src/domain/defaults';
+import { PLAN_SETTINGS } from '../support/weekly';
 
 const ROLE = 'arn:aws:iam::111122223333:role/ecr-janitor-prod-us-east-1-weekly-shard';
-const SETTINGS: PlanSettings = {
-  now: NOW,
-  days: 7,
-  lintMaxUntaggedDays: 30,
-  pricePerGbMonth: 0.1,
-  selection: { optOutTag: DEFAULT_OPT_OUT_TAG, exclude: [] },
-  costAllocationTagKeys: [],
-  archiveAfterDays: 90,
-  archivePricePerGbMonth: null,
-  apply: true,
-};
+const SETTINGS = PLAN_SETTINGS;
 /** The real artifacts (the JSON one is read back), and a message that only carries its link. */
 const renderer: ReportRenderer = {
   render: (report, format, options) => reportRenderer.render(report, format, options),

@@ -42,6 +42,12 @@ function homeStack(extra: Template['Resources'] = {}): Template {
                     ],
                   },
                   { Effect: 'Allow', Action: 'tag:GetResources', Resource: '*' },
+                  {
+                    Effect: 'Allow',
+                    Action: 'ecr:DescribeRegistry',
+                    Resource: '*',
+                    Condition: { StringEquals: { 'aws:RequestedRegion': ['us-east-1', 'eu-west-1'] } },
+                  },
                 ],
               },
             },
@@ -101,6 +107,17 @@ describe('memberTemplate', () => {
         ],
       });
       expect(statements?.[1]).toEqual({ Effect: 'Allow', Action: 'tag:GetResources', Resource: '*' });
+    });
+
+    it('holds a statement already held to the packaged regions (an action IAM accepts only "*" for) to Regions instead', () => {
+      const statements = (template.Resources.FnRole?.Properties?.Policies as Array<{ PolicyDocument: { Statement: unknown[] } }>)[0]
+        ?.PolicyDocument.Statement;
+      expect(statements?.[2]).toEqual({
+        Effect: 'Allow',
+        Action: 'ecr:DescribeRegistry',
+        Resource: '*',
+        Condition: { StringEquals: { 'aws:RequestedRegion': { Ref: 'Regions' } } },
+      });
     });
 
     it('names the home region by AWS::Region in the home stack and by HomeRegion in the forwarder, and the regions by the parameter', () => {

@@ -16,6 +16,7 @@ import { FakeRegistry, awsError } from '../../support/fake-registry';
 import { NOW, imageOf } from '../../support/images';
 import { blob, imageManifest } from '../../support/manifests';
 import { TAGGED_ONLY, UNTAGGED_30_DAYS } from '../../support/policies';
+import { PLAN_SETTINGS } from '../../support/weekly';
 import { DEFAULT_OPT_OUT_TAG, MAX_BATCH_SIZE } from '../../../../src/domain/defaults';
 
 const base = blob('base', 3_000_000);
@@ -25,17 +26,7 @@ const releaseWithOrphan = (name: string): ImageDetail[] => [
   imageOf(app(`${name}-orphan`, 500_000), { pushedDaysAgo: 30 }),
 ];
 
-const SETTINGS: PlanSettings = {
-  now: NOW,
-  days: 7,
-  lintMaxUntaggedDays: 30,
-  pricePerGbMonth: 0.1,
-  selection: { optOutTag: DEFAULT_OPT_OUT_TAG, exclude: [] },
-  costAllocationTagKeys: ['team'],
-  archiveAfterDays: 90,
-  archivePricePerGbMonth: null,
-  apply: true,
-};
+const SETTINGS: PlanSettings = { ...PLAN_SETTINGS, costAllocationTagKeys: ['team'] };
 const instant = { sleep: async () => undefined, now: () => NOW, random: () => 0.5 };
 
 /** Renders each artifact as its format's name (the renderers have their own tests). */
