@@ -8,7 +8,7 @@ import { createEcrRegistryPool } from '../../src/adapters/aws/clients';
 import { createRepairStore } from '../../src/adapters/aws/dynamodb-repair-store';
 import { DEFAULT_OPT_OUT_TAG } from '../../src/domain/defaults';
 import { makeHandler } from '../../src/handlers/on-policy-changed';
-import { logger, metrics } from '../../src/handlers/runtime';
+import { logger, metrics } from '../../src/handlers/runtime/powertools';
 import { rng } from '../lib/random';
 import { CREDENTIALS, JANITOR_ROLE, REGION } from './world';
 
@@ -47,7 +47,7 @@ export function startRepair(input: RepairInput, answer: (message: RepairAnswer) 
     requestTimeoutMs: input.requestTimeoutMs,
     connectionTimeoutMs: 1_000,
   });
-  const handler = makeHandler(() => ({
+  const handler = makeHandler({
     config: {
       defaultDays: 7,
       dryRun: false,
@@ -59,7 +59,7 @@ export function startRepair(input: RepairInput, answer: (message: RepairAnswer) 
     },
     registry: (region) => registryOf(region),
     repair: store,
-  }));
+  });
   // The function's reserved concurrency.
   const invoke = pLimit(5);
   const counts = { received: 0, pending: 0, invocations: 0, retried: 0, deadLettered: 0 };

@@ -19,6 +19,11 @@ export interface EventScope {
   regions: readonly string[];
   /** The janitor's own writer roles (role ARNs or role names of the event's account): their calls are its own. @default none */
   janitorRoles?: readonly string[];
+  /**
+   * The janitor's own calls are acted on rather than left alone (onPolicyChanged with the repair store
+   * checks each of its own writes against the newest team write). @default false
+   */
+  actsOnOwnCalls?: boolean;
 }
 
 /**
@@ -28,15 +33,15 @@ export interface EventScope {
 export const CLOCK_SKEW_ALLOWANCE_MS = 5 * 60_000;
 
 /**
- * Why an event is not the janitor's to act on, or undefined when it is: the janitor's own call (it
- * never reacts to itself), another account's registry, or a region the deployment is not configured
+ * Why an event is not the janitor's to act on, or undefined when it is: the janitor's own call (unless
+ * `scope.actsOnOwnCalls`), another account's registry, or a region the deployment is not configured
  * for (events forwarded from every region reach the home region's bus).
  *
  * @example notOurs({ account: '123456789012', region: 'eu-north-1' }, { regions: ['us-east-1'] })
  * // 'the event comes from eu-north-1, which is not one of the configured regions (us-east-1)'
  */
 export function notOurs(origin: EventOrigin, scope: EventScope): string | undefined {
-  if (isJanitorCall(origin, scope.janitorRoles ?? [])) return 'written by ecr-janitor itself';
+  if (scope.actsOnOwnCalls !== true && isJanitorCall(origin, scope.janitorRoles ?? [])) return 'written by ecr-janitor itself';
   if (origin.registryId !== undefined && origin.registryId !== origin.account) {
     return `the repository is in another account's registry (${origin.registryId}), not in ${origin.account}`;
   }

@@ -1,26 +1,26 @@
 import { readPolicyChanged } from '../adapters/events/repository-events';
 import { eventTimeProblem } from '../domain/event-scope';
 import { handlePolicyChange } from '../use-cases/policy-change';
-import { eventDependencies, policyChangedDeps, remediationOptions, type PolicyChangedDeps } from './deps/event';
+import { eventDependencies, policyChangedDeps, registryOf, remediationOptions, repairOptions, type PolicyChangedDeps } from './deps/event';
+import { eventHandler } from './middleware/event-handler';
 import { withPowertools } from './middleware/with-powertools';
 import { lazily } from './runtime/container';
-import { eventHandler } from './middleware/event-handler';
 import { recordPolicyChange } from './runtime/telemetry';
 
 /**
- * `PutLifecyclePolicy` / `DeleteLifecyclePolicy` (see `handlePolicyChange`): merges the default rule back
- * into a weakened policy, or puts back a team's write a janitor write replaced, judged by the in-use guard
- * when `deps.inUse` is given. The janitor's own writes are ignored; an event time ahead of the clock is refused.
+ * `PutLifecyclePolicy` / `DeleteLifecyclePolicy` (see `handlePolicyChange`): merges the default rule back, or puts back the newest
+ * team write a janitor write replaced (with the repair store its own writes are checked for that, else ignored); refuses future times.
  */
 export function makeHandler(deps: PolicyChangedDeps) {
   const options = remediationOptions(deps);
-  return eventHandler(deps.config, {
+  const scope = { ...deps.config, actsOnOwnCalls: deps.repair !== undefined };
+  return eventHandler(scope, {
     handles: 'a lifecycle policy change',
     read: readPolicyChanged,
     refuse: ({ change }) => eventTimeProblem(change.calledAt, (deps.now ?? Date.now)()),
-    act: async ({ ref, change }) => {
-      const registry = deps.registry(ref.region);
-      return recordPolicyChange(await handlePolicyChange({ reader: registry, writer: registry }, ref, change, options), change);
+    act: async ({ id, ref, change }, { byJanitor }) => {
+      const ports = registryOf(deps, ref.region);
+      return recordPolicyChange(await handlePolicyChange(ports, ref, { ...change, byJanitor }, options, repairOptions(deps, id)), change);
     },
   });
 }

@@ -1,6 +1,6 @@
 import { readRepositoryCreated } from '../adapters/events/repository-events';
 import { remediateRepository } from '../use-cases/remediate';
-import { eventDependencies, remediationOptions, repositoryCreatedDeps, type RepositoryCreatedDeps } from './deps/event';
+import { eventDependencies, registryOf, remediationOptions, repositoryCreatedDeps, type RepositoryCreatedDeps } from './deps/event';
 import { withPowertools } from './middleware/with-powertools';
 import { lazily } from './runtime/container';
 import { eventHandler } from './middleware/event-handler';
@@ -17,9 +17,8 @@ export function makeHandler(deps: RepositoryCreatedDeps) {
     handles: 'a CreateRepository call',
     read: readRepositoryCreated,
     act: async ({ ref, tags, createdBy }) => {
-      const registry = deps.registry(ref.region);
       // Tags given at creation are known; otherwise the repository's tags are read (they may have been added since).
-      const action = await remediateRepository({ reader: registry, writer: registry }, ref, options, tags.length > 0 ? { tags } : {});
+      const action = await remediateRepository(registryOf(deps, ref.region), ref, options, tags.length > 0 ? { tags } : {});
       return recordCreation(action, createdBy);
     },
   });

@@ -51,6 +51,8 @@ export interface PolicyChanged extends RepositoryEvent {
     policyText?: string;
     /** When the call was made (`detail.eventTime`), epoch ms. */
     calledAt: number;
+    /** The event's id (a repeated delivery has the same), by which the repair records the call. */
+    eventId: string;
   };
 }
 
@@ -110,6 +112,7 @@ export function readPolicyChanged(input: unknown): Reading<PolicyChanged> {
       change: {
         eventName: detail.eventName,
         calledAt: toEpochMs(detail.eventTime),
+        eventId: event.id,
         ...(lifecyclePolicyText === undefined ? {} : { policyText: lifecyclePolicyText }),
       },
     },

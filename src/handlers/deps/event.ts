@@ -2,13 +2,17 @@
 // configuration, the ECR adapter of each region and the call counter; the in-use sources are built
 // on first use (deps/in-use.ts). The weekly run's adapters (S3, EventBridge, SNS) are in deps/weekly.ts,
 // so the event functions' bundles do not carry those SDK clients.
+import { randomUUID } from 'node:crypto';
 import { CallCounter } from '../../adapters/aws/call-counter';
 import { createEcrRegistryPool } from '../../adapters/aws/clients';
+import { createRepairStore } from '../../adapters/aws/dynamodb-repair-store';
 import type { EcrRegistry } from '../../adapters/aws/ecr';
 import { loadConfig, type JanitorConfig } from '../../config';
-import { DEFAULT_GUARD_HORIZON_DAYS } from '../../domain/defaults';
+import { DEFAULT_GUARD_HORIZON_DAYS, FALLBACK_REGION } from '../../domain/defaults';
 import type { PolicyWriter, RegistryReader } from '../../ports/registry';
-import type { GuardOptions, RemediateOptions, WritePacing } from '../../use-cases/remediate';
+import type { RepairStore } from '../../ports/repair-store';
+import type { RepairOptions } from '../../use-cases/policy-change';
+import type { GuardOptions, RemediateOptions, RemediationTarget, WritePacing } from '../../use-cases/remediate';
 import { oncePerContainer } from '../runtime/container';
 import { cachedInUseProvider } from './in-use';
 
@@ -41,6 +45,11 @@ export interface PolicyChangedDeps {
   pacing?: Partial<WritePacing>;
   /** The clock that judges event times. @default Date.now */
   now?: () => number;
+  /**
+   * Where the repair keeps the newest team write per repository and its lease; with it, the janitor's
+   * own writes are checked against that team write too (docs/write-safety.md). @default none: restores are not serialised
+   */
+  repair?: RepairStore;
 }
 
 /**
@@ -64,9 +73,31 @@ export function repositoryCreatedDeps(deps: EventDependencies): RepositoryCreate
   return { config: deps.config, registry: (region) => deps.registry(region) };
 }
 
-/** onPolicyChanged's dependencies, with the container's cached in-use provider. */
+/** onPolicyChanged's dependencies, with the container's cached in-use provider and, when `repairTable` is set, the repair store. */
 export function policyChangedDeps(deps: EventDependencies): PolicyChangedDeps {
-  return { config: deps.config, registry: (region) => deps.registry(region), inUse: cachedInUseProvider(deps) };
+  const { config, counter } = deps;
+  const { repairTable } = config;
+  const repair =
+    repairTable === undefined
+      ? undefined
+      : createRepairStore({
+          tableName: repairTable,
+          region: config.deployRegion ?? config.regions[0] ?? FALLBACK_REGION,
+          counter,
+          connectionTimeoutMs: config.connectionTimeoutMs,
+          requestTimeoutMs: config.requestTimeoutMs,
+        });
+  return { config, registry: (region) => deps.registry(region), inUse: cachedInUseProvider(deps), ...(repair ? { repair } : {}) };
+}
+
+/**
+ * How one event's repair takes the store's lease: as the event (its id) in this invocation, or
+ * undefined without a repair store.
+ *
+ * @example handlePolicyChange(ports, ref, change, options, repairOptions(deps, event.id));
+ */
+export function repairOptions(deps: Pick<PolicyChangedDeps, 'repair'>, eventId: string): RepairOptions | undefined {
+  return deps.repair === undefined ? undefined : { store: deps.repair, holder: `${eventId}/${randomUUID()}` };
 }
 
 /**
@@ -94,4 +125,14 @@ export function remediationOptions(deps: {
     ...(pacing ? { pacing } : {}),
     ...(guard ? { guard } : {}),
   };
+}
+
+/**
+ * What an event function reads and writes through: the ECR registry of the event's region, both ways.
+ *
+ * @example remediateRepository(registryOf(deps, ref.region), ref, options);
+ */
+export function registryOf(deps: { registry(region: string): RegistryReader & PolicyWriter }, region: string): Required<RemediationTarget> {
+  const registry = deps.registry(region);
+  return { reader: registry, writer: registry };
 }

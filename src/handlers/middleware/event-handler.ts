@@ -2,7 +2,7 @@ import middy from '@middy/core';
 import type { Context } from 'aws-lambda';
 import type { Reading, RepositoryEvent } from '../../adapters/events/repository-events';
 import { InvalidInputError } from '../../domain/errors';
-import { notOurs, type EventScope } from '../../domain/event-scope';
+import { isJanitorCall, notOurs, type EventScope } from '../../domain/event-scope';
 import { dropPermanentFailures, type Dropped } from './drop-permanent-failures';
 import { logger } from '../runtime/powertools';
 
@@ -13,6 +13,17 @@ export type EventResult<A> =
   | Dropped
   | { status: 'done'; action: A };
 
+/** What an event function's action may answer instead of an action: the event needed nothing (logged, acknowledged). */
+export interface Ignored {
+  ignored: string;
+}
+
+/** How an event was called, as far as the action needs to know. */
+export interface CallContext {
+  /** The janitor made the call itself (only reaches an action when the scope `actsOnOwnCalls`). */
+  byJanitor: boolean;
+}
+
 /** One event function: what it reads, and what it does with an event that is the janitor's. */
 export interface EventHandlerSpec<E extends RepositoryEvent, A> {
   /** What the function handles, for the log line of an event of another shape (`a CreateRepository call`). */
@@ -20,7 +31,7 @@ export interface EventHandlerSpec<E extends RepositoryEvent, A> {
   read(event: unknown): Reading<E>;
   /** Why an event must be refused (logged, acknowledged, not retried), or undefined. @default none refused */
   refuse?(event: E): string | undefined;
-  act(event: E): Promise<A>;
+  act(event: E, call: CallContext): Promise<A | Ignored>;
 }
 
 // middy's own default when a caller (a test, a script) passes no Lambda context; nothing here reads it.
@@ -29,7 +40,8 @@ const NO_CONTEXT = {} as Context;
 /**
  * The handler of an ECR event function: reads the event (a malformed one and a failed call are
  * acknowledged), leaves alone what is not the janitor's (its own calls, another account's registry,
- * a region not configured — see `notOurs`), refuses what `spec.refuse` names, and acts on the rest;
+ * a region not configured — see `notOurs`), refuses what `spec.refuse` names, and acts on the rest
+ * (an action may answer that the event needed nothing);
  * an error retrying cannot mend is dropped by {@link dropPermanentFailures}, any other is thrown so
  * that Lambda retries the event.
  *
@@ -59,10 +71,19 @@ export function eventHandler<E extends RepositoryEvent, A>(
       }
       const refused = spec.refuse?.(event);
       if (refused !== undefined) throw new InvalidInputError(refused);
-      return { status: 'done', action: await spec.act(event) };
+      const acted = await spec.act(event, { byJanitor: isJanitorCall(event.origin, scope.janitorRoles ?? []) });
+      if (isIgnored(acted)) {
+        logger.info('the event needed nothing', { reason: acted.ignored });
+        return { status: 'ignored', reason: acted.ignored };
+      }
+      return { status: 'done', action: acted };
       // No timeout of its own: the function's outer middy (withPowertools) has the Lambda's.
     },
     { timeoutEarlyInMillis: 0 },
   ).use(dropPermanentFailures());
   return (event, context) => handle(event, context ?? NO_CONTEXT);
+}
+
+function isIgnored(value: unknown): value is Ignored {
+  return typeof value === 'object' && value !== null && 'ignored' in value && typeof value.ignored === 'string';
 }

@@ -31,17 +31,22 @@ export function recordCreation(action: RemediationAction, createdBy: CreatedBy):
   return action;
 }
 
+/** What onPolicyChanged answers for a janitor write that replaced no newer team write. */
+export const OWN_WRITE_OVER_NO_TEAM_WRITE = 'written by ecr-janitor itself, over no newer team write';
+
 /**
  * onPolicyChanged: logs what was done and counts it; a team's write put back is a warning and a
- * `TeamWritesRestored` metric (an alarm fires on it).
+ * `TeamWritesRestored` metric (an alarm fires on it). A janitor write checked against the newest team
+ * write and found to replace none needed nothing.
  *
  * @example return recordPolicyChange(await handlePolicyChange(…), change);
  */
 export function recordPolicyChange(
-  result: { action: RemediationAction; restoredTeamWrite: boolean },
+  result: { action?: RemediationAction; restoredTeamWrite: boolean },
   change: { eventName: string; calledAt: number },
-): RemediationAction {
+): RemediationAction | { ignored: string } {
   const { action, restoredTeamWrite } = result;
+  if (action === undefined) return { ignored: OWN_WRITE_OVER_NO_TEAM_WRITE };
   if (restoredTeamWrite) {
     logger.warn("restored a team's policy that a janitor write had replaced", {
       eventTime: new Date(change.calledAt).toISOString(),

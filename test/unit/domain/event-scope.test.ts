@@ -35,6 +35,14 @@ describe('event-scope', () => {
       expect(notOurs(origin, scope)).toBe(reason);
     });
 
+    it("acts on the janitor's own call when the scope says so, and still leaves alone other accounts and regions", () => {
+      const own = { account: ACCOUNT, region: 'us-east-1', callerArn: `arn:aws:sts::${ACCOUNT}:assumed-role/${ROLE}/session` };
+      const acting = { ...scope, actsOnOwnCalls: true };
+      expect(notOurs(own, acting)).toBeUndefined();
+      expect(notOurs({ ...own, region: 'ap-south-1' }, acting)).toContain('not one of the configured regions');
+      expect(notOurs({ ...own, registryId: '999999999999' }, acting)).toContain("another account's registry");
+    });
+
     it('checks no caller when no janitor roles are given', () => {
       const origin = { account: ACCOUNT, region: 'us-east-1', callerArn: `arn:aws:sts::${ACCOUNT}:assumed-role/${ROLE}/session` };
       expect(notOurs(origin, { regions: ['us-east-1'] })).toBeUndefined();

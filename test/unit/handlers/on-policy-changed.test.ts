@@ -6,6 +6,7 @@ import type { PolicyChangedDeps } from '../../../src/handlers/deps/event';
 import { makeHandler } from '../../../src/handlers/on-policy-changed';
 import { logger, metrics } from '../../../src/handlers/runtime/powertools';
 import { InUseCatalog } from '../../../src/domain/in-use';
+import { MemoryRepairStore } from '../../../src/adapters/memory/memory-repair-store';
 import { FakeRegistry, awsError, onlyIn } from '../support/fake-registry';
 import { imageOf } from '../support/images';
 import { blob, imageManifest } from '../support/manifests';
@@ -17,6 +18,7 @@ const REPO = 'team-a/web-api';
 const ACCOUNT = '123456789012';
 
 interface PolicyEvent {
+  id: string;
   account: string;
   region: string;
   detail: {
@@ -43,9 +45,15 @@ const TEAM_AT = Date.parse(SAMPLE.detail.eventTime);
 
 const instant = { sleep: (): Promise<void> => Promise.resolve(), random: () => 0 };
 
-function handlerOver(registry: FakeRegistry, config: Partial<PolicyChangedDeps['config']> = {}, inUse?: PolicyChangedDeps['inUse']) {
+function handlerOver(
+  registry: FakeRegistry,
+  config: Partial<PolicyChangedDeps['config']> = {},
+  inUse?: PolicyChangedDeps['inUse'],
+  repair?: PolicyChangedDeps['repair'],
+) {
   const deps: PolicyChangedDeps = {
     ...(inUse === undefined ? {} : { inUse }),
+    ...(repair === undefined ? {} : { repair }),
     config: {
       defaultDays: 7,
       dryRun: false,
@@ -131,6 +139,47 @@ describe('onPolicyChanged handler', () => {
       // Assert
       expect(result).toMatchObject({ status: 'done', action: { outcome: 'applied' } });
       expect(parsePolicyOrThrow(registry.policyOf(deletion.detail.requestParameters.repositoryName) ?? '').rules).toHaveLength(1);
+    });
+  });
+
+  describe("the janitor's own writes", () => {
+    const JANITOR = 'ecr-janitor-prod-us-east-1-policy';
+    /** The janitor's own PutLifecyclePolicy of `text`, at `at`. */
+    const own = (text: string, at: number) =>
+      event('put-lifecycle-policy.json', (e) => {
+        e.id = 'janitor-write';
+        e.detail.eventTime = new Date(at).toISOString();
+        e.detail.userIdentity = { arn: `arn:aws:sts::${ACCOUNT}:assumed-role/${JANITOR}/session` };
+        e.detail.requestParameters.lifecyclePolicyText = text;
+      });
+
+    it('ignores them without the repair store, reading nothing', async () => {
+      const registry = new FakeRegistry('us-east-1', [{ name: REPO, policy: TAGGED_ONLY }], ACCOUNT);
+
+      const result = await handlerOver(registry, { janitorRoles: [JANITOR] })(own(TAGGED_ONLY, TEAM_AT + 5000));
+
+      expect(result).toEqual({ status: 'ignored', reason: 'written by ecr-janitor itself' });
+      expect(registry.calls).toEqual([]);
+    });
+
+    it('with the repair store, puts back the newest team write a late janitor write replaced, once', async () => {
+      // Arrange: the team's write is handled and recorded; then a janitor write merged from an older read lands over it.
+      const registry = new FakeRegistry('us-east-1', [{ name: REPO, policy: TAGGED_ONLY }], ACCOUNT);
+      const repair = new MemoryRepairStore();
+      const handle = handlerOver(registry, { janitorRoles: [JANITOR] }, undefined, repair);
+      await handle(SAMPLE);
+      const late = mergeDefaultRule(TAGGED_ONLY, 7, { basedOnReadAt: TEAM_AT - 1000 }).text;
+      registry.addRepository({ name: REPO, policy: late });
+
+      // Act
+      const result = await handle(own(late, TEAM_AT + 5000));
+      const again = await handle(own(late, TEAM_AT + 5000));
+
+      // Assert
+      const restored = mergeDefaultRule(TEAM_TEXT, 7, { basedOnReadAt: TEAM_AT }).text;
+      expect(result).toMatchObject({ status: 'done', action: { outcome: 'applied', before: late, after: restored } });
+      expect(registry.policyOf(REPO)).toBe(restored);
+      expect(again).toEqual({ status: 'ignored', reason: 'written by ecr-janitor itself, over no newer team write' });
     });
   });
 
@@ -248,7 +297,7 @@ describe('onPolicyChanged handler', () => {
           exclude: [],
           regions: ['us-east-1'],
           janitorRoles: [],
-          maxUntaggedDays: undefined,
+          enforcedMaxUntaggedDays: undefined,
         },
         registry: onlyIn(registry),
         pacing: instant,

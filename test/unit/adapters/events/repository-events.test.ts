@@ -168,7 +168,11 @@ describe('repository-events', () => {
 
     it('reads a DeleteLifecyclePolicy without a policy text', () => {
       const { change } = eventOf(readPolicyChanged(sample('delete-lifecycle-policy.json')));
-      expect(change).toEqual({ eventName: 'DeleteLifecyclePolicy', calledAt: expect.any(Number) });
+      expect(change).toEqual({
+        eventName: 'DeleteLifecyclePolicy',
+        calledAt: expect.any(Number),
+        eventId: '6f5e4d3c-2b1a-4098-9e8d-7c6b5a4f3e2d',
+      });
     });
 
     it('builds the ARN of the repository the call named, whatever other repository the event lists', () => {

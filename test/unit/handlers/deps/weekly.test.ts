@@ -36,11 +36,11 @@ describe('weekly dependencies', () => {
     it('records the run settings: the lint limit by default, the enforced maximum only when set, writes unless a dry run', () => {
       const byDefault = planDeps(config()).settings(1_000);
       expect(byDefault).toMatchObject({ now: 1_000, lintMaxUntaggedDays: DEFAULT_LINT_MAX_UNTAGGED_DAYS, apply: true });
-      expect(byDefault).not.toHaveProperty('maxUntaggedDays');
+      expect(byDefault).not.toHaveProperty('enforcedMaxUntaggedDays');
       expect(byDefault.archivePricePerGbMonth).toBeNull();
 
       const enforced = planDeps(config({ MAX_UNTAGGED_DAYS: '21', DRY_RUN: 'true' })).settings(2_000);
-      expect(enforced).toMatchObject({ now: 2_000, lintMaxUntaggedDays: 21, maxUntaggedDays: 21, apply: false });
+      expect(enforced).toMatchObject({ now: 2_000, lintMaxUntaggedDays: 21, enforcedMaxUntaggedDays: 21, apply: false });
     });
   });
 

@@ -14,7 +14,7 @@ const SCOPE = { regions: ['us-east-1'], janitorRoles: ['ecr-janitor-prod-us-east
 /** A handler whose reading is `reading` and whose action is `act`. */
 function handlerOf(
   reading: Reading<RepositoryEvent>,
-  act = jest.fn(async () => 'acted'),
+  act = jest.fn(async (): Promise<string | { ignored: string }> => 'acted'),
   refuse?: (e: RepositoryEvent) => string | undefined,
 ) {
   return { act, handle: eventHandler(SCOPE, { handles: 'a test call', read: () => reading, act, ...(refuse ? { refuse } : {}) }) };
@@ -33,7 +33,31 @@ describe('event-handler', () => {
       const { handle, act } = handlerOf({ kind: 'event', event: EVENT });
 
       expect(await handle({})).toEqual({ status: 'done', action: 'acted' });
-      expect(act).toHaveBeenCalledWith(EVENT);
+      expect(act).toHaveBeenCalledWith(EVENT, { byJanitor: false });
+    });
+
+    it("acts on the janitor's own call when the scope says so, telling the action who called", async () => {
+      const own = {
+        ...EVENT,
+        origin: { ...EVENT.origin, callerArn: `arn:aws:sts::${ACCOUNT}:assumed-role/ecr-janitor-prod-us-east-1-policy/x` },
+      };
+      const act = jest.fn(async () => 'acted');
+      const handle = eventHandler(
+        { ...SCOPE, actsOnOwnCalls: true },
+        { handles: 'a test call', read: () => ({ kind: 'event', event: own }), act },
+      );
+
+      expect(await handle({})).toEqual({ status: 'done', action: 'acted' });
+      expect(act).toHaveBeenCalledWith(own, { byJanitor: true });
+    });
+
+    it('acknowledges an event the action answers needed nothing, as ignored with its reason', async () => {
+      const { handle } = handlerOf(
+        { kind: 'event', event: EVENT },
+        jest.fn(async () => ({ ignored: 'nothing newer to put back' })),
+      );
+
+      expect(await handle({})).toEqual({ status: 'ignored', reason: 'nothing newer to put back' });
     });
 
     it('acknowledges a malformed event with a warning naming what the function handles', async () => {
