@@ -4,7 +4,7 @@
 // scenario, the one with the longest prefix the name lies under (`PREFIX/…`) wins, and `ROOT` takes
 // every repository no other template does. Without one, a repository starts with no lifecycle policy.
 import { MergeError } from './errors';
-import { parsePolicy, policyExpiresUntaggedImages, problemLines, remediatedPolicy } from './policy';
+import { parsePolicy, policyExpiresUntaggedImages, problemLines, remediatedPolicy, type RemediationSettings } from './policy';
 import type { ReportError, ReportWarning } from './report';
 
 /** The creation scenarios a template applies to (`appliedFor`). */
@@ -194,11 +194,14 @@ export type TemplatePlan =
 
 /**
  * The same merge as for a repository's policy (`remediatedPolicy`): the default rule added where
- * untagged images are never expired (and, with `maxUntaggedDays`, a longer untagged rule shortened).
+ * untagged images are never expired (and, with `enforcedMaxUntaggedDays`, a longer untagged rule shortened).
  *
  * @example planTemplate(template, { days: 7 }) // { outcome: 'planned', lifecyclePolicy: '{"rules":[…]}' }
  */
-export function planTemplate(template: CreationTemplate, settings: { days: number; maxUntaggedDays?: number }): TemplatePlan {
+export function planTemplate(
+  template: CreationTemplate,
+  settings: Pick<RemediationSettings, 'days' | 'enforcedMaxUntaggedDays'>,
+): TemplatePlan {
   const existing = template.lifecyclePolicy === undefined || template.lifecyclePolicy.trim() === '' ? undefined : template.lifecyclePolicy;
   try {
     const result = remediatedPolicy(existing, settings);

@@ -73,8 +73,8 @@ export interface SettingsSource {
 export interface TemplateRemediationOptions {
   /** Age in days of the default untagged-image rule. */
   days: number;
-  /** Shorten a longer untagged rule to this many days, as for repositories. @default off */
-  maxUntaggedDays?: number;
+  /** The enforced maximum: shorten a longer untagged rule to this many days, as for repositories. @default off */
+  enforcedMaxUntaggedDays?: number;
   /** Write; without it every template is planned only. */
   apply: boolean;
 }
@@ -123,7 +123,7 @@ async function remediateRegion(source: SettingsSource, options: TemplateRemediat
     };
     const plan = planTemplate(template, {
       days: options.days,
-      ...(options.maxUntaggedDays === undefined ? {} : { maxUntaggedDays: options.maxUntaggedDays }),
+      ...(options.enforcedMaxUntaggedDays === undefined ? {} : { enforcedMaxUntaggedDays: options.enforcedMaxUntaggedDays }),
     });
     if (plan.outcome === 'compliant') actions.push({ ...base, outcome: 'compliant' });
     else if (plan.outcome === 'unmergeable') actions.push({ ...base, outcome: 'unmergeable', message: plan.message });

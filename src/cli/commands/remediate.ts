@@ -116,7 +116,7 @@ export function remediateCommand(ctx: CliContext): Command {
       const templates = opts.creationTemplates
         ? await remediateCreationTemplates(openRegistrySettings(opts, sources, { counter }), {
             days: opts.days,
-            ...(opts.maxUntaggedDays === undefined ? {} : { maxUntaggedDays: opts.maxUntaggedDays }),
+            ...(opts.maxUntaggedDays === undefined ? {} : { enforcedMaxUntaggedDays: opts.maxUntaggedDays }),
             apply: opts.apply,
           })
         : undefined;

@@ -207,9 +207,9 @@ describe('creation-templates', () => {
       });
     });
 
-    it('shortens a longer untagged rule with maxUntaggedDays, as for repositories', () => {
+    it('shortens a longer untagged rule with the enforced maximum (enforcedMaxUntaggedDays), as for repositories', () => {
       const long = CLEAN.replace('"countNumber":3', '"countNumber":90');
-      const plan = planTemplate(template('ROOT', ['REPLICATION'], long), { days: 7, maxUntaggedDays: 30 });
+      const plan = planTemplate(template('ROOT', ['REPLICATION'], long), { days: 7, enforcedMaxUntaggedDays: 30 });
       expect(plan.outcome === 'planned' && parsePolicyOrThrow(plan.lifecyclePolicy).rules[0]?.selection.countNumber).toBe(30);
     });
   });

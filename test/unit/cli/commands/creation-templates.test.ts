@@ -18,7 +18,7 @@ import type { TemplateRemediation } from '../../../../src/domain/creation-templa
 import { parsePolicyOrThrow } from '../../../../src/domain/policy';
 import type { AuditReport } from '../../../../src/domain/report';
 import { runCaptured } from '../../../support/cli-context';
-import { TAGGED_ONLY } from '../../support/policies';
+import { TAGGED_ONLY, UNTAGGED_30_DAYS } from '../../support/policies';
 
 const NOW = Date.parse('2026-06-01T12:00:00.000Z');
 const ACCOUNT = '123456789012';
@@ -125,6 +125,23 @@ describe('cli creation templates', () => {
       expect(result.code).toBe(EXIT.usage);
       expect(result.stderr).toContain(reason);
       expect(ecr.calls()).toHaveLength(0);
+    });
+
+    it('shortens a longer untagged rule of a template to --max-untagged-days, as for repositories', async () => {
+      // Arrange: ROOT keeps five releases and untagged images for 30 days.
+      templates[0] = { ...templates[0], lifecyclePolicy: UNTAGGED_30_DAYS };
+
+      // Act
+      const result = await run(['remediate', ...LIVE, '--creation-templates', '--apply', '--max-untagged-days', '10']);
+
+      // Assert
+      expect(result.code).toBe(EXIT.ok);
+      const root = ecr.commandCalls(UpdateRepositoryCreationTemplateCommand).find((call) => call.args[0].input.prefix === 'ROOT');
+      const rules = parsePolicyOrThrow(root?.args[0].input.lifecyclePolicy ?? '').rules;
+      expect(rules.map((r) => [r.selection.tagStatus, r.selection.countNumber])).toEqual([
+        ['tagged', 5],
+        ['untagged', 10],
+      ]);
     });
 
     it('never turns create-on-push on: every update carries the scenarios its template had, and no more', async () => {
