@@ -5,10 +5,9 @@ import { GIB } from '../../../src/domain/report';
 import type { ApiCallCounter } from '../../../src/ports/registry';
 import type { AuditOptions, ScanProgress } from '../../../src/use-cases/audit';
 import { audit, scanRegistries } from '../../../src/use-cases/audit';
-import { readRepositoryState } from '../../../src/use-cases/read-repository';
 import { FakeRegistry, awsError } from '../support/fake-registry';
 import { NOW, imageOf } from '../support/images';
-import { blob, imageManifest, indexManifest, signatureOf } from '../support/manifests';
+import { blob, imageManifest, signatureOf } from '../support/manifests';
 import { INVALID_POLICY, TAGGED_ONLY, UNTAGGED_30_DAYS, archiveUntagged, keepNewestTagged, policyText } from '../support/policies';
 import { DEFAULT_OPT_OUT_TAG } from '../../../src/domain/defaults';
 
@@ -501,68 +500,6 @@ describe('audit', () => {
       expect(report.notReached).toEqual([]);
       expect(report.errors).toHaveLength(4);
       expect(report.complete).toBe(true);
-    });
-  });
-
-  describe('readRepositoryState', () => {
-    it('attaches each manifest to its image and leaves images without a readable manifest bare', async () => {
-      // Arrange
-      const amd64 = app('amd64', 2_000);
-      const list = indexManifest([amd64]);
-      const unread = imageOf(app('unread', 3_000), { withoutManifest: true });
-      const { imageManifestMediaType: _mediaType, ...listWithoutMediaType } = imageOf(list, { tags: ['v1'] });
-      const registry = new FakeRegistry('eu-west-1', [{ name: 'api', images: [listWithoutMediaType, imageOf(amd64), unread] }]);
-      const [ref] = await registry.listRepositories();
-      if (!ref) throw new Error('the fake registry lists no repository');
-
-      // Act
-      const state = await readRepositoryState(registry, ref);
-
-      // Assert
-      expect(state.lifecyclePolicyText).toBeNull();
-      expect(state.images[0]).toMatchObject({ imageDigest: list.digest, imageManifest: list.text });
-      expect(state.images[1]).toMatchObject({
-        imageDigest: amd64.digest,
-        imageManifest: amd64.text,
-        imageManifestMediaType: amd64.mediaType,
-      });
-      expect(state.images[2]?.imageManifest).toBeUndefined();
-    });
-
-    it('fetches only the manifests it does not know, and lists no tags when they are given', async () => {
-      // Arrange: the cache knows the index; the child is new since.
-      const amd64 = app('amd64', 2_000);
-      const list = indexManifest([amd64]);
-      const registry = new FakeRegistry('eu-west-1', [{ name: 'api', images: [imageOf(list, { tags: ['v1'] }), imageOf(amd64)] }]);
-      const [ref] = await registry.listRepositories();
-      if (!ref) throw new Error('the fake registry lists no repository');
-      const cached = new Map([[list.digest, { kind: 'index' as const, children: [amd64.digest], blobs: [] }]]);
-      const getManifests = jest.spyOn(registry, 'getManifests');
-
-      // Act
-      const state = await readRepositoryState(registry, ref, { tags: [{ Key: 'team', Value: 'a' }], manifests: cached });
-
-      // Assert
-      expect(getManifests).toHaveBeenCalledWith('api', [amd64.digest]);
-      expect(registry.callsOf('listTags')).toEqual([]);
-      expect(state.tags).toEqual([{ Key: 'team', Value: 'a' }]);
-      expect(state.images[0]).toMatchObject({ imageDigest: list.digest, parsedManifest: cached.get(list.digest) });
-      expect(state.images[0]?.imageManifest).toBeUndefined();
-      expect(state.images[1]).toMatchObject({ imageDigest: amd64.digest, imageManifest: amd64.text });
-    });
-
-    it('calls BatchGetImage not at all when every manifest is known', async () => {
-      // Arrange
-      const amd64 = app('amd64', 2_000);
-      const registry = new FakeRegistry('eu-west-1', [{ name: 'api', images: [imageOf(amd64, { tags: ['v1'] })] }]);
-      const [ref] = await registry.listRepositories();
-      if (!ref) throw new Error('the fake registry lists no repository');
-
-      // Act
-      await readRepositoryState(registry, ref, { manifests: new Map([[amd64.digest, { kind: 'manifest', children: [], blobs: [] }]]) });
-
-      // Assert
-      expect(registry.callsOf('getManifests')).toEqual([]);
     });
   });
 });
