@@ -1,3 +1,5 @@
+import { REGION_NAME } from './region';
+
 /** A container image reference, `[registry/]repository[:tag][@sha256:…]`, taken apart. */
 export interface ImageReference {
   /** The registry host (and port), when the reference names one. */
@@ -25,10 +27,37 @@ const REPOSITORY = /^[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*(?:\/[a-z0-9]+(?:(?:[.
 const TAG = /^[\w][\w.-]{0,127}$/;
 
 /**
- * ECR's registry hosts: `ACCOUNT.dkr.ecr.REGION.amazonaws.com` (`.amazonaws.com.cn` in China, `dkr.ecr-fips`
- * for FIPS endpoints) and the dual-stack `ACCOUNT.dkr-ecr.REGION.on.aws`.
+ * The DNS suffixes of ECR's private registry hosts in every partition, after the region:
+ * `ACCOUNT.dkr.ecr[-fips].REGION.SUFFIX` for IPv4 endpoints and `ACCOUNT.dkr-ecr[-fips].REGION.SUFFIX`
+ * for dual-stack (IPv4 and IPv6) ones, as the ECS agent and the Kubernetes ECR credential provider
+ * recognise them.
  */
-const ECR_HOST = /^(\d{12})\.(?:dkr\.ecr(?:-fips)?\.([a-z0-9-]+)\.amazonaws\.com(?:\.cn)?|dkr-ecr(?:-fips)?\.([a-z0-9-]+)\.on\.aws)$/;
+export const ECR_HOST_SUFFIXES = {
+  ipv4: ['amazonaws.com', 'amazonaws.com.cn', 'amazonaws.eu', 'c2s.ic.gov', 'sc2s.sgov.gov', 'csp.hci.ic.gov', 'cloud.adc-e.uk'],
+  dualStack: [
+    'on.aws',
+    'on.amazonwebservices.com.cn',
+    'on.amazonwebservices.eu',
+    'amazonwebservices.eu',
+    'on.aws.ic.gov',
+    'on.aws.scloud',
+    'on.aws.hci.ic.gov',
+    'on.cloud-aws.adc-e.uk',
+  ],
+} as const;
+
+const escaped = (suffixes: readonly string[]): string => suffixes.map((s) => s.replaceAll('.', '\\.')).join('|');
+/** A region name inside a larger pattern: {@link REGION_NAME} without its anchors and without capturing. */
+const REGION = REGION_NAME.source.slice(1, -1).replace(/\((?!\?)/g, '(?:');
+
+/**
+ * An ECR registry host, with an optional port (`…amazonaws.com:443`): the account, then the region of
+ * an IPv4 or of a dual-stack host.
+ */
+const ECR_HOST = new RegExp(
+  `^(\\d{12})\\.(?:dkr\\.ecr(?:-fips)?\\.(${REGION})\\.(?:${escaped(ECR_HOST_SUFFIXES.ipv4)})` +
+    `|dkr-ecr(?:-fips)?\\.(${REGION})\\.(?:${escaped(ECR_HOST_SUFFIXES.dualStack)}))(?::\\d{1,5})?$`,
+);
 
 /**
  * Parses an image reference as Docker, ECS, Lambda and Kubernetes write it. A leading
@@ -75,9 +104,11 @@ export function parseImageReference(text: string): ImageReference | undefined {
 
 /**
  * The ECR registry (account and region) a registry host belongs to, or undefined for any other
- * registry (Docker Hub, ECR Public, a mirror).
+ * registry (Docker Hub, ECR Public, a mirror). IPv4, FIPS and dual-stack hosts of every partition
+ * count, with or without a port; the host is compared without regard to case.
  *
  * @example ecrRegistryOf('123456789012.dkr.ecr.eu-west-1.amazonaws.com') // { accountId: '123456789012', region: 'eu-west-1' }
+ * @example ecrRegistryOf('123456789012.dkr-ecr.cn-north-1.on.amazonwebservices.com.cn:443') // { accountId: '123456789012', region: 'cn-north-1' }
  */
 export function ecrRegistryOf(host: string | undefined): EcrRegistryId | undefined {
   if (host === undefined) return undefined;
