@@ -1,6 +1,7 @@
 import * as z from 'zod';
 import { checkCostAllocationTagKeys } from './domain/cost-groups';
 import { ConfigError } from './domain/errors';
+import { parseInUseScan, type WorkloadSource } from './domain/in-use';
 import { POLICY_LIMITS } from './domain/policy';
 import { REGION_NAME } from './domain/region';
 import { parseRateLimits, type RateLimits } from './adapters/aws/rate-limiter';
@@ -14,6 +15,7 @@ import {
   DEFAULT_EVENT_HANDLER_CONCURRENCY,
   DEFAULT_GUARD,
   DEFAULT_GUARD_HORIZON_DAYS,
+  DEFAULT_IN_USE_SCAN,
   DEFAULT_OPT_OUT_TAG,
   DEFAULT_PRICE_PER_GB_MONTH,
   DEFAULT_REPORT_BUS,
@@ -91,6 +93,8 @@ export interface JanitorConfig {
   guardHorizonDays: number;
   /** An S3 object (`s3://bucket/key`) listing images in use outside ECS and Lambda (EKS, other accounts). @default undefined */
   inUseListS3Uri: string | undefined;
+  /** The workload sources the in-use guard reads in every region. @default {@link DEFAULT_IN_USE_SCAN} (every source) */
+  inUseScan: WorkloadSource[];
   /**
    * Read each region's repository tags in bulk with the Resource Groups Tagging API; false: with
    * `ListTagsForResource` per repository (an emulator without the tagging API). @default {@link DEFAULT_BULK_TAGS}
@@ -151,6 +155,8 @@ export const PARAMETER_DEFAULTS = {
   guardHorizonDays: String(DEFAULT_GUARD_HORIZON_DAYS),
   /** s3://bucket/key of a list of images in use (EKS, other accounts); empty: none. */
   inUseListS3Uri: '',
+  /** The in-use guard's workload sources, comma-separated (ecs,lambda,events,…), all or none. */
+  inUseScan: DEFAULT_IN_USE_SCAN,
   bulkTags: String(DEFAULT_BULK_TAGS),
   /** The organization's central report bucket (docs/deploy.md, Organization rollout); empty: not part of an organization rollout. */
   centralBucket: '',
@@ -185,6 +191,7 @@ const SETTINGS = {
   guard: { env: 'GUARD', param: 'guard' },
   guardHorizonDays: { env: 'GUARD_HORIZON_DAYS', param: 'guardHorizonDays' },
   inUseListS3Uri: { env: 'IN_USE_LIST_S3_URI', param: 'inUseListS3Uri' },
+  inUseScan: { env: 'IN_USE_SCAN', param: 'inUseScan' },
   centralBucket: { env: 'CENTRAL_BUCKET', param: 'centralBucket' },
   accountId: { env: 'ACCOUNT_ID', param: "(the stack's account)" },
 } as const;
@@ -318,6 +325,14 @@ const schema = z.object({
     .string()
     .regex(/^s3:\/\/[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]\/.+$/, 'must be an S3 object URI such as s3://my-bucket/ecr/in-use.txt')
     .optional(),
+  inUseScan: z.string().transform((text, ctx) => {
+    try {
+      return parseInUseScan(text);
+    } catch (error) {
+      ctx.addIssue({ code: 'custom', message: (error as Error).message });
+      return z.NEVER;
+    }
+  }),
   centralBucket: z
     .string()
     .regex(
@@ -369,6 +384,7 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>): J
     guardHorizonDays: nonEmpty(env.GUARD_HORIZON_DAYS) ?? PARAMETER_DEFAULTS.guardHorizonDays,
     // Unset or empty: no list.
     inUseListS3Uri: nonEmpty(env.IN_USE_LIST_S3_URI),
+    inUseScan: nonEmpty(env.IN_USE_SCAN) ?? PARAMETER_DEFAULTS.inUseScan,
     // Unset or empty: not part of an organization rollout.
     centralBucket: nonEmpty(env.CENTRAL_BUCKET),
     accountId: nonEmpty(env.ACCOUNT_ID),

@@ -19,7 +19,6 @@ import { EcrRegistry, type EcrRegistryOptions } from '../../src/adapters/aws/ecr
 import { type RateLimits } from '../../src/adapters/aws/rate-limiter';
 import type { AuditReport } from '../../src/domain/report';
 import { createWorkloadScannerPool } from '../../src/adapters/aws/workload-scanners';
-import { InUseCatalog } from '../../src/domain/in-use';
 import { audit } from '../../src/use-cases/audit';
 import { collectInUse } from '../../src/use-cases/in-use';
 import { auditedRepositoryOf, remediateAudited, type AuditedRepository } from '../../src/use-cases/remediate';
@@ -746,6 +745,7 @@ export async function auditAgainstSimulator(options: SimulatedAuditOptions): Pro
   // The weekly run's order: what is in use first (ECS and Lambda through the same simulator), then the audit.
   const scanners = options.guard
     ? createWorkloadScannerPool({
+        sources: ['ecs', 'lambda'],
         ...options.client,
         credentials: { accessKeyId: 'AKIDSIMULATOR', secretAccessKey: 'simulator' },
         requestHandler: simulator,
@@ -782,7 +782,7 @@ export async function auditAgainstSimulator(options: SimulatedAuditOptions): Pro
         enabled: true,
         horizonDays: 7,
         now: () => now,
-        inUse: { forRegion: async (r) => inUse.catalogs.get(r) ?? new InUseCatalog() },
+        inUse: { catalog: async () => inUse.catalog },
       },
     });
     const outcomes: Record<string, number> = {};

@@ -10,6 +10,7 @@ import {
   DEFAULT_CONCURRENCY,
   DEFAULT_CONNECTION_TIMEOUT_MS,
   DEFAULT_GUARD,
+  DEFAULT_IN_USE_SCAN,
   DEFAULT_GUARD_HORIZON_DAYS,
   DEFAULT_MAX_ATTEMPTS,
   DEFAULT_OPT_OUT_TAG,
@@ -27,7 +28,7 @@ import {
   MAX_TIMEOUT_MS,
   MIN_TIMEOUT_MS,
 } from '../domain/defaults';
-import { WORKLOAD_SOURCES, type InUseSource } from '../domain/in-use';
+import { WORKLOAD_SOURCES, parseInUseScan, type WorkloadSource } from '../domain/in-use';
 import { readPricePerGbMonth } from '../domain/money';
 import { POLICY_LIMITS } from '../domain/policy';
 import { REGION_NAME } from '../domain/region';
@@ -339,7 +340,7 @@ export function checkArchivePrice(flags: Pick<CostFlags, 'pricePerGbMonth' | 'ar
 /** The in-use flags of `audit`, `remediate`, `snapshot` and `weekly`. */
 export interface InUseFlags {
   /** `--in-use-scan`: the workload sources, `[]` for `none`; undefined when not given. */
-  inUseScan?: InUseSource[];
+  inUseScan?: WorkloadSource[];
   /** `--in-use FILE`, repeatable. */
   inUse: string[];
 }
@@ -350,19 +351,12 @@ export interface GuardFlags {
   guardHorizonDays: number;
 }
 
-function parseScanSources(value: string): InUseSource[] {
-  const names = value
-    .split(',')
-    .map((s) => s.trim())
-    .filter((s) => s !== '');
-  if (names.length === 1 && names[0] === 'none') return [];
-  for (const name of names) {
-    if (!(WORKLOAD_SOURCES as readonly string[]).includes(name)) {
-      throw new InvalidArgumentError(`"${name}" is not a source to scan; write ecs, lambda, ecs,lambda or none`);
-    }
+function parseScanSources(value: string): WorkloadSource[] {
+  try {
+    return parseInUseScan(value);
+  } catch (error) {
+    throw new InvalidArgumentError((error as Error).message);
   }
-  if (names.length === 0) throw new InvalidArgumentError('name the sources to scan (ecs,lambda) or none');
-  return [...new Set(names)] as InUseSource[];
 }
 
 function parseHorizon(value: string): number {
@@ -380,7 +374,7 @@ export function addInUseFlags(command: Command, { guard }: { guard: boolean }): 
   command
     .option(
       '--in-use-scan <sources>',
-      'where to look for images in use: ecs,lambda (the default for live runs), ecs, lambda or none',
+      `where to look for images in use, comma-separated: ${WORKLOAD_SOURCES.join(', ')}; ${DEFAULT_IN_USE_SCAN} (the default for live runs) or none`,
       parseScanSources,
     )
     .option(

@@ -1,5 +1,5 @@
 // How a run tells on stderr what it could not read or do.
-import type { ReportError } from '../domain/report';
+import type { ReportError, ReportWarning } from '../domain/report';
 import { oneLine } from '../domain/text';
 
 /**
@@ -12,6 +12,16 @@ export function errorLine(e: ReportError): string {
   const where = e.repositoryName === undefined ? '' : `/${e.repositoryName}`;
   const source = e.source === undefined ? '' : ` (in-use source ${e.source})`;
   return oneLine(`error: ${e.region}${where}${source}: ${e.code}: ${e.message}`);
+}
+
+/**
+ * One warning on stderr, `warning: REGION[/REPOSITORY]: CODE: MESSAGE`.
+ *
+ * @example warningLine({ region: 'eu-west-1', repositoryName: '', code: 'InUseSourceSkipped', message: '…' }) // 'warning: eu-west-1: InUseSourceSkipped: …'
+ */
+export function warningLine(w: ReportWarning): string {
+  const where = w.repositoryName === '' ? '' : `/${w.repositoryName}`;
+  return oneLine(`warning: ${w.region}${where}: ${w.code}: ${w.message}`);
 }
 
 /**
@@ -32,7 +42,7 @@ export function partialFailureLine(errors: readonly ReportError[], done: string,
       : '',
     repositories > 0 ? `${repositories} repositor${repositories === 1 ? 'y' : 'ies'} could not be fully ${done}` : '',
     sources > 0
-      ? `${sources} in-use source${sources === 1 ? '' : 's'} could not be read (writes that could remove an image are held in ${sources === 1 ? 'its region' : 'their regions'})`
+      ? `${sources} in-use source${sources === 1 ? '' : 's'} could not be read (writes that could remove an image are held in every region)`
       : '',
   ].filter((part) => part !== '');
   return `${parts.join('; ')}; see "errors" in ${where}`;

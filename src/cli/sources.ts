@@ -9,7 +9,8 @@ import { createWorkloadScannerPool } from '../adapters/aws/workload-scanners';
 import { parseSnapshot } from '../adapters/snapshot/schema';
 import { snapshotInUse, type SnapshotInUseSources } from '../adapters/snapshot/snapshot-in-use';
 import { SnapshotRegistry } from '../adapters/snapshot/snapshot-registry';
-import { WORKLOAD_SOURCES, parseInUseList, type InUseEntry } from '../domain/in-use';
+import { DEFAULT_IN_USE_SCAN } from '../domain/defaults';
+import { parseInUseList, parseInUseScan, type InUseEntry } from '../domain/in-use';
 import { REGION_NAME } from '../domain/region';
 import { toEpochMs } from '../domain/time';
 import type { PolicyWriter, RegistryReader } from '../ports/registry';
@@ -148,7 +149,7 @@ async function readListFiles(files: readonly string[]): Promise<InUseEntry[]> {
 }
 
 /**
- * The in-use sources of a command: the workload scanners (live runs; ECS and Lambda unless
+ * The in-use sources of a command: the workload scanners (live runs; every source unless
  * `--in-use-scan` says otherwise), the `--in-use` files, and a snapshot's own record. Undefined when
  * there is none at all: the run then has no in-use figures. The names say what was read, for the report.
  *
@@ -167,9 +168,10 @@ export async function inUseSourcesOf(
     }
     if (run.snapshot.recorded) names.unshift('snapshot');
     if (names.length === 0) return undefined;
-    return { sources: { scannersFor: () => [], entries: [...run.snapshot.entries, ...entries], failures: run.snapshot.failures }, names };
+    const { failures, warnings } = run.snapshot;
+    return { sources: { scannersFor: () => [], entries: [...run.snapshot.entries, ...entries], failures, warnings }, names };
   }
-  const scan = flags.inUseScan ?? [...WORKLOAD_SOURCES];
+  const scan = flags.inUseScan ?? parseInUseScan(DEFAULT_IN_USE_SCAN);
   names.unshift(...scan);
   if (names.length === 0) return undefined;
   const scannersFor = createWorkloadScannerPool({ sources: scan, counter: run.counter, ...clientOptionsOf(flags) });
@@ -177,13 +179,13 @@ export async function inUseSourcesOf(
 }
 
 /**
- * Reads what is in use in every region of a run at once (`audit`): the catalogs and errors of
- * {@link inUseSourcesOf}'s sources, or undefined when there is none.
+ * Reads what is in use over every region of a run at once (`audit`, `snapshot`): the catalog,
+ * errors and warnings of {@link inUseSourcesOf}'s sources, or undefined when there is none.
  */
 export async function readInUse(
   flags: InUseFlags & ClientFlags,
   run: { snapshot?: SnapshotInUseSources; counter: CallCounter; regions: readonly string[] },
-): Promise<(Pick<AuditInUse, 'catalogs' | 'errors'> & { names: string[] }) | undefined> {
+): Promise<(Required<Pick<AuditInUse, 'catalog' | 'errors' | 'warnings'>> & { names: string[] }) | undefined> {
   const inUse = await inUseSourcesOf(flags, run);
   if (inUse === undefined) return undefined;
   return { ...(await collectInUse(run.regions, inUse.sources)), names: inUse.names };

@@ -43,6 +43,14 @@ export const DEFAULT_GUARD: 'on' | 'off' = 'on';
 export const DEFAULT_GUARD_HORIZON_DAYS = 7;
 /** The most days ahead the guard may look: ten years. */
 export const MAX_GUARD_HORIZON_DAYS = 3650;
+/** The workload sources the guard reads (`--in-use-scan`, `inUseScan`): every one (see `WORKLOAD_SOURCES`). */
+export const DEFAULT_IN_USE_SCAN = 'all';
+/**
+ * Days since Amazon Inspector last saw an image in an ECS task or EKS pod within which it still counts
+ * as in use: a CronJob or a scaled-in deployment runs it again. Inspector keeps watching an image for
+ * 14 days after its last use by default; a month covers monthly jobs.
+ */
+export const INSPECTOR_RECENT_USE_DAYS = 30;
 
 // ---- The policy advisor ----------------------------------------------------------------------
 

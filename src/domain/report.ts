@@ -1,4 +1,5 @@
 import type { RecommendedPolicies } from './advice/types';
+import type { InUseSource } from './in-use';
 import type { PolicyFinding } from './policy/lint';
 
 /** Whether a repository's lifecycle policy cleans its untagged images. */
@@ -105,10 +106,10 @@ export interface ReportError {
   /** Absent when the region's repository listing itself failed, or for an in-use source (`source`). */
   repositoryName?: string;
   /**
-   * Set when an in-use source could not be read (`ecs`, `lambda`, or `list` for a list of images in
-   * use): the guard then holds every write in the region that could remove an image.
+   * Set when an in-use source could not be read (`ecs`, `lambda`, …, or `list` for a list of images in
+   * use): the guard then holds every write that could remove an image, in every region.
    */
-  source?: 'ecs' | 'lambda' | 'list';
+  source?: InUseSource;
   /** The error's name, e.g. `AccessDeniedException`. */
   code: string;
   message: string;
@@ -160,6 +161,10 @@ export type ReportWarningCode =
   | 'InUseImageAtRisk'
   /** The repository's own policy removes an image in use within the guard's horizon. */
   | 'InUseImageExpiring'
+  /** An in-use source beyond ECS and Lambda was refused or is not offered in the region: left out (the message names the permission). */
+  | 'InUseSourceSkipped'
+  /** A workload names what it runs only at run time, or names a task or job definition that does not exist: the guard cannot see it. */
+  | 'InUseReferenceUnresolved'
   /** The region's tags could not be read in bulk (Resource Groups Tagging API): each repository's were read instead. */
   | 'TagsReadOneByOne'
   /** A repository's manifest cache was not valid (corrupt, another format): ignored, its manifests read again, the cache rebuilt. */

@@ -3,6 +3,7 @@ import * as z from 'zod';
 import { InvalidInputError } from './errors';
 import type { AdvisedRepository } from './advice/types';
 import type { InUseEntry, InUseFailure } from './in-use';
+import { WORKLOAD_SOURCES } from './in-use';
 import type { RepositoryRef, Tag } from './registry';
 import type { RemediationAction } from './remediation';
 import type { GuardSummary, InUseAtRiskImage, NotReached, ReportError, ReportWarning, RepositoryReport } from './report';
@@ -82,7 +83,7 @@ const counts = z.record(z.string(), z.number());
 const reportErrorSchema: z.ZodType<ReportError> = z.object({
   region: z.string(),
   repositoryName: z.string().optional(),
-  source: z.enum(['ecs', 'lambda', 'list']).optional(),
+  source: z.enum([...WORKLOAD_SOURCES, 'list']).optional(),
   code: z.string(),
   message: z.string(),
 });
@@ -142,7 +143,13 @@ const planSchema = z.object({
   /** What Plan found in use, for the guard in every shard. */
   inUse: z
     .object({
-      entries: rowsOf<InUseEntry>(z.looseObject({ imageDigest: z.string() })),
+      // By digest, or (what a workload starts later) by tag in a named repository.
+      entries: rowsOf<InUseEntry>(
+        z.union([
+          z.looseObject({ imageDigest: z.string(), consumer: z.string() }),
+          z.looseObject({ tag: z.string(), repositoryName: z.string(), region: z.string(), accountId: z.string(), consumer: z.string() }),
+        ]),
+      ),
       failures: rowsOf<InUseFailure>(z.looseObject({ source: z.string() })),
     })
     .optional(),

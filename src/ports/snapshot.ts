@@ -1,4 +1,4 @@
-import type { InUseFailure } from '../domain/in-use';
+import type { InUseFailure, InUseWarning } from '../domain/in-use';
 import type { RepositoryState } from '../domain/registry';
 import type { ReportError } from '../domain/report';
 
@@ -6,7 +6,7 @@ import type { ReportError } from '../domain/report';
 export interface CapturedInUse {
   repositoryName: string;
   imageDigest: string;
-  /** `ecs:service/CLUSTER/SERVICE`, `ecs:task/CLUSTER/ID`, `lambda:FUNCTION:VERSION` or `list:FILE`. */
+  /** Who uses it, as the in-use entries name it (`ecs:service/CLUSTER/SERVICE`, `lambda:FUNCTION:VERSION`, `list:FILE`, …). */
   consumer: string;
 }
 
@@ -18,10 +18,15 @@ export interface CapturedRegistry {
   /** Every repository read, by name. */
   repositories: RepositoryState[];
   /**
-   * What was in use in the registry's repositories, and the in-use sources that could not be read
-   * there; absent when the capture did not look (no source to scan and no list).
+   * What was in use in the registry's repositories (whichever region's workloads use it), the in-use
+   * sources of its region (and lists) that could not be read, and what its region's sources could not
+   * see; absent when the capture did not look (no source to scan and no list).
    */
-  inUse?: { images: CapturedInUse[]; failures: Array<Pick<InUseFailure, 'source' | 'code' | 'message'>> };
+  inUse?: {
+    images: CapturedInUse[];
+    failures: Array<Pick<InUseFailure, 'source' | 'code' | 'message'>>;
+    warnings: Array<Pick<InUseWarning, 'source' | 'code' | 'message'>>;
+  };
 }
 
 /** Registries captured at one time, for an audit that runs later and offline. */

@@ -29,8 +29,8 @@ export interface AdvisorSettings {
   selection: Selection;
   /** Tag keys naming owners (the first one names a repository's owner; the name prefix without one). @default [] */
   costAllocationTagKeys?: readonly string[];
-  /** Each region's catalog of images in use; absent: nothing known to be in use. */
-  inUse?: Pick<AuditInUse, 'catalogs' | 'mode' | 'horizonDays'>;
+  /** What is in use over every region of the run; absent: nothing known to be in use. */
+  inUse?: Pick<AuditInUse, 'catalog' | 'mode' | 'horizonDays'>;
 }
 
 /**
@@ -48,7 +48,7 @@ export function repositoryAdvisor(settings: AdvisorSettings): {
   const grouping = ownerGrouping(tagKeys);
   const advised: AdvisedRepository[] = [];
   const visit = (state: RepositoryState, assessment?: PolicyAssessment): AdvisedRepository => {
-    const catalog = settings.inUse?.catalogs.get(state.region);
+    const catalog = settings.inUse?.catalog;
     const costAllocationTags = costAllocationTagsOf(state.tags, tagKeys);
     const options: AdviceOptions = {
       now: settings.now,
@@ -68,8 +68,8 @@ export function repositoryAdvisor(settings: AdvisorSettings): {
         ? {}
         : {
             inUse: {
-              referenced: catalog?.referencesOf(state) ?? new Map(),
-              unknown: catalog?.failuresIn(state.region) ?? [],
+              referenced: catalog?.referencesOf(state, state.images) ?? new Map(),
+              unknown: catalog?.failures() ?? [],
               horizonDays: settings.inUse.horizonDays,
               guard: settings.inUse.mode === 'on',
             },

@@ -71,10 +71,12 @@ export interface AuditOptions {
 
 /** The in-use knowledge an audit judges repositories with. */
 export interface AuditInUse extends GuardSummary {
-  /** Each audited region's catalog (see `collectInUse`); a region without one is judged with nothing in use. */
-  catalogs: ReadonlyMap<string, InUseCatalog>;
+  /** What is in use over every audited region (see `collectInUse`): every repository is judged against all of it. */
+  catalog: InUseCatalog;
   /** The in-use sources that could not be read, for the report's `errors`. */
   errors: readonly ReportError[];
+  /** What the in-use sources could not see, for the report's `warnings`. @default none */
+  warnings?: readonly ReportWarning[];
 }
 
 /** How {@link scanRegistries} reads. */
@@ -218,7 +220,7 @@ export type AnalysisSettings = Pick<
   | 'enforcedMaxUntaggedDays'
 > & {
   /** Each region's catalog and how the guard runs; absent: no in-use figures. */
-  inUse?: Pick<AuditInUse, 'catalogs' | 'mode' | 'horizonDays'>;
+  inUse?: Pick<AuditInUse, 'catalog' | 'mode' | 'horizonDays'>;
 };
 
 /** The rows of a report, as collected repository by repository (in any order). */
@@ -246,7 +248,6 @@ export function repositoryAnalyser(settings: AnalysisSettings): {
   const tagKeys = [...(settings.costAllocationTagKeys ?? [])];
   const archiveAfterDays = settings.archiveAfterDays ?? DEFAULT_ARCHIVE_AFTER_DAYS;
   const visit = (state: RepositoryState, assessment?: PolicyAssessment): void => {
-    const catalog = inUse?.catalogs.get(state.region);
     const analysis = analyseRepository(state, {
       now: settings.now,
       days: settings.days,
@@ -262,8 +263,8 @@ export function repositoryAnalyser(settings: AnalysisSettings): {
         ? {}
         : {
             inUse: {
-              referenced: catalog?.referencesOf(state) ?? new Map(),
-              unknown: catalog?.failuresIn(state.region) ?? [],
+              referenced: inUse.catalog.referencesOf(state, state.images),
+              unknown: inUse.catalog.failures(),
               horizonDays: inUse.horizonDays,
               guard: inUse.mode === 'on',
             },
@@ -359,7 +360,7 @@ export async function audit(readers: readonly RegistryReader[], options: AuditOp
   errors.push(...(inUse?.errors ?? []));
   const counts = options.counter?.snapshot();
   return assembleReport(
-    { ...analyser.parts, errors, notReached },
+    { ...analyser.parts, warnings: [...analyser.parts.warnings, ...(inUse?.warnings ?? [])], errors, notReached },
     {
       ...options,
       apiCalls: counts?.calls ?? {},

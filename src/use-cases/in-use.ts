@@ -1,12 +1,13 @@
-import type { InUseEntry, InUseFailure } from '../domain/in-use';
-import { InUseCatalog, inUseEntryOf, parseInUseList } from '../domain/in-use';
-import type { ReportError } from '../domain/report';
+import { errorCode } from '../domain/errors';
+import type { InUseEntry, InUseFailure, InUseSource, InUseWarning, WorkloadSource } from '../domain/in-use';
+import { ESSENTIAL_SOURCES, InUseCatalog, inUseEntryOf, parseInUseList } from '../domain/in-use';
+import type { ReportError, ReportWarning } from '../domain/report';
 import type { InUseListReader, WorkloadScanner } from '../ports/in-use';
 import { toReportError } from './errors';
 
 /** Where a run learns which images are in use. */
 export interface InUseSources {
-  /** The workload scanners of a region (ECS, Lambda); none when scanning is off. */
+  /** The workload scanners of a region; none when scanning is off. */
   scannersFor(region: string): readonly WorkloadScanner[];
   /** Lists read at run time (an S3 object); one that cannot be read or parsed leaves every region unknown. */
   lists?: readonly InUseListReader[];
@@ -14,6 +15,8 @@ export interface InUseSources {
   entries?: readonly InUseEntry[];
   /** Sources already known to have failed (recorded in a snapshot at capture time). */
   failures?: readonly InUseFailure[];
+  /** What sources could not see, already known (recorded in a snapshot at capture time). */
+  warnings?: readonly InUseWarning[];
 }
 
 /** Options of {@link inUseProvider}. */
@@ -28,15 +31,21 @@ export interface InUseProviderOptions {
   now?: () => number;
 }
 
-/** The in-use catalogs of a run, read per region when first asked for. */
+/** What is in use over every region of a run, read when first asked for. */
 export interface InUseProvider {
-  /** What is in use in `region` (its workloads, plus every list), read once or taken from the cache. */
-  forRegion(region: string): Promise<InUseCatalog>;
-  /** The sources that could not be read so far, as report errors: one per region and source. */
+  /**
+   * What is in use: the workloads of every region of the run and every list, read once (or once per
+   * ttl) and taken from the cache after. A repository of any region is judged against all of it, as a
+   * workload in one region may run an image of another region's registry.
+   */
+  catalog(): Promise<InUseCatalog>;
+  /** The sources that could not be read in the latest reads, as report errors: one per region and source. */
   errors(): ReportError[];
+  /** What the sources could not see in the latest reads, as report warnings of their regions. */
+  warnings(): ReportWarning[];
 }
 
-function failureOf(region: string | undefined, source: InUseFailure['source'], error: unknown): InUseFailure {
+function failureOf(region: string | undefined, source: InUseSource, error: unknown): InUseFailure {
   const { code, message } = toReportError(region ?? '', undefined, error);
   return { ...(region === undefined ? {} : { region }), source, code, message };
 }
@@ -44,6 +53,7 @@ function failureOf(region: string | undefined, source: InUseFailure['source'], e
 async function readLists(sources: InUseSources): Promise<InUseCatalog> {
   const catalog = new InUseCatalog().add(sources.entries ?? []);
   for (const failure of sources.failures ?? []) catalog.fail(failure);
+  for (const warning of sources.warnings ?? []) catalog.warn(warning);
   await Promise.all(
     (sources.lists ?? []).map(async (list) => {
       try {
@@ -57,16 +67,43 @@ async function readLists(sources: InUseSources): Promise<InUseCatalog> {
   return catalog;
 }
 
-/** Reads one region's workloads, every source at the same time; a source that fails is recorded, never taken for "nothing in use". */
+/** The codes of a refusal: the principal may not make the call. */
+const DENIED: ReadonlySet<string> = new Set(['AccessDeniedException', 'AccessDenied']);
+
+/**
+ * Why a source beyond ECS and Lambda is left out rather than failed: it was refused, or the service
+ * has no endpoint in the region (the SDK's DNS lookup finds none); undefined for any other failure.
+ */
+function skippedBecause(scanner: WorkloadScanner, error: unknown): string | undefined {
+  if (ESSENTIAL_SOURCES.has(scanner.source)) return undefined;
+  const { code, message } = toReportError(scanner.region, undefined, error);
+  if (DENIED.has(code)) {
+    return `${SOURCE_NAMES[scanner.source]} could not be read (${code}: ${message}); grant ${scanner.permissions.join(', ')} to see it. What only it would show is not protected`;
+  }
+  if ((error as { code?: unknown } | null)?.code === 'ENOTFOUND' || errorCode(error) === 'ENOTFOUND') {
+    return `${SOURCE_NAMES[scanner.source]} has no endpoint in ${scanner.region} (the service is not offered there): nothing of it runs there`;
+  }
+  return undefined;
+}
+
+/**
+ * Reads one region's workloads, every source at the same time. A source that fails is recorded,
+ * never taken for "nothing in use" — except a source beyond ECS and Lambda that is refused or not
+ * offered in the region, which is left out with a warning that names the missing permission.
+ */
 async function scanRegion(region: string, scanners: readonly WorkloadScanner[]): Promise<InUseCatalog> {
   const catalog = new InUseCatalog();
   await Promise.all(
     scanners.map(async (scanner) => {
+      const source: WorkloadSource = scanner.source;
       try {
-        const images = await scanner.scan();
+        const { images, warnings } = await scanner.scan();
         catalog.add(images.map(inUseEntryOf).filter((entry): entry is InUseEntry => entry !== undefined));
+        for (const { code, message } of warnings) catalog.warn({ region, source, code, message });
       } catch (error) {
-        catalog.fail(failureOf(region, scanner.source, error));
+        const skipped = skippedBecause(scanner, error);
+        if (skipped === undefined) catalog.fail(failureOf(region, source, error));
+        else catalog.warn({ region, source, code: 'InUseSourceSkipped', message: skipped });
       }
     }),
   );
@@ -74,90 +111,126 @@ async function scanRegion(region: string, scanners: readonly WorkloadScanner[]):
 }
 
 /**
- * Reads what is in use, region by region, when first asked: a run that writes nowhere reads no
- * workload at all, and a region is read once (or once per `ttlMs`). Lists are read with the first
- * region and kept with it.
+ * Reads what is in use, over every region of the run, when first asked: a run that writes nowhere
+ * reads no workload at all, and each region is read once (or once per `ttlMs`). This is the one way
+ * every entry point learns what is in use — the CLI's audit, remediate and snapshot, the event
+ * handlers and the weekly run — so a repository is always judged against the workloads of every
+ * configured region.
  *
  * @example
- * const inUse = inUseProvider({ scannersFor, lists: [new S3InUseList(s3, uri)] }, { ttlMs: 300_000 });
- * const catalog = await inUse.forRegion('eu-west-1');
+ * const inUse = inUseProvider(['eu-west-1', 'us-east-1'], { scannersFor, lists: [new S3InUseList(s3, uri)] }, { ttlMs: 300_000 });
+ * const catalog = await inUse.catalog();
  */
-export function inUseProvider(sources: InUseSources, options: InUseProviderOptions = {}): InUseProvider {
+export function inUseProvider(regions: readonly string[], sources: InUseSources, options: InUseProviderOptions = {}): InUseProvider {
   const now = options.now ?? (() => Date.now());
-  const cache = new Map<string, { at: number; catalog: Promise<InUseCatalog> }>();
-  let lists: { at: number; catalog: Promise<InUseCatalog> } | undefined;
-  const fresh = (entry: { at: number } | undefined): boolean =>
+  type Cached = { at: number; catalog: Promise<InUseCatalog> };
+  const cache = new Map<string, Cached>();
+  let lists: Cached | undefined;
+  const fresh = (entry: Cached | undefined): entry is Cached =>
     entry !== undefined && (options.ttlMs === undefined || now() - entry.at < options.ttlMs);
-  const resolved: Array<{ region: string; catalog: InUseCatalog }> = [];
-  const listsCatalog = (): Promise<InUseCatalog> => {
-    if (!fresh(lists)) lists = { at: now(), catalog: readLists(sources) };
-    return (lists as { catalog: Promise<InUseCatalog> }).catalog;
-  };
-  return {
-    async forRegion(region) {
-      const cached = cache.get(region);
-      if (fresh(cached)) return (cached as { catalog: Promise<InUseCatalog> }).catalog;
-      const catalog = Promise.all([scanRegion(region, sources.scannersFor(region)), listsCatalog()]).then(([workloads, listed]) =>
-        new InUseCatalog().merge(workloads).merge(listed),
-      );
-      cache.set(region, { at: now(), catalog });
-      const result = await catalog;
-      resolved.push({ region, catalog: result });
+  // The latest answer of each region ('' for the lists), for errors() and warnings().
+  const seen = new Map<string, InUseCatalog>();
+  let merged: { parts: Array<Promise<InUseCatalog>>; catalog: Promise<InUseCatalog> } | undefined;
+
+  /** The cached read of `key`, or a new one; an incomplete answer is forgotten once read under a ttl. */
+  const cached = (key: string | undefined, read: () => Promise<InUseCatalog>): Promise<InUseCatalog> => {
+    const existing = key === undefined ? lists : cache.get(key);
+    if (fresh(existing)) return existing.catalog;
+    const entry: Cached = { at: now(), catalog: read() };
+    if (key === undefined) lists = entry;
+    else cache.set(key, entry);
+    void entry.catalog.then((result) => {
+      seen.set(key ?? '', result);
       // An incomplete answer is not kept for later lookups (a CLI run, without a ttl, keeps it: one read per run).
-      if (options.ttlMs !== undefined && result.failures().length > 0) {
-        if (cache.get(region)?.catalog === catalog) cache.delete(region);
-        if (result.failures().some((f) => f.region === undefined)) lists = undefined;
-      }
-      return result;
+      if (options.ttlMs === undefined || result.failures().length === 0) return;
+      if (key === undefined && lists === entry) lists = undefined;
+      if (key !== undefined && cache.get(key) === entry) cache.delete(key);
+    });
+    return entry.catalog;
+  };
+
+  return {
+    catalog() {
+      const parts = [
+        ...regions.map((region) => cached(region, () => scanRegion(region, sources.scannersFor(region)))),
+        cached(undefined, () => readLists(sources)),
+      ];
+      // The same parts as last time: the same catalog (a burst of events merges once).
+      if (merged !== undefined && merged.parts.length === parts.length && merged.parts.every((p, i) => p === parts[i]))
+        return merged.catalog;
+      const catalog = Promise.all(parts).then((read) => read.reduce((all, part) => all.merge(part), new InUseCatalog()));
+      merged = { parts, catalog };
+      return catalog;
     },
     errors() {
-      return inUseErrors(resolved);
+      return inUseErrors(seen.values(), regions);
+    },
+    warnings() {
+      return inUseWarnings(seen.values());
     },
   };
 }
 
-/**
- * The report errors of in-use sources that could not be read: one per region and source (a list
- * counts against every region it was read for), sorted by region.
- *
- * @example inUseErrors([{ region: 'eu-west-1', catalog }]) // [{ region: 'eu-west-1', source: 'ecs', code: 'AccessDeniedException', … }]
- */
-export function inUseErrors(catalogs: ReadonlyArray<{ region: string; catalog: InUseCatalog }>): ReportError[] {
-  const seen = new Set<string>();
-  const out: ReportError[] = [];
-  for (const { region, catalog } of catalogs) {
-    for (const failure of catalog.failuresIn(region)) {
-      const key = `${region}|${failure.source}|${failure.code}|${failure.message}`;
-      if (seen.has(key)) continue;
-      seen.add(key);
-      out.push({
-        region,
-        source: failure.source,
-        code: failure.code,
-        message: `${SOURCE_NAMES[failure.source]} could not be read, so every write in ${region} that could remove an image is held: ${failure.message}`,
-      });
-    }
-  }
-  return out.sort((a, b) => a.region.localeCompare(b.region) || (a.source ?? '').localeCompare(b.source ?? ''));
-}
-
-const SOURCE_NAMES: Record<InUseFailure['source'], string> = {
+const SOURCE_NAMES: Record<InUseSource, string> = {
   ecs: 'what ECS services and tasks run',
   lambda: 'what Lambda functions run',
   list: 'the list of images in use',
 };
 
 /**
- * Reads what is in use in every region at once (the weekly audit needs it before it judges any
- * repository): each region's catalog, and the sources that could not be read as report errors.
+ * The report errors of in-use sources that could not be read: one per region and source (a list
+ * counts against every region of the run), sorted by region. Each holds every write that could remove
+ * an image, in every region: a workload of one region may run another region's images.
  *
- * @example const { catalogs, errors } = await collectInUse(['eu-west-1', 'us-east-1'], sources);
+ * @example inUseErrors([catalog], ['eu-west-1']) // [{ region: 'eu-west-1', source: 'ecs', code: 'AccessDeniedException', … }]
+ */
+export function inUseErrors(catalogs: Iterable<InUseCatalog>, regions: readonly string[]): ReportError[] {
+  const out = new Map<string, ReportError>();
+  for (const catalog of catalogs) {
+    for (const failure of catalog.failures()) {
+      for (const region of failure.region === undefined ? regions : [failure.region]) {
+        const key = JSON.stringify([region, failure.source, failure.code, failure.message]);
+        const where = failure.region === undefined ? '' : ` in ${region}`;
+        out.set(key, {
+          region,
+          source: failure.source,
+          code: failure.code,
+          message: `${SOURCE_NAMES[failure.source]}${where} could not be read, so every write that could remove an image is held, in every region: ${failure.message}`,
+        });
+      }
+    }
+  }
+  return [...out.values()].sort((a, b) => a.region.localeCompare(b.region) || (a.source ?? '').localeCompare(b.source ?? ''));
+}
+
+/** The report warnings of what in-use sources could not see: once each, sorted by region and source. */
+export function inUseWarnings(catalogs: Iterable<InUseCatalog>): ReportWarning[] {
+  const out = new Map<string, ReportWarning>();
+  for (const catalog of catalogs) {
+    for (const w of catalog.warnings()) {
+      out.set(JSON.stringify([w.region, w.source, w.code, w.message]), {
+        region: w.region,
+        repositoryName: '',
+        code: w.code,
+        message: `in-use source ${w.source}: ${w.message}`,
+      });
+    }
+  }
+  return [...out.values()].sort((a, b) => a.region.localeCompare(b.region) || a.message.localeCompare(b.message));
+}
+
+/**
+ * Reads what is in use over every region at once (the audit and the weekly run need it before they
+ * judge any repository): one catalog for all regions, the sources that could not be read as report
+ * errors, and what they could not see as report warnings.
+ *
+ * @example const { catalog, errors, warnings } = await collectInUse(['eu-west-1', 'us-east-1'], sources);
  */
 export async function collectInUse(
   regions: readonly string[],
   sources: InUseSources,
-): Promise<{ catalogs: Map<string, InUseCatalog>; errors: ReportError[] }> {
-  const provider = inUseProvider(sources);
-  const catalogs = await Promise.all(regions.map(async (region) => [region, await provider.forRegion(region)] as const));
-  return { catalogs: new Map(catalogs), errors: provider.errors() };
+): Promise<{ catalog: InUseCatalog; errors: ReportError[]; warnings: ReportWarning[] }> {
+  const provider = inUseProvider(regions, sources);
+  const catalog = await provider.catalog();
+  return { catalog, errors: provider.errors(), warnings: provider.warnings() };
 }

@@ -1,6 +1,6 @@
 import { inUseRecordOf, type InUseCatalog } from '../domain/in-use';
 import type { RepositoryState } from '../domain/registry';
-import type { NotReached, ReportError } from '../domain/report';
+import type { NotReached, ReportError, ReportWarning } from '../domain/report';
 import type { RegistryReader } from '../ports/registry';
 import type { CapturedRegistry, RegistrySnapshot, SnapshotWriter } from '../ports/snapshot';
 import { scanRegistries, type ScanProgress } from './audit';
@@ -26,9 +26,9 @@ export type CaptureOutcome =
   | { written: false; notReached: NotReached[] }
   /**
    * Written. `snapshot.errors` holds what could not be read; `inUseErrors` the in-use sources that
-   * could not be read (kept in the snapshot per registry, as its in-use failures).
+   * could not be read and `inUseWarnings` what they could not see (kept in the snapshot per registry).
    */
-  | { written: true; snapshot: RegistrySnapshot; inUseErrors: ReportError[] };
+  | { written: true; snapshot: RegistrySnapshot; inUseErrors: ReportError[]; inUseWarnings: ReportWarning[] };
 
 /** Why a repository or region given up after timeouts in a row is an error of the snapshot. */
 const UNRESPONSIVE: Pick<ReportError, 'code' | 'message'> = {
@@ -37,8 +37,8 @@ const UNRESPONSIVE: Pick<ReportError, 'code' | 'message'> = {
 };
 
 /**
- * Reads every repository of the registries (policies, tags, images and manifests) and what is in
- * use there, and writes them as one snapshot, for audits that run later and offline. What could not
+ * Reads every repository of the registries (policies, tags, images and manifests) and what the
+ * workloads of all of their regions use there, and writes them as one snapshot, for audits that run later and offline. What could not
  * be read goes into the snapshot, so that an audit of it is as partial as a live one would have
  * been. A capture stopped by the signal writes nothing: a snapshot that silently lacks repositories
  * would later audit as a smaller, cleaner account.
@@ -74,13 +74,16 @@ export async function captureSnapshot(
   const snapshot: RegistrySnapshot = {
     capturedAt: options.now(),
     errors,
-    registries: [...byRegion].map(([region, states]) => capturedRegistry(region, states, inUse?.catalogs.get(region))),
+    registries: [...byRegion].map(([region, states]) => capturedRegistry(region, states, inUse?.catalog)),
   };
   await writer.write(snapshot);
-  return { written: true, snapshot, inUseErrors: inUse?.errors ?? [] };
+  return { written: true, snapshot, inUseErrors: inUse?.errors ?? [], inUseWarnings: inUse?.warnings ?? [] };
 }
 
-/** One registry's repositories by name, with what its catalog says is in use there and what it could not read. */
+/**
+ * One registry's repositories by name, with what the catalog of every region says is in use there,
+ * the sources of its region (and the lists) that could not be read, and what its sources could not see.
+ */
 function capturedRegistry(region: string, states: RepositoryState[], catalog: InUseCatalog | undefined): CapturedRegistry {
   const repositories = states.sort((a, b) => a.repositoryName.localeCompare(b.repositoryName));
   return {
@@ -92,7 +95,14 @@ function capturedRegistry(region: string, states: RepositoryState[], catalog: In
       : {
           inUse: {
             images: inUseRecordOf(repositories, catalog),
-            failures: catalog.failuresIn(region).map(({ source, code, message }) => ({ source, code, message })),
+            failures: catalog
+              .failures()
+              .filter((f) => f.region === undefined || f.region === region)
+              .map(({ source, code, message }) => ({ source, code, message })),
+            warnings: catalog
+              .warnings()
+              .filter((w) => w.region === region)
+              .map(({ source, code, message }) => ({ source, code, message })),
           },
         }),
   };

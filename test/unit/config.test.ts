@@ -1,5 +1,6 @@
 import { loadConfig, loadWeeklyRunParameters } from '../../src/config';
 import { ConfigError } from '../../src/domain/errors';
+import { WORKLOAD_SOURCES } from '../../src/domain/in-use';
 
 /** The environment a deployed function sees before any parameter is set (AWS_REGION comes from Lambda). */
 const LAMBDA_ENV = { AWS_REGION: 'eu-west-1' } as const;
@@ -41,6 +42,7 @@ describe('loadConfig', () => {
         guard: 'on',
         guardHorizonDays: 7,
         inUseListS3Uri: undefined,
+        inUseScan: [...WORKLOAD_SOURCES],
         bulkTags: true,
         centralBucket: undefined,
         accountId: undefined,
@@ -60,6 +62,7 @@ describe('loadConfig', () => {
         GUARD: '',
         GUARD_HORIZON_DAYS: '',
         IN_USE_LIST_S3_URI: '',
+        IN_USE_SCAN: '',
         CENTRAL_BUCKET: '',
       });
       expect(config).toMatchObject({
@@ -73,6 +76,7 @@ describe('loadConfig', () => {
       expect(config.auditRoleArn).toBeUndefined();
       expect(config.enforcedMaxUntaggedDays).toBeUndefined();
       expect(config.inUseListS3Uri).toBeUndefined();
+      expect(config.inUseScan).toEqual([...WORKLOAD_SOURCES]);
       expect(config.centralBucket).toBeUndefined();
     });
   });
@@ -104,6 +108,7 @@ describe('loadConfig', () => {
         BULK_TAGS: 'FALSE',
         GUARD_HORIZON_DAYS: '14',
         IN_USE_LIST_S3_URI: 's3://ops-lists/ecr/in-use.txt',
+        IN_USE_SCAN: 'Lambda, ecs',
       });
       expect(config).toEqual({
         defaultDays: 14,
@@ -129,6 +134,7 @@ describe('loadConfig', () => {
         guard: 'off',
         guardHorizonDays: 14,
         inUseListS3Uri: 's3://ops-lists/ecr/in-use.txt',
+        inUseScan: ['ecs', 'lambda'],
         bulkTags: false,
       });
     });
@@ -202,6 +208,7 @@ describe('loadConfig', () => {
       ['GUARD_HORIZON_DAYS', '-1', 'guardHorizonDays', 'whole number of days'],
       ['GUARD_HORIZON_DAYS', '4000', 'guardHorizonDays', 'at most 3650'],
       ['IN_USE_LIST_S3_URI', 'https://bucket.s3.amazonaws.com/list.txt', 'inUseListS3Uri', 'S3 object URI'],
+      ['IN_USE_SCAN', 'ecs,eks', 'inUseScan', '"eks" is not an in-use source; write a comma-separated list of'],
       ['IN_USE_LIST_S3_URI', 's3://bucket-only', 'inUseListS3Uri', 'S3 object URI'],
       ['CONNECTION_TIMEOUT_MS', '3s', 'connectionTimeoutMs', 'whole number of milliseconds'],
       ['CONNECTION_TIMEOUT_MS', '50', 'connectionTimeoutMs', 'at least 100'],

@@ -12,7 +12,7 @@ import {
 import pLimit from 'p-limit';
 import { errorCode } from '../../domain/errors';
 import type { WorkloadImage } from '../../domain/in-use';
-import type { WorkloadScanner } from '../../ports/in-use';
+import type { WorkloadScan, WorkloadScanner } from '../../ports/in-use';
 
 /** The largest page `ListClusters`, `ListServices` and `ListTasks` accept. */
 export const ECS_LIST_PAGE_SIZE = 100;
@@ -24,6 +24,16 @@ export const DESCRIBE_SERVICE_REVISIONS_LIMIT = 20;
 export const DESCRIBE_TASKS_LIMIT = 100;
 /** Describe calls in flight at once, by default. */
 export const DEFAULT_ECS_CALLS_IN_FLIGHT = 4;
+/** The IAM actions an ECS scan calls. */
+export const ECS_SCAN_PERMISSIONS = [
+  'ecs:ListClusters',
+  'ecs:ListServices',
+  'ecs:DescribeServices',
+  'ecs:DescribeServiceRevisions',
+  'ecs:ListTasks',
+  'ecs:DescribeTasks',
+  'ecs:DescribeTaskDefinition',
+] as const;
 
 /** What an {@link EcsWorkloadScanner} needs. */
 export interface EcsWorkloadScannerOptions {
@@ -99,6 +109,7 @@ function failuresError(call: string, failures: readonly EcsFailure[]): Error {
 export class EcsWorkloadScanner implements WorkloadScanner {
   readonly region: string;
   readonly source = 'ecs' as const;
+  readonly permissions = ECS_SCAN_PERMISSIONS;
   private readonly client: ECSClient;
   private readonly limit: ReturnType<typeof pLimit>;
   /** Task definitions are immutable: each is described once per scanner (per container, when deployed). */
@@ -111,7 +122,7 @@ export class EcsWorkloadScanner implements WorkloadScanner {
   }
 
   /** Every image the region's services and running tasks pin. */
-  async scan(): Promise<WorkloadImage[]> {
+  async scan(): Promise<WorkloadScan> {
     const clusters: string[] = [];
     for await (const page of paginateListClusters({ client: this.client, pageSize: ECS_LIST_PAGE_SIZE, stopOnSameToken: true }, {})) {
       clusters.push(...(page.clusterArns ?? []));
@@ -120,7 +131,7 @@ export class EcsWorkloadScanner implements WorkloadScanner {
     const services = perCluster.flatMap((c) => c.services);
     const images = perCluster.flatMap((c) => c.tasks);
     const fallback = await this.serviceImages(services, images);
-    return [...images.map(({ group: _group, ...image }) => image), ...fallback];
+    return { images: [...images.map(({ group: _group, ...image }) => image), ...fallback], warnings: [] };
   }
 
   private async scanCluster(

@@ -2,7 +2,7 @@ import { GetFunctionCommand, ResourceNotFoundException, paginateListFunctions, t
 import pLimit from 'p-limit';
 import { parseImageReference } from '../../domain/image-reference';
 import type { WorkloadImage } from '../../domain/in-use';
-import type { WorkloadScanner } from '../../ports/in-use';
+import type { WorkloadScan, WorkloadScanner } from '../../ports/in-use';
 
 /** The largest page `ListFunctions` returns. */
 export const LIST_FUNCTIONS_PAGE_SIZE = 50;
@@ -30,6 +30,7 @@ export interface LambdaWorkloadScannerOptions {
 export class LambdaWorkloadScanner implements WorkloadScanner {
   readonly region: string;
   readonly source = 'lambda' as const;
+  readonly permissions = ['lambda:ListFunctions', 'lambda:GetFunction'] as const;
   private readonly client: LambdaClient;
   private readonly callsInFlight: number;
 
@@ -40,7 +41,7 @@ export class LambdaWorkloadScanner implements WorkloadScanner {
   }
 
   /** Every image the region's image functions run, one entry per version. */
-  async scan(): Promise<WorkloadImage[]> {
+  async scan(): Promise<WorkloadScan> {
     const versions: Array<{ name: string; version: string }> = [];
     const pages = paginateListFunctions(
       { client: this.client, pageSize: LIST_FUNCTIONS_PAGE_SIZE, stopOnSameToken: true },
@@ -54,7 +55,7 @@ export class LambdaWorkloadScanner implements WorkloadScanner {
     }
     const limit = pLimit(this.callsInFlight);
     const images = await Promise.all(versions.map(({ name, version }) => limit(() => this.imageOf(name, version))));
-    return images.filter((image): image is WorkloadImage => image !== undefined);
+    return { images: images.filter((image): image is WorkloadImage => image !== undefined), warnings: [] };
   }
 
   private async imageOf(name: string, version: string): Promise<WorkloadImage | undefined> {

@@ -1,6 +1,6 @@
 import { ECSClient } from '@aws-sdk/client-ecs';
 import { LambdaClient } from '@aws-sdk/client-lambda';
-import type { InUseSource } from '../../domain/in-use';
+import { WORKLOAD_SOURCES, type InUseSource } from '../../domain/in-use';
 import type { WorkloadScanner } from '../../ports/in-use';
 import { baseClientConfig, perRegion, type EcrClientOptions } from './clients';
 import { EcsWorkloadScanner } from './ecs-workloads';
@@ -8,7 +8,7 @@ import { LambdaWorkloadScanner } from './lambda-workloads';
 
 /** How to build the workload scanners of a run: the same retries, timeouts, endpoint and counter as its ECR clients. */
 export type WorkloadScannerPoolOptions = Omit<EcrClientOptions, 'region' | 'rateLimits'> & {
-  /** The sources to read (`list` is no workload and is ignored). @default ['ecs', 'lambda'] */
+  /** The sources to read (`list` is no workload and is ignored). @default every source */
   sources?: readonly InUseSource[];
 };
 
@@ -22,7 +22,7 @@ export type WorkloadScannerPoolOptions = Omit<EcrClientOptions, 'region' | 'rate
  * const images = await Promise.all(scannersFor('eu-west-1').map((s) => s.scan()));
  */
 export function createWorkloadScannerPool(options: WorkloadScannerPoolOptions = {}): (region: string) => WorkloadScanner[] {
-  const { sources = ['ecs', 'lambda'], counter, ...clientOptions } = options;
+  const { sources = WORKLOAD_SOURCES, counter, ...clientOptions } = options;
   return perRegion((region) => {
     const config = baseClientConfig({ ...clientOptions, region });
     const built: WorkloadScanner[] = [];

@@ -1,4 +1,5 @@
 import type { ImageDetail } from '../../domain/image';
+import type { InUseSource, InUseWarningCode, WorkloadSource } from '../../domain/in-use';
 import type { Tag } from '../../domain/registry';
 import type { ReportError } from '../../domain/report';
 
@@ -30,8 +31,13 @@ export interface SnapshotFile {
      * capture did not look: snapshots taken with `--in-use-scan none` and no list, or older files).
      */
     inUse?: SnapshotInUse[];
-    /** In-use sources that could not be read at capture time: an audit of the file holds writes in this region. */
-    inUseErrors?: Array<{ source: 'ecs' | 'lambda' | 'list'; code: string; message: string }>;
+    /**
+     * In-use sources of this region (or lists) that could not be read at capture time: an audit of the
+     * file holds every write that could remove an image.
+     */
+    inUseErrors?: Array<{ source: InUseSource; code: string; message: string }>;
+    /** What the in-use sources of this region could not see at capture time (an audit of the file warns of it). */
+    inUseWarnings?: Array<{ source: WorkloadSource; code: InUseWarningCode; message: string }>;
   }>;
 }
 
@@ -39,7 +45,7 @@ export interface SnapshotFile {
 export interface SnapshotInUse {
   repositoryName: string;
   imageDigest: string;
-  /** `ecs:service/CLUSTER/SERVICE`, `ecs:task/CLUSTER/ID`, `lambda:FUNCTION:VERSION` or `list:FILE`. */
+  /** Who uses it, as the in-use entries name it (`ecs:service/CLUSTER/SERVICE`, `lambda:FUNCTION:VERSION`, `list:FILE`, …). */
   consumer: string;
 }
 

@@ -1,5 +1,6 @@
 import * as z from 'zod';
 import { InvalidInputError } from '../../domain/errors';
+import { IN_USE_WARNING_CODES, WORKLOAD_SOURCES } from '../../domain/in-use';
 import { REGION_NAME } from '../../domain/region';
 import { toEpochMs } from '../../domain/time';
 import { SNAPSHOT_FORMAT, type SnapshotFile } from './format';
@@ -131,7 +132,16 @@ export const snapshotSchema = z.object({
             }),
           )
           .optional(),
-        inUseErrors: z.array(z.object({ source: z.enum(['ecs', 'lambda', 'list']), code: z.string(), message: z.string() })).optional(),
+        inUseErrors: z.array(z.object({ source: z.enum([...WORKLOAD_SOURCES, 'list']), code: z.string(), message: z.string() })).optional(),
+        inUseWarnings: z
+          .array(
+            z.object({
+              source: z.enum(WORKLOAD_SOURCES),
+              code: z.enum(IN_USE_WARNING_CODES),
+              message: z.string(),
+            }),
+          )
+          .optional(),
       }),
     )
     .superRefine(noDuplicates((r) => r.region, 'region', 'region')),

@@ -20,7 +20,13 @@ export function snapshotFileOf(snapshot: RegistrySnapshot): SnapshotFile {
     registries: snapshot.registries.map(({ accountId, region, inUse, repositories }) => ({
       accountId,
       region,
-      ...(inUse === undefined ? {} : { inUse: inUse.images, ...(inUse.failures.length > 0 ? { inUseErrors: inUse.failures } : {}) }),
+      ...(inUse === undefined
+        ? {}
+        : {
+            inUse: inUse.images,
+            ...(inUse.failures.length > 0 ? { inUseErrors: inUse.failures } : {}),
+            ...(inUse.warnings.length > 0 ? { inUseWarnings: inUse.warnings } : {}),
+          }),
       repositories: repositories.map((s) => ({
         repositoryName: s.repositoryName,
         repositoryArn: s.repositoryArn,

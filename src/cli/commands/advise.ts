@@ -112,7 +112,7 @@ export function adviseCommand(ctx: CliContext): Command {
           ...(ctx.signal ? { signal: ctx.signal } : {}),
           ...(inUse === undefined
             ? {}
-            : { inUse: { catalogs: inUse.catalogs, mode: opts.guard, horizonDays: opts.guardHorizonDays }, inUseErrors: inUse.errors }),
+            : { inUse: { catalog: inUse.catalog, mode: opts.guard, horizonDays: opts.guardHorizonDays }, inUseErrors: inUse.errors }),
         },
       );
       progress.done();

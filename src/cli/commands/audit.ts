@@ -69,7 +69,7 @@ export function auditCommand(ctx: CliContext): Command {
       checkArchivePrice(opts);
       const counter = new CallCounter();
       const sources = await openSources(opts, SOURCES, { counter, env: ctx.env });
-      // What is in use, read before the repositories are judged; a source that fails is an error of its region.
+      // What is in use over every region, read before the repositories are judged; a source that fails is an error of its region.
       const regions = sources.registries.map((s) => s.reader.region);
       // The creation templates the repositories ECR creates itself start from (live runs only), read beside.
       const [inUse, templates] = await Promise.all([
@@ -98,8 +98,9 @@ export function auditCommand(ctx: CliContext): Command {
             ? {}
             : {
                 inUse: {
-                  catalogs: inUse.catalogs,
+                  catalog: inUse.catalog,
                   errors: inUse.errors,
+                  warnings: inUse.warnings,
                   mode: opts.guard,
                   horizonDays: opts.guardHorizonDays,
                   sources: inUse.names,

@@ -20,7 +20,7 @@ import {
   type SourceChoices,
 } from '../flags';
 import { readJsonFile } from '../io';
-import { errorLine } from '../problems';
+import { errorLine, warningLine } from '../problems';
 import { progressOf } from '../progress';
 import { inUseSourcesOf, judgedAt, openRegistrySettings, openSources } from '../sources';
 
@@ -69,9 +69,10 @@ export function remediateCommand(ctx: CliContext): Command {
         );
       const counter = new CallCounter();
       const sources = await openSources(opts, SOURCES, { counter, env: ctx.env });
-      // Read per region, only once a write is due there: a compliant account costs no workload scan.
+      // Read once a write is due, over every region of the run: a compliant account costs no workload scan.
       const inUse = await inUseSourcesOf(opts, { ...(sources.snapshot ? { snapshot: sources.snapshot.inUse } : {}), counter });
-      const provider = inUseProvider(inUse?.sources ?? { scannersFor: () => [] });
+      const regions = sources.registries.map((s) => s.reader.region);
+      const provider = inUseProvider(regions, inUse?.sources ?? { scannersFor: () => [] });
       // A snapshot is judged as it was when captured, as audit does.
       const now = judgedAt(sources, () => ctx.now());
       if (opts.adopt !== undefined) {
@@ -86,9 +87,17 @@ export function remediateCommand(ctx: CliContext): Command {
           ...(ctx.signal ? { signal: ctx.signal } : {}),
         });
         adopted.errors.push(...provider.errors());
+        const adoptWarnings = provider.warnings();
         if (opts.format === 'json')
-          ctx.out(JSON.stringify({ apply: opts.apply, adopt: opts.adopt, ...adopted, apiCalls: counter.snapshot().calls }, null, 2));
+          ctx.out(
+            JSON.stringify(
+              { apply: opts.apply, adopt: opts.adopt, ...adopted, warnings: adoptWarnings, apiCalls: counter.snapshot().calls },
+              null,
+              2,
+            ),
+          );
         else ctx.out(renderRemediationPlan(adopted, opts.apply));
+        for (const w of adoptWarnings) ctx.err(warningLine(w));
         if (adopted.withoutAdvice > 0)
           ctx.err(
             `${adopted.withoutAdvice} repositor${adopted.withoutAdvice === 1 ? 'y has' : 'ies have'} no policy to adopt in ${opts.adopt} (advice "none")`,
@@ -120,13 +129,17 @@ export function remediateCommand(ctx: CliContext): Command {
             apply: opts.apply,
           })
         : undefined;
+      const warnings = provider.warnings();
       if (opts.format === 'json') {
         const creationTemplates = templates === undefined ? {} : { creationTemplates: templates };
-        ctx.out(JSON.stringify({ apply: opts.apply, ...result, ...creationTemplates, apiCalls: counter.snapshot().calls }, null, 2));
+        ctx.out(
+          JSON.stringify({ apply: opts.apply, ...result, warnings, ...creationTemplates, apiCalls: counter.snapshot().calls }, null, 2),
+        );
       } else {
         ctx.out(renderRemediationPlan(result, opts.apply));
         if (templates !== undefined) ctx.out(`\n${renderTemplatePlan(templates, opts.apply)}`);
       }
+      for (const w of warnings) ctx.err(warningLine(w));
       const problems = [...remediationProblems(result), ...(templates === undefined ? [] : templateProblems(templates))];
       if (problems.length > 0) {
         for (const line of problems) ctx.err(line);

@@ -5,7 +5,7 @@ import type { CliContext } from '../context';
 import { EXIT } from '../errors';
 import { addInUseFlags, addSourceFlags, type InUseFlags, type SourceChoices, type SourceFlags } from '../flags';
 import { checkOutputFile, snapshotFileOutput } from '../output';
-import { errorLine, partialFailureLine } from '../problems';
+import { errorLine, partialFailureLine, warningLine } from '../problems';
 import { progressOf } from '../progress';
 import { inUseSourcesOf, openSources } from '../sources';
 
@@ -47,6 +47,7 @@ export function snapshotCommand(ctx: CliContext): Command {
       ctx.err(`wrote ${opts.out}: ${repositories} repositories, ${images} images, ${counter.snapshot().calls.total ?? 0} API calls`);
       const errors = [...outcome.snapshot.errors, ...outcome.inUseErrors];
       for (const e of errors) ctx.err(errorLine(e));
+      for (const w of outcome.inUseWarnings) ctx.err(warningLine(w));
       const partial = partialFailureLine(errors, 'read', `${opts.out} (an audit of it exits 3 and lists them)`);
       if (partial !== undefined) {
         ctx.err(partial);

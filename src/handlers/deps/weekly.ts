@@ -6,21 +6,20 @@ import { baseClientConfig, createEcrClientPool, createEcrRegistryPool, createTag
 import { EventBridgePublisher } from '../../adapters/aws/eventbridge-publisher';
 import { createRegistrySettings } from '../../adapters/aws/ecr-registry-settings';
 import { EXCLUSION_CHECK_MAX_ATTEMPTS, EcrPullTimeExclusionCheck } from '../../adapters/aws/pull-time-exclusions';
-import { S3InUseList } from '../../adapters/aws/s3-in-use-list';
 import { S3ReportStore } from '../../adapters/aws/s3-report-store';
 import { SnsNotifier } from '../../adapters/aws/sns-notifier';
 import { TaggingApiTagIndex } from '../../adapters/aws/tagging';
-import { createWorkloadScannerPool } from '../../adapters/aws/workload-scanners';
 import { reportRenderer } from '../../adapters/render/report-renderer';
 import { DEFAULT_KEEP_PULLED_DAYS, DEFAULT_LINT_MAX_UNTAGGED_DAYS, DEFAULT_ROLLBACK_MARGIN, FALLBACK_REGION } from '../../domain/defaults';
 import type { WeeklyConfig } from '../../config';
 import type { AggregateDeps } from '../../use-cases/weekly/aggregate';
 import type { ShardDeps } from '../../use-cases/weekly/audit-shard';
 import type { PlanDeps, PlanSettings } from '../../use-cases/weekly/plan';
+import { deployedInUse } from './in-use';
 
 // The adapters of the weekly run's three functions, built once per container from the function's
 // configuration. Every AWS client of a function shares the configured timeouts; the registries'
-// calls (ECR, tagging, ECS, Lambda) go to the counter the report shows, the bucket's to `storage`.
+// calls (ECR, tagging, the in-use sources) go to the counter the report shows, the bucket's to `storage`.
 
 function shared(config: WeeklyConfig) {
   const counter = new CallCounter();
@@ -43,18 +42,13 @@ export function planDeps(config: WeeklyConfig): PlanDeps & { bucket: string; set
     counter.attach(tagging);
     return { reader: registry(region), tags: new TaggingApiTagIndex({ client: tagging, region }) };
   });
-  const list = config.inUseListS3Uri;
-  const sources = {
-    scannersFor: createWorkloadScannerPool({ counter, ...timeouts }),
-    lists: list === undefined ? [] : [new S3InUseList(s3, list)],
-  };
   return {
     registries,
     registrySettings: config.regions.map((region) => createRegistrySettings({ region, counter, ...timeouts })),
     bucket: config.reportBucket,
     store,
     counter,
-    inUse: { sources, names: ['ecs', 'lambda', ...(list === undefined ? [] : [`list:${list}`])] },
+    inUse: deployedInUse(config, counter, () => s3),
     settings: (now) => ({
       now,
       days: config.defaultDays,

@@ -15,7 +15,7 @@ export type Judge = (policy: LifecyclePolicy, text: string) => WriteJudgement;
 
 /**
  * Reads what the guard needs about a repository where a write is due — its images (unless the audit
- * kept them) and what is in use in its region — and returns the judge of a policy about to be
+ * kept them) and what is in use in every region — and returns the judge of a policy about to be
  * written. The judge is pure and remembers its verdicts by text, so a write loop that meets the same
  * text again (round after round) does not evaluate it again.
  */
@@ -25,8 +25,8 @@ export async function guardOf(
   guard: GuardOptions,
   known?: readonly ImageDetail[],
 ): Promise<Judge> {
-  const [images, catalog] = await Promise.all([known ?? readGuardImages(reader, ref.repositoryName), guard.inUse.forRegion(reader.region)]);
-  const context = guardContextOf(images, catalog.referencesOf(ref), catalog.failuresIn(reader.region));
+  const [images, catalog] = await Promise.all([known ?? readGuardImages(reader, ref.repositoryName), guard.inUse.catalog()]);
+  const context = guardContextOf(images, catalog.referencesOf(ref, images), catalog.failures());
   const judge = writeJudge(context, { now: (guard.now ?? Date.now)(), horizonDays: guard.horizonDays, enabled: guard.enabled });
   const verdicts = new Map<string, WriteJudgement>();
   return (policy, text) => {

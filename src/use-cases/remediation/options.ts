@@ -44,8 +44,11 @@ export interface GuardOptions {
   enabled: boolean;
   /** Days ahead a policy is evaluated for images in use. @default 7 */
   horizonDays: number;
-  /** What is in use in a region, read when a write is first due there. */
-  inUse: { forRegion(region: string): Promise<InUseCatalog> };
+  /**
+   * What is in use over every region of the run (a workload in one region may run another region's
+   * images), read when a write is first due.
+   */
+  inUse: { catalog(): Promise<InUseCatalog> };
   /** The time the guard judges from, epoch ms. @default Date.now */
   now?: () => number;
 }

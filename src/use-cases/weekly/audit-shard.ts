@@ -162,9 +162,7 @@ export async function auditShard(deps: ShardDeps, runId: string, batch: unknown,
   const guard = settings.guard;
   const analyser = repositoryAnalyser({
     ...settings,
-    ...(guard === undefined || catalog === undefined
-      ? {}
-      : { inUse: { catalogs: new Map(plan.regions.map((r) => [r, catalog])), mode: guard.mode, horizonDays: guard.horizonDays } }),
+    ...(guard === undefined || catalog === undefined ? {} : { inUse: { catalog, mode: guard.mode, horizonDays: guard.horizonDays } }),
   });
   const advisor =
     settings.advice === undefined
@@ -172,9 +170,7 @@ export async function auditShard(deps: ShardDeps, runId: string, batch: unknown,
       : repositoryAdvisor({
           ...settings,
           ...settings.advice,
-          ...(guard === undefined || catalog === undefined
-            ? {}
-            : { inUse: { catalogs: new Map(plan.regions.map((r) => [r, catalog])), mode: guard.mode, horizonDays: guard.horizonDays } }),
+          ...(guard === undefined || catalog === undefined ? {} : { inUse: { catalog, mode: guard.mode, horizonDays: guard.horizonDays } }),
         });
   const errors: ReportError[] = [];
   const warnings: ReportWarning[] = [];
@@ -229,7 +225,7 @@ export async function auditShard(deps: ShardDeps, runId: string, batch: unknown,
       : {
           enabled: guard.mode === 'on',
           horizonDays: guard.horizonDays,
-          inUse: { forRegion: async () => catalog },
+          inUse: { catalog: async () => catalog },
           now: () => settings.now,
         };
   const remediation = await remediateAudited(

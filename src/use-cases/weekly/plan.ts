@@ -105,7 +105,7 @@ async function regionItems(
 /** Entries that are the same image, consumer and place, once (a list names every region alike). */
 function distinctEntries(entries: Iterable<InUseEntry>): InUseEntry[] {
   const seen = new Map<string, InUseEntry>();
-  for (const e of entries) seen.set(JSON.stringify([e.accountId, e.region, e.repositoryName, e.imageDigest, e.consumer]), e);
+  for (const e of entries) seen.set(JSON.stringify([e.accountId, e.region, e.repositoryName, e.imageDigest, e.tag, e.consumer]), e);
   return [...seen.values()];
 }
 
@@ -136,7 +136,6 @@ export async function planWeeklyRun(deps: PlanDeps, runId: string, settings: Pla
     .flatMap((r) => r.items)
     .sort((a, b) => a.region.localeCompare(b.region) || a.repositoryName.localeCompare(b.repositoryName));
   const errors = [...listed.flatMap((r) => (r.error ? [r.error] : [])), ...(inUse?.errors ?? [])];
-  const catalogs = inUse === undefined ? [] : [...inUse.catalogs.values()];
   const spent = mark && deps.counter?.since(mark);
   const plan: WeeklyPlan = {
     format: PLAN_FORMAT,
@@ -147,13 +146,13 @@ export async function planWeeklyRun(deps: PlanDeps, runId: string, settings: Pla
     settings: settingsOf(settings, deps.inUse?.names),
     itemCount: items.length,
     errors,
-    warnings: [...listed.flatMap((r) => (r.warning ? [r.warning] : [])), ...(templates?.warnings ?? [])],
+    warnings: [...listed.flatMap((r) => (r.warning ? [r.warning] : [])), ...(inUse?.warnings ?? []), ...(templates?.warnings ?? [])],
     ...(inUse === undefined
       ? {}
       : {
           inUse: {
-            entries: distinctEntries(catalogs.flatMap((c) => c.entries())),
-            failures: distinctFailures(catalogs.flatMap((c) => c.failures())),
+            entries: distinctEntries(inUse.catalog.entries()),
+            failures: distinctFailures(inUse.catalog.failures()),
           },
         }),
     apiCalls: spent?.calls ?? {},

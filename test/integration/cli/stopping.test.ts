@@ -4,6 +4,7 @@ import { spawn } from 'node:child_process';
 import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { buildSync } from 'esbuild';
+import { WORKLOAD_SOURCES } from '../../../src/domain/in-use';
 import type { AuditReport } from '../../../src/domain/report';
 import { silentServer, slowEcrServer, type LocalServer } from '../support/fake-ecr-server';
 import { janitor, stdoutJson, tempDir, useMotoCredentials } from './support/cli';
@@ -51,12 +52,14 @@ describe('ecr-janitor stopping', () => {
             /^region failure: its repositories could not be listed: timed out: no answer within the request timeout/,
           ),
         },
-        // The in-use sources time out the same way, and the guard holds the region's writes.
-        ...['ecs', 'lambda'].map((source) => ({
+        // The in-use sources time out the same way, and the guard holds every write.
+        ...[...WORKLOAD_SOURCES].sort().map((source) => ({
           region: 'us-east-1',
           source,
           code: 'TimeoutError',
-          message: expect.stringMatching(/could not be read, so every write in us-east-1 that could remove an image is held: timed out: /),
+          message: expect.stringMatching(
+            /in us-east-1 could not be read, so every write that could remove an image is held, in every region: timed out: /,
+          ),
         })),
       ]);
       expect(silent.received).toBeGreaterThanOrEqual(2);

@@ -5,6 +5,7 @@ import { eventDependencies } from '../../../src/handlers/deps/event';
 import { forgetContainer } from '../../../src/handlers/runtime/container';
 import { logger } from '../../../src/handlers/runtime/powertools';
 import { MOTO_REGION, motoEndpoint, resetMoto } from './moto';
+import { MOTO_IN_USE_SCAN } from './workloads';
 
 /** Every variable the SDK or a handler reads from the environment: cleared before a test sets its own. */
 export const LAMBDA_ENV_KEYS = [
@@ -31,6 +32,7 @@ export const LAMBDA_ENV_KEYS = [
   'GUARD',
   'GUARD_HORIZON_DAYS',
   'IN_USE_LIST_S3_URI',
+  'IN_USE_SCAN',
   'REPORT_TOPIC_ARN',
   'BULK_TAGS',
   'CENTRAL_BUCKET',
@@ -51,6 +53,7 @@ export const FUNCTION_ENV: Partial<Record<LambdaEnvKey, string>> = {
   REPORT_BUS: 'default',
   // moto's tagging API does not know ECR repositories (it lists none): tags are read per repository.
   BULK_TAGS: 'false',
+  IN_USE_SCAN: MOTO_IN_USE_SCAN,
 };
 
 // Taken when a test file first imports this module, before any test changed the environment (jest

@@ -4,7 +4,15 @@
 // the scanners' handling of those fields is covered with client mocks in the unit tests.
 import { CreateClusterCommand, CreateServiceCommand, ECSClient, RegisterTaskDefinitionCommand } from '@aws-sdk/client-ecs';
 import { CreateFunctionCommand, LambdaClient, PublishVersionCommand } from '@aws-sdk/client-lambda';
+import { WORKLOAD_SOURCES } from '../../../src/domain/in-use';
 import { MOTO_ACCOUNT_ID, MOTO_REGION, motoClientConfig, motoEndpoint } from './moto';
+
+/**
+ * The in-use sources a run against moto scans (`--in-use-scan`, `IN_USE_SCAN`): every one but App
+ * Runner, which moto does not emulate (it answers with an HTML error page, which the guard rightly
+ * takes for a failure). The App Runner scanner is covered by client-mock tests.
+ */
+export const MOTO_IN_USE_SCAN = WORKLOAD_SOURCES.filter((source: string) => source !== 'apprunner').join(',');
 
 /** The image reference of `digest` in `repository` of moto's account and `region`. */
 export function ecrImage(repository: string, digest: string, region: string = MOTO_REGION): string {

@@ -50,17 +50,17 @@ describe('cli problems', () => {
       expect(line).toBe(
         '1 region could not be listed (a region failure: its repositories are all missing); ' +
           '2 repositories could not be fully read; ' +
-          '1 in-use source could not be read (writes that could remove an image are held in its region); see "errors" in snap.json',
+          '1 in-use source could not be read (writes that could remove an image are held in every region); see "errors" in snap.json',
       );
     });
 
-    it('speaks of one repository and of in-use sources in their regions', () => {
+    it('speaks of one repository and of in-use sources, which hold writes in every region', () => {
       // Act
       const line = partialFailureLine([repository('app'), source, { ...source, region: 'eu-west-1' }], 'audited', 'the report');
 
       // Assert
       expect(line).toBe(
-        '1 repository could not be fully audited; 2 in-use sources could not be read (writes that could remove an image are held in their regions); see "errors" in the report',
+        '1 repository could not be fully audited; 2 in-use sources could not be read (writes that could remove an image are held in every region); see "errors" in the report',
       );
     });
   });

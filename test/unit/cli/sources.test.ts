@@ -41,7 +41,7 @@ afterEach(() => {
  * pushed 20 days before the capture (`running`) and another 30 days before (`idle`); `inUse` is the
  * registry's in-use record.
  */
-function snapshotFile(registry: Partial<SnapshotFile['registries'][number]> = {}): string {
+function snapshotFile(registry: Partial<SnapshotFile['registries'][number]> = {}, others: SnapshotFile['registries'] = []): string {
   const path = join(dir, 'snapshot.json');
   const file: SnapshotFile = {
     format: SNAPSHOT_FORMAT,
@@ -62,6 +62,7 @@ function snapshotFile(registry: Partial<SnapshotFile['registries'][number]> = {}
           },
         ],
       },
+      ...others,
     ],
   };
   writeFileSync(path, JSON.stringify(file));
@@ -174,7 +175,7 @@ describe('cli sources', () => {
     it("judges a snapshot at its capture time, and a live run at the clock's time", () => {
       // Act
       const offline = judgedAt(
-        { registries: [], snapshot: { capturedAt: 1_000, inUse: { entries: [], failures: [], recorded: false } } },
+        { registries: [], snapshot: { capturedAt: 1_000, inUse: { entries: [], failures: [], warnings: [], recorded: false } } },
         () => 2_000,
       );
       const live = judgedAt({ registries: [] }, () => 2_000);
@@ -270,6 +271,49 @@ describe('cli sources: images in use', () => {
       expect(report.totals.repositoriesHeld).toBe(1);
     });
 
+    it('holds the writes of a region read alone when another region of the file recorded a source it could not read', async () => {
+      // Arrange: eu-west-1's ECS could not be read at capture; its tasks may run us-east-1's images.
+      const snapshot = snapshotFile({ inUse: [] }, [
+        {
+          accountId: ACCOUNT,
+          region: 'eu-west-1',
+          repositories: [],
+          inUse: [],
+          inUseErrors: [{ source: 'ecs', code: 'AccessDeniedException', message: 'not authorized' }],
+        },
+      ]);
+
+      // Act
+      const result = await run(['audit', '--snapshot', snapshot, '--region', 'us-east-1', '--format', 'json']);
+
+      // Assert
+      const report = JSON.parse(result.stdout) as AuditReport;
+      expect(result.code).toBe(EXIT.partial);
+      expect(report.errors).toEqual([expect.objectContaining({ region: 'eu-west-1', source: 'ecs' })]);
+      expect(report.totals.repositoriesHeld).toBe(1);
+    });
+
+    it('reports what an in-use source could not see at capture as a warning of its region', async () => {
+      // Arrange
+      const snapshot = snapshotFile({
+        inUse: [],
+        inUseWarnings: [{ source: 'ecs', code: 'InUseReferenceUnresolved', message: 'a task definition chosen at run time' }],
+      });
+
+      // Act
+      const result = await run(['audit', '--snapshot', snapshot, '--format', 'json']);
+
+      // Assert
+      const report = JSON.parse(result.stdout) as AuditReport;
+      expect(result.code).toBe(0);
+      expect(report.warnings).toContainEqual({
+        region: 'us-east-1',
+        repositoryName: '',
+        code: 'InUseReferenceUnresolved',
+        message: 'in-use source ecs: a task definition chosen at run time',
+      });
+    });
+
     it('has no in-use figures for a snapshot without an in-use record (an older file)', async () => {
       const report = JSON.parse((await run(['audit', '--snapshot', snapshotFile(), '--format', 'json'])).stdout) as AuditReport;
       expect(report.guard).toBeUndefined();
@@ -332,7 +376,11 @@ describe('cli sources: images in use', () => {
   describe('usage errors', () => {
     it.each([
       ['--in-use-scan with a snapshot', ['audit', '--in-use-scan', 'ecs'], /--in-use-scan cannot read a snapshot/],
-      ['an unknown source', ['audit', '--in-use-scan', 'eks'], /"eks" is not a source to scan; write ecs, lambda, ecs,lambda or none/],
+      [
+        'an unknown source',
+        ['audit', '--in-use-scan', 'eks'],
+        /"eks" is not an in-use source; write a comma-separated list of ecs, lambda.*, or all, or none/,
+      ],
       ['a negative horizon', ['remediate', '--guard-horizon-days', '-1'], /"-1" is not a whole number of days from 0 to 3650/],
       ['a guard mode that does not exist', ['remediate', '--guard', 'maybe'], /Allowed choices are on, off/],
     ])('exits 2 for %s', async (_label, argv, message) => {

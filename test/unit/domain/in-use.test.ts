@@ -10,6 +10,8 @@ import {
   inUseRecordOf,
   judgeWrite,
   parseInUseList,
+  parseInUseScan,
+  WORKLOAD_SOURCES,
 } from '../../../src/domain/in-use';
 import { mergeDefaultRule, parsePolicyOrThrow } from '../../../src/domain/policy';
 import { DAY, NOW, imageOf } from '../support/images';
@@ -44,11 +46,43 @@ describe('in-use', () => {
     });
 
     it.each([
+      ['its tag', `${REGISTRY}/web:v1.2`, 'v1.2'],
+      ['latest, when it names no tag', `${REGISTRY}/web`, 'latest'],
+      ['its tag, through an explicit port', `${ACCOUNT}.dkr.ecr.${REGION}.amazonaws.com:443/web:v1`, 'v1'],
+    ])('keeps an ECR image named by tag only as a tag entry of its repository: %s', (_label, image, tag) => {
+      expect(inUseEntryOf({ image, consumer: 'events:rule/default/nightly' })).toEqual({
+        accountId: ACCOUNT,
+        region: REGION,
+        repositoryName: 'web',
+        tag,
+        consumer: 'events:rule/default/nightly',
+      });
+    });
+
+    it.each([
       ['an image of another registry', { image: `public.ecr.aws/nginx/nginx@${D1}`, consumer: 'ecs:task/a/1' }],
-      ['a tag never resolved to a digest', { image: `${REGISTRY}/web:latest`, consumer: 'ecs:task/a/1' }],
+      ['an image of another registry by tag', { image: 'docker.io/library/nginx:1.27', consumer: 'ecs:task/a/1' }],
       ['text that is no image reference', { image: 'not an image', imageDigest: D1, consumer: 'ecs:task/a/1' }],
     ])('returns undefined for %s', (_label, workload) => {
       expect(inUseEntryOf(workload)).toBeUndefined();
+    });
+  });
+
+  describe('parseInUseScan', () => {
+    it.each([
+      ['all', [...WORKLOAD_SOURCES]],
+      ['none', []],
+      [' Lambda , ecs,ecs ', ['ecs', 'lambda']],
+    ])('reads %j', (text, expected) => {
+      expect(parseInUseScan(text)).toEqual(expected);
+    });
+
+    it.each([
+      ['eks', /"eks" is not an in-use source; write a comma-separated list of ecs, lambda/],
+      ['', /no in-use source named/],
+      ['ecs,none', /"none" is not an in-use source/],
+    ])('refuses %j, naming the fix', (text, message) => {
+      expect(() => parseInUseScan(text)).toThrow(message);
     });
   });
 
@@ -112,8 +146,8 @@ describe('in-use', () => {
       ]);
 
       // Act
-      const web = catalog.referencesOf({ accountId: ACCOUNT, region: REGION, repositoryName: 'web' });
-      const api = catalog.referencesOf({ accountId: ACCOUNT, region: REGION, repositoryName: 'api' });
+      const web = catalog.referencesOf({ accountId: ACCOUNT, region: REGION, repositoryName: 'web' }, []);
+      const api = catalog.referencesOf({ accountId: ACCOUNT, region: REGION, repositoryName: 'api' }, []);
 
       // Assert
       expect(web).toEqual(
@@ -125,15 +159,42 @@ describe('in-use', () => {
       expect(api).toEqual(new Map([[D1, ['list:eks.txt']]]));
     });
 
-    it("keeps a region's failures to that region and a list's failures to every region", () => {
+    it('resolves a tag a workload names to the image that carries it in that repository, and in no other', () => {
       // Arrange
+      const catalog = new InUseCatalog().add([
+        { accountId: ACCOUNT, region: REGION, repositoryName: 'web', tag: 'v1', consumer: 'scheduler:default/nightly' },
+        { accountId: ACCOUNT, region: REGION, repositoryName: 'web', tag: 'latest', consumer: 'batch:report:3' },
+        { accountId: ACCOUNT, region: REGION, repositoryName: 'web', imageDigest: D1, consumer: 'ecs:task/prod/1' },
+      ]);
+      const images = [
+        { imageDigest: D1, imageTags: ['v1', 'stable'] },
+        { imageDigest: D2, imageTags: ['v2'] },
+      ];
+
+      // Act
+      const web = catalog.referencesOf({ accountId: ACCOUNT, region: REGION, repositoryName: 'web' }, images);
+      const elsewhere = catalog.referencesOf({ accountId: ACCOUNT, region: 'us-east-1', repositoryName: 'web' }, images);
+
+      // Assert: no image carries latest; D1 carries v1.
+      expect(web).toEqual(new Map([[D1, ['ecs:task/prod/1', 'scheduler:default/nightly']]]));
+      expect(elsewhere).toEqual(new Map());
+    });
+
+    it('keeps every failure, whatever its region, as one that leaves every repository unknown, and each warning once', () => {
+      // Arrange
+      const warning = { region: REGION, source: 'ecs' as const, code: 'InUseReferenceUnresolved' as const, message: 'chosen at run time' };
       const catalog = new InUseCatalog()
         .fail({ region: REGION, source: 'ecs', code: 'AccessDeniedException', message: 'denied' })
-        .fail({ source: 'list', code: 'NoSuchKey', message: 'gone' });
+        .fail({ source: 'list', code: 'NoSuchKey', message: 'gone' })
+        .warn(warning)
+        .warn({ ...warning });
 
-      // Act / Assert
-      expect(catalog.failuresIn(REGION).map((f) => f.source)).toEqual(['ecs', 'list']);
-      expect(catalog.failuresIn('us-east-1').map((f) => f.source)).toEqual(['list']);
+      // Act
+      const merged = new InUseCatalog().merge(catalog);
+
+      // Assert
+      expect(merged.failures().map((f) => f.source)).toEqual(['ecs', 'list']);
+      expect(merged.warnings()).toEqual([warning]);
     });
   });
 
@@ -274,20 +335,25 @@ describe('in-use', () => {
   });
 
   describe('inUseRecordOf', () => {
-    it('records the in-use digests each repository holds, one entry per consumer', () => {
+    it('records the in-use digests each repository holds, tags resolved to digests, one entry per consumer', () => {
       // Arrange
       const a = app('a');
       const catalog = new InUseCatalog().add([
         { accountId: ACCOUNT, region: REGION, repositoryName: 'web', imageDigest: a.digest, consumer: 'ecs:task/prod/1' },
         { imageDigest: a.digest, consumer: 'list:eks.txt' },
         { accountId: ACCOUNT, region: REGION, repositoryName: 'web', imageDigest: D1, consumer: 'ecs:task/prod/2' },
+        { accountId: ACCOUNT, region: REGION, repositoryName: 'web', tag: 'v1', consumer: 'batch:report:1' },
       ]);
 
       // Act
-      const record = inUseRecordOf([{ accountId: ACCOUNT, region: REGION, repositoryName: 'web', images: [imageOf(a)] }], catalog);
+      const record = inUseRecordOf(
+        [{ accountId: ACCOUNT, region: REGION, repositoryName: 'web', images: [imageOf(a, { tags: ['v1'] })] }],
+        catalog,
+      );
 
       // Assert
       expect(record).toEqual([
+        { repositoryName: 'web', imageDigest: a.digest, consumer: 'batch:report:1' },
         { repositoryName: 'web', imageDigest: a.digest, consumer: 'ecs:task/prod/1' },
         { repositoryName: 'web', imageDigest: a.digest, consumer: 'list:eks.txt' },
       ]);

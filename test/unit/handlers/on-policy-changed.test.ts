@@ -390,7 +390,7 @@ describe('onPolicyChanged handler', () => {
 
   describe('the in-use guard', () => {
     const running = imageManifest({ config: blob('running-config', 100), layers: [blob('running', 5_000)] });
-    /** What is in use in us-east-1: the running image, by a service; and how often the region was asked. */
+    /** What is in use: the running image, by a service of us-east-1; and each time it was asked for. */
     function inUse() {
       const catalog = new InUseCatalog().add([
         { accountId: ACCOUNT, region: 'us-east-1', repositoryName: REPO, imageDigest: running.digest, consumer: 'ecs:service/prod/web' },
@@ -399,8 +399,8 @@ describe('onPolicyChanged handler', () => {
       return {
         asked,
         provider: {
-          forRegion: async (region: string) => {
-            asked.push(region);
+          catalog: async () => {
+            asked.push('catalog');
             return catalog;
           },
         },
@@ -422,7 +422,7 @@ describe('onPolicyChanged handler', () => {
         action: { outcome: 'held-in-use', inUseAtRisk: [{ imageDigest: running.digest, consumers: ['ecs:service/prod/web'] }] },
       });
       expect(registry.writes).toEqual([]);
-      expect(asked).toEqual(['us-east-1']);
+      expect(asked).toEqual(['catalog']);
       expect(addMetric).toHaveBeenCalledWith('RepositoriesHeld', 'Count', 1);
     });
 

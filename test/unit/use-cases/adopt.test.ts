@@ -110,7 +110,7 @@ describe('adoptAdvice', () => {
     ]);
     const result = await adoptAdvice([{ reader: registry, writer: registry }], file, {
       ...OPTIONS,
-      guard: { enabled: true, horizonDays: 7, inUse: { forRegion: async () => catalog }, now: () => NOW },
+      guard: { enabled: true, horizonDays: 7, inUse: { catalog: async () => catalog }, now: () => NOW },
     });
     const web = result.actions.find((a) => a.repositoryName === 'web');
     expect(web?.outcome).toBe('held-in-use');

@@ -83,7 +83,7 @@ describe('advise', () => {
     ]);
     const { file } = await advise([west], {
       ...SETTINGS,
-      inUse: { catalogs: new Map([['eu-west-1', catalog]]), mode: 'on', horizonDays: 7 },
+      inUse: { catalog, mode: 'on', horizonDays: 7 },
     });
     const [entry] = file.repositories;
     expect(entry?.checks.inUse).toEqual({ images: 1, actedOnNow: 0, actedOnIn30Days: 0 });

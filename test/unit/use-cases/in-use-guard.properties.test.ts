@@ -147,7 +147,7 @@ describe('in-use guard (properties)', () => {
           concurrency: 1,
           selection: { optOutTag: DEFAULT_OPT_OUT_TAG, exclude: [] },
           pacing: { sleep: () => Promise.resolve(), now: () => NOW, random: () => 0 },
-          guard: { enabled: true, horizonDays: s.horizonDays, inUse: { forRegion: async () => catalog }, now: () => NOW },
+          guard: { enabled: true, horizonDays: s.horizonDays, inUse: { catalog: async () => catalog }, now: () => NOW },
         });
 
         // Assert: whatever the janitor wrote removes nothing in use, at any moment of the horizon.
@@ -187,7 +187,7 @@ describe('in-use guard (properties)', () => {
           apply: false,
           concurrency: 1,
           selection: { optOutTag: DEFAULT_OPT_OUT_TAG, exclude: [] },
-          guard: { enabled: true, horizonDays: s.horizonDays, inUse: { forRegion: async () => catalog }, now: () => NOW },
+          guard: { enabled: true, horizonDays: s.horizonDays, inUse: { catalog: async () => catalog }, now: () => NOW },
         });
 
         // Assert

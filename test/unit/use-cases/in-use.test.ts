@@ -1,4 +1,4 @@
-import type { WorkloadImage } from '../../../src/domain/in-use';
+import type { WorkloadImage, WorkloadSource } from '../../../src/domain/in-use';
 import type { InUseListReader, WorkloadScanner } from '../../../src/ports/in-use';
 import { collectInUse, inUseProvider } from '../../../src/use-cases/in-use';
 
@@ -20,8 +20,15 @@ function counted<T>(answer: T | Error, count: () => void): () => Promise<T> {
 }
 
 /** A scanner that answers `images` (or throws `error`) and counts its scans. */
-function scanner(region: string, source: 'ecs' | 'lambda', answer: WorkloadImage[] | Error): WorkloadScanner & { scans: number } {
-  const fake = { region, source, scans: 0, scan: counted(answer, () => fake.scans++) };
+function scanner(region: string, source: WorkloadSource, answer: WorkloadImage[] | Error): WorkloadScanner & { scans: number } {
+  const scan = counted(answer, () => fake.scans++);
+  const fake = {
+    region,
+    source,
+    permissions: [`${source}:List`, `${source}:Describe`],
+    scans: 0,
+    scan: async () => ({ images: await scan(), warnings: [] }),
+  };
   return fake;
 }
 
@@ -35,41 +42,47 @@ function list(location: string, text: string | Error): InUseListReader & { reads
 }
 
 const key = (region: string, repositoryName = 'web') => ({ accountId: ACCOUNT, region, repositoryName });
+const NO_IMAGES: never[] = [];
 
 describe('in-use', () => {
   describe('inUseProvider', () => {
-    it("reads a region's workloads once in a run, and only the regions asked for", async () => {
-      // Arrange
-      const eu = scanner('eu-west-1', 'ecs', [image('eu-west-1')]);
-      const us = scanner('us-east-1', 'ecs', []);
-      const provider = inUseProvider({ scannersFor: (region) => (region === 'eu-west-1' ? [eu] : [us]) });
+    it("reads every region's workloads once in a run, only when first asked, and judges every repository against all of them", async () => {
+      // Arrange: a task in us-east-1 runs an image of eu-west-1's registry.
+      const us = scanner('us-east-1', 'ecs', [image('eu-west-1')]);
+      const eu = scanner('eu-west-1', 'ecs', []);
+      const provider = inUseProvider(['eu-west-1', 'us-east-1'], { scannersFor: (region) => (region === 'eu-west-1' ? [eu] : [us]) });
+      const before = eu.scans + us.scans;
 
       // Act
-      const [first, second] = await Promise.all([provider.forRegion('eu-west-1'), provider.forRegion('eu-west-1')]);
-      const third = await provider.forRegion('eu-west-1');
+      const [first, second] = await Promise.all([provider.catalog(), provider.catalog()]);
+      const third = await provider.catalog();
 
       // Assert
-      expect(eu.scans).toBe(1);
-      expect(us.scans).toBe(0);
+      expect(before).toBe(0);
+      expect([eu.scans, us.scans]).toEqual([1, 1]);
       expect(first).toBe(second);
-      expect(third.referencesOf(key('eu-west-1'))).toEqual(new Map([[DIGEST, ['ecs:task/prod/eu-west-1']]]));
+      expect(third).toBe(first);
+      expect(third.referencesOf(key('eu-west-1'), NO_IMAGES)).toEqual(new Map([[DIGEST, ['ecs:task/prod/eu-west-1']]]));
+      expect(third.referencesOf(key('us-east-1'), NO_IMAGES).size).toBe(0);
     });
 
-    it('keeps a failed source of a run as a failure of its region, and reports it once', async () => {
+    it('keeps a failed source as a failure that leaves every region unknown, and reports it once, in its region', async () => {
       // Arrange
       const ecs = scanner('eu-west-1', 'ecs', denied('not authorized to perform ecs:ListClusters'));
       const lambda = scanner('eu-west-1', 'lambda', [image('eu-west-1', 'api')]);
-      const provider = inUseProvider({ scannersFor: () => [ecs, lambda] });
+      const provider = inUseProvider(['eu-west-1', 'us-east-1'], {
+        scannersFor: (region) => (region === 'eu-west-1' ? [ecs, lambda] : []),
+      });
 
       // Act
-      const catalog = await provider.forRegion('eu-west-1');
-      await provider.forRegion('eu-west-1');
+      const catalog = await provider.catalog();
+      await provider.catalog();
 
       // Assert
-      expect(catalog.failuresIn('eu-west-1')).toEqual([
+      expect(catalog.failures()).toEqual([
         { region: 'eu-west-1', source: 'ecs', code: 'AccessDeniedException', message: 'not authorized to perform ecs:ListClusters' },
       ]);
-      expect(catalog.referencesOf(key('eu-west-1', 'api')).size).toBe(1);
+      expect(catalog.referencesOf(key('eu-west-1', 'api'), NO_IMAGES).size).toBe(1);
       expect(ecs.scans).toBe(1);
       expect(provider.errors()).toEqual([
         {
@@ -77,7 +90,7 @@ describe('in-use', () => {
           source: 'ecs',
           code: 'AccessDeniedException',
           message:
-            'what ECS services and tasks run could not be read, so every write in eu-west-1 that could remove an image is held: not authorized to perform ecs:ListClusters',
+            'what ECS services and tasks run in eu-west-1 could not be read, so every write that could remove an image is held, in every region: not authorized to perform ecs:ListClusters',
         },
       ]);
     });
@@ -86,46 +99,55 @@ describe('in-use', () => {
       // Arrange
       let clock = 0;
       const ecs = scanner('eu-west-1', 'ecs', []);
-      const provider = inUseProvider({ scannersFor: () => [ecs] }, { ttlMs: 300_000, now: () => clock });
+      const provider = inUseProvider(['eu-west-1'], { scannersFor: () => [ecs] }, { ttlMs: 300_000, now: () => clock });
 
       // Act
-      await provider.forRegion('eu-west-1');
+      await provider.catalog();
       clock = 299_999;
-      await provider.forRegion('eu-west-1');
+      await provider.catalog();
       const withinTtl = ecs.scans;
       clock = 300_000;
-      await provider.forRegion('eu-west-1');
+      await provider.catalog();
 
       // Assert
       expect(withinTtl).toBe(1);
       expect(ecs.scans).toBe(2);
     });
 
-    it('never reuses an incomplete answer under a ttl: the next lookup reads again', async () => {
+    it('never reuses an incomplete answer under a ttl: the next lookup reads that region again, and only it', async () => {
       // Arrange
       const ecs = scanner('eu-west-1', 'ecs', denied('throttled for good'));
-      const provider = inUseProvider({ scannersFor: () => [ecs] }, { ttlMs: 300_000, now: () => 0 });
+      const other = scanner('us-east-1', 'ecs', []);
+      const provider = inUseProvider(
+        ['eu-west-1', 'us-east-1'],
+        { scannersFor: (r) => (r === 'eu-west-1' ? [ecs] : [other]) },
+        { ttlMs: 300_000, now: () => 0 },
+      );
 
       // Act
-      await provider.forRegion('eu-west-1');
-      await provider.forRegion('eu-west-1');
+      await provider.catalog();
+      await provider.catalog();
 
       // Assert
       expect(ecs.scans).toBe(2);
+      expect(other.scans).toBe(1);
     });
 
-    it('makes every region unknown when a list cannot be read or parsed, and reads the list again next time under a ttl', async () => {
+    it('makes every region unknown when a list cannot be read or parsed, reports it in each region, and reads the list again next time under a ttl', async () => {
       // Arrange
       const missing = list('s3://ops/in-use.txt', Object.assign(new Error('The specified key does not exist.'), { name: 'NoSuchKey' }));
-      const provider = inUseProvider({ scannersFor: () => [], lists: [missing] }, { ttlMs: 60_000, now: () => 0 });
+      const provider = inUseProvider(
+        ['eu-west-1', 'us-east-1'],
+        { scannersFor: () => [], lists: [missing] },
+        { ttlMs: 60_000, now: () => 0 },
+      );
 
       // Act
-      const eu = await provider.forRegion('eu-west-1');
-      const us = await provider.forRegion('us-east-1');
+      const first = await provider.catalog();
+      await provider.catalog();
 
       // Assert
-      expect(eu.failuresIn('eu-west-1').map((f) => [f.source, f.code])).toEqual([['list', 'NoSuchKey']]);
-      expect(us.failuresIn('us-east-1').map((f) => [f.source, f.code])).toEqual([['list', 'NoSuchKey']]);
+      expect(first.failures().map((f) => [f.region, f.source, f.code])).toEqual([[undefined, 'list', 'NoSuchKey']]);
       expect(missing.reads).toBe(2);
       expect(provider.errors().map((e) => [e.region, e.source])).toEqual([
         ['eu-west-1', 'list'],
@@ -136,54 +158,58 @@ describe('in-use', () => {
     it('records a malformed list as a failure rather than reading part of it', async () => {
       // Arrange
       const bad = list('s3://ops/in-use.txt', `web@${DIGEST}\nnginx:latest\n`);
-      const provider = inUseProvider({ scannersFor: () => [], lists: [bad] });
+      const provider = inUseProvider(['eu-west-1'], { scannersFor: () => [], lists: [bad] });
 
       // Act
-      const catalog = await provider.forRegion('eu-west-1');
+      const catalog = await provider.catalog();
 
       // Assert
       expect(catalog.entries()).toEqual([]);
-      expect(catalog.failuresIn('eu-west-1')).toEqual([
+      expect(catalog.failures()).toEqual([
         expect.objectContaining({ source: 'list', code: 'InvalidInputError', message: expect.stringContaining('line 2: "nginx:latest"') }),
       ]);
     });
 
-    it('adds given entries and failures, as a snapshot recorded them', async () => {
+    it('adds given entries, failures and warnings, as a snapshot recorded them', async () => {
       // Arrange
-      const provider = inUseProvider({
+      const provider = inUseProvider(['eu-west-1', 'us-east-1'], {
         scannersFor: () => [],
         entries: [{ accountId: ACCOUNT, region: 'eu-west-1', repositoryName: 'web', imageDigest: DIGEST, consumer: 'lambda:api:1' }],
         failures: [{ region: 'us-east-1', source: 'lambda', code: 'AccessDeniedException', message: 'denied at capture' }],
+        warnings: [{ region: 'eu-west-1', source: 'ecs', code: 'InUseReferenceUnresolved', message: 'seen at capture' }],
       });
 
       // Act
-      const eu = await provider.forRegion('eu-west-1');
-      const us = await provider.forRegion('us-east-1');
+      const catalog = await provider.catalog();
 
       // Assert
-      expect(eu.referencesOf(key('eu-west-1'))).toEqual(new Map([[DIGEST, ['lambda:api:1']]]));
-      expect(eu.failuresIn('eu-west-1')).toEqual([]);
-      expect(us.failuresIn('us-east-1').map((f) => f.code)).toEqual(['AccessDeniedException']);
+      expect(catalog.referencesOf(key('eu-west-1'), NO_IMAGES)).toEqual(new Map([[DIGEST, ['lambda:api:1']]]));
+      expect(catalog.failures().map((f) => [f.region, f.code])).toEqual([['us-east-1', 'AccessDeniedException']]);
+      expect(provider.errors().map((e) => e.region)).toEqual(['us-east-1']);
+      expect(provider.warnings()).toEqual([
+        { region: 'eu-west-1', repositoryName: '', code: 'InUseReferenceUnresolved', message: 'in-use source ecs: seen at capture' },
+      ]);
     });
   });
 
   describe('collectInUse', () => {
-    it('reads every region at once and returns its catalog and the errors', async () => {
-      // Arrange
+    it('reads every region at once and returns one catalog for all of them, and the errors', async () => {
+      // Arrange: us-east-1's ECS cannot be read; eu-west-1's task runs an image of us-east-1.
       const scanners = {
-        'eu-west-1': scanner('eu-west-1', 'ecs', [image('eu-west-1')]),
+        'eu-west-1': scanner('eu-west-1', 'ecs', [image('us-east-1')]),
         'us-east-1': scanner('us-east-1', 'ecs', denied('no')),
       };
 
       // Act
-      const { catalogs, errors } = await collectInUse(['eu-west-1', 'us-east-1'], {
+      const { catalog, errors, warnings } = await collectInUse(['eu-west-1', 'us-east-1'], {
         scannersFor: (region) => [scanners[region as keyof typeof scanners]],
       });
 
       // Assert
-      expect([...catalogs.keys()]).toEqual(['eu-west-1', 'us-east-1']);
-      expect(catalogs.get('eu-west-1')?.referencesOf(key('eu-west-1')).size).toBe(1);
+      expect(catalog.referencesOf(key('us-east-1'), NO_IMAGES).size).toBe(1);
+      expect(catalog.failures().map((f) => f.region)).toEqual(['us-east-1']);
       expect(errors.map((e) => [e.region, e.source, e.code])).toEqual([['us-east-1', 'ecs', 'AccessDeniedException']]);
+      expect(warnings).toEqual([]);
     });
   });
 });

@@ -66,7 +66,7 @@ describe("one parse of each repository's policy per run", () => {
       apply: true,
       concurrency: 2,
       pacing: instant,
-      guard: { enabled: true, horizonDays: 7, inUse: { forRegion: async () => new InUseCatalog() } },
+      guard: { enabled: true, horizonDays: 7, inUse: { catalog: async () => new InUseCatalog() } },
     });
     expect(result.actions.map((a) => [a.repositoryName, a.outcome])).toEqual([
       ['bare', 'applied'],

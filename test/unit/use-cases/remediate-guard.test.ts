@@ -15,7 +15,7 @@ const REGION = 'eu-west-1';
 const instant = { sleep: (): Promise<void> => Promise.resolve(), now: () => NOW, random: () => 0.5 };
 const app = (name: string) => imageManifest({ config: blob(`${name}-config`, 100), layers: [blob('base', 10_000), blob(name, 1_000)] });
 
-/** What is in use, and how often each region was asked for. */
+/** What is in use, and each time it was asked for. */
 function inUseOf(
   entries: Array<{ repositoryName?: string; imageDigest: string; consumer: string }>,
   failures: readonly InUseFailure[] = [],
@@ -26,8 +26,8 @@ function inUseOf(
   return {
     asked,
     inUse: {
-      forRegion: async (region: string) => {
-        asked.push(region);
+      catalog: async () => {
+        asked.push('catalog');
         return catalog;
       },
     },
@@ -122,14 +122,15 @@ describe('remediate with the in-use guard', () => {
       // Arrange: the run's provider over a scanner that counts its scans.
       const registry = new FakeRegistry(REGION, [{ name: 'a' }, { name: 'b' }, { name: 'c', policy: TAGGED_ONLY }]);
       let scans = 0;
-      const provider = inUseProvider({
+      const provider = inUseProvider([REGION], {
         scannersFor: (region) => [
           {
             region,
             source: 'ecs',
+            permissions: [],
             scan: async () => {
               scans++;
-              return [];
+              return { images: [], warnings: [] };
             },
           },
         ],

@@ -22,9 +22,10 @@ function ecsIn(region: string, answer: WorkloadImage[] | Error): InUseSources {
   const scanner: WorkloadScanner = {
     region,
     source: 'ecs',
+    permissions: ['ecs:ListClusters'],
     scan: async () => {
       if (answer instanceof Error) throw answer;
-      return answer;
+      return { images: answer, warnings: [] };
     },
   };
   return { scannersFor: (r) => (r === region ? [scanner] : []) };
@@ -121,13 +122,35 @@ describe('captureSnapshot', () => {
     expect(euRegistry?.inUse).toEqual({
       images: [{ repositoryName: 'web', imageDigest: web.digest, consumer: 'ecs:service/prod/web' }],
       failures: [],
+      warnings: [],
     });
     expect(usRegistry?.inUse).toEqual({
       images: [],
       failures: [{ source: 'ecs', code: 'AccessDeniedException', message: 'not authorized to perform ecs:ListClusters' }],
+      warnings: [],
     });
     expect(outcome.written && outcome.inUseErrors.map((e) => [e.region, e.source, e.code])).toEqual([
       ['us-east-1', 'ecs', 'AccessDeniedException'],
+    ]);
+  });
+
+  it("records an image in the registry it belongs to when another region's workload runs it", async () => {
+    // Arrange: a service in us-east-1 runs eu-west-1's web image.
+    const eu = new FakeRegistry('eu-west-1', [{ name: 'web', images: [imageOf(web)] }]);
+    const us = new FakeRegistry('us-east-1', []);
+    const writer = recordingWriter();
+
+    // Act
+    await captureSnapshot([eu, us], writer, {
+      concurrency: 2,
+      now: () => NOW,
+      inUse: ecsIn('us-east-1', [running('eu-west-1', 'web', web.digest, 'ecs:service/prod/web')]),
+    });
+
+    // Assert
+    expect(writer.written[0]?.registries.map((r) => [r.region, r.inUse?.images])).toEqual([
+      ['eu-west-1', [{ repositoryName: 'web', imageDigest: web.digest, consumer: 'ecs:service/prod/web' }]],
+      ['us-east-1', []],
     ]);
   });
 

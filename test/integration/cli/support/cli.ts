@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import type { RemediationAction } from '../../../../src/use-cases/remediate';
 import { runCaptured, tempDirEachTest as tempDirEachTestWith, type CapturedRun } from '../../../support/cli-context';
 import { motoEndpoint } from '../../support/moto';
+import { MOTO_IN_USE_SCAN } from '../../support/workloads';
 
 /** The time the fake context reports (the report's `generatedAt`, a snapshot's `capturedAt`). */
 export const GENERATED_AT = '2026-06-01T12:00:00.000Z';
@@ -18,13 +19,21 @@ export const DAY_MS = 86_400_000;
 /** What one CLI run produced: its exit code, stdout and stderr. */
 export type CliRun = CapturedRun;
 
+/** The commands that scan for images in use (and take `--in-use-scan`). */
+const SCANNING_COMMANDS: ReadonlySet<string> = new Set(['audit', 'remediate', 'snapshot', 'weekly']);
+
 /**
- * Runs `ecr-janitor ARGS` in-process and returns its exit code and output.
+ * Runs `ecr-janitor ARGS` in-process and returns its exit code and output. A live run against moto
+ * that names no in-use sources scans those moto has ({@link MOTO_IN_USE_SCAN}), as a deployment
+ * would be configured where a service is not offered.
  *
  * @example const { code, stdout } = await janitor(['audit', ...moto(), '--format', 'json']);
  */
 export function janitor(args: readonly string[], now: number = Date.parse(GENERATED_AT)): Promise<CliRun> {
-  return runCaptured(args, now);
+  const endpoint = args.indexOf('--endpoint');
+  const againstMoto = endpoint !== -1 && args[endpoint + 1] === motoEndpoint();
+  const scanning = SCANNING_COMMANDS.has(args[0] ?? '') && againstMoto && !args.includes('--in-use-scan');
+  return runCaptured(scanning ? [...args, '--in-use-scan', MOTO_IN_USE_SCAN] : args, now);
 }
 
 /**

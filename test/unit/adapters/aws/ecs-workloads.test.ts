@@ -136,7 +136,7 @@ describe('EcsWorkloadScanner', () => {
         .callsFake((input: { tasks: string[] }) => ({ tasks: input.tasks.map((arn) => ({ taskArn: arn, containers: [] })) }));
 
       // Act
-      const images = await scanner().scan();
+      const images = (await scanner().scan()).images;
 
       // Assert
       const services = ecsMock.commandCalls(DescribeServicesCommand).map((c) => c.args[0].input.services?.length);
@@ -176,7 +176,7 @@ describe('EcsWorkloadScanner', () => {
       });
 
       // Act
-      const images = await scanner().scan();
+      const images = (await scanner().scan()).images;
 
       // Assert
       expect(images).toEqual([
@@ -219,7 +219,7 @@ describe('EcsWorkloadScanner', () => {
       });
 
       // Act
-      const images = await scanner().scan();
+      const images = (await scanner().scan()).images;
 
       // Assert
       expect(images).toEqual(
@@ -264,7 +264,7 @@ describe('EcsWorkloadScanner', () => {
       }));
 
       // Act
-      const images = await scanner().scan();
+      const images = (await scanner().scan()).images;
 
       // Assert
       expect(images.filter((i) => i.consumer === 'ecs:service/prod/old')).toEqual([
@@ -297,7 +297,7 @@ describe('EcsWorkloadScanner', () => {
       }));
 
       // Act
-      const images = await scanner().scan();
+      const images = (await scanner().scan()).images;
 
       // Assert
       expect(images.map((i) => [i.image, i.consumer])).toEqual([
@@ -309,7 +309,7 @@ describe('EcsWorkloadScanner', () => {
     it('tolerates answers without the optional fields: no ARNs, names, images or revisions', async () => {
       // Arrange
       ecsMock.on(ListClustersCommand).resolves({});
-      const empty = await scanner().scan();
+      const empty = (await scanner().scan()).images;
       ecsMock.on(ListClustersCommand).resolves({ clusterArns: [clusterArn('prod')] });
       ecsMock.on(ListServicesCommand).resolves({ serviceArns: [serviceArn('prod', 'odd')] });
       ecsMock.on(DescribeServicesCommand).resolves({
@@ -321,7 +321,7 @@ describe('EcsWorkloadScanner', () => {
 
       // Act / Assert
       expect(empty).toEqual([]);
-      await expect(scanner().scan()).resolves.toEqual([]);
+      await expect(scanner().scan()).resolves.toEqual({ images: [], warnings: [] });
       expect(ecsMock).toHaveReceivedCommandWith(DescribeTaskDefinitionCommand, { taskDefinition: taskDefinitionArn('odd', 1) });
     });
 
@@ -341,7 +341,7 @@ describe('EcsWorkloadScanner', () => {
 
       // Act
       await ecs.scan();
-      const second = await ecs.scan();
+      const second = (await ecs.scan()).images;
 
       // Assert
       expect(ecsMock).toHaveReceivedCommandTimes(DescribeTaskDefinitionCommand, 1);
@@ -363,7 +363,7 @@ describe('EcsWorkloadScanner', () => {
       ecsMock.on(DescribeTasksCommand).resolves({ tasks: [task] });
 
       // Act
-      const images = await scanner().scan();
+      const images = (await scanner().scan()).images;
 
       // Assert
       expect(images).toEqual([
@@ -382,7 +382,7 @@ describe('EcsWorkloadScanner', () => {
         .resolves({ tasks: [], failures: [{ arn: taskArn('prod', 'odd'), reason: 'INTERNAL_ERROR' }] });
 
       // Act / Assert
-      await expect(scanner().scan()).resolves.toEqual([]);
+      await expect(scanner().scan()).resolves.toEqual({ images: [], warnings: [] });
       await expect(scanner().scan()).rejects.toThrow(/DescribeTasks could not describe 1 resource, e.g. .*odd: INTERNAL_ERROR/);
     });
 
@@ -422,7 +422,7 @@ describe('EcsWorkloadScanner', () => {
       const [ecs] = createWorkloadScannerPool({ sources: ['ecs'], counter, credentials: TEST_CREDENTIALS, requestHandler })(REGION);
 
       // Act
-      const images = await settleWithFakeTimers((ecs as EcsWorkloadScanner).scan());
+      const images = (await settleWithFakeTimers((ecs as EcsWorkloadScanner).scan())).images;
 
       // Assert
       expect(images).toEqual([]);

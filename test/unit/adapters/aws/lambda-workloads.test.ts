@@ -47,7 +47,7 @@ describe('LambdaWorkloadScanner', () => {
       }));
 
       // Act
-      const images = await new LambdaWorkloadScanner({ client, region: REGION }).scan();
+      const images = (await new LambdaWorkloadScanner({ client, region: REGION }).scan()).images;
 
       // Assert
       expect(lambdaMock).toHaveReceivedNthCommandWith(1, ListFunctionsCommand, {
@@ -71,7 +71,7 @@ describe('LambdaWorkloadScanner', () => {
       lambdaMock.on(GetFunctionCommand, { FunctionName: 'tagged' }).resolves({ Code: { ImageUri: `${REGISTRY}/tagged:v1` } });
 
       // Act
-      const images = await new LambdaWorkloadScanner({ client, region: REGION }).scan();
+      const images = (await new LambdaWorkloadScanner({ client, region: REGION }).scan()).images;
 
       // Assert
       expect(images).toEqual([{ image: `${REGISTRY}/pinned@${digest(5)}`, consumer: 'lambda:pinned:$LATEST' }]);
@@ -85,9 +85,10 @@ describe('LambdaWorkloadScanner', () => {
       });
 
       // Act / Assert
-      await expect(new LambdaWorkloadScanner({ client, region: REGION }).scan()).resolves.toEqual([
-        { image: `${REGISTRY}/odd@${digest(6)}`, consumer: 'lambda:odd:1' },
-      ]);
+      await expect(new LambdaWorkloadScanner({ client, region: REGION }).scan()).resolves.toEqual({
+        images: [{ image: `${REGISTRY}/odd@${digest(6)}`, consumer: 'lambda:odd:1' }],
+        warnings: [],
+      });
     });
 
     it('skips a function deleted between the listing and GetFunction', async () => {
@@ -96,7 +97,7 @@ describe('LambdaWorkloadScanner', () => {
       lambdaMock.on(GetFunctionCommand).rejects(new ResourceNotFoundException({ message: 'Function not found', $metadata: {} }));
 
       // Act / Assert
-      await expect(new LambdaWorkloadScanner({ client, region: REGION }).scan()).resolves.toEqual([]);
+      await expect(new LambdaWorkloadScanner({ client, region: REGION }).scan()).resolves.toEqual({ images: [], warnings: [] });
     });
 
     it('throws when Lambda denies access, so the region is judged unknown', async () => {
@@ -123,7 +124,7 @@ describe('LambdaWorkloadScanner', () => {
       });
 
       // Act
-      const images = await new LambdaWorkloadScanner({ client, region: REGION, callsInFlight: 3 }).scan();
+      const images = (await new LambdaWorkloadScanner({ client, region: REGION, callsInFlight: 3 }).scan()).images;
 
       // Assert
       expect(images).toHaveLength(12);
@@ -144,7 +145,7 @@ describe('LambdaWorkloadScanner', () => {
       const [lambda] = createWorkloadScannerPool({ sources: ['lambda'], counter, credentials: TEST_CREDENTIALS, requestHandler })(REGION);
 
       // Act
-      const images = await settleWithFakeTimers((lambda as LambdaWorkloadScanner).scan());
+      const images = (await settleWithFakeTimers((lambda as LambdaWorkloadScanner).scan())).images;
 
       // Assert
       expect(images).toEqual([]);

@@ -54,12 +54,30 @@ describe('snapshotInUse', () => {
     ]);
   });
 
-  it('reads only the regions asked for, and says nothing was recorded when none of them has a record', () => {
+  it("reads only the regions asked for, and says nothing was recorded when none of them has a record, but keeps every region's failures", () => {
     // Act
     const result = snapshotInUse(recorded(), ['us-east-1']);
 
+    // Assert: eu-west-1's Lambda functions may run us-east-1's images: what they run is still unknown.
+    expect(result).toEqual({
+      entries: [],
+      failures: [expect.objectContaining({ region: 'eu-west-1', source: 'lambda', code: 'AccessDeniedException' })],
+      warnings: [],
+      recorded: false,
+    });
+  });
+
+  it('replays what a source could not see as a warning of its region', () => {
+    // Arrange
+    const file = recorded();
+    const [eu] = file.registries;
+    if (eu) eu.inUseWarnings = [{ source: 'ecs', code: 'InUseReferenceUnresolved', message: 'chosen at run time' }];
+
+    // Act
+    const { warnings } = snapshotInUse(file);
+
     // Assert
-    expect(result).toEqual({ entries: [], failures: [], recorded: false });
+    expect(warnings).toEqual([{ region: 'eu-west-1', source: 'ecs', code: 'InUseReferenceUnresolved', message: 'chosen at run time' }]);
   });
 
   it('says nothing was recorded for a snapshot written without an in-use record', () => {

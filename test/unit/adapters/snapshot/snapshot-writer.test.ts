@@ -130,19 +130,28 @@ describe('snapshot writer', () => {
       ]);
     });
 
-    it('keeps the in-use record of a registry that has one, its failures only when there are some, and the arrays last', () => {
+    it('keeps the in-use record of a registry that has one, its failures and warnings only when there are some, and the arrays last', () => {
       // Arrange
       const inUse = { repositoryName: 'bare', imageDigest: `sha256:${'a'.repeat(64)}`, consumer: 'lambda:api:1' };
       const captured: RegistrySnapshot = {
         capturedAt: Date.parse('2026-06-01T12:00:00.000Z'),
         errors: [],
         registries: [
-          { accountId: '111122223333', region: 'eu-west-1', repositories: [state('bare')], inUse: { images: [inUse], failures: [] } },
+          {
+            accountId: '111122223333',
+            region: 'eu-west-1',
+            repositories: [state('bare')],
+            inUse: { images: [inUse], failures: [], warnings: [] },
+          },
           {
             accountId: '',
             region: 'us-east-1',
             repositories: [],
-            inUse: { images: [], failures: [{ source: 'ecs', code: 'AccessDeniedException', message: 'denied' }] },
+            inUse: {
+              images: [],
+              failures: [{ source: 'ecs', code: 'AccessDeniedException', message: 'denied' }],
+              warnings: [{ source: 'ecs', code: 'InUseReferenceUnresolved', message: 'chosen at run time' }],
+            },
           },
           { accountId: '', region: 'ap-south-1', repositories: [] },
         ],
@@ -154,11 +163,14 @@ describe('snapshot writer', () => {
       // Assert
       expect(file.registries.map((r) => Object.keys(r))).toEqual([
         ['accountId', 'region', 'inUse', 'repositories'],
-        ['accountId', 'region', 'inUse', 'inUseErrors', 'repositories'],
+        ['accountId', 'region', 'inUse', 'inUseErrors', 'inUseWarnings', 'repositories'],
         ['accountId', 'region', 'repositories'],
       ]);
       expect(file.registries[0]?.inUse).toEqual([inUse]);
       expect(file.registries[1]?.inUseErrors).toEqual([{ source: 'ecs', code: 'AccessDeniedException', message: 'denied' }]);
+      expect(file.registries[1]?.inUseWarnings).toEqual([
+        { source: 'ecs', code: 'InUseReferenceUnresolved', message: 'chosen at run time' },
+      ]);
       expect([...snapshotChunks(file)].join('')).toBe(`${JSON.stringify(file)}\n`);
     });
   });
@@ -176,7 +188,7 @@ describe('snapshot writer', () => {
             accountId: '111122223333',
             region: 'eu-west-1',
             repositories: [{ accountId: '111122223333', region: 'eu-west-1', ...bare }],
-            inUse: { images: [], failures: [{ source: 'lambda', code: 'AccessDeniedException', message: 'denied' }] },
+            inUse: { images: [], failures: [{ source: 'lambda', code: 'AccessDeniedException', message: 'denied' }], warnings: [] },
           },
         ],
       };

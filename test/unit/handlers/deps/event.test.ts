@@ -4,7 +4,7 @@ import { eventDependencies, remediationOptions } from '../../../../src/handlers/
 import { forgetContainer } from '../../../../src/handlers/runtime/container';
 
 const CONFIG = { defaultDays: 7, dryRun: false, optOutTag: DEFAULT_OPT_OUT_TAG, exclude: ['sandbox/**'], regions: ['us-east-1'] };
-const inUse = { forRegion: async () => new InUseCatalog() };
+const inUse = { catalog: async () => new InUseCatalog() };
 
 describe('event dependencies', () => {
   describe('remediationOptions', () => {

@@ -6,16 +6,17 @@ import 'aws-sdk-client-mock-jest';
 import { eventDependencies } from '../../../../src/handlers/deps/event';
 import { cachedInUseProvider, inUseSourceNames, inUseSources } from '../../../../src/handlers/deps/in-use';
 import { forgetContainer } from '../../../../src/handlers/runtime/container';
+import { WORKLOAD_SOURCES } from '../../../../src/domain/in-use';
 
-const KEYS = ['AWS_REGION', 'REGIONS', 'IN_USE_LIST_S3_URI', 'AWS_ACCESS_KEY_ID', 'AWS_SECRET_ACCESS_KEY'] as const;
+const KEYS = ['AWS_REGION', 'REGIONS', 'IN_USE_LIST_S3_URI', 'IN_USE_SCAN', 'AWS_ACCESS_KEY_ID', 'AWS_SECRET_ACCESS_KEY'] as const;
 const saved = new Map(KEYS.map((key) => [key, process.env[key]]));
 const s3 = mockClient(S3Client);
 const ecs = mockClient(ECSClient);
 const lambda = mockClient(LambdaClient);
 
-function useEnv(listUri?: string): void {
+function useEnv(listUri?: string, more: Record<string, string> = {}): void {
   for (const key of KEYS) delete process.env[key];
-  Object.assign(process.env, { AWS_REGION: 'eu-west-1', AWS_ACCESS_KEY_ID: 'AKIDTEST', AWS_SECRET_ACCESS_KEY: 'secret' });
+  Object.assign(process.env, { AWS_REGION: 'eu-west-1', AWS_ACCESS_KEY_ID: 'AKIDTEST', AWS_SECRET_ACCESS_KEY: 'secret', ...more });
   if (listUri !== undefined) process.env.IN_USE_LIST_S3_URI = listUri;
   forgetContainer();
 }
@@ -40,7 +41,7 @@ afterAll(() => {
 });
 
 describe('in-use dependencies', () => {
-  it('scans ECS and Lambda and reads no list when none is configured', () => {
+  it('scans every workload source and reads no list when none is configured', () => {
     useEnv();
     const rt = eventDependencies();
     expect(inUseSources(rt).lists).toEqual([]);
@@ -48,8 +49,31 @@ describe('in-use dependencies', () => {
       inUseSources(rt)
         .scannersFor('eu-west-1')
         .map((s) => s.source),
-    ).toEqual(['ecs', 'lambda']);
-    expect(inUseSourceNames(rt)).toEqual(['ecs', 'lambda']);
+    ).toEqual([...WORKLOAD_SOURCES]);
+    expect(inUseSourceNames(rt)).toEqual([...WORKLOAD_SOURCES]);
+  });
+
+  it('scans only the sources inUseScan names', () => {
+    useEnv(undefined, { IN_USE_SCAN: 'lambda' });
+    const rt = eventDependencies();
+    expect(
+      inUseSources(rt)
+        .scannersFor('eu-west-1')
+        .map((s) => s.source),
+    ).toEqual(['lambda']);
+    expect(inUseSourceNames(rt)).toEqual(['lambda']);
+  });
+
+  it('reads the workloads of every configured region, whichever region an event is about', async () => {
+    // Arrange
+    useEnv(undefined, { REGIONS: 'eu-west-1,us-east-1', IN_USE_SCAN: 'ecs' });
+
+    // Act
+    await cachedInUseProvider(eventDependencies()).catalog();
+
+    // Assert: one ListClusters per region, each through its region's client.
+    const regions = await Promise.all(ecs.commandCalls(ListClustersCommand).map((call) => call.thisValue.config.region()));
+    expect(regions.sort()).toEqual(['eu-west-1', 'us-east-1']);
   });
 
   it('reads the configured S3 list, named by its URI', async () => {
@@ -59,12 +83,12 @@ describe('in-use dependencies', () => {
     s3.on(GetObjectCommand).resolves({ Body: body as unknown as GetObjectCommandOutput['Body'] });
 
     // Act
-    const catalog = await cachedInUseProvider(eventDependencies()).forRegion('eu-west-1');
+    const catalog = await cachedInUseProvider(eventDependencies()).catalog();
 
     // Assert
-    expect(inUseSourceNames(eventDependencies())).toEqual(['ecs', 'lambda', 'list:s3://ops-lists/ecr/in-use.txt']);
+    expect(inUseSourceNames(eventDependencies())).toEqual([...WORKLOAD_SOURCES, 'list:s3://ops-lists/ecr/in-use.txt']);
     expect(s3).toHaveReceivedCommandWith(GetObjectCommand, { Bucket: 'ops-lists', Key: 'ecr/in-use.txt' });
-    expect(catalog.referencesOf({ accountId: '123456789012', region: 'eu-west-1', repositoryName: 'web' }).size).toBe(1);
+    expect(catalog.referencesOf({ accountId: '123456789012', region: 'eu-west-1', repositoryName: 'web' }, []).size).toBe(1);
   });
 
   it('keeps one cached provider per container, so events within five minutes scan a region once', async () => {
@@ -73,8 +97,8 @@ describe('in-use dependencies', () => {
     const rt = eventDependencies();
 
     // Act
-    await cachedInUseProvider(rt).forRegion('eu-west-1');
-    await cachedInUseProvider(rt).forRegion('eu-west-1');
+    await cachedInUseProvider(rt).catalog();
+    await cachedInUseProvider(rt).catalog();
 
     // Assert
     expect(cachedInUseProvider(rt)).toBe(cachedInUseProvider(rt));
