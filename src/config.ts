@@ -246,6 +246,17 @@ const price = (example: string, what: string) =>
     return z.NEVER;
   });
 
+/** Text read by `parse`; the message of what it throws is the setting's problem. */
+const parsedBy = <T>(parse: (text: string) => T) =>
+  z.string().transform((text, ctx) => {
+    try {
+      return parse(text);
+    } catch (error) {
+      ctx.addIssue({ code: 'custom', message: (error as Error).message });
+      return z.NEVER;
+    }
+  });
+
 const schema = z.object({
   defaultDays: z
     .string()
@@ -283,14 +294,7 @@ const schema = z.object({
     .regex(/^\d+$/, 'must be a whole number')
     .transform(Number)
     .pipe(z.number().int().min(1, 'must be 1 or more').max(MAX_CONCURRENCY, `must be at most ${MAX_CONCURRENCY}`)),
-  rateLimits: z.string().transform((text, ctx) => {
-    try {
-      return parseRateLimits(text);
-    } catch (error) {
-      ctx.addIssue({ code: 'custom', message: (error as Error).message });
-      return z.NEVER;
-    }
-  }),
+  rateLimits: parsedBy(parseRateLimits),
   connectionTimeoutMs: milliseconds,
   requestTimeoutMs: milliseconds,
   reportBucket: z.string().optional(),
@@ -325,14 +329,7 @@ const schema = z.object({
     .string()
     .regex(/^s3:\/\/[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]\/.+$/, 'must be an S3 object URI such as s3://my-bucket/ecr/in-use.txt')
     .optional(),
-  inUseScan: z.string().transform((text, ctx) => {
-    try {
-      return parseInUseScan(text);
-    } catch (error) {
-      ctx.addIssue({ code: 'custom', message: (error as Error).message });
-      return z.NEVER;
-    }
-  }),
+  inUseScan: parsedBy(parseInUseScan),
   centralBucket: z
     .string()
     .regex(
