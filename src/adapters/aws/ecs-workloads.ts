@@ -1,7 +1,6 @@
 import {
   DescribeServiceRevisionsCommand,
   DescribeServicesCommand,
-  DescribeTaskDefinitionCommand,
   DescribeTasksCommand,
   paginateListClusters,
   paginateListServices,
@@ -13,6 +12,7 @@ import pLimit from 'p-limit';
 import { errorCode } from '../../domain/errors';
 import type { WorkloadImage } from '../../domain/in-use';
 import type { WorkloadScan, WorkloadScanner } from '../../ports/in-use';
+import { TaskDefinitionReader } from './task-definitions';
 
 /** The largest page `ListClusters`, `ListServices` and `ListTasks` accept. */
 export const ECS_LIST_PAGE_SIZE = 100;
@@ -42,6 +42,8 @@ export interface EcsWorkloadScannerOptions {
   region: string;
   /** Describe calls in flight at once. @default 4 */
   callsInFlight?: number;
+  /** The region's task definition reader, shared with its other scanners. @default one of its own over `client` */
+  taskDefinitions?: TaskDefinitionReader;
 }
 
 /** A failure entry ECS returns beside what it could describe. */
@@ -94,9 +96,11 @@ function failuresError(call: string, failures: readonly EcsFailure[]): Error {
  * - services: `ListClusters` → `ListServices` (100 a page) → `DescribeServices` (10 a call) →
  *   `currentServiceRevisions` → `DescribeServiceRevisions` (20 ARNs a call) → `containerImages`, the
  *   digests ECS resolved at deployment. A service whose revisions cannot be described (created before
- *   2024-10-25 and never redeployed) falls back to the digest-pinned images of its deployments' and
- *   task sets' task definitions (`DescribeTaskDefinition`, cached by ARN: task definitions never
- *   change) and to the digests of its running tasks;
+ *   2024-10-25 and never redeployed) falls back to the images of its deployments' and task sets' task
+ *   definitions (`DescribeTaskDefinition`, cached by ARN: task definitions never change) and to the
+ *   digests of its running tasks;
+ * - what a service starts later: the task definitions' images of a service scaled to zero, and of a
+ *   task set at zero (CodeDeploy blue/green, an external controller);
  * - tasks (services', standalone, scheduled, Batch on ECS): `ListTasks` (RUNNING, 100 a page) →
  *   `DescribeTasks` (100 a call) → each container's `imageDigest` (the index digest for a multi-arch
  *   image), else a digest in its `image`.
@@ -112,13 +116,14 @@ export class EcsWorkloadScanner implements WorkloadScanner {
   readonly permissions = ECS_SCAN_PERMISSIONS;
   private readonly client: ECSClient;
   private readonly limit: ReturnType<typeof pLimit>;
-  /** Task definitions are immutable: each is described once per scanner (per container, when deployed). */
-  private readonly taskDefinitions = new Map<string, Promise<string[]>>();
+  /** Task definitions are immutable: each is described once per container (shared with the region's other scanners). */
+  private readonly taskDefinitions: TaskDefinitionReader;
 
   constructor(options: EcsWorkloadScannerOptions) {
     this.client = options.client;
     this.region = options.region;
     this.limit = pLimit(Math.max(1, options.callsInFlight ?? DEFAULT_ECS_CALLS_IN_FLIGHT));
+    this.taskDefinitions = options.taskDefinitions ?? new TaskDefinitionReader({ client: this.client });
   }
 
   /** Every image the region's services and running tasks pin. */
@@ -266,47 +271,51 @@ export class EcsWorkloadScanner implements WorkloadScanner {
         }),
       ),
     );
-    const fallen = await Promise.all([...fallback].map((entry) => this.fallbackImages(entry, tasks)));
-    return [...images, ...fallen.flat()];
+    const fromDefinitions = await Promise.all(services.map((entry) => this.definitionImages(entry, fallback.has(entry), tasks)));
+    return [...images, ...fromDefinitions.flat()];
   }
 
-  /** A service's images when its revisions cannot be described: digest-pinned images of its task definitions, and its running tasks' digests. */
-  private async fallbackImages(
+  /**
+   * The images of a service's task definitions: those of its deployments and task sets when its
+   * revisions cannot be described (then its running tasks' digests too), those of its deployments when
+   * it is scaled to zero (a scale-out starts them), and those of its task sets at zero (CodeDeploy or
+   * an external controller shifts traffic back to them). Images named by tag are kept: what starts
+   * next pulls whatever the tag names then.
+   */
+  private async definitionImages(
     entry: { clusterName: string; service: Service },
+    fallback: boolean,
     tasks: ReadonlyArray<WorkloadImage & { group?: string }>,
   ): Promise<WorkloadImage[]> {
-    const name = serviceName(entry.service);
+    const { service } = entry;
+    const name = serviceName(service);
     const consumer = serviceConsumer(entry);
     const definitions = new Set<string>();
-    for (const deployment of entry.service.deployments ?? []) {
-      if (deployment.status !== 'INACTIVE' && deployment.taskDefinition !== undefined) definitions.add(deployment.taskDefinition);
+    if (fallback || service.desiredCount === 0) {
+      for (const deployment of service.deployments ?? []) {
+        if (deployment.status !== 'INACTIVE' && deployment.taskDefinition !== undefined) definitions.add(deployment.taskDefinition);
+      }
     }
-    for (const taskSet of entry.service.taskSets ?? []) if (taskSet.taskDefinition !== undefined) definitions.add(taskSet.taskDefinition);
-    if (definitions.size === 0 && entry.service.taskDefinition !== undefined) definitions.add(entry.service.taskDefinition);
-    const pinned = (await Promise.all([...definitions].map((arn) => this.pinnedImages(arn)))).flat();
+    for (const taskSet of service.taskSets ?? []) {
+      const atZero = taskSet.computedDesiredCount === 0 || taskSet.scale?.value === 0;
+      if ((fallback || atZero) && taskSet.taskDefinition !== undefined) definitions.add(taskSet.taskDefinition);
+    }
+    if ((fallback || service.desiredCount === 0) && definitions.size === 0 && service.taskDefinition !== undefined)
+      definitions.add(service.taskDefinition);
+    const described = await Promise.all(
+      [...definitions].map(async (arn) => {
+        const definition = await this.taskDefinitions.read(arn);
+        // A service's own definition always exists (a deregistered one is still described): this is no "not in use".
+        if (definition === undefined) throw new Error(`DescribeTaskDefinition could not describe ${arn}, which service ${name} runs`);
+        return definition.images;
+      }),
+    );
     const group = `${entry.clusterName}/service:${name}`;
     return [
-      ...pinned.map((image) => ({ image, consumer })),
-      ...tasks
+      ...described.flat().map((image) => ({ image, consumer })),
+      ...(fallback ? tasks : [])
         .filter((t) => t.group === group)
         .map((t) => ({ image: t.image, ...(t.imageDigest === undefined ? {} : { imageDigest: t.imageDigest }), consumer })),
     ];
-  }
-
-  /** The images of a task definition that are pinned by digest (a tag is resolved only at deployment). */
-  private pinnedImages(taskDefinition: string): Promise<string[]> {
-    let cached = this.taskDefinitions.get(taskDefinition);
-    if (!cached) {
-      cached = this.limit(async () => {
-        const out = await this.client.send(new DescribeTaskDefinitionCommand({ taskDefinition }));
-        return (out.taskDefinition?.containerDefinitions ?? [])
-          .map((c) => c.image)
-          .filter((image): image is string => image !== undefined && image.includes('@sha256:'));
-      });
-      // A failed read is not remembered: the next scan asks again.
-      cached.catch(() => this.taskDefinitions.delete(taskDefinition));
-      this.taskDefinitions.set(taskDefinition, cached);
-    }
-    return cached;
   }
 }

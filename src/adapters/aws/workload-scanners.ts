@@ -1,10 +1,12 @@
 import { ECSClient } from '@aws-sdk/client-ecs';
 import { LambdaClient } from '@aws-sdk/client-lambda';
-import { WORKLOAD_SOURCES, type InUseSource } from '../../domain/in-use';
+import { WORKLOAD_SOURCES, type InUseSource, type WorkloadSource } from '../../domain/in-use';
 import type { WorkloadScanner } from '../../ports/in-use';
+import type { InstrumentableClient } from './call-counter';
 import { baseClientConfig, perRegion, type EcrClientOptions } from './clients';
 import { EcsWorkloadScanner } from './ecs-workloads';
 import { LambdaWorkloadScanner } from './lambda-workloads';
+import { TaskDefinitionReader } from './task-definitions';
 
 /** How to build the workload scanners of a run: the same retries, timeouts, endpoint and counter as its ECR clients. */
 export type WorkloadScannerPoolOptions = Omit<EcrClientOptions, 'region' | 'rateLimits'> & {
@@ -12,30 +14,36 @@ export type WorkloadScannerPoolOptions = Omit<EcrClientOptions, 'region' | 'rate
   sources?: readonly InUseSource[];
 };
 
+/** `build` once, on first use. */
+function once<T>(build: () => T): () => T {
+  let value: { built: T } | undefined;
+  return () => (value ??= { built: build() }).built;
+}
+
 /**
- * A memoising factory of the workload scanners of each region (ECS and Lambda by default), each over a
+ * A memoising factory of the workload scanners of each region (every source by default), each over a
  * client built once per region with the run's retries, timeouts, endpoint and call counter. Built
- * once per container when deployed, so ECS task definitions (immutable) are described once.
+ * once per container when deployed, so ECS task definitions (immutable) are described once, whichever
+ * scanner of the region asks.
  *
  * @example
  * const scannersFor = createWorkloadScannerPool({ counter });
- * const images = await Promise.all(scannersFor('eu-west-1').map((s) => s.scan()));
+ * const scans = await Promise.all(scannersFor('eu-west-1').map((s) => s.scan()));
  */
 export function createWorkloadScannerPool(options: WorkloadScannerPoolOptions = {}): (region: string) => WorkloadScanner[] {
   const { sources = WORKLOAD_SOURCES, counter, ...clientOptions } = options;
   return perRegion((region) => {
     const config = baseClientConfig({ ...clientOptions, region });
-    const built: WorkloadScanner[] = [];
-    if (sources.includes('ecs')) {
-      const client = new ECSClient(config);
+    const counted = <T extends InstrumentableClient>(client: T): T => {
       counter?.attach(client);
-      built.push(new EcsWorkloadScanner({ client, region }));
-    }
-    if (sources.includes('lambda')) {
-      const client = new LambdaClient(config);
-      counter?.attach(client);
-      built.push(new LambdaWorkloadScanner({ client, region }));
-    }
-    return built;
+      return client;
+    };
+    const ecs = once(() => counted(new ECSClient(config)));
+    const taskDefinitions = once(() => new TaskDefinitionReader({ client: ecs() }));
+    const scannerOf: Record<WorkloadSource, () => WorkloadScanner> = {
+      ecs: () => new EcsWorkloadScanner({ client: ecs(), region, taskDefinitions: taskDefinitions() }),
+      lambda: () => new LambdaWorkloadScanner({ client: counted(new LambdaClient(config)), region }),
+    };
+    return WORKLOAD_SOURCES.filter((source) => sources.includes(source)).map((source) => scannerOf[source]());
   });
 }

@@ -186,7 +186,7 @@ describe('EcsWorkloadScanner', () => {
       expect(ecsMock).not.toHaveReceivedCommand(DescribeTaskDefinitionCommand);
     });
 
-    it('falls back to the digest-pinned images of the task definitions and the running tasks when a service has no describable revision', async () => {
+    it('falls back to the images of the task definitions, by digest or tag, and the running tasks when a service has no describable revision', async () => {
       // Arrange: an old service (no current revisions) deployed from two task definitions, one pinned by digest.
       ecsMock.on(ListClustersCommand).resolves({ clusterArns: [clusterArn('prod')] });
       ecsMock.on(ListServicesCommand).resolves({ serviceArns: [serviceArn('prod', 'legacy')] });
@@ -225,11 +225,13 @@ describe('EcsWorkloadScanner', () => {
       expect(images).toEqual(
         expect.arrayContaining([
           { image: `${REGISTRY}/legacy@${digest(3)}`, consumer: 'ecs:service/prod/legacy' },
+          // A scale-out pulls whatever the tag names then.
+          { image: `${REGISTRY}/legacy:stable`, consumer: 'ecs:service/prod/legacy' },
           { image: `${REGISTRY}/legacy:stable`, imageDigest: digest(2), consumer: 'ecs:service/prod/legacy' },
           { image: `${REGISTRY}/legacy:stable`, imageDigest: digest(2), consumer: 'ecs:task/prod/abc' },
         ]),
       );
-      expect(images).toHaveLength(3);
+      expect(images).toHaveLength(4);
       expect(ecsMock).toHaveReceivedCommandTimes(DescribeTaskDefinitionCommand, 2);
       expect(ecsMock).not.toHaveReceivedCommandWith(DescribeTaskDefinitionCommand, { taskDefinition: taskDefinitionArn('legacy', 1) });
     });
@@ -304,6 +306,109 @@ describe('EcsWorkloadScanner', () => {
         [`${REGISTRY}/bg@${digest(1)}`, 'ecs:service/prod/bluegreen'],
         [`${REGISTRY}/bg@${digest(2)}`, 'ecs:service/prod/bluegreen'],
       ]);
+    });
+
+    it('adds the task definitions of a service scaled to zero, beside the digests its revision resolved', async () => {
+      // Arrange: "nightly" runs no task; its revision resolved a digest, its task definition names a tag.
+      ecsMock.on(ListClustersCommand).resolves({ clusterArns: [clusterArn('prod')] });
+      ecsMock.on(ListServicesCommand).resolves({ serviceArns: [serviceArn('prod', 'nightly'), serviceArn('prod', 'web')] });
+      ecsMock.on(DescribeServicesCommand).resolves({
+        services: [
+          service('prod', 'nightly', [revisionArn('prod', 'nightly', 1)], {
+            desiredCount: 0,
+            deployments: [{ status: 'PRIMARY', taskDefinition: taskDefinitionArn('nightly', 4) }],
+          }),
+          service('prod', 'web', [revisionArn('prod', 'web', 1)], {
+            desiredCount: 2,
+            deployments: [{ status: 'PRIMARY', taskDefinition: taskDefinitionArn('web', 9) }],
+          }),
+        ],
+      });
+      ecsMock.on(DescribeServiceRevisionsCommand).resolves({
+        serviceRevisions: [
+          {
+            serviceRevisionArn: revisionArn('prod', 'nightly', 1),
+            containerImages: [{ image: `${REGISTRY}/nightly:v2`, imageDigest: digest(5) }],
+          },
+          { serviceRevisionArn: revisionArn('prod', 'web', 1), containerImages: [{ image: `${REGISTRY}/web:v1`, imageDigest: digest(6) }] },
+        ],
+      });
+      ecsMock.on(DescribeTaskDefinitionCommand, { taskDefinition: taskDefinitionArn('nightly', 4) }).resolves({
+        taskDefinition: { taskDefinitionArn: taskDefinitionArn('nightly', 4), containerDefinitions: [{ image: `${REGISTRY}/nightly:v2` }] },
+      });
+
+      // Act
+      const images = (await scanner().scan()).images;
+
+      // Assert: a service that runs tasks is known by its revision alone.
+      expect(images).toEqual([
+        { image: `${REGISTRY}/nightly:v2`, imageDigest: digest(5), consumer: 'ecs:service/prod/nightly' },
+        { image: `${REGISTRY}/web:v1`, imageDigest: digest(6), consumer: 'ecs:service/prod/web' },
+        { image: `${REGISTRY}/nightly:v2`, consumer: 'ecs:service/prod/nightly' },
+      ]);
+      expect(ecsMock).toHaveReceivedCommandTimes(DescribeTaskDefinitionCommand, 1);
+    });
+
+    it('adds the task definition of a task set at zero, and only of that one, for a service that has revisions', async () => {
+      // Arrange: a blue/green service; green runs, blue is scaled to zero and may take traffic back.
+      ecsMock.on(ListClustersCommand).resolves({ clusterArns: [clusterArn('prod')] });
+      ecsMock.on(ListServicesCommand).resolves({ serviceArns: [serviceArn('prod', 'shop')] });
+      ecsMock.on(DescribeServicesCommand).resolves({
+        services: [
+          service('prod', 'shop', [revisionArn('prod', 'shop', 2)], {
+            desiredCount: 2,
+            taskSets: [
+              {
+                id: 'ecs-svc/green',
+                status: 'PRIMARY',
+                computedDesiredCount: 2,
+                scale: { value: 100 },
+                taskDefinition: taskDefinitionArn('shop', 2),
+              },
+              {
+                id: 'ecs-svc/blue',
+                status: 'ACTIVE',
+                computedDesiredCount: 0,
+                scale: { value: 0 },
+                taskDefinition: taskDefinitionArn('shop', 1),
+              },
+            ],
+          }),
+        ],
+      });
+      ecsMock.on(DescribeServiceRevisionsCommand).resolves({
+        serviceRevisions: [
+          { serviceRevisionArn: revisionArn('prod', 'shop', 2), containerImages: [{ image: `${REGISTRY}/shop@${digest(2)}` }] },
+        ],
+      });
+      ecsMock
+        .on(DescribeTaskDefinitionCommand)
+        .resolves({ taskDefinition: { containerDefinitions: [{ image: `${REGISTRY}/shop@${digest(1)}` }] } });
+
+      // Act
+      const images = (await scanner().scan()).images;
+
+      // Assert
+      expect(images.map((i) => i.image)).toEqual([`${REGISTRY}/shop@${digest(2)}`, `${REGISTRY}/shop@${digest(1)}`]);
+      expect(ecsMock).toHaveReceivedCommandTimes(DescribeTaskDefinitionCommand, 1);
+      expect(ecsMock).toHaveReceivedCommandWith(DescribeTaskDefinitionCommand, { taskDefinition: taskDefinitionArn('shop', 1) });
+    });
+
+    it('throws when the task definition of a service cannot be described, rather than taking it for unused', async () => {
+      // Arrange
+      ecsMock.on(ListClustersCommand).resolves({ clusterArns: [clusterArn('prod')] });
+      ecsMock.on(ListServicesCommand).resolves({ serviceArns: [serviceArn('prod', 'idle')] });
+      ecsMock
+        .on(DescribeServicesCommand)
+        .resolves({ services: [service('prod', 'idle', [], { desiredCount: 0, taskDefinition: taskDefinitionArn('idle', 1) })] });
+      ecsMock
+        .on(DescribeTaskDefinitionCommand)
+        .rejects(new ClientException({ message: 'Unable to describe task definition.', $metadata: {} }));
+
+      // Act / Assert
+      await expect(scanner().scan()).rejects.toThrow(
+        `DescribeTaskDefinition could not describe ${taskDefinitionArn('idle', 1)}, which service idle runs`,
+      );
     });
 
     it('tolerates answers without the optional fields: no ARNs, names, images or revisions', async () => {
