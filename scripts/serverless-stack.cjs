@@ -46,6 +46,10 @@ module.exports = async ({ resolveVariable }) => {
     clusterArns: inRegions(configured, 'ecs', 'cluster/*'),
     workloadArns: ['service/*', 'service-revision/*', 'task/*'].flatMap((resource) => inRegions(configured, 'ecs', resource)),
     functionArns: inRegions(configured, 'lambda', 'function:*'),
+    /** The configured regions, for the aws:RequestedRegion condition of the in-use list calls IAM authorises only on "*". */
+    regions: configured,
+    /** EventBridge rules of every bus (`rule/NAME` on the default bus, `rule/BUS/NAME` on others), whose targets the guard reads. */
+    ruleArns: inRegions(configured, 'events', 'rule/*'),
     /** Matches a repository tagged with the opt-out tag (a tag key cannot be a variable in serverless.yml's keys). */
     optOutCondition: { StringEqualsIgnoreCase: { [`aws:ResourceTag/${optOutTag}`]: 'true' } },
     /** The home region's default bus, the forwarder's target. */

@@ -174,6 +174,7 @@ export function inUseProvider(regions: readonly string[], sources: InUseSources,
 const SOURCE_NAMES: Record<InUseSource, string> = {
   ecs: 'what ECS services and tasks run',
   lambda: 'what Lambda functions run',
+  events: 'which ECS tasks EventBridge rules start',
   list: 'the list of images in use',
 };
 

@@ -1,6 +1,7 @@
 import { DescribeTaskDefinitionCommand, type ECSClient } from '@aws-sdk/client-ecs';
 import pLimit from 'p-limit';
 import { errorCode } from '../../domain/errors';
+import type { WorkloadImage } from '../../domain/in-use';
 
 /** `DescribeTaskDefinition` calls in flight at once, by default. */
 export const DEFAULT_TASK_DEFINITION_CALLS_IN_FLIGHT = 4;
@@ -70,4 +71,28 @@ export class TaskDefinitionReader {
       images: (definition?.containerDefinitions ?? []).map((c) => c.image).filter((image): image is string => image !== undefined),
     };
   }
+}
+
+/** A task definition something starts, and who starts it. */
+export interface TaskDefinitionTarget {
+  /** Family, `family:revision` or ARN, as the target names it. */
+  taskDefinition: string;
+  /** The in-use consumer: the rule, schedule or state machine that starts it. */
+  consumer: string;
+}
+
+/**
+ * The images the targets start: each target's task definition read (once each), its images named
+ * after the target. A definition ECS cannot describe, or one deregistered (`INACTIVE`), starts nothing
+ * new and adds nothing.
+ *
+ * @example await imagesOfTargets(reader, [{ taskDefinition: 'report:3', consumer: 'events:rule/default/nightly' }]);
+ */
+export async function imagesOfTargets(reader: TaskDefinitionReader, targets: readonly TaskDefinitionTarget[]): Promise<WorkloadImage[]> {
+  const read = await Promise.all(targets.map(async (target) => ({ target, definition: await reader.read(target.taskDefinition) })));
+  return read.flatMap(({ target, definition }) =>
+    definition === undefined || definition.status !== 'ACTIVE'
+      ? []
+      : definition.images.map((image) => ({ image, consumer: target.consumer })),
+  );
 }

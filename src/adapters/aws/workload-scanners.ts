@@ -1,10 +1,12 @@
 import { ECSClient } from '@aws-sdk/client-ecs';
+import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import { LambdaClient } from '@aws-sdk/client-lambda';
 import { WORKLOAD_SOURCES, type InUseSource, type WorkloadSource } from '../../domain/in-use';
 import type { WorkloadScanner } from '../../ports/in-use';
 import type { InstrumentableClient } from './call-counter';
 import { baseClientConfig, perRegion, type EcrClientOptions } from './clients';
 import { EcsWorkloadScanner } from './ecs-workloads';
+import { EventBridgeRuleScanner } from './eventbridge-workloads';
 import { LambdaWorkloadScanner } from './lambda-workloads';
 import { TaskDefinitionReader } from './task-definitions';
 
@@ -43,6 +45,8 @@ export function createWorkloadScannerPool(options: WorkloadScannerPoolOptions = 
     const scannerOf: Record<WorkloadSource, () => WorkloadScanner> = {
       ecs: () => new EcsWorkloadScanner({ client: ecs(), region, taskDefinitions: taskDefinitions() }),
       lambda: () => new LambdaWorkloadScanner({ client: counted(new LambdaClient(config)), region }),
+      events: () =>
+        new EventBridgeRuleScanner({ client: counted(new EventBridgeClient(config)), region, taskDefinitions: taskDefinitions() }),
     };
     return WORKLOAD_SOURCES.filter((source) => sources.includes(source)).map((source) => scannerOf[source]());
   });

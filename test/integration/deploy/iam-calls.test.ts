@@ -25,7 +25,7 @@ import { ecrCallEvent } from '../support/cloudtrail';
 import { FUNCTION_ENV, restoreLambdaEnv, useLambdaEnv } from '../support/lambda-env';
 import { MOTO_ACCOUNT_ID, MOTO_REGION, ecrClientForMoto, motoClientConfig, resetMoto } from '../support/moto';
 import { createRepository, imageManifest, pushUntaggedImage } from '../support/seed';
-import { createImageFunction, createService, ecrImage } from '../support/workloads';
+import { createImageFunction, createRuleStartingTask, createService, ecrImage } from '../support/workloads';
 
 jest.setTimeout(60_000);
 
@@ -136,6 +136,8 @@ describe('IAM grants every call the functions make (moto)', () => {
     await pushUntaggedImage(ecr, 'batch', imageManifest({ layers: [3_000] }));
     await createService('prod', 'web', ecrImage('web', web.digest));
     await createImageFunction('api', ecrImage('web', web.digest), 1);
+    // What starts workloads later: a rule that starts a task.
+    await createRuleStartingTask('nightly', ecrImage('batch', `sha256:${'f'.repeat(64)}`), { bus: 'jobs' });
     ecr.destroy();
     s3.destroy();
     sns.destroy();
@@ -212,7 +214,18 @@ describe('IAM grants every call the functions make (moto)', () => {
     const result = await onPolicyChanged(ecrCallEvent('DeleteLifecyclePolicy', 'web'));
 
     expect(result).toMatchObject({ status: 'done', action: { outcome: 'held-in-use' } });
-    expect([...calls]).toEqual(expect.arrayContaining(['ecr:describeimages', 'ecs:listclusters', 'lambda:listfunctions', 's3:getobject']));
+    expect([...calls]).toEqual(
+      expect.arrayContaining([
+        'ecr:describeimages',
+        'ecs:listclusters',
+        'lambda:listfunctions',
+        's3:getobject',
+        'events:listeventbuses',
+        'events:listrules',
+        'events:listtargetsbyrule',
+        'ecs:describetaskdefinition',
+      ]),
+    );
     expect(missing('OnPolicyChangedRole')).toEqual([]);
   });
 

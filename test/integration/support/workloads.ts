@@ -4,6 +4,7 @@
 // the scanners' handling of those fields is covered with client mocks in the unit tests.
 import { CreateClusterCommand, CreateServiceCommand, ECSClient, RegisterTaskDefinitionCommand } from '@aws-sdk/client-ecs';
 import { CreateFunctionCommand, LambdaClient, PublishVersionCommand } from '@aws-sdk/client-lambda';
+import { CreateEventBusCommand, EventBridgeClient, PutRuleCommand, PutTargetsCommand } from '@aws-sdk/client-eventbridge';
 import { WORKLOAD_SOURCES } from '../../../src/domain/in-use';
 import { MOTO_ACCOUNT_ID, MOTO_REGION, motoClientConfig, motoEndpoint } from './moto';
 
@@ -68,5 +69,53 @@ export async function createImageFunction(name: string, image: string, versions 
     for (let i = 0; i < versions; i++) await lambda.send(new PublishVersionCommand({ FunctionName: name }));
   } finally {
     lambda.destroy();
+  }
+}
+
+/** Registers a task definition `family` whose one container runs `image`, and returns its ARN. */
+export async function registerTaskDefinition(family: string, image: string, region: string = MOTO_REGION): Promise<string> {
+  const ecs = new ECSClient(motoClientConfig(region));
+  try {
+    const out = await ecs.send(new RegisterTaskDefinitionCommand({ family, containerDefinitions: [{ name: 'app', image, memory: 128 }] }));
+    return out.taskDefinition?.taskDefinitionArn ?? '';
+  } finally {
+    ecs.destroy();
+  }
+}
+
+/**
+ * Creates an EventBridge rule `name` on `bus` (created when it is not the default one) that starts a
+ * task of a new task definition (family `name`) running `image` on the `batch` cluster: once a day on
+ * the default bus, on each `com.example.jobs` event on another.
+ * (moto fails a PutEvents to a bus with such a rule: tests that publish put it on a bus of its own.)
+ *
+ * @example await createRuleStartingTask('nightly', ecrImage('report', pushed.digest));
+ */
+export async function createRuleStartingTask(name: string, image: string, options: { bus?: string; region?: string } = {}): Promise<void> {
+  const { bus = 'default', region = MOTO_REGION } = options;
+  const taskDefinition = await registerTaskDefinition(name, image, region);
+  const events = new EventBridgeClient(motoClientConfig(region));
+  try {
+    if (bus !== 'default') await events.send(new CreateEventBusCommand({ Name: bus }));
+    // Schedules live on the default bus only; elsewhere the rule matches the jobs' own events.
+    const trigger =
+      bus === 'default' ? { ScheduleExpression: 'rate(1 day)' } : { EventPattern: JSON.stringify({ source: ['com.example.jobs'] }) };
+    await events.send(new PutRuleCommand({ Name: name, EventBusName: bus, ...trigger }));
+    await events.send(
+      new PutTargetsCommand({
+        Rule: name,
+        EventBusName: bus,
+        Targets: [
+          {
+            Id: 'task',
+            Arn: `arn:aws:ecs:${region}:${MOTO_ACCOUNT_ID}:cluster/batch`,
+            RoleArn: `arn:aws:iam::${MOTO_ACCOUNT_ID}:role/ecr-janitor-test-events`,
+            EcsParameters: { TaskDefinitionArn: taskDefinition, TaskCount: 1 },
+          },
+        ],
+      }),
+    );
+  } finally {
+    events.destroy();
   }
 }

@@ -87,27 +87,33 @@ const REPORT_BUS_ARN =
 const READ_ONLY_ACTION = /^[a-z0-9-]+:(describe|get|list|batchget)[a-z0-9]*$/;
 /** The one list object of the in-use guard: the S3 URI parameter's bucket and key. */
 const IN_USE_LIST_ARN = /^arn:\$\{AWS::Partition\}:s3:::\$\{ListObject\}$/;
-/** What the in-use guard reads, by the resources IAM lets each action be scoped to (Service Authorization Reference). */
-const IN_USE_ACTIONS = [
-  'ecs:listclusters',
-  'ecs:listservices',
-  'ecs:describeservices',
-  'ecs:describeservicerevisions',
-  'ecs:listtasks',
-  'ecs:describetasks',
-  'ecs:describetaskdefinition',
-  'lambda:listfunctions',
-  'lambda:getfunction',
-];
-/** Actions that take no resource ARN as the guard calls them: only "*" is possible. */
-const IN_USE_STAR_ONLY = ['ecs:listclusters', 'ecs:describetaskdefinition', 'ecs:listservices', 'ecs:listtasks', 'lambda:listfunctions'];
+/** A resource ARN of this account in one configured region: `arn:${Partition}:SERVICE:REGION:${AccountId}:RESOURCE`. */
+const inConfiguredRegions = (service: string, resource: string): RegExp =>
+  new RegExp(`^arn:\\$\\{AWS::Partition\\}:${service}:(${PACKAGED_REGIONS.join('|')}):\\$\\{AWS::AccountId\\}:${resource}$`);
 /** ECS services, revisions and tasks, and Lambda functions, of this account in one configured region. */
-const ECS_WORKLOAD_ARN = new RegExp(
-  `^arn:\\$\\{AWS::Partition\\}:ecs:(${PACKAGED_REGIONS.join('|')}):\\$\\{AWS::AccountId\\}:(service|service-revision|task)/\\*$`,
-);
-const LAMBDA_FUNCTION_ARN = new RegExp(
-  `^arn:\\$\\{AWS::Partition\\}:lambda:(${PACKAGED_REGIONS.join('|')}):\\$\\{AWS::AccountId\\}:function:\\*$`,
-);
+const ECS_WORKLOAD_ARN = inConfiguredRegions('ecs', '(service|service-revision|task)/\\*');
+const LAMBDA_FUNCTION_ARN = inConfiguredRegions('lambda', 'function:\\*');
+/** Actions that take no resource ARN as the guard calls them: only "*" is possible. */
+const STAR = /^\*$/;
+/** What the in-use guard reads, each with the only resources IAM may grant it on (Service Authorization Reference). */
+const IN_USE_SCOPE: Record<string, RegExp> = {
+  'ecs:listclusters': STAR,
+  'ecs:listservices': STAR,
+  'ecs:describeservices': ECS_WORKLOAD_ARN,
+  'ecs:describeservicerevisions': ECS_WORKLOAD_ARN,
+  'ecs:listtasks': STAR,
+  'ecs:describetasks': ECS_WORKLOAD_ARN,
+  'ecs:describetaskdefinition': STAR,
+  'lambda:listfunctions': STAR,
+  'lambda:getfunction': LAMBDA_FUNCTION_ARN,
+  'events:listeventbuses': STAR,
+  'events:listrules': STAR,
+  'events:listtargetsbyrule': inConfiguredRegions('events', 'rule/\\*'),
+};
+/** The in-use reads granted on "*" that the aws:RequestedRegion condition keeps to the configured regions. */
+const IN_USE_REGION_BOUND = ['events:listeventbuses', 'events:listrules'];
+/** Whether an action is one of the in-use guard's kind (the function roles grant no other of these services' actions). */
+const isInUseKind = (a: string): boolean => /^(ecs|lambda):/.test(a) || /^events:list/.test(a);
 /** The ecs:cluster condition of ListServices/ListTasks: this account's clusters in the configured regions. */
 const CLUSTER_ARNS = PACKAGED_REGIONS.map((r) => `arn:\${AWS::Partition}:ecs:${r}:\${AWS::AccountId}:cluster/*`);
 const FORBIDDEN_ACTIONS = ['ecr:batchdeleteimage', 'ecr:deleterepository', 'ecr:deletelifecyclepolicy'];
@@ -397,15 +403,28 @@ function trustedService(t: Template, role: string | undefined): unknown {
  * The in-use guard's ECS and Lambda actions in the functions' roles: read-only, each on the narrowest
  * resource IAM allows for it. (The state machine's role invokes the weekly functions: see machineRole.)
  */
+/** The statements of the policy that lets the guard read what starts workloads later. */
+function inUseSourceStatements(t: Template): Statement[] {
+  return (t.Resources.InUseSourcesReadPolicy?.Properties?.PolicyDocument as { Statement: Statement[] }).Statement;
+}
+
 function inUseScope(t: Template): string[] {
   const functionStatements = identityAllowStatements(t).filter((s) => trustedService(t, s.role) === 'lambda.amazonaws.com');
   return functionStatements.flatMap(({ where, statement }) => {
-    const actions = actionsOf(statement).filter((a) => a.startsWith('ecs:') || a.startsWith('lambda:'));
+    const actions = actionsOf(statement).filter(isInUseKind);
     const resources = resourcesOf(statement);
-    const problems = actions.filter((a) => !IN_USE_ACTIONS.includes(a)).map((a) => `${where}: ${a} is not a read the in-use guard makes`);
-    for (const action of actions.filter((a) => IN_USE_ACTIONS.includes(a))) {
-      const allowed = IN_USE_STAR_ONLY.includes(action) ? /^\*$/ : action.startsWith('lambda:') ? LAMBDA_FUNCTION_ARN : ECS_WORKLOAD_ARN;
+    const problems = actions.filter((a) => IN_USE_SCOPE[a] === undefined).map((a) => `${where}: ${a} is not a read the in-use guard makes`);
+    for (const action of actions.filter((a) => IN_USE_SCOPE[a] !== undefined)) {
+      const allowed = IN_USE_SCOPE[action] as RegExp;
       for (const r of resources.filter((x) => !allowed.test(x))) problems.push(`${where}: ${action} on ${r}`);
+    }
+    // A list the guard may read only on "*": in the configured regions alone.
+    if (actions.some((a) => IN_USE_REGION_BOUND.includes(a))) {
+      const regions = statement.Condition?.StringEquals?.['aws:RequestedRegion'];
+      if (regions === undefined || JSON.stringify(asArray(regions).flatMap(render).sort()) !== JSON.stringify([...PACKAGED_REGIONS].sort()))
+        problems.push(
+          `${where}: ${actions.filter((a) => IN_USE_REGION_BOUND.includes(a)).join(', ')} without the aws:RequestedRegion condition on the configured regions`,
+        );
     }
     // Listing a cluster's services and tasks is authorised on "*": the condition keeps it to this account's clusters.
     if (actions.some((a) => a === 'ecs:listservices' || a === 'ecs:listtasks')) {
@@ -1018,6 +1037,23 @@ const MUTATIONS: Array<[string, CheckName, (t: Template) => void, string]> = [
     'ecs:describetasks on arn:aws:ecs:*:*:task/*',
   ],
   [
+    'the event rule listing outside the configured regions',
+    'inUseScope',
+    (t) => {
+      for (const statement of inUseSourceStatements(t)) if (statement.Sid === 'InUseListEventRules') delete statement.Condition;
+    },
+    'events:listeventbuses, events:listrules without the aws:RequestedRegion condition',
+  ],
+  [
+    'the targets of any account’s rules',
+    'inUseScope',
+    (t) => {
+      for (const statement of inUseSourceStatements(t))
+        if (statement.Sid === 'InUseListRuleTargets') statement.Resource = 'arn:aws:events:*:*:rule/*';
+    },
+    'events:listtargetsbyrule on arn:aws:events:*:*:rule/*',
+  ],
+  [
     'ListTasks without the cluster condition',
     'inUseScope',
     (t) => {
@@ -1512,7 +1548,7 @@ describe('generated CloudFormation template', () => {
     const logs = ['logs:createlogstream', 'logs:putlogevents'];
     const onEvent = [...logs, 'ecr:getlifecyclepolicy', 'ecr:listtagsforresource', 'ecr:putlifecyclepolicy', 'sqs:sendmessage'];
     // The in-use guard's reads, and the list object (in a policy that exists only when inUseListS3Uri is set).
-    const inUse = [...IN_USE_ACTIONS, 's3:getobject'];
+    const inUse = [...Object.keys(IN_USE_SCOPE), 's3:getobject'];
     it.each([
       // Lists the repositories, reads their tags in bulk and what runs on which image; writes the plan.
       // And the registry's creation templates, pull-through-cache rules and replication, for the report's warnings.

@@ -95,6 +95,88 @@ describe('in-use', () => {
       ]);
     });
 
+    it('leaves out a source beyond ECS and Lambda that is refused, with a warning naming the permissions, and holds nothing for it', async () => {
+      // Arrange
+      const events = scanner(
+        'eu-west-1',
+        'events',
+        denied('User: arn:aws:sts::123456789012:assumed-role/ci is not authorized to perform: events:ListRules'),
+      );
+      const provider = inUseProvider(['eu-west-1'], { scannersFor: () => [events] });
+
+      // Act
+      const catalog = await provider.catalog();
+
+      // Assert
+      expect(catalog.failures()).toEqual([]);
+      expect(provider.errors()).toEqual([]);
+      expect(provider.warnings()).toEqual([
+        {
+          region: 'eu-west-1',
+          repositoryName: '',
+          code: 'InUseSourceSkipped',
+          message:
+            'in-use source events: which ECS tasks EventBridge rules start could not be read (AccessDeniedException: User: arn:aws:sts::123456789012:assumed-role/ci is not authorized to perform: events:ListRules); grant events:List, events:Describe to see it. What only it would show is not protected',
+        },
+      ]);
+    });
+
+    it('leaves out a source beyond ECS and Lambda whose service has no endpoint in the region, with a warning', async () => {
+      // Arrange
+      const dns = Object.assign(new Error('getaddrinfo ENOTFOUND events.xx-test-1.amazonaws.com'), { code: 'ENOTFOUND' });
+      const provider = inUseProvider(['eu-west-1'], { scannersFor: () => [scanner('eu-west-1', 'events', dns)] });
+
+      // Act
+      const catalog = await provider.catalog();
+
+      // Assert
+      expect(catalog.failures()).toEqual([]);
+      expect(provider.warnings().map((w) => w.message)).toEqual([
+        'in-use source events: which ECS tasks EventBridge rules start has no endpoint in eu-west-1 (the service is not offered there): nothing of it runs there',
+      ]);
+    });
+
+    it('keeps any other failure of such a source a failure, and a refused ECS one too', async () => {
+      // Arrange
+      const throttled = Object.assign(new Error('Rate exceeded'), { name: 'ThrottlingException' });
+      const provider = inUseProvider(['eu-west-1'], {
+        scannersFor: () => [scanner('eu-west-1', 'events', throttled), scanner('eu-west-1', 'ecs', denied('no ECS'))],
+      });
+
+      // Act
+      const catalog = await provider.catalog();
+
+      // Assert
+      expect(catalog.failures().map((f) => [f.source, f.code])).toEqual([
+        ['events', 'ThrottlingException'],
+        ['ecs', 'AccessDeniedException'],
+      ]);
+      expect(provider.warnings()).toEqual([]);
+    });
+
+    it('passes on what a scan could not resolve as a warning of its region and source', async () => {
+      // Arrange
+      const events: WorkloadScanner = {
+        region: 'eu-west-1',
+        source: 'events',
+        permissions: [],
+        scan: async () => ({
+          images: [image('eu-west-1')],
+          warnings: [{ code: 'InUseReferenceUnresolved', message: 'chosen at run time' }],
+        }),
+      };
+      const provider = inUseProvider(['eu-west-1'], { scannersFor: () => [events] });
+
+      // Act
+      const catalog = await provider.catalog();
+
+      // Assert
+      expect(catalog.warnings()).toEqual([
+        { region: 'eu-west-1', source: 'events', code: 'InUseReferenceUnresolved', message: 'chosen at run time' },
+      ]);
+      expect(catalog.referencesOf(key('eu-west-1'), NO_IMAGES).size).toBe(1);
+    });
+
     it('reuses a complete answer within the ttl and reads again after it', async () => {
       // Arrange
       let clock = 0;

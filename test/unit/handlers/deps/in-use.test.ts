@@ -1,6 +1,7 @@
 import { GetObjectCommand, S3Client, type GetObjectCommandOutput } from '@aws-sdk/client-s3';
 import { ECSClient, ListClustersCommand } from '@aws-sdk/client-ecs';
 import { LambdaClient, ListFunctionsCommand } from '@aws-sdk/client-lambda';
+import { EventBridgeClient, ListEventBusesCommand } from '@aws-sdk/client-eventbridge';
 import { mockClient } from 'aws-sdk-client-mock';
 import 'aws-sdk-client-mock-jest';
 import { eventDependencies } from '../../../../src/handlers/deps/event';
@@ -13,6 +14,8 @@ const saved = new Map(KEYS.map((key) => [key, process.env[key]]));
 const s3 = mockClient(S3Client);
 const ecs = mockClient(ECSClient);
 const lambda = mockClient(LambdaClient);
+// Every source's client answers from a mock: nothing here may reach AWS.
+const events = mockClient(EventBridgeClient);
 
 function useEnv(listUri?: string, more: Record<string, string> = {}): void {
   for (const key of KEYS) delete process.env[key];
@@ -25,14 +28,17 @@ beforeEach(() => {
   s3.reset();
   ecs.reset();
   lambda.reset();
+  events.reset();
   ecs.on(ListClustersCommand).resolves({ clusterArns: [] });
   lambda.on(ListFunctionsCommand).resolves({ Functions: [] });
+  events.on(ListEventBusesCommand).resolves({ EventBuses: [] });
 });
 
 afterAll(() => {
   s3.restore();
   ecs.restore();
   lambda.restore();
+  events.restore();
   for (const [key, value] of saved) {
     if (value === undefined) delete process.env[key];
     else process.env[key] = value;
