@@ -50,6 +50,8 @@ module.exports = async ({ resolveVariable }) => {
     regions: configured,
     /** EventBridge rules of every bus (`rule/NAME` on the default bus, `rule/BUS/NAME` on others), whose targets the guard reads. */
     ruleArns: inRegions(configured, 'events', 'rule/*'),
+    /** EventBridge Scheduler schedules of every group (`schedule/GROUP/NAME`). */
+    scheduleArns: inRegions(configured, 'scheduler', 'schedule/*'),
     /** Matches a repository tagged with the opt-out tag (a tag key cannot be a variable in serverless.yml's keys). */
     optOutCondition: { StringEqualsIgnoreCase: { [`aws:ResourceTag/${optOutTag}`]: 'true' } },
     /** The home region's default bus, the forwarder's target. */

@@ -175,6 +175,7 @@ const SOURCE_NAMES: Record<InUseSource, string> = {
   ecs: 'what ECS services and tasks run',
   lambda: 'what Lambda functions run',
   events: 'which ECS tasks EventBridge rules start',
+  scheduler: 'which ECS tasks EventBridge Scheduler schedules start',
   list: 'the list of images in use',
 };
 

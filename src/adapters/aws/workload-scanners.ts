@@ -1,6 +1,7 @@
 import { ECSClient } from '@aws-sdk/client-ecs';
 import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import { LambdaClient } from '@aws-sdk/client-lambda';
+import { SchedulerClient } from '@aws-sdk/client-scheduler';
 import { WORKLOAD_SOURCES, type InUseSource, type WorkloadSource } from '../../domain/in-use';
 import type { WorkloadScanner } from '../../ports/in-use';
 import type { InstrumentableClient } from './call-counter';
@@ -8,6 +9,7 @@ import { baseClientConfig, perRegion, type EcrClientOptions } from './clients';
 import { EcsWorkloadScanner } from './ecs-workloads';
 import { EventBridgeRuleScanner } from './eventbridge-workloads';
 import { LambdaWorkloadScanner } from './lambda-workloads';
+import { SchedulerScanner } from './scheduler-workloads';
 import { TaskDefinitionReader } from './task-definitions';
 
 /** How to build the workload scanners of a run: the same retries, timeouts, endpoint and counter as its ECR clients. */
@@ -47,6 +49,7 @@ export function createWorkloadScannerPool(options: WorkloadScannerPoolOptions = 
       lambda: () => new LambdaWorkloadScanner({ client: counted(new LambdaClient(config)), region }),
       events: () =>
         new EventBridgeRuleScanner({ client: counted(new EventBridgeClient(config)), region, taskDefinitions: taskDefinitions() }),
+      scheduler: () => new SchedulerScanner({ client: counted(new SchedulerClient(config)), region, taskDefinitions: taskDefinitions() }),
     };
     return WORKLOAD_SOURCES.filter((source) => sources.includes(source)).map((source) => scannerOf[source]());
   });

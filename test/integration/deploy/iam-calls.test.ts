@@ -9,6 +9,7 @@ import { ECRClient } from '@aws-sdk/client-ecr';
 import { ECSClient } from '@aws-sdk/client-ecs';
 import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import { LambdaClient } from '@aws-sdk/client-lambda';
+import { SchedulerClient } from '@aws-sdk/client-scheduler';
 import { CreateBucketCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { CreateTopicCommand, SNSClient } from '@aws-sdk/client-sns';
 import { lambdaHandler as onPolicyChanged } from '../../../src/handlers/on-policy-changed';
@@ -25,7 +26,7 @@ import { ecrCallEvent } from '../support/cloudtrail';
 import { FUNCTION_ENV, restoreLambdaEnv, useLambdaEnv } from '../support/lambda-env';
 import { MOTO_ACCOUNT_ID, MOTO_REGION, ecrClientForMoto, motoClientConfig, resetMoto } from '../support/moto';
 import { createRepository, imageManifest, pushUntaggedImage } from '../support/seed';
-import { createImageFunction, createRuleStartingTask, createService, ecrImage } from '../support/workloads';
+import { createImageFunction, createRuleStartingTask, createScheduleStartingTask, createService, ecrImage } from '../support/workloads';
 
 jest.setTimeout(60_000);
 
@@ -38,6 +39,7 @@ const CLIENTS = [
   [LambdaClient, 'lambda'],
   [S3Client, 's3'],
   [EventBridgeClient, 'events'],
+  [SchedulerClient, 'scheduler'],
   [SNSClient, 'sns'],
 ] as const;
 
@@ -138,6 +140,7 @@ describe('IAM grants every call the functions make (moto)', () => {
     await createImageFunction('api', ecrImage('web', web.digest), 1);
     // What starts workloads later: a rule that starts a task.
     await createRuleStartingTask('nightly', ecrImage('batch', `sha256:${'f'.repeat(64)}`), { bus: 'jobs' });
+    await createScheduleStartingTask('monthly', ecrImage('batch', `sha256:${'e'.repeat(64)}`));
     ecr.destroy();
     s3.destroy();
     sns.destroy();
@@ -223,6 +226,8 @@ describe('IAM grants every call the functions make (moto)', () => {
         'events:listeventbuses',
         'events:listrules',
         'events:listtargetsbyrule',
+        'scheduler:listschedules',
+        'scheduler:getschedule',
         'ecs:describetaskdefinition',
       ]),
     );

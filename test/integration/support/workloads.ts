@@ -5,6 +5,7 @@
 import { CreateClusterCommand, CreateServiceCommand, ECSClient, RegisterTaskDefinitionCommand } from '@aws-sdk/client-ecs';
 import { CreateFunctionCommand, LambdaClient, PublishVersionCommand } from '@aws-sdk/client-lambda';
 import { CreateEventBusCommand, EventBridgeClient, PutRuleCommand, PutTargetsCommand } from '@aws-sdk/client-eventbridge';
+import { CreateScheduleCommand, SchedulerClient } from '@aws-sdk/client-scheduler';
 import { WORKLOAD_SOURCES } from '../../../src/domain/in-use';
 import { MOTO_ACCOUNT_ID, MOTO_REGION, motoClientConfig, motoEndpoint } from './moto';
 
@@ -117,5 +118,32 @@ export async function createRuleStartingTask(name: string, image: string, option
     );
   } finally {
     events.destroy();
+  }
+}
+
+/**
+ * Creates an EventBridge Scheduler schedule `name` (default group) that starts a task of a new task
+ * definition (family `name`) running `image` on the `batch` cluster, once a day.
+ *
+ * @example await createScheduleStartingTask('monthly', ecrImage('worker', pushed.digest));
+ */
+export async function createScheduleStartingTask(name: string, image: string, region: string = MOTO_REGION): Promise<void> {
+  const taskDefinition = await registerTaskDefinition(name, image, region);
+  const scheduler = new SchedulerClient(motoClientConfig(region));
+  try {
+    await scheduler.send(
+      new CreateScheduleCommand({
+        Name: name,
+        ScheduleExpression: 'rate(1 day)',
+        FlexibleTimeWindow: { Mode: 'OFF' },
+        Target: {
+          Arn: `arn:aws:ecs:${region}:${MOTO_ACCOUNT_ID}:cluster/batch`,
+          RoleArn: `arn:aws:iam::${MOTO_ACCOUNT_ID}:role/ecr-janitor-test-scheduler`,
+          EcsParameters: { TaskDefinitionArn: taskDefinition },
+        },
+      }),
+    );
+  } finally {
+    scheduler.destroy();
   }
 }

@@ -2,6 +2,7 @@ import { GetObjectCommand, S3Client, type GetObjectCommandOutput } from '@aws-sd
 import { ECSClient, ListClustersCommand } from '@aws-sdk/client-ecs';
 import { LambdaClient, ListFunctionsCommand } from '@aws-sdk/client-lambda';
 import { EventBridgeClient, ListEventBusesCommand } from '@aws-sdk/client-eventbridge';
+import { ListSchedulesCommand, SchedulerClient } from '@aws-sdk/client-scheduler';
 import { mockClient } from 'aws-sdk-client-mock';
 import 'aws-sdk-client-mock-jest';
 import { eventDependencies } from '../../../../src/handlers/deps/event';
@@ -16,6 +17,7 @@ const ecs = mockClient(ECSClient);
 const lambda = mockClient(LambdaClient);
 // Every source's client answers from a mock: nothing here may reach AWS.
 const events = mockClient(EventBridgeClient);
+const scheduler = mockClient(SchedulerClient);
 
 function useEnv(listUri?: string, more: Record<string, string> = {}): void {
   for (const key of KEYS) delete process.env[key];
@@ -29,6 +31,8 @@ beforeEach(() => {
   ecs.reset();
   lambda.reset();
   events.reset();
+  scheduler.reset();
+  scheduler.on(ListSchedulesCommand).resolves({ Schedules: [] });
   ecs.on(ListClustersCommand).resolves({ clusterArns: [] });
   lambda.on(ListFunctionsCommand).resolves({ Functions: [] });
   events.on(ListEventBusesCommand).resolves({ EventBuses: [] });
@@ -39,6 +43,7 @@ afterAll(() => {
   ecs.restore();
   lambda.restore();
   events.restore();
+  scheduler.restore();
   for (const [key, value] of saved) {
     if (value === undefined) delete process.env[key];
     else process.env[key] = value;
