@@ -176,6 +176,7 @@ const SOURCE_NAMES: Record<InUseSource, string> = {
   lambda: 'what Lambda functions run',
   events: 'which ECS tasks EventBridge rules start',
   scheduler: 'which ECS tasks EventBridge Scheduler schedules start',
+  batch: 'what AWS Batch job definitions run',
   list: 'the list of images in use',
 };
 

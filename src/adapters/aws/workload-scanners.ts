@@ -1,9 +1,11 @@
+import { BatchClient } from '@aws-sdk/client-batch';
 import { ECSClient } from '@aws-sdk/client-ecs';
 import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import { LambdaClient } from '@aws-sdk/client-lambda';
 import { SchedulerClient } from '@aws-sdk/client-scheduler';
 import { WORKLOAD_SOURCES, type InUseSource, type WorkloadSource } from '../../domain/in-use';
 import type { WorkloadScanner } from '../../ports/in-use';
+import { BatchJobDefinitionScanner } from './batch-workloads';
 import type { InstrumentableClient } from './call-counter';
 import { baseClientConfig, perRegion, type EcrClientOptions } from './clients';
 import { EcsWorkloadScanner } from './ecs-workloads';
@@ -44,12 +46,14 @@ export function createWorkloadScannerPool(options: WorkloadScannerPoolOptions = 
     };
     const ecs = once(() => counted(new ECSClient(config)));
     const taskDefinitions = once(() => new TaskDefinitionReader({ client: ecs() }));
+    const batch = once(() => counted(new BatchClient(config)));
     const scannerOf: Record<WorkloadSource, () => WorkloadScanner> = {
       ecs: () => new EcsWorkloadScanner({ client: ecs(), region, taskDefinitions: taskDefinitions() }),
       lambda: () => new LambdaWorkloadScanner({ client: counted(new LambdaClient(config)), region }),
       events: () =>
         new EventBridgeRuleScanner({ client: counted(new EventBridgeClient(config)), region, taskDefinitions: taskDefinitions() }),
       scheduler: () => new SchedulerScanner({ client: counted(new SchedulerClient(config)), region, taskDefinitions: taskDefinitions() }),
+      batch: () => new BatchJobDefinitionScanner({ client: batch(), region }),
     };
     return WORKLOAD_SOURCES.filter((source) => sources.includes(source)).map((source) => scannerOf[source]());
   });

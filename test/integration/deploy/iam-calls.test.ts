@@ -5,6 +5,7 @@
 // so without this a missing grant shows up only as AccessDenied in a real account.
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
+import { BatchClient } from '@aws-sdk/client-batch';
 import { ECRClient } from '@aws-sdk/client-ecr';
 import { ECSClient } from '@aws-sdk/client-ecs';
 import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
@@ -40,6 +41,7 @@ const CLIENTS = [
   [S3Client, 's3'],
   [EventBridgeClient, 'events'],
   [SchedulerClient, 'scheduler'],
+  [BatchClient, 'batch'],
   [SNSClient, 'sns'],
 ] as const;
 
@@ -229,6 +231,7 @@ describe('IAM grants every call the functions make (moto)', () => {
         'scheduler:listschedules',
         'scheduler:getschedule',
         'ecs:describetaskdefinition',
+        'batch:describejobdefinitions',
       ]),
     );
     expect(missing('OnPolicyChangedRole')).toEqual([]);

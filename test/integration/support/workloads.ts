@@ -6,6 +6,7 @@ import { CreateClusterCommand, CreateServiceCommand, ECSClient, RegisterTaskDefi
 import { CreateFunctionCommand, LambdaClient, PublishVersionCommand } from '@aws-sdk/client-lambda';
 import { CreateEventBusCommand, EventBridgeClient, PutRuleCommand, PutTargetsCommand } from '@aws-sdk/client-eventbridge';
 import { CreateScheduleCommand, SchedulerClient } from '@aws-sdk/client-scheduler';
+import { BatchClient, RegisterJobDefinitionCommand } from '@aws-sdk/client-batch';
 import { WORKLOAD_SOURCES } from '../../../src/domain/in-use';
 import { MOTO_ACCOUNT_ID, MOTO_REGION, motoClientConfig, motoEndpoint } from './moto';
 
@@ -145,5 +146,33 @@ export async function createScheduleStartingTask(name: string, image: string, re
     );
   } finally {
     scheduler.destroy();
+  }
+}
+
+/**
+ * Registers an AWS Batch container job definition `name` whose container runs `image`, and returns
+ * its ARN (with its revision).
+ *
+ * @example await registerJobDefinition('etl', ecrImage('etl', pushed.digest));
+ */
+export async function registerJobDefinition(name: string, image: string, region: string = MOTO_REGION): Promise<string> {
+  const batch = new BatchClient(motoClientConfig(region));
+  try {
+    const out = await batch.send(
+      new RegisterJobDefinitionCommand({
+        jobDefinitionName: name,
+        type: 'container',
+        containerProperties: {
+          image,
+          resourceRequirements: [
+            { type: 'VCPU', value: '1' },
+            { type: 'MEMORY', value: '512' },
+          ],
+        },
+      }),
+    );
+    return out.jobDefinitionArn ?? '';
+  } finally {
+    batch.destroy();
   }
 }

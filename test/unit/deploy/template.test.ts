@@ -111,11 +111,12 @@ const IN_USE_SCOPE: Record<string, RegExp> = {
   'events:listtargetsbyrule': inConfiguredRegions('events', 'rule/\\*'),
   'scheduler:listschedules': STAR,
   'scheduler:getschedule': inConfiguredRegions('scheduler', 'schedule/\\*'),
+  'batch:describejobdefinitions': STAR,
 };
 /** The in-use reads granted on "*" that the aws:RequestedRegion condition keeps to the configured regions. */
-const IN_USE_REGION_BOUND = ['events:listeventbuses', 'events:listrules', 'scheduler:listschedules'];
+const IN_USE_REGION_BOUND = ['events:listeventbuses', 'events:listrules', 'scheduler:listschedules', 'batch:describejobdefinitions'];
 /** Whether an action is one of the in-use guard's kind (the function roles grant no other of these services' actions). */
-const isInUseKind = (a: string): boolean => /^(ecs|lambda|scheduler):/.test(a) || /^events:list/.test(a);
+const isInUseKind = (a: string): boolean => /^(ecs|lambda|scheduler|batch):/.test(a) || /^events:list/.test(a);
 /** The ecs:cluster condition of ListServices/ListTasks: this account's clusters in the configured regions. */
 const CLUSTER_ARNS = PACKAGED_REGIONS.map((r) => `arn:\${AWS::Partition}:ecs:${r}:\${AWS::AccountId}:cluster/*`);
 const FORBIDDEN_ACTIONS = ['ecr:batchdeleteimage', 'ecr:deleterepository', 'ecr:deletelifecyclepolicy'];

@@ -3,7 +3,7 @@ import type { ECRClientConfig } from '@aws-sdk/client-ecr';
 /** One scripted HTTP answer: a JSON body, or an error named as ECR names it (`__type`). */
 export type FakeAnswer = { status?: number; body: Record<string, unknown> } | { status: number; error: string; message?: string };
 
-/** A request the fake transport received: the operation (from `X-Amz-Target`) and its JSON input. */
+/** A request the fake transport received: the operation (from `X-Amz-Target`, else the path of a REST call) and its JSON input. */
 export interface ReceivedRequest {
   operation: string;
   input: Record<string, unknown>;
@@ -23,7 +23,8 @@ function bodyText(body: unknown): string {
 /**
  * A fake ECR HTTP transport: the real SDK stack (serialisation, signing, retry, deserialisation,
  * our middlewares) runs, only the network is replaced. Answers are scripted per operation and
- * consumed in order; the last one repeats.
+ * consumed in order; the last one repeats. A REST service's operation (AWS Batch, Inspector) is its
+ * path: `/v1/describejobdefinitions`.
  */
 export function fakeEcrTransport(script: Record<string, FakeAnswer[]>): {
   requestHandler: ECRClientConfig['requestHandler'];
@@ -32,9 +33,9 @@ export function fakeEcrTransport(script: Record<string, FakeAnswer[]>): {
   const received: ReceivedRequest[] = [];
   const cursors = new Map<string, number>();
   const requestHandler = {
-    handle: async (request: { headers: Record<string, string>; body?: unknown }) => {
+    handle: async (request: { headers: Record<string, string>; body?: unknown; path?: string }) => {
       const target = request.headers['x-amz-target'] ?? request.headers['X-Amz-Target'] ?? '';
-      const operation = target.split('.').pop() ?? '';
+      const operation = target === '' ? (request.path ?? '') : (target.split('.').pop() ?? '');
       const text = bodyText(request.body);
       received.push({ operation, input: text === '' ? {} : (JSON.parse(text) as Record<string, unknown>) });
       const answers = script[operation] ?? [];

@@ -137,9 +137,9 @@ describe('LambdaWorkloadScanner', () => {
     afterEach(() => jest.useRealTimers());
 
     it('retries a throttled ListFunctions and counts the retry', async () => {
-      // Arrange: Lambda's REST calls carry no target header; the fake transport scripts them under ''.
+      // Arrange: Lambda's REST calls carry no target header; the fake transport scripts them by path.
       const { requestHandler, received } = fakeEcrTransport({
-        '': [{ status: 429, error: 'TooManyRequestsException', message: 'Rate exceeded' }, { body: { Functions: [] } }],
+        '/2015-03-31/functions': [{ status: 429, error: 'TooManyRequestsException', message: 'Rate exceeded' }, { body: { Functions: [] } }],
       });
       const counter = new CallCounter();
       const [lambda] = createWorkloadScannerPool({ sources: ['lambda'], counter, credentials: TEST_CREDENTIALS, requestHandler })(REGION);

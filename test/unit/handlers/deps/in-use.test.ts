@@ -3,6 +3,7 @@ import { ECSClient, ListClustersCommand } from '@aws-sdk/client-ecs';
 import { LambdaClient, ListFunctionsCommand } from '@aws-sdk/client-lambda';
 import { EventBridgeClient, ListEventBusesCommand } from '@aws-sdk/client-eventbridge';
 import { ListSchedulesCommand, SchedulerClient } from '@aws-sdk/client-scheduler';
+import { BatchClient, DescribeJobDefinitionsCommand } from '@aws-sdk/client-batch';
 import { mockClient } from 'aws-sdk-client-mock';
 import 'aws-sdk-client-mock-jest';
 import { eventDependencies } from '../../../../src/handlers/deps/event';
@@ -18,6 +19,7 @@ const lambda = mockClient(LambdaClient);
 // Every source's client answers from a mock: nothing here may reach AWS.
 const events = mockClient(EventBridgeClient);
 const scheduler = mockClient(SchedulerClient);
+const batch = mockClient(BatchClient);
 
 function useEnv(listUri?: string, more: Record<string, string> = {}): void {
   for (const key of KEYS) delete process.env[key];
@@ -33,6 +35,8 @@ beforeEach(() => {
   events.reset();
   scheduler.reset();
   scheduler.on(ListSchedulesCommand).resolves({ Schedules: [] });
+  batch.reset();
+  batch.on(DescribeJobDefinitionsCommand).resolves({ jobDefinitions: [] });
   ecs.on(ListClustersCommand).resolves({ clusterArns: [] });
   lambda.on(ListFunctionsCommand).resolves({ Functions: [] });
   events.on(ListEventBusesCommand).resolves({ EventBuses: [] });
@@ -44,6 +48,7 @@ afterAll(() => {
   lambda.restore();
   events.restore();
   scheduler.restore();
+  batch.restore();
   for (const [key, value] of saved) {
     if (value === undefined) delete process.env[key];
     else process.env[key] = value;
