@@ -52,6 +52,10 @@ module.exports = async ({ resolveVariable }) => {
     ruleArns: inRegions(configured, 'events', 'rule/*'),
     /** EventBridge Scheduler schedules of every group (`schedule/GROUP/NAME`). */
     scheduleArns: inRegions(configured, 'scheduler', 'schedule/*'),
+    /** Step Functions state machines and their versions (`stateMachine:NAME[:VERSION]`). */
+    stateMachineArns: inRegions(configured, 'states', 'stateMachine:*'),
+    /** App Runner services (`service/NAME/ID`). */
+    appRunnerServiceArns: inRegions(configured, 'apprunner', 'service/*'),
     /** Matches a repository tagged with the opt-out tag (a tag key cannot be a variable in serverless.yml's keys). */
     optOutCondition: { StringEqualsIgnoreCase: { [`aws:ResourceTag/${optOutTag}`]: 'true' } },
     /** The home region's default bus, the forwarder's target. */

@@ -14,7 +14,7 @@ import { DAY_MS } from './time';
  * ECS tasks, AWS Batch job definitions, Step Functions state machines that start ECS tasks or Batch
  * jobs, App Runner services) and Amazon Inspector's record of the images ECS tasks and EKS pods run.
  */
-export const WORKLOAD_SOURCES = ['ecs', 'lambda', 'events', 'scheduler', 'batch'] as const;
+export const WORKLOAD_SOURCES = ['ecs', 'lambda', 'events', 'scheduler', 'batch', 'stepfunctions', 'apprunner', 'inspector'] as const;
 
 /** A workload source (see {@link WORKLOAD_SOURCES}). */
 export type WorkloadSource = (typeof WORKLOAD_SOURCES)[number];

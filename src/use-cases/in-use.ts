@@ -177,6 +177,9 @@ const SOURCE_NAMES: Record<InUseSource, string> = {
   events: 'which ECS tasks EventBridge rules start',
   scheduler: 'which ECS tasks EventBridge Scheduler schedules start',
   batch: 'what AWS Batch job definitions run',
+  stepfunctions: 'which ECS tasks and Batch jobs Step Functions state machines start',
+  apprunner: 'what App Runner services run',
+  inspector: "Amazon Inspector's record of the images ECS tasks and EKS pods run",
   list: 'the list of images in use',
 };
 

@@ -10,12 +10,18 @@ import { BatchClient, RegisterJobDefinitionCommand } from '@aws-sdk/client-batch
 import { WORKLOAD_SOURCES } from '../../../src/domain/in-use';
 import { MOTO_ACCOUNT_ID, MOTO_REGION, motoClientConfig, motoEndpoint } from './moto';
 
-/**
- * The in-use sources a run against moto scans (`--in-use-scan`, `IN_USE_SCAN`): every one but App
- * Runner, which moto does not emulate (it answers with an HTML error page, which the guard rightly
- * takes for a failure). The App Runner scanner is covered by client-mock tests.
- */
-export const MOTO_IN_USE_SCAN = WORKLOAD_SOURCES.filter((source: string) => source !== 'apprunner').join(',');
+/** The in-use sources moto cannot answer, covered by client-mock tests instead. */
+const NOT_IN_MOTO: ReadonlySet<string> = new Set([
+  // moto does not emulate App Runner (it answers with an HTML error page, which the guard rightly takes for a failure);
+  'apprunner',
+  // nor Step Functions' ListStateMachineVersions;
+  'stepfunctions',
+  // nor Inspector's ListCoverage (and its BatchGetAccountStatus names no ECR state, which reads as "not enabled").
+  'inspector',
+]);
+
+/** The in-use sources a run against moto scans (`--in-use-scan`, `IN_USE_SCAN`): every one moto can answer. */
+export const MOTO_IN_USE_SCAN = WORKLOAD_SOURCES.filter((source: string) => !NOT_IN_MOTO.has(source)).join(',');
 
 /** The image reference of `digest` in `repository` of moto's account and `region`. */
 export function ecrImage(repository: string, digest: string, region: string = MOTO_REGION): string {

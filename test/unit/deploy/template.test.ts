@@ -5,6 +5,7 @@
 // it can fail. The machine's definition itself is validated in weekly-state-machine.test.ts.
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
+import { createWorkloadScannerPool } from '../../../src/adapters/aws/workload-scanners';
 import { DEFAULT_BATCH_SIZE, DEFAULT_TOLERATED_FAILURE_PERCENT, DEFAULT_WORKERS } from '../../../src/domain/defaults';
 import { REPORT_EVENT_DETAIL_TYPE, REPORT_EVENT_SOURCE } from '../../../src/domain/report-event';
 
@@ -112,11 +113,27 @@ const IN_USE_SCOPE: Record<string, RegExp> = {
   'scheduler:listschedules': STAR,
   'scheduler:getschedule': inConfiguredRegions('scheduler', 'schedule/\\*'),
   'batch:describejobdefinitions': STAR,
+  'states:liststatemachines': STAR,
+  'states:liststatemachineversions': inConfiguredRegions('states', 'stateMachine:\\*'),
+  'states:describestatemachine': inConfiguredRegions('states', 'stateMachine:\\*'),
+  'apprunner:listservices': STAR,
+  'apprunner:describeservice': inConfiguredRegions('apprunner', 'service/\\*'),
+  'inspector2:batchgetaccountstatus': STAR,
+  'inspector2:listcoverage': STAR,
 };
 /** The in-use reads granted on "*" that the aws:RequestedRegion condition keeps to the configured regions. */
-const IN_USE_REGION_BOUND = ['events:listeventbuses', 'events:listrules', 'scheduler:listschedules', 'batch:describejobdefinitions'];
+const IN_USE_REGION_BOUND = [
+  'events:listeventbuses',
+  'events:listrules',
+  'scheduler:listschedules',
+  'batch:describejobdefinitions',
+  'states:liststatemachines',
+  'apprunner:listservices',
+  'inspector2:batchgetaccountstatus',
+  'inspector2:listcoverage',
+];
 /** Whether an action is one of the in-use guard's kind (the function roles grant no other of these services' actions). */
-const isInUseKind = (a: string): boolean => /^(ecs|lambda|scheduler|batch):/.test(a) || /^events:list/.test(a);
+const isInUseKind = (a: string): boolean => /^(ecs|lambda|scheduler|batch|states|apprunner|inspector2):/.test(a) || /^events:list/.test(a);
 /** The ecs:cluster condition of ListServices/ListTasks: this account's clusters in the configured regions. */
 const CLUSTER_ARNS = PACKAGED_REGIONS.map((r) => `arn:\${AWS::Partition}:ecs:${r}:\${AWS::AccountId}:cluster/*`);
 const FORBIDDEN_ACTIONS = ['ecr:batchdeleteimage', 'ecr:deleterepository', 'ecr:deletelifecyclepolicy'];
@@ -1660,6 +1677,22 @@ describe('generated CloudFormation template', () => {
         .filter((s) => s.role === 'OnRepositoryCreatedRole')
         .flatMap((s) => actionsOf(s.statement));
       expect(granted.filter((a) => a.startsWith('ecs:') || a.startsWith('lambda:'))).toEqual([]);
+    });
+
+    it('grants the roles that read what is in use every action each in-use source calls, and no other in-use read', () => {
+      // The permissions each scanner names (also in its AccessDenied warning), every source.
+      const called = createWorkloadScannerPool({ credentials: { accessKeyId: 'x', secretAccessKey: 'y' } })(PACKAGED_REGIONS[0] as string)
+        .flatMap((scanner) => scanner.permissions)
+        .map((a) => a.toLowerCase());
+      expect([...new Set(called)].sort()).toEqual(Object.keys(IN_USE_SCOPE).sort());
+      for (const role of ['WeeklyPlanRole', 'OnPolicyChangedRole']) {
+        const granted = new Set(
+          identityAllowStatements(template)
+            .filter((s) => s.role === role)
+            .flatMap((s) => actionsOf(s.statement)),
+        );
+        expect(called.filter((a) => !granted.has(a))).toEqual([]);
+      }
     });
 
     it('keeps each in-use grant in its own statement with a Sid, apart from the ECR ones', () => {

@@ -139,7 +139,10 @@ describe('LambdaWorkloadScanner', () => {
     it('retries a throttled ListFunctions and counts the retry', async () => {
       // Arrange: Lambda's REST calls carry no target header; the fake transport scripts them by path.
       const { requestHandler, received } = fakeEcrTransport({
-        '/2015-03-31/functions': [{ status: 429, error: 'TooManyRequestsException', message: 'Rate exceeded' }, { body: { Functions: [] } }],
+        '/2015-03-31/functions': [
+          { status: 429, error: 'TooManyRequestsException', message: 'Rate exceeded' },
+          { body: { Functions: [] } },
+        ],
       });
       const counter = new CallCounter();
       const [lambda] = createWorkloadScannerPool({ sources: ['lambda'], counter, credentials: TEST_CREDENTIALS, requestHandler })(REGION);

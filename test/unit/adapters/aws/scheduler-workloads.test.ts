@@ -163,7 +163,9 @@ describe('SchedulerScanner', () => {
       schedulerMock.on(GetScheduleCommand, { Name: 'a' }).resolves(schedule('a', { taskDefinition: 'a:1' }));
       schedulerMock
         .on(GetScheduleCommand, { Name: 'b' })
-        .rejects(new ResourceNotFoundException({ Message: 'Schedule b does not exist.', message: 'Schedule b does not exist.', $metadata: {} }));
+        .rejects(
+          new ResourceNotFoundException({ Message: 'Schedule b does not exist.', message: 'Schedule b does not exist.', $metadata: {} }),
+        );
 
       // Act
       const { images } = await scanner().scan();

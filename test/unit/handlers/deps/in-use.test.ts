@@ -4,6 +4,9 @@ import { LambdaClient, ListFunctionsCommand } from '@aws-sdk/client-lambda';
 import { EventBridgeClient, ListEventBusesCommand } from '@aws-sdk/client-eventbridge';
 import { ListSchedulesCommand, SchedulerClient } from '@aws-sdk/client-scheduler';
 import { BatchClient, DescribeJobDefinitionsCommand } from '@aws-sdk/client-batch';
+import { ListStateMachinesCommand, SFNClient } from '@aws-sdk/client-sfn';
+import { AppRunnerClient, ListServicesCommand } from '@aws-sdk/client-apprunner';
+import { BatchGetAccountStatusCommand, Inspector2Client } from '@aws-sdk/client-inspector2';
 import { mockClient } from 'aws-sdk-client-mock';
 import 'aws-sdk-client-mock-jest';
 import { eventDependencies } from '../../../../src/handlers/deps/event';
@@ -20,6 +23,9 @@ const lambda = mockClient(LambdaClient);
 const events = mockClient(EventBridgeClient);
 const scheduler = mockClient(SchedulerClient);
 const batch = mockClient(BatchClient);
+const sfn = mockClient(SFNClient);
+const appRunner = mockClient(AppRunnerClient);
+const inspector = mockClient(Inspector2Client);
 
 function useEnv(listUri?: string, more: Record<string, string> = {}): void {
   for (const key of KEYS) delete process.env[key];
@@ -37,6 +43,12 @@ beforeEach(() => {
   scheduler.on(ListSchedulesCommand).resolves({ Schedules: [] });
   batch.reset();
   batch.on(DescribeJobDefinitionsCommand).resolves({ jobDefinitions: [] });
+  sfn.reset();
+  sfn.on(ListStateMachinesCommand).resolves({ stateMachines: [] });
+  appRunner.reset();
+  appRunner.on(ListServicesCommand).resolves({ ServiceSummaryList: [] });
+  inspector.reset();
+  inspector.on(BatchGetAccountStatusCommand).resolves({ accounts: [] });
   ecs.on(ListClustersCommand).resolves({ clusterArns: [] });
   lambda.on(ListFunctionsCommand).resolves({ Functions: [] });
   events.on(ListEventBusesCommand).resolves({ EventBuses: [] });
@@ -49,6 +61,9 @@ afterAll(() => {
   events.restore();
   scheduler.restore();
   batch.restore();
+  sfn.restore();
+  appRunner.restore();
+  inspector.restore();
   for (const [key, value] of saved) {
     if (value === undefined) delete process.env[key];
     else process.env[key] = value;
