@@ -232,9 +232,9 @@ describe('ecr-janitor audit and snapshot (CLI against moto)', () => {
     it('counts each ECR call by operation, with a total, when reading one region', () => {
       // One listing; per repository one DescribeImages, GetLifecyclePolicy and ListTagsForResource;
       // one BatchGetImage per repository that has images (shop/empty has none); the in-use guard's
-      // scan of a region without ECS clusters or Lambda functions: one page of each; the registry's
-      // creation templates, pull-through-cache rules and replication: one call each (moto answers the
-      // first two with a 500, which is not retried).
+      // scan of a region without workloads: one page of clusters, functions, event buses, rules of the
+      // default bus, schedules and job definitions; the registry's creation templates, pull-through-cache
+      // rules and replication: one call each (moto answers the first two with a 500, which is not retried).
       expect(report.apiCalls).toEqual({
         BatchGetImage: 3,
         DescribeImages: 4,
@@ -243,10 +243,14 @@ describe('ecr-janitor audit and snapshot (CLI against moto)', () => {
         ListTagsForResource: 4,
         ListClusters: 1,
         ListFunctions: 1,
+        ListEventBuses: 1,
+        ListRules: 1,
+        ListSchedules: 1,
+        DescribeJobDefinitions: 1,
         DescribeRepositoryCreationTemplates: 1,
         DescribePullThroughCacheRules: 1,
         DescribeRegistry: 1,
-        total: 21,
+        total: 25,
       });
     });
 
@@ -329,7 +333,11 @@ describe('ecr-janitor audit and snapshot (CLI against moto)', () => {
         ListClusters: 2,
         ListFunctions: 2,
         DescribeRegistry: 2,
-        total: 21 + 5 + 2 + 3,
+        ListEventBuses: 2,
+        ListSchedules: 2,
+        DescribeJobDefinitions: 2,
+        // The second region adds its listing, its repository's reads, its registry settings and its six in-use pages.
+        total: 25 + 5 + 2 + 3 + 4,
       });
       expect(both.stderr).toMatch(/^eu-west-1: 1 repositor/m);
     });

@@ -157,7 +157,9 @@ describe('ecr-janitor CLI exit codes', () => {
     let unreachable: string[];
 
     beforeAll(async () => {
-      unreachable = ['--endpoint', `http://127.0.0.1:${await closedLocalPort()}`, '--region', 'us-east-1'];
+      // The in-use guard reads ECS and Lambda only: each source retries the refused connection, and what
+      // is under test is how a failed source is recorded, the same for every source.
+      unreachable = ['--endpoint', `http://127.0.0.1:${await closedLocalPort()}`, '--region', 'us-east-1', '--in-use-scan', 'ecs,lambda'];
     });
 
     beforeEach(() => {

@@ -11,7 +11,7 @@ import type { AuditReport } from '../../../src/domain/report';
 import type { SnapshotFile } from '../../../src/adapters/snapshot/format';
 import { ecrClientForMoto, resetMoto } from '../support/moto';
 import { createRepository, getPolicy, imageManifest, pushImage, pushUntaggedImage, type PushedImage } from '../support/seed';
-import { createImageFunction, createService, ecrImage } from '../support/workloads';
+import { MOTO_IN_USE_SCAN, createImageFunction, createService, ecrImage } from '../support/workloads';
 import { janitor, moto, stdoutJson, tempDir, useMotoCredentials, type RemediationJson } from './support/cli';
 
 jest.setTimeout(60_000);
@@ -51,7 +51,7 @@ describe('in-use guard (CLI against moto)', () => {
     // Assert
     const report = stdoutJson<AuditReport>(run);
     expect(run.code).toBe(0);
-    expect(report.guard).toEqual({ mode: 'on', horizonDays: 7, sources: ['ecs', 'lambda'] });
+    expect(report.guard).toEqual({ mode: 'on', horizonDays: 7, sources: MOTO_IN_USE_SCAN.split(',') });
     expect(report.totals).toMatchObject({ inUseImages: 2, inUseAtRisk: 2, repositoriesHeld: 2 });
     expect(report.inUseAtRiskImages?.map((i) => [i.repositoryName, i.consumers])).toEqual([
       ['api', ['lambda:api:$LATEST', 'lambda:api:1']],

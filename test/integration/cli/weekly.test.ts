@@ -8,6 +8,7 @@ import { shardKey } from '../../../src/domain/weekly';
 import { faultProxy } from '../support/fake-ecr-server';
 import { ecrClientForMoto, motoClientConfig, motoEndpoint, resetMoto } from '../support/moto';
 import { createRepository, getPolicy, imageManifest, pushImage, pushUntaggedImage } from '../support/seed';
+import { MOTO_IN_USE_SCAN } from '../support/workloads';
 import { janitor, moto, stdoutJson, useMotoCredentials } from './support/cli';
 
 jest.setTimeout(60_000);
@@ -106,7 +107,8 @@ describe('ecr-janitor weekly (moto)', () => {
     const proxy = await faultProxy(motoEndpoint(), (r) => r.method === 'PUT' && r.url.includes(failing));
     try {
       // Act
-      const run = await weekly('fault-1', [], ['--endpoint', proxy.endpoint, '--region', 'us-east-1']);
+      // The proxy stands for moto: the in-use sources moto answers.
+      const run = await weekly('fault-1', ['--in-use-scan', MOTO_IN_USE_SCAN], ['--endpoint', proxy.endpoint, '--region', 'us-east-1']);
 
       // Assert
       expect(run.code).toBe(3);

@@ -91,9 +91,15 @@ function expectedCalls(written: number, { manifestsCached }: { manifestsCached: 
     GetLifecyclePolicy: repositories + 2 * written,
     ListTagsForResource: repositories + written,
     ...(written > 0 ? { PutLifecyclePolicy: written } : {}),
-    // The in-use guard: one page of clusters (none) and one of functions (none) in the region.
+    // The in-use guard: one page of clusters (none), functions (none), event buses, rules of the default
+    // bus (the test's own rule, whose targets are read), schedules (none) and job definitions (none).
     ListClusters: 1,
     ListFunctions: 1,
+    ListEventBuses: 1,
+    ListRules: 1,
+    ListTargetsByRule: 1,
+    ListSchedules: 1,
+    DescribeJobDefinitions: 1,
     // Plan reads the registry's settings once (moto answers HTTP 500: a RegistrySettingsUnread warning).
     DescribeRepositoryCreationTemplates: 1,
     DescribePullThroughCacheRules: 1,
