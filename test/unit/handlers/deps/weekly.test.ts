@@ -2,6 +2,7 @@
 // their setting is there, and the settings Plan records. No client here makes a call.
 import { loadWeeklyConfig, type WeeklyConfig } from '../../../../src/config';
 import { DEFAULT_LINT_MAX_UNTAGGED_DAYS } from '../../../../src/domain/defaults';
+import { WORKLOAD_SOURCES } from '../../../../src/domain/in-use';
 import { aggregateDeps, planDeps, shardDeps } from '../../../../src/handlers/deps/weekly';
 
 const ENV = { AWS_REGION: 'us-east-1', REGIONS: 'us-east-1,eu-west-1', REPORT_BUCKET: 'reports', REPORT_BUS: 'default' };
@@ -24,9 +25,9 @@ describe('weekly dependencies', () => {
       expect(planDeps(config({ BULK_TAGS: 'false' })).registries.map((r) => r.tags)).toEqual([undefined, undefined]);
     });
 
-    it('names the in-use sources it reads: ECS and Lambda, and the list object only when set', () => {
-      expect(planDeps(config()).inUse?.names).toEqual(['ecs', 'lambda']);
-      expect(planDeps(config({ IN_USE_LIST_S3_URI: 's3://lists/in-use.txt' })).inUse?.names).toEqual([
+    it('names the in-use sources it reads: the configured workload sources (every one by default), and the list object only when set', () => {
+      expect(planDeps(config()).inUse?.names).toEqual([...WORKLOAD_SOURCES]);
+      expect(planDeps(config({ IN_USE_SCAN: 'ecs,lambda', IN_USE_LIST_S3_URI: 's3://lists/in-use.txt' })).inUse?.names).toEqual([
         'ecs',
         'lambda',
         'list:s3://lists/in-use.txt',
