@@ -16,8 +16,18 @@ const EVENT_TIME_RESOLUTION_MS = 1000;
 const STAMPED = /^Expire untagged images (\d+) days after push \(added by ecr-janitor; merged into the policy read at (\S+)\)$/;
 const ANY_JANITOR_RULE = /\(added by ecr-janitor(?:; [^)]*)?\)$/;
 
+/**
+ * True for the description of a rule the janitor added (stamped or not, whatever its age), as a
+ * policy stores it and as ECR repeats it in its `PolicyExecutionEvent`s.
+ *
+ * @example isJanitorRuleDescription('Expire untagged images 7 days after push (added by ecr-janitor)') // true
+ */
+export function isJanitorRuleDescription(description: string | null | undefined): boolean {
+  return typeof description === 'string' && ANY_JANITOR_RULE.test(description);
+}
+
 function isJanitorRule(rule: LifecycleRule): boolean {
-  return rule.description !== undefined && ANY_JANITOR_RULE.test(rule.description);
+  return isJanitorRuleDescription(rule.description);
 }
 
 /**
