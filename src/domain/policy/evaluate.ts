@@ -59,6 +59,12 @@ export interface PolicyEvaluation {
   actionOf(i: number): 'expire' | 'transition' | undefined;
   /** The priority of the rule acting on image `i`, or undefined when it is kept. */
   appliedRulePriorityOf(i: number): number | undefined;
+  /**
+   * When image `i` became (or becomes) eligible for its action, epoch ms, if nothing new is pushed:
+   * the reference time plus the rule's days for a since-rule; for a count rule, the push of the
+   * image that put it beyond the count. Undefined when it is kept or that time is unknown.
+   */
+  eligibleAtOf(i: number): number | undefined;
   /** Which rules matched image `i`, which acted, or why it is kept. */
   explain(i: number): ImageExplanation;
   /** The acted images in ECR's preview shape, ordered by rule priority, then push time, then digest. */
@@ -283,6 +289,7 @@ export function evaluatePolicy(policy: LifecyclePolicy, images: readonly ImageDe
   const owner = new Int16Array(n).fill(-1);
   const actor = new Int16Array(n).fill(-1);
   const keep = new Uint8Array(n);
+  const eligible = new Float64Array(n).fill(Number.NaN);
   const KEEP_CODES: KeepReason[] = ['no-rule-matched', 'within-count', 'not-old-enough', 'no-reference-time', 'index-child'];
 
   let order: Uint32Array | undefined;
@@ -318,16 +325,23 @@ export function evaluatePolicy(policy: LifecyclePolicy, images: readonly ImageDe
     if (countType === 'imageCountMoreThan') {
       for (let i = 0; i < n; i++) matched[i] = selects(i) ? 1 : 0;
       const sequence = newestFirst();
+      // The push times of the matches in rank order: the image ranked s went beyond the count when
+      // the match ranked s - countNumber - 1 (its countNumber-th newer) arrived.
+      const ranked = new Float64Array(n);
       let seen = 0;
       for (let k = 0; k < n; k++) {
         const i = sequence[k] as number;
         if (matched[i] === 0) continue;
+        ranked[seen] = effectivePush[i] as number;
         seen++;
         if (owner[i] !== -1) continue;
         owner[i] = r;
         if (seen <= countNumber) keep[i] = 1;
         else if (protectedChild[i] === 1) keep[i] = 4;
-        else actor[i] = r;
+        else {
+          actor[i] = r;
+          eligible[i] = ranked[seen - countNumber - 1] as number;
+        }
       }
       return;
     }
@@ -338,7 +352,10 @@ export function evaluatePolicy(policy: LifecyclePolicy, images: readonly ImageDe
       const t = referenceTime(i, countType);
       if (!(t < cutoff)) keep[i] = Number.isNaN(t) ? 3 : 2;
       else if (protectedChild[i] === 1) keep[i] = 4;
-      else actor[i] = r;
+      else {
+        actor[i] = r;
+        eligible[i] = t + countNumber * DAY_MS;
+      }
     }
   });
 
@@ -352,6 +369,10 @@ export function evaluatePolicy(policy: LifecyclePolicy, images: readonly ImageDe
   const appliedRulePriorityOf = (i: number): number | undefined => {
     const r = actor[i] ?? -1;
     return r === -1 ? undefined : rules[r]?.rule.rulePriority;
+  };
+  const eligibleAtOf = (i: number): number | undefined => {
+    const t = eligible[i] as number;
+    return actor[i] === -1 || Number.isNaN(t) ? undefined : t;
   };
   const previewAction = (type: 'expire' | 'transition'): PreviewAction =>
     type === 'expire' ? { type: 'EXPIRE' } : { type: 'TRANSITION', targetStorageClass: 'ARCHIVE' };
@@ -442,5 +463,5 @@ export function evaluatePolicy(policy: LifecyclePolicy, images: readonly ImageDe
     };
   };
 
-  return { images, actedIndexes, actionOf, appliedRulePriorityOf, explain, preview };
+  return { images, actedIndexes, actionOf, appliedRulePriorityOf, eligibleAtOf, explain, preview };
 }
