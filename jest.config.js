@@ -7,8 +7,10 @@ const shared = {
   testEnvironment: 'node',
   testMatch: ['**/*.test.ts'],
   transform: { '^.+\\.[tj]sx?$': ['@swc/jest'] },
-  // middy, p-limit and its queue are ESM-only: let swc transform them like our own code.
-  transformIgnorePatterns: ['/node_modules/(?!(@middy|p-limit|yocto-queue)/)'],
+  // middy, p-limit and its queue, hyparquet (its compressors, their snappy and zstd, its writer) and csv-parse are ESM-only: let swc transform them like our own code.
+  transformIgnorePatterns: [
+    '/node_modules/(?!(@middy|p-limit|yocto-queue|hyparquet|hyparquet-compressors|hyparquet-writer|hysnappy|fzstd|csv-parse)/)',
+  ],
 };
 
 /** @type {import('jest').Config} */
