@@ -1,5 +1,6 @@
 import type { Tag } from './registry';
 import type { CostGroup, CostGroupBy, RepositoryReport } from './report';
+import { sumRealized } from './realized';
 import { monthlyUsd } from './report';
 import { MAX_TAG_KEY_LENGTH } from './defaults';
 
@@ -18,7 +19,8 @@ export function setOwn<T>(record: Record<string, T>, key: string, value: T): voi
 }
 
 /** What grouping needs of a repository report. */
-export type GroupedRepository = Pick<RepositoryReport, 'repositoryName' | 'storedBytes' | 'reclaimableBytes' | 'costAllocationTags'>;
+export type GroupedRepository = Pick<RepositoryReport, 'repositoryName' | 'storedBytes' | 'reclaimableBytes' | 'costAllocationTags'> &
+  Partial<Pick<RepositoryReport, 'realized'>>;
 
 /**
  * The first path segment of a repository name, its owner by convention: `team-a/svc` → `team-a`;
@@ -98,6 +100,7 @@ export function costGroupsOf(repositories: readonly GroupedRepository[], tagKeys
   const out: CostGroup[] = [];
   for (const by of groupingsOf(tagKeys)) {
     const groups = new Map<string, CostGroup>();
+    const realizedOf = new Map<string, GroupedRepository['realized'][]>();
     for (const r of repositories) {
       const value = groupValueOf(r, by);
       let group = groups.get(value);
@@ -108,11 +111,14 @@ export function costGroupsOf(repositories: readonly GroupedRepository[], tagKeys
       group.repositories++;
       group.storedBytes += r.storedBytes;
       group.reclaimableBytes += r.reclaimableBytes;
+      if (r.realized !== undefined) realizedOf.set(value, [...(realizedOf.get(value) ?? []), r.realized]);
     }
     const sorted = [...groups.values()].sort(byCost);
     for (const g of sorted) {
       g.monthlyCostUsd = monthlyUsd(g.storedBytes, pricePerGbMonth);
       g.monthlySavingsUsd = monthlyUsd(g.reclaimableBytes, pricePerGbMonth);
+      const realized = realizedOf.get(g.value);
+      if (realized !== undefined) g.realized = sumRealized(realized, pricePerGbMonth);
       out.push(g);
     }
   }

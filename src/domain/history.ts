@@ -1,3 +1,4 @@
+import type { StoredSample } from './bill';
 import { groupingsOf, setOwn } from './cost-groups';
 import type { AuditReport, CostGroup, CostGroupBy, ReportTotals } from './report';
 
@@ -42,6 +43,37 @@ export interface HistoryEntry extends TrackedTotals {
   week: string;
   /** Per grouping, per value: the group's totals. Absent in entries of the first format and in weeks trimmed for size. */
   groups?: Partial<Record<CostGroupBy, Record<string, GroupTotals>>>;
+  /** Stored bytes per registry (account and region), what `reconcile` holds against the bill. Absent in older entries. */
+  registries?: RegistryStored[];
+  /** What lifecycle policies removed in the week before the report; absent when the run read no ledger. */
+  realized?: WeekRealized;
+}
+
+/** One registry's stored bytes in a week of history. */
+export interface RegistryStored {
+  accountId: string;
+  region: string;
+  /** The repositories' stored bytes added up (a layer once per repository). */
+  storedBytes: number;
+  /** The figure the bill should match: registry-wide unique bytes where blob mounting is on, else `storedBytes`. */
+  billedBytes: number;
+}
+
+/** What a week's report says lifecycle policies freed. */
+export interface WeekRealized {
+  images: number;
+  freedBytes: number;
+  monthlySavingsUsd: number;
+  byDefaultRule: { images: number; freedBytes: number; monthlySavingsUsd: number };
+  archivedBytes: number;
+}
+
+/** Realized savings added up over the history: what the janitor's weeks have freed since the first of them. */
+export interface CumulativeRealized extends WeekRealized {
+  /** The first week (Monday, `YYYY-MM-DD`) that recorded realized savings. */
+  since: string;
+  /** Weeks that recorded them. */
+  weeks: number;
 }
 
 /** One week of the trend chart. */
@@ -50,6 +82,8 @@ export interface TrendPoint {
   date: string;
   storedBytes: number;
   reclaimableBytes: number;
+  /** Bytes lifecycle policies freed in the week before; absent for a week that read no ledger. */
+  freedBytes?: number;
   /** Absent for a week whose entry did not record it. */
   monthlyCostUsd?: number;
 }
@@ -111,7 +145,37 @@ function readEntry(raw: unknown): HistoryEntry | undefined {
   }
   const groups = readGroups(raw.groups);
   if (groups !== undefined) entry.groups = groups;
+  const registries = readRegistries(raw.registries);
+  if (registries !== undefined) entry.registries = registries;
+  const realized = readRealized(raw.realized);
+  if (realized !== undefined) entry.realized = realized;
   return entry;
+}
+
+function readRegistries(raw: unknown): RegistryStored[] | undefined {
+  if (!Array.isArray(raw)) return undefined;
+  const out: RegistryStored[] = [];
+  for (const r of raw) {
+    if (!isObject(r)) continue;
+    const { accountId, region, storedBytes, billedBytes } = r;
+    if (typeof accountId === 'string' && typeof region === 'string' && finite(storedBytes) && finite(billedBytes))
+      out.push({ accountId, region, storedBytes, billedBytes });
+  }
+  return out;
+}
+
+function readRealized(raw: unknown): WeekRealized | undefined {
+  if (!isObject(raw) || !isObject(raw.byDefaultRule)) return undefined;
+  const { images, freedBytes, monthlySavingsUsd, archivedBytes } = raw;
+  const d = raw.byDefaultRule;
+  if (![images, freedBytes, monthlySavingsUsd, archivedBytes, d.images, d.freedBytes, d.monthlySavingsUsd].every(finite)) return undefined;
+  return {
+    images: images as number,
+    freedBytes: freedBytes as number,
+    monthlySavingsUsd: monthlySavingsUsd as number,
+    byDefaultRule: { images: d.images as number, freedBytes: d.freedBytes as number, monthlySavingsUsd: d.monthlySavingsUsd as number },
+    archivedBytes: archivedBytes as number,
+  };
 }
 
 /**
@@ -168,7 +232,80 @@ export function historyEntryOf(report: AuditReport): HistoryEntry {
     setOwn((groups[g.by] ??= {}), g.value, { repositories, storedBytes, reclaimableBytes, monthlyCostUsd, monthlySavingsUsd });
   }
   entry.groups = groups;
+  entry.registries = registriesOf(report);
+  const realized = report.totals.realized;
+  if (realized !== undefined) {
+    const { images, freedBytes, monthlySavingsUsd, byDefaultRule, archivedBytes } = realized;
+    entry.realized = { images, freedBytes, monthlySavingsUsd, byDefaultRule: { ...byDefaultRule }, archivedBytes };
+  }
   return entry;
+}
+
+/**
+ * Stored bytes per registry of a report; the billed figure is the report's registry-wide unique bytes
+ * where it has one for the registry (blob mounting on), else the stored bytes.
+ */
+function registriesOf(report: AuditReport): RegistryStored[] {
+  const out = new Map<string, RegistryStored>();
+  for (const r of report.repositories) {
+    const key = `${r.accountId}\u0000${r.region}`;
+    const kept = out.get(key) ?? { accountId: r.accountId, region: r.region, storedBytes: 0, billedBytes: 0 };
+    kept.storedBytes += r.storedBytes;
+    kept.billedBytes += r.storedBytes;
+    out.set(key, kept);
+  }
+  for (const setting of report.blobMounting ?? []) {
+    const kept = out.get(`${setting.accountId}\u0000${setting.region}`);
+    if (kept !== undefined && setting.registryUniqueBytes !== undefined) kept.billedBytes = setting.registryUniqueBytes;
+  }
+  return [...out.values()].sort((a, b) => a.accountId.localeCompare(b.accountId) || a.region.localeCompare(b.region));
+}
+
+/**
+ * The history's stored bytes as samples for `reconcile`: one per registry per week, at the report's
+ * time (its `generatedAt` week's report date), the figure the bill should match.
+ */
+export function storedSamplesOf(entries: readonly HistoryEntry[]): StoredSample[] {
+  return entries.flatMap((e) =>
+    (e.registries ?? []).map((r) => ({
+      accountId: r.accountId,
+      region: r.region,
+      at: Date.parse(`${e.date}T00:00:00Z`),
+      bytes: r.billedBytes,
+    })),
+  );
+}
+
+/**
+ * Realized savings over every week of the history that recorded them (at most {@link HISTORY_WEEKS});
+ * undefined when none did.
+ *
+ * @example cumulativeRealized(entries)?.freedBytes
+ */
+export function cumulativeRealized(entries: readonly HistoryEntry[]): CumulativeRealized | undefined {
+  const weeks = entries.filter((e) => e.realized !== undefined);
+  const first = weeks[0];
+  if (first === undefined) return undefined;
+  const total: CumulativeRealized = {
+    since: first.week,
+    weeks: weeks.length,
+    images: 0,
+    freedBytes: 0,
+    monthlySavingsUsd: 0,
+    byDefaultRule: { images: 0, freedBytes: 0, monthlySavingsUsd: 0 },
+    archivedBytes: 0,
+  };
+  for (const { realized } of weeks) {
+    if (realized === undefined) continue;
+    total.images += realized.images;
+    total.freedBytes += realized.freedBytes;
+    total.monthlySavingsUsd = round4(total.monthlySavingsUsd + realized.monthlySavingsUsd);
+    total.byDefaultRule.images += realized.byDefaultRule.images;
+    total.byDefaultRule.freedBytes += realized.byDefaultRule.freedBytes;
+    total.byDefaultRule.monthlySavingsUsd = round4(total.byDefaultRule.monthlySavingsUsd + realized.byDefaultRule.monthlySavingsUsd);
+    total.archivedBytes += realized.archivedBytes;
+  }
+  return total;
 }
 
 /** The history with this week's entry in, and the entry of the week before it (the change is measured from there). */
@@ -216,7 +353,13 @@ export function trendOf(entries: readonly HistoryEntry[], entry: HistoryEntry, w
       const t = Date.parse(`${e.week}T00:00:00Z`);
       return t >= start && t <= end;
     })
-    .map((e) => ({ date: e.date, storedBytes: e.storedBytes, reclaimableBytes: e.reclaimableBytes, monthlyCostUsd: e.monthlyCostUsd }));
+    .map((e) => ({
+      date: e.date,
+      storedBytes: e.storedBytes,
+      reclaimableBytes: e.reclaimableBytes,
+      monthlyCostUsd: e.monthlyCostUsd,
+      ...(e.realized === undefined ? {} : { freedBytes: e.realized.freedBytes }),
+    }));
 }
 
 /** A cost group with its change since the week before. */

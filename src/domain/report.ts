@@ -1,6 +1,9 @@
 import type { RecommendedPolicies } from './advice/types';
 import type { InUseSource } from './in-use';
+import type { PredictionCounts, PredictionMismatch } from './forecast';
 import type { PolicyFinding } from './policy/lint';
+import type { RealizedSavings } from './realized';
+import { sumRealized } from './realized';
 
 /** Whether a repository's lifecycle policy cleans its untagged images. */
 export type PolicyStatus = 'missing' | 'no-untagged-rule' | 'ok';
@@ -67,6 +70,26 @@ export interface RepositoryReport {
   inUseAtRisk: number;
   /** The in-use guard holds (or would hold) the janitor's write here: the repository keeps its own policy. */
   heldInUse: boolean;
+  /** What lifecycle policies really removed and archived over the report's ledger period; absent without a ledger. */
+  realized?: RealizedSavings;
+  /** The last forecast held against the ledger; absent when there was no earlier forecast or no ledger. */
+  prediction?: RepositoryPrediction;
+}
+
+/** One repository's forecast held against what ECR did, with the images on which they disagree. */
+export interface RepositoryPrediction extends PredictionCounts {
+  mismatches: PredictionMismatch[];
+}
+
+/** The period whose lifecycle actions the report's realized and prediction figures count. */
+export interface LedgerPeriod {
+  /** ISO-8601, inclusive: the earlier run's (or capture's) time. */
+  from: string;
+  /** ISO-8601, exclusive: this report's time. */
+  to: string;
+  /** Lifecycle actions read over the period (each image and action once), and ECR's failures. */
+  actions: number;
+  failures: number;
 }
 
 /** Totals over every audited repository. */
@@ -98,6 +121,8 @@ export interface ReportTotals {
    * given (the janitor does not invent one).
    */
   monthlyArchiveSavingsUsd: number | null;
+  /** The repositories' {@link RepositoryReport.realized} added up; absent without a ledger. */
+  realized?: RealizedSavings;
 }
 
 /** A failure confined to one repository (or one region's listing); the run went on without it. */
@@ -208,6 +233,8 @@ export interface CostGroup {
   reclaimableBytes: number;
   monthlyCostUsd: number;
   monthlySavingsUsd: number;
+  /** The group's repositories' realized savings added up; absent without a ledger. */
+  realized?: RealizedSavings;
 }
 
 /** The audit report: `ecr-janitor audit --format json` and the artifacts' source. */
@@ -250,6 +277,29 @@ export interface AuditReport {
   inUseAtRiskImages?: InUseAtRiskImage[];
   /** What adopting the advised lifecycle policies saves (the weekly run advises; see the advice file it links). */
   recommendedPolicies?: RecommendedPolicies;
+  /** The period the ledger covered (realized savings, prediction); absent without a ledger. */
+  ledger?: LedgerPeriod;
+  /** The repositories' predictions added up; absent when no repository had an earlier forecast. */
+  prediction?: PredictionCounts;
+  /** Each registry's `BLOB_MOUNTING` setting, with registry-wide unique bytes where it is on; absent when not read. */
+  blobMounting?: BlobMountingSetting[];
+}
+
+/**
+ * A registry's `BLOB_MOUNTING` account setting. When it is on, repositories of the registry can share
+ * layers, so the registry-wide unique bytes are what the bill should match rather than the per-repository sum.
+ */
+export interface BlobMountingSetting {
+  accountId: string;
+  region: string;
+  /** `ENABLED`, `DISABLED`, or `unknown` when the setting could not be read. */
+  status: 'ENABLED' | 'DISABLED' | 'unknown';
+  /** The sum of the registry's repositories' stored bytes (a layer once per repository). */
+  perRepositoryBytes: number;
+  /** Bytes of the registry's unique blobs (a layer once per registry); set when blob mounting is on. */
+  registryUniqueBytes?: number;
+  /** The figure to hold against the bill. */
+  billShouldMatch: 'per-repository' | 'registry-unique';
 }
 
 /** How the in-use guard ran for a report. */
@@ -347,5 +397,13 @@ export function totalsOf(repositories: readonly RepositoryReport[], pricePerGbMo
     monthlySavingsUsd: monthlyUsd(reclaimableBytes, pricePerGbMonth),
     archivableBytes,
     monthlyArchiveSavingsUsd: monthlyArchiveSavingsUsd(archivableBytes, pricePerGbMonth, prices.archivePricePerGbMonth ?? null),
+    ...(repositories.some((r) => r.realized !== undefined)
+      ? {
+          realized: sumRealized(
+            repositories.map((r) => r.realized),
+            pricePerGbMonth,
+          ),
+        }
+      : {}),
   };
 }

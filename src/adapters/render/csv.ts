@@ -34,8 +34,33 @@ export const CSV_COLUMNS = [
   'heldInUse',
 ] as const satisfies ReadonlyArray<keyof RepositoryReport>;
 
-/** Fields written as several columns (one per tag key) rather than one. */
-type SpreadField = 'costAllocationTags';
+/** Fields written as several columns (one per tag key, or one per figure) rather than one. */
+type SpreadField = 'costAllocationTags' | 'realized' | 'prediction';
+
+/**
+ * The realized and prediction columns, after the tag columns, in reports that read a ledger (one
+ * without keeps its columns as they were).
+ */
+export const LEDGER_CSV_COLUMNS = [
+  'realizedImages',
+  'realizedFreedBytes',
+  'realizedMonthlySavingsUsd',
+  'realizedByDefaultRuleFreedBytes',
+  'realizedArchivedBytes',
+  'predictionMismatches',
+] as const;
+
+function ledgerCells(row: Pick<RepositoryReport, 'realized' | 'prediction'>): string[] {
+  const r = row.realized;
+  return [
+    cell(r?.images),
+    cell(r?.freedBytes),
+    cell(r?.monthlySavingsUsd),
+    cell(r?.byDefaultRule.freedBytes),
+    cell(r?.archivedBytes),
+    cell(row.prediction?.mismatches.length),
+  ];
+}
 
 // Compile-time check that no field of RepositoryReport is missing from CSV_COLUMNS.
 type MissingColumn = Exclude<keyof RepositoryReport, (typeof CSV_COLUMNS)[number] | SpreadField>;
@@ -71,7 +96,7 @@ export const COST_GROUP_CSV_COLUMNS = [
   'monthlySavingsUsd',
 ] as const satisfies ReadonlyArray<keyof CostGroup>;
 
-type MissingGroupColumn = Exclude<keyof CostGroup, (typeof COST_GROUP_CSV_COLUMNS)[number]>;
+type MissingGroupColumn = Exclude<keyof CostGroup, (typeof COST_GROUP_CSV_COLUMNS)[number] | 'realized'>;
 const _everyGroupFieldIsAColumn: MissingGroupColumn extends never ? true : false = true;
 
 /**
@@ -104,10 +129,11 @@ function cell(value: string | number | boolean | null | undefined | RepositoryRe
  */
 export function renderCsv(report: AuditReport): string {
   const tagKeys = report.costAllocationTagKeys;
-  const lines = [[...CSV_COLUMNS, ...tagKeys.map((key) => cell(`tag:${key}`))].join(',')];
+  const ledger = report.ledger !== undefined;
+  const lines = [[...CSV_COLUMNS, ...tagKeys.map((key) => cell(`tag:${key}`)), ...(ledger ? LEDGER_CSV_COLUMNS : [])].join(',')];
   for (const repository of report.repositories) {
     const tags = tagKeys.map((key) => cell(repository.costAllocationTags[key] ?? ''));
-    lines.push([...CSV_COLUMNS.map((column) => cell(repository[column])), ...tags].join(','));
+    lines.push([...CSV_COLUMNS.map((column) => cell(repository[column])), ...tags, ...(ledger ? ledgerCells(repository) : [])].join(','));
   }
   // A run that stopped early lists what it did not read, so the sheet shows every repository it knew
   // of: policyStatus "not-reached", the numbers left empty (unknown, not zero).
@@ -117,7 +143,13 @@ export function renderCsv(report: AuditReport): string {
       repositoryName: missed.repositoryName ?? '',
       policyStatus: 'not-reached',
     };
-    lines.push([...CSV_COLUMNS.map((column) => cell(known[column] ?? '')), ...tagKeys.map(() => '')].join(','));
+    lines.push(
+      [
+        ...CSV_COLUMNS.map((column) => cell(known[column] ?? '')),
+        ...tagKeys.map(() => ''),
+        ...(ledger ? LEDGER_CSV_COLUMNS.map(() => '') : []),
+      ].join(','),
+    );
   }
   return `${lines.join('\r\n')}\r\n`;
 }
@@ -130,7 +162,12 @@ export function renderCsv(report: AuditReport): string {
  * @example await writeFile('cost-groups.csv', renderCostGroupsCsv(report));
  */
 export function renderCostGroupsCsv(report: AuditReport): string {
-  const lines = [COST_GROUP_CSV_COLUMNS.join(',')];
-  for (const group of report.costGroups) lines.push(COST_GROUP_CSV_COLUMNS.map((column) => cell(group[column])).join(','));
+  const ledger = report.ledger !== undefined;
+  const realizedColumns = LEDGER_CSV_COLUMNS.slice(0, -1);
+  const lines = [[...COST_GROUP_CSV_COLUMNS, ...(ledger ? realizedColumns : [])].join(',')];
+  for (const group of report.costGroups) {
+    const realized = ledger ? ledgerCells({ ...(group.realized ? { realized: group.realized } : {}) }).slice(0, -1) : [];
+    lines.push([...COST_GROUP_CSV_COLUMNS.map((column) => cell(group[column])), ...realized].join(','));
+  }
   return `${lines.join('\r\n')}\r\n`;
 }

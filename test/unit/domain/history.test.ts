@@ -4,6 +4,8 @@ import {
   HISTORY_FORMAT,
   HISTORY_WEEKS,
   costGroupChanges,
+  cumulativeRealized,
+  storedSamplesOf,
   historyEntryOf,
   parseHistory,
   serialiseHistory,
@@ -215,3 +217,89 @@ describe('history', () => {
 function totals(storedBytes: number) {
   return { repositories: 1, images: 1, untaggedImages: 0, storedBytes, reclaimableBytes: 0, monthlyCostUsd: 0, monthlySavingsUsd: 0 };
 }
+
+describe('history (ledger and bill)', () => {
+  const realized = {
+    images: 3,
+    freedBytes: 3000,
+    monthlySavingsUsd: 0.1,
+    byDefaultRule: { images: 2, freedBytes: 2000, monthlySavingsUsd: 0.05 },
+    archivedBytes: 7,
+  };
+
+  describe('historyEntryOf', () => {
+    it('records stored bytes per registry, the billed figure from blob mounting where it is on, and the realized savings', () => {
+      const report = auditReport(
+        [
+          repositoryReport({ accountId: '1', region: 'eu-west-1', repositoryName: 'a', storedBytes: 100 }),
+          repositoryReport({ accountId: '1', region: 'eu-west-1', repositoryName: 'b', storedBytes: 50 }),
+          repositoryReport({ accountId: '1', region: 'us-east-1', repositoryName: 'c', storedBytes: 7 }),
+        ],
+        {
+          blobMounting: [
+            {
+              accountId: '1',
+              region: 'eu-west-1',
+              status: 'ENABLED',
+              perRepositoryBytes: 150,
+              registryUniqueBytes: 120,
+              billShouldMatch: 'registry-unique',
+            },
+          ],
+        },
+      );
+      report.totals.realized = { ...realized, archivedImages: 1, unmeasuredImages: 0 };
+      const e = historyEntryOf(report);
+      expect(e.registries).toEqual([
+        { accountId: '1', region: 'eu-west-1', storedBytes: 150, billedBytes: 120 },
+        { accountId: '1', region: 'us-east-1', storedBytes: 7, billedBytes: 7 },
+      ]);
+      expect(e.realized).toEqual(realized);
+      const back = parseHistory(serialiseHistory([e])).entries[0];
+      expect(back?.registries).toEqual(e.registries);
+      expect(back?.realized).toEqual(realized);
+    });
+  });
+
+  describe('parseHistory', () => {
+    it('drops registries and realized figures that are not numbers, keeping the week', () => {
+      const text = JSON.stringify({
+        format: HISTORY_FORMAT,
+        weeks: [
+          {
+            ...entry('2026-10-05', 1),
+            registries: [{ accountId: '1', region: 'r', storedBytes: 'x', billedBytes: 1 }],
+            realized: { images: 1 },
+          },
+        ],
+      });
+      const [back] = parseHistory(text).entries;
+      expect(back?.registries).toEqual([]);
+      expect(back?.realized).toBeUndefined();
+    });
+  });
+
+  describe('cumulativeRealized / trendOf / storedSamplesOf', () => {
+    it('adds the weeks that recorded realized savings up since the first, and shows freed bytes in the trend', () => {
+      const weeks = [entry('2026-10-05', 1), { ...entry('2026-10-12', 1), realized }, { ...entry('2026-10-19', 1), realized }];
+      expect(cumulativeRealized(weeks)).toEqual({
+        since: '2026-10-12',
+        weeks: 2,
+        images: 6,
+        freedBytes: 6000,
+        monthlySavingsUsd: 0.2,
+        byDefaultRule: { images: 4, freedBytes: 4000, monthlySavingsUsd: 0.1 },
+        archivedBytes: 14,
+      });
+      expect(cumulativeRealized([entry('2026-10-05', 1)])).toBeUndefined();
+      expect(trendOf(weeks, weeks[2] as HistoryEntry).map((p) => p.freedBytes)).toEqual([undefined, 3000, 3000]);
+    });
+
+    it('turns the registries of each week into samples at the report date', () => {
+      const e = { ...entry('2026-10-05', 1), registries: [{ accountId: '1', region: 'r', storedBytes: 9, billedBytes: 8 }] };
+      expect(storedSamplesOf([e, entry('2026-10-12', 1)])).toEqual([
+        { accountId: '1', region: 'r', at: Date.parse('2026-10-05T00:00:00Z'), bytes: 8 },
+      ]);
+    });
+  });
+});
