@@ -3,8 +3,10 @@ import packageJson from '../../package.json';
 import { JanitorError } from '../domain/errors';
 import { adviseCommand } from './commands/advise';
 import { auditCommand } from './commands/audit';
+import { ledgerCommand } from './commands/ledger';
 import { lintPolicyCommand } from './commands/lint-policy';
 import { mergePolicyCommand } from './commands/merge-policy';
+import { reconcileCommand } from './commands/reconcile';
 import { remediateCommand } from './commands/remediate';
 import { simulateCommand } from './commands/simulate';
 import { snapshotCommand } from './commands/snapshot';
@@ -56,6 +58,8 @@ export function buildProgram(ctx: CliContext): Command {
     mergePolicyCommand(ctx),
     snapshotCommand(ctx),
     weeklyCommand(ctx),
+    ledgerCommand(ctx),
+    reconcileCommand(ctx),
   ]) {
     program.addCommand(configure(command, ctx, command.name()));
   }

@@ -1,11 +1,12 @@
 // What a command reads, opened from its flags: the registries (live ECR, or a snapshot file), the
-// sources of images in use (workload scanners, --in-use lists, a snapshot's own record), and the
-// one live registry of a single-repository command.
+// sources of images in use (workload scanners, --in-use lists, a snapshot's own record), the one
+// live registry of a single-repository command, and the week between two captures with its ledger.
 import type { CallCounter } from '../adapters/aws/call-counter';
 import { createEcrClient, createEcrRegistryPool, type EcrClientOptions } from '../adapters/aws/clients';
 import { EcrRegistry } from '../adapters/aws/ecr';
 import { createRegistrySettings } from '../adapters/aws/ecr-registry-settings';
 import { createWorkloadScannerPool } from '../adapters/aws/workload-scanners';
+import { parseLedgerLines } from '../adapters/events/policy-execution';
 import { parseSnapshot } from '../adapters/snapshot/schema';
 import { snapshotInUse, type SnapshotInUseSources } from '../adapters/snapshot/snapshot-in-use';
 import { SnapshotRegistry } from '../adapters/snapshot/snapshot-registry';
@@ -13,13 +14,18 @@ import { DEFAULT_IN_USE_SCAN } from '../domain/defaults';
 import { parseInUseList, parseInUseScan, type InUseEntry } from '../domain/in-use';
 import { REGION_NAME } from '../domain/region';
 import { toEpochMs } from '../domain/time';
+import { distinctActions, distinctFailures } from '../domain/ledger';
+import type { SnapshotFile } from '../adapters/snapshot/format';
+import type { RepositoryState } from '../domain/registry';
+import type { LedgerPeriod } from '../domain/report';
 import type { PolicyWriter, RegistryReader } from '../ports/registry';
 import type { AuditInUse } from '../use-cases/audit';
 import type { SettingsSource } from '../use-cases/creation-templates';
 import { collectInUse, type InUseSources } from '../use-cases/in-use';
+import { truthBetweenCaptures, type TruthLookup } from '../use-cases/truth';
 import { defaultRegion, type CliEnvironment } from './context';
 import { UsageError } from './errors';
-import { parseRegions, type ClientFlags, type InUseFlags, type SourceChoices, type SourceFlags } from './flags';
+import { parseRegions, type ClientFlags, type InUseFlags, type LedgerFlags, type SourceChoices, type SourceFlags } from './flags';
 import { readJsonFile, readTextFile } from './io';
 
 /** What a command runs with besides its flags. */
@@ -217,4 +223,57 @@ export function openLiveRegistry(flags: LiveFlags, run: SourceRun): EcrRegistry 
     ...(flags.endpoint === undefined ? {} : { endpoint: flags.endpoint }),
   });
   return new EcrRegistry({ client, region });
+}
+
+/** Every repository of a snapshot as the audit reads it. */
+function statesOfSnapshot(snapshot: SnapshotFile): RepositoryState[] {
+  return snapshot.registries.flatMap((registry) =>
+    registry.repositories.map((r) => ({
+      accountId: registry.accountId,
+      region: registry.region,
+      repositoryName: r.repositoryName,
+      repositoryArn: r.repositoryArn,
+      ...(r.createdAt === null ? {} : { createdAt: r.createdAt }),
+      tags: r.tags,
+      lifecyclePolicyText: r.lifecyclePolicyText,
+      images: r.images,
+    })),
+  );
+}
+
+/**
+ * Reads the earlier capture and the ledger file of `--previous-snapshot` and `--ledger`, when given:
+ * what the audit of the later capture needs for its realized and prediction figures. The period runs
+ * from the earlier capture to the later.
+ *
+ * @throws UsageError when only one of the two flags is given, or without `--snapshot`, or when the earlier capture is not earlier
+ */
+export async function readLedgerWeek(
+  flags: LedgerFlags & Pick<SourceFlags, 'snapshot'>,
+  capturedAt: number | undefined,
+): Promise<{ truth: TruthLookup; ledger: LedgerPeriod } | undefined> {
+  if (flags.previousSnapshot === undefined && flags.ledger === undefined) return undefined;
+  if (flags.previousSnapshot === undefined || flags.ledger === undefined)
+    throw new UsageError(
+      '--previous-snapshot and --ledger go together: the earlier capture gives the forecast and the manifests, the ledger what ECR did',
+    );
+  if (flags.snapshot === undefined || capturedAt === undefined || Number.isNaN(capturedAt))
+    throw new UsageError('--previous-snapshot needs --snapshot: the week compared is the one between the two captures');
+  const previous = parseSnapshot(await readJsonFile(flags.previousSnapshot, 'snapshot'), flags.previousSnapshot);
+  const from = toEpochMs(previous.capturedAt);
+  if (!(from < capturedAt))
+    throw new UsageError(
+      `--previous-snapshot ${flags.previousSnapshot} was captured at ${previous.capturedAt}, not before --snapshot ${flags.snapshot}`,
+    );
+  const events = parseLedgerLines(await readTextFile(flags.ledger, 'ledger'), flags.ledger);
+  const { lookup, events: inPeriod } = truthBetweenCaptures(statesOfSnapshot(previous), events, { from, to: capturedAt });
+  return {
+    truth: lookup,
+    ledger: {
+      from: new Date(from).toISOString(),
+      to: new Date(capturedAt).toISOString(),
+      actions: distinctActions(inPeriod).length,
+      failures: distinctFailures(inPeriod).length,
+    },
+  };
 }

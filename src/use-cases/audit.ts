@@ -21,6 +21,9 @@ import type { ApiCallCounter, RegistryReader } from '../ports/registry';
 import { readRepositoryState } from './read-repository';
 import { regionFailure, toReportError } from './errors';
 import { DEFAULT_ARCHIVE_AFTER_DAYS, DEFAULT_LINT_MAX_UNTAGGED_DAYS } from '../domain/defaults';
+import { sumPrediction } from '../domain/forecast';
+import type { LedgerPeriod } from '../domain/report';
+import { truthOf, type TruthLookup } from './truth';
 
 /** Progress of a scan, for progress bars. */
 export interface ScanProgress {
@@ -67,6 +70,10 @@ export interface AuditOptions {
   signal?: AbortSignal;
   /** What is in use, to judge the repositories with (the in-use guard). @default none: no in-use figures */
   inUse?: AuditInUse;
+  /** What the ledger and the last forecast say of each repository (realized savings, prediction). @default none */
+  truth?: TruthLookup;
+  /** The period the ledger covers, recorded in the report. @default none */
+  ledger?: LedgerPeriod;
 }
 
 /** The in-use knowledge an audit judges repositories with. */
@@ -218,6 +225,7 @@ export type AnalysisSettings = Pick<
   | 'archiveAfterDays'
   | 'lintMaxUntaggedDays'
   | 'enforcedMaxUntaggedDays'
+  | 'truth'
 > & {
   /** Each region's catalog and how the guard runs; absent: no in-use figures. */
   inUse?: Pick<AuditInUse, 'catalog' | 'mode' | 'horizonDays'>;
@@ -270,7 +278,12 @@ export function repositoryAnalyser(settings: AnalysisSettings): {
             },
           }),
     });
-    parts.repositories.push(analysis.report);
+    const truth = settings.truth?.(state);
+    parts.repositories.push(
+      truth === undefined
+        ? analysis.report
+        : { ...analysis.report, ...truthOf(state, truth, { now: settings.now, pricePerGbMonth: settings.pricePerGbMonth }) },
+    );
     for (const warning of analysis.warnings)
       parts.warnings.push({ region: state.region, repositoryName: state.repositoryName, ...warning });
     for (const image of analysis.atRisk ?? [])
@@ -292,6 +305,8 @@ export interface ReportSettings {
   apiRetries: Record<string, number>;
   /** How the in-use guard ran; absent when no in-use source was read. */
   guard?: GuardSummary;
+  /** The period the ledger covered; absent without a ledger. */
+  ledger?: LedgerPeriod;
 }
 
 /**
@@ -319,6 +334,8 @@ export function assembleReport(parts: ReportParts, settings: ReportSettings): Au
     complete: parts.notReached.length === 0,
     notReached: [...parts.notReached].sort(byLocation),
     warnings: [...parts.warnings].sort(byLocation),
+    ...(settings.ledger === undefined ? {} : { ledger: settings.ledger }),
+    ...(repositories.some((r) => r.prediction !== undefined) ? { prediction: sumPrediction(repositories.map((r) => r.prediction)) } : {}),
     ...(settings.guard === undefined
       ? {}
       : {

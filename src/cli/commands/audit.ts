@@ -10,25 +10,28 @@ import {
   addCostFlags,
   addDaysFlag,
   addJudgeFlags,
+  addLedgerFlags,
   checkArchivePrice,
   parseCountNumber,
   parseNow,
   type CostFlags,
   type JudgeFlags,
+  type LedgerFlags,
   type SourceChoices,
 } from '../flags';
 import { recordHistory } from '../history';
 import { checkOutputDirectory, writeReportFiles } from '../output';
 import { partialFailureLine } from '../problems';
 import { progressOf } from '../progress';
-import { judgedAt, openRegistrySettings, openSources, readInUse } from '../sources';
+import { judgedAt, openRegistrySettings, openSources, readInUse, readLedgerWeek } from '../sources';
 
 /** Audit reads live registries or a snapshot. */
 const SOURCES: SourceChoices = { snapshot: true };
 
 /** Flags of `audit`. */
 type AuditFlags = JudgeFlags &
-  CostFlags & {
+  CostFlags &
+  LedgerFlags & {
     days: number;
     maxUntaggedDays: number;
     now?: number;
@@ -57,7 +60,7 @@ export function auditCommand(ctx: CliContext): Command {
       DEFAULT_LINT_MAX_UNTAGGED_DAYS,
     )
     .option('--now <iso-8601>', 'evaluate policies at this time (default: now, or the capture time of --snapshot)', parseNow);
-  addCostFlags(command)
+  addLedgerFlags(addCostFlags(command))
     .addOption(new Option('--format <format>', 'output on stdout').choices([...REPORT_FORMATS]).default('table'))
     .option('--out <dir>', 'also write report.json, report.csv, cost-groups.csv, report.md and report.html to DIR')
     .option(
@@ -76,6 +79,7 @@ export function auditCommand(ctx: CliContext): Command {
         readInUse(opts, { ...(sources.snapshot ? { snapshot: sources.snapshot.inUse } : {}), counter, regions }),
         auditCreationTemplates(openRegistrySettings(opts, sources, { counter }).map((s) => s.reader)),
       ]);
+      const truth = await readLedgerWeek(opts, sources.snapshot?.capturedAt);
       const progress = progressOf(ctx, opts);
       const report = await audit(
         sources.registries.map((s) => s.reader),
@@ -94,6 +98,7 @@ export function auditCommand(ctx: CliContext): Command {
           ...(sources.snapshot ? {} : { counter }),
           onProgress: progress.update,
           ...(ctx.signal ? { signal: ctx.signal } : {}),
+          ...(truth === undefined ? {} : truth),
           ...(inUse === undefined
             ? {}
             : {
