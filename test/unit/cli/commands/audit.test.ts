@@ -2,8 +2,11 @@ import { mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { SNAPSHOT_FORMAT, type SnapshotFile } from '../../../../src/adapters/snapshot/format';
 import { EXIT } from '../../../../src/cli/errors';
-import type { AuditReport } from '../../../../src/domain/report';
-import { type CapturedRun, runCaptured, tempDirEachTest } from '../../../support/cli-context';
+import { runCli } from '../../../../src/cli/program';
+import { mergeDefaultRule } from '../../../../src/domain/policy';
+import { GIB, type AuditReport } from '../../../../src/domain/report';
+import { type CapturedRun, recordingContext, runCaptured, tempDirEachTest, tempFilesEachTest } from '../../../support/cli-context';
+import { blob, imageManifest, type Manifest } from '../../support/manifests';
 import { expireUntagged, keepNewestTagged, policyText, TAGGED_ONLY } from '../../support/policies';
 import { snapshotRepository as repository, writeSnapshot, type SnapshotRepository } from '../../support/snapshot-file';
 
@@ -376,6 +379,123 @@ describe('cli audit', () => {
       // Assert
       expect(stdout).toContain("Audit changes nothing, but reading manifests (BatchGetImage) refreshes each image's lastRecordedPullTime");
       expect(stdout).toContain('unless your principal is excluded from pull-time updates');
+    });
+  });
+});
+
+describe('cli audit --previous-snapshot --ledger', () => {
+  const NOW = Date.parse('2026-11-09T06:00:00.000Z');
+  const files = tempFilesEachTest('ecr-janitor-audit-ledger-');
+  const sample = (name: string): Record<string, unknown> =>
+    JSON.parse(readFileSync(join(__dirname, '../../../../events', name), 'utf8')) as Record<string, unknown>;
+
+  describe('the week between two captures', () => {
+    const base = blob('base', 10 * GIB);
+    const image = (m: Manifest, tags: string[], pushed: string) => ({
+      imageDigest: m.digest,
+      imageTags: tags,
+      imagePushedAt: pushed,
+      imageSizeInBytes: m.size,
+      imageManifest: m.text,
+      imageManifestMediaType: m.mediaType,
+      imageStatus: 'ACTIVE',
+    });
+    const v2 = imageManifest({ config: blob('v2-config', 1), layers: [base, blob('v2', GIB)] });
+    const old = imageManifest({ config: blob('old-config', 1), layers: [base, blob('old', 3 * GIB)] });
+    const young = imageManifest({ config: blob('young-config', 1), layers: [base, blob('young', GIB)] });
+    const policy = mergeDefaultRule(undefined, 7).text;
+    const snapshot = (capturedAt: string, images: unknown[]) => ({
+      format: 'ecr-janitor-snapshot/1',
+      capturedAt,
+      registries: [
+        {
+          accountId: '123456789012',
+          region: 'eu-west-1',
+          repositories: [
+            {
+              repositoryName: 'team/app',
+              repositoryArn: 'arn:aws:ecr:eu-west-1:123456789012:repository/team/app',
+              createdAt: null,
+              tags: [],
+              lifecyclePolicyText: policy,
+              images,
+            },
+          ],
+        },
+      ],
+    });
+
+    it('reports what the week freed, by whose rule, and the image ECR did not act on as forecast', async () => {
+      const oldFile = files.write(
+        'old.json',
+        snapshot('2026-11-02T06:00:00.000Z', [
+          image(v2, ['v2'], '2026-10-01T00:00:00.000Z'),
+          image(old, [], '2026-10-23T00:00:00.000Z'),
+          image(young, [], '2026-10-30T00:00:00.000Z'),
+        ]),
+      );
+      const newFile = files.write(
+        'new.json',
+        snapshot('2026-11-09T06:00:00.000Z', [image(v2, ['v2'], '2026-10-01T00:00:00.000Z'), image(young, [], '2026-10-30T00:00:00.000Z')]),
+      );
+      const event = sample('policy-execution-expire.json') as { detail: Record<string, unknown> };
+      const details = (event.detail.serviceEventDetails ?? {}) as Record<string, unknown>;
+      const rules = [{ rulePriority: 1, description: 'Expire untagged images 7 days after push (added by ecr-janitor)', action: 'expire' }];
+      const acted = {
+        ...event,
+        detail: {
+          ...event.detail,
+          eventTime: '2026-11-03T03:00:00Z',
+          recipientAccountId: '123456789012',
+          serviceEventDetails: {
+            ...details,
+            repositoryName: 'team/app',
+            lifecycleEventPolicy: { lifecycleEventRules: rules },
+            lifecycleEventImageActions: [
+              {
+                lifecycleEventImage: {
+                  digest: old.digest,
+                  tagStatus: 'Untagged',
+                  tagList: [],
+                  pushedAt: Date.parse('2026-10-23T00:00:00Z'),
+                },
+                rulePriority: 1,
+              },
+            ],
+            lifecycleEventFailureDetails: [],
+          },
+        },
+      };
+      const ledger = files.write('ledger.jsonl', '');
+      writeFileSync(ledger, `${JSON.stringify(acted)}\n${JSON.stringify(acted)}\n`);
+      const ctx = recordingContext(NOW);
+      const code = await runCli(
+        ['audit', '--snapshot', newFile, '--previous-snapshot', oldFile, '--ledger', ledger, '--format', 'json'],
+        ctx,
+      );
+      expect(code).toBe(0);
+      const report = JSON.parse(ctx.stdout()) as AuditReport;
+      expect(report.ledger).toEqual({ from: '2026-11-02T06:00:00.000Z', to: '2026-11-09T06:00:00.000Z', actions: 1, failures: 0 });
+      expect(report.totals.realized).toMatchObject({
+        images: 1,
+        freedBytes: 3 * GIB + 1,
+        byDefaultRule: { images: 1, freedBytes: 3 * GIB + 1 },
+      });
+      expect(report.prediction).toMatchObject({ forecastImages: 2, actedAsForecast: 1, forecastNotActed: 1, actedNotForecast: 0 });
+      expect(report.repositories[0]?.prediction?.mismatches).toEqual([
+        expect.objectContaining({ kind: 'not-acted', imageDigest: young.digest }),
+      ]);
+    });
+
+    it('refuses --ledger without --previous-snapshot, and --previous-snapshot without --snapshot', async () => {
+      const ctx = recordingContext(NOW);
+      expect(
+        await runCli(
+          ['audit', '--snapshot', files.write('s.json', snapshot('2026-11-09T06:00:00.000Z', [])), '--ledger', files.write('l.jsonl', '')],
+          ctx,
+        ),
+      ).toBe(2);
+      expect(ctx.stderr()).toMatch(/--previous-snapshot and --ledger go together/);
     });
   });
 });
