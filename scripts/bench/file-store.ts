@@ -4,7 +4,7 @@
 // peak RSS measure the bucket instead of the pipeline.
 import { mkdir, readFile, readdir, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import type { ObjectStore } from '../../src/ports/object-store';
+import type { ListOptions, ObjectStore } from '../../src/ports/object-store';
 import type { ReportStore } from '../../src/ports/report';
 
 /**
@@ -49,8 +49,9 @@ export class FileObjectStore implements ObjectStore, ReportStore {
     await writeFile(file, body);
   }
 
-  async list(prefix: string): Promise<string[]> {
+  async list(prefix: string, options: ListOptions = {}): Promise<string[]> {
     this.counts.list++;
+    const { startAfter } = options;
     const entries = await readdir(this.root, { recursive: true, withFileTypes: true }).catch(() => []);
     return entries
       .filter((entry) => entry.isFile())
@@ -61,7 +62,7 @@ export class FileObjectStore implements ObjectStore, ReportStore {
           .map((part) => (part === '%' ? '' : decodeURIComponent(part)))
           .join('/'),
       )
-      .filter((key) => key.startsWith(prefix))
+      .filter((key) => key.startsWith(prefix) && (startAfter === undefined || key > startAfter))
       .sort();
   }
 

@@ -1,5 +1,5 @@
 import { GetObjectCommand, NoSuchKey, PutObjectCommand, paginateListObjectsV2, type S3Client } from '@aws-sdk/client-s3';
-import type { ObjectStore } from '../../ports/object-store';
+import type { ListOptions, ObjectStore } from '../../ports/object-store';
 import type { ReportStore } from '../../ports/report';
 
 /** The AWS console's address in the partition of `region` (China and GovCloud have their own). */
@@ -57,9 +57,10 @@ export class S3ReportStore implements ReportStore, ObjectStore {
     }
   }
 
-  async list(prefix: string): Promise<string[]> {
+  async list(prefix: string, options: ListOptions = {}): Promise<string[]> {
     const keys: string[] = [];
-    for await (const page of paginateListObjectsV2({ client: this.client, pageSize: 1000 }, { Bucket: this.bucket, Prefix: prefix })) {
+    const input = { Bucket: this.bucket, Prefix: prefix, ...(options.startAfter === undefined ? {} : { StartAfter: options.startAfter }) };
+    for await (const page of paginateListObjectsV2({ client: this.client, pageSize: 1000 }, input)) {
       for (const object of page.Contents ?? []) if (object.Key !== undefined) keys.push(object.Key);
     }
     return keys.sort();

@@ -1,4 +1,4 @@
-import type { ObjectStore } from '../../ports/object-store';
+import type { ListOptions, ObjectStore } from '../../ports/object-store';
 import type { EventPublisher, ReportStore } from '../../ports/report';
 
 /**
@@ -27,9 +27,10 @@ export class MemoryObjectStore implements ObjectStore, ReportStore {
     this.objects.set(key, { body, contentType });
   }
 
-  async list(prefix: string): Promise<string[]> {
+  async list(prefix: string, options: ListOptions = {}): Promise<string[]> {
     this.counts.list++;
-    return [...this.objects.keys()].filter((key) => key.startsWith(prefix)).sort();
+    const { startAfter } = options;
+    return [...this.objects.keys()].filter((key) => key.startsWith(prefix) && (startAfter === undefined || key > startAfter)).sort();
   }
 
   linkTo(key: string): string {

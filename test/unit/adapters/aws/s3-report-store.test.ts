@@ -1,4 +1,4 @@
-import { GetObjectCommand, NoSuchKey, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import { GetObjectCommand, ListObjectsV2Command, NoSuchKey, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { mockClient } from 'aws-sdk-client-mock';
 import 'aws-sdk-client-mock-jest';
 import { S3ReportStore, s3ConsoleUrl } from '../../../../src/adapters/aws/s3-report-store';
@@ -53,6 +53,24 @@ describe('aws/s3-report-store', () => {
         ContentType: 'application/json',
       });
       await expect(store.get('missing')).resolves.toBeUndefined();
+    });
+
+    it('lists every page of a prefix from the key given on, in key order', async () => {
+      s3.on(ListObjectsV2Command)
+        .resolvesOnce({ Contents: [{ Key: 'ledger/v1/r/a/2026-03-02T000000Z_b.json' }], NextContinuationToken: 'next', IsTruncated: true })
+        .resolvesOnce({ Contents: [{ Key: 'ledger/v1/r/a/2026-03-01T120000Z_a.json' }] });
+      const store = new S3ReportStore(new S3Client({ region: 'eu-west-1' }), 'reports-bucket', 'eu-west-1');
+
+      const keys = await store.list('ledger/v1/r/a/', { startAfter: 'ledger/v1/r/a/2026-03-01T000000Z~' });
+
+      expect(keys).toEqual(['ledger/v1/r/a/2026-03-01T120000Z_a.json', 'ledger/v1/r/a/2026-03-02T000000Z_b.json']);
+      expect(s3).toHaveReceivedCommandTimes(ListObjectsV2Command, 2);
+      expect(s3).toHaveReceivedNthCommandWith(1, ListObjectsV2Command, {
+        Bucket: 'reports-bucket',
+        Prefix: 'ledger/v1/r/a/',
+        StartAfter: 'ledger/v1/r/a/2026-03-01T000000Z~',
+      });
+      expect(s3).toHaveReceivedNthCommandWith(2, ListObjectsV2Command, { ContinuationToken: 'next' });
     });
   });
 });
