@@ -42,7 +42,11 @@ export interface RepositoryForecast {
   horizonDays: number;
   /** The policy text on ECR the forecast evaluated (null: none, so nothing forecast). */
   policyText: string | null;
-  entries: ForecastEntry[];
+  /**
+   * What the policy will act on; null when no forecast could be made (the policy is not one the
+   * janitor can evaluate): the record then only marks when the repository was last read.
+   */
+  entries: ForecastEntry[] | null;
 }
 
 const iso = z.string().refine((s) => Number.isFinite(Date.parse(s)));
@@ -53,17 +57,19 @@ const forecastShape = z.object({
   forecastAt: iso,
   horizonDays: z.number().positive(),
   policyText: z.string().nullable(),
-  entries: z.array(
-    z.object({
-      imageDigest: z.string().min(1),
-      imageTags: z.array(z.string()),
-      pushedAt: iso.nullable(),
-      rulePriority: z.number().int(),
-      action: z.enum(['expire', 'transition']),
-      eligibleAt: iso,
-      defaultRule: z.boolean(),
-    }),
-  ),
+  entries: z
+    .array(
+      z.object({
+        imageDigest: z.string().min(1),
+        imageTags: z.array(z.string()),
+        pushedAt: iso.nullable(),
+        rulePriority: z.number().int(),
+        action: z.enum(['expire', 'transition']),
+        eligibleAt: iso,
+        defaultRule: z.boolean(),
+      }),
+    )
+    .nullable(),
 }) satisfies z.ZodType<RepositoryForecast & { format: string }>;
 
 /** The forecast object of one repository, beside its manifest cache (names URI-encoded, as there). */
@@ -192,9 +198,12 @@ export interface PredictionMismatch {
 /** Why an image ECR acted on without a forecast needs no finding. */
 type Explanation = 'later-pushes' | 'policy-changed' | undefined;
 
+/** A forecast that could be made (see {@link RepositoryForecast.entries}). */
+export type MadeForecast = RepositoryForecast & { entries: ForecastEntry[] };
+
 /** What {@link comparePrediction} compares. */
 export interface PredictionInput {
-  forecast: RepositoryForecast;
+  forecast: MadeForecast;
   /** The repository's distinct actions since the forecast. */
   actions: readonly LedgerAction[];
   /** ECR's failures since the forecast. */

@@ -1,6 +1,9 @@
 import type { StoredSample } from './bill';
 import { groupingsOf, setOwn } from './cost-groups';
+import type { CumulativeRealized, WeekRealized } from './realized';
 import type { AuditReport, CostGroup, CostGroupBy, ReportTotals } from './report';
+
+export type { CumulativeRealized, WeekRealized } from './realized';
 
 /** The history file's format identifier (the first shape was a bare array of entries without groups). */
 export const HISTORY_FORMAT = 'ecr-janitor-history/2';
@@ -47,6 +50,8 @@ export interface HistoryEntry extends TrackedTotals {
   registries?: RegistryStored[];
   /** What lifecycle policies removed in the week before the report; absent when the run read no ledger. */
   realized?: WeekRealized;
+  /** Realized savings since the first week that recorded them, this one included; absent until one did. */
+  cumulativeRealized?: CumulativeRealized;
 }
 
 /** One registry's stored bytes in a week of history. */
@@ -57,23 +62,6 @@ export interface RegistryStored {
   storedBytes: number;
   /** The figure the bill should match: registry-wide unique bytes where blob mounting is on, else `storedBytes`. */
   billedBytes: number;
-}
-
-/** What a week's report says lifecycle policies freed. */
-export interface WeekRealized {
-  images: number;
-  freedBytes: number;
-  monthlySavingsUsd: number;
-  byDefaultRule: { images: number; freedBytes: number; monthlySavingsUsd: number };
-  archivedBytes: number;
-}
-
-/** Realized savings added up over the history: what the janitor's weeks have freed since the first of them. */
-export interface CumulativeRealized extends WeekRealized {
-  /** The first week (Monday, `YYYY-MM-DD`) that recorded realized savings. */
-  since: string;
-  /** Weeks that recorded them. */
-  weeks: number;
 }
 
 /** One week of the trend chart. */
@@ -149,6 +137,8 @@ function readEntry(raw: unknown): HistoryEntry | undefined {
   if (registries !== undefined) entry.registries = registries;
   const realized = readRealized(raw.realized);
   if (realized !== undefined) entry.realized = realized;
+  const cumulative = readCumulative(raw.cumulativeRealized);
+  if (cumulative !== undefined) entry.cumulativeRealized = cumulative;
   return entry;
 }
 
@@ -176,6 +166,13 @@ function readRealized(raw: unknown): WeekRealized | undefined {
     byDefaultRule: { images: d.images as number, freedBytes: d.freedBytes as number, monthlySavingsUsd: d.monthlySavingsUsd as number },
     archivedBytes: archivedBytes as number,
   };
+}
+
+function readCumulative(raw: unknown): CumulativeRealized | undefined {
+  const week = readRealized(raw);
+  if (week === undefined || !isObject(raw) || typeof raw.since !== 'string' || weekOf(raw.since) === undefined || !finite(raw.weeks))
+    return undefined;
+  return { since: raw.since, weeks: raw.weeks, ...week };
 }
 
 /**
@@ -276,34 +273,50 @@ export function storedSamplesOf(entries: readonly HistoryEntry[]): StoredSample[
   );
 }
 
-/**
- * Realized savings over every week of the history that recorded them (at most {@link HISTORY_WEEKS});
- * undefined when none did.
- *
- * @example cumulativeRealized(entries)?.freedBytes
- */
-export function cumulativeRealized(entries: readonly HistoryEntry[]): CumulativeRealized | undefined {
-  const weeks = entries.filter((e) => e.realized !== undefined);
-  const first = weeks[0];
-  if (first === undefined) return undefined;
-  const total: CumulativeRealized = {
-    since: first.week,
-    weeks: weeks.length,
+function noneSince(week: string): CumulativeRealized {
+  return {
+    since: week,
+    weeks: 0,
     images: 0,
     freedBytes: 0,
     monthlySavingsUsd: 0,
     byDefaultRule: { images: 0, freedBytes: 0, monthlySavingsUsd: 0 },
     archivedBytes: 0,
   };
-  for (const { realized } of weeks) {
-    if (realized === undefined) continue;
-    total.images += realized.images;
-    total.freedBytes += realized.freedBytes;
-    total.monthlySavingsUsd = round4(total.monthlySavingsUsd + realized.monthlySavingsUsd);
-    total.byDefaultRule.images += realized.byDefaultRule.images;
-    total.byDefaultRule.freedBytes += realized.byDefaultRule.freedBytes;
-    total.byDefaultRule.monthlySavingsUsd = round4(total.byDefaultRule.monthlySavingsUsd + realized.byDefaultRule.monthlySavingsUsd);
-    total.archivedBytes += realized.archivedBytes;
+}
+
+function plus(total: CumulativeRealized, week: WeekRealized): CumulativeRealized {
+  return {
+    since: total.since,
+    weeks: total.weeks + 1,
+    images: total.images + week.images,
+    freedBytes: total.freedBytes + week.freedBytes,
+    monthlySavingsUsd: round4(total.monthlySavingsUsd + week.monthlySavingsUsd),
+    byDefaultRule: {
+      images: total.byDefaultRule.images + week.byDefaultRule.images,
+      freedBytes: total.byDefaultRule.freedBytes + week.byDefaultRule.freedBytes,
+      monthlySavingsUsd: round4(total.byDefaultRule.monthlySavingsUsd + week.byDefaultRule.monthlySavingsUsd),
+    },
+    archivedBytes: total.archivedBytes + week.archivedBytes,
+  };
+}
+
+/**
+ * Realized savings since the first week that recorded them, up to and including `entry`: the running
+ * total the latest earlier week kept, plus the weeks after it (and `entry`) that recorded realized
+ * savings. Kept in each entry, it outlives the weeks the history drops after {@link HISTORY_WEEKS}.
+ * Undefined while no week has recorded any.
+ *
+ * @example runningRealized(stored.entries, entry)?.freedBytes
+ */
+export function runningRealized(entries: readonly HistoryEntry[], entry: HistoryEntry): CumulativeRealized | undefined {
+  const earlier = entries.filter((e) => e.week < entry.week);
+  let from = earlier.length - 1;
+  while (from >= 0 && earlier[from]?.cumulativeRealized === undefined) from--;
+  let total = from >= 0 ? earlier[from]?.cumulativeRealized : undefined;
+  for (const e of [...earlier.slice(from + 1), entry]) {
+    if (e.realized === undefined) continue;
+    total = plus(total ?? noneSince(e.week), e.realized);
   }
   return total;
 }
@@ -312,16 +325,25 @@ export function cumulativeRealized(entries: readonly HistoryEntry[]): Cumulative
 export interface UpdatedHistory {
   entries: HistoryEntry[];
   previous: HistoryEntry | undefined;
+  /** Realized savings since the first week that recorded them, this week's included (see {@link runningRealized}). */
+  cumulativeRealized: CumulativeRealized | undefined;
 }
 
 /**
  * Puts a report's entry into the history: it replaces an entry of the same week, the history keeps
- * its last {@link HISTORY_WEEKS} weeks, and `previous` is the latest entry of an earlier week.
+ * its last {@link HISTORY_WEEKS} weeks, `previous` is the latest entry of an earlier week, and the
+ * entry keeps the running total of realized savings.
  */
 export function updateHistory(entries: readonly HistoryEntry[], entry: HistoryEntry): UpdatedHistory {
   const others = entries.filter((e) => e.week !== entry.week);
   const previous = others.filter((e) => e.week < entry.week).at(-1);
-  return { entries: [...others, entry].sort((a, b) => a.week.localeCompare(b.week)).slice(-HISTORY_WEEKS), previous };
+  const cumulativeRealized = runningRealized(others, entry);
+  const kept: HistoryEntry = { ...entry, ...(cumulativeRealized === undefined ? {} : { cumulativeRealized }) };
+  return {
+    entries: [...others, kept].sort((a, b) => a.week.localeCompare(b.week)).slice(-HISTORY_WEEKS),
+    previous,
+    cumulativeRealized,
+  };
 }
 
 /**

@@ -56,3 +56,11 @@ export function readPricePerGbMonth(text: string): { ok: true; usdPerGbMonth: nu
   if (!(usdPerGbMonth <= MAX_PRICE_PER_GB_MONTH)) return { ok: false, problem: 'above-maximum' };
   return { ok: true, usdPerGbMonth };
 }
+
+/** Bytes in one GB as AWS bills storage (2^30). */
+export const GIB = 2 ** 30;
+
+/** Monthly cost in USD of `bytes` at `pricePerGbMonth`, rounded to the cent's hundredth. */
+export function monthlyUsd(bytes: number, pricePerGbMonth: number): number {
+  return Math.round((bytes / GIB) * pricePerGbMonth * 10_000) / 10_000;
+}

@@ -1,7 +1,7 @@
 import type { ImageDetail, ParsedManifest } from './image';
 import { manifestOf } from './image';
 import type { LedgerAction } from './ledger';
-import { monthlyUsd } from './report';
+import { monthlyUsd } from './money';
 
 /** Bytes and images one kind of removal freed. */
 export interface FreedFigures {
@@ -157,4 +157,21 @@ export function sumRealized(parts: Iterable<RealizedSavings | undefined>, priceP
   total.monthlySavingsUsd = monthlyUsd(total.freedBytes, pricePerGbMonth);
   total.byDefaultRule.monthlySavingsUsd = monthlyUsd(total.byDefaultRule.freedBytes, pricePerGbMonth);
   return total;
+}
+
+/** What a week's report says lifecycle policies freed. */
+export interface WeekRealized {
+  images: number;
+  freedBytes: number;
+  monthlySavingsUsd: number;
+  byDefaultRule: { images: number; freedBytes: number; monthlySavingsUsd: number };
+  archivedBytes: number;
+}
+
+/** Realized savings added up over the history: what the janitor's weeks have freed since the first of them. */
+export interface CumulativeRealized extends WeekRealized {
+  /** The first week (Monday, `YYYY-MM-DD`) that recorded realized savings. */
+  since: string;
+  /** Weeks that recorded them. */
+  weeks: number;
 }

@@ -2,6 +2,8 @@ import { topCostGroups } from './cost-groups';
 import type { HistoryEntry, TrackedTotals } from './history';
 import { TRACKED_TOTALS } from './history';
 import { formatUsd } from './money';
+import type { PredictionCounts } from './forecast';
+import type { CumulativeRealized, RealizedSavings } from './realized';
 import type { AuditReport, CostGroup, ReportTotals } from './report';
 
 export type { HistoryEntry, TrackedTotals } from './history';
@@ -46,6 +48,10 @@ export interface ReportEventDetail {
   costGroups: CostGroup[];
   /** Differences from the previous report, or null on the first run. */
   change: null | ({ since: string } & TrackedTotals);
+  /** Realized savings since the first week the history recorded them (the week's own are `totals.realized`); absent until one did. */
+  cumulativeRealized?: CumulativeRealized;
+  /** The last forecast held against what ECR did, with the number of mismatches; absent when there was no forecast to compare. */
+  prediction?: PredictionCounts & { mismatches: number };
   /**
    * The repositories whose remediation the in-use guard holds, most in-use images at risk first (at
    * most 10), each with the consumers of those images (at most 5). Empty when nothing is held.
@@ -108,6 +114,20 @@ function gib(bytes: number): string {
 const round4 = (n: number): number => Math.round(n * 10_000) / 10_000;
 
 /**
+ * What lifecycle policies freed over the report's period, and the janitor's default rule's share, in
+ * one phrase: the first thing the summary and the e-mail say when the run read the ledger.
+ *
+ * @example savedLine(report.totals.realized) // 'saved 12.00 GiB ($1.20/month) last week, 10.00 GiB ($1.00/month) by the janitor's rule'
+ */
+export function savedLine(realized: Pick<RealizedSavings, 'freedBytes' | 'monthlySavingsUsd' | 'byDefaultRule'>): string {
+  const d = realized.byDefaultRule;
+  return (
+    `saved ${gib(realized.freedBytes)} (${formatUsd(realized.monthlySavingsUsd)}/month) last week, ` +
+    `${gib(d.freedBytes)} (${formatUsd(d.monthlySavingsUsd)}/month) by the janitor's rule`
+  );
+}
+
+/**
  * Builds the report event's detail: totals, the ten repositories with the most reclaimable
  * bytes, the ten largest cost groups of each grouping, the change since `previous`, the repositories
  * the in-use guard holds, remediation counts and the artifact keys. Repository, group and held rows
@@ -129,6 +149,7 @@ export function buildReportEventDetail(
   }
   const summary =
     (report.complete ? '' : `INCOMPLETE (${report.notReached.length} not reached): `) +
+    (t.realized === undefined ? '' : `${savedLine(t.realized)}; `) +
     `${t.repositories} repositories, ${t.repositoriesWithoutUntaggedCleanup} without untagged cleanup; ` +
     `stored ${gib(t.storedBytes)} (${formatUsd(t.monthlyCostUsd)}/month), reclaimable ${gib(t.reclaimableBytes)} (${formatUsd(t.monthlySavingsUsd)}/month)` +
     (change ? `; stored ${change.storedBytes >= 0 ? '+' : ''}${gib(change.storedBytes)} since ${change.since.slice(0, 10)}` : '') +
@@ -158,6 +179,15 @@ export function buildReportEventDetail(
       })),
     costGroups: topCostGroups(report.costGroups, EVENT_TOP_GROUPS),
     change,
+    ...(report.cumulativeRealized === undefined ? {} : { cumulativeRealized: report.cumulativeRealized }),
+    ...(report.prediction === undefined
+      ? {}
+      : {
+          prediction: {
+            ...report.prediction,
+            mismatches: report.repositories.reduce((n, r) => n + (r.prediction?.mismatches.length ?? 0), 0),
+          },
+        }),
     heldRepositories: heldRepositoriesOf(report),
     remediation,
     errorCount: report.errors.length,

@@ -2,8 +2,9 @@ import type { RecommendedPolicies } from './advice/types';
 import type { InUseSource } from './in-use';
 import type { PredictionCounts, PredictionMismatch } from './forecast';
 import type { PolicyFinding } from './policy/lint';
-import type { RealizedSavings } from './realized';
+import type { CumulativeRealized, RealizedSavings } from './realized';
 import { sumRealized } from './realized';
+import { GIB, monthlyUsd } from './money';
 
 /** Whether a repository's lifecycle policy cleans its untagged images. */
 export type PolicyStatus = 'missing' | 'no-untagged-rule' | 'ok';
@@ -90,6 +91,8 @@ export interface LedgerPeriod {
   /** Lifecycle actions read over the period (each image and action once), and ECR's failures. */
   actions: number;
   failures: number;
+  /** The forecast this run recorded for the next comparison: the images it names, within how many days; absent when none was recorded. */
+  nextForecast?: { images: number; days: number };
 }
 
 /** Totals over every audited repository. */
@@ -205,7 +208,16 @@ export type ReportWarningCode =
   /** A replication rule whose repositories no REPLICATION creation template of the destination covers. */
   | 'ReplicationWithoutTemplate'
   /** The region's creation templates, pull-through-cache rules or replication could not be read: nothing about them was judged. */
-  | 'RegistrySettingsUnread';
+  | 'RegistrySettingsUnread'
+  /**
+   * The repository's ledger or last forecast could not be read whole (records of another format, a
+   * failed read): its realized savings and prediction leave that part out, or are absent.
+   */
+  | 'LedgerUnreadable'
+  /** The repository's next forecast could not be stored: next week's prediction of it is missing, and its realized period longer. */
+  | 'ForecastNotWritten'
+  /** The registry's `BLOB_MOUNTING` setting could not be read: its stored bytes are the per-repository sum, as without blob mounting. */
+  | 'BlobMountingUnknown';
 
 /**
  * A problem with one repository's lifecycle policy, or with a region's registry as a whole. Shaped
@@ -281,6 +293,11 @@ export interface AuditReport {
   ledger?: LedgerPeriod;
   /** The repositories' predictions added up; absent when no repository had an earlier forecast. */
   prediction?: PredictionCounts;
+  /**
+   * Realized savings since the first week the history recorded them, this report's included: set
+   * when the report is published with a history (the weekly run, `audit --history`).
+   */
+  cumulativeRealized?: CumulativeRealized;
   /** Each registry's `BLOB_MOUNTING` setting, with registry-wide unique bytes where it is on; absent when not read. */
   blobMounting?: BlobMountingSetting[];
 }
@@ -326,13 +343,7 @@ export interface InUseAtRiskImage {
   held: boolean;
 }
 
-/** Bytes in one GB as AWS bills storage (2^30). */
-export const GIB = 2 ** 30;
-
-/** Monthly cost in USD of `bytes` at `pricePerGbMonth`, rounded to the cent's hundredth. */
-export function monthlyUsd(bytes: number, pricePerGbMonth: number): number {
-  return Math.round((bytes / GIB) * pricePerGbMonth * 10_000) / 10_000;
-}
+export { GIB, monthlyUsd } from './money';
 
 /**
  * The monthly saving of moving `bytes` from standard to archive storage, rounded like every other

@@ -106,6 +106,11 @@ const settingsSchema = z.object({
   archivePricePerGbMonth: z.number().nonnegative().nullable(),
   /** Write the policies (false: plan them only). */
   apply: z.boolean(),
+  /**
+   * Read the ledger in the bucket (what lifecycle policies did, recorded by the ledger function) and
+   * the last forecasts: realized savings and the prediction; write the next forecasts. Absent: not read.
+   */
+  readLedger: z.boolean().optional(),
   /** How the in-use guard runs; absent: no in-use source was read. */
   guard: (
     z.object({
@@ -183,6 +188,15 @@ const shardResultSchema = z.object({
   ).optional(),
   /** Manifests taken from the cache and read from ECR. */
   manifests: z.object({ cached: z.number(), fetched: z.number() }),
+  /** What it read of the ledger, when the run reads one (see `ShardLedgerSummary`). */
+  ledger: z
+    .object({
+      from: z.string(),
+      actions: z.number().int().nonnegative(),
+      failures: z.number().int().nonnegative(),
+      forecastImages: z.number().int().nonnegative(),
+    })
+    .optional(),
   apiCalls: counts,
   apiRetries: counts,
 });

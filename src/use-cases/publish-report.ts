@@ -86,7 +86,8 @@ export interface PublishDeps {
 /**
  * Writes the report's artifacts (JSON, CSV, cost-groups CSV, Markdown, HTML with charts) under
  * `reports/YYYY-MM-DD/`, puts the week into the history (one entry per week: a re-run in the same
- * week replaces it), publishes the report event with the change since the week before, and sends
+ * week replaces it) with the realized savings added up since the first week (in the report as
+ * `cumulativeRealized`), publishes the report event with the change since the week before, and sends
  * the summary message when there is a notifier. A history that is missing, damaged or of an older
  * shape never stops the report: what can be read of it is kept. With a central copy, the JSON report
  * also goes to the organization's bucket before the event; a copy that fails does not hold back the
@@ -102,13 +103,15 @@ export async function publishReport(
   remediation: RemediationCounts = {},
   advice?: { file: AdviceFile; section: RecommendedPolicies },
 ): Promise<ReportEventDetail> {
-  const report = advice === undefined ? published : withAdviceLink(published, advice.section, deps.store);
+  const advised = advice === undefined ? published : withAdviceLink(published, advice.section, deps.store);
   // The advice file goes next to the report, which links it.
-  if (advice !== undefined) await deps.store.put(adviceKeyOf(report), `${JSON.stringify(advice.file, null, 2)}\n`, 'application/json');
-  const entry = historyEntryOf(report);
+  if (advice !== undefined) await deps.store.put(adviceKeyOf(advised), `${JSON.stringify(advice.file, null, 2)}\n`, 'application/json');
+  const entry = historyEntryOf(advised);
   const stored = parseHistory(await deps.store.get(HISTORY_KEY));
   if (stored.problem !== undefined) deps.onHistoryProblem?.(stored.problem);
-  const { entries, previous } = updateHistory(stored.entries, entry);
+  const { entries, previous, cumulativeRealized } = updateHistory(stored.entries, entry);
+  // Every artifact, the event and the message say what the janitor's weeks have saved so far.
+  const report = cumulativeRealized === undefined ? advised : { ...advised, cumulativeRealized };
   const keys = artifactKeys(entry.date);
   const { renderer, store } = deps;
   const json = renderer.render(report, 'json');

@@ -35,9 +35,10 @@ export function truthOf(
 ): Pick<RepositoryReport, 'realized' | 'prediction'> {
   const actions = distinctActions(truth.events);
   const realized = realizedOf({ actions, before: truth.before, after: state.images }, options.pricePerGbMonth);
-  if (truth.forecast === undefined) return { realized };
+  const { forecast } = truth;
+  if (forecast === undefined || forecast.entries === null) return { realized };
   const { counts, mismatches } = comparePrediction({
-    forecast: truth.forecast,
+    forecast: { ...forecast, entries: forecast.entries },
     actions,
     failures: distinctFailures(truth.events),
     images: state.images,
@@ -48,26 +49,28 @@ export function truthOf(
 }
 
 /**
- * The forecast a repository's state implies at `now`, with the policy stored on it (what ECR runs):
- * undefined when the stored policy is missing or not valid (nothing is forecast).
+ * The forecast a repository's state implies at `now`, with the policy stored on it (what ECR runs)
+ * or the one given: nothing when there is no policy, no entries (null) when the policy is not one the
+ * janitor can evaluate.
  *
  * @example forecastFromState(oldState, Date.parse(old.capturedAt))
  */
 export function forecastFromState(
-  state: RepositoryState,
+  state: Pick<RepositoryState, 'region' | 'repositoryName' | 'lifecyclePolicyText' | 'images'>,
   now: number,
   policyText = state.lifecyclePolicyText,
-): RepositoryForecast | undefined {
+): RepositoryForecast {
   const parsed = policyText === null ? undefined : parsePolicy(policyText);
   const base = {
     region: state.region,
     repositoryName: state.repositoryName,
     forecastAt: new Date(now).toISOString(),
     horizonDays: FORECAST_DAYS,
+    policyText,
   };
-  if (parsed === undefined) return { ...base, policyText: null, entries: [] };
-  if (!parsed.ok) return undefined;
-  return { ...base, policyText, entries: forecastOf(parsed.policy, state.images, { now, horizonDays: FORECAST_DAYS }) };
+  if (parsed === undefined) return { ...base, entries: [] };
+  if (!parsed.ok) return { ...base, entries: null };
+  return { ...base, entries: forecastOf(parsed.policy, state.images, { now, horizonDays: FORECAST_DAYS }) };
 }
 
 /**

@@ -1,5 +1,6 @@
 import type { AdviceFile, AdvisedRepository, RecommendedPolicies } from '../../domain/advice';
 import { recommendedPoliciesOf } from '../../domain/advice';
+import { FORECAST_DAYS } from '../../domain/forecast';
 import { pullTimeExclusionWarning } from '../../domain/pull-time-exclusion';
 import type { AuditReport, ReportError, ReportWarning } from '../../domain/report';
 import type { RemediationCounts, ReportEventDetail } from '../../domain/report-event';
@@ -130,6 +131,7 @@ export async function aggregateWeeklyRun(deps: AggregateDeps, input: AggregateIn
   const manifests = { cached: 0, fetched: 0 };
   const seen = new Set<string>();
   const problems: string[] = [];
+  const ledger = { from: plan.settings.now, actions: 0, failures: 0, forecastImages: 0 };
   let results = 0;
   let unusable = 0;
   let stale = 0;
@@ -169,6 +171,12 @@ export async function aggregateWeeklyRun(deps: AggregateDeps, input: AggregateIn
     }
     manifests.cached += shard.manifests.cached;
     manifests.fetched += shard.manifests.fetched;
+    if (shard.ledger !== undefined) {
+      ledger.from = Math.min(ledger.from, Date.parse(shard.ledger.from));
+      ledger.actions += shard.ledger.actions;
+      ledger.failures += shard.ledger.failures;
+      ledger.forecastImages += shard.ledger.forecastImages;
+    }
     add(calls.calls, shard.apiCalls);
     add(calls.retries, shard.apiRetries);
   }
@@ -197,8 +205,20 @@ export async function aggregateWeeklyRun(deps: AggregateDeps, input: AggregateIn
   add(calls.calls, spent?.calls ?? {});
   add(calls.retries, spent?.retries ?? {});
   const counted = options.apiCalls?.() ?? calls;
+  const { readLedger, ...settings } = plan.settings;
   const report = assembleReport(parts, {
-    ...plan.settings,
+    ...settings,
+    ...(readLedger === true
+      ? {
+          ledger: {
+            from: new Date(ledger.from).toISOString(),
+            to: new Date(settings.now).toISOString(),
+            actions: ledger.actions,
+            failures: ledger.failures,
+            nextForecast: { images: ledger.forecastImages, days: FORECAST_DAYS },
+          },
+        }
+      : {}),
     generatedAt: options.generatedAt,
     apiCalls: counted.calls,
     apiRetries: counted.retries,

@@ -24,6 +24,7 @@ import { toReportError } from '../errors';
 import { readRepositoryState } from '../read-repository';
 import { auditedRepositoryOf, remediateAudited, type AuditedRepository, type GuardOptions, type WritePacing } from '../remediate';
 import { MAX_BATCH_SIZE } from '../../domain/defaults';
+import { shardTruth } from './shard-truth';
 
 /** What a shard reads from and writes to. */
 export interface ShardDeps {
@@ -103,7 +104,13 @@ function catalogOf(plan: WeeklyPlan): InUseCatalog | undefined {
  * images changed. A cache that cannot be read or is not valid is never trusted: the manifests are
  * read from ECR and the cache rewritten; a cache that cannot be written only costs reads next week.
  */
-function cachedReader(store: ObjectStore, counts: ShardResult['manifests'], warnings: ReportWarning[]) {
+function cachedReader(
+  store: ObjectStore,
+  counts: ShardResult['manifests'],
+  warnings: ReportWarning[],
+  /** Told the cache as read (the manifests known before this run), alongside the repository's read. */
+  onCache?: (ref: RepositoryRef, manifests: ManifestIndex) => Promise<void>,
+) {
   return async (reader: RegistryReader, ref: RepositoryRef, tags: WeeklyItem['tags']): Promise<RepositoryState> => {
     const key = manifestCacheKey(ref.region, ref.repositoryName);
     let text: string | undefined;
@@ -125,7 +132,10 @@ function cachedReader(store: ObjectStore, counts: ShardResult['manifests'], warn
         message: `the manifest cache (${key}) was ignored: ${cache.ignored}; every manifest was read again and the cache rebuilt`,
       });
     }
-    const state = await readRepositoryState(reader, ref, { ...(tags === undefined ? {} : { tags }), manifests: cache.manifests });
+    const [state] = await Promise.all([
+      readRepositoryState(reader, ref, { ...(tags === undefined ? {} : { tags }), manifests: cache.manifests }),
+      onCache?.(ref, cache.manifests),
+    ]);
     const cached = state.images.filter((i) => cache.manifests.has(i.imageDigest)).length;
     counts.cached += cached;
     counts.fetched += state.images.length - cached;
@@ -160,8 +170,11 @@ export async function auditShard(deps: ShardDeps, runId: string, batch: unknown,
   const mark = deps.counter?.snapshot();
   const catalog = catalogOf(plan);
   const guard = settings.guard;
+  const warnings: ReportWarning[] = [];
+  const truth = settings.readLedger === true ? shardTruth(deps.store, settings, warnings) : undefined;
   const analyser = repositoryAnalyser({
     ...settings,
+    ...(truth === undefined ? {} : { truth: truth.lookup }),
     ...(guard === undefined || catalog === undefined ? {} : { inUse: { catalog, mode: guard.mode, horizonDays: guard.horizonDays } }),
   });
   const advisor =
@@ -173,9 +186,8 @@ export async function auditShard(deps: ShardDeps, runId: string, batch: unknown,
           ...(guard === undefined || catalog === undefined ? {} : { inUse: { catalog, mode: guard.mode, horizonDays: guard.horizonDays } }),
         });
   const errors: ReportError[] = [];
-  const warnings: ReportWarning[] = [];
   const manifests = { cached: 0, fetched: 0 };
-  const read = cachedReader(deps.store, manifests, warnings);
+  const read = cachedReader(deps.store, manifests, warnings, truth?.load);
   const byRegion = new Map<string, WeeklyItem[]>();
   for (const item of items) {
     const region = byRegion.get(item.region);
@@ -212,6 +224,7 @@ export async function auditShard(deps: ShardDeps, runId: string, batch: unknown,
             message: `no advice: ${code}: ${message}`,
           });
         }
+        truth?.forecast(state);
         audited.push(auditedRepositoryOf(state, { keepImagesFor: settings.selection, assessment }));
       },
       errors,
@@ -242,6 +255,7 @@ export async function auditShard(deps: ShardDeps, runId: string, batch: unknown,
     },
     unread,
   );
+  await truth?.write(remediation.actions, options.concurrency);
   const spent = mark && deps.counter?.since(mark);
   const result: ShardResult = {
     format: SHARD_FORMAT,
@@ -256,6 +270,7 @@ export async function auditShard(deps: ShardDeps, runId: string, batch: unknown,
     actions: remediation.actions,
     ...(advisor === undefined ? {} : { advice: advisor.advised }),
     manifests,
+    ...(truth === undefined ? {} : { ledger: truth.summary() }),
     apiCalls: spent?.calls ?? {},
     apiRetries: spent?.retries ?? {},
   };

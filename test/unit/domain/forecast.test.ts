@@ -5,7 +5,7 @@ import {
   forecastKey,
   forecastOf,
   sumPrediction,
-  type RepositoryForecast,
+  type MadeForecast,
 } from '../../../src/domain/forecast';
 import type { LedgerAction } from '../../../src/domain/ledger';
 import { defaultUntaggedRule } from '../../../src/domain/policy';
@@ -33,7 +33,7 @@ const acted = (name: string, over: Partial<LedgerAction> = {}): LedgerAction => 
   ...over,
 });
 
-function forecastFor(policy: ReturnType<typeof policyOf>, images: Parameters<typeof forecastOf>[1]): RepositoryForecast {
+function forecastFor(policy: ReturnType<typeof policyOf>, images: Parameters<typeof forecastOf>[1]): MadeForecast {
   return {
     region: 'eu-west-1',
     repositoryName: 'app',

@@ -4,7 +4,7 @@ import {
   HISTORY_FORMAT,
   HISTORY_WEEKS,
   costGroupChanges,
-  cumulativeRealized,
+  runningRealized,
   storedSamplesOf,
   historyEntryOf,
   parseHistory,
@@ -279,10 +279,10 @@ describe('history (ledger and bill)', () => {
     });
   });
 
-  describe('cumulativeRealized / trendOf / storedSamplesOf', () => {
+  describe('runningRealized / updateHistory / trendOf / storedSamplesOf', () => {
     it('adds the weeks that recorded realized savings up since the first, and shows freed bytes in the trend', () => {
       const weeks = [entry('2026-10-05', 1), { ...entry('2026-10-12', 1), realized }, { ...entry('2026-10-19', 1), realized }];
-      expect(cumulativeRealized(weeks)).toEqual({
+      expect(runningRealized(weeks.slice(0, 2), weeks[2] as HistoryEntry)).toEqual({
         since: '2026-10-12',
         weeks: 2,
         images: 6,
@@ -291,8 +291,36 @@ describe('history (ledger and bill)', () => {
         byDefaultRule: { images: 4, freedBytes: 4000, monthlySavingsUsd: 0.1 },
         archivedBytes: 14,
       });
-      expect(cumulativeRealized([entry('2026-10-05', 1)])).toBeUndefined();
+      expect(runningRealized([], entry('2026-10-05', 1))).toBeUndefined();
       expect(trendOf(weeks, weeks[2] as HistoryEntry).map((p) => p.freedBytes)).toEqual([undefined, 3000, 3000]);
+    });
+
+    it('keeps the running total in each entry, so it outlives the weeks the history drops', () => {
+      // Arrange: HISTORY_WEEKS + 2 weekly reports, each with realized savings, put in one after another.
+      let entries: HistoryEntry[] = [];
+      const start = Date.parse('2024-01-01T00:00:00Z');
+      for (let i = 0; i < HISTORY_WEEKS + 2; i++) {
+        const date = new Date(start + i * 7 * 86_400_000).toISOString().slice(0, 10);
+        entries = parseHistory(serialiseHistory(updateHistory(entries, { ...entry(date, 1), realized }).entries)).entries;
+      }
+      // Assert: the oldest weeks are gone, the total still counts them.
+      const last = entries.at(-1);
+      expect(entries).toHaveLength(HISTORY_WEEKS);
+      expect(last?.cumulativeRealized).toMatchObject({
+        since: '2024-01-01',
+        weeks: HISTORY_WEEKS + 2,
+        freedBytes: 3000 * (HISTORY_WEEKS + 2),
+      });
+    });
+
+    it('counts a week once when its report is run again, and carries the total over a week without a ledger', () => {
+      const first = updateHistory([], { ...entry('2026-10-05', 1), realized });
+      const again = updateHistory(first.entries, { ...entry('2026-10-06', 1), realized: { ...realized, freedBytes: 5000 } });
+      expect(again.cumulativeRealized).toMatchObject({ weeks: 1, freedBytes: 5000 });
+      const quiet = updateHistory(again.entries, entry('2026-10-12', 1));
+      expect(quiet.cumulativeRealized).toMatchObject({ since: '2026-10-05', weeks: 1, freedBytes: 5000 });
+      const next = updateHistory(quiet.entries, { ...entry('2026-10-19', 1), realized });
+      expect(next.cumulativeRealized).toMatchObject({ weeks: 2, freedBytes: 8000, byDefaultRule: { freedBytes: 4000 } });
     });
 
     it('turns the registries of each week into samples at the report date', () => {

@@ -1,9 +1,10 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
+import type { CumulativeRealized, RealizedSavings } from '../../../src/domain/realized';
 import type { AuditReport, RepositoryReport } from '../../../src/domain/report';
 import { GIB } from '../../../src/domain/report';
 import type { HistoryEntry } from '../../../src/domain/report-event';
-import { REPORT_PRICE, auditReport, repositoryReport } from '../support/report-fixtures';
+import { REPORT_PRICE, auditReport, predictionMismatch, realizedSavings, repositoryReport } from '../support/report-fixtures';
 import {
   EVENT_SIZE_LIMIT,
   REPORT_EVENT_DETAIL_TYPE,
@@ -45,6 +46,11 @@ function repository(
 
 function report(repositories: RepositoryReport[], generatedAt = '2025-06-09T06:00:12.000Z'): AuditReport {
   return auditReport(repositories, { generatedAt, now: generatedAt, days: 7, apiCalls: { total: 0 } });
+}
+
+/** The running total of nine weeks whose sum is `sum`. */
+function cumulativeOf({ archivedImages: _a, unmeasuredImages: _u, ...sum }: RealizedSavings): CumulativeRealized {
+  return { since: '2025-04-07', weeks: 9, ...sum };
 }
 
 function previousOf(r: AuditReport): HistoryEntry {
@@ -302,6 +308,50 @@ describe('report-event', () => {
     });
   });
 
+  describe('the truth loop', () => {
+    it('opens the summary with what was saved and carries the total since the first week and the prediction', () => {
+      const counts = {
+        forecastImages: 4,
+        actedAsForecast: 3,
+        actedNotForecast: 1,
+        forecastNotActed: 1,
+        notYetDue: 0,
+        pushedAfterForecast: 0,
+      };
+      const r: AuditReport = {
+        ...report([
+          repository('a', GIB, 0, {
+            realized: realizedSavings(3, 41, 2.5, 37),
+            prediction: { ...counts, mismatches: [predictionMismatch(), predictionMismatch({ kind: 'not-forecast' })] },
+          }),
+        ]),
+        prediction: counts,
+        cumulativeRealized: cumulativeOf(realizedSavings(27, 350, 22, 300)),
+      };
+
+      const detail = buildReportEventDetail(r, undefined, {}, ARTIFACTS);
+
+      expect(detail.summary).toMatch(
+        /^saved 3\.00 GiB \(\$0\.30\/month\) last week, 2\.50 GiB \(\$0\.25\/month\) by the janitor's rule; 1 repositories/,
+      );
+      expect(detail.totals.realized?.freedBytes).toBe(3 * GIB);
+      expect(detail.cumulativeRealized).toMatchObject({
+        since: '2025-04-07',
+        freedBytes: 27 * GIB,
+        byDefaultRule: { freedBytes: 22 * GIB },
+      });
+      expect(detail.prediction).toEqual({ ...counts, mismatches: 2 });
+    });
+
+    it('leaves the savings out of a report that read no ledger', () => {
+      const detail = buildReportEventDetail(report([repository('a', GIB, 0)]), undefined, {}, ARTIFACTS);
+
+      expect(detail.summary).toMatch(/^1 repositories/);
+      expect(detail).not.toHaveProperty('cumulativeRealized');
+      expect(detail).not.toHaveProperty('prediction');
+    });
+  });
+
   describe('events/cost-report.json', () => {
     it('has the shape buildReportEventDetail produces, in the EventBridge envelope', () => {
       const sample = JSON.parse(readFileSync(path.resolve(__dirname, '..', '..', '..', 'events', 'cost-report.json'), 'utf8')) as {
@@ -312,7 +362,26 @@ describe('report-event', () => {
       expect(sample.source).toBe(REPORT_EVENT_SOURCE);
       expect(sample['detail-type']).toBe(REPORT_EVENT_DETAIL_TYPE);
       const lastWeek = report([repository('a', GIB, 0)], '2025-06-02T06:00:09.000Z');
-      const held = { ...report([repository('a', GIB, 0, { heldInUse: true, inUseAtRisk: 1 })]) };
+      const counts = {
+        forecastImages: 4,
+        actedAsForecast: 3,
+        actedNotForecast: 1,
+        forecastNotActed: 0,
+        notYetDue: 1,
+        pushedAfterForecast: 0,
+      };
+      const held: AuditReport = {
+        ...report([
+          repository('a', GIB, 0, {
+            heldInUse: true,
+            inUseAtRisk: 1,
+            realized: realizedSavings(3, 41, 2.5, 37),
+            prediction: { ...counts, mismatches: [predictionMismatch({ repositoryName: 'a' })] },
+          }),
+        ]),
+        prediction: counts,
+        cumulativeRealized: cumulativeOf(realizedSavings(27, 350, 22, 300)),
+      };
       held.inUseAtRiskImages = [
         {
           region: 'us-east-1',

@@ -2,6 +2,8 @@
  * Audit reports for the renderer and report-event tests: one repository row with readable defaults,
  * and a report around rows whose totals add up, as `audit` would build them.
  */
+import type { PredictionMismatch } from '../../../src/domain/forecast';
+import type { RealizedSavings } from '../../../src/domain/realized';
 import type { AuditReport, RepositoryReport } from '../../../src/domain/report';
 import { costGroupsOf } from '../../../src/domain/cost-groups';
 import type { HistoryEntry } from '../../../src/domain/history';
@@ -99,6 +101,52 @@ export function historyEntry(date: string, storedBytes: number, overrides: Parti
     reclaimableBytes: 0,
     monthlyCostUsd: 0,
     monthlySavingsUsd: 0,
+    ...overrides,
+  };
+}
+
+/**
+ * Realized savings of `freedGib` GiB from `images` removed images, `byDefaultGib` of it (and
+ * `defaultImages` images) by the janitor's default rule, priced at {@link REPORT_PRICE}.
+ *
+ * @example const row = repositoryReport({ realized: realizedSavings(12, 41, 10, 37) });
+ */
+export function realizedSavings(freedGib: number, images: number, byDefaultGib = 0, defaultImages = 0): RealizedSavings {
+  return {
+    images,
+    freedBytes: freedGib * GIB,
+    monthlySavingsUsd: monthlyUsd(freedGib * GIB, REPORT_PRICE),
+    byDefaultRule: {
+      images: defaultImages,
+      freedBytes: byDefaultGib * GIB,
+      monthlySavingsUsd: monthlyUsd(byDefaultGib * GIB, REPORT_PRICE),
+    },
+    archivedImages: 0,
+    archivedBytes: 0,
+    unmeasuredImages: 0,
+  };
+}
+
+/**
+ * A `not-acted` mismatch of `team-a/web-api`: forecast a week before the report, eligible two days
+ * after that, still there at the report.
+ *
+ * @example const row = repositoryReport({ prediction: { ...counts, mismatches: [predictionMismatch()] } });
+ */
+export function predictionMismatch(overrides: Partial<PredictionMismatch> = {}): PredictionMismatch {
+  return {
+    code: 'PredictionMismatch',
+    kind: 'not-acted',
+    region: 'us-east-1',
+    repositoryName: 'team-a/web-api',
+    imageDigest: `sha256:${'ab'.repeat(32)}`,
+    imageTags: [],
+    rulePriority: 2,
+    action: 'expire',
+    forecast: { forecastAt: '2026-10-25T00:00:00.000Z', eligibleAt: '2026-10-27T00:00:00.000Z' },
+    actual: { pushedAt: '2026-10-13T00:00:00.000Z', actedAt: null, failure: null, present: true },
+    message:
+      'forecast to be expired by rule 2 (eligible 2026-10-27T00:00:00.000Z), still there 120 hours after it became eligible although ECR acts within 24',
     ...overrides,
   };
 }
