@@ -6,6 +6,7 @@ import { remediationTally } from '../../domain/report-event';
 import { oneLine } from '../../domain/text';
 import type { ReportMessage, ReportMessageContext } from '../../ports/report';
 import { byReclaimable, formatBytes, formatCount, formatPrice, formatUsd } from './format';
+import { cumulativeSentence, mismatchLine, predictionMismatchesOf, predictionSentence, realizedNotes, realizedSentence } from './truth';
 
 /** Owners and repositories the message lists. */
 export const MESSAGE_TOP = 5;
@@ -22,7 +23,9 @@ function signedBytes(bytes: number): string {
 }
 
 /**
- * The weekly summary as a short plain-text message a FinOps lead can forward: the totals with the
+ * The weekly summary as a short plain-text message a FinOps lead can forward: first, when the run
+ * read the ledger, what lifecycle policies saved last week and the janitor's rule's share, the total
+ * since the first such week and whether ECR did what the janitor forecast; then the totals with the
  * change on last week, archive savings, the top owners and repositories, what remediation did and
  * held back, the count of errors and warnings, and the link to the HTML report. Every name and value
  * from the registry passes through {@link oneLine}, so no text can break a line or drive a terminal.
@@ -37,7 +40,19 @@ export function renderReportMessage(report: AuditReport, context: ReportMessageC
   const accounts = [...new Set(report.repositories.map((r) => r.accountId))];
   const regions = new Set(report.repositories.map((r) => r.region)).size;
   const where = `${accounts.length === 1 ? `account ${oneLine(accounts[0] ?? '')}` : `${accounts.length} accounts`}, ${regions} ${regions === 1 ? 'region' : 'regions'}`;
+  // What was saved comes first: it is what a reader of the weekly e-mail wants to know.
+  if (t.realized !== undefined) lines.push(`${realizedSentence(t.realized)}.`);
   lines.push(`ECR storage report of ${date} (${where})`, '');
+  if (report.cumulativeRealized !== undefined) lines.push(`${cumulativeSentence(report.cumulativeRealized)}.`);
+  const notes = t.realized === undefined ? undefined : realizedNotes(t.realized);
+  if (notes !== undefined) lines.push(notes);
+  if (report.prediction !== undefined) {
+    const mismatches = predictionMismatchesOf(report);
+    lines.push(`Prediction: ${predictionSentence(report.prediction, mismatches)}`);
+    for (const m of mismatches.slice(0, MESSAGE_TOP)) lines.push(`  ${mismatchLine(m)}`);
+    if (mismatches.length > MESSAGE_TOP) lines.push(`  … and ${mismatches.length - MESSAGE_TOP} more in the report`);
+  }
+  if (t.realized !== undefined || report.cumulativeRealized !== undefined || report.prediction !== undefined) lines.push('');
 
   const change =
     previous === undefined
@@ -93,6 +108,9 @@ export function renderReportMessage(report: AuditReport, context: ReportMessageC
   lines.push(`Errors: ${formatCount(report.errors.length)}, warnings: ${formatCount(report.warnings.length)} (listed in the report).`);
   lines.push('', 'Full report (sign in to AWS with read access to the report bucket):', context.reportLink, '');
 
-  const subject = `ECR storage ${date}: ${formatUsd(t.monthlyCostUsd)}/month, ${formatUsd(t.monthlySavingsUsd)}/month reclaimable`;
+  const plain = `ECR storage ${date}: ${formatUsd(t.monthlyCostUsd)}/month, ${formatUsd(t.monthlySavingsUsd)}/month reclaimable`;
+  const saved = t.realized === undefined ? undefined : `${plain}, saved ${formatUsd(t.realized.monthlySavingsUsd)}/month last week`;
+  // A subject is one line of at most 100 characters: the saving goes in when it fits.
+  const subject = saved !== undefined && saved.length <= 100 ? saved : plain;
   return { subject, text: lines.join('\n') };
 }

@@ -2,7 +2,7 @@ import { renderReportMessage } from '../../../../src/adapters/render/message';
 import { costGroupsOf } from '../../../../src/domain/cost-groups';
 import type { AuditReport, RepositoryReport } from '../../../../src/domain/report';
 import { GIB, totalsOf } from '../../../../src/domain/report';
-import { auditReport, historyEntry, repositoryReport } from '../../support/report-fixtures';
+import { auditReport, historyEntry, predictionMismatch, realizedSavings, repositoryReport } from '../../support/report-fixtures';
 
 const LINK =
   'https://s3.console.aws.amazon.com/s3/object/reports-bucket?region=eu-west-1&bucketType=general&prefix=reports%2F2026-11-01%2Freport.html';
@@ -83,6 +83,71 @@ describe('render/message', () => {
 
       expect(text).toContain('none: nothing to reclaim');
       expect(text).toContain('ECR storage report of 2026-11-01 (0 accounts, 0 regions)');
+    });
+
+    describe('with the ledger', () => {
+      const counts = {
+        forecastImages: 40,
+        actedAsForecast: 37,
+        actedNotForecast: 0,
+        forecastNotActed: 0,
+        notYetDue: 3,
+        pushedAfterForecast: 2,
+      };
+      const cumulative = {
+        since: '2026-09-07',
+        weeks: 8,
+        images: 300,
+        freedBytes: 96 * GIB,
+        monthlySavingsUsd: 9.6,
+        byDefaultRule: { images: 250, freedBytes: 80 * GIB, monthlySavingsUsd: 8 },
+        archivedBytes: 0,
+      };
+
+      it("opens with what was saved last week and the default rule's share, then the total since the first week", () => {
+        const rows = [repositoryReport({ realized: realizedSavings(12, 41, 10, 37), prediction: { ...counts, mismatches: [] } })];
+        const report = { ...teamReport(rows), prediction: counts, cumulativeRealized: cumulative };
+
+        const { subject, text } = renderReportMessage(report, { remediation: {}, reportLink: LINK });
+
+        const lines = text.split('\n');
+        expect(lines[0]).toBe(
+          "Saved 12.0 GiB, $1.20/month: 41 images removed by lifecycle policies, 10.0 GiB ($1.00/month) of it by the janitor's default rule (37 images).",
+        );
+        expect(lines[1]).toMatch(/^ECR storage report of 2026-11-01/);
+        expect(text).toContain(
+          "Since 2026-09-07 (8 weeks): 96.0 GiB, $9.60/month freed, 80.0 GiB ($8.00/month) by the janitor's default rule.",
+        );
+        expect(text).toContain(
+          'Prediction: All matched: ECR acted on 37 of the 40 forecast images (3 not yet due), and did nothing the forecast contradicts.',
+        );
+        expect(subject).toBe('ECR storage 2026-11-01: $1.00/month, $0.40/month reclaimable, saved $1.20/month last week');
+      });
+
+      it('lists the mismatches with the rule and both timelines, at most five', () => {
+        const mismatches = Array.from({ length: 6 }, (_, i) => predictionMismatch({ imageDigest: `sha256:${String(i).repeat(64)}` }));
+        const rows = [repositoryReport({ realized: realizedSavings(0, 0), prediction: { ...counts, forecastNotActed: 6, mismatches } })];
+        const report = { ...teamReport(rows), prediction: { ...counts, forecastNotActed: 6 } };
+
+        const { text } = renderReportMessage(report, { remediation: {}, reportLink: LINK });
+
+        expect(text).toContain(
+          'Prediction: 6 mismatches: ECR acted on 37 of the 40 forecast images (3 not yet due); 6 images disagree with the forecast',
+        );
+        const listed = text.split('\n').filter((l) => l.includes('rule 2 expire'));
+        expect(listed).toHaveLength(5);
+        expect(listed[0]).toBe(
+          '  team-a/web-api (us-east-1) sha256:000000000000 rule 2 expire: forecast 2026-10-25T00:00:00.000Z, eligible 2026-10-27T00:00:00.000Z; pushed 2026-10-13T00:00:00.000Z, not acted on, still there',
+        );
+        expect(text).toContain('… and 1 more in the report');
+      });
+
+      it('says nothing of savings when the run read no ledger', () => {
+        const { text } = renderReportMessage(teamReport(rows), { remediation: {}, reportLink: LINK });
+
+        expect(text.split('\n')[0]).toMatch(/^ECR storage report of/);
+        expect(text).not.toMatch(/Saved|Prediction/);
+      });
     });
   });
 });
