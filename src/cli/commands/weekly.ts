@@ -7,6 +7,10 @@ import { S3ReportStore } from '../../adapters/aws/s3-report-store';
 import { TaggingApiTagIndex } from '../../adapters/aws/tagging';
 import { MemoryEventPublisher } from '../../adapters/memory/memory-store';
 import { reportRenderer } from '../../adapters/render/report-renderer';
+import { parseLedgerLines } from '../../adapters/events/policy-execution';
+import type { ObjectStore } from '../../ports/object-store';
+import { recordLedgerEvent } from '../../use-cases/ledger-store';
+import { readTextFile } from '../io';
 import {
   DEFAULT_BATCH_SIZE,
   DEFAULT_LINT_MAX_UNTAGGED_DAYS,
@@ -50,6 +54,8 @@ type WeeklyFlags = JudgeFlags &
     apply: boolean;
     runId?: string;
     bulkTags: boolean;
+    /** `true`: read the bucket's ledger; a file: record its events in the bucket's ledger first. */
+    ledger?: true | string;
     format: 'table' | 'json';
   };
 
@@ -68,8 +74,9 @@ export function weeklyCommand(ctx: CliContext): Command {
     .description('run the weekly pipeline here: plan, shards of repositories on a worker pool, one report in the bucket')
     .addHelpText(
       'after',
-      '\nWrites runs/<run id>/ (plan, items, shard results), cache/manifests/ (each manifest read once) and\n' +
-        'reports/<date>/ with reports/history.json to the bucket, as the deployed state machine does.',
+      '\nWrites runs/<run id>/ (plan, items, shard results), cache/manifests/ (each manifest read once),\n' +
+        'cache/forecast/ (with --ledger) and reports/<date>/ with reports/history.json to the bucket, as the\n' +
+        'deployed state machine does.',
     );
   addJudgeFlags(command, SOURCES)
     .requiredOption('--bucket <name>', 'the bucket for the run, the manifest cache and the report', parseBucket)
@@ -88,16 +95,23 @@ export function weeklyCommand(ctx: CliContext): Command {
   addEnforcedMaxUntaggedDaysFlag(addDaysFlag(command))
     .option('--apply', 'write the policies (PutLifecyclePolicy); without it they are planned only', false)
     .option('--run-id <id>', 'the run id, in the bucket keys (default: weekly-<time>)')
-    .option('--no-bulk-tags', "read each repository's tags with ListTagsForResource instead of the tagging API in bulk");
+    .option('--no-bulk-tags', "read each repository's tags with ListTagsForResource instead of the tagging API in bulk")
+    .option(
+      '--ledger [file]',
+      'read the ledger in the bucket (ledger/v1/, what lifecycle policies did) for realized savings and the prediction, and ' +
+        'store the next forecasts; with FILE (JSON lines from "ecr-janitor ledger" or EventBridge events), record its events there first',
+    );
   addCostFlags(command)
     .addOption(new Option('--format <format>', 'output on stdout').choices(['table', 'json']).default('table'))
     .action(async (opts: WeeklyFlags) => {
       checkMaxUntaggedDays(opts.maxUntaggedDays, opts.days);
       checkArchivePrice(opts);
       const runId = runIdOf(opts.runId, ctx.now());
+      const deps = await depsOf(opts);
+      if (typeof opts.ledger === 'string') await bucketErrorsNamed(opts.bucket, recordLedgerFile(opts.ledger, deps.store));
       const outcome = await bucketErrorsNamed(
         opts.bucket,
-        runWeekly(await depsOf(opts), {
+        runWeekly(deps, {
           runId,
           settings: {
             now: ctx.now(),
@@ -112,6 +126,7 @@ export function weeklyCommand(ctx: CliContext): Command {
             apply: opts.apply,
             guard: { mode: opts.guard, horizonDays: opts.guardHorizonDays },
             advice: { keepPulledDays: DEFAULT_KEEP_PULLED_DAYS, rollbackMargin: DEFAULT_ROLLBACK_MARGIN },
+            ...(opts.ledger === undefined ? {} : { readLedger: true }),
           },
           batchSize: opts.batchSize,
           workers: opts.workers,
@@ -125,6 +140,14 @@ export function weeklyCommand(ctx: CliContext): Command {
       exitOf(ctx, outcome);
     });
   return command;
+
+  /** Records a ledger file's events in the bucket's ledger, as the deployed ledger function records them. */
+  async function recordLedgerFile(file: string, store: ObjectStore): Promise<void> {
+    const events = parseLedgerLines(await readTextFile(file, 'ledger'), file);
+    let recorded = 0;
+    for (const event of events) if ((await recordLedgerEvent(store, event)) === 'recorded') recorded++;
+    ctx.err(`${file}: ${events.length} event${events.length === 1 ? '' : 's'}, ${recorded} recorded in the bucket's ledger`);
+  }
 
   async function depsOf(opts: WeeklyFlags): Promise<WeeklyRunDeps> {
     const counter = new CallCounter();

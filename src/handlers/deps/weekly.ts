@@ -60,6 +60,8 @@ export function planDeps(config: WeeklyConfig): PlanDeps & { bucket: string; set
       archiveAfterDays: config.archiveAfterDays,
       archivePricePerGbMonth: config.archivePricePerGbMonth ?? null,
       apply: !config.dryRun,
+      // The stack's ledger function records what lifecycle policies do in the bucket: every run reads it.
+      readLedger: true,
       guard: { mode: config.guard, horizonDays: config.guardHorizonDays },
       // The weekly run advises a policy per repository and writes the advice file next to the report.
       advice: { keepPulledDays: DEFAULT_KEEP_PULLED_DAYS, rollbackMargin: DEFAULT_ROLLBACK_MARGIN },

@@ -836,7 +836,7 @@ function scheduleTargetsMachine(t: Template): string[] {
   return problems;
 }
 
-/** The weekly run's objects expire: runs/ after 30 days, cache entries not rewritten for 90 days. */
+/** The weekly run's objects expire: runs/ after 30 days, cache entries not rewritten for 90 days, ledger records after 400. */
 function runObjectsExpire(t: Template): string[] {
   const rules = (
     (t.Resources.ReportBucket?.Properties?.LifecycleConfiguration as { Rules?: Array<Record<string, unknown>> } | undefined)?.Rules ?? []
@@ -845,6 +845,7 @@ function runObjectsExpire(t: Template): string[] {
   return [
     ['runs/', 30],
     ['cache/', 90],
+    ['ledger/', 400],
   ]
     .filter(([prefix, days]) => !rules.some((r) => prefixOf(r) === prefix && r.ExpirationInDays === days))
     .map(([prefix, days]) => `ReportBucket: no enabled lifecycle rule expires ${String(prefix)} after ${String(days)} days`);
@@ -1490,6 +1491,15 @@ const MUTATIONS: Array<[string, CheckName, (t: Template) => void, string]> = [
     },
     'expires cache/ after 90 days',
   ],
+  [
+    'the ledger never expires',
+    'runObjectsExpire',
+    (t) => {
+      const config = t.Resources.ReportBucket?.Properties?.LifecycleConfiguration as { Rules: Array<Record<string, unknown>> };
+      config.Rules = config.Rules.filter((r) => r.Prefix !== 'ledger/');
+    },
+    'expires ledger/ after 400 days',
+  ],
 ];
 
 describe('generated CloudFormation template', () => {
@@ -1622,11 +1632,16 @@ describe('generated CloudFormation template', () => {
       [
         'WeeklyShardRole',
         {
-          's3:getobject': [`${bucket}/cache/manifests/v1/*`, `${bucket}/runs/*/plan.json`],
-          's3:putobject': [`${bucket}/cache/manifests/v1/*`, `${bucket}/runs/*/shards/*`],
+          's3:getobject': [
+            `${bucket}/cache/forecast/v1/*`,
+            `${bucket}/cache/manifests/v1/*`,
+            `${bucket}/ledger/v1/*`,
+            `${bucket}/runs/*/plan.json`,
+          ],
+          's3:putobject': [`${bucket}/cache/forecast/v1/*`, `${bucket}/cache/manifests/v1/*`, `${bucket}/runs/*/shards/*`],
           's3:listbucket': [bucket],
         },
-        ['cache/manifests/v1/*', 'runs/*/plan.json'],
+        ['cache/forecast/v1/*', 'cache/manifests/v1/*', 'ledger/v1/*', 'runs/*/plan.json'],
       ],
       [
         'WeeklyAggregateRole',
