@@ -83,9 +83,12 @@ export type OperationLimits = Record<SimulatedOperation, OperationLimit> & Parti
 /**
  * The fewest calls a complete audit can make: DescribeRepositories pages, then per repository one
  * GetLifecyclePolicy, one ListTagsForResource, its DescribeImages pages (at least one, even when it
- * is empty) and one BatchGetImage per 100 images (none when it is empty).
+ * is empty) and one BatchGetImage per 100 images (none when it is empty); and the registry's
+ * BLOB_MOUNTING setting, once.
  */
-export function minimumCalls(registry: SimulatedRegistry | RegistrySource): Record<SimulatedOperation, number> & { total: number } {
+export function minimumCalls(
+  registry: SimulatedRegistry | RegistrySource,
+): Record<SimulatedOperation | 'GetAccountSetting', number> & { total: number } {
   const source = registrySourceOf(registry);
   const r = source.size;
   let describeImages = 0;
@@ -101,6 +104,7 @@ export function minimumCalls(registry: SimulatedRegistry | RegistrySource): Reco
     ListTagsForResource: r,
     DescribeImages: describeImages,
     BatchGetImage: batchGetImage,
+    GetAccountSetting: 1,
   };
   return { ...counts, total: Object.values(counts).reduce((s, n) => s + n, 0) };
 }
@@ -470,6 +474,9 @@ export class EcrSimulator implements RequestHandler<HttpRequest, HttpResponse, H
         return this.putLifecyclePolicy(input);
       case 'ListTagsForResource':
         return this.listTagsForResource(input);
+      case 'GetAccountSetting':
+        // A registry without blob mounting (the setting's default); one call per audit, never throttled.
+        return { name: String(input.name ?? ''), value: 'DISABLED' };
       default:
         throw new ServiceError('UnknownOperationException', `The simulator does not implement ${operation}`);
     }

@@ -29,12 +29,12 @@ import {
 import { DEFAULT_OPT_OUT_TAG } from '../../src/domain/defaults';
 
 /** The calls of one weekly run, by operation, with their total. */
-export type WeeklyCalls = Record<(typeof SERVED_OPERATIONS)[number], number> & { total: number };
+export type WeeklyCalls = Record<(typeof SERVED_OPERATIONS)[number] | 'GetAccountSetting', number> & { total: number };
 
 /**
  * The fewest calls a complete weekly run can make against `registry` as it stands, with tags read in
  * bulk: ⌈R/1000⌉ DescribeRepositories (at least one) and ⌈T/100⌉ GetResources (T tagged
- * repositories, at least one) in Plan; per repository one GetLifecyclePolicy and its DescribeImages
+ * repositories, at least one) and the registry's BLOB_MOUNTING setting (one) in Plan; per repository one GetLifecyclePolicy and its DescribeImages
  * pages (at least one); BatchGetImage batches of at most 100 digests — over every image when
  * `manifests` is `all` (an empty cache), over the images pushed this week only when it is `new`
  * (the cache holds the rest); and for each write remediation must make (a policy without untagged
@@ -68,6 +68,7 @@ function weekOf(registry: GeneratedRegistry, manifests: 'all' | 'new'): { minimu
   const counts = {
     DescribeRepositories: Math.max(1, Math.ceil(registry.size / 1000)),
     GetResources: Math.max(1, Math.ceil(tagged / 100)),
+    GetAccountSetting: 1,
     GetLifecyclePolicy: registry.size + 2 * writes,
     ListTagsForResource: writes,
     PutLifecyclePolicy: writes,

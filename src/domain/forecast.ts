@@ -1,3 +1,4 @@
+import { parseJsonOrUndefined } from './text';
 import * as z from 'zod';
 import type { ImageDetail } from './image';
 import { manifestOf } from './image';
@@ -84,13 +85,8 @@ export function encodeForecast(forecast: RepositoryForecast): string {
 
 /** Reads a stored forecast of `region/repositoryName`; undefined when missing, of another format or another repository's. */
 export function decodeForecast(text: string | undefined, region: string, repositoryName: string): RepositoryForecast | undefined {
-  if (text === undefined) return undefined;
-  let doc: unknown;
-  try {
-    doc = JSON.parse(text);
-  } catch {
-    return undefined;
-  }
+  const doc = parseJsonOrUndefined(text);
+  if (doc === undefined) return undefined;
   const parsed = forecastShape.safeParse(doc);
   if (!parsed.success || parsed.data.region !== region || parsed.data.repositoryName !== repositoryName) return undefined;
   const { format: _format, ...forecast } = parsed.data;

@@ -313,7 +313,7 @@ export interface BlobMountingSetting {
   status: 'ENABLED' | 'DISABLED' | 'unknown';
   /** The sum of the registry's repositories' stored bytes (a layer once per repository). */
   perRepositoryBytes: number;
-  /** Bytes of the registry's unique blobs (a layer once per registry); set when blob mounting is on. */
+  /** Bytes of the registry's unique blobs (a layer once per registry); set when blob mounting is on and they were all read. */
   registryUniqueBytes?: number;
   /** The figure to hold against the bill. */
   billShouldMatch: 'per-repository' | 'registry-unique';

@@ -42,3 +42,13 @@ export function oneLine(text: string): string {
 export function plural(n: number, noun: string): string {
   return `${n} ${noun}${n === 1 ? '' : 's'}`;
 }
+
+/** The JSON value of `text`; undefined when there is no text or it is not JSON (a stored object to ignore, not to fail on). */
+export function parseJsonOrUndefined(text: string | undefined): unknown {
+  if (text === undefined) return undefined;
+  try {
+    return JSON.parse(text) as unknown;
+  } catch {
+    return undefined;
+  }
+}

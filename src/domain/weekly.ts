@@ -1,3 +1,4 @@
+import { parseJsonOrUndefined } from './text';
 import { createHash } from 'node:crypto';
 import * as z from 'zod';
 import { InvalidInputError } from './errors';
@@ -158,6 +159,19 @@ const planSchema = z.object({
       failures: rowsOf<InUseFailure>(z.looseObject({ source: z.string() })),
     })
     .optional(),
+  /**
+   * Each region's `BLOB_MOUNTING` setting as Plan read it once (`unknown` with the reason when it
+   * could not be read); the shards of a region where it is on write their blobs for Aggregate.
+   */
+  blobMounting: z
+    .array(
+      z.object({
+        region: z.string(),
+        status: z.enum(['ENABLED', 'DISABLED', 'unknown']),
+        reason: z.string().optional(),
+      }),
+    )
+    .optional(),
   /** The calls Plan made. */
   apiCalls: counts,
   apiRetries: counts,
@@ -188,6 +202,8 @@ const shardResultSchema = z.object({
   ).optional(),
   /** Manifests taken from the cache and read from ECR. */
   manifests: z.object({ cached: z.number(), fetched: z.number() }),
+  /** The partitions of its blobs it wrote (see {@link shardBlobsKey}), when a region of its batch has blob mounting on. */
+  blobPartitions: z.array(z.number().int().nonnegative()).optional(),
   /** What it read of the ledger, when the run reads one (see `ShardLedgerSummary`). */
   ledger: z
     .object({
@@ -217,6 +233,38 @@ export function shardKey(runId: string, items: ReadonlyArray<Pick<WeeklyItem, 'r
   const ids = items.map(itemId).sort();
   const hash = createHash('sha256').update(ids.join('\n')).digest('hex').slice(0, 32);
   return `${runKeys(runId).shards}${hash}.json`;
+}
+
+/**
+ * Where a shard writes one partition of its blobs (registries with blob mounting on): beside the
+ * run's shard results, under the same hash as its result (see {@link shardKey}), so a retried shard
+ * replaces its own and Aggregate finds them from the result's key.
+ */
+export function shardBlobsKey(runId: string, resultKey: string, partition: number): string {
+  const { shards, prefix } = runKeys(runId);
+  if (!resultKey.startsWith(shards) || !resultKey.endsWith('.json')) throw new Error(`${resultKey} is not a shard result of run ${runId}`);
+  return `${prefix}blobs/${resultKey.slice(shards.length, -'.json'.length)}/${partition}.json`;
+}
+
+/** The format of a shard's blob partition. */
+export const SHARD_BLOBS_FORMAT = 'ecr-janitor-shard-blobs/1';
+
+const shardBlobsSchema = z.object({
+  format: z.literal(SHARD_BLOBS_FORMAT),
+  planId: z.string(),
+  /** By region: each blob as `[24 hex digits of its digest, size]` (see `compactBlobKey`). */
+  registries: z.record(z.string(), z.array(z.tuple([z.string(), z.number().nonnegative()]))),
+});
+
+/** One partition of a shard's blobs, by region. */
+export type ShardBlobs = z.infer<typeof shardBlobsSchema>;
+
+/** Reads a shard's blob partition; undefined when it is not one, or of another plan (never half-used). */
+export function decodeShardBlobs(text: string | undefined, planId: string): ShardBlobs | undefined {
+  const doc = parseJsonOrUndefined(text);
+  if (doc === undefined) return undefined;
+  const parsed = shardBlobsSchema.safeParse(doc);
+  return parsed.success && parsed.data.planId === planId ? parsed.data : undefined;
 }
 
 /**

@@ -1,3 +1,4 @@
+import type { BlobMountingStatus } from '../domain/blob-mounting';
 import type { ImageDetail } from '../domain/image';
 import type { RepositoryRef, Tag } from '../domain/registry';
 
@@ -25,6 +26,12 @@ export interface RegistryReader {
   describeImages(repositoryName: string): Promise<ImageDetail[]>;
   /** The manifests of the given digests (batched by the adapter); digests ECR cannot return are left out. */
   getManifests(repositoryName: string, imageDigests: readonly string[]): Promise<ManifestText[]>;
+  /**
+   * The registry's `BLOB_MOUNTING` account setting (`GetAccountSetting`); undefined when this reader
+   * cannot know it (a snapshot captured before it was recorded). Throws when it could not be read.
+   * Absent from readers that have no setting to read. @default not read
+   */
+  blobMounting?(): Promise<BlobMountingStatus | undefined>;
 }
 
 /** Finds one repository by name (live registries; a snapshot lists its repositories instead). */

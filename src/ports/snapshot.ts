@@ -1,3 +1,4 @@
+import type { BlobMountingStatus } from '../domain/blob-mounting';
 import type { InUseFailure, InUseWarning } from '../domain/in-use';
 import type { RepositoryState } from '../domain/registry';
 import type { ReportError } from '../domain/report';
@@ -27,6 +28,8 @@ export interface CapturedRegistry {
     failures: Array<Pick<InUseFailure, 'source' | 'code' | 'message'>>;
     warnings: Array<Pick<InUseWarning, 'source' | 'code' | 'message'>>;
   };
+  /** The registry's `BLOB_MOUNTING` setting (`unknown`: it could not be read); absent when the reader has none. */
+  blobMounting?: BlobMountingStatus | 'unknown';
 }
 
 /** Registries captured at one time, for an audit that runs later and offline. */

@@ -6,6 +6,7 @@ import type { RepositoryRef, RepositoryState } from '../domain/registry';
 import type { PolicyAssessment } from '../domain/remediation';
 import type {
   AuditReport,
+  BlobMountingSetting,
   GuardSummary,
   InUseAtRiskImage,
   NotReached,
@@ -24,6 +25,7 @@ import { DEFAULT_ARCHIVE_AFTER_DAYS, DEFAULT_LINT_MAX_UNTAGGED_DAYS } from '../d
 import { sumPrediction } from '../domain/forecast';
 import type { LedgerPeriod } from '../domain/report';
 import { truthOf, type TruthLookup } from './truth';
+import { blobMountingAudit } from './blob-mounting';
 
 /** Progress of a scan, for progress bars. */
 export interface ScanProgress {
@@ -307,6 +309,8 @@ export interface ReportSettings {
   guard?: GuardSummary;
   /** The period the ledger covered; absent without a ledger. */
   ledger?: LedgerPeriod;
+  /** Each registry's `BLOB_MOUNTING` setting; absent when none was read. */
+  blobMounting?: BlobMountingSetting[];
 }
 
 /**
@@ -335,6 +339,7 @@ export function assembleReport(parts: ReportParts, settings: ReportSettings): Au
     notReached: [...parts.notReached].sort(byLocation),
     warnings: [...parts.warnings].sort(byLocation),
     ...(settings.ledger === undefined ? {} : { ledger: settings.ledger }),
+    ...(settings.blobMounting === undefined || settings.blobMounting.length === 0 ? {} : { blobMounting: settings.blobMounting }),
     ...(repositories.some((r) => r.prediction !== undefined) ? { prediction: sumPrediction(repositories.map((r) => r.prediction)) } : {}),
     ...(settings.guard === undefined
       ? {}
@@ -362,10 +367,14 @@ export async function audit(readers: readonly RegistryReader[], options: AuditOp
   const errors: ReportError[] = [];
   const analyser = repositoryAnalyser(options);
   const inUse = options.inUse;
+  // Each registry's BLOB_MOUNTING setting, read once before its repositories (their blobs are added up where it is on).
+  const mounting = blobMountingAudit();
+  await mounting.read(readers);
   const { notReached } = await scanRegistries(readers, {
     concurrency: options.concurrency,
     visit: (state) => {
       analyser.visit(state);
+      mounting.visit(state);
       // Only a repository that was read and analysed whole is handed on (a failure lands in errors).
       options.onRepositoryState?.(state);
     },
@@ -376,10 +385,12 @@ export async function audit(readers: readonly RegistryReader[], options: AuditOp
   });
   errors.push(...(inUse?.errors ?? []));
   const counts = options.counter?.snapshot();
+  const blobMounting = mounting.result(analyser.parts.repositories);
   return assembleReport(
-    { ...analyser.parts, warnings: [...analyser.parts.warnings, ...(inUse?.warnings ?? [])], errors, notReached },
+    { ...analyser.parts, warnings: [...analyser.parts.warnings, ...(inUse?.warnings ?? []), ...blobMounting.warnings], errors, notReached },
     {
       ...options,
+      blobMounting: blobMounting.settings,
       apiCalls: counts?.calls ?? {},
       apiRetries: counts?.retries ?? {},
       ...(inUse === undefined ? {} : { guard: { mode: inUse.mode, horizonDays: inUse.horizonDays, sources: inUse.sources } }),

@@ -5,6 +5,8 @@ import type { RegistryReader } from '../ports/registry';
 import type { CapturedRegistry, RegistrySnapshot, SnapshotWriter } from '../ports/snapshot';
 import { scanRegistries, type ScanProgress } from './audit';
 import { collectInUse, type InUseSources } from './in-use';
+import { blobMountingAudit } from './blob-mounting';
+import type { BlobMountingReading } from '../domain/blob-mounting';
 
 /** Options of {@link captureSnapshot}. */
 export interface CaptureOptions {
@@ -52,6 +54,8 @@ export async function captureSnapshot(
 ): Promise<CaptureOutcome> {
   const regions = readers.map((reader) => reader.region);
   const inUse = options.inUse === undefined ? undefined : await collectInUse(regions, options.inUse);
+  const mounting = blobMountingAudit();
+  await mounting.read(readers);
   const byRegion = new Map<string, RepositoryState[]>(regions.map((region) => [region, []]));
   const errors: ReportError[] = [];
   const { notReached } = await scanRegistries(readers, {
@@ -74,10 +78,18 @@ export async function captureSnapshot(
   const snapshot: RegistrySnapshot = {
     capturedAt: options.now(),
     errors,
-    registries: [...byRegion].map(([region, states]) => capturedRegistry(region, states, inUse?.catalog)),
+    registries: [...byRegion].map(([region, states]) => ({
+      ...capturedRegistry(region, states, inUse?.catalog),
+      ...blobMountingOfRegion(mounting.readings.get(region)),
+    })),
   };
   await writer.write(snapshot);
   return { written: true, snapshot, inUseErrors: inUse?.errors ?? [], inUseWarnings: inUse?.warnings ?? [] };
+}
+
+/** The setting a capture records: its value, or `unknown` when it could not be read; nothing when the reader has none. */
+function blobMountingOfRegion(reading: BlobMountingReading | undefined): Pick<CapturedRegistry, 'blobMounting'> {
+  return reading === undefined ? {} : { blobMounting: reading.status };
 }
 
 /**

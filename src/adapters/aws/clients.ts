@@ -2,7 +2,7 @@ import { ECRClient, type ECRClientConfig } from '@aws-sdk/client-ecr';
 import { ResourceGroupsTaggingAPIClient } from '@aws-sdk/client-resource-groups-tagging-api';
 import { ConfigError } from '../../domain/errors';
 import type { CallCounter } from './call-counter';
-import { EcrRegistry } from './ecr';
+import { EcrRegistry, SETTING_READ_MAX_ATTEMPTS } from './ecr';
 import { attachRateLimits, type RateLimits } from './rate-limiter';
 import { DEFAULT_CONNECTION_TIMEOUT_MS, DEFAULT_MAX_ATTEMPTS, DEFAULT_REQUEST_TIMEOUT_MS, DEFAULT_RETRY_MODE } from '../../domain/defaults';
 
@@ -175,11 +175,13 @@ export function createEcrRegistryPool(options: EcrRegistryPoolOptions = {}): (re
   const { PutLifecyclePolicy: writeRateLimit, ...readRateLimits } = rateLimits;
   const readClientFor = createEcrClientPool({ ...clientOptions, rateLimits: readRateLimits });
   const writeClientFor = createEcrClientPool({ ...clientOptions, retryMode: 'standard', maxAttempts: 1 });
+  const settingsClientFor = createEcrClientPool({ ...clientOptions, maxAttempts: SETTING_READ_MAX_ATTEMPTS });
   return perRegion(
     (region) =>
       new EcrRegistry({
         client: readClientFor(region),
         writeClient: writeClientFor(region),
+        settingsClient: settingsClientFor(region),
         region,
         ...(accountId === undefined ? {} : { accountId }),
         ...(writeRateLimit === undefined ? {} : { writeRateLimit }),

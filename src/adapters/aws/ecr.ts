@@ -1,4 +1,5 @@
 import {
+  GetAccountSettingCommand,
   BatchGetImageCommand,
   DescribeRepositoriesCommand,
   GetLifecyclePolicyCommand,
@@ -13,6 +14,7 @@ import {
   type ImageDetail as SdkImageDetail,
   type Repository,
 } from '@aws-sdk/client-ecr';
+import { BLOB_MOUNTING_SETTING, type BlobMountingStatus } from '../../domain/blob-mounting';
 import { ConfigError, PolicyWriteError, errorCode, type PolicyWriteFailure } from '../../domain/errors';
 import { ACCEPTED_MEDIA_TYPES, type ImageDetail } from '../../domain/image';
 import type { RepositoryRef, Tag } from '../../domain/registry';
@@ -29,6 +31,8 @@ export const BATCH_GET_IMAGE_LIMIT = 100;
  * ECR does not publish the rate; 10 a second is well within what one account is seen to get.
  */
 export const DEFAULT_WRITE_RATE_LIMIT: RateLimit = { perSecond: 10, burst: 2 };
+/** Attempts at reading a registry setting: one retry (a throttled read is tried again), not the eight of the other reads. */
+export const SETTING_READ_MAX_ATTEMPTS = 2;
 /** `BatchGetImage` calls in flight for one repository, by default. */
 export const DEFAULT_MANIFEST_BATCHES_IN_FLIGHT = 4;
 
@@ -42,6 +46,12 @@ export interface EcrRegistryOptions {
    * write would send a text merged from an earlier read. @default `client`
    */
   writeClient?: ECRClient;
+  /**
+   * The client the registry's settings are read through (`GetAccountSetting`): built with few attempts
+   * (see `SETTING_READ_MAX_ATTEMPTS`), since a setting that does not come only costs a report warning
+   * and must not hold the audit up through every retry. @default `client`
+   */
+  settingsClient?: ECRClient;
   /**
    * The highest pace of `PutLifecyclePolicy`: the janitor's own limiter starts there, is taken by
    * {@link EcrRegistry.acquireWriteSlot} before the re-read that precedes each write, slows when a
@@ -140,6 +150,7 @@ export class EcrRegistry implements RegistryReader, PolicyWriter, RepositoryLook
   private readonly client: ECRClient;
   private readonly writeClient: ECRClient;
   private readonly writePace: AdaptiveRateLimit;
+  private readonly settingsClient: ECRClient;
   private readonly accountId: string | undefined;
   private readonly manifestBatchesInFlight: number;
 
@@ -148,6 +159,7 @@ export class EcrRegistry implements RegistryReader, PolicyWriter, RepositoryLook
     this.client = options.client;
     this.writeClient = options.writeClient ?? options.client;
     this.writePace = new AdaptiveRateLimit({ ceiling: options.writeRateLimit ?? DEFAULT_WRITE_RATE_LIMIT });
+    this.settingsClient = options.settingsClient ?? options.client;
     this.region = options.region;
     this.accountId = options.accountId;
     const inFlight = options.manifestBatchesInFlight ?? DEFAULT_MANIFEST_BATCHES_IN_FLIGHT;
@@ -208,6 +220,16 @@ export class EcrRegistry implements RegistryReader, PolicyWriter, RepositoryLook
       if (tag.Key !== undefined) tags.push({ Key: tag.Key, Value: tag.Value ?? '' });
     }
     return tags;
+  }
+
+  /**
+   * The registry's `BLOB_MOUNTING` setting (`GetAccountSetting`, an account-level read of the
+   * caller's registry): `ENABLED` when ECR says so, `DISABLED` for any other answer (the setting's
+   * default). Errors (AccessDenied, a region or emulator that does not know the call) are thrown.
+   */
+  async blobMounting(): Promise<BlobMountingStatus> {
+    const out = await this.settingsClient.send(new GetAccountSettingCommand({ name: BLOB_MOUNTING_SETTING }));
+    return out.value === 'ENABLED' ? 'ENABLED' : 'DISABLED';
   }
 
   /** Every image whatever its status: `imageStatus: ANY`, since ECR returns only ACTIVE ones otherwise. */

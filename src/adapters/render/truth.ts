@@ -104,9 +104,12 @@ export function mismatchLine(m: PredictionMismatch): string {
 /** Which stored figure a registry's bill should match, and why. */
 export function blobMountingSentence(s: BlobMountingSetting): string {
   const where = `${oneLine(s.accountId)} ${oneLine(s.region)}`;
-  if (s.status === 'ENABLED')
+  const unique = s.registryUniqueBytes;
+  if (s.status === 'ENABLED' && unique === undefined)
+    return `${where}: blob mounting on, layers shared across repositories; the bill should match the registry-wide unique bytes, which could not be added up this time (see the warnings), so it may be below the ${formatBytes(s.perRepositoryBytes)} counted per repository`;
+  if (s.status === 'ENABLED' && unique !== undefined)
     return (
-      `${where}: blob mounting on, layers shared across repositories: ${formatBytes(s.registryUniqueBytes ?? s.perRepositoryBytes)} unique in the registry ` +
+      `${where}: blob mounting on, layers shared across repositories: ${formatBytes(unique)} unique in the registry ` +
       `against ${formatBytes(s.perRepositoryBytes)} counted per repository; the bill should match the registry-wide figure`
     );
   if (s.status === 'DISABLED')

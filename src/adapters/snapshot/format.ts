@@ -1,3 +1,4 @@
+import type { BlobMountingStatus } from '../../domain/blob-mounting';
 import type { ImageDetail } from '../../domain/image';
 import type { InUseSource, InUseWarningCode, WorkloadSource } from '../../domain/in-use';
 import type { Tag } from '../../domain/registry';
@@ -38,6 +39,11 @@ export interface SnapshotFile {
     inUseErrors?: Array<{ source: InUseSource; code: string; message: string }>;
     /** What the in-use sources of this region could not see at capture time (an audit of the file warns of it). */
     inUseWarnings?: Array<{ source: WorkloadSource; code: InUseWarningCode; message: string }>;
+    /**
+     * The registry's `BLOB_MOUNTING` setting at capture time (`unknown`: it could not be read);
+     * absent in files written before it was recorded.
+     */
+    blobMounting?: BlobMountingStatus | 'unknown';
   }>;
 }
 

@@ -142,6 +142,7 @@ export const snapshotSchema = z.object({
             }),
           )
           .optional(),
+        blobMounting: z.enum(['ENABLED', 'DISABLED', 'unknown']).optional(),
       }),
     )
     .superRefine(noDuplicates((r) => r.region, 'region', 'region')),

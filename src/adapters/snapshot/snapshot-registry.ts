@@ -1,3 +1,4 @@
+import type { BlobMountingStatus } from '../../domain/blob-mounting';
 import type { ImageDetail } from '../../domain/image';
 import type { RepositoryRef, Tag } from '../../domain/registry';
 import type { ReportError } from '../../domain/report';
@@ -115,6 +116,17 @@ export class SnapshotRegistry implements RegistryReader {
       });
     }
     return out;
+  }
+
+  /**
+   * The `BLOB_MOUNTING` setting the capture recorded; undefined when it did not record one. A setting
+   * that could not be read then cannot be read now either.
+   */
+  async blobMounting(): Promise<BlobMountingStatus | undefined> {
+    const recorded = this.data.blobMounting;
+    if (recorded === 'unknown')
+      throw Object.assign(new Error(recordedMessage('the setting could not be read', this.capturedAt)), { name: 'BlobMountingUnknown' });
+    return recorded;
   }
 
   private repository(name: string): SnapshotRepository {

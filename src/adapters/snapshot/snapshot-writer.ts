@@ -17,7 +17,7 @@ export function snapshotFileOf(snapshot: RegistrySnapshot): SnapshotFile {
     format: SNAPSHOT_FORMAT,
     capturedAt: new Date(snapshot.capturedAt).toISOString(),
     errors: snapshot.errors,
-    registries: snapshot.registries.map(({ accountId, region, inUse, repositories }) => ({
+    registries: snapshot.registries.map(({ accountId, region, inUse, blobMounting, repositories }) => ({
       accountId,
       region,
       ...(inUse === undefined
@@ -27,6 +27,7 @@ export function snapshotFileOf(snapshot: RegistrySnapshot): SnapshotFile {
             ...(inUse.failures.length > 0 ? { inUseErrors: inUse.failures } : {}),
             ...(inUse.warnings.length > 0 ? { inUseWarnings: inUse.warnings } : {}),
           }),
+      ...(blobMounting === undefined ? {} : { blobMounting }),
       repositories: repositories.map((s) => ({
         repositoryName: s.repositoryName,
         repositoryArn: s.repositoryArn,

@@ -2,7 +2,7 @@ import type { AdviceFile, AdvisedRepository, RecommendedPolicies } from '../../d
 import { recommendedPoliciesOf } from '../../domain/advice';
 import { FORECAST_DAYS } from '../../domain/forecast';
 import { pullTimeExclusionWarning } from '../../domain/pull-time-exclusion';
-import type { AuditReport, ReportError, ReportWarning } from '../../domain/report';
+import type { AuditReport, BlobMountingSetting, ReportError, ReportWarning } from '../../domain/report';
 import type { RemediationCounts, ReportEventDetail } from '../../domain/report-event';
 import {
   decodeItems,
@@ -22,6 +22,7 @@ import type { ApiCallCounter } from '../../ports/registry';
 import { adviceFileOf } from '../advise';
 import { assembleReport, type ReportParts } from '../audit';
 import { publishReport, withAdviceLink, type PublishDeps } from '../publish-report';
+import { blobMountingOf, mountingRegions, readingsOfPlan, registryUniqueBytes } from '../blob-mounting';
 
 /** What Aggregate reads from and writes to. */
 export interface AggregateDeps {
@@ -132,6 +133,7 @@ export async function aggregateWeeklyRun(deps: AggregateDeps, input: AggregateIn
   const seen = new Set<string>();
   const problems: string[] = [];
   const ledger = { from: plan.settings.now, actions: 0, failures: 0, forecastImages: 0 };
+  const blobShards: Array<{ key: string; partitions: number[] }> = [];
   let results = 0;
   let unusable = 0;
   let stale = 0;
@@ -177,6 +179,7 @@ export async function aggregateWeeklyRun(deps: AggregateDeps, input: AggregateIn
       ledger.failures += shard.ledger.failures;
       ledger.forecastImages += shard.ledger.forecastImages;
     }
+    if (shard.blobPartitions !== undefined) blobShards.push({ key, partitions: shard.blobPartitions });
     add(calls.calls, shard.apiCalls);
     add(calls.retries, shard.apiRetries);
   }
@@ -201,6 +204,7 @@ export async function aggregateWeeklyRun(deps: AggregateDeps, input: AggregateIn
     parts.warnings.push({ region: plan.regions[0] ?? '', repositoryName: '', code: 'ShardResultsUnusable', message: problems.join('; ') });
   }
   parts.warnings.push(...(await pullTimeWarnings(deps, plan.regions)));
+  const mounting = await blobMountingOfRun(deps.store, plan, blobShards, parts);
   const spent = mark && deps.counter?.since(mark);
   add(calls.calls, spent?.calls ?? {});
   add(calls.retries, spent?.retries ?? {});
@@ -208,6 +212,7 @@ export async function aggregateWeeklyRun(deps: AggregateDeps, input: AggregateIn
   const { readLedger, ...settings } = plan.settings;
   const report = assembleReport(parts, {
     ...settings,
+    blobMounting: mounting,
     ...(readLedger === true
       ? {
           ledger: {
@@ -244,6 +249,34 @@ function adviceOf(
     report.errors.filter((e) => e.repositoryName !== undefined),
   );
   return { file, section: recommendedPoliciesOf(advised) };
+}
+
+/**
+ * The registries' BLOB_MOUNTING settings as Plan read them, with the registry-wide unique bytes of
+ * those where it is on, added up from the shards' blobs; warnings (a setting not read, blobs not
+ * read) go into the report's parts.
+ */
+async function blobMountingOfRun(
+  store: ObjectStore,
+  plan: WeeklyPlan,
+  shards: ReadonlyArray<{ key: string; partitions: readonly number[] }>,
+  parts: ReportParts,
+): Promise<BlobMountingSetting[]> {
+  const unique =
+    mountingRegions(plan).size === 0
+      ? { bytes: new Map<string, number>(), problems: [] }
+      : await registryUniqueBytes(store, plan.runId, plan.planId, shards);
+  if (unique.problems.length > 0) {
+    parts.warnings.push({
+      region: plan.regions[0] ?? '',
+      repositoryName: '',
+      code: 'BlobMountingUnknown',
+      message: `the registry-wide unique bytes could not be added up (${unique.problems.join('; ')}); the per-repository figure is shown`,
+    });
+  }
+  const { settings, warnings } = blobMountingOf(readingsOfPlan(plan), parts.repositories, (region) => unique.bytes.get(region));
+  parts.warnings.push(...warnings);
+  return settings;
 }
 
 function missingError(item: Pick<WeeklyItem, 'region' | 'repositoryName'>, why: string, reason: string | undefined): ReportError {

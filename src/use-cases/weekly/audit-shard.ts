@@ -25,6 +25,7 @@ import { readRepositoryState } from '../read-repository';
 import { auditedRepositoryOf, remediateAudited, type AuditedRepository, type GuardOptions, type WritePacing } from '../remediate';
 import { MAX_BATCH_SIZE } from '../../domain/defaults';
 import { shardTruth } from './shard-truth';
+import { mountingRegions, shardBlobs } from '../blob-mounting';
 
 /** What a shard reads from and writes to. */
 export interface ShardDeps {
@@ -172,6 +173,9 @@ export async function auditShard(deps: ShardDeps, runId: string, batch: unknown,
   const guard = settings.guard;
   const warnings: ReportWarning[] = [];
   const truth = settings.readLedger === true ? shardTruth(deps.store, settings, warnings) : undefined;
+  // Blobs of the registries with blob mounting on, for Aggregate's registry-wide unique bytes.
+  const mounting = mountingRegions(plan);
+  const blobs = items.some((item) => mounting.has(item.region)) ? shardBlobs(mounting) : undefined;
   const analyser = repositoryAnalyser({
     ...settings,
     ...(truth === undefined ? {} : { truth: truth.lookup }),
@@ -225,6 +229,7 @@ export async function auditShard(deps: ShardDeps, runId: string, batch: unknown,
           });
         }
         truth?.forecast(state);
+        blobs?.visit(state);
         audited.push(auditedRepositoryOf(state, { keepImagesFor: settings.selection, assessment }));
       },
       errors,
@@ -256,6 +261,9 @@ export async function auditShard(deps: ShardDeps, runId: string, batch: unknown,
     unread,
   );
   await truth?.write(remediation.actions, options.concurrency);
+  const key = shardKey(runId, items);
+  // Written before the result, so a result never names partitions that are not there.
+  const blobPartitions = await blobs?.write(deps.store, runId, key, plan.planId);
   const spent = mark && deps.counter?.since(mark);
   const result: ShardResult = {
     format: SHARD_FORMAT,
@@ -271,10 +279,10 @@ export async function auditShard(deps: ShardDeps, runId: string, batch: unknown,
     ...(advisor === undefined ? {} : { advice: advisor.advised }),
     manifests,
     ...(truth === undefined ? {} : { ledger: truth.summary() }),
+    ...(blobPartitions === undefined ? {} : { blobPartitions }),
     apiCalls: spent?.calls ?? {},
     apiRetries: spent?.retries ?? {},
   };
-  const key = shardKey(runId, items);
   await deps.store.put(key, JSON.stringify(result), 'application/json');
   return { key, repositories: result.repositories.length, errors: result.errors.length };
 }

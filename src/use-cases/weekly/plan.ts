@@ -9,6 +9,7 @@ import type { RegistrySettingsReader } from '../../ports/registry-settings';
 import { auditCreationTemplates } from '../creation-templates';
 import { regionFailure, toReportError } from '../errors';
 import { collectInUse, type InUseSources } from '../in-use';
+import { readBlobMounting } from '../blob-mounting';
 
 /** What the Plan step reads from and writes to. */
 export interface PlanDeps {
@@ -118,7 +119,8 @@ function distinctFailures(failures: Iterable<InUseFailure>): InUseFailure[] {
 /**
  * The weekly run's first step: lists the repositories of every configured region (a region whose
  * listing fails is one error, the others go on), reads their tags in bulk where the tagging API
- * answers, reads what is in use, and writes the plan (settings, errors, in-use images) and the items
+ * answers, reads what is in use and each registry's BLOB_MOUNTING setting, and writes the plan
+ * (settings, errors, in-use images, settings read) and the items
  * (one per repository, in region and name order) for the shards. Nothing is read per repository.
  *
  * @example const { itemsKey, itemCount } = await planWeeklyRun(deps, 'run-2026-12-07', settings, Date.now());
@@ -127,10 +129,12 @@ export async function planWeeklyRun(deps: PlanDeps, runId: string, settings: Pla
   const keys = runKeys(runId);
   const regions = deps.registries.map((r) => r.reader.region);
   const mark = deps.counter?.snapshot();
-  const [listed, inUse, templates] = await Promise.all([
+  const [listed, inUse, templates, mounting] = await Promise.all([
     Promise.all(deps.registries.map((r) => regionItems(r.reader, r.tags))),
     deps.inUse === undefined ? undefined : collectInUse(regions, deps.inUse.sources),
     deps.registrySettings === undefined ? undefined : auditCreationTemplates(deps.registrySettings),
+    // Each registry's BLOB_MOUNTING setting, read once for the whole run.
+    Promise.all(deps.registries.map(async (r) => ({ region: r.reader.region, reading: await readBlobMounting(r.reader) }))),
   ]);
   const items = listed
     .flatMap((r) => r.items)
@@ -155,6 +159,7 @@ export async function planWeeklyRun(deps: PlanDeps, runId: string, settings: Pla
             failures: distinctFailures(inUse.catalog.failures()),
           },
         }),
+    blobMounting: mounting.flatMap(({ region, reading }) => (reading === undefined ? [] : [{ region, ...reading }])),
     apiCalls: spent?.calls ?? {},
     apiRetries: spent?.retries ?? {},
   };

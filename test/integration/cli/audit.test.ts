@@ -234,11 +234,13 @@ describe('ecr-janitor audit and snapshot (CLI against moto)', () => {
       // one BatchGetImage per repository that has images (shop/empty has none); the in-use guard's
       // scan of a region without workloads: one page of clusters, functions, event buses, rules of the
       // default bus, schedules and job definitions; the registry's creation templates, pull-through-cache
-      // rules and replication: one call each (moto answers the first two with a 500, which is not retried).
+      // rules and replication: one call each (moto answers the first two with a 500, which is not retried); the registry's BLOB_MOUNTING
+      // setting, once (the emulator does not know the call: a warning, not retried).
       expect(report.apiCalls).toEqual({
         BatchGetImage: 3,
         DescribeImages: 4,
         DescribeRepositories: 1,
+        GetAccountSetting: 1,
         GetLifecyclePolicy: 4,
         ListTagsForResource: 4,
         ListClusters: 1,
@@ -250,7 +252,8 @@ describe('ecr-janitor audit and snapshot (CLI against moto)', () => {
         DescribeRepositoryCreationTemplates: 1,
         DescribePullThroughCacheRules: 1,
         DescribeRegistry: 1,
-        total: 25,
+        GetAccountSetting: 1,
+        total: 26,
       });
     });
 
@@ -337,7 +340,8 @@ describe('ecr-janitor audit and snapshot (CLI against moto)', () => {
         ListSchedules: 2,
         DescribeJobDefinitions: 2,
         // The second region adds its listing, its repository's reads, its registry settings and its six in-use pages.
-        total: 25 + 5 + 2 + 3 + 4,
+        GetAccountSetting: 2,
+        total: 26 + 5 + 2 + 3 + 4 + 1,
       });
       expect(both.stderr).toMatch(/^eu-west-1: 1 repositor/m);
     });

@@ -195,10 +195,15 @@ describe('ecr-janitor CLI exit codes', () => {
         DescribeRepositoryCreationTemplates: 1,
         DescribePullThroughCacheRules: 1,
         DescribeRegistry: 1,
-        total: 6,
+        GetAccountSetting: 1,
+        total: 7,
       });
-      expect(report.apiRetries).toEqual({ DescribeRepositories: 7, ListClusters: 7, ListFunctions: 7 });
-      expect(report.warnings).toEqual([expect.objectContaining({ region: 'us-east-1', code: 'RegistrySettingsUnread' })]);
+      expect(report.apiRetries).toEqual({ DescribeRepositories: 7, GetAccountSetting: 1, ListClusters: 7, ListFunctions: 7 });
+      // The registry's BLOB_MOUNTING setting could not be read either: a warning, never a failure of its own.
+      expect(report.warnings.map((w) => [w.region, w.code]).sort()).toEqual([
+        ['us-east-1', 'BlobMountingUnknown'],
+        ['us-east-1', 'RegistrySettingsUnread'],
+      ]);
       expect(run.stderr).toContain('1 region could not be listed (a region failure');
       expect(run.stderr).toContain('2 in-use sources could not be read');
       expect(run.stderr).toMatch(/^us-east-1: region failure: its repositories could not be listed: /m);

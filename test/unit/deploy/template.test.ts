@@ -281,7 +281,12 @@ function scopedActionViolations(t: Template, matches: (action: string) => boolea
 }
 
 /** The registry's settings, which IAM authorises only on "*": held to the configured regions by `aws:RequestedRegion` instead. */
-const REGISTRY_SETTINGS_READS = ['ecr:describerepositorycreationtemplates', 'ecr:describepullthroughcacherules', 'ecr:describeregistry'];
+const REGISTRY_SETTINGS_READS = [
+  'ecr:describerepositorycreationtemplates',
+  'ecr:describepullthroughcacherules',
+  'ecr:describeregistry',
+  'ecr:getaccountsetting',
+];
 
 /**
  * ECR access only in the configured regions: every repository ARN a role is allowed names one of them,
@@ -1581,7 +1586,8 @@ describe('generated CloudFormation template', () => {
     const inUse = [...Object.keys(IN_USE_SCOPE), 's3:getobject'];
     it.each([
       // Lists the repositories, reads their tags in bulk and what runs on which image; writes the plan.
-      // And the registry's creation templates, pull-through-cache rules and replication, for the report's warnings.
+      // And the registry's creation templates, pull-through-cache rules and replication, for the report's warnings,
+      // and its BLOB_MOUNTING setting.
       [
         'WeeklyPlanRole',
         [
@@ -1594,6 +1600,7 @@ describe('generated CloudFormation template', () => {
           'ecr:describerepositorycreationtemplates',
           'ecr:describepullthroughcacherules',
           'ecr:describeregistry',
+          'ecr:getaccountsetting',
         ],
       ],
       // Reads and remediates its batch; the plan, its result and the manifest cache in the bucket.
@@ -1638,7 +1645,12 @@ describe('generated CloudFormation template', () => {
             `${bucket}/ledger/v1/*`,
             `${bucket}/runs/*/plan.json`,
           ],
-          's3:putobject': [`${bucket}/cache/forecast/v1/*`, `${bucket}/cache/manifests/v1/*`, `${bucket}/runs/*/shards/*`],
+          's3:putobject': [
+            `${bucket}/cache/forecast/v1/*`,
+            `${bucket}/cache/manifests/v1/*`,
+            `${bucket}/runs/*/blobs/*`,
+            `${bucket}/runs/*/shards/*`,
+          ],
           's3:listbucket': [bucket],
         },
         ['cache/forecast/v1/*', 'cache/manifests/v1/*', 'ledger/v1/*', 'runs/*/plan.json'],

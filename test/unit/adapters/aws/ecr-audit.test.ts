@@ -6,6 +6,7 @@ import {
   DescribeRepositoriesCommand,
   ECRClient,
   ECRServiceException,
+  GetAccountSettingCommand,
   GetLifecyclePolicyCommand,
   LifecyclePolicyNotFoundException,
   ListTagsForResourceCommand,
@@ -25,6 +26,15 @@ const repo = (name: string) => ({
   repositoryArn: `arn:aws:ecr:${REGION}:${ACCOUNT}:repository/${name}`,
   registryId: ACCOUNT,
 });
+
+const OPTIONS = {
+  now: NOW,
+  generatedAt: NOW,
+  days: 7,
+  pricePerGbMonth: 0.1,
+  selection: { optOutTag: 'ecr-janitor:opt-out', exclude: [] },
+  concurrency: 2,
+};
 
 describe('audit over the ECR adapter', () => {
   const client = new ECRClient({ region: REGION, credentials: TEST_CREDENTIALS });
@@ -54,14 +64,7 @@ describe('audit over the ECR adapter', () => {
   });
 
   it('records each failing repository in errors and reports every other one', async () => {
-    const report = await audit([new EcrRegistry({ client, region: REGION })], {
-      now: NOW,
-      generatedAt: NOW,
-      days: 7,
-      pricePerGbMonth: 0.1,
-      selection: { optOutTag: 'ecr-janitor:opt-out', exclude: [] },
-      concurrency: 2,
-    });
+    const report = await audit([new EcrRegistry({ client, region: REGION })], OPTIONS);
 
     expect(report.repositories.map((r) => r.repositoryName)).toEqual(['team-a/web']);
     expect(report.errors.map((e) => [e.repositoryName, e.code])).toEqual([
@@ -69,5 +72,22 @@ describe('audit over the ECR adapter', () => {
       ['team-c/gone', 'RepositoryNotFoundException'],
     ]);
     expect(report.errors[0]?.message).toContain('ecr:DescribeImages');
+  });
+
+  it("reads the registry's BLOB_MOUNTING setting once, by name, and reports it with the bill's figure", async () => {
+    ecr.on(GetAccountSettingCommand, { name: 'BLOB_MOUNTING' }).resolves({ name: 'BLOB_MOUNTING', value: 'ENABLED' });
+
+    const report = await audit([new EcrRegistry({ client, region: REGION })], OPTIONS);
+
+    expect(ecr).toHaveReceivedCommandTimes(GetAccountSettingCommand, 1);
+    expect(report.blobMounting).toEqual([
+      expect.objectContaining({ region: REGION, status: 'ENABLED', billShouldMatch: 'registry-unique', registryUniqueBytes: 0 }),
+    ]);
+  });
+
+  it('takes any answer but ENABLED as off (the setting’s default)', async () => {
+    ecr.on(GetAccountSettingCommand).resolves({ name: 'BLOB_MOUNTING', value: 'DISABLED' });
+    const registry = new EcrRegistry({ client, region: REGION });
+    await expect(registry.blobMounting()).resolves.toBe('DISABLED');
   });
 });
