@@ -69,6 +69,11 @@ export function planDeps(config: WeeklyConfig): PlanDeps & { bucket: string; set
   };
 }
 
+/** The ledger function's adapters: the bucket, and the regions whose events it records. */
+export function ledgerDeps(config: WeeklyConfig): { store: S3ReportStore; regions: readonly string[] } {
+  return { store: shared(config).store, regions: config.regions };
+}
+
 /** A shard's adapters: the registries (rate-limited as configured: the per-worker rate) and the bucket. */
 export function shardDeps(config: WeeklyConfig): ShardDeps & { concurrency: number } {
   const { counter, timeouts, store } = shared(config);

@@ -124,16 +124,19 @@ function ecrCreatedLookalikes(): Array<[string, SampleEvent]> {
 }
 const NEGATIVES: Array<[string, SampleEvent]> = [
   [
-    "ECR's own lifecycle run (PolicyExecutionEvent)",
+    'another service event of ECR',
     {
       source: 'aws.ecr',
       'detail-type': 'AWS Service Event via CloudTrail',
-      detail: {
-        eventSource: 'ecr.amazonaws.com',
-        eventName: 'PolicyExecutionEvent',
-        eventType: 'AwsServiceEvent',
-        serviceEventDetails: { repositoryName: 'testrepo' },
-      },
+      detail: { eventSource: 'ecr.amazonaws.com', eventName: 'ReplicationEvent', eventType: 'AwsServiceEvent' },
+    },
+  ],
+  [
+    "another service's PolicyExecutionEvent",
+    {
+      source: 'aws.ecr',
+      'detail-type': 'AWS Service Event via CloudTrail',
+      detail: { eventSource: 'ecr-public.amazonaws.com', eventName: 'PolicyExecutionEvent', eventType: 'AwsServiceEvent' },
     },
   ],
   ['a DeleteRepository call', { ...createRepository, detail: { ...createRepository.detail, eventName: 'DeleteRepository' } }],
@@ -174,6 +177,9 @@ const SAMPLES: Array<[string, string[]]> = [
   ['put-lifecycle-policy.json', ['onPolicyChanged']],
   ['put-lifecycle-policy-compliant.json', ['onPolicyChanged']],
   ['delete-lifecycle-policy.json', ['onPolicyChanged']],
+  // What lifecycle policies did: the ledger records every evaluation, expiring or archiving.
+  ['policy-execution-expire.json', ['onPolicyExecuted']],
+  ['policy-execution-transition.json', ['onPolicyExecuted']],
   // The audit runs on a schedule expression, not on an event pattern.
   ['schedule.json', []],
   // The e-mail is sent by the scheduled audit itself: no rule turns a report event into mail. In an
@@ -240,10 +246,11 @@ describe('event patterns of the packaged template (moto EventBridge)', () => {
     sqs.destroy();
   });
 
-  it('finds the pattern rules of both event functions (two for new repositories) and of the central bus, and none that feeds the report e-mail', () => {
+  it('finds the pattern rules of the three event functions (two for new repositories) and of the central bus, and none that feeds the report e-mail', () => {
     expect(patternRules.map(([id, r]) => ruleName(id, r)).sort()).toEqual([
       'centralBus',
       'onPolicyChanged',
+      'onPolicyExecuted',
       'onRepositoryCreated',
       'onRepositoryCreated',
     ]);
@@ -319,6 +326,7 @@ describe('event patterns of the packaged template (moto EventBridge)', () => {
       ['create-repository-on-push.json', ['onRepositoryCreated']],
       ['put-lifecycle-policy.json', ['onPolicyChanged']],
       ['delete-lifecycle-policy.json', ['onPolicyChanged']],
+      ['policy-execution-expire.json', ['onPolicyExecuted']],
     ])("brings eu-west-1's %s to the home region's %j", async (file, expected) => {
       expect(await reachedAtHome(sample(file))).toEqual(expected);
     });

@@ -50,18 +50,23 @@ describe('forwarder template', () => {
       ['ForwardEcrCreatedRepositories', 'AWS::Events::Rule'],
       ['ForwardEcrEvents', 'AWS::Events::Rule'],
       ['ForwardEcrEventsRole', 'AWS::IAM::Role'],
+      ['ForwardPolicyExecutionEvents', 'AWS::Events::Rule'],
       ['ServerlessDeploymentBucket', 'AWS::S3::Bucket'],
       ['ServerlessDeploymentBucketPolicy', 'AWS::S3::BucketPolicy'],
     ]);
   });
 
-  it.each(['ForwardEcrEvents', 'ForwardEcrCreatedRepositories'])("%s targets the home region's default bus through the role", (id) => {
-    // Act
-    const targets = forwarder.Resources[id]?.Properties?.Targets;
+  it.each(['ForwardEcrEvents', 'ForwardEcrCreatedRepositories', 'ForwardPolicyExecutionEvents'])(
+    "%s targets the home region's default bus through the role",
+    (id) => {
+      // Act
+      const targets = [forwarder.Resources[id]?.Properties?.Targets];
 
-    // Assert
-    expect(targets).toEqual([{ Id: 'home-region-bus', Arn: HOME_BUS, RoleArn: { 'Fn::GetAtt': ['ForwardEcrEventsRole', 'Arn'] } }]);
-  });
+      // Assert
+      for (const target of targets)
+        expect(target).toEqual([{ Id: 'home-region-bus', Arn: HOME_BUS, RoleArn: { 'Fn::GetAtt': ['ForwardEcrEventsRole', 'Arn'] } }]);
+    },
+  );
 
   it("matches the repositories ECR creates itself exactly as the home stack's rule does", () => {
     // Arrange: the home rule without a detail-type of its own (it chooses between two in $or).
@@ -105,7 +110,7 @@ describe('forwarder template', () => {
 
   it("matches what the home stack's two rules of ECR calls match together, with the same filters", () => {
     // Arrange
-    const homePatterns = homeEcrPatterns().filter((p) => p['detail-type'] !== undefined);
+    const homePatterns = homeEcrPatterns().filter((p) => p['detail-type']?.[0] === 'AWS API Call via CloudTrail');
     const forwarded = forwarder.Resources.ForwardEcrEvents?.Properties?.EventPattern as Pattern;
 
     // Act
@@ -121,6 +126,23 @@ describe('forwarder template', () => {
     // The janitor's own writes are forwarded too: the repair checks each against the newest team write.
     expect(filters).toEqual(policyFilters);
     expect(JSON.stringify(filters)).not.toContain('userIdentity');
+  });
+
+  it("forwards ECR's lifecycle policy evaluations with the pattern of the home stack's ledger rule", () => {
+    // Arrange
+    const homeLedger = homeEcrPatterns().filter((p) => p['detail-type']?.[0] === 'AWS Service Event via CloudTrail');
+
+    // Act
+    const forwarded = forwarder.Resources.ForwardPolicyExecutionEvents?.Properties?.EventPattern;
+
+    // Assert
+    expect(homeLedger).toHaveLength(1);
+    expect(forwarded).toEqual(homeLedger[0]);
+    expect(forwarded).toEqual({
+      source: ['aws.ecr'],
+      'detail-type': ['AWS Service Event via CloudTrail'],
+      detail: { eventSource: ['ecr.amazonaws.com'], eventName: ['PolicyExecutionEvent'] },
+    });
   });
 });
 

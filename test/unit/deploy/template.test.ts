@@ -44,8 +44,17 @@ interface FoundStatement {
 const WEEKLY_FUNCTIONS = ['WeeklyPlanLambdaFunction', 'WeeklyShardLambdaFunction', 'WeeklyAggregateLambdaFunction'] as const;
 /** The event handlers, invoked asynchronously by EventBridge rules. */
 const EVENT_FUNCTIONS = ['OnRepositoryCreatedLambdaFunction', 'OnPolicyChangedLambdaFunction'] as const;
-const FUNCTIONS = [...WEEKLY_FUNCTIONS, ...EVENT_FUNCTIONS] as const;
-const ROLES = ['WeeklyPlanRole', 'WeeklyShardRole', 'WeeklyAggregateRole', 'OnRepositoryCreatedRole', 'OnPolicyChangedRole'] as const;
+/** The ledger's function, invoked by EventBridge on ECR's lifecycle policy evaluations (a service event). */
+const LEDGER_FUNCTION = 'OnPolicyExecutedLambdaFunction';
+const FUNCTIONS = [...WEEKLY_FUNCTIONS, ...EVENT_FUNCTIONS, LEDGER_FUNCTION] as const;
+const ROLES = [
+  'WeeklyPlanRole',
+  'WeeklyShardRole',
+  'WeeklyAggregateRole',
+  'OnRepositoryCreatedRole',
+  'OnPolicyChangedRole',
+  'OnPolicyExecutedRole',
+] as const;
 const MACHINE = 'WeeklyStateMachine';
 const MACHINE_ROLE = 'WeeklyStateMachineRole';
 /** The machine's fixed name (`${service}-${stage}-weekly`), which its own role's ARNs are written with. */
@@ -1530,7 +1539,7 @@ describe('generated CloudFormation template', () => {
   });
 
   describe('functions', () => {
-    it('defines the five functions, each with its own role', () => {
+    it('defines the six functions, each with its own role', () => {
       const functions = resourcesOfType(template, 'AWS::Lambda::Function').map(([id]) => id);
       expect(functions.sort()).toEqual([...FUNCTIONS].sort());
       const roles = FUNCTIONS.map((f) => roleOf(template, f));
@@ -1576,6 +1585,17 @@ describe('generated CloudFormation template', () => {
         // Patterns on the default bus: EventBusName absent means default.
         expect(rule?.EventBusName).toBeUndefined();
       }
+      // The ledger: every PolicyExecutionEvent, which ECR sends as a service event (no caller to filter on).
+      expect(targetsOf(LEDGER_FUNCTION).map((r) => [r.EventPattern, r.EventBusName])).toEqual([
+        [
+          {
+            source: ['aws.ecr'],
+            'detail-type': ['AWS Service Event via CloudTrail'],
+            detail: { eventSource: ['ecr.amazonaws.com'], eventName: ['PolicyExecutionEvent'] },
+          },
+          undefined,
+        ],
+      ]);
     });
   });
 
@@ -1626,6 +1646,8 @@ describe('generated CloudFormation template', () => {
       ['OnRepositoryCreatedRole', onEvent],
       // The guard also reads the repository's images before a repair; the repair keeps its record in its table.
       ['OnPolicyChangedRole', [...onEvent, ...inUse, 'ecr:describeimages', 'ecr:batchgetimage', 'dynamodb:getitem', 'dynamodb:updateitem']],
+      // Writes ledger records; no ECR call at all.
+      ['OnPolicyExecutedRole', [...logs, 's3:putobject', 'sqs:sendmessage']],
     ])('%s grants only its calls', (role, expected) => {
       const granted = identityAllowStatements(template)
         .filter((s) => s.role === role)
@@ -1664,6 +1686,7 @@ describe('generated CloudFormation template', () => {
         },
         ['reports/*', 'runs/*'],
       ],
+      ['OnPolicyExecutedRole', { 's3:putobject': [`${bucket}/ledger/v1/*`] }, []],
     ])('keeps %s to the objects of the report bucket its step reads and writes', (role, expected, listPrefixes) => {
       // The role's own policy (the in-use list object is InUseListReadPolicy's, checked above).
       const found = identityAllowStatements(template).filter(
@@ -1744,6 +1767,7 @@ describe('generated CloudFormation template', () => {
         ['WeeklyAggregateRole', 'weeklyAggregate'],
         ['OnRepositoryCreatedRole', 'onRepositoryCreated'],
         ['OnPolicyChangedRole', 'onPolicyChanged'],
+        ['OnPolicyExecutedRole', 'onPolicyExecuted'],
       ] as const) {
         const resources = identityAllowStatements(template)
           .filter((s) => s.role === role && actionsOf(s.statement).some((a) => a.startsWith('logs:')))
@@ -1756,7 +1780,7 @@ describe('generated CloudFormation template', () => {
 
     it('lets only the event handlers send, and only to the dead-letter queue (their on-failure destination)', () => {
       const sqs = identityAllowStatements(template).filter((s) => actionsOf(s.statement).some((a) => a.startsWith('sqs:')));
-      expect(sqs.map((s) => s.role)).toEqual(['OnRepositoryCreatedRole', 'OnPolicyChangedRole']);
+      expect(sqs.map((s) => s.role)).toEqual(['OnRepositoryCreatedRole', 'OnPolicyChangedRole', 'OnPolicyExecutedRole']);
       for (const s of sqs) expect(resourcesOf(s.statement)).toEqual(['${DeadLetterQueue.Arn}']);
     });
 
@@ -1795,6 +1819,7 @@ describe('generated CloudFormation template', () => {
         'ecr-janitor-prod-us-east-1-aggregate',
         'ecr-janitor-prod-us-east-1-created',
         'ecr-janitor-prod-us-east-1-policy',
+        'ecr-janitor-prod-us-east-1-ledger',
       ]);
     });
 
@@ -1818,11 +1843,12 @@ describe('generated CloudFormation template', () => {
       ).toEqual([]);
     });
 
-    it('gives each weekly step the report bucket, and the event handlers none', () => {
+    it('gives each weekly step and the ledger the report bucket, and the event handlers none', () => {
       const bucketOf = (id: string) =>
         (template.Resources[id]?.Properties?.Environment as { Variables: Record<string, unknown> }).Variables.REPORT_BUCKET;
       expect(WEEKLY_FUNCTIONS.map((id) => render(bucketOf(id)))).toEqual([['${ReportBucket}'], ['${ReportBucket}'], ['${ReportBucket}']]);
       expect(EVENT_FUNCTIONS.map(bucketOf)).toEqual([undefined, undefined]);
+      expect(render(bucketOf(LEDGER_FUNCTION))).toEqual(['${ReportBucket}']);
     });
 
     it("gives Aggregate the shards' role ARN, to check that the role that reads manifests is excluded from pull-time updates", () => {
