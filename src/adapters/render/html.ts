@@ -23,6 +23,7 @@ import {
   withReferrersAtRisk,
 } from './format';
 import { IN_USE_AT_RISK_NOTE, atRiskImagesOf, atRiskStatus, guardLine } from './in-use';
+import { TRUTH_STYLE, truthSectionsHtml } from './html-truth';
 
 import type { HistoryEntry, TrendPoint } from '../../domain/history';
 export type { TrendPoint } from '../../domain/history';
@@ -234,6 +235,8 @@ const BYTES_TREND: TrendChartSpec = {
   series: [
     { key: 'stored', label: 'Stored (billed)', value: (p) => p.storedBytes, format: (v) => formatBytes(v) },
     { key: 'reclaimable', label: 'Reclaimable', value: (p) => p.reclaimableBytes, format: (v) => formatBytes(v) },
+    // What lifecycle policies freed each week (the ledger's realized savings); a gap for weeks without.
+    { key: 'freed', label: 'Freed', value: (p) => p.freedBytes, format: (v) => formatBytes(v) },
   ],
   ticks: (max) => byteTicks(max),
 };
@@ -688,7 +691,7 @@ function trendSection(history: readonly TrendPoint[]): string {
     `<h2>Trend</h2>`,
     `<figure>`,
     trendChart(history, BYTES_TREND),
-    `<figcaption>Stored and reclaimable bytes of the last ${h(formatCount(history.length))} weekly reports (up to ${TREND_WEEKS} weeks).</figcaption>`,
+    `<figcaption>Stored and reclaimable bytes, and the bytes lifecycle policies freed each week, of the last ${h(formatCount(history.length))} weekly reports (up to ${TREND_WEEKS} weeks).</figcaption>`,
     `</figure>`,
     `<figure>`,
     trendChart(history, COST_TREND),
@@ -820,6 +823,7 @@ export function renderHtml(report: AuditReport, options: HtmlOptions = {}): stri
     `<section aria-label="Totals"><div class="cards">`,
     ...cards,
     `</div></section>`,
+    truthSectionsHtml(report, h),
     referrersAtRiskCallout(report),
     inUseAtRiskSection(report),
     `<section>`,
@@ -858,7 +862,7 @@ export function renderHtml(report: AuditReport, options: HtmlOptions = {}): stri
     // The page embeds user data (repository names): forbid scripts and every external load.
     `<meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'; img-src data:">`,
     `<title>${h(title)} – ${h(report.now.slice(0, 10))}</title>`,
-    `<style>${STYLE}</style>`,
+    `<style>${STYLE}${TRUTH_STYLE}</style>`,
     '</head>',
     '<body>',
     '<main>',

@@ -20,6 +20,7 @@ import {
   withReferrersAtRisk,
 } from './format';
 import { IN_USE_AT_RISK_NOTE, atRiskImagesOf, atRiskStatus, guardLine } from './in-use';
+import { truthSectionsMarkdown } from './markdown-truth';
 
 /**
  * Escapes inline text for Markdown, table cells included: backslash-escapes what starts emphasis,
@@ -163,6 +164,7 @@ export function renderMarkdown(report: AuditReport): string {
     ),
   );
   out.push('');
+  truthSectionsMarkdown(out, report, escapeMarkdown, table);
 
   const atRisk = withReferrersAtRisk(report.repositories);
   if (atRisk.length > 0) {

@@ -6,7 +6,7 @@ import { remediationTally } from '../../domain/report-event';
 import { oneLine } from '../../domain/text';
 import type { ReportMessage, ReportMessageContext } from '../../ports/report';
 import { byReclaimable, formatBytes, formatCount, formatPrice, formatUsd } from './format';
-import { cumulativeSentence, mismatchLine, predictionMismatchesOf, predictionSentence, realizedNotes, realizedSentence } from './truth';
+import { realizedSentence, truthLines } from './truth';
 
 /** Owners and repositories the message lists. */
 export const MESSAGE_TOP = 5;
@@ -43,16 +43,9 @@ export function renderReportMessage(report: AuditReport, context: ReportMessageC
   // What was saved comes first: it is what a reader of the weekly e-mail wants to know.
   if (t.realized !== undefined) lines.push(`${realizedSentence(t.realized)}.`);
   lines.push(`ECR storage report of ${date} (${where})`, '');
-  if (report.cumulativeRealized !== undefined) lines.push(`${cumulativeSentence(report.cumulativeRealized)}.`);
-  const notes = t.realized === undefined ? undefined : realizedNotes(t.realized);
-  if (notes !== undefined) lines.push(notes);
-  if (report.prediction !== undefined) {
-    const mismatches = predictionMismatchesOf(report);
-    lines.push(`Prediction: ${predictionSentence(report.prediction, mismatches)}`);
-    for (const m of mismatches.slice(0, MESSAGE_TOP)) lines.push(`  ${mismatchLine(m)}`);
-    if (mismatches.length > MESSAGE_TOP) lines.push(`  … and ${mismatches.length - MESSAGE_TOP} more in the report`);
-  }
-  if (t.realized !== undefined || report.cumulativeRealized !== undefined || report.prediction !== undefined) lines.push('');
+  const truth = truthLines(report, MESSAGE_TOP, { realized: false, bill: false });
+  lines.push(...truth);
+  if (t.realized !== undefined || truth.length > 0) lines.push('');
 
   const change =
     previous === undefined

@@ -18,6 +18,7 @@ import {
   TOP_REPOSITORIES,
   withReferrersAtRisk,
 } from './format';
+import { truthLines } from './truth';
 import { IN_USE_AT_RISK_NOTE, atRiskImagesOf, atRiskStatus, guardLine } from './in-use';
 import { listConsumers, shortDigest } from '../../domain/in-use';
 import { renderTable } from './table';
@@ -113,6 +114,9 @@ export function renderSummaryTable(report: AuditReport, options: SummaryOptions 
   if (t.referrersAtRisk > 0) lines.push(`Referrers at risk: ${REFERRERS_AT_RISK_NOTE}`);
   const guard = guardLine(report);
   if (guard !== undefined) lines.push(guard);
+  // What lifecycle policies saved, whether ECR did what was forecast, which figure the bill should match.
+  const truth = truthLines(report, SUMMARY_AT_RISK_LIMIT, { realized: true, bill: true });
+  if (truth.length > 0) lines.push('', ...truth);
   const atRiskImages = atRiskImagesOf(report);
   if (atRiskImages.length > 0) {
     lines.push('');

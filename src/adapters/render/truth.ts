@@ -116,3 +116,28 @@ export function blobMountingSentence(s: BlobMountingSetting): string {
     return `${where}: blob mounting off; the bill should match the per-repository figure, ${formatBytes(s.perRepositoryBytes)}`;
   return `${where}: blob mounting unknown (the setting could not be read); the per-repository figure, ${formatBytes(s.perRepositoryBytes)}, is shown`;
 }
+
+/**
+ * The truth loop as plain-text lines, for the terminal and the e-mail: what was saved (unless
+ * `realized` is false: the e-mail opens with it), the running total, what could not be measured, the
+ * prediction with up to `limit` mismatches, and (with `bill`) which stored figure each registry's bill
+ * should match. Empty for a report without a ledger or a BLOB_MOUNTING reading. Every line one line.
+ *
+ * @example lines.push(...truthLines(report, 5, { realized: true, bill: true }));
+ */
+export function truthLines(report: AuditReport, limit: number, include: { realized: boolean; bill: boolean }): string[] {
+  const lines: string[] = [];
+  const realized = report.totals.realized;
+  if (include.realized && realized !== undefined) lines.push(`${realizedSentence(realized)}.`);
+  if (report.cumulativeRealized !== undefined) lines.push(`${cumulativeSentence(report.cumulativeRealized)}.`);
+  const notes = realized === undefined ? undefined : realizedNotes(realized);
+  if (notes !== undefined) lines.push(notes);
+  if (report.prediction !== undefined) {
+    const mismatches = predictionMismatchesOf(report);
+    lines.push(`Prediction: ${predictionSentence(report.prediction, mismatches)}`);
+    for (const m of mismatches.slice(0, limit)) lines.push(`  ${mismatchLine(m)}`);
+    if (mismatches.length > limit) lines.push(`  … and ${mismatches.length - limit} more in the report`);
+  }
+  if (include.bill) for (const s of report.blobMounting ?? []) lines.push(`${blobMountingSentence(s)}.`);
+  return lines.map(oneLine);
+}

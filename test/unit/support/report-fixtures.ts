@@ -2,7 +2,7 @@
  * Audit reports for the renderer and report-event tests: one repository row with readable defaults,
  * and a report around rows whose totals add up, as `audit` would build them.
  */
-import type { PredictionMismatch } from '../../../src/domain/forecast';
+import type { PredictionCounts, PredictionMismatch } from '../../../src/domain/forecast';
 import type { RealizedSavings } from '../../../src/domain/realized';
 import type { AuditReport, RepositoryReport } from '../../../src/domain/report';
 import { costGroupsOf } from '../../../src/domain/cost-groups';
@@ -126,6 +126,16 @@ export function realizedSavings(freedGib: number, images: number, byDefaultGib =
     unmeasuredImages: 0,
   };
 }
+
+/** A week's prediction: 40 images forecast, 37 acted on as forecast, 3 not yet due, 2 pushed after the forecast. */
+export const PREDICTION_COUNTS: PredictionCounts = {
+  forecastImages: 40,
+  actedAsForecast: 37,
+  actedNotForecast: 0,
+  forecastNotActed: 0,
+  notYetDue: 3,
+  pushedAfterForecast: 2,
+};
 
 /**
  * A `not-acted` mismatch of `team-a/web-api`: forecast a week before the report, eligible two days

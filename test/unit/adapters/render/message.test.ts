@@ -2,7 +2,14 @@ import { renderReportMessage } from '../../../../src/adapters/render/message';
 import { costGroupsOf } from '../../../../src/domain/cost-groups';
 import type { AuditReport, RepositoryReport } from '../../../../src/domain/report';
 import { GIB, totalsOf } from '../../../../src/domain/report';
-import { auditReport, historyEntry, predictionMismatch, realizedSavings, repositoryReport } from '../../support/report-fixtures';
+import {
+  PREDICTION_COUNTS,
+  auditReport,
+  historyEntry,
+  predictionMismatch,
+  realizedSavings,
+  repositoryReport,
+} from '../../support/report-fixtures';
 
 const LINK =
   'https://s3.console.aws.amazon.com/s3/object/reports-bucket?region=eu-west-1&bucketType=general&prefix=reports%2F2026-11-01%2Freport.html';
@@ -86,14 +93,7 @@ describe('render/message', () => {
     });
 
     describe('with the ledger', () => {
-      const counts = {
-        forecastImages: 40,
-        actedAsForecast: 37,
-        actedNotForecast: 0,
-        forecastNotActed: 0,
-        notYetDue: 3,
-        pushedAfterForecast: 2,
-      };
+      const counts = PREDICTION_COUNTS;
       const cumulative = {
         since: '2026-09-07',
         weeks: 8,
