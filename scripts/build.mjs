@@ -19,6 +19,7 @@ await chmod('dist/cli.js', 0o755);
 await build({ ...common, entryPoints: ['scripts/make-demo-snapshot.ts'], outfile: 'dist/make-demo-snapshot.js' });
 await build({ ...common, entryPoints: ['scripts/emulator/main.ts'], outfile: 'dist/emulator.js' });
 await build({ ...common, entryPoints: ['scripts/make-demo-history.ts'], outfile: 'dist/make-demo-history.js' });
+await build({ ...common, entryPoints: ['scripts/make-demo-week.ts'], outfile: 'dist/make-demo-week.js' });
 await build({ ...common, entryPoints: ['scripts/race/main.ts'], outfile: 'dist/race.js' });
 
 const benches = (await readdir('scripts/bench')).filter((f) => f.endsWith('.ts'));

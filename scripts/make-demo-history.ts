@@ -2,7 +2,8 @@
  * Writes `demo/history.json`: eleven made-up weeks before the demo snapshot's week, so that the demo
  * report (`npm start`, which passes `--history demo/history.json`) shows its trend charts and the
  * change per owner. Deterministic: the weeks are the snapshot's own audit scaled back in time, each
- * owner at its own pace (storage grows a little every week as untagged images pile up).
+ * owner at its own pace (storage grows a little every week as untagged images pile up); the last
+ * {@link DEMO_REALIZED_WEEKS} weeks record what lifecycle policies freed, for the trend's freed line.
  *
  * Run: node dist/make-demo-history.js [--if-missing] [snapshot-file] [out-file]
  */
@@ -19,6 +20,8 @@ import { audit } from '../src/use-cases/audit';
 
 /** Weeks made up before the snapshot's own week. */
 export const DEMO_HISTORY_WEEKS = 11;
+/** Of those, the last weeks that recorded what lifecycle policies freed (the ledger read since). */
+export const DEMO_REALIZED_WEEKS = 6;
 const WEEK_MS = 7 * 86_400_000;
 const PRICE = 0.1;
 
@@ -65,8 +68,22 @@ export async function makeDemoHistory(snapshot: SnapshotFile): Promise<HistoryEn
       }
       groups[by as keyof typeof groups] = scaled;
     }
+    // What the teams' own lifecycle rules freed that week (the janitor's rule only arrives with the demo's week).
+    const freedBytes = back > DEMO_REALIZED_WEEKS ? 0 : Math.round(storedBytes * (0.01 + (growthOf(`freed-${back}`) - 0.01) * 0.6));
+    const images = Math.max(1, Math.round(freedBytes / 48_000_000));
     entries.push({
       ...current,
+      ...(freedBytes === 0
+        ? {}
+        : {
+            realized: {
+              images,
+              freedBytes,
+              monthlySavingsUsd: monthlyUsd(freedBytes, PRICE),
+              byDefaultRule: { images: 0, freedBytes: 0, monthlySavingsUsd: 0 },
+              archivedBytes: 0,
+            },
+          }),
       date: at.slice(0, 10),
       generatedAt: at,
       week: historyEntryOf({ ...report, now: at, generatedAt: at }).week,

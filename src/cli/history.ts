@@ -1,5 +1,5 @@
 import { copyFile, readFile, rename, writeFile } from 'node:fs/promises';
-import type { HistoryEntry, TrendPoint } from '../domain/history';
+import type { CumulativeRealized, HistoryEntry, TrendPoint } from '../domain/history';
 import { historyEntryOf, parseHistory, serialiseHistory, trendOf, updateHistory } from '../domain/history';
 import type { AuditReport } from '../domain/report';
 import { UsageError } from './errors';
@@ -18,7 +18,11 @@ export interface HistoryForReport {
  * cannot be read as a history never stops the report: it is kept aside as `FILE.unreadable`, the
  * history starts again, and `warn` says so.
  */
-export async function recordHistory(path: string, report: AuditReport, warn: (line: string) => void): Promise<HistoryForReport> {
+export async function recordHistory(
+  path: string,
+  report: AuditReport,
+  warn: (line: string) => void,
+): Promise<HistoryForReport & { cumulativeRealized?: CumulativeRealized }> {
   let text: string | undefined;
   try {
     text = await readFile(path, 'utf8');
@@ -35,12 +39,16 @@ export async function recordHistory(path: string, report: AuditReport, warn: (li
     }
   }
   const entry = historyEntryOf(report);
-  const { entries, previous } = updateHistory(stored.entries, entry);
+  const { entries, previous, cumulativeRealized } = updateHistory(stored.entries, entry);
   try {
     await writeFile(`${path}.tmp`, serialiseHistory(entries));
     await rename(`${path}.tmp`, path);
   } catch (error) {
     throw new UsageError(`--history ${path} cannot be written (${(error as Error).message}); check the path`);
   }
-  return { history: trendOf(entries, entry), ...(previous === undefined ? {} : { previous }) };
+  return {
+    history: trendOf(entries, entry),
+    ...(previous === undefined ? {} : { previous }),
+    ...(cumulativeRealized === undefined ? {} : { cumulativeRealized }),
+  };
 }

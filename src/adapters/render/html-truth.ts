@@ -15,6 +15,9 @@ import {
   realizedSentence,
 } from './truth';
 
+/** Repositories listed in the page's realized-savings table (most freed first); the files list every one. */
+export const REALIZED_ROWS = 10;
+
 /** Escapes text for HTML content and attribute values. */
 type Escape = (text: string) => string;
 
@@ -25,7 +28,8 @@ export const TRUTH_STYLE = `
 .truth h2{font-size:16px;margin:0 0 6px}
 .truth .table-wrap{margin-top:8px;background:var(--bg)}
 .truth .big{font-size:16px;font-weight:600}
-td.timeline{white-space:normal;min-width:220px}
+td.timeline{white-space:normal;min-width:200px}
+tr.why td{color:var(--muted);border-top:none}
 svg.chart .line-freed{fill:none;stroke:var(--ok);stroke-width:2;stroke-dasharray:5 3}
 svg.chart .dot-freed,svg.chart .swatch-freed{fill:var(--ok)}
 `;
@@ -47,9 +51,12 @@ function realizedSection(report: AuditReport, h: Escape): string {
   const realized = report.totals.realized;
   if (realized === undefined && report.cumulativeRealized === undefined) return '';
   const notes = realized === undefined ? undefined : realizedNotes(realized);
-  const rows = report.repositories
+  const freed = report.repositories
     .flatMap((r) => (r.realized !== undefined && (r.realized.images > 0 || r.realized.archivedImages > 0) ? [{ r, x: r.realized }] : []))
-    .sort((a, b) => b.x.freedBytes - a.x.freedBytes)
+    .sort((a, b) => b.x.freedBytes - a.x.freedBytes || a.r.repositoryName.localeCompare(b.r.repositoryName));
+  const more = freed.slice(REALIZED_ROWS);
+  const rows = freed
+    .slice(0, REALIZED_ROWS)
     .map(
       ({ r, x }) =>
         `<tr data-testid="realized-row"><td>${h(r.region)}</td><td class="repo">${h(r.repositoryName)}</td><td class="num">${h(formatCount(x.images))}</td><td class="num" data-value="${x.freedBytes}">${h(formatBytes(x.freedBytes))}</td><td class="num" data-value="${x.monthlySavingsUsd}">${h(formatUsd(x.monthlySavingsUsd))}</td><td class="num" data-value="${x.byDefaultRule.freedBytes}">${h(formatBytes(x.byDefaultRule.freedBytes))}</td><td class="num" data-value="${x.archivedBytes}">${h(formatBytes(x.archivedBytes))}</td></tr>`,
@@ -77,6 +84,9 @@ function realizedSection(report: AuditReport, h: Escape): string {
       ],
       rows,
     ),
+    more.length === 0
+      ? ''
+      : `<p class="muted" data-testid="realized-more">${h(`… and ${formatCount(more.length)} more ${more.length === 1 ? 'repository' : 'repositories'} that freed ${formatBytes(more.reduce((n, m) => n + m.x.freedBytes, 0))} (the Markdown, CSV and JSON reports list every one).`)}</p>`,
     `</section>`,
   ]);
 }
@@ -89,7 +99,11 @@ function predictionSection(report: AuditReport, h: Escape): string {
   const counts = [p.forecastImages, p.actedAsForecast, p.forecastNotActed, p.actedNotForecast, p.pushedAfterForecast, p.notYetDue];
   const rows = mismatches.map((m) => {
     const { forecast, actual } = mismatchTimelines(m);
-    return `<tr data-testid="mismatch-row"><td>${h(m.region)}</td><td class="repo">${h(m.repositoryName)}</td><td><code title="${h(m.imageDigest)}">${h(shortDigest(m.imageDigest))}</code></td><td class="num">${h(`${m.rulePriority} (${m.action})`)}</td><td class="timeline">${h(forecast)}</td><td class="timeline">${h(actual)}</td><td class="timeline">${h(m.message)}</td></tr>`;
+    // The reason on a row of its own, under the image's two timelines.
+    return [
+      `<tr data-testid="mismatch-row"><td class="repo">${h(m.repositoryName)}<br><span class="muted">${h(m.region)}</span></td><td><code title="${h(m.imageDigest)}">${h(shortDigest(m.imageDigest))}</code></td><td class="num">${h(`${m.rulePriority} (${m.action})`)}</td><td class="timeline">${h(forecast)}</td><td class="timeline">${h(actual)}</td></tr>`,
+      `<tr class="why"><td colspan="5" class="timeline">${h(m.message)}</td></tr>`,
+    ].join('\n');
   });
   return section([
     `<section class="truth${mismatches.length > 0 ? ' mismatch' : ''}" data-testid="prediction">`,
@@ -108,13 +122,11 @@ function predictionSection(report: AuditReport, h: Escape): string {
     ),
     table(
       [
-        ['Region', ''],
         ['Repository', ''],
         ['Image', ''],
         ['Rule', 'num'],
         ['Forecast', ''],
         ['Actual', ''],
-        ['Why', ''],
       ],
       rows,
     ),

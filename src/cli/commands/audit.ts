@@ -115,10 +115,17 @@ export function auditCommand(ctx: CliContext): Command {
       );
       progress.done();
       report.warnings.push(...templates.warnings);
-      const history = opts.history === undefined ? {} : await recordHistory(opts.history, report, (line) => ctx.err(line));
-      ctx.out(renderReport(report, opts.format, history).trimEnd());
+      const recorded = opts.history === undefined ? undefined : await recordHistory(opts.history, report, (line) => ctx.err(line));
+      const history =
+        recorded === undefined
+          ? {}
+          : { history: recorded.history, ...(recorded.previous === undefined ? {} : { previous: recorded.previous }) };
+      // The running total of realized savings since the first week the history recorded them.
+      const cumulativeRealized = recorded?.cumulativeRealized;
+      const shown = cumulativeRealized === undefined ? report : { ...report, cumulativeRealized };
+      ctx.out(renderReport(shown, opts.format, history).trimEnd());
       if (opts.out !== undefined) {
-        const written = await writeReportFiles(opts.out, report, history);
+        const written = await writeReportFiles(opts.out, shown, history);
         ctx.err(`wrote ${written.join(', ')}`);
       }
       const partial = partialFailureLine(report.errors, 'audited', 'the report');

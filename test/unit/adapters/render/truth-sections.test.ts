@@ -15,6 +15,20 @@ const LEDGER = {
   nextForecast: { images: 12, days: 7 },
 };
 
+/** The report with its rows' realized savings added up in its totals, as the audit adds them. */
+function withRealized(report: AuditReport): AuditReport {
+  return {
+    ...report,
+    totals: {
+      ...report.totals,
+      realized: sumRealized(
+        report.repositories.map((r) => r.realized),
+        0.1,
+      ),
+    },
+  };
+}
+
 /** A week with a ledger: `web-api` freed 12 GiB (10 by the default rule), `batch` 2 GiB, `idle` nothing. */
 function ledgerReport(mismatches = 0): AuditReport {
   const m = Array.from({ length: mismatches }, () => predictionMismatch());
@@ -28,17 +42,7 @@ function ledgerReport(mismatches = 0): AuditReport {
     repositoryReport({ repositoryName: 'team-b/batch', realized: realizedSavings(2, 3) }),
     repositoryReport({ repositoryName: 'team-c/idle', realized: realizedSavings(0, 0) }),
   ];
-  const report = auditReport(rows, { ledger: LEDGER, prediction: counts });
-  return {
-    ...report,
-    totals: {
-      ...report.totals,
-      realized: sumRealized(
-        rows.map((r) => r.realized),
-        0.1,
-      ),
-    },
-  };
+  return withRealized(auditReport(rows, { ledger: LEDGER, prediction: counts }));
 }
 
 const SAVED =
@@ -66,10 +70,23 @@ describe('truth sections', () => {
         '1 mismatch: ECR acted on 37 of the 40 forecast images (3 not yet due); one image disagrees with the forecast',
       );
       const row = /<tr data-testid="mismatch-row">[\s\S]*?<\/tr>/.exec(html)?.[0] ?? '';
-      expect(row).toContain('<td class="repo">team-a/web-api</td>');
+      expect(row).toContain('<td class="repo">team-a/web-api<br><span class="muted">us-east-1</span></td>');
+      expect(html).toContain('<tr class="why"><td colspan="5" class="timeline">forecast to be expired by rule 2');
       expect(row).toContain('2 (expire)');
       expect(row).toContain('forecast 2026-10-25T00:00:00.000Z, eligible 2026-10-27T00:00:00.000Z');
       expect(row).toContain('pushed 2026-10-13T00:00:00.000Z, not acted on, still there');
+    });
+
+    it('lists the ten repositories that freed most, and counts the rest', () => {
+      const rows = Array.from({ length: 12 }, (_, i) =>
+        repositoryReport({ repositoryName: `team/repo-${String(i).padStart(2, '0')}`, realized: realizedSavings(i + 1, 1) }),
+      );
+      const html = renderHtml(withRealized(auditReport(rows, { ledger: LEDGER })));
+
+      const listed = [...html.matchAll(/<tr data-testid="realized-row"><td>[^<]*<\/td><td class="repo">([^<]*)</g)].map((m) => m[1]);
+      expect(listed).toHaveLength(10);
+      expect(listed[0]).toBe('team/repo-11');
+      expect(html).toContain('… and 2 more repositories that freed 3.0 GiB');
     });
 
     it('draws the freed bytes of each week in the trend, with a gap for weeks that did not record them', () => {
