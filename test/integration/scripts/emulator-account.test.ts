@@ -72,8 +72,9 @@ describe('emulator demo account (scripts/emulator/account.ts)', () => {
       expect(byName(report, (r) => r.storedBytes)['shop/web']).toBe(29_000_000 + 48_000_000 + 4 * 6_500 + 12_600_000);
     });
 
-    it("warns only about moto's image sizes, and about the creation templates moto cannot answer", () => {
+    it("warns only about moto's image sizes, the creation templates moto cannot answer and the BLOB_MOUNTING setting it does not know", () => {
       expect(report.warnings.map((w) => [w.repositoryName, w.code])).toEqual([
+        ['', 'BlobMountingUnknown'],
         ...['data/etl', 'sandbox/scratch', 'shop/api', 'shop/web'].map((name) => [name, 'ImageSizeBelowBlobs']),
         ['', 'RegistrySettingsUnread'],
       ]);

@@ -229,8 +229,13 @@ describe('member.json (the stack every account gets)', () => {
       expect(resourcesFor(member, home)).toEqual(expected);
     });
 
-    it('only forwards in every other region: the rules to the home bus and their role', () => {
-      expect(resourcesFor(member, other)).toEqual(['ForwardEcrCreatedRepositories', 'ForwardEcrEvents', 'ForwardEcrEventsRole']);
+    it('only forwards in every other region: the rules to the home bus (ECR calls, lifecycle evaluations) and their role', () => {
+      expect(resourcesFor(member, other)).toEqual([
+        'ForwardEcrCreatedRepositories',
+        'ForwardEcrEvents',
+        'ForwardEcrEventsRole',
+        'ForwardPolicyExecutionEvents',
+      ]);
       expect(Object.keys(member.Outputs ?? {}).filter((id) => holds(member, member.Outputs?.[id]?.Condition, other))).toEqual([
         'HomeBusArn',
       ]);
@@ -256,6 +261,7 @@ describe('member.json (the stack every account gets)', () => {
         'ForwardEcrCreatedRepositories',
         'ForwardEcrEvents',
         'ForwardEcrEventsRole',
+        'ForwardPolicyExecutionEvents',
       ]);
       const rule = member.Resources.CentralReportEventsRule?.Properties ?? {};
       expect(rule.EventPattern).toEqual({ source: [REPORT_EVENT_SOURCE], 'detail-type': [REPORT_EVENT_DETAIL_TYPE] });
@@ -294,7 +300,7 @@ describe('member.json (the stack every account gets)', () => {
 
     it('names the function roles after the region, unique per region and within 64 characters', () => {
       const names = ROLES.map((id) => member.Resources[id]?.Properties?.RoleName).filter((n) => n !== undefined);
-      expect(names).toHaveLength(5);
+      expect(names).toHaveLength(6);
       for (const name of names) {
         expect(name).toEqual({ 'Fn::Sub': expect.stringMatching(/^ecr-janitor-prod-\$\{AWS::Region\}-[a-z]+$/) as unknown });
         expect(String(resolve(member, name, memberParams(LONG_REGION))).length).toBeLessThanOrEqual(64);
