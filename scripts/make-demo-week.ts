@@ -22,9 +22,8 @@ import { join, resolve } from 'node:path';
 import type { SnapshotFile } from '../src/adapters/snapshot/format';
 import { parseSnapshot } from '../src/adapters/snapshot/schema';
 import type { ForecastEntry } from '../src/domain/forecast';
-import { policyStatusOf } from '../src/domain/analysis';
 import { DEFAULT_OPT_OUT_TAG, DEFAULT_UNTAGGED_DAYS } from '../src/domain/defaults';
-import { mergeDefaultRule, parsePolicy } from '../src/domain/policy';
+import { parsePolicy, remediatedPolicy } from '../src/domain/policy';
 import { isOptedOut } from '../src/domain/selection';
 import { forecastFromState } from '../src/use-cases/truth';
 import { serialiseSnapshot } from './make-demo-snapshot';
@@ -200,12 +199,15 @@ function remediated(snapshot: SnapshotFile): SnapshotFile {
     registries: snapshot.registries.map((registry) => ({
       ...registry,
       repositories: registry.repositories.map((repository) => {
-        const { status, invalid } = policyStatusOf(repository.lifecyclePolicyText);
-        if (status === 'ok' || invalid !== undefined || isOptedOut(repository.tags, DEFAULT_OPT_OUT_TAG)) return repository;
-        return {
-          ...repository,
-          lifecyclePolicyText: mergeDefaultRule(repository.lifecyclePolicyText ?? undefined, DEFAULT_UNTAGGED_DAYS).text,
-        };
+        if (isOptedOut(repository.tags, DEFAULT_OPT_OUT_TAG)) return repository;
+        try {
+          // What the weekly run writes: the default rule merged where untagged images never expire.
+          const next = remediatedPolicy(repository.lifecyclePolicyText ?? undefined, { days: DEFAULT_UNTAGGED_DAYS });
+          return next.changed ? { ...repository, lifecyclePolicyText: next.text } : repository;
+        } catch {
+          // A policy the janitor cannot merge into is left as it is.
+          return repository;
+        }
       }),
     })),
   };

@@ -24,7 +24,7 @@ import { forecastFromState, type RepositoryTruth, type TruthLookup } from '../tr
 export type ShardLedgerSummary = NonNullable<ShardResult['ledger']>;
 
 /** The settings a shard's truth loop needs. */
-export interface ShardTruthSettings extends Pick<RemediationSettings, 'days' | 'maxUntaggedDays'> {
+export interface ShardTruthSettings extends Pick<RemediationSettings, 'days' | 'enforcedMaxUntaggedDays'> {
   /** The run's time, epoch ms: the end of every period and the time of the next forecasts. */
   now: number;
   /** The run writes policies: a repository it writes to is forecast with the policy written. */
