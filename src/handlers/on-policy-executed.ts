@@ -1,10 +1,12 @@
-import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import { readPolicyExecutionEvent } from '../adapters/events/policy-execution';
 import { loadWeeklyConfig } from '../config';
-import { recordLedgerEvent, type RecordOutcome } from '../use-cases/ledger-store';
 import type { ObjectStore } from '../ports/object-store';
-import { lazily, logger, metrics, withPowertools } from './runtime';
-import { ledgerDeps } from './weekly-runtime';
+import { recordLedgerEvent, type RecordOutcome } from '../use-cases/ledger-store';
+import { ledgerDeps } from './deps/weekly';
+import { withPowertools } from './middleware/with-powertools';
+import { lazily } from './runtime/container';
+import { logger } from './runtime/powertools';
+import { recordLedger } from './runtime/telemetry';
 
 /** What the function did with one event: recorded, nothing to record, or ignored (why). */
 export type PolicyExecutedResult = { status: RecordOutcome; actions: number } | { status: 'ignored'; reason: string };
@@ -18,12 +20,9 @@ export function makeHandler(deps: { store: Pick<ObjectStore, 'put'>; regions: re
       logger.warn('ignoring an event that is not a PolicyExecutionEvent of a configured region', { reason });
       return { status: 'ignored', reason };
     }
-    const { event } = reading;
-    logger.appendKeys({ eventId: event.eventId, region: event.region, repositoryName: event.repositoryName });
+    logger.appendKeys({ eventId: reading.event.eventId, region: reading.event.region, repositoryName: reading.event.repositoryName });
     // An S3 failure throws: Lambda retries the event, and a retry writes the same object again.
-    const status = await recordLedgerEvent(deps.store, event);
-    metrics.addMetric('LifecycleActionsRecorded', MetricUnit.Count, event.actions.length);
-    return { status, actions: event.actions.length };
+    return recordLedger(await recordLedgerEvent(deps.store, reading.event), reading.event);
   };
 }
 

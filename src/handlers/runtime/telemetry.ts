@@ -8,6 +8,8 @@ import type { RemediationAction } from '../../domain/remediation';
 import type { AggregateOutcome } from '../../use-cases/weekly/aggregate';
 import type { ShardOutcome } from '../../use-cases/weekly/audit-shard';
 import type { PlanOutcome } from '../../use-cases/weekly/plan';
+import type { LedgerEvent } from '../../domain/ledger';
+import type { RecordOutcome } from '../../use-cases/ledger-store';
 import { logger, metrics } from './powertools';
 
 /** Counts a remediation the janitor wrote or the in-use guard held. */
@@ -93,4 +95,24 @@ export function recordWeeklyRun({ report, detail, shards, manifests }: Aggregate
   metrics.addMetric('ReclaimableBytes', MetricUnit.Bytes, report.totals.reclaimableBytes);
   metrics.addMetric('MonthlyCostUsd', MetricUnit.NoUnit, report.totals.monthlyCostUsd);
   metrics.addMetric('ArchivableBytes', MetricUnit.Bytes, report.totals.archivableBytes);
+}
+
+/**
+ * onPolicyExecuted: logs what was recorded of one lifecycle evaluation and counts its actions
+ * (`LifecycleActionsRecorded`).
+ *
+ * @example return recordLedger(await recordLedgerEvent(store, event), event);
+ */
+export function recordLedger(
+  status: RecordOutcome,
+  event: Pick<LedgerEvent, 'eventId' | 'region' | 'repositoryName' | 'actions' | 'failures'>,
+): { status: RecordOutcome; actions: number } {
+  logger.info('lifecycle evaluation recorded', {
+    status,
+    eventId: event.eventId,
+    actions: event.actions.length,
+    failures: event.failures.length,
+  });
+  metrics.addMetric('LifecycleActionsRecorded', MetricUnit.Count, event.actions.length);
+  return { status, actions: event.actions.length };
 }

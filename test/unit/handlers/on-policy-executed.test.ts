@@ -3,7 +3,7 @@ import path from 'node:path';
 import { MemoryObjectStore } from '../../../src/adapters/memory/memory-store';
 import { decodeLedgerEvent, LEDGER_PREFIX } from '../../../src/domain/ledger';
 import { makeHandler } from '../../../src/handlers/on-policy-executed';
-import { logger, metrics } from '../../../src/handlers/runtime';
+import { logger, metrics } from '../../../src/handlers/runtime/powertools';
 
 const EVENTS_DIR = path.resolve(__dirname, '..', '..', '..', 'events');
 const sample = (name: string): Record<string, unknown> & { detail: Record<string, unknown> } =>
