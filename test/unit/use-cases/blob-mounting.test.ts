@@ -1,5 +1,5 @@
 import { MemoryEventPublisher, MemoryObjectStore } from '../../../src/adapters/memory/memory-store';
-import { BLOB_PARTITIONS, RegistryBlobs, blobsOfImages, compactBlobKey, type BlobMountingStatus } from '../../../src/domain/blob-mounting';
+import type { BlobMountingStatus } from '../../../src/domain/blob-mounting';
 import type { ImageDetail } from '../../../src/domain/image';
 import { runKeys } from '../../../src/domain/weekly';
 import type { ReportArtifactFormat, ReportRenderer } from '../../../src/ports/report';
@@ -14,7 +14,7 @@ import { captureSnapshot } from '../../../src/use-cases/snapshot';
 import { DEFAULT_OPT_OUT_TAG } from '../../../src/domain/defaults';
 import { FakeRegistry, awsError } from '../support/fake-registry';
 import { NOW, imageOf } from '../support/images';
-import { blob, indexManifest, imageManifest } from '../support/manifests';
+import { blob, imageManifest } from '../support/manifests';
 
 // Three repositories built on one 3 MB base layer: stored once per repository, once per registry
 // when blob mounting is on.
@@ -58,36 +58,6 @@ const OPTIONS = {
 };
 
 describe('blob mounting', () => {
-  describe('the domain', () => {
-    it("lists an image's blobs, none for an index, and its reported size for an image whose manifest was not read", () => {
-      const manifest = app('a', 10);
-      const unread: ImageDetail = { ...imageOf(app('b', 20)), imageManifest: undefined, imageSizeInBytes: 77 };
-      const index = imageOf(indexManifest([manifest]));
-      const blobs = blobsOfImages('repo', [imageOf(manifest), unread, index]);
-      expect(blobs).toEqual([
-        [blob('a-config', 1_000).digest, 1_000],
-        [base.digest, 3_000_000],
-        [blob('a', 10).digest, 10],
-        [`image:repo:${unread.imageDigest}`, 77],
-      ]);
-    });
-
-    it('adds each blob once, however many repositories hold it', () => {
-      const all = new RegistryBlobs();
-      all.add(blobsOfImages('api', images('api')));
-      all.add(blobsOfImages('web', images('web')));
-      expect(all.bytes).toBe(3_000_000 + 2 * OWN);
-    });
-
-    it('keys a blob by 24 hex digits of its digest, partitioned by the first', () => {
-      const digest = `sha256:f${'0'.repeat(62)}1`;
-      expect(compactBlobKey(digest)).toEqual({ key: `f${'0'.repeat(23)}`, partition: 15 % BLOB_PARTITIONS });
-      const other = compactBlobKey('image:repo:sha256:abc');
-      expect(other.key).toMatch(/^[0-9a-f]{24}$/);
-      expect(compactBlobKey('image:repo:sha256:abc')).toEqual(other);
-    });
-  });
-
   describe('audit', () => {
     it('reports the registry-wide unique bytes beside the per-repository sum where blob mounting is on, and the bill should match them', async () => {
       const report = await audit([registry('ENABLED')], OPTIONS);

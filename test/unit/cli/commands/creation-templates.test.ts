@@ -4,6 +4,7 @@
 import {
   DescribePullThroughCacheRulesCommand,
   DescribeRegistryCommand,
+  GetAccountSettingCommand,
   DescribeRepositoriesCommand,
   DescribeRepositoryCreationTemplatesCommand,
   ECRClient,
@@ -48,6 +49,7 @@ beforeEach(() => {
     .on(DescribePullThroughCacheRulesCommand)
     .resolves({ pullThroughCacheRules: [{ ecrRepositoryPrefix: 'quay', upstreamRegistryUrl: 'quay.io' }] });
   ecr.on(DescribeRegistryCommand).resolves({ registryId: ACCOUNT, replicationConfiguration: { rules: [] } });
+  ecr.on(GetAccountSettingCommand).resolves({ name: 'BLOB_MOUNTING', value: 'DISABLED' });
 });
 
 afterAll(() => ecr.restore());

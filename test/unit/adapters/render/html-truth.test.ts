@@ -1,55 +1,10 @@
-// The truth sections in every format: realized savings, predicted vs actual, the bill's figure.
 import { escapeHtml, renderHtml } from '../../../../src/adapters/render/html';
-import { renderMarkdown } from '../../../../src/adapters/render/markdown';
-import { renderSummaryTable } from '../../../../src/adapters/render/summary';
-import { GIB, type AuditReport, type RepositoryReport } from '../../../../src/domain/report';
-import { sumRealized } from '../../../../src/domain/realized';
-import { PREDICTION_COUNTS, auditReport, predictionMismatch, realizedSavings, repositoryReport } from '../../support/report-fixtures';
+import { GIB } from '../../../../src/domain/report';
+import { auditReport, realizedSavings, repositoryReport } from '../../support/report-fixtures';
+import { ALL_MATCHED, LEDGER, SAVED, ledgerReport, withRealized } from '../../support/truth-fixtures';
 
-const COUNTS = PREDICTION_COUNTS;
-const LEDGER = {
-  from: '2026-10-25T06:00:00.000Z',
-  to: '2026-11-01T06:00:00.000Z',
-  actions: 41,
-  failures: 0,
-  nextForecast: { images: 12, days: 7 },
-};
-
-/** The report with its rows' realized savings added up in its totals, as the audit adds them. */
-function withRealized(report: AuditReport): AuditReport {
-  return {
-    ...report,
-    totals: {
-      ...report.totals,
-      realized: sumRealized(
-        report.repositories.map((r) => r.realized),
-        0.1,
-      ),
-    },
-  };
-}
-
-/** A week with a ledger: `web-api` freed 12 GiB (10 by the default rule), `batch` 2 GiB, `idle` nothing. */
-function ledgerReport(mismatches = 0): AuditReport {
-  const m = Array.from({ length: mismatches }, () => predictionMismatch());
-  const counts = { ...COUNTS, forecastNotActed: mismatches };
-  const rows: RepositoryReport[] = [
-    repositoryReport({
-      repositoryName: 'team-a/web-api',
-      realized: realizedSavings(12, 41, 10, 37),
-      prediction: { ...counts, mismatches: m },
-    }),
-    repositoryReport({ repositoryName: 'team-b/batch', realized: realizedSavings(2, 3) }),
-    repositoryReport({ repositoryName: 'team-c/idle', realized: realizedSavings(0, 0) }),
-  ];
-  return withRealized(auditReport(rows, { ledger: LEDGER, prediction: counts }));
-}
-
-const SAVED =
-  "Saved 14.0 GiB, $1.40/month: 44 images removed by lifecycle policies, 10.0 GiB ($1.00/month) of it by the janitor's default rule (37 images)";
-const ALL_MATCHED = 'All matched: ECR acted on 37 of the 40 forecast images (3 not yet due), and did nothing the forecast contradicts.';
-
-describe('truth sections', () => {
+// The page's truth sections: realized savings, predicted vs actual, the bill's figure, the freed bytes in the trend.
+describe('render/html-truth', () => {
   describe('HTML', () => {
     it('shows what was saved, each repository that freed bytes (largest first), and says plainly when all matched', () => {
       const html = renderHtml(ledgerReport());
@@ -124,35 +79,6 @@ describe('truth sections', () => {
         '123456789012 us-east-1: blob mounting on, layers shared across repositories: 12.0 GiB unique in the registry against 30.0 GiB counted per repository; the bill should match the registry-wide figure.',
       );
       expect(renderHtml(plain)).not.toMatch(/data-testid="(realized|prediction|blob-mounting)"/);
-    });
-  });
-
-  describe('Markdown', () => {
-    it('gives the realized savings with their table and the prediction with its counts', () => {
-      const md = renderMarkdown(ledgerReport());
-
-      expect(md).toContain('## Realized savings');
-      expect(md).toContain(`**${SAVED}.**`);
-      expect(md).toContain('| team-a/web-api | us-east-1 | 41 | 12.0 GiB | $1.20 | 10.0 GiB | 0 B |');
-      expect(md).not.toContain('team-c/idle | us-east-1 | 0 |');
-      expect(md).toContain('## Predicted vs actual');
-      expect(md).toContain(`**${ALL_MATCHED}**`);
-      expect(md).toContain('| 40 | 37 | 0 | 0 | 2 | 3 |');
-    });
-
-    it('lists each mismatch with both timelines', () => {
-      const md = renderMarkdown(ledgerReport(1));
-      expect(md).toContain(
-        '| team-a/web-api | us-east-1 | `sha256:abababababab` | 2 (expire) | forecast 2026-10-25T00:00:00.000Z, eligible 2026-10-27T00:00:00.000Z | pushed 2026-10-13T00:00:00.000Z, not acted on, still there |',
-      );
-    });
-  });
-
-  describe('terminal summary', () => {
-    it('prints what was saved and the prediction under the totals', () => {
-      const text = renderSummaryTable(ledgerReport());
-      expect(text).toContain(`${SAVED}.`);
-      expect(text).toContain(`Prediction: ${ALL_MATCHED}`);
     });
   });
 });
