@@ -234,8 +234,8 @@ describe('ecr-janitor audit and snapshot (CLI against moto)', () => {
       // one BatchGetImage per repository that has images (shop/empty has none); the in-use guard's
       // scan of a region without workloads: one page of clusters, functions, event buses, rules of the
       // default bus, schedules and job definitions; the registry's creation templates, pull-through-cache
-      // rules and replication: one call each (moto answers the first two with a 500, which is not retried); the registry's BLOB_MOUNTING
-      // setting, once (the emulator does not know the call: a warning, not retried).
+      // rules and replication: one call each (moto answers the first two with a 500, which is not
+      // retried); the registry's BLOB_MOUNTING setting, once (moto does not know it: a warning).
       expect(report.apiCalls).toEqual({
         BatchGetImage: 3,
         DescribeImages: 4,
@@ -252,7 +252,6 @@ describe('ecr-janitor audit and snapshot (CLI against moto)', () => {
         DescribeRepositoryCreationTemplates: 1,
         DescribePullThroughCacheRules: 1,
         DescribeRegistry: 1,
-        GetAccountSetting: 1,
         total: 26,
       });
     });
