@@ -1,6 +1,6 @@
 import { copyFile, readFile, rename, writeFile } from 'node:fs/promises';
 import type { CumulativeRealized, HistoryEntry, TrendPoint } from '../domain/history';
-import { historyEntryOf, parseHistory, serialiseHistory, trendOf, updateHistory } from '../domain/history';
+import { accountTrendsOf, historyEntryOf, parseHistory, serialiseHistory, trendOf, updateHistory } from '../domain/history';
 import type { AuditReport } from '../domain/report';
 import { UsageError } from './errors';
 
@@ -10,6 +10,8 @@ export interface HistoryForReport {
   history: TrendPoint[];
   /** Last week's entry, for the change per owner. */
   previous?: HistoryEntry;
+  /** Each account's weeks, for a report of several accounts. */
+  accountTrends?: Record<string, TrendPoint[]>;
 }
 
 /**
@@ -50,5 +52,6 @@ export async function recordHistory(
     history: trendOf(entries, entry),
     ...(previous === undefined ? {} : { previous }),
     ...(cumulativeRealized === undefined ? {} : { cumulativeRealized }),
+    ...(entry.accounts === undefined ? {} : { accountTrends: accountTrendsOf(entries, entry) }),
   };
 }

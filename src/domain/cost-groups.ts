@@ -19,7 +19,10 @@ export function setOwn<T>(record: Record<string, T>, key: string, value: T): voi
 }
 
 /** What grouping needs of a repository report. */
-export type GroupedRepository = Pick<RepositoryReport, 'repositoryName' | 'storedBytes' | 'reclaimableBytes' | 'costAllocationTags'> &
+export type GroupedRepository = Pick<
+  RepositoryReport,
+  'accountId' | 'repositoryName' | 'storedBytes' | 'reclaimableBytes' | 'costAllocationTags'
+> &
   Partial<Pick<RepositoryReport, 'realized'>>;
 
 /**
@@ -68,13 +71,37 @@ export function costAllocationTagsOf(tags: readonly Tag[], keys: readonly string
   return out;
 }
 
-/** The groupings a report has: by name prefix, then by each tag key in the order given. */
-export function groupingsOf(tagKeys: readonly string[]): CostGroupBy[] {
-  return ['name-prefix', ...tagKeys.map((key): CostGroupBy => `tag:${key}`)];
+/** Which groupings a report has besides the name prefix. */
+export interface GroupingOptions {
+  /** Group by account too (a report of several accounts). @default false */
+  byAccount?: boolean;
+}
+
+/**
+ * The groupings a report has: by account when it covers several, by name prefix, then by each tag
+ * key in the order given.
+ *
+ * @example groupingsOf(['team'], { byAccount: true }) // ['account', 'name-prefix', 'tag:team']
+ */
+export function groupingsOf(tagKeys: readonly string[], options: GroupingOptions = {}): CostGroupBy[] {
+  return [...(options.byAccount === true ? ['account' as const] : []), 'name-prefix', ...tagKeys.map((key): CostGroupBy => `tag:${key}`)];
+}
+
+/**
+ * The groupings of a report: by account only when it covers several accounts.
+ *
+ * @example for (const by of reportGroupings(report)) render(report.costGroups.filter((g) => g.by === by));
+ */
+export function reportGroupings(report: { costAllocationTagKeys: readonly string[]; accounts: readonly unknown[] }): CostGroupBy[] {
+  return groupingsOf(report.costAllocationTagKeys, { byAccount: report.accounts.length > 1 });
 }
 
 /** The value a repository has in a grouping. */
-export function groupValueOf(repository: Pick<GroupedRepository, 'repositoryName' | 'costAllocationTags'>, by: CostGroupBy): string {
+export function groupValueOf(
+  repository: Pick<GroupedRepository, 'repositoryName' | 'costAllocationTags'> & { accountId?: string },
+  by: CostGroupBy,
+): string {
+  if (by === 'account') return repository.accountId ?? '';
   if (by === 'name-prefix') return namePrefixOf(repository.repositoryName);
   const key = by.slice('tag:'.length);
   return Object.prototype.hasOwnProperty.call(repository.costAllocationTags, key)
@@ -88,17 +115,22 @@ function byCost(a: CostGroup, b: CostGroup): number {
 }
 
 /**
- * Adds up storage, cost and savings per owner: by the first segment of the repository name, then
- * by each tag key's value (`(untagged)` where a repository lacks it). Repositories of every region
- * with the same value form one group. Within each grouping the largest cost comes first; the cost
- * of a group is priced from its bytes, as the report's totals are, and the bytes and repositories
- * of one grouping's groups add up to the totals.
+ * Adds up storage, cost and savings per owner: by account (with `byAccount`), by the first segment
+ * of the repository name, then by each tag key's value (`(untagged)` where a repository lacks it).
+ * Repositories of every region and every account with the same value form one group. Within each
+ * grouping the largest cost comes first; the cost of a group is priced from its bytes, as the
+ * report's totals are, and the bytes and repositories of one grouping's groups add up to the totals.
  *
  * @example costGroupsOf(report.repositories, ['team'], 0.1).filter((g) => g.by === 'tag:team')
  */
-export function costGroupsOf(repositories: readonly GroupedRepository[], tagKeys: readonly string[], pricePerGbMonth: number): CostGroup[] {
+export function costGroupsOf(
+  repositories: readonly GroupedRepository[],
+  tagKeys: readonly string[],
+  pricePerGbMonth: number,
+  options: GroupingOptions = {},
+): CostGroup[] {
   const out: CostGroup[] = [];
-  for (const by of groupingsOf(tagKeys)) {
+  for (const by of groupingsOf(tagKeys, options)) {
     const groups = new Map<string, CostGroup>();
     const realizedOf = new Map<string, GroupedRepository['realized'][]>();
     for (const r of repositories) {
@@ -148,7 +180,8 @@ export function ownerGrouping(tagKeys: readonly string[]): CostGroupBy {
   return first === undefined ? 'name-prefix' : `tag:${first}`;
 }
 
-/** How a grouping is called in reports: `name prefix` or `tag team`. */
+/** How a grouping is called in reports: `account`, `name prefix` or `tag team`. */
 export function groupingLabel(by: CostGroupBy): string {
+  if (by === 'account') return 'account';
   return by === 'name-prefix' ? 'name prefix' : `tag ${by.slice('tag:'.length)}`;
 }

@@ -1,5 +1,5 @@
 import type { StoredSample } from './bill';
-import { groupingsOf, setOwn } from './cost-groups';
+import { reportGroupings, setOwn } from './cost-groups';
 import type { CumulativeRealized, WeekRealized } from './realized';
 import type { AuditReport, CostGroup, CostGroupBy, ReportTotals } from './report';
 
@@ -52,6 +52,11 @@ export interface HistoryEntry extends TrackedTotals {
   realized?: WeekRealized;
   /** Realized savings since the first week that recorded them, this one included; absent until one did. */
   cumulativeRealized?: CumulativeRealized;
+  /**
+   * Per account id: the account's tracked totals, for a report of several accounts (the trend and the
+   * change per account). Absent for a single account's report and in old weeks trimmed for size.
+   */
+  accounts?: Record<string, TrackedTotals>;
 }
 
 /** One registry's stored bytes in a week of history. */
@@ -99,11 +104,13 @@ function isObject(v: unknown): v is Record<string, unknown> {
 
 const finite = (v: unknown): v is number => typeof v === 'number' && Number.isFinite(v);
 
+const round4 = (n: number): number => Math.round(n * 10_000) / 10_000;
+
 function readGroups(raw: unknown): HistoryEntry['groups'] {
   if (!isObject(raw)) return undefined;
   const out: NonNullable<HistoryEntry['groups']> = {};
   for (const [by, values] of Object.entries(raw)) {
-    if ((by !== 'name-prefix' && !by.startsWith('tag:')) || !isObject(values)) continue;
+    if ((by !== 'account' && by !== 'name-prefix' && !by.startsWith('tag:')) || !isObject(values)) continue;
     const groups: Record<string, GroupTotals> = {};
     for (const [value, g] of Object.entries(values)) {
       if (!isObject(g)) continue;
@@ -116,21 +123,41 @@ function readGroups(raw: unknown): HistoryEntry['groups'] {
   return out;
 }
 
+/** The tracked totals of a stored row, or undefined when one is missing or not a number. */
+function readTracked(raw: Record<string, unknown>): TrackedTotals | undefined {
+  const out = {} as TrackedTotals;
+  for (const key of TRACKED_TOTALS) {
+    const value = raw[key];
+    if (!finite(value)) return undefined;
+    out[key] = value;
+  }
+  return out;
+}
+
+/** The per-account rows of an entry; rows that are not whole are left out. */
+function readAccounts(raw: unknown): HistoryEntry['accounts'] {
+  if (!isObject(raw)) return undefined;
+  const out: Record<string, TrackedTotals> = {};
+  for (const [accountId, row] of Object.entries(raw)) {
+    const tracked = isObject(row) ? readTracked(row) : undefined;
+    if (tracked !== undefined) setOwn(out, accountId, tracked);
+  }
+  return out;
+}
+
 /** One entry as stored, or undefined when it lacks what the trend needs. */
 function readEntry(raw: unknown): HistoryEntry | undefined {
   if (!isObject(raw) || typeof raw.date !== 'string') return undefined;
   const week = weekOf(raw.date);
   if (week === undefined) return undefined;
-  const entry = {
+  const tracked = readTracked(raw);
+  if (tracked === undefined) return undefined;
+  const entry: HistoryEntry = {
     date: raw.date.slice(0, 10),
     generatedAt: typeof raw.generatedAt === 'string' ? raw.generatedAt : raw.date,
     week,
-  } as HistoryEntry;
-  for (const key of TRACKED_TOTALS) {
-    const value = raw[key];
-    if (!finite(value)) return undefined;
-    entry[key] = value;
-  }
+    ...tracked,
+  };
   const groups = readGroups(raw.groups);
   if (groups !== undefined) entry.groups = groups;
   const registries = readRegistries(raw.registries);
@@ -139,6 +166,8 @@ function readEntry(raw: unknown): HistoryEntry | undefined {
   if (realized !== undefined) entry.realized = realized;
   const cumulative = readCumulative(raw.cumulativeRealized);
   if (cumulative !== undefined) entry.cumulativeRealized = cumulative;
+  const accounts = readAccounts(raw.accounts);
+  if (accounts !== undefined) entry.accounts = accounts;
   return entry;
 }
 
@@ -212,18 +241,25 @@ function latestPerWeek(entries: readonly HistoryEntry[]): HistoryEntry[] {
   return [...byWeek.values()].sort((a, b) => a.week.localeCompare(b.week));
 }
 
+/** The tracked totals of a report's (or an account's) totals. */
+function trackedOf(totals: ReportTotals): TrackedTotals {
+  const out = {} as TrackedTotals;
+  for (const key of TRACKED_TOTALS) out[key] = totals[key];
+  return out;
+}
+
 /**
- * The history entry of a report: its tracked totals and its groups' totals, dated by the time the
- * report describes (`now`: the run's time, or a snapshot's capture time), not by when it was made.
+ * The history entry of a report: its tracked totals, its groups' totals and, for a report of several
+ * accounts, each account's tracked totals; dated by the time the report describes (`now`: the run's
+ * time, or a snapshot's capture time), not by when it was made.
  *
  * @example historyEntryOf(report).week // '2026-10-26'
  */
 export function historyEntryOf(report: AuditReport): HistoryEntry {
   const date = report.now.slice(0, 10);
-  const entry = { date, generatedAt: report.generatedAt, week: weekOf(report.now) ?? date } as HistoryEntry;
-  for (const key of TRACKED_TOTALS) entry[key] = report.totals[key];
+  const entry: HistoryEntry = { date, generatedAt: report.generatedAt, week: weekOf(report.now) ?? date, ...trackedOf(report.totals) };
   const groups: NonNullable<HistoryEntry['groups']> = {};
-  for (const by of groupingsOf(report.costAllocationTagKeys)) groups[by] = {};
+  for (const by of reportGroupings(report)) groups[by] = {};
   for (const g of report.costGroups) {
     const { repositories, storedBytes, reclaimableBytes, monthlyCostUsd, monthlySavingsUsd } = g;
     setOwn((groups[g.by] ??= {}), g.value, { repositories, storedBytes, reclaimableBytes, monthlyCostUsd, monthlySavingsUsd });
@@ -234,6 +270,11 @@ export function historyEntryOf(report: AuditReport): HistoryEntry {
   if (realized !== undefined) {
     const { images, freedBytes, monthlySavingsUsd, byDefaultRule, archivedBytes } = realized;
     entry.realized = { images, freedBytes, monthlySavingsUsd, byDefaultRule: { ...byDefaultRule }, archivedBytes };
+  }
+  if (report.accounts.length > 1) {
+    const accounts: Record<string, TrackedTotals> = {};
+    for (const account of report.accounts) setOwn(accounts, account.accountId, trackedOf(account.totals));
+    entry.accounts = accounts;
   }
   return entry;
 }
@@ -348,18 +389,23 @@ export function updateHistory(entries: readonly HistoryEntry[], entry: HistoryEn
 
 /**
  * The history file's text. When it would pass {@link HISTORY_MAX_BYTES}, the oldest weeks lose
- * their group totals first (never the newest two, which the change per group needs).
+ * their group totals first (never the newest two, which the change per group needs), then their
+ * per-account totals (never those of the weeks the trend shows).
  */
 export function serialiseHistory(entries: readonly HistoryEntry[], maxBytes = HISTORY_MAX_BYTES): string {
   const weeks = entries.map((e) => ({ ...e }));
   const text = (): string => `${JSON.stringify({ format: HISTORY_FORMAT, weeks })}\n`;
   let out = text();
-  for (let i = 0; i < weeks.length - 2 && Buffer.byteLength(out) > maxBytes; i++) {
-    const week = weeks[i];
-    if (week?.groups === undefined) continue;
-    delete week.groups;
-    out = text();
-  }
+  const trim = (field: 'groups' | 'accounts', keep: number): void => {
+    for (let i = 0; i < weeks.length - keep && Buffer.byteLength(out) > maxBytes; i++) {
+      const week = weeks[i];
+      if (week?.[field] === undefined) continue;
+      delete week[field];
+      out = text();
+    }
+  };
+  trim('groups', 2);
+  trim('accounts', TREND_WEEKS);
   return out;
 }
 
@@ -368,13 +414,8 @@ export function serialiseHistory(entries: readonly HistoryEntry[], maxBytes = HI
  * week, oldest first.
  */
 export function trendOf(entries: readonly HistoryEntry[], entry: HistoryEntry, weeks = TREND_WEEKS): TrendPoint[] {
-  const end = Date.parse(`${entry.week}T00:00:00Z`);
-  const start = end - (weeks - 1) * WEEK_MS;
   return entries
-    .filter((e) => {
-      const t = Date.parse(`${e.week}T00:00:00Z`);
-      return t >= start && t <= end;
-    })
+    .filter(inTrendWindow(entry, weeks))
     .map((e) => ({
       date: e.date,
       storedBytes: e.storedBytes,
@@ -382,6 +423,73 @@ export function trendOf(entries: readonly HistoryEntry[], entry: HistoryEntry, w
       monthlyCostUsd: e.monthlyCostUsd,
       ...(e.realized === undefined ? {} : { freedBytes: e.realized.freedBytes }),
     }));
+}
+
+/** Whether an entry is one of the `weeks` weeks that end with `entry`'s week. */
+function inTrendWindow(entry: HistoryEntry, weeks: number): (e: HistoryEntry) => boolean {
+  const end = Date.parse(`${entry.week}T00:00:00Z`);
+  const start = end - (weeks - 1) * WEEK_MS;
+  return (e) => {
+    const t = Date.parse(`${e.week}T00:00:00Z`);
+    return t >= start && t <= end;
+  };
+}
+
+/**
+ * One account's trend: the weeks of {@link trendOf} that recorded the account, oldest first.
+ *
+ * @example accountTrendOf(entries, entry, '123456789012').map((p) => p.storedBytes)
+ */
+export function accountTrendOf(
+  entries: readonly HistoryEntry[],
+  entry: HistoryEntry,
+  accountId: string,
+  weeks = TREND_WEEKS,
+): TrendPoint[] {
+  const inWindow = inTrendWindow(entry, weeks);
+  const points: TrendPoint[] = [];
+  for (const e of entries) {
+    const row = e.accounts !== undefined && Object.prototype.hasOwnProperty.call(e.accounts, accountId) ? e.accounts[accountId] : undefined;
+    if (row !== undefined && inWindow(e))
+      points.push({
+        date: e.date,
+        storedBytes: row.storedBytes,
+        reclaimableBytes: row.reclaimableBytes,
+        monthlyCostUsd: row.monthlyCostUsd,
+      });
+  }
+  return points;
+}
+
+/**
+ * The trend of every account `entry` records (a report of several accounts), by account id; empty
+ * for a single account's report.
+ *
+ * @example accountTrendsOf(entries, entry)['123456789012']?.length // weeks recorded
+ */
+export function accountTrendsOf(entries: readonly HistoryEntry[], entry: HistoryEntry, weeks = TREND_WEEKS): Record<string, TrendPoint[]> {
+  const out: Record<string, TrendPoint[]> = {};
+  for (const accountId of Object.keys(entry.accounts ?? {})) setOwn(out, accountId, accountTrendOf(entries, entry, accountId, weeks));
+  return out;
+}
+
+/**
+ * An account's change since `previous` (the entry of the week before): the differences of its
+ * tracked totals, or null when last week did not record the account (new, or no history yet).
+ *
+ * @example accountChange(account, previous)?.monthlyCostUsd // 1.25
+ */
+export function accountChange(
+  account: { accountId: string; totals: ReportTotals },
+  previous: HistoryEntry | undefined,
+): TrackedTotals | null {
+  const rows = previous?.accounts;
+  const was = rows !== undefined && Object.prototype.hasOwnProperty.call(rows, account.accountId) ? rows[account.accountId] : undefined;
+  if (was === undefined) return null;
+  const change = {} as TrackedTotals;
+  for (const key of TRACKED_TOTALS)
+    change[key] = key.endsWith('Usd') ? round4(account.totals[key] - was[key]) : account.totals[key] - was[key];
+  return change;
 }
 
 /** A cost group with its change since the week before. */
@@ -394,8 +502,6 @@ export interface CostGroupChange extends CostGroup {
   /** Differences from last week (null unless `changed`). */
   change: { storedBytes: number; reclaimableBytes: number; monthlyCostUsd: number; repositories: number } | null;
 }
-
-const round4 = (n: number): number => Math.round(n * 10_000) / 10_000;
 
 /**
  * Each cost group with its change since `previous` (the entry of the week before).

@@ -128,8 +128,17 @@ export interface ReportTotals {
   realized?: RealizedSavings;
 }
 
-/** A failure confined to one repository (or one region's listing); the run went on without it. */
+/**
+ * A failure confined to one repository, one region's listing, one in-use source or, in a report of
+ * several accounts, one whole account; the run went on without it.
+ */
 export interface ReportError {
+  /**
+   * The account the failure is in: set in a report of several accounts (a single account's report
+   * leaves it out, as its repositories say which account it is).
+   */
+  accountId?: string;
+  /** Empty for a failure of a whole account (see {@link isAccountFailure}): its role could not be assumed, it timed out or is suspended. */
   region: string;
   /** Absent when the region's repository listing itself failed, or for an in-use source (`source`). */
   repositoryName?: string;
@@ -154,6 +163,8 @@ export type NotReachedReason =
 
 /** A repository, or a region (no `repositoryName`: not even listed), the run never read. */
 export interface NotReached {
+  /** Set in a report of several accounts. */
+  accountId?: string;
   region: string;
   repositoryName?: string;
   reason: NotReachedReason;
@@ -225,6 +236,8 @@ export type ReportWarningCode =
  * failure of the run.
  */
 export interface ReportWarning {
+  /** Set in a report of several accounts. */
+  accountId?: string;
   region: string;
   /** Empty for a warning about the region's registry as a whole (e.g. `PullTimesRecorded`). */
   repositoryName: string;
@@ -232,13 +245,16 @@ export interface ReportWarning {
   message: string;
 }
 
-/** How a cost group is formed: by the first segment of the repository name, or by a tag's value. */
-export type CostGroupBy = 'name-prefix' | `tag:${string}`;
+/**
+ * How a cost group is formed: by account (reports of several accounts), by the first segment of the
+ * repository name, or by a tag's value.
+ */
+export type CostGroupBy = 'account' | 'name-prefix' | `tag:${string}`;
 
 /** Storage, cost and savings of the repositories that share an owner (see cost-groups.ts). */
 export interface CostGroup {
   by: CostGroupBy;
-  /** The name prefix or the tag's value; `(untagged)` for repositories without the tag. */
+  /** The account id, the name prefix or the tag's value; `(untagged)` for repositories without the tag. */
   value: string;
   repositories: number;
   storedBytes: number;
@@ -263,8 +279,17 @@ export interface AuditReport {
   archivePricePerGbMonth: number | null;
   /** The tag keys the costs are grouped by, besides the repository name's first segment. */
   costAllocationTagKeys: string[];
+  /**
+   * Every account the report covers, by account id, each with its own totals and failures; one entry
+   * for a single account's run. Their totals add up to {@link AuditReport.totals}.
+   */
+  accounts: AccountReport[];
+  /** Summed over every repository of every account. */
   totals: ReportTotals;
-  /** Cost by owner: per grouping (`name-prefix`, then `tag:KEY` in key order), largest cost first. */
+  /**
+   * Cost by owner: per grouping (`account` when the report covers several accounts, then
+   * `name-prefix`, then `tag:KEY` in key order), largest cost first. A group spans accounts.
+   */
   costGroups: CostGroup[];
   /** Sorted by reclaimable bytes, then stored bytes, descending. */
   repositories: RepositoryReport[];
@@ -319,6 +344,21 @@ export interface BlobMountingSetting {
   billShouldMatch: 'per-repository' | 'registry-unique';
 }
 
+/** One account's part of a report. */
+export interface AccountReport {
+  accountId: string;
+  /** The account's name in the organization; null when it is not known (accounts given by id, a single account's run). */
+  name: string | null;
+  /** The regions read, or, for an account that could not be read, the regions it was to be read in. */
+  regions: string[];
+  /** False when the account could not be read at all, or the run stopped before reading every repository of it. */
+  complete: boolean;
+  /** The account's repositories added up, priced as the report's totals are. */
+  totals: ReportTotals;
+  /** The account's failures; a failure of the whole account is the one entry with an empty region. */
+  errors: ReportError[];
+}
+
 /** How the in-use guard ran for a report. */
 export interface GuardSummary {
   /** `off`: writes are never held, only reported. */
@@ -331,6 +371,8 @@ export interface GuardSummary {
 
 /** One in-use image at risk, as the report lists it. */
 export interface InUseAtRiskImage {
+  /** Set in a report of several accounts. */
+  accountId?: string;
   region: string;
   repositoryName: string;
   imageDigest: string;
@@ -341,6 +383,39 @@ export interface InUseAtRiskImage {
   policy: 'with-default-rule' | 'own';
   /** True when the guard holds the janitor's write because of it. */
   held: boolean;
+}
+
+/**
+ * Whether an error is the failure of a whole account (its role could not be assumed, it timed out or
+ * it is suspended): nothing of that account was read.
+ *
+ * @example report.errors.filter(isAccountFailure).length // accounts not read
+ */
+export function isAccountFailure(error: Pick<ReportError, 'accountId' | 'region'>): boolean {
+  return error.accountId !== undefined && error.region === '';
+}
+
+/** Orders report rows: most reclaimable first, then most stored, then by region, name and account. */
+export function compareRepositoryReports(a: RepositoryReport, b: RepositoryReport): number {
+  return (
+    b.reclaimableBytes - a.reclaimableBytes ||
+    b.storedBytes - a.storedBytes ||
+    a.region.localeCompare(b.region) ||
+    a.repositoryName.localeCompare(b.repositoryName) ||
+    a.accountId.localeCompare(b.accountId)
+  );
+}
+
+/** Orders errors, warnings and what was not reached by account, then region, then repository (a region's listing first). */
+export function compareLocations(
+  a: Pick<ReportError, 'accountId' | 'region' | 'repositoryName'>,
+  b: Pick<ReportError, 'accountId' | 'region' | 'repositoryName'>,
+): number {
+  return (
+    (a.accountId ?? '').localeCompare(b.accountId ?? '') ||
+    a.region.localeCompare(b.region) ||
+    (a.repositoryName ?? '').localeCompare(b.repositoryName ?? '')
+  );
 }
 
 export { GIB, monthlyUsd } from './money';

@@ -36,8 +36,8 @@ export interface EventPublisher {
   publish(event: { source: string; detailType: string; detail: object }): Promise<void>;
 }
 
-/** The formats a report is published in, one artifact each. */
-export type ReportArtifactFormat = 'json' | 'csv' | 'cost-groups-csv' | 'markdown' | 'html';
+/** The formats a report is published in, one artifact each (`accounts-csv`: the per-account table of a report of several accounts). */
+export type ReportArtifactFormat = 'json' | 'csv' | 'cost-groups-csv' | 'accounts-csv' | 'markdown' | 'html';
 
 /** One week's totals, a point of the trend chart. */
 export type ReportTrendPoint = TrendPoint;
@@ -51,6 +51,8 @@ export interface ReportRenderOptions {
   history?: readonly ReportTrendPoint[];
   /** Last week's history entry, for the change per cost group (HTML only). @default none */
   previous?: HistoryEntry;
+  /** Each account's weeks, by account id, for a report of several accounts (HTML only). @default none */
+  accountTrends?: Readonly<Record<string, readonly ReportTrendPoint[]>>;
 }
 
 /** What the weekly summary message says besides the report. */

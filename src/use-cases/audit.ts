@@ -15,7 +15,8 @@ import type {
   ReportWarning,
   RepositoryReport,
 } from '../domain/report';
-import { totalsOf } from '../domain/report';
+import { compareLocations, compareRepositoryReports, totalsOf } from '../domain/report';
+import { accountReportOf, type AccountIdentity } from '../domain/accounts';
 import type { Selection } from '../domain/selection';
 import { excludeMatcher, isOptedOut } from '../domain/selection';
 import type { ApiCallCounter, RegistryReader } from '../ports/registry';
@@ -76,6 +77,8 @@ export interface AuditOptions {
   truth?: TruthLookup;
   /** The period the ledger covers, recorded in the report. @default none */
   ledger?: LedgerPeriod;
+  /** The account read (its id and name), for the report's `accounts`. @default the account of its repositories */
+  account?: AccountIdentity;
 }
 
 /** The in-use knowledge an audit judges repositories with. */
@@ -197,24 +200,11 @@ export async function scanRegistries(readers: readonly RegistryReader[], options
       );
     }),
   );
-  notReached.sort(byLocation);
+  notReached.sort(compareLocations);
   return { notReached };
 }
 
-/** Orders report rows: most reclaimable first, then most stored, then by region and name. */
-export function compareRepositoryReports(a: RepositoryReport, b: RepositoryReport): number {
-  return (
-    b.reclaimableBytes - a.reclaimableBytes ||
-    b.storedBytes - a.storedBytes ||
-    a.region.localeCompare(b.region) ||
-    a.repositoryName.localeCompare(b.repositoryName)
-  );
-}
-
-/** Orders errors and warnings by region, then repository (a region's listing first). */
-function byLocation(a: Pick<ReportError, 'region' | 'repositoryName'>, b: Pick<ReportError, 'region' | 'repositoryName'>): number {
-  return a.region.localeCompare(b.region) || (a.repositoryName ?? '').localeCompare(b.repositoryName ?? '');
-}
+export { compareRepositoryReports } from '../domain/report';
 
 /** What {@link repositoryAnalyser} judges repositories with: the audit's settings, without how it reads. */
 export type AnalysisSettings = Pick<
@@ -311,6 +301,10 @@ export interface ReportSettings {
   ledger?: LedgerPeriod;
   /** Each registry's `BLOB_MOUNTING` setting; absent when none was read. */
   blobMounting?: BlobMountingSetting[];
+  /** The account read, for the report's `accounts`. @default the account of the first repository (none: '') */
+  account?: AccountIdentity;
+  /** The regions read, for the report's `accounts`. @default the regions of the rows, errors and repositories not reached */
+  regions?: readonly string[];
 }
 
 /**
@@ -321,6 +315,11 @@ export function assembleReport(parts: ReportParts, settings: ReportSettings): Au
   const tagKeys = [...(settings.costAllocationTagKeys ?? [])];
   const archivePricePerGbMonth = settings.archivePricePerGbMonth ?? null;
   const repositories = [...parts.repositories].sort(compareRepositoryReports);
+  const totals = totalsOf(repositories, settings.pricePerGbMonth, { archivePricePerGbMonth });
+  const errors = [...parts.errors].sort(compareLocations);
+  const complete = parts.notReached.length === 0;
+  const regions = settings.regions ?? [...repositories, ...parts.errors, ...parts.notReached].map((r) => r.region);
+  const account = settings.account ?? { accountId: repositories.find((r) => r.accountId !== '')?.accountId ?? '' };
   return {
     generatedAt: new Date(settings.generatedAt).toISOString(),
     now: new Date(settings.now).toISOString(),
@@ -329,15 +328,16 @@ export function assembleReport(parts: ReportParts, settings: ReportSettings): Au
     archiveAfterDays: settings.archiveAfterDays ?? DEFAULT_ARCHIVE_AFTER_DAYS,
     archivePricePerGbMonth,
     costAllocationTagKeys: tagKeys,
-    totals: totalsOf(repositories, settings.pricePerGbMonth, { archivePricePerGbMonth }),
+    accounts: [accountReportOf({ totals, errors, complete }, { ...account, regions })],
+    totals,
     costGroups: costGroupsOf(repositories, tagKeys, settings.pricePerGbMonth),
     repositories,
     apiCalls: settings.apiCalls,
     apiRetries: settings.apiRetries,
-    errors: [...parts.errors].sort(byLocation),
-    complete: parts.notReached.length === 0,
-    notReached: [...parts.notReached].sort(byLocation),
-    warnings: [...parts.warnings].sort(byLocation),
+    errors,
+    complete,
+    notReached: [...parts.notReached].sort(compareLocations),
+    warnings: [...parts.warnings].sort(compareLocations),
     ...(settings.ledger === undefined ? {} : { ledger: settings.ledger }),
     ...(settings.blobMounting === undefined || settings.blobMounting.length === 0 ? {} : { blobMounting: settings.blobMounting }),
     ...(repositories.some((r) => r.prediction !== undefined) ? { prediction: sumPrediction(repositories.map((r) => r.prediction)) } : {}),
@@ -393,6 +393,7 @@ export async function audit(readers: readonly RegistryReader[], options: AuditOp
       blobMounting: blobMounting.settings,
       apiCalls: counts?.calls ?? {},
       apiRetries: counts?.retries ?? {},
+      regions: readers.map((r) => r.region),
       ...(inUse === undefined ? {} : { guard: { mode: inUse.mode, horizonDays: inUse.horizonDays, sources: inUse.sources } }),
     },
   );

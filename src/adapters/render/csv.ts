@@ -1,4 +1,6 @@
 import type { AuditReport, CostGroup, RepositoryReport } from '../../domain/report';
+import { isAccountFailure } from '../../domain/report';
+import { accountStatus } from './format';
 import { visibleControls } from '../../domain/text';
 
 /**
@@ -139,6 +141,7 @@ export function renderCsv(report: AuditReport): string {
   // of: policyStatus "not-reached", the numbers left empty (unknown, not zero).
   for (const missed of report.notReached) {
     const known: Partial<Record<(typeof CSV_COLUMNS)[number], string>> = {
+      ...(missed.accountId === undefined ? {} : { accountId: missed.accountId }),
       region: missed.region,
       repositoryName: missed.repositoryName ?? '',
       policyStatus: 'not-reached',
@@ -150,6 +153,67 @@ export function renderCsv(report: AuditReport): string {
         ...(ledger ? LEDGER_CSV_COLUMNS.map(() => '') : []),
       ].join(','),
     );
+  }
+  // An account that could not be read at all is one row too (policyStatus "account-not-read"): its
+  // repositories are unknown, and the sheet must not look like the whole organization.
+  for (const failure of report.errors.filter(isAccountFailure)) {
+    const known: Partial<Record<(typeof CSV_COLUMNS)[number], string>> = {
+      accountId: failure.accountId ?? '',
+      policyStatus: 'account-not-read',
+    };
+    lines.push([...CSV_COLUMNS.map((column) => cell(known[column] ?? '')), ...tagKeys.map(() => '')].join(','));
+  }
+  return `${lines.join('\r\n')}\r\n`;
+}
+
+/** The columns of {@link renderAccountsCsv}, in this order. */
+export const ACCOUNT_CSV_COLUMNS = [
+  'accountId',
+  'name',
+  'regions',
+  'complete',
+  'status',
+  'errors',
+  'repositories',
+  'repositoriesWithoutUntaggedCleanup',
+  'images',
+  'untaggedImages',
+  'storedBytes',
+  'reclaimableBytes',
+  'monthlyCostUsd',
+  'monthlySavingsUsd',
+  'archivableBytes',
+] as const;
+
+/**
+ * The per-account table as RFC 4180 CSV (`accounts.csv` beside `report.csv`): a header row of
+ * {@link ACCOUNT_CSV_COLUMNS}, then one row per account in account id order; `regions` is a
+ * space-separated list, `status` says why an account is incomplete (`not read: AccessDenied`).
+ *
+ * @example await writeFile('accounts.csv', renderAccountsCsv(report));
+ */
+export function renderAccountsCsv(report: AuditReport): string {
+  const lines: string[] = [ACCOUNT_CSV_COLUMNS.join(',')];
+  for (const account of report.accounts) {
+    const t = account.totals;
+    const row: Record<(typeof ACCOUNT_CSV_COLUMNS)[number], string | number | boolean> = {
+      accountId: account.accountId,
+      name: account.name ?? '',
+      regions: account.regions.join(' '),
+      complete: account.complete,
+      status: accountStatus(account),
+      errors: account.errors.length,
+      repositories: t.repositories,
+      repositoriesWithoutUntaggedCleanup: t.repositoriesWithoutUntaggedCleanup,
+      images: t.images,
+      untaggedImages: t.untaggedImages,
+      storedBytes: t.storedBytes,
+      reclaimableBytes: t.reclaimableBytes,
+      monthlyCostUsd: t.monthlyCostUsd,
+      monthlySavingsUsd: t.monthlySavingsUsd,
+      archivableBytes: t.archivableBytes,
+    };
+    lines.push(ACCOUNT_CSV_COLUMNS.map((column) => cell(row[column])).join(','));
   }
   return `${lines.join('\r\n')}\r\n`;
 }

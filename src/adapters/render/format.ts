@@ -1,5 +1,6 @@
 import { groupThousands } from '../../domain/money';
-import type { AuditReport, NotReachedReason, PolicyStatus, RepositoryReport } from '../../domain/report';
+import type { AccountReport, AuditReport, NotReachedReason, PolicyStatus, RepositoryReport } from '../../domain/report';
+import { isAccountFailure } from '../../domain/report';
 
 // One rule for money in every report, the event summary and the e-mail: it lives in the domain.
 export { formatUsd, formatUsdChange } from '../../domain/money';
@@ -180,4 +181,68 @@ export function locatedFindings(repositories: readonly RepositoryReport[]): Loca
 /** `rule 3`, or `–` for a finding about the whole policy. */
 export function findingRule(finding: LocatedFinding['finding']): string {
   return finding.rulePriority === undefined ? '–' : `rule ${finding.rulePriority}`;
+}
+
+/** How a failure of a whole account (no region) is labelled in the region column. */
+export const WHOLE_ACCOUNT = '(whole account)';
+
+/**
+ * Whether a report covers several accounts: its renderers then show the per-account table and say
+ * whose each repository, error and warning is.
+ */
+export function coversSeveralAccounts(report: Pick<AuditReport, 'accounts'>): boolean {
+  return report.accounts.length > 1;
+}
+
+/**
+ * An account's state in a word or two, for the per-account tables: `not read: CODE` when nothing of
+ * it was read, `incomplete` when the run stopped before reading all of it, `N errors` when parts
+ * failed, else `complete`.
+ *
+ * @example accountStatus(report.accounts[0]) // 'not read: AccessDenied'
+ */
+export function accountStatus(account: AccountReport): string {
+  const failure = account.errors.find(isAccountFailure);
+  if (failure !== undefined) return `not read: ${failure.code}`;
+  if (!account.complete) return 'incomplete';
+  const n = account.errors.length;
+  return n === 0 ? 'complete' : `${formatCount(n)} ${n === 1 ? 'error' : 'errors'}`;
+}
+
+/** `Team A (123456789012)`, or the id alone when the account has no name. */
+export function accountLabel(account: Pick<AccountReport, 'accountId' | 'name'>): string {
+  return account.name === null || account.name === '' ? account.accountId : `${account.name} (${account.accountId})`;
+}
+
+/**
+ * One sentence on the accounts a report could not read, e.g. "2 of 40 accounts were not read (see
+ * the errors)."; empty when every account was read.
+ */
+export function accountsNotReadSentence(report: Pick<AuditReport, 'accounts'>): string {
+  const missing = report.accounts.filter((a) => a.errors.some(isAccountFailure)).length;
+  if (missing === 0) return '';
+  return `${formatCount(missing)} of ${formatCount(report.accounts.length)} ${report.accounts.length === 1 ? 'account was' : 'accounts were'} not read (see the errors); their figures are missing from the totals.`;
+}
+
+/**
+ * What an incomplete report left out, in one or two sentences: the repositories and regions not
+ * reached, and the accounts not read; empty for a complete report.
+ *
+ * @example incompleteSentence(report) // '3 repositories were not read (the run was interrupted).'
+ */
+export function incompleteSentence(report: Pick<AuditReport, 'notReached' | 'accounts'>): string {
+  return [notReachedSentence(report), accountsNotReadSentence(report)].filter((s) => s !== '').join(' ');
+}
+
+/**
+ * The accounts as the per-account tables list them: the incomplete ones first (they need a person),
+ * then the largest monthly cost first, then by id.
+ */
+export function accountsInOrder(report: Pick<AuditReport, 'accounts'>): AccountReport[] {
+  return [...report.accounts].sort(
+    (a, b) =>
+      Number(a.complete) - Number(b.complete) ||
+      b.totals.monthlyCostUsd - a.totals.monthlyCostUsd ||
+      a.accountId.localeCompare(b.accountId),
+  );
 }

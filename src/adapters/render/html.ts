@@ -1,8 +1,9 @@
 import { ARCHIVE_MINIMUM_CHARGE_DAYS } from '../../domain/archive';
 import { recommendedPoliciesSection } from './html-advice';
-import { groupingLabel, groupingsOf } from '../../domain/cost-groups';
-import { TREND_WEEKS, costGroupChanges } from '../../domain/history';
-import type { AuditReport, RepositoryReport } from '../../domain/report';
+import { groupingLabel, reportGroupings } from '../../domain/cost-groups';
+import { TREND_WEEKS, accountChange, costGroupChanges } from '../../domain/history';
+import type { AccountReport, AuditReport, RepositoryReport } from '../../domain/report';
+import { isAccountFailure } from '../../domain/report';
 import { visibleControls } from '../../domain/text';
 import {
   FINDINGS_NOTE,
@@ -15,11 +16,16 @@ import {
   formatPrice,
   formatUsd,
   formatUsdChange,
-  notReachedSentence,
+  incompleteSentence,
   findingRule,
   locatedFindings,
   policyLabel,
   TOP_REPOSITORIES,
+  WHOLE_ACCOUNT,
+  accountStatus,
+  accountsInOrder,
+  accountsNotReadSentence,
+  coversSeveralAccounts,
   withReferrersAtRisk,
 } from './format';
 import { IN_USE_AT_RISK_NOTE, atRiskImagesOf, atRiskStatus, guardLine } from './in-use';
@@ -35,8 +41,10 @@ export interface HtmlOptions {
    * points draw the trend charts, fewer say "no history yet".
    */
   history?: readonly TrendPoint[];
-  /** Last week's history entry, for the change per cost group. */
+  /** Last week's history entry, for the change per cost group (and per account). */
   previous?: HistoryEntry;
+  /** Each account's weeks (a report of several accounts), by account id: a small trend per account. @default none */
+  accountTrends?: Readonly<Record<string, readonly TrendPoint[]>>;
   /** How many repositories the bar chart shows at most. @default 20 (the terminal table's top too) */
   chartLimit?: number;
   /** The document title. @default 'ECR storage audit' */
@@ -369,6 +377,9 @@ svg.chart .area-cost{fill:var(--cost);opacity:.08}
 .up{color:var(--bad)}
 .down{color:var(--ok)}
 .muted{color:var(--muted)}
+td.bad{color:var(--bad)}
+svg.spark{display:block}
+svg.spark polyline{fill:none;stroke:var(--stored);stroke-width:1.5}
 .card.archive{border-left:4px solid var(--cost)}
 pre.rule{margin:6px 0 0;padding:8px 10px;background:var(--panel);border:1px solid var(--border);border-radius:6px;white-space:pre-wrap;overflow-wrap:anywhere;font-size:12px}
 .groups{display:grid;gap:20px}
@@ -429,7 +440,9 @@ function card(testId: string, label: string, value: string, raw: number, sub?: s
 
 function repositoryTable(report: AuditReport, repositories: readonly RepositoryReport[]): string {
   const t = report.totals;
+  const several = coversSeveralAccounts(report);
   const head = [
+    ...(several ? ['Account'] : []),
     'Region',
     'Repository',
     'Policy',
@@ -443,12 +456,14 @@ function repositoryTable(report: AuditReport, repositories: readonly RepositoryR
     'Savings/month',
     'Archivable',
   ];
-  const numeric = new Set([3, 4, 5, 6, 7, 8, 9, 10, 11]);
+  const shift = several ? 1 : 0;
+  const numeric = new Set([3, 4, 5, 6, 7, 8, 9, 10, 11].map((i) => i + shift));
   const rows = repositories.map((r) => {
     const notes = [r.optedOut ? 'opted out' : '', r.excluded ? 'excluded' : ''].filter((x) => x !== '');
     const policy = `<span class="badge ${h(r.policyStatus)}">${h(policyLabel({ ...r, optedOut: false, excluded: false }))}</span>${notes.map((x) => `<span class="tag">${h(x)}</span>`).join('')}`;
     return [
       `<tr data-testid="repository-row">`,
+      several ? `<td>${h(r.accountId)}</td>` : '',
       `<td>${h(r.region)}</td>`,
       `<td class="repo">${h(r.repositoryName)}</td>`,
       `<td>${policy}</td>`,
@@ -466,7 +481,7 @@ function repositoryTable(report: AuditReport, repositories: readonly RepositoryR
   });
   const sum = (pick: (r: RepositoryReport) => number): number => repositories.reduce((s, r) => s + pick(r), 0);
   const foot = [
-    `<tr><td colspan="3">Total (${h(formatCount(repositories.length))} repositories)</td>`,
+    `<tr><td colspan="${3 + shift}">Total (${h(formatCount(repositories.length))} repositories)</td>`,
     `<td class="num">${h(formatCount(t.images))}</td>`,
     `<td class="num">${h(formatCount(t.untaggedImages))}</td>`,
     `<td class="num">${h(formatCount(sum((r) => r.archivedImages)))}</td>`,
@@ -490,32 +505,38 @@ function repositoryTable(report: AuditReport, repositories: readonly RepositoryR
 
 function notReachedSection(report: AuditReport): string {
   if (report.complete) return '';
+  const several = coversSeveralAccounts(report);
   const rows = report.notReached.map(
     (n) =>
-      `<tr><td>${h(n.region)}</td><td class="repo">${n.repositoryName === undefined ? '<em>the whole region</em>' : h(n.repositoryName)}</td><td>${h(n.reason)}</td></tr>`,
+      `<tr>${several ? `<td>${h(n.accountId ?? '')}</td>` : ''}<td>${h(n.region)}</td><td class="repo">${n.repositoryName === undefined ? '<em>the whole region</em>' : h(n.repositoryName)}</td><td>${h(n.reason)}</td></tr>`,
   );
   return [
     `<section data-testid="not-reached" class="errors">`,
-    `<h2>Not reached (${h(formatCount(report.notReached.length))})</h2>`,
-    `<p><strong>Incomplete:</strong> ${h(notReachedSentence(report))} The totals above cover only what was read.</p>`,
-    `<div class="table-wrap"><table><thead><tr><th scope="col">Region</th><th scope="col">Repository</th><th scope="col">Why</th></tr></thead><tbody>`,
-    ...rows,
-    `</tbody></table></div>`,
+    `<h2>Not reached (${h(formatCount(report.notReached.length + report.errors.filter(isAccountFailure).length))})</h2>`,
+    `<p><strong>Incomplete:</strong> ${h(incompleteSentence(report))} The totals above cover only what was read.</p>`,
+    rows.length === 0
+      ? ''
+      : [
+          `<div class="table-wrap"><table><thead><tr>${several ? '<th scope="col">Account</th>' : ''}<th scope="col">Region</th><th scope="col">Repository</th><th scope="col">Why</th></tr></thead><tbody>`,
+          ...rows,
+          `</tbody></table></div>`,
+        ].join('\n'),
     `</section>`,
   ].join('\n');
 }
 
 function errorsSection(report: AuditReport): string {
   if (report.errors.length === 0) return '';
+  const several = coversSeveralAccounts(report);
   const rows = report.errors.map(
     (e) =>
-      `<tr><td>${h(e.region)}</td><td class="repo">${e.repositoryName !== undefined ? h(e.repositoryName) : e.source !== undefined ? `<em>in-use source ${h(e.source)}</em>` : '<em>repository listing</em>'}</td><td>${h(e.code)}</td><td class="msg">${h(e.message)}</td></tr>`,
+      `<tr>${several ? `<td>${h(e.accountId ?? '')}</td>` : ''}<td>${e.region === '' ? `<em>${h(WHOLE_ACCOUNT)}</em>` : h(e.region)}</td><td class="repo">${e.repositoryName !== undefined ? h(e.repositoryName) : e.source !== undefined ? `<em>in-use source ${h(e.source)}</em>` : e.region === '' ? '<em>nothing read</em>' : '<em>repository listing</em>'}</td><td>${h(e.code)}</td><td class="msg">${h(e.message)}</td></tr>`,
   );
   return [
     `<section data-testid="errors" class="errors">`,
     `<h2>Errors (${h(formatCount(report.errors.length))})</h2>`,
     `<p>The run went on without these parts; their numbers are missing from the totals above.</p>`,
-    `<div class="table-wrap"><table><thead><tr><th scope="col">Region</th><th scope="col">Repository</th><th scope="col">Error</th><th scope="col">Message</th></tr></thead><tbody>`,
+    `<div class="table-wrap"><table><thead><tr>${several ? '<th scope="col">Account</th>' : ''}<th scope="col">Region</th><th scope="col">Repository</th><th scope="col">Error</th><th scope="col">Message</th></tr></thead><tbody>`,
     ...rows,
     `</tbody></table></div>`,
     `</section>`,
@@ -542,15 +563,16 @@ function findingsSection(report: AuditReport): string {
 
 function warningsSection(report: AuditReport): string {
   if (report.warnings.length === 0) return '';
+  const several = coversSeveralAccounts(report);
   const rows = report.warnings.map(
     (w) =>
-      `<tr><td>${h(w.region)}</td><td class="repo">${h(w.repositoryName || REGISTRY_WIDE)}</td><td>${h(w.code)}</td><td class="msg">${h(w.message)}</td></tr>`,
+      `<tr>${several ? `<td>${h(w.accountId ?? '')}</td>` : ''}<td>${h(w.region)}</td><td class="repo">${h(w.repositoryName || REGISTRY_WIDE)}</td><td>${h(w.code)}</td><td class="msg">${h(w.message)}</td></tr>`,
   );
   return [
     `<section data-testid="warnings" class="warnings">`,
     `<h2>Warnings (${h(formatCount(report.warnings.length))})</h2>`,
     `<p>Things that need a person and do not change the totals: a lifecycle policy that cannot be evaluated or merged into (fix it by hand), or a registry whose pull times the audit refreshes (register the audit role as the message says).</p>`,
-    `<div class="table-wrap"><table><thead><tr><th scope="col">Region</th><th scope="col">Repository</th><th scope="col">Warning</th><th scope="col">Message</th></tr></thead><tbody>`,
+    `<div class="table-wrap"><table><thead><tr>${several ? '<th scope="col">Account</th>' : ''}<th scope="col">Region</th><th scope="col">Repository</th><th scope="col">Warning</th><th scope="col">Message</th></tr></thead><tbody>`,
     ...rows,
     `</tbody></table></div>`,
     `</section>`,
@@ -626,12 +648,63 @@ function usdChange(usd: number): string {
   return `<span class="${usd > 0 ? 'up' : usd < 0 ? 'down' : 'muted'}">${h(formatUsdChange(usd))}</span>`;
 }
 
+function capitalised(text: string): string {
+  return text.charAt(0).toUpperCase() + text.slice(1);
+}
+
+/** A small line of an account's weekly stored bytes (two points or more), for the per-account table. */
+function sparkline(points: readonly TrendPoint[]): string {
+  if (points.length < 2) return '<span class="muted">–</span>';
+  const width = 96;
+  const height = 24;
+  const max = Math.max(1, ...points.map((p) => p.storedBytes));
+  const step = width / (points.length - 1);
+  const coordinates = points.map((p, i) => `${n(i * step)},${n(height - 2 - (p.storedBytes / max) * (height - 4))}`).join(' ');
+  const label = `stored bytes over ${points.length} weeks, from ${formatBytes(points[0]?.storedBytes ?? 0)} to ${formatBytes(points.at(-1)?.storedBytes ?? 0)}`;
+  return `<svg class="spark" data-testid="account-trend" viewBox="0 0 ${width} ${height}" width="${width}" height="${height}" role="img" aria-label="${h(label)}"><title>${h(label)}</title><polyline points="${coordinates}"/></svg>`;
+}
+
+/** The per-account table of a report of several accounts: cost, change on last week, trend and state of each. */
+function accountsSection(report: AuditReport, options: HtmlOptions): string {
+  if (!coversSeveralAccounts(report)) return '';
+  const notRead = accountsNotReadSentence(report);
+  const accounts = accountsInOrder(report);
+  const row = (a: AccountReport): string => {
+    const change = accountChange(a, options.previous);
+    const trend = options.accountTrends?.[a.accountId];
+    return [
+      `<tr data-testid="account-row" data-account="${h(a.accountId)}" data-complete="${String(a.complete)}">`,
+      `<td>${h(a.accountId)}</td>`,
+      `<td class="repo">${h(a.name ?? '')}</td>`,
+      `<td class="num" title="${h(a.regions.join(', '))}">${h(formatCount(a.regions.length))}</td>`,
+      `<td class="num">${h(formatCount(a.totals.repositories))}</td>`,
+      `<td class="num" data-value="${a.totals.storedBytes}">${h(formatBytes(a.totals.storedBytes))}</td>`,
+      `<td class="num">${h(formatUsd(a.totals.monthlyCostUsd))}</td>`,
+      `<td class="num" data-testid="account-change">${change === null ? `<span class="muted">${options.previous === undefined ? '–' : 'new'}</span>` : usdChange(change.monthlyCostUsd)}</td>`,
+      `<td class="num">${h(formatBytes(a.totals.reclaimableBytes))}</td>`,
+      `<td class="num">${h(formatUsd(a.totals.monthlySavingsUsd))}</td>`,
+      options.accountTrends === undefined ? '' : `<td>${sparkline(trend ?? [])}</td>`,
+      `<td${a.complete ? '' : ' class="bad"'}>${h(accountStatus(a))}</td>`,
+      `</tr>`,
+    ].join('');
+  };
+  return [
+    `<section data-testid="accounts">`,
+    `<h2>Accounts (${h(formatCount(report.accounts.length))})</h2>`,
+    `<p>Each account is read with its own role and its own rate limits. ${h(notRead)}</p>`,
+    `<div class="table-wrap"><table><thead><tr><th scope="col">Account</th><th scope="col">Name</th><th scope="col" class="num">Regions</th><th scope="col" class="num">Repositories</th><th scope="col" class="num">Stored</th><th scope="col" class="num">$/month</th><th scope="col" class="num">On last week</th><th scope="col" class="num">Reclaimable</th><th scope="col" class="num">Savings/month</th>${options.accountTrends === undefined ? '' : '<th scope="col">Trend</th>'}<th scope="col">Status</th></tr></thead><tbody>`,
+    ...accounts.map(row),
+    `</tbody></table></div>`,
+    `</section>`,
+  ].join('\n');
+}
+
 /** Cost by owner: one table per grouping, largest cost first, with the change on last week. */
 function costGroupsSection(report: AuditReport, previous: HistoryEntry | undefined): string {
   if (report.costGroups.length === 0) return '';
   const changes = costGroupChanges(report.costGroups, previous);
   const tables: string[] = [];
-  for (const by of groupingsOf(report.costAllocationTagKeys)) {
+  for (const by of reportGroupings(report)) {
     const groups = changes.filter((g) => g.by === by);
     const rows = groups.map((g) => {
       const change =
@@ -654,7 +727,7 @@ function costGroupsSection(report: AuditReport, previous: HistoryEntry | undefin
       [
         `<div data-testid="cost-groups-${h(by)}">`,
         `<h3>By ${h(groupingLabel(by))}</h3>`,
-        `<div class="table-wrap"><table><thead><tr><th scope="col">${by === 'name-prefix' ? 'Name prefix' : h(`Tag ${by.slice(4)}`)}</th><th scope="col" class="num">Repositories</th><th scope="col" class="num">Stored</th><th scope="col" class="num">$/month</th><th scope="col" class="num">On last week</th><th scope="col" class="num">Reclaimable</th><th scope="col" class="num">Savings/month</th></tr></thead><tbody>`,
+        `<div class="table-wrap"><table><thead><tr><th scope="col">${h(capitalised(groupingLabel(by)))}</th><th scope="col" class="num">Repositories</th><th scope="col" class="num">Stored</th><th scope="col" class="num">$/month</th><th scope="col" class="num">On last week</th><th scope="col" class="num">Reclaimable</th><th scope="col" class="num">Savings/month</th></tr></thead><tbody>`,
         ...rows,
         `</tbody></table></div>`,
         `</div>`,
@@ -836,6 +909,7 @@ export function renderHtml(report: AuditReport, options: HtmlOptions = {}): stri
   ];
   body.push(
     trendSection(history),
+    accountsSection(report, options),
     costGroupsSection(report, options.previous),
     archiveSection(report),
     recommendedPoliciesSection(report, h),

@@ -1,5 +1,5 @@
 import { ARCHIVE_MINIMUM_CHARGE_DAYS } from '../../domain/archive';
-import { groupingLabel, groupingsOf } from '../../domain/cost-groups';
+import { groupingLabel, reportGroupings } from '../../domain/cost-groups';
 import type { AuditReport } from '../../domain/report';
 import { visibleControls } from '../../domain/text';
 import {
@@ -13,10 +13,14 @@ import {
   formatPrice,
   formatUsd,
   formatUsdChange,
-  notReachedSentence,
+  incompleteSentence,
   findingRule,
   locatedFindings,
   policyLabel,
+  WHOLE_ACCOUNT,
+  accountStatus,
+  accountsNotReadSentence,
+  coversSeveralAccounts,
   withReferrersAtRisk,
 } from './format';
 import { IN_USE_AT_RISK_NOTE, atRiskImagesOf, atRiskStatus, guardLine } from './in-use';
@@ -32,6 +36,10 @@ export function escapeMarkdown(text: string): string {
   return visibleControls(text.replace(/\r\n|\r|\n/g, ' ')).replace(/[\\`*_[\]<>|~&]/g, (c) => `\\${c}`);
 }
 
+function capitalised(text: string): string {
+  return text.charAt(0).toUpperCase() + text.slice(1);
+}
+
 function table(header: readonly string[], rows: ReadonlyArray<readonly string[]>, align: ReadonlyArray<'l' | 'r'>): string {
   const rule = header.map((_, i) => (align[i] === 'r' ? '---:' : '---'));
   return [header, rule, ...rows].map((cells) => `| ${cells.join(' | ')} |`).join('\n');
@@ -43,15 +51,23 @@ function findings(
   title: string,
   intro: string,
   kind: string,
-  rows: ReadonlyArray<{ region: string; where: string; code: string; message: string }>,
+  rows: ReadonlyArray<{ accountId?: string; region: string; where: string; code: string; message: string }>,
+  several: boolean,
 ): void {
   if (rows.length === 0) return;
   out.push(`## ${title}`, '', intro, '');
+  const region = (r: { region: string }): string => (r.region === '' ? `*${escapeMarkdown(WHOLE_ACCOUNT)}*` : escapeMarkdown(r.region));
   out.push(
     table(
-      ['Region', 'Repository', kind, 'Message'],
-      rows.map((r) => [escapeMarkdown(r.region), r.where, escapeMarkdown(r.code), escapeMarkdown(r.message)]),
-      ['l', 'l', 'l', 'l'],
+      [...(several ? ['Account'] : []), 'Region', 'Repository', kind, 'Message'],
+      rows.map((r) => [
+        ...(several ? [escapeMarkdown(r.accountId ?? '')] : []),
+        region(r),
+        r.where,
+        escapeMarkdown(r.code),
+        escapeMarkdown(r.message),
+      ]),
+      ['l', 'l', 'l', 'l', 'l'],
     ),
   );
   out.push('');
@@ -106,6 +122,34 @@ function recommendedPoliciesSection(out: string[], report: AuditReport): void {
       '',
     );
   }
+}
+
+/** The per-account table of a report of several accounts, in account id order. */
+function accountsSection(out: string[], report: AuditReport): void {
+  out.push('## Accounts', '');
+  const notRead = accountsNotReadSentence(report);
+  out.push(
+    `${formatCount(report.accounts.length)} accounts; each is read with its own role and rate limits.${notRead === '' ? '' : ` **${escapeMarkdown(notRead)}**`}`,
+    '',
+  );
+  out.push(
+    table(
+      ['Account', 'Name', 'Regions', 'Repositories', 'Stored', '$/month', 'Reclaimable', 'Savings/month', 'Status'],
+      report.accounts.map((a) => [
+        escapeMarkdown(a.accountId),
+        escapeMarkdown(a.name ?? ''),
+        escapeMarkdown(a.regions.join(', ')),
+        formatCount(a.totals.repositories),
+        formatBytes(a.totals.storedBytes),
+        escapeMarkdown(formatUsd(a.totals.monthlyCostUsd)),
+        formatBytes(a.totals.reclaimableBytes),
+        escapeMarkdown(formatUsd(a.totals.monthlySavingsUsd)),
+        escapeMarkdown(accountStatus(a)),
+      ]),
+      ['l', 'l', 'l', 'r', 'r', 'r', 'r', 'r', 'l'],
+    ),
+    '',
+  );
 }
 
 /**
@@ -165,6 +209,8 @@ export function renderMarkdown(report: AuditReport): string {
   );
   out.push('');
   truthSectionsMarkdown(out, report, escapeMarkdown, table);
+  const several = coversSeveralAccounts(report);
+  if (several) accountsSection(out, report);
 
   const atRisk = withReferrersAtRisk(report.repositories);
   if (atRisk.length > 0) {
@@ -191,20 +237,16 @@ export function renderMarkdown(report: AuditReport): string {
 
   if (report.costGroups.length > 0) {
     out.push('## Cost by owner', '');
-    out.push('Repositories of every region with the same owner form one group; largest cost first.', '');
-    for (const by of groupingsOf(report.costAllocationTagKeys)) {
+    out.push(
+      `Repositories of every region${several ? ' and every account' : ''} with the same owner form one group; largest cost first.`,
+      '',
+    );
+    for (const by of reportGroupings(report)) {
       const groups = report.costGroups.filter((g) => g.by === by);
       out.push(`### By ${escapeMarkdown(groupingLabel(by))}`, '');
       out.push(
         table(
-          [
-            by === 'name-prefix' ? 'Name prefix' : escapeMarkdown(`Tag ${by.slice(4)}`),
-            'Repositories',
-            'Stored',
-            '$/month',
-            'Reclaimable',
-            'Savings/month',
-          ],
+          [escapeMarkdown(capitalised(groupingLabel(by))), 'Repositories', 'Stored', '$/month', 'Reclaimable', 'Savings/month'],
           groups.map((g) => [
             escapeMarkdown(g.value),
             formatCount(g.repositories),
@@ -282,8 +324,21 @@ export function renderMarkdown(report: AuditReport): string {
     out.push('Sorted by reclaimable bytes. *Stored* is what ECR bills: each layer counted once per repository.', '');
     out.push(
       table(
-        ['Region', 'Repository', 'Policy', 'Images', 'Untagged', 'Stored', 'Reclaimable', '$/month', 'Savings/month', 'Archivable'],
+        [
+          ...(several ? ['Account'] : []),
+          'Region',
+          'Repository',
+          'Policy',
+          'Images',
+          'Untagged',
+          'Stored',
+          'Reclaimable',
+          '$/month',
+          'Savings/month',
+          'Archivable',
+        ],
         byReclaimable(report.repositories).map((r) => [
+          ...(several ? [escapeMarkdown(r.accountId)] : []),
           escapeMarkdown(r.region),
           escapeMarkdown(r.repositoryName),
           escapeMarkdown(policyLabel(r)),
@@ -295,7 +350,7 @@ export function renderMarkdown(report: AuditReport): string {
           escapeMarkdown(formatUsd(r.monthlySavingsUsd)),
           formatBytes(r.archivableBytes),
         ]),
-        ['l', 'l', 'l', 'r', 'r', 'r', 'r', 'r', 'r', 'r'],
+        [...(several ? (['l'] as const) : []), 'l', 'l', 'l', 'r', 'r', 'r', 'r', 'r', 'r', 'r'],
       ),
     );
   }
@@ -305,21 +360,23 @@ export function renderMarkdown(report: AuditReport): string {
     out.push(
       '## Not reached',
       '',
-      `**Incomplete:** ${escapeMarkdown(notReachedSentence(report))} The totals cover only what was read.`,
+      `**Incomplete:** ${escapeMarkdown(incompleteSentence(report))} The totals cover only what was read.`,
       '',
     );
-    out.push(
-      table(
-        ['Region', 'Repository', 'Why'],
-        report.notReached.map((n) => [
-          escapeMarkdown(n.region),
-          n.repositoryName === undefined ? '*(the whole region)*' : escapeMarkdown(n.repositoryName),
-          escapeMarkdown(n.reason),
-        ]),
-        ['l', 'l', 'l'],
-      ),
-      '',
-    );
+    if (report.notReached.length > 0)
+      out.push(
+        table(
+          [...(several ? ['Account'] : []), 'Region', 'Repository', 'Why'],
+          report.notReached.map((n) => [
+            ...(several ? [escapeMarkdown(n.accountId ?? '')] : []),
+            escapeMarkdown(n.region),
+            n.repositoryName === undefined ? '*(the whole region)*' : escapeMarkdown(n.repositoryName),
+            escapeMarkdown(n.reason),
+          ]),
+          ['l', 'l', 'l', 'l'],
+        ),
+        '',
+      );
   }
   const policyFindings = locatedFindings(report.repositories);
   if (policyFindings.length > 0) {
@@ -354,8 +411,11 @@ export function renderMarkdown(report: AuditReport): string {
           ? escapeMarkdown(e.repositoryName)
           : e.source !== undefined
             ? `*(in-use source ${escapeMarkdown(e.source)})*`
-            : '*(repository listing)*',
+            : e.region === ''
+              ? '*(nothing read)*'
+              : '*(repository listing)*',
     })),
+    several,
   );
   findings(
     out,
@@ -363,6 +423,7 @@ export function renderMarkdown(report: AuditReport): string {
     'Things that need a person and do not change the totals: a lifecycle policy that cannot be evaluated or merged into (fix it by hand), or a registry whose pull times the audit refreshes (register the audit role as the message says).',
     'Warning',
     report.warnings.map((w) => ({ ...w, where: escapeMarkdown(w.repositoryName || REGISTRY_WIDE) })),
+    several,
   );
 
   out.push('## API calls', '');

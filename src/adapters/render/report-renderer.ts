@@ -1,6 +1,6 @@
 import type { AuditReport } from '../../domain/report';
 import type { ReportArtifactFormat, ReportRenderer, ReportRenderOptions } from '../../ports/report';
-import { renderCostGroupsCsv } from './csv';
+import { renderAccountsCsv, renderCostGroupsCsv } from './csv';
 import { renderReport } from './index';
 import { renderReportMessage } from './message';
 
@@ -13,9 +13,11 @@ import { renderReportMessage } from './message';
 export const reportRenderer: ReportRenderer = {
   render(report: AuditReport, format: ReportArtifactFormat, options: ReportRenderOptions = {}): string {
     if (format === 'cost-groups-csv') return renderCostGroupsCsv(report);
+    if (format === 'accounts-csv') return renderAccountsCsv(report);
     return renderReport(report, format, {
       ...(options.history === undefined ? {} : { history: options.history }),
       ...(options.previous === undefined ? {} : { previous: options.previous }),
+      ...(options.accountTrends === undefined ? {} : { accountTrends: options.accountTrends }),
     });
   },
   renderMessage: renderReportMessage,

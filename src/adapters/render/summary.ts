@@ -1,5 +1,6 @@
-import { groupingLabel, groupingsOf } from '../../domain/cost-groups';
+import { groupingLabel, reportGroupings } from '../../domain/cost-groups';
 import type { AuditReport } from '../../domain/report';
+import { isAccountFailure } from '../../domain/report';
 import { oneLine, visibleControls } from '../../domain/text';
 import {
   FINDINGS_NOTE,
@@ -11,11 +12,16 @@ import {
   formatPercent,
   formatPrice,
   formatUsd,
-  notReachedSentence,
+  incompleteSentence,
   findingRule,
   locatedFindings,
   policyLabel,
   TOP_REPOSITORIES,
+  WHOLE_ACCOUNT,
+  accountStatus,
+  accountsInOrder,
+  accountsNotReadSentence,
+  coversSeveralAccounts,
   withReferrersAtRisk,
 } from './format';
 import { truthLines } from './truth';
@@ -46,6 +52,37 @@ const WARNING_CHARS = 200;
 
 const HEADER = ['region', 'repository', 'policy', 'images', 'untagged', 'stored', 'reclaimable', '$/month', 'savings/month'];
 const ALIGN = ['left', 'left', 'left', 'right', 'right', 'right', 'right', 'right', 'right'] as const;
+
+/** How many accounts the summary lists; the other reports list them all. */
+export const SUMMARY_ACCOUNTS_LIMIT = 50;
+
+/** The per-account table of a report of several accounts: largest cost first, the accounts not read at the top. */
+function accountLines(report: AuditReport): string[] {
+  const notRead = accountsNotReadSentence(report);
+  const accounts = accountsInOrder(report);
+  const shown = accounts.slice(0, SUMMARY_ACCOUNTS_LIMIT);
+  const lines = ['', `Accounts (${formatCount(accounts.length)}):${notRead === '' ? '' : ` ${notRead}`}`, ''];
+  lines.push(
+    renderTable(
+      ['account', 'name', 'regions', 'repositories', 'stored', '$/month', 'reclaimable', 'savings/month', 'status'],
+      shown.map((a) => [
+        a.accountId,
+        a.name ?? '',
+        formatCount(a.regions.length),
+        formatCount(a.totals.repositories),
+        formatBytes(a.totals.storedBytes),
+        formatUsd(a.totals.monthlyCostUsd),
+        formatBytes(a.totals.reclaimableBytes),
+        formatUsd(a.totals.monthlySavingsUsd),
+        accountStatus(a),
+      ]),
+      ['left', 'left', 'right', 'right', 'right', 'right', 'right', 'right', 'left'],
+    ),
+  );
+  const left = accounts.length - shown.length;
+  if (left > 0) lines.push(`… and ${formatCount(left)} more (the CSV, Markdown and HTML reports list every account).`);
+  return lines;
+}
 
 /** Label/value lines with the values aligned in one column. */
 function keyValues(rows: ReadonlyArray<readonly [string, string]>): string {
@@ -117,6 +154,8 @@ export function renderSummaryTable(report: AuditReport, options: SummaryOptions 
   // What lifecycle policies saved, whether ECR did what was forecast, which figure the bill should match.
   const truth = truthLines(report, SUMMARY_AT_RISK_LIMIT, { realized: true, bill: true });
   if (truth.length > 0) lines.push('', ...truth);
+  const several = coversSeveralAccounts(report);
+  if (several) lines.push(...accountLines(report));
   const atRiskImages = atRiskImagesOf(report);
   if (atRiskImages.length > 0) {
     lines.push('');
@@ -141,6 +180,7 @@ export function renderSummaryTable(report: AuditReport, options: SummaryOptions 
     );
     lines.push('');
     const rows = shown.map((r) => [
+      ...(several ? [r.accountId] : []),
       r.region,
       r.repositoryName,
       policyLabel(r),
@@ -151,7 +191,7 @@ export function renderSummaryTable(report: AuditReport, options: SummaryOptions 
       formatUsd(r.monthlyCostUsd),
       formatUsd(r.monthlySavingsUsd),
     ]);
-    lines.push(renderTable(HEADER, rows, ALIGN));
+    lines.push(several ? renderTable(['account', ...HEADER], rows, ['left', ...ALIGN]) : renderTable(HEADER, rows, ALIGN));
     const left = sorted.length - shown.length;
     if (left > 0)
       lines.push(
@@ -159,26 +199,28 @@ export function renderSummaryTable(report: AuditReport, options: SummaryOptions 
       );
   } else if (report.repositories.length === 0) {
     lines.push('');
-    const failedRegions = report.errors.filter((e) => e.repositoryName === undefined).length;
-    // With a region failure, an empty list is no empty account.
-    lines.push(
-      failedRegions === 0
-        ? 'No repositories audited.'
-        : `No repositories audited: ${formatCount(failedRegions)} ${failedRegions === 1 ? 'region' : 'regions'} could not be listed (see the errors below).`,
-    );
+    const failedAccounts = report.errors.filter(isAccountFailure).length;
+    const failedRegions = report.errors.filter((e) => e.repositoryName === undefined && !isAccountFailure(e)).length;
+    // With a region (or account) failure, an empty list is no empty account.
+    const failed = [
+      failedAccounts > 0 ? `${formatCount(failedAccounts)} ${failedAccounts === 1 ? 'account' : 'accounts'} could not be read` : '',
+      failedRegions > 0 ? `${formatCount(failedRegions)} ${failedRegions === 1 ? 'region' : 'regions'} could not be listed` : '',
+    ].filter((part) => part !== '');
+    lines.push(failed.length === 0 ? 'No repositories audited.' : `No repositories audited: ${failed.join('; ')} (see the errors below).`);
   }
 
   if (!report.complete) {
     lines.push('');
-    lines.push(`INCOMPLETE: ${notReachedSentence(report)} The totals cover only what was read.`);
+    lines.push(`INCOMPLETE: ${incompleteSentence(report)} The totals cover only what was read.`);
     for (const miss of report.notReached.slice(0, SUMMARY_WARNINGS_LIMIT)) {
-      lines.push(`  ${miss.region} ${miss.repositoryName ?? '(the whole region)'}: ${miss.reason}`);
+      const account = miss.accountId === undefined ? '' : `${miss.accountId} `;
+      lines.push(`  ${account}${miss.region} ${miss.repositoryName ?? '(the whole region)'}: ${miss.reason}`);
     }
     const left = report.notReached.length - SUMMARY_WARNINGS_LIMIT;
     if (left > 0) lines.push(`  … and ${formatCount(left)} more (the JSON, CSV, Markdown and HTML reports list them all).`);
   }
 
-  for (const by of groupingsOf(report.costAllocationTagKeys)) {
+  for (const by of reportGroupings(report)) {
     const groups = report.costGroups.filter((g) => g.by === by);
     if (groups.length === 0) continue;
     lines.push('');
@@ -187,7 +229,7 @@ export function renderSummaryTable(report: AuditReport, options: SummaryOptions 
     const shownGroups = groups.slice(0, SUMMARY_GROUPS_LIMIT);
     lines.push(
       renderTable(
-        [by === 'name-prefix' ? 'name prefix' : `tag ${by.slice(4)}`, 'repositories', 'stored', '$/month', 'reclaimable', 'savings/month'],
+        [groupingLabel(by), 'repositories', 'stored', '$/month', 'reclaimable', 'savings/month'],
         shownGroups.map((g) => [
           g.value,
           formatCount(g.repositories),
@@ -209,7 +251,8 @@ export function renderSummaryTable(report: AuditReport, options: SummaryOptions 
     lines.push(`${formatCount(n)} ${n === 1 ? 'error' : 'errors'} (the run went on without the failed parts):`);
     for (const e of report.errors) {
       const where = e.repositoryName !== undefined ? ` ${e.repositoryName}` : e.source !== undefined ? ` (in-use source ${e.source})` : '';
-      lines.push(oneLine(`  ${e.region}${where}: ${e.code}: ${e.message}`));
+      const account = e.accountId === undefined ? '' : `${e.accountId} `;
+      lines.push(oneLine(`  ${account}${e.region === '' ? WHOLE_ACCOUNT : e.region}${where}: ${e.code}: ${e.message}`));
     }
   }
 
@@ -218,8 +261,9 @@ export function renderSummaryTable(report: AuditReport, options: SummaryOptions 
     const n = report.warnings.length;
     lines.push(`${formatCount(n)} ${n === 1 ? 'warning' : 'warnings'} (need a person; the totals are unchanged):`);
     for (const w of report.warnings.slice(0, SUMMARY_WARNINGS_LIMIT)) {
+      const account = w.accountId === undefined ? '' : `${w.accountId} `;
       lines.push(
-        `  ${oneLine(`${w.region} ${w.repositoryName || REGISTRY_WIDE}: ${w.code}`)}: ${truncate(oneLine(w.message), WARNING_CHARS)}`,
+        `  ${oneLine(`${account}${w.region} ${w.repositoryName || REGISTRY_WIDE}: ${w.code}`)}: ${truncate(oneLine(w.message), WARNING_CHARS)}`,
       );
     }
     const left = n - SUMMARY_WARNINGS_LIMIT;

@@ -2,6 +2,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'no
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { recordHistory } from '../../../src/cli/history';
+import { combineAccountReports } from '../../../src/domain/accounts';
 import { HISTORY_FORMAT } from '../../../src/domain/history';
 import { auditReport, historyEntry, repositoryReport } from '../support/report-fixtures';
 
@@ -39,6 +40,37 @@ describe('cli/history', () => {
       expect(forReport.previous?.date).toBe('2026-10-25');
       expect((JSON.parse(readFileSync(path, 'utf8')) as { weeks: unknown[] }).weeks).toHaveLength(2);
       expect(existsSync(`${path}.tmp`)).toBe(false);
+    });
+
+    it("hands each account's trend to the report when it covers several accounts, and none for one account", async () => {
+      const path = join(dir, 'history.json');
+      const lastWeek = {
+        '111111111111': {
+          repositories: 1,
+          images: 1,
+          untaggedImages: 0,
+          storedBytes: 3,
+          reclaimableBytes: 0,
+          monthlyCostUsd: 0,
+          monthlySavingsUsd: 0,
+        },
+      };
+      writeFileSync(path, JSON.stringify([historyEntry('2026-10-25', 5, { accounts: lastWeek })]));
+      const a = auditReport([repositoryReport({ accountId: '111111111111' })]);
+      const b = auditReport([repositoryReport({ accountId: '222222222222' })]);
+      const report = combineAccountReports(
+        [
+          { accountId: '111111111111', regions: ['us-east-1'], report: a },
+          { accountId: '222222222222', regions: ['us-east-1'], report: b },
+        ],
+        a,
+      );
+
+      const forReport = await recordHistory(path, report, () => undefined);
+
+      expect(forReport.accountTrends?.['111111111111']?.map((p) => p.storedBytes)).toEqual([3, a.totals.storedBytes]);
+      expect(forReport.accountTrends?.['222222222222']).toHaveLength(1);
+      expect((await recordHistory(join(dir, 'one.json'), a, () => undefined)).accountTrends).toBeUndefined();
     });
 
     it('keeps an unreadable file aside, starts again and says so, without stopping the report', async () => {

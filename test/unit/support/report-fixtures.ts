@@ -9,6 +9,7 @@ import { costGroupsOf } from '../../../src/domain/cost-groups';
 import type { HistoryEntry } from '../../../src/domain/history';
 import { weekOf } from '../../../src/domain/history';
 import { GIB, monthlyUsd, totalsOf } from '../../../src/domain/report';
+import { accountReportOf } from '../../../src/domain/accounts';
 
 /** The storage price of every fixture report, in USD per GB-month. */
 export const REPORT_PRICE = 0.1;
@@ -62,7 +63,7 @@ export function repositoryReport(overrides: Partial<RepositoryReport> = {}): Rep
  * @example const report = auditReport([repositoryReport()], { errors: [{ region: 'eu-west-1', code: 'AccessDeniedException', message: 'denied' }] });
  */
 export function auditReport(repositories: RepositoryReport[], overrides: Partial<AuditReport> = {}): AuditReport {
-  return {
+  const report: Omit<AuditReport, 'accounts'> & Partial<Pick<AuditReport, 'accounts'>> = {
     generatedAt: '2026-11-01T00:05:00.000Z',
     now: '2026-11-01T00:00:00.000Z',
     days: 14,
@@ -81,6 +82,10 @@ export function auditReport(repositories: RepositoryReport[], overrides: Partial
     warnings: [],
     ...overrides,
   };
+  // One account, as a single account's audit reports it, unless the test names the accounts.
+  const accountId = repositories[0]?.accountId ?? '123456789012';
+  const regions = [...repositories, ...report.errors].map((r) => r.region);
+  return { ...report, accounts: report.accounts ?? [accountReportOf(report, { accountId, regions })] };
 }
 
 /**
