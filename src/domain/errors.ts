@@ -72,15 +72,36 @@ export class PolicyWriteError extends JanitorError {
 }
 
 /**
+ * One account could not be entered: its role could not be assumed (no such role, a trust policy or
+ * an SCP that refuses), the call timed out. `code` is the service's error code; the account is not
+ * read and every other account goes on.
+ */
+export class AccountAccessError extends JanitorError {
+  override readonly name: string = 'AccountAccessError';
+  /** The service's error code (`AccessDenied`, `RegionDisabledException`, `TimeoutError` …). */
+  readonly code: string;
+
+  constructor(message: string, code: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.code = code;
+  }
+}
+
+/** The organization's accounts could not be listed: the caller is not the management account or a delegated administrator. */
+export class OrganizationAccessError extends JanitorError {
+  override readonly name: string = 'OrganizationAccessError';
+}
+
+/**
  * The code of any thrown value, as reports, logs and the permanent-failure rules use it: a failed
- * policy write's service code (`ThrottlingException`), else the error's name (the SDK names its errors
+ * policy write's (or account's) service code (`ThrottlingException`, `AccessDenied`), else the error's name (the SDK names its errors
  * after the service's code, e.g. `RepositoryNotFoundException`; the janitor's own carry a literal
  * name), else `Error`.
  *
  * @example errorCode(new InvalidInputError('…')) // 'InvalidInputError'
  */
 export function errorCode(error: unknown): string {
-  if (error instanceof PolicyWriteError) return error.code;
+  if (error instanceof PolicyWriteError || error instanceof AccountAccessError) return error.code;
   return error instanceof Error ? error.name : 'Error';
 }
 
