@@ -5,6 +5,19 @@ import { compareLocations, compareRepositoryReports, isAccountFailure, totalsOf 
 /** An AWS account id: twelve digits. */
 export const ACCOUNT_ID = /^\d{12}$/;
 
+/** The central bucket's folder of the member accounts' reports (`accounts/<accountId>/<date>/report.json`). */
+export const MEMBER_REPORTS_PREFIX = 'accounts/';
+
+/**
+ * Where a member account's report of `date` is in the organization's central bucket: under its own
+ * account id (the only folder the bucket lets it write), one folder per report date.
+ *
+ * @example memberReportKey('111122223333', '2026-11-02') // 'accounts/111122223333/2026-11-02/report.json'
+ */
+export function memberReportKey(accountId: string, date: string): string {
+  return `${MEMBER_REPORTS_PREFIX}${accountId}/${date}/report.json`;
+}
+
 /** Who an account is: its id and, when Organizations says, its name. */
 export interface AccountIdentity {
   accountId: string;

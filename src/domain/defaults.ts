@@ -134,3 +134,14 @@ export const FALLBACK_REGION = 'us-east-1';
 export const DEFAULT_PROGRESS_INTERVAL_SECONDS = 5;
 /** The longest interval between progress lines, in seconds: an hour. */
 export const MAX_PROGRESS_INTERVAL_SECONDS = 3600;
+
+// ---- Across accounts -------------------------------------------------------------------------
+
+/** The role assumed in each account: the one Organizations creates in the accounts it creates (`--role-name`). */
+export const DEFAULT_ROLE_NAME = 'OrganizationAccountAccessRole';
+/** Accounts read at the same time (`--account-concurrency`): each is its own rate domain, so they add up. */
+export const DEFAULT_ACCOUNT_CONCURRENCY = 4;
+/** The most accounts read at the same time: each holds its clients and its repositories in hand. */
+export const MAX_ACCOUNT_CONCURRENCY = 32;
+/** The oldest member report the organization's report takes, in days: a weekly run and a day's slack. */
+export const MAX_MEMBER_REPORT_AGE_DAYS = 8;

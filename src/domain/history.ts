@@ -414,15 +414,13 @@ export function serialiseHistory(entries: readonly HistoryEntry[], maxBytes = HI
  * week, oldest first.
  */
 export function trendOf(entries: readonly HistoryEntry[], entry: HistoryEntry, weeks = TREND_WEEKS): TrendPoint[] {
-  return entries
-    .filter(inTrendWindow(entry, weeks))
-    .map((e) => ({
-      date: e.date,
-      storedBytes: e.storedBytes,
-      reclaimableBytes: e.reclaimableBytes,
-      monthlyCostUsd: e.monthlyCostUsd,
-      ...(e.realized === undefined ? {} : { freedBytes: e.realized.freedBytes }),
-    }));
+  return entries.filter(inTrendWindow(entry, weeks)).map((e) => ({
+    date: e.date,
+    storedBytes: e.storedBytes,
+    reclaimableBytes: e.reclaimableBytes,
+    monthlyCostUsd: e.monthlyCostUsd,
+    ...(e.realized === undefined ? {} : { freedBytes: e.realized.freedBytes }),
+  }));
 }
 
 /** Whether an entry is one of the `weeks` weeks that end with `entry`'s week. */

@@ -5,6 +5,7 @@ import { formatUsd } from './money';
 import type { PredictionCounts } from './forecast';
 import type { CumulativeRealized, RealizedSavings } from './realized';
 import type { AuditReport, CostGroup, ReportTotals } from './report';
+import { isAccountFailure } from './report';
 
 export type { HistoryEntry, TrackedTotals } from './history';
 export { historyEntryOf } from './history';
@@ -13,12 +14,16 @@ export { historyEntryOf } from './history';
 export const REPORT_EVENT_SOURCE = 'ecr-janitor';
 /** The event's detail-type. */
 export const REPORT_EVENT_DETAIL_TYPE = 'ECR Janitor Cost Report';
+/** The detail-type of the organization's report event, on the central bus (the members' events keep theirs). */
+export const ORGANIZATION_REPORT_EVENT_DETAIL_TYPE = 'ECR Janitor Organization Report';
 /** EventBridge's limit for one entry (source, detail-type, detail and resources together). */
 export const EVENT_SIZE_LIMIT = 256 * 1024;
 /** Repositories the event carries at most. */
 export const EVENT_TOP_REPOSITORIES = 10;
 /** Cost groups of each grouping the event carries at most. */
 export const EVENT_TOP_GROUPS = 10;
+/** Ids of accounts not read the event names at most. */
+export const EVENT_NOT_READ_IDS = 50;
 
 /** What remediation did during the run, by outcome. */
 export type RemediationCounts = Partial<Record<string, number>>;
@@ -34,6 +39,8 @@ export interface ReportEventDetail {
   totals: ReportTotals;
   /** The repositories with the most reclaimable bytes (at most 10). */
   topRepositories: Array<{
+    /** Set in a report of several accounts. */
+    accountId?: string;
     region: string;
     repositoryName: string;
     policyStatus: string;
@@ -66,8 +73,22 @@ export interface ReportEventDetail {
   warningCount: number;
   /** Policy lint findings over every repository (`totals.repositoriesWithFindings` counts the repositories). */
   findingCount: number;
-  /** The artifacts' keys in the bucket; `advice` when the run wrote an advice file next to the report. */
-  artifacts: { location: string; json: string; csv: string; costGroupsCsv: string; markdown: string; html: string; advice?: string };
+  /** The artifacts' keys in the bucket; `advice` when the run wrote an advice file next to the report, `accountsCsv` for several accounts. */
+  artifacts: {
+    location: string;
+    json: string;
+    csv: string;
+    costGroupsCsv: string;
+    markdown: string;
+    html: string;
+    advice?: string;
+    accountsCsv?: string;
+  };
+  /**
+   * A report of several accounts: how many it covers, and the ids of those not read (at most 50;
+   * `notRead` counts them all). Absent for a single account's report.
+   */
+  accounts?: { total: number; notRead: number; notReadIds: string[] };
 }
 
 /** A repository the in-use guard holds, as the report event names it. */
@@ -139,6 +160,7 @@ export function buildReportEventDetail(
   previous: HistoryEntry | undefined,
   remediation: RemediationCounts,
   artifacts: ReportEventDetail['artifacts'],
+  detailType: string = REPORT_EVENT_DETAIL_TYPE,
 ): ReportEventDetail {
   const t = report.totals;
   let change: ReportEventDetail['change'] = null;
@@ -147,9 +169,16 @@ export function buildReportEventDetail(
     // Dollar amounts are rounded like the report's own; byte and image counts are whole already.
     for (const key of TRACKED_TOTALS) change[key] = round4(t[key] - previous[key]);
   }
+  const several = report.accounts.length > 1;
+  const notRead = report.errors.filter(isAccountFailure).map((e) => e.accountId ?? '');
+  const gaps = [
+    report.notReached.length > 0 || notRead.length === 0 ? `${report.notReached.length} not reached` : '',
+    notRead.length > 0 ? `${notRead.length} ${notRead.length === 1 ? 'account' : 'accounts'} not read` : '',
+  ].filter((g) => g !== '');
   const summary =
-    (report.complete ? '' : `INCOMPLETE (${report.notReached.length} not reached): `) +
+    (report.complete ? '' : `INCOMPLETE (${gaps.join(', ')}): `) +
     (t.realized === undefined ? '' : `${savedLine(t.realized)}; `) +
+    (several ? `${report.accounts.length} accounts, ` : '') +
     `${t.repositories} repositories, ${t.repositoriesWithoutUntaggedCleanup} without untagged cleanup; ` +
     `stored ${gib(t.storedBytes)} (${formatUsd(t.monthlyCostUsd)}/month), reclaimable ${gib(t.reclaimableBytes)} (${formatUsd(t.monthlySavingsUsd)}/month)` +
     (change ? `; stored ${change.storedBytes >= 0 ? '+' : ''}${gib(change.storedBytes)} since ${change.since.slice(0, 10)}` : '') +
@@ -167,6 +196,7 @@ export function buildReportEventDetail(
       .sort((a, b) => b.reclaimableBytes - a.reclaimableBytes || b.storedBytes - a.storedBytes)
       .slice(0, EVENT_TOP_REPOSITORIES)
       .map((r) => ({
+        ...(several ? { accountId: r.accountId } : {}),
         region: r.region,
         repositoryName: r.repositoryName,
         policyStatus: r.policyStatus,
@@ -196,11 +226,14 @@ export function buildReportEventDetail(
     warningCount: report.warnings.length,
     findingCount: report.repositories.reduce((n, r) => n + r.findings.length, 0),
     artifacts,
+    ...(several
+      ? { accounts: { total: report.accounts.length, notRead: notRead.length, notReadIds: notRead.slice(0, EVENT_NOT_READ_IDS) } }
+      : {}),
   };
   // Long repository names, tag values or consumers could still pass the limit: drop rows from the end
   // of the longest list first, so that each keeps its largest rows as long as it can.
   while (
-    eventEntrySize(detail) > EVENT_SIZE_LIMIT &&
+    eventEntrySize(detail, detailType) > EVENT_SIZE_LIMIT &&
     detail.topRepositories.length + detail.costGroups.length + detail.heldRepositories.length > 0
   ) {
     const longest = Math.max(detail.topRepositories.length, detail.costGroups.length, detail.heldRepositories.length);
@@ -212,8 +245,8 @@ export function buildReportEventDetail(
 }
 
 /** Size in bytes of the event entry EventBridge measures (source, detail-type and detail as UTF-8). */
-export function eventEntrySize(detail: object): number {
-  return Buffer.byteLength(REPORT_EVENT_SOURCE) + Buffer.byteLength(REPORT_EVENT_DETAIL_TYPE) + Buffer.byteLength(JSON.stringify(detail));
+export function eventEntrySize(detail: object, detailType: string = REPORT_EVENT_DETAIL_TYPE): number {
+  return Buffer.byteLength(REPORT_EVENT_SOURCE) + Buffer.byteLength(detailType) + Buffer.byteLength(JSON.stringify(detail));
 }
 
 /** Outcomes that leave a repository without untagged cleanup for now, though the janitor may change it. */

@@ -325,6 +325,11 @@ export interface AuditReport {
   cumulativeRealized?: CumulativeRealized;
   /** Each registry's `BLOB_MOUNTING` setting, with registry-wide unique bytes where it is on; absent when not read. */
   blobMounting?: BlobMountingSetting[];
+  /**
+   * The organization's report only: accounts whose weekly report was missing or too old, so their
+   * figures are not in it (each is also an error and an incomplete entry of `accounts`).
+   */
+  missingAccounts?: MissingAccount[];
 }
 
 /**
@@ -342,6 +347,14 @@ export interface BlobMountingSetting {
   registryUniqueBytes?: number;
   /** The figure to hold against the bill. */
   billShouldMatch: 'per-repository' | 'registry-unique';
+}
+
+/** An account of the organization that did not report. */
+export interface MissingAccount {
+  accountId: string;
+  name: string | null;
+  /** The date of its latest report, older than the organization's report accepts; null when it never reported. */
+  latestReport: string | null;
 }
 
 /** One account's part of a report. */

@@ -1,16 +1,12 @@
 import pLimit from 'p-limit';
 import type { AccountPart, CombinedSettings } from '../domain/accounts';
 import { accountFailure, combineAccountReports } from '../domain/accounts';
+import { DEFAULT_ACCOUNT_CONCURRENCY } from '../domain/defaults';
 import { errorCode } from '../domain/errors';
 import type { RemediationAction, RemediationResult } from '../domain/remediation';
 import type { AuditReport, ReportError } from '../domain/report';
 import { compareLocations } from '../domain/report';
 import type { AccountOpener, AccountRef } from '../ports/accounts';
-
-/** Accounts read at the same time, by default: each is its own rate domain, so they add up. */
-export const DEFAULT_ACCOUNT_CONCURRENCY = 4;
-/** The most accounts read at the same time (each holds its clients and repositories in hand). */
-export const MAX_ACCOUNT_CONCURRENCY = 32;
 
 /** Why an account was not read, as reports list it. */
 export interface AccountFailure {

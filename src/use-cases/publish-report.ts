@@ -1,47 +1,61 @@
+import { MEMBER_REPORTS_PREFIX, memberReportKey } from '../domain/accounts';
 import { CentralReportError, errorCode } from '../domain/errors';
-import { historyEntryOf, parseHistory, serialiseHistory, trendOf, updateHistory } from '../domain/history';
+import { accountTrendsOf, historyEntryOf, parseHistory, serialiseHistory, trendOf, updateHistory } from '../domain/history';
 import type { AdviceFile, RecommendedPolicies } from '../domain/advice';
 import type { AuditReport } from '../domain/report';
 import type { RemediationCounts, ReportEventDetail } from '../domain/report-event';
-import { REPORT_EVENT_DETAIL_TYPE, REPORT_EVENT_SOURCE, buildReportEventDetail } from '../domain/report-event';
+import {
+  ORGANIZATION_REPORT_EVENT_DETAIL_TYPE,
+  REPORT_EVENT_DETAIL_TYPE,
+  REPORT_EVENT_SOURCE,
+  buildReportEventDetail,
+} from '../domain/report-event';
 import type { EventPublisher, ReportNotifier, ReportRenderer, ReportStore } from '../ports/report';
 
 /** The history file: one entry per week, newest last. */
 export const HISTORY_KEY = 'reports/history.json';
 
-/** The artifact keys of a report generated on `date` (YYYY-MM-DD). */
-export function artifactKeys(date: string): {
-  json: string;
-  csv: string;
-  costGroupsCsv: string;
-  markdown: string;
-  html: string;
-  advice: string;
-} {
-  const prefix = `reports/${date}`;
+/** Where a report's artifacts and history go, and what its event is called. */
+export interface ReportLayout {
+  /** The folder of the dated artifacts and of `history.json`. */
+  prefix: string;
+  /** The event's detail-type. */
+  detailType: string;
+}
+
+/** An account's weekly report: `reports/<date>/…`, event `ECR Janitor Cost Report`. */
+export const ACCOUNT_REPORT_LAYOUT: ReportLayout = { prefix: 'reports', detailType: REPORT_EVENT_DETAIL_TYPE };
+/** The organization's report in the central bucket: `org/<date>/…`, event `ECR Janitor Organization Report`. */
+export const ORGANIZATION_REPORT_LAYOUT: ReportLayout = { prefix: 'org', detailType: ORGANIZATION_REPORT_EVENT_DETAIL_TYPE };
+
+/** The artifact keys of a report generated on `date` (YYYY-MM-DD), under `prefix` (`reports` unless said). */
+export function artifactKeys(
+  date: string,
+  prefix = ACCOUNT_REPORT_LAYOUT.prefix,
+): { json: string; csv: string; costGroupsCsv: string; accountsCsv: string; markdown: string; html: string; advice: string } {
+  const folder = `${prefix}/${date}`;
   return {
-    advice: `${prefix}/advice.json`,
-    json: `${prefix}/report.json`,
-    csv: `${prefix}/report.csv`,
-    costGroupsCsv: `${prefix}/cost-groups.csv`,
-    markdown: `${prefix}/report.md`,
-    html: `${prefix}/report.html`,
+    advice: `${folder}/advice.json`,
+    json: `${folder}/report.json`,
+    csv: `${folder}/report.csv`,
+    costGroupsCsv: `${folder}/cost-groups.csv`,
+    accountsCsv: `${folder}/accounts.csv`,
+    markdown: `${folder}/report.md`,
+    html: `${folder}/report.html`,
   };
 }
 
 /**
  * Where a member account's JSON report goes in the organization's central bucket: under its own
  * account id (the only prefix the bucket policy lets it write), one folder per report date. The
- * organization report reads them from there.
+ * organization report reads them from there (one definition, in the domain, for both sides).
  *
  * @example centralReportKey('111122223333', '2026-11-02') // 'accounts/111122223333/2026-11-02/report.json'
  */
-export function centralReportKey(accountId: string, date: string): string {
-  return `${CENTRAL_ACCOUNTS_PREFIX}${accountId}/${date}/report.json`;
-}
+export const centralReportKey = memberReportKey;
 
 /** The central bucket's folder of the member accounts' reports (`accounts/<accountId>/…`). */
-export const CENTRAL_ACCOUNTS_PREFIX = 'accounts/';
+export const CENTRAL_ACCOUNTS_PREFIX = MEMBER_REPORTS_PREFIX;
 
 /** A copy of the JSON report for the organization's central bucket. */
 export interface CentralReportCopy {
@@ -81,13 +95,16 @@ export interface PublishDeps {
   onHistoryProblem?: (problem: string) => void;
   /** The organization's copy of the JSON report; none: the account is not part of an organization rollout. */
   central?: CentralReportCopy;
+  /** Where the artifacts and history go, and the event's name. @default {@link ACCOUNT_REPORT_LAYOUT} */
+  layout?: ReportLayout;
 }
 
 /**
- * Writes the report's artifacts (JSON, CSV, cost-groups CSV, Markdown, HTML with charts) under
- * `reports/YYYY-MM-DD/`, puts the week into the history (one entry per week: a re-run in the same
- * week replaces it) with the realized savings added up since the first week (in the report as
- * `cumulativeRealized`), publishes the report event with the change since the week before, and sends
+ * Writes the report's artifacts (JSON, CSV, cost-groups CSV, Markdown, HTML with charts, and the
+ * per-account CSV for a report of several accounts) under `reports/YYYY-MM-DD/` (the layout's folder),
+ * puts the week into the history (one entry per week: a re-run in the same week replaces it) with the
+ * realized savings added up since the first week (in the report as `cumulativeRealized`), publishes
+ * the report event with the change since the week before, and sends
  * the summary message when there is a notifier. A history that is missing, damaged or of an older
  * shape never stops the report: what can be read of it is kept. With a central copy, the JSON report
  * also goes to the organization's bucket before the event; a copy that fails does not hold back the
@@ -107,26 +124,40 @@ export async function publishReport(
   // The advice file goes next to the report, which links it.
   if (advice !== undefined) await deps.store.put(adviceKeyOf(advised), `${JSON.stringify(advice.file, null, 2)}\n`, 'application/json');
   const entry = historyEntryOf(advised);
-  const stored = parseHistory(await deps.store.get(HISTORY_KEY));
+  const layout = deps.layout ?? ACCOUNT_REPORT_LAYOUT;
+  const historyKey = `${layout.prefix}/history.json`;
+  const stored = parseHistory(await deps.store.get(historyKey));
   if (stored.problem !== undefined) deps.onHistoryProblem?.(stored.problem);
   const { entries, previous, cumulativeRealized } = updateHistory(stored.entries, entry);
   // Every artifact, the event and the message say what the janitor's weeks have saved so far.
   const report = cumulativeRealized === undefined ? advised : { ...advised, cumulativeRealized };
-  const keys = artifactKeys(entry.date);
+  const { accountsCsv, ...keys } = artifactKeys(entry.date, layout.prefix);
   const { renderer, store } = deps;
+  // The per-account table is an artifact of its own only where there are several accounts.
+  const several = report.accounts.length > 1;
+  if (several) await store.put(accountsCsv, renderer.render(report, 'accounts-csv'), 'text/csv; charset=utf-8');
   const json = renderer.render(report, 'json');
   await store.put(keys.json, json, 'application/json');
   await store.put(keys.csv, renderer.render(report, 'csv'), 'text/csv; charset=utf-8');
   await store.put(keys.costGroupsCsv, renderer.render(report, 'cost-groups-csv'), 'text/csv; charset=utf-8');
   await store.put(keys.markdown, renderer.render(report, 'markdown'), 'text/markdown; charset=utf-8');
-  const htmlOptions = { history: trendOf(entries, entry), ...(previous === undefined ? {} : { previous }) };
+  const htmlOptions = {
+    history: trendOf(entries, entry),
+    ...(previous === undefined ? {} : { previous }),
+    ...(several ? { accountTrends: accountTrendsOf(entries, entry) } : {}),
+  };
   await store.put(keys.html, renderer.render(report, 'html', htmlOptions), 'text/html; charset=utf-8');
-  await store.put(HISTORY_KEY, serialiseHistory(entries), 'application/json');
+  await store.put(historyKey, serialiseHistory(entries), 'application/json');
   const centralFailure = await copyToCentral(deps.central, entry.date, json);
   const { advice: adviceKey, ...reportKeys } = keys;
-  const artifacts = { location: store.location, ...reportKeys, ...(advice === undefined ? {} : { advice: adviceKey }) };
-  const detail = buildReportEventDetail(report, previous, remediation, artifacts);
-  await deps.publisher.publish({ source: REPORT_EVENT_SOURCE, detailType: REPORT_EVENT_DETAIL_TYPE, detail });
+  const artifacts = {
+    location: store.location,
+    ...reportKeys,
+    ...(advice === undefined ? {} : { advice: adviceKey }),
+    ...(several ? { accountsCsv } : {}),
+  };
+  const detail = buildReportEventDetail(report, previous, remediation, artifacts, layout.detailType);
+  await deps.publisher.publish({ source: REPORT_EVENT_SOURCE, detailType: layout.detailType, detail });
   if (deps.notifier !== undefined) {
     const message = renderer.renderMessage(report, {
       remediation,

@@ -3,13 +3,12 @@ import { GetCallerIdentityCommand, type STSClient } from '@aws-sdk/client-sts';
 import { fromTemporaryCredentials } from '@aws-sdk/credential-providers';
 import type { AwsCredentialIdentity, AwsCredentialIdentityProvider, MetadataBearer, Pluggable } from '@smithy/types';
 import { ACCOUNT_ID } from '../../domain/accounts';
+import { DEFAULT_ROLE_NAME } from '../../domain/defaults';
 import { AccountAccessError, ConfigError, OrganizationAccessError } from '../../domain/errors';
 import type { AccountOpener, AccountRef, AccountSource } from '../../ports/accounts';
 import type { CallCounter } from './call-counter';
 import { baseClientConfig, type EcrClientOptions } from './clients';
 
-/** The role the janitor assumes in each account by default: the one Organizations creates in the accounts it creates. */
-export const DEFAULT_ROLE_NAME = 'OrganizationAccountAccessRole';
 /** The session name of every assumed role: what CloudTrail shows as the janitor's. */
 export const ROLE_SESSION_NAME = 'ecr-janitor';
 /** The most accounts `ListAccounts` returns a page. */

@@ -2,6 +2,7 @@ import { costGroupChanges } from '../../domain/history';
 import { groupingLabel, ownerGrouping } from '../../domain/cost-groups';
 import { formatUsdChange } from '../../domain/money';
 import type { AuditReport } from '../../domain/report';
+import { isAccountFailure } from '../../domain/report';
 import { remediationTally } from '../../domain/report-event';
 import { oneLine } from '../../domain/text';
 import type { ReportMessage, ReportMessageContext } from '../../ports/report';
@@ -17,6 +18,26 @@ const HELD_WORDS: Readonly<Record<string, string>> = {
   'skipped-changed': 'changed while the run went on',
   'unknown-outcome': 'write outcome unknown (the next run decides)',
 };
+
+/** How many accounts the message names among those not read. */
+const MESSAGE_ACCOUNTS = 10;
+
+/** The accounts of a report of several: how many were read, and which were not, with why. */
+function accountLines(report: AuditReport): string[] {
+  const notRead = report.errors.filter(isAccountFailure);
+  const read = report.accounts.length - notRead.length;
+  const lines = [
+    `Accounts: ${formatCount(read)} of ${formatCount(report.accounts.length)} read${notRead.length === 0 ? '.' : `; not read (their figures are missing):`}`,
+  ];
+  const names = new Map(report.accounts.map((a) => [a.accountId, a.name]));
+  for (const e of notRead.slice(0, MESSAGE_ACCOUNTS)) {
+    const name = names.get(e.accountId ?? '');
+    lines.push(oneLine(`  ${e.accountId ?? ''}${name === null || name === undefined ? '' : ` (${name})`}: ${e.code}`));
+  }
+  if (notRead.length > MESSAGE_ACCOUNTS)
+    lines.push(`  … and ${formatCount(notRead.length - MESSAGE_ACCOUNTS)} more (listed in the report).`);
+  return lines;
+}
 
 function signedBytes(bytes: number): string {
   return bytes > 0 ? `+${formatBytes(bytes)}` : bytes < 0 ? formatBytes(bytes) : '±0 B';
@@ -37,7 +58,8 @@ export function renderReportMessage(report: AuditReport, context: ReportMessageC
   const date = report.generatedAt.slice(0, 10);
   const previous = context.previous;
   const lines: string[] = [];
-  const accounts = [...new Set(report.repositories.map((r) => r.accountId))];
+  const accounts =
+    report.accounts.length > 1 ? report.accounts.map((a) => a.accountId) : [...new Set(report.repositories.map((r) => r.accountId))];
   const regions = new Set(report.repositories.map((r) => r.region)).size;
   const where = `${accounts.length === 1 ? `account ${oneLine(accounts[0] ?? '')}` : `${accounts.length} accounts`}, ${regions} ${regions === 1 ? 'region' : 'regions'}`;
   // What was saved comes first: it is what a reader of the weekly e-mail wants to know.
@@ -92,16 +114,23 @@ export function renderReportMessage(report: AuditReport, context: ReportMessageC
     );
   }
 
-  const tally = remediationTally(context.remediation);
-  const held = Object.entries(tally.heldBy).map(([outcome, n]) => `${n} ${HELD_WORDS[outcome] ?? outcome}`);
-  lines.push(
-    '',
-    `Remediation: ${tally.applied} applied, ${tally.held} held${held.length > 0 ? ` (${held.join(', ')})` : ''}, ${tally.failed} failed.`,
-  );
+  if (report.accounts.length > 1) {
+    // The organization's report: each account remediates in its own run, so what matters here is who did not report.
+    lines.push('', ...accountLines(report));
+  } else {
+    const tally = remediationTally(context.remediation);
+    const held = Object.entries(tally.heldBy).map(([outcome, n]) => `${n} ${HELD_WORDS[outcome] ?? outcome}`);
+    lines.push(
+      '',
+      `Remediation: ${tally.applied} applied, ${tally.held} held${held.length > 0 ? ` (${held.join(', ')})` : ''}, ${tally.failed} failed.`,
+    );
+  }
   lines.push(`Errors: ${formatCount(report.errors.length)}, warnings: ${formatCount(report.warnings.length)} (listed in the report).`);
   lines.push('', 'Full report (sign in to AWS with read access to the report bucket):', context.reportLink, '');
 
-  const plain = `ECR storage ${date}: ${formatUsd(t.monthlyCostUsd)}/month, ${formatUsd(t.monthlySavingsUsd)}/month reclaimable`;
+  const notRead = report.errors.filter(isAccountFailure).length;
+  const scope = report.accounts.length > 1 ? `, ${formatCount(report.accounts.length)} accounts` : '';
+  const plain = `ECR storage ${date}${scope}: ${formatUsd(t.monthlyCostUsd)}/month, ${formatUsd(t.monthlySavingsUsd)}/month reclaimable${notRead > 0 ? `, ${formatCount(notRead)} not read` : ''}`;
   const saved = t.realized === undefined ? undefined : `${plain}, saved ${formatUsd(t.realized.monthlySavingsUsd)}/month last week`;
   // A subject is one line of at most 100 characters: the saving goes in when it fits.
   const subject = saved !== undefined && saved.length <= 100 ? saved : plain;

@@ -5,7 +5,6 @@ import { mockClient } from 'aws-sdk-client-mock';
 import 'aws-sdk-client-mock-jest';
 import {
   AssumedRoles,
-  DEFAULT_ROLE_NAME,
   ListedAccounts,
   OrganizationAccounts,
   ROLE_SESSION_NAME,
@@ -17,6 +16,7 @@ import {
   type AssumedRolesOptions,
 } from '../../../../src/adapters/aws/accounts';
 import { CallCounter } from '../../../../src/adapters/aws/call-counter';
+import { DEFAULT_ROLE_NAME } from '../../../../src/domain/defaults';
 import { AccountAccessError, ConfigError, OrganizationAccessError } from '../../../../src/domain/errors';
 
 const organizations = mockClient(OrganizationsClient);

@@ -1,0 +1,82 @@
+// The consolidator's handler over in-memory fakes of its ports (the central bucket, the bus) and a
+// fixed organization; its adapters are built from the environment by orgReportDeps.
+import { MemoryEventPublisher, MemoryObjectStore } from '../../../src/adapters/memory/memory-store';
+import { BucketMemberReports } from '../../../src/adapters/report/member-reports';
+import { reportRenderer } from '../../../src/adapters/render/report-renderer';
+import { loadOrgReportConfig } from '../../../src/config';
+import { memberReportKey } from '../../../src/domain/accounts';
+import { makeHandler } from '../../../src/handlers/consolidate-org';
+import { orgReportDeps } from '../../../src/handlers/org-report-runtime';
+import { logger } from '../../../src/handlers/runtime';
+import { auditReport, repositoryReport } from '../support/report-fixtures';
+
+const A = '111111111111';
+const B = '222222222222';
+
+describe('handlers/consolidate-org', () => {
+  it('publishes the organization report and returns its event, logging the accounts that did not report', async () => {
+    const bucket = new MemoryObjectStore('central');
+    const member = auditReport([repositoryReport({ accountId: A })], {
+      now: '2026-11-02T00:00:00.000Z',
+      generatedAt: '2026-11-02T00:05:00.000Z',
+    });
+    await bucket.put(memberReportKey(A, '2026-11-02'), JSON.stringify(member), 'application/json');
+    const publisher = new MemoryEventPublisher();
+    const info = jest.spyOn(logger, 'info').mockImplementation(() => undefined);
+    const handler = makeHandler({
+      accounts: { accounts: () => Promise.resolve([{ accountId: A }, { accountId: B, name: 'Search' }]) },
+      reports: new BucketMemberReports(bucket, bucket.location),
+      publish: { store: bucket, publisher, renderer: reportRenderer },
+      now: () => Date.parse('2026-11-02T06:00:00Z'),
+    });
+
+    const detail = await handler();
+
+    expect(detail.accounts).toEqual({ total: 2, notRead: 1, notReadIds: [B] });
+    expect(publisher.events.map((e) => e.detail)).toEqual([detail]);
+    expect(bucket.objects.has('org/2026-11-02/report.html')).toBe(true);
+    expect(info).toHaveBeenCalledWith('organization report published', expect.objectContaining({ accounts: 2, notRead: 1, missing: [B] }));
+    info.mockRestore();
+  });
+
+  it('builds its adapters from the configuration, with an e-mail only when a topic is set', () => {
+    const env = {
+      CENTRAL_BUCKET: 'org-central-reports',
+      CENTRAL_EVENT_BUS_ARN: 'arn:aws:events:us-east-1:999999999999:event-bus/ecr-janitor-central',
+      AWS_REGION: 'us-east-1',
+    };
+
+    const withoutTopic = orgReportDeps(loadOrgReportConfig(env));
+    const withTopic = orgReportDeps(loadOrgReportConfig({ ...env, REPORT_TOPIC_ARN: 'arn:aws:sns:us-east-1:999999999999:org-report' }));
+
+    expect(withoutTopic.publish.notifier).toBeUndefined();
+    expect(withTopic.publish.notifier).toBeDefined();
+    expect(withoutTopic.publish.store.location).toBe('s3://org-central-reports');
+    expect(withoutTopic.reports.location).toBe('s3://org-central-reports');
+  });
+});
+
+describe('config/loadOrgReportConfig', () => {
+  const valid = {
+    CENTRAL_BUCKET: 'org-central-reports',
+    CENTRAL_EVENT_BUS_ARN: 'arn:aws:events:us-east-1:999999999999:event-bus/central',
+    AWS_REGION: 'us-east-1',
+  };
+
+  it('reads the central bucket, bus and topic, with the default timeouts', () => {
+    expect(loadOrgReportConfig({ ...valid, REPORT_TOPIC_ARN: ' ' })).toEqual({
+      centralBucket: 'org-central-reports',
+      centralEventBusArn: 'arn:aws:events:us-east-1:999999999999:event-bus/central',
+      reportTopicArn: undefined,
+      region: 'us-east-1',
+      connectionTimeoutMs: 3000,
+      requestTimeoutMs: 10000,
+    });
+  });
+
+  it('names every variable that is missing or wrong', () => {
+    expect(() => loadOrgReportConfig({ CENTRAL_EVENT_BUS_ARN: 'central', AWS_REGION: 'us-east-1', REPORT_TOPIC_ARN: 'topic' })).toThrow(
+      /CENTRAL_BUCKET="" must be the central bucket's name\n {2}- CENTRAL_EVENT_BUS_ARN="central" must be the central event bus's ARN\n {2}- REPORT_TOPIC_ARN="topic" must be an SNS topic ARN/,
+    );
+  });
+});
