@@ -6,6 +6,7 @@ import { type Command, InvalidArgumentError, Option } from 'commander';
 import { parseRateLimits, type RateLimits } from '../adapters/aws/rate-limiter';
 import { checkCostAllocationTagKeys } from '../domain/cost-groups';
 import {
+  DEFAULT_ACCOUNT_CONCURRENCY,
   DEFAULT_ARCHIVE_AFTER_DAYS,
   DEFAULT_CONCURRENCY,
   DEFAULT_CONNECTION_TIMEOUT_MS,
@@ -18,7 +19,9 @@ import {
   DEFAULT_PROGRESS_INTERVAL_SECONDS,
   DEFAULT_REQUEST_TIMEOUT_MS,
   DEFAULT_RETRY_MODE,
+  DEFAULT_ROLE_NAME,
   DEFAULT_UNTAGGED_DAYS,
+  MAX_ACCOUNT_CONCURRENCY,
   MAX_ARCHIVE_AFTER_DAYS,
   MAX_ATTEMPTS,
   MAX_CONCURRENCY,
@@ -33,6 +36,7 @@ import { readPricePerGbMonth } from '../domain/money';
 import { POLICY_LIMITS } from '../domain/policy';
 import { REGION_NAME } from '../domain/region';
 import { toEpochMs } from '../domain/time';
+import { checkRoleName, parseAccountIds } from '../adapters/aws/accounts';
 import { UsageError } from './errors';
 
 // ---- Values: the grammar of flag values --------------------------------------------------------
@@ -121,6 +125,20 @@ export function parseEndpoint(value: string): string {
   return value;
 }
 
+/** The bucket names S3 accepts (3–63 lowercase letters, digits, dots and hyphens). */
+const BUCKET_NAME = /^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/;
+
+/**
+ * Parses a `--bucket` flag (`weekly`, `org-report`): an S3 bucket name.
+ *
+ * @throws UsageError naming the value and the rule
+ */
+export function parseBucketFlag(value: string): string {
+  if (!BUCKET_NAME.test(value))
+    throw new UsageError(`--bucket: "${value}" is not an S3 bucket name (3 to 63 lowercase letters, digits, "." and "-")`);
+  return value;
+}
+
 /** Collects a repeatable flag's values in order (`--exclude a --exclude b`). */
 export function collect(value: string, previous: string[]): string[] {
   return [...previous, value];
@@ -149,12 +167,28 @@ export interface ClientFlags {
  * client settings, how many repositories at once, and how often progress is told. Flags that choose
  * more places to read (accounts of an organization) belong here, read by `openSources`.
  */
-export interface SourceFlags extends ClientFlags {
+export interface SourceFlags extends ClientFlags, AccountFlags {
   region?: string;
   rateLimit?: RateLimits;
   snapshot?: string;
   concurrency: number;
   progressInterval: number;
+}
+
+/**
+ * The flags that read several accounts (`audit`, `remediate`, `snapshot`): which accounts, the role
+ * to assume in each, and how many at once. Unset unless given: without `--accounts` or `--org` the run
+ * reads the caller's account alone.
+ */
+export interface AccountFlags {
+  /** `--accounts`: the account ids, each once. */
+  accounts?: string[];
+  /** `--org`: every account of the organization. */
+  org?: boolean;
+  /** `--role-name`. @default DEFAULT_ROLE_NAME when accounts are read */
+  roleName?: string;
+  /** `--account-concurrency`. @default DEFAULT_ACCOUNT_CONCURRENCY when accounts are read */
+  accountConcurrency?: number;
 }
 
 /**
@@ -165,10 +199,12 @@ export interface SourceFlags extends ClientFlags {
 export interface SourceChoices {
   /** `--snapshot FILE`: a file written by `ecr-janitor snapshot`, read offline. */
   snapshot: boolean;
+  /** `--accounts`, `--org`, `--role-name`, `--account-concurrency`: several accounts, each through its role. @default false */
+  accounts?: boolean;
 }
 
 /** Adds the flags that say where to read ({@link SourceFlags}), with those of the command's {@link SourceChoices}. */
-export function addSourceFlags(command: Command, { snapshot }: SourceChoices): Command {
+export function addSourceFlags(command: Command, { snapshot, accounts }: SourceChoices): Command {
   command
     .option(
       '--region <regions>',
@@ -218,7 +254,58 @@ export function addSourceFlags(command: Command, { snapshot }: SourceChoices): C
       DEFAULT_PROGRESS_INTERVAL_SECONDS,
     );
   if (snapshot) command.option('--snapshot <file>', 'read a snapshot file instead of AWS (fully offline)');
+  if (accounts === true) addAccountFlags(command);
   return command;
+}
+
+/** Adds the flags of {@link AccountFlags}. */
+function addAccountFlags(command: Command): Command {
+  return command
+    .option('--accounts <ids>', 'read these accounts (comma-separated ids), each through its role, into one report', parseAccountsFlag)
+    .option('--org', 'read every ACTIVE account of the organization (run as the management account or a delegated administrator)')
+    .option('--role-name <name>', `the role assumed in each account (default: ${DEFAULT_ROLE_NAME})`, parseRoleNameFlag)
+    .option(
+      '--account-concurrency <n>',
+      `accounts read at the same time, 1 to ${MAX_ACCOUNT_CONCURRENCY}, each with its own clients and rate limits (default: ${DEFAULT_ACCOUNT_CONCURRENCY})`,
+      parseIntInRange(1, MAX_ACCOUNT_CONCURRENCY, 'each account read holds its clients and repositories in hand'),
+    );
+}
+
+function parseAccountsFlag(value: string): string[] {
+  try {
+    return parseAccountIds(value);
+  } catch (error) {
+    throw new InvalidArgumentError((error as Error).message);
+  }
+}
+
+function parseRoleNameFlag(value: string): string {
+  try {
+    return checkRoleName(value);
+  } catch (error) {
+    throw new InvalidArgumentError((error as Error).message);
+  }
+}
+
+/**
+ * Checks the account flags against each other and the rest: `--accounts` or `--org`, not both; no
+ * `--snapshot` with them (a snapshot of several accounts is read without them); `--role-name` and
+ * `--account-concurrency` only with one of them.
+ *
+ * @returns whether the run reads several accounts
+ * @throws UsageError naming the flags that do not go together
+ */
+export function checkAccountFlags(flags: AccountFlags & { snapshot?: string }): boolean {
+  const reading = flags.accounts !== undefined || flags.org === true;
+  if (flags.accounts !== undefined && flags.org === true)
+    throw new UsageError('--accounts and --org cannot be combined: name the accounts, or read every account of the organization');
+  if (reading && flags.snapshot !== undefined)
+    throw new UsageError(
+      `${flags.org === true ? '--org' : '--accounts'} cannot be used with --snapshot: a snapshot of several accounts is read with --snapshot alone`,
+    );
+  if (!reading && (flags.roleName !== undefined || flags.accountConcurrency !== undefined))
+    throw new UsageError(`${flags.roleName !== undefined ? '--role-name' : '--account-concurrency'} applies only with --accounts or --org`);
+  return reading;
 }
 
 function parseRateLimitFlag(value: string): RateLimits {

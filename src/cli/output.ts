@@ -3,7 +3,7 @@
 import { constants, type Stats } from 'node:fs';
 import { access, mkdir, realpath, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { dirname, join, relative, resolve, sep } from 'node:path';
-import { REPORT_EXTENSIONS, renderCostGroupsCsv, renderReport } from '../adapters/render';
+import { REPORT_EXTENSIONS, renderAccountsCsv, renderCostGroupsCsv, renderReport } from '../adapters/render';
 import { SnapshotFileWriter } from '../adapters/snapshot/snapshot-writer';
 import type { AuditReport } from '../domain/report';
 import type { SnapshotWriter } from '../ports/snapshot';
@@ -201,6 +201,8 @@ export async function writeReportFiles(
       content: renderReport(report, format, options),
     })),
     { path: join(dir, 'cost-groups.csv'), content: renderCostGroupsCsv(report) },
+    // The per-account table, for a report of several accounts.
+    ...(report.accounts.length > 1 ? [{ path: join(dir, 'accounts.csv'), content: renderAccountsCsv(report) }] : []),
   ];
   await writeFilesAtomically(files);
   return files.map((f) => f.path);

@@ -1,5 +1,6 @@
 // How a run tells on stderr what it could not read or do.
 import type { ReportError, ReportWarning } from '../domain/report';
+import { isAccountFailure } from '../domain/report';
 import { oneLine } from '../domain/text';
 
 /**
@@ -9,19 +10,22 @@ import { oneLine } from '../domain/text';
  */
 export function errorLine(e: ReportError): string {
   // One line, control characters made visible: names and messages may come from a snapshot file.
+  if (isAccountFailure(e)) return oneLine(`error: ${e.accountId ?? ''} (whole account): ${e.code}: ${e.message}`);
+  const account = e.accountId === undefined ? '' : `${e.accountId}/`;
   const where = e.repositoryName === undefined ? '' : `/${e.repositoryName}`;
   const source = e.source === undefined ? '' : ` (in-use source ${e.source})`;
-  return oneLine(`error: ${e.region}${where}${source}: ${e.code}: ${e.message}`);
+  return oneLine(`error: ${account}${e.region}${where}${source}: ${e.code}: ${e.message}`);
 }
 
 /**
- * One warning on stderr, `warning: REGION[/REPOSITORY]: CODE: MESSAGE`.
+ * One warning on stderr, `warning: [ACCOUNT/]REGION[/REPOSITORY]: CODE: MESSAGE`.
  *
  * @example warningLine({ region: 'eu-west-1', repositoryName: '', code: 'InUseSourceSkipped', message: '…' }) // 'warning: eu-west-1: InUseSourceSkipped: …'
  */
 export function warningLine(w: ReportWarning): string {
+  const account = w.accountId === undefined ? '' : `${w.accountId}/`;
   const where = w.repositoryName === '' ? '' : `/${w.repositoryName}`;
-  return oneLine(`warning: ${w.region}${where}: ${w.code}: ${w.message}`);
+  return oneLine(`warning: ${account}${w.region}${where}: ${w.code}: ${w.message}`);
 }
 
 /**
@@ -31,12 +35,18 @@ export function warningLine(w: ReportWarning): string {
  * @example partialFailureLine(report.errors, 'audited', 'the report') // '1 region could not be listed (…); 2 repositories could not be fully audited; see "errors" in the report'
  */
 export function partialFailureLine(errors: readonly ReportError[], done: string, where: string): string | undefined {
-  const regional = errors.filter((e) => e.repositoryName === undefined);
+  const accounts = errors.filter(isAccountFailure).length;
+  const regional = errors.filter((e) => e.repositoryName === undefined && !isAccountFailure(e));
   const regions = regional.filter((e) => e.source === undefined).length;
   const sources = regional.length - regions;
-  const repositories = new Set(errors.filter((e) => e.repositoryName !== undefined).map((e) => `${e.region}/${e.repositoryName}`)).size;
-  if (regional.length === 0 && repositories === 0) return undefined;
+  const repositories = new Set(
+    errors.filter((e) => e.repositoryName !== undefined).map((e) => `${e.accountId ?? ''}/${e.region}/${e.repositoryName}`),
+  ).size;
+  if (accounts === 0 && regional.length === 0 && repositories === 0) return undefined;
   const parts = [
+    accounts > 0
+      ? `${accounts} account${accounts === 1 ? '' : 's'} could not be read (${accounts === 1 ? 'its' : 'their'} figures are all missing)`
+      : '',
     regions > 0
       ? `${regions} region${regions === 1 ? '' : 's'} could not be listed (a region failure: its repositories are all missing)`
       : '',

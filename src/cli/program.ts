@@ -6,6 +6,7 @@ import { auditCommand } from './commands/audit';
 import { ledgerCommand } from './commands/ledger';
 import { lintPolicyCommand } from './commands/lint-policy';
 import { mergePolicyCommand } from './commands/merge-policy';
+import { orgReportCommand } from './commands/org-report';
 import { reconcileCommand } from './commands/reconcile';
 import { remediateCommand } from './commands/remediate';
 import { simulateCommand } from './commands/simulate';
@@ -60,6 +61,7 @@ export function buildProgram(ctx: CliContext): Command {
     weeklyCommand(ctx),
     ledgerCommand(ctx),
     reconcileCommand(ctx),
+    orgReportCommand(ctx),
   ]) {
     program.addCommand(configure(command, ctx, command.name()));
   }

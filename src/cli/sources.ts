@@ -1,8 +1,18 @@
 // What a command reads, opened from its flags: the registries (live ECR, or a snapshot file), the
 // sources of images in use (workload scanners, --in-use lists, a snapshot's own record), the one
 // live registry of a single-repository command, and the week between two captures with its ledger.
-import type { CallCounter } from '../adapters/aws/call-counter';
-import { createEcrClient, createEcrRegistryPool, type EcrClientOptions } from '../adapters/aws/clients';
+import type { AwsCredentialIdentityProvider } from '@smithy/types';
+import { STSClient } from '@aws-sdk/client-sts';
+import {
+  AssumedRoles,
+  ListedAccounts,
+  OrganizationAccounts,
+  callerIdentity,
+  createOrganizationsClient,
+  type CallerIdentity,
+} from '../adapters/aws/accounts';
+import { CallCounter } from '../adapters/aws/call-counter';
+import { baseClientConfig, createEcrClient, createEcrRegistryPool, type EcrClientOptions } from '../adapters/aws/clients';
 import { EcrRegistry } from '../adapters/aws/ecr';
 import { createRegistrySettings } from '../adapters/aws/ecr-registry-settings';
 import { createWorkloadScannerPool } from '../adapters/aws/workload-scanners';
@@ -10,7 +20,10 @@ import { parseLedgerLines } from '../adapters/events/policy-execution';
 import { parseSnapshot } from '../adapters/snapshot/schema';
 import { snapshotInUse, type SnapshotInUseSources } from '../adapters/snapshot/snapshot-in-use';
 import { SnapshotRegistry } from '../adapters/snapshot/snapshot-registry';
-import { DEFAULT_IN_USE_SCAN } from '../domain/defaults';
+import { snapshotAccounts, snapshotOfAccount } from '../adapters/snapshot/accounts';
+import { DEFAULT_ACCOUNT_CONCURRENCY, DEFAULT_IN_USE_SCAN, FALLBACK_REGION } from '../domain/defaults';
+import { AccountAccessError, errorCode } from '../domain/errors';
+import type { AccountOpener, AccountRef } from '../ports/accounts';
 import { parseInUseList, parseInUseScan, type InUseEntry } from '../domain/in-use';
 import { REGION_NAME } from '../domain/region';
 import { toEpochMs } from '../domain/time';
@@ -25,15 +38,25 @@ import { collectInUse, type InUseSources } from '../use-cases/in-use';
 import { truthBetweenCaptures, type TruthLookup } from '../use-cases/truth';
 import { defaultRegion, type CliEnvironment } from './context';
 import { UsageError } from './errors';
-import { parseRegions, type ClientFlags, type InUseFlags, type LedgerFlags, type SourceChoices, type SourceFlags } from './flags';
+import {
+  checkAccountFlags,
+  parseRegions,
+  type ClientFlags,
+  type InUseFlags,
+  type LedgerFlags,
+  type SourceChoices,
+  type SourceFlags,
+} from './flags';
 import { readJsonFile, readTextFile } from './io';
 
 /** What a command runs with besides its flags. */
 export interface SourceRun {
-  /** Counts every AWS call of the run. */
+  /** Counts every AWS call of the run (of the account, in a run over several). */
   counter: CallCounter;
   /** Where the default region is read. */
   env: CliEnvironment;
+  /** The credentials of the account read (its assumed role). @default the SDK's default chain: the caller's account */
+  credentials?: AwsCredentialIdentityProvider;
 }
 
 /** One registry a command reads (and, live, may write). */
@@ -66,38 +89,54 @@ export interface Sources {
  */
 export async function openSources(flags: SourceFlags, choices: SourceChoices, run: SourceRun): Promise<Sources> {
   const regions = parseRegions(flags.region);
-  return flags.snapshot === undefined ? openLive(flags, choices, run, regions) : openSnapshot(flags, flags.snapshot, regions);
+  if (flags.snapshot === undefined) return openLive(flags, run, liveRegions(flags, choices, run));
+  return sourcesOfSnapshot(await readSnapshot(flags, flags.snapshot), flags.snapshot, regions);
 }
 
-/**
- * Live ECR: one registry, reader and writer, per region of the caller's account (the SDK's default
- * credentials), every one with the run's client settings and counter.
- */
-function openLive(flags: SourceFlags, choices: SourceChoices, run: SourceRun, regions: string[]): Sources {
+/** The regions a live run reads: `--region`, else the environment's default region. */
+function liveRegions(flags: SourceFlags, choices: SourceChoices, run: Pick<SourceRun, 'env'>): string[] {
+  const regions = parseRegions(flags.region);
   const live = regions.length > 0 ? regions : [defaultRegion(run.env)].filter((r): r is string => r !== undefined);
   if (live.length === 0)
     throw new UsageError(
       `no region: pass --region us-east-1[,eu-west-1…]${choices.snapshot ? ', set AWS_REGION, or use --snapshot FILE' : ' or set AWS_REGION'}`,
     );
+  return live;
+}
+
+/**
+ * Live ECR: one registry, reader and writer, per region of the account (the caller's, with the SDK's
+ * default credentials, or the one `run.credentials` enter), every one with the run's client settings
+ * and counter.
+ */
+function openLive(flags: SourceFlags, run: SourceRun, regions: readonly string[]): Sources {
   const registryFor = createEcrRegistryPool({
     counter: run.counter,
     ...clientOptionsOf(flags),
     ...(flags.rateLimit ? { rateLimits: flags.rateLimit } : {}),
+    ...(run.credentials === undefined ? {} : { credentials: run.credentials }),
   });
   return {
-    registries: live.map((region) => {
+    registries: regions.map((region) => {
       const registry = registryFor(region);
       return { reader: registry, writer: registry };
     }),
   };
 }
 
-/** A snapshot file: one read-only registry per region it holds (those of `--region` when given). */
-async function openSnapshot(flags: SourceFlags, file: string, regions: string[]): Promise<Sources> {
+/** Reads and checks `--snapshot FILE`. */
+async function readSnapshot(flags: SourceFlags, file: string): Promise<SnapshotFile> {
   if (flags.endpoint !== undefined) throw new UsageError('--snapshot and --endpoint cannot be combined: a snapshot is read offline');
-  const snapshot = parseSnapshot(await readJsonFile(file, 'snapshot'), file);
+  return parseSnapshot(await readJsonFile(file, 'snapshot'), file);
+}
+
+/**
+ * A snapshot: one read-only registry per region it holds (those of `--region` when given). `part`:
+ * one account's part of a snapshot of several, which may hold none of the regions asked for.
+ */
+function sourcesOfSnapshot(snapshot: SnapshotFile, file: string, regions: readonly string[], part = false): Sources {
   const readers = SnapshotRegistry.fromSnapshot(snapshot, regions);
-  if (readers.length === 0)
+  if (readers.length === 0 && !part)
     throw new UsageError(
       `--region ${regions.join(',')}: the snapshot ${file} holds only ${snapshot.registries.map((r) => r.region).join(', ') || 'no regions'}`,
     );
@@ -135,14 +174,24 @@ export function clientOptionsOf(
 
 /**
  * The registry settings (creation templates, pull-through-cache rules, replication) of each region a
- * live run reads, with the run's client settings and counter; none for a snapshot, which holds none.
+ * live run reads, with the run's client settings, counter and credentials (the account's role in a run
+ * over several); none for a snapshot, which holds none.
  *
  * @example const { warnings } = await auditCreationTemplates(openRegistrySettings(opts, sources, run).map((s) => s.reader));
  */
-export function openRegistrySettings(flags: ClientFlags, sources: Sources, run: Pick<SourceRun, 'counter'>): SettingsSource[] {
+export function openRegistrySettings(
+  flags: ClientFlags,
+  sources: Sources,
+  run: Pick<SourceRun, 'counter' | 'credentials'>,
+): SettingsSource[] {
   if (sources.snapshot !== undefined) return [];
   return sources.registries.map(({ reader }) => {
-    const settings = createRegistrySettings({ region: reader.region, counter: run.counter, ...clientOptionsOf(flags) });
+    const settings = createRegistrySettings({
+      region: reader.region,
+      counter: run.counter,
+      ...clientOptionsOf(flags),
+      ...(run.credentials === undefined ? {} : { credentials: run.credentials }),
+    });
     return { reader: settings, writer: settings };
   });
 }
@@ -164,7 +213,7 @@ async function readListFiles(files: readonly string[]): Promise<InUseEntry[]> {
  */
 export async function inUseSourcesOf(
   flags: InUseFlags & ClientFlags,
-  run: { snapshot?: SnapshotInUseSources; counter: CallCounter },
+  run: { snapshot?: SnapshotInUseSources } & Pick<SourceRun, 'counter' | 'credentials'>,
 ): Promise<{ sources: InUseSources; names: string[] } | undefined> {
   const entries = await readListFiles(flags.inUse);
   const names = flags.inUse.map((file) => `list:${file}`);
@@ -180,7 +229,12 @@ export async function inUseSourcesOf(
   const scan = flags.inUseScan ?? parseInUseScan(DEFAULT_IN_USE_SCAN);
   names.unshift(...scan);
   if (names.length === 0) return undefined;
-  const scannersFor = createWorkloadScannerPool({ sources: scan, counter: run.counter, ...clientOptionsOf(flags) });
+  const scannersFor = createWorkloadScannerPool({
+    sources: scan,
+    counter: run.counter,
+    ...clientOptionsOf(flags),
+    ...(run.credentials === undefined ? {} : { credentials: run.credentials }),
+  });
   return { sources: { scannersFor, entries }, names };
 }
 
@@ -190,7 +244,7 @@ export async function inUseSourcesOf(
  */
 export async function readInUse(
   flags: InUseFlags & ClientFlags,
-  run: { snapshot?: SnapshotInUseSources; counter: CallCounter; regions: readonly string[] },
+  run: { snapshot?: SnapshotInUseSources; regions: readonly string[] } & Pick<SourceRun, 'counter' | 'credentials'>,
 ): Promise<(Required<Pick<AuditInUse, 'catalog' | 'errors' | 'warnings'>> & { names: string[] }) | undefined> {
   const inUse = await inUseSourcesOf(flags, run);
   if (inUse === undefined) return undefined;
@@ -274,6 +328,108 @@ export async function readLedgerWeek(
       to: new Date(capturedAt).toISOString(),
       actions: distinctActions(inPeriod).length,
       failures: distinctFailures(inPeriod).length,
+    },
+  };
+}
+
+// ---- Several accounts ------------------------------------------------------------------------
+
+/** One account of a run over several: what it reads, the counter of its own calls and, live, its credentials. */
+export interface AccountSession {
+  sources: Sources;
+  /** Counts the account's own calls: its report's `apiCalls`. */
+  counter: CallCounter;
+  /** The account's assumed role, for its other clients (ECS and Lambda for the in-use guard); absent: the caller's, or a snapshot. */
+  credentials?: AwsCredentialIdentityProvider;
+}
+
+/** The accounts a run reads, and how each is entered. */
+export interface AccountScope {
+  /** In account id order; those known not to be readable (suspended, not read at capture time) carry why. */
+  accounts: AccountRef[];
+  opener: AccountOpener<AccountSession>;
+  /** The regions an account is read in: those an account not read was to be read in. */
+  regions: string[];
+  /** Accounts read at the same time. */
+  concurrency: number;
+  /** Set for a snapshot of several accounts: when it was captured, epoch milliseconds. */
+  capturedAt?: number;
+}
+
+/**
+ * The accounts of a run over several: those of `--accounts` or `--org`, each entered through its
+ * role (the caller's own account with the caller's credentials), or those of a snapshot of several
+ * accounts (`--snapshot`). Undefined for a run over one account (no such flag, a snapshot of one
+ * account): the command then opens its sources as it always did.
+ *
+ * @example const scope = await openAccountScope(opts, { snapshot: true, accounts: true }, { counter, env: ctx.env });
+ * @throws UsageError when the account flags do not go together or no region is known
+ * @throws OrganizationAccessError when `--org` is given by an account that may not list the organization
+ * @throws AccountAccessError when the caller's own identity cannot be read (its credentials)
+ */
+export async function openAccountScope(flags: SourceFlags, choices: SourceChoices, run: SourceRun): Promise<AccountScope | undefined> {
+  if (choices.accounts !== true) return undefined;
+  const several = checkAccountFlags(flags);
+  if (flags.snapshot !== undefined)
+    return snapshotScope(await readSnapshot(flags, flags.snapshot), flags.snapshot, parseRegions(flags.region));
+  if (!several) return undefined;
+  const regions = liveRegions(flags, choices, run);
+  // STS in the run's first region (a regional endpoint); Organizations resolves its own.
+  const client = { region: regions[0] ?? FALLBACK_REGION, ...clientOptionsOf(flags) };
+  const sts = new STSClient(baseClientConfig(client));
+  run.counter.attach(sts);
+  let caller: CallerIdentity;
+  try {
+    caller = await callerIdentity(sts);
+  } catch (error) {
+    throw new AccountAccessError(
+      `the caller's identity could not be read (STS GetCallerIdentity: ${errorCode(error)}: ${(error as Error).message}): check the credentials the run uses`,
+      errorCode(error),
+      { cause: error },
+    );
+  }
+  const source =
+    flags.org === true
+      ? new OrganizationAccounts(createOrganizationsClient({ ...client, counter: run.counter }))
+      : new ListedAccounts(flags.accounts ?? []);
+  const accounts = await source.accounts();
+  const roles = new AssumedRoles({
+    caller,
+    region: client.region,
+    counter: run.counter,
+    ...clientOptionsOf(flags),
+    ...(flags.roleName ? { roleName: flags.roleName } : {}),
+  });
+  return {
+    accounts,
+    regions,
+    concurrency: flags.accountConcurrency ?? DEFAULT_ACCOUNT_CONCURRENCY,
+    opener: {
+      open: async (account) => {
+        const { credentials } = await roles.open(account);
+        const counter = new CallCounter();
+        const access = { counter, env: run.env, ...(credentials === undefined ? {} : { credentials }) };
+        return { sources: openLive(flags, access, regions), ...access };
+      },
+    },
+  };
+}
+
+/** The accounts of a snapshot of several: each read from its part of the file; undefined for a snapshot of one account. */
+function snapshotScope(snapshot: SnapshotFile, file: string, regions: readonly string[]): AccountScope | undefined {
+  const held = snapshotAccounts(snapshot);
+  if (held.length < 2) return undefined;
+  return {
+    accounts: held.map(({ accountId, name, failure }) => ({ accountId, name, ...(failure === undefined ? {} : { unavailable: failure }) })),
+    regions: [...new Set(held.flatMap((a) => a.regions))].filter((r) => regions.length === 0 || regions.includes(r)).sort(),
+    concurrency: DEFAULT_ACCOUNT_CONCURRENCY,
+    capturedAt: toEpochMs(snapshot.capturedAt),
+    opener: {
+      open: (account) =>
+        Promise.resolve({
+          sources: sourcesOfSnapshot(snapshotOfAccount(snapshot, account.accountId), file, regions, true),
+          counter: new CallCounter(),
+        }),
     },
   };
 }

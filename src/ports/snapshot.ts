@@ -42,6 +42,11 @@ export interface RegistrySnapshot {
    */
   errors: ReportError[];
   registries: CapturedRegistry[];
+  /**
+   * A snapshot of several accounts: each account with its name and the regions read (an account not
+   * read is also an error, with its id and no region). Absent for one account's.
+   */
+  accounts?: Array<{ accountId: string; name: string | null; regions: string[] }>;
 }
 
 /** Keeps a snapshot (a file, for the CLI). */

@@ -7,6 +7,7 @@ import type { RemediationAction, RemediationResult } from '../domain/remediation
 import type { AuditReport, ReportError } from '../domain/report';
 import { compareLocations } from '../domain/report';
 import type { AccountOpener, AccountRef } from '../ports/accounts';
+import type { RegistrySnapshot } from '../ports/snapshot';
 
 /** Why an account was not read, as reports list it. */
 export interface AccountFailure {
@@ -86,7 +87,12 @@ export async function forEachAccount<S, T>(
  */
 export function organizationReport(
   outcomes: ReadonlyArray<AccountOutcome<AuditReport>>,
-  options: { regions: readonly string[]; settings: CombinedSettings },
+  options: {
+    regions: readonly string[];
+    settings: CombinedSettings;
+    /** The run's own calls, outside every account (STS, Organizations), added to the accounts'. @default none */
+    runCalls?: { calls: Record<string, number>; retries: Record<string, number> };
+  },
 ): AuditReport {
   const parts = outcomes.map(({ account, result, failure }): AccountPart => {
     const regions = result?.accounts[0]?.regions ?? options.regions;
@@ -98,7 +104,20 @@ export function organizationReport(
       ...(failure === undefined ? {} : { failure }),
     };
   });
-  return combineAccountReports(parts, options.settings);
+  const report = combineAccountReports(parts, options.settings);
+  if (options.runCalls === undefined) return report;
+  return {
+    ...report,
+    apiCalls: added(report.apiCalls, options.runCalls.calls),
+    apiRetries: added(report.apiRetries, options.runCalls.retries),
+  };
+}
+
+/** Counts by key, `a` and `b` added; keys sorted, as the call counter gives them. */
+function added(a: Readonly<Record<string, number>>, b: Readonly<Record<string, number>>): Record<string, number> {
+  const out: Record<string, number> = { ...a };
+  for (const [key, n] of Object.entries(b)) out[key] = (out[key] ?? 0) + n;
+  return Object.fromEntries(Object.entries(out).sort(([x], [y]) => x.localeCompare(y)));
 }
 
 /** One account in a remediation of several: whether it was read whole, and its failures. */
@@ -138,4 +157,36 @@ export function organizationRemediation(outcomes: ReadonlyArray<AccountOutcome<R
     accounts.push({ accountId, name: account.name ?? null, read: result !== undefined, errors: own });
   }
   return { actions, errors: errors.sort(compareLocations), accounts };
+}
+
+/**
+ * The snapshots of several accounts as one: every account's registries (each with its account id,
+ * an empty region included), every error with its account id, an account not read as one error
+ * without a region, and `accounts` naming each account with the regions it was to be read in. An
+ * audit of it reads each account apart, as a live run over the same accounts does.
+ *
+ * @example await writer.write(organizationSnapshot(outcomes, { regions, capturedAt: Date.now() }));
+ */
+export function organizationSnapshot(
+  outcomes: ReadonlyArray<AccountOutcome<RegistrySnapshot>>,
+  options: { regions: readonly string[]; capturedAt: number },
+): RegistrySnapshot {
+  const sorted = [...outcomes].sort((a, b) => a.account.accountId.localeCompare(b.account.accountId));
+  const errors: ReportError[] = [];
+  const registries: RegistrySnapshot['registries'] = [];
+  for (const { account, result, failure } of sorted) {
+    const { accountId } = account;
+    if (result === undefined) {
+      errors.push(accountFailure(accountId, failure?.code ?? 'AccountNotRead', failure?.message ?? 'not read'));
+      continue;
+    }
+    errors.push(...result.errors.map((e) => ({ accountId, ...e })));
+    registries.push(...result.registries.map((r) => ({ ...r, accountId })));
+  }
+  return {
+    capturedAt: options.capturedAt,
+    errors: errors.sort(compareLocations),
+    registries,
+    accounts: sorted.map(({ account }) => ({ accountId: account.accountId, name: account.name ?? null, regions: [...options.regions] })),
+  };
 }

@@ -13,9 +13,15 @@ export interface SnapshotFile {
   capturedAt: string;
   /**
    * What could not be read at capture time: a region whose repositories could not be listed (no
-   * `repositoryName`) or one repository. Absent in files written before it was recorded.
+   * `repositoryName`), one repository, or, in a snapshot of several accounts, a whole account (its
+   * `accountId` and no region). Absent in files written before it was recorded.
    */
   errors?: ReportError[];
+  /**
+   * A snapshot of several accounts (`snapshot --accounts`, `--org`): every account it was to hold, with
+   * its name and the regions read; those not read are among the errors. Absent for one account's.
+   */
+  accounts?: SnapshotAccount[];
   registries: Array<{
     accountId: string;
     region: string;
@@ -45,6 +51,14 @@ export interface SnapshotFile {
      */
     blobMounting?: BlobMountingStatus | 'unknown';
   }>;
+}
+
+/** One account of a snapshot of several. */
+export interface SnapshotAccount {
+  accountId: string;
+  /** Its name in the organization; null when not known. */
+  name: string | null;
+  regions: string[];
 }
 
 /** One image in use as a snapshot records it. */

@@ -53,7 +53,7 @@ function manifestSizeProblems(text: string): string[] {
 }
 
 /** Adds an issue for each value of `key` that appears more than once in `items`. */
-function noDuplicates<T>(key: (item: T) => string, field: string, what: string) {
+function noDuplicates<T>(key: (item: T) => string, field: string, what: string, shown: (item: T) => string = key) {
   return (items: T[], ctx: z.RefinementCtx): void => {
     const first = new Map<string, number>();
     items.forEach((item, i) => {
@@ -64,7 +64,7 @@ function noDuplicates<T>(key: (item: T) => string, field: string, what: string) 
         ctx.addIssue({
           code: 'custom',
           path: [i, field],
-          message: `${what} ${JSON.stringify(value)} appears again (first at index ${seen}); each may appear once`,
+          message: `${what} ${JSON.stringify(shown(item))} appears again (first at index ${seen}); each may appear once`,
         });
     });
   };
@@ -109,13 +109,32 @@ export const snapshotSchema = z.object({
   capturedAt: isoTime,
   errors: z
     .array(
+      z
+        .object({
+          accountId: z
+            .string()
+            .regex(/^\d{12}$/, 'must be a 12-digit account id')
+            .optional(),
+          // Empty for an account that could not be read at all (its accountId says which).
+          region: z.union([regionName, z.literal('')]),
+          repositoryName: z.string().min(1).optional(),
+          code: z.string(),
+          message: z.string(),
+        })
+        .refine((e) => e.region !== '' || (e.accountId !== undefined && e.repositoryName === undefined), {
+          error: 'an error without a region is the failure of a whole account: it needs an accountId and no repositoryName',
+        }),
+    )
+    .optional(),
+  accounts: z
+    .array(
       z.object({
-        region: regionName,
-        repositoryName: z.string().min(1).optional(),
-        code: z.string(),
-        message: z.string(),
+        accountId: z.string().regex(/^\d{12}$/, 'must be a 12-digit account id'),
+        name: z.string().nullable(),
+        regions: z.array(regionName),
       }),
     )
+    .superRefine(noDuplicates((a) => a.accountId, 'accountId', 'account'))
     .optional(),
   registries: z
     .array(
@@ -145,7 +164,15 @@ export const snapshotSchema = z.object({
         blobMounting: z.enum(['ENABLED', 'DISABLED', 'unknown']).optional(),
       }),
     )
-    .superRefine(noDuplicates((r) => r.region, 'region', 'region')),
+    // One registry per account and region: a snapshot of several accounts holds each region once per account.
+    .superRefine(
+      noDuplicates(
+        (r) => `${r.accountId}/${r.region}`,
+        'region',
+        'region',
+        (r) => r.region,
+      ),
+    ),
 });
 
 /** How many problems the error lists; the rest are counted. */

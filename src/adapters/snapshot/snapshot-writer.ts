@@ -17,6 +17,7 @@ export function snapshotFileOf(snapshot: RegistrySnapshot): SnapshotFile {
     format: SNAPSHOT_FORMAT,
     capturedAt: new Date(snapshot.capturedAt).toISOString(),
     errors: snapshot.errors,
+    ...(snapshot.accounts === undefined ? {} : { accounts: snapshot.accounts }),
     registries: snapshot.registries.map(({ accountId, region, inUse, blobMounting, repositories }) => ({
       accountId,
       region,

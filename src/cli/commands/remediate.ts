@@ -1,7 +1,11 @@
 import { Command, Option } from 'commander';
 import { CallCounter } from '../../adapters/aws/call-counter';
 import { renderTemplatePlan } from '../../adapters/render/creation-templates';
+import { renderOrganizationRemediation } from '../../adapters/render/organization-remediation';
 import { renderRemediationPlan } from '../../adapters/render/remediation';
+import { isAccountFailure, type ReportWarning } from '../../domain/report';
+import { forEachAccount, organizationRemediation, type OrganizationRemediation } from '../../use-cases/accounts';
+import type { ScanProgress } from '../../use-cases/audit';
 import { oneLine } from '../../domain/text';
 import type { TemplateOutcome, TemplateRemediation } from '../../domain/creation-templates';
 import { remediateCreationTemplates } from '../../use-cases/creation-templates';
@@ -22,10 +26,10 @@ import {
 import { readJsonFile } from '../io';
 import { errorLine, warningLine } from '../problems';
 import { progressOf } from '../progress';
-import { inUseSourcesOf, judgedAt, openRegistrySettings, openSources } from '../sources';
+import { inUseSourcesOf, judgedAt, openAccountScope, openRegistrySettings, openSources, type AccountSession } from '../sources';
 
-/** Remediate reads live registries, or plans against a snapshot. */
-const SOURCES: SourceChoices = { snapshot: true };
+/** Remediate reads live registries (of one account or several), or plans against a snapshot. */
+const SOURCES: SourceChoices = { snapshot: true, accounts: true };
 
 /** Flags of `remediate`. */
 type RemediateFlags = JudgeFlags & {
@@ -67,86 +71,167 @@ export function remediateCommand(ctx: CliContext): Command {
         throw new UsageError(
           '--creation-templates cannot be used with --adopt: an advice file holds repository policies, not templates; run them apart',
         );
+      // Refused before any account is entered: each account's templates are remediated in that account.
+      if (opts.creationTemplates && (opts.accounts !== undefined || opts.org === true))
+        throw new UsageError(
+          '--creation-templates cannot be used with --accounts or --org yet: remediate the creation templates in each account apart',
+        );
       const counter = new CallCounter();
-      const sources = await openSources(opts, SOURCES, { counter, env: ctx.env });
-      // Read once a write is due, over every region of the run: a compliant account costs no workload scan.
-      const inUse = await inUseSourcesOf(opts, { ...(sources.snapshot ? { snapshot: sources.snapshot.inUse } : {}), counter });
-      const regions = sources.registries.map((s) => s.reader.region);
-      const provider = inUseProvider(regions, inUse?.sources ?? { scannersFor: () => [] });
-      // A snapshot is judged as it was when captured, as audit does.
-      const now = judgedAt(sources, () => ctx.now());
-      if (opts.adopt !== undefined) {
-        if (opts.maxUntaggedDays !== undefined)
-          throw new UsageError('--max-untagged-days does not apply with --adopt: the advice file holds the policies to write');
-        const advice = parseAdviceFile(await readJsonFile(opts.adopt, 'advice'), opts.adopt);
-        const adopted = await adoptAdvice(sources.registries, advice, {
-          apply: opts.apply,
-          concurrency: opts.concurrency,
-          selection: { optOutTag: opts.optOutTag, exclude: opts.exclude },
-          guard: { enabled: opts.guard === 'on', horizonDays: opts.guardHorizonDays, inUse: provider, now: () => now },
-          ...(ctx.signal ? { signal: ctx.signal } : {}),
-        });
-        adopted.errors.push(...provider.errors());
-        const adoptWarnings = provider.warnings();
-        if (opts.format === 'json')
-          ctx.out(
-            JSON.stringify(
-              { apply: opts.apply, adopt: opts.adopt, ...adopted, warnings: adoptWarnings, apiCalls: counter.snapshot().calls },
-              null,
-              2,
-            ),
-          );
-        else ctx.out(renderRemediationPlan(adopted, opts.apply));
-        for (const w of adoptWarnings) ctx.err(warningLine(w));
-        if (adopted.withoutAdvice > 0)
-          ctx.err(
-            `${adopted.withoutAdvice} repositor${adopted.withoutAdvice === 1 ? 'y has' : 'ies have'} no policy to adopt in ${opts.adopt} (advice "none")`,
-          );
-        const problems = remediationProblems(adopted);
-        if (problems.length > 0) {
-          for (const line of problems) ctx.err(line);
-          ctx.exitCode = EXIT.partial;
+      const progress = progressOf(ctx, opts);
+      const scope = await openAccountScope(opts, SOURCES, { counter, env: ctx.env });
+      if (scope !== undefined && opts.adopt !== undefined)
+        throw new UsageError(
+          "--adopt cannot be used with --accounts, --org or a snapshot of several accounts: an advice file is one account's; adopt it in each account apart",
+        );
+      if (scope === undefined) {
+        const sources = await openSources(opts, SOURCES, { counter, env: ctx.env });
+        if (opts.adopt !== undefined) {
+          // Read once a write is due, over every region of the run: a compliant account costs no workload scan.
+          const inUse = await inUseSourcesOf(opts, { ...(sources.snapshot ? { snapshot: sources.snapshot.inUse } : {}), counter });
+          const regions = sources.registries.map((s) => s.reader.region);
+          const provider = inUseProvider(regions, inUse?.sources ?? { scannersFor: () => [] });
+          // A snapshot is judged as it was when captured, as audit does.
+          const now = judgedAt(sources, () => ctx.now());
+          if (opts.maxUntaggedDays !== undefined)
+            throw new UsageError('--max-untagged-days does not apply with --adopt: the advice file holds the policies to write');
+          const advice = parseAdviceFile(await readJsonFile(opts.adopt, 'advice'), opts.adopt);
+          const adopted = await adoptAdvice(sources.registries, advice, {
+            apply: opts.apply,
+            concurrency: opts.concurrency,
+            selection: { optOutTag: opts.optOutTag, exclude: opts.exclude },
+            guard: { enabled: opts.guard === 'on', horizonDays: opts.guardHorizonDays, inUse: provider, now: () => now },
+            ...(ctx.signal ? { signal: ctx.signal } : {}),
+          });
+          adopted.errors.push(...provider.errors());
+          const adoptWarnings = provider.warnings();
+          if (opts.format === 'json')
+            ctx.out(
+              JSON.stringify(
+                { apply: opts.apply, adopt: opts.adopt, ...adopted, warnings: adoptWarnings, apiCalls: counter.snapshot().calls },
+                null,
+                2,
+              ),
+            );
+          else ctx.out(renderRemediationPlan(adopted, opts.apply));
+          for (const w of adoptWarnings) ctx.err(warningLine(w));
+          if (adopted.withoutAdvice > 0)
+            ctx.err(
+              `${adopted.withoutAdvice} repositor${adopted.withoutAdvice === 1 ? 'y has' : 'ies have'} no policy to adopt in ${opts.adopt} (advice "none")`,
+            );
+          const problems = remediationProblems(adopted);
+          if (problems.length > 0) {
+            for (const line of problems) ctx.err(line);
+            ctx.exitCode = EXIT.partial;
+          }
+          return;
         }
+        const { warnings, ...result } = await remediateOne(opts, ctx, { sources, counter }, progress.update);
+        progress.done();
+        const templates = opts.creationTemplates
+          ? await remediateCreationTemplates(openRegistrySettings(opts, sources, { counter }), {
+              days: opts.days,
+              ...(opts.maxUntaggedDays === undefined ? {} : { enforcedMaxUntaggedDays: opts.maxUntaggedDays }),
+              apply: opts.apply,
+            })
+          : undefined;
+        if (opts.format === 'json') {
+          const creationTemplates = templates === undefined ? {} : { creationTemplates: templates };
+          ctx.out(
+            JSON.stringify({ apply: opts.apply, ...result, warnings, ...creationTemplates, apiCalls: counter.snapshot().calls }, null, 2),
+          );
+        } else {
+          ctx.out(renderRemediationPlan(result, opts.apply));
+          if (templates !== undefined) ctx.out(`\n${renderTemplatePlan(templates, opts.apply)}`);
+        }
+        for (const w of warnings) ctx.err(warningLine(w));
+        reportProblems(ctx, [...remediationProblems(result), ...(templates === undefined ? [] : templateProblems(templates))]);
         return;
       }
-      const progress = progressOf(ctx, opts);
-      const result = await remediate(sources.registries, {
-        days: opts.days,
-        enforcedMaxUntaggedDays: opts.maxUntaggedDays,
-        apply: opts.apply,
-        concurrency: opts.concurrency,
-        selection: { optOutTag: opts.optOutTag, exclude: opts.exclude },
-        guard: { enabled: opts.guard === 'on', horizonDays: opts.guardHorizonDays, inUse: provider, now: () => now },
-        onProgress: progress.update,
-        ...(ctx.signal ? { signal: ctx.signal } : {}),
-      });
+      // Each account through its own role, with every guarantee of a single account's run.
+      const outcomes = await forEachAccount(
+        scope.accounts,
+        scope.opener,
+        (session, account) =>
+          remediateOne(opts, ctx, session, (p) => progress.update({ ...p, region: `${account.accountId} ${p.region}` })),
+        { concurrency: scope.concurrency, ...(ctx.signal ? { signal: ctx.signal } : {}) },
+      );
       progress.done();
-      result.errors.push(...provider.errors());
-      const templates = opts.creationTemplates
-        ? await remediateCreationTemplates(openRegistrySettings(opts, sources, { counter }), {
-            days: opts.days,
-            ...(opts.maxUntaggedDays === undefined ? {} : { enforcedMaxUntaggedDays: opts.maxUntaggedDays }),
-            apply: opts.apply,
-          })
-        : undefined;
-      const warnings = provider.warnings();
+      const result = organizationRemediation(outcomes);
+      // What the in-use sources could not see, in every account, each line naming its account.
+      const warnings = outcomes.flatMap(({ account, result: one }) =>
+        (one?.warnings ?? []).map((w) => ({ ...w, accountId: account.accountId })),
+      );
       if (opts.format === 'json') {
-        const creationTemplates = templates === undefined ? {} : { creationTemplates: templates };
-        ctx.out(
-          JSON.stringify({ apply: opts.apply, ...result, warnings, ...creationTemplates, apiCalls: counter.snapshot().calls }, null, 2),
-        );
+        ctx.out(JSON.stringify({ apply: opts.apply, ...result, warnings, apiCalls: counter.snapshot().calls }, null, 2));
       } else {
-        ctx.out(renderRemediationPlan(result, opts.apply));
-        if (templates !== undefined) ctx.out(`\n${renderTemplatePlan(templates, opts.apply)}`);
+        ctx.out(renderOrganizationRemediation(result, opts.apply));
       }
       for (const w of warnings) ctx.err(warningLine(w));
-      const problems = [...remediationProblems(result), ...(templates === undefined ? [] : templateProblems(templates))];
-      if (problems.length > 0) {
-        for (const line of problems) ctx.err(line);
-        ctx.exitCode = EXIT.partial;
-      }
+      reportProblems(ctx, organizationProblems(result));
     });
   return command;
+}
+
+/** Prints what could not be done, and exits 3 when there is any. */
+function reportProblems(ctx: CliContext, problems: readonly string[]): void {
+  if (problems.length === 0) return;
+  for (const line of problems) ctx.err(line);
+  ctx.exitCode = EXIT.partial;
+}
+
+/** The remediation of one account: its repositories read, judged with what is in use there, and written (with --apply). */
+async function remediateOne(
+  opts: RemediateFlags,
+  ctx: CliContext,
+  session: AccountSession,
+  onProgress: (progress: ScanProgress) => void,
+): Promise<RemediationResult & { warnings: ReportWarning[] }> {
+  const { sources, counter, credentials } = session;
+  // Read once a write is due, over every region of the account, through its credentials: a compliant account costs no workload scan.
+  const inUse = await inUseSourcesOf(opts, {
+    ...(sources.snapshot ? { snapshot: sources.snapshot.inUse } : {}),
+    counter,
+    ...(credentials === undefined ? {} : { credentials }),
+  });
+  const regions = sources.registries.map((s) => s.reader.region);
+  const provider = inUseProvider(regions, inUse?.sources ?? { scannersFor: () => [] });
+  // A snapshot is judged as it was when captured, as audit does.
+  const now = judgedAt(sources, () => ctx.now());
+  const result = await remediate(sources.registries, {
+    days: opts.days,
+    enforcedMaxUntaggedDays: opts.maxUntaggedDays,
+    apply: opts.apply,
+    concurrency: opts.concurrency,
+    selection: { optOutTag: opts.optOutTag, exclude: opts.exclude },
+    guard: { enabled: opts.guard === 'on', horizonDays: opts.guardHorizonDays, inUse: provider, now: () => now },
+    onProgress,
+    ...(ctx.signal ? { signal: ctx.signal } : {}),
+  });
+  result.errors.push(...provider.errors());
+  return { ...result, warnings: provider.warnings() };
+}
+
+/**
+ * What `remediate` over several accounts reports on stderr before exiting 3: each account's problems
+ * (as for one account, the repositories prefixed with the account id), and one line per account not
+ * entered; empty when every account was handled whole.
+ */
+export function organizationProblems(result: OrganizationRemediation): string[] {
+  const lines: string[] = [];
+  const notEntered = result.errors.filter(isAccountFailure);
+  for (const account of result.accounts.filter((a) => a.read)) {
+    const own = remediationProblems({
+      actions: result.actions.filter((a) => a.accountId === account.accountId).map((a) => ({ ...a, region: `${a.accountId}/${a.region}` })),
+      // The errors say their account themselves (errorLine prints it before the region).
+      errors: account.errors,
+    });
+    lines.push(...own);
+  }
+  if (notEntered.length > 0) {
+    lines.push(`${notEntered.length} account${notEntered.length === 1 ? ' was' : 's were'} not read (nothing was changed there):`);
+    lines.push(...notEntered.map(errorLine));
+  }
+  return lines;
 }
 
 /** Outcomes that leave a repository without untagged cleanup although the janitor may change it. */

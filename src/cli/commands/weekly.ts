@@ -30,6 +30,7 @@ import {
   addJudgeFlags,
   checkArchivePrice,
   checkMaxUntaggedDays,
+  parseBucketFlag,
   parseIntInRange,
   type CostFlags,
   type JudgeFlags,
@@ -40,9 +41,6 @@ import { clientOptionsOf, inUseSourcesOf, openSources } from '../sources';
 
 /** The weekly run reads live registries only. */
 const SOURCES: SourceChoices = { snapshot: false };
-
-/** The bucket names S3 accepts (3–63 lowercase letters, digits, dots and hyphens). */
-const BUCKET_NAME = /^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/;
 
 type WeeklyFlags = JudgeFlags &
   CostFlags & {
@@ -59,12 +57,6 @@ type WeeklyFlags = JudgeFlags &
     format: 'table' | 'json';
   };
 
-function parseBucket(value: string): string {
-  if (!BUCKET_NAME.test(value))
-    throw new UsageError(`--bucket: "${value}" is not an S3 bucket name (3 to 63 lowercase letters, digits, "." and "-")`);
-  return value;
-}
-
 /**
  * `weekly`: the deployed weekly run in this process — Plan, the shards through a pool of workers, and
  * Aggregate — against an account or an emulator, with its objects and report in a bucket.
@@ -79,7 +71,7 @@ export function weeklyCommand(ctx: CliContext): Command {
         'deployed state machine does.',
     );
   addJudgeFlags(command, SOURCES)
-    .requiredOption('--bucket <name>', 'the bucket for the run, the manifest cache and the report', parseBucket)
+    .requiredOption('--bucket <name>', 'the bucket for the run, the manifest cache and the report', parseBucketFlag)
     .option(
       '--batch-size <n>',
       `repositories per shard, 1 to ${MAX_BATCH_SIZE}`,

@@ -24,6 +24,7 @@ import { MOTO_ACCOUNT_ID, MOTO_REGION, motoClientConfig, resetMoto } from '../su
 import { configIn, createOrganization, type TestAccount } from '../support/organization';
 import { createRepository, imageManifest, pushImage, pushUntaggedImage } from '../support/seed';
 import { createQueue, sqsClientForMoto, takeMessages } from '../support/sqs';
+import { janitor, moto } from '../cli/support/cli';
 
 const BUCKET = 'org-central-reports';
 const TODAY = new Date().toISOString().slice(0, 10);
@@ -149,6 +150,25 @@ describe('consolidate-org handler (moto)', () => {
     );
     expect(report.totals.storedBytes).toBe(members.reduce((n, m) => n + m.totals.storedBytes, 0));
     expect(await object(`org/${TODAY}/accounts.csv`)).toContain(`${sandbox.accountId},sandbox,,false,not read: ReportMissing`);
+  });
+
+  it('org-report builds the same report locally, read-only, and exits 3 for the accounts missing', async () => {
+    const before = (await s3.send(new ListObjectsV2Command({ Bucket: BUCKET }))).KeyCount;
+    const written = JSON.parse(await object(`org/${TODAY}/report.json`)) as AuditReport;
+
+    const run = await janitor(['org-report', '--bucket', BUCKET, '--org', ...moto(), '--format', 'json'], Date.now());
+    const local = JSON.parse(run.stdout) as AuditReport;
+    const fromBucket = await janitor(['org-report', '--bucket', BUCKET, ...moto(), '--format', 'json'], Date.now());
+
+    expect(run.code).toBe(3);
+    expect(run.stderr).toContain('the report is incomplete: 2 of 4 accounts were not read');
+    expect(local.accounts).toEqual(written.accounts);
+    expect(local.missingAccounts).toEqual(written.missingAccounts);
+    expect(local.totals).toEqual(written.totals);
+    // Without --org, the accounts are those that wrote a report: none is missing.
+    expect(fromBucket.code).toBe(0);
+    expect(JSON.parse(fromBucket.stdout)).toMatchObject({ complete: true, missingAccounts: [] });
+    expect((await s3.send(new ListObjectsV2Command({ Bucket: BUCKET }))).KeyCount).toBe(before);
   });
 
   it('publishes one organization event on the central bus and sends one e-mail naming the accounts not read', () => {

@@ -1,7 +1,14 @@
 import { AccountAccessError } from '../../../src/domain/errors';
 import type { RemediationResult } from '../../../src/domain/remediation';
 import type { AccountOpener, AccountRef } from '../../../src/ports/accounts';
-import { forEachAccount, organizationRemediation, organizationReport, type AccountOutcome } from '../../../src/use-cases/accounts';
+import type { RegistrySnapshot } from '../../../src/ports/snapshot';
+import {
+  forEachAccount,
+  organizationRemediation,
+  organizationReport,
+  organizationSnapshot,
+  type AccountOutcome,
+} from '../../../src/use-cases/accounts';
 import { auditReport, repositoryReport } from '../support/report-fixtures';
 
 const A = '111111111111';
@@ -128,6 +135,56 @@ describe('use-cases/accounts', () => {
         [B, null, ['eu-west-1', 'us-east-1'], false],
       ]);
       expect(report.errors).toEqual([{ accountId: B, region: '', code: 'AccessDenied', message: 'no' }]);
+    });
+  });
+
+  describe("organizationReport with the run's own calls", () => {
+    it("adds the calls made outside every account (STS, Organizations) to the accounts' calls", () => {
+      const a = auditReport([repositoryReport({ accountId: A })], {
+        apiCalls: { DescribeImages: 2, total: 2 },
+        apiRetries: { DescribeImages: 1 },
+      });
+
+      const report = organizationReport([{ account: { accountId: A }, result: a }], {
+        regions: ['us-east-1'],
+        settings: a,
+        runCalls: { calls: { AssumeRole: 1, ListAccounts: 1, total: 2 }, retries: {} },
+      });
+
+      expect(report.apiCalls).toEqual({ AssumeRole: 1, DescribeImages: 2, ListAccounts: 1, total: 4 });
+      expect(report.apiRetries).toEqual({ DescribeImages: 1 });
+    });
+  });
+
+  describe('organizationSnapshot', () => {
+    it("holds every account's registries with its id, every error with its account, and the accounts not read", () => {
+      const captured: RegistrySnapshot = {
+        capturedAt: 1,
+        errors: [{ region: 'eu-west-1', code: 'AccessDeniedException', message: 'region failure' }],
+        // An empty region has no repository to say whose it is: the account's id is put on it.
+        registries: [{ accountId: '', region: 'us-east-1', repositories: [] }],
+      };
+
+      const snapshot = organizationSnapshot(
+        [
+          { account: { accountId: B }, failure: { code: 'AccessDenied', message: 'no' } },
+          { account: { accountId: A, name: 'Prod' }, result: captured },
+        ],
+        { regions: ['eu-west-1', 'us-east-1'], capturedAt: 5 },
+      );
+
+      expect(snapshot).toEqual({
+        capturedAt: 5,
+        errors: [
+          { accountId: A, region: 'eu-west-1', code: 'AccessDeniedException', message: 'region failure' },
+          { accountId: B, region: '', code: 'AccessDenied', message: 'no' },
+        ],
+        registries: [{ accountId: A, region: 'us-east-1', repositories: [] }],
+        accounts: [
+          { accountId: A, name: 'Prod', regions: ['eu-west-1', 'us-east-1'] },
+          { accountId: B, name: null, regions: ['eu-west-1', 'us-east-1'] },
+        ],
+      });
     });
   });
 
