@@ -214,7 +214,7 @@ export function addSourceFlags(command: Command, { snapshot, accounts }: SourceC
     )
     .option(
       '--endpoint <url>',
-      'AWS endpoint URL (http or https) for ECR, and ECS and Lambda when scanning for images in use, e.g. a local emulator',
+      `AWS endpoint URL (http or https) for ECR, and ECS and Lambda when scanning for images in use${accounts === true ? ', and STS and Organizations across accounts' : ''}, e.g. a local emulator`,
       parseEndpoint,
     )
     .option(
