@@ -78,11 +78,14 @@ export function remediateCommand(ctx: CliContext): Command {
         );
       const counter = new CallCounter();
       const progress = progressOf(ctx, opts);
-      const scope = await openAccountScope(opts, SOURCES, { counter, env: ctx.env });
-      if (scope !== undefined && opts.adopt !== undefined)
-        throw new UsageError(
+      const adoptAcross = (): UsageError =>
+        new UsageError(
           "--adopt cannot be used with --accounts, --org or a snapshot of several accounts: an advice file is one account's; adopt it in each account apart",
         );
+      // Refused before any account is entered.
+      if (opts.adopt !== undefined && (opts.accounts !== undefined || opts.org === true)) throw adoptAcross();
+      const scope = await openAccountScope(opts, SOURCES, { counter, env: ctx.env });
+      if (scope !== undefined && opts.adopt !== undefined) throw adoptAcross();
       if (scope === undefined) {
         const sources = await openSources(opts, SOURCES, { counter, env: ctx.env });
         if (opts.adopt !== undefined) {

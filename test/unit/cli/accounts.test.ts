@@ -86,6 +86,7 @@ describe('cli across accounts', () => {
       [['remediate', '--org', '--role-name', 'bad name'], 'is not an IAM role name'],
       [['snapshot', '--out', 'x.json', '--org', '--account-concurrency', '33'], 'is not a whole number from 1 to 32'],
       [['audit', '--accounts', A, '--org', '--region', 'us-east-1'], '--accounts and --org cannot be combined'],
+      [['remediate', '--org', '--region', 'us-east-1', '--adopt', 'advice.json'], '--adopt cannot be used with --accounts, --org'],
     ])('refuses %p as a usage error, naming the value', async (argv, message) => {
       const run = await runCaptured(argv, NOW);
 
@@ -208,6 +209,24 @@ describe('cli across accounts', () => {
         [C, '', undefined, 'AccessDenied'],
       ]);
       expect(run.stderr).toContain('1 account could not be read (its figures are all missing); 1 repository could not be fully audited');
+    });
+
+    it('plans remediation account by account from the file, and refuses an advice file of one account there', async () => {
+      const file = join(tmp.path, 'org.json');
+      writeFileSync(file, JSON.stringify(organizationSnapshot()));
+
+      const plan = await runCaptured(['remediate', '--snapshot', file, '--format', 'json'], NOW);
+      const adopt = await runCaptured(['remediate', '--snapshot', file, '--adopt', join(tmp.path, 'advice.json')], NOW);
+
+      const result = JSON.parse(plan.stdout) as { actions: Array<{ accountId: string; repositoryName: string; outcome: string }> };
+      expect(result.actions.map((a) => [a.accountId, a.repositoryName, a.outcome])).toEqual([
+        [A, 'locked', 'failed'],
+        [A, 'web', 'planned'],
+      ]);
+      expect(plan.code).toBe(EXIT.partial);
+      expect(plan.stderr).toContain(`error: ${C} (whole account): AccessDenied: role could not be assumed`);
+      expect(adopt.code).toBe(EXIT.usage);
+      expect(adopt.stderr).toContain('--adopt cannot be used with --accounts, --org or a snapshot of several accounts');
     });
 
     it('opens no scope for a snapshot of one account: the command reads it as it always did', async () => {
