@@ -58,6 +58,19 @@ export const SIMULATED_OPERATIONS = [
 /** One of {@link SIMULATED_OPERATIONS}. */
 export type SimulatedOperation = (typeof SIMULATED_OPERATIONS)[number];
 
+/**
+ * One account's read rates, calls a second, for the benchmarks that audit: ECR publishes none of them
+ * but BatchGetImage's (2,000/s); these are plausible per-account figures, each benchmark scaling them
+ * (with {@link bucketsOf}) and keeping the ratios between the operations.
+ */
+export const ACCOUNT_READ_RATES: Readonly<Record<SimulatedOperation, number>> = {
+  DescribeRepositories: 10,
+  DescribeImages: 20,
+  GetLifecyclePolicy: 20,
+  ListTagsForResource: 20,
+  BatchGetImage: 2_000,
+};
+
 /** The weekly run's other calls: the policy write and the tagging API's bulk tag read. */
 export const WEEKLY_OPERATIONS = ['PutLifecyclePolicy', 'GetResources'] as const;
 

@@ -20,8 +20,8 @@ import type { AccountOpener, AccountRef } from '../../src/ports/accounts';
 import type { RegistryReader } from '../../src/ports/registry';
 import { forEachAccount, organizationReport } from '../../src/use-cases/accounts';
 import { audit } from '../../src/use-cases/audit';
-import type { SIMULATED_OPERATIONS } from './ecr-simulator';
 import {
+  ACCOUNT_READ_RATES,
   EcrSimulator,
   GeneratedRegistry,
   bucketsOf,
@@ -46,15 +46,8 @@ const REGION = 'eu-west-1';
 // measures the budgets and the scheduling of the accounts, not the CPU; at ×1 the CPU becomes the
 // bottleneck on a two-core machine that is doing anything else.
 const SCALE = Number(process.env.BENCH_SCALE ?? 0.5);
-const BASE_RATES: Record<(typeof SIMULATED_OPERATIONS)[number], number> = {
-  DescribeRepositories: 10,
-  DescribeImages: 20,
-  GetLifecyclePolicy: 20,
-  ListTagsForResource: 20,
-  BatchGetImage: 2_000,
-};
 /** Each account's server buckets: the scaled rate, and a burst of one second's worth. */
-const LIMITS: OperationLimits = bucketsOf(BASE_RATES, SCALE);
+const LIMITS: OperationLimits = bucketsOf(ACCOUNT_READ_RATES, SCALE);
 const LATENCY = { minMs: 20, maxMs: 60 };
 /** Each account's client limits: 95% of its server rates, as an operator who knows them sets them. */
 const CLIENT_LIMITS: RateLimits = clientLimitsOf(LIMITS, 0.95);

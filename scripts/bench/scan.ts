@@ -17,6 +17,7 @@ import type { RateLimits } from '../../src/adapters/aws/rate-limiter';
 import type { ImageDetail } from '../../src/domain/image';
 import { rng } from '../lib/random';
 import {
+  ACCOUNT_READ_RATES,
   auditAgainstSimulator,
   bucketsOf,
   clientLimitsOf,
@@ -39,14 +40,7 @@ const IMAGES = Number(process.env.BENCH_IMAGES ?? 100_000);
 // operations kept. Not more than ×5: the SDK spends about 1 ms of CPU a call (signing, JSON), ~10 s
 // for the whole audit, and the benchmark must measure the rates, not the event loop.
 const SCALE = Number(process.env.BENCH_SCALE ?? 5);
-const BASE_RATES: Record<(typeof SIMULATED_OPERATIONS)[number], number> = {
-  DescribeRepositories: 10,
-  DescribeImages: 20,
-  GetLifecyclePolicy: 20,
-  ListTagsForResource: 20,
-  BatchGetImage: 2_000,
-};
-const LIMITS: OperationLimits = bucketsOf(BASE_RATES, SCALE);
+const LIMITS: OperationLimits = bucketsOf(ACCOUNT_READ_RATES, SCALE);
 /** Round trips take 20-60 ms, drawn deterministically per request. */
 const LATENCY = { minMs: 20, maxMs: 60 };
 

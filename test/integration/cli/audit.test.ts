@@ -7,34 +7,11 @@ import { join } from 'node:path';
 import type { ECRClient } from '@aws-sdk/client-ecr';
 import { GIB, type AuditReport, type RepositoryReport } from '../../../src/domain/report';
 import { ecrClientForMoto, resetMoto } from '../support/moto';
+import { TAGGED_ONLY_POLICY, UNTAGGED_14_DAYS_POLICY } from '../support/policy-rules';
 import { blobDigest, createRepository, imageManifest, pushImage, pushIndex, pushUntaggedImage } from '../support/seed';
 import { DAY_MS, GENERATED_AT, janitor, moto, stdoutJson, tempDirEachTest, useMotoCredentials, type CliRun } from './support/cli';
 
 const OPT_OUT = { 'ecr-janitor:opt-out': 'true' };
-
-/** Keeps ten releases; selects no untagged image. */
-const taggedOnlyPolicy = {
-  rules: [
-    {
-      rulePriority: 1,
-      description: 'keep ten releases',
-      selection: { tagStatus: 'tagged', tagPrefixList: ['v'], countType: 'imageCountMoreThan', countNumber: 10 },
-      action: { type: 'expire' },
-    },
-  ],
-};
-
-/** Already expires untagged images. */
-const untaggedPolicy = {
-  rules: [
-    {
-      rulePriority: 1,
-      description: 'expire untagged images after 14 days',
-      selection: { tagStatus: 'untagged', countType: 'sinceImagePushed', countUnit: 'days', countNumber: 14 },
-      action: { type: 'expire' },
-    },
-  ],
-};
 
 // Blob sizes of the seeded images. Shared blobs carry a fixed digest, the others a random one.
 const WEB_BASE = { size: 50_000, digest: blobDigest('cli-audit/web-base') };
@@ -125,7 +102,7 @@ describe('ecr-janitor audit and snapshot (CLI against moto)', () => {
     });
     await pushUntaggedImage(useast, 'shop/web', imageManifest({ config: 1_100, layers: [WEB_BASE, 9_000] }));
 
-    await createRepository(useast, 'shop/api', { policyText: taggedOnlyPolicy });
+    await createRepository(useast, 'shop/api', { policyText: TAGGED_ONLY_POLICY });
     await pushIndex(useast, 'shop/api', {
       tag: 'v2',
       children: [
@@ -134,7 +111,7 @@ describe('ecr-janitor audit and snapshot (CLI against moto)', () => {
       ],
     });
 
-    await createRepository(useast, 'shop/worker', { policyText: untaggedPolicy });
+    await createRepository(useast, 'shop/worker', { policyText: UNTAGGED_14_DAYS_POLICY });
     await pushImage(useast, 'shop/worker', { manifest: imageManifest({ config: 500, layers: [4_000] }), tag: 'latest' });
 
     await createRepository(useast, 'shop/empty', { tags: OPT_OUT });

@@ -18,6 +18,7 @@ import {
   refusingProxy,
   type TestAccount,
 } from '../support/organization';
+import { TAGGED_ONLY_POLICY, UNTAGGED_14_DAYS_POLICY } from '../support/policy-rules';
 import { createRepository, getPolicy, imageManifest, pushImage, pushUntaggedImage } from '../support/seed';
 import { MOTO_IN_USE_SCAN } from '../support/workloads';
 import { janitor, moto, stdoutJson, tempDir, useMotoCredentials, type CliRun } from './support/cli';
@@ -25,30 +26,6 @@ import { janitor, moto, stdoutJson, tempDir, useMotoCredentials, type CliRun } f
 jest.setTimeout(120_000);
 
 const OPT_OUT = { 'ecr-janitor:opt-out': 'true' };
-
-/** Keeps ten releases; selects no untagged image. */
-const taggedOnly = {
-  rules: [
-    {
-      rulePriority: 1,
-      description: 'keep ten releases',
-      selection: { tagStatus: 'tagged', tagPrefixList: ['v'], countType: 'imageCountMoreThan', countNumber: 10 },
-      action: { type: 'expire' },
-    },
-  ],
-};
-
-/** Already expires untagged images. */
-const untagged14 = {
-  rules: [
-    {
-      rulePriority: 1,
-      description: 'expire untagged images after 14 days',
-      selection: { tagStatus: 'untagged', countType: 'sinceImagePushed', countUnit: 'days', countNumber: 14 },
-      action: { type: 'expire' },
-    },
-  ],
-};
 
 /** Runs the CLI with `accountId`'s credentials in the environment, as someone signed in to that account alone would. */
 async function asAccount(accountId: string, args: readonly string[]): Promise<CliRun> {
@@ -135,9 +112,9 @@ describe('the CLI across the accounts of an organization (moto)', () => {
     });
     // Team policies, cost tags and an opted-out repository.
     await seed(teams, async (ecr) => {
-      await createRepository(ecr, 'payments/api', { policyText: untagged14, tags: { team: 'payments' } });
+      await createRepository(ecr, 'payments/api', { policyText: UNTAGGED_14_DAYS_POLICY, tags: { team: 'payments' } });
       await pushImage(ecr, 'payments/api', { manifest: imageManifest({ config: 800, layers: [4_000] }), tag: 'v3' });
-      await createRepository(ecr, 'search/api', { policyText: taggedOnly, tags: { team: 'search' } });
+      await createRepository(ecr, 'search/api', { policyText: TAGGED_ONLY_POLICY, tags: { team: 'search' } });
       await pushUntaggedImage(ecr, 'search/api', imageManifest({ config: 900, layers: [5_000] }));
       await createRepository(ecr, 'legacy/app', { tags: OPT_OUT });
       await pushUntaggedImage(ecr, 'legacy/app', imageManifest({ config: 950, layers: [6_000] }));

@@ -24,3 +24,27 @@ export function rulesOf(text: string | undefined): LifecycleRuleJson[] {
   if (text === undefined) throw new Error('the repository has no lifecycle policy');
   return (JSON.parse(text) as { rules: LifecycleRuleJson[] }).rules;
 }
+
+/** A team's policy that keeps ten releases and selects no untagged image: remediation merges the default rule in. */
+export const TAGGED_ONLY_POLICY = {
+  rules: [
+    {
+      rulePriority: 1,
+      description: 'keep ten releases',
+      selection: { tagStatus: 'tagged', tagPrefixList: ['v'], countType: 'imageCountMoreThan', countNumber: 10 },
+      action: { type: 'expire' },
+    },
+  ],
+};
+
+/** A team's policy that already expires untagged images (after 14 days): compliant. */
+export const UNTAGGED_14_DAYS_POLICY = {
+  rules: [
+    {
+      rulePriority: 1,
+      description: 'expire untagged images after 14 days',
+      selection: { tagStatus: 'untagged', countType: 'sinceImagePushed', countUnit: 'days', countNumber: 14 },
+      action: { type: 'expire' },
+    },
+  ],
+};

@@ -60,6 +60,23 @@ function organizationSnapshot(): SnapshotFile {
   };
 }
 
+/** The account scope `audit --snapshot FILE` opens. */
+function snapshotScopeOf(file: string): ReturnType<typeof openAccountScope> {
+  return openAccountScope(
+    {
+      snapshot: file,
+      concurrency: 8,
+      progressInterval: 0,
+      maxAttempts: 1,
+      retryMode: 'standard',
+      connectTimeout: 1000,
+      requestTimeout: 1000,
+    },
+    { snapshot: true, accounts: true },
+    { counter: new CallCounter(), env: {} },
+  );
+}
+
 describe('cli across accounts', () => {
   describe('checkAccountFlags', () => {
     it('says whether the run reads several accounts', () => {
@@ -158,19 +175,7 @@ describe('cli across accounts', () => {
     it('reads each account from its part of the file, the account not read listed as unavailable', async () => {
       const file = join(tmp.path, 'org.json');
       writeFileSync(file, JSON.stringify(organizationSnapshot()));
-      const scope = await openAccountScope(
-        {
-          snapshot: file,
-          concurrency: 8,
-          progressInterval: 0,
-          maxAttempts: 1,
-          retryMode: 'standard',
-          connectTimeout: 1000,
-          requestTimeout: 1000,
-        },
-        { snapshot: true, accounts: true },
-        { counter: new CallCounter(), env: {} },
-      );
+      const scope = await snapshotScopeOf(file);
 
       expect(scope?.accounts).toEqual([
         { accountId: A, name: 'Payments' },
@@ -234,19 +239,7 @@ describe('cli across accounts', () => {
       const file = join(tmp.path, 'one.json');
       writeFileSync(file, JSON.stringify({ ...one, accounts: undefined, errors: [], registries: one.registries.slice(0, 1) }));
 
-      const scope = await openAccountScope(
-        {
-          snapshot: file,
-          concurrency: 8,
-          progressInterval: 0,
-          maxAttempts: 1,
-          retryMode: 'standard',
-          connectTimeout: 1000,
-          requestTimeout: 1000,
-        },
-        { snapshot: true, accounts: true },
-        { counter: new CallCounter(), env: {} },
-      );
+      const scope = await snapshotScopeOf(file);
 
       expect(scope).toBeUndefined();
     });
