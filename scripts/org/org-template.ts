@@ -3,6 +3,7 @@
 // consolidator that turns the accounts' weekly reports into one — and the service-managed stack set
 // that gives every account of the target OUs the member stack (member.json) in every listed region,
 // including accounts that join those OUs later.
+import { ORGANIZATION_REPORT_LAYOUT } from '../../src/use-cases/publish-report';
 import { ARTIFACT_BUCKET, ARTIFACT_BUCKET_PREFIX_PATTERN } from './member-template';
 import type { Template } from './template';
 
@@ -34,6 +35,8 @@ const LAMBDA_TRUST = {
 };
 
 const CENTRAL_BUCKET_ARN = { 'Fn::GetAtt': ['CentralBucket', 'Arn'] };
+/** The consolidator's folder in the central bucket: `org/<date>/` and the history. */
+const ORG_PREFIX = ORGANIZATION_REPORT_LAYOUT.prefix;
 
 /**
  * Builds org.json.
@@ -254,25 +257,30 @@ export function orgTemplate({ keyPrefix, consolidatorZip, consolidateSchedule }:
                   },
                   // Which accounts should have reported. ListAccounts takes no resource ARN (IAM accepts only "*").
                   { Sid: 'ListAccounts', Effect: 'Allow', Action: ['organizations:ListAccounts'], Resource: '*' },
-                  // Lists the accounts' folders and its own, so that a folder without a report answers empty, not 403.
+                  // Lists the accounts' folders (the dates of their reports) and its own, so that the first
+                  // run's missing history answers 404, not 403.
                   {
                     Sid: 'ListReports',
                     Effect: 'Allow',
                     Action: ['s3:ListBucket'],
                     Resource: CENTRAL_BUCKET_ARN,
-                    Condition: { StringLike: { 's3:prefix': ['accounts/*', 'org/*'] } },
+                    Condition: { StringLike: { 's3:prefix': ['accounts/*', `${ORG_PREFIX}/*`] } },
                   },
+                  // The members' reports, and of its own folder only the history it extends.
                   {
                     Sid: 'ReadReports',
                     Effect: 'Allow',
                     Action: ['s3:GetObject'],
-                    Resource: [{ 'Fn::Sub': '${CentralBucket.Arn}/accounts/*' }, { 'Fn::Sub': '${CentralBucket.Arn}/org/*' }],
+                    Resource: [
+                      { 'Fn::Sub': '${CentralBucket.Arn}/accounts/*' },
+                      { 'Fn::Sub': `\${CentralBucket.Arn}/${ORG_PREFIX}/history.json` },
+                    ],
                   },
                   {
                     Sid: 'WriteOrganizationReport',
                     Effect: 'Allow',
                     Action: ['s3:PutObject'],
-                    Resource: { 'Fn::Sub': '${CentralBucket.Arn}/org/*' },
+                    Resource: { 'Fn::Sub': `\${CentralBucket.Arn}/${ORG_PREFIX}/*` },
                   },
                   {
                     Sid: 'PublishOrganizationReportEvent',

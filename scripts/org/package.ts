@@ -64,19 +64,11 @@ function readTemplate(dir: string): Template {
   return JSON.parse(readFileSync(path.join(dir, 'cloudformation-template-update-stack.json'), 'utf8')) as Template;
 }
 
-/**
- * The consolidator's zip: its handler bundled as serverless.yml's esbuild settings bundle the others,
- * at the path its Handler names. Until the handler exists, a placeholder that refuses to run (warned).
- */
+/** The consolidator's zip: its handler bundled as serverless.yml's esbuild settings bundle the others, at the path its Handler names. */
 async function consolidatorZip(root: string): Promise<Uint8Array> {
-  const handlerFile = `${CONSOLIDATOR_HANDLER.slice(0, CONSOLIDATOR_HANDLER.lastIndexOf('.'))}`;
-  let entry = path.join(root, `${handlerFile}.ts`);
-  if (!existsSync(entry)) {
-    process.stderr.write(
-      `package:org: WARNING ${handlerFile}.ts does not exist: the consolidator's zip holds a placeholder that fails every run\n`,
-    );
-    entry = path.join(root, 'scripts', 'org', 'consolidate-org-placeholder.ts');
-  }
+  const handlerFile = CONSOLIDATOR_HANDLER.slice(0, CONSOLIDATOR_HANDLER.lastIndexOf('.'));
+  const entry = path.join(root, `${handlerFile}.ts`);
+  if (!existsSync(entry)) throw new Error(`${handlerFile}.ts, the consolidator's handler that org.json names, does not exist`);
   const out = await build({
     entryPoints: [entry],
     bundle: true,

@@ -2,10 +2,12 @@
 // weekly report to the central bucket; the consolidator (its handler over the adapters it builds from
 // its environment, every client sent to moto by AWS_ENDPOINT_URL) lists the organization's accounts,
 // reads the reports, writes the organization's artifacts, publishes one event on the central bus and
-// sends one e-mail (an SQS queue subscribed to the topic stands for the mailbox).
+// sends one e-mail (an SQS queue subscribed to the topic stands for the mailbox). Every call it makes
+// is recorded and held against its role in org.json: action, resource and list prefix.
 import { ECRClient } from '@aws-sdk/client-ecr';
 import { CreateEventBusCommand, EventBridgeClient, PutRuleCommand, PutTargetsCommand } from '@aws-sdk/client-eventbridge';
 import { CreateBucketCommand, GetObjectCommand, ListObjectsV2Command, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import { OrganizationsClient } from '@aws-sdk/client-organizations';
 import { CreateTopicCommand, SNSClient, SubscribeCommand } from '@aws-sdk/client-sns';
 import type { SQSClient } from '@aws-sdk/client-sqs';
 import { EcrRegistry } from '../../../src/adapters/aws/ecr';
@@ -25,9 +27,92 @@ import { configIn, createOrganization, type TestAccount } from '../support/organ
 import { createRepository, imageManifest, pushImage, pushUntaggedImage } from '../support/seed';
 import { createQueue, sqsClientForMoto, takeMessages } from '../support/sqs';
 import { janitor, moto } from '../cli/support/cli';
+import { orgTemplate } from '../../../scripts/org/org-template';
+import { isRecord } from '../../../scripts/org/template';
 
 const BUCKET = 'org-central-reports';
 const TODAY = new Date().toISOString().slice(0, 10);
+
+/** One AWS call: its IAM action, the resource it acts on and, for a list, its prefix. */
+interface Call {
+  action: string;
+  resource: string;
+  prefix?: string;
+}
+
+/** The IAM action and resource of each call the consolidator's clients send. */
+const CALLS = [
+  [S3Client, 's3'],
+  [EventBridgeClient, 'events'],
+  [SNSClient, 'sns'],
+  [OrganizationsClient, 'organizations'],
+] as const;
+
+/** Records every call of the consolidator's clients into `into`, as IAM sees it. */
+function recordCalls(into: Call[]): void {
+  for (const [Client, service] of CALLS) {
+    const original = Client.prototype.send;
+    jest.spyOn(Client.prototype, 'send').mockImplementation(function (this: InstanceType<typeof Client>, ...args: unknown[]) {
+      const command = args[0] as { constructor: { name: string }; input: Record<string, unknown> };
+      const operation = command.constructor.name.replace(/Command$/, '');
+      const input = command.input;
+      const bucket = `arn:aws:s3:::${String(input.Bucket)}`;
+      if (operation === 'ListObjectsV2') into.push({ action: 's3:listbucket', resource: bucket, prefix: String(input.Prefix) });
+      else if (service === 's3') into.push({ action: `s3:${operation}`.toLowerCase(), resource: `${bucket}/${String(input.Key)}` });
+      else if (operation === 'PutEvents')
+        for (const entry of input.Entries as Array<{ EventBusName: string }>)
+          into.push({ action: 'events:putevents', resource: entry.EventBusName });
+      else if (operation === 'Publish') into.push({ action: 'sns:publish', resource: String(input.TopicArn) });
+      else into.push({ action: `${service}:${operation}`.toLowerCase(), resource: '*' });
+      return (original as (...a: unknown[]) => unknown).apply(this, args) as never;
+    });
+  }
+}
+
+/** An IAM pattern (`*` any run of characters) as a regular expression. */
+function patternOf(glob: string): RegExp {
+  return new RegExp(
+    `^${glob
+      .split('*')
+      .map((part) => part.replace(/[.+?^${}()|[\]\\]/g, '\\$&'))
+      .join('.*')}$`,
+  );
+}
+
+/** What org.json's ConsolidatorRole allows, its resources resolved for the test's bucket, bus and topic, the e-mail on. */
+function consolidatorGrants(names: { bucket: string; busArn: string; topicArn: string }): (call: Call) => boolean {
+  const template = orgTemplate({
+    keyPrefix: 'ecr-janitor/test',
+    consolidatorZip: 'consolidateOrg.zip',
+    consolidateSchedule: 'cron(0 9 ? * MON *)',
+  });
+  const bucketArn = `arn:aws:s3:::${names.bucket}`;
+  const resolve = (value: unknown): string => {
+    if (typeof value === 'string') return value;
+    if (isRecord(value) && typeof value['Fn::Sub'] === 'string')
+      return value['Fn::Sub'].replace('${CentralBucket.Arn}', bucketArn).replace(/\$\{!/g, '${');
+    const target = JSON.stringify(value);
+    const known: Record<string, string> = {
+      [JSON.stringify({ 'Fn::GetAtt': ['CentralBucket', 'Arn'] })]: bucketArn,
+      [JSON.stringify({ 'Fn::GetAtt': ['CentralEventBus', 'Arn'] })]: names.busArn,
+      [JSON.stringify({ Ref: 'ReportTopic' })]: names.topicArn,
+    };
+    return known[target] ?? `unresolved ${target}`;
+  };
+  const policies = (template.Resources.ConsolidatorRole?.Properties?.Policies ?? []) as Array<{ PolicyDocument: { Statement: unknown[] } }>;
+  const statements = policies
+    .flatMap((p) => p.PolicyDocument.Statement)
+    .map((s) => (isRecord(s) && Array.isArray(s['Fn::If']) ? s['Fn::If'][1] : s))
+    .map((s) => s as { Effect: string; Action: string[]; Resource: unknown; Condition?: { StringLike?: Record<string, string[]> } });
+  return (call) =>
+    statements.some(
+      (s) =>
+        s.Effect === 'Allow' &&
+        s.Action.map((a) => a.toLowerCase()).includes(call.action) &&
+        [s.Resource].flat().some((r) => patternOf(resolve(r)).test(call.resource)) &&
+        (s.Condition?.StringLike?.['s3:prefix'] ?? ['*']).some((p) => patternOf(p).test(call.prefix ?? '')),
+    );
+}
 
 /** One member account's weekly report, as its run would write it: an audit of its registry on moto. */
 async function memberReport(account: TestAccount): Promise<AuditReport> {
@@ -54,6 +139,8 @@ describe('consolidate-org handler (moto)', () => {
   let detail: ReportEventDetail;
   let events: unknown[];
   let mails: unknown[];
+  let calls: Call[];
+  let granted: (call: Call) => boolean;
 
   beforeAll(async () => {
     logger.setLogLevel('SILENT');
@@ -95,7 +182,15 @@ describe('consolidate-org handler (moto)', () => {
 
     useLambdaEnv();
     Object.assign(process.env, { CENTRAL_BUCKET: BUCKET, CENTRAL_EVENT_BUS_ARN: busArn, REPORT_TOPIC_ARN: topicArn });
-    detail = await makeHandler(orgReportDeps(loadOrgReportConfig(process.env)))();
+    granted = consolidatorGrants({ bucket: BUCKET, busArn, topicArn });
+    calls = [];
+    const handler = makeHandler(orgReportDeps(loadOrgReportConfig(process.env)));
+    recordCalls(calls);
+    try {
+      detail = await handler();
+    } finally {
+      jest.restoreAllMocks();
+    }
     events = await takeMessages(sqs, eventQueue.url);
     mails = await takeMessages(sqs, mailQueue.url);
   });
@@ -182,5 +277,22 @@ describe('consolidate-org handler (moto)', () => {
     const mail = mails[0] as { Subject: string; Message: string };
     expect(mail.Subject).toMatch(/^ECR storage \d{4}-\d{2}-\d{2}, 4 accounts: .*, 2 not read$/);
     expect(mail.Message).toContain(`  ${sandbox.accountId} (sandbox): ReportMissing`);
+  });
+
+  it("makes only calls its role in org.json allows: the members' reports read, its own folder written, the bus and the topic", () => {
+    const [payments] = accounts as [TestAccount, TestAccount, TestAccount];
+
+    expect(new Set(calls.map((c) => c.action))).toEqual(
+      new Set(['organizations:listaccounts', 's3:listbucket', 's3:getobject', 's3:putobject', 'events:putevents', 'sns:publish']),
+    );
+    expect(calls.filter((call) => !granted(call))).toEqual([]);
+    // The check itself: a write beside a member's report, a read of another folder and a list of the whole bucket are refused.
+    expect(
+      [
+        { action: 's3:putobject', resource: `arn:aws:s3:::${BUCKET}/${memberReportKey(payments.accountId, TODAY)}` },
+        { action: 's3:getobject', resource: `arn:aws:s3:::${BUCKET}/org/${TODAY}/report.json` },
+        { action: 's3:listbucket', resource: `arn:aws:s3:::${BUCKET}`, prefix: '' },
+      ].filter(granted),
+    ).toEqual([]);
   });
 });

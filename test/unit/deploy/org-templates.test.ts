@@ -3,8 +3,10 @@
 // org.json, the stack set with the organization's central bucket, bus and consolidator. Conditions are
 // evaluated as CloudFormation would for a region and a set of parameters, so the home and forwarder
 // shapes of the one member template are checked as the accounts will get them.
+import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { unzipSync } from 'fflate';
 import { REPORT_EVENT_DETAIL_TYPE, REPORT_EVENT_SOURCE } from '../../../src/domain/report-event';
@@ -465,6 +467,31 @@ describe('org.json (the stack set and what the organization shares)', () => {
       expect(fn.Runtime).toBe('nodejs22.x');
     });
 
+    it("is the consolidator itself: its zipped handler reads the organization report's settings and names the one missing", () => {
+      const code = fn.Code as { S3Key: string };
+      const file = manifest.files.find((f) => f.key === code.S3Key)?.file ?? '';
+      const bundle = unzipSync(readFileSync(path.join(DIR, file)))['src/handlers/consolidate-org.js'] ?? new Uint8Array();
+      const dir = mkdtempSync(path.join(tmpdir(), 'consolidator-'));
+      const entry = path.join(dir, 'consolidate-org.js');
+      writeFileSync(entry, bundle);
+      const context = { functionName: 'ecr-janitor-org-consolidate', awsRequestId: 'test', getRemainingTimeInMillis: () => 900_000 };
+      const script = `require(${JSON.stringify(entry)}).handler({}, ${JSON.stringify(context)}).then(() => console.log('resolved'), (e) => console.log(e.message))`;
+
+      const run = spawnSync(process.execPath, ['-e', script], {
+        env: {
+          PATH: process.env.PATH,
+          AWS_REGION: 'us-east-1',
+          CENTRAL_EVENT_BUS_ARN: 'arn:aws:events:us-east-1:111122223333:event-bus/central',
+        },
+        encoding: 'utf8',
+      });
+      rmSync(dir, { recursive: true, force: true });
+
+      expect(run.stdout).toContain("invalid configuration of the organization's report");
+      expect(run.stdout).toContain('CENTRAL_BUCKET=""');
+      expect(run.stdout).not.toContain('CENTRAL_EVENT_BUS_ARN');
+    });
+
     it('is told the central bucket, the central bus and the e-mail topic (empty without an e-mail)', () => {
       expect(env(org, 'ConsolidatorFunction')).toMatchObject({
         CENTRAL_BUCKET: { Ref: 'CentralBucket' },
@@ -492,7 +519,7 @@ describe('org.json (the stack set and what the organization shares)', () => {
       });
     });
 
-    it('may list the accounts, read the reports, write only under org/, put events on the central bus and publish to its topic, nothing else', () => {
+    it('may list the accounts, read the reports and its history, write only under org/, put events on the central bus and publish to its topic, nothing else', () => {
       const granted: Record<string, unknown[]> = {};
       for (const { statement } of roleStatements(org, 'ConsolidatorRole')) {
         expect(statement.Effect).toBe('Allow');
@@ -504,7 +531,7 @@ describe('org.json (the stack set and what the organization shares)', () => {
         'logs:putlogevents': [{ 'Fn::GetAtt': ['ConsolidatorLogGroup', 'Arn'] }],
         'organizations:listaccounts': ['*'],
         's3:listbucket': [{ 'Fn::GetAtt': ['CentralBucket', 'Arn'] }],
-        's3:getobject': [objects(CENTRAL_ACCOUNTS_PREFIX), objects('org/')],
+        's3:getobject': [objects(CENTRAL_ACCOUNTS_PREFIX), { 'Fn::Sub': '${CentralBucket.Arn}/org/history.json' }],
         's3:putobject': [objects('org/')],
         'events:putevents': [{ 'Fn::GetAtt': ['CentralEventBus', 'Arn'] }],
         'sns:publish': [{ Ref: 'ReportTopic' }],
