@@ -4,6 +4,7 @@
 // assumes in it (moto gives each account its own registry). A proxy in front of moto refuses the role
 // of one account, as IAM refuses a role that does not exist. Every run judges at the wall clock's now
 // (moto cannot backdate pushes), so the guard sees the in-use image removed at the end of its horizon.
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { ECRClient } from '@aws-sdk/client-ecr';
 import { DescribeRepositoriesCommand } from '@aws-sdk/client-ecr';
@@ -274,11 +275,40 @@ describe('the CLI across the accounts of an organization (moto)', () => {
     });
   });
 
+  describe('every format and the history', () => {
+    it("shows the per-account table in the table, Markdown, CSV and HTML, and keeps each account's row a week so its trend is drawn", async () => {
+      const out = join(dir.path, 'formats');
+      const history = join(dir.path, 'history.json');
+      const week = 7 * 86_400_000;
+      const first = Date.now();
+
+      const lastWeek = await janitor(['audit', ...moto(), '--org', '--history', history], first);
+      const run = await janitor(['audit', ...moto(), '--org', '--history', history, '--out', out], first + week);
+
+      expect([lastWeek.code, run.code]).toEqual([0, 0]);
+      const file = (name: string): string => readFileSync(join(out, name), 'utf8');
+      const html = file('report.html');
+      for (const account of [plain, teams, busy]) {
+        const { accountId, name } = account;
+        expect(run.stdout).toMatch(new RegExp(`^${accountId}\\s+${name}\\s+1\\s`, 'm'));
+        expect(file('report.md')).toContain(`| ${accountId} | ${name} | us-east-1 |`);
+        expect(file('accounts.csv')).toMatch(new RegExp(`^${accountId},${name},us-east-1,true,complete,`, 'm'));
+        expect(file('report.csv')).toMatch(new RegExp(`^${accountId},us-east-1,`, 'm'));
+        expect(html).toContain(`data-account="${accountId}" data-complete="true"`);
+      }
+      expect(run.stdout).toContain(`Accounts (${all.length})`);
+      const weeks = (JSON.parse(readFileSync(history, 'utf8')) as { weeks: Array<{ accounts?: Record<string, unknown> }> }).weeks;
+      expect(weeks.map((w) => Object.keys(w.accounts ?? {}).sort())).toEqual([all, all]);
+      expect(html.match(/data-testid="account-trend"/g)).toHaveLength(all.length);
+    });
+  });
+
   describe('remediate --org --apply', () => {
     it('writes in each account through its role, with the guard, opt-out and excludes of each, and nowhere else', async () => {
       const before = await policies(all);
 
-      const run = await janitor(['remediate', ...moto(), '--org', '--apply', '--format', 'json'], Date.now());
+      // An exclude holds in every account: plain/api would otherwise be written.
+      const run = await janitor(['remediate', ...moto(), '--org', '--apply', '--exclude', 'plain/api', '--format', 'json'], Date.now());
       const result = stdoutJson<{ actions: Array<{ accountId: string; repositoryName: string; outcome: string }>; accounts: unknown[] }>(
         run,
       );
@@ -287,7 +317,7 @@ describe('the CLI across the accounts of an organization (moto)', () => {
       const outcomes = Object.fromEntries(result.actions.map((a) => [`${a.accountId}/${a.repositoryName}`, a.outcome]));
       expect(outcomes).toEqual({
         [`${plain.accountId}/plain/web`]: 'applied',
-        [`${plain.accountId}/plain/api`]: 'applied',
+        [`${plain.accountId}/plain/api`]: 'skipped-excluded',
         [`${teams.accountId}/payments/api`]: 'compliant',
         [`${teams.accountId}/search/api`]: 'applied',
         [`${teams.accountId}/legacy/app`]: 'skipped-opt-out',
@@ -298,14 +328,7 @@ describe('the CLI across the accounts of an organization (moto)', () => {
       const changed = Object.keys(after)
         .filter((key) => after[key] !== before[key])
         .sort();
-      expect(changed).toEqual(
-        [
-          `${plain.accountId}/plain/web`,
-          `${plain.accountId}/plain/api`,
-          `${teams.accountId}/search/api`,
-          `${busy.accountId}/shop/cache`,
-        ].sort(),
-      );
+      expect(changed).toEqual([`${plain.accountId}/plain/web`, `${teams.accountId}/search/api`, `${busy.accountId}/shop/cache`].sort());
       for (const key of changed) expect(after[key]).toContain('added by ecr-janitor');
       // The team's own rule is kept where the default one was merged in.
       expect(after[`${teams.accountId}/search/api`]).toContain('keep ten releases');
