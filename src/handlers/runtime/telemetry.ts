@@ -5,6 +5,8 @@
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import type { CreatedBy } from '../../adapters/events/repository-events';
 import type { RemediationAction } from '../../domain/remediation';
+import type { ReportEventDetail } from '../../domain/report-event';
+import type { OrganizationReportResult } from '../../use-cases/organization-report';
 import type { AggregateOutcome } from '../../use-cases/weekly/aggregate';
 import type { ShardOutcome } from '../../use-cases/weekly/audit-shard';
 import type { PlanOutcome } from '../../use-cases/weekly/plan';
@@ -115,4 +117,22 @@ export function recordLedger(
   });
   metrics.addMetric('LifecycleActionsRecorded', MetricUnit.Count, event.actions.length);
   return { status, actions: event.actions.length };
+}
+
+/**
+ * The organization's consolidator: how many accounts reported and which did not, and the organization's
+ * totals, as metrics (`AccountsMissing` is the one to watch).
+ */
+export function recordOrgReport({ report, detail, missingAccounts }: OrganizationReportResult & { detail: ReportEventDetail }): void {
+  const notRead = detail.accounts?.notRead ?? 0;
+  logger.info('organization report published', {
+    accounts: report.accounts.length,
+    notRead,
+    missing: missingAccounts.map((a) => a.accountId),
+    artifacts: detail.artifacts,
+  });
+  metrics.addMetric('AccountsReported', MetricUnit.Count, report.accounts.length - notRead);
+  metrics.addMetric('AccountsMissing', MetricUnit.Count, missingAccounts.length);
+  metrics.addMetric('StoredBytes', MetricUnit.Bytes, report.totals.storedBytes);
+  metrics.addMetric('MonthlyCostUsd', MetricUnit.NoUnit, report.totals.monthlyCostUsd);
 }

@@ -1,13 +1,12 @@
 // The consolidator's handler over in-memory fakes of its ports (the central bucket, the bus) and a
-// fixed organization; its adapters are built from the environment by orgReportDeps.
+// fixed organization; its adapters (deps/org-report.ts) have their own test.
 import { MemoryEventPublisher, MemoryObjectStore } from '../../../src/adapters/memory/memory-store';
 import { BucketMemberReports } from '../../../src/adapters/report/member-reports';
 import { reportRenderer } from '../../../src/adapters/render/report-renderer';
 import { loadOrgReportConfig } from '../../../src/config';
 import { memberReportKey } from '../../../src/domain/accounts';
 import { makeHandler } from '../../../src/handlers/consolidate-org';
-import { orgReportDeps } from '../../../src/handlers/org-report-runtime';
-import { logger } from '../../../src/handlers/runtime';
+import { logger } from '../../../src/handlers/runtime/powertools';
 import { auditReport, repositoryReport } from '../support/report-fixtures';
 
 const A = '111111111111';
@@ -37,22 +36,6 @@ describe('handlers/consolidate-org', () => {
     expect(bucket.objects.has('org/2026-11-02/report.html')).toBe(true);
     expect(info).toHaveBeenCalledWith('organization report published', expect.objectContaining({ accounts: 2, notRead: 1, missing: [B] }));
     info.mockRestore();
-  });
-
-  it('builds its adapters from the configuration, with an e-mail only when a topic is set', () => {
-    const env = {
-      CENTRAL_BUCKET: 'org-central-reports',
-      CENTRAL_EVENT_BUS_ARN: 'arn:aws:events:us-east-1:999999999999:event-bus/ecr-janitor-central',
-      AWS_REGION: 'us-east-1',
-    };
-
-    const withoutTopic = orgReportDeps(loadOrgReportConfig(env));
-    const withTopic = orgReportDeps(loadOrgReportConfig({ ...env, REPORT_TOPIC_ARN: 'arn:aws:sns:us-east-1:999999999999:org-report' }));
-
-    expect(withoutTopic.publish.notifier).toBeUndefined();
-    expect(withTopic.publish.notifier).toBeDefined();
-    expect(withoutTopic.publish.store.location).toBe('s3://org-central-reports');
-    expect(withoutTopic.reports.location).toBe('s3://org-central-reports');
   });
 });
 

@@ -1,6 +1,11 @@
+import { MetricUnit } from '@aws-lambda-powertools/metrics';
+import { combineAccountReports } from '../../../../src/domain/accounts';
 import type { RemediationAction } from '../../../../src/domain/remediation';
+import { GIB } from '../../../../src/domain/report';
+import type { ReportEventDetail } from '../../../../src/domain/report-event';
 import { logger, metrics } from '../../../../src/handlers/runtime/powertools';
-import { recordCreation, recordPolicyChange, recordShard } from '../../../../src/handlers/runtime/telemetry';
+import { recordCreation, recordOrgReport, recordPolicyChange, recordShard } from '../../../../src/handlers/runtime/telemetry';
+import { auditReport, repositoryReport } from '../../support/report-fixtures';
 
 const action = (outcome: RemediationAction['outcome']): RemediationAction =>
   ({ region: 'us-east-1', repositoryName: 'web', outcome, before: null }) as RemediationAction;
@@ -61,6 +66,36 @@ describe('telemetry', () => {
       const outcome = { key: 'runs/r/shards/1.json', repositories: 12, errors: 1 };
       expect(recordShard(outcome)).toBe(outcome);
       expect(addMetric).toHaveBeenCalledWith('RepositoriesAudited', 'Count', 12);
+    });
+  });
+
+  describe('recordOrgReport', () => {
+    it("counts the accounts that reported and those missing, and the organization's stored bytes and cost", () => {
+      const addMetric = jest.spyOn(metrics, 'addMetric');
+      const info = jest.spyOn(logger, 'info');
+      const member = auditReport([repositoryReport({ accountId: '111111111111', storedBytes: 3 * GIB, monthlyCostUsd: 0.3 })]);
+      const report = combineAccountReports(
+        [
+          { accountId: '111111111111', regions: ['us-east-1'], report: member },
+          { accountId: '222222222222', regions: [], failure: { code: 'ReportMissing', message: 'no report' } },
+        ],
+        { ...member, costAllocationTagKeys: [] },
+      );
+      const missingAccounts = [{ accountId: '222222222222', name: null, latestReport: null }];
+      const detail = { accounts: { total: 2, notRead: 1, notReadIds: ['222222222222'] }, artifacts: { location: 's3://central' } };
+
+      recordOrgReport({ report, missingAccounts, detail: detail as unknown as ReportEventDetail });
+
+      expect(addMetric.mock.calls).toEqual([
+        ['AccountsReported', 'Count', 1],
+        ['AccountsMissing', 'Count', 1],
+        ['StoredBytes', 'Bytes', 3 * GIB],
+        ['MonthlyCostUsd', MetricUnit.NoUnit, report.totals.monthlyCostUsd],
+      ]);
+      expect(info).toHaveBeenCalledWith(
+        'organization report published',
+        expect.objectContaining({ accounts: 2, notRead: 1, missing: ['222222222222'] }),
+      );
     });
   });
 });

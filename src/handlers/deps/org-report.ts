@@ -1,17 +1,17 @@
 import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import { S3Client } from '@aws-sdk/client-s3';
 import { SNSClient } from '@aws-sdk/client-sns';
-import { OrganizationAccounts, createOrganizationsClient } from '../adapters/aws/accounts';
-import { CallCounter } from '../adapters/aws/call-counter';
-import { baseClientConfig } from '../adapters/aws/clients';
-import { EventBridgePublisher } from '../adapters/aws/eventbridge-publisher';
-import { S3ReportStore } from '../adapters/aws/s3-report-store';
-import { SnsNotifier } from '../adapters/aws/sns-notifier';
-import { BucketMemberReports } from '../adapters/report/member-reports';
-import { reportRenderer } from '../adapters/render/report-renderer';
-import type { OrgReportConfig } from '../config';
-import type { OrganizationReportSources } from '../use-cases/organization-report';
-import type { PublishDeps } from '../use-cases/publish-report';
+import { OrganizationAccounts, createOrganizationsClient } from '../../adapters/aws/accounts';
+import { CallCounter } from '../../adapters/aws/call-counter';
+import { baseClientConfig } from '../../adapters/aws/clients';
+import { EventBridgePublisher } from '../../adapters/aws/eventbridge-publisher';
+import { S3ReportStore } from '../../adapters/aws/s3-report-store';
+import { SnsNotifier } from '../../adapters/aws/sns-notifier';
+import { BucketMemberReports } from '../../adapters/report/member-reports';
+import { reportRenderer } from '../../adapters/render/report-renderer';
+import type { OrgReportConfig } from '../../config';
+import type { OrganizationReportSources } from '../../use-cases/organization-report';
+import type { PublishDeps } from '../../use-cases/publish-report';
 
 /** What the consolidator works with: the organization's accounts, the central bucket, bus and topic. */
 export type OrgReportDeps = OrganizationReportSources & { publish: PublishDeps; counter: CallCounter };
