@@ -156,6 +156,9 @@ describe('the CLI across the accounts of an organization (moto)', () => {
       const summed = report.accounts.reduce((n, a) => n + a.totals.storedBytes, 0);
       expect(summed).toBe(report.totals.storedBytes);
       expect(report.totals.repositories).toBe(7);
+      // Each account's registry settings are read in that account (moto has no creation templates: each says so).
+      const unread = report.warnings.filter((w) => w.code === 'RegistrySettingsUnread').map((w) => w.accountId);
+      expect(unread.sort()).toEqual(all);
     });
 
     it('gives each account the figures a single-account audit of it gives', async () => {

@@ -104,6 +104,10 @@ describe('cli across accounts', () => {
       [['snapshot', '--out', 'x.json', '--org', '--account-concurrency', '33'], 'is not a whole number from 1 to 32'],
       [['audit', '--accounts', A, '--org', '--region', 'us-east-1'], '--accounts and --org cannot be combined'],
       [['remediate', '--org', '--region', 'us-east-1', '--adopt', 'advice.json'], '--adopt cannot be used with --accounts, --org'],
+      [
+        ['remediate', '--org', '--region', 'us-east-1', '--creation-templates'],
+        '--creation-templates cannot be used with --accounts or --org',
+      ],
     ])('refuses %p as a usage error, naming the value', async (argv, message) => {
       const run = await runCaptured(argv, NOW);
 
