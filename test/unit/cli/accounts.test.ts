@@ -3,7 +3,6 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { CallCounter } from '../../../src/adapters/aws/call-counter';
-import { SNAPSHOT_FORMAT, type SnapshotFile } from '../../../src/adapters/snapshot/format';
 import { EXIT, UsageError } from '../../../src/cli/errors';
 import { checkAccountFlags, parseBucketFlag } from '../../../src/cli/flags';
 import { errorLine, partialFailureLine } from '../../../src/cli/problems';
@@ -11,54 +10,13 @@ import { organizationProblems } from '../../../src/cli/commands/remediate';
 import { openAccountScope } from '../../../src/cli/sources';
 import type { AuditReport } from '../../../src/domain/report';
 import { runCaptured, tempDirEachTest } from '../../support/cli-context';
+import { organizationSnapshot } from '../support/snapshot-file';
 
 const NOW = Date.parse('2026-06-01T12:00:00.000Z');
 const A = '111111111111';
 const B = '222222222222';
 const C = '333333333333';
 const tmp = tempDirEachTest('ecr-janitor-cli-accounts-');
-
-/** A snapshot of three accounts: A with one repository, B with none in its region, C not read. */
-function organizationSnapshot(): SnapshotFile {
-  return {
-    format: SNAPSHOT_FORMAT,
-    capturedAt: '2026-05-31T00:00:00.000Z',
-    errors: [
-      { accountId: C, region: '', code: 'AccessDenied', message: 'role could not be assumed' },
-      { accountId: A, region: 'us-east-1', repositoryName: 'locked', code: 'AccessDeniedException', message: 'denied' },
-    ],
-    accounts: [
-      { accountId: A, name: 'Payments', regions: ['us-east-1'] },
-      { accountId: B, name: null, regions: ['us-east-1'] },
-      { accountId: C, name: 'Sandbox', regions: ['us-east-1'] },
-    ],
-    registries: [
-      {
-        accountId: A,
-        region: 'us-east-1',
-        repositories: [
-          {
-            repositoryName: 'web',
-            repositoryArn: `arn:aws:ecr:us-east-1:${A}:repository/web`,
-            createdAt: null,
-            tags: [],
-            lifecyclePolicyText: null,
-            images: [],
-          },
-          {
-            repositoryName: 'locked',
-            repositoryArn: `arn:aws:ecr:us-east-1:${A}:repository/locked`,
-            createdAt: null,
-            tags: [],
-            lifecyclePolicyText: null,
-            images: [],
-          },
-        ],
-      },
-      { accountId: B, region: 'us-east-1', repositories: [] },
-    ],
-  };
-}
 
 /** The account scope `audit --snapshot FILE` opens. */
 function snapshotScopeOf(file: string): ReturnType<typeof openAccountScope> {

@@ -35,3 +35,45 @@ export function writeSnapshot(dir: string, repositories: SnapshotRepository[]): 
   writeFileSync(path, JSON.stringify(file));
   return path;
 }
+
+/** A snapshot of three accounts (A 111111111111, B 222222222222, C 333333333333): A with one repository, B with none in its region, C not read. */
+export function organizationSnapshot(): SnapshotFile {
+  return {
+    format: SNAPSHOT_FORMAT,
+    capturedAt: '2026-05-31T00:00:00.000Z',
+    errors: [
+      { accountId: '333333333333', region: '', code: 'AccessDenied', message: 'role could not be assumed' },
+      { accountId: '111111111111', region: 'us-east-1', repositoryName: 'locked', code: 'AccessDeniedException', message: 'denied' },
+    ],
+    accounts: [
+      { accountId: '111111111111', name: 'Payments', regions: ['us-east-1'] },
+      { accountId: '222222222222', name: null, regions: ['us-east-1'] },
+      { accountId: '333333333333', name: 'Sandbox', regions: ['us-east-1'] },
+    ],
+    registries: [
+      {
+        accountId: '111111111111',
+        region: 'us-east-1',
+        repositories: [
+          {
+            repositoryName: 'web',
+            repositoryArn: `arn:aws:ecr:us-east-1:111111111111:repository/web`,
+            createdAt: null,
+            tags: [],
+            lifecyclePolicyText: null,
+            images: [],
+          },
+          {
+            repositoryName: 'locked',
+            repositoryArn: `arn:aws:ecr:us-east-1:111111111111:repository/locked`,
+            createdAt: null,
+            tags: [],
+            lifecyclePolicyText: null,
+            images: [],
+          },
+        ],
+      },
+      { accountId: '222222222222', region: 'us-east-1', repositories: [] },
+    ],
+  };
+}
