@@ -196,6 +196,20 @@ describe('cli across accounts', () => {
       expect(adopt.stderr).toContain('--adopt cannot be used with --accounts, --org or a snapshot of several accounts');
     });
 
+    it('refuses the week between two captures for a snapshot of several accounts: the ledger compares one account', async () => {
+      const file = join(tmp.path, 'org.json');
+      writeFileSync(file, JSON.stringify(organizationSnapshot()));
+
+      const run = await runCaptured(
+        ['audit', '--snapshot', file, '--previous-snapshot', file, '--ledger', join(tmp.path, 'ledger.jsonl')],
+        NOW,
+      );
+
+      expect(run.code).toBe(EXIT.usage);
+      expect(run.stderr).toContain('--previous-snapshot and --ledger compare one account');
+      expect(run.stdout).toBe('');
+    });
+
     it('opens no scope for a snapshot of one account: the command reads it as it always did', async () => {
       const one = organizationSnapshot();
       const file = join(tmp.path, 'one.json');

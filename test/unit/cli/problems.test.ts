@@ -1,4 +1,4 @@
-import { errorLine, partialFailureLine } from '../../../src/cli/problems';
+import { errorLine, partialFailureLine, warningLine } from '../../../src/cli/problems';
 import type { ReportError } from '../../../src/domain/report';
 
 const listing: ReportError = { region: 'eu-west-1', code: 'UnrecognizedClientException', message: 'region failure: not enabled' };
@@ -30,6 +30,27 @@ describe('cli problems', () => {
 
       // Assert
       expect(text).toBe('error: us-east-1/evil\u241b[2J: AccessDeniedException: line one line two');
+    });
+  });
+
+  describe('warningLine', () => {
+    it.each([
+      [
+        'a region of one account',
+        { region: 'us-east-1', repositoryName: '', code: 'InUseSourceSkipped' as const, message: 'not enabled' },
+        'warning: us-east-1: InUseSourceSkipped: not enabled',
+      ],
+      [
+        'a repository of one account of several',
+        { accountId: '123456789012', region: 'eu-west-1', repositoryName: 'app', code: 'InUseSourceSkipped' as const, message: 'blind' },
+        'warning: 123456789012/eu-west-1/app: InUseSourceSkipped: blind',
+      ],
+    ])('names where the warning of %s is, the account first when it has one', (_case, warning, line) => {
+      // Act
+      const text = warningLine(warning);
+
+      // Assert
+      expect(text).toBe(line);
     });
   });
 
