@@ -1,51 +1,16 @@
 import { parseAdviceFile } from '../../../src/adapters/advice/advice-file';
-import type { AdviceFile, RepositoryAdvice } from '../../../src/domain/advice';
+import type { AdviceFile } from '../../../src/domain/advice';
 import { InUseCatalog } from '../../../src/domain/in-use';
 import { InvalidInputError, PolicyWriteError, type PolicyWriteFailure } from '../../../src/domain/errors';
-import type { ImageDetail } from '../../../src/domain/image';
 import { DEFAULT_OPT_OUT_TAG } from '../../../src/domain/defaults';
 import { adoptAdvice, type AdoptOptions } from '../../../src/use-cases/adopt';
-import { advise } from '../../../src/use-cases/advise';
-import { FakeRegistry } from '../support/fake-registry';
-import { NOW, imageOf } from '../support/images';
-import { blob, imageManifest } from '../support/manifests';
+import { advised, entryOf, releases } from '../support/advice';
+import type { FakeRegistry } from '../support/fake-registry';
+import { NOW } from '../support/images';
 import { UNTAGGED_30_DAYS } from '../support/policies';
-
-const releases: ImageDetail[] = Array.from({ length: 8 }, (_, i) =>
-  imageOf(imageManifest({ config: blob(`r${i}-c`, 100), layers: [blob(`r${i}`, 1_000_000)] }), {
-    tags: [`v1.${i}.0`],
-    pushedDaysAgo: 100 - i * 10,
-  }),
-);
 
 const instant = { sleep: async () => undefined, now: () => NOW, random: () => 0.5 };
 const OPTIONS: AdoptOptions = { selection: { optOutTag: DEFAULT_OPT_OUT_TAG, exclude: [] }, apply: true, concurrency: 2, pacing: instant };
-
-/** A registry of two repositories and the advice made for it. */
-async function advised(): Promise<{ registry: FakeRegistry; file: AdviceFile }> {
-  const registry = new FakeRegistry('eu-west-1', [
-    { name: 'web', images: releases },
-    { name: 'api', images: releases, policy: UNTAGGED_30_DAYS },
-  ]);
-  const { file } = await advise([registry], {
-    now: NOW,
-    generatedAt: NOW,
-    days: 7,
-    pricePerGbMonth: 0.1,
-    archivePricePerGbMonth: null,
-    keepPulledDays: 90,
-    rollbackMargin: 3,
-    selection: OPTIONS.selection,
-    concurrency: 1,
-  });
-  return { registry, file };
-}
-
-function entryOf(file: AdviceFile, name: string): RepositoryAdvice {
-  const entry = file.repositories.find((r) => r.repositoryName === name);
-  if (entry === undefined) throw new Error(`no advice for ${name}`);
-  return entry;
-}
 
 describe('adoptAdvice', () => {
   it('writes each recommended policy while the policy is still the one advised from, and reads it back', async () => {
