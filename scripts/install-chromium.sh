@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Installs Debian's Chromium for the headless-browser test of the HTML report
-# (test/unit/adapters/render/html-browser.test.ts). Idempotent: does nothing when the browser is already there.
+# (test/unit/adapters/render/html/page.browser.test.ts). Idempotent: does nothing when the browser is already there.
 # `npx playwright install` cannot download its own browser here, so we use the distribution's package.
 # Needs root (CI runs as root); `sudo bash scripts/install-chromium.sh` on a developer machine.
 set -euo pipefail

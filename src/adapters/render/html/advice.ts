@@ -1,8 +1,7 @@
-import type { AuditReport } from '../../domain/report';
-import { formatBytes, formatCount, formatUsdChange } from './format';
-
-/** Escapes text for HTML content and attribute values. */
-type Escape = (text: string) => string;
+// The section "Recommended policies" of the HTML report. Every report text is escaped here.
+import type { AuditReport } from '../../../domain/report';
+import { formatBytes, formatCount, formatUsdChange } from '../format';
+import { escapeHtml as h } from './escape';
 
 /** Only a web link is ever made clickable: anything else (a `javascript:` URL in a tampered report) stays text. */
 function isWebLink(link: string): boolean {
@@ -14,9 +13,9 @@ function isWebLink(link: string): boolean {
  * lifecycle policies saves, the repositories whose advice saves most, each owner's saving, and the
  * link to the advice file. Empty when the run did not advise.
  *
- * @example body.push(recommendedPoliciesSection(report, escapeHtml));
+ * @example body.push(recommendedPoliciesSection(report));
  */
-export function recommendedPoliciesSection(report: AuditReport, h: Escape): string {
+export function recommendedPoliciesSection(report: AuditReport): string {
   const advice = report.recommendedPolicies;
   if (advice === undefined) return '';
   const t = advice.totals;
