@@ -21,6 +21,8 @@ module.exports = {
   // `npm test` runs with --coverage: the suite must keep covering the code it covers today.
   collectCoverageFrom: ['src/**/*.ts'],
   coverageReporters: ['text-summary'],
+  // The default output, then a note on why a test that depends on the machine (Chromium) was skipped.
+  reporters: ['default', '<rootDir>/test/support/skip-notes-reporter.cjs'],
   coverageThreshold: { global: { statements: 95, branches: 87, functions: 95, lines: 95 } },
   projects: [
     {

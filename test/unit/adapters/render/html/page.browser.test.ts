@@ -2,9 +2,9 @@
 // driven by playwright-core; `npx playwright install` cannot download a browser here). It lives in the
 // unit project because it needs no AWS emulator and makes no network request: the page is a local file.
 //
-// Where Chromium is missing the tests are reported as skipped, with a message that says how to install
-// it; under CI=true a missing Chromium fails them instead, because `.ci/run` installs it.
-import { accessSync, constants } from 'node:fs';
+// Where Chromium is missing the tests are reported as skipped, and the run ends with a note that says
+// why and how to install it (test/support/skip-notes.ts); under CI=true a missing Chromium
+// fails them instead, because `.ci/run` installs it.
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -22,29 +22,19 @@ import type { HistoryEntry } from '../../../../../src/domain/history';
 import { historyEntryOf, trendOf, updateHistory } from '../../../../../src/domain/history';
 import type { AuditReport } from '../../../../../src/domain/report';
 import { audit } from '../../../../../src/use-cases/audit';
-import { CHROMIUM_ARGS } from '../../../../../scripts/lib/chromium';
+import { CHROMIUM_ARGS, chromiumMissing, chromiumPath } from '../../../../../scripts/lib/chromium';
+import { noteSkip } from '../../../../support/skip-notes';
 
 const ROOT = join(__dirname, '../../../../..');
 const SCREENSHOT = join(ROOT, 'test-artifacts/report.png');
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+const CHROMIUM = chromiumPath();
 const REQUIRED = process.env.CI === 'true';
 const VIEWPORT = { width: 1280, height: 900 };
 
-function isExecutable(path: string): boolean {
-  try {
-    accessSync(path, constants.X_OK);
-    return true;
-  } catch {
-    return false;
-  }
-}
-
-const available = isExecutable(CHROMIUM);
-const missing =
-  `Chromium not found at ${CHROMIUM}. Install it with \`sudo bash scripts/install-chromium.sh\` ` +
-  '(Debian/Ubuntu: it runs `apt-get update && apt-get install -y --no-install-recommends chromium fonts-dejavu-core`), ' +
-  'or point CHROMIUM_PATH at a Chromium binary; `npx playwright install` cannot download one here';
-if (!available && !REQUIRED) console.warn(`${missing}; skipping`);
+const missing = chromiumMissing(CHROMIUM);
+const available = missing === undefined;
+// Said at the end of the run: jest only counts the skipped tests.
+if (missing !== undefined && !REQUIRED) noteSkip(__filename, missing);
 
 // Skipping depends on the machine, not on a forgotten edit: the project's pre-submit check rejects a
 // literal skip call (it would hide a test for good), so the skip variant is picked by name here, at run time.
@@ -78,7 +68,7 @@ describe('renderHtml in headless Chromium', () => {
   const consoleErrors: string[] = [];
 
   beforeAll(async () => {
-    if (!available) throw new Error(`${missing} (CI=true: the browser test must run; .ci/run installs it)`);
+    if (missing !== undefined) throw new Error(`${missing} (CI=true: the browser test must run; .ci/run installs it)`);
 
     // The demo registry as `npm start` generates it (not committed: a fresh clone has no file yet).
     const snapshot = parseSnapshot(JSON.parse(serialiseSnapshot(makeDemoSnapshot())) as unknown, 'the generated demo snapshot');
