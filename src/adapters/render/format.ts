@@ -1,5 +1,14 @@
+import { UNTAGGED } from '../../domain/cost-groups';
 import { groupThousands } from '../../domain/money';
-import type { AccountReport, AuditReport, NotReachedReason, PolicyStatus, RepositoryReport } from '../../domain/report';
+import type {
+  AccountReport,
+  AuditReport,
+  CostGroup,
+  CostGroupBy,
+  NotReachedReason,
+  PolicyStatus,
+  RepositoryReport,
+} from '../../domain/report';
 import { isAccountFailure } from '../../domain/report';
 
 // One rule for money in every report, the event summary and the e-mail: it lives in the domain.
@@ -245,4 +254,96 @@ export function accountsInOrder(report: Pick<AuditReport, 'accounts'>): AccountR
       b.totals.monthlyCostUsd - a.totals.monthlyCostUsd ||
       a.accountId.localeCompare(b.accountId),
   );
+}
+
+/**
+ * The tag key of a tag grouping (`tag:team` → `team`); undefined for the name prefix.
+ *
+ * @example groupTagKey('tag:team') // 'team'
+ */
+export function groupTagKey(by: CostGroupBy): string | undefined {
+  return by.startsWith('tag:') ? by.slice(4) : undefined;
+}
+
+/**
+ * The tag key whose absence a cost group stands for: `team` for the group of repositories without
+ * the `team` tag (its value is {@link UNTAGGED}, which reads like untagged images); undefined for
+ * any other group. The reports say "no `team` tag"; the data (JSON, CSV, history) keep the value.
+ *
+ * @example missingTagOf({ by: 'tag:team', value: '(untagged)' }) // 'team'
+ */
+export function missingTagOf(group: Pick<CostGroup, 'by' | 'value'>): string | undefined {
+  return group.value === UNTAGGED ? groupTagKey(group.by) : undefined;
+}
+
+/**
+ * A cost group's value as the text reports show it: the name prefix or tag value, or "no `team`
+ * tag" for the repositories without the grouping's tag.
+ *
+ * @example groupValueText({ by: 'tag:team', value: '(untagged)' }) // 'no `team` tag'
+ */
+export function groupValueText(group: Pick<CostGroup, 'by' | 'value'>): string {
+  const key = missingTagOf(group);
+  return key === undefined ? group.value : `no \`${key}\` tag`;
+}
+
+/** How many repositories a sentence names before it says "and N more". */
+export const NAMED_REPOSITORIES = 3;
+
+/**
+ * Names the first few repositories of a list, each as `region/name` with its count when given, and
+ * how many more there are: for a sentence that must say where to look.
+ *
+ * @example namedRepositories([{ region: 'us-east-1', repositoryName: 'shop/api', count: 2 }]) // 'us-east-1/shop/api (2)'
+ * @example namedRepositories(five) // 'us-east-1/a (9), us-east-1/b (4), us-east-1/c (1) and 2 more'
+ */
+export function namedRepositories(
+  repositories: ReadonlyArray<{ region: string; repositoryName: string; count?: number }>,
+  shown: number = NAMED_REPOSITORIES,
+): string {
+  const names = repositories
+    .slice(0, shown)
+    .map((r) => `${r.region}/${r.repositoryName}${r.count === undefined ? '' : ` (${formatCount(r.count)})`}`);
+  const more = repositories.length - names.length;
+  if (more > 0) return `${names.join(', ')} and ${formatCount(more)} more`;
+  return names.length <= 1 ? names.join('') : `${names.slice(0, -1).join(', ')} and ${names[names.length - 1] ?? ''}`;
+}
+
+/**
+ * What the naive sum is and why it can be below the stored bytes, for the reports to say when it is:
+ * real ECR reports each image's compressed layers, so the naive sum is at least the stored bytes;
+ * an emulator (moto) reports only the config's size. Undefined when the naive sum is not below.
+ */
+export function naiveSumNote(totals: { naiveBytes: number; storedBytes: number }): string | undefined {
+  if (totals.naiveBytes >= totals.storedBytes) return undefined;
+  return (
+    'Naive sum = the imageSizeInBytes the registry reports, added up; stored = each blob of the manifests once per repository. ' +
+    'Here the naive sum is smaller because the registry under-reports image sizes (the moto emulator reports only the config blob): trust stored.'
+  );
+}
+
+/**
+ * Word-wraps one line of text to `width` columns: the first line as it starts, every further line
+ * after `indent`. A word longer than a line is left whole (never cut). For terminal output, where a
+ * message cut at a fixed length would lose the fix it ends with.
+ *
+ * @example wrapLine('  us-east-1 app: a long message …', 100, '      ')
+ */
+export function wrapLine(text: string, width: number, indent: string): string[] {
+  const lines: string[] = [];
+  const lead = /^\s*/.exec(text)?.[0] ?? '';
+  let current = lead;
+  let empty = true;
+  for (const word of text.slice(lead.length).split(/ +/)) {
+    if (word === '') continue;
+    if (!empty && current.length + 1 + word.length > width) {
+      lines.push(current);
+      current = indent + word;
+    } else {
+      current = empty ? current + word : `${current} ${word}`;
+    }
+    empty = false;
+  }
+  lines.push(current);
+  return lines;
 }

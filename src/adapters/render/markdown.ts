@@ -1,6 +1,6 @@
 import { ARCHIVE_MINIMUM_CHARGE_DAYS } from '../../domain/archive';
 import { groupingLabel, reportGroupings } from '../../domain/cost-groups';
-import type { AuditReport } from '../../domain/report';
+import type { AuditReport, CostGroup } from '../../domain/report';
 import { visibleControls } from '../../domain/text';
 import {
   FINDINGS_NOTE,
@@ -16,6 +16,8 @@ import {
   incompleteSentence,
   findingRule,
   locatedFindings,
+  missingTagOf,
+  naiveSumNote,
   policyLabel,
   WHOLE_ACCOUNT,
   accountStatus,
@@ -38,6 +40,13 @@ export function escapeMarkdown(text: string): string {
 
 function capitalised(text: string): string {
   return text.charAt(0).toUpperCase() + text.slice(1);
+}
+
+/** A cost group's value, or "no `team` tag" (the key in a code span) for the repositories without the grouping's tag. */
+function groupValueMarkdown(group: Pick<CostGroup, 'by' | 'value'>): string {
+  const key = missingTagOf(group);
+  // A tag key holds no backtick nor `|` (AWS allows letters, digits, spaces and _ . : / = + - @).
+  return key === undefined ? escapeMarkdown(group.value) : `no \`${visibleControls(key)}\` tag`;
 }
 
 function table(header: readonly string[], rows: ReadonlyArray<readonly string[]>, align: ReadonlyArray<'l' | 'r'>): string {
@@ -208,6 +217,8 @@ export function renderMarkdown(report: AuditReport): string {
     ),
   );
   out.push('');
+  const naive = naiveSumNote(t);
+  if (naive !== undefined) out.push(escapeMarkdown(naive), '');
   truthSectionsMarkdown(out, report, escapeMarkdown, table);
   const several = coversSeveralAccounts(report);
   if (several) accountsSection(out, report);
@@ -248,7 +259,7 @@ export function renderMarkdown(report: AuditReport): string {
         table(
           [escapeMarkdown(capitalised(groupingLabel(by))), 'Repositories', 'Stored', '$/month', 'Reclaimable', 'Savings/month'],
           groups.map((g) => [
-            escapeMarkdown(g.value),
+            groupValueMarkdown(g),
             formatCount(g.repositories),
             formatBytes(g.storedBytes),
             escapeMarkdown(formatUsd(g.monthlyCostUsd)),

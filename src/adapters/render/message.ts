@@ -6,7 +6,7 @@ import { isAccountFailure } from '../../domain/report';
 import { remediationTally } from '../../domain/report-event';
 import { oneLine } from '../../domain/text';
 import type { ReportMessage, ReportMessageContext } from '../../ports/report';
-import { byReclaimable, formatBytes, formatCount, formatPrice, formatUsd } from './format';
+import { byReclaimable, formatBytes, formatCount, formatPrice, formatUsd, groupValueText } from './format';
 import { realizedSentence, truthLines } from './truth';
 
 /** Owners and repositories the message lists. */
@@ -99,7 +99,7 @@ export function renderReportMessage(report: AuditReport, context: ReportMessageC
           : 'no history yet'
         : `${formatUsdChange(g.change.monthlyCostUsd)} on last week`;
     lines.push(
-      `  ${oneLine(g.value)}: ${formatUsd(g.monthlyCostUsd)}/month, ${formatBytes(g.storedBytes)} in ${formatCount(g.repositories)} ${g.repositories === 1 ? 'repository' : 'repositories'} (${delta})`,
+      `  ${oneLine(groupValueText(g))}: ${formatUsd(g.monthlyCostUsd)}/month, ${formatBytes(g.storedBytes)} in ${formatCount(g.repositories)} ${g.repositories === 1 ? 'repository' : 'repositories'} (${delta})`,
     );
   }
 

@@ -15,6 +15,9 @@ import {
   incompleteSentence,
   findingRule,
   locatedFindings,
+  naiveSumNote,
+  namedRepositories,
+  groupValueText,
   policyLabel,
   TOP_REPOSITORIES,
   WHOLE_ACCOUNT,
@@ -23,6 +26,7 @@ import {
   accountsNotReadSentence,
   coversSeveralAccounts,
   withReferrersAtRisk,
+  wrapLine,
 } from './format';
 import { truthLines } from './truth';
 import { IN_USE_AT_RISK_NOTE, atRiskImagesOf, atRiskStatus, guardLine } from './in-use';
@@ -47,8 +51,11 @@ export const SUMMARY_WARNINGS_LIMIT = 10;
 /** How many in-use images at risk the summary lists; the other reports list them all. */
 const SUMMARY_AT_RISK_LIMIT = 10;
 
-/** Longest warning message on a terminal line; the other reports carry the whole text. */
-const WARNING_CHARS = 200;
+/** The width the summary wraps its sentences and messages to: messages are never cut, they go on on the next line. */
+const LINE_WIDTH = 100;
+
+/** The indent of a wrapped error, warning or finding's further lines. */
+const CONTINUED = '      ';
 
 const HEADER = ['region', 'repository', 'policy', 'images', 'untagged', 'stored', 'reclaimable', '$/month', 'savings/month'];
 const ALIGN = ['left', 'left', 'left', 'right', 'right', 'right', 'right', 'right', 'right'] as const;
@@ -107,7 +114,7 @@ export function renderSummaryTable(report: AuditReport, options: SummaryOptions 
     `ECR storage audit at ${visibleControls(report.now)} (untagged images older than ${report.days} days; ${formatPrice(report.pricePerGbMonth)})`,
   );
   lines.push('');
-  const atRisk = withReferrersAtRisk(report.repositories).length;
+  const atRisk = withReferrersAtRisk(report.repositories);
   lines.push(
     keyValues([
       ['Repositories', formatCount(t.repositories)],
@@ -120,7 +127,7 @@ export function renderSummaryTable(report: AuditReport, options: SummaryOptions 
         ? [
             [
               'Referrers at risk',
-              `${formatCount(t.referrersAtRisk)} (in ${formatCount(atRisk)} ${atRisk === 1 ? 'repository' : 'repositories'})`,
+              `${formatCount(t.referrersAtRisk)} (in ${formatCount(atRisk.length)} ${atRisk.length === 1 ? 'repository' : 'repositories'}: ${namedRepositories(atRisk.map((r) => ({ region: r.region, repositoryName: r.repositoryName, count: r.referrersAtRisk })))})`,
             ] as const,
           ]
         : []),
@@ -147,8 +154,11 @@ export function renderSummaryTable(report: AuditReport, options: SummaryOptions 
       ],
     ]),
   );
-  // One line, under the totals, so that the number is not misread as something to clean up.
-  if (t.referrersAtRisk > 0) lines.push(`Referrers at risk: ${REFERRERS_AT_RISK_NOTE}`);
+  // Under the totals, so that the numbers are not misread: what referrers at risk are, and why the
+  // naive sum can be below what is stored.
+  if (t.referrersAtRisk > 0) lines.push(...wrapLine(`Referrers at risk: ${REFERRERS_AT_RISK_NOTE}`, LINE_WIDTH, '  '));
+  const naive = naiveSumNote(t);
+  if (naive !== undefined) lines.push(...wrapLine(naive, LINE_WIDTH, '  '));
   const guard = guardLine(report);
   if (guard !== undefined) lines.push(guard);
   // What lifecycle policies saved, whether ECR did what was forecast, which figure the bill should match.
@@ -200,7 +210,12 @@ export function renderSummaryTable(report: AuditReport, options: SummaryOptions 
   } else if (report.repositories.length === 0) {
     lines.push('');
     const failedAccounts = report.errors.filter(isAccountFailure).length;
-    const failedRegions = report.errors.filter((e) => e.repositoryName === undefined && !isAccountFailure(e)).length;
+    // Regions whose listing failed; an in-use source that failed in a region is no region failure.
+    const failedRegions = new Set(
+      report.errors
+        .filter((e) => e.repositoryName === undefined && e.source === undefined && !isAccountFailure(e))
+        .map((e) => `${e.accountId ?? ''} ${e.region}`),
+    ).size;
     // With a region (or account) failure, an empty list is no empty account.
     const failed = [
       failedAccounts > 0 ? `${formatCount(failedAccounts)} ${failedAccounts === 1 ? 'account' : 'accounts'} could not be read` : '',
@@ -231,7 +246,7 @@ export function renderSummaryTable(report: AuditReport, options: SummaryOptions 
       renderTable(
         [groupingLabel(by), 'repositories', 'stored', '$/month', 'reclaimable', 'savings/month'],
         shownGroups.map((g) => [
-          g.value,
+          groupValueText(g),
           formatCount(g.repositories),
           formatBytes(g.storedBytes),
           formatUsd(g.monthlyCostUsd),
@@ -252,7 +267,13 @@ export function renderSummaryTable(report: AuditReport, options: SummaryOptions 
     for (const e of report.errors) {
       const where = e.repositoryName !== undefined ? ` ${e.repositoryName}` : e.source !== undefined ? ` (in-use source ${e.source})` : '';
       const account = e.accountId === undefined ? '' : `${e.accountId} `;
-      lines.push(oneLine(`  ${account}${e.region === '' ? WHOLE_ACCOUNT : e.region}${where}: ${e.code}: ${e.message}`));
+      lines.push(
+        ...wrapLine(
+          oneLine(`  ${account}${e.region === '' ? WHOLE_ACCOUNT : e.region}${where}: ${e.code}: ${e.message}`),
+          LINE_WIDTH,
+          CONTINUED,
+        ),
+      );
     }
   }
 
@@ -263,7 +284,11 @@ export function renderSummaryTable(report: AuditReport, options: SummaryOptions 
     for (const w of report.warnings.slice(0, SUMMARY_WARNINGS_LIMIT)) {
       const account = w.accountId === undefined ? '' : `${w.accountId} `;
       lines.push(
-        `  ${oneLine(`${account}${w.region} ${w.repositoryName || REGISTRY_WIDE}: ${w.code}`)}: ${truncate(oneLine(w.message), WARNING_CHARS)}`,
+        ...wrapLine(
+          `  ${oneLine(`${account}${w.region} ${w.repositoryName || REGISTRY_WIDE}: ${w.code}`)}: ${oneLine(w.message)}`,
+          LINE_WIDTH,
+          CONTINUED,
+        ),
       );
     }
     const left = n - SUMMARY_WARNINGS_LIMIT;
@@ -276,15 +301,15 @@ export function renderSummaryTable(report: AuditReport, options: SummaryOptions 
     lines.push(`${formatCount(n)} policy ${n === 1 ? 'finding' : 'findings'}: ${FINDINGS_NOTE}`);
     for (const { region, repositoryName, finding } of policyFindings.slice(0, SUMMARY_WARNINGS_LIMIT)) {
       lines.push(
-        `  ${region} ${repositoryName} ${findingRule(finding)}: ${finding.severity} ${finding.code}: ${truncate(oneLine(finding.message), WARNING_CHARS)}`,
+        ...wrapLine(
+          oneLine(`  ${region} ${repositoryName} ${findingRule(finding)}: ${finding.severity} ${finding.code}: ${finding.message}`),
+          LINE_WIDTH,
+          CONTINUED,
+        ),
       );
     }
     const left = n - SUMMARY_WARNINGS_LIMIT;
     if (left > 0) lines.push(`  … and ${formatCount(left)} more (the JSON, CSV, Markdown and HTML reports list every finding).`);
   }
   return lines.join('\n');
-}
-
-function truncate(text: string, max: number): string {
-  return text.length <= max ? text : `${text.slice(0, max - 1)}…`;
 }

@@ -2,6 +2,7 @@
 import type { AuditReport } from '../../../domain/report';
 import { formatBytes, formatCount, formatUsdChange } from '../format';
 import { escapeHtml as h } from './escape';
+import { TABLES, tableEnd, tableStart } from './tables';
 
 /** Only a web link is ever made clickable: anything else (a `javascript:` URL in a tampered report) stays text. */
 function isWebLink(link: string): boolean {
@@ -36,20 +37,8 @@ export function recommendedPoliciesSection(report: AuditReport): string {
     `<h2>Recommended policies</h2>`,
     `<p>${h(`${formatCount(t.withAdvice)} of ${formatCount(t.repositories)} repositories have a lifecycle policy to adopt (${formatCount(t.withheld)} withheld); adopting them all saves ${formatUsdChange(t.monthlyExtraSavingsUsd)} a month beyond the current policies.`)}</p>`,
     `<p class="muted">${h('Advised from how each repository’s tags are pushed and pulled, and proven safe by the engine: nothing in use, recently pulled, or needed by a kept image is acted on. Adopt with ')}<code>ecr-janitor remediate --adopt FILE</code>${h(' from the advice file: ')}${file}</p>`,
-    top.length === 0
-      ? ''
-      : [
-          `<div class="table-wrap"><table><thead><tr><th scope="col">Region</th><th scope="col">Repository</th><th scope="col">Owner</th><th scope="col" class="num">Removed now</th><th scope="col" class="num">Extra $/month</th></tr></thead><tbody>`,
-          ...top,
-          `</tbody></table></div>`,
-        ].join('\n'),
-    owners.length === 0
-      ? ''
-      : [
-          `<div class="table-wrap"><table><thead><tr><th scope="col">Owner</th><th scope="col" class="num">Policies</th><th scope="col" class="num">Saves by adopting, $/month</th></tr></thead><tbody>`,
-          ...owners,
-          `</tbody></table></div>`,
-        ].join('\n'),
+    top.length === 0 ? '' : [tableStart(TABLES.adviceTop), ...top, tableEnd()].join('\n'),
+    owners.length === 0 ? '' : [tableStart(TABLES.adviceOwners), ...owners, tableEnd()].join('\n'),
     `</section>`,
   ].join('\n');
 }

@@ -1,34 +1,54 @@
-// The report's SVG charts: the bar chart of the top repositories and the weekly trend lines.
+// The report's SVG charts: the bar chart of the top repositories and the weekly trend lines, each
+// drawn twice: wide for a screen or paper, narrow for a phone (the page's style shows one of them).
 import type { TrendPoint } from '../../../domain/history';
 import type { RepositoryReport } from '../../../domain/report';
 import { formatBytes, formatUsd } from '../format';
 import { escapeHtml as h } from './escape';
 import { byteTicks, usdTicks, type Ticks } from './scale';
 
-const CHART_WIDTH = 960;
-/** Longest repository label beside the bars; longer names end in `…` (the tooltip has them whole). */
-const LABEL_CHARS = 30;
+/**
+ * Which drawing of a chart: `wide` (960 units, for screens from 720 px on and for print) or
+ * `narrow` (400 units, for phones, whose text stays readable scaled to a 340 px frame).
+ */
+export type ChartLayout = 'wide' | 'narrow';
 
-/** Horizontal grouped bars: stored versus reclaimable bytes for each of `repositories`. */
-export function topChart(repositories: readonly RepositoryReport[]): string {
-  // Room for a 30-character name at 12px (about 205 units) right of the rotated axis title.
-  const left = 260;
-  const right = 96;
+/** The width of each layout's drawing, in SVG units. */
+const CHART_WIDTHS: Readonly<Record<ChartLayout, number>> = { wide: 960, narrow: 400 };
+
+/** A chart's test id and class in a layout: the wide one keeps the plain id. */
+function chartIdentity(testId: string, layout: ChartLayout): { id: string; className: string } {
+  return { id: layout === 'wide' ? testId : `${testId}-narrow`, className: `chart chart-${layout}` };
+}
+
+/** Longest repository label beside the bars (wide) or above them (narrow); longer names end in `…` (the tooltip has them whole). */
+const LABEL_CHARS: Readonly<Record<ChartLayout, number>> = { wide: 30, narrow: 36 };
+
+/**
+ * Horizontal grouped bars: stored versus reclaimable bytes for each of `repositories`. Wide: the
+ * names left of the bars; narrow: each name above its bars, so that the bars keep the width.
+ */
+export function topChart(repositories: readonly RepositoryReport[], layout: ChartLayout = 'wide'): string {
+  const narrow = layout === 'narrow';
+  const width = CHART_WIDTHS[layout];
+  // Wide: room for a 30-character name at 12px (about 205 units) right of the rotated axis title.
+  const left = narrow ? 8 : 260;
+  const right = narrow ? 72 : 96;
   const top = 36;
   const bottom = 56;
-  const rowHeight = 36;
-  const plotWidth = CHART_WIDTH - left - right;
+  const rowHeight = narrow ? 52 : 36;
+  const plotWidth = width - left - right;
   const plotHeight = Math.max(1, repositories.length) * rowHeight;
   const height = top + plotHeight + bottom;
   const max = Math.max(0, ...repositories.map((r) => Math.max(r.storedBytes, r.reclaimableBytes)));
-  const { domainMax, ticks } = byteTicks(max);
+  const { domainMax, ticks } = byteTicks(max, narrow ? 3 : 5);
   const x = (bytes: number): number => (Math.max(0, bytes) / domainMax) * plotWidth;
+  const { id, className } = chartIdentity('chart-top', layout);
 
   const parts: string[] = [];
   parts.push(
-    `<svg data-testid="chart-top" class="chart" viewBox="0 0 ${CHART_WIDTH} ${height}" role="img" aria-labelledby="chart-top-title chart-top-desc">`,
-    `<title id="chart-top-title">Stored versus reclaimable bytes, top ${repositories.length} repositories</title>`,
-    `<desc id="chart-top-desc">For each repository, the upper bar is the compressed bytes ECR bills for and the lower bar the bytes its lifecycle policy (or the proposed default) would reclaim.</desc>`,
+    `<svg data-testid="${id}" class="${className}" viewBox="0 0 ${width} ${height}" role="img" aria-labelledby="${id}-title ${id}-desc">`,
+    `<title id="${id}-title">Stored versus reclaimable bytes, top ${repositories.length} repositories</title>`,
+    `<desc id="${id}-desc">For each repository, the upper bar is the compressed bytes ECR bills for and the lower bar the bytes its lifecycle policy (or the proposed default) would reclaim.</desc>`,
   );
   // Legend.
   parts.push(
@@ -46,14 +66,17 @@ export function topChart(repositories: readonly RepositoryReport[]): string {
     `<g class="axis axis-x">`,
     `<line x1="${left}" x2="${left + plotWidth}" y1="${top + plotHeight}" y2="${top + plotHeight}"/>`,
   );
-  for (const t of ticks) {
-    parts.push(`<text x="${n(left + x(t.value))}" y="${top + plotHeight + 18}" text-anchor="middle">${h(t.label)}</text>`);
-  }
+  ticks.forEach((t, i) => {
+    // Narrow: the first and last labels inside the drawing rather than centred on the edge.
+    const anchor = !narrow ? 'middle' : i === 0 ? 'start' : i === ticks.length - 1 ? 'end' : 'middle';
+    parts.push(`<text x="${n(left + x(t.value))}" y="${top + plotHeight + 18}" text-anchor="${anchor}">${h(t.label)}</text>`);
+  });
   parts.push(
     `<text class="axis-title" x="${n(left + plotWidth / 2)}" y="${top + plotHeight + 44}" text-anchor="middle">Compressed bytes (binary units)</text>`,
     `</g>`,
-    `<g class="axis axis-y"><line x1="${left}" x2="${left}" y1="${top}" y2="${top + plotHeight}"/>`,
-    `<text class="axis-title" transform="translate(14,${n(top + plotHeight / 2)}) rotate(-90)" text-anchor="middle">Repository</text></g>`,
+    narrow
+      ? `<g class="axis axis-y"><line x1="${left}" x2="${left}" y1="${top}" y2="${top + plotHeight}"/></g>`
+      : `<g class="axis axis-y"><line x1="${left}" x2="${left}" y1="${top}" y2="${top + plotHeight}"/>\n<text class="axis-title" transform="translate(14,${n(top + plotHeight / 2)}) rotate(-90)" text-anchor="middle">Repository</text></g>`,
   );
 
   if (repositories.length === 0) {
@@ -64,17 +87,21 @@ export function topChart(repositories: readonly RepositoryReport[]): string {
   repositories.forEach((r, i) => {
     const y = top + i * rowHeight;
     const label = `${r.repositoryName} (${r.region})`;
+    const name = h(truncate(r.repositoryName, LABEL_CHARS[layout]));
+    // Narrow rows: the name on a line of its own, then the two bars.
+    const bars = narrow ? y + 20 : y + 5;
     const storedWidth = x(r.storedBytes);
     const reclaimWidth = x(r.reclaimableBytes);
     parts.push(
       `<g class="bar-pair" data-repository="${h(r.repositoryName)}" data-region="${h(r.region)}">`,
       `<title>${h(label)}</title>`,
-      `<text class="repo-label" x="${left - 8}" y="${y + 15}" text-anchor="end">${h(truncate(r.repositoryName, LABEL_CHARS))}</text>`,
-      `<text class="repo-region" x="${left - 8}" y="${y + 28}" text-anchor="end">${h(r.region)}</text>`,
-      `<rect class="bar-stored" x="${left}" y="${y + 5}" width="${n(storedWidth)}" height="12" rx="2"><title>${h(`${label}: stored ${formatBytes(r.storedBytes)} (${formatUsd(r.monthlyCostUsd)}/month)`)}</title></rect>`,
-      `<rect class="bar-reclaimable" x="${left}" y="${y + 19}" width="${n(reclaimWidth)}" height="12" rx="2"><title>${h(`${label}: reclaimable ${formatBytes(r.reclaimableBytes)} (${formatUsd(r.monthlySavingsUsd)}/month)`)}</title></rect>`,
-      `<text class="bar-value" x="${n(left + storedWidth + 6)}" y="${y + 15}">${h(formatBytes(r.storedBytes))}</text>`,
-      `<text class="bar-value" x="${n(left + reclaimWidth + 6)}" y="${y + 29}">${h(formatBytes(r.reclaimableBytes))}</text>`,
+      narrow
+        ? `<text x="${left}" y="${y + 13}"><tspan class="repo-label">${name}</tspan><tspan class="repo-region" dx="6">${h(r.region)}</tspan></text>`
+        : `<text class="repo-label" x="${left - 8}" y="${y + 15}" text-anchor="end">${name}</text>\n<text class="repo-region" x="${left - 8}" y="${y + 28}" text-anchor="end">${h(r.region)}</text>`,
+      `<rect class="bar-stored" x="${left}" y="${bars}" width="${n(storedWidth)}" height="12" rx="2"><title>${h(`${label}: stored ${formatBytes(r.storedBytes)} (${formatUsd(r.monthlyCostUsd)}/month)`)}</title></rect>`,
+      `<rect class="bar-reclaimable" x="${left}" y="${bars + 14}" width="${n(reclaimWidth)}" height="12" rx="2"><title>${h(`${label}: reclaimable ${formatBytes(r.reclaimableBytes)} (${formatUsd(r.monthlySavingsUsd)}/month)`)}</title></rect>`,
+      `<text class="bar-value" x="${n(left + storedWidth + 6)}" y="${bars + 10}">${h(formatBytes(r.storedBytes))}</text>`,
+      `<text class="bar-value" x="${n(left + reclaimWidth + 6)}" y="${bars + 24}">${h(formatBytes(r.reclaimableBytes))}</text>`,
       `</g>`,
     );
   });
@@ -128,14 +155,19 @@ export const COST_TREND: TrendChartSpec = {
   ticks: (max) => usdTicks(max),
 };
 
+/** How each layout draws a trend: its margins, plot height and how many dates the axis labels at most. */
+const TREND_LAYOUTS: Readonly<Record<ChartLayout, { left: number; right: number; plotHeight: number; dates: number }>> = {
+  wide: { left: 84, right: 24, plotHeight: 220, dates: 10 },
+  narrow: { left: 70, right: 16, plotHeight: 180, dates: 4 },
+};
+
 /** A line chart over the weeks in `history` (two or more). */
-export function trendChart(history: readonly TrendPoint[], spec: TrendChartSpec): string {
-  const left = 84;
-  const right = 24;
+export function trendChart(history: readonly TrendPoint[], spec: TrendChartSpec, layout: ChartLayout = 'wide'): string {
+  const { left, right, plotHeight, dates } = TREND_LAYOUTS[layout];
+  const width = CHART_WIDTHS[layout];
   const top = 36;
   const bottom = 56;
-  const plotHeight = 220;
-  const plotWidth = CHART_WIDTH - left - right;
+  const plotWidth = width - left - right;
   const height = top + plotHeight + bottom;
 
   const times = history.map((p) => dateValue(p.date));
@@ -152,10 +184,11 @@ export function trendChart(history: readonly TrendPoint[], spec: TrendChartSpec)
   const { domainMax, ticks } = spec.ticks(max);
   const y = (value: number): number => top + plotHeight - (Math.max(0, value) / domainMax) * plotHeight;
 
+  const { id, className } = chartIdentity(spec.testId, layout);
   const parts: string[] = [];
   parts.push(
-    `<svg data-testid="${spec.testId}" class="chart" viewBox="0 0 ${CHART_WIDTH} ${height}" role="img" aria-labelledby="${spec.testId}-title">`,
-    `<title id="${spec.testId}-title">${h(spec.title)} over ${points.length} weeks</title>`,
+    `<svg data-testid="${id}" class="${className}" viewBox="0 0 ${width} ${height}" role="img" aria-labelledby="${id}-title">`,
+    `<title id="${id}-title">${h(spec.title)} over ${points.length} weeks</title>`,
     `<g class="legend" transform="translate(${left},14)">`,
   );
   spec.series.forEach((series, i) => {
@@ -171,8 +204,8 @@ export function trendChart(history: readonly TrendPoint[], spec: TrendChartSpec)
     `<text class="axis-title" transform="translate(14,${n(top + plotHeight / 2)}) rotate(-90)" text-anchor="middle">${h(spec.axisTitle)}</text></g>`,
     `<g class="axis axis-x"><line x1="${left}" x2="${left + plotWidth}" y1="${top + plotHeight}" y2="${top + plotHeight}"/>`,
   );
-  // Label at most about ten dates so that they never overlap.
-  const every = Math.max(1, Math.ceil(points.length / 10));
+  // Label at most about ten dates (four on a phone) so that they never overlap.
+  const every = Math.max(1, Math.ceil(points.length / dates));
   const last = points.length - 1;
   points.forEach(({ p, t }, i) => {
     // Every `every`-th date and the last one, but no date right before the last, which it would overlap.

@@ -2,7 +2,7 @@
 // self-contained document.
 import type { HistoryEntry, TrendPoint } from '../../../domain/history';
 import type { AuditReport } from '../../../domain/report';
-import { TOP_REPOSITORIES, byReclaimable, formatBytes, formatCount, formatPercent, formatPrice, formatUsd } from '../format';
+import { TOP_REPOSITORIES, byReclaimable, formatBytes, formatCount, formatPercent, formatPrice, formatUsd, naiveSumNote } from '../format';
 import { accountsSection } from './accounts';
 import { recommendedPoliciesSection } from './advice';
 import { topChart } from './charts';
@@ -64,12 +64,15 @@ function card(testId: string, label: string, value: string, raw: number, sub?: s
     `</div>`,
   ].join('');
 }
+
 /**
- * The audit as one self-contained HTML page: totals, the referrers at risk (when any), the in-use
- * images at risk with their consumers (when any), a bar chart
- * of the repositories with the most reclaimable bytes, a weekly trend chart when `history` has two
- * or more points, every repository, and the errors and warnings (when any). No external scripts, styles, fonts or images; every report text is escaped, and a
- * Content-Security-Policy forbids scripts should anything slip through.
+ * The audit as one self-contained HTML page: totals, the in-use images at risk with their consumers
+ * (when any), a bar chart of the repositories with the most reclaimable bytes, a weekly trend chart
+ * when `history` has two or more points, the cost by owner, the archive savings, the referrers at
+ * risk (when any), every repository, and the errors and warnings (when any). Each chart comes in a
+ * wide and a narrow drawing and the tables turn into cards on a narrow screen, so that nothing
+ * scrolls sideways on a phone. No external scripts, styles, fonts or images; every report text is
+ * escaped, and a Content-Security-Policy forbids scripts should anything slip through.
  *
  * @example await writeFile('audit.html', renderHtml(report, { history }));
  */
@@ -149,14 +152,16 @@ export function renderHtml(report: AuditReport, options: HtmlOptions = {}): stri
     `</header>`,
     `<section aria-label="Totals"><div class="cards">`,
     ...cards,
-    `</div></section>`,
+    `</div>`,
+    naiveSumNote(t) === undefined ? '' : `<p class="meta note" data-testid="naive-sum-note">${h(naiveSumNote(t) ?? '')}</p>`,
+    `</section>`,
     truthSectionsHtml(report, h),
-    referrersAtRiskCallout(report),
     inUseAtRiskSection(report),
     `<section>`,
     `<h2>${top.length < repositories.length ? `Top ${h(String(top.length))} repositories by reclaimable bytes` : 'Repositories by reclaimable bytes'}</h2>`,
     `<figure>`,
     topChart(top),
+    topChart(top, 'narrow'),
     `<figcaption>Stored is what ECR bills: each layer counted once per repository. Reclaimable is what the lifecycle policy (or the proposed default) would remove. Hover a bar for details.</figcaption>`,
     `</figure>`,
     `</section>`,
@@ -167,6 +172,8 @@ export function renderHtml(report: AuditReport, options: HtmlOptions = {}): stri
     costGroupsSection(report, options.previous),
     archiveSection(report),
     recommendedPoliciesSection(report),
+    // Below the cost the reader came for: what to check before the default rule is written.
+    referrersAtRiskCallout(report),
     `<section>`,
     `<h2>Repositories</h2>`,
     repositories.length === 0 ? '<p>No repositories audited.</p>' : repositoryTable(report, repositories),

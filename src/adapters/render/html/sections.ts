@@ -4,7 +4,7 @@ import { ARCHIVE_MINIMUM_CHARGE_DAYS } from '../../../domain/archive';
 import { groupingLabel, reportGroupings } from '../../../domain/cost-groups';
 import { TREND_WEEKS, costGroupChanges } from '../../../domain/history';
 import type { HistoryEntry, TrendPoint } from '../../../domain/history';
-import type { AuditReport, RepositoryReport } from '../../../domain/report';
+import type { AuditReport, CostGroup, RepositoryReport } from '../../../domain/report';
 import { isAccountFailure } from '../../../domain/report';
 import {
   FINDINGS_NOTE,
@@ -17,6 +17,7 @@ import {
   formatUsd,
   formatUsdChange,
   locatedFindings,
+  missingTagOf,
   incompleteSentence,
   policyLabel,
   WHOLE_ACCOUNT,
@@ -26,28 +27,12 @@ import {
 import { IN_USE_AT_RISK_NOTE, atRiskImagesOf, atRiskStatus, guardLine } from '../in-use';
 import { BYTES_TREND, COST_TREND, trendChart } from './charts';
 import { escapeHtml as h } from './escape';
+import { ACCOUNT_TABLES, TABLES, tableEnd, tableStart } from './tables';
 
 /** Every repository in one table, with a total row: the report's full list. */
 export function repositoryTable(report: AuditReport, repositories: readonly RepositoryReport[]): string {
   const t = report.totals;
   const several = coversSeveralAccounts(report);
-  const head = [
-    ...(several ? ['Account'] : []),
-    'Region',
-    'Repository',
-    'Policy',
-    'Images',
-    'Untagged',
-    'Archived',
-    'To remove',
-    'Stored',
-    'Reclaimable',
-    '$/month',
-    'Savings/month',
-    'Archivable',
-  ];
-  const shift = several ? 1 : 0;
-  const numeric = new Set([3, 4, 5, 6, 7, 8, 9, 10, 11].map((i) => i + shift));
   const rows = repositories.map((r) => {
     const notes = [r.optedOut ? 'opted out' : '', r.excluded ? 'excluded' : ''].filter((x) => x !== '');
     const policy = `<span class="badge ${h(r.policyStatus)}">${h(policyLabel({ ...r, optedOut: false, excluded: false }))}</span>${notes.map((x) => `<span class="tag">${h(x)}</span>`).join('')}`;
@@ -56,7 +41,7 @@ export function repositoryTable(report: AuditReport, repositories: readonly Repo
       several ? `<td>${h(r.accountId)}</td>` : '',
       `<td>${h(r.region)}</td>`,
       `<td class="repo">${h(r.repositoryName)}</td>`,
-      `<td>${policy}</td>`,
+      `<td class="wrap">${policy}</td>`,
       `<td class="num">${h(formatCount(r.images))}</td>`,
       `<td class="num">${h(formatCount(r.untaggedImages))}</td>`,
       `<td class="num">${h(formatCount(r.archivedImages))}</td>`,
@@ -71,7 +56,7 @@ export function repositoryTable(report: AuditReport, repositories: readonly Repo
   });
   const sum = (pick: (r: RepositoryReport) => number): number => repositories.reduce((s, r) => s + pick(r), 0);
   const foot = [
-    `<tr><td colspan="${3 + shift}">Total (${h(formatCount(repositories.length))} repositories)</td>`,
+    `<tr><td colspan="${several ? 4 : 3}">Total (${h(formatCount(repositories.length))} repositories)</td>`,
     `<td class="num">${h(formatCount(t.images))}</td>`,
     `<td class="num">${h(formatCount(t.untaggedImages))}</td>`,
     `<td class="num">${h(formatCount(sum((r) => r.archivedImages)))}</td>`,
@@ -83,13 +68,9 @@ export function repositoryTable(report: AuditReport, repositories: readonly Repo
     `<td class="num">${h(formatBytes(t.archivableBytes))}</td></tr>`,
   ].join('');
   return [
-    `<div class="table-wrap"><table data-testid="repositories">`,
-    `<thead><tr>${head.map((x, i) => `<th scope="col"${numeric.has(i) ? ' class="num"' : ''}>${h(x)}</th>`).join('')}</tr></thead>`,
-    `<tbody>`,
+    tableStart(several ? ACCOUNT_TABLES.repositories : TABLES.repositories, { testId: 'repositories' }),
     ...rows,
-    `</tbody>`,
-    `<tfoot>${foot}</tfoot>`,
-    `</table></div>`,
+    tableEnd(foot),
   ].join('\n');
 }
 
@@ -105,13 +86,7 @@ export function notReachedSection(report: AuditReport): string {
     `<section data-testid="not-reached" class="errors">`,
     `<h2>Not reached (${h(formatCount(report.notReached.length + report.errors.filter(isAccountFailure).length))})</h2>`,
     `<p><strong>Incomplete:</strong> ${h(incompleteSentence(report))} The totals above cover only what was read.</p>`,
-    rows.length === 0
-      ? ''
-      : [
-          `<div class="table-wrap"><table><thead><tr>${several ? '<th scope="col">Account</th>' : ''}<th scope="col">Region</th><th scope="col">Repository</th><th scope="col">Why</th></tr></thead><tbody>`,
-          ...rows,
-          `</tbody></table></div>`,
-        ].join('\n'),
+    rows.length === 0 ? '' : [tableStart(several ? ACCOUNT_TABLES.notReached : TABLES.notReached), ...rows, tableEnd()].join('\n'),
     `</section>`,
   ].join('\n');
 }
@@ -128,9 +103,9 @@ export function errorsSection(report: AuditReport): string {
     `<section data-testid="errors" class="errors">`,
     `<h2>Errors (${h(formatCount(report.errors.length))})</h2>`,
     `<p>The run went on without these parts; their numbers are missing from the totals above.</p>`,
-    `<div class="table-wrap"><table><thead><tr>${several ? '<th scope="col">Account</th>' : ''}<th scope="col">Region</th><th scope="col">Repository</th><th scope="col">Error</th><th scope="col">Message</th></tr></thead><tbody>`,
+    tableStart(several ? ACCOUNT_TABLES.errors : TABLES.errors),
     ...rows,
-    `</tbody></table></div>`,
+    tableEnd(),
     `</section>`,
   ].join('\n');
 }
@@ -147,9 +122,9 @@ export function findingsSection(report: AuditReport): string {
     `<section data-testid="findings" class="warnings">`,
     `<h2>Policy findings (${h(formatCount(located.length))} in ${h(formatCount(report.totals.repositoriesWithFindings))} ${report.totals.repositoriesWithFindings === 1 ? 'repository' : 'repositories'})</h2>`,
     `<p>${h(`${FINDINGS_NOTE.charAt(0).toUpperCase()}${FINDINGS_NOTE.slice(1)}`)}</p>`,
-    `<div class="table-wrap"><table><thead><tr><th scope="col">Region</th><th scope="col">Repository</th><th scope="col">Severity</th><th scope="col">Finding</th><th scope="col">Rule</th><th scope="col">Message</th></tr></thead><tbody>`,
+    tableStart(TABLES.findings),
     ...rows,
-    `</tbody></table></div>`,
+    tableEnd(),
     `</section>`,
   ].join('\n');
 }
@@ -166,9 +141,9 @@ export function warningsSection(report: AuditReport): string {
     `<section data-testid="warnings" class="warnings">`,
     `<h2>Warnings (${h(formatCount(report.warnings.length))})</h2>`,
     `<p>Things that need a person and do not change the totals: a lifecycle policy that cannot be evaluated or merged into (fix it by hand), or a registry whose pull times the audit refreshes (register the audit role as the message says).</p>`,
-    `<div class="table-wrap"><table><thead><tr>${several ? '<th scope="col">Account</th>' : ''}<th scope="col">Region</th><th scope="col">Repository</th><th scope="col">Warning</th><th scope="col">Message</th></tr></thead><tbody>`,
+    tableStart(several ? ACCOUNT_TABLES.warnings : TABLES.warnings),
     ...rows,
-    `</tbody></table></div>`,
+    tableEnd(),
     `</section>`,
   ].join('\n');
 }
@@ -186,9 +161,9 @@ export function referrersAtRiskCallout(report: AuditReport): string {
     `<section data-testid="referrers-at-risk" class="callout" role="note">`,
     `<h2><span data-testid="total-referrers-at-risk" data-value="${h(String(n))}">${h(formatCount(n))}</span> ${n === 1 ? 'referrer' : 'referrers'} at risk</h2>`,
     `<p>${h(`${REFERRERS_AT_RISK_NOTE.charAt(0).toUpperCase()}${REFERRERS_AT_RISK_NOTE.slice(1)}`)}</p>`,
-    `<div class="table-wrap"><table><thead><tr><th scope="col">Region</th><th scope="col">Repository</th><th scope="col">Policy</th><th scope="col" class="num">Referrers</th><th scope="col" class="num">At risk</th></tr></thead><tbody>`,
+    tableStart(TABLES.referrers),
     ...rows,
-    `</tbody></table></div>`,
+    tableEnd(),
     `</section>`,
   ].join('\n');
 }
@@ -207,9 +182,9 @@ export function inUseAtRiskSection(report: AuditReport): string {
     `<section data-testid="in-use-at-risk" class="callout" role="note">`,
     `<h2><span data-testid="total-in-use-at-risk" data-value="${h(String(images.length))}">${h(formatCount(images.length))}</span> ${images.length === 1 ? 'image' : 'images'} in use at risk; <span data-testid="total-repositories-held" data-value="${h(String(t.repositoriesHeld))}">${h(formatCount(t.repositoriesHeld))}</span> ${t.repositoriesHeld === 1 ? 'repository' : 'repositories'} held</h2>`,
     `<p>${h(`${IN_USE_AT_RISK_NOTE.charAt(0).toUpperCase()}${IN_USE_AT_RISK_NOTE.slice(1)}`)}${guard === undefined ? '' : ` ${h(guard)}.`}</p>`,
-    `<div class="table-wrap"><table><thead><tr><th scope="col">Region</th><th scope="col">Repository</th><th scope="col">Image</th><th scope="col">Used by</th><th scope="col">Removed by</th><th scope="col">Status</th></tr></thead><tbody>`,
+    tableStart(TABLES.inUseAtRisk),
     ...rows,
-    `</tbody></table></div>`,
+    tableEnd(),
     `</section>`,
   ].join('\n');
 }
@@ -227,9 +202,9 @@ export function apiCallsSection(report: AuditReport): string {
   const total = report.apiCalls.total ?? operations.reduce((s, op) => s + (report.apiCalls[op] ?? 0), 0);
   return [
     `<details data-testid="api-calls"><summary>AWS API calls: ${h(formatCount(total))}</summary>`,
-    `<div class="table-wrap"><table><thead><tr><th scope="col">Operation</th><th scope="col" class="num">Calls</th><th scope="col" class="num">Retries</th></tr></thead><tbody>`,
+    tableStart(TABLES.apiCalls),
     ...rows,
-    `</tbody></table></div></details>`,
+    `${tableEnd()}</details>`,
   ].join('\n');
 }
 
@@ -242,6 +217,12 @@ function bytesChange(bytes: number): string {
 /** A change of cost, in a span coloured by direction (more cost is bad). */
 export function usdChange(usd: number): string {
   return `<span class="${usd > 0 ? 'up' : usd < 0 ? 'down' : 'muted'}">${h(formatUsdChange(usd))}</span>`;
+}
+
+/** A cost group's value, or "no `team` tag" for the repositories without the grouping's tag. */
+function groupValueHtml(group: Pick<CostGroup, 'by' | 'value'>): string {
+  const key = missingTagOf(group);
+  return key === undefined ? h(group.value) : `<em>no <code>${h(key)}</code> tag</em>`;
 }
 
 function capitalised(text: string): string {
@@ -262,11 +243,11 @@ export function costGroupsSection(report: AuditReport, previous: HistoryEntry | 
           : `<span class="muted">${g.status === 'new' ? 'new' : '–'}</span>`;
       return [
         `<tr data-testid="cost-group-row" data-by="${h(g.by)}" data-value="${h(g.value)}">`,
-        `<td class="repo">${h(g.value)}</td>`,
+        `<td class="repo">${groupValueHtml(g)}</td>`,
         `<td class="num">${h(formatCount(g.repositories))}</td>`,
         `<td class="num" data-value="${g.storedBytes}">${h(formatBytes(g.storedBytes))}</td>`,
         `<td class="num">${h(formatUsd(g.monthlyCostUsd))}</td>`,
-        `<td class="num" data-testid="cost-group-change">${change}</td>`,
+        `<td class="num wrap" data-testid="cost-group-change">${change}</td>`,
         `<td class="num">${h(formatBytes(g.reclaimableBytes))}</td>`,
         `<td class="num">${h(formatUsd(g.monthlySavingsUsd))}</td>`,
         `</tr>`,
@@ -276,9 +257,9 @@ export function costGroupsSection(report: AuditReport, previous: HistoryEntry | 
       [
         `<div data-testid="cost-groups-${h(by)}">`,
         `<h3>By ${h(groupingLabel(by))}</h3>`,
-        `<div class="table-wrap"><table><thead><tr><th scope="col">${h(capitalised(groupingLabel(by)))}</th><th scope="col" class="num">Repositories</th><th scope="col" class="num">Stored</th><th scope="col" class="num">$/month</th><th scope="col" class="num">On last week</th><th scope="col" class="num">Reclaimable</th><th scope="col" class="num">Savings/month</th></tr></thead><tbody>`,
+        tableStart(TABLES.costGroups, { labels: [capitalised(groupingLabel(by))] }),
         ...rows,
-        `</tbody></table></div>`,
+        tableEnd(),
         `</div>`,
       ].join('\n'),
     );
@@ -313,10 +294,12 @@ export function trendSection(history: readonly TrendPoint[]): string {
     `<h2>Trend</h2>`,
     `<figure>`,
     trendChart(history, BYTES_TREND),
+    trendChart(history, BYTES_TREND, 'narrow'),
     `<figcaption>Stored and reclaimable bytes, and the bytes lifecycle policies freed each week, of the last ${h(formatCount(history.length))} weekly reports (up to ${TREND_WEEKS} weeks).</figcaption>`,
     `</figure>`,
     `<figure>`,
     trendChart(history, COST_TREND),
+    trendChart(history, COST_TREND, 'narrow'),
     `<figcaption>Monthly storage cost of the same reports.</figcaption>`,
     `</figure>`,
     `</section>`,
@@ -348,13 +331,7 @@ export function archiveSection(report: AuditReport): string {
     `<h2>Archive savings</h2>`,
     `<p>${h(`${formatBytes(t.archivableBytes)} in ${formatCount(repositories.length)} ${repositories.length === 1 ? 'repository' : 'repositories'} belong to images not pulled for ${report.archiveAfterDays} days that the lifecycle policies keep, and that a transition rule would move to the archive class. ${saving}`)}</p>`,
     `<p class="muted">${h(`The janitor only suggests the rule; it never writes one. Archived images cannot be pulled until restored, and ECR charges an archived image for at least ${ARCHIVE_MINIMUM_CHARGE_DAYS} days.`)}</p>`,
-    repositories.length === 0
-      ? ''
-      : [
-          `<div class="table-wrap"><table><thead><tr><th scope="col">Region</th><th scope="col">Repository</th><th scope="col" class="num">Archivable</th><th scope="col">Suggested transition rule</th></tr></thead><tbody>`,
-          ...rows,
-          `</tbody></table></div>`,
-        ].join('\n'),
+    repositories.length === 0 ? '' : [tableStart(TABLES.archive), ...rows, tableEnd()].join('\n'),
     `</section>`,
   ].join('\n');
 }

@@ -5,7 +5,12 @@ import {
   formatPercent,
   formatPrice,
   formatUsd,
+  groupValueText,
+  missingTagOf,
+  naiveSumNote,
+  namedRepositories,
   policyLabel,
+  wrapLine,
 } from '../../../../src/adapters/render/format';
 import type { RepositoryReport } from '../../../../src/domain/report';
 import { GIB } from '../../../../src/domain/report';
@@ -107,6 +112,72 @@ describe('render/format', () => {
 
       expect(sorted.map((r) => r.repositoryName)).toEqual(['b', 'c', 'a']);
       expect(input.map((r) => r.repositoryName)).toEqual(['a', 'b', 'c']);
+    });
+  });
+
+  describe('groupValueText', () => {
+    it.each([
+      ['the repositories without the tag', { by: 'tag:team', value: '(untagged)' }, 'no `team` tag'],
+      ['a tag value', { by: 'tag:team', value: 'payments' }, 'payments'],
+      ['a name prefix', { by: 'name-prefix', value: 'shop' }, 'shop'],
+    ] as const)('reads %s', (_, group, text) => {
+      expect(groupValueText(group)).toBe(text);
+    });
+  });
+
+  describe('missingTagOf', () => {
+    it('names the tag a group of repositories lacks, and nothing for other groups', () => {
+      expect(missingTagOf({ by: 'tag:cost center', value: '(untagged)' })).toBe('cost center');
+      expect(missingTagOf({ by: 'tag:team', value: 'web' })).toBeUndefined();
+      expect(missingTagOf({ by: 'name-prefix', value: '(untagged)' })).toBeUndefined();
+    });
+  });
+
+  describe('namedRepositories', () => {
+    const repos = (n: number): Array<{ region: string; repositoryName: string; count: number }> =>
+      Array.from({ length: n }, (_, i) => ({ region: 'eu-west-1', repositoryName: `r${i + 1}`, count: 1000 * (i + 1) }));
+
+    it.each([
+      [0, ''],
+      [1, 'eu-west-1/r1 (1,000)'],
+      [2, 'eu-west-1/r1 (1,000) and eu-west-1/r2 (2,000)'],
+      [3, 'eu-west-1/r1 (1,000), eu-west-1/r2 (2,000) and eu-west-1/r3 (3,000)'],
+      [5, 'eu-west-1/r1 (1,000), eu-west-1/r2 (2,000), eu-west-1/r3 (3,000) and 2 more'],
+    ])('names the first three of %i and counts the rest', (n, text) => {
+      expect(namedRepositories(repos(n))).toBe(text);
+    });
+
+    it('leaves the count out when none is given', () => {
+      expect(namedRepositories([{ region: 'us-east-1', repositoryName: 'shop/api' }])).toBe('us-east-1/shop/api');
+    });
+  });
+
+  describe('naiveSumNote', () => {
+    it('explains a naive sum below the stored bytes, and says nothing otherwise', () => {
+      expect(naiveSumNote({ naiveBytes: 97_000, storedBytes: 400_000_000 })).toMatch(/^Naive sum = the imageSizeInBytes/);
+      expect(naiveSumNote({ naiveBytes: 400_000_000, storedBytes: 400_000_000 })).toBeUndefined();
+      expect(naiveSumNote({ naiveBytes: 0, storedBytes: 0 })).toBeUndefined();
+    });
+  });
+
+  describe('wrapLine', () => {
+    it('wraps at word boundaries within the width, indenting the further lines, and loses no word', () => {
+      const text = `  us-east-1 app: W: ${'word '.repeat(40)}end`;
+
+      const lines = wrapLine(text, 40, '    ');
+
+      expect(lines.length).toBeGreaterThan(4);
+      expect(lines.every((l) => l.length <= 40)).toBe(true);
+      expect(lines.slice(1).every((l) => l.startsWith('    ') && !l.startsWith('     '))).toBe(true);
+      expect(lines.map((l) => l.trim()).join(' ')).toBe(text.trim());
+    });
+
+    it('keeps a word longer than the width whole, on a line of its own', () => {
+      expect(wrapLine('short averyveryverylongword tail', 10, '  ')).toEqual(['short', '  averyveryverylongword', '  tail']);
+    });
+
+    it('returns a short line as it is', () => {
+      expect(wrapLine('  fits', 40, '    ')).toEqual(['  fits']);
     });
   });
 });

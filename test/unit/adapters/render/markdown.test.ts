@@ -187,7 +187,7 @@ describe('render/markdown', () => {
       expect(lines).toContain('### By tag team');
       expect(lines).toContain('| team-a | 1 | 4.0 GiB | $0.40 | 4.0 GiB | $0.40 |');
       expect(lines).toContain('| a\\|b | 1 | 4.0 GiB | $0.40 | 4.0 GiB | $0.40 |');
-      expect(lines).toContain('| (untagged) | 1 | 1.0 GiB | $0.10 | 4.0 GiB | $0.40 |');
+      expect(lines).toContain('| no `team` tag | 1 | 1.0 GiB | $0.10 | 4.0 GiB | $0.40 |');
     });
 
     it('lists the archivable repositories with the rule to add', () => {
@@ -220,6 +220,13 @@ describe('render/markdown', () => {
 
     it('leaves ordinary repository names readable', () => {
       expect(escapeMarkdown('team-a/web-api.v2')).toBe('team-a/web-api.v2');
+    });
+
+    it('explains the naive sum under the totals when it is below the stored bytes', () => {
+      const md = renderMarkdown(auditReport([repositoryReport({ storedBytes: 400 * 2 ** 20, naiveBytes: 95 * 2 ** 10 })]));
+
+      expect(section(md, 'Totals').join('\n')).toContain('Naive sum = the imageSizeInBytes the registry reports');
+      expect(renderMarkdown(auditReport([repositoryReport()]))).not.toContain('Naive sum =');
     });
   });
 });

@@ -109,7 +109,7 @@ describe('render/summary', () => {
       expect(text).toContain('  ap-south-1: UnrecognizedClientException: region not enabled');
     });
 
-    it('shows the referrers at risk with one line saying what they are when there are some', () => {
+    it('names the repositories with referrers at risk, and says under the totals what they are, when there are some', () => {
       const report = auditReport([
         repositoryReport({ repositoryName: 'signed/a', referrersAtRisk: 1200 }),
         repositoryReport({ repositoryName: 'signed/b', referrersAtRisk: 3 }),
@@ -118,9 +118,22 @@ describe('render/summary', () => {
 
       const text = renderSummaryTable(report);
 
-      expect(totalsValue(text, 'Referrers at risk')).toBe('1,203 (in 2 repositories)');
-      expect(text.split('\n').filter((l) => l.startsWith('Referrers at risk:'))).toEqual([`Referrers at risk: ${REFERRERS_AT_RISK_NOTE}`]);
+      expect(totalsValue(text, 'Referrers at risk')).toBe(
+        '1,203 (in 2 repositories: us-east-1/signed/a (1,200) and us-east-1/signed/b (3))',
+      );
+      const start = text.split('\n').findIndex((l) => l.startsWith('Referrers at risk:'));
+      const note = text.split('\n').slice(start, start + 3);
+      expect(note.map((l) => l.trim()).join(' ')).toBe(`Referrers at risk: ${REFERRERS_AT_RISK_NOTE}`);
+      expect(note.every((l) => l.length <= 100)).toBe(true);
       expect(text.indexOf('Referrers at risk:')).toBeLessThan(text.indexOf('Repositories by reclaimable bytes'));
+    });
+
+    it('names three repositories with referrers at risk, most first, and counts the others', () => {
+      const report = auditReport([1, 7, 3, 5, 2].map((n) => repositoryReport({ repositoryName: `signed/${n}`, referrersAtRisk: n })));
+
+      expect(totalsValue(renderSummaryTable(report), 'Referrers at risk')).toBe(
+        '18 (in 5 repositories: us-east-1/signed/7 (7), us-east-1/signed/5 (5), us-east-1/signed/3 (3) and 2 more)',
+      );
     });
 
     it('says nothing about referrers at risk when there are none', () => {
@@ -157,22 +170,89 @@ describe('render/summary', () => {
       expect(text.indexOf('1 error ')).toBeLessThan(text.indexOf('2 warnings'));
     });
 
-    it('keeps the warnings short: at most ten, each cut to one terminal line, saying how many were left out', () => {
+    it('lists ten warnings, each whole, wrapped onto further lines rather than cut, saying how many were left out', () => {
       const warnings: ReportWarning[] = Array.from({ length: SUMMARY_WARNINGS_LIMIT + 3 }, (_, i) => ({
         region: 'eu-west-1',
         repositoryName: `team/repo-${i + 1}`,
         code: 'PolicyNotMergeable',
-        message: `the policy already has 50 rules ${'x'.repeat(300)}`,
+        message: `the policy already has 50 rules; ${'remove one of them by hand '.repeat(8)}then run remediate again`,
       }));
 
       const text = renderSummaryTable(auditReport([repositoryReport()], { warnings }));
-      const listed = text.split('\n').filter((l) => l.includes(': PolicyNotMergeable: '));
+      const lines = text.split('\n');
+      const listed = lines.flatMap((l, i) => (l.includes(': PolicyNotMergeable: ') ? [i] : []));
 
       expect(SUMMARY_WARNINGS_LIMIT).toBe(10);
       expect(text).toContain('13 warnings');
       expect(listed).toHaveLength(10);
-      expect(listed.every((l) => l.length < 260 && l.endsWith('…'))).toBe(true);
+      for (const start of listed) {
+        const end = lines.findIndex((l, i) => i > start && !l.startsWith('      '));
+        const whole = lines
+          .slice(start, end)
+          .map((l) => l.trim())
+          .join(' ');
+        expect(whole).toMatch(/: PolicyNotMergeable: the policy already has 50 rules; .* then run remediate again$/);
+        expect(lines.slice(start, end).every((l) => l.length <= 100)).toBe(true);
+      }
+      expect(text).not.toContain('…\n');
       expect(text).toContain('… and 3 more (the JSON, Markdown and HTML reports list every warning).');
+    });
+
+    it('wraps a policy finding whole, its fix included, rather than cutting it', () => {
+      const fix = 'add an untagged rule (sinceImagePushed, 30 days or fewer) with a lower rulePriority instead.';
+      const report = auditReport([
+        repositoryReport({
+          repositoryName: 'base-images',
+          findings: [
+            {
+              severity: 'warning',
+              code: 'UntaggedRetentionLong',
+              rulePriority: 1,
+              message: `rule 1 expires untagged images only 365 days after push, more than the 30 days allowed; untagged images are billed every day they stay. ${fix}`,
+            },
+          ],
+        }),
+      ]);
+
+      const text = renderSummaryTable(report);
+      const start = text.split('\n').findIndex((l) => l.includes('UntaggedRetentionLong: '));
+      const block = text.split('\n').slice(start, start + 4);
+
+      expect(block.map((l) => l.trim()).join(' ')).toContain(fix);
+      expect(block.every((l) => l.length <= 100)).toBe(true);
+    });
+
+    it('explains the naive sum when it is below the stored bytes, as an emulator reports it', () => {
+      const report = auditReport([repositoryReport({ storedBytes: 400 * 2 ** 20, naiveBytes: 95 * 2 ** 10 })]);
+
+      const text = renderSummaryTable(report).split('\n');
+      const start = text.findIndex((l) => l.startsWith('Naive sum = '));
+
+      expect(start).toBeGreaterThan(0);
+      expect(
+        text
+          .slice(start, start + 3)
+          .map((l) => l.trim())
+          .join(' '),
+      ).toMatch(
+        /imageSizeInBytes the registry reports, added up; stored = each blob of the manifests once per repository\..*moto emulator reports only the config blob/,
+      );
+    });
+
+    it('says nothing of the naive sum when it is above the stored bytes, as real ECR reports it', () => {
+      expect(renderSummaryTable(auditReport([repositoryReport()]))).not.toContain('Naive sum =');
+    });
+
+    it('counts the regions that could not be listed, not the in-use sources that failed there, when nothing was audited', () => {
+      const report = auditReport([], {
+        errors: [
+          { region: 'us-east-1', code: 'CredentialsProviderError', message: 'region failure: no credentials' },
+          { region: 'us-east-1', source: 'ecs', code: 'CredentialsProviderError', message: 'no credentials' },
+          { region: 'us-east-1', source: 'lambda', code: 'CredentialsProviderError', message: 'no credentials' },
+        ],
+      });
+
+      expect(renderSummaryTable(report)).toContain('No repositories audited: 1 region could not be listed (see the errors below).');
     });
 
     it('lists the cost of each owner per grouping, the 10 largest with a count of the rest', () => {
@@ -192,7 +272,9 @@ describe('render/summary', () => {
       expect(text).not.toMatch(/^team-00 /m);
       expect(text).toContain('… and 2 more (the CSV, Markdown and HTML reports list every group).');
       expect(text).toContain('Cost by tag team:');
-      expect(text).toMatch(/\(untagged\) +10 +75\.0 GiB/);
+      // The repositories without the tag: not to be read as untagged images.
+      expect(text).toMatch(/no `team` tag +10 +75\.0 GiB/);
+      expect(text).not.toContain('(untagged)');
       expect(text).toMatch(/core +2 +3\.0 GiB/);
     });
 

@@ -37,6 +37,9 @@ describe('render/html/advice', () => {
       expect(html).toContain(`<a href="${(SECTION.link ?? '').replace(/&/g, '&amp;')}">s3://bucket/reports/2026-03-01/advice.json</a>`);
       expect(html).toContain('team-a/&lt;web&gt;');
       expect(html.match(/data-testid="advice-owner"/g)).toHaveLength(1);
+      // Both tables turn into cards on a narrow screen, like the report's other tables.
+      expect(html).toContain('<table class="t-advice-top">');
+      expect(html).toContain('<table class="t-advice-owners">');
     });
 
     it('never makes a link of anything but a web address', () => {

@@ -33,6 +33,25 @@ describe('render/html/charts', () => {
       expect(stored).toBeGreaterThan(0);
       expect(reclaimable / stored).toBeCloseTo(0.5, 2);
     });
+
+    it('draws a narrow twin for phones: its own test id, 400 units wide, each name above its bars', () => {
+      const rows = many(4);
+
+      const chart = topChart(rows, 'narrow');
+
+      expect(chart).toMatch(/^<svg data-testid="chart-top-narrow" class="chart chart-narrow" viewBox="0 0 400 \d+"/);
+      expect(count(chart, /class="bar-pair"/)).toBe(4);
+      // The name starts at the plot's left edge, where the bars start, on the line above them.
+      const first = /<text x="(\d+)" y="(\d+)"><tspan class="repo-label">team\/repo-1<\/tspan>/.exec(chart);
+      const bar = /<rect class="bar-stored" x="(\d+)" y="(\d+)"/.exec(chart);
+      expect(first?.[1]).toBe(bar?.[1]);
+      expect(Number(first?.[2])).toBeLessThan(Number(bar?.[2]));
+      expect(chart).toContain('id="chart-top-narrow-title"');
+    });
+
+    it('keeps the wide drawing under its own test id, 960 units wide', () => {
+      expect(topChart(many(2))).toMatch(/^<svg data-testid="chart-top" class="chart chart-wide" viewBox="0 0 960 \d+"/);
+    });
   });
 
   describe('trendChart', () => {
@@ -70,6 +89,17 @@ describe('render/html/charts', () => {
       expect(count(chart, /<circle class="dot-cost"/)).toBe(3);
       expect(chart).toContain('<title>2026-09-13: cost $6.00/month</title>');
       expect(chart).toContain('>$8</text>');
+    });
+
+    it('labels at most about four dates in the narrow drawing, the last one always', () => {
+      const chart = trendChart(weeks(12), BYTES_TREND, 'narrow');
+
+      const dates = [...chart.matchAll(/>(\d{4}-\d{2}-\d{2})<\/text>/g)].map((m) => m[1]);
+
+      expect(chart).toMatch(/^<svg data-testid="chart-trend-narrow" class="chart chart-narrow" viewBox="0 0 400 /);
+      expect(dates.length).toBeLessThanOrEqual(4);
+      expect(dates[dates.length - 1]).toBe(weeks(12)[11]?.date);
+      expect(count(chart, /<circle class="dot-stored"/)).toBe(12);
     });
   });
 });

@@ -222,6 +222,58 @@ describe('renderHtml in headless Chromium', () => {
     expect(scrollWidth).toBeLessThanOrEqual(clientWidth);
   });
 
+  run.each([375, 768, 1280])(
+    'fits a %i px wide screen: nothing scrolls sideways, every table and chart inside its frame',
+    async (width) => {
+      await page.setViewportSize({ width, height: VIEWPORT.height });
+      try {
+        const layout = await inPage<{ page: [number, number]; frames: string[]; charts: string[] }>(
+          page,
+          `(() => {
+          const wide = (el) => el.scrollWidth > el.clientWidth + 1;
+          const name = (el) => (el.querySelector('[data-testid], table') ?? el).getAttribute('data-testid') ?? el.querySelector('table')?.className ?? el.tagName;
+          return {
+            page: [document.documentElement.scrollWidth, document.documentElement.clientWidth],
+            frames: [...document.querySelectorAll('.table-wrap, figure')].filter(wide).map((el) => name(el) + ' ' + el.scrollWidth + '>' + el.clientWidth),
+            charts: [...document.querySelectorAll('svg.chart')].filter((svg) => svg.getBoundingClientRect().width > 0).map((svg) => svg.getAttribute('data-testid')),
+          };
+        })()`,
+        );
+        // The page itself never scrolls sideways, and no table or chart hides a column behind a scrollbar.
+        expect(layout.page[0]).toBeLessThanOrEqual(layout.page[1]);
+        expect({ width, frames: layout.frames }).toEqual({ width, frames: [] });
+        // A phone sees the narrow drawing of each chart, a wider screen the wide one; never both.
+        const suffix = width <= 720 ? '-narrow' : '';
+        expect(layout.charts.sort()).toEqual(['chart-top', 'chart-trend', 'chart-trend-cost'].map((id) => `${id}${suffix}`).sort());
+        for (const testId of layout.charts) {
+          expect({ width, testId, clipped: await inPage<string[]>(page, outsideChart(testId, 'text, rect, circle')) }).toEqual({
+            width,
+            testId,
+            clipped: [],
+          });
+        }
+        // The repositories table shows its last column in full: inside the page and inside its frame.
+        const last = await page.getByTestId('repository-row').first().locator('td').last().boundingBox();
+        const frame = await page.locator('.table-wrap:has([data-testid="repositories"])').boundingBox();
+        expect((last?.x ?? 0) + (last?.width ?? 0)).toBeLessThanOrEqual((frame?.x ?? 0) + (frame?.width ?? 0) + 0.5);
+        expect(await page.getByTestId('repository-row').first().locator('td').last().isVisible()).toBe(true);
+      } finally {
+        await page.setViewportSize(VIEWPORT);
+      }
+    },
+  );
+
+  run('names the tag a cost group lacks, and puts the referrers at risk below the cost sections', async () => {
+    const row = page.getByTestId('cost-groups').locator('tr[data-value="(untagged)"]');
+    expect((await row.locator('td').first().innerText()).trim()).toBe('no team tag');
+    const callout = await page.getByTestId('referrers-at-risk').boundingBox();
+    const archive = await page.getByTestId('archive').boundingBox();
+    const repositories = await page.getByTestId('repositories').boundingBox();
+    expect(report.totals.referrersAtRisk).toBeGreaterThan(0);
+    expect(callout?.y ?? 0).toBeGreaterThan((archive?.y ?? 0) + (archive?.height ?? 0) - 1);
+    expect(callout?.y ?? 0).toBeLessThan(repositories?.y ?? 0);
+  });
+
   run('says "no history yet" on the first week, without charts and without errors', async () => {
     const first = await context?.newPage();
     if (first === undefined) throw new Error('no browser context');

@@ -96,7 +96,7 @@ describe('render/html/page', () => {
       expect(html).toContain('<span>1 warning</span>');
     });
 
-    it('calls out the referrers at risk under the totals with the repositories that have them', () => {
+    it('calls out the referrers at risk below the cost sections, with the repositories that have them', () => {
       const html = renderHtml(
         auditReport([
           repositoryReport({ repositoryName: 'few', referrers: 4, referrersAtRisk: 2 }),
@@ -110,7 +110,12 @@ describe('render/html/page', () => {
       expect(html).toContain('data-testid="total-referrers-at-risk" data-value="1502"');
       expect(callout).toContain('Untagged signatures, SBOMs or attestations of images that stay');
       expect([...callout.matchAll(/<td class="repo">([^<]*)<\/td>/g)].map((m) => m[1])).toEqual(['&lt;many&gt;', 'few']);
-      expect(html.indexOf('data-testid="referrers-at-risk"')).toBeLessThan(html.indexOf('data-testid="chart-top"'));
+      // The cost the reader came for first: the chart, the trend, the owners and the archive savings.
+      for (const before of ['chart-top', 'trend', 'cost-groups', 'archive']) {
+        expect(html.indexOf(`data-testid="${before}"`)).toBeGreaterThan(0);
+        expect(html.indexOf('data-testid="referrers-at-risk"')).toBeGreaterThan(html.indexOf(`data-testid="${before}"`));
+      }
+      expect(html.indexOf('data-testid="referrers-at-risk"')).toBeLessThan(html.indexOf('data-testid="repositories"'));
     });
 
     it('lists the archivable repositories with the rule to add, and says the saving is not priced without an archive price', () => {
@@ -160,6 +165,22 @@ describe('render/html/page', () => {
 
       expect(byTestId(html, 'total-stored')).toBe('0 B');
       expect(element(html, 'svg', 'chart-top')).toContain('No repositories audited.');
+    });
+
+    it('draws each chart wide and narrow, for the style to show the one that fits the screen', () => {
+      const html = renderHtml(auditReport(many(3)), { history: weeks(3) });
+
+      for (const testId of ['chart-top', 'chart-trend', 'chart-trend-cost']) {
+        expect(html).toContain(`data-testid="${testId}" class="chart chart-wide"`);
+        expect(html).toContain(`data-testid="${testId}-narrow" class="chart chart-narrow"`);
+      }
+    });
+
+    it('explains the naive sum under the totals when it is below the stored bytes', () => {
+      const html = renderHtml(auditReport([repositoryReport({ storedBytes: 400 * 2 ** 20, naiveBytes: 95 * 2 ** 10 })]));
+
+      expect(element(html, 'p', 'naive-sum-note')).toContain('moto emulator reports only the config blob');
+      expect(renderHtml(auditReport([repositoryReport()]))).not.toContain('naive-sum-note');
     });
   });
 });

@@ -69,6 +69,8 @@ describe('render/html/sections', () => {
       expect(section).toContain('By tag team');
       const rowsOf = [...section.matchAll(/data-by="([^"]+)" data-value="([^"]+)"/g)].map((m) => `${m[1]}=${m[2]}`);
       expect(rowsOf).toEqual(['name-prefix=team-a', 'name-prefix=team-b', 'tag:team=payments', 'tag:team=(untagged)']);
+      // The group keeps its value in the data; the reader sees which tag the repositories lack.
+      expect(section).toMatch(/data-value="\(untagged\)"><td class="repo"><em>no <code>team<\/code> tag<\/em><\/td>/);
       expect(section).toContain('<span class="up">+$0.10</span>');
       expect(section).toContain('+1.0 GiB');
       expect(section).toMatch(/data-value="team-b"[\s\S]*?>new</);
