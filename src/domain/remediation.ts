@@ -4,6 +4,7 @@ import { judgeWrite, referrersAtRiskOf, removedBy } from './in-use';
 import type { LifecyclePolicy, PolicyParseResult, RemediatedPolicy, RemediationSettings } from './policy';
 import { formatProblem, parsePolicy, policyExpiresUntaggedImages, problemCount, remediatedPolicyOf } from './policy';
 import type { PolicyStatus, ReportError } from './report';
+import { DAY_MS } from './time';
 
 /** What remediation did, or would do, to one repository. */
 export type RemediationOutcome =
@@ -64,7 +65,7 @@ export interface RemediationAction {
   inUseAtRisk?: AtRiskImage[];
   /**
    * Untagged referrers (signatures, SBOMs, attestations) the written (or planned) policy expires
-   * while their subject stays; present when the repository's images were read.
+   * within the guard's horizon while their subject stays; present when the repository's images were read.
    */
   referrersAtRisk?: number;
 }
@@ -177,7 +178,7 @@ export interface WriteJudgement {
   hold: boolean;
   /** The in-use images the policy removes within the horizon, with their consumers. */
   atRisk: AtRiskImage[];
-  /** Untagged referrers the policy expires now while their subject stays. */
+  /** Untagged referrers the policy expires within the horizon while their subject stays. */
   referrersAtRisk: number;
 }
 
@@ -201,7 +202,9 @@ export interface JudgeOptions {
 export function writeJudge(context: GuardContext, options: JudgeOptions): (policy: LifecyclePolicy) => WriteJudgement {
   return (policy) => {
     const verdict = judgeWrite(policy, context, options);
-    const { expired, doomed } = removedBy(policy, context.images, context.graph, options.now);
+    // Referrers as the guard sees images: over its horizon, so that a plan names the signatures the
+    // default rule would expire in the coming days, not only those old enough today.
+    const { expired, doomed } = removedBy(policy, context.images, context.graph, options.now + options.horizonDays * DAY_MS);
     return {
       hold: options.enabled && verdict.hold,
       atRisk: verdict.atRisk,

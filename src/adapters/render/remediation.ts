@@ -2,7 +2,7 @@ import { listConsumers, shortDigest } from '../../domain/in-use';
 import type { LifecyclePolicy } from '../../domain/policy';
 import type { RemediationAction, RemediationResult } from '../../domain/remediation';
 import { oneLine } from '../../domain/text';
-import { REFERRERS_AT_RISK_NOTE } from './format';
+import { REFERRERS_AT_RISK_NOTE, namedRepositories, wrapLine } from './format';
 import { renderTable } from './table';
 
 /** Images of a held repository the plan lists under the table, at most. */
@@ -59,14 +59,30 @@ function heldLines(actions: readonly RemediationAction[]): string[] {
   return lines;
 }
 
-/** The line about referrers at risk in the repositories the plan changes, when there are any. */
+/** The lines about referrers at risk in the repositories the plan changes, naming them, when there are any. */
 function referrerLines(actions: readonly RemediationAction[]): string[] {
-  const changed = actions.filter((a) => (a.outcome === 'planned' || a.outcome === 'applied') && (a.referrersAtRisk ?? 0) > 0);
+  const changed = actions
+    .filter((a) => (a.outcome === 'planned' || a.outcome === 'applied') && (a.referrersAtRisk ?? 0) > 0)
+    .sort(
+      (a, b) =>
+        (b.referrersAtRisk ?? 0) - (a.referrersAtRisk ?? 0) ||
+        a.region.localeCompare(b.region) ||
+        a.repositoryName.localeCompare(b.repositoryName),
+    );
   if (changed.length === 0) return [];
   const n = changed.reduce((sum, a) => sum + (a.referrersAtRisk ?? 0), 0);
+  const where = namedRepositories(
+    changed.map((a) => ({ region: a.region, repositoryName: a.repositoryName, count: a.referrersAtRisk ?? 0 })),
+  );
   return [
     '',
-    `Referrers at risk: ${plural(n, 'referrer', 'referrers')} in ${plural(changed.length, 'repository', 'repositories')} this ${changed.some((a) => a.outcome === 'applied') ? 'run changed' : 'plan changes'}: ${REFERRERS_AT_RISK_NOTE}`,
+    ...wrapLine(
+      oneLine(
+        `Referrers at risk: ${plural(n, 'referrer', 'referrers')} in ${plural(changed.length, 'repository', 'repositories')} this ${changed.some((a) => a.outcome === 'applied') ? 'run changed' : 'plan changes'} (${where}): ${REFERRERS_AT_RISK_NOTE}`,
+      ),
+      100,
+      '  ',
+    ),
   ];
 }
 

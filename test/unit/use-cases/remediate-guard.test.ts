@@ -282,6 +282,22 @@ describe('remediate with the in-use guard', () => {
       expect(action).toMatchObject({ outcome: 'planned', referrersAtRisk: 1, inUseAtRisk: [], after: mergeDefaultRule(undefined, 7).text });
       expect(action).not.toHaveProperty('message');
     });
+
+    it('counts a referrer at risk that the merged policy expires within the horizon though not yet today', async () => {
+      // Arrange: the signature was pushed 2 days ago; the 7-day default rule expires it in 5 days.
+      const signed = app('signed');
+      const signature = signatureOf(signed);
+      const registry = new FakeRegistry(REGION, [
+        { name: 'signed', images: [imageOf(signed, { tags: ['v1'] }), imageOf(signature, { pushedDaysAgo: 2 })] },
+      ]);
+      const { inUse } = inUseOf([]);
+
+      // Act
+      const action = await remediateRepository({ reader: registry }, await refOf(registry, 'signed'), options({ inUse }, { apply: false }));
+
+      // Assert
+      expect(action).toMatchObject({ outcome: 'planned', referrersAtRisk: 1 });
+    });
   });
 
   describe('restoreTeamWrite', () => {

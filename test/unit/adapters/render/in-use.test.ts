@@ -160,11 +160,11 @@ describe('render: the in-use guard', () => {
       expect(lines).toContain('    … and 2 more (--format json lists them all)');
     });
 
-    it('shows the referrers at risk of the repositories the plan changes', () => {
+    it('shows the referrers at risk of the repositories the plan changes, naming them', () => {
       const text = renderRemediationPlan(result, false);
       expect(text.split('\n').find((l) => l.includes('team-b/signed'))).toContain('; 2 referrers at risk');
-      expect(text).toContain(
-        'Referrers at risk: 2 referrers in 1 repository this plan changes: untagged signatures, SBOMs or attestations',
+      expect(text.replace(/\n +/g, ' ')).toContain(
+        'Referrers at risk: 2 referrers in 1 repository this plan changes (us-east-1/team-b/signed (2)): untagged signatures, SBOMs or attestations',
       );
     });
 

@@ -1,3 +1,4 @@
+import { REFERRERS_AT_RISK_NOTE } from '../../../../src/adapters/render/format';
 import { renderRemediationPlan } from '../../../../src/adapters/render/remediation';
 import { mergeDefaultRule } from '../../../../src/domain/policy';
 import type { RemediationResult } from '../../../../src/use-cases/remediate';
@@ -98,5 +99,30 @@ describe('renderRemediationPlan', () => {
     ).toEqual([]);
     expect(text).toContain('evil\u241b[2J');
     expect(text).toContain('error: us-east-1/x\ufffd: Denied: no way\u241b[31m');
+  });
+
+  it('names the repositories the plan would write where referrers are at risk, before --apply writes there', () => {
+    const plan = result();
+    plan.actions[0] = { ...(plan.actions[0] as RemediationResult['actions'][number]), referrersAtRisk: 1 };
+    plan.actions[1] = { ...(plan.actions[1] as RemediationResult['actions'][number]), referrersAtRisk: 4 };
+    // A repository the plan does not change is no reason to look before --apply.
+    plan.actions[3] = { ...(plan.actions[3] as RemediationResult['actions'][number]), referrersAtRisk: 9 };
+
+    const text = renderRemediationPlan(plan, false);
+    const start = text.split('\n').findIndex((l) => l.startsWith('Referrers at risk:'));
+    const block = text
+      .split('\n')
+      .slice(start)
+      .filter((l, i) => i === 0 || l.startsWith('  '));
+
+    expect(block.map((l) => l.trim()).join(' ')).toBe(
+      `Referrers at risk: 5 referrers in 2 repositories this plan changes (us-east-1/team-b/api (4) and us-east-1/team-a/web (1)): ${REFERRERS_AT_RISK_NOTE}`,
+    );
+    expect(block.every((l) => l.length <= 100)).toBe(true);
+    expect(text).toMatch(/team-a\/web +planned .*; 1 referrer at risk/);
+  });
+
+  it('says nothing of referrers when none is at risk', () => {
+    expect(renderRemediationPlan(result(), false)).not.toMatch(/referrer/i);
   });
 });
