@@ -5,7 +5,7 @@ import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { ECRClient } from '@aws-sdk/client-ecr';
 import { DEMO_REGION, seedDemoAccount, type DemoRepository } from './account';
-import { installMoto, removeLog, startMotoServer, stopMotoServer, type MotoServer } from './moto-server';
+import { installMoto, removeLog, startMotoServer, stopMotoServer } from './moto-server';
 
 /** The port the emulator listens on unless `--port` says otherwise (moto's own default). */
 const DEFAULT_PORT = 5000;
@@ -49,7 +49,10 @@ export function instructions(endpoint: string, repositories: readonly DemoReposi
     '  export AWS_ACCESS_KEY_ID=testing AWS_SECRET_ACCESS_KEY=testing',
     ...commands.map(([command, what]) => `  ${command.padEnd(commandWidth)}  # ${what}`),
     '',
-    "moto reports a manifest's config size as imageSizeInBytes, so the audit warns ImageSizeBelowBlobs; stored bytes come from the manifests.",
+    "moto reports a manifest's config size as imageSizeInBytes: the audit's naive sum (those sizes added up) is tiny beside",
+    'stored (each blob of the manifests once per repository, what ECR bills), and it warns ImageSizeBelowBlobs.',
+    "moto does not report a referrer's subject either, so remediate's plan cannot count the shop/api signature at risk",
+    'as it would against ECR; audit, which reads every manifest, does. account.json is ignored by git.',
     'Press Ctrl-C to stop; nothing is kept.',
   ].join('\n');
 }
@@ -61,15 +64,8 @@ async function main(): Promise<void> {
     throw new Error(`run it from the project's root directory (npm run emulator); ${root} has no scripts/moto.sh`);
 
   const python = installMoto(root);
-  let server: MotoServer;
-  try {
-    server = await startMotoServer(python, port);
-  } catch (error) {
-    throw new Error(
-      `${error instanceof Error ? error.message : String(error)}\nIs port ${port ?? 'chosen'} in use? Pass another: npm run emulator -- --port 5001 (0 for any free port)`,
-      { cause: error },
-    );
-  }
+  // startMotoServer says when the port is taken (or answered by something that is not moto), with the fix.
+  const server = await startMotoServer(python, port);
   const { child, endpoint, logFile } = server;
   let stopping = false;
   const stop = async (code: number): Promise<void> => {

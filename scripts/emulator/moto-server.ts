@@ -3,7 +3,7 @@
 // tests' globalSetup/globalTeardown (test/integration/support/).
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { closeSync, existsSync, openSync, readFileSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
+import { createServer, type Server } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 
@@ -54,6 +54,8 @@ export function installMoto(root: string): string {
  * @example const server = await startMotoServer(installMoto(root)); // server.endpoint
  */
 export async function startMotoServer(python: string, port?: number): Promise<MotoServer> {
+  // A port someone else holds would make moto exit while the other program answers our probes.
+  if (port !== undefined) await assertPortFree(port);
   const chosen = port ?? (await freePort());
   const endpoint = `http://${MOTO_HOST}:${chosen}`;
   // A file, not a pipe: moto logs every request, and an unread pipe would fill up and stall it.
@@ -78,11 +80,15 @@ export async function startMotoServer(python: string, port?: number): Promise<Mo
   child.once('exit', () => process.removeListener('exit', killOnExit));
 
   try {
-    await waitUntilAnswering(endpoint, READY_TIMEOUT_MS, () =>
+    const exited = (): string | undefined =>
       child.exitCode !== null || child.signalCode !== null
         ? `moto exited (${child.exitCode ?? child.signalCode}) before answering`
-        : undefined,
-    );
+        : undefined;
+    await waitUntilAnswering(endpoint, READY_TIMEOUT_MS, exited);
+    // What answered must be this moto: another program may have taken the port meanwhile.
+    await assertMoto(endpoint);
+    const gone = exited();
+    if (gone !== undefined) throw new Error(gone);
     return { child, endpoint, logFile };
   } catch (error) {
     child.kill('SIGKILL');
@@ -113,6 +119,72 @@ export async function stopMotoServer(child: ChildProcess): Promise<void> {
     await exited;
   }
   clearTimeout(timer);
+}
+
+/** A port on 127.0.0.1 that another program holds, or that this user may not take: a message with the fix. */
+export class PortUnavailableError extends Error {
+  constructor(
+    readonly port: number,
+    readonly code: string,
+  ) {
+    super(
+      code === 'EADDRINUSE'
+        ? `port ${port} on ${MOTO_HOST} is in use by another program: stop it, or pass another port (npm run emulator -- --port ${port === 65_535 ? 5001 : port + 1}; 0 for any free port)`
+        : `port ${port} on ${MOTO_HOST} cannot be used (${code}): pass another port (npm run emulator -- --port 5001; 0 for any free port)`,
+    );
+    this.name = 'PortUnavailableError';
+  }
+}
+
+function listenOnce(server: Server, port: number): Promise<void> {
+  return new Promise((resolve, reject) => {
+    server.once('error', reject);
+    server.listen({ port, host: MOTO_HOST, exclusive: true }, () => resolve());
+  });
+}
+
+/**
+ * Resolves when `port` can be listened on at 127.0.0.1; otherwise throws a {@link PortUnavailableError}
+ * (EADDRINUSE: another program holds it) that says what to do.
+ *
+ * @example await assertPortFree(5000);
+ */
+export async function assertPortFree(port: number): Promise<void> {
+  const server = createServer();
+  try {
+    await listenOnce(server, port);
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code ?? 'unknown error';
+    throw new PortUnavailableError(port, code);
+  }
+  await new Promise<void>((resolve) => server.close(() => resolve()));
+}
+
+/**
+ * Throws unless moto answers at `endpoint`: its state API (`/moto-api/data.json`) gives a JSON
+ * object. Another HTTP server on the port would otherwise surface later as an SDK deserialization error.
+ *
+ * @example await assertMoto('http://127.0.0.1:5000');
+ */
+export async function assertMoto(endpoint: string): Promise<void> {
+  let answer: string;
+  try {
+    const response = await fetch(`${endpoint}/moto-api/data.json`, { signal: AbortSignal.timeout(5_000) });
+    answer = response.ok ? await response.text() : `HTTP ${response.status}`;
+  } catch (error) {
+    answer = String(error instanceof Error ? (error.cause ?? error.message) : error);
+  }
+  try {
+    const parsed = JSON.parse(answer) as unknown;
+    if (typeof parsed === 'object' && parsed !== null && !Array.isArray(parsed)) return;
+  } catch {
+    // not JSON: not moto
+  }
+  const port = new URL(endpoint).port;
+  throw new Error(
+    `something other than moto answers at ${endpoint} (${answer.slice(0, 80)}): the port is in use by another program; ` +
+      `stop it, or pass another port (npm run emulator -- --port ${Number(port) + 1}; 0 for any free port)`,
+  );
 }
 
 /** A port that was free a moment ago on 127.0.0.1 (the OS picks it). */

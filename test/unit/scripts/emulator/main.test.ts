@@ -1,3 +1,5 @@
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
 import { instructions, portFrom } from '../../../../scripts/emulator/main';
 
 describe('emulator main', () => {
@@ -38,6 +40,21 @@ describe('emulator main', () => {
       expect(text).toMatch(/^ {2}node dist\/cli\.js audit --endpoint http:\/\/127\.0\.0\.1:5000 --region us-east-1 +# policies/m);
       expect(text).toContain('--now 2026-07-01T12:00:00Z');
       expect(text).toContain('node dist/cli.js remediate --endpoint http://127.0.0.1:5000 --region us-east-1 --apply');
+    });
+
+    it('explains the naive sum beside the stored bytes, and what moto cannot show', () => {
+      expect(text).toContain(
+        "the audit's naive sum (those sizes added up) is tiny beside\nstored (each blob of the manifests once per repository",
+      );
+      expect(text).toContain("moto does not report a referrer's subject");
+    });
+
+    it('suggests writing only files that git ignores, so that a try-out leaves the checkout clean', () => {
+      const written = [...text.matchAll(/--out (\S+)/g)].map((m) => m[1]);
+      const ignored = readFileSync(path.join(__dirname, '../../../../.gitignore'), 'utf8').split('\n');
+
+      expect(written).toEqual(['account.json']);
+      for (const file of written) expect(ignored).toContain(file);
     });
   });
 });
