@@ -37,15 +37,22 @@ install() {
   if installed; then
     return 0
   fi
-  echo "moto.sh: installing $(grep -Ev '^\s*(#|$)' "$requirements" | tr '\n' ' ')into $venv" >&2
+  local started=$SECONDS
+  echo "moto.sh: first run: installing the local AWS emulator and the template linter" \
+    "($(grep -Ev '^\s*(#|$)' "$requirements" | tr '\n' ' '| sed 's/ $//')) from PyPI into $venv;" \
+    "this happens once per clone and takes 1 to 3 minutes" >&2
   rm -f "$marker"
   if ! "$venv/bin/python" -c 'import sys' 2>/dev/null; then
+    echo "moto.sh: creating the virtual environment" >&2
     "$python" -m venv --clear "$venv"
   fi
-  "$venv/bin/python" -m pip install --quiet --disable-pip-version-check -r "$requirements"
+  # pip's own progress, one line per package it fetches, so the minute is not silent; its errors
+  # (on stderr) pass through as they are.
+  "$venv/bin/python" -m pip install --disable-pip-version-check --progress-bar off -r "$requirements" |
+    sed -u -n -E 's/^(Collecting [^ ]+).*/moto.sh: pip: \1/p; s/^(Successfully installed).*/moto.sh: pip: \1 the packages/p' >&2
   "$venv/bin/python" -c 'import moto.server' # fail here, not in the first test, if the install is broken
   wanted_stamp >"$marker"
-  echo "moto.sh: installed" >&2
+  echo "moto.sh: installed in $((SECONDS - started)) s" >&2
 }
 
 case "${1:-install}" in
