@@ -24,6 +24,7 @@ import type { AuditReport } from '../../../../../src/domain/report';
 import { audit } from '../../../../../src/use-cases/audit';
 import { CHROMIUM_ARGS, chromiumMissing, chromiumPath } from '../../../../../scripts/lib/chromium';
 import { noteSkip } from '../../../../support/skip-notes';
+import { captureReport } from '../../../../../scripts/screenshot-report';
 
 const ROOT = join(__dirname, '../../../../..');
 const SCREENSHOT = join(ROOT, 'test-artifacts/report.png');
@@ -294,6 +295,18 @@ describe('renderHtml in headless Chromium', () => {
   run('loads nothing but the file and logs no error', () => {
     expect(outsideRequests).toEqual([]);
     expect(consoleErrors).toEqual([]);
+  });
+
+  run('pictures the report through the end of a chosen section, that section whole (npm run screenshot)', async () => {
+    const png = await captureReport(page, { until: 'archive' });
+
+    const bottom = await inPage<number>(
+      page,
+      `Math.ceil(document.querySelector('[data-testid="archive"]').getBoundingClientRect().bottom + window.scrollY)`,
+    );
+    // PNG: the height is the big-endian word at byte 20; the picture is cut below the section, not in it.
+    expect(png.readUInt32BE(20)).toBeGreaterThanOrEqual(bottom);
+    expect(png.readUInt32BE(20)).toBeLessThan(bottom + 40);
   });
 
   run(
