@@ -1,5 +1,6 @@
 import type { Context } from 'aws-lambda';
 import { withPowertools } from '../../../../src/handlers/middleware/with-powertools';
+import { captureOutput } from '../../../support/output';
 
 const context = {
   functionName: 'ecr-janitor-prod-onRepositoryCreated',
@@ -18,38 +19,11 @@ const context = {
 
 /** Runs `fn` with stdout and stderr captured (error logs go to stderr); returns the JSON lines Powertools wrote. */
 async function jsonLines(fn: () => Promise<unknown>): Promise<Array<Record<string, unknown>>> {
-  const chunks: string[] = [];
-  const capture = ((chunk: string | Uint8Array) => {
-    chunks.push(String(chunk));
-    return true;
-  }) as typeof process.stdout.write;
-  const spies = [
-    jest.spyOn(process.stdout, 'write').mockImplementation(capture),
-    jest.spyOn(process.stderr, 'write').mockImplementation(capture),
-  ];
-  try {
-    await fn().catch(() => undefined);
-  } finally {
-    for (const spy of spies) spy.mockRestore();
-  }
-  return chunks
-    .join('')
+  const { output } = await captureOutput(() => fn().catch(() => undefined));
+  return output
     .split('\n')
     .filter((l) => l.startsWith('{'))
     .map((l) => JSON.parse(l) as Record<string, unknown>);
-}
-
-/** Runs `fn` with stdout and stderr silenced, settling as it does. */
-async function quietly<T>(fn: () => Promise<T>): Promise<T> {
-  const spies = [
-    jest.spyOn(process.stdout, 'write').mockImplementation(() => true),
-    jest.spyOn(process.stderr, 'write').mockImplementation(() => true),
-  ];
-  try {
-    return await fn();
-  } finally {
-    for (const spy of spies) spy.mockRestore();
-  }
 }
 
 describe('middleware', () => {
@@ -58,7 +32,8 @@ describe('middleware', () => {
       const failing = withPowertools(async () => {
         throw new Error('ThrottlingException outlived the retries');
       });
-      await expect(quietly(() => failing({}, context))).rejects.toThrow('ThrottlingException outlived the retries');
+      // The log and the metric go to the captured output, not into the test run's.
+      await expect(captureOutput(() => failing({}, context))).rejects.toThrow('ThrottlingException outlived the retries');
 
       const lines = await jsonLines(() => failing({}, context));
       const errorLog = lines.find((l) => l.level === 'ERROR');
