@@ -55,5 +55,9 @@ export function partialFailureLine(errors: readonly ReportError[], done: string,
       ? `${sources} in-use source${sources === 1 ? '' : 's'} could not be read (writes that could remove an image are held in every region)`
       : '',
   ].filter((part) => part !== '');
-  return `${parts.join('; ')}; see "errors" in ${where}`;
+  // The one fix that mends every error at once, said where the user looks first.
+  const credentials = errors.some((e) => e.code === 'CredentialsProviderError')
+    ? '; no AWS credentials found: set AWS_PROFILE, or AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY'
+    : '';
+  return `${parts.join('; ')}; see "errors" in ${where}${credentials}`;
 }

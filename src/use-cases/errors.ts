@@ -2,18 +2,25 @@ import { errorCode } from '../domain/errors';
 import type { ReportError } from '../domain/report';
 
 /**
+ * What the SDK's own text does not say plainly (what happened, and what to do), by error code:
+ * "a request has exceeded the configured 10000 ms requestTimeout"; "Could not load credentials
+ * from any providers".
+ */
+const PLAIN_WORDS: Readonly<Record<string, (raw: string) => string>> = {
+  TimeoutError: (raw) =>
+    `timed out: no answer within the request timeout, on every attempt (${raw}); check the endpoint and the network, or raise --request-timeout`,
+  CredentialsProviderError: (raw) =>
+    `no AWS credentials found (${raw}): set AWS_PROFILE (a profile from aws configure or aws sso login) or AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, or run where a role provides them`,
+};
+
+/**
  * Turns any thrown value into a report entry that names the repository and keeps the error's code
  * ({@link errorCode}).
  */
 export function toReportError(region: string, repositoryName: string | undefined, error: unknown): ReportError {
   const code = errorCode(error);
   const raw = error instanceof Error ? error.message : String(error);
-  // The SDK's own text ("a request has exceeded the configured 10000 ms requestTimeout") does not say
-  // plainly what happened, nor what to do.
-  const message =
-    code === 'TimeoutError'
-      ? `timed out: no answer within the request timeout, on every attempt (${raw}); check the endpoint and the network, or raise --request-timeout`
-      : raw;
+  const message = PLAIN_WORDS[code]?.(raw) ?? raw;
   return { region, ...(repositoryName === undefined ? {} : { repositoryName }), code, message };
 }
 

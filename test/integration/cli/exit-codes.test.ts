@@ -259,4 +259,46 @@ describe('ecr-janitor CLI exit codes', () => {
       expect(run.stderr).toContain('1 region could not be listed');
     });
   });
+
+  describe('no credentials', () => {
+    // The SDK's whole chain finds nothing: no variables, no files, no instance metadata.
+    const NO_CREDENTIALS: Record<string, string | undefined> = {
+      AWS_ACCESS_KEY_ID: undefined,
+      AWS_SECRET_ACCESS_KEY: undefined,
+      AWS_SESSION_TOKEN: undefined,
+      AWS_PROFILE: undefined,
+      AWS_CONTAINER_CREDENTIALS_FULL_URI: undefined,
+      AWS_CONTAINER_CREDENTIALS_RELATIVE_URI: undefined,
+      AWS_WEB_IDENTITY_TOKEN_FILE: undefined,
+      AWS_SHARED_CREDENTIALS_FILE: '/nonexistent/credentials',
+      AWS_CONFIG_FILE: '/nonexistent/config',
+      AWS_EC2_METADATA_DISABLED: 'true',
+    };
+    let saved: Record<string, string | undefined>;
+    beforeEach(() => {
+      saved = Object.fromEntries(Object.keys(NO_CREDENTIALS).map((key) => [key, process.env[key]]));
+      for (const [key, value] of Object.entries(NO_CREDENTIALS)) {
+        if (value === undefined) delete process.env[key];
+        else process.env[key] = value;
+      }
+    });
+    afterEach(() => {
+      for (const [key, value] of Object.entries(saved)) {
+        if (value === undefined) delete process.env[key];
+        else process.env[key] = value;
+      }
+    });
+
+    it('exits 3, counts the one region it could not list apart from its in-use sources, and says how to set credentials', async () => {
+      const run = await janitor(['audit', ...moto()]);
+
+      expect(run.code).toBe(3);
+      expect(run.stdout).toContain('No repositories audited: 1 region could not be listed (see the errors below).');
+      expect(run.stdout).toMatch(/CredentialsProviderError: region failure: .*no AWS credentials found/s);
+      expect(run.stderr).toContain(
+        '1 region could not be listed (a region failure: its repositories are all missing); 2 in-use sources could not be read',
+      );
+      expect(run.stderr).toContain('no AWS credentials found: set AWS_PROFILE, or AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY');
+    });
+  });
 });

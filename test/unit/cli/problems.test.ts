@@ -84,5 +84,22 @@ describe('cli problems', () => {
         '1 repository could not be fully audited; 2 in-use sources could not be read (writes that could remove an image are held in every region); see "errors" in the report',
       );
     });
+
+    it('ends with how to set credentials when a part failed for want of them', () => {
+      // Act
+      const line = partialFailureLine(
+        [
+          { ...listing, region: 'us-east-1', code: 'CredentialsProviderError' },
+          { ...source, region: 'us-east-1', code: 'CredentialsProviderError' },
+        ],
+        'audited',
+        'the report',
+      );
+
+      // Assert
+      expect(line).toBe(
+        '1 region could not be listed (a region failure: its repositories are all missing); 1 in-use source could not be read (writes that could remove an image are held in its region); see "errors" in the report; no AWS credentials found: set AWS_PROFILE, or AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY',
+      );
+    });
   });
 });
