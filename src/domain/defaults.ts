@@ -79,10 +79,23 @@ export const DEFAULT_RETRY_MODE: 'adaptive' | 'standard' = 'adaptive';
 export const DEFAULT_CONNECTION_TIMEOUT_MS = 3_000;
 /**
  * How long an attempt may wait for its answer, ms (`--request-timeout`, `requestTimeoutMs`). ECR answers
- * its largest pages in about a second; with the default attempts and the SDK's retry delays, an endpoint
- * that accepts connections and never answers fails a call in about 105 s (see `worstCaseCallMs`).
+ * its largest pages in about a second; an endpoint that accepts connections and never answers fails a
+ * call in two of these (see {@link TIMEOUT_RETRIES} and `worstCaseCallMs`).
  */
 export const DEFAULT_REQUEST_TIMEOUT_MS = 10_000;
+/**
+ * How many times a call retries an attempt that timed out: once. Throttling is retried up to the
+ * attempts allowed; a timeout is no throttle, and waiting out eight of them per call kept a run on a
+ * silent endpoint busy for minutes.
+ */
+export const TIMEOUT_RETRIES = 1;
+/**
+ * Timed-out attempts in a row at one endpoint (host and port), with no answer in between, after which
+ * the endpoint counts as silent: calls to it fail at once for {@link SILENT_HOLD_MS}.
+ */
+export const SILENT_AFTER_TIMEOUTS = 3;
+/** How long a silent endpoint is left alone before calls try it again, ms (a warm Lambda container tries again). */
+export const SILENT_HOLD_MS = 60_000;
 /** The shortest timeout accepted, ms. */
 export const MIN_TIMEOUT_MS = 100;
 /** The longest timeout accepted, ms: ten minutes. */

@@ -124,7 +124,13 @@ export interface ScanResult {
   notReached: NotReached[];
 }
 
-const TIMEOUT_CODES: ReadonlySet<string> = new Set(['TimeoutError', 'RequestTimeout', 'RequestTimeoutException']);
+// EndpointUnresponsiveError: a call not even sent, because its endpoint left the calls before it unanswered.
+const TIMEOUT_CODES: ReadonlySet<string> = new Set([
+  'TimeoutError',
+  'RequestTimeout',
+  'RequestTimeoutException',
+  'EndpointUnresponsiveError',
+]);
 
 /** The reason an aborted signal gives: `interrupted` for SIGINT/SIGTERM, `deadline` otherwise. */
 function notReachedReasonOf(signal: AbortSignal | undefined): NotReachedReason {

@@ -4,6 +4,14 @@ import { ConfigError } from '../../domain/errors';
 import type { CallCounter } from './call-counter';
 import { EcrRegistry, SETTING_READ_MAX_ATTEMPTS } from './ecr';
 import { attachRateLimits, type RateLimits } from './rate-limiter';
+import {
+  PROCESS_ENDPOINTS,
+  WatchedTransport,
+  budgetedRetryStrategy,
+  nodeTransport,
+  type SilentEndpoints,
+  type Transport,
+} from './timeout-budget';
 import { DEFAULT_CONNECTION_TIMEOUT_MS, DEFAULT_MAX_ATTEMPTS, DEFAULT_REQUEST_TIMEOUT_MS, DEFAULT_RETRY_MODE } from '../../domain/defaults';
 
 export { worstCaseCallMs } from './timeouts';
@@ -39,6 +47,11 @@ export interface EcrClientOptions {
   connectionTimeoutMs?: number;
   /** Milliseconds an attempt may wait for its answer before it fails with `TimeoutError`. @default 10000 */
   requestTimeoutMs?: number;
+  /**
+   * What the run knows of its endpoints' silence (see timeout-budget.ts); tests pass their own.
+   * @default the process's, shared by every client
+   */
+  endpoints?: SilentEndpoints;
 }
 
 function checkTimeout(name: string, value: number): number {
@@ -53,6 +66,7 @@ export interface BaseClientConfig {
   region: string;
   retryMode: 'adaptive' | 'standard';
   maxAttempts: number;
+  retryStrategy: NonNullable<ECRClientConfig['retryStrategy']>;
   requestHandler: NonNullable<ECRClientConfig['requestHandler']>;
   endpoint?: string;
   credentials?: ECRClientConfig['credentials'];
@@ -60,8 +74,9 @@ export interface BaseClientConfig {
 
 /**
  * Checks the options shared by every client (ECR, ECS, Lambda, the tagging API) and turns them into
- * the SDK's configuration: timeouts that throw, the retry mode and attempts, the endpoint and
- * credentials, and the transport when given.
+ * the SDK's configuration: timeouts that throw, the retry mode and attempts with the timeout budget
+ * (a timed-out attempt retried once, an endpoint that went silent not tried again for a while: see
+ * timeout-budget.ts), the endpoint and credentials, and the transport when given.
  *
  * @example new S3Client(baseClientConfig({ region: 'eu-west-1', maxAttempts: 3 }))
  * @throws ConfigError naming the setting that is out of range
@@ -80,12 +95,21 @@ export function baseClientConfig(options: EcrClientOptions): BaseClientConfig {
   }
   const connectionTimeout = checkTimeout('connectionTimeoutMs', options.connectionTimeoutMs ?? DEFAULT_CONNECTION_TIMEOUT_MS);
   const requestTimeout = checkTimeout('requestTimeoutMs', options.requestTimeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS);
+  const given = options.requestHandler as Partial<Transport> | undefined;
+  const transport: Transport =
+    given === undefined
+      ? nodeTransport({ connectionTimeoutMs: connectionTimeout, requestTimeoutMs: requestTimeout })
+      : (given as Transport);
   const config: BaseClientConfig = {
     region: options.region,
     retryMode,
     maxAttempts,
-    // Without throwOnRequestTimeout the Node handler only logs a warning and waits on forever.
-    requestHandler: options.requestHandler ?? { connectionTimeout, requestTimeout, throwOnRequestTimeout: true },
+    retryStrategy: budgetedRetryStrategy(retryMode, maxAttempts),
+    // A transport given as settings rather than a handler (no `handle`) is the SDK's to build.
+    requestHandler:
+      given !== undefined && typeof given.handle !== 'function'
+        ? (options.requestHandler as NonNullable<ECRClientConfig['requestHandler']>)
+        : new WatchedTransport(transport, options.endpoints ?? PROCESS_ENDPOINTS, requestTimeout),
   };
   if (options.endpoint !== undefined) config.endpoint = options.endpoint;
   if (options.credentials !== undefined) config.credentials = options.credentials;
