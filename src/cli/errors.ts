@@ -1,3 +1,4 @@
+import { EndpointUnresponsiveError, isTimeout } from '../adapters/aws/timeout-budget';
 import { JanitorError } from '../domain/errors';
 
 /** Exit codes of the CLI. */
@@ -7,7 +8,11 @@ export const EXIT = {
   invalid: 1,
   /** Usage error: unknown command or flag, bad flag value. */
   usage: 2,
-  /** The run finished but some repositories could not be read or changed: listed in the report's errors, or for `remediate` on stderr (failed, unmergeable, or changed during the run). */
+  /**
+   * The run finished but some repositories could not be read or changed: listed in the report's
+   * errors, or for `remediate` on stderr (failed, unmergeable, or changed during the run); or it
+   * could not go on because an endpoint did not answer (run it again later).
+   */
   partial: 3,
 } as const;
 
@@ -22,9 +27,24 @@ export class OutputError extends JanitorError {
 }
 
 /**
+ * Whether `error`, or an error it was caused by, is an endpoint that did not answer: a timeout, or
+ * a call not sent to an endpoint that had gone silent. Nothing is wrong with the input then.
+ */
+export function isUnreachable(error: unknown): boolean {
+  let current: unknown = error;
+  for (let depth = 0; depth < 10 && typeof current === 'object' && current !== null; depth++) {
+    if (isTimeout(current) || current instanceof EndpointUnresponsiveError) return true;
+    current = (current as { cause?: unknown }).cause;
+  }
+  return false;
+}
+
+/**
  * Maps an error thrown by a command to the exit code the CLI documents: {@link EXIT.usage} for a
- * usage error, {@link EXIT.invalid} for anything else (invalid input, an invalid or unmergeable policy).
+ * usage error, {@link EXIT.partial} for an endpoint that did not answer, {@link EXIT.invalid} for
+ * anything else (invalid input, an invalid or unmergeable policy).
  */
 export function exitCodeFor(error: unknown): number {
-  return error instanceof UsageError ? EXIT.usage : EXIT.invalid;
+  if (error instanceof UsageError) return EXIT.usage;
+  return isUnreachable(error) ? EXIT.partial : EXIT.invalid;
 }

@@ -14,7 +14,7 @@ import { snapshotCommand } from './commands/snapshot';
 import { validatePolicyCommand } from './commands/validate-policy';
 import { weeklyCommand } from './commands/weekly';
 import type { CliContext } from './context';
-import { EXIT, exitCodeFor } from './errors';
+import { EXIT, exitCodeFor, isUnreachable } from './errors';
 
 /** The prefix of every error line the CLI prints, usage errors and commander's own alike. */
 export const ERROR_PREFIX = 'ecr-janitor: error: ';
@@ -88,7 +88,8 @@ export async function runCli(argv: readonly string[], ctx: CliContext): Promise<
         return EXIT.ok;
       return EXIT.usage;
     }
-    if (error instanceof JanitorError) {
+    // An endpoint that did not answer is no bug: its message says which and what to do, without a stack.
+    if (error instanceof JanitorError || (error instanceof Error && isUnreachable(error))) {
       ctx.err(errorLine(error.message));
       const code = exitCodeFor(error);
       if (code === EXIT.usage) ctx.err(usageHint(program.commands.find((c) => c.name() === argv[0])?.name()));

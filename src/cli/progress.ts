@@ -17,6 +17,12 @@ export interface ProgressOptions {
 
 /** Receives a scan's progress and ends it; see {@link progressReporter}. */
 export interface ProgressReporter {
+  /**
+   * Says at once what the run starts with (e.g. reading what is in use, then listing), before any
+   * region has reported; until one does, a `still …` line every interval says how long it has been
+   * waiting, so that a run against a slow or silent endpoint is not silent.
+   */
+  begin(what: string): void;
   /** Records one region's progress (and prints what the mode prints for it). */
   update(progress: ScanProgress): void;
   /** Ends the progress output: finishes the bar's line, stops the status lines. */
@@ -75,7 +81,23 @@ export function progressReporter(ctx: CliContext, options: ProgressOptions = {})
     lastLine = now();
   };
 
+  let waiting: { what: string; since: number } | undefined;
+  const still = (): void => {
+    if (waiting === undefined || now() - lastLine < intervalMs) return;
+    say(`progress: still ${waiting.what} (${Math.round((now() - waiting.since) / 1000)} s)`);
+  };
+  const begin = (what: string): void => {
+    waiting = { what, since: now() };
+    // First on its own line, on a terminal too: the bar comes with the first region.
+    say(`${what}…`);
+    if (timer === undefined && intervalMs > 0) {
+      timer = setInterval(() => (waiting === undefined ? status() : still()), intervalMs);
+      timer.unref();
+    }
+  };
+
   const update = (p: ScanProgress): void => {
+    waiting = undefined;
     const previous = regions.get(p.region);
     regions.set(p.region, p);
     if (ctx.interactive) {
@@ -87,7 +109,7 @@ export function progressReporter(ctx: CliContext, options: ProgressOptions = {})
       return;
     }
     if (timer === undefined && intervalMs > 0) {
-      timer = setInterval(status, intervalMs);
+      timer = setInterval(() => (waiting === undefined ? status() : still()), intervalMs);
       timer.unref();
     }
     if (!previous) {
@@ -103,10 +125,11 @@ export function progressReporter(ctx: CliContext, options: ProgressOptions = {})
     }
   };
   const done = (): void => {
+    waiting = undefined;
     if (timer !== undefined) clearInterval(timer);
     timer = undefined;
     if (drawn) stderr.write('\n');
     drawn = false;
   };
-  return { update, done };
+  return { begin, update, done };
 }

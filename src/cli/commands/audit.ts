@@ -96,6 +96,8 @@ export function auditCommand(ctx: CliContext): Command {
       let report: AuditReport;
       if (scope === undefined) {
         const sources = await openSources(opts, SOURCES, { counter, env: ctx.env });
+        if (sources.snapshot === undefined)
+          progress.begin(`reading ${sources.registries.map((s) => s.reader.region).join(', ')}: what is in use, then the repositories`);
         const week = await readLedgerWeek(opts, sources.snapshot?.capturedAt);
         report = await auditOne(opts, ctx, { sources, counter }, { onProgress: progress.update, ...(week === undefined ? {} : { week }) });
       } else report = await auditAccounts(opts, ctx, scope, { counter, onProgress: progress.update });

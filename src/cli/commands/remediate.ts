@@ -128,6 +128,10 @@ export function remediateCommand(ctx: CliContext): Command {
           }
           return;
         }
+        if (sources.snapshot === undefined)
+          progress.begin(
+            `reading ${sources.registries.map((s) => s.reader.region).join(', ')}: the repositories, then what is in use where a write is due`,
+          );
         const { warnings, ...result } = await remediateOne(opts, ctx, { sources, counter }, progress.update);
         progress.done();
         const templates = opts.creationTemplates

@@ -32,6 +32,7 @@ export function snapshotCommand(ctx: CliContext): Command {
       let captured: { snapshot: RegistrySnapshot; inUseErrors: ReportError[]; inUseWarnings: ReportWarning[] } | undefined;
       if (scope === undefined) {
         const sources = await openSources(opts, SOURCES, { counter, env: ctx.env });
+        progress.begin(`reading ${sources.registries.map((s) => s.reader.region).join(', ')}: what is in use, then the repositories`);
         const outcome = await captureOne(opts, ctx, { sources, counter }, output, progress.update);
         progress.done();
         if (!outcome.written) return interrupted(ctx, outcome.notReached.length);

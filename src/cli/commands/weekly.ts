@@ -22,7 +22,8 @@ import { JanitorError, errorCode } from '../../domain/errors';
 import { checkRunId } from '../../domain/weekly';
 import { runWeekly, type WeeklyRunDeps, type WeeklyRunOutcome } from '../../use-cases/weekly/run';
 import type { CliContext } from '../context';
-import { EXIT, UsageError } from '../errors';
+import { EXIT, UsageError, isUnreachable } from '../errors';
+import { progressOf } from '../progress';
 import {
   addCostFlags,
   addDaysFlag,
@@ -99,6 +100,9 @@ export function weeklyCommand(ctx: CliContext): Command {
       checkMaxUntaggedDays(opts.maxUntaggedDays, opts.days);
       checkArchivePrice(opts);
       const runId = runIdOf(opts.runId, ctx.now());
+      // From the start on stderr, while the plan lists the regions; the shards then say how far they are.
+      const planning = progressOf(ctx, opts);
+      planning.begin(`planning run ${runId}: the repositories and what is in use in ${opts.region ?? 'the default region'}`);
       const deps = await depsOf(opts);
       if (typeof opts.ledger === 'string') await bucketErrorsNamed(opts.bucket, recordLedgerFile(opts.ledger, deps.store));
       const outcome = await bucketErrorsNamed(
@@ -125,9 +129,12 @@ export function weeklyCommand(ctx: CliContext): Command {
           concurrency: opts.concurrency,
           now: () => ctx.now(),
           ...(ctx.signal ? { signal: ctx.signal } : {}),
-          onShard: ({ done, total, failed }) => ctx.err(`shard ${done}/${total} done${failed > 0 ? ` (${failed} failed)` : ''}`),
+          onShard: ({ done, total, failed }) => {
+            planning.done();
+            ctx.err(`shard ${done}/${total} done${failed > 0 ? ` (${failed} failed)` : ''}`);
+          },
         }),
-      );
+      ).finally(() => planning.done());
       ctx.out(opts.format === 'json' ? JSON.stringify(jsonOf(runId, opts, outcome), null, 2) : tableOf(runId, opts, outcome));
       exitOf(ctx, outcome);
     });
@@ -178,10 +185,13 @@ async function bucketErrorsNamed<T>(bucket: string, run: Promise<T>): Promise<T>
   try {
     return await run;
   } catch (error) {
-    if (error instanceof JanitorError || !(error instanceof Error) || !('$metadata' in error)) throw error;
+    // An AWS error (a call not sent to a silent endpoint carries the SDK's metadata too); not the run's own.
+    if (!(error instanceof Error) || !('$metadata' in error)) throw error;
     throw new JanitorError(
       `the run's objects in s3://${bucket} could not be read or written (${errorCode(error)}: ${error.message}): ` +
-        'check that the bucket exists and that these credentials may read and write it',
+        (isUnreachable(error)
+          ? 'the endpoint did not answer; run again once it does'
+          : 'check that the bucket exists and that these credentials may read and write it'),
       { cause: error },
     );
   }

@@ -47,9 +47,10 @@ describe('ecr-janitor stopping', () => {
       expect(report.errors).toEqual([
         {
           region: 'us-east-1',
-          code: 'TimeoutError',
+          // The in-use sources went first and found the endpoint silent: the listing is not even sent.
+          code: 'EndpointUnresponsiveError',
           message: expect.stringMatching(
-            /^region failure: its repositories could not be listed: timed out: no answer within the request timeout/,
+            /^region failure: its repositories could not be listed: not sent: 127\.0\.0\.1:\d+ left the calls before it without an answer \(3 timeouts in a row of 300 ms\)/,
           ),
         },
         // The in-use sources time out the same way, and the guard holds every write.
@@ -64,6 +65,36 @@ describe('ecr-janitor stopping', () => {
       ]);
       expect(silent.received).toBeGreaterThanOrEqual(2);
     });
+
+    it.each([
+      ['audit', []],
+      ['snapshot', ['--out', 'SNAPSHOT']],
+      ['weekly', ['--bucket', 'reports']],
+    ])(
+      '%s ends within a few request timeouts with exit 3, whatever the attempts allowed, saying from the start what it waits for',
+      async (command, extra) => {
+        // Arrange: the default 8 attempts; with timeouts retried like throttles this took 8 timeouts and
+        // 25 s of pauses per call, one call after another.
+        const dir = tempDir();
+        const args = extra.map((a) => (a === 'SNAPSHOT' ? path.join(dir.path, 'snapshot.json') : a));
+        const started = Date.now();
+
+        // Act
+        const run = await janitor([command, '--endpoint', silent.endpoint, '--region', 'us-east-1', '--request-timeout', '1000', ...args]);
+
+        // Assert
+        const elapsed = Date.now() - started;
+        dir.remove();
+        expect(run.code).toBe(3);
+        expect(elapsed).toBeLessThan(6_000);
+        expect(run.stderr.split('\n')[0]).toMatch(
+          /^(reading us-east-1: what is in use, then the repositories|planning run \S+: the repositories and what is in use in us-east-1)…$/,
+        );
+        // Each call tried at most twice, the later ones not at all.
+        expect(silent.received).toBeLessThanOrEqual(6);
+      },
+      20_000,
+    );
   });
 
   describe('signals (the bundled CLI as a process)', () => {

@@ -90,6 +90,40 @@ describe('progress', () => {
       ]);
     });
 
+    it('says at once what it starts with, then how long it has waited, until the first region reports', () => {
+      // Arrange: a silent endpoint keeps the first region from reporting for 12 s.
+      jest.useFakeTimers({ now: START });
+      const ctx = recordingContext(START);
+      const progress = progressReporter(ctx, { intervalMs: 5_000 });
+
+      // Act
+      progress.begin('reading us-east-1: what is in use, then the repositories');
+      jest.advanceTimersByTime(12_000);
+      progress.update({ region: 'us-east-1', done: 0, total: 0, listingError: denied });
+      jest.advanceTimersByTime(20_000);
+      progress.done();
+
+      // Assert
+      expect(ctx.errLines).toEqual([
+        'reading us-east-1: what is in use, then the repositories…',
+        'progress: still reading us-east-1: what is in use, then the repositories (5 s)',
+        'progress: still reading us-east-1: what is in use, then the repositories (10 s)',
+        `us-east-1: ${denied.message} (AccessDeniedException)`,
+      ]);
+    });
+
+    it('stops saying it waits once done, even when no region reported', () => {
+      jest.useFakeTimers({ now: START });
+      const ctx = recordingContext(START);
+      const progress = progressReporter(ctx, { intervalMs: 1_000 });
+
+      progress.begin('planning run w1');
+      progress.done();
+      jest.advanceTimersByTime(10_000);
+
+      expect(ctx.errLines).toEqual(['planning run w1…']);
+    });
+
     it('prints no status lines with an interval of 0', () => {
       // Arrange
       const ctx = recordingContext(START);
