@@ -243,7 +243,7 @@ export function addSourceFlags(command: Command, { snapshot, accounts }: SourceC
     )
     .option(
       '--request-timeout <ms>',
-      `milliseconds an attempt of an AWS call may wait for its answer, ${MIN_TIMEOUT_MS} to ${MAX_TIMEOUT_MS} (with the retries, a silent endpoint fails a call in under 2 minutes by default)`,
+      `milliseconds an attempt of an AWS call may wait for its answer, ${MIN_TIMEOUT_MS} to ${MAX_TIMEOUT_MS} (a timed-out attempt is retried once: a silent endpoint fails a call in two of these)`,
       parseIntInRange(MIN_TIMEOUT_MS, MAX_TIMEOUT_MS, 'ten minutes at most'),
       DEFAULT_REQUEST_TIMEOUT_MS,
     )
