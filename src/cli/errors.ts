@@ -14,11 +14,21 @@ export const EXIT = {
    * could not go on because an endpoint did not answer (run it again later).
    */
   partial: 3,
+  /** Stopped by SIGINT (130) or SIGTERM (143, the context says which) before the run could finish: 128 + the signal's number. */
+  interrupted: 130,
 } as const;
 
 /** A bad flag value or combination; exits with {@link EXIT.usage}. */
 export class UsageError extends JanitorError {
   override readonly name: string = 'UsageError';
+}
+
+/**
+ * The run was stopped by SIGINT or SIGTERM before it did anything (while it waited for an input,
+ * a pipe that never ends): it exits with the signal's code and writes nothing.
+ */
+export class InterruptedError extends JanitorError {
+  override readonly name: string = 'InterruptedError';
 }
 
 /** An output file that could not be written (no space, permission, read-only file system); exits with {@link EXIT.invalid}. */

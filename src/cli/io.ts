@@ -1,10 +1,12 @@
 // What commands read from files and standard input: JSON, lifecycle policies in any pasted shape, image lists.
-import { readFile } from 'node:fs/promises';
+import { constants, openSync } from 'node:fs';
+import { readFile, stat } from 'node:fs/promises';
+import { Socket } from 'node:net';
 import { InvalidInputError } from '../domain/errors';
 import type { ImageDetail } from '../domain/image';
 import { parsePolicyOrThrow, unwrapPolicyText, type LifecyclePolicy } from '../domain/policy';
 import type { CliContext } from './context';
-import { UsageError } from './errors';
+import { InterruptedError, UsageError } from './errors';
 
 /** The file argument that names standard input. */
 export const STDIN = '-';
@@ -14,11 +16,48 @@ export function inputName(path: string): string {
   return path === STDIN ? 'standard input' : path;
 }
 
-/** Reads a text file, turning file-system errors into messages that name the file and the fix. */
-export async function readTextFile(path: string, what: string): Promise<string> {
+/**
+ * Reads a pipe (`--in-use <(kubectl …)`, a named FIFO) to its end through a non-blocking socket, so
+ * that `signal` can stop the wait: a blocked read of the file system would hold a worker thread,
+ * and with it the process, however it is told to stop.
+ */
+function readPipe(path: string, signal: AbortSignal | undefined): Promise<string> {
+  return new Promise((resolve, reject) => {
+    // O_NONBLOCK: the open does not wait for a writer; the socket waits for data without a thread.
+    const socket = new Socket({ fd: openSync(path, constants.O_RDONLY | constants.O_NONBLOCK), readable: true, writable: false });
+    const chunks: Buffer[] = [];
+    const stop = (): void => {
+      socket.destroy();
+      reject(new InterruptedError(`interrupted while reading ${path}: nothing was done`));
+    };
+    if (signal?.aborted) return stop();
+    signal?.addEventListener('abort', stop, { once: true });
+    socket.on('data', (chunk: Buffer) => chunks.push(chunk));
+    socket.once('error', (error) => {
+      signal?.removeEventListener('abort', stop);
+      reject(error);
+    });
+    socket.once('end', () => {
+      signal?.removeEventListener('abort', stop);
+      socket.destroy();
+      resolve(Buffer.concat(chunks).toString('utf8'));
+    });
+  });
+}
+
+/**
+ * Reads a text file, turning file-system errors into messages that name the file and the fix. With
+ * `signal`, a SIGINT or SIGTERM stops the read, of a pipe that never ends too, with an
+ * {@link InterruptedError}.
+ */
+export async function readTextFile(path: string, what: string, options: { signal?: AbortSignal } = {}): Promise<string> {
   try {
-    return await readFile(path, 'utf8');
+    const kind = await stat(path);
+    if (kind.isFIFO() || kind.isSocket()) return await readPipe(path, options.signal);
+    return await readFile(path, { encoding: 'utf8', ...(options.signal ? { signal: options.signal } : {}) });
   } catch (error) {
+    if (error instanceof InterruptedError) throw error;
+    if (options.signal?.aborted) throw new InterruptedError(`interrupted while reading ${path}: nothing was done`, { cause: error });
     const code = (error as NodeJS.ErrnoException).code;
     const reason =
       code === 'ENOENT'

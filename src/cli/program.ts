@@ -14,7 +14,7 @@ import { snapshotCommand } from './commands/snapshot';
 import { validatePolicyCommand } from './commands/validate-policy';
 import { weeklyCommand } from './commands/weekly';
 import type { CliContext } from './context';
-import { EXIT, exitCodeFor, isUnreachable } from './errors';
+import { EXIT, InterruptedError, exitCodeFor, isUnreachable } from './errors';
 
 /** The prefix of every error line the CLI prints, usage errors and commander's own alike. */
 export const ERROR_PREFIX = 'ecr-janitor: error: ';
@@ -87,6 +87,10 @@ export async function runCli(argv: readonly string[], ctx: CliContext): Promise<
       )
         return EXIT.ok;
       return EXIT.usage;
+    }
+    if (error instanceof InterruptedError) {
+      ctx.err(errorLine(error.message));
+      return ctx.interruptedExitCode?.() ?? EXIT.interrupted;
     }
     // An endpoint that did not answer is no bug: its message says which and what to do, without a stack.
     if (error instanceof JanitorError || (error instanceof Error && isUnreachable(error))) {

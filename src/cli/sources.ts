@@ -196,10 +196,17 @@ export function openRegistrySettings(
   });
 }
 
-/** Reads the `--in-use` files: a malformed line stops the run before any work, naming the file and line. */
-async function readListFiles(files: readonly string[]): Promise<InUseEntry[]> {
+/**
+ * Reads the `--in-use` files: a malformed line stops the run before any work, naming the file and
+ * line; SIGINT or SIGTERM stops it while it waits for a pipe. A list may hold a million entries:
+ * they are added one by one, never spread into one call.
+ */
+async function readListFiles(files: readonly string[], signal: AbortSignal | undefined): Promise<InUseEntry[]> {
   const entries: InUseEntry[] = [];
-  for (const file of files) entries.push(...parseInUseList(await readTextFile(file, 'in-use list'), file).entries);
+  for (const file of files) {
+    const text = await readTextFile(file, 'in-use list', signal === undefined ? {} : { signal });
+    for (const entry of parseInUseList(text, file).entries) entries.push(entry);
+  }
   return entries;
 }
 
@@ -210,12 +217,13 @@ async function readListFiles(files: readonly string[]): Promise<InUseEntry[]> {
  *
  * @throws UsageError when `--in-use-scan` asks to scan a snapshot
  * @throws InvalidInputError when a list file is missing or malformed
+ * @throws InterruptedError when `run.signal` fires while a list is read (a pipe that never ends)
  */
 export async function inUseSourcesOf(
   flags: InUseFlags & ClientFlags,
-  run: { snapshot?: SnapshotInUseSources } & Pick<SourceRun, 'counter' | 'credentials'>,
+  run: { snapshot?: SnapshotInUseSources; signal?: AbortSignal } & Pick<SourceRun, 'counter' | 'credentials'>,
 ): Promise<{ sources: InUseSources; names: string[] } | undefined> {
-  const entries = await readListFiles(flags.inUse);
+  const entries = await readListFiles(flags.inUse, run.signal);
   const names = flags.inUse.map((file) => `list:${file}`);
   if (run.snapshot !== undefined) {
     if (flags.inUseScan !== undefined && flags.inUseScan.length > 0) {
@@ -244,7 +252,7 @@ export async function inUseSourcesOf(
  */
 export async function readInUse(
   flags: InUseFlags & ClientFlags,
-  run: { snapshot?: SnapshotInUseSources; regions: readonly string[] } & Pick<SourceRun, 'counter' | 'credentials'>,
+  run: { snapshot?: SnapshotInUseSources; regions: readonly string[]; signal?: AbortSignal } & Pick<SourceRun, 'counter' | 'credentials'>,
 ): Promise<(Required<Pick<AuditInUse, 'catalog' | 'errors' | 'warnings'>> & { names: string[] }) | undefined> {
   const inUse = await inUseSourcesOf(flags, run);
   if (inUse === undefined) return undefined;

@@ -152,7 +152,12 @@ async function auditOne(opts: AuditFlags, ctx: CliContext, session: AccountSessi
   const access = { counter, ...(credentials === undefined ? {} : { credentials }) };
   // The creation templates the repositories ECR creates itself start from (live runs only), read beside.
   const [inUse, templates] = await Promise.all([
-    readInUse(opts, { ...(sources.snapshot ? { snapshot: sources.snapshot.inUse } : {}), regions, ...access }),
+    readInUse(opts, {
+      ...(sources.snapshot ? { snapshot: sources.snapshot.inUse } : {}),
+      regions,
+      ...access,
+      ...(ctx.signal ? { signal: ctx.signal } : {}),
+    }),
     auditCreationTemplates(openRegistrySettings(opts, sources, access).map((s) => s.reader)),
   ]);
   const report = await audit(

@@ -90,7 +90,11 @@ export function remediateCommand(ctx: CliContext): Command {
         const sources = await openSources(opts, SOURCES, { counter, env: ctx.env });
         if (opts.adopt !== undefined) {
           // Read once a write is due, over every region of the run: a compliant account costs no workload scan.
-          const inUse = await inUseSourcesOf(opts, { ...(sources.snapshot ? { snapshot: sources.snapshot.inUse } : {}), counter });
+          const inUse = await inUseSourcesOf(opts, {
+            ...(sources.snapshot ? { snapshot: sources.snapshot.inUse } : {}),
+            counter,
+            ...(ctx.signal ? { signal: ctx.signal } : {}),
+          });
           const regions = sources.registries.map((s) => s.reader.region);
           const provider = inUseProvider(regions, inUse?.sources ?? { scannersFor: () => [] });
           // A snapshot is judged as it was when captured, as audit does.
@@ -199,6 +203,7 @@ async function remediateOne(
     ...(sources.snapshot ? { snapshot: sources.snapshot.inUse } : {}),
     counter,
     ...(credentials === undefined ? {} : { credentials }),
+    ...(ctx.signal ? { signal: ctx.signal } : {}),
   });
   const regions = sources.registries.map((s) => s.reader.region);
   const provider = inUseProvider(regions, inUse?.sources ?? { scannersFor: () => [] });

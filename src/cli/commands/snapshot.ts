@@ -96,7 +96,11 @@ async function captureOne(
   onProgress: (progress: ScanProgress) => void,
 ): Promise<CaptureOutcome> {
   const { sources, counter, credentials } = session;
-  const inUse = await inUseSourcesOf(opts, { counter, ...(credentials === undefined ? {} : { credentials }) });
+  const inUse = await inUseSourcesOf(opts, {
+    counter,
+    ...(credentials === undefined ? {} : { credentials }),
+    ...(ctx.signal ? { signal: ctx.signal } : {}),
+  });
   return captureSnapshot(
     sources.registries.map((s) => s.reader),
     writer,

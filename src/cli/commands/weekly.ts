@@ -161,7 +161,7 @@ export function weeklyCommand(ctx: CliContext): Command {
       forcePathStyle: opts.endpoint !== undefined,
     });
     const store = new S3ReportStore(s3, opts.bucket, home);
-    const inUse = await inUseSourcesOf(opts, { counter });
+    const inUse = await inUseSourcesOf(opts, { counter, ...(ctx.signal ? { signal: ctx.signal } : {}) });
     return {
       registries: registries.map(({ reader, writer }) => {
         const tags = opts.bulkTags

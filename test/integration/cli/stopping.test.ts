@@ -1,7 +1,7 @@
 // The CLI against endpoints that hang or are slow, and under SIGINT/SIGTERM: it never hangs, and
 // what it reports says what it did not reach. The signal tests run the bundled CLI as a real process.
-import { spawn } from 'node:child_process';
-import { readdirSync, readFileSync } from 'node:fs';
+import { execFileSync, spawn } from 'node:child_process';
+import { closeSync, constants, existsSync, openSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { buildSync } from 'esbuild';
 import { WORKLOAD_SOURCES } from '../../../src/domain/in-use';
@@ -121,10 +121,14 @@ describe('ecr-janitor stopping', () => {
     });
     afterEach(() => slow.close());
 
-    /** Starts an audit of the slow endpoint, sends `signal` once it is under way, and collects what it printed. */
+    /**
+     * Starts an audit of the slow endpoint, sends `signal` once stderr says `when` (by default: the
+     * listing is done and repositories are being read), and collects what it printed.
+     */
     function auditThen(
       signal: NodeJS.Signals,
       extra: readonly string[] = [],
+      when = 'repositories to read',
     ): Promise<{ code: number | null; stdout: string; stderr: string }> {
       return new Promise((resolve, reject) => {
         const child = spawn(
@@ -138,8 +142,7 @@ describe('ecr-janitor stopping', () => {
         child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
         child.stderr.on('data', (chunk: Buffer) => {
           stderr += chunk.toString();
-          // The first progress line means the listing is done and repositories are being read.
-          if (!sent && stderr.includes('repositories to read')) {
+          if (!sent && stderr.includes(when)) {
             sent = true;
             child.kill(signal);
           }
@@ -164,6 +167,31 @@ describe('ecr-janitor stopping', () => {
       expect(report.notReached.every((n) => n.reason === 'interrupted')).toBe(true);
       expect(report.repositories.length + report.notReached.length).toBe(40);
       expect(run.stderr).toContain(`${signal}: starting no new work`);
+    });
+
+    it.each([
+      { signal: 'SIGINT' as const, code: 130 },
+      { signal: 'SIGTERM' as const, code: 143 },
+    ])('stops at once on $signal while it waits for an --in-use pipe that never ends, and writes nothing', async ({ signal, code }) => {
+      // Arrange: a pipe with a writer that never writes nor closes, as `--in-use <(sleep 1000)` is.
+      const fifo = path.join(dir.path, `in-use-${signal}`);
+      execFileSync('mkfifo', [fifo]);
+      const writer = openSync(fifo, constants.O_RDWR);
+      const out = path.join(dir.path, `out-${signal}`);
+      try {
+        // Act
+        const started = Date.now();
+        const run = await auditThen(signal, ['--in-use', fifo, '--out', out], 'what is in use');
+
+        // Assert
+        expect(run.code).toBe(code);
+        expect(Date.now() - started).toBeLessThan(10_000);
+        expect(run.stderr).toContain(`ecr-janitor: error: interrupted while reading ${fifo}: nothing was done`);
+        expect(run.stdout).toBe('');
+        expect(existsSync(out)).toBe(false);
+      } finally {
+        closeSync(writer);
+      }
     });
 
     it('writes whole artifacts only, and no temporary files, when interrupted with --out', async () => {

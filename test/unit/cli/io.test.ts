@@ -1,6 +1,7 @@
-import { readFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { closeSync, constants, openSync, readFileSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
-import { UsageError } from '../../../src/cli/errors';
+import { InterruptedError, UsageError } from '../../../src/cli/errors';
 import { checkOneStdin, readImages, readJsonFile, readPolicyInput, readTextFile, readValidPolicy, toImageList } from '../../../src/cli/io';
 import { InvalidInputError, InvalidPolicyError } from '../../../src/domain/errors';
 import { tempFilesEachTest } from '../../support/cli-context';
@@ -27,6 +28,50 @@ describe('cli io', () => {
       // Assert
       await expect(act).rejects.toThrow(InvalidInputError);
       await expect(act).rejects.toThrow(`in-use list file ${path()} ${reason}`);
+    });
+
+    it('reads a pipe to its end when its writer closes it', async () => {
+      // Arrange
+      const fifo = join(files.dir, 'list.fifo');
+      execFileSync('mkfifo', [fifo]);
+
+      // Act: the read opens the pipe first, the writer then writes and closes.
+      const reading = readTextFile(fifo, 'in-use list');
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      const writer = openSync(fifo, constants.O_WRONLY | constants.O_NONBLOCK);
+      writeSync(writer, 'web@sha256:' + 'a'.repeat(64) + '\n');
+      closeSync(writer);
+
+      // Assert
+      await expect(reading).resolves.toBe(`web@sha256:${'a'.repeat(64)}\n`);
+    });
+
+    it('stops waiting for a pipe that never ends when the run is interrupted', async () => {
+      // Arrange: a writer that holds the pipe open and never writes.
+      const fifo = join(files.dir, 'forever.fifo');
+      execFileSync('mkfifo', [fifo]);
+      const writer = openSync(fifo, constants.O_RDWR);
+      const controller = new AbortController();
+      try {
+        // Act
+        const reading = readTextFile(fifo, 'in-use list', { signal: controller.signal });
+        setTimeout(() => controller.abort('interrupted'), 50);
+
+        // Assert
+        await expect(reading).rejects.toBeInstanceOf(InterruptedError);
+        await expect(reading).rejects.toThrow(`interrupted while reading ${fifo}: nothing was done`);
+      } finally {
+        closeSync(writer);
+      }
+    });
+
+    it('stops reading a file when the run was interrupted before', async () => {
+      const controller = new AbortController();
+      controller.abort('interrupted');
+
+      await expect(readTextFile(files.write('list.txt', 'x'), 'in-use list', { signal: controller.signal })).rejects.toBeInstanceOf(
+        InterruptedError,
+      );
     });
   });
 

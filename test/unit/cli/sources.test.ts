@@ -9,7 +9,7 @@ import { EcrRegistry } from '../../../src/adapters/aws/ecr';
 import { SnapshotRegistry } from '../../../src/adapters/snapshot/snapshot-registry';
 import { EXIT, UsageError } from '../../../src/cli/errors';
 import type { SourceFlags } from '../../../src/cli/flags';
-import { clientOptionsOf, judgedAt, openSources } from '../../../src/cli/sources';
+import { clientOptionsOf, inUseSourcesOf, judgedAt, openSources } from '../../../src/cli/sources';
 import { InvalidInputError } from '../../../src/domain/errors';
 import type { AuditReport } from '../../../src/domain/report';
 import type { SnapshotFile } from '../../../src/adapters/snapshot/format';
@@ -200,6 +200,22 @@ describe('cli sources', () => {
         endpoint: 'http://127.0.0.1:5000',
       });
       expect(without).not.toHaveProperty('endpoint');
+    });
+  });
+
+  describe('inUseSourcesOf', () => {
+    it('reads a list of 300,000 images whole, without spreading them into one call', async () => {
+      // Arrange: more entries than a call can take as arguments.
+      const file = join(dir, 'big.txt');
+      const digest = (i: number): string => `sha256:${i.toString(16).padStart(64, '0')}`;
+      writeFileSync(file, Array.from({ length: 300_000 }, (_, i) => `app@${digest(i)}`).join('\n'));
+
+      // Act
+      const inUse = await inUseSourcesOf({ ...flags(), inUse: [file], inUseScan: [] }, { counter: new CallCounter() });
+
+      // Assert
+      expect(inUse?.sources.entries).toHaveLength(300_000);
+      expect(inUse?.sources.entries?.[299_999]).toMatchObject({ repositoryName: 'app', imageDigest: digest(299_999) });
     });
   });
 });
