@@ -1,7 +1,7 @@
 // Everything a command writes to disk: the checks made before any work, the atomic writes, and the
 // artifacts themselves (the report files of `--out DIR`, the snapshot file).
-import { constants, type Stats } from 'node:fs';
-import { access, mkdir, realpath, rename, rm, stat, writeFile } from 'node:fs/promises';
+import { constants, renameSync, type Stats } from 'node:fs';
+import { access, mkdir, mkdtemp, realpath, rm, stat, writeFile } from 'node:fs/promises';
 import { dirname, join, relative, resolve, sep } from 'node:path';
 import { REPORT_EXTENSIONS, renderAccountsCsv, renderCostGroupsCsv, renderReport } from '../adapters/render';
 import { SnapshotFileWriter } from '../adapters/snapshot/snapshot-writer';
@@ -143,38 +143,94 @@ export async function checkOutputFile(file: string, flag: string, probe: OutputP
   await checkWritableDirectory(probe, flag, file, parent);
 }
 
-/** The temporary name a file is written under before it is renamed into place. */
-export function temporaryName(path: string): string {
-  return `${path}.${process.pid}.tmp`;
+/** The file-system calls {@link writeFilesAtomically} makes; tests pass their own to make one fail. */
+export interface WriteOps {
+  /** Writes a whole file. */
+  writeFile(path: string, content: string): Promise<void>;
+  /** Renames, synchronously: the files go into place with no await between them (see writeFilesAtomically). */
+  renameSync(from: string, to: string): void;
 }
 
+const realWriteOps: WriteOps = { writeFile: (path, content) => writeFile(path, content), renameSync };
+
+/** The prefix of the staging directory a set of files is written in before it goes into place. */
+export const STAGING_PREFIX = '.ecr-janitor-staging-';
+
 /**
- * Writes each file whole under a temporary name, then renames them all into place: a reader never
- * sees a half-written file, and when any write fails no temporary file is left behind and no
- * target has been replaced yet. Expected I/O errors become an {@link OutputError} naming the file.
+ * Replaces a set of files all or none. Each is written whole into a staging directory beside them
+ * (same directory, so the same file system: renames are atomic); a file in the way that is not a
+ * regular file (a directory) refuses the set before anything is written. Then, in one synchronous
+ * stretch that no signal handler can interrupt, each previous file is moved aside into the staging
+ * directory and the new one renamed into place; when a rename fails, those already moved are put
+ * back. The staging directory is removed in every case. Expected I/O errors become an
+ * {@link OutputError} naming the file. (A crash of the machine during the renames can still leave a
+ * mix; nothing short of it can.)
  *
- * @example await writeFilesAtomically([{ path: 'out/report.json', content: json }]);
+ * @example await writeFilesAtomically([{ path: 'out/report.json', content: json }, { path: 'out/report.csv', content: csv }]);
  */
-export async function writeFilesAtomically(files: ReadonlyArray<{ path: string; content: string }>): Promise<void> {
-  const pending = new Set<string>();
-  let current = '';
+export async function writeFilesAtomically(
+  files: ReadonlyArray<{ path: string; content: string }>,
+  ops: WriteOps = realWriteOps,
+): Promise<void> {
+  if (files.length === 0) return;
+  let current = files[0]?.path ?? '';
+  for (const file of files) {
+    current = file.path;
+    const existing = await stat(file.path).catch((error: NodeJS.ErrnoException) => {
+      if (error.code === 'ENOENT') return undefined;
+      throw outputError(file.path, error);
+    });
+    if (existing !== undefined && !existing.isFile()) {
+      throw outputError(file.path, Object.assign(new Error(`${file.path} is not a regular file`), { code: 'EISDIR' }));
+    }
+  }
+  const groups = new Map<string, string>();
   try {
     for (const file of files) {
       current = file.path;
-      const temporary = temporaryName(file.path);
-      pending.add(temporary);
-      await writeFile(temporary, file.content);
+      const parent = dirname(file.path);
+      if (!groups.has(parent)) groups.set(parent, await mkdtemp(join(parent, STAGING_PREFIX)));
     }
-    for (const file of files) {
+    const staged = files.map((file, i) => {
+      const staging = groups.get(dirname(file.path)) as string;
+      return { ...file, fresh: join(staging, `${i}.new`), previous: join(staging, `${i}.previous`) };
+    });
+    for (const file of staged) {
       current = file.path;
-      const temporary = temporaryName(file.path);
-      await rename(temporary, file.path);
-      pending.delete(temporary);
+      await ops.writeFile(file.fresh, file.content);
+    }
+    // From here to the end of the loop, no await: a second SIGINT (process.exit) cannot land in between.
+    const done: Array<(typeof staged)[number] & { hadPrevious: boolean }> = [];
+    try {
+      for (const file of staged) {
+        current = file.path;
+        let hadPrevious = true;
+        try {
+          ops.renameSync(file.path, file.previous);
+        } catch (error) {
+          if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
+          hadPrevious = false;
+        }
+        done.push({ ...file, hadPrevious });
+        ops.renameSync(file.fresh, file.path);
+      }
+    } catch (error) {
+      for (const file of done.reverse()) {
+        // Best effort: put the previous file back, or take the new one away when there was none.
+        try {
+          if (file.hadPrevious) ops.renameSync(file.previous, file.path);
+          else ops.renameSync(file.path, file.fresh);
+        } catch {
+          // Nothing more can be done here; the error below names the file that failed.
+        }
+      }
+      throw error;
     }
   } catch (error) {
-    // The write's error is the one worth reporting; a temporary file that cannot be removed is not.
-    await Promise.all([...pending].map((temporary) => rm(temporary, { force: true }).catch(() => undefined)));
-    throw outputError(current, error);
+    throw error instanceof OutputError ? error : outputError(current, error);
+  } finally {
+    // The staging directories hold only the new files not placed and the previous ones replaced.
+    await Promise.all([...groups.values()].map((staging) => rm(staging, { recursive: true, force: true }).catch(() => undefined)));
   }
 }
 

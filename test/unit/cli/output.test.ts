@@ -1,4 +1,4 @@
-import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { realpath, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -8,8 +8,8 @@ import {
   checkOutputFile,
   outputError,
   snapshotFileOutput,
-  temporaryName,
   writeFilesAtomically,
+  type WriteOps,
   writeReportFiles,
   type OutputProbe,
 } from '../../../src/cli/output';
@@ -156,6 +156,19 @@ describe('cli output', () => {
     });
   });
 
+  /** Write operations whose `nth` rename fails with EIO, the others done for real. */
+  function renameFailsAt(nth: number): WriteOps {
+    let renames = 0;
+    return {
+      writeFile: async (path, content) => writeFileSync(path, content),
+      renameSync: (from, to) => {
+        renames++;
+        if (renames === nth) throw errno('EIO');
+        renameSync(from, to);
+      },
+    };
+  }
+
   describe('writeFilesAtomically', () => {
     const files = (): Array<{ path: string; content: string }> => [
       { path: join(dir, 'report.json'), content: '{"new":true}' },
@@ -172,20 +185,51 @@ describe('cli output', () => {
     });
 
     it('replaces nothing and leaves no temporary file when a later write fails', async () => {
-      // Arrange: the previous reports, and a directory where the second temporary file must go.
+      // Arrange: the previous reports, and a disk that fills up on the second file.
       writeFileSync(join(dir, 'report.json'), 'previous');
-      mkdirSync(temporaryName(join(dir, 'report.csv')));
+      const full: WriteOps = {
+        writeFile: async (path, content) => {
+          if (content === 'new') throw errno('ENOSPC');
+          writeFileSync(path, content);
+        },
+        renameSync,
+      };
 
       // Act
-      const error = await rejection(writeFilesAtomically(files()));
+      const error = await rejection(writeFilesAtomically(files(), full));
 
       // Assert
       expect(error).toBeInstanceOf(OutputError);
       expect(error.message).toBe(
-        `could not write ${join(dir, 'report.csv')}: a directory is in the way; remove it or write elsewhere (EISDIR)`,
+        `could not write ${join(dir, 'report.csv')}: no space left on the device; free some space or write elsewhere (ENOSPC)`,
       );
       expect(readFileSync(join(dir, 'report.json'), 'utf8')).toBe('previous');
-      expect(readdirSync(dir).sort()).toEqual(['report.json', `report.csv.${process.pid}.tmp`].sort());
+      expect(readdirSync(dir)).toEqual(['report.json']);
+    });
+
+    it('puts every previous file back, and leaves nothing else, when a rename into place fails midway', async () => {
+      // Arrange: the previous reports, and a rename that fails for the second new file.
+      writeFileSync(join(dir, 'report.json'), 'previous json');
+      writeFileSync(join(dir, 'report.csv'), 'previous csv');
+      // previous json aside, new json in, previous csv aside, new csv in: the fourth fails.
+      const failing = renameFailsAt(4);
+
+      // Act
+      const error = await rejection(writeFilesAtomically(files(), failing));
+
+      // Assert
+      expect(error.message).toBe(`could not write ${join(dir, 'report.csv')}: an I/O error occurred on the device; check the disk (EIO)`);
+      expect(readFileSync(join(dir, 'report.json'), 'utf8')).toBe('previous json');
+      expect(readFileSync(join(dir, 'report.csv'), 'utf8')).toBe('previous csv');
+      expect(readdirSync(dir).sort()).toEqual(['report.csv', 'report.json']);
+    });
+
+    it('takes the new files away again when there were none before and a rename fails', async () => {
+      const failing = renameFailsAt(4);
+
+      await rejection(writeFilesAtomically(files(), failing));
+
+      expect(readdirSync(dir)).toEqual([]);
     });
 
     it('leaves no temporary file when a rename fails', async () => {
