@@ -52,28 +52,88 @@ function manifestSizeProblems(text: string): string[] {
   return problems;
 }
 
-/** Adds an issue for each value of `key` that appears more than once in `items`. */
+// A file with hundreds of thousands of bad entries must get the same clear error as one with a few.
+// zod gathers every issue of an array and hands them up one level at a time by spreading them into
+// one call, which overflows the stack from about 100,000 issues; so every list here is checked item
+// by item, keeps the first PROBLEMS_SHOWN problems and counts the rest in one issue of its own.
+
+/** How many problems the error lists, and each list keeps; the rest are counted. */
+const PROBLEMS_SHOWN = 10;
+
+/** The problems an issue stands for beyond itself: a count of the problems left out, or none. */
+function leftOut(issue: z.core.$ZodIssue): number | undefined {
+  const more = issue.code === 'custom' ? (issue.params as { leftOut?: unknown } | undefined)?.leftOut : undefined;
+  return typeof more === 'number' ? more : undefined;
+}
+
+/** Keeps the first problems of a list as issues and counts the others; `flush` adds the count. */
+function problemKeeper(ctx: z.core.$RefinementCtx) {
+  let kept = 0;
+  let dropped = 0;
+  return {
+    add(issue: { path: PropertyKey[]; message: string; input?: unknown }): void {
+      if (kept < PROBLEMS_SHOWN) {
+        kept++;
+        ctx.addIssue({ code: 'custom', ...issue });
+      } else dropped++;
+    },
+    drop(count: number): void {
+      dropped += count;
+    },
+    flush(): void {
+      if (dropped > 0) ctx.addIssue({ code: 'custom', message: `and ${dropped} more problems`, params: { leftOut: dropped } });
+    },
+  };
+}
+
+/**
+ * A list whose items `element` checks one by one: the problems of the first items are kept (with
+ * their paths), the others counted; the output is the list of checked items.
+ */
+function listOf<T extends z.ZodType>(element: T) {
+  return z.array(z.unknown()).transform((items, ctx) => {
+    const out: Array<z.output<T>> = [];
+    const problems = problemKeeper(ctx);
+    items.forEach((item, i) => {
+      const result = element.safeParse(item);
+      if (result.success) {
+        out.push(result.data);
+        return;
+      }
+      for (const issue of result.error.issues) {
+        const more = leftOut(issue);
+        if (more !== undefined) problems.drop(more);
+        else problems.add({ path: [i, ...issue.path], message: issue.message, input: item });
+      }
+    });
+    problems.flush();
+    return out;
+  });
+}
+
+/** Adds an issue for each value of `key` that appears more than once in `items` (the first few; the others counted). */
 function noDuplicates<T>(key: (item: T) => string, field: string, what: string, shown: (item: T) => string = key) {
-  return (items: T[], ctx: z.RefinementCtx): void => {
+  return (items: T[], ctx: z.core.$RefinementCtx): void => {
     const first = new Map<string, number>();
+    const problems = problemKeeper(ctx);
     items.forEach((item, i) => {
       const value = key(item);
       const seen = first.get(value);
       if (seen === undefined) first.set(value, i);
       else
-        ctx.addIssue({
-          code: 'custom',
+        problems.add({
           path: [i, field],
           message: `${what} ${JSON.stringify(shown(item))} appears again (first at index ${seen}); each may appear once`,
         });
     });
+    problems.flush();
   };
 }
 
 const imageSchema = z
   .looseObject({
     imageDigest: z.string().startsWith('sha256:', 'must be a sha256 digest'),
-    imageTags: z.array(z.string()).optional(),
+    imageTags: listOf(z.string()).optional(),
     imageSizeInBytes: size.optional(),
     imagePushedAt: timestamp.optional(),
     lastRecordedPullTime: timestamp.optional(),
@@ -87,16 +147,18 @@ const imageSchema = z
   })
   .superRefine((image, ctx) => {
     if (image.imageManifest === undefined) return;
-    for (const message of manifestSizeProblems(image.imageManifest)) ctx.addIssue({ code: 'custom', path: ['imageManifest'], message });
+    const problems = problemKeeper(ctx);
+    for (const message of manifestSizeProblems(image.imageManifest)) problems.add({ path: ['imageManifest'], message });
+    problems.flush();
   });
 
 const repositorySchema = z.object({
   repositoryName: z.string().min(1),
   repositoryArn: z.string(),
   createdAt: isoTime.nullable(),
-  tags: z.array(z.object({ Key: z.string(), Value: z.string() })),
+  tags: listOf(z.object({ Key: z.string(), Value: z.string() })),
   lifecyclePolicyText: z.string().nullable(),
-  images: z.array(imageSchema).superRefine(noDuplicates((i) => i.imageDigest, 'imageDigest', 'image digest')),
+  images: listOf(imageSchema).superRefine(noDuplicates((i) => i.imageDigest, 'imageDigest', 'image digest')),
 });
 
 const regionName = z.string().refine((value) => REGION_NAME.test(value), {
@@ -107,63 +169,55 @@ const regionName = z.string().refine((value) => REGION_NAME.test(value), {
 export const snapshotSchema = z.object({
   format: z.literal(SNAPSHOT_FORMAT, { error: `must be "${SNAPSHOT_FORMAT}"` }),
   capturedAt: isoTime,
-  errors: z
-    .array(
-      z
-        .object({
-          accountId: z
-            .string()
-            .regex(/^\d{12}$/, 'must be a 12-digit account id')
-            .optional(),
-          // Empty for an account that could not be read at all (its accountId says which).
-          region: z.union([regionName, z.literal('')]),
-          repositoryName: z.string().min(1).optional(),
-          code: z.string(),
-          message: z.string(),
-        })
-        .refine((e) => e.region !== '' || (e.accountId !== undefined && e.repositoryName === undefined), {
-          error: 'an error without a region is the failure of a whole account: it needs an accountId and no repositoryName',
-        }),
-    )
-    .optional(),
-  accounts: z
-    .array(
-      z.object({
-        accountId: z.string().regex(/^\d{12}$/, 'must be a 12-digit account id'),
-        name: z.string().nullable(),
-        regions: z.array(regionName),
+  errors: listOf(
+    z
+      .object({
+        accountId: z
+          .string()
+          .regex(/^\d{12}$/, 'must be a 12-digit account id')
+          .optional(),
+        // Empty for an account that could not be read at all (its accountId says which).
+        region: z.union([regionName, z.literal('')]),
+        repositoryName: z.string().min(1).optional(),
+        code: z.string(),
+        message: z.string(),
+      })
+      .refine((e) => e.region !== '' || (e.accountId !== undefined && e.repositoryName === undefined), {
+        error: 'an error without a region is the failure of a whole account: it needs an accountId and no repositoryName',
       }),
-    )
+  ).optional(),
+  accounts: listOf(
+    z.object({
+      accountId: z.string().regex(/^\d{12}$/, 'must be a 12-digit account id'),
+      name: z.string().nullable(),
+      regions: z.array(regionName),
+    }),
+  )
     .superRefine(noDuplicates((a) => a.accountId, 'accountId', 'account'))
     .optional(),
-  registries: z
-    .array(
-      z.object({
-        accountId: z.string(),
-        region: regionName,
-        repositories: z.array(repositorySchema).superRefine(noDuplicates((r) => r.repositoryName, 'repositoryName', 'repository')),
-        inUse: z
-          .array(
-            z.object({
-              repositoryName: z.string().min(1),
-              imageDigest: z.string().regex(/^sha256:[0-9a-f]{64}$/, 'must be a sha256 digest'),
-              consumer: z.string().min(1),
-            }),
-          )
-          .optional(),
-        inUseErrors: z.array(z.object({ source: z.enum([...WORKLOAD_SOURCES, 'list']), code: z.string(), message: z.string() })).optional(),
-        inUseWarnings: z
-          .array(
-            z.object({
-              source: z.enum(WORKLOAD_SOURCES),
-              code: z.enum(IN_USE_WARNING_CODES),
-              message: z.string(),
-            }),
-          )
-          .optional(),
-        blobMounting: z.enum(['ENABLED', 'DISABLED', 'unknown']).optional(),
-      }),
-    )
+  registries: listOf(
+    z.object({
+      accountId: z.string(),
+      region: regionName,
+      repositories: listOf(repositorySchema).superRefine(noDuplicates((r) => r.repositoryName, 'repositoryName', 'repository')),
+      inUse: listOf(
+        z.object({
+          repositoryName: z.string().min(1),
+          imageDigest: z.string().regex(/^sha256:[0-9a-f]{64}$/, 'must be a sha256 digest'),
+          consumer: z.string().min(1),
+        }),
+      ).optional(),
+      inUseErrors: listOf(z.object({ source: z.enum([...WORKLOAD_SOURCES, 'list']), code: z.string(), message: z.string() })).optional(),
+      inUseWarnings: listOf(
+        z.object({
+          source: z.enum(WORKLOAD_SOURCES),
+          code: z.enum(IN_USE_WARNING_CODES),
+          message: z.string(),
+        }),
+      ).optional(),
+      blobMounting: z.enum(['ENABLED', 'DISABLED', 'unknown']).optional(),
+    }),
+  )
     // One registry per account and region: a snapshot of several accounts holds each region once per account.
     .superRefine(
       noDuplicates(
@@ -174,9 +228,6 @@ export const snapshotSchema = z.object({
       ),
     ),
 });
-
-/** How many problems the error lists; the rest are counted. */
-const PROBLEMS_SHOWN = 10;
 
 /**
  * Names the place of a path in the document the way a person finds it: the registry's region, the
@@ -210,11 +261,15 @@ function placeOf(doc: unknown, path: ReadonlyArray<PropertyKey>): string {
 export function parseSnapshot(doc: unknown, source: string): SnapshotFile {
   const result = snapshotSchema.safeParse(doc);
   if (!result.success) {
-    const issues = result.error.issues.slice(0, PROBLEMS_SHOWN).map((i) => {
+    // The lists keep their first problems and count the others: add the counts up.
+    const found = result.error.issues.filter((i) => leftOut(i) === undefined);
+    const counted = result.error.issues.reduce((n, i) => n + (leftOut(i) ?? 0), 0);
+    const issues = found.slice(0, PROBLEMS_SHOWN).map((i) => {
       const place = placeOf(doc, i.path);
       return `${i.path.map(String).join('.') || '(root)'}${place === '' ? '' : ` (${place})`}: ${i.message}`;
     });
-    const more = result.error.issues.length > PROBLEMS_SHOWN ? `\n  … and ${result.error.issues.length - PROBLEMS_SHOWN} more` : '';
+    const others = found.length - issues.length + counted;
+    const more = others > 0 ? `\n  … and ${others} more` : '';
     throw new InvalidInputError(
       `snapshot file ${source} is not an ecr-janitor snapshot that makes sense (write one with "ecr-janitor snapshot --out FILE"):\n  - ${issues.join('\n  - ')}${more}`,
     );

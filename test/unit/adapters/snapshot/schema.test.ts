@@ -134,6 +134,74 @@ describe('snapshot schema', () => {
       expect(error.message).toContain('… and 2 more');
     });
 
+    it.each([
+      [
+        'images',
+        (i: number): Record<string, unknown> => ({ imageDigest: `bad-${i}`, imageSizeInBytes: -1 }),
+        /images\.0\.imageDigest \(region eu-west-1, repository "r", image bad-0\): must be a sha256 digest/,
+        399_990,
+      ],
+      [
+        'images with one digest',
+        (): Record<string, unknown> => ({ imageDigest: `sha256:${'a'.repeat(64)}` }),
+        /images\.1\.imageDigest .*: image digest "sha256:a+" appears again \(first at index 0\)/,
+        199_989,
+      ],
+    ])(
+      'says what is wrong with 200,000 bad %s, the first ten and a count, without overflowing the stack',
+      (_, image, first, others) => {
+        // Arrange
+        const images = Array.from({ length: 200_000 }, (_, i) => image(i));
+        const doc = {
+          format: SNAPSHOT_FORMAT,
+          capturedAt: '2026-01-01T00:00:00Z',
+          registries: [
+            {
+              accountId: '1',
+              region: 'eu-west-1',
+              repositories: [{ repositoryName: 'r', repositoryArn: 'a', createdAt: null, tags: [], lifecyclePolicyText: null, images }],
+            },
+          ],
+        };
+
+        // Act
+        const error = thrownBy(() => parseSnapshot(doc, 'big.json'));
+
+        // Assert
+        expect(error).toBeInstanceOf(InvalidInputError);
+        expect(error.message).toMatch(/^snapshot file big\.json is not an ecr-janitor snapshot that makes sense/);
+        expect(error.message).toMatch(first);
+        expect(error.message.split('\n').filter((l) => l.startsWith('  - '))).toHaveLength(10);
+        expect(error.message.endsWith(`\n  … and ${others} more`)).toBe(true);
+      },
+      60_000,
+    );
+
+    it('counts the problems of every list, nested ones and a manifest with many bad layers included', () => {
+      // Arrange: 30 bad in-use entries, and one image whose manifest has 20 layers of negative size.
+      const layers = Array.from({ length: 20 }, () => ({
+        mediaType: 'application/vnd.oci.image.layer.v1.tar+gzip',
+        digest: 'sha256:x',
+        size: -5,
+      }));
+      const doc = rawSnapshot() as {
+        registries: Array<{ inUse?: unknown[]; repositories: Array<{ images: Array<Record<string, unknown>> }> }>;
+      };
+      const registry = doc.registries[0];
+      if (registry === undefined) throw new Error('the sample has a registry');
+      registry.inUse = Array.from({ length: 30 }, () => ({ repositoryName: '', imageDigest: 'nope', consumer: 'c' }));
+      const image = registry.repositories[0]?.images[0];
+      if (image === undefined) throw new Error('the sample has an image');
+      image.imageManifest = JSON.stringify({ schemaVersion: 2, config: { size: 1 }, layers });
+
+      // Act
+      const error = thrownBy(() => parseSnapshot(doc, 'snap.json'));
+
+      // Assert: 60 problems in the in-use list, 20 in the manifest.
+      expect(error.message.split('\n').filter((l) => l.startsWith('  - '))).toHaveLength(10);
+      expect(error.message).toContain('\n  … and 70 more');
+    });
+
     it('tells how to write a valid snapshot', () => {
       // Act
       const error = thrownBy(() => parseSnapshot({}, 'snap.json'));
