@@ -25,6 +25,24 @@ export function visibleControls(text: string): string {
 }
 
 /**
+ * The characters of {@link UNSAFE} that JSON.stringify leaves as they are: it escapes the C0
+ * controls itself, and its own line breaks and indents are C0 characters that must stay.
+ */
+const UNSAFE_IN_JSON = /[\u007f-\u009f\u202a-\u202e\u2066-\u2069]/g;
+
+/**
+ * Writes every control character of `json` (see {@link visibleControls}) as a JSON `\uXXXX` escape:
+ * for JSON text, where the escape keeps the data exactly (a parser reads the character back) while
+ * the text itself, printed to a terminal or a log, holds nothing that drives it or reorders a line.
+ * Apply it to serialised JSON only, where these characters can stand nowhere but inside strings.
+ *
+ * @example escapeControls(JSON.stringify({ name: 'abc\u202edef' })) // '{"name":"abc\\u202edef"}'
+ */
+export function escapeControls(json: string): string {
+  return json.replace(UNSAFE_IN_JSON, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+}
+
+/**
  * Folds line breaks (and the spaces around them) into one space, drops a line break at the end,
  * then makes what control characters remain visible: one line of safe text.
  *

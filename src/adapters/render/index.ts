@@ -2,6 +2,7 @@ import type { AuditReport } from '../../domain/report';
 import { renderCsv } from './csv';
 import type { HtmlOptions } from './html';
 import { renderHtml } from './html';
+import { renderJson } from './json';
 import { renderMarkdown } from './markdown';
 import { renderSummaryTable } from './summary';
 
@@ -11,6 +12,7 @@ export * from './summary';
 export * from './csv';
 export * from './markdown';
 export * from './html';
+export * from './json';
 export * from './message';
 
 /** The report formats the renderers produce. */
@@ -38,7 +40,7 @@ export function renderReport(report: AuditReport, format: ReportFormat, options:
     case 'table':
       return `${renderSummaryTable(report)}\n`;
     case 'json':
-      return `${JSON.stringify(report, null, 2)}\n`;
+      return `${renderJson(report)}\n`;
     case 'csv':
       return renderCsv(report);
     case 'markdown':

@@ -1,4 +1,5 @@
 import { Command, Option } from 'commander';
+import { renderJson } from '../../adapters/render/json';
 import { DEFAULT_LINT_MAX_UNTAGGED_DAYS } from '../../domain/defaults';
 import { isWarningOrWorse, lintPolicy, type PolicyFinding } from '../../domain/policy';
 import { plural } from '../../domain/text';
@@ -33,7 +34,7 @@ export function lintPolicyCommand(ctx: CliContext): Command {
       const images = opts.images === undefined ? undefined : await readImages(opts.images, ctx);
       const findings = lintPolicy(policy, { lintMaxUntaggedDays: opts.maxUntaggedDays, ...(images ? { images } : {}) });
       const warnings = findings.filter(isWarningOrWorse).length;
-      if (opts.format === 'json') ctx.out(JSON.stringify({ findings }, null, 2));
+      if (opts.format === 'json') ctx.out(renderJson({ findings }));
       else if (findings.length === 0) ctx.out(`${name}: no findings (${plural(policy.rules.length, 'rule')})`);
       else {
         for (const finding of findings) ctx.out(findingLine(finding));

@@ -1,6 +1,7 @@
 import { Command, Option } from 'commander';
 import { CallCounter } from '../../adapters/aws/call-counter';
 import { renderTemplatePlan } from '../../adapters/render/creation-templates';
+import { renderJson } from '../../adapters/render/json';
 import { renderOrganizationRemediation } from '../../adapters/render/organization-remediation';
 import { renderRemediationPlan } from '../../adapters/render/remediation';
 import { isAccountFailure, type ReportWarning } from '../../domain/report';
@@ -147,9 +148,7 @@ export function remediateCommand(ctx: CliContext): Command {
           : undefined;
         if (opts.format === 'json') {
           const creationTemplates = templates === undefined ? {} : { creationTemplates: templates };
-          ctx.out(
-            JSON.stringify({ apply: opts.apply, ...result, warnings, ...creationTemplates, apiCalls: counter.snapshot().calls }, null, 2),
-          );
+          ctx.out(renderJson({ apply: opts.apply, ...result, warnings, ...creationTemplates, apiCalls: counter.snapshot().calls }));
         } else {
           ctx.out(renderRemediationPlan(result, opts.apply));
           if (templates !== undefined) ctx.out(`\n${renderTemplatePlan(templates, opts.apply)}`);
@@ -173,7 +172,7 @@ export function remediateCommand(ctx: CliContext): Command {
         (one?.warnings ?? []).map((w) => ({ ...w, accountId: account.accountId })),
       );
       if (opts.format === 'json') {
-        ctx.out(JSON.stringify({ apply: opts.apply, ...result, warnings, apiCalls: counter.snapshot().calls }, null, 2));
+        ctx.out(renderJson({ apply: opts.apply, ...result, warnings, apiCalls: counter.snapshot().calls }));
       } else {
         ctx.out(renderOrganizationRemediation(result, opts.apply));
       }

@@ -1,5 +1,6 @@
 import { Command, Option } from 'commander';
 import { CallCounter } from '../../adapters/aws/call-counter';
+import { renderJson } from '../../adapters/render/json';
 import { renderTable } from '../../adapters/render/table';
 import { DEFAULT_OPT_OUT_TAG, DEFAULT_UNTAGGED_DAYS } from '../../domain/defaults';
 import type { ImageDetail } from '../../domain/image';
@@ -118,7 +119,7 @@ function printExplanations(ctx: CliContext, policy: LifecyclePolicy, images: rea
   const evaluation = evaluatePolicy(policy, images, { now: opts.now ?? ctx.now() });
   const explanations = images.map((_, i) => evaluation.explain(i));
   if (opts.format === 'json') {
-    ctx.out(JSON.stringify(explanations, null, 2));
+    ctx.out(renderJson(explanations));
     return;
   }
   ctx.out(
@@ -189,14 +190,14 @@ export function simulateCommand(ctx: CliContext): Command {
       const policy = given?.policy as LifecyclePolicy;
       if (opts.explain) return printExplanations(ctx, policy, images, opts);
       const preview = evaluatePolicy(policy, images, { now }).preview();
-      ctx.out(opts.format === 'json' ? JSON.stringify(preview, null, 2) : previewTable(preview, images.length));
+      ctx.out(opts.format === 'json' ? renderJson(preview) : previewTable(preview, images.length));
       return;
     }
     const state = await readLiveRepository(ctx, { ...opts, repository: opts.repository });
     if (given !== undefined) {
       if (opts.explain) return printExplanations(ctx, given.policy, state.images, opts);
       const preview = previewPolicy(state, given.policy, given.text, now);
-      ctx.out(opts.format === 'json' ? JSON.stringify(preview, null, 2) : previewTable(preview, state.images.length));
+      ctx.out(opts.format === 'json' ? renderJson(preview) : previewTable(preview, state.images.length));
       return;
     }
     const sideBySide = previewSideBySide(state, {
@@ -205,6 +206,6 @@ export function simulateCommand(ctx: CliContext): Command {
       optedOut: isOptedOut(state.tags, opts.optOutTag),
       excluded: excludeMatcher(opts.exclude)(state.repositoryName),
     });
-    ctx.out(opts.format === 'json' ? JSON.stringify(sideBySide, null, 2) : sideBySideTable(sideBySide, state.images));
+    ctx.out(opts.format === 'json' ? renderJson(sideBySide) : sideBySideTable(sideBySide, state.images));
   });
 }

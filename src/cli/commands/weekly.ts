@@ -6,6 +6,7 @@ import { baseClientConfig, createTaggingClient } from '../../adapters/aws/client
 import { S3ReportStore } from '../../adapters/aws/s3-report-store';
 import { TaggingApiTagIndex } from '../../adapters/aws/tagging';
 import { MemoryEventPublisher } from '../../adapters/memory/memory-store';
+import { renderJson } from '../../adapters/render/json';
 import { reportRenderer } from '../../adapters/render/report-renderer';
 import { parseLedgerLines } from '../../adapters/events/policy-execution';
 import type { ObjectStore } from '../../ports/object-store';
@@ -135,7 +136,7 @@ export function weeklyCommand(ctx: CliContext): Command {
           },
         }),
       ).finally(() => planning.done());
-      ctx.out(opts.format === 'json' ? JSON.stringify(jsonOf(runId, opts, outcome), null, 2) : tableOf(runId, opts, outcome));
+      ctx.out(opts.format === 'json' ? renderJson(jsonOf(runId, opts, outcome)) : tableOf(runId, opts, outcome));
       exitOf(ctx, outcome);
     });
   return command;

@@ -1,4 +1,4 @@
-import { oneLine, visibleControls } from '../../../src/domain/text';
+import { escapeControls, oneLine, visibleControls } from '../../../src/domain/text';
 
 describe('text', () => {
   describe('visibleControls', () => {
@@ -22,6 +22,25 @@ describe('text', () => {
   describe('oneLine', () => {
     it('folds line breaks and the spaces around them into one space, then shows what controls remain', () => {
       expect(oneLine('denied\r\n   retry later\n\tnow\u001b[0m')).toBe('denied retry later now\u241b[0m');
+    });
+  });
+
+  describe('escapeControls', () => {
+    it.each([
+      ['a bidirectional override', 'abc\u202efdp.exe', '"abc\\u202efdp.exe"'],
+      ['an isolate', 'a\u2066b\u2069', '"a\\u2066b\\u2069"'],
+      ['DEL and a C1 control', 'a\u007fb\u009bc', '"a\\u007fb\\u009bc"'],
+    ])('writes %s in JSON as an escape that parses back to the same text', (_, text, json) => {
+      const escaped = escapeControls(JSON.stringify(text));
+
+      expect(escaped).toBe(json);
+      expect(JSON.parse(escaped)).toBe(text);
+    });
+
+    it("keeps JSON's own line breaks and indents, and text without controls, as they are", () => {
+      const json = JSON.stringify({ name: 'web', list: ['é', '☃'] }, null, 2);
+
+      expect(escapeControls(json)).toBe(json);
     });
   });
 });

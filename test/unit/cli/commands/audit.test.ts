@@ -331,6 +331,26 @@ describe('cli audit', () => {
     });
   });
 
+  describe('control characters', () => {
+    it('prints JSON with a bidirectional override of a repository name escaped, as the text formats make it visible', async () => {
+      // Arrange
+      const snapshot = snapshotFile([repository('team/\u202eexe.sh', TAGGED_ONLY)]);
+
+      // Act
+      const [json, table] = await Promise.all([
+        run(['audit', '--snapshot', snapshot, '--format', 'json']),
+        run(['audit', '--snapshot', snapshot]),
+      ]);
+
+      // Assert
+      expect(json.stdout).not.toContain('\u202e');
+      expect(json.stdout).toContain('"repositoryName": "team/\\u202eexe.sh"');
+      expect((JSON.parse(json.stdout) as AuditReport).repositories[0]?.repositoryName).toBe('team/\u202eexe.sh');
+      expect(table.stdout).not.toContain('\u202e');
+      expect(table.stdout).toContain('team/\ufffdexe.sh');
+    });
+  });
+
   describe('findings', () => {
     it('carries the policy findings of a snapshot, per repository and in the totals, in every format', async () => {
       // Arrange: a two-prefix rule and an untagged rule of 90 days

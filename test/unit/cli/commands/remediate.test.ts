@@ -51,6 +51,18 @@ describe('cli remediate', () => {
     });
   });
 
+  describe('control characters', () => {
+    it('prints the JSON plan with a bidirectional override escaped', async () => {
+      const snapshot = snapshotFile([repository('\u2066bare\u2069', null)]);
+
+      const result = await run(['remediate', '--snapshot', snapshot, '--format', 'json']);
+
+      expect(result.stdout).not.toMatch(/[\u2066\u2069]/);
+      expect(result.stdout).toContain('"repositoryName": "\\u2066bare\\u2069"');
+      expect((JSON.parse(result.stdout) as RemediationResult).actions[0]?.repositoryName).toBe('\u2066bare\u2069');
+    });
+  });
+
   describe('--max-untagged-days', () => {
     it('plans to shorten a longer untagged rule, and leaves one within the limit alone', async () => {
       // Arrange
