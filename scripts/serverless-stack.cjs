@@ -40,7 +40,11 @@ module.exports = async ({ resolveVariable }) => {
     homeRegion: home,
     /** The repositories IAM lets the functions read and write: those of the configured regions only. */
     repositoryArns: inRegions(configured, 'ecr', 'repository/*'),
-    /** The configured regions, for `aws:RequestedRegion` conditions on actions IAM accepts no resource for. */
+    /**
+     * The configured regions, for the aws:RequestedRegion condition of every read the functions make
+     * (ECR, ECS, Lambda, the tagging API) and of actions IAM accepts no resource for: a read on "*"
+     * reaches these regions only too.
+     */
     configuredRegions: configured,
     /** What the in-use guard may read, in the configured regions only: ECS clusters (a condition), services, revisions and tasks, and Lambda functions. */
     clusterArns: inRegions(configured, 'ecs', 'cluster/*'),

@@ -325,6 +325,28 @@ function configuredRegionsOnly(t: Template): string[] {
   });
 }
 
+/** The reads of the services that hold the account's data per region. */
+const REGIONAL_READ = /^(ecr|ecs|lambda|tag):(describe|get|list|batchget)/;
+
+/**
+ * Every read of ECR, ECS, Lambda and the tagging API carries aws:RequestedRegion with exactly the
+ * configured regions: a read on "*" (ListClusters, ListFunctions, GetResources) reaches no other region either.
+ */
+function readsInConfiguredRegions(t: Template): string[] {
+  return identityAllowStatements(t).flatMap(({ where, statement }) => {
+    const reads = actionsOf(statement).filter((a) => REGIONAL_READ.test(a));
+    if (reads.length === 0) return [];
+    const regions = asArray(statement.Condition?.StringEquals?.['aws:RequestedRegion'] as string | string[] | undefined)
+      .map(String)
+      .sort();
+    return JSON.stringify(regions) === JSON.stringify([...PACKAGED_REGIONS].sort())
+      ? []
+      : [
+          `${where}: ${reads.join(', ')} with aws:RequestedRegion ${regions.join(', ') || '(none)'}, expected ${PACKAGED_REGIONS.join(', ')}`,
+        ];
+  });
+}
+
 /** Every role that may write a policy is denied the write on repositories tagged with the opt-out tag. */
 function optOutDenied(t: Template): string[] {
   const writers = [
@@ -913,6 +935,7 @@ const CHECKS = {
   forbiddenActions,
   putLifecyclePolicyScope,
   configuredRegionsOnly,
+  readsInConfiguredRegions,
   optOutDenied,
   reservedConcurrency,
   deadLetterSources,
@@ -1226,6 +1249,26 @@ const MUTATIONS: Array<[string, CheckName, (t: Template) => void, string]> = [
       Condition: { StringEquals: { 'aws:RequestedRegion': ['us-east-1', 'eu-west-1'] } },
     }),
     'ecr:putlifecyclepolicy rides on the registry settings statement',
+  ],
+  [
+    'a read on "*" without the region condition',
+    'readsInConfiguredRegions',
+    (t) => {
+      const bulk = inlineStatements(t, 'WeeklyPlanRole').find((s) => s.Sid === 'ReadTagsInBulk');
+      if (bulk === undefined) throw new Error('no ReadTagsInBulk statement');
+      delete bulk.Condition;
+    },
+    'tag:getresources with aws:RequestedRegion (none)',
+  ],
+  [
+    'reads in a region not configured',
+    'readsInConfiguredRegions',
+    (t) => {
+      const list = inlineStatements(t, 'OnPolicyChangedRole').find((s) => s.Sid === 'InUseListFunctions');
+      if (list === undefined) throw new Error('no InUseListFunctions statement');
+      list.Condition = { StringEquals: { 'aws:RequestedRegion': ['us-east-1', 'ap-south-1'] } };
+    },
+    'lambda:listfunctions with aws:RequestedRegion ap-south-1, us-east-1',
   ],
   [
     'no opt-out deny',
