@@ -9,6 +9,7 @@ import { handler } from '../../../src/handlers/on-repository-created';
 import { restoreLambdaEnv, useLambdaEnv } from '../support/lambda-env';
 import { ecrClientForMoto, MOTO_REGION, resetMoto } from '../support/moto';
 import { createRepository, getPolicy } from '../support/seed';
+import { captureOutput } from '../../support/output';
 
 const EVENTS_DIR = path.resolve(__dirname, '..', '..', '..', 'events');
 
@@ -37,33 +38,19 @@ function lambdaContext(awsRequestId: string): Context {
 type LogLine = Record<string, unknown>;
 
 /** Runs `fn` with stdout and stderr captured (Powertools writes warnings to stderr); returns the JSON lines. */
-async function captureOutput<T>(fn: () => Promise<T>): Promise<{ result: T; lines: LogLine[] }> {
-  const chunks: string[] = [];
-  const capture = ((chunk: string | Uint8Array) => {
-    chunks.push(typeof chunk === 'string' ? chunk : Buffer.from(chunk).toString('utf8'));
-    return true;
-  }) as typeof process.stdout.write;
-  const spies = [
-    jest.spyOn(process.stdout, 'write').mockImplementation(capture),
-    jest.spyOn(process.stderr, 'write').mockImplementation(capture),
-  ];
-  try {
-    const result = await fn();
-    const lines = chunks
-      .join('')
-      .split('\n')
-      .filter((l) => l.trim() !== '')
-      .map((l) => {
-        try {
-          return JSON.parse(l) as LogLine;
-        } catch {
-          return { unparsed: l };
-        }
-      });
-    return { result, lines };
-  } finally {
-    for (const spy of spies) spy.mockRestore();
-  }
+async function capturedLines<T>(fn: () => Promise<T>): Promise<{ result: T; lines: LogLine[] }> {
+  const { value, output } = await captureOutput(fn);
+  const lines = output
+    .split('\n')
+    .filter((l) => l.trim() !== '')
+    .map((l) => {
+      try {
+        return JSON.parse(l) as LogLine;
+      } catch {
+        return { unparsed: l };
+      }
+    });
+  return { result: value, lines };
 }
 
 describe('middy-wrapped handler with Powertools (moto)', () => {
@@ -86,7 +73,7 @@ describe('middy-wrapped handler with Powertools (moto)', () => {
     const event = sample('create-repository.json');
     const context = lambdaContext('c6af9ac6-7b61-41e6-9a41-93e812345678');
 
-    const { result, lines } = await captureOutput(() => handler(event, context));
+    const { result, lines } = await capturedLines(() => handler(event, context));
 
     expect(result).toMatchObject({ status: 'done', action: { outcome: 'applied' } });
     expect(await getPolicy(ecr, 'team-a/web-api')).toBeDefined();
@@ -116,7 +103,7 @@ describe('middy-wrapped handler with Powertools (moto)', () => {
     const event = sample('create-repository-opted-out.json');
     const context = lambdaContext('5d8e7f60-1a2b-4c3d-8e9f-0a1b2c3d4e5f');
 
-    const { result, lines } = await captureOutput(() => handler(event, context));
+    const { result, lines } = await capturedLines(() => handler(event, context));
 
     expect(result).toMatchObject({ status: 'done', action: { outcome: 'skipped-opt-out' } });
     const handled = lines.find((l) => l.message === 'repository handled');
@@ -131,7 +118,7 @@ describe('middy-wrapped handler with Powertools (moto)', () => {
   });
 
   it('acknowledges a malformed event with a warning and publishes no remediation metric', async () => {
-    const { result, lines } = await captureOutput(() =>
+    const { result, lines } = await capturedLines(() =>
       handler({ source: 'aws.ecr' }, lambdaContext('0b1c2d3e-4f50-4617-8293-a4b5c6d7e8f9')),
     );
 
