@@ -347,6 +347,51 @@ function readsInConfiguredRegions(t: Template): string[] {
   });
 }
 
+/**
+ * Every listing of the report bucket is held by an s3:prefix condition to the keys its role reads
+ * (S3 answers a read of a missing object with 404 only to a caller that may list there): never the
+ * whole bucket, which would show every run, report and cached manifest.
+ */
+function listingsByPrefix(t: Template): string[] {
+  return identityAllowStatements(t).flatMap(({ where, statement }) => {
+    if (!actionsOf(statement).includes('s3:listbucket')) return [];
+    const prefixes = asArray(statement.Condition?.StringLike?.['s3:prefix'] as string | string[] | undefined).map(String);
+    if (prefixes.length === 0) return [`${where}: s3:ListBucket without an s3:prefix condition`];
+    return prefixes
+      .filter((p) => p === '' || p.startsWith('*'))
+      .map((p) => `${where}: s3:ListBucket with s3:prefix "${p}" lists the whole bucket`);
+  });
+}
+
+/** The functions' own service: a function's role is passed to Lambda by this stack alone. */
+const FUNCTION_SERVICE = 'lambda.amazonaws.com';
+
+/**
+ * Every statement that lets an AWS service act (assume the schedule's, the machine's or the event
+ * rules' role, publish to the topic, send to the dead-letter queue) holds it to this account with
+ * aws:SourceAccount, or to named resources with aws:SourceArn: another account's alarm, rule or
+ * machine cannot act through it (the confused deputy).
+ */
+function servicesConfined(t: Template): string[] {
+  return allowStatements(t).flatMap(({ where, statement }) => {
+    const principal = statement.Principal;
+    const services = (isRecord(principal) ? asArray(principal.Service as string | string[] | undefined) : [])
+      .map(String)
+      .filter((s) => s !== FUNCTION_SERVICE);
+    if (services.length === 0) return [];
+    const keys = Object.values(statement.Condition ?? {}).flatMap((operator) => Object.entries(operator));
+    const values = (name: string): string[] => keys.filter(([k]) => k === name).flatMap(([, v]) => asArray(v).flatMap(render));
+    const account = values('aws:SourceAccount');
+    const arns = values('aws:SourceArn');
+    if (account.length === 0 && arns.length === 0) return [`${where}: ${services.join(', ')} without aws:SourceAccount or aws:SourceArn`];
+    const problems = account
+      .filter((a) => a !== '${AWS::AccountId}')
+      .map((a) => `${where}: ${services.join(', ')} with aws:SourceAccount ${a}`);
+    for (const arn of arns.filter((a) => a.includes('*'))) problems.push(`${where}: ${services.join(', ')} with aws:SourceArn ${arn}`);
+    return problems;
+  });
+}
+
 /** Every role that may write a policy is denied the write on repositories tagged with the opt-out tag. */
 function optOutDenied(t: Template): string[] {
   const writers = [
@@ -936,6 +981,8 @@ const CHECKS = {
   putLifecyclePolicyScope,
   configuredRegionsOnly,
   readsInConfiguredRegions,
+  listingsByPrefix,
+  servicesConfined,
   optOutDenied,
   reservedConcurrency,
   deadLetterSources,
@@ -1269,6 +1316,85 @@ const MUTATIONS: Array<[string, CheckName, (t: Template) => void, string]> = [
       list.Condition = { StringEquals: { 'aws:RequestedRegion': ['us-east-1', 'ap-south-1'] } };
     },
     'lambda:listfunctions with aws:RequestedRegion ap-south-1, us-east-1',
+  ],
+  [
+    'a listing without its prefix condition',
+    'listingsByPrefix',
+    (t) => {
+      const list = inlineStatements(t, 'WeeklyShardRole').find((s) => s.Sid === 'MissingObjectsAreNotFound');
+      if (list === undefined) throw new Error('no MissingObjectsAreNotFound statement');
+      delete list.Condition;
+    },
+    's3:ListBucket without an s3:prefix condition',
+  ],
+  [
+    'a listing of the whole bucket',
+    'listingsByPrefix',
+    (t) => {
+      const list = inlineStatements(t, 'WeeklyAggregateRole').find((s) => s.Sid === 'ListRun');
+      if (list === undefined) throw new Error('no ListRun statement');
+      list.Condition = { StringLike: { 's3:prefix': ['runs/*', '*'] } };
+    },
+    's3:ListBucket with s3:prefix "*" lists the whole bucket',
+  ],
+  [
+    "the topic lets any account's alarms publish",
+    'servicesConfined',
+    (t) => {
+      const alarms = statements(t).find((s) => s.where.startsWith('ReportTopicPolicy.') && s.statement.Sid === 'Alarms');
+      if (alarms === undefined) throw new Error('no Alarms statement in ReportTopicPolicy');
+      delete alarms.statement.Condition;
+    },
+    'ReportTopicPolicy.PolicyDocument.Statement[0]: cloudwatch.amazonaws.com without aws:SourceAccount or aws:SourceArn',
+  ],
+  [
+    "the schedule's role trusts EventBridge in any account",
+    'servicesConfined',
+    (t) => {
+      const trust = statements(t).find((s) => s.where.startsWith('WeeklyScheduleRole.AssumeRolePolicyDocument'));
+      if (trust === undefined) throw new Error('no trust policy on WeeklyScheduleRole');
+      delete trust.statement.Condition;
+    },
+    'WeeklyScheduleRole.AssumeRolePolicyDocument.Statement[0]: events.amazonaws.com without aws:SourceAccount or aws:SourceArn',
+  ],
+  [
+    "the machine's role trusts Step Functions of another account",
+    'servicesConfined',
+    (t) => {
+      const trust = statements(t).find((s) => s.where.startsWith(`${MACHINE_ROLE}.AssumeRolePolicyDocument`));
+      if (trust === undefined) throw new Error(`no trust policy on ${MACHINE_ROLE}`);
+      trust.statement.Condition = { StringEquals: { 'aws:SourceAccount': '111122223333' } };
+    },
+    'states.amazonaws.com with aws:SourceAccount 111122223333',
+  ],
+  [
+    'the dead-letter queue takes messages from any rule of any account',
+    'servicesConfined',
+    (t) => {
+      const dlq = statements(t).find((s) => s.where.startsWith('DeadLetterQueuePolicy.'));
+      if (dlq === undefined) throw new Error('no DeadLetterQueuePolicy statement');
+      dlq.statement.Condition = { ArnLike: { 'aws:SourceArn': 'arn:aws:events:*:*:rule/*' } };
+    },
+    'events.amazonaws.com with aws:SourceArn arn:aws:events:*:*:rule/*',
+  ],
+  [
+    'the TLS-only deny without its condition',
+    'reportBucketProtections',
+    (t) => {
+      const deny = statements(t).find((s) => s.statement.Sid === 'DenyInsecureTransport');
+      if (deny === undefined) throw new Error('no DenyInsecureTransport statement');
+      delete deny.statement.Condition;
+    },
+    'no bucket policy denies s3:* without TLS',
+  ],
+  [
+    'the opt-out deny keyed on another tag',
+    'optOutDenied',
+    (t) => {
+      for (const { statement } of statements(t).filter((s) => s.role === 'OnPolicyChangedRole' && s.statement.Effect === 'Deny'))
+        statement.Condition = { StringEqualsIgnoreCase: { 'aws:ResourceTag/opt-out': 'true' } };
+    },
+    `OnPolicyChangedRole: no Deny of ecr:PutLifecyclePolicy on repositories tagged ${OPT_OUT_TAG}=true`,
   ],
   [
     'no opt-out deny',
