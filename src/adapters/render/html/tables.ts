@@ -103,7 +103,7 @@ export const TABLES = {
   },
   adviceOwners: {
     name: 't-advice-owners',
-    columns: columns('Owner', ['Policies', 'num'], ['Saves by adopting, $/month', 'num']),
+    columns: columns('Owner', ['Policies', 'num'], ['Extra $/month', 'num']),
     titleCells: 1,
     cardsUpTo: NARROW,
   },

@@ -20,6 +20,7 @@ import type { TrendPoint } from '../../../../../src/adapters/render/html';
 import { CHART_LIMIT, renderHtml } from '../../../../../src/adapters/render/html';
 import type { HistoryEntry } from '../../../../../src/domain/history';
 import { historyEntryOf, trendOf, updateHistory } from '../../../../../src/domain/history';
+import type { RecommendedPolicies } from '../../../../../src/domain/advice/types';
 import type { AuditReport } from '../../../../../src/domain/report';
 import { audit } from '../../../../../src/use-cases/audit';
 import { CHROMIUM_ARGS, chromiumMissing, chromiumPath } from '../../../../../scripts/lib/chromium';
@@ -58,6 +59,38 @@ function outsideChart(chartTestId: string, selector: string): string {
   })()`;
 }
 
+/** A section "Recommended policies" as a weekly run writes it, from the report's ten most reclaimable repositories. */
+function recommendedPoliciesFrom(report: AuditReport): RecommendedPolicies {
+  const top = byReclaimable(report.repositories).slice(0, 10);
+  const ownerOf = (name: string): string => name.split('/')[0] ?? name;
+  const owners = [...new Set(top.map((r) => ownerOf(r.repositoryName)))];
+  return {
+    totals: {
+      repositories: report.totals.repositories,
+      withAdvice: top.length,
+      withheld: 2,
+      removedNow: { images: 120, bytes: report.totals.reclaimableBytes },
+      removedIn30Days: { images: 180, bytes: report.totals.reclaimableBytes },
+      monthlyExtraSavingsUsd: 1.25,
+      monthlyArchiveSavingsUsd: null,
+    },
+    top: top.map((r) => ({
+      region: r.region,
+      repositoryName: r.repositoryName,
+      owner: ownerOf(r.repositoryName),
+      monthlyExtraSavingsUsd: 0.125,
+      removedNow: { images: 12, bytes: r.reclaimableBytes },
+    })),
+    byOwner: owners.map((owner) => ({
+      owner,
+      repositories: top.filter((r) => ownerOf(r.repositoryName) === owner).length,
+      monthlyExtraSavingsUsd: 0.25,
+    })),
+    location: 's3://ecr-janitor-prod-reports-123456789012/reports/2026-11-01/advice.json',
+    link: 'https://console.aws.amazon.com/s3/object/ecr-janitor-prod-reports-123456789012?prefix=reports/2026-11-01/advice.json',
+  };
+}
+
 describe('renderHtml in headless Chromium', () => {
   let report: AuditReport;
   let history: TrendPoint[];
@@ -91,7 +124,9 @@ describe('renderHtml in headless Chromium', () => {
 
     workDir = await mkdtemp(join(tmpdir(), 'ecr-janitor-browser-'));
     const file = join(workDir, 'report.html');
-    await writeFile(file, renderHtml(report, { history, ...(previous === undefined ? {} : { previous }) }));
+    // The weekly run's page carries its recommended policies: the demo's largest repositories stand in for its advice.
+    const weekly: AuditReport = { ...report, recommendedPolicies: recommendedPoliciesFrom(report) };
+    await writeFile(file, renderHtml(weekly, { history, ...(previous === undefined ? {} : { previous }) }));
     await writeFile(join(workDir, 'first-week.html'), renderHtml(report));
 
     // A fresh profile each run (launchPersistentContext passes it as --user-data-dir), removed in afterAll.
@@ -202,6 +237,15 @@ describe('renderHtml in headless Chromium', () => {
     const card = page.getByTestId('total-archivable');
     expect((await card.innerText()).trim()).toBe(formatBytes(report.totals.archivableBytes));
     expect(await card.isVisible()).toBe(true);
+  });
+
+  run("shows the weekly run's recommended policies below the archive savings, a row for each advised repository and owner", async () => {
+    const section = page.getByTestId('recommended-policies');
+    expect(await section.isVisible()).toBe(true);
+    expect(await section.locator('tr[data-testid="advice-row"]').count()).toBe(10);
+    expect(await section.locator('tr[data-testid="advice-owner"]').count()).toBeGreaterThan(1);
+    const archive = await page.getByTestId('archive').boundingBox();
+    expect((await section.boundingBox())?.y ?? 0).toBeGreaterThan((archive?.y ?? 0) + (archive?.height ?? 0) - 1);
   });
 
   run('lays out every chart inside a 1280 px wide page without horizontal scroll', async () => {
