@@ -3,6 +3,7 @@ import { ADVICE_HORIZON_DAYS, isUnchanged } from '../../domain/advice';
 import type { LifecyclePolicy, LifecycleRule } from '../../domain/policy';
 import { oneLine } from '../../domain/text';
 import { formatBytes, formatCount, formatUsd, formatUsdChange } from './format';
+import { renderJson } from './json';
 import { escapeMarkdown } from './markdown';
 import { renderTable } from './table';
 
@@ -378,7 +379,7 @@ export function renderAdvice(file: AdviceFile, format: AdviceFormat, options: Ad
     case 'table':
       return renderAdviceTable(file);
     case 'json':
-      return `${JSON.stringify(file, null, 2)}\n`;
+      return `${renderJson(file)}\n`;
     case 'markdown':
       return renderAdviceMarkdown(file, options);
     case 'terraform':

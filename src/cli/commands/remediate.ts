@@ -114,11 +114,7 @@ export function remediateCommand(ctx: CliContext): Command {
           const adoptWarnings = provider.warnings();
           if (opts.format === 'json')
             ctx.out(
-              JSON.stringify(
-                { apply: opts.apply, adopt: opts.adopt, ...adopted, warnings: adoptWarnings, apiCalls: counter.snapshot().calls },
-                null,
-                2,
-              ),
+              renderJson({ apply: opts.apply, adopt: opts.adopt, ...adopted, warnings: adoptWarnings, apiCalls: counter.snapshot().calls }),
             );
           else ctx.out(renderRemediationPlan(adopted, opts.apply));
           for (const w of adoptWarnings) ctx.err(warningLine(w));

@@ -200,4 +200,13 @@ describe('renderAdvice', () => {
     expect(table).toMatch(/eu-west-1\s+app\s+policy\s+\+\d -1 =1/);
     expect(table).toContain('  - 1 keep two releases');
   });
+
+  it('escapes a bidirectional override in the JSON, which parses back to the same name', () => {
+    const name = 'team/\u202eexe.gnp';
+    const json = renderAdvice(file([entry(name)]), 'json');
+
+    expect(json).not.toContain('\u202e');
+    expect(json).toContain('team/\\u202eexe.gnp');
+    expect((JSON.parse(json) as AdviceFile).repositories[0]?.repositoryName).toBe(name);
+  });
 });
