@@ -98,7 +98,7 @@ describe('cli problems', () => {
 
       // Assert
       expect(line).toBe(
-        '1 region could not be listed (a region failure: its repositories are all missing); 1 in-use source could not be read (writes that could remove an image are held in its region); see "errors" in the report; no AWS credentials found: set AWS_PROFILE, or AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY',
+        '1 region could not be listed (a region failure: its repositories are all missing); 1 in-use source could not be read (writes that could remove an image are held in every region); see "errors" in the report; no AWS credentials found: set AWS_PROFILE, or AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY',
       );
     });
   });

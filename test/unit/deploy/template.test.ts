@@ -1321,8 +1321,8 @@ const MUTATIONS: Array<[string, CheckName, (t: Template) => void, string]> = [
     'a listing without its prefix condition',
     'listingsByPrefix',
     (t) => {
-      const list = inlineStatements(t, 'WeeklyShardRole').find((s) => s.Sid === 'MissingObjectsAreNotFound');
-      if (list === undefined) throw new Error('no MissingObjectsAreNotFound statement');
+      const list = inlineStatements(t, 'WeeklyShardRole').find((s) => s.Sid === 'ListLedgerAndMissingObjectsAreNotFound');
+      if (list === undefined) throw new Error('no ListLedgerAndMissingObjectsAreNotFound statement');
       delete list.Condition;
     },
     's3:ListBucket without an s3:prefix condition',
