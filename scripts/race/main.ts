@@ -57,8 +57,16 @@ async function main(): Promise<void> {
       removeLog(server.logFile);
     }
   }
-  const sum = (key: 'teamWrites' | 'janitorWrites' | 'lostTeamWrites' | 'overwrites' | 'repairedOverwrites') =>
-    results.reduce((n, r) => n + r[key], 0);
+  const sum = (
+    key:
+      | 'teamWrites'
+      | 'janitorWrites'
+      | 'lostTeamWrites'
+      | 'overwrites'
+      | 'repairedOverwrites'
+      | 'supersededOverwrites'
+      | 'writesAfterUnknownOutcome',
+  ) => results.reduce((n, r) => n + r[key], 0);
   const totals = {
     setup: 'all',
     teamWrites: sum('teamWrites'),
@@ -66,6 +74,8 @@ async function main(): Promise<void> {
     lostTeamWrites: sum('lostTeamWrites'),
     overwrites: sum('overwrites'),
     repairedOverwrites: sum('repairedOverwrites'),
+    supersededOverwrites: sum('supersededOverwrites'),
+    writesAfterUnknownOutcome: sum('writesAfterUnknownOutcome'),
     windowP50Ms: Math.max(...results.map((r) => r.windowP50Ms)),
     windowP99Ms: Math.max(...results.map((r) => r.windowP99Ms)),
     targetsMet: results.every(metTargets),
