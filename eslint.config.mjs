@@ -93,7 +93,7 @@ export default tseslint.config(
   },
   {
     // Grown past 500 lines with the in-use guard across regions; each waits to be split along its seams.
-    files: ['src/config.ts', 'src/domain/in-use.ts'],
+    files: ['src/domain/in-use.ts'],
     rules: { 'max-lines': ['error', { max: 600, skipBlankLines: false, skipComments: false }] },
   },
   {

@@ -3,7 +3,7 @@
 // - `forwarder` (deployed with --param="homeRegion=REGION" in any other region): one EventBridge rule
 //   that sends this region's ECR events to the home region's default bus, and the role it needs.
 // Also the lists that depend on the configured regions: the ECR ARNs IAM grants, and the commands
-// that deploy the forwarders. Region names are checked by src/config.ts (serverless-params.cjs).
+// that deploy the forwarders. Region names are checked by src/config/ (serverless-params.cjs).
 const REGION = /^[a-z]{2}(-[a-z]+)+-\d+$/;
 
 function list(text) {

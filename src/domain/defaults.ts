@@ -1,4 +1,4 @@
-// Every default and bound of a setting, named once. The configuration (src/config.ts), the CLI's
+// Every default and bound of a setting, named once. The configuration (src/config/), the CLI's
 // flags, the handlers and the stack's parameter defaults (serverless.yml, through
 // scripts/serverless-defaults.cjs) all take them from here; docs and help texts print them.
 

@@ -1,5 +1,5 @@
 // One set of numbers: the stack's parameter defaults (serverless.yml, through
-// scripts/serverless-defaults.cjs), the configuration of an unset variable (src/config.ts) and the
+// scripts/serverless-defaults.cjs), the configuration of an unset variable (src/config/janitor.ts) and the
 // CLI's flag defaults all come from src/domain/defaults.ts and agree with each other.
 import { readFileSync } from 'node:fs';
 import path from 'node:path';

@@ -1,5 +1,5 @@
 // scripts/serverless-params.cjs, the variable source serverless.yml resolves before it packages: it
-// checks every parameter with src/config.ts and hands the weekly run's map settings to the template.
+// checks every parameter with src/config/ and hands the weekly run's map settings to the template.
 import path from 'node:path';
 
 type ResolveVariable = (variable: string) => Promise<unknown>;

@@ -1,41 +1,21 @@
+// The configuration of the janitor's functions from their environment: every setting, its variable
+// and parameter, its check, and the weekly steps' report bucket.
 import * as z from 'zod';
-import { checkCostAllocationTagKeys } from './domain/cost-groups';
-import { ConfigError } from './domain/errors';
-import { parseInUseScan, type WorkloadSource } from './domain/in-use';
-import { POLICY_LIMITS } from './domain/policy';
-import { REGION_NAME } from './domain/region';
-import { parseRateLimits, type RateLimits } from './adapters/aws/rate-limiter';
+import { checkCostAllocationTagKeys } from '../domain/cost-groups';
+import { ConfigError } from '../domain/errors';
+import { parseInUseScan, type WorkloadSource } from '../domain/in-use';
+import { POLICY_LIMITS } from '../domain/policy';
+import { REGION_NAME } from '../domain/region';
+import { parseRateLimits, type RateLimits } from '../adapters/aws/rate-limiter';
 import {
-  DEFAULT_ARCHIVE_AFTER_DAYS,
-  DEFAULT_BATCH_SIZE,
-  DEFAULT_BULK_TAGS,
-  DEFAULT_CONCURRENCY,
-  DEFAULT_CONNECTION_TIMEOUT_MS,
-  DEFAULT_DRY_RUN,
-  DEFAULT_EVENT_HANDLER_CONCURRENCY,
-  DEFAULT_GUARD,
-  DEFAULT_GUARD_HORIZON_DAYS,
-  DEFAULT_IN_USE_SCAN,
-  DEFAULT_OPT_OUT_TAG,
-  DEFAULT_PRICE_PER_GB_MONTH,
-  DEFAULT_REPORT_BUS,
-  DEFAULT_REQUEST_TIMEOUT_MS,
-  DEFAULT_SCHEDULE,
-  DEFAULT_TOLERATED_FAILURE_PERCENT,
-  DEFAULT_UNTAGGED_DAYS,
-  DEFAULT_WORKERS,
   MAX_ARCHIVE_AFTER_DAYS,
-  MAX_BATCH_SIZE,
   MAX_CONCURRENCY,
   MAX_DEPLOYED_UNTAGGED_DAYS,
   MAX_GUARD_HORIZON_DAYS,
-  MAX_PRICE_PER_GB_MONTH,
   MAX_TAG_KEY_LENGTH,
-  MAX_TIMEOUT_MS,
-  MAX_WORKERS,
-  MIN_TIMEOUT_MS,
-} from './domain/defaults';
-import { readPricePerGbMonth } from './domain/money';
+} from '../domain/defaults';
+import { TOPIC_ARN, list, milliseconds, nonEmpty, parsedBy, price } from './fields';
+import { PARAMETER_DEFAULTS } from './parameters';
 
 /** Every setting of the deployed janitor, typed and validated once per container. */
 export interface JanitorConfig {
@@ -109,61 +89,6 @@ export interface JanitorConfig {
   accountId: string | undefined;
 }
 
-/**
- * The stack's parameters (serverless.yml) and their defaults as the framework passes them, text; empty
- * means unset (off, none, or the deploy region). `serverless.yml` takes its `params.default` from here
- * (scripts/serverless-defaults.cjs), and {@link loadConfig} reads an unset variable as its default:
- * one set of numbers, from src/domain/defaults.ts.
- */
-export const PARAMETER_DEFAULTS = {
-  defaultDays: String(DEFAULT_UNTAGGED_DAYS),
-  dryRun: String(DEFAULT_DRY_RUN),
-  /** e.g. 30: untagged rules that wait longer are shortened to it; empty: off. */
-  maxUntaggedDays: '',
-  /** Comma-separated; empty means the deploy region. */
-  regions: '',
-  /** Comma-separated repository-name globs. */
-  exclude: '',
-  optOutTag: DEFAULT_OPT_OUT_TAG,
-  /** When the weekly state machine starts. */
-  schedule: DEFAULT_SCHEDULE,
-  /** Repositories per shard of the weekly run. */
-  batchSize: String(DEFAULT_BATCH_SIZE),
-  /** Shards of the weekly run at the same time. */
-  workers: String(DEFAULT_WORKERS),
-  /** Percent of repositories whose shards may fail before the weekly map stops. */
-  toleratedFailurePercent: String(DEFAULT_TOLERATED_FAILURE_PERCENT),
-  pricePerGbMonth: DEFAULT_PRICE_PER_GB_MONTH.toFixed(2),
-  /** Empty means no e-mail. */
-  reportEmail: '',
-  reportBus: DEFAULT_REPORT_BUS,
-  concurrency: String(DEFAULT_CONCURRENCY),
-  /** e.g. DescribeImages=18/5,GetLifecyclePolicy=18; empty: adaptive retry only. */
-  rateLimits: '',
-  /** Comma-separated tag keys to group costs by (e.g. team,cost-center); the name prefix always. */
-  costAllocationTagKeys: '',
-  archiveAfterDays: String(DEFAULT_ARCHIVE_AFTER_DAYS),
-  /** USD per GB-month of ECR archive storage; empty: archive savings are not priced. */
-  archivePricePerGbMonth: '',
-  connectionTimeoutMs: String(DEFAULT_CONNECTION_TIMEOUT_MS),
-  requestTimeoutMs: String(DEFAULT_REQUEST_TIMEOUT_MS),
-  /** Reserved concurrency of each event handler. */
-  eventHandlerConcurrency: String(DEFAULT_EVENT_HANDLER_CONCURRENCY),
-  /** Empty: this is the home stack; a region name: this is a forwarder to that region. */
-  homeRegion: '',
-  guard: DEFAULT_GUARD,
-  guardHorizonDays: String(DEFAULT_GUARD_HORIZON_DAYS),
-  /** s3://bucket/key of a list of images in use (EKS, other accounts); empty: none. */
-  inUseListS3Uri: '',
-  /** The in-use guard's workload sources, comma-separated (ecs,lambda,events,…), all or none. */
-  inUseScan: DEFAULT_IN_USE_SCAN,
-  bulkTags: String(DEFAULT_BULK_TAGS),
-  /** The organization's central report bucket (docs/deploy.md, Organization rollout); empty: not part of an organization rollout. */
-  centralBucket: '',
-  /** The organization's central event bus ARN; empty: not part of an organization rollout. */
-  centralBusArn: '',
-} as const satisfies Record<string, string>;
-
 /** Each setting: its environment variable, the serverless.yml parameter that sets it, and its check. */
 const SETTINGS = {
   defaultDays: { env: 'DEFAULT_DAYS', param: 'defaultDays' },
@@ -199,63 +124,9 @@ const SETTINGS = {
 const ROLE = /^(arn:aws[a-z-]*:iam::\d{12}:role\/.+|[\w+=,.@-]{1,64})$/;
 /** An IAM role ARN, path allowed: what ECR accepts in a pull-time update exclusion. */
 const ROLE_ARN = /^arn:aws[a-z-]*:iam::\d{12}:role\/([\w+=,.@-]+\/)*[\w+=,.@-]{1,64}$/;
-const TOPIC_ARN = /^arn:aws[a-z-]*:sns:[a-z0-9-]+:\d{12}:[A-Za-z0-9_-]{1,256}$/;
 /** An S3 bucket name without dots (a dotted name breaks virtual-hosted HTTPS). */
 const BUCKET = /^[a-z0-9][a-z0-9-]{1,61}[a-z0-9]$/;
 const BUS = /^(default|[A-Za-z0-9._\-/]{1,256}|arn:aws[a-z-]*:events:[a-z0-9-]+:\d{12}:event-bus\/[A-Za-z0-9._\-/]+)$/;
-
-/** The trimmed value, or undefined when unset or blank (a parameter left empty takes its default). */
-function nonEmpty(value: string | undefined): string | undefined {
-  return value === undefined || value.trim() === '' ? undefined : value.trim();
-}
-
-function list(value: string | undefined): string[] {
-  return (value ?? '')
-    .split(',')
-    .map((s) => s.trim())
-    .filter((s) => s !== '');
-}
-
-const milliseconds = z
-  .string()
-  .regex(/^\d+$/, 'must be a whole number of milliseconds')
-  .transform(Number)
-  .pipe(
-    z
-      .number()
-      .int()
-      .min(MIN_TIMEOUT_MS, `must be at least ${MIN_TIMEOUT_MS} (ms)`)
-      .max(MAX_TIMEOUT_MS, `must be at most ${MAX_TIMEOUT_MS} (10 minutes)`),
-  );
-
-/**
- * A price in USD per GB-month by the one price grammar ({@link readPricePerGbMonth}); `example`
- * and `what` go into the message.
- */
-const price = (example: string, what: string) =>
-  z.string().transform((text, ctx) => {
-    const read = readPricePerGbMonth(text);
-    if (read.ok) return read.usdPerGbMonth;
-    ctx.addIssue({
-      code: 'custom',
-      message:
-        read.problem === 'above-maximum'
-          ? `must be at most ${MAX_PRICE_PER_GB_MONTH} (USD per GB-month; is it in the right unit?)`
-          : `must be a price such as ${example} (${what}: a decimal number from 0 to ${MAX_PRICE_PER_GB_MONTH}, digits and one decimal point only)`,
-    });
-    return z.NEVER;
-  });
-
-/** Text read by `parse`; the message of what it throws is the setting's problem. */
-const parsedBy = <T>(parse: (text: string) => T) =>
-  z.string().transform((text, ctx) => {
-    try {
-      return parse(text);
-    } catch (error) {
-      ctx.addIssue({ code: 'custom', message: (error as Error).message });
-      return z.NEVER;
-    }
-  });
 
 const schema = z.object({
   defaultDays: z
@@ -446,128 +317,4 @@ export function loadWeeklyConfig(env: Record<string, string | undefined>): Weekl
     );
   }
   return { ...config, reportBucket };
-}
-
-/**
- * The settings of the weekly run's state machine. No function reads them: they shape the Distributed
- * Map at deploy time, so they are checked here, by `serverless package`, and nowhere else.
- */
-export interface WeeklyRunParameters {
-  /** Repositories per shard (the map's `ItemBatcher.MaxItemsPerBatch`). @default {@link DEFAULT_BATCH_SIZE} */
-  batchSize: number;
-  /** Shards that run at the same time (the map's `MaxConcurrency`). @default {@link DEFAULT_WORKERS} */
-  workers: number;
-  /**
-   * Repositories whose shards may fail, in percent of all, before the map stops (`ToleratedFailurePercentage`,
-   * which Step Functions applies to items: a failed shard counts all of its repositories). @default {@link DEFAULT_TOLERATED_FAILURE_PERCENT}
-   */
-  toleratedFailurePercent: number;
-}
-
-/** A whole number from `min` to `max`, with a message that says both. */
-const wholeNumber = (min: number, max: number, why: string) =>
-  z
-    .string()
-    .regex(/^\d+$/, `must be a whole number from ${min} to ${max}${why}`)
-    .transform(Number)
-    .pipe(
-      z
-        .number()
-        .int()
-        .min(min, `must be a whole number from ${min} to ${max}${why}`)
-        .max(max, `must be a whole number from ${min} to ${max}${why}`),
-    );
-
-const weeklyRunSchema = z.object({
-  batchSize: wholeNumber(1, MAX_BATCH_SIZE, ' (repositories per shard; a shard must finish within one 15-minute invocation)'),
-  workers: wholeNumber(1, MAX_WORKERS, ' (shards at the same time; see "Sizing the weekly run" in docs/weekly-run.md)'),
-  toleratedFailurePercent: wholeNumber(0, 100, ' (percent of repositories whose shards may fail before the map stops)'),
-});
-
-/**
- * Checks the weekly run's parameters as `serverless.yml` passes them (strings; empty means the
- * default) and returns them as numbers for the state machine.
- *
- * @example const { batchSize } = loadWeeklyRunParameters({ batchSize: '200', workers: '', toleratedFailurePercent: '10' });
- * @throws ConfigError naming every invalid parameter and the range it must be in
- */
-export function loadWeeklyRunParameters(params: Readonly<Record<keyof WeeklyRunParameters, string | undefined>>): WeeklyRunParameters {
-  const raw = {
-    batchSize: nonEmpty(params.batchSize) ?? PARAMETER_DEFAULTS.batchSize,
-    workers: nonEmpty(params.workers) ?? PARAMETER_DEFAULTS.workers,
-    toleratedFailurePercent: nonEmpty(params.toleratedFailurePercent) ?? PARAMETER_DEFAULTS.toleratedFailurePercent,
-  };
-  const result = weeklyRunSchema.safeParse(raw);
-  if (!result.success) {
-    const problems = [
-      ...new Set(
-        result.error.issues.map((issue) => {
-          const key = issue.path[0] as keyof WeeklyRunParameters;
-          return `parameter ${key} (${JSON.stringify(raw[key])}) ${issue.message}`;
-        }),
-      ),
-    ];
-    throw new ConfigError(`invalid configuration:\n  - ${problems.join('\n  - ')}`);
-  }
-  return result.data;
-}
-
-/** The settings of the organization's report (the consolidator function). */
-export interface OrgReportConfig {
-  /** The central bucket: the members' reports under `accounts/`, the organization's under `org/`. */
-  centralBucket: string;
-  /** The central event bus, by ARN: the organization's report event goes there. */
-  centralEventBusArn: string;
-  /** An SNS topic for the short e-mail. @default undefined (no e-mail) */
-  reportTopicArn: string | undefined;
-  /** The function's region (the bucket's and the bus's). */
-  region: string;
-  connectionTimeoutMs: number;
-  requestTimeoutMs: number;
-}
-
-const orgReportSchema = z.object({
-  CENTRAL_BUCKET: z.string().regex(/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/, "must be the central bucket's name"),
-  CENTRAL_EVENT_BUS_ARN: z
-    .string()
-    .regex(/^arn:aws[a-z-]*:events:[a-z0-9-]+:\d{12}:event-bus\/[A-Za-z0-9._\-/]+$/, "must be the central event bus's ARN"),
-  REPORT_TOPIC_ARN: z.string().regex(TOPIC_ARN, 'must be an SNS topic ARN, or empty for no e-mail').optional(),
-  AWS_REGION: z.string().regex(REGION_NAME, 'must be the region the function runs in'),
-  CONNECTION_TIMEOUT_MS: milliseconds,
-  REQUEST_TIMEOUT_MS: milliseconds,
-});
-
-/**
- * The consolidator's configuration from its environment: `CENTRAL_BUCKET`, `CENTRAL_EVENT_BUS_ARN`,
- * `REPORT_TOPIC_ARN` (optional) and the Lambda's `AWS_REGION`.
- *
- * @throws ConfigError naming every variable that is missing or wrong
- * @example const config = loadOrgReportConfig(process.env);
- */
-export function loadOrgReportConfig(env: Readonly<Record<string, string | undefined>>): OrgReportConfig {
-  const raw = {
-    CENTRAL_BUCKET: env.CENTRAL_BUCKET?.trim() ?? '',
-    CENTRAL_EVENT_BUS_ARN: env.CENTRAL_EVENT_BUS_ARN?.trim() ?? '',
-    REPORT_TOPIC_ARN: nonEmpty(env.REPORT_TOPIC_ARN),
-    AWS_REGION: env.AWS_REGION?.trim() ?? '',
-    CONNECTION_TIMEOUT_MS: nonEmpty(env.CONNECTION_TIMEOUT_MS) ?? String(DEFAULT_CONNECTION_TIMEOUT_MS),
-    REQUEST_TIMEOUT_MS: nonEmpty(env.REQUEST_TIMEOUT_MS) ?? String(DEFAULT_REQUEST_TIMEOUT_MS),
-  };
-  const result = orgReportSchema.safeParse(raw);
-  if (!result.success) {
-    const problems = result.error.issues.map((issue) => {
-      const key = String(issue.path[0]) as keyof typeof raw;
-      return `${key}=${JSON.stringify(raw[key] ?? '')} ${issue.message}`;
-    });
-    throw new ConfigError(`invalid configuration of the organization's report:\n  - ${problems.join('\n  - ')}`);
-  }
-  const d = result.data;
-  return {
-    centralBucket: d.CENTRAL_BUCKET,
-    centralEventBusArn: d.CENTRAL_EVENT_BUS_ARN,
-    reportTopicArn: d.REPORT_TOPIC_ARN,
-    region: d.AWS_REGION,
-    connectionTimeoutMs: d.CONNECTION_TIMEOUT_MS,
-    requestTimeoutMs: d.REQUEST_TIMEOUT_MS,
-  };
 }
