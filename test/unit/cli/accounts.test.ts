@@ -3,8 +3,7 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { CallCounter } from '../../../src/adapters/aws/call-counter';
-import { EXIT, UsageError } from '../../../src/cli/errors';
-import { checkAccountFlags, parseBucketFlag } from '../../../src/cli/flags';
+import { EXIT } from '../../../src/cli/errors';
 import { errorLine, partialFailureLine } from '../../../src/cli/problems';
 import { organizationProblems } from '../../../src/cli/commands/remediate';
 import { openAccountScope } from '../../../src/cli/sources';
@@ -36,25 +35,6 @@ function snapshotScopeOf(file: string): ReturnType<typeof openAccountScope> {
 }
 
 describe('cli across accounts', () => {
-  describe('checkAccountFlags', () => {
-    it('says whether the run reads several accounts', () => {
-      expect(checkAccountFlags({})).toBe(false);
-      expect(checkAccountFlags({ accounts: [A] })).toBe(true);
-      expect(checkAccountFlags({ org: true, roleName: 'R', accountConcurrency: 2 })).toBe(true);
-    });
-
-    it.each([
-      [{ accounts: [A], org: true }, '--accounts and --org cannot be combined'],
-      [{ org: true, snapshot: 'f.json' }, '--org cannot be used with --snapshot'],
-      [{ accounts: [A], snapshot: 'f.json' }, '--accounts cannot be used with --snapshot'],
-      [{ roleName: 'R' }, '--role-name applies only with --accounts or --org'],
-      [{ accountConcurrency: 2 }, '--account-concurrency applies only with --accounts or --org'],
-    ])('refuses %p', (flags, message) => {
-      expect(() => checkAccountFlags(flags)).toThrow(UsageError);
-      expect(() => checkAccountFlags(flags)).toThrow(message);
-    });
-  });
-
   describe('flags on the command line', () => {
     it.each([
       [['audit', '--accounts', '12345'], '"12345" is not an AWS account id'],
@@ -71,13 +51,6 @@ describe('cli across accounts', () => {
 
       expect(run.code).toBe(EXIT.usage);
       expect(run.stderr).toContain(message);
-    });
-  });
-
-  describe('parseBucketFlag', () => {
-    it('takes a bucket name and refuses anything else', () => {
-      expect(parseBucketFlag('org-central-reports')).toBe('org-central-reports');
-      expect(() => parseBucketFlag('Not_A_Bucket')).toThrow('is not an S3 bucket name');
     });
   });
 
