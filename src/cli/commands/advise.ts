@@ -6,7 +6,6 @@ import {
   DEFAULT_KEEP_PULLED_DAYS,
   DEFAULT_LINT_MAX_UNTAGGED_DAYS,
   DEFAULT_ROLLBACK_MARGIN,
-  DEFAULT_UNTAGGED_DAYS,
   MAX_KEEP_PULLED_DAYS,
   MAX_ROLLBACK_MARGIN,
 } from '../../domain/defaults';
@@ -14,8 +13,8 @@ import { advise } from '../../use-cases/advise';
 import type { CliContext } from '../context';
 import { EXIT } from '../errors';
 import {
-  DAYS_HELP,
   addCostFlags,
+  addDaysFlag,
   addJudgeFlags,
   checkArchivePrice,
   collect,
@@ -56,9 +55,13 @@ export function adviseCommand(ctx: CliContext): Command {
       '\nAdvise changes nothing. Adopt the advice with "ecr-janitor remediate --adopt FILE" (FILE from --format json),\n' +
         'or with Terraform (--format terraform). Reading manifests refreshes pull times as audit does.',
     );
-  addJudgeFlags(command, SOURCES)
-    .option('--repository <name>', 'advise only this repository (repeatable; every region is searched)', collect, [])
-    .option('--days <n>', DAYS_HELP, parseCountNumber, DEFAULT_UNTAGGED_DAYS)
+  addJudgeFlags(command, SOURCES).option(
+    '--repository <name>',
+    'advise only this repository (repeatable; every region is searched)',
+    collect,
+    [],
+  );
+  addDaysFlag(command)
     .option(
       '--max-untagged-days <n>',
       'the advised untagged rule keeps untagged images at most this many days (the lint limit)',
