@@ -21,22 +21,6 @@ const ROOT = path.resolve(__dirname, '..', '..', '..');
  */
 const PROVEN_BY_A_TEST_OF_ANOTHER_NAME: Readonly<Record<string, string>> = {};
 
-/**
- * Modules still without a test of their name because other branches are changing them or their tests
- * now, each with those branches. When they are merged, the tests they bring (or the moves they make)
- * take entries off this list; the check fails on an entry that no longer waits, so that it goes.
- */
-const PENDING_ON_OTHER_BRANCHES: Readonly<Record<string, string>> = {
-  'src/adapters/aws/workload-scanners.ts': 'guard (changes the pool and its tests in ecs-workloads.test.ts, lambda-workloads.test.ts)',
-  'src/adapters/memory/memory-repair-store.ts': 'write-path (merged; src/adapters/memory/ is its lane)',
-  'src/adapters/memory/memory-store.ts': 'truth',
-  'src/adapters/snapshot/format.ts': 'org, truth, guard',
-  'src/use-cases/remediation/guard.ts': 'guard',
-  'src/use-cases/remediation/options.ts': 'guard',
-  'src/use-cases/weekly/aggregate.ts': 'truth',
-  'src/use-cases/weekly/audit-shard.ts': 'truth, guard',
-};
-
 /** Every file under `dir` (relative to ROOT, with forward slashes). */
 function filesUnder(dir: string): string[] {
   return readdirSync(path.join(ROOT, dir), { recursive: true, withFileTypes: true })
@@ -98,26 +82,10 @@ describe('tests mirror src', () => {
 
   it('every source module with logic has a test file of its own name', () => {
     // Act
-    const missing = withLogic.filter(
-      (module) =>
-        testsOf(module, tests).length === 0 && !(module in PROVEN_BY_A_TEST_OF_ANOTHER_NAME) && !(module in PENDING_ON_OTHER_BRANCHES),
-    );
+    const missing = withLogic.filter((module) => testsOf(module, tests).length === 0 && !(module in PROVEN_BY_A_TEST_OF_ANOTHER_NAME));
 
     // Assert
     expect(missing.map((module) => `${module}: create ${mirrorOf(module)}`)).toEqual([]);
-  });
-
-  it('PENDING_ON_OTHER_BRANCHES names only modules with logic that still wait for a test of their name', () => {
-    // Act
-    const settled = Object.keys(PENDING_ON_OTHER_BRANCHES).flatMap((module) => {
-      if (!sources.includes(module)) return [`${module}: no such module any more; remove it from PENDING_ON_OTHER_BRANCHES`];
-      if (!withLogic.includes(module)) return [`${module}: has no logic (needs no test); remove it from PENDING_ON_OTHER_BRANCHES`];
-      const found = testsOf(module, tests);
-      return found.length > 0 ? [`${module}: tested by ${found.join(', ')}; remove it from PENDING_ON_OTHER_BRANCHES`] : [];
-    });
-
-    // Assert
-    expect(settled).toEqual([]);
   });
 
   it('PROVEN_BY_A_TEST_OF_ANOTHER_NAME names modules with logic, without a test of their own name, each with a test that imports it', () => {
