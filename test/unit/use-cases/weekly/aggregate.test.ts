@@ -169,3 +169,55 @@ describe('aggregateWeeklyRun', () => {
     expect(again.report.warnings).toContainEqual(expect.objectContaining({ code: 'ShardResultsUnusable' }));
   });
 });
+
+describe('aggregateWeeklyRun, when what it reads is gone or stale', () => {
+  it("says the map's result files could not be read when the manifest it was given is gone, and still reports every repository", async () => {
+    // Arrange: a plan, no shard left a result, the ResultWriter's manifest named but not there.
+    const store = new MemoryObjectStore();
+    const { items } = await planned(ireland(), store);
+    const publisher = new MemoryEventPublisher();
+    const manifest = `${runKeys('run-1').results}/0f3c-map-run/manifest.json`;
+
+    // Act
+    const outcome = await aggregateWeeklyRun(
+      { store, publish: { store, publisher, renderer } },
+      { runId: 'run-1', resultManifestKey: manifest },
+      { generatedAt: NOW },
+    );
+
+    // Assert
+    expect(outcome.report.errors.map((e) => [e.repositoryName, e.code])).toEqual(
+      items.map((i) => [i.repositoryName, 'ShardResultMissing']),
+    );
+    expect(outcome.report.warnings).toContainEqual(
+      expect.objectContaining({
+        code: 'ShardResultsUnusable',
+        message: `the map's result files could not be read (${manifest} does not exist)`,
+      }),
+    );
+    expect(publisher.events).toHaveLength(1);
+  });
+
+  it('counts the results of an earlier plan of the run it leaves out, apart from the unusable ones', async () => {
+    // Arrange: run-1 planned and sharded whole, then planned again (a new plan id) with no shard run yet.
+    const registry = ireland();
+    const store = new MemoryObjectStore();
+    const first = await planned(registry, store);
+    await auditShard(first.shardDeps, 'run-1', first.items, { concurrency: 2 });
+    await planned(registry, store);
+
+    // Act
+    const outcome = await aggregateWeeklyRun(
+      { store, publish: { store, publisher: new MemoryEventPublisher(), renderer } },
+      { runId: 'run-1' },
+      { generatedAt: NOW },
+    );
+
+    // Assert: the stale result is neither used nor called unusable.
+    expect(outcome.shards).toEqual({ results: 0, unusable: 0, missing: 6 });
+    expect(outcome.report.repositories).toEqual([]);
+    expect(outcome.report.warnings).toContainEqual(
+      expect.objectContaining({ code: 'ShardResultsUnusable', message: '1 result of an earlier plan of run run-1 left out' }),
+    );
+  });
+});

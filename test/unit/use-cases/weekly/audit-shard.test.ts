@@ -1,9 +1,10 @@
 import { MemoryObjectStore } from '../../../../src/adapters/memory/memory-store';
 import { InvalidInputError } from '../../../../src/domain/errors';
-import { runKeys } from '../../../../src/domain/weekly';
+import { runKeys, type ShardResult } from '../../../../src/domain/weekly';
 import { auditShard } from '../../../../src/use-cases/weekly/audit-shard';
 import { MAX_BATCH_SIZE } from '../../../../src/domain/defaults';
-import { ireland, planned } from './support';
+import { FAKE_ACCOUNT } from '../../support/fake-registry';
+import { ireland, planned, releaseWithOrphan } from './support';
 
 describe('auditShard', () => {
   it('writes its result under a key of its items, so a retry replaces it', async () => {
@@ -78,5 +79,38 @@ describe('auditShard', () => {
     await expect(auditShard({ store, registry: () => ({ reader: ireland() }) }, 'run-9', [], { concurrency: 1 })).rejects.toThrow(
       'run run-9 has no plan',
     );
+  });
+});
+
+describe('auditShard with the in-use guard', () => {
+  it("judges writes by the plan's record of what is in use: the one that would remove an image in use is held, the rest written", async () => {
+    // Arrange: the plan records etl's untagged image (30 days old) as run by a service.
+    const registry = ireland();
+    const store = new MemoryObjectStore();
+    const { items } = await planned(registry, store);
+    const orphan = releaseWithOrphan('etl')[1]?.imageDigest;
+    const plan = JSON.parse((await store.get(runKeys('run-1').plan)) ?? '{}') as Record<string, unknown> & { settings: object };
+    plan.settings = { ...plan.settings, guard: { mode: 'on', horizonDays: 7, sources: ['ecs'] } };
+    plan.inUse = {
+      entries: [
+        { accountId: FAKE_ACCOUNT, region: 'eu-west-1', repositoryName: 'etl', imageDigest: orphan, consumer: 'ecs:service/prod/etl' },
+      ],
+      failures: [],
+    };
+    await store.put(runKeys('run-1').plan, JSON.stringify(plan), 'application/json');
+    const shardDeps = { store, registry: () => ({ reader: registry, writer: registry }) };
+
+    // Act
+    const { key } = await auditShard(shardDeps, 'run-1', items, { concurrency: 2, pacing: { sleep: async () => undefined } });
+
+    // Assert
+    const result = JSON.parse((await store.get(key)) ?? '{}') as ShardResult;
+    const outcomes = Object.fromEntries(result.actions.map((a) => [a.repositoryName, a.outcome]));
+    expect(outcomes).toMatchObject({ etl: 'held-in-use', ml: 'applied', api: 'applied' });
+    expect(result.actions.find((a) => a.repositoryName === 'etl')?.inUseAtRisk).toEqual([
+      expect.objectContaining({ imageDigest: orphan, consumers: ['ecs:service/prod/etl'] }),
+    ]);
+    expect(registry.policyOf('etl')).toBeUndefined();
+    expect(registry.policyOf('ml')).toBeDefined();
   });
 });
