@@ -24,7 +24,8 @@ import { snapshotAccounts, snapshotOfAccount } from '../adapters/snapshot/accoun
 import { DEFAULT_ACCOUNT_CONCURRENCY, DEFAULT_IN_USE_SCAN, FALLBACK_REGION } from '../domain/defaults';
 import { AccountAccessError, errorCode } from '../domain/errors';
 import type { AccountOpener, AccountRef } from '../ports/accounts';
-import { parseInUseList, parseInUseScan, type InUseEntry } from '../domain/in-use';
+import { parseInUseScan, type InUseEntry } from '../domain/in-use';
+import { parseInUseList } from '../domain/in-use-entries';
 import { REGION_NAME } from '../domain/region';
 import { toEpochMs } from '../domain/time';
 import { distinctActions, distinctFailures } from '../domain/ledger';

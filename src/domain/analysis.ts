@@ -1,8 +1,9 @@
 import { archivableBytesOf, isActive, withArchiveRule } from './archive';
 import type { ImageGraph } from './graph';
 import { closeDoomed, naiveBytesOf, reclaimableBytesOf, storedBytesOf } from './graph';
-import type { AtRiskImage, InUseFailure } from './in-use';
-import { describeAtRisk, guardContextOf, inUseAtRisk, referrersAtRiskOf } from './in-use';
+import type { InUseFailure } from './in-use';
+import type { AtRiskImage } from './in-use-guard';
+import { describeAtRisk, guardContextOf, inUseAtRisk, referrersAtRiskOf } from './in-use-guard';
 import type { LifecyclePolicy } from './policy';
 import { evaluatePolicy, lintPolicy, untaggedRetentionDays } from './policy';
 import type { RepositoryState } from './registry';
@@ -164,7 +165,7 @@ export function effectivePolicyOf(assessment: PolicyAssessment, options: Pick<An
  * signatures, SBOMs and attestations the effective policy expires while their subject stays, and
  * lints the repository's own policy against its images.
  *
- * With `inUse`, it also judges the images in use (see in-use.ts): those the policy the janitor would
+ * With `inUse`, it also judges the images in use (see in-use-guard.ts): those the policy the janitor would
  * leave removes by `now + horizonDays` are counted (`inUseAtRisk`); when the janitor's change would
  * remove one — or any image at all while a source of the region is unknown — the guard holds the
  * write (`heldInUse`, warning `InUseImageAtRisk`) and the repository's own policy stays the effective

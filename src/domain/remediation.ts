@@ -1,6 +1,6 @@
 import { JanitorError } from './errors';
-import type { AtRiskImage, GuardContext } from './in-use';
-import { judgeWrite, referrersAtRiskOf, removedBy } from './in-use';
+import type { AtRiskImage, GuardContext } from './in-use-guard';
+import { judgeWrite, referrersAtRiskOf, removedBy } from './in-use-guard';
 import type { LifecyclePolicy, PolicyParseResult, RemediatedPolicy, RemediationSettings } from './policy';
 import { formatProblem, parsePolicy, policyExpiresUntaggedImages, problemCount, remediatedPolicyOf } from './policy';
 import type { PolicyStatus, ReportError } from './report';

@@ -1,4 +1,5 @@
-import type { InUseWarning, WorkloadImage, WorkloadSource } from '../domain/in-use';
+import type { InUseWarning, WorkloadSource } from '../domain/in-use';
+import type { WorkloadImage } from '../domain/in-use-entries';
 
 /** What one scan of a region's source found: the images its workloads run or can start, and what it could not see. */
 export interface WorkloadScan {

@@ -1,7 +1,7 @@
 import { DescribeServiceCommand, ListServicesCommand, type AppRunnerClient, type ServiceSummary } from '@aws-sdk/client-apprunner';
 import pLimit from 'p-limit';
 import { errorCode } from '../../domain/errors';
-import type { WorkloadImage } from '../../domain/in-use';
+import type { WorkloadImage } from '../../domain/in-use-entries';
 import type { WorkloadScan, WorkloadScanner } from '../../ports/in-use';
 import { allPages } from './pages';
 

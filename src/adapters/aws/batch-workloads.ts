@@ -5,7 +5,7 @@ import {
   type EksProperties,
   type JobDefinition,
 } from '@aws-sdk/client-batch';
-import type { WorkloadImage } from '../../domain/in-use';
+import type { WorkloadImage } from '../../domain/in-use-entries';
 import type { WorkloadScan, WorkloadScanner } from '../../ports/in-use';
 import { allPages } from './pages';
 

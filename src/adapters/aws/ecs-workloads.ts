@@ -10,7 +10,7 @@ import {
 } from '@aws-sdk/client-ecs';
 import pLimit from 'p-limit';
 import { errorCode } from '../../domain/errors';
-import type { WorkloadImage } from '../../domain/in-use';
+import type { WorkloadImage } from '../../domain/in-use-entries';
 import type { WorkloadScan, WorkloadScanner } from '../../ports/in-use';
 import { TaskDefinitionReader } from './task-definitions';
 

@@ -6,7 +6,7 @@ import {
   type Inspector2Client,
 } from '@aws-sdk/client-inspector2';
 import { DAY_MS } from '../../domain/time';
-import type { WorkloadImage } from '../../domain/in-use';
+import type { WorkloadImage } from '../../domain/in-use-entries';
 import type { WorkloadScan, WorkloadScanner } from '../../ports/in-use';
 import { allPages } from './pages';
 

@@ -1,7 +1,7 @@
 import { GetFunctionCommand, ResourceNotFoundException, paginateListFunctions, type LambdaClient } from '@aws-sdk/client-lambda';
 import pLimit from 'p-limit';
 import { parseImageReference } from '../../domain/image-reference';
-import type { WorkloadImage } from '../../domain/in-use';
+import type { WorkloadImage } from '../../domain/in-use-entries';
 import type { WorkloadScan, WorkloadScanner } from '../../ports/in-use';
 
 /** The largest page `ListFunctions` returns. */

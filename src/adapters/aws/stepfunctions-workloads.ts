@@ -7,7 +7,7 @@ import {
 } from '@aws-sdk/client-sfn';
 import pLimit from 'p-limit';
 import { errorCode } from '../../domain/errors';
-import type { WorkloadImage } from '../../domain/in-use';
+import type { WorkloadImage } from '../../domain/in-use-entries';
 import { startedByStates, type StartedByState } from '../../domain/state-machine';
 import type { WorkloadScan, WorkloadScanner } from '../../ports/in-use';
 import type { JobDefinitionReader } from './batch-workloads';

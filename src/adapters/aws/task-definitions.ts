@@ -1,7 +1,7 @@
 import { DescribeTaskDefinitionCommand, type ECSClient } from '@aws-sdk/client-ecs';
 import pLimit from 'p-limit';
 import { errorCode } from '../../domain/errors';
-import type { WorkloadImage } from '../../domain/in-use';
+import type { WorkloadImage } from '../../domain/in-use-entries';
 
 /** `DescribeTaskDefinition` calls in flight at once, by default. */
 export const DEFAULT_TASK_DEFINITION_CALLS_IN_FLIGHT = 4;

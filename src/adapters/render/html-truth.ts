@@ -1,7 +1,7 @@
 // The HTML page's truth sections: what lifecycle policies saved (realized savings), whether ECR did
 // what the janitor forecast (prediction, every mismatch with both timelines), and which stored figure
 // the bill should match (blob mounting). Each appears only when the report carries its figures.
-import { shortDigest } from '../../domain/in-use';
+import { shortDigest } from '../../domain/in-use-guard';
 import type { AuditReport } from '../../domain/report';
 import { formatBytes, formatCount, formatUsd } from './format';
 import {

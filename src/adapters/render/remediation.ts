@@ -1,4 +1,4 @@
-import { listConsumers, shortDigest } from '../../domain/in-use';
+import { listConsumers, shortDigest } from '../../domain/in-use-guard';
 import type { LifecyclePolicy } from '../../domain/policy';
 import type { RemediationAction, RemediationResult } from '../../domain/remediation';
 import { oneLine } from '../../domain/text';

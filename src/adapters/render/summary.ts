@@ -30,7 +30,7 @@ import {
 } from './format';
 import { truthLines } from './truth';
 import { IN_USE_AT_RISK_NOTE, atRiskImagesOf, atRiskStatus, guardLine } from './in-use';
-import { listConsumers, shortDigest } from '../../domain/in-use';
+import { listConsumers, shortDigest } from '../../domain/in-use-guard';
 import { renderTable } from './table';
 
 /** Options of {@link renderSummaryTable}. */

@@ -2,7 +2,7 @@
 // whether ECR did what the janitor forecast (prediction), and which stored figure the bill should
 // match (blob mounting). One phrasing, so the e-mail, the terminal, Markdown and HTML say the same.
 import type { PredictionCounts, PredictionMismatch } from '../../domain/forecast';
-import { shortDigest } from '../../domain/in-use';
+import { shortDigest } from '../../domain/in-use-guard';
 import type { CumulativeRealized, RealizedSavings } from '../../domain/realized';
 import type { AuditReport, BlobMountingSetting, LedgerPeriod } from '../../domain/report';
 import { oneLine } from '../../domain/text';

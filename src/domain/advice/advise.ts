@@ -5,7 +5,7 @@ import { archivableBytesOf } from '../archive';
 import { MAX_ARCHIVE_AFTER_DAYS } from '../defaults';
 import type { ImageDetail } from '../image';
 import { parseManifest } from '../image';
-import { guardContextOf, shortDigest } from '../in-use';
+import { guardContextOf, shortDigest } from '../in-use-guard';
 import type { LifecyclePolicy, LifecycleRule, PolicyFinding, PolicyParseResult } from '../policy';
 import {
   effectivePushTime,

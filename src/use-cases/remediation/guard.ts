@@ -1,6 +1,6 @@
 import type { ImageDetail } from '../../domain/image';
-import type { AtRiskImage } from '../../domain/in-use';
-import { describeAtRisk, guardContextOf } from '../../domain/in-use';
+import type { AtRiskImage } from '../../domain/in-use-guard';
+import { describeAtRisk, guardContextOf } from '../../domain/in-use-guard';
 import type { LifecyclePolicy } from '../../domain/policy';
 import type { RepositoryRef } from '../../domain/registry';
 import type { RemediationAction, WriteJudgement } from '../../domain/remediation';

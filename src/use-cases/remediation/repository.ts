@@ -1,6 +1,6 @@
 import { JanitorError } from '../../domain/errors';
 import type { ImageDetail } from '../../domain/image';
-import { guardImagesOf } from '../../domain/in-use';
+import { guardImagesOf } from '../../domain/in-use-guard';
 import { DEFAULT_UNTAGGED_DAYS } from '../../domain/defaults';
 import type { RepositoryRef, RepositoryState, Tag } from '../../domain/registry';
 import type { PolicyAssessment, RemediationAction, RemediationRule, WriteJudgement } from '../../domain/remediation';

@@ -1,7 +1,8 @@
 import fc from 'fast-check';
 import { buildImageGraph, closeDoomed } from '../../../src/domain/graph';
 import type { ImageDetail } from '../../../src/domain/image';
-import { InUseCatalog, inUseImagesOf } from '../../../src/domain/in-use';
+import { InUseCatalog } from '../../../src/domain/in-use';
+import { inUseImagesOf } from '../../../src/domain/in-use-guard';
 import type { LifecyclePolicy, LifecycleRule } from '../../../src/domain/policy';
 import { evaluatePolicy, parsePolicyOrThrow } from '../../../src/domain/policy';
 import { remediateRepository } from '../../../src/use-cases/remediate';

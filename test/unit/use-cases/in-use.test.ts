@@ -1,4 +1,5 @@
-import type { WorkloadImage, WorkloadSource } from '../../../src/domain/in-use';
+import type { WorkloadSource } from '../../../src/domain/in-use';
+import type { WorkloadImage } from '../../../src/domain/in-use-entries';
 import type { InUseListReader, WorkloadScanner } from '../../../src/ports/in-use';
 import { collectInUse, inUseProvider } from '../../../src/use-cases/in-use';
 

@@ -1,5 +1,6 @@
 import type { ImageDetail } from '../../../src/domain/image';
-import { InUseCatalog, guardImagesOf, type InUseFailure } from '../../../src/domain/in-use';
+import { InUseCatalog, type InUseFailure } from '../../../src/domain/in-use';
+import { guardImagesOf } from '../../../src/domain/in-use-guard';
 import { mergeDefaultRule } from '../../../src/domain/policy';
 import { inUseProvider } from '../../../src/use-cases/in-use';
 import { handlePolicyChange } from '../../../src/use-cases/policy-change';

@@ -1,4 +1,4 @@
-import type { WorkloadImage } from '../../../src/domain/in-use';
+import type { WorkloadImage } from '../../../src/domain/in-use-entries';
 import type { WorkloadScanner } from '../../../src/ports/in-use';
 import type { RegistrySnapshot, SnapshotWriter } from '../../../src/ports/snapshot';
 import type { InUseSources } from '../../../src/use-cases/in-use';

@@ -4,7 +4,7 @@ import { adviseRepository } from '../../../../src/domain/advice';
 import { analyseRepository } from '../../../../src/domain/analysis';
 import { buildImageGraph, closeDoomed } from '../../../../src/domain/graph';
 import type { ImageDetail } from '../../../../src/domain/image';
-import { inUseImagesOf } from '../../../../src/domain/in-use';
+import { inUseImagesOf } from '../../../../src/domain/in-use-guard';
 import type { LifecyclePolicy } from '../../../../src/domain/policy';
 import { evaluatePolicy, lintPolicy, parsePolicy } from '../../../../src/domain/policy';
 import type { RepositoryState } from '../../../../src/domain/registry';

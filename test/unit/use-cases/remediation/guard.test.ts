@@ -1,4 +1,5 @@
-import { InUseCatalog, type AtRiskImage } from '../../../../src/domain/in-use';
+import { InUseCatalog } from '../../../../src/domain/in-use';
+import type { AtRiskImage } from '../../../../src/domain/in-use-guard';
 import { mergeDefaultRule, parsePolicyOrThrow } from '../../../../src/domain/policy';
 import type { RepositoryRef } from '../../../../src/domain/registry';
 import type { WriteJudgement } from '../../../../src/domain/remediation';
