@@ -93,7 +93,7 @@ export default tseslint.config(
   },
   {
     // Grown past 500 lines with the reports of several accounts; each waits to be split along its seams.
-    files: ['src/domain/history.ts', 'src/domain/report.ts'],
+    files: ['src/domain/report.ts'],
     rules: { 'max-lines': ['error', { max: 600, skipBlankLines: false, skipComments: false }] },
   },
   {

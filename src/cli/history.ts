@@ -1,6 +1,9 @@
 import { copyFile, readFile, rename, writeFile } from 'node:fs/promises';
-import type { CumulativeRealized, HistoryEntry, TrendPoint } from '../domain/history';
-import { accountTrendsOf, historyEntryOf, parseHistory, serialiseHistory, trendOf, updateHistory } from '../domain/history';
+import type { CumulativeRealized, HistoryEntry } from '../domain/history';
+import type { TrendPoint } from '../domain/history-trend';
+import { historyEntryOf, updateHistory } from '../domain/history';
+import { parseHistory, serialiseHistory } from '../domain/history-file';
+import { accountTrendsOf, trendOf } from '../domain/history-trend';
 import type { AuditReport } from '../domain/report';
 import { UsageError } from './errors';
 

@@ -64,3 +64,8 @@ export const GIB = 2 ** 30;
 export function monthlyUsd(bytes: number, pricePerGbMonth: number): number {
   return Math.round((bytes / GIB) * pricePerGbMonth * 10_000) / 10_000;
 }
+
+/** An amount in USD rounded to the cent's hundredth, as every amount of the report is. */
+export function roundUsd(usd: number): number {
+  return Math.round(usd * 10_000) / 10_000;
+}

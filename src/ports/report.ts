@@ -1,4 +1,5 @@
-import type { HistoryEntry, TrendPoint } from '../domain/history';
+import type { HistoryEntry } from '../domain/history';
+import type { TrendPoint } from '../domain/history-trend';
 import type { AuditReport } from '../domain/report';
 import type { RemediationCounts } from '../domain/report-event';
 

@@ -1,6 +1,8 @@
 import { MEMBER_REPORTS_PREFIX, memberReportKey } from '../domain/accounts';
 import { CentralReportError, errorCode } from '../domain/errors';
-import { accountTrendsOf, historyEntryOf, parseHistory, serialiseHistory, trendOf, updateHistory } from '../domain/history';
+import { historyEntryOf, updateHistory } from '../domain/history';
+import { parseHistory, serialiseHistory } from '../domain/history-file';
+import { accountTrendsOf, trendOf } from '../domain/history-trend';
 import type { AdviceFile, RecommendedPolicies } from '../domain/advice';
 import type { AuditReport } from '../domain/report';
 import { escapeControls } from '../domain/text';

@@ -1,4 +1,4 @@
-import { costGroupChanges } from '../../domain/history';
+import { costGroupChanges } from '../../domain/history-trend';
 import { groupingLabel, ownerGrouping } from '../../domain/cost-groups';
 import { formatUsdChange } from '../../domain/money';
 import type { AuditReport } from '../../domain/report';

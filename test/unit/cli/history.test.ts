@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { recordHistory } from '../../../src/cli/history';
 import { combineAccountReports } from '../../../src/domain/accounts';
-import { HISTORY_FORMAT } from '../../../src/domain/history';
+import { HISTORY_FORMAT } from '../../../src/domain/history-file';
 import { auditReport, historyEntry, repositoryReport } from '../support/report-fixtures';
 
 let dir: string;

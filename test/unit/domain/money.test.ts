@@ -1,5 +1,5 @@
 import { MAX_PRICE_PER_GB_MONTH } from '../../../src/domain/defaults';
-import { formatUsd, formatUsdChange, readPricePerGbMonth } from '../../../src/domain/money';
+import { formatUsd, formatUsdChange, readPricePerGbMonth, roundUsd } from '../../../src/domain/money';
 import { buildReportEventDetail } from '../../../src/domain/report-event';
 import { auditReport, repositoryReport } from '../support/report-fixtures';
 
@@ -85,6 +85,18 @@ describe('money', () => {
 
     it('bounds both prices at 1,000 times the list price', () => {
       expect(MAX_PRICE_PER_GB_MONTH).toBe(100);
+    });
+  });
+
+  describe('roundUsd', () => {
+    it.each([
+      [0.1 + 0.2, 0.3],
+      [1.23456, 1.2346],
+      [0.00004, 0],
+      [-1.23454, -1.2345],
+      [2, 2],
+    ])('rounds %p to %p, the hundredth of a cent', (usd, expected) => {
+      expect(roundUsd(usd)).toBe(expected);
     });
   });
 });

@@ -4,12 +4,12 @@
  */
 import type { PredictionCounts, PredictionMismatch } from '../../../src/domain/forecast';
 import type { RealizedSavings } from '../../../src/domain/realized';
-import type { AuditReport, RepositoryReport } from '../../../src/domain/report';
+import type { AuditReport, CostGroup, RepositoryReport } from '../../../src/domain/report';
 import { costGroupsOf } from '../../../src/domain/cost-groups';
-import type { HistoryEntry } from '../../../src/domain/history';
+import type { HistoryEntry, TrackedTotals } from '../../../src/domain/history';
 import { weekOf } from '../../../src/domain/history';
 import { GIB, monthlyUsd, totalsOf } from '../../../src/domain/report';
-import { accountReportOf } from '../../../src/domain/accounts';
+import { accountReportOf, combineAccountReports } from '../../../src/domain/accounts';
 
 /** The storage price of every fixture report, in USD per GB-month. */
 export const REPORT_PRICE = 0.1;
@@ -164,4 +164,53 @@ export function predictionMismatch(overrides: Partial<PredictionMismatch> = {}):
       'forecast to be expired by rule 2 (eligible 2026-10-27T00:00:00.000Z), still there 120 hours after it became eligible although ECR acts within 24',
     ...overrides,
   };
+}
+
+/** The accounts of {@link twoAccountReport}. */
+export const ACCOUNT_A = '111111111111';
+export const ACCOUNT_B = '222222222222';
+
+/**
+ * A report of two accounts: {@link ACCOUNT_A} with 10 GiB stored, {@link ACCOUNT_B} with 2 GiB stored
+ * and 1 GiB reclaimable, one repository each, as `audit --accounts` combines them.
+ *
+ * @example historyEntryOf(twoAccountReport()).accounts?.[ACCOUNT_A]?.storedBytes // 10 * GIB
+ */
+export function twoAccountReport(): AuditReport {
+  const a = auditReport([repositoryReport({ accountId: ACCOUNT_A, storedBytes: 10 * GIB })]);
+  const b = auditReport([repositoryReport({ accountId: ACCOUNT_B, storedBytes: 2 * GIB, reclaimableBytes: GIB })]);
+  return combineAccountReports(
+    [
+      { accountId: ACCOUNT_A, regions: ['us-east-1'], report: a },
+      { accountId: ACCOUNT_B, regions: ['us-east-1'], report: b },
+    ],
+    { ...a, costAllocationTagKeys: [] },
+  );
+}
+
+/**
+ * The tracked totals of one repository with one image and `storedBytes` stored, as a week of history
+ * keeps an account's row.
+ */
+export function trackedTotals(storedBytes: number, monthlyCostUsd = 0): TrackedTotals {
+  return { repositories: 1, images: 1, untaggedImages: 0, storedBytes, reclaimableBytes: 0, monthlyCostUsd, monthlySavingsUsd: 0 };
+}
+
+/**
+ * A week of history as the history tests write it: the report made at 06:00 that day, costing a
+ * hundredth of its stored bytes, with `groups` when given.
+ *
+ * @example const lastWeek = weekEntry('2026-10-19', 10, { 'name-prefix': { a: groupTotals } });
+ */
+export function weekEntry(date: string, storedBytes: number, groups?: HistoryEntry['groups']): HistoryEntry {
+  return historyEntry(date, storedBytes, {
+    generatedAt: `${date}T06:00:00.000Z`,
+    monthlyCostUsd: storedBytes / 100,
+    ...(groups === undefined ? {} : { groups }),
+  });
+}
+
+/** A cost group of one repository, nothing reclaimable, by the name's first segment unless `by` says otherwise. */
+export function costGroup(value: string, storedBytes: number, monthlyCostUsd: number, by: CostGroup['by'] = 'name-prefix'): CostGroup {
+  return { by, value, repositories: 1, storedBytes, reclaimableBytes: 0, monthlyCostUsd, monthlySavingsUsd: 0 };
 }

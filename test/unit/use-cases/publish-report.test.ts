@@ -1,5 +1,5 @@
 import type { HistoryEntry } from '../../../src/domain/history';
-import { HISTORY_FORMAT } from '../../../src/domain/history';
+import { HISTORY_FORMAT } from '../../../src/domain/history-file';
 import type {
   EventPublisher,
   ReportArtifactFormat,

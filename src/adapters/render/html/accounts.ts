@@ -1,6 +1,7 @@
 // The per-account table of a report of several accounts, with a small trend of each account.
-import { accountChange } from '../../../domain/history';
-import type { HistoryEntry, TrendPoint } from '../../../domain/history';
+import { accountChange } from '../../../domain/history-trend';
+import type { HistoryEntry } from '../../../domain/history';
+import type { TrendPoint } from '../../../domain/history-trend';
 import type { AccountReport, AuditReport } from '../../../domain/report';
 import {
   accountStatus,

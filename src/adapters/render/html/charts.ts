@@ -1,6 +1,6 @@
 // The report's SVG charts: the bar chart of the top repositories and the weekly trend lines, each
 // drawn twice: wide for a screen or paper, narrow for a phone (the page's style shows one of them).
-import type { TrendPoint } from '../../../domain/history';
+import type { TrendPoint } from '../../../domain/history-trend';
 import type { RepositoryReport } from '../../../domain/report';
 import { formatBytes, formatUsd } from '../format';
 import { escapeHtml as h } from './escape';

@@ -1,6 +1,7 @@
 // The HTML report's page: the header, the totals, the bar chart and the sections, in one
 // self-contained document.
-import type { HistoryEntry, TrendPoint } from '../../../domain/history';
+import type { HistoryEntry } from '../../../domain/history';
+import type { TrendPoint } from '../../../domain/history-trend';
 import type { AuditReport } from '../../../domain/report';
 import { TOP_REPOSITORIES, byReclaimable, formatBytes, formatCount, formatPercent, formatPrice, formatUsd, naiveSumNote } from '../format';
 import { accountsSection } from './accounts';

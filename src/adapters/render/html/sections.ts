@@ -2,8 +2,9 @@
 // table, the callouts, and the errors, warnings and findings. Every report text is escaped here.
 import { ARCHIVE_MINIMUM_CHARGE_DAYS } from '../../../domain/archive';
 import { groupingLabel, reportGroupings } from '../../../domain/cost-groups';
-import { TREND_WEEKS, costGroupChanges } from '../../../domain/history';
-import type { HistoryEntry, TrendPoint } from '../../../domain/history';
+import { TREND_WEEKS, costGroupChanges } from '../../../domain/history-trend';
+import type { HistoryEntry } from '../../../domain/history';
+import type { TrendPoint } from '../../../domain/history-trend';
 import type { AuditReport, CostGroup, RepositoryReport } from '../../../domain/report';
 import { isAccountFailure } from '../../../domain/report';
 import {

@@ -19,7 +19,8 @@ import { byReclaimable, formatBytes, formatCount, formatUsd } from '../../../../
 import type { TrendPoint } from '../../../../../src/adapters/render/html';
 import { CHART_LIMIT, renderHtml } from '../../../../../src/adapters/render/html';
 import type { HistoryEntry } from '../../../../../src/domain/history';
-import { historyEntryOf, trendOf, updateHistory } from '../../../../../src/domain/history';
+import { historyEntryOf, updateHistory } from '../../../../../src/domain/history';
+import { trendOf } from '../../../../../src/domain/history-trend';
 import type { RecommendedPolicies } from '../../../../../src/domain/advice/types';
 import type { AuditReport } from '../../../../../src/domain/report';
 import { audit } from '../../../../../src/use-cases/audit';
