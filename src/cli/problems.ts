@@ -1,6 +1,6 @@
 // How a run tells on stderr what it could not read or do.
-import type { ReportError, ReportWarning } from '../domain/report';
-import { isAccountFailure } from '../domain/report';
+import type { ReportError, ReportWarning } from '../domain/report-problems';
+import { isAccountFailure } from '../domain/report-problems';
 import { oneLine } from '../domain/text';
 
 /**

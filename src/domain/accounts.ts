@@ -1,6 +1,9 @@
 import { costGroupsOf } from './cost-groups';
-import type { AccountReport, AuditReport, ReportError, RepositoryReport } from './report';
-import { compareLocations, compareRepositoryReports, isAccountFailure, totalsOf } from './report';
+import type { AccountReport, AuditReport, RepositoryReport } from './report';
+import type { ReportError } from './report-problems';
+import { compareRepositoryReports } from './report';
+import { compareLocations, isAccountFailure } from './report-problems';
+import { totalsOf } from './report-totals';
 
 /** An AWS account id: twelve digits. */
 export const ACCOUNT_ID = /^\d{12}$/;

@@ -1,7 +1,8 @@
 import { createHash } from 'node:crypto';
 import type { ImageDetail } from './image';
 import { manifestOf } from './image';
-import type { BlobMountingSetting, ReportWarning } from './report';
+import type { BlobMountingSetting } from './report';
+import type { ReportWarning } from './report-problems';
 
 // ECR stores a blob once per repository, and bills it so (ECR-FACTS §2, §11). Since 2026 a registry
 // may turn on the `BLOB_MOUNTING` account setting: its repositories then share layers, and a layer

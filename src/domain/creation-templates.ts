@@ -5,7 +5,7 @@
 // every repository no other template does. Without one, a repository starts with no lifecycle policy.
 import { MergeError } from './errors';
 import { parsePolicy, policyExpiresUntaggedImages, problemLines, remediatedPolicy, type RemediationSettings } from './policy';
-import type { ReportError, ReportWarning } from './report';
+import type { ReportError, ReportWarning } from './report-problems';
 
 /** The creation scenarios a template applies to (`appliedFor`). */
 export type CreationScenario = 'PULL_THROUGH_CACHE' | 'REPLICATION' | 'CREATE_ON_PUSH';

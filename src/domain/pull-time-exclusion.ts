@@ -1,4 +1,4 @@
-import type { ReportWarning } from './report';
+import type { ReportWarning } from './report-problems';
 
 /** What the registry of one region said about the audit role's pull-time update exclusion. */
 export type PullTimeExclusionAnswer =

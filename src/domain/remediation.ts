@@ -3,7 +3,8 @@ import type { AtRiskImage, GuardContext } from './in-use-guard';
 import { judgeWrite, referrersAtRiskOf, removedBy } from './in-use-guard';
 import type { LifecyclePolicy, PolicyParseResult, RemediatedPolicy, RemediationSettings } from './policy';
 import { formatProblem, parsePolicy, policyExpiresUntaggedImages, problemCount, remediatedPolicyOf } from './policy';
-import type { PolicyStatus, ReportError } from './report';
+import type { PolicyStatus } from './report';
+import type { ReportError } from './report-problems';
 import { DAY_MS } from './time';
 
 /** What remediation did, or would do, to one repository. */

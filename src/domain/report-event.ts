@@ -5,7 +5,7 @@ import { formatUsd } from './money';
 import type { PredictionCounts } from './forecast';
 import type { CumulativeRealized, RealizedSavings } from './realized';
 import type { AuditReport, CostGroup, ReportTotals } from './report';
-import { isAccountFailure } from './report';
+import { isAccountFailure } from './report-problems';
 
 export type { HistoryEntry, TrackedTotals } from './history';
 export { historyEntryOf } from './history';

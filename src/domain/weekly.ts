@@ -7,7 +7,8 @@ import type { InUseEntry, InUseFailure } from './in-use';
 import { WORKLOAD_SOURCES } from './in-use';
 import type { RepositoryRef, Tag } from './registry';
 import type { RemediationAction } from './remediation';
-import type { GuardSummary, InUseAtRiskImage, NotReached, ReportError, ReportWarning, RepositoryReport } from './report';
+import type { GuardSummary, InUseAtRiskImage, RepositoryReport } from './report';
+import type { NotReached, ReportError, ReportWarning } from './report-problems';
 import type { Selection } from './selection';
 
 // The weekly run in steps: Plan lists the repositories of every configured region into one object,

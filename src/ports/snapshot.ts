@@ -1,7 +1,7 @@
 import type { BlobMountingStatus } from '../domain/blob-mounting';
 import type { InUseFailure, InUseWarning } from '../domain/in-use';
 import type { RepositoryState } from '../domain/registry';
-import type { ReportError } from '../domain/report';
+import type { ReportError } from '../domain/report-problems';
 
 /** One image in use in a captured registry, with one of its consumers (an image with two has two). */
 export interface CapturedInUse {

@@ -4,8 +4,9 @@ import { accountFailure, combineAccountReports } from '../domain/accounts';
 import { DEFAULT_ACCOUNT_CONCURRENCY } from '../domain/defaults';
 import { errorCode } from '../domain/errors';
 import type { RemediationAction, RemediationResult } from '../domain/remediation';
-import type { AuditReport, ReportError } from '../domain/report';
-import { compareLocations } from '../domain/report';
+import type { AuditReport } from '../domain/report';
+import type { ReportError } from '../domain/report-problems';
+import { compareLocations } from '../domain/report-problems';
 import type { AccountOpener, AccountRef } from '../ports/accounts';
 import type { RegistrySnapshot } from '../ports/snapshot';
 

@@ -3,7 +3,7 @@ import type { AdviceFile, RepositoryAdvice } from '../domain/advice';
 import { parsePolicyOrThrow } from '../domain/policy';
 import type { RepositoryRef } from '../domain/registry';
 import type { RemediationAction, RemediationResult } from '../domain/remediation';
-import type { ReportError } from '../domain/report';
+import type { ReportError } from '../domain/report-problems';
 import { excludeMatcher, isOptedOut } from '../domain/selection';
 import type { PolicyWriter, RegistryReader } from '../ports/registry';
 import { toReportError } from './errors';

@@ -4,7 +4,7 @@ import { costAllocationTagsOf, groupValueOf, ownerGrouping } from '../domain/cos
 import { DEFAULT_ARCHIVE_AFTER_DAYS, DEFAULT_LINT_MAX_UNTAGGED_DAYS as DEFAULT_MAX_UNTAGGED_DAYS } from '../domain/defaults';
 import type { RepositoryState } from '../domain/registry';
 import type { PolicyAssessment } from '../domain/remediation';
-import type { NotReached, ReportError } from '../domain/report';
+import type { NotReached, ReportError } from '../domain/report-problems';
 import type { Selection } from '../domain/selection';
 import { excludeMatcher, isOptedOut } from '../domain/selection';
 import type { RegistryReader } from '../ports/registry';

@@ -4,18 +4,11 @@ import { costAllocationTagsOf, costGroupsOf } from '../domain/cost-groups';
 import type { InUseCatalog } from '../domain/in-use';
 import type { RepositoryRef, RepositoryState } from '../domain/registry';
 import type { PolicyAssessment } from '../domain/remediation';
-import type {
-  AuditReport,
-  BlobMountingSetting,
-  GuardSummary,
-  InUseAtRiskImage,
-  NotReached,
-  NotReachedReason,
-  ReportError,
-  ReportWarning,
-  RepositoryReport,
-} from '../domain/report';
-import { compareLocations, compareRepositoryReports, totalsOf } from '../domain/report';
+import type { AuditReport, BlobMountingSetting, GuardSummary, InUseAtRiskImage, RepositoryReport } from '../domain/report';
+import type { NotReached, NotReachedReason, ReportError, ReportWarning } from '../domain/report-problems';
+import { compareRepositoryReports } from '../domain/report';
+import { compareLocations } from '../domain/report-problems';
+import { totalsOf } from '../domain/report-totals';
 import { accountReportOf, type AccountIdentity } from '../domain/accounts';
 import type { Selection } from '../domain/selection';
 import { excludeMatcher, isOptedOut } from '../domain/selection';

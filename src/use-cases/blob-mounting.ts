@@ -8,7 +8,8 @@ import {
   type BlobMountingReading,
 } from '../domain/blob-mounting';
 import type { RepositoryState } from '../domain/registry';
-import type { BlobMountingSetting, ReportWarning, RepositoryReport } from '../domain/report';
+import type { BlobMountingSetting, RepositoryReport } from '../domain/report';
+import type { ReportWarning } from '../domain/report-problems';
 import { SHARD_BLOBS_FORMAT, decodeShardBlobs, shardBlobsKey, type ShardBlobs, type WeeklyPlan } from '../domain/weekly';
 import type { ObjectStore } from '../ports/object-store';
 import type { RegistryReader } from '../ports/registry';

@@ -10,7 +10,7 @@ import {
   type TemplateRemediation,
 } from '../domain/creation-templates';
 import { PolicyWriteError } from '../domain/errors';
-import type { ReportWarning } from '../domain/report';
+import type { ReportWarning } from '../domain/report-problems';
 import { oneLine } from '../domain/text';
 import type { CreationTemplateWriter, RegistrySettingsReader } from '../ports/registry-settings';
 import { toReportError } from './errors';

@@ -1,5 +1,5 @@
 import { errorCode } from '../domain/errors';
-import type { ReportError } from '../domain/report';
+import type { ReportError } from '../domain/report-problems';
 
 /**
  * What the SDK's own text does not say plainly (what happened, and what to do), by error code:

@@ -2,7 +2,7 @@ import { errorCode } from '../domain/errors';
 import type { InUseEntry, InUseFailure, InUseSource, InUseWarning, WorkloadSource } from '../domain/in-use';
 import { ESSENTIAL_SOURCES, InUseCatalog } from '../domain/in-use';
 import { inUseEntryOf, parseInUseList } from '../domain/in-use-entries';
-import type { ReportError, ReportWarning } from '../domain/report';
+import type { ReportError, ReportWarning } from '../domain/report-problems';
 import type { InUseListReader, WorkloadScanner } from '../ports/in-use';
 import { toReportError } from './errors';
 

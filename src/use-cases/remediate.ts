@@ -1,7 +1,7 @@
 import pLimit from 'p-limit';
 import type { RepositoryRef } from '../domain/registry';
 import type { RemediationAction, RemediationResult } from '../domain/remediation';
-import type { ReportError } from '../domain/report';
+import type { ReportError } from '../domain/report-problems';
 import type { PolicyWriter, RegistryReader } from '../ports/registry';
 import { regionFailure, toReportError } from './errors';
 import type { RemediateOptions } from './remediation/options';

@@ -1,6 +1,6 @@
 import { inUseRecordOf, type InUseCatalog } from '../domain/in-use';
 import type { RepositoryState } from '../domain/registry';
-import type { NotReached, ReportError, ReportWarning } from '../domain/report';
+import type { NotReached, ReportError, ReportWarning } from '../domain/report-problems';
 import type { RegistryReader } from '../ports/registry';
 import type { CapturedRegistry, RegistrySnapshot, SnapshotWriter } from '../ports/snapshot';
 import { scanRegistries, type ScanProgress } from './audit';

@@ -1,5 +1,5 @@
 import type { AuditReport, CostGroup, RepositoryReport } from '../../domain/report';
-import { isAccountFailure } from '../../domain/report';
+import { isAccountFailure } from '../../domain/report-problems';
 import { accountStatus } from './format';
 import { visibleControls } from '../../domain/text';
 

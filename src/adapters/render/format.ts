@@ -1,15 +1,8 @@
 import { UNTAGGED } from '../../domain/cost-groups';
 import { groupThousands } from '../../domain/money';
-import type {
-  AccountReport,
-  AuditReport,
-  CostGroup,
-  CostGroupBy,
-  NotReachedReason,
-  PolicyStatus,
-  RepositoryReport,
-} from '../../domain/report';
-import { isAccountFailure } from '../../domain/report';
+import type { AccountReport, AuditReport, CostGroup, CostGroupBy, PolicyStatus, RepositoryReport } from '../../domain/report';
+import type { NotReachedReason } from '../../domain/report-problems';
+import { isAccountFailure } from '../../domain/report-problems';
 
 // One rule for money in every report, the event summary and the e-mail: it lives in the domain.
 export { formatUsd, formatUsdChange } from '../../domain/money';

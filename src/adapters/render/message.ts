@@ -2,7 +2,7 @@ import { costGroupChanges } from '../../domain/history-trend';
 import { groupingLabel, ownerGrouping } from '../../domain/cost-groups';
 import { formatUsdChange } from '../../domain/money';
 import type { AuditReport } from '../../domain/report';
-import { isAccountFailure } from '../../domain/report';
+import { isAccountFailure } from '../../domain/report-problems';
 import { remediationTally } from '../../domain/report-event';
 import { oneLine } from '../../domain/text';
 import type { ReportMessage, ReportMessageContext } from '../../ports/report';

@@ -1,5 +1,5 @@
 import type { RemediationAction, RemediationResult } from '../../domain/remediation';
-import { isAccountFailure, type ReportError } from '../../domain/report';
+import { isAccountFailure, type ReportError } from '../../domain/report-problems';
 import { oneLine } from '../../domain/text';
 import { WHOLE_ACCOUNT } from './format';
 import { renderRemediationPlan } from './remediation';

@@ -1,6 +1,6 @@
 import { groupingLabel, reportGroupings } from '../../domain/cost-groups';
 import type { AuditReport } from '../../domain/report';
-import { isAccountFailure } from '../../domain/report';
+import { isAccountFailure } from '../../domain/report-problems';
 import { oneLine, visibleControls } from '../../domain/text';
 import {
   FINDINGS_NOTE,

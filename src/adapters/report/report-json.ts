@@ -1,7 +1,8 @@
 import * as z from 'zod';
 import { InvalidInputError } from '../../domain/errors';
 import type { FindingCode, FindingSeverity } from '../../domain/policy/lint';
-import type { AuditReport, NotReachedReason, PolicyStatus, ReportWarningCode } from '../../domain/report';
+import type { AuditReport, PolicyStatus } from '../../domain/report';
+import type { NotReachedReason, ReportWarningCode } from '../../domain/report-problems';
 
 // The JSON report (`audit --format json`, the weekly run's report.json) read back: the organization's
 // report reads each member account's. The shape is checked field by field, so that a file that is not

@@ -1,4 +1,4 @@
-import { isAccountFailure } from '../../domain/report';
+import { isAccountFailure } from '../../domain/report-problems';
 import type { SnapshotAccount, SnapshotFile } from './format';
 
 /** One account a snapshot holds, and why it was not read when it was not. */

@@ -2,7 +2,7 @@ import type { BlobMountingStatus } from '../../domain/blob-mounting';
 import type { ImageDetail } from '../../domain/image';
 import type { InUseSource, InUseWarningCode, WorkloadSource } from '../../domain/in-use';
 import type { Tag } from '../../domain/registry';
-import type { ReportError } from '../../domain/report';
+import type { ReportError } from '../../domain/report-problems';
 
 // The snapshot file: what `ecr-janitor snapshot` writes and `audit --snapshot` reads. Its schema,
 // with the sense checks a file must pass, is in ./schema; its writer in ./snapshot-writer.

@@ -1,7 +1,7 @@
 import type { BlobMountingStatus } from '../../domain/blob-mounting';
 import type { ImageDetail } from '../../domain/image';
 import type { RepositoryRef, Tag } from '../../domain/registry';
-import type { ReportError } from '../../domain/report';
+import type { ReportError } from '../../domain/report-problems';
 import type { ManifestText, RegistryReader } from '../../ports/registry';
 import type { SnapshotFile } from './format';
 

@@ -4,7 +4,7 @@ import { renderTemplatePlan } from '../../adapters/render/creation-templates';
 import { renderJson } from '../../adapters/render/json';
 import { renderOrganizationRemediation } from '../../adapters/render/organization-remediation';
 import { renderRemediationPlan } from '../../adapters/render/remediation';
-import { isAccountFailure, type ReportWarning } from '../../domain/report';
+import { isAccountFailure, type ReportWarning } from '../../domain/report-problems';
 import { forEachAccount, organizationRemediation, type OrganizationRemediation } from '../../use-cases/accounts';
 import type { ScanProgress } from '../../use-cases/audit';
 import { oneLine } from '../../domain/text';

@@ -1,6 +1,6 @@
 import { Command } from 'commander';
 import { CallCounter } from '../../adapters/aws/call-counter';
-import type { ReportError, ReportWarning } from '../../domain/report';
+import type { ReportError, ReportWarning } from '../../domain/report-problems';
 import type { RegistrySnapshot, SnapshotWriter } from '../../ports/snapshot';
 import { forEachAccount, organizationSnapshot } from '../../use-cases/accounts';
 import type { ScanProgress } from '../../use-cases/audit';

@@ -19,7 +19,7 @@ import {
   storageClassOf,
 } from '../policy';
 import type { RepositoryState } from '../registry';
-import { monthlyArchiveSavingsUsd } from '../report';
+import { monthlyArchiveSavingsUsd } from '../report-totals';
 import { DAY_MS, toEpochMs } from '../time';
 import type { TagFamily } from './families';
 import { familiesOf } from './families';

@@ -2,7 +2,8 @@ import type { AdviceFile, AdvisedRepository, RecommendedPolicies } from '../../d
 import { recommendedPoliciesOf } from '../../domain/advice';
 import { FORECAST_DAYS } from '../../domain/forecast';
 import { pullTimeExclusionWarning } from '../../domain/pull-time-exclusion';
-import type { AuditReport, BlobMountingSetting, ReportError, ReportWarning } from '../../domain/report';
+import type { AuditReport, BlobMountingSetting } from '../../domain/report';
+import type { ReportError, ReportWarning } from '../../domain/report-problems';
 import type { RemediationCounts, ReportEventDetail } from '../../domain/report-event';
 import {
   decodeItems,

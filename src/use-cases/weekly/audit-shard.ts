@@ -4,7 +4,7 @@ import { InUseCatalog } from '../../domain/in-use';
 import { decodeManifestCache, encodeManifestCache, nextManifestCache, type ManifestIndex } from '../../domain/manifest-cache';
 import type { RepositoryRef, RepositoryState } from '../../domain/registry';
 import { assessPolicy } from '../../domain/remediation';
-import type { ReportError, ReportWarning } from '../../domain/report';
+import type { ReportError, ReportWarning } from '../../domain/report-problems';
 import {
   SHARD_FORMAT,
   decodePlan,

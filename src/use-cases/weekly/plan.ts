@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { InUseEntry, InUseFailure } from '../../domain/in-use';
 import type { RepositoryRef, Tag } from '../../domain/registry';
-import type { ReportError, ReportWarning } from '../../domain/report';
+import type { ReportError, ReportWarning } from '../../domain/report-problems';
 import { PLAN_FORMAT, runKeys, type WeeklyItem, type WeeklyPlan, type WeeklySettings } from '../../domain/weekly';
 import type { ObjectStore } from '../../ports/object-store';
 import type { ApiCallCounter, RegistryReader, RepositoryTagIndex } from '../../ports/registry';

@@ -5,7 +5,7 @@ import type { ManifestIndex } from '../../domain/manifest-cache';
 import { remediatedPolicy, type RemediationSettings } from '../../domain/policy';
 import type { RepositoryRef, RepositoryState } from '../../domain/registry';
 import type { RemediationAction } from '../../domain/remediation';
-import type { ReportWarning } from '../../domain/report';
+import type { ReportWarning } from '../../domain/report-problems';
 import { DAY_MS } from '../../domain/time';
 import { itemId, type ShardResult } from '../../domain/weekly';
 import type { ObjectStore } from '../../ports/object-store';

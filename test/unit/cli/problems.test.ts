@@ -1,5 +1,5 @@
 import { errorLine, partialFailureLine, warningLine } from '../../../src/cli/problems';
-import type { ReportError } from '../../../src/domain/report';
+import type { ReportError } from '../../../src/domain/report-problems';
 
 const listing: ReportError = { region: 'eu-west-1', code: 'UnrecognizedClientException', message: 'region failure: not enabled' };
 const repository = (name: string): ReportError => ({

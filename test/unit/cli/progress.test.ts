@@ -1,5 +1,5 @@
 import { progressOf, progressReporter } from '../../../src/cli/progress';
-import type { ReportError } from '../../../src/domain/report';
+import type { ReportError } from '../../../src/domain/report-problems';
 import { recordingContext } from '../../support/cli-context';
 
 const START = Date.parse('2026-06-01T12:00:00.000Z');

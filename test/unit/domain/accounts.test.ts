@@ -7,7 +7,9 @@ import {
 } from '../../../src/domain/accounts';
 import { costGroupsOf } from '../../../src/domain/cost-groups';
 import type { AuditReport, RepositoryReport } from '../../../src/domain/report';
-import { GIB, isAccountFailure, monthlyUsd, totalsOf } from '../../../src/domain/report';
+import { GIB, monthlyUsd } from '../../../src/domain/report';
+import { isAccountFailure } from '../../../src/domain/report-problems';
+import { totalsOf } from '../../../src/domain/report-totals';
 import { REPORT_PRICE, auditReport, repositoryReport } from '../support/report-fixtures';
 
 const A = '111111111111';

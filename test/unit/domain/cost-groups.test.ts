@@ -9,7 +9,8 @@ import {
   ownerGrouping,
   topCostGroups,
 } from '../../../src/domain/cost-groups';
-import { GIB, totalsOf } from '../../../src/domain/report';
+import { GIB } from '../../../src/domain/report';
+import { totalsOf } from '../../../src/domain/report-totals';
 import { repositoryReport } from '../support/report-fixtures';
 
 describe('cost-groups', () => {

@@ -1,37 +1,5 @@
-import type { RepositoryReport } from '../../../src/domain/report';
-import { GIB, monthlyUsd, totalsOf } from '../../../src/domain/report';
-
-function row(overrides: Partial<RepositoryReport>): RepositoryReport {
-  return {
-    accountId: '111122223333',
-    region: 'eu-west-1',
-    repositoryName: 'app',
-    policyStatus: 'ok',
-    optedOut: false,
-    excluded: false,
-    images: 0,
-    untaggedImages: 0,
-    indexChildren: 0,
-    referrers: 0,
-    referrersAtRisk: 0,
-    archivedImages: 0,
-    doomedImages: 0,
-    storedBytes: 0,
-    naiveBytes: 0,
-    reclaimableBytes: 0,
-    monthlyCostUsd: 0,
-    monthlySavingsUsd: 0,
-    archivableBytes: 0,
-    archiveRuleSuggestion: null,
-    costAllocationTags: {},
-    findings: [],
-    untaggedRetentionDays: null,
-    inUseImages: 0,
-    inUseAtRisk: 0,
-    heldInUse: false,
-    ...overrides,
-  };
-}
+import { GIB, compareRepositoryReports, monthlyUsd } from '../../../src/domain/report';
+import { repositoryReport } from '../support/report-fixtures';
 
 describe('report', () => {
   describe('GIB', () => {
@@ -69,112 +37,34 @@ describe('report', () => {
     });
   });
 
-  describe('totalsOf', () => {
-    it('returns zeros for no repositories', () => {
-      // Act
-      const totals = totalsOf([], 0.1);
-
-      // Assert
-      expect(totals).toEqual({
-        repositories: 0,
-        repositoriesWithoutLifecyclePolicy: 0,
-        repositoriesWithoutUntaggedCleanup: 0,
-        repositoriesWithFindings: 0,
-        images: 0,
-        untaggedImages: 0,
-        referrersAtRisk: 0,
-        inUseImages: 0,
-        inUseAtRisk: 0,
-        repositoriesHeld: 0,
-        storedBytes: 0,
-        naiveBytes: 0,
-        reclaimableBytes: 0,
-        monthlyCostUsd: 0,
-        monthlySavingsUsd: 0,
-        archivableBytes: 0,
-        monthlyArchiveSavingsUsd: null,
-      });
-    });
-
-    it('adds up images, in-use images and bytes and counts repositories by policy status and held by the guard', () => {
-      // Arrange
+  describe('compareRepositoryReports', () => {
+    it('puts the most reclaimable first, then the most stored, then orders by region, name and account', () => {
+      // Arrange: three rows told apart by their bytes, four of equal bytes told apart by where they are.
+      const row = (name: string, reclaimableBytes: number, storedBytes: number, region = 'us-east-1', accountId = '111111111111') =>
+        repositoryReport({ repositoryName: name, reclaimableBytes, storedBytes, region, accountId });
       const rows = [
-        row({
-          repositoryName: 'a',
-          policyStatus: 'missing',
-          images: 10,
-          untaggedImages: 4,
-          referrersAtRisk: 2,
-          inUseImages: 3,
-          inUseAtRisk: 2,
-          heldInUse: true,
-          storedBytes: 2 * GIB,
-          naiveBytes: 3 * GIB,
-          reclaimableBytes: GIB,
-        }),
-        row({
-          repositoryName: 'b',
-          policyStatus: 'no-untagged-rule',
-          images: 5,
-          untaggedImages: 1,
-          referrersAtRisk: 1,
-          inUseImages: 1,
-          inUseAtRisk: 1,
-          storedBytes: GIB,
-          naiveBytes: GIB,
-          reclaimableBytes: GIB / 2,
-        }),
-        row({
-          repositoryName: 'c',
-          policyStatus: 'ok',
-          images: 7,
-          untaggedImages: 0,
-          findings: [
-            { code: 'ShadowedRule', severity: 'warning', rulePriority: 2, message: 'rule 2 can never act' },
-            { code: 'ArchiveNeverExpires', severity: 'info', rulePriority: 1, message: 'rule 1 archives images' },
-          ],
-          storedBytes: 3 * GIB,
-          naiveBytes: 6 * GIB,
-          reclaimableBytes: 0,
-        }),
-        row({ repositoryName: 'd', policyStatus: 'missing', images: 0 }),
+        row('b', 0, 1, 'us-east-1', '222222222222'),
+        row('small', 1, 10),
+        row('a', 0, 1),
+        row('big', 5, 1, 'eu-west-1'),
+        row('b', 0, 1, 'us-east-1', '111111111111'),
+        row('stored', 0, 50),
+        row('z', 0, 1, 'eu-west-1'),
       ];
 
       // Act
-      const totals = totalsOf(rows, 0.1);
+      const ordered = [...rows].sort(compareRepositoryReports);
 
       // Assert
-      expect(totals).toEqual({
-        repositories: 4,
-        repositoriesWithoutLifecyclePolicy: 2,
-        repositoriesWithoutUntaggedCleanup: 3,
-        repositoriesWithFindings: 1,
-        images: 22,
-        untaggedImages: 5,
-        referrersAtRisk: 3,
-        inUseImages: 4,
-        inUseAtRisk: 3,
-        repositoriesHeld: 1,
-        storedBytes: 6 * GIB,
-        naiveBytes: 10 * GIB,
-        reclaimableBytes: 1.5 * GIB,
-        monthlyCostUsd: expect.closeTo(0.6, 10),
-        monthlySavingsUsd: expect.closeTo(0.15, 10),
-        archivableBytes: 0,
-        monthlyArchiveSavingsUsd: null,
-      });
-    });
-
-    it('prices the summed bytes at the given price rather than summing the rows own costs', () => {
-      // Arrange: rows priced at another rate must not leak into the totals.
-      const rows = [row({ storedBytes: GIB, reclaimableBytes: GIB, monthlyCostUsd: 99, monthlySavingsUsd: 99 })];
-
-      // Act
-      const totals = totalsOf(rows, 0.25);
-
-      // Assert
-      expect(totals.monthlyCostUsd).toBeCloseTo(0.25, 10);
-      expect(totals.monthlySavingsUsd).toBeCloseTo(0.25, 10);
+      expect(ordered.map((r) => `${r.region}/${r.repositoryName}/${r.accountId}`)).toEqual([
+        'eu-west-1/big/111111111111',
+        'us-east-1/small/111111111111',
+        'us-east-1/stored/111111111111',
+        'eu-west-1/z/111111111111',
+        'us-east-1/a/111111111111',
+        'us-east-1/b/111111111111',
+        'us-east-1/b/222222222222',
+      ]);
     });
   });
 });

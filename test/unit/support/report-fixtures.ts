@@ -8,7 +8,8 @@ import type { AuditReport, CostGroup, RepositoryReport } from '../../../src/doma
 import { costGroupsOf } from '../../../src/domain/cost-groups';
 import type { HistoryEntry, TrackedTotals } from '../../../src/domain/history';
 import { weekOf } from '../../../src/domain/history';
-import { GIB, monthlyUsd, totalsOf } from '../../../src/domain/report';
+import { GIB, monthlyUsd } from '../../../src/domain/report';
+import { totalsOf } from '../../../src/domain/report-totals';
 import { accountReportOf, combineAccountReports } from '../../../src/domain/accounts';
 
 /** The storage price of every fixture report, in USD per GB-month. */

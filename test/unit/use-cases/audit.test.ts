@@ -1,6 +1,6 @@
 import type { ImageDetail } from '../../../src/domain/image';
 import type { RepositoryState } from '../../../src/domain/registry';
-import type { ReportError, ReportWarning } from '../../../src/domain/report';
+import type { ReportError, ReportWarning } from '../../../src/domain/report-problems';
 import { GIB } from '../../../src/domain/report';
 import type { ApiCallCounter } from '../../../src/ports/registry';
 import type { AuditOptions, ScanProgress } from '../../../src/use-cases/audit';

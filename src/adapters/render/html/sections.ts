@@ -6,7 +6,7 @@ import { TREND_WEEKS, costGroupChanges } from '../../../domain/history-trend';
 import type { HistoryEntry } from '../../../domain/history';
 import type { TrendPoint } from '../../../domain/history-trend';
 import type { AuditReport, CostGroup, RepositoryReport } from '../../../domain/report';
-import { isAccountFailure } from '../../../domain/report';
+import { isAccountFailure } from '../../../domain/report-problems';
 import {
   FINDINGS_NOTE,
   REFERRERS_AT_RISK_NOTE,

@@ -1,7 +1,8 @@
 import { renderReportMessage } from '../../../../src/adapters/render/message';
 import { costGroupsOf } from '../../../../src/domain/cost-groups';
 import type { AuditReport, RepositoryReport } from '../../../../src/domain/report';
-import { GIB, totalsOf } from '../../../../src/domain/report';
+import { GIB } from '../../../../src/domain/report';
+import { totalsOf } from '../../../../src/domain/report-totals';
 import {
   PREDICTION_COUNTS,
   auditReport,

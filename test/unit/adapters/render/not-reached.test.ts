@@ -1,6 +1,6 @@
 import { renderCsv, renderHtml, renderMarkdown, renderSummaryTable } from '../../../../src/adapters/render';
 import { CSV_COLUMNS } from '../../../../src/adapters/render/csv';
-import type { NotReached } from '../../../../src/domain/report';
+import type { NotReached } from '../../../../src/domain/report-problems';
 import { auditReport, repositoryReport } from '../../support/report-fixtures';
 
 const notReached: NotReached[] = [

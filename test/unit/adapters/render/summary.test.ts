@@ -1,6 +1,7 @@
 import { REFERRERS_AT_RISK_NOTE } from '../../../../src/adapters/render/format';
 import { SUMMARY_WARNINGS_LIMIT, renderSummaryTable } from '../../../../src/adapters/render/summary';
-import type { ReportWarning, RepositoryReport } from '../../../../src/domain/report';
+import type { RepositoryReport } from '../../../../src/domain/report';
+import type { ReportWarning } from '../../../../src/domain/report-problems';
 import { GIB } from '../../../../src/domain/report';
 import { costGroupsOf } from '../../../../src/domain/cost-groups';
 import { auditReport, repositoryReport } from '../../support/report-fixtures';

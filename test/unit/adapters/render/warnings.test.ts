@@ -1,5 +1,5 @@
 import { renderHtml, renderMarkdown, renderSummaryTable } from '../../../../src/adapters/render';
-import type { ReportWarning } from '../../../../src/domain/report';
+import type { ReportWarning } from '../../../../src/domain/report-problems';
 import { auditReport, repositoryReport } from '../../support/report-fixtures';
 
 const registryWide: ReportWarning = {

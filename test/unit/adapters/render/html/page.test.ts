@@ -1,7 +1,7 @@
 import { CHART_LIMIT, escapeHtml, renderHtml } from '../../../../../src/adapters/render/html';
 import { SUMMARY_LIMIT } from '../../../../../src/adapters/render/summary';
 import { GIB } from '../../../../../src/domain/report';
-import { totalsOf } from '../../../../../src/domain/report';
+import { totalsOf } from '../../../../../src/domain/report-totals';
 import { byTestId, count, element, many, weeks } from '../../../support/html';
 import { auditReport, repositoryReport } from '../../../support/report-fixtures';
 
