@@ -1,4 +1,4 @@
-import { parseJsonOrUndefined } from './text';
+import { parseJsonOrUndefined, safeJson } from './text';
 import * as z from 'zod';
 import type { ImageDetail } from './image';
 import { manifestOf } from './image';
@@ -80,7 +80,7 @@ export function forecastKey(region: string, repositoryName: string): string {
 
 /** The text of a stored forecast. */
 export function encodeForecast(forecast: RepositoryForecast): string {
-  return JSON.stringify({ format: FORECAST_FORMAT, ...forecast });
+  return safeJson({ format: FORECAST_FORMAT, ...forecast });
 }
 
 /** Reads a stored forecast of `region/repositoryName`; undefined when missing, of another format or another repository's. */

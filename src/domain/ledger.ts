@@ -1,4 +1,5 @@
 import * as z from 'zod';
+import { safeJson } from './text';
 
 // The ledger: what ECR's lifecycle policies really did, one record per `PolicyExecutionEvent`
 // (CloudTrail, see docs/truth.md for the shapes and where they come from). The weekly run reads it to
@@ -126,7 +127,7 @@ export function ledgerStartAfter(region: string, repositoryName: string, since: 
 
 /** The text of an event's record. */
 export function encodeLedgerEvent(event: LedgerEvent): string {
-  return JSON.stringify({ format: LEDGER_FORMAT, ...event });
+  return safeJson({ format: LEDGER_FORMAT, ...event });
 }
 
 /** Reads a stored record; undefined (never half-read) when it is not one of this format. */

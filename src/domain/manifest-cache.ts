@@ -1,6 +1,7 @@
 import * as z from 'zod';
 import type { ImageDetail, ParsedManifest } from './image';
 import { manifestOf } from './image';
+import { safeJson } from './text';
 
 /** The format of a cache file; a file of another format is ignored and rebuilt. */
 export const MANIFEST_CACHE_FORMAT = 'ecr-janitor-manifest-cache/1';
@@ -111,5 +112,5 @@ export function nextManifestCache(previous: ManifestIndex, images: readonly Imag
 export function encodeManifestCache(region: string, repositoryName: string, manifests: ManifestIndex): string {
   const entries: Record<string, CompactManifest> = {};
   for (const [digest, manifest] of [...manifests].sort(([a], [b]) => a.localeCompare(b))) entries[digest] = compact(manifest);
-  return JSON.stringify({ format: MANIFEST_CACHE_FORMAT, region, repositoryName, manifests: entries });
+  return safeJson({ format: MANIFEST_CACHE_FORMAT, region, repositoryName, manifests: entries });
 }

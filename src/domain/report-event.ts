@@ -6,6 +6,7 @@ import type { PredictionCounts } from './forecast';
 import type { CumulativeRealized, RealizedSavings } from './realized';
 import type { AuditReport, CostGroup, ReportTotals } from './report';
 import { isAccountFailure } from './report-problems';
+import { safeJson } from './text';
 
 export type { HistoryEntry, TrackedTotals } from './history';
 export { historyEntryOf } from './history';
@@ -246,7 +247,7 @@ export function buildReportEventDetail(
 
 /** Size in bytes of the event entry EventBridge measures (source, detail-type and detail as UTF-8). */
 export function eventEntrySize(detail: object, detailType: string = REPORT_EVENT_DETAIL_TYPE): number {
-  return Buffer.byteLength(REPORT_EVENT_SOURCE) + Buffer.byteLength(detailType) + Buffer.byteLength(JSON.stringify(detail));
+  return Buffer.byteLength(REPORT_EVENT_SOURCE) + Buffer.byteLength(detailType) + Buffer.byteLength(safeJson(detail));
 }
 
 /** Outcomes that leave a repository without untagged cleanup for now, though the janitor may change it. */

@@ -1,11 +1,12 @@
 /**
  * Characters that must never reach a terminal, a log line or a plain-text e-mail as they are: C0
  * controls (ESC starts terminal escape sequences; CR and backspace overwrite what was printed), DEL,
- * C1 controls (a single-byte CSI on some terminals), and the Unicode bidirectional overrides and
- * isolates that make text display in another order than it reads.
+ * C1 controls (a single-byte CSI on some terminals), and the Unicode bidirectional overrides,
+ * isolates and marks (U+202A–U+202E, U+2066–U+2069, U+200E/U+200F, U+061C) that make text display
+ * in another order than it reads.
  */
 // eslint-disable-next-line no-control-regex -- matching control characters is the point
-const UNSAFE = /[\u0000-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/g;
+const UNSAFE = /[\u0000-\u001f\u007f-\u009f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]/g;
 
 /**
  * Replaces every control character in `text` with a visible stand-in, so that user data (a
@@ -28,7 +29,7 @@ export function visibleControls(text: string): string {
  * The characters of {@link UNSAFE} that JSON.stringify leaves as they are: it escapes the C0
  * controls itself, and its own line breaks and indents are C0 characters that must stay.
  */
-const UNSAFE_IN_JSON = /[\u007f-\u009f\u202a-\u202e\u2066-\u2069]/g;
+const UNSAFE_IN_JSON = /[\u007f-\u009f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]/g;
 
 /**
  * Writes every control character of `json` (see {@link visibleControls}) as a JSON `\uXXXX` escape:
@@ -40,6 +41,18 @@ const UNSAFE_IN_JSON = /[\u007f-\u009f\u202a-\u202e\u2066-\u2069]/g;
  */
 export function escapeControls(json: string): string {
   return json.replace(UNSAFE_IN_JSON, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+}
+
+/**
+ * `value` as JSON text (indented by `space` when given) with every control character escaped by
+ * {@link escapeControls}: for every JSON the janitor writes, whether a person or the janitor reads it
+ * next. `JSON.parse` gives back exactly `value`'s data; the text holds no character that drives a
+ * terminal or reorders a line, and no line break but the indent's.
+ *
+ * @example safeJson({ name: 'abc\u202edef' }) // '{"name":"abc\\u202edef"}'
+ */
+export function safeJson(value: unknown, space?: number): string {
+  return escapeControls(JSON.stringify(value, null, space));
 }
 
 /**

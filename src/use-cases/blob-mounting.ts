@@ -14,6 +14,7 @@ import { SHARD_BLOBS_FORMAT, decodeShardBlobs, shardBlobsKey, type ShardBlobs, t
 import type { ObjectStore } from '../ports/object-store';
 import type { RegistryReader } from '../ports/registry';
 import { toReportError } from './errors';
+import { safeJson } from '../domain/text';
 
 /**
  * Reads a registry's `BLOB_MOUNTING` setting once: its value; `unknown` with the reason when the call
@@ -143,7 +144,7 @@ export function shardBlobs(regions: ReadonlySet<string>) {
           planId,
           registries: Object.fromEntries([...(partitions.get(partition) ?? [])].map(([region, blobs]) => [region, [...blobs]])),
         };
-        await store.put(shardBlobsKey(runId, resultKey, partition), JSON.stringify(doc), 'application/json');
+        await store.put(shardBlobsKey(runId, resultKey, partition), safeJson(doc), 'application/json');
       }
       return written;
     },

@@ -5,7 +5,7 @@ import { parseHistory, serialiseHistory } from '../domain/history-file';
 import { accountTrendsOf, trendOf } from '../domain/history-trend';
 import type { AdviceFile, RecommendedPolicies } from '../domain/advice';
 import type { AuditReport } from '../domain/report';
-import { escapeControls } from '../domain/text';
+import { safeJson } from '../domain/text';
 import type { RemediationCounts, ReportEventDetail } from '../domain/report-event';
 import {
   ORGANIZATION_REPORT_EVENT_DETAIL_TYPE,
@@ -125,8 +125,7 @@ export async function publishReport(
 ): Promise<ReportEventDetail> {
   const advised = advice === undefined ? published : withAdviceLink(published, advice.section, deps.store);
   // The advice file goes next to the report, which links it.
-  if (advice !== undefined)
-    await deps.store.put(adviceKeyOf(advised), `${escapeControls(JSON.stringify(advice.file, null, 2))}\n`, 'application/json');
+  if (advice !== undefined) await deps.store.put(adviceKeyOf(advised), `${safeJson(advice.file, 2)}\n`, 'application/json');
   const entry = historyEntryOf(advised);
   const layout = deps.layout ?? ACCOUNT_REPORT_LAYOUT;
   const historyKey = `${layout.prefix}/history.json`;

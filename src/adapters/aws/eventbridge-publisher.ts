@@ -1,6 +1,7 @@
 import { PutEventsCommand, type EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import { JanitorError } from '../../domain/errors';
 import type { EventPublisher } from '../../ports/report';
+import { safeJson } from '../../domain/text';
 
 /** EventBridge refused an event entry. */
 export class EventRejectedError extends JanitorError {
@@ -18,7 +19,7 @@ export class EventBridgePublisher implements EventPublisher {
   async publish(event: { source: string; detailType: string; detail: object }): Promise<void> {
     const out = await this.client.send(
       new PutEventsCommand({
-        Entries: [{ EventBusName: this.bus, Source: event.source, DetailType: event.detailType, Detail: JSON.stringify(event.detail) }],
+        Entries: [{ EventBusName: this.bus, Source: event.source, DetailType: event.detailType, Detail: safeJson(event.detail) }],
       }),
     );
     // PutEvents answers 200 even when an entry fails; the failure is per entry.

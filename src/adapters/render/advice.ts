@@ -1,7 +1,7 @@
 import type { AdviceFile, RepositoryAdvice } from '../../domain/advice';
 import { ADVICE_HORIZON_DAYS, isUnchanged } from '../../domain/advice';
 import type { LifecyclePolicy, LifecycleRule } from '../../domain/policy';
-import { oneLine } from '../../domain/text';
+import { oneLine, safeJson } from '../../domain/text';
 import { formatBytes, formatCount, formatUsd, formatUsdChange } from './format';
 import { renderJson } from './json';
 import { escapeMarkdown } from './markdown';
@@ -259,7 +259,7 @@ export function renderAdviceMarkdown(file: AdviceFile, options: AdviceMarkdownOp
         `Validated (ECR's rules): ${e.checks.validation.passed ? 'yes' : 'no'}. Lint: ${e.checks.lint.passed ? 'no warning' : 'warnings'}${notes.length > 0 ? `; ${escapeMarkdown(notes.join(' '))}` : ''}. Simulated at ${escapeMarkdown(e.checks.simulatedAt.join(' and '))}.`,
         '',
       );
-      const pretty = JSON.stringify(JSON.parse(e.recommendedPolicyText ?? '{}'), null, 2);
+      const pretty = safeJson(JSON.parse(e.recommendedPolicyText ?? '{}'), 2);
       out.push('<details><summary>Recommended policy</summary>', '', fenced(pretty, 'json'), '', '</details>', '');
     }
   }
@@ -283,8 +283,12 @@ export function renderAdviceMarkdown(file: AdviceFile, options: AdviceMarkdownOp
   return `${out.join('\n').trimEnd()}\n`;
 }
 
+/** Bidirectional overrides, isolates and marks: escaped in HCL strings as JSON escapes them. */
+const HCL_BIDI = /^[\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]$/;
+
 /**
- * A string as an HCL quoted template: backslash escapes for quotes, backslashes and controls, and
+ * A string as an HCL quoted template: backslash escapes for quotes, backslashes, controls (C0, DEL,
+ * C1) and bidirectional overrides, isolates and marks, and
  * `$${` / `%%{` so that no text of a description is ever read as an interpolation or a directive.
  */
 export function hclString(text: string): string {
@@ -297,7 +301,7 @@ export function hclString(text: string): string {
     else if (c === '\n') out += '\\n';
     else if (c === '\r') out += '\\r';
     else if (c === '\t') out += '\\t';
-    else if (code < 0x20 || code === 0x7f) out += `\\u${code.toString(16).padStart(4, '0')}`;
+    else if (code < 0x20 || (code >= 0x7f && code <= 0x9f) || HCL_BIDI.test(c)) out += `\\u${code.toString(16).padStart(4, '0')}`;
     else if ((c === '$' || c === '%') && text[i + 1] === '{') out += `${c}${c}`;
     else out += c;
   }

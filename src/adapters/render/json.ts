@@ -1,4 +1,4 @@
-import { escapeControls } from '../../domain/text';
+import { safeJson } from '../../domain/text';
 
 /**
  * `value` as indented JSON for stdout, a file or a bucket, with the characters the text formats
@@ -8,5 +8,5 @@ import { escapeControls } from '../../domain/text';
  * @example ctx.out(renderJson({ apply: false, actions }));
  */
 export function renderJson(value: unknown): string {
-  return escapeControls(JSON.stringify(value, null, 2));
+  return safeJson(value, 2);
 }

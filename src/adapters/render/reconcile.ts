@@ -1,6 +1,7 @@
 import type { Reconciliation } from '../../domain/bill';
 import { csvField, neutraliseFormula } from './csv';
 import { renderTable } from './table';
+import { renderJson } from './json';
 
 /** The formats `reconcile` prints. */
 export const RECONCILE_FORMATS = ['table', 'json', 'csv', 'markdown', 'html'] as const;
@@ -39,7 +40,7 @@ function escapeHtml(text: string): string {
  * @example renderReconciliation(reconcile(billed, samples), 'table')
  */
 export function renderReconciliation(result: Reconciliation, format: ReconcileFormat): string {
-  if (format === 'json') return `${JSON.stringify(result, null, 2)}\n`;
+  if (format === 'json') return `${renderJson(result)}\n`;
   const rows = result.rows.map(cells);
   if (format === 'csv') {
     const header = ['accountId', 'region', 'month', 'repositoryName', 'billedGbMonths', 'measuredGbMonths', 'differencePercent', 'verdict'];

@@ -4,6 +4,7 @@ import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import type { RegistrySnapshot, SnapshotWriter } from '../../ports/snapshot';
 import { SNAPSHOT_FORMAT, type SnapshotFile } from './format';
+import { safeJson } from '../../domain/text';
 
 /**
  * A captured snapshot in the file format: the time as ISO-8601, each repository with the fields
@@ -45,13 +46,14 @@ export function snapshotFileOf(snapshot: RegistrySnapshot): SnapshotFile {
 const WRITE_BATCH_CHARS = 1 << 20;
 
 /**
- * The text of `JSON.stringify(snapshot)` plus a newline, in pieces: the envelope, then each
- * registry's head, then one repository at a time, each stringified alone. No piece holds more
+ * The text of `safeJson(snapshot)` plus a newline (control characters and bidirectional marks as
+ * JSON escapes: a repository name prints safely and parses back the same), in pieces: the
+ * envelope, then each registry's head, then one repository at a time, each stringified alone. No piece holds more
  * than one repository, so a large account never builds a string past V8's maximum length.
  * Equal to the one-shot text when the arrays are each object's last key, as {@link SnapshotFile}
  * declares them and {@link snapshotFileOf} builds them.
  *
- * @example [...snapshotChunks(file)].join('') === `${JSON.stringify(file)}\n` // true
+ * @example [...snapshotChunks(file)].join('') === `${safeJson(file)}\n` // true
  */
 export function* snapshotChunks(snapshot: SnapshotFile): Generator<string> {
   const { registries, ...envelope } = snapshot;
@@ -59,7 +61,7 @@ export function* snapshotChunks(snapshot: SnapshotFile): Generator<string> {
   for (const [r, registry] of registries.entries()) {
     const { repositories, ...head } = registry;
     yield `${r === 0 ? '' : ','}${openObject(head)}"repositories":[`;
-    for (const [i, repository] of repositories.entries()) yield `${i === 0 ? '' : ','}${JSON.stringify(repository)}`;
+    for (const [i, repository] of repositories.entries()) yield `${i === 0 ? '' : ','}${safeJson(repository)}`;
     yield ']}';
   }
   yield ']}\n';
@@ -67,7 +69,7 @@ export function* snapshotChunks(snapshot: SnapshotFile): Generator<string> {
 
 /** `{"a":1,"b":2,` for `{ a: 1, b: 2 }`, ready for one more key; `{` for an empty object. */
 function openObject(value: object): string {
-  const text = JSON.stringify(value);
+  const text = safeJson(value);
   return text === '{}' ? '{' : `${text.slice(0, -1)},`;
 }
 

@@ -8,6 +8,7 @@ import type { CliContext } from '../context';
 import { EXIT, UsageError } from '../errors';
 import { parseEndpoint, parseNow, parseRegions } from '../flags';
 import { checkOutputFile, outputError, writeFilesAtomically } from '../output';
+import { safeJson } from '../../domain/text';
 
 /** Flags of `ledger`. */
 interface LedgerCommandFlags {
@@ -52,7 +53,8 @@ export function ledgerCommand(ctx: CliContext): Command {
             }
             events++;
             actions += reading.event.actions.length;
-            lines.push(JSON.stringify(doc));
+            // One line each: the escapes hold no line break, and a line parses back to the event.
+            lines.push(safeJson(doc));
           }
           ctx.err(
             `${region}: ${events} PolicyExecutionEvent${events === 1 ? '' : 's'}, ${actions} image action${actions === 1 ? '' : 's'}`,

@@ -5,6 +5,7 @@ import { POLICY_LIMITS, remediatedPolicy } from '../../domain/policy';
 import type { CliContext } from '../context';
 import { checkMaxUntaggedDays, parseCountNumber } from '../flags';
 import { readPolicyInput } from '../io';
+import { escapeControls, safeJson } from '../../domain/text';
 
 /** True when `text` and the newline that ends the output fit ECR's length limit. */
 function fitsWithNewline(text: string): boolean {
@@ -32,8 +33,14 @@ export function mergePolicyCommand(ctx: CliContext): Command {
       const result = remediatedPolicy(existing, { days: opts.days, enforcedMaxUntaggedDays: opts.maxUntaggedDays });
       // The first form that fits ECR's limit with the newline that ends the output: indented (or the
       // policy as given when unchanged), else compact.
-      const compact = JSON.stringify(result.policy);
-      const preferred = opts.compact ? compact : result.changed ? JSON.stringify(result.policy, null, 2) : (existing as string).trimEnd();
+      // Control characters and bidirectional marks in descriptions are printed as JSON escapes, which
+      // ECR reads back to the same text.
+      const compact = safeJson(result.policy);
+      const preferred = opts.compact
+        ? compact
+        : result.changed
+          ? safeJson(result.policy, 2)
+          : escapeControls((existing as string).trimEnd());
       const printed = [preferred, compact].find(fitsWithNewline);
       if (printed === undefined) {
         throw new MergeError(

@@ -26,6 +26,7 @@ import { auditedRepositoryOf, remediateAudited, type AuditedRepository, type Gua
 import { MAX_BATCH_SIZE } from '../../domain/defaults';
 import { shardTruth } from './shard-truth';
 import { mountingRegions, shardBlobs } from '../blob-mounting';
+import { safeJson } from '../../domain/text';
 
 /** What a shard reads from and writes to. */
 export interface ShardDeps {
@@ -283,6 +284,6 @@ export async function auditShard(deps: ShardDeps, runId: string, batch: unknown,
     apiCalls: spent?.calls ?? {},
     apiRetries: spent?.retries ?? {},
   };
-  await deps.store.put(key, JSON.stringify(result), 'application/json');
+  await deps.store.put(key, safeJson(result), 'application/json');
   return { key, repositories: result.repositories.length, errors: result.errors.length };
 }

@@ -10,6 +10,7 @@ import { auditCreationTemplates } from '../creation-templates';
 import { regionFailure, toReportError } from '../errors';
 import { collectInUse, type InUseSources } from '../in-use';
 import { readBlobMounting } from '../blob-mounting';
+import { safeJson } from '../../domain/text';
 
 /** What the Plan step reads from and writes to. */
 export interface PlanDeps {
@@ -164,8 +165,8 @@ export async function planWeeklyRun(deps: PlanDeps, runId: string, settings: Pla
     apiRetries: spent?.retries ?? {},
   };
   // The items first: a plan is only ever read next to its items.
-  await deps.store.put(keys.items, JSON.stringify(items), 'application/json');
-  await deps.store.put(keys.plan, JSON.stringify(plan), 'application/json');
+  await deps.store.put(keys.items, safeJson(items), 'application/json');
+  await deps.store.put(keys.plan, safeJson(plan), 'application/json');
   return { runId, itemsKey: keys.items, itemCount: items.length, items, plan };
 }
 

@@ -12,6 +12,7 @@ import type { WritePacing } from '../remediate';
 import { aggregateWeeklyRun, type AggregateOutcome } from './aggregate';
 import { auditShard } from './audit-shard';
 import { planWeeklyRun, type PlanSettings } from './plan';
+import { safeJson } from '../../domain/text';
 
 /** What the local weekly run reads from and writes to. */
 export interface WeeklyRunDeps {
@@ -143,12 +144,12 @@ async function writeResultFiles(store: ObjectStore, prefix: string, unfinished: 
   ] as const) {
     if (children.length === 0) continue;
     const key = `${prefix}/${status}_0.json`;
-    const body = JSON.stringify(children.map((c) => ({ ...c, Status: status })));
+    const body = safeJson(children.map((c) => ({ ...c, Status: status })));
     await store.put(key, body, 'application/json');
     files[status]?.push({ Key: key, Size: Buffer.byteLength(body) });
   }
   const key = `${prefix}/manifest.json`;
   const manifest: ResultWriterManifest = { ResultFiles: files };
-  await store.put(key, JSON.stringify(manifest), 'application/json');
+  await store.put(key, safeJson(manifest), 'application/json');
   return key;
 }

@@ -8,6 +8,7 @@ import {
   type MadeForecast,
 } from '../../../src/domain/forecast';
 import type { LedgerAction } from '../../../src/domain/ledger';
+import { expectEscapedJson, HOSTILE } from '../../support/hostile-text';
 import { defaultUntaggedRule } from '../../../src/domain/policy';
 import { DAY, NOW, digestOf, image, indexManifest, policyOf, rule, textOf } from '../../fixtures/policy/builders';
 
@@ -93,6 +94,16 @@ describe('forecast', () => {
       expect(decodeForecast('nope', 'eu-west-1', 'app')).toBeUndefined();
       expect(decodeForecast(undefined, 'eu-west-1', 'app')).toBeUndefined();
       expect(forecastKey('eu-west-1', 'team/app')).toBe('cache/forecast/v1/eu-west-1/team%2Fapp.json');
+    });
+
+    it('writes control and bidirectional characters as JSON escapes and reads back the same forecast', () => {
+      const base = forecastFor(policyOf({ ...untaggedAfter(7), description: HOSTILE }), [image('due', [HOSTILE], 9)]);
+      const f = { ...base, repositoryName: HOSTILE };
+
+      const text = encodeForecast(f);
+
+      expectEscapedJson(text, { format: JSON.parse(text).format, ...f });
+      expect(decodeForecast(text, 'eu-west-1', HOSTILE)).toEqual(f);
     });
   });
 

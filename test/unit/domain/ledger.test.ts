@@ -10,6 +10,7 @@ import {
   type LedgerAction,
   type LedgerEvent,
 } from '../../../src/domain/ledger';
+import { expectEscapedJson, HOSTILE } from '../../support/hostile-text';
 
 const action = (over: Partial<LedgerAction> = {}): LedgerAction => ({
   eventId: 'e1',
@@ -60,6 +61,18 @@ describe('ledger', () => {
     it('reads back what it wrote', () => {
       const e = event({ failures: [{ ...action(), action: null, failureCode: 'X', failureReason: 'y' }] });
       expect(decodeLedgerEvent(encodeLedgerEvent(e))).toEqual(e);
+    });
+
+    it('writes control and bidirectional characters as escapes and reads back the same event', () => {
+      const e = event({
+        repositoryName: HOSTILE,
+        actions: [action({ repositoryName: HOSTILE, imageTags: [HOSTILE], ruleDescription: HOSTILE })],
+      });
+
+      const text = encodeLedgerEvent(e);
+
+      expectEscapedJson(text, { format: 'ecr-janitor-ledger/1', ...e });
+      expect(decodeLedgerEvent(text)).toEqual(e);
     });
 
     it.each(['not json', '{"format":"other"}', JSON.stringify({ ...event(), format: 'ecr-janitor-ledger/1', actions: [{}] })])(

@@ -6,6 +6,7 @@ import type { RepositoryState } from '../../../src/domain/registry';
 import { NOW, imageOf } from '../support/images';
 import { blob, imageManifest, indexManifest, signatureOf } from '../support/manifests';
 import { TAGGED_ONLY } from '../support/policies';
+import { expectNoRawControls, HOSTILE } from '../../support/hostile-text';
 
 const REGION = 'eu-west-1';
 const REPO = 'team/app';
@@ -41,6 +42,24 @@ function state(imagesOfRepository: RepositoryState['images']): RepositoryState {
 
 describe('manifest cache', () => {
   describe('round trip', () => {
+    it('writes a repository name with control and bidirectional characters as JSON escapes and reads back for that repository', () => {
+      // Arrange
+      const read = images();
+      const cache = nextManifestCache(new Map(), read);
+      if (cache === undefined) throw new Error('a first read must fill the cache');
+
+      // Act
+      const text = encodeManifestCache(REGION, HOSTILE, cache);
+
+      // Assert
+      expectNoRawControls(text);
+      expect(text).toContain('\\u202e');
+      expect((JSON.parse(text) as { repositoryName: string }).repositoryName).toBe(HOSTILE);
+      const loaded = decodeManifestCache(text, REGION, HOSTILE);
+      expect(loaded.ignored).toBeUndefined();
+      expect(loaded.manifests).toEqual(decodeManifestCache(encodeManifestCache(REGION, REPO, cache), REGION, REPO).manifests);
+    });
+
     it('gives back what every manifest tells, so an audit from the cache equals one from the texts', () => {
       // Arrange
       const read = images();

@@ -1,4 +1,5 @@
-import { escapeControls, oneLine, visibleControls } from '../../../src/domain/text';
+import { escapeControls, oneLine, safeJson, visibleControls } from '../../../src/domain/text';
+import { expectEscapedJson, HOSTILE } from '../../support/hostile-text';
 
 describe('text', () => {
   describe('visibleControls', () => {
@@ -10,6 +11,7 @@ describe('text', () => {
       ['a C1 CSI', 'x\u009b2J', 'x\ufffd2J'],
       ['a bidirectional override', 'abc\u202efdp.exe', 'abc\ufffdfdp.exe'],
       ['an isolate', '\u2066x\u2069', '\ufffdx\ufffd'],
+      ['the left-to-right, right-to-left and Arabic letter marks', 'a\u200eb\u200fc\u061cd', 'a\ufffdb\ufffdc\ufffdd'],
     ])('shows %s as a visible stand-in', (_, text, shown) => {
       expect(visibleControls(text)).toBe(shown);
     });
@@ -30,6 +32,7 @@ describe('text', () => {
       ['a bidirectional override', 'abc\u202efdp.exe', '"abc\\u202efdp.exe"'],
       ['an isolate', 'a\u2066b\u2069', '"a\\u2066b\\u2069"'],
       ['DEL and a C1 control', 'a\u007fb\u009bc', '"a\\u007fb\\u009bc"'],
+      ['the bidirectional marks', 'a\u200eb\u200fc\u061cd', '"a\\u200eb\\u200fc\\u061cd"'],
     ])('writes %s in JSON as an escape that parses back to the same text', (_, text, json) => {
       const escaped = escapeControls(JSON.stringify(text));
 
@@ -41,6 +44,20 @@ describe('text', () => {
       const json = JSON.stringify({ name: 'web', list: ['é', '☃'] }, null, 2);
 
       expect(escapeControls(json)).toBe(json);
+    });
+  });
+
+  describe('safeJson', () => {
+    it('escapes every control and bidirectional character, compact or indented, and parses back to the same value', () => {
+      const value = { repositoryName: HOSTILE, tags: [HOSTILE], policy: { description: HOSTILE }, n: 1 };
+
+      const compact = safeJson(value);
+      const indented = safeJson(value, 2);
+
+      expectEscapedJson(compact, value);
+      expect(compact).not.toContain('\n');
+      expectEscapedJson(indented, value);
+      expect(indented.split('\n')[1]).toBe(`  "repositoryName": ${escapeControls(JSON.stringify(HOSTILE))},`);
     });
   });
 });

@@ -3,6 +3,7 @@ import { mockClient } from 'aws-sdk-client-mock';
 import 'aws-sdk-client-mock-jest';
 import { EventBridgePublisher, EventRejectedError } from '../../../../src/adapters/aws/eventbridge-publisher';
 import { JanitorError } from '../../../../src/domain/errors';
+import { expectEscapedJson, HOSTILE } from '../../../support/hostile-text';
 
 const BUS = 'arn:aws:events:eu-west-1:123456789012:event-bus/platform';
 const EVENT = {
@@ -33,6 +34,19 @@ describe('aws/eventbridge-publisher', () => {
         expect(eventBridge).toHaveReceivedCommandWith(PutEventsCommand, {
           Entries: [{ EventBusName: BUS, Source: 'ecr-janitor', DetailType: 'ECR Janitor Report', Detail: JSON.stringify(EVENT.detail) }],
         });
+      });
+
+      it('writes control and bidirectional characters of the detail as JSON escapes that parse back to it', async () => {
+        // Arrange
+        eventBridge.on(PutEventsCommand).resolves({ FailedEntryCount: 0 });
+        const detail = { topRepositories: [{ repositoryName: HOSTILE }] };
+
+        // Act
+        await publisher().publish({ ...EVENT, detail });
+
+        // Assert
+        const sent = eventBridge.commandCalls(PutEventsCommand)[0]?.args[0].input.Entries?.[0]?.Detail ?? '';
+        expectEscapedJson(sent, detail);
       });
 
       it('puts on the default bus when told so', async () => {

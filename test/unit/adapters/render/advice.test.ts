@@ -6,6 +6,7 @@ import { hclString, policyDiff, renderAdvice, renderAdviceMarkdown, renderAdvice
 import { adviceFileOf } from '../../../../src/use-cases/advise';
 import { NOW, daysAgo, imageOf } from '../../support/images';
 import { blob, imageManifest } from '../../support/manifests';
+import { expectEscapedJson, expectNoRawControls, HOSTILE } from '../../../support/hostile-text';
 
 const TEAM: LifecyclePolicy = {
   rules: [
@@ -147,6 +148,8 @@ describe('renderAdviceTerraform', () => {
     ['%{x}', '"%%{x}"'],
     ['$ {x}', '"$ {x}"'],
     ['a"b\\c', '"a\\"b\\\\c"'],
+    ['C1 \u0085\u009b and DEL \u007f', '"C1 \\u0085\\u009b and DEL \\u007f"'],
+    ['bidi \u202e\u2066\u2069\u200e\u200f\u061c', '"bidi \\u202e\\u2066\\u2069\\u200e\\u200f\\u061c"'],
   ])('quotes %s as %s', (text, quoted) => {
     expect(hclString(text)).toBe(quoted);
   });
@@ -162,6 +165,15 @@ describe('renderAdviceMarkdown', () => {
     expect(md).toContain('| Pulled in the last 90 days | 1 | 0 | 0 |');
     expect(md).toContain('<details><summary>Recommended policy</summary>');
     expect(md).toMatch(/Adopting 1 policy saves \*\*-\\<\$0\.01\/month\*\* beyond the current policies\./);
+  });
+
+  it('writes the recommended policy with control and bidirectional characters as JSON escapes that parse back to it', () => {
+    const hostile = { ...TEAM, rules: TEAM.rules.map((r) => ({ ...r, description: HOSTILE })) };
+    const md = renderAdviceMarkdown(file([entry('app', 'eu-west-1', hostile)]));
+    const policy = /<summary>Recommended policy<\/summary>\n\n`{3,}json\n([\s\S]*?)\n`{3,}/.exec(md)?.[1] ?? '';
+    expectEscapedJson(policy, JSON.parse(policy));
+    expect((JSON.parse(policy) as LifecyclePolicy).rules.map((r) => r.description)).toContain(HOSTILE);
+    expectNoRawControls(md);
   });
 
   it('escapes repository names and reasons', () => {

@@ -1,5 +1,6 @@
 import { RECONCILE_FORMATS, renderReconciliation } from '../../../../src/adapters/render/reconcile';
 import type { Reconciliation } from '../../../../src/domain/bill';
+import { expectEscapedJson, HOSTILE } from '../../../support/hostile-text';
 
 const RESULT: Reconciliation = {
   rows: [
@@ -29,6 +30,17 @@ const RESULT: Reconciliation = {
 };
 
 describe('renderReconciliation', () => {
+  it('writes control and bidirectional characters of a repository name as JSON escapes that parse back to it', () => {
+    const hostile: Reconciliation = {
+      rows: RESULT.rows.map((r) => ({ ...r, repositoryName: HOSTILE })),
+      unmeasured: [{ ...(RESULT.unmeasured[0] as Reconciliation['unmeasured'][number]), repositoryName: HOSTILE }],
+    };
+
+    const json = renderReconciliation(hostile, 'json');
+
+    expectEscapedJson(json, hostile);
+  });
+
   it('gives the JSON of the issue: rows with their verdicts, and the months not measured', () => {
     const json = JSON.parse(renderReconciliation(RESULT, 'json')) as Reconciliation;
     expect(json.rows.map((r) => [r.region, r.verdict, r.differencePercent])).toEqual([

@@ -8,6 +8,7 @@ import { SnapshotRegistry } from '../../../../src/adapters/snapshot/snapshot-reg
 import { SnapshotFileWriter, snapshotChunks, snapshotFileOf, writeSnapshotFile } from '../../../../src/adapters/snapshot/snapshot-writer';
 import type { RepositoryState } from '../../../../src/domain/registry';
 import type { RegistrySnapshot } from '../../../../src/ports/snapshot';
+import { expectEscapedJson, HOSTILE } from '../../../support/hostile-text';
 import { imageOf } from '../../support/images';
 import { blob, imageManifest } from '../../support/manifests';
 import { TAGGED_ONLY } from '../../support/policies';
@@ -222,6 +223,24 @@ describe('snapshot writer', () => {
       expect(text).toBe(`${JSON.stringify(file)}\n`);
       expect(parseSnapshot(JSON.parse(text), path)).toEqual(file);
       expect(readdirSync(dir)).toEqual(['account.json']);
+    });
+
+    it('writes control and bidirectional characters as JSON escapes, and the file parses back to the same snapshot', async () => {
+      // Arrange: a repository name, a tag and a policy description that would reorder or drive a terminal
+      const file = snapshot([{ region: 'eu-west-1', names: [`team/${HOSTILE}`] }]);
+      const [hostile] = file.registries[0]?.repositories ?? [];
+      if (hostile === undefined) throw new Error('the snapshot has no repository');
+      hostile.tags = [{ Key: 'team', Value: HOSTILE }];
+      hostile.lifecyclePolicyText = JSON.stringify({ rules: [{ ...JSON.parse(TAGGED_ONLY).rules[0], description: HOSTILE }] });
+      const path = join(dir, 'account.json');
+
+      // Act
+      await writeSnapshotFile(path, file);
+
+      // Assert
+      const text = readFileSync(path, 'utf8');
+      expectEscapedJson(text, file);
+      expect(parseSnapshot(JSON.parse(text), path)).toEqual(file);
     });
 
     it('replaces an existing file whole', async () => {

@@ -4,6 +4,7 @@ import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { runCli } from '../../../../src/cli/program';
 import { recordingContext, tempFilesEachTest } from '../../../support/cli-context';
+import { expectEscapedJson, HOSTILE } from '../../../support/hostile-text';
 
 const NOW = Date.parse('2026-11-09T06:00:00.000Z');
 const sample = (name: string): Record<string, unknown> =>
@@ -85,6 +86,41 @@ describe('cli ledger', () => {
       ]);
       expect(ctx.stderr()).toMatch(/us-west-2: 2 PolicyExecutionEvents, 4 image actions/);
       expect(ctx.stderr()).toMatch(/\(2 LookupEvents calls, 1 retry\)/);
+    });
+
+    it('writes control and bidirectional characters of an event as JSON escapes, one line an event, each parsing back to it', async () => {
+      // Arrange: a repository name and a rule description as hostile as CloudTrail could carry them
+      const record = sample('policy-execution-record.json');
+      const details = record.serviceEventDetails as {
+        repositoryName: string;
+        lifecycleEventPolicy: { lifecycleEventRules: Array<{ description: string }> };
+      };
+      details.repositoryName = HOSTILE;
+      for (const r of details.lifecycleEventPolicy.lifecycleEventRules) r.description = HOSTILE;
+      record.userAgent = `agent\n${HOSTILE}`;
+      script = [
+        {
+          status: 200,
+          body: {
+            Events: [
+              { EventSource: 'ecr.amazonaws.com', CloudTrailEvent: JSON.stringify(record) },
+              { EventSource: 'ecr.amazonaws.com', CloudTrailEvent: JSON.stringify({ ...record, eventID: 'second' }) },
+            ],
+          },
+        },
+      ];
+      const out = join(files.write('keep.txt', ''), '..', 'hostile.jsonl');
+
+      // Act
+      const code = await runCli(['ledger', '--region', 'us-west-2', '--endpoint', endpoint, '--out', out], recordingContext(NOW));
+
+      // Assert
+      expect(code).toBe(0);
+      const lines = readFileSync(out, 'utf8').split('\n');
+      expect(lines).toHaveLength(3);
+      expect(lines[2]).toBe('');
+      expectEscapedJson(lines[0] as string, record);
+      expectEscapedJson(lines[1] as string, { ...record, eventID: 'second' });
     });
 
     it('goes on with the other regions when one fails, and exits 3', async () => {

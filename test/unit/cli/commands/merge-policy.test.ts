@@ -2,6 +2,7 @@ import { join } from 'node:path';
 import type { LifecyclePolicy } from '../../../../src/domain/policy';
 import { janitorRuleDescription, parsePolicy } from '../../../../src/domain/policy';
 import { policyOf, rule, textOf } from '../../../fixtures/policy/builders';
+import { expectEscapedJson, HOSTILE } from '../../../support/hostile-text';
 import { AWS_CLI_FIXTURES as FIXTURES, PROD_AND_UNTAGGED_POLICY as policy, policyCommandHarness } from '../../support/policy-commands';
 
 const { files, file, run } = policyCommandHarness('ecr-janitor-cli-merge-');
@@ -259,6 +260,44 @@ describe('cli merge-policy', () => {
       // Assert
       expect(code).toBe(2);
       expect(ctx.stderr()).toContain('--max-untagged-days 7 is below --days 14');
+    });
+  });
+
+  describe('control and bidirectional characters', () => {
+    const tagged = { ...rule(1, { tagStatus: 'tagged', tagPrefixList: ['v'] }), description: HOSTILE };
+
+    it.each([
+      ['merged and indented', []],
+      ['merged and compact', ['--compact']],
+    ])('prints a description holding them as JSON escapes that parse back to it (%s)', async (_, flags) => {
+      // Arrange
+      const path = file('hostile.json', policyOf(tagged));
+
+      // Act
+      const { code, ctx } = await run(['merge-policy', '--policy', path, ...flags]);
+
+      // Assert
+      expect(code).toBe(0);
+      const printed = JSON.parse(ctx.stdout()) as LifecyclePolicy;
+      expectEscapedJson(ctx.stdout(), printed);
+      expect(printed.rules[0]?.description).toBe(HOSTILE);
+      expect(printed.rules).toHaveLength(2);
+    });
+
+    it('prints a policy that needs no rule escaped too, and parsing to the policy given', async () => {
+      // Arrange: an untagged rule already in place, so the policy is printed as given
+      const given = policyOf(tagged, {
+        ...rule(2, { tagStatus: 'untagged', countType: 'sinceImagePushed', countUnit: 'days', countNumber: 3 }),
+      });
+      const path = file('unchanged.json', given);
+
+      // Act
+      const { code, ctx } = await run(['merge-policy', '--policy', path]);
+
+      // Assert
+      expect(code).toBe(0);
+      expect(ctx.stderr()).toContain('it is unchanged');
+      expectEscapedJson(ctx.stdout(), given);
     });
   });
 });

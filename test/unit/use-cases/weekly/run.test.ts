@@ -9,7 +9,8 @@ import { audit } from '../../../../src/use-cases/audit';
 import { runWeekly } from '../../../../src/use-cases/weekly/run';
 import { FakeRegistry, awsError } from '../../support/fake-registry';
 import { NOW, imageOf } from '../../support/images';
-import { UNTAGGED_30_DAYS } from '../../support/policies';
+import { TAGGED_ONLY, UNTAGGED_30_DAYS } from '../../support/policies';
+import { expectNoRawControls, HOSTILE } from '../../../support/hostile-text';
 import { SETTINGS, app, deps, ireland, releaseWithOrphan, run } from './support';
 
 /** The tags of a region, by repository ARN, as the tagging API answers them. */
@@ -287,6 +288,40 @@ describe('the weekly run', () => {
       expect(outcome.shardCount.failed).toBe(0);
       expect(outcome.report.errors).toEqual([expect.objectContaining({ repositoryName: 'etl', code: 'AccessDeniedException' })]);
       expect(outcome.report.repositories).toHaveLength(5);
+    });
+
+    it('stores its plan, items, results and caches with control and bidirectional characters as JSON escapes, and reads them back the same', async () => {
+      // Arrange: a repository whose name, tag and policy carry them, audited once whole and once through the stored objects
+      const hostileRegistry = (): FakeRegistry =>
+        new FakeRegistry('eu-west-1', [
+          {
+            name: `team/${HOSTILE}`,
+            policy: JSON.stringify({ rules: [{ ...(JSON.parse(TAGGED_ONLY) as { rules: object[] }).rules[0], description: HOSTILE }] }),
+            images: releaseWithOrphan('hostile'),
+            tags: [{ Key: 'team', Value: HOSTILE }],
+          },
+          { name: 'api', images: releaseWithOrphan('api') },
+        ]);
+      const single = hostileRegistry();
+      const sharded = hostileRegistry();
+      const store = new MemoryObjectStore();
+      const expected = await audit([single], { ...SETTINGS, lintMaxUntaggedDays: 30, concurrency: 1, generatedAt: NOW });
+
+      // Act
+      const outcome = await runWeekly(deps(sharded, store), run({ batchSize: 1 }));
+
+      // Assert
+      const keys = await store.list('');
+      const stored = keys.filter((k) => k.startsWith('runs/') || k.startsWith('cache/'));
+      expect(stored.some((k) => k.startsWith('runs/') && k.includes('items'))).toBe(true);
+      for (const key of stored) {
+        const text = (await store.get(key)) ?? '';
+        expectNoRawControls(text);
+      }
+      const escapedSomewhere = await Promise.all(stored.map(async (k) => ((await store.get(k)) ?? '').includes('\\u202e')));
+      expect(escapedSomewhere.filter(Boolean).length).toBeGreaterThanOrEqual(2);
+      expect(outcome.report.repositories).toEqual(expected.repositories);
+      expect(outcome.report.repositories.map((r) => r.repositoryName)).toContain(`team/${HOSTILE}`);
     });
   });
 });
