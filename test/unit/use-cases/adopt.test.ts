@@ -1,7 +1,6 @@
-import { parseAdviceFile } from '../../../src/adapters/advice/advice-file';
 import type { AdviceFile } from '../../../src/domain/advice';
 import { InUseCatalog } from '../../../src/domain/in-use';
-import { InvalidInputError, PolicyWriteError, type PolicyWriteFailure } from '../../../src/domain/errors';
+import { PolicyWriteError, type PolicyWriteFailure } from '../../../src/domain/errors';
 import { DEFAULT_OPT_OUT_TAG } from '../../../src/domain/defaults';
 import { adoptAdvice, type AdoptOptions } from '../../../src/use-cases/adopt';
 import { advised, entryOf, releases } from '../support/advice';
@@ -190,27 +189,5 @@ describe('adoptAdvice writes as remediation does (src/use-cases/remediation/safe
       ['web', 'failed'],
     ]);
     expect(result.errors.map((e) => e.repositoryName)).toEqual(['web']);
-  });
-});
-
-describe('parseAdviceFile', () => {
-  it('reads the file advise writes', async () => {
-    const { file } = await advised();
-    expect(parseAdviceFile(JSON.parse(JSON.stringify(file)), 'advice.json')).toEqual(file);
-  });
-
-  it('refuses another format, naming the file and the fix', () => {
-    expect(() => parseAdviceFile({ format: 'ecr-janitor-snapshot/1' }, 'x.json')).toThrow(
-      /advice file x\.json is not of format ecr-janitor-advice\/1 .*advise --format json/,
-    );
-  });
-
-  it('refuses a file that recommends a policy ECR would refuse, whole', async () => {
-    const { file } = await advised();
-    const broken = { ...file, repositories: [{ ...entryOf(file, 'web'), recommendedPolicyText: '{"rules":[]}' }] };
-    expect(() => parseAdviceFile(broken, 'advice.json')).toThrow(InvalidInputError);
-    expect(() => parseAdviceFile(broken, 'advice.json')).toThrow(
-      /repositories\[0\] \(111122223333\/eu-west-1\/web\) recommends a policy ECR would refuse/,
-    );
   });
 });

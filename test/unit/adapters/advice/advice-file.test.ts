@@ -22,6 +22,7 @@ describe('advice/advice-file', () => {
       ['a text', 'ecr-janitor-advice/1', 'undefined'],
       ['an object without a format', { repositories: [] }, 'undefined'],
       ['another version of the format', { format: 'ecr-janitor-advice/2' }, '"ecr-janitor-advice/2"'],
+      ['a snapshot file', { format: 'ecr-janitor-snapshot/1' }, '"ecr-janitor-snapshot/1"'],
     ])('refuses %s as not an advice file, saying what its format is', (_name, doc, format) => {
       expect(() => parseAdviceFile(doc, 'in.json')).toThrow(
         `advice file in.json is not of format ecr-janitor-advice/1 (its format is ${format}); write it with "ecr-janitor advise --format json"`,
@@ -88,6 +89,18 @@ describe('advice/advice-file', () => {
       // Act / Assert
       expect(() => parseAdviceFile(doc, 'advice.json')).toThrow(
         'advice file advice.json: repositories[0] (111122223333/eu-west-1/api) advises a policy but has no recommendedPolicyText',
+      );
+    });
+
+    it('refuses a file that recommends a policy ECR would refuse, whole', async () => {
+      // Arrange
+      const file = await written();
+      const broken = { ...file, repositories: [{ ...entryOf(file, 'web'), recommendedPolicyText: '{"rules":[]}' }] };
+
+      // Act / Assert
+      expect(() => parseAdviceFile(broken, 'advice.json')).toThrow(InvalidInputError);
+      expect(() => parseAdviceFile(broken, 'advice.json')).toThrow(
+        /repositories\[0\] \(111122223333\/eu-west-1\/web\) recommends a policy ECR would refuse/,
       );
     });
 
