@@ -1,9 +1,8 @@
 import { DescribeServiceCommand, ListServicesCommand, type AppRunnerClient, type ServiceSummary } from '@aws-sdk/client-apprunner';
-import pLimit from 'p-limit';
 import { errorCode } from '../../domain/errors';
 import type { WorkloadImage } from '../../domain/in-use-entries';
 import type { WorkloadScan, WorkloadScanner } from '../../ports/in-use';
-import { allPages } from './pages';
+import { listThenDescribe, pageToken } from './pages';
 
 /** The largest page `ListServices` returns. */
 export const APP_RUNNER_PAGE_SIZE = 20;
@@ -49,14 +48,14 @@ export class AppRunnerScanner implements WorkloadScanner {
 
   /** The image of every App Runner service of the region that deploys from ECR. */
   async scan(): Promise<WorkloadScan> {
-    const pages = await allPages(
-      (NextToken) =>
-        this.client.send(new ListServicesCommand({ MaxResults: APP_RUNNER_PAGE_SIZE, ...(NextToken === undefined ? {} : { NextToken }) })),
-      (page) => page.NextToken,
+    const images = await listThenDescribe(
+      {
+        page: (token) => this.client.send(new ListServicesCommand({ MaxResults: APP_RUNNER_PAGE_SIZE, ...pageToken('NextToken', token) })),
+        next: (page) => page.NextToken,
+        items: (page) => page.ServiceSummaryList,
+      },
+      { inFlight: this.callsInFlight, keep: (s) => !GONE_STATUSES.has(s.Status ?? ''), describe: (summary) => this.imageOf(summary) },
     );
-    const services = pages.flatMap((page) => page.ServiceSummaryList ?? []).filter((s) => !GONE_STATUSES.has(s.Status ?? ''));
-    const limit = pLimit(this.callsInFlight);
-    const images = await Promise.all(services.map((summary) => limit(() => this.imageOf(summary))));
     return { images: images.flat(), warnings: [] };
   }
 

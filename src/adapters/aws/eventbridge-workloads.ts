@@ -6,9 +6,8 @@ import {
   type EventBridgeClient,
   type Rule,
 } from '@aws-sdk/client-eventbridge';
-import pLimit from 'p-limit';
 import type { WorkloadScan, WorkloadScanner } from '../../ports/in-use';
-import { allPages } from './pages';
+import { allItems, describeEach, pageToken } from './pages';
 import { imagesOfTargets, type TaskDefinitionReader, type TaskDefinitionTarget } from './task-definitions';
 
 /** The largest page `ListEventBuses`, `ListRules` and `ListTargetsByRule` return. */
@@ -62,54 +61,54 @@ export class EventBridgeRuleScanner implements WorkloadScanner {
   /** Every image an enabled rule of the region's buses starts as an ECS task. */
   async scan(): Promise<WorkloadScan> {
     const buses = (
-      await allPages(
-        (NextToken) =>
-          this.client.send(new ListEventBusesCommand({ Limit: EVENTS_PAGE_SIZE, ...(NextToken === undefined ? {} : { NextToken }) })),
-        (page) => page.NextToken,
-      )
-    ).flatMap((page) => (page.EventBuses ?? []).map((bus) => bus.Name).filter((name): name is string => name !== undefined));
+      await allItems({
+        page: (token) => this.client.send(new ListEventBusesCommand({ Limit: EVENTS_PAGE_SIZE, ...pageToken('NextToken', token) })),
+        next: (page) => page.NextToken,
+        items: (page) => page.EventBuses,
+      })
+    )
+      .map((bus) => bus.Name)
+      .filter((name): name is string => name !== undefined);
     const rules = (await Promise.all(buses.map((bus) => this.rulesOf(bus)))).flat().filter((rule) => rule.State !== 'DISABLED');
-    const limit = pLimit(this.callsInFlight);
-    const targets = (await Promise.all(rules.map((rule) => limit(() => this.targetsOf(rule))))).flat();
+    const targets = (await describeEach(rules, this.callsInFlight, (rule) => this.targetsOf(rule))).flat();
     return { images: await imagesOfTargets(this.taskDefinitions, targets), warnings: [] };
   }
 
   private async rulesOf(bus: string): Promise<Rule[]> {
-    const pages = await allPages(
-      (NextToken) =>
-        this.client.send(
-          new ListRulesCommand({ EventBusName: bus, Limit: EVENTS_PAGE_SIZE, ...(NextToken === undefined ? {} : { NextToken }) }),
-        ),
-      (page) => page.NextToken,
-    );
-    return pages.flatMap((page) => (page.Rules ?? []).map((rule) => ({ ...rule, EventBusName: rule.EventBusName ?? bus })));
+    const rules = await allItems({
+      page: (token) =>
+        this.client.send(new ListRulesCommand({ EventBusName: bus, Limit: EVENTS_PAGE_SIZE, ...pageToken('NextToken', token) })),
+      next: (page) => page.NextToken,
+      items: (page) => page.Rules,
+    });
+    return rules.map((rule) => ({ ...rule, EventBusName: rule.EventBusName ?? bus }));
   }
 
   /** The ECS task definitions a rule starts; none when the rule is gone since it was listed. */
   private async targetsOf(rule: Rule): Promise<TaskDefinitionTarget[]> {
     if (rule.Name === undefined) return [];
     const { Name, EventBusName } = rule;
-    let pages;
+    let targets;
     try {
-      pages = await allPages(
-        (NextToken) =>
+      targets = await allItems({
+        page: (token) =>
           this.client.send(
             new ListTargetsByRuleCommand({
               Rule: Name,
               ...(EventBusName === undefined ? {} : { EventBusName }),
               Limit: EVENTS_PAGE_SIZE,
-              ...(NextToken === undefined ? {} : { NextToken }),
+              ...pageToken('NextToken', token),
             }),
           ),
-        (page) => page.NextToken,
-      );
+        next: (page) => page.NextToken,
+        items: (page) => page.Targets,
+      });
     } catch (error) {
       if (error instanceof ResourceNotFoundException) return [];
       throw error;
     }
     const consumer = `events:rule/${EventBusName ?? 'default'}/${Name}`;
-    return pages
-      .flatMap((page) => page.Targets ?? [])
+    return targets
       .map((target) => target.EcsParameters?.TaskDefinitionArn)
       .filter((arn): arn is string => arn !== undefined && arn !== '')
       .map((taskDefinition) => ({ taskDefinition, consumer }));

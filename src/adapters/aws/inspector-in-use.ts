@@ -8,7 +8,7 @@ import {
 import { DAY_MS } from '../../domain/time';
 import type { WorkloadImage } from '../../domain/in-use-entries';
 import type { WorkloadScan, WorkloadScanner } from '../../ports/in-use';
-import { allPages } from './pages';
+import { allItems, pageToken } from './pages';
 
 /** The largest page `ListCoverage` returns. */
 export const COVERAGE_PAGE_SIZE = 200;
@@ -88,14 +88,12 @@ export class InspectorInUseScanner implements WorkloadScanner {
   }
 
   private async coverage(filterCriteria: CoverageFilterCriteria): Promise<CoveredResource[]> {
-    const pages = await allPages(
-      (nextToken) =>
-        this.client.send(
-          new ListCoverageCommand({ filterCriteria, maxResults: COVERAGE_PAGE_SIZE, ...(nextToken === undefined ? {} : { nextToken }) }),
-        ),
-      (page) => page.nextToken,
-    );
-    return pages.flatMap((page) => page.coveredResources ?? []);
+    return allItems({
+      page: (token) =>
+        this.client.send(new ListCoverageCommand({ filterCriteria, maxResults: COVERAGE_PAGE_SIZE, ...pageToken('nextToken', token) })),
+      next: (page) => page.nextToken,
+      items: (page) => page.coveredResources,
+    });
   }
 }
 

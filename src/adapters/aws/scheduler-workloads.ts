@@ -6,10 +6,9 @@ import {
   type ScheduleSummary,
   type SchedulerClient,
 } from '@aws-sdk/client-scheduler';
-import pLimit from 'p-limit';
 import { DAY_MS } from '../../domain/time';
 import type { WorkloadScan, WorkloadScanner } from '../../ports/in-use';
-import { allPages } from './pages';
+import { listThenDescribe, pageToken } from './pages';
 import { imagesOfTargets, type TaskDefinitionReader, type TaskDefinitionTarget } from './task-definitions';
 
 /** The largest page `ListSchedules` returns. */
@@ -88,15 +87,16 @@ export class SchedulerScanner implements WorkloadScanner {
 
   /** Every image an enabled schedule of the region starts as an ECS task. */
   async scan(): Promise<WorkloadScan> {
-    const pages = await allPages(
-      (NextToken) =>
-        this.client.send(new ListSchedulesCommand({ MaxResults: SCHEDULES_PAGE_SIZE, ...(NextToken === undefined ? {} : { NextToken }) })),
-      (page) => page.NextToken,
+    // The clock is read once, when the list is whole, before the first schedule is read.
+    let now: number | undefined;
+    const read = await listThenDescribe(
+      {
+        page: (token) => this.client.send(new ListSchedulesCommand({ MaxResults: SCHEDULES_PAGE_SIZE, ...pageToken('NextToken', token) })),
+        next: (page) => page.NextToken,
+        items: (page) => page.Schedules,
+      },
+      { inFlight: this.callsInFlight, keep: startsTasks, describe: (summary) => this.targetOf(summary, (now ??= this.now())) },
     );
-    const summaries = pages.flatMap((page) => page.Schedules ?? []).filter(startsTasks);
-    const limit = pLimit(this.callsInFlight);
-    const now = this.now();
-    const read = await Promise.all(summaries.map((summary) => limit(() => this.targetOf(summary, now))));
     const targets = read.flatMap((r) => (r.kind === 'target' ? [r.target] : []));
     const warnings = read.flatMap((r) =>
       r.kind === 'unresolved' ? [{ code: 'InUseReferenceUnresolved' as const, message: r.message }] : [],
