@@ -12,11 +12,10 @@ import { adviseRepository } from '../../src/domain/advice';
 import type { ImageDetail } from '../../src/domain/image';
 import type { RepositoryState } from '../../src/domain/registry';
 import { hex, rng } from '../lib/random';
+import { BENCH_NOW as NOW, DAY_MS as DAY, benchCount, benchRule, flatCopy, peakRssMeter, printFigures } from './engine';
 
-const REPOSITORIES = Number(process.env.BENCH_REPOSITORIES ?? 2_000);
-const IMAGES = Number(process.env.BENCH_IMAGES ?? 1_000_000);
-const NOW = Date.parse('2026-11-01T00:00:00Z');
-const DAY = 86_400_000;
+const REPOSITORIES = benchCount('BENCH_REPOSITORIES', 2_000);
+const IMAGES = benchCount('BENCH_IMAGES', 1_000_000);
 const random = rng(18);
 
 /** Repository sizes: log-uniform weights, scaled so that they add up to exactly IMAGES. */
@@ -40,28 +39,24 @@ const TEAM_POLICIES: Array<string | null> = [
   null,
   JSON.stringify({
     rules: [
-      {
-        rulePriority: 1,
-        description: 'Expire untagged images after 14 days',
-        selection: { tagStatus: 'untagged', countType: 'sinceImagePushed', countUnit: 'days', countNumber: 14 },
-        action: { type: 'expire' },
-      },
+      benchRule(1, 'Expire untagged images after 14 days', {
+        tagStatus: 'untagged',
+        countType: 'sinceImagePushed',
+        countUnit: 'days',
+        countNumber: 14,
+      }),
     ],
   }),
   JSON.stringify({
     rules: [
-      {
-        rulePriority: 1,
-        description: 'Keep 50 releases',
-        selection: { tagStatus: 'tagged', tagPrefixList: ['v'], countType: 'imageCountMoreThan', countNumber: 50 },
-        action: { type: 'expire' },
-      },
-      {
-        rulePriority: 2,
-        description: 'Pull requests for a month',
-        selection: { tagStatus: 'tagged', tagPatternList: ['pr-*'], countType: 'sinceImagePushed', countUnit: 'days', countNumber: 30 },
-        action: { type: 'expire' },
-      },
+      benchRule(1, 'Keep 50 releases', { tagStatus: 'tagged', tagPrefixList: ['v'], countType: 'imageCountMoreThan', countNumber: 50 }),
+      benchRule(2, 'Pull requests for a month', {
+        tagStatus: 'tagged',
+        tagPatternList: ['pr-*'],
+        countType: 'sinceImagePushed',
+        countUnit: 'days',
+        countNumber: 30,
+      }),
     ],
   }),
 ];
@@ -171,7 +166,7 @@ function repository(r: number, count: number): { state: RepositoryState; inUse: 
       tags: [],
       lifecyclePolicyText: TEAM_POLICIES[r % TEAM_POLICIES.length] ?? null,
       // Through JSON text, as a snapshot file gives them: flat strings, not ropes.
-      images: JSON.parse(JSON.stringify(images)) as ImageDetail[],
+      images: flatCopy(images),
     },
     inUse,
   };
@@ -184,7 +179,7 @@ function percentile(sorted: readonly number[], p: number): number {
 function main(): void {
   const counts = sizes();
   const times: number[] = [];
-  let peakRss = process.memoryUsage().rss;
+  const meter = peakRssMeter();
   let images = 0;
   let advised = 0;
   let withheld = 0;
@@ -227,38 +222,37 @@ function main(): void {
       extra += advice.monthlyExtraSavingsUsd;
     } else withheld++;
     if (r % 100 === 0) {
-      peakRss = Math.max(peakRss, process.memoryUsage().rss);
+      meter.sample();
       console.error(`bench:advise: ${r + 1}/${REPOSITORIES} repositories, ${images} images, ${Math.round(advising)} ms advising`);
     }
   }
-  peakRss = Math.max(peakRss, process.memoryUsage().rss, process.resourceUsage().maxRSS * 1024);
+  meter.sample(process.resourceUsage().maxRSS * 1024);
+  const peakRssMb = meter.stop();
   const sorted = [...times].sort((a, b) => a - b);
   const round = (n: number): number => Math.round(n * 100) / 100;
   console.error(`bench:advise: ${Math.round((performance.now() - started) / 1000)} s in all (generation included)`);
-  console.log(
-    JSON.stringify({
-      repositories: REPOSITORIES,
-      images,
-      totalMs: Math.round(advising),
-      perRepository: {
-        meanMs: round(advising / REPOSITORIES),
-        p50Ms: round(percentile(sorted, 50)),
-        p95Ms: round(percentile(sorted, 95)),
-        maxMs: round(sorted[sorted.length - 1] ?? 0),
-        largestImages: largest.images,
-        largestMs: round(largest.ms),
-      },
-      perImageUs: round((advising * 1000) / images),
-      /** The most heap one repository's advice allocated (its garbage included: nothing is collected while it runs unless V8 must). */
-      maxHeapPerRepositoryMb: round(maxHeapMb),
-      peakRssMb: Math.round(peakRss / 1048576),
-      heapAfterMb: Math.round(process.memoryUsage().heapUsed / 1048576),
-      advised,
-      withheld,
-      removedNowImages: removed,
-      monthlyExtraSavingsUsd: round(extra),
-    }),
-  );
+  printFigures({
+    repositories: REPOSITORIES,
+    images,
+    totalMs: Math.round(advising),
+    perRepository: {
+      meanMs: round(advising / REPOSITORIES),
+      p50Ms: round(percentile(sorted, 50)),
+      p95Ms: round(percentile(sorted, 95)),
+      maxMs: round(sorted[sorted.length - 1] ?? 0),
+      largestImages: largest.images,
+      largestMs: round(largest.ms),
+    },
+    perImageUs: round((advising * 1000) / images),
+    /** The most heap one repository's advice allocated (its garbage included: nothing is collected while it runs unless V8 must). */
+    maxHeapPerRepositoryMb: round(maxHeapMb),
+    peakRssMb,
+    heapAfterMb: Math.round(process.memoryUsage().heapUsed / 1048576),
+    advised,
+    withheld,
+    removedNowImages: removed,
+    monthlyExtraSavingsUsd: round(extra),
+  });
 }
 
 main();
