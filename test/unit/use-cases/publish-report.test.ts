@@ -12,6 +12,7 @@ import type {
 } from '../../../src/ports/report';
 import { HISTORY_KEY, centralReportKey, publishReport } from '../../../src/use-cases/publish-report';
 import { auditReport, historyEntry, repositoryReport } from '../support/report-fixtures';
+import { expectEscapedJson, HOSTILE } from '../../support/hostile-text';
 
 /** A bucket in memory: every put is kept with its content type. */
 class MemoryStore implements ReportStore {
@@ -134,6 +135,23 @@ describe('publishReport', () => {
       const stored = JSON.parse((await store.get(HISTORY_KEY)) ?? '{}') as { format: string; weeks: HistoryEntry[] };
       expect(stored.format).toBe(HISTORY_FORMAT);
       expect(stored.weeks).toHaveLength(21);
+    });
+
+    it('writes the history with control and bidirectional characters of a group name as JSON escapes that parse back to it', async () => {
+      // Arrange: last week's groups by the team tag, one of whose values would reorder a line
+      const store = new MemoryStore();
+      const totals = { repositories: 1, storedBytes: 5, reclaimableBytes: 0, monthlyCostUsd: 0, monthlySavingsUsd: 0 };
+      const earlier = historyEntry('2026-10-25', 5, { groups: { 'tag:team': { [HOSTILE]: totals } } });
+      await store.put(HISTORY_KEY, JSON.stringify({ format: HISTORY_FORMAT, weeks: [earlier] }), 'application/json');
+
+      // Act
+      await publishReport(auditReport([repositoryReport()]), { store, publisher: new RecordingPublisher(), renderer: new FakeRenderer() });
+
+      // Assert
+      const text = (await store.get(HISTORY_KEY)) ?? '';
+      const stored = JSON.parse(text) as { weeks: HistoryEntry[] };
+      expectEscapedJson(text, stored);
+      expect(stored.weeks[0]?.groups).toEqual({ 'tag:team': { [HOSTILE]: totals } });
     });
 
     it('replaces the entry of the same week when the report runs again, and measures the change from the week before', async () => {
