@@ -3,6 +3,7 @@ import * as z from 'zod';
 import { DEFAULT_CONNECTION_TIMEOUT_MS, DEFAULT_REQUEST_TIMEOUT_MS } from '../domain/defaults';
 import { ConfigError } from '../domain/errors';
 import { REGION_NAME } from '../domain/region';
+import { S3_BUCKET_NAME } from '../domain/s3';
 import { TOPIC_ARN, milliseconds, nonEmpty } from './fields';
 
 /** The settings of the organization's report (the consolidator function). */
@@ -20,7 +21,7 @@ export interface OrgReportConfig {
 }
 
 const orgReportSchema = z.object({
-  CENTRAL_BUCKET: z.string().regex(/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/, "must be the central bucket's name"),
+  CENTRAL_BUCKET: z.string().regex(S3_BUCKET_NAME, "must be the central bucket's name"),
   CENTRAL_EVENT_BUS_ARN: z
     .string()
     .regex(/^arn:aws[a-z-]*:events:[a-z0-9-]+:\d{12}:event-bus\/[A-Za-z0-9._\-/]+$/, "must be the central event bus's ARN"),

@@ -1,6 +1,7 @@
 import * as z from 'zod';
 import type { ImageDetail, ParsedManifest } from './image';
 import { manifestOf } from './image';
+import { SHA256_DIGEST } from './image-reference';
 import { safeJson } from './text';
 
 /** The format of a cache file; a file of another format is ignored and rebuilt. */
@@ -20,13 +21,11 @@ const compactManifest = z.strictObject({
   s: z.string().min(1).optional(),
 });
 
-const DIGEST = /^sha256:[0-9a-f]{64}$/;
-
 const cacheFile = z.strictObject({
   format: z.literal(MANIFEST_CACHE_FORMAT),
   region: z.string(),
   repositoryName: z.string(),
-  manifests: z.record(z.string().regex(DIGEST), compactManifest),
+  manifests: z.record(z.string().regex(SHA256_DIGEST), compactManifest),
 });
 
 type CompactManifest = z.infer<typeof compactManifest>;
@@ -100,7 +99,7 @@ export function decodeManifestCache(text: string | undefined, region: string, re
 export function nextManifestCache(previous: ManifestIndex, images: readonly ImageDetail[]): Map<string, ParsedManifest> | undefined {
   const next = new Map<string, ParsedManifest>();
   for (const image of images) {
-    if (!DIGEST.test(image.imageDigest)) continue;
+    if (!SHA256_DIGEST.test(image.imageDigest)) continue;
     const manifest = manifestOf(image);
     if (manifest !== undefined) next.set(image.imageDigest, manifest);
   }

@@ -1,9 +1,10 @@
 import { GetObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import { ConfigError } from '../../domain/errors';
+import { S3_BUCKET_NAME } from '../../domain/s3';
 import type { InUseListReader } from '../../ports/in-use';
 
 /** `s3://bucket/key`: a bucket name as S3 allows it, then a key. */
-const S3_URI = /^s3:\/\/([a-z0-9][a-z0-9.-]{1,61}[a-z0-9])\/(.+)$/;
+const S3_URI = new RegExp(`^s3://(${S3_BUCKET_NAME.source.slice(1, -1)})/(.+)$`);
 
 /**
  * The bucket and key of an `s3://bucket/key` URI.

@@ -6,6 +6,7 @@ import { MAX_PRICE_PER_GB_MONTH } from '../../domain/defaults';
 import { readPricePerGbMonth } from '../../domain/money';
 import { POLICY_LIMITS } from '../../domain/policy';
 import { REGION_NAME } from '../../domain/region';
+import { S3_BUCKET_NAME, S3_BUCKET_NAME_RULE } from '../../domain/s3';
 import { toEpochMs } from '../../domain/time';
 import { UsageError } from '../errors';
 
@@ -83,17 +84,13 @@ export function parseEndpoint(value: string): string {
   return value;
 }
 
-/** The bucket names S3 accepts (3–63 lowercase letters, digits, dots and hyphens). */
-const BUCKET_NAME = /^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/;
-
 /**
  * Parses a `--bucket` flag (`weekly`, `org-report`): an S3 bucket name.
  *
  * @throws UsageError naming the value and the rule
  */
 export function parseBucketFlag(value: string): string {
-  if (!BUCKET_NAME.test(value))
-    throw new UsageError(`--bucket: "${value}" is not an S3 bucket name (3 to 63 lowercase letters, digits, "." and "-")`);
+  if (!S3_BUCKET_NAME.test(value)) throw new UsageError(`--bucket: "${value}" is not an S3 bucket name (${S3_BUCKET_NAME_RULE})`);
   return value;
 }
 
