@@ -1,7 +1,7 @@
 import { topCostGroups } from './cost-groups';
 import type { HistoryEntry, TrackedTotals } from './history';
 import { TRACKED_TOTALS } from './history';
-import { formatUsd } from './money';
+import { formatUsd, roundUsd } from './money';
 import type { PredictionCounts } from './forecast';
 import type { CumulativeRealized, RealizedSavings } from './realized';
 import type { AuditReport, CostGroup, ReportTotals } from './report';
@@ -133,8 +133,6 @@ function gib(bytes: number): string {
   return `${(bytes / 2 ** 30).toFixed(2)} GiB`;
 }
 
-const round4 = (n: number): number => Math.round(n * 10_000) / 10_000;
-
 /**
  * What lifecycle policies freed over the report's period, and the janitor's default rule's share, in
  * one phrase: the first thing the summary and the e-mail say when the run read the ledger.
@@ -168,7 +166,7 @@ export function buildReportEventDetail(
   if (previous) {
     change = { since: previous.generatedAt } as NonNullable<ReportEventDetail['change']>;
     // Dollar amounts are rounded like the report's own; byte and image counts are whole already.
-    for (const key of TRACKED_TOTALS) change[key] = round4(t[key] - previous[key]);
+    for (const key of TRACKED_TOTALS) change[key] = roundUsd(t[key] - previous[key]);
   }
   const several = report.accounts.length > 1;
   const notRead = report.errors.filter(isAccountFailure).map((e) => e.accountId ?? '');

@@ -26,7 +26,8 @@ import { familiesOf } from './families';
 import type { AdviceChecks, RepositoryAdvice } from './types';
 import { emptyCheck, fillChecks, sameRules, simulate, withheld, type Simulation } from './checks';
 import { ADVISED_MARK, isStandardAny, ordered, ruleOf, type Guarded, type Source } from './rules';
-import { ADVICE_HORIZON_DAYS, UNCHANGED_REASON, roundUsd } from './types';
+import { roundUsd } from '../money';
+import { ADVICE_HORIZON_DAYS, UNCHANGED_REASON } from './types';
 
 /** Settings of {@link adviseRepository}: the audit's (so the figures are the audit's), and the advisor's own. */
 export interface AdviceOptions extends AnalysisOptions {

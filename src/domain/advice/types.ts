@@ -1,6 +1,8 @@
 /** How far ahead the advisor simulates its policy: what it removes now and within this many days. */
 export const ADVICE_HORIZON_DAYS = 30;
 
+import { roundUsd } from '../money';
+
 export { DEFAULT_KEEP_PULLED_DAYS, DEFAULT_ROLLBACK_MARGIN } from '../defaults';
 
 /** The shortest age after which advice expires an ephemeral family (pull requests, commits, nightlies). */
@@ -100,11 +102,6 @@ export interface AdviceFile {
   totals: AdviceTotals;
   /** Repositories (or regions) that could not be read: no advice for them. */
   errors: Array<{ region: string; repositoryName?: string; code: string; message: string }>;
-}
-
-/** Rounds an amount in USD as every report does (to a hundredth of a cent), without float noise. */
-export function roundUsd(usd: number): number {
-  return Math.round(usd * 10_000) / 10_000;
 }
 
 /**

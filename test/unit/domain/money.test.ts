@@ -94,7 +94,11 @@ describe('money', () => {
       [1.23456, 1.2346],
       [0.00004, 0],
       [-1.23454, -1.2345],
+      [1.23454, 1.2345],
+      [-1.23456, -1.2346],
+      [2.00004, 2],
       [2, 2],
+      [12, 12],
     ])('rounds %p to %p, the hundredth of a cent', (usd, expected) => {
       expect(roundUsd(usd)).toBe(expected);
     });

@@ -1,12 +1,5 @@
 import type { AdviceChecks, AdvisedRepository, RepositoryAdvice } from '../../../../src/domain/advice/types';
-import {
-  TOP_ADVICE,
-  UNCHANGED_REASON,
-  adviceTotals,
-  isUnchanged,
-  recommendedPoliciesOf,
-  roundUsd,
-} from '../../../../src/domain/advice/types';
+import { TOP_ADVICE, UNCHANGED_REASON, adviceTotals, isUnchanged, recommendedPoliciesOf } from '../../../../src/domain/advice/types';
 
 const CHECK = { images: 0, actedOnNow: 0, actedOnIn30Days: 0 };
 const CHECKS: AdviceChecks = {
@@ -53,19 +46,6 @@ function none(repositoryName: string, reason: string): RepositoryAdvice {
 const WITHHELD_REASON = 'withheld: the advised policy would expire an image in use';
 
 describe('advice/types', () => {
-  describe('roundUsd', () => {
-    it.each([
-      [0.1 + 0.2, 0.3],
-      [1.23456, 1.2346],
-      [1.23454, 1.2345],
-      [-1.23456, -1.2346],
-      [2.00004, 2],
-      [12, 12],
-    ])('rounds %s to %s (a hundredth of a cent)', (usd, expected) => {
-      expect(roundUsd(usd)).toBe(expected);
-    });
-  });
-
   describe('isUnchanged', () => {
     it('is true for none advice whose reason is that the policy already is the advice', () => {
       expect(isUnchanged({ advice: 'none', reason: UNCHANGED_REASON })).toBe(true);
