@@ -4,6 +4,7 @@ import { TRACKED_TOTALS, weekOf } from './history';
 import { TREND_WEEKS } from './history-trend';
 import type { CumulativeRealized, WeekRealized } from './realized';
 import type { CostGroupBy } from './report';
+import { safeJson } from './text';
 
 // The history file: reading it without ever failing (damaged, old or unknown shapes), and writing
 // it within its size.
@@ -171,7 +172,9 @@ function latestPerWeek(entries: readonly HistoryEntry[]): HistoryEntry[] {
  */
 export function serialiseHistory(entries: readonly HistoryEntry[], maxBytes = HISTORY_MAX_BYTES): string {
   const weeks = entries.map((e) => ({ ...e }));
-  const text = (): string => `${JSON.stringify({ format: HISTORY_FORMAT, weeks })}\n`;
+  // Group names are tag values: their control and bidirectional characters are written as JSON
+  // escapes, counted in the size budget.
+  const text = (): string => `${safeJson({ format: HISTORY_FORMAT, weeks })}\n`;
   let out = text();
   const trim = (field: 'groups' | 'accounts', keep: number): void => {
     for (let i = 0; i < weeks.length - keep && Buffer.byteLength(out) > maxBytes; i++) {

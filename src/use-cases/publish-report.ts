@@ -5,7 +5,7 @@ import { parseHistory, serialiseHistory } from '../domain/history-file';
 import { accountTrendsOf, trendOf } from '../domain/history-trend';
 import type { AdviceFile, RecommendedPolicies } from '../domain/advice';
 import type { AuditReport } from '../domain/report';
-import { escapeControls, safeJson } from '../domain/text';
+import { safeJson } from '../domain/text';
 import type { RemediationCounts, ReportEventDetail } from '../domain/report-event';
 import {
   ORGANIZATION_REPORT_EVENT_DETAIL_TYPE,
@@ -150,9 +150,7 @@ export async function publishReport(
     ...(several ? { accountTrends: accountTrendsOf(entries, entry) } : {}),
   };
   await store.put(keys.html, renderer.render(report, 'html', htmlOptions), 'text/html; charset=utf-8');
-  // Group names are tag values: written as JSON escapes where they hold control or bidirectional
-  // characters (a few bytes more than serialiseHistory's size budget counts).
-  await store.put(historyKey, escapeControls(serialiseHistory(entries)), 'application/json');
+  await store.put(historyKey, serialiseHistory(entries), 'application/json');
   const centralFailure = await copyToCentral(deps.central, entry.date, json);
   const { advice: adviceKey, ...reportKeys } = keys;
   const artifacts = {

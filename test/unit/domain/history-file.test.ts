@@ -2,6 +2,7 @@ import type { HistoryEntry, TrackedTotals } from '../../../src/domain/history';
 import { historyEntryOf } from '../../../src/domain/history';
 import { HISTORY_FORMAT, parseHistory, serialiseHistory } from '../../../src/domain/history-file';
 import { TREND_WEEKS } from '../../../src/domain/history-trend';
+import { HOSTILE, expectEscapedJson } from '../../support/hostile-text';
 import { twoAccountReport, trackedTotals, historyEntry, weekEntry as entry } from '../support/report-fixtures';
 
 const WEEK = 7 * 86_400_000;
@@ -102,6 +103,21 @@ describe('history-file', () => {
       const written = (JSON.parse(text) as { weeks: HistoryEntry[] }).weeks;
       expect(written.map((w) => w.groups !== undefined)).toEqual([false, false, true, true]);
       expect(written.map((w) => w.storedBytes)).toEqual([1, 1, 1, 1]);
+    });
+
+    it('writes the control and bidirectional characters of group names as escapes, counted in its size budget', () => {
+      const group = { repositories: 1, storedBytes: 1, reclaimableBytes: 0, monthlyCostUsd: 0, monthlySavingsUsd: 0 };
+      const hostile = (i: number): HistoryEntry['groups'] => ({ 'name-prefix': { [`${HOSTILE} ${i}`]: group } });
+      const weeks = ['2026-10-19', '2026-10-26', '2026-11-02'].map((d, i) => entry(d, 1, hostile(i)));
+
+      const whole = serialiseHistory(weeks);
+      expectEscapedJson(whole, { format: HISTORY_FORMAT, weeks });
+      expect(parseHistory(whole).entries).toEqual(weeks);
+
+      // A budget the raw text would meet but the escaped one does not: the oldest week's groups go.
+      const trimmed = serialiseHistory(weeks, Buffer.byteLength(whole) - 1);
+      expect(Buffer.byteLength(trimmed)).toBeLessThan(Buffer.byteLength(whole));
+      expect((JSON.parse(trimmed) as { weeks: HistoryEntry[] }).weeks.map((w) => w.groups !== undefined)).toEqual([false, true, true]);
     });
   });
 });
