@@ -30,7 +30,11 @@ export class MemoryObjectStore implements ObjectStore, ReportStore {
   async list(prefix: string, options: ListOptions = {}): Promise<string[]> {
     this.counts.list++;
     const { startAfter } = options;
-    return [...this.objects.keys()].filter((key) => key.startsWith(prefix) && (startAfter === undefined || key > startAfter)).sort();
+    // S3 orders keys by their UTF-8 bytes (JavaScript's < compares UTF-16 code units; they differ past U+FFFF).
+    const byBytes = (a: string, b: string): number => Buffer.compare(Buffer.from(a), Buffer.from(b));
+    return [...this.objects.keys()]
+      .filter((key) => key.startsWith(prefix) && (startAfter === undefined || byBytes(key, startAfter) > 0))
+      .sort(byBytes);
   }
 
   linkTo(key: string): string {

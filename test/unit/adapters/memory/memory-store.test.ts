@@ -30,6 +30,20 @@ describe('memory-store', () => {
       expect(keys).toEqual(['runs/1/B', 'runs/1/a-0', 'runs/1/a0', 'runs/1/b', 'runs/1/~last']);
     });
 
+    it('orders keys past U+FFFF by their UTF-8 bytes as S3 does, where UTF-16 order differs', async () => {
+      // Arrange: U+FF5E is EF BD 9E in UTF-8 and 0xFF5E in UTF-16; U+1F600 is F0 9F 98 80 but 0xD83D first.
+      const store = new MemoryObjectStore();
+      for (const key of ['k/\u{1F600}', 'k/\uFF5E']) await store.put(key, '', 'text/plain');
+
+      // Act
+      const keys = await store.list('k/');
+      const after = await store.list('k/', { startAfter: 'k/\uFF5E' });
+
+      // Assert
+      expect(keys).toEqual(['k/\uFF5E', 'k/\u{1F600}']);
+      expect(after).toEqual(['k/\u{1F600}']);
+    });
+
     it('lists from the key after startAfter, which itself is left out, as S3 does', async () => {
       // Arrange: ledger keys named by time; "~" after a time sorts after every key of that time.
       const store = new MemoryObjectStore();
