@@ -13,7 +13,7 @@ import type { NotReachedReason, ReportWarningCode } from '../../domain/report-pr
 const count = z.number().int().min(0);
 const bytes = z.number().min(0);
 const usd = z.number();
-/** A code of a union the janitor may grow (warnings, findings, reasons): any text, read as the union. */
+/** A code of a union the janitor may grow (warnings, findings, reasons): whatever text is stored, read as the union. */
 const code = <T extends string>() => z.custom<T>((value) => typeof value === 'string', { error: 'must be a code (text)' });
 
 const finding = z.looseObject({
