@@ -1,37 +1,25 @@
 import type { RepositoryReport } from '../../../src/domain/report';
 import { GIB } from '../../../src/domain/report';
 import { totalsOf } from '../../../src/domain/report-totals';
+import { repositoryReport } from '../support/report-fixtures';
 
+/** A repository of `overrides` on an otherwise empty one: nothing stored, no images, its policy ok. */
 function row(overrides: Partial<RepositoryReport>): RepositoryReport {
-  return {
+  return repositoryReport({
     accountId: '111122223333',
     region: 'eu-west-1',
     repositoryName: 'app',
     policyStatus: 'ok',
-    optedOut: false,
-    excluded: false,
     images: 0,
     untaggedImages: 0,
-    indexChildren: 0,
-    referrers: 0,
-    referrersAtRisk: 0,
-    archivedImages: 0,
     doomedImages: 0,
     storedBytes: 0,
     naiveBytes: 0,
     reclaimableBytes: 0,
     monthlyCostUsd: 0,
     monthlySavingsUsd: 0,
-    archivableBytes: 0,
-    archiveRuleSuggestion: null,
-    costAllocationTags: {},
-    findings: [],
-    untaggedRetentionDays: null,
-    inUseImages: 0,
-    inUseAtRisk: 0,
-    heldInUse: false,
     ...overrides,
-  };
+  });
 }
 
 describe('report-totals', () => {

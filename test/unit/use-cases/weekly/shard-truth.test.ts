@@ -1,5 +1,4 @@
 import { MemoryEventPublisher, MemoryObjectStore } from '../../../../src/adapters/memory/memory-store';
-import { DEFAULT_OPT_OUT_TAG } from '../../../../src/domain/defaults';
 import { decodeForecast, forecastKey } from '../../../../src/domain/forecast';
 import type { ImageDetail } from '../../../../src/domain/image';
 import type { LedgerEvent } from '../../../../src/domain/ledger';
@@ -14,6 +13,7 @@ import { FakeRegistry, FAKE_ACCOUNT } from '../../support/fake-registry';
 import { DAY, NOW, imageOf } from '../../support/images';
 import { blob, imageManifest } from '../../support/manifests';
 import { UNTAGGED_30_DAYS } from '../../support/policies';
+import { PLAN_SETTINGS } from '../../support/weekly';
 
 const REGION = 'eu-west-1';
 const WEEK_1 = NOW - 7 * DAY;
@@ -34,18 +34,7 @@ const renderer: ReportRenderer = {
 };
 
 function settings(now: number): PlanSettings {
-  return {
-    now,
-    days: 7,
-    lintMaxUntaggedDays: 30,
-    pricePerGbMonth: 0.1,
-    selection: { optOutTag: DEFAULT_OPT_OUT_TAG, exclude: [] },
-    costAllocationTagKeys: [],
-    archiveAfterDays: 90,
-    archivePricePerGbMonth: null,
-    apply: true,
-    readLedger: true,
-  };
+  return { ...PLAN_SETTINGS, now, readLedger: true };
 }
 
 function run(now: number, runId: string): WeeklyRunOptions {
